@@ -1,0 +1,7 @@
+using System.CommandLine;
+using MissionConformance.Cli;
+
+var root = new RootCommand("MissionConformance: conformance suite and reference stack for Mission-Bound Authorization");
+root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(ListCommand.Create());
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,18 @@
+namespace MissionConformance.Reference.Configuration;
+
+/// <summary>What one running reference instance is: its issuer, tenant and derivation policy.</summary>
+public sealed record ReferenceSettings(Uri Issuer, string Tenant, ResourceCatalogue Catalogue)
+{
+    public const string DefaultTenant = "board-demo";
+
+    /// <summary>Access tokens live five minutes at most, and never past mission_expiry (MBO-AS-TOK-007).</summary>
+    public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// mission.origin of every Mission: the issuer exactly as metadata and the iss claim spell it
+    /// (MBO-AS-REC-003), trailing slash included.
+    /// </summary>
+    public string MissionOrigin => Issuer.AbsoluteUri;
+
+    public string Endpoint(string path) => Issuer.AbsoluteUri.TrimEnd('/') + "/" + path.TrimStart('/');
+}

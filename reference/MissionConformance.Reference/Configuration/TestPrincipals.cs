@@ -1,0 +1,45 @@
+namespace MissionConformance.Reference.Configuration;
+
+/// <summary>A test account of the reference AS. Passwords are test fixtures, never logged.</summary>
+public sealed record TestAccount(string Username, string Password, string Subject, string DisplayName);
+
+/// <summary>How a registered client authenticates and what it may do.</summary>
+public sealed record TestClient(
+    string ClientId,
+    string? ClientSecret,
+    string DisplayName,
+    IReadOnlyList<string> RedirectUris,
+    IReadOnlyList<string> RegisteredPurposes,
+    bool IsAdmin = false)
+{
+    public bool IsPublic => ClientSecret is null;
+}
+
+public static class TestPrincipals
+{
+    public const string RedirectUri = "http://127.0.0.1/callback";
+    public const string BoardPurpose = "urn:example:purpose:board-reporting";
+
+    public static IReadOnlyList<TestAccount> Accounts { get; } =
+    [
+        new("alice", "alice-approves", "user-alice", "Alice Approver"),
+        new("bob", "bob-second-user", "user-bob", "Bob Second-User"),
+    ];
+
+    /// <summary>
+    /// agent-confidential and agent-public request Missions; agent-other is a second confidential
+    /// client used to prove foreign Missions stay invisible; mission-admin may manage any Mission.
+    /// The confidential clients also hold an ES256 key (fixtures/keys) for private_key_jwt at the
+    /// lifecycle and inventory endpoints, where client secrets are not accepted (MBO-AS-LC-007).
+    /// </summary>
+    public static IReadOnlyList<TestClient> Clients { get; } =
+    [
+        new("agent-confidential", "agent-confidential-secret", "Board Packet Agent", [RedirectUri], [BoardPurpose]),
+        new("agent-public", null, "Board Packet Agent (public)", [RedirectUri], [BoardPurpose]),
+        new("agent-other", "agent-other-secret", "Another Agent", [RedirectUri], [BoardPurpose]),
+        new("mission-admin", "mission-admin-secret", "Mission administrator", [RedirectUri], [], IsAdmin: true),
+    ];
+
+    public static TestClient? FindClient(string? clientId)
+        => Clients.FirstOrDefault(c => string.Equals(c.ClientId, clientId, StringComparison.Ordinal));
+}

@@ -1,0 +1,151 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+using MissionConformance.Reference.Configuration;
+using MissionConformance.Reference.Faults;
+using MissionConformance.Reference.Missions;
+using MissionConformance.Reference.Security;
+using MissionConformance.Reference.Storage;
+
+namespace MissionConformance.Reference.Endpoints;
+
+/// <summary>
+/// Shared shape of the two Mission-management endpoints: private_key_jwt, 401 "unauthorized" when it
+/// is missing, and one 404 "not_found" for unknown and foreign Missions alike (no oracle).
+/// </summary>
+public abstract class MissionEndpointBase(ClientAssertionAuthenticator authenticator, MissionStore store, FaultSet faults)
+{
+    private static readonly Regex NonceFormat = new("^[A-Za-z0-9_-]{16,128}$", RegexOptions.CultureInvariant);
+
+    protected MissionStore Store => store;
+
+    protected FaultSet Faults => faults;
+
+    protected async Task<(TestClient? Client, IFormCollection Form, IResult? Failure)> AuthenticateAsync(HttpContext http, string path)
+    {
+        var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : FormCollection.Empty;
+        var (client, failure) = await authenticator.AuthenticateAsync(http.Request, form, path, http.RequestAborted);
+        if (client is null)
+        {
+            http.Response.Headers.WWWAuthenticate = "private_key_jwt realm=\"mission\"";
+            return (null, form, Error(StatusCodes.Status401Unauthorized, "unauthorized", failure!, form["nonce"]));
+        }
+        return (client, form, null);
+    }
+
+    /// <summary>The Mission if the caller may see it: its requesting client, or an administrator.</summary>
+    protected async Task<(MissionRecord? Mission, IResult? Failure)> FindVisibleAsync(TestClient client, string id, string? nonce, CancellationToken ct)
+    {
+        var mission = await store.FindAsync(id, ct);
+        if (mission is not null && (client.IsAdmin || mission.ClientId == client.ClientId))
+        {
+            return (mission, null);
+        }
+        if (mission is not null && faults.Has(Fault.LeakForeignMissionOnLifecycle))
+        {
+            return (null, Error(StatusCodes.Status403Forbidden, "forbidden", "this Mission belongs to another client", nonce));
+        }
+        return (null, NotFound(nonce));
+    }
+
+    protected static bool IsValidNonce(string? nonce) => nonce is not null && NonceFormat.IsMatch(nonce);
+
+    protected static IResult NotFound(string? nonce) => Error(StatusCodes.Status404NotFound, "not_found", "mission not found", nonce);
+
+    protected static IResult Error(int status, string error, string description, string? nonce)
+    {
+        var body = new Dictionary<string, string?> { ["error"] = error, ["error_description"] = description, ["nonce"] = nonce };
+        return new JsonErrorResult(body, status);
+    }
+}
+
+/// <summary>POST mission_lifecycle_endpoint: revoke, suspend, resume, complete (oauth-profile.md §12, lifecycle.md).</summary>
+public sealed class LifecycleEndpoint(
+    ClientAssertionAuthenticator authenticator, MissionStore store, FaultSet faults, MissionStatusResponseGenerator statusResponses)
+    : MissionEndpointBase(authenticator, store, faults)
+{
+    public const string Path = "missions/lifecycle";
+
+    public async Task<IResult> HandleAsync(HttpContext http)
+    {
+        var (client, form, failure) = await AuthenticateAsync(http, Path);
+        if (failure is not null) return failure;
+
+        string? nonce = form["nonce"];
+        string? operation = form["operation"];
+        string? reason = form["reason"];
+        if (!IsValidNonce(nonce))
+        {
+            return Error(StatusCodes.Status400BadRequest, "invalid_request", "nonce must match [A-Za-z0-9_-]{16,128}", null);
+        }
+        if (operation is null || !LifecycleOperation.All.Contains(operation))
+        {
+            return Error(StatusCodes.Status400BadRequest, "invalid_request", "operation must be revoke, suspend, resume or complete", nonce);
+        }
+        if (reason is { Length: > 1024 })
+        {
+            return Error(StatusCodes.Status400BadRequest, "invalid_request", "reason is limited to 1024 characters", nonce);
+        }
+        if (string.IsNullOrEmpty(form["mission"]))
+        {
+            return Error(StatusCodes.Status400BadRequest, "invalid_request", "mission is required", nonce);
+        }
+
+        var (mission, hidden) = await FindVisibleAsync(client!, form["mission"]!, nonce, http.RequestAborted);
+        if (hidden is not null) return hidden;
+
+        var (outcome, current) = await Store.ApplyAsync(mission!.Id, operation, client!.ClientId, reason, http.RequestAborted);
+        switch (outcome)
+        {
+            case TransitionOutcome.NotFound:
+                return NotFound(nonce);
+            case TransitionOutcome.Conflict:
+                // lifecycle.md: a transition out of a terminal state (or otherwise illegal) is a concurrent-modification error.
+                return new JsonErrorResult(new Dictionary<string, string>
+                {
+                    ["error"] = "mission_concurrent_modification",
+                    ["error_description"] = $"cannot {operation} a Mission in state {current!.State}",
+                    ["current_state"] = current.State,
+                    ["observed_state"] = string.Join(" or ", LifecycleOperation.LegalSources(operation)),
+                }, StatusCodes.Status409Conflict);
+        }
+
+        var lifecycleEvent = new JsonObject
+        {
+            ["operation"] = operation,
+            ["at"] = MissionIntentValidator.FormatRfc3339(DateTimeOffset.FromUnixTimeSeconds(current!.UpdatedAt)),
+            ["actor"] = client.ClientId,
+            ["reason"] = reason,
+        };
+        var jws = statusResponses.Create(current, client.ClientId, client.ClientId, nonce!, lifecycleEvent);
+        http.Response.Headers.CacheControl = "no-store";
+        return Results.Text(jws, MissionStatusResponseGenerator.MediaType);
+    }
+}
+
+/// <summary>
+/// The AD-1 Mission inventory (conformance.md §1): one record, or the Missions of a subject, visible
+/// to the requesting client (all of them to an administrator).
+/// </summary>
+public sealed class InventoryEndpoint(ClientAssertionAuthenticator authenticator, MissionStore store, FaultSet faults)
+    : MissionEndpointBase(authenticator, store, faults)
+{
+    public const string Path = "missions/inventory";
+
+    public async Task<IResult> HandleAsync(HttpContext http)
+    {
+        var (client, form, failure) = await AuthenticateAsync(http, Path);
+        if (failure is not null) return failure;
+        http.Response.Headers.CacheControl = "no-store";
+
+        if (form["mission"] is { Count: > 0 } id && !string.IsNullOrEmpty(id))
+        {
+            var (mission, hidden) = await FindVisibleAsync(client!, id!, null, http.RequestAborted);
+            return hidden ?? Results.Json(MissionRecordView.ToJson(mission!));
+        }
+
+        string? subject = form["subject"];
+        var missions = await Store.ListAsync(client!.IsAdmin ? null : client.ClientId, string.IsNullOrEmpty(subject) ? null : subject, http.RequestAborted);
+        return Results.Json(new JsonObject { ["missions"] = new JsonArray(missions.Select(m => (JsonNode)MissionRecordView.ToJson(m)).ToArray()) });
+    }
+}

@@ -1,0 +1,238 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Http;
+using MissionConformance.Reference.Configuration;
+using MissionConformance.Reference.Faults;
+using MissionConformance.Reference.Missions;
+using MissionConformance.Reference.Security;
+using OpenIddict.Abstractions;
+using OpenIddict.Server;
+using static OpenIddict.Server.OpenIddictServerEvents;
+
+namespace MissionConformance.Reference.Endpoints;
+
+/// <summary>Names of the Mission parameters and transaction properties the handlers share.</summary>
+public static class MissionParameters
+{
+    public const string MissionIntent = "mission_intent";
+    public const string AuthorizationDetails = "authorization_details";
+    public const string AdmittedIntentProperty = "mbo:admitted-intent";
+    public const string TokenIssuanceItem = "mbo:token-issuance";
+}
+
+/// <summary>
+/// PAR admission (oauth-profile.md §3): validates and narrows mission_intent after OpenIddict's own
+/// validation passed, so that a request refused for any reason creates nothing.
+/// </summary>
+public sealed class ParMissionIntentHandler(MissionIntentValidator validator, MissionStore store, FaultSet faults)
+    : IOpenIddictServerHandler<ValidatePushedAuthorizationRequestContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ValidatePushedAuthorizationRequestContext>()
+            .UseScopedHandler<ParMissionIntentHandler>()
+            .SetOrder(int.MaxValue - 100_000)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public async ValueTask HandleAsync(ValidatePushedAuthorizationRequestContext context)
+    {
+        var request = context.Request;
+        var raw = (string?)request[MissionParameters.MissionIntent];
+        if (string.IsNullOrEmpty(raw))
+        {
+            context.Reject("invalid_request", "this Authorization Server issues Mission-bound tokens only: push a mission_intent");
+            return;
+        }
+        if (request[MissionParameters.AuthorizationDetails] is not null && !faults.Has(Fault.AcceptIntentWithAuthorizationDetails))
+        {
+            await RefuseAsync(context, raw, "invalid_request", "mission_intent and authorization_details must not be sent together");  // MBO-AS-PAR-008
+            return;
+        }
+
+        var client = TestPrincipals.FindClient(context.ClientId)!;
+        var validation = validator.Validate(raw, client);
+        if (validation.Refusal is { } refusal)
+        {
+            await RefuseAsync(context, raw, refusal.Error, refusal.Description);
+            return;
+        }
+
+        var admitted = validation.Admitted!;
+        var derived = admitted.AuthoritySet.Select(e => (string)e!["resource"]!).ToHashSet(StringComparer.Ordinal);
+        var uncovered = (request.Resources ?? []).Where(r => r is null || !derived.Contains(r)).ToList();
+        if (uncovered.Count > 0 && !faults.Has(Fault.AcceptUncoveredResource))
+        {
+            // MBO-AS-PAR-012: a requested resource no derived entry covers is refused (RFC 8707 invalid_target).
+            context.Reject("invalid_target", $"resource {uncovered[0]} is not covered by the authority derived from the mission_intent");
+            return;
+        }
+        context.Transaction.SetProperty(MissionParameters.AdmittedIntentProperty, admitted);
+    }
+
+    private async Task RefuseAsync(ValidatePushedAuthorizationRequestContext context, string raw, string error, string description)
+    {
+        if (faults.Has(Fault.CreateStateOnRefusedPar))
+        {
+            var junk = new JsonObject { ["goal"] = "(refused)", ["raw"] = raw };
+            var placeholder = new AdmittedIntent(junk, junk, [], [], DateTimeOffset.UtcNow.AddHours(1), null, null);
+            await store.CreatePendingAsync(placeholder, context.ClientId!, "refused:" + MissionStore.RandomToken(12), [], null, context.CancellationToken);
+        }
+        context.Reject(error, description);
+    }
+}
+
+/// <summary>On a successful PAR response, records the pending Mission keyed by its request_uri.</summary>
+public sealed class ParResponseHandler(MissionStore store, FaultSet faults) : IOpenIddictServerHandler<ApplyPushedAuthorizationResponseContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyPushedAuthorizationResponseContext>()
+            .UseScopedHandler<ParResponseHandler>()
+            .SetOrder(int.MinValue + 100_000)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public async ValueTask HandleAsync(ApplyPushedAuthorizationResponseContext context)
+    {
+        var admitted = context.Transaction.GetProperty<AdmittedIntent>(MissionParameters.AdmittedIntentProperty);
+        if (admitted is null || string.IsNullOrEmpty(context.Response.RequestUri) || !string.IsNullOrEmpty(context.Response.Error))
+        {
+            return;
+        }
+        await store.CreatePendingAsync(admitted, context.Request!.ClientId!, context.Response.RequestUri,
+            context.Request.Resources ?? [], context.Request.LoginHint, context.CancellationToken);
+        if (faults.Has(Fault.ParWithoutExpiresIn))
+        {
+            context.Response.ExpiresIn = null;
+        }
+    }
+}
+
+/// <summary>
+/// mission_intent is PAR-only (MBO-AS-PAR-002) and this server requires PAR for every authorization
+/// request. Pushed parameters stay authoritative: OpenIddict replaces the front-channel request with
+/// the pushed one, so extra front-channel parameters are ignored (MBO-AS-PAR-010).
+/// </summary>
+public sealed class FrontChannelHandler(FaultSet faults) : IOpenIddictServerHandler<ValidateAuthorizationRequestContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateAuthorizationRequestContext>()
+            .UseScopedHandler<FrontChannelHandler>()
+            .SetOrder(OpenIddictServerHandlers.Authentication.ValidateClientIdParameter.Descriptor.Order + 500)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(ValidateAuthorizationRequestContext context)
+    {
+        if (!string.IsNullOrEmpty(context.Request.RequestUri))
+        {
+            return default;
+        }
+        var hasIntent = context.Request[MissionParameters.MissionIntent] is not null;
+        if (hasIntent && faults.Has(Fault.AcceptFrontChannelIntent))
+        {
+            return default;
+        }
+        context.Reject("invalid_request", hasIntent
+            ? "mission_intent must be pushed through PAR, never sent on the front channel"
+            : "this Authorization Server requires pushed authorization requests (request_uri)");
+        return default;
+    }
+}
+
+/// <summary>RFC 8414 metadata additions of oauth-profile.md §2, advertising only what this server implements.</summary>
+public sealed class MetadataHandler(ReferenceSettings settings, FaultSet faults) : IOpenIddictServerHandler<HandleConfigurationRequestContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<HandleConfigurationRequestContext>()
+            .UseScopedHandler<MetadataHandler>()
+            .SetOrder(int.MaxValue - 100_000)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(HandleConfigurationRequestContext context)
+    {
+        var metadata = context.Metadata;
+        metadata["require_pushed_authorization_requests"] = true;
+        metadata["mission_bound_authorization_supported"] = true;
+        metadata["authorization_details_types_supported"] = Array(["mission_resource_access"]);
+        metadata["authority_set_types_supported"] = Array(["mission_resource_access"]);
+        metadata["mission_intent_max_size"] = faults.Has(Fault.MalformedMissionMetadata)
+            ? new OpenIddictParameter(MissionIntentValidator.DefaultMaxSize.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            : new OpenIddictParameter(MissionIntentValidator.DefaultMaxSize);
+        metadata["mission_lifecycle_endpoint"] = settings.Endpoint(LifecycleEndpoint.Path);
+        metadata["mission_lifecycle_auth_methods_supported"] = Array(["private_key_jwt"]);
+        // Not a spec member: the AD-1 inventory has no wire in the seed era (conformance.md open point 3).
+        metadata["mission_inventory_endpoint"] = settings.Endpoint(InventoryEndpoint.Path);
+        metadata["mission_pairwise_supported"] = faults.Has(Fault.PairwiseWithoutSector);
+        metadata["mission_enforcement_classes_supported"] = Array(["issuance"]);
+        metadata["mission_max_stale_seconds"] = (long)ReferenceSettings.AccessTokenLifetime.TotalSeconds;
+        metadata["mission_framework_versions_supported"] = Array(["seed-2026-06"]);
+        metadata["mission_ladder_levels_supported"] = Numbers(faults.Has(Fault.CapabilityOutOfEnum) ? [0, 1, 6] : [0, 1]);
+        metadata["mission_authorization_domain_tiers_supported"] = Array(faults.Has(Fault.CapabilityOutOfEnum) ? ["AD-1", "AD-4"] : ["AD-1"]);
+        metadata["mission_profiles_supported"] = Array(["oauth"]);
+        metadata["mission_optional_modules_supported"] = Array([]);
+        return default;
+    }
+
+    private static OpenIddictParameter Array(string[] values) => new(JsonSerializer.SerializeToElement(values));
+
+    private static OpenIddictParameter Numbers(int[] values) => new(JsonSerializer.SerializeToElement(values));
+}
+
+/// <summary>What the token endpoint issued, for the response handler to echo (RFC 9396 §7).</summary>
+public sealed record TokenIssuance(JsonArray TokenDetails, JsonArray AuthoritySet, bool IsRefresh);
+
+/// <summary>
+/// Adds the granted authorization_details to every token response (MBO-AS-TOK-004, MBO-AS-RT-004),
+/// exactly the array carried by the issued token.
+/// </summary>
+public sealed class TokenResponseHandler(FaultSet faults, JwsSigner signer) : IOpenIddictServerHandler<ApplyTokenResponseContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyTokenResponseContext>()
+            .UseScopedHandler<TokenResponseHandler>()
+            .SetOrder(int.MinValue + 100_000)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(ApplyTokenResponseContext context)
+    {
+        var http = context.Transaction.GetHttpRequest()?.HttpContext;
+        if (http?.Items[MissionParameters.TokenIssuanceItem] is not TokenIssuance issued || string.IsNullOrEmpty(context.Response.AccessToken))
+        {
+            return default;
+        }
+        var echoed = faults.Has(Fault.TokenResponseDetailsDiffer) ? issued.AuthoritySet : issued.TokenDetails;
+        if (!(issued.IsRefresh && faults.Has(Fault.RefreshResponseWithoutDetails)))
+        {
+            context.Response[MissionParameters.AuthorizationDetails] = new OpenIddictParameter(JsonSerializer.SerializeToElement(echoed));
+        }
+        if (faults.Has(Fault.WrongTokenType))
+        {
+            context.Response.AccessToken = signer.WithHeaderType(context.Response.AccessToken, "JWT");
+        }
+        return default;
+    }
+}
+
+/// <summary>Fault TokenRevocationRevokesMission: RFC 7009 revocation of a token also revokes its Mission.</summary>
+public sealed class RevocationRevokesMissionHandler(MissionStore store) : IOpenIddictServerHandler<HandleRevocationRequestContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<HandleRevocationRequestContext>()
+            .UseScopedHandler<RevocationRevokesMissionHandler>()
+            .SetOrder(int.MinValue + 100_000)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public async ValueTask HandleAsync(HandleRevocationRequestContext context)
+    {
+        var missionId = context.GenericTokenPrincipal?.GetClaim(TokenEndpoint.MissionRecordClaim)
+            ?? (context.GenericTokenPrincipal?.GetClaim("mission") is { } claim ? (string?)JsonNode.Parse(claim)?["id"] : null);
+        if (missionId is not null)
+        {
+            await store.ApplyAsync(missionId, LifecycleOperation.Revoke, "token-revocation", "RFC 7009 revocation", context.CancellationToken);
+        }
+    }
+}

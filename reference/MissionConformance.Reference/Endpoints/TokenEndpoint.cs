@@ -1,0 +1,253 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using MissionConformance.Reference.Configuration;
+using MissionConformance.Reference.Faults;
+using MissionConformance.Reference.Missions;
+using MissionConformance.Reference.Storage;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace MissionConformance.Reference.Endpoints;
+
+/// <summary>
+/// The token endpoint (passthrough after OpenIddict validated the client, the code and PKCE, or the
+/// refresh token): resolves the Mission from the grant, gates on its state and budget, narrows by
+/// RFC 8707 resource and RFC 9396 authorization_details, and issues the Mission-bound token.
+/// </summary>
+public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings, FaultSet faults, TimeProvider clock)
+{
+    public const string Path = "token";
+
+    /// <summary>Private claims kept in codes and refresh tokens, never in access tokens.</summary>
+    public const string MissionRecordClaim = "mbo_mission_record";
+    public const string GrantedResourcesClaim = "mbo_granted_resources";
+
+    public async Task<IResult> HandleAsync(HttpContext http)
+    {
+        var request = http.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("the OpenIddict request is missing from the passthrough token endpoint");
+        if (!request.IsAuthorizationCodeGrantType() && !request.IsRefreshTokenGrantType())
+        {
+            return OAuthError("unsupported_grant_type", "only authorization_code and refresh_token are supported");
+        }
+
+        var grant = (await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal!;
+        var isRefresh = request.IsRefreshTokenGrantType();
+
+        // The Mission is resolved from the presented grant, never from client input (MBO-AS-APR-006).
+        var missionId = grant.GetClaim(MissionRecordClaim);
+        if (faults.Has(Fault.MissionFromClientParameter) && (string?)request["mission_id"] is { Length: > 0 } supplied)
+        {
+            missionId = supplied;
+        }
+        var mission = missionId is null ? null : await store.FindAsync(missionId, http.RequestAborted);
+        if (mission is null)
+        {
+            return GatingError("mission_not_found");  // MBO-AS-GATE-012
+        }
+
+        var derivable = DerivableStates(isRefresh);
+        if (!derivable.Contains(mission.State))
+        {
+            return GatingError(mission.State);
+        }
+        if (isRefresh && faults.Has(Fault.ResumeDoesNotRestore) && mission.HistoryJson.Contains("\"suspend\"", StringComparison.Ordinal))
+        {
+            return GatingError(MissionState.Suspended);
+        }
+
+        var authoritySet = JsonNode.Parse(mission.AuthoritySetJson)!.AsArray();
+        var selection = SelectEntries(request, grant, mission, authoritySet);
+        if (selection.Error is { } error)
+        {
+            return error;
+        }
+
+        var (consumed, current) = await store.TryConsumeDerivationAsync(mission.Id, derivable, http.RequestAborted);
+        if (!consumed)
+        {
+            return current is not null && !derivable.Contains(current.State)
+                ? GatingError(current.State)
+                : OAuthError("invalid_grant", "the Mission's derivation budget (context.max_derivations) is exhausted");  // MBO-AS-GATE-008
+        }
+
+        var principal = BuildPrincipal(grant, mission, selection.Entries!, selection.Resources!, isRefresh);
+        http.Items[MissionParameters.TokenIssuanceItem] = new TokenIssuance(selection.Entries!, authoritySet, isRefresh);
+        return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    private HashSet<string> DerivableStates(bool isRefresh)
+    {
+        var states = new HashSet<string>(StringComparer.Ordinal) { MissionState.Active };
+        if (!isRefresh) return states;
+        if (faults.Has(Fault.RefreshWhileSuspended)) states.Add(MissionState.Suspended);
+        if (faults.Has(Fault.RefreshAfterRevoke)) states.Add(MissionState.Revoked);
+        if (faults.Has(Fault.RefreshAfterComplete)) states.Add(MissionState.Completed);
+        return states;
+    }
+
+    private sealed record Selection(JsonArray? Entries, IReadOnlyList<string>? Resources, IResult? Error);
+
+    /// <summary>
+    /// The entries this token carries: those of the requested resources (RFC 8707; default: what the
+    /// grant was issued for), further narrowed by requested authorization_details, each a subset of a
+    /// Mission entry (oauth-profile.md §4.3).
+    /// </summary>
+    private Selection SelectEntries(OpenIddictRequest request, ClaimsPrincipal grant, MissionRecord mission, JsonArray authoritySet)
+    {
+        var missionResources = authoritySet.Select(e => (string)e!["resource"]!).Distinct(StringComparer.Ordinal).ToList();
+        var requested = (request.Resources ?? []).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        if (requested.Count == 0)
+        {
+            requested = grant.GetClaim(GrantedResourcesClaim) is { } granted
+                ? JsonSerializer.Deserialize<List<string>>(granted)!
+                : mission.RequestedResourcesJson is { } pushed ? JsonSerializer.Deserialize<List<string>>(pushed)! : missionResources;
+        }
+        if (requested.FirstOrDefault(r => !missionResources.Contains(r)) is { } outside)
+        {
+            return new(null, null, OAuthError("invalid_target", $"resource {outside} is not covered by the Mission's Authority Set"));
+        }
+        if (faults.Has(Fault.BroadenOnResourceNarrowing))
+        {
+            requested = missionResources;
+        }
+
+        var narrowedByResource = requested.Count < missionResources.Count;
+        var entries = new JsonArray(authoritySet.Where(e => requested.Contains((string)e!["resource"]!)).Select(e => e!.DeepClone()).ToArray());
+
+        var narrowedByDetails = false;
+        if ((string?)request[MissionParameters.AuthorizationDetails] is { Length: > 0 } detailsText)
+        {
+            if (!TryParseArray(detailsText, out var wanted))
+            {
+                return new(null, null, OAuthError("invalid_authorization_details", "authorization_details must be a JSON array of objects"));
+            }
+            foreach (var entry in wanted)
+            {
+                if (!faults.Has(Fault.DeriveOutsideSet) && !entries.Any(e => SubsetRule.IsSubset(entry!, e!)))
+                {
+                    // MBO-AS-SUB-003: never derive an entry that is not a subset of a Mission entry.
+                    return new(null, null, OAuthError("invalid_authorization_details", "a requested entry is not a subset of the Mission's Authority Set"));
+                }
+            }
+            entries = wanted;
+            narrowedByDetails = true;
+        }
+
+        if ((narrowedByResource || narrowedByDetails) && faults.Has(Fault.DropConstraintOnNarrowing))
+        {
+            foreach (var entry in entries) entry!.AsObject().Remove("constraints");
+        }
+        return new(entries, requested, null);
+    }
+
+    private ClaimsPrincipal BuildPrincipal(ClaimsPrincipal grant, MissionRecord mission, JsonArray entries, IReadOnlyList<string> resources, bool isRefresh)
+    {
+        var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
+        var subject = isRefresh && faults.Has(Fault.RefreshChangesSubject) ? mission.Subject + "-refreshed" : mission.Subject!;
+        identity.SetClaim(Claims.Subject, subject);
+        identity.SetClaim(MissionRecordClaim, mission.Id);
+        identity.SetClaim(GrantedResourcesClaim, JsonSerializer.Serialize(resources));
+
+        foreach (var entry in entries)
+        {
+            var actions = entry!["actions"]!.AsArray();
+            if (faults.Has(Fault.WidenTokenDetails)) actions.Add("admin_override");
+            if (faults.Has(Fault.InvalidActionName)) actions.Add("query financials!");
+        }
+        identity.SetClaim("authorization_details", JsonSerializer.SerializeToElement(entries));
+
+        if (!faults.Has(Fault.MissingMissionClaim))
+        {
+            identity.SetClaim("mission", JsonSerializer.SerializeToElement(MissionClaim(mission, isRefresh)));
+        }
+
+        var audiences = entries.Select(e => (string)e!["resource"]!).Distinct(StringComparer.Ordinal).ToList();
+        if (faults.Has(Fault.AudienceIncludesUnrelated)) audiences.Add("https://unrelated.example/api");
+        var principal = new ClaimsPrincipal(identity);
+        principal.SetResources(audiences);
+        if (faults.Has(Fault.ScopeBroaderThanDetails)) principal.SetScopes("admin");
+
+        // MBO-AS-TOK-007: no access token outlives the Mission.
+        var remaining = DateTimeOffset.FromUnixTimeSeconds(mission.MissionExpiry) - clock.GetUtcNow();
+        principal.SetAccessTokenLifetime(faults.Has(Fault.TokenOutlivesMissionExpiry) || remaining > ReferenceSettings.AccessTokenLifetime
+            ? ReferenceSettings.AccessTokenLifetime
+            : remaining);
+        // The refresh token outlives the Mission by a day so that a late refresh meets the gate and
+        // learns mission_state=expired (MBO-AS-GATE-004) instead of a bare "token expired".
+        principal.SetRefreshTokenLifetime(remaining + TimeSpan.FromDays(1));
+
+        principal.SetDestinations(claim => claim.Type switch
+        {
+            MissionRecordClaim or GrantedResourcesClaim => [],
+            _ => [Destinations.AccessToken],
+        });
+        return principal;
+    }
+
+    private JsonObject MissionClaim(MissionRecord mission, bool isRefresh)
+    {
+        var claim = new JsonObject
+        {
+            ["id"] = mission.Id,
+            ["origin"] = faults.Has(Fault.OriginWithQuery) ? mission.Origin + "?tenant=" + settings.Tenant : mission.Origin,
+            ["authority_hash"] = mission.AuthorityHash,
+        };
+        if (faults.Has(Fault.MissionClaimWithIdAndRef)) claim["ref"] = "ref_" + mission.Id;
+        if (faults.Has(Fault.WrongAuthorityHash)) claim["authority_hash"] = "sha-256:" + new string('A', 43);
+        if (isRefresh && faults.Has(Fault.AuthorityHashChangesOnRefresh)) claim["authority_hash"] = "sha-256:" + new string('B', 43);
+        return claim;
+    }
+
+    /// <summary>oauth-profile.md §9: HTTP 400, JSON, no-store, invalid_grant with mission_state.</summary>
+    private JsonErrorResult GatingError(string state)
+    {
+        var body = new Dictionary<string, string>
+        {
+            ["error"] = "invalid_grant",
+            ["error_description"] = state == "mission_not_found" ? "the grant's Mission does not resolve" : $"mission not active ({state})",
+            ["mission_state"] = faults.Has(Fault.NonStandardMissionState) ? "inactive" : state,
+        };
+        return new JsonErrorResult(body, StatusCodes.Status400BadRequest, cacheable: faults.Has(Fault.CacheableGatingError));
+    }
+
+    private static JsonErrorResult OAuthError(string error, string description)
+        => new JsonErrorResult(new Dictionary<string, string> { ["error"] = error, ["error_description"] = description }, StatusCodes.Status400BadRequest);
+
+    private static bool TryParseArray(string text, out JsonArray array)
+    {
+        array = [];
+        try
+        {
+            if (JsonNode.Parse(text) is JsonArray parsed && parsed.All(e => e is JsonObject))
+            {
+                array = parsed;
+                return true;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return false;
+    }
+}
+
+/// <summary>A JSON error body with Cache-Control: no-store unless told otherwise (RFC 6749 §5.2).</summary>
+public sealed class JsonErrorResult(object body, int status, bool cacheable = false) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        if (!cacheable)
+        {
+            httpContext.Response.Headers.CacheControl = "no-store";
+            httpContext.Response.Headers.Pragma = "no-cache";
+        }
+        httpContext.Response.StatusCode = status;
+        return httpContext.Response.WriteAsJsonAsync(body, body.GetType());
+    }
+}

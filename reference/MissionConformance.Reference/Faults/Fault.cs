@@ -1,0 +1,194 @@
+namespace MissionConformance.Reference.Faults;
+
+/// <summary>Every named fault of the reference stack; <see cref="FaultCatalogue"/> says what each breaks.</summary>
+public enum Fault
+{
+    MalformedMissionMetadata,
+    PairwiseWithoutSector,
+    CapabilityOutOfEnum,
+    ParWithoutExpiresIn,
+    AcceptFrontChannelIntent,
+    MalformedIntentServerError,
+    AcceptDuplicateMembers,
+    AcceptMissingRequiredMembers,
+    AcceptUnknownMembers,
+    IgnoreIntentSizeLimit,
+    AcceptIntentWithAuthorizationDetails,
+    AcceptZeroMaxDerivations,
+    FrontChannelWidensAuthority,
+    AcceptUncoveredResource,
+    ReuseMissionIdForIdenticalIntent,
+    ExtendMissionExpiry,
+    AcceptUnregisteredPurpose,
+    SkipPkceVerification,
+    CreateStateOnRefusedPar,
+    OmitExpiryFromConsent,
+    HideNarrowingDecisions,
+    DenyIssuesCode,
+    SubjectFromLoginHint,
+    MissionFromClientParameter,
+    SequentialMissionId,
+    MissionIdEmbedsSubject,
+    OriginWithQuery,
+    PaddedAnchors,
+    AuthorityHashChangesOnRefresh,
+    ProposalHashOverRawIntent,
+    MissingMissionClaim,
+    WrongAuthorityHash,
+    MissionClaimWithIdAndRef,
+    TokenResponseDetailsDiffer,
+    WidenTokenDetails,
+    InvalidActionName,
+    TokenOutlivesMissionExpiry,
+    AudienceIncludesUnrelated,
+    BroadenOnResourceNarrowing,
+    ScopeBroaderThanDetails,
+    RefreshChangesSubject,
+    WrongTokenType,
+    DropConstraintOnNarrowing,
+    DeriveOutsideSet,
+    RefreshWhileSuspended,
+    RefreshAfterRevoke,
+    RefreshAfterComplete,
+    IgnoreMissionExpiry,
+    NonStandardMissionState,
+    ResumeDoesNotRestore,
+    IgnoreMaxDerivations,
+    RacyDerivationCounter,
+    CacheableGatingError,
+    TokenRevocationRevokesMission,
+    NoRefreshRotation,
+    RefreshResponseWithoutDetails,
+    RevokeIsNoOp,
+    SuspendIsNoOp,
+    LeakForeignMissionOnLifecycle,
+    NonIdempotentLifecycle,
+    ResumeFromTerminal,
+    CompleteWhileSuspended,
+    LifecycleAcceptsClientSecret,
+}
+
+/// <summary>
+/// A named, deliberate defect of the reference stack. Each breaks one behaviour, so that the check
+/// judging the listed requirement ids can be proven to fail (design.md principle 6).
+/// </summary>
+public sealed record FaultDescriptor(Fault Fault, string Breaks, IReadOnlyList<string> RequirementIds)
+{
+    public string Name => Fault.ToString();
+}
+
+public static class FaultCatalogue
+{
+    public static IReadOnlyList<FaultDescriptor> All { get; } =
+    [
+        // Discovery
+        new(Fault.MalformedMissionMetadata, "advertises mission_intent_max_size as a string", ["MBO-AS-MD-003"]),
+        new(Fault.PairwiseWithoutSector, "advertises mission_pairwise_supported=true without mission_pairwise_sector", ["MBO-AS-MD-004"]),
+        new(Fault.CapabilityOutOfEnum, "advertises ladder level 6 and tier AD-4", ["MBO-AS-MD-007"]),
+
+        // PAR and Intent validation
+        new(Fault.ParWithoutExpiresIn, "the PAR response omits expires_in", ["MBO-AS-PAR-001"]),
+        new(Fault.AcceptFrontChannelIntent, "accepts mission_intent on a front-channel /authorize request", ["MBO-AS-PAR-002"]),
+        new(Fault.MalformedIntentServerError, "answers an unparseable mission_intent with 500 server_error", ["MBO-AS-PAR-003"]),
+        new(Fault.AcceptDuplicateMembers, "accepts a mission_intent with duplicate member names", ["MBO-AS-PAR-004"]),
+        new(Fault.AcceptMissingRequiredMembers, "does not require goal, constraints, success_criteria or mission_expiry, and refuses empty objects with invalid_authorization_details", ["MBO-AS-PAR-005"]),
+        new(Fault.AcceptUnknownMembers, "accepts unknown non-x_ members at the top level and in context", ["MBO-AS-PAR-006"]),
+        new(Fault.IgnoreIntentSizeLimit, "accepts a mission_intent larger than mission_intent_max_size", ["MBO-AS-PAR-007"]),
+        new(Fault.AcceptIntentWithAuthorizationDetails, "accepts mission_intent together with authorization_details", ["MBO-AS-PAR-008"]),
+        new(Fault.AcceptZeroMaxDerivations, "accepts context.max_derivations below 1", ["MBO-AS-PAR-009"]),
+        new(Fault.FrontChannelWidensAuthority, "adds front-channel authorization_details on request_uri redemption to the Authority Set", ["MBO-AS-PAR-010"]),
+        new(Fault.AcceptUncoveredResource, "accepts a PAR resource value no derived entry covers", ["MBO-AS-PAR-012"]),
+        new(Fault.ReuseMissionIdForIdenticalIntent, "gives a second identical Intent the Mission id of the first", ["MBO-AS-PAR-013", "MBO-AS-REC-010"]),
+        new(Fault.ExtendMissionExpiry, "narrowing sets mission_expiry to the policy ceiling even when the submitted value is earlier", ["MBO-AS-PAR-014"]),
+        new(Fault.AcceptUnregisteredPurpose, "accepts an Intent whose purpose is not registered for the client", ["MBO-AS-PAR-015"]),
+        new(Fault.SkipPkceVerification, "redeems a code without verifying the PKCE code_verifier", ["MBO-AS-PAR-016"]),
+        new(Fault.CreateStateOnRefusedPar, "records a pending Mission for a PAR it refuses",
+            ["MBO-AS-PAR-003", "MBO-AS-PAR-004", "MBO-AS-PAR-005", "MBO-AS-PAR-006", "MBO-AS-PAR-007", "MBO-AS-PAR-008", "MBO-AS-PAR-009"]),
+
+        // Consent and approval
+        new(Fault.OmitExpiryFromConsent, "the consent page does not show mission_expiry", ["MBO-AS-APR-001"]),
+        new(Fault.HideNarrowingDecisions, "the consent page does not disclose narrowing decisions", ["MBO-AS-APR-002"]),
+        new(Fault.DenyIssuesCode, "a denial at consent still issues an authorization code", ["MBO-AS-APR-003"]),
+        new(Fault.SubjectFromLoginHint, "takes the Mission subject from the PAR login_hint instead of the authenticated user", ["MBO-AS-APR-005"]),
+        new(Fault.MissionFromClientParameter, "binds a token to the Mission named by a client-supplied mission_id parameter", ["MBO-AS-APR-006"]),
+
+        // Mission record and anchors
+        new(Fault.SequentialMissionId, "mission.id is a sequence number", ["MBO-AS-REC-001"]),
+        new(Fault.MissionIdEmbedsSubject, "mission.id contains the requesting client_id", ["MBO-AS-REC-002"]),
+        new(Fault.OriginWithQuery, "mission.origin carries a query string", ["MBO-AS-REC-003"]),
+        new(Fault.PaddedAnchors, "anchors use padded standard base64", ["MBO-AS-REC-004"]),
+        new(Fault.AuthorityHashChangesOnRefresh, "refreshed tokens carry a different authority_hash", ["MBO-AS-REC-007", "MBO-AS-RT-001", "MBO-AS-EXP-004"]),
+        new(Fault.ProposalHashOverRawIntent, "proposal_hash is computed over the submitted Intent instead of the validated one", ["MBO-AS-REC-009"]),
+
+        // Tokens
+        new(Fault.MissingMissionClaim, "access tokens carry no mission claim", ["MBO-AS-TOK-001", "MBO-AS-TOK-002", "MBO-AS-TOK-003", "MBO-AS-RT-001"]),
+        new(Fault.WrongAuthorityHash, "mission.authority_hash in tokens differs from the Mission's authority_hash", ["MBO-AS-TOK-002"]),
+        new(Fault.MissionClaimWithIdAndRef, "the mission claim carries both id and ref", ["MBO-AS-TOK-003"]),
+        new(Fault.TokenResponseDetailsDiffer, "the token response returns the full Authority Set while the token carries a narrowed one", ["MBO-AS-TOK-004"]),
+        new(Fault.WidenTokenDetails, "token entries carry an action the Authority Set lacks", ["MBO-AS-TOK-005", "MBO-AS-SUB-001"]),
+        new(Fault.InvalidActionName, "token entries carry an action name outside the action pattern", ["MBO-AS-TOK-006"]),
+        new(Fault.TokenOutlivesMissionExpiry, "access-token exp is not capped at mission_expiry", ["MBO-AS-TOK-007"]),
+        new(Fault.AudienceIncludesUnrelated, "aud includes an audience no carried entry belongs to", ["MBO-AS-TOK-008"]),
+        new(Fault.BroadenOnResourceNarrowing, "ignores RFC 8707 resource at the token endpoint and issues the full set to every audience", ["MBO-AS-TOK-008"]),
+        new(Fault.ScopeBroaderThanDetails, "token scope includes a value no entry supports", ["MBO-AS-TOK-009"]),
+        new(Fault.RefreshChangesSubject, "refreshed tokens carry a different sub", ["MBO-AS-TOK-010"]),
+        new(Fault.WrongTokenType, "access tokens have JOSE typ JWT instead of at+jwt", ["MBO-AS-TOK-012"]),
+        new(Fault.DropConstraintOnNarrowing, "narrowed entries lose the Mission entry's constraints", ["MBO-AS-SUB-002"]),
+        new(Fault.DeriveOutsideSet, "token-endpoint authorization_details outside the Authority Set are granted", ["MBO-AS-SUB-003"]),
+
+        // Gating and refresh
+        new(Fault.RefreshWhileSuspended, "refresh succeeds while the Mission is suspended", ["MBO-AS-GATE-001"]),
+        new(Fault.RefreshAfterRevoke, "refresh succeeds after the Mission is revoked", ["MBO-AS-GATE-002"]),
+        new(Fault.RefreshAfterComplete, "refresh succeeds after the Mission is completed", ["MBO-AS-GATE-003"]),
+        new(Fault.IgnoreMissionExpiry, "refresh succeeds after mission_expiry", ["MBO-AS-GATE-004"]),
+        new(Fault.NonStandardMissionState, "gating errors carry mission_state=inactive",
+            ["MBO-AS-GATE-006", "MBO-AS-GATE-001", "MBO-AS-GATE-002", "MBO-AS-GATE-003", "MBO-AS-GATE-004"]),
+        new(Fault.ResumeDoesNotRestore, "a resumed Mission still refuses refresh", ["MBO-AS-GATE-007"]),
+        new(Fault.IgnoreMaxDerivations, "context.max_derivations is not enforced", ["MBO-AS-GATE-008", "MBO-AS-GATE-009"]),
+        new(Fault.RacyDerivationCounter, "the derivation budget is checked and incremented non-atomically", ["MBO-AS-GATE-009"]),
+        new(Fault.CacheableGatingError, "gating errors lack Cache-Control: no-store", ["MBO-AS-GATE-010"]),
+        new(Fault.TokenRevocationRevokesMission, "RFC 7009 revocation of a token also revokes its Mission", ["MBO-AS-GATE-013"]),
+        new(Fault.NoRefreshRotation, "refresh tokens are not rotated and the predecessor stays valid", ["MBO-AS-RT-002", "MBO-AS-RT-003"]),
+        new(Fault.RefreshResponseWithoutDetails, "refresh responses omit authorization_details", ["MBO-AS-RT-004"]),
+
+        // Lifecycle endpoint
+        new(Fault.RevokeIsNoOp, "the lifecycle endpoint acknowledges revoke without changing state", ["MBO-AS-LC-001"]),
+        new(Fault.SuspendIsNoOp, "the lifecycle endpoint acknowledges suspend without changing state", ["MBO-AS-LC-002", "MBO-AS-CM-005"]),
+        new(Fault.LeakForeignMissionOnLifecycle, "a foreign Mission gets 403 where an unknown one gets 404", ["MBO-AS-LC-003"]),
+        new(Fault.NonIdempotentLifecycle, "repeating an operation already applied returns 409", ["MBO-AS-LC-004"]),
+        new(Fault.ResumeFromTerminal, "resume re-activates a revoked or completed Mission", ["MBO-AS-LC-005"]),
+        new(Fault.CompleteWhileSuspended, "a suspended Mission can be completed directly", ["MBO-AS-LC-006"]),
+        new(Fault.LifecycleAcceptsClientSecret, "the lifecycle endpoint accepts client_secret_basic", ["MBO-AS-LC-007"]),
+    ];
+
+    public static FaultDescriptor? Find(string name)
+        => All.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.Ordinal));
+
+    public static FaultDescriptor Describe(Fault fault) => All.Single(f => f.Fault == fault);
+}
+
+/// <summary>The faults a reference instance was started with; none by default.</summary>
+public sealed class FaultSet
+{
+    private readonly HashSet<Fault> _active;
+
+    public FaultSet(IEnumerable<Fault> faults) => _active = [.. faults];
+
+    public static FaultSet None { get; } = new([]);
+
+    /// <summary>Parses a comma-separated list such as "RefreshAfterRevoke,MissingMissionClaim".</summary>
+    public static FaultSet Parse(string? list)
+    {
+        var faults = new List<Fault>();
+        foreach (var name in (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            faults.Add(FaultCatalogue.Find(name)?.Fault ?? throw new ArgumentException(
+                $"unknown fault \"{name}\"; `mission-conformance list faults` prints the catalogue", nameof(list)));
+        }
+        return new FaultSet(faults);
+    }
+
+    public IReadOnlyCollection<Fault> Active => _active;
+
+    public bool Has(Fault fault) => _active.Contains(fault);
+}

@@ -1,0 +1,63 @@
+using System.Text.Json.Nodes;
+using MissionConformance.Reference.Configuration;
+using MissionConformance.Reference.Faults;
+using MissionConformance.Reference.Storage;
+
+namespace MissionConformance.Reference.Missions;
+
+/// <summary>
+/// The structured consent disclosure (oauth-profile.md §5 step 3). The consent page is rendered from
+/// this object and consent_rendering_hash is computed over it, so the hash covers what was shown.
+/// </summary>
+public static class ConsentDisclosure
+{
+    public static JsonObject Build(MissionRecord mission, TestAccount subject, TestAccount approver, ResourceCatalogue catalogue, FaultSet faults)
+    {
+        var intent = JsonNode.Parse(mission.IntentJson)!.AsObject();
+        var client = TestPrincipals.FindClient(mission.ClientId);
+        var disclosure = new JsonObject
+        {
+            ["client"] = new JsonObject { ["client_id"] = mission.ClientId, ["name"] = client?.DisplayName ?? mission.ClientId },
+            ["goal"] = intent["goal"]?.DeepClone(),
+            ["objects"] = intent["objects"]?.DeepClone(),
+            ["constraints"] = intent["constraints"]?.DeepClone(),
+            ["success_criteria"] = intent["success_criteria"]?.DeepClone(),
+        };
+        if (!faults.Has(Fault.OmitExpiryFromConsent))
+        {
+            disclosure["mission_expiry"] = intent["mission_expiry"]?.DeepClone();
+        }
+        if (intent["purpose"] is { } purpose) disclosure["purpose"] = purpose.DeepClone();
+        if (intent["context"] is JsonObject context)
+        {
+            var bounds = new JsonObject();
+            foreach (var name in new[] { "max_derivations", "acr", "aal" })
+            {
+                if (context[name] is { } value) bounds[name] = value.DeepClone();
+            }
+            disclosure["context_bounds"] = bounds;
+        }
+
+        var authority = new JsonArray();
+        foreach (var entry in JsonNode.Parse(mission.AuthoritySetJson)!.AsArray())
+        {
+            var resource = (string)entry!["resource"]!;
+            authority.Add(new JsonObject
+            {
+                ["resource"] = resource,
+                ["name"] = catalogue.Find(resource)?.Name ?? resource,
+                ["actions"] = entry["actions"]?.DeepClone(),
+                ["constraints"] = entry["constraints"]?.DeepClone() ?? new JsonObject(),
+            });
+        }
+        disclosure["authority"] = authority;
+        if (!faults.Has(Fault.HideNarrowingDecisions))
+        {
+            disclosure["narrowing"] = JsonNode.Parse(mission.NarrowingJson);
+        }
+        disclosure["subject"] = new JsonObject { ["id"] = subject.Subject, ["name"] = subject.DisplayName };
+        disclosure["approver"] = new JsonObject { ["id"] = approver.Subject, ["name"] = approver.DisplayName };
+        disclosure["policy_version"] = mission.PolicyVersion;
+        return disclosure;
+    }
+}

@@ -1,0 +1,52 @@
+using System.Text.Json.Nodes;
+using MissionConformance.Reference.Security;
+using MissionConformance.Reference.Storage;
+
+namespace MissionConformance.Reference.Missions;
+
+/// <summary>
+/// The signed Mission Status response (mission-status.md "Response"), which the lifecycle endpoint
+/// also returns after an operation (oauth-profile.md §12; MBO-AS-LC-008).
+/// </summary>
+public sealed class MissionStatusResponseGenerator(JwsSigner signer, TimeProvider clock)
+{
+    public const string MediaType = "application/mission-status-response+jwt";
+    public static readonly TimeSpan ActiveLifetime = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan TerminalLifetime = TimeSpan.FromSeconds(300);
+
+    public string Create(MissionRecord mission, string audience, string callerClientId, string nonce, JsonObject? lifecycleEvent)
+    {
+        var now = clock.GetUtcNow();
+        var expires = now + (MissionState.IsTerminal(mission.State) ? TerminalLifetime : ActiveLifetime);
+        var projection = new JsonArray(JsonNode.Parse(mission.AuthoritySetJson)!.AsArray()
+            .Where(e => string.Equals((string?)e!["resource"], audience, StringComparison.Ordinal))
+            .Select(e => e!.DeepClone()).ToArray());
+        var payload = new JsonObject
+        {
+            ["iss"] = mission.Origin,
+            ["aud"] = audience,
+            ["sub"] = callerClientId,
+            ["nonce"] = nonce,
+            ["iat"] = now.ToUnixTimeSeconds(),
+            ["exp"] = expires.ToUnixTimeSeconds(),
+            ["mission"] = new JsonObject { ["id"] = mission.Id, ["origin"] = mission.Origin },
+            ["state"] = mission.State,
+            ["integrity_anchors"] = new JsonObject
+            {
+                ["proposal_hash"] = mission.ProposalHash,
+                ["authority_hash"] = mission.AuthorityHash,
+                ["consent_rendering_hash"] = mission.ConsentRenderingHash,
+            },
+            ["authority_projection"] = projection,
+            ["policy_version"] = mission.PolicyVersion,
+            ["issued_at"] = MissionIntentValidator.FormatRfc3339(now),
+            ["expires_at"] = MissionIntentValidator.FormatRfc3339(expires),
+            ["freshness_at"] = MissionIntentValidator.FormatRfc3339(now),
+            ["mission_expiry"] = MissionIntentValidator.FormatRfc3339(DateTimeOffset.FromUnixTimeSeconds(mission.MissionExpiry)),
+            ["audience"] = audience,
+            ["version"] = mission.Version,
+        };
+        if (lifecycleEvent is not null) payload["lifecycle_event"] = lifecycleEvent;
+        return signer.Sign(MediaType, payload);
+    }
+}

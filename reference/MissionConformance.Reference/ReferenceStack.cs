@@ -1,0 +1,238 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MissionConformance.Reference.Configuration;
+using MissionConformance.Reference.Endpoints;
+using MissionConformance.Reference.Faults;
+using MissionConformance.Reference.Missions;
+using MissionConformance.Reference.Security;
+using MissionConformance.Reference.Storage;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace MissionConformance.Reference;
+
+/// <summary>How to start one reference Authorization Server.</summary>
+public sealed record ReferenceStackOptions
+{
+    /// <summary>A loopback URL; port 0 picks a free port.</summary>
+    public string Url { get; init; } = "http://127.0.0.1:0";
+
+    /// <summary>The SQLite file; a fresh temporary file when null.</summary>
+    public string? DatabasePath { get; init; }
+
+    public FaultSet Faults { get; init; } = FaultSet.None;
+
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    public ResourceCatalogue Catalogue { get; init; } = ResourceCatalogue.BoardPacket;
+
+    public string Tenant { get; init; } = ReferenceSettings.DefaultTenant;
+
+    /// <summary>Where ASP.NET Core logs go; silent by default. Tokens and secrets are never logged.</summary>
+    public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
+}
+
+/// <summary>A running reference Authorization Server on 127.0.0.1, reachable only over HTTP.</summary>
+public sealed class ReferenceStack : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ReferenceStack(WebApplication app, ReferenceSettings settings, string databasePath, FaultSet faults)
+    {
+        _app = app;
+        Settings = settings;
+        DatabasePath = databasePath;
+        Faults = faults;
+    }
+
+    public ReferenceSettings Settings { get; }
+
+    public Uri Issuer => Settings.Issuer;
+
+    public string DatabasePath { get; }
+
+    public FaultSet Faults { get; }
+
+    public static async Task<ReferenceStack> StartAsync(ReferenceStackOptions options, CancellationToken ct = default)
+    {
+        var url = ResolveLoopbackUrl(options.Url);
+        var databasePath = options.DatabasePath ?? System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"mission-reference-{Guid.NewGuid():N}.db");
+        var settings = new ReferenceSettings(new Uri(url.AbsoluteUri.TrimEnd('/') + "/"), options.Tenant, options.Catalogue);
+        var connectionString = $"Data Source={databasePath};Default Timeout=30;Pooling=False";
+
+        var keys = await PrepareDatabaseAsync(connectionString, ct);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(url.AbsoluteUri.TrimEnd('/'));
+        builder.Logging.ClearProviders();
+        options.ConfigureLogging?.Invoke(builder.Logging);
+
+        var services = builder.Services;
+        services.AddSingleton(settings);
+        services.AddSingleton(options.Faults);
+        services.AddSingleton(options.Clock);
+        services.AddSingleton(options.Catalogue);
+        services.AddSingleton(keys);
+        services.AddSingleton<JwsSigner>();
+        services.AddDbContextFactory<ReferenceDbContext>(o => o.UseSqlite(connectionString).UseOpenIddict());
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<ReferenceDbContext>>().CreateDbContext());
+        services.AddSingleton<MissionStore>();
+        services.AddSingleton<MissionIntentValidator>();
+        services.AddSingleton<MissionStatusResponseGenerator>();
+        services.AddSingleton<ClientAssertionAuthenticator>();
+        services.AddScoped<TokenEndpoint>();
+        services.AddScoped<AuthorizationEndpoint>();
+        services.AddScoped<LoginEndpoint>();
+        services.AddScoped<LifecycleEndpoint>();
+        services.AddScoped<InventoryEndpoint>();
+        services.AddAntiforgery(o => o.Cookie.Name = "mission-reference-antiforgery");
+        services.AddAuthentication(LoginEndpoint.Scheme).AddCookie(LoginEndpoint.Scheme, o =>
+        {
+            o.LoginPath = LoginEndpoint.Path;
+            o.Cookie.Name = "mission-reference-login";
+            o.Cookie.SameSite = SameSiteMode.Lax;
+        });
+        services.AddAuthorization();
+        ConfigureOpenIddict(services, settings, keys, options);
+
+        var app = builder.Build();
+        app.Use(async (context, next) =>
+        {
+            // The login and consent pages refuse to be framed (clickjacking).
+            context.Response.Headers.XFrameOptions = "DENY";
+            context.Response.Headers.ContentSecurityPolicy = "frame-ancestors 'none'";
+            await next();
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        MapEndpoints(app);
+
+        await app.StartAsync(ct);
+        await SeedClientsAsync(app.Services, ct);
+        return new ReferenceStack(app, settings, databasePath, options.Faults);
+    }
+
+    private static async Task<KeyRing> PrepareDatabaseAsync(string connectionString, CancellationToken ct)
+    {
+        var dbOptions = new DbContextOptionsBuilder<ReferenceDbContext>().UseSqlite(connectionString).UseOpenIddict().Options;
+        await using var db = new ReferenceDbContext(dbOptions);
+        await db.Database.EnsureCreatedAsync(ct);
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        return KeyRing.LoadOrCreate(db);
+    }
+
+    private static void ConfigureOpenIddict(IServiceCollection services, ReferenceSettings settings, KeyRing keys, ReferenceStackOptions options)
+    {
+        services.AddOpenIddict()
+            .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<ReferenceDbContext>())
+            .AddServer(o =>
+            {
+                o.SetIssuer(settings.Issuer);
+                o.SetConfigurationEndpointUris(".well-known/oauth-authorization-server", ".well-known/openid-configuration")
+                 .SetJsonWebKeySetEndpointUris("jwks")
+                 .SetAuthorizationEndpointUris("authorize")
+                 .SetPushedAuthorizationEndpointUris("par")
+                 .SetTokenEndpointUris(TokenEndpoint.Path)
+                 .SetRevocationEndpointUris("revoke");
+                o.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().RequireProofKeyForCodeExchange();
+                o.AddSigningKey(keys.SigningKey);
+                o.AddEncryptionKey(keys.EncryptionKey);
+                o.DisableAccessTokenEncryption();
+                o.SetAccessTokenLifetime(ReferenceSettings.AccessTokenLifetime);
+                o.Configure(opt => opt.RequestTokenLifetime = MissionStore.ApprovalWindow);
+                // RFC 8707 resource values are judged by the Mission's Authority Set, not a static list
+                // (PAR: ParMissionIntentHandler; token endpoint: TokenEndpoint.SelectEntries).
+                o.DisableResourceValidation().IgnoreResourcePermissions();
+                o.Configure(opt =>
+                {
+                    opt.TimeProvider = options.Clock;
+                    opt.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain);
+                });
+                if (options.Faults.Has(Fault.NoRefreshRotation)) o.DisableRollingRefreshTokens();
+                if (options.Faults.Has(Fault.SkipPkceVerification))
+                {
+                    o.RemoveEventHandler(OpenIddict.Server.OpenIddictServerHandlers.Exchange.ValidateCodeVerifier.Descriptor);
+                }
+
+                o.AddEventHandler(ParMissionIntentHandler.Descriptor);
+                o.AddEventHandler(ParResponseHandler.Descriptor);
+                o.AddEventHandler(FrontChannelHandler.Descriptor);
+                o.AddEventHandler(MetadataHandler.Descriptor);
+                o.AddEventHandler(TokenResponseHandler.Descriptor);
+                if (options.Faults.Has(Fault.TokenRevocationRevokesMission)) o.AddEventHandler(RevocationRevokesMissionHandler.Descriptor);
+
+                o.UseAspNetCore()
+                 .EnableAuthorizationEndpointPassthrough()
+                 .EnableTokenEndpointPassthrough()
+                 .DisableTransportSecurityRequirement();  // loopback http only
+            });
+    }
+
+    private static void MapEndpoints(WebApplication app)
+    {
+        app.MapGet("/authorize", (HttpContext http, AuthorizationEndpoint endpoint) => endpoint.HandleAsync(http));
+        app.MapPost("/authorize", (HttpContext http, AuthorizationEndpoint endpoint) => endpoint.HandleAsync(http));
+        app.MapPost("/" + TokenEndpoint.Path, (HttpContext http, TokenEndpoint endpoint) => endpoint.HandleAsync(http));
+        app.MapGet(LoginEndpoint.Path, (HttpContext http, LoginEndpoint endpoint) => endpoint.Show(http));
+        app.MapPost(LoginEndpoint.Path, (HttpContext http, LoginEndpoint endpoint) => endpoint.SubmitAsync(http));
+        app.MapPost("/" + LifecycleEndpoint.Path, (HttpContext http, LifecycleEndpoint endpoint) => endpoint.HandleAsync(http));
+        app.MapPost("/" + InventoryEndpoint.Path, (HttpContext http, InventoryEndpoint endpoint) => endpoint.HandleAsync(http));
+    }
+
+    private static async Task SeedClientsAsync(IServiceProvider services, CancellationToken ct)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var manager = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+        foreach (var client in TestPrincipals.Clients)
+        {
+            if (await manager.FindByClientIdAsync(client.ClientId, ct) is not null) continue;
+            var descriptor = new OpenIddictApplicationDescriptor
+            {
+                ClientId = client.ClientId,
+                ClientSecret = client.ClientSecret,
+                ClientType = client.IsPublic ? ClientTypes.Public : ClientTypes.Confidential,
+                DisplayName = client.DisplayName,
+                ConsentType = ConsentTypes.Explicit,
+                Requirements = { Requirements.Features.ProofKeyForCodeExchange, Requirements.Features.PushedAuthorizationRequests },
+                Permissions =
+                {
+                    Permissions.Endpoints.Authorization, Permissions.Endpoints.PushedAuthorization,
+                    Permissions.Endpoints.Token, Permissions.Endpoints.Revocation,
+                    Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken,
+                    Permissions.ResponseTypes.Code,
+                },
+            };
+            foreach (var redirect in client.RedirectUris) descriptor.RedirectUris.Add(new Uri(redirect));
+            await manager.CreateAsync(descriptor, ct);
+        }
+    }
+
+    /// <summary>Only loopback addresses are allowed; port 0 becomes a free port chosen now.</summary>
+    private static Uri ResolveLoopbackUrl(string url)
+    {
+        var uri = new Uri(url);
+        if (uri.Scheme != Uri.UriSchemeHttp || !IPAddress.TryParse(uri.Host, out var address) || !IPAddress.IsLoopback(address))
+        {
+            throw new ArgumentException($"the reference stack binds to http://127.0.0.1 only, not \"{url}\"", nameof(url));
+        }
+        if (uri.Port != 0) return uri;
+        using var probe = new TcpListener(address, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return new UriBuilder(uri) { Port = port }.Uri;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
