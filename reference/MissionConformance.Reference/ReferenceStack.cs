@@ -166,6 +166,7 @@ public sealed class ReferenceStack : IAsyncDisposable
                 o.AddEventHandler(FrontChannelHandler.Descriptor);
                 o.AddEventHandler(MetadataHandler.Descriptor);
                 o.AddEventHandler(TokenResponseHandler.Descriptor);
+                o.AddEventHandler(RefreshTokenIssuanceHandler.Descriptor);
                 if (options.Faults.Has(Fault.TokenRevocationRevokesMission)) o.AddEventHandler(RevocationRevokesMissionHandler.Descriptor);
 
                 o.UseAspNetCore()

@@ -28,7 +28,7 @@ public static class IntegrityAnchor
             ["schema_version"] = schemaVersion,
             ["authorization_domain"] = tenant,
             ["state_authority"] = origin,
-            ["value"] = Normalize(value.DeepClone()),
+            ["value"] = envelopeType == IntentEnvelope ? ApplyIntentProfile(Normalize(value)!) : Normalize(value),
         };
         return Digest(Jcs.Canonicalize(JsonSerializer.SerializeToElement(envelope)));
     }
@@ -38,6 +38,21 @@ public static class IntegrityAnchor
 
     public static string Base64Url(byte[] bytes)
         => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>
+    /// urn:mbo:norm:mission-intent:1: objects are an order-insensitive set (sorted by UTF-8 bytes,
+    /// duplicates dropped); the validator already wrote mission_expiry in UTC "Z".
+    /// </summary>
+    private static JsonNode ApplyIntentProfile(JsonNode intent)
+    {
+        if (intent is JsonObject obj && obj["objects"] is JsonArray objects)
+        {
+            var set = new SortedSet<string>(objects.Select(o => o!.GetValue<string>()), Comparer<string>.Create(
+                static (a, b) => Encoding.UTF8.GetBytes(a).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(b))));
+            obj["objects"] = new JsonArray(set.Select(o => JsonValue.Create(o)).ToArray<JsonNode?>());
+        }
+        return intent;
+    }
 
     /// <summary>Semantic normalisation step 1: NFC on every string, names included.</summary>
     private static JsonNode? Normalize(JsonNode? node) => node switch

@@ -236,3 +236,34 @@ public sealed class RevocationRevokesMissionHandler(MissionStore store) : IOpenI
         }
     }
 }
+
+/// <summary>
+/// Issues a refresh token with every Mission-bound grant without the offline_access scope, which
+/// would otherwise appear in the access token's scope claim (MBO-AS-TOK-009). A refresh only gets
+/// a new refresh token when rolling is on, i.e. rotation (MBO-AS-RT-002/003).
+/// </summary>
+public sealed class RefreshTokenIssuanceHandler : IOpenIddictServerHandler<ProcessSignInContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
+            .UseSingletonHandler<RefreshTokenIssuanceHandler>()
+            .SetOrder(OpenIddictServerHandlers.EvaluateGeneratedTokens.Descriptor.Order + 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(ProcessSignInContext context)
+    {
+        if (context.EndpointType != OpenIddictServerEndpointType.Token)
+        {
+            return default;
+        }
+        var rotates = context.Request.IsAuthorizationCodeGrantType()
+            || (context.Request.IsRefreshTokenGrantType() && !context.Options.DisableRollingRefreshTokens);
+        if (rotates)
+        {
+            context.GenerateRefreshToken = true;
+            context.IncludeRefreshToken = true;
+        }
+        return default;
+    }
+}

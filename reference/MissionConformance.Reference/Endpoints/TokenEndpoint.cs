@@ -160,7 +160,8 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
             if (faults.Has(Fault.WidenTokenDetails)) actions.Add("admin_override");
             if (faults.Has(Fault.InvalidActionName)) actions.Add("query financials!");
         }
-        identity.SetClaim("authorization_details", JsonSerializer.SerializeToElement(entries));
+        // One claim of type JSON_ARRAY: the array stays an array even with a single entry (RFC 9396 §2).
+        identity.AddClaim(new Claim("authorization_details", entries.ToJsonString(), Microsoft.IdentityModel.JsonWebTokens.JsonClaimValueTypes.JsonArray));
 
         if (!faults.Has(Fault.MissingMissionClaim))
         {

@@ -1,0 +1,134 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
+using MissionConformance.Harness.Crypto;
+
+namespace MissionConformance.Harness.OAuth;
+
+/// <summary>How a client authenticates: a secret (client_secret_basic), a key (private_key_jwt), or neither (public).</summary>
+public sealed record ClientCredentials(string ClientId, string? Secret = null, JsonWebKey? Key = null);
+
+/// <summary>One HTTP exchange as the harness saw it: status, headers that matter, body.</summary>
+public sealed record WireResponse(HttpStatusCode Status, string? ContentType, string? CacheControl, string Body)
+{
+    public JsonElement Json => JsonDocument.Parse(Body).RootElement.Clone();
+
+    public bool IsJson => ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true;
+
+    public string? Member(string name)
+        => IsJson && Json.ValueKind == JsonValueKind.Object && Json.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+            ? v.GetString()
+            : null;
+}
+
+/// <summary>RFC 8414 metadata members the client needs.</summary>
+public sealed record AuthorizationServerMetadata(JsonElement Document)
+{
+    public string Issuer => Required("issuer");
+    public Uri ParEndpoint => new(Required("pushed_authorization_request_endpoint"));
+    public Uri AuthorizationEndpoint => new(Required("authorization_endpoint"));
+    public Uri TokenEndpoint => new(Required("token_endpoint"));
+    public Uri? RevocationEndpoint => Optional("revocation_endpoint");
+    public Uri JwksUri => new(Required("jwks_uri"));
+    public Uri? LifecycleEndpoint => Optional("mission_lifecycle_endpoint");
+    public Uri? InventoryEndpoint => Optional("mission_inventory_endpoint");
+
+    private string Required(string name)
+        => Document.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+            ? v.GetString()!
+            : throw new InvalidOperationException($"authorization server metadata lacks \"{name}\"");
+
+    private Uri? Optional(string name)
+        => Document.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? new Uri(v.GetString()!) : null;
+}
+
+/// <summary>
+/// The harness as an OAuth client of a Mission-Bound AS. Sends exactly what it is told: no retries,
+/// no automatic redirects, every request bounded by the HttpClient's timeout.
+/// </summary>
+public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata metadata)
+{
+    public AuthorizationServerMetadata Metadata => metadata;
+
+    public static async Task<MissionClient> DiscoverAsync(HttpClient http, Uri issuer, CancellationToken ct)
+    {
+        var url = new Uri(issuer.AbsoluteUri.TrimEnd('/') + "/.well-known/oauth-authorization-server");
+        var body = await http.GetStringAsync(url, ct);
+        return new MissionClient(http, new AuthorizationServerMetadata(JsonDocument.Parse(body).RootElement.Clone()));
+    }
+
+    public Task<WireResponse> PushAsync(ClientCredentials client, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken ct)
+        => PostFormAsync(metadata.ParEndpoint, client, parameters, ct);
+
+    public Task<WireResponse> RedeemCodeAsync(ClientCredentials client, string code, string verifier, string redirectUri,
+        IEnumerable<KeyValuePair<string, string>>? extra, CancellationToken ct)
+        => PostFormAsync(metadata.TokenEndpoint, client,
+            [new("grant_type", "authorization_code"), new("code", code), new("code_verifier", verifier), new("redirect_uri", redirectUri), .. extra ?? []], ct);
+
+    public Task<WireResponse> RefreshAsync(ClientCredentials client, string refreshToken, IEnumerable<KeyValuePair<string, string>>? extra, CancellationToken ct)
+        => PostFormAsync(metadata.TokenEndpoint, client, [new("grant_type", "refresh_token"), new("refresh_token", refreshToken), .. extra ?? []], ct);
+
+    public Task<WireResponse> RevokeTokenAsync(ClientCredentials client, string token, CancellationToken ct)
+        => PostFormAsync(metadata.RevocationEndpoint ?? throw new InvalidOperationException("no revocation_endpoint advertised"), client, [new("token", token)], ct);
+
+    /// <summary>A lifecycle operation (oauth-profile.md §12), authenticated with private_key_jwt unless told otherwise.</summary>
+    public Task<WireResponse> LifecycleAsync(ClientCredentials client, string missionId, string operation, string? nonce, CancellationToken ct,
+        bool withAssertion = true)
+    {
+        var endpoint = metadata.LifecycleEndpoint ?? throw new InvalidOperationException("no mission_lifecycle_endpoint advertised");
+        List<KeyValuePair<string, string>> form = [new("mission", missionId), new("operation", operation), new("nonce", nonce ?? NewNonce())];
+        return withAssertion ? PostAssertedAsync(endpoint, client, form, ct) : PostFormAsync(endpoint, client, form, ct);
+    }
+
+    public Task<WireResponse> InventoryAsync(ClientCredentials client, string? missionId, string? subject, CancellationToken ct)
+    {
+        var endpoint = metadata.InventoryEndpoint ?? throw new InvalidOperationException("no mission_inventory_endpoint advertised");
+        List<KeyValuePair<string, string>> form = [];
+        if (missionId is not null) form.Add(new("mission", missionId));
+        if (subject is not null) form.Add(new("subject", subject));
+        return PostAssertedAsync(endpoint, client, form, ct);
+    }
+
+    public async Task<string> GetJwksAsync(CancellationToken ct) => await http.GetStringAsync(metadata.JwksUri, ct);
+
+    public static string NewNonce() => Base64UrlEncoder.Encode(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
+
+    private Task<WireResponse> PostAssertedAsync(Uri endpoint, ClientCredentials client, List<KeyValuePair<string, string>> form, CancellationToken ct)
+    {
+        var key = client.Key ?? throw new InvalidOperationException($"client {client.ClientId} has no key for private_key_jwt");
+        form.Add(new("client_assertion_type", ClientAssertion.Type));
+        form.Add(new("client_assertion", ClientAssertion.Create(key, client.ClientId, metadata.Issuer)));
+        return SendAsync(new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new FormUrlEncodedContent(form) }, ct);
+    }
+
+    private Task<WireResponse> PostFormAsync(Uri endpoint, ClientCredentials client, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken ct)
+    {
+        var form = parameters.ToList();
+        var request = new HttpRequestMessage(HttpMethod.Post, endpoint);
+        if (client.Secret is not null)
+        {
+            // RFC 6749 §2.3.1: form-urlencode id and secret before Base64.
+            var basic = Uri.EscapeDataString(client.ClientId) + ":" + Uri.EscapeDataString(client.Secret);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(basic)));
+        }
+        else if (!form.Any(p => p.Key == "client_id"))
+        {
+            form.Add(new("client_id", client.ClientId));
+        }
+        request.Content = new FormUrlEncodedContent(form);
+        return SendAsync(request, ct);
+    }
+
+    private async Task<WireResponse> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    {
+        using (request)
+        using (var response = await http.SendAsync(request, ct))
+        {
+            var body = await response.Content.ReadAsStringAsync(ct);
+            return new WireResponse(response.StatusCode, response.Content.Headers.ContentType?.MediaType,
+                response.Headers.CacheControl?.ToString(), body);
+        }
+    }
+}

@@ -1,0 +1,157 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MissionConformance.Harness.Consent;
+using MissionConformance.Harness.Crypto;
+using MissionConformance.Harness.OAuth;
+using MissionConformance.Reference;
+using MissionConformance.Reference.Configuration;
+using Microsoft.Extensions.Logging;
+using MissionConformance.Reference.Faults;
+
+namespace MissionConformance.Reference.Tests.Infrastructure;
+
+/// <summary>A Mission obtained end to end: PAR, consent, code redemption.</summary>
+public sealed record IssuedMission(
+    string MissionId, WireResponse TokenResponse, string AccessToken, DecodedJwt Claims, string? RefreshToken,
+    ConsentOutcome Consent, JsonObject Intent)
+{
+    public JsonElement Mission => Claims.Payload.GetProperty("mission");
+}
+
+/// <summary>
+/// A reference AS started on 127.0.0.1 for one test, reached only over HTTP through the harness's
+/// client and form consent driver.
+/// </summary>
+public sealed class RunningReference : IAsyncDisposable
+{
+    public static readonly ClientCredentials Confidential = new("agent-confidential", "agent-confidential-secret", Key("agent-confidential"));
+    public static readonly ClientCredentials Public = new("agent-public");
+    public static readonly ClientCredentials Other = new("agent-other", "agent-other-secret", Key("agent-other"));
+    public static readonly ClientCredentials Admin = new("mission-admin", "mission-admin-secret", Key("mission-admin"));
+    public static readonly ApproverAccount Alice = new("alice", "alice-approves");
+    public const string RedirectUri = TestPrincipals.RedirectUri;
+
+    private RunningReference(ReferenceStack stack, HttpClient http, MissionClient client, ServerLog log)
+    {
+        Stack = stack;
+        Http = http;
+        Client = client;
+        Log = log;
+    }
+
+    /// <summary>The server's warnings and errors, for assertion messages.</summary>
+    public ServerLog Log { get; }
+
+    public ReferenceStack Stack { get; }
+
+    public HttpClient Http { get; }
+
+    public MissionClient Client { get; }
+
+    public IConsentDriver Consent { get; } = new FormConsentDriver(TimeSpan.FromSeconds(20));
+
+    public string Issuer => Client.Metadata.Issuer;
+
+    public static async Task<RunningReference> StartAsync(params Fault[] faults)
+        => await StartAsync(new ReferenceStackOptions { Faults = new FaultSet(faults) });
+
+    public static async Task<RunningReference> StartAsync(ReferenceStackOptions options)
+    {
+        var log = new ServerLog();
+        var stack = await ReferenceStack.StartAsync(options with { ConfigureLogging = logging => logging.AddProvider(log) }, TestContext.Current.CancellationToken);
+        var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(20) };
+        var client = await MissionClient.DiscoverAsync(http, stack.Issuer, TestContext.Current.CancellationToken);
+        return new RunningReference(stack, http, client, log);
+    }
+
+    public static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>The board-packet Intent of the seeds, expiring <paramref name="lifetime"/> from now (default 2 h).</summary>
+    public static JsonObject BoardPacketIntent(DateTimeOffset? now = null, TimeSpan? lifetime = null) => new()
+    {
+        ["goal"] = "Prepare the Q3 2026 board packet and ask the CFO to review it",
+        ["objects"] = new JsonArray(ResourceCatalogue.FinanceResource, ResourceCatalogue.DocsResource, ResourceCatalogue.WorkflowResource),
+        ["constraints"] = new JsonArray("Q3 2026 figures only", "read-only on financial systems"),
+        ["success_criteria"] = new JsonArray("board packet draft created", "CFO review requested"),
+        ["mission_expiry"] = Rfc3339((now ?? DateTimeOffset.UtcNow) + (lifetime ?? TimeSpan.FromHours(2))),
+        ["purpose"] = TestPrincipals.BoardPurpose,
+        ["context"] = new JsonObject { ["max_derivations"] = "50" },
+    };
+
+    public static string Rfc3339(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    public Task<WireResponse> PushAsync(string intent, Pkce pkce, ClientCredentials? client = null, params (string Name, string Value)[] extra)
+    {
+        List<KeyValuePair<string, string>> form =
+        [
+            new("response_type", "code"), new("client_id", (client ?? Confidential).ClientId), new("redirect_uri", RedirectUri),
+            new("code_challenge", pkce.Challenge), new("code_challenge_method", Pkce.Method), new("state", "st-" + Guid.NewGuid().ToString("N")[..8]),
+            new("mission_intent", intent),
+        ];
+        form.AddRange(extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)));
+        return Client.PushAsync(client ?? Confidential, form, Ct);
+    }
+
+    public async Task<ConsentOutcome> ConsentAsync(string requestUri, ConsentDecision decision, ClientCredentials? client = null,
+        IReadOnlyDictionary<string, string>? extraQuery = null)
+        => await Consent.RunAsync(new ConsentRequest(Client.Metadata.AuthorizationEndpoint, (client ?? Confidential).ClientId, requestUri,
+            RedirectUri, Alice, decision, extraQuery), Ct);
+
+    /// <summary>PAR → consent (approve) → code redemption, asserting each step worked.</summary>
+    public async Task<IssuedMission> ObtainAsync(JsonObject? intent = null, ClientCredentials? client = null,
+        (string, string)[]? parExtra = null, IEnumerable<KeyValuePair<string, string>>? tokenExtra = null)
+    {
+        intent ??= BoardPacketIntent();
+        client ??= Confidential;
+        var pkce = Pkce.Create();
+        var par = await PushAsync(intent.ToJsonString(), pkce, client, parExtra ?? []);
+        Assert.True(par.Status == HttpStatusCode.Created, $"PAR: {(int)par.Status} {par.Body}\n{Log}");
+        var consent = await ConsentAsync(par.Member("request_uri")!, ConsentDecision.Approve, client);
+        Assert.True(consent.Code is not null, $"consent: {consent.FinalRedirect}\n{Log}");
+        var token = await Client.RedeemCodeAsync(client, consent.Code!, pkce.Verifier, RedirectUri, tokenExtra, Ct);
+        Assert.True(token.Status == HttpStatusCode.OK, $"token: {(int)token.Status} {token.Body}\n{Log}");
+        var accessToken = token.Member("access_token")!;
+        var claims = DecodedJwt.Decode(accessToken);
+        return new IssuedMission(claims.Payload.GetProperty("mission").GetProperty("id").GetString()!, token, accessToken, claims,
+            token.Member("refresh_token"), consent, intent);
+    }
+
+    public Task<WireResponse> RefreshAsync(string refreshToken, ClientCredentials? client = null, params (string Name, string Value)[] extra)
+        => Client.RefreshAsync(client ?? Confidential, refreshToken, extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), Ct);
+
+    public Task<WireResponse> LifecycleAsync(string missionId, string operation, ClientCredentials? client = null)
+        => Client.LifecycleAsync(client ?? Confidential, missionId, operation, null, Ct);
+
+    public async Task<JsonObject?> RecordAsync(string missionId, ClientCredentials? client = null)
+    {
+        var response = await Client.InventoryAsync(client ?? Admin, missionId, null, Ct);
+        return response.Status == HttpStatusCode.OK ? JsonNode.Parse(response.Body)!.AsObject() : null;
+    }
+
+    public async Task<string?> StateAsync(string missionId) => (string?)(await RecordAsync(missionId))?["state"];
+
+    /// <summary>Every Mission record the AS holds, pending ones included (as the administrator sees them).</summary>
+    public async Task<int> CountMissionsAsync()
+    {
+        var response = await Client.InventoryAsync(Admin, null, null, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        return JsonNode.Parse(response.Body)!["missions"]!.AsArray().Count;
+    }
+
+    public static string RepositoryPath(params string[] parts)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MissionConformance.sln"))) dir = dir.Parent;
+        return Path.Combine([dir?.FullName ?? throw new InvalidOperationException("repository root not found"), .. parts]);
+    }
+
+    private static Microsoft.IdentityModel.Tokens.JsonWebKey Key(string clientId)
+        => ClientAssertion.LoadKey(RepositoryPath("fixtures", "keys", clientId + ".jwk.json"));
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await Stack.DisposeAsync();
+    }
+}
