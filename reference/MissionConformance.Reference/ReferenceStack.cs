@@ -60,6 +60,9 @@ public sealed class ReferenceStack : IAsyncDisposable
 
     public FaultSet Faults { get; }
 
+    /// <summary>The server's services, for white-box tests of properties HTTP cannot force (e.g. a race).</summary>
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<ReferenceStack> StartAsync(ReferenceStackOptions options, CancellationToken ct = default)
     {
         var url = ResolveLoopbackUrl(options.Url);
@@ -146,6 +149,8 @@ public sealed class ReferenceStack : IAsyncDisposable
                 o.AddEncryptionKey(keys.EncryptionKey);
                 o.DisableAccessTokenEncryption();
                 o.SetAccessTokenLifetime(ReferenceSettings.AccessTokenLifetime);
+                // MBO-AS-RT-002: a rotated refresh token is dead at once (OpenIddict allows 30 s of reuse by default).
+                o.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
                 o.Configure(opt => opt.RequestTokenLifetime = MissionStore.ApprovalWindow);
                 // RFC 8707 resource values are judged by the Mission's Authority Set, not a static list
                 // (PAR: ParMissionIntentHandler; token endpoint: TokenEndpoint.SelectEntries).

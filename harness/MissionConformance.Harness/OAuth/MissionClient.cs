@@ -48,15 +48,16 @@ public sealed record AuthorizationServerMetadata(JsonElement Document)
 /// The harness as an OAuth client of a Mission-Bound AS. Sends exactly what it is told: no retries,
 /// no automatic redirects, every request bounded by the HttpClient's timeout.
 /// </summary>
-public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata metadata)
+public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata metadata, TimeProvider? clock = null)
 {
     public AuthorizationServerMetadata Metadata => metadata;
 
-    public static async Task<MissionClient> DiscoverAsync(HttpClient http, Uri issuer, CancellationToken ct)
+    /// <summary>Fetches RFC 8414 metadata; <paramref name="clock"/> dates client assertions (a test's fake clock).</summary>
+    public static async Task<MissionClient> DiscoverAsync(HttpClient http, Uri issuer, CancellationToken ct, TimeProvider? clock = null)
     {
         var url = new Uri(issuer.AbsoluteUri.TrimEnd('/') + "/.well-known/oauth-authorization-server");
         var body = await http.GetStringAsync(url, ct);
-        return new MissionClient(http, new AuthorizationServerMetadata(JsonDocument.Parse(body).RootElement.Clone()));
+        return new MissionClient(http, new AuthorizationServerMetadata(JsonDocument.Parse(body).RootElement.Clone()), clock);
     }
 
     public Task<WireResponse> PushAsync(ClientCredentials client, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken ct)
@@ -99,7 +100,7 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
     {
         var key = client.Key ?? throw new InvalidOperationException($"client {client.ClientId} has no key for private_key_jwt");
         form.Add(new("client_assertion_type", ClientAssertion.Type));
-        form.Add(new("client_assertion", ClientAssertion.Create(key, client.ClientId, metadata.Issuer)));
+        form.Add(new("client_assertion", ClientAssertion.Create(key, client.ClientId, metadata.Issuer, clock)));
         return SendAsync(new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new FormUrlEncodedContent(form) }, ct);
     }
 

@@ -61,7 +61,7 @@ public sealed class RunningReference : IAsyncDisposable
         var log = new ServerLog();
         var stack = await ReferenceStack.StartAsync(options with { ConfigureLogging = logging => logging.AddProvider(log) }, TestContext.Current.CancellationToken);
         var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(20) };
-        var client = await MissionClient.DiscoverAsync(http, stack.Issuer, TestContext.Current.CancellationToken);
+        var client = await MissionClient.DiscoverAsync(http, stack.Issuer, TestContext.Current.CancellationToken, options.Clock);
         return new RunningReference(stack, http, client, log);
     }
 
