@@ -206,7 +206,8 @@ public sealed class ReferenceStack : IAsyncDisposable
                 ClientType = client.IsPublic ? ClientTypes.Public : ClientTypes.Confidential,
                 DisplayName = client.DisplayName,
                 ConsentType = ConsentTypes.Explicit,
-                Requirements = { Requirements.Features.ProofKeyForCodeExchange, Requirements.Features.PushedAuthorizationRequests },
+                // PAR is enforced for every client by FrontChannelHandler, with the Mission-specific error.
+                Requirements = { Requirements.Features.ProofKeyForCodeExchange },
                 Permissions =
                 {
                     Permissions.Endpoints.Authorization, Permissions.Endpoints.PushedAuthorization,

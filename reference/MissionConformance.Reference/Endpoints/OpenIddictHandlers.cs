@@ -222,7 +222,7 @@ public sealed class RevocationRevokesMissionHandler(MissionStore store) : IOpenI
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<HandleRevocationRequestContext>()
             .UseScopedHandler<RevocationRevokesMissionHandler>()
-            .SetOrder(int.MinValue + 100_000)
+            .SetOrder(OpenIddictServerHandlers.Revocation.AttachPrincipal.Descriptor.Order + 1)
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
 

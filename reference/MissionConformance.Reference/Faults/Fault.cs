@@ -153,7 +153,7 @@ public static class FaultCatalogue
 
         // Lifecycle endpoint
         new(Fault.RevokeIsNoOp, "the lifecycle endpoint acknowledges revoke without changing state", ["MBO-AS-LC-001"]),
-        new(Fault.SuspendIsNoOp, "the lifecycle endpoint acknowledges suspend without changing state", ["MBO-AS-LC-002", "MBO-AS-CM-005"]),
+        new(Fault.SuspendIsNoOp, "the lifecycle endpoint acknowledges suspend without changing state", ["MBO-AS-LC-002", "MBO-CM-005"]),
         new(Fault.LeakForeignMissionOnLifecycle, "a foreign Mission gets 403 where an unknown one gets 404", ["MBO-AS-LC-003"]),
         new(Fault.NonIdempotentLifecycle, "repeating an operation already applied returns 409", ["MBO-AS-LC-004"]),
         new(Fault.ResumeFromTerminal, "resume re-activates a revoked or completed Mission", ["MBO-AS-LC-005"]),

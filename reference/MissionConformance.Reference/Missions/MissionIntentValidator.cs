@@ -55,7 +55,9 @@ public sealed class MissionIntentValidator(ResourceCatalogue catalogue, FaultSet
             {
                 return Refuse("invalid_request", $"mission_intent has duplicate member \"{duplicate}\"");  // MBO-AS-PAR-004
             }
-            parsed = JsonNode.Parse(raw, documentOptions: new JsonDocumentOptions { MaxDepth = 32 });
+            parsed = faults.Has(Fault.AcceptDuplicateMembers)
+                ? ParseLastMemberWins(raw)
+                : JsonNode.Parse(raw, documentOptions: new JsonDocumentOptions { MaxDepth = 32 });
         }
         catch (JsonException)
         {
@@ -293,6 +295,20 @@ public sealed class MissionIntentValidator(ResourceCatalogue catalogue, FaultSet
 
     private static DateTimeOffset TruncateToSeconds(DateTimeOffset value)
         => new(value.Ticks - value.Ticks % TimeSpan.TicksPerSecond, value.Offset);
+
+    /// <summary>Fault AcceptDuplicateMembers: a repeated member silently replaces the earlier one.</summary>
+    private static JsonNode? ParseLastMemberWins(string raw)
+    {
+        using var document = JsonDocument.Parse(raw, new JsonDocumentOptions { MaxDepth = 32 });
+        return Copy(document.RootElement);
+
+        static JsonNode? Copy(JsonElement element) => element.ValueKind switch
+        {
+            JsonValueKind.Object => element.EnumerateObject().Aggregate(new JsonObject(), (obj, p) => { obj[p.Name] = Copy(p.Value); return obj; }),
+            JsonValueKind.Array => new JsonArray(element.EnumerateArray().Select(Copy).ToArray()),
+            _ => JsonValue.Create(element.Clone()),
+        };
+    }
 
     /// <summary>The first member name repeated within one object, or null (RFC 8259 leaves duplicates open; §3.3 refuses them).</summary>
     public static string? FindDuplicateMember(string json)

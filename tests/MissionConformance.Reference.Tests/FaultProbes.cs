@@ -1,0 +1,344 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using MissionConformance.Harness.Consent;
+using MissionConformance.Harness.Crypto;
+using MissionConformance.Harness.OAuth;
+using MissionConformance.Reference.Configuration;
+using MissionConformance.Reference.Faults;
+using MissionConformance.Reference.Missions;
+using MissionConformance.Reference.Tests.Infrastructure;
+
+namespace MissionConformance.Reference.Tests;
+
+/// <summary>
+/// For each named fault, a probe that returns true when the fault's behaviour is visible on the
+/// wire. The fault self-tests run every probe against the fault-free reference (must be false) and
+/// against the reference started with that fault (must be true).
+/// </summary>
+public static class FaultProbes
+{
+    public static Func<RunningReference, FakeTimeProvider, Task<bool>> For(Fault fault) => fault switch
+    {
+        Fault.MalformedMissionMetadata => (r, clock) => Task.FromResult(Metadata(r, "mission_intent_max_size").ValueKind == JsonValueKind.String),
+        Fault.PairwiseWithoutSector => (r, clock) => Task.FromResult(Metadata(r, "mission_pairwise_supported").ValueKind == JsonValueKind.True
+            && !r.Client.Metadata.Document.TryGetProperty("mission_pairwise_sector", out _)),
+        Fault.CapabilityOutOfEnum => (r, clock) => Task.FromResult(
+            Metadata(r, "mission_ladder_levels_supported").EnumerateArray().Any(l => l.GetInt32() is < 0 or > 5)
+            || Metadata(r, "mission_authorization_domain_tiers_supported").EnumerateArray().Any(t => t.GetString() is not ("AD-1" or "AD-2" or "AD-3"))),
+
+        Fault.ParWithoutExpiresIn => async (r, clock) =>
+        {
+            var par = await r.PushAsync(Intent().ToJsonString(), Pkce.Create());
+            return par.Status == HttpStatusCode.Created && !par.Json.TryGetProperty("expires_in", out _);
+        },
+        Fault.AcceptFrontChannelIntent => async (r, clock) => await FrontChannelErrorAsync(r) != "invalid_request",
+        Fault.MalformedIntentServerError => async (r, clock) => (await r.PushAsync("{goal:", Pkce.Create())).Status != HttpStatusCode.BadRequest,
+        Fault.AcceptDuplicateMembers => (r, clock) => AcceptedAsync(r, Intent().ToJsonString().Replace("{\"goal\":", "{\"goal\":\"x\",\"goal\":", StringComparison.Ordinal)),
+        Fault.AcceptMissingRequiredMembers => (r, clock) => AcceptedAsync(r, Edit(i => i.Remove("goal"))),
+        Fault.AcceptUnknownMembers => (r, clock) => AcceptedAsync(r, Edit(i => i["foo"] = 1)),
+        Fault.IgnoreIntentSizeLimit => (r, clock) => AcceptedAsync(r, Edit(i => i["x_filler"] = new string('x', 17_000))),
+        Fault.AcceptIntentWithAuthorizationDetails => async (r, clock) => (await r.PushAsync(Intent().ToJsonString(), Pkce.Create(), null,
+            ("authorization_details", "[{\"type\":\"mission_resource_access\",\"resource\":\"" + ResourceCatalogue.DocsResource + "\",\"actions\":[\"create_doc\"]}]"))).Status == HttpStatusCode.Created,
+        Fault.AcceptZeroMaxDerivations => (r, clock) => AcceptedAsync(r, Edit(i => i["context"]!["max_derivations"] = "0")),
+        Fault.FrontChannelWidensAuthority => async (r, clock) =>
+        {
+            var pkce = Pkce.Create();
+            var par = await r.PushAsync(Intent().ToJsonString(), pkce);
+            var extra = "[{\"type\":\"mission_resource_access\",\"resource\":\"https://payments.example/api\",\"actions\":[\"pay\"]}]";
+            var consent = await r.ConsentAsync(par.Member("request_uri")!, ConsentDecision.Approve, null, new Dictionary<string, string> { ["authorization_details"] = extra });
+            var token = await r.Client.RedeemCodeAsync(RunningReference.Confidential, consent.Code!, pkce.Verifier, RunningReference.RedirectUri, null, RunningReference.Ct);
+            return token.Body.Contains("https://payments.example/api", StringComparison.Ordinal);
+        },
+        Fault.AcceptUncoveredResource => async (r, clock) => (await r.PushAsync(Intent().ToJsonString(), Pkce.Create(), null, ("resource", "https://unrelated.example/api"))).Status == HttpStatusCode.Created,
+        Fault.ReuseMissionIdForIdenticalIntent => async (r, clock) =>
+        {
+            var intent = Intent();
+            return (await r.ObtainAsync((JsonObject)intent.DeepClone())).MissionId == (await r.ObtainAsync((JsonObject)intent.DeepClone())).MissionId;
+        },
+        Fault.ExtendMissionExpiry => async (r, clock) =>
+        {
+            var intent = RunningReference.BoardPacketIntent(clock.GetUtcNow(), TimeSpan.FromHours(1));
+            var record = await r.RecordAsync((await r.ObtainAsync(intent)).MissionId);
+            return DateTimeOffset.Parse((string)record!["mission_expiry"]!, System.Globalization.CultureInfo.InvariantCulture)
+                > DateTimeOffset.Parse((string)intent["mission_expiry"]!, System.Globalization.CultureInfo.InvariantCulture);
+        },
+        Fault.AcceptUnregisteredPurpose => (r, clock) => AcceptedAsync(r, Edit(i => i["purpose"] = "urn:example:purpose:unregistered")),
+        Fault.SkipPkceVerification => async (r, clock) =>
+        {
+            var par = await r.PushAsync(Intent().ToJsonString(), Pkce.Create());
+            var consent = await r.ConsentAsync(par.Member("request_uri")!, ConsentDecision.Approve);
+            var token = await r.Client.RedeemCodeAsync(RunningReference.Confidential, consent.Code!, Pkce.Create().Verifier, RunningReference.RedirectUri, null, RunningReference.Ct);
+            return token.Status == HttpStatusCode.OK;
+        },
+        Fault.CreateStateOnRefusedPar => async (r, clock) =>
+        {
+            var before = await r.CountMissionsAsync();
+            await r.PushAsync(Edit(i => i["foo"] = 1), Pkce.Create());
+            return await r.CountMissionsAsync() != before;
+        },
+
+        Fault.OmitExpiryFromConsent => async (r, clock) => !(await ConsentPageAsync(r, Intent())).Contains("id=\"mission-expiry\"", StringComparison.Ordinal),
+        Fault.HideNarrowingDecisions => async (r, clock) =>
+        {
+            var intent = Intent();
+            intent["objects"]!.AsArray().Add("https://unknown.example/api");
+            return !(await ConsentPageAsync(r, intent)).Contains("data-field=\"objects\"", StringComparison.Ordinal);
+        },
+        Fault.DenyIssuesCode => async (r, clock) =>
+        {
+            var par = await r.PushAsync(Intent().ToJsonString(), Pkce.Create());
+            return (await r.ConsentAsync(par.Member("request_uri")!, ConsentDecision.Deny)).Code is not null;
+        },
+        Fault.SubjectFromLoginHint => async (r, clock) => Claim(await r.ObtainAsync(parExtra: [("login_hint", "bob")]), "sub") == "user-bob",
+        Fault.MissionFromClientParameter => async (r, clock) =>
+        {
+            var victim = await r.ObtainAsync();
+            var other = await r.ObtainAsync(tokenExtra: [new("mission_id", victim.MissionId)]);
+            return other.MissionId == victim.MissionId;
+        },
+
+        Fault.SequentialMissionId => async (r, clock) => Regex.IsMatch((await r.ObtainAsync()).MissionId, "^msn_[0-9]+$"),
+        Fault.MissionIdEmbedsSubject => async (r, clock) => (await r.ObtainAsync()).MissionId.Contains("agent-confidential", StringComparison.Ordinal),
+        Fault.OriginWithQuery => async (r, clock) => MissionMember(await r.ObtainAsync(), "origin")!.Contains('?', StringComparison.Ordinal),
+        Fault.PaddedAnchors => async (r, clock) => IntegrityAnchors.Classify(MissionMember(await r.ObtainAsync(), "authority_hash")) != AnchorFormat.Sha256,
+        Fault.AuthorityHashChangesOnRefresh => async (r, clock) =>
+        {
+            var issued = await r.ObtainAsync();
+            var refreshed = DecodedJwt.Decode((await r.RefreshAsync(issued.RefreshToken!)).Member("access_token")!);
+            return refreshed.Payload.GetProperty("mission").GetProperty("authority_hash").GetString() != MissionMember(issued, "authority_hash");
+        },
+        Fault.ProposalHashOverRawIntent => async (r, clock) =>
+        {
+            var record = (await r.RecordAsync((await r.ObtainAsync(RunningReference.BoardPacketIntent(lifetime: TimeSpan.FromDays(60)))).MissionId))!;
+            var recomputed = IntegrityAnchors.Framework("mission-intent", (string)record["anchor_profile"]!["mission-intent"]!,
+                (string)record["tenant"]!, (string)record["mission"]!["origin"]!, record["mission_intent"]!);
+            return recomputed != (string?)record["integrity"]!["proposal_hash"];
+        },
+
+        Fault.MissingMissionClaim => async (r, clock) =>
+        {
+            var par = await r.PushAsync(Intent().ToJsonString(), Pkce.Create(), null);
+            var pkce = Pkce.Create();
+            var issued = await r.PushAsync(Intent().ToJsonString(), pkce);
+            var consent = await r.ConsentAsync(issued.Member("request_uri")!, ConsentDecision.Approve);
+            var token = await r.Client.RedeemCodeAsync(RunningReference.Confidential, consent.Code!, pkce.Verifier, RunningReference.RedirectUri, null, RunningReference.Ct);
+            return par.Status == HttpStatusCode.Created && !DecodedJwt.Decode(token.Member("access_token")!).Payload.TryGetProperty("mission", out _);
+        },
+        Fault.WrongAuthorityHash => async (r, clock) =>
+        {
+            var issued = await r.ObtainAsync();
+            return MissionMember(issued, "authority_hash") != (string?)(await r.RecordAsync(issued.MissionId))!["integrity"]!["authority_hash"];
+        },
+        Fault.MissionClaimWithIdAndRef => async (r, clock) => MissionMember(await r.ObtainAsync(), "ref") is not null,
+        Fault.TokenResponseDetailsDiffer => async (r, clock) =>
+        {
+            var issued = await r.ObtainAsync(tokenExtra: [new("resource", ResourceCatalogue.FinanceResource)]);
+            return !JsonNode.DeepEquals(JsonNode.Parse(issued.TokenResponse.Json.GetProperty("authorization_details").GetRawText()),
+                JsonNode.Parse(issued.Claims.Payload.GetProperty("authorization_details").GetRawText()));
+        },
+        Fault.WidenTokenDetails => async (r, clock) =>
+        {
+            var issued = await r.ObtainAsync();
+            var allowed = (await r.RecordAsync(issued.MissionId))!["authority_set"]!.AsArray().SelectMany(e => e!["actions"]!.AsArray().Select(a => (string?)a)).ToHashSet();
+            return Actions(issued).Any(a => !allowed.Contains(a));
+        },
+        Fault.InvalidActionName => async (r, clock) => Actions(await r.ObtainAsync()).Any(a => !Regex.IsMatch(a!, "^[A-Za-z0-9_.:-]{1,64}$")),
+        Fault.TokenOutlivesMissionExpiry => async (r, clock) =>
+        {
+            var expiry = clock.GetUtcNow().AddSeconds(90).ToUnixTimeSeconds();
+            var issued = await r.ObtainAsync(RunningReference.BoardPacketIntent(clock.GetUtcNow(), TimeSpan.FromSeconds(90)));
+            return issued.Claims.Payload.GetProperty("exp").GetInt64() > expiry;
+        },
+        Fault.AudienceIncludesUnrelated => async (r, clock) =>
+        {
+            var issued = await r.ObtainAsync();
+            var resources = issued.Claims.Payload.GetProperty("authorization_details").EnumerateArray().Select(e => e.GetProperty("resource").GetString()).ToHashSet();
+            return Audiences(issued).Any(a => !resources.Contains(a));
+        },
+        Fault.BroadenOnResourceNarrowing => async (r, clock) => Audiences(await r.ObtainAsync(tokenExtra: [new("resource", ResourceCatalogue.FinanceResource)])).Count > 1,
+        Fault.ScopeBroaderThanDetails => async (r, clock) => Claim(await r.ObtainAsync(), "scope") is not null,
+        Fault.RefreshChangesSubject => async (r, clock) =>
+        {
+            var issued = await r.ObtainAsync();
+            var refreshed = DecodedJwt.Decode((await r.RefreshAsync(issued.RefreshToken!)).Member("access_token")!);
+            return refreshed.Payload.GetProperty("sub").GetString() != Claim(issued, "sub");
+        },
+        Fault.WrongTokenType => async (r, clock) => (await r.ObtainAsync()).Claims.Header.GetProperty("typ").GetString() != "at+jwt",
+        Fault.DropConstraintOnNarrowing => async (r, clock) =>
+        {
+            var issued = await r.ObtainAsync(tokenExtra: [new("resource", ResourceCatalogue.FinanceResource)]);
+            return !issued.Claims.Payload.GetProperty("authorization_details")[0].TryGetProperty("constraints", out _);
+        },
+        Fault.DeriveOutsideSet => async (r, clock) =>
+        {
+            var issued = await r.ObtainAsync();
+            var wider = "[{\"type\":\"mission_resource_access\",\"resource\":\"" + ResourceCatalogue.FinanceResource + "\",\"actions\":[\"delete_ledger\"]}]";
+            return (await r.RefreshAsync(issued.RefreshToken!, null, ("authorization_details", wider))).Status == HttpStatusCode.OK;
+        },
+
+        Fault.RefreshWhileSuspended => (r, clock) => RefreshAfterAsync(r, "suspend"),
+        Fault.RefreshAfterRevoke => (r, clock) => RefreshAfterAsync(r, "revoke"),
+        Fault.RefreshAfterComplete => (r, clock) => RefreshAfterAsync(r, "complete"),
+        Fault.IgnoreMissionExpiry => async (r, clock) =>
+        {
+            var issued = await r.ObtainAsync(RunningReference.BoardPacketIntent(clock.GetUtcNow(), TimeSpan.FromMinutes(2)));
+            clock.Advance(TimeSpan.FromMinutes(3));
+            return (await r.RefreshAsync(issued.RefreshToken!)).Status == HttpStatusCode.OK;
+        },
+        Fault.NonStandardMissionState => async (r, clock) =>
+        {
+            var issued = await r.ObtainAsync();
+            await r.LifecycleAsync(issued.MissionId, "suspend");
+            return (await r.RefreshAsync(issued.RefreshToken!)).Member("mission_state") is not ("suspended" or null);
+        },
+        Fault.ResumeDoesNotRestore => async (r, clock) =>
+        {
+            var issued = await r.ObtainAsync();
+            await r.LifecycleAsync(issued.MissionId, "suspend");
+            await r.LifecycleAsync(issued.MissionId, "resume");
+            return (await r.RefreshAsync(issued.RefreshToken!)).Status != HttpStatusCode.OK;
+        },
+        Fault.IgnoreMaxDerivations => async (r, clock) =>
+        {
+            var issued = await r.ObtainAsync(Edited(i => i["context"]!["max_derivations"] = "1"));
+            return (await r.RefreshAsync(issued.RefreshToken!)).Status == HttpStatusCode.OK;
+        },
+        Fault.RacyDerivationCounter => async (r, clock) =>
+        {
+            var issued = await r.ObtainAsync(Edited(i => i["context"]!["max_derivations"] = "3"));
+            var store = r.Stack.Services.GetRequiredService<MissionStore>();
+            var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ =>
+                Task.Run(() => store.TryConsumeDerivationAsync(issued.MissionId, new HashSet<string> { MissionState.Active }, RunningReference.Ct))));
+            return results.Count(x => x.Consumed) > 2;
+        },
+        Fault.CacheableGatingError => async (r, clock) =>
+        {
+            var issued = await r.ObtainAsync();
+            await r.LifecycleAsync(issued.MissionId, "revoke");
+            return (await r.RefreshAsync(issued.RefreshToken!)).CacheControl?.Contains("no-store", StringComparison.Ordinal) != true;
+        },
+        Fault.TokenRevocationRevokesMission => async (r, clock) =>
+        {
+            var issued = await r.ObtainAsync();
+            await r.Client.RevokeTokenAsync(RunningReference.Confidential, issued.AccessToken, RunningReference.Ct);
+            return await r.StateAsync(issued.MissionId) != "active";
+        },
+        Fault.NoRefreshRotation => async (r, clock) =>
+        {
+            var issued = await r.ObtainAsync();
+            await r.RefreshAsync(issued.RefreshToken!);
+            return (await r.RefreshAsync(issued.RefreshToken!)).Status == HttpStatusCode.OK;
+        },
+        Fault.RefreshResponseWithoutDetails => async (r, clock) =>
+            !(await r.RefreshAsync((await r.ObtainAsync()).RefreshToken!)).Json.TryGetProperty("authorization_details", out _),
+
+        Fault.RevokeIsNoOp => (r, clock) => StateAfterAsync(r, "revoke", "active"),
+        Fault.SuspendIsNoOp => (r, clock) => StateAfterAsync(r, "suspend", "active"),
+        Fault.LeakForeignMissionOnLifecycle => async (r, clock) =>
+        {
+            var issued = await r.ObtainAsync();
+            var nonce = MissionClient.NewNonce();
+            var foreign = await r.Client.LifecycleAsync(RunningReference.Other, issued.MissionId, "revoke", nonce, RunningReference.Ct);
+            var unknown = await r.Client.LifecycleAsync(RunningReference.Other, "msn_" + new string('Q', 24), "revoke", nonce, RunningReference.Ct);
+            return foreign.Status != unknown.Status || foreign.Body != unknown.Body;
+        },
+        Fault.NonIdempotentLifecycle => async (r, clock) =>
+        {
+            var issued = await r.ObtainAsync();
+            await r.LifecycleAsync(issued.MissionId, "revoke");
+            return (await r.LifecycleAsync(issued.MissionId, "revoke")).Status != HttpStatusCode.OK;
+        },
+        Fault.ResumeFromTerminal => async (r, clock) =>
+        {
+            var issued = await r.ObtainAsync();
+            await r.LifecycleAsync(issued.MissionId, "revoke");
+            await r.LifecycleAsync(issued.MissionId, "resume");
+            return await r.StateAsync(issued.MissionId) == "active";
+        },
+        Fault.CompleteWhileSuspended => async (r, clock) =>
+        {
+            var issued = await r.ObtainAsync();
+            await r.LifecycleAsync(issued.MissionId, "suspend");
+            return (await r.LifecycleAsync(issued.MissionId, "complete")).Status == HttpStatusCode.OK;
+        },
+        Fault.LifecycleAcceptsClientSecret => async (r, clock) =>
+        {
+            var issued = await r.ObtainAsync();
+            var basic = await r.Client.LifecycleAsync(RunningReference.Confidential, issued.MissionId, "suspend", null, RunningReference.Ct, withAssertion: false);
+            return basic.Status == HttpStatusCode.OK;
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(fault), fault, "every fault needs a probe that shows its behaviour"),
+    };
+
+    private static JsonObject Intent() => RunningReference.BoardPacketIntent();
+
+    private static JsonObject Edited(Action<JsonObject> edit)
+    {
+        var intent = Intent();
+        edit(intent);
+        return intent;
+    }
+
+    private static string Edit(Action<JsonObject> edit) => Edited(edit).ToJsonString();
+
+    private static JsonElement Metadata(RunningReference r, string name) => r.Client.Metadata.Document.GetProperty(name);
+
+    private static async Task<bool> AcceptedAsync(RunningReference r, string intent) => (await r.PushAsync(intent, Pkce.Create())).Status == HttpStatusCode.Created;
+
+    private static string? MissionMember(IssuedMission issued, string name)
+        => issued.Claims.Payload.TryGetProperty("mission", out var m) && m.TryGetProperty(name, out var v) ? v.GetString() : null;
+
+    private static string? Claim(IssuedMission issued, string name)
+        => issued.Claims.Payload.TryGetProperty(name, out var v) ? v.GetString() : null;
+
+    private static IEnumerable<string?> Actions(IssuedMission issued)
+        => issued.Claims.Payload.GetProperty("authorization_details").EnumerateArray().SelectMany(e => e.GetProperty("actions").EnumerateArray().Select(a => a.GetString()));
+
+    private static List<string?> Audiences(IssuedMission issued)
+    {
+        var aud = issued.Claims.Payload.GetProperty("aud");
+        return aud.ValueKind == JsonValueKind.Array ? aud.EnumerateArray().Select(a => a.GetString()).ToList() : [aud.GetString()];
+    }
+
+    private static async Task<string> ConsentPageAsync(RunningReference r, JsonObject intent)
+    {
+        var par = await r.PushAsync(intent.ToJsonString(), Pkce.Create());
+        return (await r.ConsentAsync(par.Member("request_uri")!, ConsentDecision.Approve)).ConsentPageHtml;
+    }
+
+    private static async Task<bool> RefreshAfterAsync(RunningReference r, string operation)
+    {
+        var issued = await r.ObtainAsync();
+        await r.LifecycleAsync(issued.MissionId, operation);
+        return (await r.RefreshAsync(issued.RefreshToken!)).Status == HttpStatusCode.OK;
+    }
+
+    private static async Task<bool> StateAfterAsync(RunningReference r, string operation, string unchangedState)
+    {
+        var issued = await r.ObtainAsync();
+        await r.LifecycleAsync(issued.MissionId, operation);
+        return await r.StateAsync(issued.MissionId) == unchangedState;
+    }
+
+    /// <summary>The error a front-channel authorization request with mission_intent gets (redirect or body).</summary>
+    private static async Task<string?> FrontChannelErrorAsync(RunningReference r)
+    {
+        var pkce = Pkce.Create();
+        var query = new Dictionary<string, string>
+        {
+            ["client_id"] = "agent-confidential", ["response_type"] = "code", ["redirect_uri"] = RunningReference.RedirectUri,
+            ["code_challenge"] = pkce.Challenge, ["code_challenge_method"] = "S256", ["mission_intent"] = Intent().ToJsonString(),
+        };
+        var url = new Uri(r.Client.Metadata.AuthorizationEndpoint + "?" + string.Join("&", query.Select(p => p.Key + "=" + Uri.EscapeDataString(p.Value))));
+        using var response = await r.Http.GetAsync(url, RunningReference.Ct);
+        if (response.Headers.Location is { } location)
+        {
+            return System.Web.HttpUtility.ParseQueryString(location.IsAbsoluteUri ? location.Query : new Uri(url, location).Query)["error"];
+        }
+        return (await response.Content.ReadAsStringAsync(RunningReference.Ct)).Contains("invalid_request", StringComparison.Ordinal) ? "invalid_request" : null;
+    }
+}
