@@ -44,6 +44,8 @@ public sealed class ParTests(SharedReference shared) : IClassFixture<SharedRefer
     [InlineData("ExpiryInThePast", "invalid_request")]
     [InlineData("ExpiryNotADate", "invalid_request")]
     [InlineData("UnregisteredPurpose", "invalid_request")]
+    [InlineData("NullPurpose", "invalid_request")]
+    [InlineData("NullContextMember", "invalid_request")]
     [InlineData("OnlyUnknownObjects", "invalid_authorization_details")]
     public async Task Par_InvalidIntent_IsRefusedAndCreatesNothing(string variant, string expectedError)
     {
@@ -190,6 +192,8 @@ public sealed class ParTests(SharedReference shared) : IClassFixture<SharedRefer
             case "ExpiryInThePast": intent["mission_expiry"] = RunningReference.Rfc3339(DateTimeOffset.UtcNow.AddHours(-1)); break;
             case "ExpiryNotADate": intent["mission_expiry"] = "next Tuesday"; break;
             case "UnregisteredPurpose": intent["purpose"] = "urn:example:purpose:unregistered"; break;
+            case "NullPurpose": intent["purpose"] = null; break;
+            case "NullContextMember": intent["context"]!["max_derivations"] = null; break;
             case "OnlyUnknownObjects": intent["objects"] = new JsonArray("https://unknown.example/api"); break;
             default: throw new ArgumentOutOfRangeException(nameof(variant), variant, "no such variant");
         }

@@ -118,6 +118,15 @@ public sealed class MissionIntentValidator(ResourceCatalogue catalogue, FaultSet
             return Refuse("invalid_request", $"objects and constraints are limited to {MaxArrayLength} items");
         }
 
+        // A member that is present must have its type: JSON null is not "absent" (schemas-notes.md).
+        foreach (var (name, value) in intent)
+        {
+            if (value is null && !IsExtension(name))
+            {
+                return Refuse("invalid_request", $"mission_intent member \"{name}\" must not be null");
+            }
+        }
+
         var now = clock.GetUtcNow();
         DateTimeOffset expiry;
         if (intent["mission_expiry"] is null && lenientRequired)
@@ -158,11 +167,15 @@ public sealed class MissionIntentValidator(ResourceCatalogue catalogue, FaultSet
             {
                 return Refuse("invalid_request", "context must be an object");
             }
-            foreach (var (name, _) in context)
+            foreach (var (name, value) in context)
             {
                 if (!KnownContextMembers.Contains(name) && !IsExtension(name) && !lenientMembers)
                 {
                     return Refuse("invalid_request", $"context has unknown member \"{name}\"");  // MBO-AS-PAR-006
+                }
+                if (value is null && KnownContextMembers.Contains(name))
+                {
+                    return Refuse("invalid_request", $"context.{name} must not be null");
                 }
             }
             if (context["max_derivations"] is { } budget)
