@@ -21,7 +21,7 @@ public static class ServeCommand
             {
                 faultSet = FaultSet.Parse(parse.GetValue(faults));
             }
-            catch (ArgumentException e)
+            catch (ReferenceConfigurationException e)
             {
                 await Console.Error.WriteLineAsync("error: " + e.Message);
                 return 2;
@@ -32,7 +32,7 @@ public static class ServeCommand
             {
                 stack = await ReferenceStack.StartAsync(new ReferenceStackOptions { Url = parse.GetValue(urls)!, Faults = faultSet, DatabasePath = parse.GetValue(db) }, ct);
             }
-            catch (Exception e) when (e is ArgumentException or IOException or UriFormatException)
+            catch (Exception e) when (e is ReferenceConfigurationException or IOException or UriFormatException)
             {
                 await Console.Error.WriteLineAsync("error: " + e.Message);
                 return 2;

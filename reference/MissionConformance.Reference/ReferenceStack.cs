@@ -44,9 +44,12 @@ public sealed class ReferenceStack : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private ReferenceStack(WebApplication app, ReferenceSettings settings, string databasePath, FaultSet faults)
+    private readonly bool _ownsDatabase;
+
+    private ReferenceStack(WebApplication app, ReferenceSettings settings, string databasePath, bool ownsDatabase, FaultSet faults)
     {
         _app = app;
+        _ownsDatabase = ownsDatabase;
         Settings = settings;
         DatabasePath = databasePath;
         Faults = faults;
@@ -71,7 +74,20 @@ public sealed class ReferenceStack : IAsyncDisposable
         var connectionString = $"Data Source={databasePath};Default Timeout=30;Pooling=False";
 
         var keys = await PrepareDatabaseAsync(connectionString, ct);
+        try
+        {
+            return await StartHostAsync(options, url, settings, databasePath, connectionString, keys, ct);
+        }
+        catch when (options.DatabasePath is null)
+        {
+            DeleteDatabase(databasePath);
+            throw;
+        }
+    }
 
+    private static async Task<ReferenceStack> StartHostAsync(ReferenceStackOptions options, Uri url, ReferenceSettings settings,
+        string databasePath, string connectionString, KeyRing keys, CancellationToken ct)
+    {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url.AbsoluteUri.TrimEnd('/'));
         builder.Logging.ClearProviders();
@@ -119,7 +135,7 @@ public sealed class ReferenceStack : IAsyncDisposable
 
         await app.StartAsync(ct);
         await SeedClientsAsync(app.Services, ct);
-        return new ReferenceStack(app, settings, databasePath, options.Faults);
+        return new ReferenceStack(app, settings, databasePath, options.DatabasePath is null, options.Faults);
     }
 
     private static async Task<KeyRing> PrepareDatabaseAsync(string connectionString, CancellationToken ct)
@@ -227,7 +243,7 @@ public sealed class ReferenceStack : IAsyncDisposable
         var uri = new Uri(url);
         if (uri.Scheme != Uri.UriSchemeHttp || !IPAddress.TryParse(uri.Host, out var address) || !IPAddress.IsLoopback(address))
         {
-            throw new ArgumentException($"the reference stack binds to http://127.0.0.1 only, not \"{url}\"", nameof(url));
+            throw new ReferenceConfigurationException($"--urls: the reference stack binds to http://127.0.0.1 only, not \"{url}\"");
         }
         if (uri.Port != 0) return uri;
         using var probe = new TcpListener(address, 0);
@@ -237,9 +253,19 @@ public sealed class ReferenceStack : IAsyncDisposable
         return new UriBuilder(uri) { Port = port }.Uri;
     }
 
+    /// <summary>Stops the server; a temporary database it created is deleted, a named one is kept.</summary>
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (_ownsDatabase) DeleteDatabase(DatabasePath);
+    }
+
+    private static void DeleteDatabase(string path)
+    {
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        {
+            File.Delete(file);
+        }
     }
 }

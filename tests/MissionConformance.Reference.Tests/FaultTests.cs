@@ -52,7 +52,7 @@ public sealed class FaultTests(FaultFreeReference faultFree) : IClassFixture<Fau
     [Fact]
     public void FaultSet_UnknownName_IsRefusedWithTheCatalogueHint()
     {
-        var error = Assert.Throws<ArgumentException>(() => FaultSet.Parse("RefreshAfterRevoke,NoSuchFault"));
+        var error = Assert.Throws<Configuration.ReferenceConfigurationException>(() => FaultSet.Parse("RefreshAfterRevoke,NoSuchFault"));
 
         Assert.Contains("NoSuchFault", error.Message, StringComparison.Ordinal);
         Assert.Equivalent(new[] { Fault.RefreshAfterRevoke, Fault.MissingMissionClaim }, FaultSet.Parse(" RefreshAfterRevoke , MissingMissionClaim ").Active, strict: true);

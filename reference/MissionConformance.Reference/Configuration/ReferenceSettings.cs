@@ -16,3 +16,6 @@ public sealed record ReferenceSettings(Uri Issuer, string Tenant, ResourceCatalo
 
     public string Endpoint(string path) => Issuer.AbsoluteUri.TrimEnd('/') + "/" + path.TrimStart('/');
 }
+
+/// <summary>A reference stack cannot start as configured; the message says which setting and why.</summary>
+public sealed class ReferenceConfigurationException(string message) : Exception(message);

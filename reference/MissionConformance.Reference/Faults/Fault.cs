@@ -1,3 +1,5 @@
+using MissionConformance.Reference.Configuration;
+
 namespace MissionConformance.Reference.Faults;
 
 /// <summary>Every named fault of the reference stack; <see cref="FaultCatalogue"/> says what each breaks.</summary>
@@ -182,8 +184,8 @@ public sealed class FaultSet
         var faults = new List<Fault>();
         foreach (var name in (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            faults.Add(FaultCatalogue.Find(name)?.Fault ?? throw new ArgumentException(
-                $"unknown fault \"{name}\"; `mission-conformance list faults` prints the catalogue", nameof(list)));
+            faults.Add(FaultCatalogue.Find(name)?.Fault ?? throw new ReferenceConfigurationException(
+                $"unknown fault \"{name}\"; `mission-conformance list faults` prints the catalogue"));
         }
         return new FaultSet(faults);
     }
