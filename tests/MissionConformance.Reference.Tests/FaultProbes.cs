@@ -35,7 +35,7 @@ public static class FaultProbes
             var par = await r.PushAsync(Intent().ToJsonString(), Pkce.Create());
             return par.Status == HttpStatusCode.Created && !par.Json.TryGetProperty("expires_in", out _);
         },
-        Fault.AcceptFrontChannelIntent => async (r, clock) => await FrontChannelErrorAsync(r) != "invalid_request",
+        Fault.AcceptFrontChannelIntent => async (r, clock) => await r.FrontChannelIntentErrorAsync() != "invalid_request",
         Fault.MalformedIntentServerError => async (r, clock) => (await r.PushAsync("{goal:", Pkce.Create())).Status != HttpStatusCode.BadRequest,
         Fault.AcceptDuplicateMembers => (r, clock) => AcceptedAsync(r, Intent().ToJsonString().Replace("{\"goal\":", "{\"goal\":\"x\",\"goal\":", StringComparison.Ordinal)),
         Fault.AcceptMissingRequiredMembers => (r, clock) => AcceptedAsync(r, Edit(i => i.Remove("goal"))),
@@ -46,12 +46,9 @@ public static class FaultProbes
         Fault.AcceptZeroMaxDerivations => (r, clock) => AcceptedAsync(r, Edit(i => i["context"]!["max_derivations"] = "0")),
         Fault.FrontChannelWidensAuthority => async (r, clock) =>
         {
-            var pkce = Pkce.Create();
-            var par = await r.PushAsync(Intent().ToJsonString(), pkce);
             var extra = "[{\"type\":\"mission_resource_access\",\"resource\":\"https://payments.example/api\",\"actions\":[\"pay\"]}]";
-            var consent = await r.ConsentAsync(par.Member("request_uri")!, ConsentDecision.Approve, null, new Dictionary<string, string> { ["authorization_details"] = extra });
-            var token = await r.Client.RedeemCodeAsync(RunningReference.Confidential, consent.Code!, pkce.Verifier, RunningReference.RedirectUri, null, RunningReference.Ct);
-            return token.Body.Contains("https://payments.example/api", StringComparison.Ordinal);
+            var (pkce, consent) = await r.PushAndApproveAsync(frontChannelExtra: new Dictionary<string, string> { ["authorization_details"] = extra });
+            return (await r.RedeemAsync(consent.Code!, pkce.Verifier)).Body.Contains("https://payments.example/api", StringComparison.Ordinal);
         },
         Fault.AcceptUncoveredResource => async (r, clock) => (await r.PushAsync(Intent().ToJsonString(), Pkce.Create(), null, ("resource", "https://unrelated.example/api"))).Status == HttpStatusCode.Created,
         Fault.ReuseMissionIdForIdenticalIntent => async (r, clock) =>
@@ -69,10 +66,8 @@ public static class FaultProbes
         Fault.AcceptUnregisteredPurpose => (r, clock) => AcceptedAsync(r, Edit(i => i["purpose"] = "urn:example:purpose:unregistered")),
         Fault.SkipPkceVerification => async (r, clock) =>
         {
-            var par = await r.PushAsync(Intent().ToJsonString(), Pkce.Create());
-            var consent = await r.ConsentAsync(par.Member("request_uri")!, ConsentDecision.Approve);
-            var token = await r.Client.RedeemCodeAsync(RunningReference.Confidential, consent.Code!, Pkce.Create().Verifier, RunningReference.RedirectUri, null, RunningReference.Ct);
-            return token.Status == HttpStatusCode.OK;
+            var (_, consent) = await r.PushAndApproveAsync();
+            return (await r.RedeemAsync(consent.Code!, Pkce.Create().Verifier)).Status == HttpStatusCode.OK;
         },
         Fault.CreateStateOnRefusedPar => async (r, clock) =>
         {
@@ -119,14 +114,12 @@ public static class FaultProbes
             return recomputed != (string?)record["integrity"]!["proposal_hash"];
         },
 
+        // ObtainAsync reads mission.id from the token, so this probe redeems the code itself.
         Fault.MissingMissionClaim => async (r, clock) =>
         {
-            var par = await r.PushAsync(Intent().ToJsonString(), Pkce.Create(), null);
-            var pkce = Pkce.Create();
-            var issued = await r.PushAsync(Intent().ToJsonString(), pkce);
-            var consent = await r.ConsentAsync(issued.Member("request_uri")!, ConsentDecision.Approve);
-            var token = await r.Client.RedeemCodeAsync(RunningReference.Confidential, consent.Code!, pkce.Verifier, RunningReference.RedirectUri, null, RunningReference.Ct);
-            return par.Status == HttpStatusCode.Created && !DecodedJwt.Decode(token.Member("access_token")!).Payload.TryGetProperty("mission", out _);
+            var (pkce, consent) = await r.PushAndApproveAsync();
+            var token = await r.RedeemAsync(consent.Code!, pkce.Verifier);
+            return !DecodedJwt.Decode(token.Member("access_token")!).Payload.TryGetProperty("mission", out _);
         },
         Fault.WrongAuthorityHash => async (r, clock) =>
         {
@@ -322,23 +315,5 @@ public static class FaultProbes
         var issued = await r.ObtainAsync();
         await r.LifecycleAsync(issued.MissionId, operation);
         return await r.StateAsync(issued.MissionId) == unchangedState;
-    }
-
-    /// <summary>The error a front-channel authorization request with mission_intent gets (redirect or body).</summary>
-    private static async Task<string?> FrontChannelErrorAsync(RunningReference r)
-    {
-        var pkce = Pkce.Create();
-        var query = new Dictionary<string, string>
-        {
-            ["client_id"] = "agent-confidential", ["response_type"] = "code", ["redirect_uri"] = RunningReference.RedirectUri,
-            ["code_challenge"] = pkce.Challenge, ["code_challenge_method"] = "S256", ["mission_intent"] = Intent().ToJsonString(),
-        };
-        var url = new Uri(r.Client.Metadata.AuthorizationEndpoint + "?" + string.Join("&", query.Select(p => p.Key + "=" + Uri.EscapeDataString(p.Value))));
-        using var response = await r.Http.GetAsync(url, RunningReference.Ct);
-        if (response.Headers.Location is { } location)
-        {
-            return System.Web.HttpUtility.ParseQueryString(location.IsAbsoluteUri ? location.Query : new Uri(url, location).Query)["error"];
-        }
-        return (await response.Content.ReadAsStringAsync(RunningReference.Ct)).Contains("invalid_request", StringComparison.Ordinal) ? "invalid_request" : null;
     }
 }

@@ -120,21 +120,9 @@ public sealed class ParTests(SharedReference shared) : IClassFixture<SharedRefer
     public async Task Authorize_FrontChannelMissionIntent_IsRefusedAndCreatesNothing()
     {
         var before = await Reference.CountMissionsAsync();
-        var pkce = Pkce.Create();
-        var query = new Dictionary<string, string>
-        {
-            ["client_id"] = "agent-confidential", ["response_type"] = "code", ["redirect_uri"] = RunningReference.RedirectUri,
-            ["code_challenge"] = pkce.Challenge, ["code_challenge_method"] = "S256",
-            ["mission_intent"] = RunningReference.BoardPacketIntent().ToJsonString(),
-        };
-        var url = Reference.Client.Metadata.AuthorizationEndpoint + "?" + string.Join("&", query.Select(p => p.Key + "=" + Uri.EscapeDataString(p.Value)));
 
-        using var response = await Reference.Http.GetAsync(new Uri(url), RunningReference.Ct);
+        var error = await Reference.FrontChannelIntentErrorAsync();
 
-        // MBO-AS-PAR-002: the refusal may come as a redirect carrying error=invalid_request or as a 400.
-        var error = response.Headers.Location is { } location
-            ? System.Web.HttpUtility.ParseQueryString(location.Query)["error"]
-            : (await response.Content.ReadAsStringAsync(RunningReference.Ct)).Contains("invalid_request", StringComparison.Ordinal) ? "invalid_request" : null;
         Assert.Equal("invalid_request", error);
         Assert.Equal(before, await Reference.CountMissionsAsync());
     }
@@ -142,13 +130,11 @@ public sealed class ParTests(SharedReference shared) : IClassFixture<SharedRefer
     [Fact]
     public async Task Authorize_FrontChannelAuthorizationDetailsOnRequestUri_AreIgnored()
     {
-        var pkce = Pkce.Create();
-        var par = await Reference.PushAsync(RunningReference.BoardPacketIntent().ToJsonString(), pkce);
         var extra = new JsonArray(new JsonObject { ["type"] = "mission_resource_access", ["resource"] = "https://payments.example/api", ["actions"] = new JsonArray("pay") });
 
-        var consent = await Reference.ConsentAsync(par.Member("request_uri")!, ConsentDecision.Approve, null,
+        var (pkce, consent) = await Reference.PushAndApproveAsync(frontChannelExtra:
             new Dictionary<string, string> { ["authorization_details"] = extra.ToJsonString(), ["scope"] = "payments:write" });
-        var token = await Reference.Client.RedeemCodeAsync(RunningReference.Confidential, consent.Code!, pkce.Verifier, RunningReference.RedirectUri, null, RunningReference.Ct);
+        var token = await Reference.RedeemAsync(consent.Code!, pkce.Verifier);
 
         var resources = token.Json.GetProperty("authorization_details").EnumerateArray().Select(e => e.GetProperty("resource").GetString()).ToList();
         Assert.DoesNotContain("https://payments.example/api", resources);

@@ -111,12 +111,9 @@ public sealed partial class TokenTests(SharedReference shared) : IClassFixture<S
     [Fact]
     public async Task Token_ResourceOutsideAuthoritySet_IsRefusedWithInvalidTarget()
     {
-        var pkce = Pkce.Create();
-        var par = await Reference.PushAsync(RunningReference.BoardPacketIntent().ToJsonString(), pkce);
-        var consent = await Reference.ConsentAsync(par.Member("request_uri")!, Harness.Consent.ConsentDecision.Approve);
+        var (pkce, consent) = await Reference.PushAndApproveAsync();
 
-        var token = await Reference.Client.RedeemCodeAsync(RunningReference.Confidential, consent.Code!, pkce.Verifier, RunningReference.RedirectUri,
-            [new("resource", "https://unrelated.example/api")], RunningReference.Ct);
+        var token = await Reference.RedeemAsync(consent.Code!, pkce.Verifier, extra: [new("resource", "https://unrelated.example/api")]);
 
         Assert.Equal(HttpStatusCode.BadRequest, token.Status);
         Assert.Equal("invalid_target", token.Member("error"));
@@ -148,11 +145,9 @@ public sealed partial class TokenTests(SharedReference shared) : IClassFixture<S
     [Fact]
     public async Task Token_WrongCodeVerifier_IsRefusedWithInvalidGrant()
     {
-        var pkce = Pkce.Create();
-        var par = await Reference.PushAsync(RunningReference.BoardPacketIntent().ToJsonString(), pkce, RunningReference.Public);
-        var consent = await Reference.ConsentAsync(par.Member("request_uri")!, Harness.Consent.ConsentDecision.Approve, RunningReference.Public);
+        var (_, consent) = await Reference.PushAndApproveAsync(client: RunningReference.Public);
 
-        var token = await Reference.Client.RedeemCodeAsync(RunningReference.Public, consent.Code!, Pkce.Create().Verifier, RunningReference.RedirectUri, null, RunningReference.Ct);
+        var token = await Reference.RedeemAsync(consent.Code!, Pkce.Create().Verifier, RunningReference.Public);
 
         Assert.Equal(HttpStatusCode.BadRequest, token.Status);
         Assert.Equal("invalid_grant", token.Member("error"));
@@ -162,12 +157,9 @@ public sealed partial class TokenTests(SharedReference shared) : IClassFixture<S
     public async Task Token_ClientSuppliedMissionId_IsIgnored()
     {
         var victim = await Reference.ObtainAsync();
-        var pkce = Pkce.Create();
-        var par = await Reference.PushAsync(RunningReference.BoardPacketIntent().ToJsonString(), pkce);
-        var consent = await Reference.ConsentAsync(par.Member("request_uri")!, Harness.Consent.ConsentDecision.Approve);
+        var (pkce, consent) = await Reference.PushAndApproveAsync();
 
-        var token = await Reference.Client.RedeemCodeAsync(RunningReference.Confidential, consent.Code!, pkce.Verifier, RunningReference.RedirectUri,
-            [new("mission_id", victim.MissionId)], RunningReference.Ct);
+        var token = await Reference.RedeemAsync(consent.Code!, pkce.Verifier, extra: [new("mission_id", victim.MissionId)]);
 
         var missionId = DecodedJwt.Decode(token.Member("access_token")!).Payload.GetProperty("mission").GetProperty("id").GetString();
         Assert.NotEqual(victim.MissionId, missionId);

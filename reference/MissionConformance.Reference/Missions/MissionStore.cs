@@ -126,7 +126,7 @@ public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory
     public Task<MissionRecord?> WidenPendingAsync(string id, string authorizationDetails, CancellationToken ct)
         => MutateAsync(id, record =>
         {
-            if (record.State != MissionState.PendingApproval || JsonNode.Parse(authorizationDetails) is not JsonArray extra) return false;
+            if (record.State != MissionState.PendingApproval || TryParse(authorizationDetails) is not JsonArray extra) return false;
             var set = JsonNode.Parse(record.AuthoritySetJson)!.AsArray();
             foreach (var entry in extra) set.Add(entry!.DeepClone());
             record.AuthoritySetJson = set.ToJsonString();
@@ -281,6 +281,18 @@ public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory
             return "msn_" + next.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
         }
         return faults.Has(Fault.MissionIdEmbedsSubject) ? $"msn_{clientId}_{RandomToken(18)}" : "msn_" + RandomToken(18);
+    }
+
+    private static JsonNode? TryParse(string json)
+    {
+        try
+        {
+            return JsonNode.Parse(json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     public static string RandomToken(int bytes) => IntegrityAnchor.Base64Url(RandomNumberGenerator.GetBytes(bytes));

@@ -98,18 +98,30 @@ public sealed class RunningReference : IAsyncDisposable
         => await Consent.RunAsync(new ConsentRequest(Client.Metadata.AuthorizationEndpoint, (client ?? Confidential).ClientId, requestUri,
             RedirectUri, Alice, decision, extraQuery), Ct);
 
+    /// <summary>PAR → consent (approve), asserting both worked; the code is left to the caller.</summary>
+    public async Task<(Pkce Pkce, ConsentOutcome Consent)> PushAndApproveAsync(JsonObject? intent = null, ClientCredentials? client = null,
+        (string, string)[]? parExtra = null, IReadOnlyDictionary<string, string>? frontChannelExtra = null)
+    {
+        client ??= Confidential;
+        var pkce = Pkce.Create();
+        var par = await PushAsync((intent ?? BoardPacketIntent()).ToJsonString(), pkce, client, parExtra ?? []);
+        Assert.True(par.Status == HttpStatusCode.Created, $"PAR: {(int)par.Status} {par.Body}\n{Log}");
+        var consent = await ConsentAsync(par.Member("request_uri")!, ConsentDecision.Approve, client, frontChannelExtra);
+        Assert.True(consent.Code is not null, $"consent: {consent.FinalRedirect}\n{Log}");
+        return (pkce, consent);
+    }
+
+    public Task<WireResponse> RedeemAsync(string code, string verifier, ClientCredentials? client = null, IEnumerable<KeyValuePair<string, string>>? extra = null)
+        => Client.RedeemCodeAsync(client ?? Confidential, code, verifier, RedirectUri, extra, Ct);
+
     /// <summary>PAR → consent (approve) → code redemption, asserting each step worked.</summary>
     public async Task<IssuedMission> ObtainAsync(JsonObject? intent = null, ClientCredentials? client = null,
         (string, string)[]? parExtra = null, IEnumerable<KeyValuePair<string, string>>? tokenExtra = null)
     {
         intent ??= BoardPacketIntent();
         client ??= Confidential;
-        var pkce = Pkce.Create();
-        var par = await PushAsync(intent.ToJsonString(), pkce, client, parExtra ?? []);
-        Assert.True(par.Status == HttpStatusCode.Created, $"PAR: {(int)par.Status} {par.Body}\n{Log}");
-        var consent = await ConsentAsync(par.Member("request_uri")!, ConsentDecision.Approve, client);
-        Assert.True(consent.Code is not null, $"consent: {consent.FinalRedirect}\n{Log}");
-        var token = await Client.RedeemCodeAsync(client, consent.Code!, pkce.Verifier, RedirectUri, tokenExtra, Ct);
+        var (pkce, consent) = await PushAndApproveAsync(intent, client, parExtra);
+        var token = await RedeemAsync(consent.Code!, pkce.Verifier, client, tokenExtra);
         Assert.True(token.Status == HttpStatusCode.OK, $"token: {(int)token.Status} {token.Body}\n{Log}");
         var accessToken = token.Member("access_token")!;
         var claims = DecodedJwt.Decode(accessToken);
@@ -127,6 +139,27 @@ public sealed class RunningReference : IAsyncDisposable
     {
         var response = await Client.InventoryAsync(client ?? Admin, missionId, null, Ct);
         return response.Status == HttpStatusCode.OK ? JsonNode.Parse(response.Body)!.AsObject() : null;
+    }
+
+    /// <summary>
+    /// Sends mission_intent on a front-channel /authorize request (no PAR) and returns the error it
+    /// got, from the redirect or the body (MBO-AS-PAR-002 allows either); null if it was not refused.
+    /// </summary>
+    public async Task<string?> FrontChannelIntentErrorAsync()
+    {
+        var pkce = Pkce.Create();
+        var query = new Dictionary<string, string>
+        {
+            ["client_id"] = Confidential.ClientId, ["response_type"] = "code", ["redirect_uri"] = RedirectUri,
+            ["code_challenge"] = pkce.Challenge, ["code_challenge_method"] = Pkce.Method, ["mission_intent"] = BoardPacketIntent().ToJsonString(),
+        };
+        var url = new Uri(Client.Metadata.AuthorizationEndpoint + "?" + string.Join("&", query.Select(p => p.Key + "=" + Uri.EscapeDataString(p.Value))));
+        using var response = await Http.GetAsync(url, Ct);
+        if (response.Headers.Location is { } location)
+        {
+            return System.Web.HttpUtility.ParseQueryString(new Uri(url, location).Query)["error"];
+        }
+        return (await response.Content.ReadAsStringAsync(Ct)).Contains("invalid_request", StringComparison.Ordinal) ? "invalid_request" : null;
     }
 
     public async Task<string?> StateAsync(string missionId) => (string?)(await RecordAsync(missionId))?["state"];
