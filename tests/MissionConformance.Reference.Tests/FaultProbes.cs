@@ -83,6 +83,14 @@ public static class FaultProbes
             intent["objects"]!.AsArray().Add("https://unknown.example/api");
             return !(await ConsentPageAsync(r, intent)).Contains("data-field=\"objects\"", StringComparison.Ordinal);
         },
+        Fault.ActivateOnRedemption => async (r, clock) =>
+        {
+            async Task<JsonArray> MissionsAsync() => JsonNode.Parse((await r.Client.InventoryAsync(RunningReference.Confidential, null, null, RunningReference.Ct)).Body)!["missions"]!.AsArray();
+            var known = (await MissionsAsync()).Select(m => (string?)m!["mission"]!["id"]).ToHashSet();
+            await r.PushAndApproveAsync();
+            var approved = (await MissionsAsync()).Single(m => !known.Contains((string?)m!["mission"]!["id"]));
+            return (string?)approved!["state"] != "active";  // between consent and redemption
+        },
         Fault.DenyIssuesCode => async (r, clock) =>
         {
             var par = await r.PushAsync(Intent().ToJsonString(), Pkce.Create());

@@ -64,11 +64,13 @@ public sealed class AuthorizationEndpoint(
         if (form["decision"] == "approve")
         {
             var approved = await store.ApproveAsync(mission.Id, subject.Subject, approver.Subject, disclosure, http.RequestAborted);
-            if (approved?.State != MissionState.Active)
+            var activated = approved?.State == MissionState.Active
+                || faults.Has(Fault.ActivateOnRedemption) && approved?.ApprovalEventId is not null;
+            if (!activated)
             {
                 return Refuse(Errors.InvalidRequest, "the Mission is no longer awaiting approval");
             }
-            return IssueCode(approved, subject);
+            return IssueCode(approved!, subject);
         }
 
         await store.RejectAsync(mission.Id, approver.Subject, http.RequestAborted);

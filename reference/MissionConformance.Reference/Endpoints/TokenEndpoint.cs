@@ -46,6 +46,10 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
             missionId = supplied;
         }
         var mission = missionId is null ? null : await store.FindAsync(missionId, http.RequestAborted);
+        if (mission is not null && !isRefresh && faults.Has(Fault.ActivateOnRedemption))
+        {
+            mission = await store.ActivateLateAsync(mission.Id, http.RequestAborted) ?? mission;
+        }
         if (mission is null)
         {
             return GatingError("mission_not_found");  // MBO-AS-GATE-012

@@ -26,6 +26,7 @@ public enum Fault
     CreateStateOnRefusedPar,
     OmitExpiryFromConsent,
     HideNarrowingDecisions,
+    ActivateOnRedemption,
     DenyIssuesCode,
     SubjectFromLoginHint,
     MissionFromClientParameter,
@@ -110,6 +111,7 @@ public static class FaultCatalogue
         // Consent and approval
         new(Fault.OmitExpiryFromConsent, "the consent page does not show mission_expiry", ["MBO-AS-APR-001"]),
         new(Fault.HideNarrowingDecisions, "the consent page does not disclose narrowing decisions", ["MBO-AS-APR-002"]),
+        new(Fault.ActivateOnRedemption, "the code is issued while the Mission stays pending_approval; it activates only at code redemption", ["MBO-AS-APR-004"]),
         new(Fault.DenyIssuesCode, "a denial at consent still issues an authorization code", ["MBO-AS-APR-003"]),
         new(Fault.SubjectFromLoginHint, "takes the Mission subject from the PAR login_hint instead of the authenticated user", ["MBO-AS-APR-005"]),
         new(Fault.MissionFromClientParameter, "binds a token to the Mission named by a client-supplied mission_id parameter", ["MBO-AS-APR-006"]),

@@ -118,7 +118,7 @@ public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory
             record.Approver = approver;
             record.ApprovalEventId = "apv_" + RandomToken(18);
             record.ApprovedAt = clock.GetUtcNow().ToUnixTimeSeconds();
-            return Transition(record, MissionState.Active, approver, "approve", null);
+            return faults.Has(Fault.ActivateOnRedemption) || Transition(record, MissionState.Active, approver, "approve", null);
         }, ct);
     }
 
@@ -132,6 +132,11 @@ public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory
             record.AuthoritySetJson = set.ToJsonString();
             return true;
         }, ct);
+
+    /// <summary>Fault ActivateOnRedemption: the approved-but-pending record activates when its code is redeemed.</summary>
+    public Task<MissionRecord?> ActivateLateAsync(string id, CancellationToken ct)
+        => MutateAsync(id, record => record.State == MissionState.PendingApproval && record.ApprovalEventId is not null
+            && Transition(record, MissionState.Active, record.Approver!, "approve", null), ct);
 
     /// <summary>pending_approval → rejected, when the user denies at consent.</summary>
     public Task<MissionRecord?> RejectAsync(string id, string approver, CancellationToken ct)
