@@ -8,7 +8,7 @@ using MissionConformance.Harness.Crypto;
 namespace MissionConformance.Harness.OAuth;
 
 /// <summary>How a client authenticates: a secret (client_secret_basic), a key (private_key_jwt), or neither (public).</summary>
-public sealed record ClientCredentials(string ClientId, string? Secret = null, JsonWebKey? Key = null);
+public sealed record ClientCredentials(string ClientId, string? Secret = null, JsonWebKey? Key = null, bool AssertAtTokenEndpoint = false);
 
 /// <summary>One HTTP exchange as the harness saw it: status, headers that matter, body.</summary>
 public sealed record WireResponse(HttpStatusCode Status, string? ContentType, string? CacheControl, string Body)
@@ -113,6 +113,11 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
             // RFC 6749 §2.3.1: form-urlencode id and secret before Base64.
             var basic = Uri.EscapeDataString(client.ClientId) + ":" + Uri.EscapeDataString(client.Secret);
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(basic)));
+        }
+        else if (client.AssertAtTokenEndpoint && client.Key is not null)
+        {
+            form.Add(new("client_assertion_type", ClientAssertion.Type));
+            form.Add(new("client_assertion", ClientAssertion.Create(client.Key, client.ClientId, metadata.Issuer, clock)));
         }
         else if (!form.Any(p => p.Key == "client_id"))
         {

@@ -1,0 +1,35 @@
+using MissionConformance.Harness.Engine;
+
+namespace MissionConformance.Harness.Coordinate;
+
+public enum AdTier { None = 0, Ad1 = 1, Ad2 = 2, Ad3 = 3 }
+
+public enum RsTier { None = 0, A = 1, B = 2, C = 3, D = 4 }
+
+public static class TierNames
+{
+    public static string Name(this AdTier tier) => tier == AdTier.None ? "none" : "AD-" + (int)tier;
+
+    public static string Name(this RsTier tier) => tier == RsTier.None ? "none" : "RS-" + tier;
+
+    public static AdTier? ParseAd(string value) => value switch { "AD-1" => AdTier.Ad1, "AD-2" => AdTier.Ad2, "AD-3" => AdTier.Ad3, _ => null };
+}
+
+/// <summary>One Resource Server of the scope statement with the tier its verdicts demonstrate.</summary>
+public sealed record ResourceServerTier(string Id, RsTier Tier, bool Consequential, bool InScope);
+
+/// <summary>
+/// The capability coordinate, computed from verdicts and never from claims (design.md principle 5),
+/// with the reasons that stopped each axis where it stopped.
+/// </summary>
+public sealed record CapabilityCoordinate(int Level, AdTier Ad, IReadOnlyList<ResourceServerTier> ResourceServers, IReadOnlyList<string> Reasons, bool ScopeStated)
+{
+    /// <summary>The lowest tier among consequential in-scope Resource Servers, which is what the level can rest on.</summary>
+    public RsTier? LowestInScopeRs => ResourceServers.Where(r => r.InScope && r.Consequential).Select(r => (RsTier?)r.Tier).Min();
+
+    /// <summary>"L1 · AD-1", or "L3 · RS-C · AD-3" when Resource Servers are in scope.</summary>
+    public string Label => LowestInScopeRs is { } rs ? $"L{Level} · {rs.Name()} · {Ad.Name()}" : $"L{Level} · {Ad.Name()}";
+}
+
+/// <summary>A tier group's outcome: demonstrated, or the requirement ids that stopped it.</summary>
+public sealed record GroupOutcome(bool Demonstrated, int Passed, int Skipped, IReadOnlyList<string> Blockers);

@@ -1,0 +1,141 @@
+using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Targets;
+
+namespace MissionConformance.Harness.Coordinate;
+
+/// <summary>
+/// conformance.md §1 and §3. A tier is demonstrated when every mandatory requirement of its group
+/// that the suite judges has a verdict for the subject, none is FAILED, INTERRUPTED or awaiting
+/// REVIEW, and at least one PASSED (SKIPPED, "not applicable", is neutral). Tiers and levels are
+/// cumulative; L5 is never computed (MBO-CM-003).
+/// </summary>
+public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
+{
+    private static readonly string[] DomainRoles = ["AS", "MAS"];
+    private static readonly string[] ResourceRoles = ["RS", "PEP", "PDP"];
+
+    public GroupOutcome Evaluate(IReadOnlyDictionary<(string Requirement, string Subject), Verdict> verdicts, string subject,
+        Func<Requirement, bool> inGroup)
+    {
+        var blockers = new List<string>();
+        int passed = 0, skipped = 0;
+        foreach (var requirement in catalogue.All.Where(r => r.IsMandatory && r.Excluded is null && inGroup(r)))
+        {
+            if (!verdicts.TryGetValue((requirement.Id, subject), out var verdict))
+            {
+                blockers.Add($"{requirement.Id} not tested");
+                continue;
+            }
+            switch (verdict)
+            {
+                case Verdict.Passed or Verdict.Warning: passed++; break;
+                case Verdict.Skipped: skipped++; break;
+                default: blockers.Add($"{requirement.Id} {verdict.ToString().ToUpperInvariant()}"); break;
+            }
+        }
+        if (passed == 0 && blockers.Count == 0) blockers.Add("no requirement of the group was demonstrated");
+        return new GroupOutcome(blockers.Count == 0, passed, skipped, blockers);
+    }
+
+    /// <summary>The AD tier of one authorization domain (AD-k group: tier AD-k, roles AS/MAS, levels 1–3).</summary>
+    public (AdTier Tier, List<string> Reasons) DomainTier(IReadOnlyDictionary<(string, string), Verdict> verdicts, string domain)
+    {
+        var reasons = new List<string>();
+        var tier = AdTier.None;
+        foreach (var candidate in new[] { AdTier.Ad1, AdTier.Ad2, AdTier.Ad3 })
+        {
+            var outcome = Evaluate(verdicts, domain, r => r.Tier == candidate.Name() && DomainRoles.Contains(r.Role) && r.Level is null or <= 3);
+            if (!outcome.Demonstrated)
+            {
+                reasons.Add($"{candidate.Name()} not demonstrated at {domain}: {Summarise(outcome.Blockers)}");
+                break;
+            }
+            reasons.Add($"{candidate.Name()} demonstrated at {domain} ({outcome.Passed} passed, {outcome.Skipped} not applicable)");
+            tier = candidate;
+        }
+        return (tier, reasons);
+    }
+
+    /// <summary>The RS tier of one Resource Server (cumulative RS-A … RS-D groups).</summary>
+    public (RsTier Tier, List<string> Reasons) ResourceServerTier(IReadOnlyDictionary<(string, string), Verdict> verdicts, string rs)
+    {
+        var reasons = new List<string>();
+        var tier = RsTier.None;
+        foreach (var candidate in new[] { RsTier.A, RsTier.B, RsTier.C, RsTier.D })
+        {
+            var outcome = Evaluate(verdicts, rs, r => r.Tier == candidate.Name() && ResourceRoles.Contains(r.Role));
+            if (!outcome.Demonstrated)
+            {
+                reasons.Add($"{candidate.Name()} not demonstrated at {rs}: {Summarise(outcome.Blockers)}");
+                break;
+            }
+            tier = candidate;
+        }
+        return (tier, reasons);
+    }
+
+    public CapabilityCoordinate Compute(IReadOnlyDictionary<(string, string), Verdict> verdicts, string domain, ScopeStatement? scope)
+    {
+        var (ad, reasons) = DomainTier(verdicts, domain);
+        var resourceServers = new List<ResourceServerTier>();
+        foreach (var rs in scope?.ResourceServers ?? [])
+        {
+            var (tier, rsReasons) = ResourceServerTier(verdicts, rs.Id);
+            reasons.AddRange(rsReasons);
+            resourceServers.Add(new ResourceServerTier(rs.Id, tier, rs.Consequential, rs.InScope));
+        }
+
+        var manifest = !string.IsNullOrEmpty(scope?.Manifest) && Evaluate(verdicts, domain, r => r.Level == 4 && r.Tier == "AD-3").Demonstrated;
+        var level = HighestConsistentLevel(ad, resourceServers, manifest, reasons);
+        if (scope is null) reasons.Add("incomplete: the target file has no scope statement (conformance.md §3 rule 8, MBO-CM-002)");
+        return new CapabilityCoordinate(level, ad, resourceServers, reasons, scope is not null);
+    }
+
+    /// <summary>Rules 1–4: the level is the highest whose domain, RS and manifest preconditions all hold.</summary>
+    private static int HighestConsistentLevel(AdTier ad, IReadOnlyList<ResourceServerTier> resourceServers, bool manifest, List<string> reasons)
+    {
+        var level = 0;
+        for (var candidate = 1; candidate <= 4; candidate++)
+        {
+            var violations = CoordinateRules.Violations(candidate, ad, resourceServers, manifest);
+            if (violations.Count > 0)
+            {
+                reasons.Add($"L{candidate} not reached: {violations[0]}");
+                break;
+            }
+            level = candidate;
+        }
+        return level;
+    }
+
+    /// <summary>Rule 7 (MAS topology): the deployment's level is the minimum over its in-scope consuming domains.</summary>
+    public static int DeploymentLevel(IEnumerable<CapabilityCoordinate> consumingDomains)
+        => consumingDomains.Select(c => c.Level).DefaultIfEmpty(0).Min();
+
+    private static string Summarise(IReadOnlyList<string> blockers)
+        => blockers.Count <= 4 ? string.Join(", ", blockers) : string.Join(", ", blockers.Take(4)) + $" and {blockers.Count - 4} more";
+}
+
+/// <summary>The consistency rules of conformance.md §3, used to compute and to reject reported coordinates (rule 5, MBO-CM-001).</summary>
+public static class CoordinateRules
+{
+    public static IReadOnlyList<string> Violations(int level, AdTier ad, IReadOnlyList<ResourceServerTier> resourceServers, bool manifest)
+    {
+        var violations = new List<string>();
+        var scoped = resourceServers.Where(r => r.InScope && r.Consequential).ToList();
+        if (level is < 0 or > 5) violations.Add($"level {level} is outside the ladder 0–5");
+        if (level >= 5) violations.Add("L5 is not claimable until interoperable optional-module specifications exist (MBO-CM-003)");
+        if (level >= 1 && ad < AdTier.Ad1) violations.Add("L1 needs AD-1 at the state authority (rule 2)");
+        if (level >= 2 && ad < AdTier.Ad2) violations.Add("L2 needs AD-2 (rule 2)");
+        if (level >= 3 && ad < AdTier.Ad3) violations.Add("L3 needs AD-3 (rule 2)");
+        if (level >= 3 && scoped.Count == 0) violations.Add("L3 needs at least one consequential in-scope Resource Server at RS-C (rule 1)");
+        if (level >= 3 && scoped.FirstOrDefault(r => r.Tier < RsTier.C) is { } belowC) violations.Add($"L3 needs RS-C at every consequential in-scope RS; {belowC.Id} is {belowC.Tier.Name()} (rule 1)");
+        if (level >= 4 && scoped.FirstOrDefault(r => r.Tier < RsTier.D) is { } belowD) violations.Add($"L4 needs RS-D at every consequential in-scope RS; {belowD.Id} is {belowD.Tier.Name()} (rule 1)");
+        if (level >= 4 && !manifest) violations.Add("L4 needs a published enforcement-scope manifest (rule 3)");
+        return violations;
+    }
+
+    /// <summary>Rule 5: an inconsistent reported coordinate is rejected, not reconciled.</summary>
+    public static bool IsConsistent(int level, AdTier ad, IReadOnlyList<ResourceServerTier> resourceServers, bool manifest)
+        => Violations(level, ad, resourceServers, manifest).Count == 0;
+}

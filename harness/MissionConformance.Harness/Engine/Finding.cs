@@ -1,0 +1,38 @@
+namespace MissionConformance.Harness.Engine;
+
+/// <summary>
+/// One verdict on one requirement for one subject (an AS issuer, an RS), with the message an
+/// implementer acts on and references to the evidence (wire exchange ids, artifact names).
+/// </summary>
+public sealed record Finding(
+    string RequirementId,
+    Verdict Verdict,
+    string Message,
+    string Subject,
+    string Scenario,
+    IReadOnlyList<string> Evidence);
+
+/// <summary>A check's judgement before the requirement's keyword maps a failure to FAILED or WARNING.</summary>
+public readonly record struct Judgement(bool? Holds, string Message, Verdict? Explicit = null)
+{
+    public static Judgement Pass(string message) => new(true, message);
+
+    public static Judgement Fail(string message) => new(false, message);
+
+    public static Judgement Skip(string reason) => new(null, reason, Verdict.Skipped);
+
+    public static Judgement Review(string reason) => new(null, reason, Verdict.Review);
+
+    public static Judgement That(bool holds, string passMessage, string failMessage) => holds ? Pass(passMessage) : Fail(failMessage);
+}
+
+/// <summary>
+/// A check judges one requirement from typed evidence (design.md principle 2). It never decides
+/// the verdict's severity: a failed MUST is FAILED, a failed SHOULD a WARNING, by the catalogue.
+/// </summary>
+public abstract class Check<TEvidence>
+{
+    public abstract string RequirementId { get; }
+
+    public abstract Judgement Judge(TEvidence evidence);
+}

@@ -1,0 +1,59 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MissionConformance.Harness.Engine;
+
+/// <summary>One testable requirement of fixtures/requirements.json (ids from ../shared/spec/requirements.json).</summary>
+public sealed record Requirement
+{
+    [JsonPropertyName("id")] public required string Id { get; init; }
+    [JsonPropertyName("doc")] public string Doc { get; init; } = "";
+    [JsonPropertyName("section")] public string Section { get; init; } = "";
+    [JsonPropertyName("role")] public string Role { get; init; } = "";
+    [JsonPropertyName("keyword")] public required string Keyword { get; init; }
+    [JsonPropertyName("level")] public int? Level { get; init; }
+    [JsonPropertyName("tier")] public string? Tier { get; init; }
+    [JsonPropertyName("summary")] public string Summary { get; init; } = "";
+    [JsonPropertyName("test")] public string Test { get; init; } = "";
+
+    /// <summary>The checks (class names) that judge it; empty when <see cref="Excluded"/> says why.</summary>
+    [JsonPropertyName("checks")] public IReadOnlyList<string> Checks { get; init; } = [];
+
+    /// <summary>Why the suite does not judge this requirement (not black-box testable, a harness self-check, a later issue).</summary>
+    [JsonPropertyName("excluded")] public string? Excluded { get; init; }
+
+    /// <summary>Why no reference fault proves this MUST's check, when none does.</summary>
+    [JsonPropertyName("unproven")] public string? Unproven { get; init; }
+
+    /// <summary>MUST and MUST NOT: a broken one is FAILED; SHOULD, SHOULD NOT and MAY give WARNING.</summary>
+    public bool IsMandatory => Keyword is "MUST" or "MUST NOT";
+}
+
+public sealed class RequirementCatalogue
+{
+    private readonly Dictionary<string, Requirement> _byId;
+
+    public RequirementCatalogue(IEnumerable<Requirement> requirements)
+    {
+        All = requirements.ToList();
+        _byId = All.ToDictionary(r => r.Id, StringComparer.Ordinal);
+    }
+
+    public IReadOnlyList<Requirement> All { get; }
+
+    /// <summary>The catalogue shipped in fixtures/requirements.json (embedded in this assembly).</summary>
+    public static RequirementCatalogue Default { get; } = Load();
+
+    public Requirement this[string id]
+        => _byId.TryGetValue(id, out var r) ? r : throw new KeyNotFoundException($"requirement {id} is not in fixtures/requirements.json");
+
+    public bool Contains(string id) => _byId.ContainsKey(id);
+
+    private static RequirementCatalogue Load()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("fixtures.requirements.json")
+            ?? throw new InvalidOperationException("fixtures/requirements.json is not embedded in the harness");
+        return new RequirementCatalogue(JsonSerializer.Deserialize<List<Requirement>>(stream)!);
+    }
+}

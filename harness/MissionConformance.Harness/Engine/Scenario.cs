@@ -1,0 +1,19 @@
+namespace MissionConformance.Harness.Engine;
+
+/// <summary>
+/// A scenario orchestrates steps against the target and hands the evidence to checks. It declares
+/// the requirements it judges; one it ends without judging is reported INTERRUPTED as a harness error.
+/// </summary>
+public abstract class Scenario
+{
+    public abstract string Id { get; }
+
+    public abstract string Title { get; }
+
+    public abstract IReadOnlyList<string> Requirements { get; }
+
+    public abstract Task RunAsync(ScenarioContext context);
+}
+
+/// <summary>Why a scenario step could not go on; every requirement it had not judged yet becomes INTERRUPTED.</summary>
+public sealed class ScenarioInterruptedException(string reason, Exception? inner = null) : Exception(reason, inner);

@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using MissionConformance.Harness.Consent;
+using MissionConformance.Harness.OAuth;
+using MissionConformance.Harness.Targets;
+using MissionConformance.Harness.Wire;
+
+namespace MissionConformance.Harness.Engine;
+
+/// <summary>Collects findings from every scenario of a run; safe for scenarios running in parallel.</summary>
+public sealed class FindingRecorder(RequirementCatalogue catalogue)
+{
+    private readonly ConcurrentQueue<Finding> _findings = new();
+
+    public RequirementCatalogue Catalogue => catalogue;
+
+    public IReadOnlyList<Finding> Findings => [.. _findings];
+
+    public void Add(Finding finding)
+    {
+        if (!catalogue.Contains(finding.RequirementId))
+        {
+            throw new InvalidOperationException($"harness error: finding for {finding.RequirementId}, which is not in fixtures/requirements.json");
+        }
+        _findings.Enqueue(finding);
+    }
+}
+
+/// <summary>What a scenario works with: the target, the harness's client, consent driver and clock, and where verdicts go.</summary>
+public sealed class ScenarioContext(
+    Target target,
+    MissionClient client,
+    IConsentDriver consent,
+    WireLog wire,
+    TimeProvider clock,
+    Func<TimeSpan, CancellationToken, Task> wait,
+    FindingRecorder recorder,
+    Scenario scenario,
+    CancellationToken cancellation)
+{
+    private readonly HashSet<string> _judged = [];
+
+    public Target Target => target;
+
+    public AuthorizationServerTarget Server => target.AuthorizationServer;
+
+    public MissionClient Client => client;
+
+    public IConsentDriver Consent => consent;
+
+    public WireLog Wire => wire;
+
+    public TimeProvider Clock => clock;
+
+    public CancellationToken Cancellation => cancellation;
+
+    public string Subject => Server.Issuer.AbsoluteUri;
+
+    /// <summary>Requirements this scenario has given a verdict so far.</summary>
+    public IReadOnlyCollection<string> Judged => _judged;
+
+    /// <summary>Lets time pass for the target (real waiting, or advancing the embedded reference's clock).</summary>
+    public Task WaitAsync(TimeSpan duration) => wait(duration, cancellation);
+
+    /// <summary>Runs one check on its evidence; a failure is FAILED for a MUST and WARNING otherwise.</summary>
+    public Verdict Judge<TEvidence>(Check<TEvidence> check, TEvidence evidence, params string[] evidenceRefs)
+    {
+        var judgement = check.Judge(evidence);
+        var requirement = recorder.Catalogue[check.RequirementId];
+        var verdict = judgement.Explicit ?? (judgement.Holds == true
+            ? Verdict.Passed
+            : requirement.IsMandatory ? Verdict.Failed : Verdict.Warning);
+        Record(check.RequirementId, verdict, judgement.Message, evidenceRefs);
+        return verdict;
+    }
+
+    public void Skip(string requirementId, string reason) => Record(requirementId, Verdict.Skipped, reason, []);
+
+    /// <summary>A check that cannot run because what it needs failed earlier is SKIPPED, naming the cause.</summary>
+    public void Blocked(string requirementId, string cause) => Record(requirementId, Verdict.Skipped, "not judged: " + cause, []);
+
+    public void Interrupt(string requirementId, string reason) => Record(requirementId, Verdict.Interrupted, reason, []);
+
+    private void Record(string requirementId, Verdict verdict, string message, string[] evidence)
+    {
+        if (!scenario.Requirements.Contains(requirementId))
+        {
+            throw new InvalidOperationException($"harness error: scenario {scenario.Id} judged {requirementId}, which it does not declare");
+        }
+        lock (_judged) _judged.Add(requirementId);
+        recorder.Add(new Finding(requirementId, verdict, message, Subject, scenario.Id, evidence.Length > 0 ? evidence : wire.RecentIds(scenario.Id, 3)));
+    }
+}

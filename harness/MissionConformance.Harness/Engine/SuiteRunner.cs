@@ -1,0 +1,88 @@
+using MissionConformance.Harness.Consent;
+using MissionConformance.Harness.OAuth;
+using MissionConformance.Harness.Targets;
+using MissionConformance.Harness.Wire;
+
+namespace MissionConformance.Harness.Engine;
+
+/// <summary>Everything one run needs besides the scenarios.</summary>
+public sealed record SuiteRun(
+    Target Target,
+    MissionClient Client,
+    IConsentDriver Consent,
+    WireLog Wire,
+    TimeProvider Clock,
+    Func<TimeSpan, CancellationToken, Task> Wait,
+    RequirementCatalogue Catalogue,
+    int Parallelism = 4);
+
+/// <summary>
+/// Runs scenarios and turns whatever went wrong into explained verdicts: an unreachable or hanging
+/// target, a consent step that failed and a harness fault each make the scenario's unjudged
+/// requirements INTERRUPTED with the reason; none is ever counted as a pass.
+/// </summary>
+public static class SuiteRunner
+{
+    public static async Task<IReadOnlyList<Finding>> RunAsync(SuiteRun run, IReadOnlyList<Scenario> scenarios, CancellationToken ct)
+    {
+        var recorder = new FindingRecorder(run.Catalogue);
+        using var gate = new SemaphoreSlim(run.Parallelism);
+        await Task.WhenAll(scenarios.Select(async scenario =>
+        {
+            await gate.WaitAsync(ct);
+            try
+            {
+                await RunOneAsync(run, scenario, recorder, ct);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        return recorder.Findings;
+    }
+
+    private static async Task RunOneAsync(SuiteRun run, Scenario scenario, FindingRecorder recorder, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(run.Target.Timeouts.Scenario);
+        var context = new ScenarioContext(run.Target, run.Client, run.Consent, run.Wire, run.Clock, run.Wait, recorder, scenario, timeout.Token);
+        string? interruption = null;
+        using (WireLog.BeginScenario(scenario.Id))
+        {
+            try
+            {
+                await scenario.RunAsync(context);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                interruption = $"timed out after {run.Target.Timeouts.Scenario.TotalSeconds:0} s (timeouts.scenarioSeconds in the target file) or a request exceeded timeouts.requestSeconds";
+            }
+            catch (HttpRequestException e)
+            {
+                interruption = $"target unreachable: {e.Message}";
+            }
+            catch (ConsentDriverException e)
+            {
+                interruption = $"consent driver ({run.Consent.Name}) failed at step \"{e.Step}\" on {e.PageUrl}: {e.Message}";
+            }
+            catch (ScenarioInterruptedException e)
+            {
+                interruption = e.Message;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                interruption = $"harness error in scenario {scenario.Id}: {e.GetType().Name}: {e.Message}";
+            }
+        }
+
+        foreach (var id in scenario.Requirements.Where(id => !context.Judged.Contains(id)))
+        {
+            context.Interrupt(id, interruption ?? $"harness error: scenario {scenario.Id} recorded no evidence for {id}");
+        }
+    }
+
+    /// <summary>One verdict per requirement and subject: the worst of its findings.</summary>
+    public static IReadOnlyDictionary<(string Requirement, string Subject), Verdict> Verdicts(IEnumerable<Finding> findings)
+        => findings.GroupBy(f => (f.RequirementId, f.Subject)).ToDictionary(g => g.Key, g => VerdictOrder.Combine(g.Select(f => f.Verdict)));
+}

@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using Microsoft.IdentityModel.Tokens;
+using MissionConformance.Harness.OAuth;
+
+namespace MissionConformance.Harness.Targets;
+
+/// <summary>A registered client of the AS under test, by the role the suite gives it.</summary>
+public sealed record TargetClient(string Role, string ClientId, string Auth, string? Secret, JsonWebKey? Key)
+{
+    public ClientCredentials Credentials => new(ClientId, Auth == "client_secret_basic" ? Secret : null, Key, AssertAtTokenEndpoint: Auth == "private_key_jwt");
+}
+
+public sealed record TargetAccount(string Role, string Username, string Password, string? Subject);
+
+/// <summary>How to make the AS narrow an Intent, and the fields it will then disclose as narrowed (MBO-AS-APR-002, REC-009).</summary>
+public sealed record NarrowingProbe(int MissionLifetimeDays, string? UnknownObject, IReadOnlyList<string> Fields);
+
+public sealed record AuthorizationServerTarget(
+    string Id,
+    Uri Issuer,
+    string RedirectUri,
+    IReadOnlyList<TargetClient> Clients,
+    IReadOnlyList<TargetAccount> Accounts,
+    JsonObject Intent,
+    NarrowingProbe? Narrowing,
+    string? RegisteredPurpose,
+    string? UnregisteredPurpose,
+    bool UsesInventory,
+    string ConsentDriver)
+{
+    public TargetClient Agent => Client("agent") ?? Clients[0];
+
+    public TargetClient? Client(string role) => Clients.FirstOrDefault(c => c.Role == role);
+
+    public TargetAccount Approver => Accounts.FirstOrDefault(a => a.Role == "approver") ?? Accounts[0];
+
+    /// <summary>The configured Intent with mission_expiry <paramref name="lifetime"/> from <paramref name="now"/>.</summary>
+    public JsonObject IntentExpiringIn(DateTimeOffset now, TimeSpan lifetime)
+    {
+        var intent = (JsonObject)Intent.DeepClone();
+        intent["mission_expiry"] = (now + lifetime).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        return intent;
+    }
+}
+
+public sealed record Timeouts(TimeSpan Request, TimeSpan Scenario)
+{
+    public static Timeouts Default { get; } = new(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(120));
+}
+
+public sealed record ScopedResourceServer(string Id, string Resource, bool Consequential, bool InScope);
+
+/// <summary>The scope statement of conformance.md §3 rule 8; a coordinate without one is incomplete.</summary>
+public sealed record ScopeStatement(
+    IReadOnlyList<string> Substrates,
+    IReadOnlyList<ScopedResourceServer> ResourceServers,
+    string? Manifest,
+    IReadOnlyList<string> FrameworkVersions,
+    IReadOnlyList<string> UnmediatedPaths);
+
+/// <summary>What is under test (design.md "The target file").</summary>
+public sealed record Target(string Name, string Edition, IReadOnlyList<AuthorizationServerTarget> AuthorizationServers, Timeouts Timeouts, ScopeStatement? Scope)
+{
+    public AuthorizationServerTarget AuthorizationServer => AuthorizationServers[0];
+}

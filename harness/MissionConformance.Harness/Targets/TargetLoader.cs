@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.IdentityModel.Tokens;
+using MissionConformance.Harness.Schemas;
+
+namespace MissionConformance.Harness.Targets;
+
+/// <summary>A target file that cannot be used; every error names the field of the file to fix.</summary>
+public sealed class TargetFileException(string file, IReadOnlyList<string> errors)
+    : Exception($"{file}: {errors.Count} error(s) in the target file:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", errors))
+{
+    public IReadOnlyList<string> Errors { get; } = errors;
+}
+
+/// <summary>
+/// Reads and validates a target file before anything is sent: JSON Schema first
+/// (fixtures/schemas/target.schema.json), then what a schema cannot say (key files, environment
+/// variables, one agent client, one approver).
+/// </summary>
+public static partial class TargetLoader
+{
+    public static Target Load(string path, Func<string, string?>? environment = null)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new TargetFileException(path, [$"cannot read the file: {e.Message}"]);
+        }
+        return Parse(text, path, Path.GetDirectoryName(Path.GetFullPath(path))!, environment ?? Environment.GetEnvironmentVariable);
+    }
+
+    public static Target Parse(string json, string fileName, string baseDirectory, Func<string, string?> environment)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException e)
+        {
+            throw new TargetFileException(fileName, [$"not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message.Split(" Path:")[0]}"]);
+        }
+
+        var schemaErrors = ArtifactSchemas.Validate(ArtifactKind.TargetFile, root!.ToJsonString());
+        if (schemaErrors.Count > 0)
+        {
+            throw new TargetFileException(fileName, schemaErrors.Select(e => $"{FieldPath(e.Pointer)}: {e.Message}").ToList());
+        }
+
+        var errors = new List<string>();
+        var servers = new List<AuthorizationServerTarget>();
+        var serverNodes = root["authorizationServers"]!.AsArray();
+        for (var i = 0; i < serverNodes.Count; i++)
+        {
+            servers.Add(ReadServer(serverNodes[i]!.AsObject(), $"authorizationServers[{i}]", baseDirectory, environment, errors));
+        }
+        if (errors.Count > 0) throw new TargetFileException(fileName, errors);
+
+        var timeouts = root["timeouts"] is JsonObject t
+            ? new Timeouts(TimeSpan.FromSeconds((int?)t["requestSeconds"] ?? 10), TimeSpan.FromSeconds((int?)t["scenarioSeconds"] ?? 120))
+            : Timeouts.Default;
+        return new Target((string)root["name"]!, (string?)root["edition"] ?? "seed-2026-06", servers, timeouts, ReadScope(root["scope"]));
+    }
+
+    private static AuthorizationServerTarget ReadServer(JsonObject node, string at, string baseDirectory, Func<string, string?> environment, List<string> errors)
+    {
+        var clients = new List<TargetClient>();
+        var clientNodes = node["clients"]!.AsArray();
+        for (var i = 0; i < clientNodes.Count; i++)
+        {
+            var c = clientNodes[i]!;
+            var field = $"{at}.clients[{i}]";
+            var auth = (string)c["auth"]!;
+            var secret = Resolve((string?)c["secret"], $"{field}.secret", environment, errors);
+            if (auth == "client_secret_basic" && secret is null) errors.Add($"{field}.secret: required for auth \"client_secret_basic\"");
+            JsonWebKey? key = null;
+            if ((string?)c["keyFile"] is { } keyFile)
+            {
+                key = LoadKey(Path.GetFullPath(Path.Combine(baseDirectory, keyFile)), $"{field}.keyFile", errors);
+            }
+            else if (auth == "private_key_jwt")
+            {
+                errors.Add($"{field}.keyFile: required for auth \"private_key_jwt\" (a private JWK)");
+            }
+            clients.Add(new TargetClient((string)c["role"]!, (string)c["clientId"]!, auth, secret, key));
+        }
+        if (clients.All(c => c.Role != "agent")) errors.Add($"{at}.clients: one client needs role \"agent\" (the client the suite requests Missions with)");
+        foreach (var duplicate in clients.GroupBy(c => c.Role).Where(g => g.Count() > 1))
+        {
+            errors.Add($"{at}.clients: role \"{duplicate.Key}\" is given to {duplicate.Count()} clients; each role names one client");
+        }
+
+        var accounts = new List<TargetAccount>();
+        var accountNodes = node["accounts"]!.AsArray();
+        for (var i = 0; i < accountNodes.Count; i++)
+        {
+            var a = accountNodes[i]!;
+            var password = Resolve((string)a["password"]!, $"{at}.accounts[{i}].password", environment, errors) ?? "";
+            accounts.Add(new TargetAccount((string)a["role"]!, (string)a["username"]!, password, (string?)a["subject"]));
+        }
+        if (accounts.All(a => a.Role != "approver")) errors.Add($"{at}.accounts: one account needs role \"approver\"");
+
+        var narrowing = node["narrowing"] is JsonObject n
+            ? new NarrowingProbe((int?)n["missionLifetimeDays"] ?? 60, (string?)n["unknownObject"],
+                n["fields"]?.AsArray().Select(f => (string)f!).ToList() ?? [])
+            : null;
+        return new AuthorizationServerTarget(
+            (string)node["id"]!, new Uri((string)node["issuer"]!), (string)node["redirectUri"]!, clients, accounts,
+            node["intent"]!.AsObject(), narrowing,
+            (string?)node["purposes"]?["registered"], (string?)node["purposes"]?["unregistered"],
+            (bool?)node["inventory"] ?? false, (string?)node["consent"]?["driver"] ?? "form");
+    }
+
+    private static ScopeStatement? ReadScope(JsonNode? scope)
+        => scope is not JsonObject s ? null : new ScopeStatement(
+            s["substrates"]?.AsArray().Select(x => (string)x!).ToList() ?? [],
+            s["resourceServers"]?.AsArray().Select(r => new ScopedResourceServer((string)r!["id"]!, (string)r["resource"]!,
+                (bool?)r["consequential"] ?? true, (bool?)r["inScope"] ?? true)).ToList() ?? [],
+            (string?)s["manifest"],
+            s["frameworkVersions"]?.AsArray().Select(x => (string)x!).ToList() ?? [],
+            s["unmediatedPaths"]?.AsArray().Select(x => (string)x!).ToList() ?? []);
+
+    /// <summary>"${env:NAME}" or "${env:NAME:-default}" from the environment; anything else as written.</summary>
+    private static string? Resolve(string? value, string field, Func<string, string?> environment, List<string> errors)
+    {
+        if (value is null) return null;
+        var match = EnvReference().Match(value);
+        if (!match.Success) return value;
+        var resolved = environment(match.Groups["name"].Value);
+        if (string.IsNullOrEmpty(resolved)) resolved = match.Groups["default"].Success ? match.Groups["default"].Value : null;
+        if (resolved is null) errors.Add($"{field}: environment variable {match.Groups["name"].Value} is not set");
+        return resolved;
+    }
+
+    private static JsonWebKey? LoadKey(string path, string field, List<string> errors)
+    {
+        try
+        {
+            var key = new JsonWebKey(File.ReadAllText(path));
+            if (!key.HasPrivateKey) errors.Add($"{field}: {path} holds no private key (\"d\")");
+            return key;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            errors.Add($"{field}: cannot read a JWK from {path}: {e.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>"#/authorizationServers[0].clients[1].auth" or "/a/0/b" → "authorizationServers[0].clients[1].auth".</summary>
+    public static string FieldPath(string pointer)
+    {
+        var path = pointer.TrimStart('#').TrimStart('/');
+        path = Regex.Replace(path, "/([0-9]+)", "[$1]");
+        return path.Replace('/', '.').Length == 0 ? "(root)" : path.Replace('/', '.');
+    }
+
+    [GeneratedRegex("^\\$\\{env:(?<name>[A-Za-z_][A-Za-z0-9_]*)(:-(?<default>[^}]*))?\\}$", RegexOptions.CultureInvariant)]
+    private static partial Regex EnvReference();
+}

@@ -1,0 +1,47 @@
+using System.Diagnostics;
+
+namespace MissionConformance.Harness.Wire;
+
+/// <summary>
+/// Records every exchange that passes through it, redacted at the source. It never retries: a
+/// retry would hide a flaky target.
+/// </summary>
+public sealed class CapturingHandler(WireLog log, HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var id = log.NextId();
+        var started = DateTimeOffset.UtcNow;
+        var watch = Stopwatch.StartNew();
+        var requestType = request.Content?.Headers.ContentType?.MediaType;
+        var requestBody = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
+        var requestHeaders = Headers(request.Headers, request.Content?.Headers);
+        try
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            string? responseBody = null;
+            if (response.Content is not null)
+            {
+                await response.Content.LoadIntoBufferAsync(cancellationToken);
+                responseBody = await response.Content.ReadAsStringAsync(cancellationToken);
+            }
+            var responseType = response.Content?.Headers.ContentType?.MediaType;
+            log.Add(new Exchange(id, WireLog.Scenario, started, watch.Elapsed, request.Method.Method, Redactor.Url(request.RequestUri!.AbsoluteUri),
+                requestHeaders, requestType, Redactor.Body(requestType, requestBody), (int)response.StatusCode,
+                Headers(response.Headers, response.Content?.Headers), responseType, Redactor.Body(responseType, responseBody), null));
+            return response;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            log.Add(new Exchange(id, WireLog.Scenario, started, watch.Elapsed, request.Method.Method, Redactor.Url(request.RequestUri!.AbsoluteUri),
+                requestHeaders, requestType, Redactor.Body(requestType, requestBody), null, [], null, null,
+                e is TaskCanceledException ? "no response before the timeout" : e.Message));
+            throw;
+        }
+    }
+
+    private static List<KeyValuePair<string, string>> Headers(System.Net.Http.Headers.HttpHeaders headers, System.Net.Http.Headers.HttpHeaders? content)
+        => headers.Concat(content ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>())
+            .SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, Redactor.Header(h.Key, v))))
+            .ToList();
+}

@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+
+namespace MissionConformance.Harness.Wire;
+
+/// <summary>One HTTP exchange as captured, already redacted.</summary>
+public sealed record Exchange(
+    string Id,
+    string Scenario,
+    DateTimeOffset StartedAt,
+    TimeSpan Duration,
+    string Method,
+    string Url,
+    IReadOnlyList<KeyValuePair<string, string>> RequestHeaders,
+    string? RequestContentType,
+    string? RequestBody,
+    int? Status,
+    IReadOnlyList<KeyValuePair<string, string>> ResponseHeaders,
+    string? ResponseContentType,
+    string? ResponseBody,
+    string? Error);
+
+/// <summary>Every exchange of a run, in order, tagged with the scenario that made it.</summary>
+public sealed class WireLog
+{
+    private static readonly AsyncLocal<string?> CurrentScenario = new();
+    private readonly ConcurrentQueue<Exchange> _exchanges = new();
+    private int _sequence;
+
+    public IReadOnlyList<Exchange> Exchanges => [.. _exchanges.OrderBy(e => e.Id, StringComparer.Ordinal)];
+
+    public static string Scenario => CurrentScenario.Value ?? "setup";
+
+    /// <summary>Tags every exchange made in this async flow with the scenario id.</summary>
+    public static IDisposable BeginScenario(string scenario)
+    {
+        var previous = CurrentScenario.Value;
+        CurrentScenario.Value = scenario;
+        return new Restore(() => CurrentScenario.Value = previous);
+    }
+
+    public string NextId() => "x" + Interlocked.Increment(ref _sequence).ToString("D5", System.Globalization.CultureInfo.InvariantCulture);
+
+    public void Add(Exchange exchange) => _exchanges.Enqueue(exchange);
+
+    /// <summary>The ids of the scenario's last exchanges: default evidence for a finding that names none.</summary>
+    public IReadOnlyList<string> RecentIds(string scenario, int count)
+        => _exchanges.Where(e => e.Scenario == scenario).Select(e => e.Id).Order(StringComparer.Ordinal).TakeLast(count).ToList();
+
+    private sealed class Restore(Action restore) : IDisposable
+    {
+        public void Dispose() => restore();
+    }
+}

@@ -1,0 +1,212 @@
+using MissionConformance.Harness.Coordinate;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Targets;
+
+namespace MissionConformance.Harness.Tests;
+
+/// <summary>The coordinate calculator and the consistency rules of conformance.md §3, rule by rule.</summary>
+public sealed class CoordinateTests
+{
+    private const string As = "https://as.example/";
+
+    /// <summary>Two mandatory requirements per AD tier, one per RS tier, one L4 AS requirement, one SHOULD, one excluded.</summary>
+    private static readonly RequirementCatalogue Catalogue = new(
+    [
+        R("AD1-a", 1, "AD-1"), R("AD1-b", 1, "AD-1"), R("AD1-should", 1, "AD-1", keyword: "SHOULD"), R("AD1-excluded", 1, "AD-1", excluded: "not black-box testable"),
+        R("AD2-a", 2, "AD-2"), R("AD2-b", 2, "AD-2"),
+        R("AD3-a", 3, "AD-3"), R("AD3-b", 3, "AD-3"),
+        R("L4-as", 4, "AD-3"),
+        R("RSA", 1, "RS-A", "RS"), R("RSB", 3, "RS-B", "RS"), R("RSC", 3, "RS-C", "RS"), R("RSD", 4, "RS-D", "PEP"),
+    ]);
+
+    private readonly CoordinateCalculator _calculator = new(Catalogue);
+
+    [Fact]
+    public void Level1_AllAd1MustsPassed_IsL1AtAd1()
+    {
+        var coordinate = Compute(Passed(As, "AD1-a", "AD1-b"));
+
+        Assert.Equal(1, coordinate.Level);
+        Assert.Equal(AdTier.Ad1, coordinate.Ad);
+        Assert.Equal("L1 · AD-1", coordinate.Label);
+    }
+
+    [Theory]
+    [InlineData(Verdict.Failed)]
+    [InlineData(Verdict.Interrupted)]
+    [InlineData(Verdict.Review)]
+    public void Rule4_AFailedOrUnjudgedL1Must_CapsAtL0WhateverElsePasses(Verdict broken)
+    {
+        var verdicts = Passed(As, "AD1-b", "AD2-a", "AD2-b", "AD3-a", "AD3-b");
+        verdicts[("AD1-a", As)] = broken;
+
+        var coordinate = Compute(verdicts);
+
+        Assert.Equal(0, coordinate.Level);
+        Assert.Equal(AdTier.None, coordinate.Ad);
+        Assert.Contains(coordinate.Reasons, r => r.Contains("AD1-a " + broken.ToString().ToUpperInvariant(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Interrupted_IsNeverCountedAsAPass_EvenForAnUntestedRequirement()
+    {
+        var coordinate = Compute(Passed(As, "AD1-a"));  // AD1-b has no verdict at all
+
+        Assert.Equal(0, coordinate.Level);
+        Assert.Contains(coordinate.Reasons, r => r.Contains("AD1-b not tested", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Tiers_SkippedIsNeutralButAGroupNeedsAPass_AndShouldsAndExclusionsDoNotBlock()
+    {
+        var verdicts = Passed(As, "AD1-a");
+        verdicts[("AD1-b", As)] = Verdict.Skipped;
+        verdicts[("AD1-should", As)] = Verdict.Warning;
+
+        Assert.Equal(AdTier.Ad1, Compute(verdicts).Ad);
+
+        var allSkipped = new Dictionary<(string, string), Verdict> { [("AD1-a", As)] = Verdict.Skipped, [("AD1-b", As)] = Verdict.Skipped };
+        Assert.Equal(AdTier.None, Compute(allSkipped).Ad);
+    }
+
+    [Fact]
+    public void Rule2_L2NeedsAd2_AndTiersAreCumulative()
+    {
+        Assert.Equal(2, Compute(Passed(As, "AD1-a", "AD1-b", "AD2-a", "AD2-b")).Level);
+        // AD-3 requirements passing without AD-2 demonstrate nothing beyond AD-1.
+        var coordinate = Compute(Passed(As, "AD1-a", "AD1-b", "AD2-a", "AD3-a", "AD3-b"));
+        Assert.Equal(AdTier.Ad1, coordinate.Ad);
+        Assert.Equal(1, coordinate.Level);
+    }
+
+    [Fact]
+    public void Rule1_L3NeedsRsCAtEveryConsequentialInScopeRs()
+    {
+        var domain = Passed(As, "AD1-a", "AD1-b", "AD2-a", "AD2-b", "AD3-a", "AD3-b");
+        var finance = Passed("finance", "RSA", "RSB", "RSC");
+        var docsAtB = Passed("docs", "RSA", "RSB");
+        docsAtB[("RSC", "docs")] = Verdict.Failed;
+        var scope = Scope(("finance", true, true), ("docs", true, true));
+
+        var coordinate = Compute(Merge(domain, finance, docsAtB), scope);
+
+        Assert.Equal(2, coordinate.Level);
+        Assert.Equal(RsTier.B, coordinate.ResourceServers.Single(r => r.Id == "docs").Tier);
+        Assert.Contains(coordinate.Reasons, r => r.Contains("docs is RS-B", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Rule6_OutOfScopeOrNonConsequentialRsDoNotLowerTheLevel()
+    {
+        var domain = Passed(As, "AD1-a", "AD1-b", "AD2-a", "AD2-b", "AD3-a", "AD3-b");
+        var finance = Passed("finance", "RSA", "RSB", "RSC");
+        var legacy = Passed("legacy", "RSA");
+        var scope = Scope(("finance", true, true), ("legacy", false, true), ("reports", true, false));
+
+        var coordinate = Compute(Merge(domain, finance, legacy), scope);
+
+        Assert.Equal(3, coordinate.Level);
+        Assert.Equal("L3 · RS-C · AD-3", coordinate.Label);
+    }
+
+    [Fact]
+    public void Rule3_L4NeedsRsDAndAPublishedManifest()
+    {
+        var verdicts = Merge(Passed(As, "AD1-a", "AD1-b", "AD2-a", "AD2-b", "AD3-a", "AD3-b", "L4-as"), Passed("finance", "RSA", "RSB", "RSC", "RSD"));
+
+        Assert.Equal(4, Compute(verdicts, Scope(("finance", true, true)) with { Manifest = "https://as.example/manifest" }).Level);
+        var unscoped = Compute(verdicts, Scope(("finance", true, true)));
+        Assert.Equal(3, unscoped.Level);
+        Assert.Contains(unscoped.Reasons, r => r.Contains("manifest", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Rule5_InconsistentReportedCoordinates_AreRejected()
+    {
+        ResourceServerTier[] rsA = [new("finance", RsTier.A, true, true)];
+        ResourceServerTier[] rsC = [new("finance", RsTier.C, true, true)];
+
+        Assert.False(CoordinateRules.IsConsistent(4, AdTier.Ad1, rsA, manifest: false));  // the spec's example: L4 / RS-A / AD-1
+        Assert.False(CoordinateRules.IsConsistent(1, AdTier.None, [], manifest: false));
+        Assert.False(CoordinateRules.IsConsistent(2, AdTier.Ad1, [], manifest: false));
+        Assert.False(CoordinateRules.IsConsistent(3, AdTier.Ad3, rsA, manifest: false));
+        Assert.False(CoordinateRules.IsConsistent(3, AdTier.Ad3, [], manifest: false));
+        Assert.False(CoordinateRules.IsConsistent(4, AdTier.Ad3, rsC, manifest: true));
+        Assert.True(CoordinateRules.IsConsistent(3, AdTier.Ad3, rsC, manifest: false));
+        Assert.True(CoordinateRules.IsConsistent(1, AdTier.Ad1, rsA, manifest: false));
+    }
+
+    [Fact]
+    public void Level5_IsNeverClaimable()
+    {
+        ResourceServerTier[] rsD = [new("finance", RsTier.D, true, true)];
+
+        Assert.Contains(CoordinateRules.Violations(5, AdTier.Ad3, rsD, manifest: true), v => v.Contains("MBO-CM-003", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Rule7_MasTopology_DeploymentLevelIsTheMinimumOverConsumingDomains()
+    {
+        var strong = new CapabilityCoordinate(3, AdTier.Ad3, [], [], true);
+        var weak = new CapabilityCoordinate(1, AdTier.Ad1, [], [], true);
+
+        Assert.Equal(1, CoordinateCalculator.DeploymentLevel([strong, weak]));
+    }
+
+    [Fact]
+    public void Rule8_AMissingScopeStatement_MakesTheCoordinateIncomplete()
+    {
+        var coordinate = _calculator.Compute(Passed(As, "AD1-a", "AD1-b"), As, scope: null);
+
+        Assert.False(coordinate.ScopeStated);
+        Assert.Contains(coordinate.Reasons, r => r.StartsWith("incomplete", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ComputedCoordinates_AreAlwaysConsistent()
+    {
+        var random = new Random(7);
+        var ids = Catalogue.All.Select(r => r.Id).ToList();
+        Verdict[] values = [Verdict.Passed, Verdict.Failed, Verdict.Skipped, Verdict.Interrupted];
+        for (var i = 0; i < 500; i++)
+        {
+            var verdicts = new Dictionary<(string, string), Verdict>();
+            foreach (var id in ids)
+            {
+                verdicts[(id, As)] = values[random.Next(values.Length)];
+                verdicts[(id, "finance")] = values[random.Next(values.Length)];
+            }
+            var scope = Scope(("finance", true, true)) with { Manifest = random.Next(2) == 0 ? null : "https://as.example/m" };
+
+            var c = Compute(verdicts, scope);
+
+            Assert.True(CoordinateRules.IsConsistent(c.Level, c.Ad, c.ResourceServers, c.Level < 4 || scope.Manifest is not null), c.Label);
+        }
+    }
+
+    [Fact]
+    public void Advertisement_AboveTheComputedCoordinate_IsAnOverClaim()
+    {
+        var advertised = new Advertisement([0, 1, 2], ["AD-1", "AD-2"], ["oauth"]);
+
+        var claims = advertised.OverClaims(new CapabilityCoordinate(1, AdTier.Ad1, [], [], true));
+
+        Assert.Equal(2, claims.Count);
+        Assert.Empty(new Advertisement([0, 1], ["AD-1"], []).OverClaims(new CapabilityCoordinate(1, AdTier.Ad1, [], [], true)));
+    }
+
+    private CapabilityCoordinate Compute(Dictionary<(string, string), Verdict> verdicts, ScopeStatement? scope = null)
+        => _calculator.Compute(verdicts, As, scope ?? Scope());
+
+    private static Requirement R(string id, int level, string tier, string role = "AS", string keyword = "MUST", string? excluded = null)
+        => new() { Id = id, Keyword = keyword, Level = level, Tier = tier, Role = role, Excluded = excluded };
+
+    private static Dictionary<(string, string), Verdict> Passed(string subject, params string[] ids)
+        => ids.ToDictionary(id => (id, subject), _ => Verdict.Passed);
+
+    private static Dictionary<(string, string), Verdict> Merge(params Dictionary<(string, string), Verdict>[] parts)
+        => parts.SelectMany(p => p).ToDictionary(p => p.Key, p => p.Value);
+
+    private static ScopeStatement Scope(params (string Id, bool Consequential, bool InScope)[] resourceServers)
+        => new(["oauth"], resourceServers.Select(r => new ScopedResourceServer(r.Id, "https://" + r.Id + ".example/", r.Consequential, r.InScope)).ToList(), null, ["seed-2026-06"], []);
+}

@@ -1,0 +1,98 @@
+using System.Text.Json.Nodes;
+using MissionConformance.Harness.Schemas;
+
+namespace MissionConformance.Harness.Tests;
+
+/// <summary>
+/// Every schema with a valid sample and invalid ones that must be caught at the expected JSON
+/// Pointer: a keyword NJsonSchema ignored would show up here as a failing negative sample.
+/// </summary>
+public sealed class SchemaTests
+{
+    private const string Entry = """{"type":"mission_resource_access","resource":"https://rs.example/mcp","actions":["create_doc"],"constraints":{"folder":"x"}}""";
+    private const string Mission = """{"id":"msn_ABCDEFGHIJKLMNOPQRSTUVWX","origin":"https://as.example/","authority_hash":"sha-256:3kPzAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}""";
+    private const string Anchor = "sha-256:3kPzAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+    public static TheoryData<string, ArtifactKind, string> Valid => new()
+    {
+        { "metadata", ArtifactKind.AsMetadata, """{"issuer":"https://as.example/","token_endpoint":"https://as.example/token","jwks_uri":"https://as.example/jwks","mission_intent_max_size":16384,"mission_ladder_levels_supported":[0,1],"mission_authorization_domain_tiers_supported":["AD-1"],"mission_pairwise_supported":false}""" },
+        { "par", ArtifactKind.ParResponse, """{"request_uri":"urn:ietf:params:oauth:request_uri:abc","expires_in":60}""" },
+        { "gating error", ArtifactKind.OAuthError, """{"error":"invalid_grant","error_description":"mission not active","mission_state":"revoked"}""" },
+        { "token response", ArtifactKind.TokenResponse, $$"""{"access_token":"x","token_type":"Bearer","expires_in":300,"authorization_details":[{{Entry}}]}""" },
+        { "foreign RAR type", ArtifactKind.AuthorizationDetails, $$"""[{{Entry}},{"type":"payment_initiation","amount":1}]""" },
+        { "header", ArtifactKind.AccessTokenHeader, """{"typ":"at+jwt","alg":"ES256","kid":"k"}""" },
+        { "claims", ArtifactKind.AccessTokenClaims, $$"""{"iss":"https://as.example/","sub":"u","aud":"https://rs.example/mcp","client_id":"c","iat":1,"exp":2,"jti":"j","authorization_details":[{{Entry}}],"mission":{{Mission}}}""" },
+        { "pairwise mission", ArtifactKind.MissionClaim, """{"ref":"ref_1","origin":"https://as.example/","authority_hash":"sha-256:abc"}""" },
+        { "intent", ArtifactKind.MissionIntent, """{"goal":"g","objects":["o"],"constraints":[],"success_criteria":[],"mission_expiry":"2026-12-01T10:00:00Z","context":{"max_derivations":"2","x_k":1},"x_note":"n"}""" },
+        { "record", ArtifactKind.MissionRecord, """{"mission":{"id":"msn_1","origin":"https://as.example/"},"state":"active","tenant":"t","mission_intent":{},"authority_set":[]}""" },
+        { "status", ArtifactKind.MissionStatus, $$$"""{"iss":"https://as.example/","aud":"c","sub":"c","nonce":"n","iat":1,"exp":2,"mission":{"id":"m","origin":"https://as.example/"},"state":"suspended","integrity_anchors":{"proposal_hash":"{{{Anchor}}}","authority_hash":"{{{Anchor}}}"},"authority_projection":[],"issued_at":"2026-01-01T00:00:00Z","expires_at":"2026-01-01T00:01:00Z","freshness_at":"2026-01-01T00:00:00Z","mission_expiry":"2026-02-01T00:00:00Z","audience":"c","lifecycle_event":{"operation":"suspend"}}""" },
+        { "conflict", ArtifactKind.ConcurrentModification, """{"error":"mission_concurrent_modification","current_state":"revoked","observed_state":"suspended"}""" },
+        { "not found", ArtifactKind.StatusError, """{"error":"not_found","error_description":"mission not found","nonce":"abc"}""" },
+    };
+
+    public static TheoryData<string, ArtifactKind, string, string> Invalid => new()
+    {
+        { "pairwise without sector value", ArtifactKind.AsMetadata, """{"issuer":"https://as.example/","token_endpoint":"t","jwks_uri":"j","mission_pairwise_sector":"galaxy"}""", "/mission_pairwise_sector" },
+        { "max size as string", ArtifactKind.AsMetadata, """{"issuer":"https://as.example/","token_endpoint":"t","jwks_uri":"j","mission_intent_max_size":"16384"}""", "/mission_intent_max_size" },
+        { "level 6", ArtifactKind.AsMetadata, """{"issuer":"https://as.example/","token_endpoint":"t","jwks_uri":"j","mission_ladder_levels_supported":[1,6]}""", "/mission_ladder_levels_supported/1" },
+        { "tier AD-4", ArtifactKind.AsMetadata, """{"issuer":"https://as.example/","token_endpoint":"t","jwks_uri":"j","mission_authorization_domain_tiers_supported":["AD-4"]}""", "/mission_authorization_domain_tiers_supported/0" },
+        { "no expires_in", ArtifactKind.ParResponse, """{"request_uri":"urn:x"}""", "/expires_in" },
+        { "zero expires_in", ArtifactKind.ParResponse, """{"request_uri":"urn:x","expires_in":0}""", "/expires_in" },
+        { "unknown mission_state", ArtifactKind.OAuthError, """{"error":"invalid_grant","mission_state":"inactive"}""", "/mission_state" },
+        { "token response without details", ArtifactKind.TokenResponse, """{"access_token":"x","token_type":"Bearer"}""", "/authorization_details" },
+        { "bad action", ArtifactKind.AuthorizationDetails, """[{"type":"mission_resource_access","resource":"https://rs/","actions":["query financials!"]}]""", "/0/actions/0" },
+        { "no actions", ArtifactKind.AuthorizationDetails, """[{"type":"mission_resource_access","resource":"https://rs/","actions":[]}]""", "/0/actions" },
+        { "duplicate actions", ArtifactKind.AuthorizationDetails, """[{"type":"mission_resource_access","resource":"https://rs/","actions":["a","a"]}]""", "/0/actions" },
+        { "no resource", ArtifactKind.AuthorizationDetails, """[{"type":"mission_resource_access","actions":["a"]}]""", "/0/resource" },
+        { "not an array", ArtifactKind.AuthorizationDetails, Entry, "" },
+        { "typ JWT", ArtifactKind.AccessTokenHeader, """{"typ":"JWT","alg":"ES256"}""", "/typ" },
+        { "alg none", ArtifactKind.AccessTokenHeader, """{"typ":"at+jwt","alg":"none"}""", "/alg" },
+        { "no jti", ArtifactKind.AccessTokenClaims, $$"""{"iss":"https://as.example/","sub":"u","aud":"a","client_id":"c","iat":1,"exp":2,"mission":{{Mission}}}""", "/jti" },
+        { "mission without authority_hash", ArtifactKind.AccessTokenClaims, """{"iss":"https://as.example/","sub":"u","aud":"a","client_id":"c","iat":1,"exp":2,"jti":"j","mission":{"id":"m","origin":"https://as.example/"}}""", "/mission/authority_hash" },
+        { "id and ref", ArtifactKind.MissionClaim, """{"id":"m","ref":"r","origin":"https://as.example/","authority_hash":"sha-256:abc"}""", "" },
+        { "neither id nor ref", ArtifactKind.MissionClaim, """{"origin":"https://as.example/","authority_hash":"sha-256:abc"}""", "" },
+        { "id with a dot", ArtifactKind.MissionClaim, """{"id":"msn.1","origin":"https://as.example/","authority_hash":"sha-256:abc"}""", "/id" },
+        { "unknown member", ArtifactKind.MissionIntent, """{"goal":"g","objects":["o"],"constraints":[],"success_criteria":[],"mission_expiry":"2026-12-01T10:00:00Z","foo":1}""", "/foo" },
+        { "unknown context member", ArtifactKind.MissionIntent, """{"goal":"g","objects":["o"],"constraints":[],"success_criteria":[],"mission_expiry":"2026-12-01T10:00:00Z","context":{"bar":1}}""", "/context/bar" },
+        { "max_derivations 0", ArtifactKind.MissionIntent, """{"goal":"g","objects":["o"],"constraints":[],"success_criteria":[],"mission_expiry":"2026-12-01T10:00:00Z","context":{"max_derivations":"0"}}""", "/context/max_derivations" },
+        { "empty objects", ArtifactKind.MissionIntent, """{"goal":"g","objects":[],"constraints":[],"success_criteria":[],"mission_expiry":"2026-12-01T10:00:00Z"}""", "/objects" },
+        { "no goal", ArtifactKind.MissionIntent, """{"objects":["o"],"constraints":[],"success_criteria":[],"mission_expiry":"2026-12-01T10:00:00Z"}""", "/goal" },
+        { "record state", ArtifactKind.MissionRecord, """{"mission":{"id":"m","origin":"https://as.example/"},"state":"paused","tenant":"t","mission_intent":{},"authority_set":[]}""", "/state" },
+        { "status without projection", ArtifactKind.MissionStatus, $$"""{"iss":"https://as.example/","aud":"c","sub":"c","nonce":"n","iat":1,"exp":2,"mission":{"id":"m","origin":"https://as.example/"},"state":"active","integrity_anchors":{"proposal_hash":"{{Anchor}}","authority_hash":"{{Anchor}}"},"issued_at":"2026-01-01T00:00:00Z","expires_at":"2026-01-01T00:01:00Z","freshness_at":"2026-01-01T00:00:00Z","mission_expiry":"2026-02-01T00:00:00Z","audience":"c"}""", "/authority_projection" },
+        { "status unknown operation", ArtifactKind.MissionStatus, $$$"""{"iss":"https://as.example/","aud":"c","sub":"c","nonce":"n","iat":1,"exp":2,"mission":{"id":"m","origin":"https://as.example/"},"state":"active","integrity_anchors":{"proposal_hash":"{{{Anchor}}}","authority_hash":"{{{Anchor}}}"},"authority_projection":[],"issued_at":"2026-01-01T00:00:00Z","expires_at":"2026-01-01T00:01:00Z","freshness_at":"2026-01-01T00:00:00Z","mission_expiry":"2026-02-01T00:00:00Z","audience":"c","lifecycle_event":{"operation":"pause"}}""", "/lifecycle_event/operation" },
+        { "conflict without observed_state", ArtifactKind.ConcurrentModification, """{"error":"mission_concurrent_modification","current_state":"revoked"}""", "/observed_state" },
+        { "status error without nonce", ArtifactKind.StatusError, """{"error":"not_found","error_description":"d"}""", "/nonce" },
+        { "status error code", ArtifactKind.StatusError, """{"error":"forbidden","error_description":"d","nonce":"n"}""", "/error" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Valid))]
+    public void Schema_ValidSample_Passes(string sample, ArtifactKind kind, string json)
+        => Assert.True(ArtifactSchemas.Validate(kind, json).Count == 0, $"{sample}: {string.Join("; ", ArtifactSchemas.Validate(kind, json))}");
+
+    [Theory]
+    [MemberData(nameof(Invalid))]
+    public void Schema_InvalidSample_IsCaughtAtItsPointer(string sample, ArtifactKind kind, string json, string pointer)
+    {
+        var errors = ArtifactSchemas.Validate(kind, json);
+
+        Assert.True(errors.Any(e => e.Pointer == pointer), $"{sample}: expected an error at \"{pointer}\", got: {string.Join("; ", errors)}");
+    }
+
+    [Fact]
+    public void Schema_ValidSampleExistsForEveryArtifactKind()
+    {
+        var covered = Valid.Select(row => row.Data.Item2).Append(ArtifactKind.TargetFile).Append(ArtifactKind.Report).ToHashSet();
+
+        Assert.Equal(Enum.GetValues<ArtifactKind>().ToHashSet(), covered);
+    }
+
+    [Fact]
+    public void Schema_ErrorMessage_NamesTheValueAndTheAlternatives()
+    {
+        var error = Assert.Single(ArtifactSchemas.Validate(ArtifactKind.OAuthError, """{"error":"invalid_grant","mission_state":"inactive"}"""));
+
+        Assert.Contains("\"inactive\"", error.Message, StringComparison.Ordinal);
+        Assert.Contains("suspended", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.Json.Nodes;
+using MissionConformance.Harness.Targets;
+
+namespace MissionConformance.Harness.Tests;
+
+public sealed class TargetLoaderTests
+{
+    private static readonly string Fixtures = Path.Combine(FindRoot(), "fixtures", "targets");
+
+    [Fact]
+    public void Load_ReferenceExample_ReadsClientsAccountsAndKeys()
+    {
+        var target = TargetLoader.Load(Path.Combine(Fixtures, "reference.json"), _ => null);
+
+        var server = target.AuthorizationServer;
+        Assert.Equal(new Uri("http://127.0.0.1:5099/"), server.Issuer);
+        Assert.Equal("agent-confidential", server.Agent.ClientId);
+        Assert.True(server.Agent.Key!.HasPrivateKey);
+        Assert.Equal("alice-approves", server.Approver.Password);  // ${env:…:-default} with the variable unset
+        Assert.NotNull(target.Scope);
+    }
+
+    [Fact]
+    public void Load_SecretFromEnvironment_IsResolved()
+    {
+        var target = TargetLoader.Load(Path.Combine(Fixtures, "reference.json"), name => name == "MISSION_REFERENCE_ALICE_PASSWORD" ? "from-env" : null);
+
+        Assert.Equal("from-env", target.AuthorizationServer.Approver.Password);
+    }
+
+    [Theory]
+    [InlineData("UnknownAuthMethod", "authorizationServers[0].clients[1].auth: unknown value \"basic\"")]
+    [InlineData("MissingIssuer", "authorizationServers[0].issuer: required member \"issuer\" is missing")]
+    [InlineData("UnknownMember", "authorizationServers[0].colour: unknown member \"colour\"")]
+    [InlineData("MissingEnvironment", "authorizationServers[0].clients[0].secret: environment variable NOT_SET_ANYWHERE is not set")]
+    [InlineData("MissingKeyFile", "authorizationServers[0].clients[0].keyFile: cannot read a JWK from")]
+    [InlineData("NoAgent", "authorizationServers[0].clients: one client needs role \"agent\"")]
+    [InlineData("NotJson", "not valid JSON")]
+    public void Parse_BrokenTarget_NamesTheField(string variant, string expected)
+    {
+        var error = Assert.Throws<TargetFileException>(() => TargetLoader.Parse(Broken(variant), "my-target.json", Fixtures, _ => null));
+
+        Assert.Contains(error.Errors, e => e.Contains(expected, StringComparison.Ordinal));
+        Assert.StartsWith("my-target.json:", error.Message, StringComparison.Ordinal);
+    }
+
+    private static string Broken(string variant)
+    {
+        if (variant == "NotJson") return "{ \"name\": ";
+        var root = JsonNode.Parse(File.ReadAllText(Path.Combine(Fixtures, "reference.json")))!;
+        var server = root["authorizationServers"]![0]!.AsObject();
+        var clients = server["clients"]!.AsArray();
+        switch (variant)
+        {
+            case "UnknownAuthMethod": clients[1]!["auth"] = "basic"; break;
+            case "MissingIssuer": server.Remove("issuer"); break;
+            case "UnknownMember": server["colour"] = "blue"; break;
+            case "MissingEnvironment": clients[0]!["secret"] = "${env:NOT_SET_ANYWHERE}"; break;
+            case "MissingKeyFile": clients[0]!["keyFile"] = "../keys/nobody.jwk.json"; break;
+            case "NoAgent": clients[0]!["role"] = "admin"; clients.RemoveAt(3); break;
+        }
+        return root.ToJsonString();
+    }
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MissionConformance.sln"))) dir = dir.Parent;
+        return dir!.FullName;
+    }
+}
