@@ -114,6 +114,13 @@ public static class FaultProbes
             var refreshed = DecodedJwt.Decode((await r.RefreshAsync(issued.RefreshToken!)).Member("access_token")!);
             return refreshed.Payload.GetProperty("mission").GetProperty("authority_hash").GetString() != MissionMember(issued, "authority_hash");
         },
+        Fault.AuthorityHashWithoutEnvelope => async (r, clock) =>
+        {
+            var record = (await r.RecordAsync((await r.ObtainAsync()).MissionId))!;
+            var recomputed = IntegrityAnchors.Framework("mission-authority-set", (string)record["anchor_profile"]!["mission-authority-set"]!,
+                (string)record["tenant"]!, (string)record["mission"]!["origin"]!, record["authority_set"]!);
+            return recomputed != (string?)record["integrity"]!["authority_hash"];
+        },
         Fault.ProposalHashOverRawIntent => async (r, clock) =>
         {
             var record = (await r.RecordAsync((await r.ObtainAsync(RunningReference.BoardPacketIntent(lifetime: TimeSpan.FromDays(60)))).MissionId))!;
@@ -239,6 +246,8 @@ public static class FaultProbes
 
         Fault.RevokeIsNoOp => (r, clock) => StateAfterAsync(r, "revoke", "active"),
         Fault.SuspendIsNoOp => (r, clock) => StateAfterAsync(r, "suspend", "active"),
+        Fault.CompleteNotSupported => async (r, clock) =>
+            (await r.LifecycleAsync((await r.ObtainAsync()).MissionId, "complete")).Status != HttpStatusCode.OK,
         Fault.LeakForeignMissionOnLifecycle => async (r, clock) =>
         {
             var issued = await r.ObtainAsync();

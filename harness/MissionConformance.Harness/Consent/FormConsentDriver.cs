@@ -8,7 +8,7 @@ namespace MissionConformance.Harness.Consent;
 /// no browser): follows redirects by hand, posts each form with its hidden fields, and stops at the
 /// redirect to the client. The browser driver replaces it for consent pages a machine must see.
 /// </summary>
-public sealed partial class FormConsentDriver(TimeSpan timeout) : IConsentDriver
+public sealed partial class FormConsentDriver(TimeSpan timeout, Func<HttpMessageHandler, HttpMessageHandler>? wrap = null) : IConsentDriver
 {
     private const int MaxHops = 12;
 
@@ -16,8 +16,9 @@ public sealed partial class FormConsentDriver(TimeSpan timeout) : IConsentDriver
 
     public async Task<ConsentOutcome> RunAsync(ConsentRequest request, CancellationToken ct)
     {
-        using var handler = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer(), UseCookies = true };
-        using var http = new HttpClient(handler) { Timeout = timeout };
+        // A fresh cookie jar per run of the flow; wrap adds wire capture.
+        var cookies = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer(), UseCookies = true };
+        using var http = new HttpClient(wrap?.Invoke(cookies) ?? cookies) { Timeout = timeout };
 
         var query = new Dictionary<string, string> { ["client_id"] = request.ClientId, ["request_uri"] = request.RequestUri };
         foreach (var (name, value) in request.ExtraQuery ?? new Dictionary<string, string>()) query[name] = value;

@@ -12,6 +12,12 @@ public abstract class Scenario
 
     public abstract IReadOnlyList<string> Requirements { get; }
 
+    /// <summary>
+    /// Scenarios that count the target's Mission records before and after a step run first, one at a
+    /// time, so no other scenario's Missions disturb the count.
+    /// </summary>
+    public virtual bool RunsAlone => false;
+
     public abstract Task RunAsync(ScenarioContext context);
 }
 

@@ -26,8 +26,12 @@ public static class SuiteRunner
     public static async Task<IReadOnlyList<Finding>> RunAsync(SuiteRun run, IReadOnlyList<Scenario> scenarios, CancellationToken ct)
     {
         var recorder = new FindingRecorder(run.Catalogue);
+        foreach (var alone in scenarios.Where(s => s.RunsAlone))
+        {
+            await RunOneAsync(run, alone, recorder, ct);
+        }
         using var gate = new SemaphoreSlim(run.Parallelism);
-        await Task.WhenAll(scenarios.Select(async scenario =>
+        await Task.WhenAll(scenarios.Where(s => !s.RunsAlone).Select(async scenario =>
         {
             await gate.WaitAsync(ct);
             try

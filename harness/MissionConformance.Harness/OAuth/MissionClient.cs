@@ -92,6 +92,30 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
         return PostAssertedAsync(endpoint, client, form, ct);
     }
 
+    /// <summary>A GET that follows no redirect: its status, and the error of a redirect back to the client, if any.</summary>
+    public async Task<(HttpStatusCode Status, string? RedirectError)> GetAsync(Uri url, CancellationToken ct)
+    {
+        using var response = await http.GetAsync(url, ct);
+        if (response.Headers.Location is { } location)
+        {
+            return (response.StatusCode, System.Web.HttpUtility.ParseQueryString(new Uri(url, location).Query)["error"]);
+        }
+        var body = await response.Content.ReadAsStringAsync(ct);
+        return (response.StatusCode, body.Contains("\"error\"", StringComparison.Ordinal) || body.Contains("invalid_request", StringComparison.Ordinal) ? ErrorIn(body) : null);
+    }
+
+    private static string? ErrorIn(string body)
+    {
+        try
+        {
+            return JsonDocument.Parse(body).RootElement.TryGetProperty("error", out var e) ? e.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return body.Contains("invalid_request", StringComparison.Ordinal) ? "invalid_request" : null;
+        }
+    }
+
     public async Task<string> GetJwksAsync(CancellationToken ct) => await http.GetStringAsync(metadata.JwksUri, ct);
 
     public static string NewNonce() => Base64UrlEncoder.Encode(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));

@@ -78,7 +78,7 @@ public sealed class LifecycleEndpoint(
         {
             return Error(StatusCodes.Status400BadRequest, "invalid_request", "nonce must match [A-Za-z0-9_-]{16,128}", null);
         }
-        if (operation is null || !LifecycleOperation.All.Contains(operation))
+        if (operation is null || !LifecycleOperation.All.Contains(operation) || operation == LifecycleOperation.Complete && Faults.Has(Fault.CompleteNotSupported))
         {
             return Error(StatusCodes.Status400BadRequest, "invalid_request", "operation must be revoke, suspend, resume or complete", nonce);
         }

@@ -162,7 +162,6 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         {
             var actions = entry!["actions"]!.AsArray();
             if (faults.Has(Fault.WidenTokenDetails)) actions.Add("admin_override");
-            if (faults.Has(Fault.InvalidActionName)) actions.Add("query financials!");
         }
         // One claim of type JSON_ARRAY: the array stays an array even with a single entry (RFC 9396 §2).
         identity.AddClaim(new Claim("authorization_details", entries.ToJsonString(), Microsoft.IdentityModel.JsonWebTokens.JsonClaimValueTypes.JsonArray));

@@ -35,6 +35,7 @@ public enum Fault
     OriginWithQuery,
     PaddedAnchors,
     AuthorityHashChangesOnRefresh,
+    AuthorityHashWithoutEnvelope,
     ProposalHashOverRawIntent,
     MissingMissionClaim,
     WrongAuthorityHash,
@@ -64,6 +65,7 @@ public enum Fault
     RefreshResponseWithoutDetails,
     RevokeIsNoOp,
     SuspendIsNoOp,
+    CompleteNotSupported,
     LeakForeignMissionOnLifecycle,
     NonIdempotentLifecycle,
     ResumeFromTerminal,
@@ -106,7 +108,7 @@ public static class FaultCatalogue
         new(Fault.AcceptUnregisteredPurpose, "accepts an Intent whose purpose is not registered for the client", ["MBO-AS-PAR-015"]),
         new(Fault.SkipPkceVerification, "redeems a code without verifying the PKCE code_verifier", ["MBO-AS-PAR-016"]),
         new(Fault.CreateStateOnRefusedPar, "records a pending Mission for a PAR it refuses",
-            ["MBO-AS-PAR-003", "MBO-AS-PAR-004", "MBO-AS-PAR-005", "MBO-AS-PAR-006", "MBO-AS-PAR-007", "MBO-AS-PAR-008", "MBO-AS-PAR-009"]),
+            ["MBO-AS-PAR-003", "MBO-AS-PAR-004", "MBO-AS-PAR-005", "MBO-AS-PAR-006", "MBO-AS-PAR-007", "MBO-AS-PAR-008", "MBO-AS-PAR-009", "MBO-AS-PAR-011", "MBO-AS-PAR-015"]),
 
         // Consent and approval
         new(Fault.OmitExpiryFromConsent, "the consent page does not show mission_expiry", ["MBO-AS-APR-001"]),
@@ -122,7 +124,8 @@ public static class FaultCatalogue
         new(Fault.OriginWithQuery, "mission.origin carries a query string", ["MBO-AS-REC-003"]),
         new(Fault.PaddedAnchors, "anchors use padded standard base64", ["MBO-AS-REC-004"]),
         new(Fault.AuthorityHashChangesOnRefresh, "refreshed tokens carry a different authority_hash", ["MBO-AS-REC-007", "MBO-AS-RT-001", "MBO-AS-EXP-004"]),
-        new(Fault.ProposalHashOverRawIntent, "proposal_hash is computed over the submitted Intent instead of the validated one", ["MBO-AS-REC-009"]),
+        new(Fault.AuthorityHashWithoutEnvelope, "authority_hash is SHA-256 over the JCS of the bare Authority Set, without the domain-separating envelope", ["MBO-AS-REC-005"]),
+        new(Fault.ProposalHashOverRawIntent, "proposal_hash is computed over the submitted Intent instead of the validated one", ["MBO-AS-REC-009", "MBO-AS-REC-006"]),
 
         // Tokens
         new(Fault.MissingMissionClaim, "access tokens carry no mission claim", ["MBO-AS-TOK-001", "MBO-AS-TOK-002", "MBO-AS-TOK-003", "MBO-AS-RT-001"]),
@@ -130,7 +133,7 @@ public static class FaultCatalogue
         new(Fault.MissionClaimWithIdAndRef, "the mission claim carries both id and ref", ["MBO-AS-TOK-003"]),
         new(Fault.TokenResponseDetailsDiffer, "the token response returns the full Authority Set while the token carries a narrowed one", ["MBO-AS-TOK-004"]),
         new(Fault.WidenTokenDetails, "token entries carry an action the Authority Set lacks", ["MBO-AS-TOK-005", "MBO-AS-SUB-001"]),
-        new(Fault.InvalidActionName, "token entries carry an action name outside the action pattern", ["MBO-AS-TOK-006"]),
+        new(Fault.InvalidActionName, "derived entries (and so the tokens) carry action names outside the action pattern", ["MBO-AS-TOK-006"]),
         new(Fault.TokenOutlivesMissionExpiry, "access-token exp is not capped at mission_expiry", ["MBO-AS-TOK-007"]),
         new(Fault.AudienceIncludesUnrelated, "aud includes an audience no carried entry belongs to", ["MBO-AS-TOK-008"]),
         new(Fault.BroadenOnResourceNarrowing, "ignores RFC 8707 resource at the token endpoint and issues the full set to every audience", ["MBO-AS-TOK-008"]),
@@ -157,7 +160,8 @@ public static class FaultCatalogue
 
         // Lifecycle endpoint
         new(Fault.RevokeIsNoOp, "the lifecycle endpoint acknowledges revoke without changing state", ["MBO-AS-LC-001"]),
-        new(Fault.SuspendIsNoOp, "the lifecycle endpoint acknowledges suspend without changing state", ["MBO-AS-LC-002", "MBO-CM-005"]),
+        new(Fault.SuspendIsNoOp, "the lifecycle endpoint acknowledges suspend without changing state", ["MBO-AS-LC-002"]),
+        new(Fault.CompleteNotSupported, "the lifecycle endpoint refuses the complete operation", ["MBO-CM-005", "MBO-AS-LC-002"]),
         new(Fault.LeakForeignMissionOnLifecycle, "a foreign Mission gets 403 where an unknown one gets 404", ["MBO-AS-LC-003"]),
         new(Fault.NonIdempotentLifecycle, "repeating an operation already applied returns 409", ["MBO-AS-LC-004"]),
         new(Fault.ResumeFromTerminal, "resume re-activates a revoked or completed Mission", ["MBO-AS-LC-005"]),

@@ -214,7 +214,7 @@ public sealed class MissionIntentValidator(ResourceCatalogue catalogue, FaultSet
 
         var ceiling = TruncateToSeconds(now + MaxMissionLifetime);
         var validatedExpiry = expiry;
-        if (faults.Has(Fault.ExtendMissionExpiry))
+        if (faults.Has(Fault.ExtendMissionExpiry) && expiry < ceiling)
         {
             validatedExpiry = ceiling;
         }
@@ -245,7 +245,7 @@ public sealed class MissionIntentValidator(ResourceCatalogue catalogue, FaultSet
             {
                 ["type"] = "mission_resource_access",
                 ["resource"] = resource.Resource,
-                ["actions"] = new JsonArray(resource.Actions.Select(a => (JsonNode)JsonValue.Create(a)!).ToArray()),
+                ["actions"] = new JsonArray(resource.Actions.Select(a => (JsonNode)JsonValue.Create(faults.Has(Fault.InvalidActionName) ? a.Replace('_', ' ') + "!" : a)!).ToArray()),
                 ["constraints"] = resource.Constraints.DeepClone(),
             });
         }

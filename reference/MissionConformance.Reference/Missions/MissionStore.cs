@@ -21,6 +21,8 @@ public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory
     /// <summary>How long a pending record waits for approval before it expires (lifecycle.md).</summary>
     public static readonly TimeSpan ApprovalWindow = TimeSpan.FromMinutes(10);
 
+    private int _sequence;
+
     public async Task<MissionRecord> CreatePendingAsync(
         AdmittedIntent intent, string clientId, string requestUri, IReadOnlyList<string> requestedResources,
         string? loginHint, CancellationToken ct)
@@ -271,7 +273,9 @@ public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory
 
     private string Anchor(string envelope, string schema, MissionRecord record, JsonNode value)
     {
-        var anchor = IntegrityAnchor.Compute(envelope, schema, record.Tenant, record.Origin, value);
+        var anchor = envelope == IntegrityAnchor.AuthoritySetEnvelope && faults.Has(Fault.AuthorityHashWithoutEnvelope)
+            ? IntegrityAnchor.Digest(Jcs.Canonicalize(System.Text.Json.JsonSerializer.SerializeToElement(value)))
+            : IntegrityAnchor.Compute(envelope, schema, record.Tenant, record.Origin, value);
         if (!faults.Has(Fault.PaddedAnchors)) return anchor;
         var raw = anchor["sha-256:".Length..].Replace('-', '+').Replace('_', '/');
         return raw + new string('=', (4 - raw.Length % 4) % 4);
@@ -282,8 +286,9 @@ public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory
     {
         if (faults.Has(Fault.SequentialMissionId))
         {
-            var next = await db.Missions.CountAsync(ct) + 1;
-            return "msn_" + next.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+            // Seeded from the database once, then a process-wide sequence: concurrent PARs never collide.
+            if (Interlocked.CompareExchange(ref _sequence, 0, 0) == 0) Interlocked.CompareExchange(ref _sequence, await db.Missions.CountAsync(ct), 0);
+            return "msn_" + Interlocked.Increment(ref _sequence).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
         }
         return faults.Has(Fault.MissionIdEmbedsSubject) ? $"msn_{clientId}_{RandomToken(18)}" : "msn_" + RandomToken(18);
     }

@@ -98,9 +98,18 @@ public sealed class ClientAssertionAuthenticator(
     }
 }
 
-/// <summary>Public halves of the test clients' keys, embedded from fixtures/keys.</summary>
+/// <summary>The test clients' keys, embedded from fixtures/keys.</summary>
 public static class TestClientKeys
 {
+    /// <summary>The whole test key, for a harness that plays this client against the embedded reference.</summary>
+    public static string? PrivateJwk(string clientId)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"keys.{clientId}.jwk.json");
+        if (stream is null) return null;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
     public static JsonWebKey? PublicKey(string clientId)
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"keys.{clientId}.jwk.json");

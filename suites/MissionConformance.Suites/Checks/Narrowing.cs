@@ -1,0 +1,57 @@
+using System.Net;
+using System.Text.Json;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Suites.Infrastructure;
+
+namespace MissionConformance.Suites.Checks;
+
+/// <summary>A token narrowed with RFC 8707 resource, against the Mission's entries (from the full-set token or the record).</summary>
+public sealed record NarrowedToken(string Resource, TokenExchange Token, JsonElement MissionEntries);
+
+public sealed class NarrowedEntryKeepsResourceAndActions : Check<NarrowedToken>
+{
+    public override string RequirementId => "MBO-AS-SUB-001";
+
+    public override Judgement Judge(NarrowedToken e)
+    {
+        if (e.Token.TokenDetails is not { ValueKind: JsonValueKind.Array } details) return Judgement.Fail("the narrowed token carries no authorization_details");
+        var bad = details.EnumerateArray().Where(entry => !e.MissionEntries.EnumerateArray().Any(m =>
+            Subset.Text(m, "resource") == Subset.Text(entry, "resource") && Subset.Strings(entry, "actions").All(Subset.Strings(m, "actions").Contains))).ToList();
+        return Judgement.That(bad.Count == 0, $"the token narrowed to {e.Resource} keeps the Mission entry's resource and a subset of its actions",
+            $"narrowed entries are not subsets of a Mission entry by resource and actions: {string.Join(", ", bad.Select(b => b.GetRawText()))}");
+    }
+}
+
+public sealed class NarrowedEntryKeepsConstraints : Check<NarrowedToken>
+{
+    public override string RequirementId => "MBO-AS-SUB-002";
+
+    public override Judgement Judge(NarrowedToken e)
+    {
+        if (e.Token.TokenDetails is not { ValueKind: JsonValueKind.Array } details) return Judgement.Fail("the narrowed token carries no authorization_details");
+        var dropped = details.EnumerateArray().Select(entry =>
+        {
+            var mission = e.MissionEntries.EnumerateArray().FirstOrDefault(m => Subset.Text(m, "resource") == Subset.Text(entry, "resource"));
+            return mission.ValueKind == JsonValueKind.Undefined ? null : Subset.MissingOrLooserConstraint(entry, mission) is { } key ? $"{Subset.Text(entry, "resource")}: {key}" : null;
+        }).OfType<string>().ToList();
+        return Judgement.That(dropped.Count == 0, "narrowed entries keep every constraint key of the Mission entry, no looser",
+            "narrowing dropped or loosened constraint(s) " + string.Join(", ", dropped));
+    }
+}
+
+public sealed record OutsideSetRequest(TokenExchange Token, JsonElement MissionEntries);
+
+public sealed class OutsideSetNotDerived : Check<OutsideSetRequest>
+{
+    public override string RequirementId => "MBO-AS-SUB-003";
+
+    public override Judgement Judge(OutsideSetRequest e)
+    {
+        if (e.Token.Response.Status != HttpStatusCode.OK) return Judgement.Pass($"a request for an action outside the Authority Set was refused ({e.Token.Response.Member("error")})");
+        var outside = e.Token.TokenDetails is { ValueKind: JsonValueKind.Array } details
+            ? details.EnumerateArray().Where(entry => !e.MissionEntries.EnumerateArray().Any(m => Subset.IsSubset(entry, m))).ToList()
+            : [];
+        return Judgement.That(outside.Count == 0, "a request for an action outside the Authority Set was answered without it",
+            $"the AS derived entries outside the Authority Set: {string.Join(", ", outside.Select(o => o.GetRawText()))}");
+    }
+}

@@ -1,0 +1,90 @@
+using System.Net;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.OAuth;
+using MissionConformance.Harness.Schemas;
+
+namespace MissionConformance.Suites.Checks;
+
+public sealed record ParAcceptance(WireResponse Response, IReadOnlyList<SchemaError> SchemaErrors);
+
+public sealed class ParAcceptsMissionIntent : Check<ParAcceptance>
+{
+    public override string RequirementId => "MBO-AS-PAR-001";
+
+    public override Judgement Judge(ParAcceptance e)
+    {
+        if (e.Response.Status != HttpStatusCode.Created)
+        {
+            return Judgement.Fail($"PAR with a valid mission_intent answered HTTP {(int)e.Response.Status}, expected 201: {Excerpt(e.Response.Body)}");
+        }
+        return Judgement.That(e.SchemaErrors.Count == 0, "PAR answered 201 with request_uri and expires_in",
+            "the PAR response is not RFC 9126: " + string.Join("; ", e.SchemaErrors));
+    }
+
+    internal static string Excerpt(string body) => body.Length <= 200 ? body : body[..200] + "…";
+}
+
+/// <summary>
+/// One attempt the AS must refuse: the case, what came back, the error code expected (null: must be
+/// accepted), and the inventory count before and after (null without an inventory).
+/// </summary>
+public sealed record Refusal(string Case, HttpStatusCode Status, string? Error, string? ExpectedError, int? MissionsBefore, int? MissionsAfter)
+{
+    public static Refusal From(string @case, WireResponse response, string? expectedError, int? before, int? after)
+        => new(@case, response.Status, response.Member("error"), expectedError, before, after);
+
+    public string? Problem()
+    {
+        if (ExpectedError is null)
+        {
+            return Status is HttpStatusCode.Created or HttpStatusCode.OK ? null : $"{Case}: must be accepted, got HTTP {(int)Status} {Error}";
+        }
+        if (Status is HttpStatusCode.Created or HttpStatusCode.OK or HttpStatusCode.Redirect || Error is null)
+        {
+            return $"{Case}: must be refused with {ExpectedError}, got HTTP {(int)Status}{(Error is null ? "" : " " + Error)}";
+        }
+        if (Error != ExpectedError)
+        {
+            return $"{Case}: refused with {Error}, expected {ExpectedError}";
+        }
+        return MissionsBefore is { } b && MissionsAfter is { } a && a != b
+            ? $"{Case}: refused, but the inventory went from {b} to {a} Mission records; a refused request must create nothing"
+            : null;
+    }
+}
+
+/// <summary>A requirement judged by a set of requests the AS must refuse (and create nothing for).</summary>
+public abstract class RefusalCheck : Check<IReadOnlyList<Refusal>>
+{
+    public override Judgement Judge(IReadOnlyList<Refusal> cases)
+    {
+        var problems = cases.Select(c => c.Problem()).OfType<string>().ToList();
+        return Judgement.That(problems.Count == 0,
+            $"{cases.Count} case(s) answered as required: {string.Join(", ", cases.Select(c => c.Case))}",
+            string.Join("; ", problems));
+    }
+}
+
+public sealed class FrontChannelIntentRefused : RefusalCheck { public override string RequirementId => "MBO-AS-PAR-002"; }
+
+public sealed class UnparseableIntentRefused : RefusalCheck { public override string RequirementId => "MBO-AS-PAR-003"; }
+
+public sealed class DuplicateMembersRefused : RefusalCheck { public override string RequirementId => "MBO-AS-PAR-004"; }
+
+public sealed class IncompleteIntentRefused : RefusalCheck { public override string RequirementId => "MBO-AS-PAR-005"; }
+
+public sealed class UnknownMembersRefused : RefusalCheck { public override string RequirementId => "MBO-AS-PAR-006"; }
+
+public sealed class OversizeIntentRefused : RefusalCheck { public override string RequirementId => "MBO-AS-PAR-007"; }
+
+public sealed class IntentWithAuthorizationDetailsRefused : RefusalCheck { public override string RequirementId => "MBO-AS-PAR-008"; }
+
+public sealed class ZeroDerivationBudgetRefused : RefusalCheck { public override string RequirementId => "MBO-AS-PAR-009"; }
+
+public sealed class UnderivableIntentRefused : RefusalCheck { public override string RequirementId => "MBO-AS-PAR-011"; }
+
+public sealed class UncoveredResourceRefused : RefusalCheck { public override string RequirementId => "MBO-AS-PAR-012"; }
+
+public sealed class UnregisteredPurposeRefused : RefusalCheck { public override string RequirementId => "MBO-AS-PAR-015"; }
+
+public sealed class WrongCodeVerifierRefused : RefusalCheck { public override string RequirementId => "MBO-AS-PAR-016"; }

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Text.Json;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Suites.Infrastructure;
+
+namespace MissionConformance.Suites.Checks;
+
+/// <summary>A refresh and what came before it: the original token, the refreshed one, and a reuse of the predecessor.</summary>
+public sealed record RefreshEvidence(TokenExchange Original, TokenExchange Refreshed, TokenExchange? PredecessorReuse);
+
+public sealed class RefreshKeepsMissionBinding : Check<RefreshEvidence>
+{
+    public override string RequirementId => "MBO-AS-RT-001";
+
+    public override Judgement Judge(RefreshEvidence e)
+    {
+        if (!e.Refreshed.Succeeded) return Judgement.Fail($"refresh of an active Mission failed: HTTP {(int)e.Refreshed.Response.Status} {e.Refreshed.Response.Member("error")}");
+        string Binding(TokenExchange t) => t.Mission is { } m
+            ? $"{Subset.Text(m, "id") ?? Subset.Text(m, "ref")}|{Subset.Text(m, "origin")}|{Subset.Text(m, "authority_hash")}"
+            : "(no mission claim)";
+        var (before, after) = (Binding(e.Original), Binding(e.Refreshed));
+        return Judgement.That(before == after && e.Refreshed.Mission is not null, "the refreshed token keeps mission id, origin and authority_hash",
+            $"refresh changed the Mission binding from {before} to {after}");
+    }
+}
+
+public sealed class RefreshTokenRotated : Check<RefreshEvidence>
+{
+    public override string RequirementId => "MBO-AS-RT-002";
+
+    public override Judgement Judge(RefreshEvidence e)
+        => Judgement.That(e.PredecessorReuse is { Succeeded: false } reuse && reuse.Response.Member("error") == "invalid_grant",
+            "the rotated-away refresh token is refused with invalid_grant",
+            "the predecessor refresh token still works after rotation; invalidate it (and treat reuse as theft)");
+}
+
+public sealed class RefreshTokenConstrainedOrRotated : Check<RefreshEvidence>
+{
+    public override string RequirementId => "MBO-AS-RT-003";
+
+    public override Judgement Judge(RefreshEvidence e)
+    {
+        var senderConstrained = e.Original.Jwt is { } jwt && jwt.Payload.TryGetProperty("cnf", out _);
+        var rotated = e.PredecessorReuse is { Succeeded: false };
+        return Judgement.That(senderConstrained || rotated, rotated ? "refresh tokens are rotated" : "tokens are sender-constrained (cnf)",
+            "Mission-bound refresh tokens are neither rotated (the predecessor still works) nor sender-constrained");
+    }
+}
+
+public sealed class RefreshResponseReturnsDetails : Check<RefreshEvidence>
+{
+    public override string RequirementId => "MBO-AS-RT-004";
+
+    public override Judgement Judge(RefreshEvidence e)
+        => Judgement.That(e.Refreshed.ResponseDetails is { ValueKind: JsonValueKind.Array },
+            "the refresh response returns authorization_details",
+            "the refresh response has no authorization_details (oauth-profile.md §8: refresh and exchange responses return them too)");
+}
+
+public sealed class RefreshedTokenKeepsSubjectAndClient : Check<RefreshEvidence>
+{
+    public override string RequirementId => "MBO-AS-TOK-010";
+
+    public override Judgement Judge(RefreshEvidence e)
+        => Judgement.That(e.Original.Claim("sub") == e.Refreshed.Claim("sub") && e.Original.Claim("client_id") == e.Refreshed.Claim("client_id"),
+            "sub and client_id are unchanged by refresh",
+            $"refresh changed sub/client_id from {e.Original.Claim("sub")}/{e.Original.Claim("client_id")} to {e.Refreshed.Claim("sub")}/{e.Refreshed.Claim("client_id")}");
+}
+
+public sealed record TokenRevocationEvidence(HttpStatusCode RevocationStatus, TokenExchange RefreshAfter, string? StateAfter);
+
+public sealed class TokenRevocationLeavesMission : Check<TokenRevocationEvidence>
+{
+    public override string RequirementId => "MBO-AS-GATE-013";
+
+    public override Judgement Judge(TokenRevocationEvidence e)
+    {
+        if (e.StateAfter is { } state && state != "active") return Judgement.Fail($"revoking one access token (RFC 7009) moved the Mission to {state}");
+        return Judgement.That(e.RefreshAfter.Succeeded, "after RFC 7009 revocation of an access token the Mission still derives",
+            $"after revoking one access token, refresh failed: {e.RefreshAfter.Response.Member("error")} {e.RefreshAfter.Response.Member("mission_state")}");
+    }
+}

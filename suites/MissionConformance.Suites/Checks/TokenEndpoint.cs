@@ -1,0 +1,292 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using MissionConformance.Harness.Crypto;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Schemas;
+using MissionConformance.Suites.Infrastructure;
+
+namespace MissionConformance.Suites.Checks;
+
+/// <summary>
+/// One issued token and what it is judged against: the issuer, the agent client, the approver's
+/// subject (when the target file names it), the Intent's mission_expiry, the resources requested
+/// with RFC 8707, the AS metadata and the Mission record (when the target exposes an inventory).
+/// </summary>
+public sealed record TokenEvidence(
+    TokenExchange Token,
+    string Issuer,
+    string ClientId,
+    string? ApproverSubject,
+    DateTimeOffset MissionExpiry,
+    IReadOnlyList<string> RequestedResources,
+    JsonElement Metadata,
+    JsonObject? Record)
+{
+    public JsonElement? RecordAuthoritySet => Record?["authority_set"] is JsonArray set ? JsonSerializer.SerializeToElement(set) : null;
+
+    public string? RecordAnchor(string name) => (string?)Record?["integrity"]?[name];
+}
+
+public sealed class MissionClaimCarried : Check<TokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-TOK-001";
+
+    public override Judgement Judge(TokenEvidence e)
+    {
+        if (e.Token.Jwt is null) return Judgement.Skip("the access token is not a JWT; MBO-AS-TOK-013 judges opaque tokens");
+        if (e.Token.Mission is not { } mission) return Judgement.Fail("the access token carries no mission claim");
+        var hasReference = Subset.Text(mission, "id") is not null || Subset.Text(mission, "ref") is not null;
+        return Judgement.That(hasReference && Subset.Text(mission, "origin") is not null, $"mission claim {mission.GetRawText()}",
+            $"the mission claim needs id (or ref) and origin: {mission.GetRawText()}");
+    }
+}
+
+public sealed class MissionClaimAuthorityHash : Check<TokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-TOK-002";
+
+    public override Judgement Judge(TokenEvidence e)
+    {
+        var hash = e.Token.Mission is { } m ? Subset.Text(m, "authority_hash") : null;
+        if (hash is null) return Judgement.Fail("the mission claim carries no authority_hash");
+        if (e.RecordAnchor("authority_hash") is not { } recorded) return Judgement.Pass($"mission.authority_hash {hash} (no Mission record to compare with)");
+        return Judgement.That(hash == recorded, $"mission.authority_hash equals the Mission's ({hash})",
+            $"token mission.authority_hash {hash} differs from the Mission record's {recorded}");
+    }
+}
+
+public sealed class MissionClaimIdOrRef : Check<TokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-TOK-003";
+
+    public override Judgement Judge(TokenEvidence e)
+    {
+        if (e.Token.Mission is not { } m) return Judgement.Fail("the access token carries no mission claim, so neither id nor ref");
+        var count = (Subset.Text(m, "id") is null ? 0 : 1) + (Subset.Text(m, "ref") is null ? 0 : 1);
+        return Judgement.That(count == 1, "the mission claim carries exactly one of id and ref",
+            count == 0 ? "the mission claim carries neither id nor ref" : "the mission claim carries both id and ref; carry exactly one");
+    }
+}
+
+public sealed class TokenResponseEchoesDetails : Check<TokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-TOK-004";
+
+    public override Judgement Judge(TokenEvidence e)
+    {
+        if (e.Token.ResponseDetails is not { } response) return Judgement.Fail("the token response has no authorization_details (RFC 9396 §7)");
+        if (e.Token.TokenDetails is not { } token) return Judgement.Fail("the access token has no authorization_details to compare with the response's");
+        return Judgement.That(JsonElement.DeepEquals(response, token), "the token response returns exactly the token's authorization_details",
+            $"token response authorization_details {Short(response)} differ from the token's {Short(token)}");
+    }
+
+    internal static string Short(JsonElement value) => value.GetRawText().Length <= 240 ? value.GetRawText() : value.GetRawText()[..240] + "…";
+}
+
+public sealed class TokenDetailsWithinAuthoritySet : Check<TokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-TOK-005";
+
+    public override Judgement Judge(TokenEvidence e)
+    {
+        if (e.RecordAuthoritySet is not { } set) return Judgement.Skip("the target exposes no Mission record to read the Authority Set from (inventory)");
+        if (e.Token.TokenDetails is not { ValueKind: JsonValueKind.Array } details) return Judgement.Fail("the access token has no authorization_details array");
+        var outside = details.EnumerateArray().Where(entry => !set.EnumerateArray().Any(m => Subset.IsSubset(entry, m))).ToList();
+        return Judgement.That(outside.Count == 0, $"all {details.GetArrayLength()} token entries are subsets of the Authority Set",
+            $"token entries exceed the Authority Set: {string.Join(", ", outside.Select(o => o.GetRawText()))}");
+    }
+}
+
+public sealed class TokenDetailsWellFormed : Check<TokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-TOK-006";
+
+    public override Judgement Judge(TokenEvidence e)
+    {
+        if (e.Token.TokenDetails is not { } details) return Judgement.Fail("the access token has no authorization_details");
+        var errors = ArtifactSchemas.Validate(ArtifactKind.AuthorizationDetails, details.GetRawText());
+        return Judgement.That(errors.Count == 0, "every mission_resource_access entry has type, resource and well-formed actions",
+            "authorization_details in the token: " + string.Join("; ", errors.Select(x => $"/authorization_details{x.Pointer}: {x.Message}")));
+    }
+}
+
+public sealed class TokenExpiryWithinMission : Check<TokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-TOK-007";
+
+    public override Judgement Judge(TokenEvidence e)
+    {
+        if (e.Token.Jwt is not { } jwt || !jwt.Payload.TryGetProperty("exp", out var exp) || !exp.TryGetInt64(out var seconds))
+        {
+            return Judgement.Skip("no JWT exp to compare (opaque tokens are judged through introspection)");
+        }
+        var tokenExpiry = DateTimeOffset.FromUnixTimeSeconds(seconds);
+        return Judgement.That(tokenExpiry <= e.MissionExpiry, $"exp {tokenExpiry:u} is not after mission_expiry {e.MissionExpiry:u}",
+            $"token exp {tokenExpiry:yyyy-MM-ddTHH:mm:ssZ} exceeds mission_expiry {e.MissionExpiry:yyyy-MM-ddTHH:mm:ssZ}");
+    }
+}
+
+public sealed class AudienceOnlyEntitledServers : Check<TokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-TOK-008";
+
+    public override Judgement Judge(TokenEvidence e)
+    {
+        var entitled = e.Token.TokenDetails is { ValueKind: JsonValueKind.Array } d
+            ? d.EnumerateArray().Select(x => Subset.Text(x, "resource")).OfType<string>().ToHashSet(StringComparer.Ordinal)
+            : [];
+        var unrelated = e.Token.Audiences.Where(a => !entitled.Contains(a)).ToList();
+        if (unrelated.Count > 0) return Judgement.Fail($"aud includes {string.Join(", ", unrelated)}, which no carried entry belongs to");
+        var unrequested = e.RequestedResources.Count == 0 ? [] : e.Token.Audiences.Where(a => !e.RequestedResources.Contains(a)).ToList();
+        return Judgement.That(unrequested.Count == 0,
+            $"aud {string.Join(", ", e.Token.Audiences)} names only RSes entitled to the carried entries",
+            $"resource={string.Join(",", e.RequestedResources)} was requested (RFC 8707) but aud also names {string.Join(", ", unrequested)}");
+    }
+}
+
+public sealed class ScopeDerivableFromDetails : Check<TokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-TOK-009";
+
+    public override Judgement Judge(TokenEvidence e)
+    {
+        if (e.Token.Claim("scope") is not { } scope) return Judgement.Pass("the token carries no scope; authorization_details alone grant authority");
+        var actions = e.Token.TokenDetails is { ValueKind: JsonValueKind.Array } d
+            ? d.EnumerateArray().SelectMany(x => Subset.Strings(x, "actions")).ToHashSet(StringComparer.Ordinal)
+            : [];
+        var extra = scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(s => !actions.Contains(s) && !actions.Any(a => s.EndsWith(":" + a, StringComparison.Ordinal))).ToList();
+        return Judgement.That(extra.Count == 0, $"scope \"{scope}\" names only actions of the carried entries",
+            $"scope value(s) {string.Join(", ", extra)} are not derivable from the token's authorization_details");
+    }
+}
+
+public sealed class SubjectAndClientOfMission : Check<TokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-TOK-010";
+
+    public override Judgement Judge(TokenEvidence e)
+    {
+        var sub = e.Token.Claim("sub");
+        var clientId = e.Token.Claim("client_id");
+        if (clientId != e.ClientId) return Judgement.Fail($"client_id is {clientId ?? "(absent)"}, the requesting client is {e.ClientId}");
+        if (e.ApproverSubject is { } expected && sub != expected) return Judgement.Fail($"sub is {sub ?? "(absent)"}, the Mission subject is {expected}");
+        return Judgement.Pass($"sub {sub} and client_id {clientId} are the Mission's");
+    }
+}
+
+public sealed class AccessTokenSenderConstrained : Check<TokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-TOK-011";
+
+    public override Judgement Judge(TokenEvidence e)
+    {
+        var advertised = e.Metadata.TryGetProperty("mission_sender_constraints_supported", out var s) && s.ValueKind == JsonValueKind.Array && s.GetArrayLength() > 0;
+        var bound = e.Token.Jwt is { } jwt && jwt.Payload.TryGetProperty("cnf", out _);
+        if (bound) return Judgement.Pass("the access token carries cnf");
+        // Open point 8: SHOULD unless the AS advertises mission_sender_constraints_supported, then MUST.
+        return advertised
+            ? Judgement.Fail("the AS advertises mission_sender_constraints_supported but the access token carries no cnf")
+            : new Judgement(false, "the access token is a bearer token (no cnf); sender-constraining it is recommended", Verdict.Warning);
+    }
+}
+
+public sealed class AccessTokenIsRfc9068 : Check<TokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-TOK-012";
+
+    public override Judgement Judge(TokenEvidence e)
+    {
+        if (e.Token.Jwt is not { } jwt) return Judgement.Skip("the access token is not a JWT");
+        var errors = ArtifactSchemas.Validate(ArtifactKind.AccessTokenHeader, jwt.Header.GetRawText()).Select(x => "header" + x.Pointer + ": " + x.Message)
+            .Concat(ArtifactSchemas.Validate(ArtifactKind.AccessTokenClaims, jwt.Payload.GetRawText())
+                .Where(x => !x.Pointer.StartsWith("/mission", StringComparison.Ordinal) && !x.Pointer.StartsWith("/authorization_details", StringComparison.Ordinal))
+                .Select(x => "claims" + x.Pointer + ": " + x.Message)).ToList();
+        return Judgement.That(errors.Count == 0, "JOSE typ at+jwt and the RFC 9068 claims are present", string.Join("; ", errors));
+    }
+}
+
+public sealed class OpaqueTokenIntrospectable : Check<TokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-TOK-013";
+
+    public override Judgement Judge(TokenEvidence e)
+        => e.Token.Jwt is not null
+            ? Judgement.Skip("the access token is a JWT; the mission claim is read from it directly")
+            : Judgement.Fail("the access token is opaque and this suite version has no introspection scenario to reveal its mission");
+}
+
+public sealed class SenderConstraintAdvertised : Check<TokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-MD-010";
+
+    public override Judgement Judge(TokenEvidence e)
+    {
+        if (e.Token.Jwt is not { } jwt || !jwt.Payload.TryGetProperty("cnf", out var cnf)) return Judgement.Skip("tokens carry no cnf, so no mechanism needs advertising");
+        var mechanism = cnf.TryGetProperty("jkt", out _) ? "dpop" : "mtls";
+        var listed = e.Metadata.TryGetProperty("mission_sender_constraints_supported", out var s) && s.ValueKind == JsonValueKind.Array
+            && s.EnumerateArray().Any(m => m.GetString() == mechanism);
+        return Judgement.That(listed, $"mission_sender_constraints_supported lists {mechanism}",
+            $"tokens are bound with {mechanism} (cnf) but mission_sender_constraints_supported does not list it");
+    }
+}
+
+public sealed partial class MissionIdOpaqueAndRandom : Check<TokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-REC-001";
+
+    public override Judgement Judge(TokenEvidence e)
+    {
+        var id = e.Token.MissionId!;
+        if (!IdPattern().IsMatch(id)) return Judgement.Fail($"mission.id \"{id}\" is not 1–256 characters of [A-Za-z0-9_-]");
+        // 128 bits need at least 22 base64url characters of randomness; a prefix does not count.
+        var body = id.Contains('_', StringComparison.Ordinal) ? id[(id.IndexOf('_', StringComparison.Ordinal) + 1)..] : id;
+        return Judgement.That(body.Length >= 22 && !body.All(char.IsAsciiDigit), $"mission.id \"{id}\" is opaque and long enough for 128 bits",
+            $"mission.id \"{id}\" is too short or too regular to carry 128 bits of entropy");
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,256}$")]
+    private static partial Regex IdPattern();
+}
+
+public sealed class MissionIdCarriesNoMeaning : Check<TokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-REC-002";
+
+    public override Judgement Judge(TokenEvidence e)
+    {
+        var id = e.Token.MissionId!;
+        var meaningful = new[] { e.Token.Claim("sub"), e.ClientId, (string?)e.Record?["tenant"] }.Concat(e.Token.Audiences.Select(a => new Uri(a, UriKind.RelativeOrAbsolute).IsAbsoluteUri ? new Uri(a).Host : a))
+            .OfType<string>().Where(s => s.Length >= 3).FirstOrDefault(s => id.Contains(s, StringComparison.OrdinalIgnoreCase));
+        return Judgement.That(meaningful is null, "mission.id contains no subject, client, tenant or audience",
+            $"mission.id \"{id}\" contains \"{meaningful}\"; the id must carry no principal, tenant or audience information");
+    }
+}
+
+public sealed class MissionOriginIsIssuer : Check<TokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-REC-003";
+
+    public override Judgement Judge(TokenEvidence e)
+    {
+        var origin = Subset.Text(e.Token.Mission!.Value, "origin");
+        if (origin is null || !Uri.TryCreate(origin, UriKind.Absolute, out var uri)) return Judgement.Fail($"mission.origin \"{origin}\" is not an absolute URL");
+        if (uri.Query.Length > 0 || uri.Fragment.Length > 0) return Judgement.Fail($"mission.origin \"{origin}\" carries a query or fragment");
+        return Judgement.That(origin == e.Issuer, $"mission.origin is the issuer {e.Issuer}",
+            $"mission.origin \"{origin}\" is not the AS issuer \"{e.Issuer}\" (no MAS is declared)");
+    }
+}
+
+public sealed class AnchorsWellFormed : Check<TokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-REC-004";
+
+    public override Judgement Judge(TokenEvidence e)
+    {
+        var anchors = new List<(string Where, string? Value)> { ("mission.authority_hash", Subset.Text(e.Token.Mission!.Value, "authority_hash")) };
+        if (e.Record?["integrity"] is JsonObject integrity) anchors.AddRange(integrity.Select(p => ("record " + p.Key, (string?)p.Value)));
+        var bad = anchors.Where(a => a.Value is not null && IntegrityAnchors.Classify(a.Value) != AnchorFormat.Sha256).ToList();
+        return Judgement.That(bad.Count == 0, $"{anchors.Count} anchor(s) are sha-256: + 43 base64url characters",
+            string.Join("; ", bad.Select(b => $"{b.Where} \"{b.Value}\" is not sha-256:<43 base64url characters, no padding>")));
+    }
+}

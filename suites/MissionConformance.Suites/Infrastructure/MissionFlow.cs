@@ -1,0 +1,177 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MissionConformance.Harness.Consent;
+using MissionConformance.Harness.Crypto;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.OAuth;
+using MissionConformance.Harness.Schemas;
+using MissionConformance.Harness.Targets;
+
+namespace MissionConformance.Suites.Infrastructure;
+
+/// <summary>A token endpoint answer with its decoded access token and schema findings.</summary>
+public sealed record TokenExchange(WireResponse Response, string? AccessToken, DecodedJwt? Jwt, string? RefreshToken)
+{
+    public bool Succeeded => Response.Status == HttpStatusCode.OK && Jwt is not null;
+
+    public JsonElement? Mission => Jwt is { } jwt && jwt.Payload.TryGetProperty("mission", out var m) && m.ValueKind == JsonValueKind.Object ? m : null;
+
+    public string? MissionId => Mission is { } m && m.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+
+    public string? Claim(string name) => Jwt is { } jwt && jwt.Payload.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    public JsonElement? ResponseDetails => Response.IsJson && Response.Json.TryGetProperty("authorization_details", out var d) ? d : null;
+
+    public JsonElement? TokenDetails => Jwt is { } jwt && jwt.Payload.TryGetProperty("authorization_details", out var d) ? d : null;
+
+    public IReadOnlyList<string> Audiences => Jwt is not { } jwt || !jwt.Payload.TryGetProperty("aud", out var aud)
+        ? []
+        : aud.ValueKind == JsonValueKind.Array ? aud.EnumerateArray().Select(a => a.GetString() ?? "").ToList() : [aud.GetString() ?? ""];
+
+    /// <summary>Decodes a token response; an access token that is not a JWT leaves <see cref="Jwt"/> null.</summary>
+    public static TokenExchange From(WireResponse response)
+    {
+        var accessToken = response.Member("access_token");
+        DecodedJwt? jwt = null;
+        if (accessToken is not null)
+        {
+            try
+            {
+                jwt = DecodedJwt.Decode(accessToken);
+            }
+            catch (Exception e) when (e is FormatException or JsonException or ArgumentException)
+            {
+                jwt = null;
+            }
+        }
+        return new TokenExchange(response, accessToken, jwt, response.Member("refresh_token"));
+    }
+}
+
+/// <summary>An approved Mission as the harness obtained it: the intent sent, consent outcome, first token.</summary>
+public sealed record ObtainedMission(JsonObject Intent, Pkce Pkce, ConsentOutcome Consent, TokenExchange Token, DateTimeOffset MissionExpiry)
+{
+    public string? MissionId => Token.MissionId;
+}
+
+/// <summary>
+/// The steps every scenario shares, played as a client of the AS under test. A step that fails for
+/// a reason the scenario does not judge interrupts the scenario with that reason.
+/// </summary>
+public sealed class MissionFlow(ScenarioContext context)
+{
+    public static readonly TimeSpan DefaultLifetime = TimeSpan.FromHours(2);
+
+    public AuthorizationServerTarget Server => context.Server;
+
+    public TargetClient Agent => Server.Agent;
+
+    /// <summary>
+    /// The target file's Intent expiring <paramref name="lifetime"/> from now, its goal marked with a
+    /// nonce: goals are preserved verbatim (§3.2), so the marker finds this Mission in the inventory.
+    /// </summary>
+    public JsonObject Intent(TimeSpan? lifetime = null)
+    {
+        var intent = Server.IntentExpiringIn(context.Clock.GetUtcNow(), lifetime ?? DefaultLifetime);
+        intent["goal"] = $"{(string?)intent["goal"]} (conformance run {MissionClient.NewNonce()[..12]})";
+        return intent;
+    }
+
+    public Task<WireResponse> PushAsync(string intent, Pkce pkce, TargetClient? client = null, params (string Name, string Value)[] extra)
+    {
+        client ??= Agent;
+        List<KeyValuePair<string, string>> form =
+        [
+            new("response_type", "code"), new("client_id", client.ClientId), new("redirect_uri", Server.RedirectUri),
+            new("code_challenge", pkce.Challenge), new("code_challenge_method", Pkce.Method), new("state", "st-" + MissionClient.NewNonce()[..10]),
+            new("mission_intent", intent),
+        ];
+        form.AddRange(extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)));
+        return context.Client.PushAsync(client.Credentials, form, context.Cancellation);
+    }
+
+    public Task<ConsentOutcome> ConsentAsync(string requestUri, ConsentDecision decision, TargetClient? client = null, IReadOnlyDictionary<string, string>? extraQuery = null)
+    {
+        var account = Server.Approver;
+        return context.Consent.RunAsync(new ConsentRequest(context.Client.Metadata.AuthorizationEndpoint, (client ?? Agent).ClientId, requestUri,
+            Server.RedirectUri, new ApproverAccount(account.Username, account.Password), decision, extraQuery), context.Cancellation);
+    }
+
+    /// <summary>PAR and approval; the scenario is interrupted if the AS refuses the target file's own Intent.</summary>
+    public async Task<(Pkce Pkce, ConsentOutcome Consent, WireResponse Par)> ApproveAsync(JsonObject intent, TargetClient? client = null,
+        (string, string)[]? parExtra = null, IReadOnlyDictionary<string, string>? frontChannelExtra = null)
+    {
+        var pkce = Pkce.Create();
+        var par = await PushAsync(intent.ToJsonString(), pkce, client, parExtra ?? []);
+        if (par.Status != HttpStatusCode.Created || par.Member("request_uri") is not { } requestUri)
+        {
+            throw new ScenarioInterruptedException($"PAR refused the target file's intent (authorizationServers[0].intent): HTTP {(int)par.Status} {Excerpt(par.Body)}");
+        }
+        var consent = await ConsentAsync(requestUri, ConsentDecision.Approve, client, frontChannelExtra);
+        if (consent.Code is null)
+        {
+            throw new ScenarioInterruptedException($"approval gave no authorization code: {consent.Error} {consent.ErrorDescription}");
+        }
+        return (pkce, consent, par);
+    }
+
+    public async Task<TokenExchange> RedeemAsync(string code, string verifier, TargetClient? client = null, params (string Name, string Value)[] extra)
+        => TokenExchange.From(await context.Client.RedeemCodeAsync((client ?? Agent).Credentials, code, verifier, Server.RedirectUri,
+            extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), context.Cancellation));
+
+    public async Task<TokenExchange> RefreshAsync(string refreshToken, TargetClient? client = null, params (string Name, string Value)[] extra)
+        => TokenExchange.From(await context.Client.RefreshAsync((client ?? Agent).Credentials, refreshToken,
+            extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), context.Cancellation));
+
+    /// <summary>PAR → approval → code redemption; interrupted if the redemption itself is refused.</summary>
+    public async Task<ObtainedMission> ObtainAsync(JsonObject? intent = null, TargetClient? client = null, (string, string)[]? parExtra = null,
+        (string, string)[]? tokenExtra = null)
+    {
+        intent ??= Intent();
+        var (pkce, consent, _) = await ApproveAsync(intent, client, parExtra);
+        var token = await RedeemAsync(consent.Code!, pkce.Verifier, client, tokenExtra ?? []);
+        if (token.Response.Status != HttpStatusCode.OK)
+        {
+            throw new ScenarioInterruptedException($"the code from an approved consent was not redeemed: HTTP {(int)token.Response.Status} {Excerpt(token.Response.Body)}");
+        }
+        return new ObtainedMission(intent, pkce, consent, token, DateTimeOffset.Parse((string)intent["mission_expiry"]!, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public Task<WireResponse> LifecycleAsync(string missionId, string operation, TargetClient? client = null)
+        => context.Client.LifecycleAsync((client ?? Agent).Credentials, missionId, operation, null, context.Cancellation);
+
+    /// <summary>The Mission record from the inventory, when the target exposes one (MissionRecord schema-checked).</summary>
+    public async Task<JsonObject?> RecordAsync(string missionId)
+    {
+        if (!Server.UsesInventory || context.Client.Metadata.InventoryEndpoint is null) return null;
+        var client = Server.Client("admin") ?? Agent;
+        var response = await context.Client.InventoryAsync(client.Credentials, missionId, null, context.Cancellation);
+        if (response.Status != HttpStatusCode.OK || !response.IsJson) return null;
+        return ArtifactSchemas.Validate(ArtifactKind.MissionRecord, response.Body).Count == 0 ? JsonNode.Parse(response.Body)!.AsObject() : null;
+    }
+
+    /// <summary>The inventory record whose validated Intent has this goal (see <see cref="Intent"/>), if the target has an inventory.</summary>
+    public async Task<JsonObject?> RecordByGoalAsync(string goal)
+    {
+        if (!Server.UsesInventory || context.Client.Metadata.InventoryEndpoint is null) return null;
+        var response = await context.Client.InventoryAsync((Server.Client("admin") ?? Agent).Credentials, null, null, context.Cancellation);
+        if (response.Status != HttpStatusCode.OK || !response.IsJson || JsonNode.Parse(response.Body)?["missions"] is not JsonArray missions) return null;
+        return missions.OfType<JsonObject>().LastOrDefault(m => (string?)m["mission_intent"]?["goal"] == goal);
+    }
+
+    public async Task<string?> StateAsync(string missionId) => (string?)(await RecordAsync(missionId))?["state"];
+
+    /// <summary>How many Mission records the inventory shows the administrator (or the agent), when there is an inventory.</summary>
+    public async Task<int?> CountMissionsAsync()
+    {
+        if (!Server.UsesInventory || context.Client.Metadata.InventoryEndpoint is null) return null;
+        var client = Server.Client("admin") ?? Agent;
+        var response = await context.Client.InventoryAsync(client.Credentials, null, null, context.Cancellation);
+        return response.Status == HttpStatusCode.OK && response.IsJson && response.Json.TryGetProperty("missions", out var list) && list.ValueKind == JsonValueKind.Array
+            ? list.GetArrayLength()
+            : null;
+    }
+
+    public static string Excerpt(string body) => body.Length <= 200 ? body : body[..200] + "…";
+}

@@ -1,0 +1,31 @@
+using MissionConformance.Harness.Engine;
+using MissionConformance.Suites.Scenarios;
+
+namespace MissionConformance.Suites;
+
+/// <summary>The Level-1 / AD-1 scenarios of conformance.md §5, in the order a report lists them.</summary>
+public static class LevelOneSuite
+{
+    public static IReadOnlyList<Scenario> Scenarios() =>
+    [
+        new MetadataScenario(),
+        new ParAcceptanceScenario(),
+        new ParRefusalsScenario(),
+        new FrontChannelScenario(),
+        new IdenticalIntentsScenario(),
+        new ApprovalAndTokenScenario(),
+        new SubjectScenario(),
+        new DenialScenario(),
+        new ApprovalReplayScenario(),
+        new NarrowingAndAnchorsScenario(),
+        new ResourceNarrowingScenario(),
+        new PkceScenario(),
+        new ClientMissionIdScenario(),
+        new RefreshScenario(),
+        new TokenRevocationScenario(),
+        new LifecycleGatingScenario(),
+        new LifecycleAuthenticationScenario(),
+        new ExpiryScenario(),
+        new DerivationBudgetScenario(),
+    ];
+}

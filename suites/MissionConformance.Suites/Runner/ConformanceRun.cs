@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using MissionConformance.Harness.Consent;
+using MissionConformance.Harness.Coordinate;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.OAuth;
+using MissionConformance.Harness.Targets;
+using MissionConformance.Harness.Wire;
+
+namespace MissionConformance.Suites.Runner;
+
+/// <summary>Everything a run produced: the report's input.</summary>
+public sealed record RunOutcome(
+    string RunId,
+    Target Target,
+    string Issuer,
+    string ConsentDriver,
+    DateTimeOffset StartedAt,
+    TimeSpan Duration,
+    IReadOnlyList<Scenario> Scenarios,
+    IReadOnlyList<Finding> Findings,
+    IReadOnlyDictionary<(string Requirement, string Subject), Verdict> Verdicts,
+    CapabilityCoordinate Coordinate,
+    Advertisement Advertised,
+    IReadOnlyList<string> OverClaims,
+    WireLog Wire,
+    string? SetupError)
+{
+    /// <summary>Requirement ids judged in this run whose verdict is FAILED.</summary>
+    public IReadOnlyList<string> FailedRequirements => Verdicts.Where(v => v.Value == Verdict.Failed).Select(v => v.Key.Requirement).Distinct().Order(StringComparer.Ordinal).ToList();
+
+    public int Count(Verdict verdict) => Verdicts.Count(v => v.Value == verdict);
+}
+
+/// <summary>Runs a suite against a target: discovery, scenarios, coordinate, advertised-versus-computed.</summary>
+public static class ConformanceRun
+{
+    public static async Task<RunOutcome> RunAsync(Target target, TimeProvider clock, Func<TimeSpan, CancellationToken, Task> wait,
+        IReadOnlyList<Scenario> scenarios, CancellationToken ct)
+    {
+        var runId = DateTimeOffset.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture) + "-" + MissionClient.NewNonce()[..6];
+        var started = DateTimeOffset.UtcNow;
+        var watch = Stopwatch.StartNew();
+        var wire = new WireLog();
+        var server = target.AuthorizationServer;
+        using var http = new HttpClient(new CapturingHandler(wire, new HttpClientHandler { AllowAutoRedirect = false })) { Timeout = target.Timeouts.Request };
+        var consent = new FormConsentDriver(target.Timeouts.Request, inner => new CapturingHandler(wire, inner));
+
+        MissionClient client;
+        try
+        {
+            client = await MissionClient.DiscoverAsync(http, server.Issuer, ct, clock);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or InvalidOperationException)
+        {
+            // Nothing can be judged without metadata: every requirement of the suite is INTERRUPTED with the reason.
+            var reason = $"cannot read {server.Issuer.AbsoluteUri.TrimEnd('/')}/.well-known/oauth-authorization-server: {(e is TaskCanceledException ? $"no answer within {target.Timeouts.Request.TotalSeconds:0} s (timeouts.requestSeconds)" : e.Message)}";
+            var interrupted = scenarios.SelectMany(s => s.Requirements.Select(id => new Finding(id, Verdict.Interrupted, reason, server.Issuer.AbsoluteUri, s.Id, []))).ToList();
+            return Finish(runId, target, server.Issuer.AbsoluteUri, consent.Name, started, watch.Elapsed, scenarios, interrupted, default, wire, reason);
+        }
+
+        var run = new SuiteRun(target, client, consent, wire, clock, wait, RequirementCatalogue.Default);
+        var findings = (await SuiteRunner.RunAsync(run, scenarios, ct)).ToList();
+        return Finish(runId, target, client.Metadata.Issuer, consent.Name, started, watch.Elapsed, scenarios, findings, client.Metadata.Document, wire, null);
+    }
+
+    private static RunOutcome Finish(string runId, Target target, string issuer, string consentDriver, DateTimeOffset started, TimeSpan duration,
+        IReadOnlyList<Scenario> scenarios, List<Finding> findings, System.Text.Json.JsonElement metadata, WireLog wire, string? setupError)
+    {
+        var calculator = new CoordinateCalculator(RequirementCatalogue.Default);
+        var subject = target.AuthorizationServer.Issuer.AbsoluteUri;
+        var coordinate = calculator.Compute(SuiteRunner.Verdicts(findings), subject, target.Scope);
+        var advertised = Advertisement.FromMetadata(metadata);
+        var overClaims = advertised.OverClaims(coordinate);
+        if (setupError is null)
+        {
+            // MBO-AS-MD-009 (SHOULD) is judged on the computed coordinate, after every scenario.
+            var check = new Checks.AdvertisementWithinCoordinate();
+            var judgement = check.Judge(new Checks.AdvertisementEvidence(overClaims, coordinate.Label));
+            findings.Add(new Finding(check.RequirementId, judgement.Holds == true ? Verdict.Passed : Verdict.Warning, judgement.Message, subject, "coordinate", []));
+        }
+        return new RunOutcome(runId, target, issuer, consentDriver, started, duration, scenarios, findings, SuiteRunner.Verdicts(findings),
+            coordinate, advertised, overClaims, wire, setupError);
+    }
+
+    /// <summary>Scenarios whose id starts with, or which judge, any of the comma-separated filter terms.</summary>
+    public static IReadOnlyList<Scenario> Select(IReadOnlyList<Scenario> scenarios, string? filter)
+    {
+        if (string.IsNullOrWhiteSpace(filter)) return scenarios;
+        var terms = filter.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return scenarios.Where(s => terms.Any(t => s.Id.StartsWith(t, StringComparison.OrdinalIgnoreCase) || s.Requirements.Contains(t, StringComparer.OrdinalIgnoreCase))).ToList();
+    }
+}

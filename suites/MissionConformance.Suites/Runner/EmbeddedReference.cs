@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+using Microsoft.IdentityModel.Tokens;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Targets;
+using MissionConformance.Reference;
+using MissionConformance.Reference.Configuration;
+using MissionConformance.Reference.Faults;
+using MissionConformance.Reference.Security;
+
+namespace MissionConformance.Suites.Runner;
+
+/// <summary>
+/// The reference AS started on 127.0.0.1 as a target, with the target file it would need. It shares
+/// an <see cref="OffsetClock"/> with the harness, so expiry scenarios advance time instead of waiting.
+/// </summary>
+public sealed class EmbeddedReference : IAsyncDisposable
+{
+    private readonly ReferenceStack _stack;
+
+    private EmbeddedReference(ReferenceStack stack, OffsetClock clock)
+    {
+        _stack = stack;
+        Clock = clock;
+        Target = TargetFor(stack.Issuer, $"embedded reference AS{(stack.Faults.Active.Count == 0 ? "" : " with faults " + string.Join(",", stack.Faults.Active))}");
+    }
+
+    public Target Target { get; }
+
+    public OffsetClock Clock { get; }
+
+    public Func<TimeSpan, CancellationToken, Task> Wait => (duration, _) =>
+    {
+        Clock.Advance(duration);
+        return Task.CompletedTask;
+    };
+
+    public static async Task<EmbeddedReference> StartAsync(FaultSet faults, CancellationToken ct)
+    {
+        var clock = new OffsetClock();
+        var stack = await ReferenceStack.StartAsync(new ReferenceStackOptions { Faults = faults, Clock = clock }, ct);
+        return new EmbeddedReference(stack, clock);
+    }
+
+    /// <summary>The target file for a reference instance at <paramref name="issuer"/> (fixtures/targets/reference.json says the same).</summary>
+    public static Target TargetFor(Uri issuer, string name)
+    {
+        TargetClient Client(string role, string clientId)
+        {
+            var registered = TestPrincipals.FindClient(clientId)!;
+            var key = TestClientKeys.PrivateJwk(clientId) is { } jwk ? new JsonWebKey(jwk) : null;
+            return new TargetClient(role, clientId, registered.IsPublic ? "none" : "client_secret_basic", registered.ClientSecret, key);
+        }
+        var alice = TestPrincipals.Accounts[0];
+        var bob = TestPrincipals.Accounts[1];
+        var catalogue = ResourceCatalogue.BoardPacket;
+        var intent = new JsonObject
+        {
+            ["goal"] = "Prepare the Q3 2026 board packet and ask the CFO to review it",
+            ["objects"] = new JsonArray(catalogue.Resources.Select(r => (JsonNode)r.Resource).ToArray()),
+            ["constraints"] = new JsonArray("Q3 2026 figures only", "read-only on financial systems"),
+            ["success_criteria"] = new JsonArray("board packet draft created", "CFO review requested"),
+            ["purpose"] = TestPrincipals.BoardPurpose,
+            ["context"] = new JsonObject { ["max_derivations"] = "50" },
+        };
+        var server = new AuthorizationServerTarget("reference-as", issuer, TestPrincipals.RedirectUri,
+            [Client("agent", "agent-confidential"), Client("public", "agent-public"), Client("foreign", "agent-other"), Client("admin", "mission-admin")],
+            [new TargetAccount("approver", alice.Username, alice.Password, alice.Subject), new TargetAccount("other", bob.Username, bob.Password, bob.Subject)],
+            intent, new NarrowingProbe(60, "https://unknown.example/api", ["mission_expiry", "objects"]),
+            TestPrincipals.BoardPurpose, "urn:example:purpose:unregistered", UsesInventory: true, ConsentDriver: "form");
+        return new Target(name, "seed-2026-06", [server], Timeouts.Default,
+            new ScopeStatement(["oauth"], [], null, ["seed-2026-06"], []));
+    }
+
+    public ValueTask DisposeAsync() => _stack.DisposeAsync();
+}

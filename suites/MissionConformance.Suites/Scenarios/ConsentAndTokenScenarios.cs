@@ -1,0 +1,282 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MissionConformance.Harness.Consent;
+using MissionConformance.Harness.Crypto;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Suites.Checks;
+using MissionConformance.Suites.Infrastructure;
+
+namespace MissionConformance.Suites.Scenarios;
+
+internal static class Dependencies
+{
+    public const string NoMissionId = "the access token carries no mission.id (MBO-AS-TOK-001)";
+
+    public static void Block(ScenarioContext context, string cause, params string[] requirements)
+    {
+        foreach (var id in requirements) context.Blocked(id, cause);
+    }
+}
+
+/// <summary>
+/// conformance.md §5 L1 items 5 and 6: consent shows what is approved; approval activates the
+/// Mission with the code; the token is RFC 9068 with the mission claim and the granted details.
+/// </summary>
+public sealed class ApprovalAndTokenScenario : Scenario
+{
+    public override string Id => "consent.approve-and-issue";
+    public override string Title => "approval activates the Mission and the token carries it";
+    public override IReadOnlyList<string> Requirements { get; } =
+    [
+        "MBO-AS-APR-001", "MBO-AS-APR-004",
+        "MBO-AS-TOK-001", "MBO-AS-TOK-002", "MBO-AS-TOK-003", "MBO-AS-TOK-004", "MBO-AS-TOK-005", "MBO-AS-TOK-006", "MBO-AS-TOK-007",
+        "MBO-AS-TOK-008", "MBO-AS-TOK-009", "MBO-AS-TOK-010", "MBO-AS-TOK-011", "MBO-AS-TOK-012", "MBO-AS-TOK-013", "MBO-AS-MD-010",
+        "MBO-AS-REC-001", "MBO-AS-REC-002", "MBO-AS-REC-003", "MBO-AS-REC-004",
+    ];
+
+    public override async Task RunAsync(ScenarioContext context)
+    {
+        var flow = new MissionFlow(context);
+        var intent = flow.Intent();
+        var (pkce, consent, _) = await flow.ApproveAsync(intent);
+
+        // The record's state between code issuance and redemption (only an inventory can show it).
+        var stateAtIssuance = (string?)(await flow.RecordByGoalAsync((string)intent["goal"]!))?["state"];
+        var token = await flow.RedeemAsync(consent.Code!, pkce.Verifier);
+        if (!token.Succeeded)
+        {
+            throw new ScenarioInterruptedException($"the approved code was not redeemed: HTTP {(int)token.Response.Status} {MissionFlow.Excerpt(token.Response.Body)}");
+        }
+        context.Judge(new MissionActiveAtCodeIssuance(), new ActivationEvidence(stateAtIssuance, token));
+
+        // What consent had to show: the Mission's Authority Set (record), else the first full-set token's entries.
+        var record = token.MissionId is { } id ? await flow.RecordAsync(id) : null;
+        var shown = record?["authority_set"] is JsonArray recordedSet ? JsonSerializer.SerializeToElement(recordedSet) : token.TokenDetails;
+        var authority = shown is { ValueKind: JsonValueKind.Array } entries
+            ? entries.EnumerateArray().Select(e => (Subset.Text(e, "resource") ?? "", (IReadOnlyList<string>)Subset.Strings(e, "actions"))).ToList()
+            : [];
+        var recordedExpiry = (string?)record?["mission_expiry"] is { } expiryText ? DateTimeOffset.Parse(expiryText, System.Globalization.CultureInfo.InvariantCulture) : (DateTimeOffset?)null;
+        context.Judge(new ConsentShowsIntentAndAuthority(), new ConsentPage(consent.ConsentPageHtml, intent, authority, recordedExpiry));
+
+        var evidence = new TokenEvidence(token, context.Client.Metadata.Issuer, flow.Agent.ClientId, flow.Server.Approver.Subject,
+            DateTimeOffset.Parse((string)intent["mission_expiry"]!, System.Globalization.CultureInfo.InvariantCulture), [], context.Client.Metadata.Document, record);
+        context.Judge(new MissionClaimCarried(), evidence);
+        context.Judge(new MissionClaimAuthorityHash(), evidence);
+        context.Judge(new MissionClaimIdOrRef(), evidence);
+        context.Judge(new TokenResponseEchoesDetails(), evidence);
+        context.Judge(new TokenDetailsWithinAuthoritySet(), evidence);
+        context.Judge(new TokenDetailsWellFormed(), evidence);
+        context.Judge(new TokenExpiryWithinMission(), evidence);
+        context.Judge(new AudienceOnlyEntitledServers(), evidence);
+        context.Judge(new ScopeDerivableFromDetails(), evidence);
+        context.Judge(new SubjectAndClientOfMission(), evidence);
+        context.Judge(new AccessTokenSenderConstrained(), evidence);
+        context.Judge(new AccessTokenIsRfc9068(), evidence);
+        context.Judge(new OpaqueTokenIntrospectable(), evidence);
+        context.Judge(new SenderConstraintAdvertised(), evidence);
+        if (token.MissionId is null)
+        {
+            Dependencies.Block(context, Dependencies.NoMissionId, "MBO-AS-REC-001", "MBO-AS-REC-002", "MBO-AS-REC-003", "MBO-AS-REC-004");
+            return;
+        }
+        context.Judge(new MissionIdOpaqueAndRandom(), evidence);
+        context.Judge(new MissionIdCarriesNoMeaning(), evidence);
+        context.Judge(new MissionOriginIsIssuer(), evidence);
+        context.Judge(new AnchorsWellFormed(), evidence);
+    }
+}
+
+/// <summary>MBO-AS-APR-005: the subject is the authenticated user, whatever the client hints.</summary>
+public sealed class SubjectScenario : Scenario
+{
+    public override string Id => "consent.subject";
+    public override string Title => "a login_hint naming another user does not change the Mission subject";
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-APR-005"];
+
+    public override async Task RunAsync(ScenarioContext context)
+    {
+        var flow = new MissionFlow(context);
+        var other = flow.Server.Accounts.FirstOrDefault(a => a.Role == "other");
+        if (other is null)
+        {
+            context.Skip("MBO-AS-APR-005", "the target file names no second account (accounts[].role \"other\")");
+            return;
+        }
+        var obtained = await flow.ObtainAsync(parExtra: [("login_hint", other.Username)]);
+        context.Judge(new SubjectNotFromClientInput(), new SubjectEvidence(obtained.Token, flow.Server.Approver.Subject, other.Username, other.Subject));
+    }
+}
+
+/// <summary>MBO-AS-APR-003: denial gives access_denied, no code, and a rejected record.</summary>
+public sealed class DenialScenario : Scenario
+{
+    public override string Id => "consent.deny";
+    public override string Title => "denying consent yields access_denied and no Mission-bound credential";
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-APR-003"];
+
+    public override async Task RunAsync(ScenarioContext context)
+    {
+        var flow = new MissionFlow(context);
+        var intent = flow.Intent();
+        var par = await flow.PushAsync(intent.ToJsonString(), Pkce.Create());
+        if (par.Member("request_uri") is not { } requestUri) throw new ScenarioInterruptedException($"PAR refused the target file's intent: HTTP {(int)par.Status}");
+        var outcome = await flow.ConsentAsync(requestUri, ConsentDecision.Deny);
+        var state = (string?)(await flow.RecordByGoalAsync((string)intent["goal"]!))?["state"];
+        context.Judge(new DenialYieldsAccessDenied(), new DenialEvidence(outcome, state));
+    }
+}
+
+/// <summary>MBO-AS-APR-008: replaying an approval yields no second code or Mission.</summary>
+public sealed class ApprovalReplayScenario : Scenario
+{
+    public override string Id => "consent.replay";
+    public override string Title => "replaying an approval creates no second code";
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-APR-008"];
+
+    public override async Task RunAsync(ScenarioContext context)
+    {
+        var flow = new MissionFlow(context);
+        var pkce = Pkce.Create();
+        var par = await flow.PushAsync(flow.Intent().ToJsonString(), pkce);
+        if (par.Member("request_uri") is not { } requestUri) throw new ScenarioInterruptedException($"PAR refused the target file's intent: HTTP {(int)par.Status}");
+        var first = await flow.ConsentAsync(requestUri, ConsentDecision.Approve);
+        string? replayCode;
+        try
+        {
+            replayCode = (await flow.ConsentAsync(requestUri, ConsentDecision.Approve)).Code;
+        }
+        catch (ConsentDriverException)
+        {
+            replayCode = null;  // the AS refused the used request_uri with an error page
+        }
+        context.Judge(new ApprovalNotReplayable(), new ReplayEvidence(first, replayCode));
+    }
+}
+
+/// <summary>Narrowing disclosed and anchored: MBO-AS-APR-002, PAR-014, REC-005, REC-006, REC-009.</summary>
+public sealed class NarrowingAndAnchorsScenario : Scenario
+{
+    public override string Id => "consent.narrowing-and-anchors";
+    public override string Title => "a narrowed Intent is disclosed at consent and anchored as validated";
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-APR-002", "MBO-AS-PAR-014", "MBO-AS-REC-005", "MBO-AS-REC-006", "MBO-AS-REC-009"];
+
+    public override async Task RunAsync(ScenarioContext context)
+    {
+        var flow = new MissionFlow(context);
+        var submittedExpiry = context.Clock.GetUtcNow().AddHours(1);
+        var shortMission = await flow.ObtainAsync(flow.Intent(TimeSpan.FromHours(1)));
+        var shortRecord = shortMission.MissionId is { } shortId ? await flow.RecordAsync(shortId) : null;
+        var recordedExpiry = (string?)shortRecord?["mission_expiry"] is { } text ? DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : (DateTimeOffset?)null;
+        context.Judge(new NarrowingNeverExtends(), new ExpiryNarrowingEvidence(submittedExpiry.AddSeconds(1), recordedExpiry, shortMission.Token));
+
+        var probe = flow.Server.Narrowing;
+        if (probe is null)
+        {
+            context.Skip("MBO-AS-APR-002", "the target file does not say how to make this AS narrow an Intent (authorizationServers[0].narrowing)");
+            context.Skip("MBO-AS-REC-009", "the target file declares no narrowing probe");
+        }
+        var intent = flow.Intent(TimeSpan.FromDays(probe?.MissionLifetimeDays ?? 1));
+        if (probe?.UnknownObject is { } unknown) intent["objects"]!.AsArray().Add(unknown);
+        var narrowed = await flow.ObtainAsync(intent);
+        if (probe is not null)
+        {
+            context.Judge(new ConsentDisclosesNarrowing(), new NarrowingDisclosure(narrowed.Consent.ConsentPageHtml, probe.Fields));
+        }
+
+        var record = narrowed.MissionId is { } id ? await flow.RecordAsync(id) : null;
+        if (record is null)
+        {
+            var cause = narrowed.MissionId is null ? Dependencies.NoMissionId : "the target exposes no Mission record (inventory) to recompute anchors from";
+            Dependencies.Block(context, cause, "MBO-AS-REC-005", "MBO-AS-REC-006");
+            if (probe is not null) context.Blocked("MBO-AS-REC-009", cause);
+            return;
+        }
+        var evidence = new RecordEvidence(record, intent, context.Client.Metadata.Issuer);
+        context.Judge(new AuthorityHashRecomputes(), evidence);
+        context.Judge(new ProposalHashRecomputes(), evidence);
+        if (probe is not null) context.Judge(new ProposalHashOverValidatedIntent(), evidence);
+    }
+}
+
+/// <summary>conformance.md §5 L1 items 7 and 8: RFC 8707 narrowing, the subset rule, and refusals outside the set.</summary>
+public sealed class ResourceNarrowingScenario : Scenario
+{
+    public override string Id => "token.narrowing";
+    public override string Title => "a token narrowed to one resource is single-audience and a subset; nothing outside the set is derived";
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-TOK-004", "MBO-AS-TOK-008", "MBO-AS-SUB-001", "MBO-AS-SUB-002", "MBO-AS-SUB-003", "MBO-AS-PAR-012"];
+
+    public override async Task RunAsync(ScenarioContext context)
+    {
+        var flow = new MissionFlow(context);
+        var full = await flow.ObtainAsync();
+        var missionEntries = full.MissionId is { } id && await flow.RecordAsync(id) is { } record
+            ? JsonSerializer.SerializeToElement(record["authority_set"])
+            : full.Token.TokenDetails ?? JsonSerializer.SerializeToElement(Array.Empty<object>());
+        var resource = missionEntries.EnumerateArray().Select(e => Subset.Text(e, "resource")).OfType<string>().First();
+
+        var (pkce, consent, _) = await flow.ApproveAsync(flow.Intent());
+        var narrowed = await flow.RedeemAsync(consent.Code!, pkce.Verifier, null, ("resource", resource));
+        if (!narrowed.Succeeded)
+        {
+            throw new ScenarioInterruptedException($"a token request with resource={resource} (an entry of the Mission) was refused: {MissionFlow.Excerpt(narrowed.Response.Body)}");
+        }
+        var evidence = new TokenEvidence(narrowed, context.Client.Metadata.Issuer, flow.Agent.ClientId, null, full.MissionExpiry, [resource], context.Client.Metadata.Document, null);
+        context.Judge(new AudienceOnlyEntitledServers(), evidence);
+        context.Judge(new TokenResponseEchoesDetails(), evidence);
+        var narrowedEvidence = new NarrowedToken(resource, narrowed, missionEntries);
+        context.Judge(new NarrowedEntryKeepsResourceAndActions(), narrowedEvidence);
+        context.Judge(new NarrowedEntryKeepsConstraints(), narrowedEvidence);
+
+        var wider = new JsonArray(new JsonObject { ["type"] = "mission_resource_access", ["resource"] = resource, ["actions"] = new JsonArray("conformance_outside_action") });
+        var outside = await flow.RefreshAsync(full.Token.RefreshToken ?? throw new ScenarioInterruptedException("no refresh token was issued"), null,
+            ("authorization_details", wider.ToJsonString()));
+        context.Judge(new OutsideSetNotDerived(), new OutsideSetRequest(outside, missionEntries));
+
+        var (pkce2, consent2, _) = await flow.ApproveAsync(flow.Intent());
+        var foreign = await flow.RedeemAsync(consent2.Code!, pkce2.Verifier, null, ("resource", "https://unrelated-resource.invalid/api"));
+        var refusal = foreign.Succeeded && !foreign.Audiences.Contains("https://unrelated-resource.invalid/api")
+            ? new Refusal("token request resource outside the set (omitted)", HttpStatusCode.BadRequest, "invalid_target", "invalid_target", null, null)
+            : Refusal.From("token request resource outside the set", foreign.Response, "invalid_target", null, null);
+        context.Judge(new UncoveredResourceRefused(), [refusal]);
+    }
+}
+
+/// <summary>MBO-AS-PAR-016: the code is bound by PKCE S256.</summary>
+public sealed class PkceScenario : Scenario
+{
+    public override string Id => "token.pkce";
+    public override string Title => "a code redeemed with the wrong code_verifier is refused";
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-PAR-016"];
+
+    public override async Task RunAsync(ScenarioContext context)
+    {
+        var flow = new MissionFlow(context);
+        var client = flow.Server.Client("public") ?? flow.Agent;
+        var (_, consent, _) = await flow.ApproveAsync(flow.Intent(), client);
+        var token = await flow.RedeemAsync(consent.Code!, Pkce.Create().Verifier, client);
+        context.Judge(new WrongCodeVerifierRefused(), [Refusal.From($"wrong code_verifier ({client.ClientId})", token.Response, "invalid_grant", null, null)]);
+    }
+}
+
+/// <summary>MBO-AS-APR-006: a client-supplied Mission id never selects the Mission.</summary>
+public sealed class ClientMissionIdScenario : Scenario
+{
+    public override string Id => "token.client-mission-id";
+    public override string Title => "a mission_id parameter on the token request is ignored";
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-APR-006"];
+
+    public override async Task RunAsync(ScenarioContext context)
+    {
+        var flow = new MissionFlow(context);
+        var victim = await flow.ObtainAsync();
+        if (victim.MissionId is null)
+        {
+            context.Blocked("MBO-AS-APR-006", Dependencies.NoMissionId);
+            return;
+        }
+        var (pkce, consent, _) = await flow.ApproveAsync(flow.Intent());
+        var token = await flow.RedeemAsync(consent.Code!, pkce.Verifier, null, ("mission_id", victim.MissionId), ("mission", victim.MissionId));
+        context.Judge(new ClientSuppliedMissionIdIgnored(), new ClientMissionIdEvidence(victim.MissionId, token));
+    }
+}

@@ -1,0 +1,27 @@
+using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Schemas;
+using MissionConformance.Suites.Checks;
+
+namespace MissionConformance.Suites.Scenarios;
+
+/// <summary>conformance.md §5 L1 item 1: RFC 8414 metadata and its Mission members.</summary>
+public sealed class MetadataScenario : Scenario
+{
+    public override string Id => "discovery.metadata";
+    public override string Title => "AS metadata advertises Mission support with well-typed members";
+    public override IReadOnlyList<string> Requirements { get; } =
+        ["MBO-AS-MD-001", "MBO-AS-MD-002", "MBO-AS-MD-003", "MBO-AS-MD-004", "MBO-AS-MD-007", "MBO-AS-MD-008"];
+
+    public override Task RunAsync(ScenarioContext context)
+    {
+        var document = context.Client.Metadata.Document;
+        var evidence = new MetadataEvidence(document, ArtifactSchemas.Validate(ArtifactKind.AsMetadata, document.GetRawText()));
+        context.Judge(new MissionSupportFlagIsBoolean(), evidence);
+        context.Judge(new MissionResourceAccessAdvertised(), evidence);
+        context.Judge(new MissionMetadataMembersTyped(), evidence);
+        context.Judge(new PairwiseSectorAdvertised(), evidence);
+        context.Judge(new CapabilityFieldsUseClosedEnums(), evidence);
+        context.Judge(new NoUnregisteredOptionalModules(), evidence);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,273 @@
+using System.Net;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.OAuth;
+using MissionConformance.Suites.Checks;
+using MissionConformance.Suites.Infrastructure;
+
+namespace MissionConformance.Suites.Scenarios;
+
+/// <summary>conformance.md §5 L1 item 9: refresh keeps the Mission binding and rotates.</summary>
+public sealed class RefreshScenario : Scenario
+{
+    public override string Id => "refresh.rotation";
+    public override string Title => "refresh keeps the Mission, returns the details and rotates the refresh token";
+    public override IReadOnlyList<string> Requirements { get; } =
+        ["MBO-AS-RT-001", "MBO-AS-RT-002", "MBO-AS-RT-003", "MBO-AS-RT-004", "MBO-AS-TOK-010", "MBO-AS-REC-007", "MBO-AS-EXP-004"];
+
+    public override async Task RunAsync(ScenarioContext context)
+    {
+        var flow = new MissionFlow(context);
+        var obtained = await flow.ObtainAsync();
+        var original = obtained.Token;
+        var recordBefore = obtained.MissionId is { } id ? await flow.RecordAsync(id) : null;
+        var refreshToken = original.RefreshToken ?? throw new ScenarioInterruptedException("the token response carries no refresh_token; Level 1 refresh gating needs one");
+        var refreshed = await flow.RefreshAsync(refreshToken);
+        var second = refreshed.RefreshToken is { } next ? await flow.RefreshAsync(next) : refreshed;
+        var reuse = await flow.RefreshAsync(refreshToken);
+        var recordAfter = obtained.MissionId is { } after ? await flow.RecordAsync(after) : null;
+
+        var evidence = new RefreshEvidence(original, refreshed, reuse);
+        context.Judge(new RefreshKeepsMissionBinding(), evidence);
+        context.Judge(new RefreshTokenRotated(), evidence);
+        context.Judge(new RefreshTokenConstrainedOrRotated(), evidence);
+        context.Judge(new RefreshResponseReturnsDetails(), evidence);
+        context.Judge(new RefreshedTokenKeepsSubjectAndClient(), evidence);
+        if (original.Mission is null)
+        {
+            Dependencies.Block(context, Dependencies.NoMissionId, "MBO-AS-REC-007", "MBO-AS-EXP-004");
+            return;
+        }
+        var hashes = new[] { original, refreshed, second }.Where(t => t.Succeeded).Select(t => t.Mission is { } m ? Subset.Text(m, "authority_hash") : null).ToList();
+        var history = new AnchorHistory(hashes, recordBefore, recordAfter);
+        context.Judge(new AnchorsStableForMissionLife(), history);
+        context.Judge(new MissionNeverWidenedInPlace(), history);
+    }
+}
+
+/// <summary>conformance.md §5 L1 item 14: revoking a token is not revoking the Mission.</summary>
+public sealed class TokenRevocationScenario : Scenario
+{
+    public override string Id => "refresh.token-revocation";
+    public override string Title => "RFC 7009 revocation of an access token leaves the Mission active";
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-GATE-013"];
+
+    public override async Task RunAsync(ScenarioContext context)
+    {
+        var flow = new MissionFlow(context);
+        if (context.Client.Metadata.RevocationEndpoint is null)
+        {
+            context.Skip("MBO-AS-GATE-013", "the AS advertises no revocation_endpoint (RFC 7009)");
+            return;
+        }
+        var obtained = await flow.ObtainAsync();
+        var revocation = await context.Client.RevokeTokenAsync(flow.Agent.Credentials, obtained.Token.AccessToken!, context.Cancellation);
+        var refresh = await flow.RefreshAsync(obtained.Token.RefreshToken ?? throw new ScenarioInterruptedException("no refresh_token was issued"));
+        var state = obtained.MissionId is { } id ? await flow.StateAsync(id) : null;
+        context.Judge(new TokenRevocationLeavesMission(), new TokenRevocationEvidence(revocation.Status, refresh, state));
+    }
+}
+
+/// <summary>conformance.md §5 L1 item 10: every lifecycle operation, and refresh gated on the state it leads to.</summary>
+public sealed class LifecycleGatingScenario : Scenario
+{
+    public override string Id => "lifecycle.gating";
+    public override string Title => "suspend, resume, revoke and complete transition the Mission and gate refresh";
+    public override IReadOnlyList<string> Requirements { get; } =
+    [
+        "MBO-AS-GATE-001", "MBO-AS-GATE-002", "MBO-AS-GATE-003", "MBO-AS-GATE-006", "MBO-AS-GATE-007", "MBO-AS-GATE-010",
+        "MBO-AS-LC-001", "MBO-AS-LC-002", "MBO-AS-LC-004", "MBO-AS-LC-005", "MBO-AS-LC-006", "MBO-AS-LC-008", "MBO-AS-LC-009", "MBO-CM-005",
+    ];
+
+    public override async Task RunAsync(ScenarioContext context)
+    {
+        var flow = new MissionFlow(context);
+        if (context.Client.Metadata.LifecycleEndpoint is null)
+        {
+            foreach (var id in Requirements)
+            {
+                context.Interrupt(id, "the AS advertises no mission_lifecycle_endpoint and the target file declares no admin hook");
+            }
+            return;
+        }
+
+        var transitions = new List<(string, HttpStatusCode, string?, string)>();
+        var repeats = new List<RepeatEvidence>();
+        var gatingErrors = new List<WireResponse>();
+        async Task<(WireResponse Response, string? State)> ApplyAsync(string missionId, string operation, string expected)
+        {
+            var response = await flow.LifecycleAsync(missionId, operation);
+            var state = await flow.StateAsync(missionId);
+            transitions.Add((operation, response.Status, state, expected));
+            return (response, state);
+        }
+        async Task<TokenExchange> RefreshGatedAsync(string refreshToken)
+        {
+            var refresh = await flow.RefreshAsync(refreshToken);
+            if (!refresh.Succeeded) gatingErrors.Add(refresh.Response);
+            return refresh;
+        }
+
+        // A: suspend → gated → repeat → resume → derives again → suspend → complete refused.
+        var a = await flow.ObtainAsync();
+        if (a.MissionId is not { } aId)
+        {
+            foreach (var id in Requirements) context.Blocked(id, Dependencies.NoMissionId);
+            return;
+        }
+        var (suspend, suspendedState) = await ApplyAsync(aId, "suspend", "suspended");
+        // The signed status must tell the truth: the state the inventory shows, else the operation's target state.
+        context.Judge(new LifecycleReturnsSignedStatus(), new SignedLifecycleResponse(suspend, "suspend", suspendedState ?? "suspended", await context.Client.GetJwksAsync(context.Cancellation)));
+        var refreshToken = a.Token.RefreshToken ?? throw new ScenarioInterruptedException("no refresh_token was issued");
+        var gatedSuspended = await RefreshGatedAsync(refreshToken);
+        refreshToken = gatedSuspended.RefreshToken ?? refreshToken;  // a refresh that wrongly succeeded rotated the token
+        context.Judge(new RefreshGatedWhenSuspended(), new GatingEvidence("suspend", suspend, suspendedState, gatedSuspended, "suspended"));
+        repeats.Add(new RepeatEvidence("suspend", suspend, await flow.LifecycleAsync(aId, "suspend")));
+        var (resume, resumedState) = await ApplyAsync(aId, "resume", "active");
+        var afterResume = await flow.RefreshAsync(refreshToken);
+        context.Judge(new ResumeRestoresDerivation(), new ResumeEvidence(suspendedState, resume, resumedState, afterResume));
+        await flow.LifecycleAsync(aId, "suspend");
+        var stateBeforeComplete = await flow.StateAsync(aId);
+        var completeSuspended = await flow.LifecycleAsync(aId, "complete");
+        context.Judge(new SuspendedCannotComplete(), new TerminalEvidence("suspended", stateBeforeComplete, "complete", completeSuspended, await flow.StateAsync(aId), afterResume));
+
+        // B: revoke → gated → repeat → resume refused and still gated.
+        var b = await flow.ObtainAsync();
+        var bId = b.MissionId!;
+        var (revoke, revokedState) = await ApplyAsync(bId, "revoke", "revoked");
+        var gatedRevoked = await RefreshGatedAsync(b.Token.RefreshToken!);
+        context.Judge(new RefreshGatedWhenRevoked(), new GatingEvidence("revoke", revoke, revokedState, gatedRevoked, "revoked"));
+        repeats.Add(new RepeatEvidence("revoke", revoke, await flow.LifecycleAsync(bId, "revoke")));
+        var stateBeforeResume = await flow.StateAsync(bId);
+        var resumeRevoked = await flow.LifecycleAsync(bId, "resume");
+        var terminal = new TerminalEvidence("revoked", stateBeforeResume, "resume", resumeRevoked, await flow.StateAsync(bId),
+            await RefreshGatedAsync(gatedRevoked.RefreshToken ?? b.Token.RefreshToken!));
+        context.Judge(new TerminalStatesAbsorbing(), terminal);
+        context.Judge(new ConflictCarriesStates(), terminal);
+
+        // C: complete → gated → repeat.
+        var c = await flow.ObtainAsync();
+        var cId = c.MissionId!;
+        var (complete, completedState) = await ApplyAsync(cId, "complete", "completed");
+        context.Judge(new RefreshGatedWhenCompleted(), new GatingEvidence("complete", complete, completedState, await RefreshGatedAsync(c.Token.RefreshToken!), "completed"));
+        repeats.Add(new RepeatEvidence("complete", complete, await flow.LifecycleAsync(cId, "complete")));
+
+        var transitionEvidence = new TransitionEvidence(transitions);
+        context.Judge(new RevokeByIdWithoutToken(), transitionEvidence);
+        context.Judge(new LifecycleOperationsTransition(), transitionEvidence);
+        context.Judge(new LifecycleOperationsExposed(), transitionEvidence);
+        context.Judge(new LifecycleIdempotent(), repeats);
+        var errors = new GatingErrors(gatingErrors);
+        context.Judge(new GatingMissionStateEnumerated(), errors);
+        context.Judge(new GatingErrorShape(), errors);
+    }
+}
+
+/// <summary>conformance.md §5 L1 item 13: lifecycle endpoint authentication and the no-oracle 404.</summary>
+public sealed class LifecycleAuthenticationScenario : Scenario
+{
+    public override string Id => "lifecycle.authentication";
+    public override string Title => "the lifecycle endpoint needs its advertised authentication and hides foreign Missions";
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-LC-003", "MBO-AS-LC-007"];
+
+    public override async Task RunAsync(ScenarioContext context)
+    {
+        var flow = new MissionFlow(context);
+        if (context.Client.Metadata.LifecycleEndpoint is null)
+        {
+            context.Interrupt("MBO-AS-LC-003", "the AS advertises no mission_lifecycle_endpoint");
+            context.Interrupt("MBO-AS-LC-007", "the AS advertises no mission_lifecycle_endpoint");
+            return;
+        }
+        var obtained = await flow.ObtainAsync();
+        var missionId = obtained.MissionId ?? "msn_" + MissionClient.NewNonce();
+        var unauthenticated = await context.Client.LifecycleAsync(new ClientCredentials(flow.Agent.ClientId), missionId, "suspend", null, context.Cancellation, withAssertion: false);
+        var basic = await context.Client.LifecycleAsync(new ClientCredentials(flow.Agent.ClientId, flow.Agent.Secret ?? "not-a-secret"), missionId, "suspend", null, context.Cancellation, withAssertion: false);
+        context.Judge(new LifecycleRequiresAdvertisedAuth(), new LifecycleAuthEvidence(unauthenticated, basic));
+
+        if (flow.Server.Client("foreign") is not { } foreign)
+        {
+            context.Skip("MBO-AS-LC-003", "the target file names no second client (clients[].role \"foreign\") to try another client's Mission with");
+            return;
+        }
+        if (obtained.MissionId is null)
+        {
+            context.Blocked("MBO-AS-LC-003", Dependencies.NoMissionId);
+            return;
+        }
+        var nonce = MissionClient.NewNonce();
+        var foreignResponse = await context.Client.LifecycleAsync(foreign.Credentials, obtained.MissionId, "revoke", nonce, context.Cancellation);
+        var unknownResponse = await context.Client.LifecycleAsync(foreign.Credentials, "msn_" + MissionClient.NewNonce() + MissionClient.NewNonce(), "revoke", nonce, context.Cancellation);
+        context.Judge(new ForeignMissionLooksUnknown(), new ForeignAccessEvidence(foreignResponse, unknownResponse, await flow.StateAsync(obtained.MissionId)));
+    }
+}
+
+/// <summary>conformance.md §5 L1 item 11: no token outlives the Mission; after expiry nothing derives.</summary>
+public sealed class ExpiryScenario : Scenario
+{
+    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Skew = TimeSpan.FromSeconds(30);
+
+    public override string Id => "lifecycle.expiry";
+    public override string Title => "a token never outlives mission_expiry, and refresh after it is gated as expired";
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-TOK-007", "MBO-AS-GATE-004"];
+
+    public override async Task RunAsync(ScenarioContext context)
+    {
+        var flow = new MissionFlow(context);
+        var obtained = await flow.ObtainAsync(flow.Intent(Lifetime));
+        // The Mission's own expiry when the inventory shows it; a later one than submitted is MBO-AS-PAR-014's to judge.
+        var recorded = obtained.MissionId is { } missionId && (string?)(await flow.RecordAsync(missionId))?["mission_expiry"] is { } text
+            ? DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture)
+            : (DateTimeOffset?)null;
+        context.Judge(new TokenExpiryWithinMission(), new TokenEvidence(obtained.Token, context.Client.Metadata.Issuer, flow.Agent.ClientId, null,
+            recorded ?? obtained.MissionExpiry, [], context.Client.Metadata.Document, null));
+        if (recorded > obtained.MissionExpiry + Skew)
+        {
+            context.Blocked("MBO-AS-GATE-004", $"the AS recorded mission_expiry {recorded:yyyy-MM-ddTHH:mm:ssZ}, later than the submitted {obtained.MissionExpiry:yyyy-MM-ddTHH:mm:ssZ} (MBO-AS-PAR-014)");
+            return;
+        }
+
+        // Lazy expiry (lifecycle.md open point 5): wait past mission_expiry, then allow the target ≤30 s of clock skew.
+        var remaining = obtained.MissionExpiry - context.Clock.GetUtcNow();
+        await context.WaitAsync(remaining + TimeSpan.FromSeconds(2));
+        var refresh = await flow.RefreshAsync(obtained.Token.RefreshToken ?? throw new ScenarioInterruptedException("no refresh_token was issued"));
+        for (var waited = TimeSpan.FromSeconds(2); refresh.Succeeded && waited < Skew; waited += TimeSpan.FromSeconds(7))
+        {
+            await context.WaitAsync(TimeSpan.FromSeconds(7));
+            refresh = await flow.RefreshAsync(refresh.RefreshToken ?? obtained.Token.RefreshToken!);
+        }
+        var state = obtained.MissionId is { } id ? await flow.StateAsync(id) : null;
+        context.Judge(new RefreshGatedWhenExpired(), new GatingEvidence("mission_expiry", refresh.Response, state is "active" ? "expired" : state, refresh, "expired"));
+    }
+}
+
+/// <summary>conformance.md §5 L1 item 12: context.max_derivations, sequentially and under concurrency.</summary>
+public sealed class DerivationBudgetScenario : Scenario
+{
+    public override string Id => "lifecycle.derivation-budget";
+    public override string Title => "derivations beyond context.max_derivations are refused, atomically";
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-GATE-008", "MBO-AS-GATE-009"];
+
+    public override async Task RunAsync(ScenarioContext context)
+    {
+        var flow = new MissionFlow(context);
+        var twoDerivations = flow.Intent();
+        twoDerivations["context"] ??= new System.Text.Json.Nodes.JsonObject();
+        twoDerivations["context"]!["max_derivations"] = "2";
+        var obtained = await flow.ObtainAsync(twoDerivations);  // derivation 1
+        var second = await flow.RefreshAsync(obtained.Token.RefreshToken ?? throw new ScenarioInterruptedException("no refresh_token was issued"));
+        var third = await flow.RefreshAsync(second.RefreshToken ?? obtained.Token.RefreshToken!);
+        var sequential = new[] { obtained.Token, second, third };
+
+        // One derivation allowed, spent on the code: every parallel refresh must be refused.
+        var oneDerivation = flow.Intent();
+        oneDerivation["context"] ??= new System.Text.Json.Nodes.JsonObject();
+        oneDerivation["context"]!["max_derivations"] = "1";
+        var spent = await flow.ObtainAsync(oneDerivation);
+        var parallel = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => flow.RefreshAsync(spent.Token.RefreshToken!)));
+
+        var evidence = new BudgetEvidence(2, sequential, parallel, ParallelAllowed: 0);
+        context.Judge(new DerivationBudgetEnforced(), evidence);
+        context.Judge(new DerivationBudgetAtomic(), evidence);
+    }
+}

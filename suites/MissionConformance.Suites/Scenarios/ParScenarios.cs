@@ -1,0 +1,198 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using MissionConformance.Harness.Consent;
+using MissionConformance.Harness.Crypto;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Schemas;
+using MissionConformance.Suites.Checks;
+using MissionConformance.Suites.Infrastructure;
+
+namespace MissionConformance.Suites.Scenarios;
+
+/// <summary>conformance.md §5 L1 item 2: PAR accepts a valid mission_intent.</summary>
+public sealed class ParAcceptanceScenario : Scenario
+{
+    public override string Id => "par.accepts-intent";
+    public override string Title => "PAR with a valid mission_intent and PKCE answers 201";
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-PAR-001"];
+
+    public override async Task RunAsync(ScenarioContext context)
+    {
+        var flow = new MissionFlow(context);
+        var response = await flow.PushAsync(flow.Intent().ToJsonString(), Pkce.Create());
+        var errors = response.Status == HttpStatusCode.Created && response.IsJson ? ArtifactSchemas.Validate(ArtifactKind.ParResponse, response.Body) : [];
+        context.Judge(new ParAcceptsMissionIntent(), new ParAcceptance(response, errors));
+    }
+}
+
+/// <summary>conformance.md §5 L1 items 3 and 8: each malformed Intent is refused with the spec's code, and nothing is created.</summary>
+public sealed class ParRefusalsScenario : Scenario
+{
+    public override string Id => "par.refusals";
+    public override string Title => "PAR refuses malformed Intents with the spec's error codes and creates nothing";
+    public override bool RunsAlone => true;
+    public override IReadOnlyList<string> Requirements { get; } =
+    [
+        "MBO-AS-PAR-003", "MBO-AS-PAR-004", "MBO-AS-PAR-005", "MBO-AS-PAR-006", "MBO-AS-PAR-007", "MBO-AS-PAR-008",
+        "MBO-AS-PAR-009", "MBO-AS-PAR-011", "MBO-AS-PAR-012", "MBO-AS-PAR-015",
+    ];
+
+    public override async Task RunAsync(ScenarioContext context)
+    {
+        var flow = new MissionFlow(context);
+        JsonObject Edit(Action<JsonObject> edit)
+        {
+            var intent = flow.Intent();
+            edit(intent);
+            return intent;
+        }
+        async Task<Refusal> TryAsync(string @case, string intent, string? expected, params (string, string)[] extra)
+        {
+            var before = await flow.CountMissionsAsync();
+            var response = await flow.PushAsync(intent, Pkce.Create(), null, extra);
+            return Refusal.From(@case, response, expected, before, await flow.CountMissionsAsync());
+        }
+        const string InvalidRequest = "invalid_request";
+        var valid = flow.Intent().ToJsonString();
+
+        context.Judge(new UnparseableIntentRefused(), [await TryAsync("unparseable JSON", "{goal:", InvalidRequest), await TryAsync("not an object", "[" + valid + "]", InvalidRequest)]);
+        context.Judge(new DuplicateMembersRefused(), [await TryAsync("duplicate goal", valid.Replace("{\"goal\":", "{\"goal\":\"first\",\"goal\":", StringComparison.Ordinal), InvalidRequest)]);
+
+        var incomplete = new List<Refusal>();
+        foreach (var member in new[] { "goal", "objects", "constraints", "success_criteria", "mission_expiry" })
+        {
+            incomplete.Add(await TryAsync($"without {member}", Edit(i => i.Remove(member)).ToJsonString(), InvalidRequest));
+        }
+        incomplete.Add(await TryAsync("empty objects", Edit(i => i["objects"] = new JsonArray()).ToJsonString(), InvalidRequest));
+        context.Judge(new IncompleteIntentRefused(), incomplete);
+
+        context.Judge(new UnknownMembersRefused(),
+        [
+            await TryAsync("unknown top-level member", Edit(i => i["foo"] = 1).ToJsonString(), InvalidRequest),
+            await TryAsync("unknown context member", Edit(i => { i["context"] ??= new JsonObject(); i["context"]!["bar"] = 1; }).ToJsonString(), InvalidRequest),
+            await TryAsync("x_ extension member (must be accepted)", Edit(i => i["x_conformance_note"] = "accepted").ToJsonString(), null),
+        ]);
+
+        // A mistyped advertisement is MBO-AS-MD-003's to judge; the default 16384 applies then.
+        var maxSize = context.Client.Metadata.Document.TryGetProperty("mission_intent_max_size", out var advertised)
+            && advertised.ValueKind == System.Text.Json.JsonValueKind.Number && advertised.TryGetInt32(out var size) ? size : 16384;
+        context.Judge(new OversizeIntentRefused(), [await TryAsync($"over {maxSize} octets", Edit(i => i["x_filler"] = new string('x', maxSize + 100)).ToJsonString(), InvalidRequest)]);
+
+        var details = new JsonArray(new JsonObject { ["type"] = "mission_resource_access", ["resource"] = (string)flow.Server.Intent["objects"]![0]!, ["actions"] = new JsonArray("read") });
+        context.Judge(new IntentWithAuthorizationDetailsRefused(), [await TryAsync("with authorization_details", valid, InvalidRequest, ("authorization_details", details.ToJsonString()))]);
+
+        context.Judge(new ZeroDerivationBudgetRefused(),
+        [
+            await TryAsync("max_derivations \"0\"", Edit(i => { i["context"] ??= new JsonObject(); i["context"]!["max_derivations"] = "0"; }).ToJsonString(), InvalidRequest),
+            await TryAsync("max_derivations 0", Edit(i => { i["context"] ??= new JsonObject(); i["context"]!["max_derivations"] = 0; }).ToJsonString(), InvalidRequest),
+        ]);
+
+        context.Judge(new UnderivableIntentRefused(),
+            [await TryAsync("only an unknown object", Edit(i => i["objects"] = new JsonArray("https://unknown-resource.invalid/api")).ToJsonString(), "invalid_authorization_details")]);
+
+        // PAR-012's token-endpoint half is judged by the narrowing scenario; both must hold.
+        context.Judge(new UncoveredResourceRefused(), [await TryAsync("PAR resource no entry covers", valid, "invalid_target", ("resource", "https://unrelated-resource.invalid/api"))]);
+
+        if (flow.Server.UnregisteredPurpose is { } purpose)
+        {
+            context.Judge(new UnregisteredPurposeRefused(), [await TryAsync($"purpose {purpose}", Edit(i => i["purpose"] = purpose).ToJsonString(), InvalidRequest)]);
+        }
+        else
+        {
+            context.Skip("MBO-AS-PAR-015", "the target file declares no client-registered purposes (authorizationServers[0].purposes.unregistered)");
+        }
+    }
+}
+
+/// <summary>conformance.md §5 L1 item 4: mission_intent only through PAR; pushed parameters are authoritative.</summary>
+public sealed class FrontChannelScenario : Scenario
+{
+    public override string Id => "par.front-channel";
+    public override string Title => "mission_intent on the front channel is refused; front-channel parameters never widen a pushed request";
+    public override bool RunsAlone => true;
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-PAR-002", "MBO-AS-PAR-010"];
+
+    public override async Task RunAsync(ScenarioContext context)
+    {
+        var flow = new MissionFlow(context);
+        var before = await flow.CountMissionsAsync();
+        var pkce = Pkce.Create();
+        var query = new Dictionary<string, string>
+        {
+            ["client_id"] = flow.Agent.ClientId, ["response_type"] = "code", ["redirect_uri"] = flow.Server.RedirectUri,
+            ["code_challenge"] = pkce.Challenge, ["code_challenge_method"] = Pkce.Method, ["mission_intent"] = flow.Intent().ToJsonString(),
+        };
+        var url = new Uri(context.Client.Metadata.AuthorizationEndpoint + "?" + string.Join("&", query.Select(p => p.Key + "=" + Uri.EscapeDataString(p.Value))));
+        var (status, error) = await context.Client.GetAsync(url, context.Cancellation);
+        // MBO-AS-PAR-002: a redirect carrying error=invalid_request counts as the refusal.
+        context.Judge(new FrontChannelIntentRefused(),
+            [new Refusal("mission_intent on GET /authorize", error is null ? status : HttpStatusCode.BadRequest, error, "invalid_request", before, await flow.CountMissionsAsync())]);
+
+        var extraResource = "https://front-channel-extra.invalid/api";
+        var extra = new JsonArray(new JsonObject { ["type"] = "mission_resource_access", ["resource"] = extraResource, ["actions"] = new JsonArray("pay") });
+        var (grantPkce, consent, _) = await flow.ApproveAsync(flow.Intent(), frontChannelExtra: new Dictionary<string, string>
+        {
+            ["authorization_details"] = extra.ToJsonString(), ["scope"] = "payments:write", ["resource"] = extraResource,
+        });
+        var token = await flow.RedeemAsync(consent.Code!, grantPkce.Verifier);
+        var widened = token.Response.Body.Contains(extraResource, StringComparison.Ordinal) || token.Audiences.Contains(extraResource);
+        context.Judge(new FrontChannelParametersIgnored(), new FrontChannelWidening(widened, extraResource));
+    }
+}
+
+/// <summary>Whether front-channel parameters on the request_uri redemption widened the issued token.</summary>
+public sealed record FrontChannelWidening(bool Widened, string ExtraResource);
+
+public sealed class FrontChannelParametersIgnored : Check<FrontChannelWidening>
+{
+    public override string RequirementId => "MBO-AS-PAR-010";
+
+    public override Judgement Judge(FrontChannelWidening e)
+        => Judgement.That(!e.Widened, "authorization_details, scope and resource added on the front channel were ignored",
+            $"authority for {e.ExtraResource}, added only on the front-channel /authorize request, reached the token; pushed parameters must be authoritative");
+}
+
+/// <summary>conformance.md §5 L1 item 15: the Intent has no identity; two identical submissions give two Missions.</summary>
+public sealed class IdenticalIntentsScenario : Scenario
+{
+    public override string Id => "par.identical-intents";
+    public override string Title => "two identical Intents become two distinct Missions";
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-PAR-013", "MBO-AS-REC-010"];
+
+    public override async Task RunAsync(ScenarioContext context)
+    {
+        var flow = new MissionFlow(context);
+        var intent = flow.Intent();
+        var first = await flow.ObtainAsync((JsonObject)intent.DeepClone());
+        var second = await flow.ObtainAsync((JsonObject)intent.DeepClone());
+        if (first.MissionId is null || second.MissionId is null)
+        {
+            context.Blocked("MBO-AS-PAR-013", "the access tokens carry no mission.id (MBO-AS-TOK-001)");
+            context.Blocked("MBO-AS-REC-010", "the access tokens carry no mission.id (MBO-AS-TOK-001)");
+            return;
+        }
+        var ids = new DistinctMissions([first.MissionId, second.MissionId]);
+        context.Judge(new IdenticalIntentsGiveDistinctMissions(), ids);
+        context.Judge(new MissionIdsNeverReused(), ids);
+    }
+}
+
+public sealed record DistinctMissions(IReadOnlyList<string> Ids);
+
+public sealed class IdenticalIntentsGiveDistinctMissions : Check<DistinctMissions>
+{
+    public override string RequirementId => "MBO-AS-PAR-013";
+
+    public override Judgement Judge(DistinctMissions e)
+        => Judgement.That(e.Ids.Distinct().Count() == e.Ids.Count, "two identical Intents gave two Missions: " + string.Join(", ", e.Ids),
+            $"two identical Intents were approved into the same Mission {e.Ids[0]}; each submission is a new proposal");
+}
+
+public sealed class MissionIdsNeverReused : Check<DistinctMissions>
+{
+    public override string RequirementId => "MBO-AS-REC-010";
+
+    public override Judgement Judge(DistinctMissions e)
+        => Judgement.That(e.Ids.Distinct().Count() == e.Ids.Count, $"{e.Ids.Count} Missions, {e.Ids.Count} distinct ids",
+            $"a mission.id was used for two Missions: {string.Join(", ", e.Ids.GroupBy(i => i).Where(g => g.Count() > 1).Select(g => g.Key))}");
+}

@@ -1,0 +1,29 @@
+using MissionConformance.Harness.Coordinate;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Reference.Faults;
+using MissionConformance.Suites.Runner;
+
+namespace MissionConformance.Suites.Tests;
+
+public sealed class FaultFreeRunTests
+{
+    /// <summary>The reference issues bearer tokens without advertising sender constraints: a SHOULD (open point 8).</summary>
+    private static readonly string[] ExpectedWarnings = ["MBO-AS-TOK-011"];
+
+    [Fact]
+    public async Task LevelOne_AgainstTheFaultFreeReference_EveryMustPassesAndTheCoordinateIsL1()
+    {
+        await using var reference = await EmbeddedReference.StartAsync(FaultSet.None, TestContext.Current.CancellationToken);
+
+        var outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait, LevelOneSuite.Scenarios(), TestContext.Current.CancellationToken);
+
+        var broken = outcome.Findings.Where(f => f.Verdict is Verdict.Failed or Verdict.Interrupted or Verdict.Review).Select(f => $"{f.RequirementId} {f.Verdict} [{f.Scenario}] {f.Message}").ToList();
+        Assert.True(broken.Count == 0, string.Join(Environment.NewLine, broken));
+        Assert.Equal(ExpectedWarnings, outcome.Findings.Where(f => f.Verdict == Verdict.Warning).Select(f => f.RequirementId).Distinct().Order());
+        Assert.Equal(1, outcome.Coordinate.Level);
+        Assert.Equal(AdTier.Ad1, outcome.Coordinate.Ad);
+        Assert.Empty(outcome.OverClaims);
+        var mandatoryL1 = RequirementCatalogue.Default.All.Where(r => r.IsMandatory && r.Level == 1 && r.Checks.Count > 0).Select(r => r.Id).ToList();
+        Assert.All(mandatoryL1, id => Assert.True(outcome.Verdicts.Keys.Any(k => k.Requirement == id), $"{id} has checks but no verdict"));
+    }
+}

@@ -1,0 +1,77 @@
+using MissionConformance.Harness.Engine;
+using MissionConformance.Reference.Faults;
+using MissionConformance.Suites.Runner;
+
+namespace MissionConformance.Suites.Tests;
+
+/// <summary>
+/// design.md principle 6: against the reference started with one fault, the Level-1 suite fails
+/// exactly the requirement ids that fault declares, no more and no fewer, and an L1 MUST failing
+/// drops the coordinate to L0.
+/// </summary>
+public abstract class FaultSelfTests
+{
+    /// <summary>Faults whose defect the wire cannot show, with why (each is proven by a reference test instead).</summary>
+    public static readonly IReadOnlyDictionary<Fault, string> NotBlackBoxObservable = new Dictionary<Fault, string>
+    {
+        [Fault.RacyDerivationCounter] = "with rotating refresh tokens no client can force two concurrent derivations of one Mission; "
+            + "tests/MissionConformance.Reference.Tests/ExpiryAndBudgetTests proves the race at the store",
+    };
+
+    public static TheoryData<string> Faults(int half) => new(FaultCatalogue.All
+        .Where(f => !NotBlackBoxObservable.ContainsKey(f.Fault))
+        .Where((_, i) => i % 2 == half).Select(f => f.Name));
+
+    protected static async Task AssertFailsExactlyItsRequirementsAsync(string name)
+    {
+        var fault = FaultCatalogue.Find(name)!;
+        await using var reference = await EmbeddedReference.StartAsync(new FaultSet([fault.Fault]), TestContext.Current.CancellationToken);
+
+        var outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait, LevelOneSuite.Scenarios(), TestContext.Current.CancellationToken);
+
+        var interrupted = outcome.Findings.Where(f => f.Verdict == Verdict.Interrupted).Select(f => $"{f.RequirementId}: {f.Message}").ToList();
+        Assert.True(interrupted.Count == 0, $"{name} interrupted: {string.Join("; ", interrupted)}");
+        // Broken = FAILED (a MUST) or WARNING (a SHOULD), less the fault-free reference's own warning
+        // and MD-009, whose over-claim warning follows any coordinate drop rather than the fault.
+        var failed = outcome.Findings.Where(f => f.Verdict is Verdict.Failed or Verdict.Warning)
+            .Select(f => f.RequirementId).Where(id => id is not ("MBO-AS-TOK-011" or "MBO-AS-MD-009")).Distinct().Order(StringComparer.Ordinal).ToList();
+        var declared = fault.RequirementIds.Order(StringComparer.Ordinal).ToList();
+        Assert.True(declared.SequenceEqual(failed),
+            $"{name} declares [{string.Join(", ", declared)}] but the suite failed [{string.Join(", ", failed)}]:{Environment.NewLine}"
+            + string.Join(Environment.NewLine, outcome.Findings.Where(f => f.Verdict is Verdict.Failed or Verdict.Warning).Select(f => $"  {f.RequirementId} [{f.Scenario}] {f.Message}")));
+        if (declared.Any(id => RequirementCatalogue.Default[id] is { Level: 1, IsMandatory: true }))
+        {
+            Assert.Equal(0, outcome.Coordinate.Level);
+        }
+    }
+
+    [Fact]
+    public void EveryJudgedMust_IsProvenByAFault_OrSaysWhyNot()
+    {
+        var proven = FaultCatalogue.All.Where(f => !NotBlackBoxObservable.ContainsKey(f.Fault)).SelectMany(f => f.RequirementIds).ToHashSet();
+
+        var unproven = RequirementCatalogue.Default.All
+            .Where(r => r.IsMandatory && r.Checks.Count > 0 && !proven.Contains(r.Id) && r.Unproven is null)
+            .Select(r => r.Id).ToList();
+
+        Assert.True(unproven.Count == 0, "MUST checks no fault proves and fixtures/requirements.json gives no \"unproven\" reason for: " + string.Join(", ", unproven));
+    }
+}
+
+public sealed class FaultSelfTestsFirstHalf : FaultSelfTests
+{
+    public static TheoryData<string> Cases => Faults(0);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task Fault_FailsExactlyItsDeclaredRequirements(string fault) => AssertFailsExactlyItsRequirementsAsync(fault);
+}
+
+public sealed class FaultSelfTestsSecondHalf : FaultSelfTests
+{
+    public static TheoryData<string> Cases => Faults(1);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task Fault_FailsExactlyItsDeclaredRequirements(string fault) => AssertFailsExactlyItsRequirementsAsync(fault);
+}
