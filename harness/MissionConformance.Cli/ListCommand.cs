@@ -29,6 +29,34 @@ public static class ListCommand
             Console.WriteLine($"{FaultCatalogue.All.Count} faults");
             return 0;
         });
-        return new Command("list", "List catalogues") { faults };
+        var requirements = new Command("requirements", "The requirement catalogue with each requirement's checks or exclusion") { json };
+        requirements.SetAction(parse =>
+        {
+            var all = MissionConformance.Harness.Engine.RequirementCatalogue.Default.All;
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(all, Indented));
+                return 0;
+            }
+            foreach (var r in all)
+            {
+                Console.WriteLine($"{r.Id,-18} {r.Keyword,-9} L{r.Level?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} {r.Tier ?? "-",-5} {(r.Checks.Count > 0 ? string.Join(",", r.Checks) : "excluded: " + r.Excluded)}");
+            }
+            Console.WriteLine($"{all.Count} requirements, {all.Count(r => r.Checks.Count > 0)} judged");
+            return 0;
+        });
+        var scenarios = new Command("scenarios", "The scenarios of the suite and the requirements each judges") { json };
+        scenarios.SetAction(parse =>
+        {
+            var all = MissionConformance.Suites.LevelOneSuite.Scenarios();
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(all.Select(s => new { id = s.Id, title = s.Title, requirements = s.Requirements }), Indented));
+                return 0;
+            }
+            foreach (var s in all) Console.WriteLine($"{s.Id,-32} {s.Title}{Environment.NewLine}{"",-32} {string.Join(" ", s.Requirements)}");
+            return 0;
+        });
+        return new Command("list", "List catalogues") { faults, requirements, scenarios };
     }
 }

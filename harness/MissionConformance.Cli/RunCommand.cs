@@ -1,0 +1,76 @@
+using System.CommandLine;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Targets;
+using MissionConformance.Reference.Faults;
+using MissionConformance.Suites;
+using MissionConformance.Suites.Runner;
+
+namespace MissionConformance.Cli;
+
+/// <summary>
+/// `run`: the suite against a target file, or the embedded reference when none is given. Exit codes:
+/// 0 done (and the level met when asked), 1 level not met or a MUST failed, 2 target file or
+/// configuration error, 3 harness error.
+/// </summary>
+public static class RunCommand
+{
+    public static Command Create()
+    {
+        var target = new Option<string?>("--target") { Description = "target file (fixtures/schemas/target.schema.json); default: $MISSION_TARGET, else the embedded reference" };
+        var output = new Option<string>("--out") { Description = "reports folder", DefaultValueFactory = _ => "reports" };
+        var requireLevel = new Option<int?>("--require-level") { Description = "exit 1 unless the computed Ladder level is at least this" };
+        var filter = new Option<string?>("--filter") { Description = "comma-separated scenario id prefixes or requirement ids" };
+        var command = new Command("run", "Run the conformance suite and write a report") { target, output, requireLevel, filter };
+        command.SetAction(async (parse, ct) =>
+        {
+            var file = parse.GetValue(target) ?? Environment.GetEnvironmentVariable("MISSION_TARGET");
+            var scenarios = ConformanceRun.Select(LevelOneSuite.Scenarios(), parse.GetValue(filter));
+            if (scenarios.Count == 0)
+            {
+                await Console.Error.WriteLineAsync($"error: --filter \"{parse.GetValue(filter)}\" selects no scenario; `mission-conformance list scenarios` prints them");
+                return 2;
+            }
+            try
+            {
+                RunOutcome outcome;
+                if (file is null)
+                {
+                    await using var reference = await EmbeddedReference.StartAsync(FaultSet.None, ct);
+                    outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait, scenarios, ct);
+                }
+                else
+                {
+                    outcome = await ConformanceRun.RunAsync(TargetLoader.Load(file), TimeProvider.System, (d, c) => Task.Delay(d, c), scenarios, ct);
+                }
+                var folder = ReportWriter.Write(outcome, parse.GetValue(output)!);
+                Print(outcome, folder);
+                var mustFailed = outcome.Findings.Any(f => f.Verdict == Verdict.Failed);
+                var levelMissed = parse.GetValue(requireLevel) is { } required && outcome.Coordinate.Level < required;
+                return outcome.SetupError is not null || mustFailed || levelMissed ? 1 : 0;
+            }
+            catch (TargetFileException e)
+            {
+                await Console.Error.WriteLineAsync("error: " + e.Message);
+                return 2;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await Console.Error.WriteLineAsync($"harness error: {e.GetType().Name}: {e.Message}");
+                return 3;
+            }
+        });
+        return command;
+    }
+
+    private static void Print(RunOutcome outcome, string folder)
+    {
+        Console.WriteLine($"{outcome.Target.Name}: {outcome.Coordinate.Label}");
+        var verdicts = outcome.Verdicts.Values.ToList();
+        Console.WriteLine(string.Join(", ", Enum.GetValues<Verdict>().Select(v => $"{verdicts.Count(x => x == v)} {v.ToString().ToLowerInvariant()}"))
+            + $" ({outcome.Scenarios.Count} scenarios, {outcome.Duration.TotalSeconds:0.0} s)");
+        if (outcome.SetupError is not null) Console.WriteLine("interrupted: " + outcome.SetupError);
+        foreach (var id in outcome.FailedRequirements) Console.WriteLine($"  FAILED {id}");
+        foreach (var claim in outcome.OverClaims) Console.WriteLine($"  over-claim: {claim}");
+        Console.WriteLine($"report: {Path.Combine(folder, "report.html")}");
+    }
+}
