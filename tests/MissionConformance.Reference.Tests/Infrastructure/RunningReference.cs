@@ -154,12 +154,7 @@ public sealed class RunningReference : IAsyncDisposable
             ["code_challenge"] = pkce.Challenge, ["code_challenge_method"] = Pkce.Method, ["mission_intent"] = BoardPacketIntent().ToJsonString(),
         };
         var url = new Uri(Client.Metadata.AuthorizationEndpoint + "?" + string.Join("&", query.Select(p => p.Key + "=" + Uri.EscapeDataString(p.Value))));
-        using var response = await Http.GetAsync(url, Ct);
-        if (response.Headers.Location is { } location)
-        {
-            return System.Web.HttpUtility.ParseQueryString(new Uri(url, location).Query)["error"];
-        }
-        return (await response.Content.ReadAsStringAsync(Ct)).Contains("invalid_request", StringComparison.Ordinal) ? "invalid_request" : null;
+        return (await Client.GetAsync(url, Ct)).RedirectError;
     }
 
     public async Task<string?> StateAsync(string missionId) => (string?)(await RecordAsync(missionId))?["state"];
