@@ -71,10 +71,15 @@ public sealed class MissionFlow(ScenarioContext context)
     /// The target file's Intent expiring <paramref name="lifetime"/> from now, its goal marked with a
     /// nonce: goals are preserved verbatim (§3.2), so the marker finds this Mission in the inventory.
     /// </summary>
-    public JsonObject Intent(TimeSpan? lifetime = null)
+    public JsonObject Intent(TimeSpan? lifetime = null, string? maxDerivations = null)
     {
         var intent = Server.IntentExpiringIn(context.Clock.GetUtcNow(), lifetime ?? DefaultLifetime);
         intent["goal"] = $"{(string?)intent["goal"]} (conformance run {MissionClient.NewNonce()[..12]})";
+        if (maxDerivations is not null)
+        {
+            intent["context"] ??= new JsonObject();
+            intent["context"]!["max_derivations"] = maxDerivations;
+        }
         return intent;
     }
 

@@ -251,19 +251,13 @@ public sealed class DerivationBudgetScenario : Scenario
     public override async Task RunAsync(ScenarioContext context)
     {
         var flow = new MissionFlow(context);
-        var twoDerivations = flow.Intent();
-        twoDerivations["context"] ??= new System.Text.Json.Nodes.JsonObject();
-        twoDerivations["context"]!["max_derivations"] = "2";
-        var obtained = await flow.ObtainAsync(twoDerivations);  // derivation 1
+        var obtained = await flow.ObtainAsync(flow.Intent(maxDerivations: "2"));  // derivation 1
         var second = await flow.RefreshAsync(obtained.Token.RefreshToken ?? throw new ScenarioInterruptedException("no refresh_token was issued"));
         var third = await flow.RefreshAsync(second.RefreshToken ?? obtained.Token.RefreshToken!);
         var sequential = new[] { obtained.Token, second, third };
 
         // One derivation allowed, spent on the code: every parallel refresh must be refused.
-        var oneDerivation = flow.Intent();
-        oneDerivation["context"] ??= new System.Text.Json.Nodes.JsonObject();
-        oneDerivation["context"]!["max_derivations"] = "1";
-        var spent = await flow.ObtainAsync(oneDerivation);
+        var spent = await flow.ObtainAsync(flow.Intent(maxDerivations: "1"));
         var parallel = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => flow.RefreshAsync(spent.Token.RefreshToken!)));
 
         var evidence = new BudgetEvidence(2, sequential, parallel, ParallelAllowed: 0);
