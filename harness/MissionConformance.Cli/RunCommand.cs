@@ -23,7 +23,7 @@ public static class RunCommand
         var command = new Command("run", "Run the conformance suite and write a report") { target, output, requireLevel, filter };
         command.SetAction(async (parse, ct) =>
         {
-            var file = parse.GetValue(target) ?? Environment.GetEnvironmentVariable("MISSION_TARGET");
+            var file = parse.GetValue(target) ?? Environment.GetEnvironmentVariable(TargetSession.TargetVariable);
             var scenarios = ConformanceRun.Select(LevelOneSuite.Scenarios(), parse.GetValue(filter));
             if (scenarios.Count == 0)
             {
@@ -32,16 +32,8 @@ public static class RunCommand
             }
             try
             {
-                RunOutcome outcome;
-                if (file is null)
-                {
-                    await using var reference = await EmbeddedReference.StartAsync(FaultSet.None, ct);
-                    outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait, scenarios, ct);
-                }
-                else
-                {
-                    outcome = await ConformanceRun.RunAsync(TargetLoader.Load(file), TimeProvider.System, (d, c) => Task.Delay(d, c), scenarios, ct);
-                }
+                await using var session = await TargetSession.OpenAsync(file, Environment.CurrentDirectory, FaultSet.None, ct);
+                var outcome = await session.RunAsync(scenarios, ct);
                 var folder = ReportWriter.Write(outcome, parse.GetValue(output)!);
                 Print(outcome, folder);
                 var mustFailed = outcome.Findings.Any(f => f.Verdict == Verdict.Failed);

@@ -23,7 +23,8 @@ public sealed record RunOutcome(
     Advertisement Advertised,
     IReadOnlyList<string> OverClaims,
     WireLog Wire,
-    string? SetupError)
+    string? SetupError,
+    System.Text.Json.JsonElement Metadata)
 {
     /// <summary>Requirement ids judged in this run whose verdict is FAILED.</summary>
     public IReadOnlyList<string> FailedRequirements => Verdicts.Where(v => v.Value == Verdict.Failed).Select(v => v.Key.Requirement).Distinct().Order(StringComparer.Ordinal).ToList();
@@ -63,6 +64,33 @@ public static class ConformanceRun
         return Finish(runId, target, client.Metadata.Issuer, consent.Name, started, watch.Elapsed, scenarios, findings, client.Metadata.Document, wire, null);
     }
 
+    /// <summary>
+    /// Outcomes of separate runs against one target as a single outcome: their findings together, the
+    /// coordinate and MBO-AS-MD-009 judged again over all of them.
+    /// </summary>
+    public static RunOutcome Combine(IReadOnlyList<RunOutcome> outcomes)
+    {
+        // Each run numbered its exchanges from x00001: renumber them into one log and point the evidence at the new ids.
+        var wire = new WireLog();
+        var findings = new List<Finding>();
+        foreach (var outcome in outcomes)
+        {
+            var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var exchange in outcome.Wire.Exchanges)
+            {
+                ids[exchange.Id] = wire.NextId();
+                wire.Add(exchange with { Id = ids[exchange.Id] });
+            }
+            findings.AddRange(outcome.Findings.Where(f => f.Scenario != CoordinateScenario)
+                .Select(f => f with { Evidence = [.. f.Evidence.Select(e => ids.GetValueOrDefault(e, e))] }));
+        }
+        var first = outcomes[0];
+        return Finish(first.RunId, first.Target, first.Issuer, first.ConsentDriver, first.StartedAt, TimeSpan.FromTicks(outcomes.Sum(o => o.Duration.Ticks)),
+            [.. outcomes.SelectMany(o => o.Scenarios)], findings, first.Metadata, wire, outcomes.Select(o => o.SetupError).FirstOrDefault(e => e is not null));
+    }
+
+    private const string CoordinateScenario = "coordinate";
+
     private static RunOutcome Finish(string runId, Target target, string issuer, string consentDriver, DateTimeOffset started, TimeSpan duration,
         IReadOnlyList<Scenario> scenarios, List<Finding> findings, System.Text.Json.JsonElement metadata, WireLog wire, string? setupError)
     {
@@ -76,10 +104,10 @@ public static class ConformanceRun
             // MBO-AS-MD-009 (SHOULD) is judged on the computed coordinate, after every scenario.
             var check = new Checks.AdvertisementWithinCoordinate();
             var judgement = check.Judge(new Checks.AdvertisementEvidence(overClaims, coordinate.Label));
-            findings.Add(new Finding(check.RequirementId, judgement.Holds == true ? Verdict.Passed : Verdict.Warning, judgement.Message, subject, "coordinate", []));
+            findings.Add(new Finding(check.RequirementId, judgement.Holds == true ? Verdict.Passed : Verdict.Warning, judgement.Message, subject, CoordinateScenario, []));
         }
         return new RunOutcome(runId, target, issuer, consentDriver, started, duration, scenarios, findings, SuiteRunner.Verdicts(findings),
-            coordinate, advertised, overClaims, wire, setupError);
+            coordinate, advertised, overClaims, wire, setupError, metadata);
     }
 
     /// <summary>Scenarios whose id starts with, or which judge, any of the comma-separated filter terms.</summary>

@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Sockets;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Reference.Faults;
+using MissionConformance.Suites.Runner;
+
+namespace MissionConformance.Suites.Tests;
+
+/// <summary>
+/// The `dotnet test` entry point (suites/MissionConformance.Conformance) turns each requirement a
+/// scenario judges into a test; these prove how its outcome follows the run.
+/// </summary>
+public sealed class EntryPointTests
+{
+    private static Scenario ScenarioById(string id) => LevelOneSuite.Scenarios().Single(s => s.Id == id);
+
+    private static RequirementCase Case(string scenario, string requirement)
+        => RequirementCase.All(LevelOneSuite.Scenarios(), RequirementCatalogue.Default).Single(c => c.Scenario.Id == scenario && c.Requirement.Id == requirement);
+
+    [Fact]
+    public async Task Case_AgainstRefreshAfterRevoke_FailsOnlyTheRevokedGate_WithTheMessageAndEvidence()
+    {
+        await using var session = await TargetSession.OpenAsync(null, null, new FaultSet([Fault.RefreshAfterRevoke]), TestContext.Current.CancellationToken);
+
+        var run = await session.RunScenarioAsync(ScenarioById("lifecycle.gating"));
+
+        var revoked = Case("lifecycle.gating", "MBO-AS-GATE-002").Decide(run);
+        Assert.Equal(CaseResult.Fail, revoked.Result);
+        Assert.Contains("FAILED MBO-AS-GATE-002 MUST", revoked.Message, StringComparison.Ordinal);
+        Assert.Contains("revoked", revoked.Message, StringComparison.Ordinal);
+        Assert.Contains("evidence x", revoked.Message, StringComparison.Ordinal);
+        Assert.Equal(CaseResult.Pass, Case("lifecycle.gating", "MBO-AS-GATE-001").Decide(run).Result);
+        Assert.Same(run, await session.RunScenarioAsync(ScenarioById("lifecycle.gating")));
+    }
+
+    [Fact]
+    public async Task Case_NotApplicable_IsSkippedWithItsReason_AndABrokenShouldIsAWarning()
+    {
+        await using var session = await TargetSession.OpenAsync(null, null, FaultSet.None, TestContext.Current.CancellationToken);
+
+        var run = await session.RunScenarioAsync(ScenarioById("consent.approve-and-issue"));
+
+        var opaque = Case("consent.approve-and-issue", "MBO-AS-TOK-013").Decide(run);
+        Assert.Equal(CaseResult.Skip, opaque.Result);
+        Assert.StartsWith("SKIPPED MBO-AS-TOK-013", opaque.Message, StringComparison.Ordinal);
+        Assert.Equal(CaseResult.Warn, Case("consent.approve-and-issue", "MBO-AS-TOK-011").Decide(run).Result);
+    }
+
+    [Fact]
+    public async Task Case_AgainstAnUnreachableTarget_FailsWithTheReason()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "MissionConformance.sln"))) root = root.Parent!;
+        var file = Path.Combine(Path.GetTempPath(), $"unreachable-{Guid.NewGuid():N}.json");
+        var port = FreePort();
+        File.WriteAllText(file, File.ReadAllText(Path.Combine(root.FullName, "fixtures/targets/reference.json"))
+            .Replace("http://127.0.0.1:5099/", $"http://127.0.0.1:{port}/", StringComparison.Ordinal)
+            .Replace("\"../keys/", "\"" + Path.Combine(root.FullName, "fixtures/keys/"), StringComparison.Ordinal));
+        try
+        {
+            await using var session = await TargetSession.OpenAsync(file, null, null, TestContext.Current.CancellationToken);
+
+            var outcome = Case("discovery.metadata", "MBO-AS-MD-002").Decide(await session.RunScenarioAsync(ScenarioById("discovery.metadata")));
+
+            Assert.Equal(CaseResult.Fail, outcome.Result);
+            Assert.Contains("INTERRUPTED", outcome.Message, StringComparison.Ordinal);
+            Assert.Contains($"127.0.0.1:{port}/.well-known/oauth-authorization-server", outcome.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Combine_KeepsEveryFindingsEvidence_AndComputesTheCoordinateOverAllScenarios()
+    {
+        await using var session = await TargetSession.OpenAsync(null, null, FaultSet.None, TestContext.Current.CancellationToken);
+        var scenarios = new[] { ScenarioById("discovery.metadata"), ScenarioById("refresh.rotation") };
+
+        var parts = new List<RunOutcome>();
+        foreach (var s in scenarios) parts.Add(await session.RunScenarioAsync(s));
+        var combined = await session.CombinedAsync(scenarios);
+
+        Assert.Equal(parts.Sum(p => p.Wire.Exchanges.Count), combined.Wire.Exchanges.Count);
+        Assert.Equal(combined.Wire.Exchanges.Count, combined.Wire.Exchanges.Select(x => x.Id).Distinct().Count());
+        var ids = combined.Wire.Exchanges.Select(x => x.Id).ToHashSet();
+        Assert.All(combined.Findings.SelectMany(f => f.Evidence), e => Assert.Contains(e, ids));
+        Assert.Equal(parts.Sum(p => p.Findings.Count(f => f.Scenario != "coordinate")), combined.Findings.Count(f => f.Scenario != "coordinate"));
+        Assert.Single(combined.Findings, f => f.Scenario == "coordinate");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
