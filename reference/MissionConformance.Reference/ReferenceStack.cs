@@ -109,6 +109,7 @@ public sealed class ReferenceStack : IAsyncDisposable
         services.AddScoped<TokenEndpoint>();
         services.AddScoped<AuthorizationEndpoint>();
         services.AddScoped<LoginEndpoint>();
+        services.AddScoped<SecondFactorEndpoint>();
         services.AddScoped<LifecycleEndpoint>();
         services.AddScoped<InventoryEndpoint>();
         services.AddAntiforgery(o => o.Cookie.Name = "mission-reference-antiforgery");
@@ -124,9 +125,12 @@ public sealed class ReferenceStack : IAsyncDisposable
         var app = builder.Build();
         app.Use(async (context, next) =>
         {
-            // The login and consent pages refuse to be framed (clickjacking).
-            context.Response.Headers.XFrameOptions = "DENY";
-            context.Response.Headers.ContentSecurityPolicy = "frame-ancestors 'none'";
+            // The login and consent pages refuse to be framed (clickjacking; RFC 9700 §4.16, MC-AS-APR-103).
+            if (!options.Faults.Has(Fault.FramableConsent))
+            {
+                context.Response.Headers.XFrameOptions = "DENY";
+                context.Response.Headers.ContentSecurityPolicy = "frame-ancestors 'none'";
+            }
             await next();
         });
         app.UseAuthentication();
@@ -204,6 +208,8 @@ public sealed class ReferenceStack : IAsyncDisposable
         app.MapPost("/" + TokenEndpoint.Path, (HttpContext http, TokenEndpoint endpoint) => endpoint.HandleAsync(http));
         app.MapGet(LoginEndpoint.Path, (HttpContext http, LoginEndpoint endpoint) => endpoint.Show(http));
         app.MapPost(LoginEndpoint.Path, (HttpContext http, LoginEndpoint endpoint) => endpoint.SubmitAsync(http));
+        app.MapGet(SecondFactorEndpoint.Path, (HttpContext http, SecondFactorEndpoint endpoint) => endpoint.Show(http));
+        app.MapPost(SecondFactorEndpoint.Path, (HttpContext http, SecondFactorEndpoint endpoint) => endpoint.SubmitAsync(http));
         app.MapPost("/" + LifecycleEndpoint.Path, (HttpContext http, LifecycleEndpoint endpoint) => endpoint.HandleAsync(http));
         app.MapPost("/" + InventoryEndpoint.Path, (HttpContext http, InventoryEndpoint endpoint) => endpoint.HandleAsync(http));
     }

@@ -1,7 +1,7 @@
 namespace MissionConformance.Reference.Configuration;
 
-/// <summary>A test account of the reference AS. Passwords are test fixtures, never logged.</summary>
-public sealed record TestAccount(string Username, string Password, string Subject, string DisplayName);
+/// <summary>A test account of the reference AS. Passwords and second factors are test fixtures, never logged.</summary>
+public sealed record TestAccount(string Username, string Password, string Subject, string DisplayName, string SecondFactor);
 
 /// <summary>How a registered client authenticates and what it may do.</summary>
 public sealed record TestClient(
@@ -22,8 +22,8 @@ public static class TestPrincipals
 
     public static IReadOnlyList<TestAccount> Accounts { get; } =
     [
-        new("alice", "alice-approves", "user-alice", "Alice Approver"),
-        new("bob", "bob-second-user", "user-bob", "Bob Second-User"),
+        new("alice", "alice-approves", "user-alice", "Alice Approver", "482916"),
+        new("bob", "bob-second-user", "user-bob", "Bob Second-User", "731005"),
     ];
 
     /// <summary>

@@ -24,6 +24,9 @@ public sealed class AuthorizationEndpoint(
 {
     public const string PendingField = "mission_pending";
 
+    /// <summary>Fault ChangeAuthorityAfterRender: the action a "policy change" adds after the page was rendered.</summary>
+    public const string ChangedAuthorityAction = "delete_records";
+
     public async Task<IResult> HandleAsync(HttpContext http)
     {
         var request = http.GetOpenIddictServerRequest()
@@ -46,6 +49,14 @@ public sealed class AuthorizationEndpoint(
             return Refuse(Errors.InvalidRequest, "no pending Mission for this authorization request");
         }
 
+        // oauth-profile.md §5 step 1 (MC-AS-APR-101): the approver meets the Intent's context.acr before consent.
+        if (!AuthenticationContext.Satisfies(login.Principal!.FindFirstValue(AuthenticationContext.ClaimType), mission.RequiredAcr) && !faults.Has(Fault.IgnoreAcr))
+        {
+            return HttpMethods.IsGet(http.Request.Method)
+                ? SecondFactorEndpoint.Challenge(http)
+                : HtmlPages.Error("Stronger sign-in required", "This Mission needs your second factor before it can be approved.", StatusCodes.Status400BadRequest);
+        }
+
         var subject = faults.Has(Fault.SubjectFromLoginHint) && mission.LoginHint is { } hint
             ? TestPrincipals.Accounts.FirstOrDefault(a => a.Username == hint || a.Subject == hint) ?? approver
             : approver;  // MBO-AS-APR-005: the subject is the authenticated user, never client input.
@@ -56,13 +67,17 @@ public sealed class AuthorizationEndpoint(
             return HtmlPages.Consent(http, antiforgery, disclosure, HiddenFields(request, mission));
         }
 
-        if (!await antiforgery.IsRequestValidAsync(http))
+        if (!faults.Has(Fault.NoAntiForgery) && !await antiforgery.IsRequestValidAsync(http))
         {
             return HtmlPages.Error("Request refused", "The consent form is missing its anti-forgery token.", StatusCodes.Status400BadRequest);
         }
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         if (form["decision"] == "approve")
         {
+            if (faults.Has(Fault.ChangeAuthorityAfterRender))
+            {
+                await store.AddActionToPendingAsync(mission.Id, ChangedAuthorityAction, http.RequestAborted);
+            }
             var approved = await store.ApproveAsync(mission.Id, subject.Subject, approver.Subject, disclosure, http.RequestAborted);
             var activated = approved?.State == MissionState.Active
                 || faults.Has(Fault.ActivateOnRedemption) && approved?.ApprovalEventId is not null;

@@ -27,6 +27,19 @@ public static class HtmlPages
         return Page("Sign in", body.ToString(), error is null ? 200 : 401);
     }
 
+    public static IResult SecondFactor(HttpContext http, IAntiforgery antiforgery, string returnUrl, string? error)
+    {
+        var body = new StringBuilder();
+        body.Append("<h1>Confirm it is you</h1><p>This Mission asks for stronger sign-in: enter the code from your second factor.</p>");
+        if (error is not null) body.Append("<p id=\"second-factor-error\" role=\"alert\">").Append(E(error)).Append("</p>");
+        body.Append("<form id=\"second-factor-form\" method=\"post\" action=\"").Append(SecondFactorEndpoint.Path).Append("\">")
+            .Append(AntiforgeryField(http, antiforgery))
+            .Append("<input type=\"hidden\" name=\"returnUrl\" value=\"").Append(E(returnUrl)).Append("\">")
+            .Append("<label>Code <input id=\"second-factor-code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\"></label>")
+            .Append("<button id=\"second-factor-submit\" type=\"submit\">Confirm</button></form>");
+        return Page("Confirm it is you", body.ToString(), error is null ? 200 : 401);
+    }
+
     public static IResult Consent(HttpContext http, IAntiforgery antiforgery, JsonObject disclosure, IReadOnlyDictionary<string, string> hiddenFields)
     {
         var b = new StringBuilder();

@@ -32,13 +32,16 @@ public sealed class LoginEndpoint(IAntiforgery antiforgery)
             return HtmlPages.Login(http, antiforgery, returnUrl, "Unknown username or wrong password.");
         }
 
-        var identity = new ClaimsIdentity([new Claim("sub", account.Subject), new Claim("name", account.DisplayName)], Scheme, "name", "role");
-        await http.SignInAsync(Scheme, new ClaimsPrincipal(identity));
+        await http.SignInAsync(Scheme, Principal(account, AuthenticationContext.Password));
         return Results.Redirect(returnUrl);
     }
 
+    /// <summary>The session principal: the account and the authentication context it reached.</summary>
+    public static ClaimsPrincipal Principal(TestAccount account, string acr)
+        => new(new ClaimsIdentity([new Claim("sub", account.Subject), new Claim("name", account.DisplayName), new Claim(AuthenticationContext.ClaimType, acr)], Scheme, "name", "role"));
+
     /// <summary>Only local paths: the login page is no open redirector.</summary>
-    private static string SafeReturnUrl(string? value)
+    public static string SafeReturnUrl(string? value)
         => value is { Length: > 0 } && value.StartsWith('/') && !value.StartsWith("//", StringComparison.Ordinal) && !value.StartsWith("/\\", StringComparison.Ordinal)
             ? value
             : "/";

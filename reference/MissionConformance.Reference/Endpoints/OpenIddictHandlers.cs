@@ -155,6 +155,7 @@ public sealed class MetadataHandler(ReferenceSettings settings, FaultSet faults)
         var metadata = context.Metadata;
         metadata["require_pushed_authorization_requests"] = true;
         metadata["mission_bound_authorization_supported"] = true;
+        metadata["acr_values_supported"] = Array([.. AuthenticationContext.Supported]);
         metadata["authorization_details_types_supported"] = Array(["mission_resource_access"]);
         metadata["authority_set_types_supported"] = Array(["mission_resource_access"]);
         metadata["mission_intent_max_size"] = faults.Has(Fault.MalformedMissionMetadata)

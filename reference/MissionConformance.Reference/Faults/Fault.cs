@@ -25,6 +25,10 @@ public enum Fault
     SkipPkceVerification,
     CreateStateOnRefusedPar,
     OmitExpiryFromConsent,
+    ChangeAuthorityAfterRender,
+    IgnoreAcr,
+    NoAntiForgery,
+    FramableConsent,
     HideNarrowingDecisions,
     ActivateOnRedemption,
     DenyIssuesCode,
@@ -112,6 +116,10 @@ public static class FaultCatalogue
 
         // Consent and approval
         new(Fault.OmitExpiryFromConsent, "the consent page does not show mission_expiry", ["MBO-AS-APR-001"]),
+        new(Fault.ChangeAuthorityAfterRender, "between rendering and approval the docs entry gains the delete_doc action, and the Mission is activated with it without a fresh approval", ["MBO-AS-APR-001"]),
+        new(Fault.IgnoreAcr, "an Intent's context.acr asking for the second factor is not enforced: password sign-in reaches consent", ["MC-AS-APR-101"]),
+        new(Fault.NoAntiForgery, "the consent POST is accepted without its anti-forgery token", ["MC-AS-APR-102"]),
+        new(Fault.FramableConsent, "the login and consent pages send neither X-Frame-Options nor CSP frame-ancestors", ["MC-AS-APR-103"]),
         new(Fault.HideNarrowingDecisions, "the consent page does not disclose narrowing decisions", ["MBO-AS-APR-002"]),
         new(Fault.ActivateOnRedemption, "the code is issued while the Mission stays pending_approval; it activates only at code redemption", ["MBO-AS-APR-004"]),
         new(Fault.DenyIssuesCode, "a denial at consent still issues an authorization code", ["MBO-AS-APR-003"]),

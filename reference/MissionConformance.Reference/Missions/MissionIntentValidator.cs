@@ -194,6 +194,10 @@ public sealed class MissionIntentValidator(ResourceCatalogue catalogue, FaultSet
             if (context["acr"] is { } acrNode)
             {
                 if (!TryString(acrNode, out var acrValue)) return Refuse("invalid_request", "context.acr must be a string");
+                if (!AuthenticationContext.Supported.Contains(acrValue))
+                {
+                    return Refuse("invalid_request", $"context.acr \"{acrValue}\" cannot be satisfied here; acr_values_supported lists the ones that can");
+                }
                 acr = acrValue;
             }
             if (context["aal"] is { } aal && (aal is not JsonObject aalObject

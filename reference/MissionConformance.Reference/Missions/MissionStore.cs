@@ -135,6 +135,17 @@ public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory
             return true;
         }, ct);
 
+    /// <summary>Fault ChangeAuthorityAfterRender: the pending Authority Set's first entry gains an action after consent was rendered.</summary>
+    public Task<MissionRecord?> AddActionToPendingAsync(string id, string action, CancellationToken ct)
+        => MutateAsync(id, record =>
+        {
+            if (record.State != MissionState.PendingApproval) return false;
+            var set = JsonNode.Parse(record.AuthoritySetJson)!.AsArray();
+            set[0]!["actions"]!.AsArray().Add(action);
+            record.AuthoritySetJson = set.ToJsonString();
+            return true;
+        }, ct);
+
     /// <summary>Fault ActivateOnRedemption: the approved-but-pending record activates when its code is redeemed.</summary>
     public Task<MissionRecord?> ActivateLateAsync(string id, CancellationToken ct)
         => MutateAsync(id, record => record.State == MissionState.PendingApproval && record.ApprovalEventId is not null
