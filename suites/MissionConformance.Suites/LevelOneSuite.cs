@@ -16,6 +16,8 @@ public static class LevelOneSuite
         new ApprovalAndTokenScenario(),
         new SubjectScenario(),
         new DenialScenario(),
+        new StepUpScenario(),
+        new ForgedApprovalScenario(),
         new ApprovalReplayScenario(),
         new NarrowingAndAnchorsScenario(),
         new ResourceNarrowingScenario(),

@@ -20,7 +20,7 @@ public sealed class EntryPointTests
     [Fact]
     public async Task Case_AgainstRefreshAfterRevoke_FailsOnlyTheRevokedGate_WithTheMessageAndEvidence()
     {
-        await using var session = await TargetSession.OpenAsync(null, null, new FaultSet([Fault.RefreshAfterRevoke]), TestContext.Current.CancellationToken);
+        await using var session = await TargetSession.OpenAsync(null, null, new FaultSet([Fault.RefreshAfterRevoke]), TestContext.Current.CancellationToken, FaultSelfTests.FormConsent);
 
         var run = await session.RunScenarioAsync(ScenarioById("lifecycle.gating"));
 
@@ -36,7 +36,7 @@ public sealed class EntryPointTests
     [Fact]
     public async Task Case_NotApplicable_IsSkippedWithItsReason_AndABrokenShouldIsAWarning()
     {
-        await using var session = await TargetSession.OpenAsync(null, null, FaultSet.None, TestContext.Current.CancellationToken);
+        await using var session = await TargetSession.OpenAsync(null, null, FaultSet.None, TestContext.Current.CancellationToken, FaultSelfTests.FormConsent);
 
         var run = await session.RunScenarioAsync(ScenarioById("consent.approve-and-issue"));
 
@@ -58,7 +58,7 @@ public sealed class EntryPointTests
             .Replace("\"../keys/", "\"" + Path.Combine(root.FullName, "fixtures/keys/"), StringComparison.Ordinal));
         try
         {
-            await using var session = await TargetSession.OpenAsync(file, null, null, TestContext.Current.CancellationToken);
+            await using var session = await TargetSession.OpenAsync(file, null, null, TestContext.Current.CancellationToken, FaultSelfTests.FormConsent);
 
             var outcome = Case("discovery.metadata", "MBO-AS-MD-002").Decide(await session.RunScenarioAsync(ScenarioById("discovery.metadata")));
 
@@ -75,7 +75,7 @@ public sealed class EntryPointTests
     [Fact]
     public async Task Combine_KeepsEveryFindingsEvidence_AndComputesTheCoordinateOverAllScenarios()
     {
-        await using var session = await TargetSession.OpenAsync(null, null, FaultSet.None, TestContext.Current.CancellationToken);
+        await using var session = await TargetSession.OpenAsync(null, null, FaultSet.None, TestContext.Current.CancellationToken, FaultSelfTests.FormConsent);
         var scenarios = new[] { ScenarioById("discovery.metadata"), ScenarioById("refresh.rotation") };
 
         var parts = new List<RunOutcome>();

@@ -1,4 +1,5 @@
 using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Targets;
 using MissionConformance.Reference.Faults;
 using MissionConformance.Suites.Runner;
 
@@ -18,6 +19,8 @@ public abstract class FaultSelfTests
             + "tests/MissionConformance.Reference.Tests/ExpiryAndBudgetTests proves the race at the store",
     };
 
+    public static readonly ConsentSettings FormConsent = ConsentSettings.Reference with { Driver = "form" };
+
     public static TheoryData<string> Faults(int half) => new(FaultCatalogue.All
         .Where(f => !NotBlackBoxObservable.ContainsKey(f.Fault))
         .Where((_, i) => i % 2 == half).Select(f => f.Name));
@@ -25,7 +28,8 @@ public abstract class FaultSelfTests
     protected static async Task AssertFailsExactlyItsRequirementsAsync(string name)
     {
         var fault = FaultCatalogue.Find(name)!;
-        await using var reference = await EmbeddedReference.StartAsync(new FaultSet([fault.Fault]), TestContext.Current.CancellationToken);
+        // The form driver proves every check fast; BrowserConsentTests proves the consent faults in Chromium too.
+        await using var reference = await EmbeddedReference.StartAsync(new FaultSet([fault.Fault]), TestContext.Current.CancellationToken, FormConsent);
 
         var outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait, LevelOneSuite.Scenarios(), TestContext.Current.CancellationToken);
 

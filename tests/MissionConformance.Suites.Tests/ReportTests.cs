@@ -1,3 +1,5 @@
+using Microsoft.Playwright;
+using MissionConformance.Harness.Consent;
 using MissionConformance.Harness.Schemas;
 using MissionConformance.Reference.Configuration;
 using MissionConformance.Reference.Faults;
@@ -7,36 +9,98 @@ namespace MissionConformance.Suites.Tests;
 
 public sealed class ReportTests
 {
+    /// <summary>A run against a reference with a gating and a consent fault, in the browser: the report's subject.</summary>
+    private static async Task<(RunOutcome Outcome, string Root)> FaultyRunAsync()
+    {
+        await using var reference = await EmbeddedReference.StartAsync(new FaultSet([Fault.RefreshAfterRevoke, Fault.OmitExpiryFromConsent]), TestContext.Current.CancellationToken);
+        var scenarios = ConformanceRun.Select(LevelOneSuite.Scenarios(), "lifecycle.gating,consent.approve-and-issue");
+        var outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait, scenarios, TestContext.Current.CancellationToken);
+        return (outcome, Path.Combine(Path.GetTempPath(), "mission-reports-" + Guid.NewGuid().ToString("N")));
+    }
+
     [Fact]
     public async Task Report_ForAFaultyTarget_HasFiveFilesAValidJsonAndNoCredential()
     {
-        await using var reference = await EmbeddedReference.StartAsync(new FaultSet([Fault.RefreshAfterRevoke]), TestContext.Current.CancellationToken);
-        var outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait, LevelOneSuite.Scenarios(), TestContext.Current.CancellationToken);
-        var root = Path.Combine(Path.GetTempPath(), "mission-reports-" + Guid.NewGuid().ToString("N"));
+        BrowserConsentTests.RequireChromium();
+        var (outcome, root) = await FaultyRunAsync();
 
         try
         {
             var folder = ReportWriter.Write(outcome, root);
 
             Assert.Equal(["badge.svg", "junit.xml", "report.html", "report.json", "wire.har"], Directory.GetFiles(folder).Select(Path.GetFileName).Order());
+            Assert.NotEmpty(Directory.GetFiles(Path.Combine(folder, "attachments"), "*.png"));
             var json = File.ReadAllText(Path.Combine(folder, "report.json"));
             Assert.Empty(ArtifactSchemas.Validate(ArtifactKind.Report, json));
             Assert.Contains("\"MBO-AS-GATE-002\"", json, StringComparison.Ordinal);
             Assert.Contains("L0", File.ReadAllText(Path.Combine(folder, "badge.svg")), StringComparison.Ordinal);
             Assert.Contains("href=\"#MBO-AS-GATE-002\"", File.ReadAllText(Path.Combine(folder, "report.html")), StringComparison.Ordinal);
             Assert.Contains("<failure", File.ReadAllText(Path.Combine(folder, "junit.xml")), StringComparison.Ordinal);
-            var secrets = TestPrincipals.Clients.Select(c => c.ClientSecret).OfType<string>().Concat(TestPrincipals.Accounts.Select(a => a.Password)).ToList();
+            var secrets = TestPrincipals.Clients.Select(c => c.ClientSecret).OfType<string>()
+                .Concat(TestPrincipals.Accounts.SelectMany(a => new[] { a.Password, a.SecondFactor })).ToList();
             foreach (var file in Directory.GetFiles(folder))
             {
                 var text = File.ReadAllText(file);
                 Assert.All(secrets, s => Assert.DoesNotContain(s, text, StringComparison.Ordinal));
                 Assert.DoesNotContain("\"access_token\":\"ey", text.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
                 Assert.DoesNotContain("refresh_token=" + "ey", text, StringComparison.Ordinal);
+                Assert.DoesNotContain("code=" + "ey", text, StringComparison.Ordinal);
             }
         }
         finally
         {
             Directory.Delete(root, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// issue 4: the report opened offline in Chromium shows the coordinate, the failure list and the
+    /// consent screenshot, and each failure's link jumps to its details. The screenshot of the report
+    /// is kept in reports/ci/ for CI to publish.
+    /// </summary>
+    [Fact]
+    public async Task Report_InChromiumOffline_ShowsCoordinateFailuresAndScreenshot_AndLinksJumpToDetails()
+    {
+        var chromium = BrowserConsentTests.RequireChromium();
+        var (outcome, root) = await FaultyRunAsync();
+        try
+        {
+            var html = Path.Combine(ReportWriter.Write(outcome, root), "report.html");
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = chromium, Headless = true, Args = BrowserConsentDriver.ChromiumArgs });
+            await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { Offline = true, ViewportSize = new ViewportSize { Width = 1200, Height = 800 } });
+            var page = await context.NewPageAsync();
+
+            await page.GotoAsync(new Uri(html).AbsoluteUri);
+
+            Assert.StartsWith("L0", await page.Locator("#coordinate").InnerTextAsync(), StringComparison.Ordinal);
+            var links = await page.Locator("#failures + ul a").AllAsync();
+            var targets = new List<string>();
+            foreach (var link in links) targets.Add(await link.GetAttributeAsync("href") ?? "");
+            Assert.Contains("#MBO-AS-GATE-002", targets);
+            Assert.Contains("#MBO-AS-APR-001", targets);
+
+            await page.Locator("#failures + ul a[href='#MBO-AS-APR-001']").ClickAsync();
+
+            Assert.EndsWith("#MBO-AS-APR-001", page.Url, StringComparison.Ordinal);
+            var row = page.Locator("[id='MBO-AS-APR-001']");
+            Assert.True(await row.EvaluateAsync<bool>("e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }"), "the APR-001 details are not in view after following its link");
+            Assert.Contains("mission_expiry", await row.InnerTextAsync(), StringComparison.Ordinal);
+            Assert.True(await row.Locator("figure.screenshot img").First.EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"), "the consent screenshot does not render");
+
+            var artifacts = Directory.CreateDirectory(Path.Combine(RepositoryRoot(), "reports", "ci"));
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts.FullName, "report.png"), FullPage = false });
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(dir.FullName, "MissionConformance.sln"))) dir = dir.Parent!;
+        return dir.FullName;
     }
 }

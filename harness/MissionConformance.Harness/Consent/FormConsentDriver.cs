@@ -1,29 +1,42 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using MissionConformance.Harness.Wire;
 
 namespace MissionConformance.Harness.Consent;
 
 /// <summary>
 /// Fills the reference AS's server-rendered login and consent forms over plain HTTP (no JavaScript,
 /// no browser): follows redirects by hand, posts each form with its hidden fields, and stops at the
-/// redirect to the client. The browser driver replaces it for consent pages a machine must see.
+/// redirect to the client. The browser driver replaces it for consent pages a machine must see; the
+/// target file may still choose it (consent.driver "form"), and it stands in when no browser is found.
 /// </summary>
-public sealed partial class FormConsentDriver(TimeSpan timeout, Func<HttpMessageHandler, HttpMessageHandler>? wrap = null) : IConsentDriver
+public sealed partial class FormConsentDriver : IConsentDriver
 {
     private const int MaxHops = 12;
 
-    public string Name => "form";
+    /// <param name="gap">Set when this driver stands in for a browser that is missing: what the consent page shows is then not judged.</param>
+    public FormConsentDriver(TimeSpan timeout, Func<HttpMessageHandler, HttpMessageHandler>? wrap = null, RenderingGap? gap = null)
+    {
+        _timeout = timeout;
+        _wrap = wrap;
+        Gap = gap;
+    }
+
+    private readonly TimeSpan _timeout;
+    private readonly Func<HttpMessageHandler, HttpMessageHandler>? _wrap;
+
+    public string Name => Gap is null ? "form" : "form (no browser)";
+
+    public RenderingGap? Gap { get; }
 
     public async Task<ConsentOutcome> RunAsync(ConsentRequest request, CancellationToken ct)
     {
         // A fresh cookie jar per run of the flow; wrap adds wire capture.
         var cookies = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer(), UseCookies = true };
-        using var http = new HttpClient(wrap?.Invoke(cookies) ?? cookies) { Timeout = timeout };
+        using var http = new HttpClient(_wrap?.Invoke(cookies) ?? cookies) { Timeout = _timeout };
 
-        var query = new Dictionary<string, string> { ["client_id"] = request.ClientId, ["request_uri"] = request.RequestUri };
-        foreach (var (name, value) in request.ExtraQuery ?? new Dictionary<string, string>()) query[name] = value;
-        var url = new Uri(request.AuthorizationEndpoint + "?" + string.Join("&", query.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value))));
-
+        var url = request.AuthorizationUrl();
+        var pages = new List<ConsentPageCapture>();
         var consentHtml = "";
         var response = await http.GetAsync(url, ct);
         for (var hop = 0; hop < MaxHops; hop++)
@@ -35,7 +48,7 @@ public sealed partial class FormConsentDriver(TimeSpan timeout, Func<HttpMessage
                     var next = new Uri(url, current.Headers.Location!);
                     if (next.AbsoluteUri.StartsWith(request.RedirectUri, StringComparison.Ordinal))
                     {
-                        return Outcome(next, consentHtml);
+                        return ConsentOutcome.FromRedirect(next, consentHtml, Text(consentHtml), pages);
                     }
                     url = next;
                     response = await http.GetAsync(url, ct);
@@ -45,14 +58,40 @@ public sealed partial class FormConsentDriver(TimeSpan timeout, Func<HttpMessage
                 var html = await current.Content.ReadAsStringAsync(ct);
                 if (FindForm(html, "login-form") is { } login)
                 {
+                    pages.Add(Capture("login", url, current));
                     login.Fields["username"] = request.Account.Username;
                     login.Fields["password"] = request.Account.Password;
                     response = await http.PostAsync(new Uri(url, login.Action), new FormUrlEncodedContent(login.Fields), ct);
                     continue;
                 }
+                if (FindForm(html, "second-factor-form") is { } secondFactor)
+                {
+                    pages.Add(Capture("second-factor", url, current));
+                    secondFactor.Fields["code"] = request.Account.SecondFactor ?? "";
+                    response = await http.PostAsync(new Uri(url, secondFactor.Action), new FormUrlEncodedContent(secondFactor.Fields), ct);
+                    continue;
+                }
                 if (FindForm(html, "consent-form") is { } consent)
                 {
+                    pages.Add(Capture("consent", url, current));
                     consentHtml = html;
+                    if (request.Decision == ConsentDecision.ForgedApproval)
+                    {
+                        // RFC 6749 §10.12: only the values the attacker put in the authorization URL, and the decision.
+                        var known = System.Web.HttpUtility.ParseQueryString(request.AuthorizationUrl().Query);
+                        var attackerValues = known.AllKeys.Select(k => known[k]).OfType<string>().ToHashSet(StringComparer.Ordinal);
+                        var forged = consent.Fields.Where(f => attackerValues.Contains(f.Value)).Append(new("decision", "approve"));
+                        response = await http.PostAsync(new Uri(url, consent.Action), new FormUrlEncodedContent(forged), ct);
+                        pages.Add(Capture("forged-approval", new Uri(url, consent.Action), response));
+                        if (IsRedirect(response.StatusCode) && new Uri(url, response.Headers.Location!) is var target && target.AbsoluteUri.StartsWith(request.RedirectUri, StringComparison.Ordinal))
+                        {
+                            response.Dispose();
+                            return ConsentOutcome.FromRedirect(target, consentHtml, Text(consentHtml), pages);
+                        }
+                        var status = (int)response.StatusCode;
+                        response.Dispose();
+                        return new ConsentOutcome(null, null, null, $"HTTP {status}", null, consentHtml, Text(consentHtml), pages);
+                    }
                     consent.Fields["decision"] = request.Decision == ConsentDecision.Approve ? "approve" : "deny";
                     response = await http.PostAsync(new Uri(url, consent.Action), new FormUrlEncodedContent(consent.Fields), ct);
                     continue;
@@ -64,11 +103,12 @@ public sealed partial class FormConsentDriver(TimeSpan timeout, Func<HttpMessage
         throw new ConsentDriverException("follow", url, $"more than {MaxHops} hops without reaching {request.RedirectUri}");
     }
 
-    private static ConsentOutcome Outcome(Uri redirect, string consentHtml)
-    {
-        var query = System.Web.HttpUtility.ParseQueryString(redirect.Query);
-        return new ConsentOutcome(redirect, query["code"], query["error"], query["error_description"], query["iss"], consentHtml);
-    }
+    private static ConsentPageCapture Capture(string name, Uri url, HttpResponseMessage response)
+        => new(name, Redactor.Url(url.AbsoluteUri), (int)response.StatusCode,
+            [.. response.Headers.Concat(response.Content.Headers).SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, Redactor.Header(h.Key, v))))], null);
+
+    /// <summary>The text of an HTML page, without its tags: what the form driver takes for what a person sees.</summary>
+    public static string Text(string html) => WebUtility.HtmlDecode(Tags().Replace(html, " "));
 
     private static bool IsRedirect(HttpStatusCode status) => (int)status is >= 300 and < 400;
 
@@ -103,4 +143,7 @@ public sealed partial class FormConsentDriver(TimeSpan timeout, Func<HttpMessage
 
     [GeneratedRegex("<input(?<attrs>[^>]*)>", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex InputPattern();
+
+    [GeneratedRegex("<[^>]+>")]
+    private static partial Regex Tags();
 }

@@ -23,6 +23,9 @@ public sealed record Requirement
     /// <summary>Why the suite does not judge this requirement (not black-box testable, a harness self-check, a later issue).</summary>
     [JsonPropertyName("excluded")] public string? Excluded { get; init; }
 
+    /// <summary>For a suite-defined requirement (id MC-…): where it comes from, as the spec catalogue gives it no id.</summary>
+    [JsonPropertyName("source")] public string? Source { get; init; }
+
     /// <summary>Why no reference fault proves this MUST's check, when none does.</summary>
     [JsonPropertyName("unproven")] public string? Unproven { get; init; }
 

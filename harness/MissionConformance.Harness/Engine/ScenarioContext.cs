@@ -73,12 +73,28 @@ public sealed class ScenarioContext(
         return verdict;
     }
 
+    /// <summary>
+    /// Judges a check of what a consent page shows, with the page's screenshots as evidence. When the
+    /// consent driver cannot see rendered pages (no browser) it is SKIPPED with the install instruction,
+    /// or INTERRUPTED where a browser is required (CI).
+    /// </summary>
+    public Verdict JudgeRendering<TEvidence>(Check<TEvidence> check, TEvidence evidence, IReadOnlyList<string> screenshots)
+    {
+        if (consent.Gap is { } gap)
+        {
+            var verdict = gap.IsFailure ? Verdict.Interrupted : Verdict.Skipped;
+            Record(check.RequirementId, verdict, gap.Reason, []);
+            return verdict;
+        }
+        return Judge(check, evidence, [.. screenshots, .. wire.RecentIds(scenario.Id, 3)]);
+    }
+
     public void Skip(string requirementId, string reason) => Record(requirementId, Verdict.Skipped, reason, []);
 
     /// <summary>A check that cannot run because what it needs failed earlier is SKIPPED, naming the cause.</summary>
     public void Blocked(string requirementId, string cause) => Record(requirementId, Verdict.Skipped, "not judged: " + cause, []);
 
-    public void Interrupt(string requirementId, string reason) => Record(requirementId, Verdict.Interrupted, reason, []);
+    public void Interrupt(string requirementId, string reason, params string[] evidence) => Record(requirementId, Verdict.Interrupted, reason, evidence);
 
     private void Record(string requirementId, Verdict verdict, string message, string[] evidence)
     {

@@ -52,6 +52,7 @@ public static class SuiteRunner
         timeout.CancelAfter(run.Target.Timeouts.Scenario);
         var context = new ScenarioContext(run.Target, run.Client, run.Consent, run.Wire, run.Clock, run.Wait, recorder, scenario, timeout.Token);
         string? interruption = null;
+        string[] evidence = [];
         using (WireLog.BeginScenario(scenario.Id))
         {
             try
@@ -68,7 +69,8 @@ public static class SuiteRunner
             }
             catch (ConsentDriverException e)
             {
-                interruption = $"consent driver ({run.Consent.Name}) failed at step \"{e.Step}\" on {e.PageUrl}: {e.Message}";
+                interruption = $"consent driver ({run.Consent.Name}): {e.Message}";
+                if (e.Screenshot is { } screenshot) evidence = [screenshot, .. run.Wire.RecentIds(scenario.Id, 3)];
             }
             catch (ScenarioInterruptedException e)
             {
@@ -82,7 +84,7 @@ public static class SuiteRunner
 
         foreach (var id in scenario.Requirements.Where(id => !context.Judged.Contains(id)))
         {
-            context.Interrupt(id, interruption ?? $"harness error: scenario {scenario.Id} recorded no evidence for {id}");
+            context.Interrupt(id, interruption ?? $"harness error: scenario {scenario.Id} recorded no evidence for {id}", evidence);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.IdentityModel.Tokens;
+using MissionConformance.Harness.Consent;
 using MissionConformance.Harness.OAuth;
 
 namespace MissionConformance.Harness.Targets;
@@ -10,7 +11,16 @@ public sealed record TargetClient(string Role, string ClientId, string Auth, str
     public ClientCredentials Credentials => new(ClientId, Auth == "client_secret_basic" ? Secret : null, Key, AssertAtTokenEndpoint: Auth == "private_key_jwt");
 }
 
-public sealed record TargetAccount(string Role, string Username, string Password, string? Subject);
+public sealed record TargetAccount(string Role, string Username, string Password, string? Subject, string? SecondFactor = null);
+
+/// <summary>How consent is driven (target file consent): the driver, the script of pages, and the acr that makes the AS step up.</summary>
+public sealed record ConsentSettings(string Driver, ConsentScript Script, string? StepUpAcr)
+{
+    public static ConsentSettings Reference { get; } = new("browser", ConsentScript.Reference, ReferenceStepUpAcr);
+
+    /// <summary>The acr the reference AS satisfies only with its second factor (reference/…/Endpoints/SecondFactorEndpoint.cs).</summary>
+    public const string ReferenceStepUpAcr = "urn:mission-conformance:acr:mfa";
+}
 
 /// <summary>How to make the AS narrow an Intent, and the fields it will then disclose as narrowed (MBO-AS-APR-002, REC-009).</summary>
 public sealed record NarrowingProbe(int MissionLifetimeDays, string? UnknownObject, IReadOnlyList<string> Fields);
@@ -26,7 +36,7 @@ public sealed record AuthorizationServerTarget(
     string? RegisteredPurpose,
     string? UnregisteredPurpose,
     bool UsesInventory,
-    string ConsentDriver)
+    ConsentSettings Consent)
 {
     public TargetClient Agent => Client("agent") ?? Clients[0];
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.IdentityModel.Tokens;
+using MissionConformance.Harness.Consent;
 using MissionConformance.Harness.Schemas;
 
 namespace MissionConformance.Harness.Targets;
@@ -102,7 +103,8 @@ public static partial class TargetLoader
         {
             var a = accountNodes[i]!;
             var password = Resolve((string)a["password"]!, $"{at}.accounts[{i}].password", environment, errors) ?? "";
-            accounts.Add(new TargetAccount((string)a["role"]!, (string)a["username"]!, password, (string?)a["subject"]));
+            var secondFactor = Resolve((string?)a["secondFactor"], $"{at}.accounts[{i}].secondFactor", environment, errors);
+            accounts.Add(new TargetAccount((string)a["role"]!, (string)a["username"]!, password, (string?)a["subject"], secondFactor));
         }
         if (accounts.All(a => a.Role != "approver")) errors.Add($"{at}.accounts: one account needs role \"approver\"");
 
@@ -114,7 +116,48 @@ public static partial class TargetLoader
             (string)node["id"]!, new Uri((string)node["issuer"]!), (string)node["redirectUri"]!, clients, accounts,
             node["intent"]!.AsObject(), narrowing,
             (string?)node["purposes"]?["registered"], (string?)node["purposes"]?["unregistered"],
-            (bool?)node["inventory"] ?? false, (string?)node["consent"]?["driver"] ?? "form");
+            (bool?)node["inventory"] ?? false, ReadConsent(node["consent"] as JsonObject, $"{at}.consent", errors));
+    }
+
+    /// <summary>The consent block; absent parts default to the reference AS's script in the browser.</summary>
+    private static ConsentSettings ReadConsent(JsonObject? consent, string at, List<string> errors)
+    {
+        if (consent is null) return ConsentSettings.Reference;
+        if (consent["pages"] is JsonArray declared)
+        {
+            var consentPages = declared.Select((p, i) => (Page: p!, Index: i)).Where(p => (string?)p.Page["kind"] == "consent").ToList();
+            if (consentPages.Count != 1) errors.Add($"{at}.pages: exactly one page needs kind \"consent\" ({consentPages.Count} have it)");
+            foreach (var (page, index) in consentPages.Where(p => p.Page["approve"] is null || p.Page["deny"] is null))
+            {
+                errors.Add($"{at}.pages[{index}]: a consent page needs \"approve\" and \"deny\" (the selectors of its buttons)");
+            }
+        }
+        var script = consent["pages"] is JsonArray pages
+            ? new ConsentScript([.. pages.Select(p => new ScriptPage((string)p!["name"]!, PageKind((string)p["kind"]!), (string)p["when"]!,
+                [.. (p["steps"] as JsonArray ?? []).Select(s => ReadStep(s!.AsObject()))], (string?)p["approve"], (string?)p["deny"]))])
+            : ConsentScript.Reference;
+        var stepUp = consent.ContainsKey("stepUp") ? (string?)consent["stepUp"]?["acr"] : consent["pages"] is null ? ConsentSettings.ReferenceStepUpAcr : null;
+        return new ConsentSettings((string?)consent["driver"] ?? "browser", script, stepUp);
+    }
+
+    private static ConsentPageKind PageKind(string kind) => kind switch
+    {
+        "login" => ConsentPageKind.Login,
+        "stepUp" => ConsentPageKind.StepUp,
+        "consent" => ConsentPageKind.Consent,
+        _ => ConsentPageKind.Other,
+    };
+
+    /// <summary>The schema's oneOf guarantees exactly one action member.</summary>
+    private static ScriptStep ReadStep(JsonObject step)
+    {
+        var action = ScriptStep.Actions.First(step.ContainsKey);
+        return action switch
+        {
+            "fill" => new ScriptStep(action, (string)step["fill"]!, (string?)step["value"]),
+            "expectText" => new ScriptStep(action, (string?)step["in"], (string)step["expectText"]!),
+            _ => new ScriptStep(action, (string)step[action]!, null),
+        };
     }
 
     private static ScopeStatement? ReadScope(JsonNode? scope)

@@ -19,14 +19,32 @@ public sealed record Exchange(
     string? ResponseBody,
     string? Error);
 
-/// <summary>Every exchange of a run, in order, tagged with the scenario that made it.</summary>
+/// <summary>A file of evidence that is not an HTTP exchange, such as a screenshot of a consent page.</summary>
+public sealed record Attachment(string Id, string Scenario, string Name, string MediaType, byte[] Content)
+{
+    public string FileName => Id + (MediaType == "image/png" ? ".png" : ".bin");
+}
+
+/// <summary>Every exchange of a run, in order, tagged with the scenario that made it, and the run's attachments.</summary>
 public sealed class WireLog
 {
     private static readonly AsyncLocal<string?> CurrentScenario = new();
     private readonly ConcurrentQueue<Exchange> _exchanges = new();
+    private readonly ConcurrentQueue<Attachment> _attachments = new();
     private int _sequence;
+    private int _attachmentSequence;
 
     public IReadOnlyList<Exchange> Exchanges => [.. _exchanges.OrderBy(e => e.Id, StringComparer.Ordinal)];
+
+    public IReadOnlyList<Attachment> Attachments => [.. _attachments.OrderBy(a => a.Id, StringComparer.Ordinal)];
+
+    /// <summary>Keeps an attachment (of the current scenario unless named) and returns its id, an evidence reference like an exchange id.</summary>
+    public string Attach(string name, string mediaType, byte[] content, string? scenario = null)
+    {
+        var id = "s" + Interlocked.Increment(ref _attachmentSequence).ToString("D5", System.Globalization.CultureInfo.InvariantCulture);
+        _attachments.Enqueue(new Attachment(id, scenario ?? Scenario, name, mediaType, content));
+        return id;
+    }
 
     public static string Scenario => CurrentScenario.Value ?? "setup";
 

@@ -8,39 +8,45 @@ using MissionConformance.Suites.Infrastructure;
 
 namespace MissionConformance.Suites.Checks;
 
-/// <summary>What the consent page showed, as text, against what it had to show.</summary>
-/// <summary>The page, the Intent submitted, the Authority Set it had to show, and the recorded mission_expiry if the inventory shows it.</summary>
-public sealed partial record ConsentPage(string Html, JsonObject Intent, IReadOnlyList<(string Resource, IReadOnlyList<string> Actions)> Authority, DateTimeOffset? RecordedExpiry)
-{
-    public string Text => WebUtility.HtmlDecode(Tags().Replace(Html, " "));
+/// <summary>
+/// The text the consent page showed a person (rendered in a browser), the Intent submitted, the
+/// Authority Set the Mission was activated with, and the recorded mission_expiry if the inventory shows it.
+/// </summary>
+public sealed record ConsentPage(string Text, JsonObject Intent, IReadOnlyList<AuthorityShown> Authority, DateTimeOffset? RecordedExpiry);
 
-    [GeneratedRegex("<[^>]+>")]
-    private static partial Regex Tags();
-}
+public sealed record AuthorityShown(string Resource, IReadOnlyList<string> Actions, IReadOnlyList<string> ConstraintKeys);
 
+/// <summary>
+/// MBO-AS-APR-001. The authority compared is the one the Mission was activated with, so a page that
+/// showed less than was activated (authority changed after rendering, oauth-profile.md §5) fails here too.
+/// </summary>
 public sealed class ConsentShowsIntentAndAuthority : Check<ConsentPage>
 {
     public override string RequirementId => "MBO-AS-APR-001";
 
     public override Judgement Judge(ConsentPage e)
     {
-        var text = e.Text;
         // The page shows the validated expiry, which narrowing may have moved: the recorded one when known.
         var expiry = e.RecordedExpiry ?? DateTimeOffset.Parse((string)e.Intent["mission_expiry"]!, System.Globalization.CultureInfo.InvariantCulture);
         var required = new List<(string What, string Value)> { ("goal", (string)e.Intent["goal"]!), ("mission_expiry date", expiry.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)) };
         required.AddRange(e.Intent["constraints"]!.AsArray().Select(c => ("constraint", (string)c!)));
-        foreach (var (resource, actions) in e.Authority)
+        required.AddRange((e.Intent["success_criteria"] as JsonArray ?? []).Select(c => ("success criterion", (string)c!)));
+        if (e.Intent["context"]?["max_derivations"] is { } bound) required.Add(("context bound max_derivations", bound.ToString()));
+        foreach (var entry in e.Authority)
         {
-            required.Add(("resource", resource));
-            required.AddRange(actions.Select(a => ("action", a)));
+            required.Add(("resource", entry.Resource));
+            required.AddRange(entry.Actions.Select(a => ($"action of {entry.Resource}", a)));
+            required.AddRange(entry.ConstraintKeys.Select(k => ($"constraint of {entry.Resource}", k)));
         }
-        var missing = required.Where(r => !text.Contains(r.Value, StringComparison.Ordinal)).ToList();
-        return Judgement.That(missing.Count == 0, $"the consent page shows the goal, {e.Intent["constraints"]!.AsArray().Count} constraints, the expiry and {e.Authority.Count} resources with their actions",
-            "the consent page does not show: " + string.Join(", ", missing.Select(m => $"{m.What} \"{m.Value}\"")));
+        var missing = required.Where(r => !e.Text.Contains(r.Value, StringComparison.Ordinal)).ToList();
+        return Judgement.That(missing.Count == 0,
+            $"the consent page shows the goal, {e.Intent["constraints"]!.AsArray().Count} constraints, the success criteria, the limits, the expiry and {e.Authority.Count} resources with their actions and constraints",
+            "the consent page does not show: " + string.Join(", ", missing.Select(m => $"{m.What} \"{m.Value}\""))
+            + (missing.Any(m => m.What.StartsWith("action", StringComparison.Ordinal)) ? " (the Mission was activated with authority the approver did not see: re-render and ask again, oauth-profile §5)" : ""));
     }
 }
 
-public sealed record NarrowingDisclosure(string Html, IReadOnlyList<string> NarrowedFields);
+public sealed record NarrowingDisclosure(string Text, IReadOnlyList<string> NarrowedFields);
 
 public sealed class ConsentDisclosesNarrowing : Check<NarrowingDisclosure>
 {
@@ -48,8 +54,7 @@ public sealed class ConsentDisclosesNarrowing : Check<NarrowingDisclosure>
 
     public override Judgement Judge(NarrowingDisclosure e)
     {
-        var text = WebUtility.HtmlDecode(e.Html);
-        var silent = e.NarrowedFields.Where(f => !text.Contains(f, StringComparison.Ordinal)).ToList();
+        var silent = e.NarrowedFields.Where(f => !e.Text.Contains(f, StringComparison.Ordinal)).ToList();
         return Judgement.That(silent.Count == 0, $"the consent page discloses the narrowing of {string.Join(", ", e.NarrowedFields)}",
             $"the Intent was narrowed ({string.Join(", ", e.NarrowedFields)}; target file narrowing.fields) but the consent page does not mention {string.Join(", ", silent)}");
     }
@@ -141,5 +146,60 @@ public sealed class NarrowingNeverExtends : Check<ExpiryNarrowingEvidence>
         var exp = e.Token.Jwt is { } jwt && jwt.Payload.TryGetProperty("exp", out var x) && x.TryGetInt64(out var s) ? DateTimeOffset.FromUnixTimeSeconds(s) : (DateTimeOffset?)null;
         return Judgement.That(exp is null || exp <= e.Submitted, "narrowing kept mission_expiry at or before the submitted value",
             $"token exp {exp:yyyy-MM-ddTHH:mm:ssZ} is later than the submitted mission_expiry {e.Submitted:yyyy-MM-ddTHH:mm:ssZ}");
+    }
+}
+
+public sealed record StepUpEvidence(string Acr, IReadOnlyList<ConsentPageCapture> Pages, IReadOnlySet<string> StepUpPages);
+
+/// <summary>MC-AS-APR-101: with context.acr asking for more than a password, a step-up page comes before consent.</summary>
+public sealed class StepUpBeforeConsent : Check<StepUpEvidence>
+{
+    public override string RequirementId => "MC-AS-APR-101";
+
+    public override Judgement Judge(StepUpEvidence e)
+    {
+        var path = string.Join(" → ", e.Pages.Select(p => p.Name));
+        var consent = e.Pages.ToList().FindIndex(p => p.Name == "consent");
+        var stepUp = e.Pages.ToList().FindIndex(p => e.StepUpPages.Contains(p.Name));
+        return Judgement.That(stepUp >= 0 && (consent < 0 || stepUp < consent),
+            $"context.acr {e.Acr} brought the step-up page before consent ({path})",
+            $"the Intent asked for context.acr {e.Acr}, yet consent was shown without stronger authentication ({path}); authenticate the approver at the requested acr first (target file consent.stepUp names the acr, consent.pages the stepUp page)");
+    }
+}
+
+public sealed record ForgeryEvidence(ConsentOutcome Outcome);
+
+/// <summary>MC-AS-APR-102: an approval without the page's own per-session values issues no code.</summary>
+public sealed class ApprovalNotForgeable : Check<ForgeryEvidence>
+{
+    public override string RequirementId => "MC-AS-APR-102";
+
+    public override Judgement Judge(ForgeryEvidence e)
+        => Judgement.That(e.Outcome.Code is null,
+            $"an approval carrying only the client's own values was refused ({e.Outcome.Error ?? e.Outcome.ErrorDescription ?? "no code"})",
+            "an approval carrying only the values the client put in the authorization URL (no anti-forgery value from the page) issued an authorization code: "
+            + "a cross-site page can approve a Mission for a signed-in user; bind the consent POST to the rendered page (anti-forgery token, RFC 6749 §10.12)");
+}
+
+public sealed record FramingEvidence(IReadOnlyList<ConsentPageCapture> Pages);
+
+/// <summary>MC-AS-APR-103: every page of the approval flow refuses to be framed.</summary>
+public sealed class ConsentNotFramable : Check<FramingEvidence>
+{
+    public override string RequirementId => "MC-AS-APR-103";
+
+    public override Judgement Judge(FramingEvidence e)
+    {
+        var framable = e.Pages.Where(p => !RefusesFraming(p)).Select(p => $"{p.Name} ({p.Url})").ToList();
+        return Judgement.That(framable.Count == 0, $"{string.Join(", ", e.Pages.Select(p => p.Name))} refuse framing",
+            $"these pages can be framed by another site: {string.Join(", ", framable)}; send X-Frame-Options: DENY or Content-Security-Policy: frame-ancestors 'none' (RFC 9700 §4.16)");
+    }
+
+    private static bool RefusesFraming(ConsentPageCapture page)
+    {
+        if (page.Header("X-Frame-Options") is { } xfo && (xfo.Trim().Equals("DENY", StringComparison.OrdinalIgnoreCase) || xfo.Trim().Equals("SAMEORIGIN", StringComparison.OrdinalIgnoreCase))) return true;
+        var ancestors = (page.Header("Content-Security-Policy") ?? "").Split(';', StringSplitOptions.TrimEntries)
+            .FirstOrDefault(d => d.StartsWith("frame-ancestors", StringComparison.OrdinalIgnoreCase));
+        return ancestors is not null && !ancestors.Contains('*', StringComparison.Ordinal);
     }
 }

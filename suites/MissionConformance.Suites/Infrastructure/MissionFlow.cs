@@ -100,7 +100,7 @@ public sealed class MissionFlow(ScenarioContext context)
     {
         var account = Server.Approver;
         return context.Consent.RunAsync(new ConsentRequest(context.Client.Metadata.AuthorizationEndpoint, (client ?? Agent).ClientId, requestUri,
-            Server.RedirectUri, new ApproverAccount(account.Username, account.Password), decision, extraQuery), context.Cancellation);
+            Server.RedirectUri, new ApproverAccount(account.Username, account.Password, account.SecondFactor), decision, extraQuery), context.Cancellation);
     }
 
     /// <summary>PAR and approval; the scenario is interrupted if the AS refuses the target file's own Intent.</summary>

@@ -44,7 +44,21 @@ public static class ConformanceRun
         var wire = new WireLog();
         var server = target.AuthorizationServer;
         using var http = new HttpClient(new CapturingHandler(wire, new HttpClientHandler { AllowAutoRedirect = false })) { Timeout = target.Timeouts.Request };
-        var consent = new FormConsentDriver(target.Timeouts.Request, inner => new CapturingHandler(wire, inner));
+        var consent = await ConsentDrivers.OpenAsync(server.Consent, target.Timeouts.Request, wire);
+        try
+        {
+            return await RunWithAsync(consent, runId, started, watch, wire, http, target, clock, wait, scenarios, ct);
+        }
+        finally
+        {
+            if (consent is IAsyncDisposable disposable) await disposable.DisposeAsync();
+        }
+    }
+
+    private static async Task<RunOutcome> RunWithAsync(IConsentDriver consent, string runId, DateTimeOffset started, Stopwatch watch, WireLog wire, HttpClient http,
+        Target target, TimeProvider clock, Func<TimeSpan, CancellationToken, Task> wait, IReadOnlyList<Scenario> scenarios, CancellationToken ct)
+    {
+        var server = target.AuthorizationServer;
 
         MissionClient client;
         try
@@ -70,7 +84,7 @@ public static class ConformanceRun
     /// </summary>
     public static RunOutcome Combine(IReadOnlyList<RunOutcome> outcomes)
     {
-        // Each run numbered its exchanges from x00001: renumber them into one log and point the evidence at the new ids.
+        // Each run numbered its exchanges and attachments from 1: renumber them into one log and point the evidence at the new ids.
         var wire = new WireLog();
         var findings = new List<Finding>();
         foreach (var outcome in outcomes)
@@ -80,6 +94,10 @@ public static class ConformanceRun
             {
                 ids[exchange.Id] = wire.NextId();
                 wire.Add(exchange with { Id = ids[exchange.Id] });
+            }
+            foreach (var attachment in outcome.Wire.Attachments)
+            {
+                ids[attachment.Id] = wire.Attach(attachment.Name, attachment.MediaType, attachment.Content, attachment.Scenario);
             }
             findings.AddRange(outcome.Findings.Where(f => f.Scenario != CoordinateScenario)
                 .Select(f => f with { Evidence = [.. f.Evidence.Select(e => ids.GetValueOrDefault(e, e))] }));

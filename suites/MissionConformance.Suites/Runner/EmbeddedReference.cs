@@ -17,11 +17,11 @@ public sealed class EmbeddedReference : IAsyncDisposable
 {
     private readonly ReferenceStack _stack;
 
-    private EmbeddedReference(ReferenceStack stack, OffsetClock clock)
+    private EmbeddedReference(ReferenceStack stack, OffsetClock clock, ConsentSettings consent)
     {
         _stack = stack;
         Clock = clock;
-        Target = TargetFor(stack.Issuer, $"embedded reference AS{(stack.Faults.Active.Count == 0 ? "" : " with faults " + string.Join(",", stack.Faults.Active))}");
+        Target = TargetFor(stack.Issuer, $"embedded reference AS{(stack.Faults.Active.Count == 0 ? "" : " with faults " + string.Join(",", stack.Faults.Active))}", consent);
     }
 
     public Target Target { get; }
@@ -34,15 +34,16 @@ public sealed class EmbeddedReference : IAsyncDisposable
         return Task.CompletedTask;
     };
 
-    public static async Task<EmbeddedReference> StartAsync(FaultSet faults, CancellationToken ct)
+    /// <param name="consent">How consent is driven; by default in the browser with the reference script, as a user's target file would.</param>
+    public static async Task<EmbeddedReference> StartAsync(FaultSet faults, CancellationToken ct, ConsentSettings? consent = null)
     {
         var clock = new OffsetClock();
         var stack = await ReferenceStack.StartAsync(new ReferenceStackOptions { Faults = faults, Clock = clock }, ct);
-        return new EmbeddedReference(stack, clock);
+        return new EmbeddedReference(stack, clock, consent ?? ConsentSettings.Reference);
     }
 
     /// <summary>The target file for a reference instance at <paramref name="issuer"/> (fixtures/targets/reference.json says the same).</summary>
-    public static Target TargetFor(Uri issuer, string name)
+    public static Target TargetFor(Uri issuer, string name, ConsentSettings consent)
     {
         TargetClient Client(string role, string clientId)
         {
@@ -64,9 +65,9 @@ public sealed class EmbeddedReference : IAsyncDisposable
         };
         var server = new AuthorizationServerTarget("reference-as", issuer, TestPrincipals.RedirectUri,
             [Client("agent", "agent-confidential"), Client("public", "agent-public"), Client("foreign", "agent-other"), Client("admin", "mission-admin")],
-            [new TargetAccount("approver", alice.Username, alice.Password, alice.Subject), new TargetAccount("other", bob.Username, bob.Password, bob.Subject)],
+            [new TargetAccount("approver", alice.Username, alice.Password, alice.Subject, alice.SecondFactor), new TargetAccount("other", bob.Username, bob.Password, bob.Subject, bob.SecondFactor)],
             intent, new NarrowingProbe(60, "https://unknown.example/api", ["mission_expiry", "objects"]),
-            TestPrincipals.BoardPurpose, "urn:example:purpose:unregistered", UsesInventory: true, ConsentDriver: "form");
+            TestPrincipals.BoardPurpose, "urn:example:purpose:unregistered", UsesInventory: true, consent);
         return new Target(name, "seed-2026-06", [server], Timeouts.Default,
             new ScopeStatement(["oauth"], [], null, ["seed-2026-06"], []));
     }

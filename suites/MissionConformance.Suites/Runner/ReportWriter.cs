@@ -27,6 +27,11 @@ public static class ReportWriter
         File.WriteAllText(Path.Combine(folder, "junit.xml"), JUnit(run).ToString());
         File.WriteAllText(Path.Combine(folder, "badge.svg"), Badge(run));
         File.WriteAllText(Path.Combine(folder, "wire.har"), Har(run.Wire).ToJsonString(Indented));
+        if (run.Wire.Attachments.Count > 0)
+        {
+            var attachments = Directory.CreateDirectory(Path.Combine(folder, "attachments"));
+            foreach (var a in run.Wire.Attachments) File.WriteAllBytes(Path.Combine(attachments.FullName, a.FileName), a.Content);
+        }
         return folder;
     }
 
@@ -69,6 +74,10 @@ public static class ReportWriter
             }).ToArray()),
         }).ToArray()),
         ["wire_log"] = "wire.har",
+        ["attachments"] = new JsonArray(run.Wire.Attachments.Select(a => (JsonNode)new JsonObject
+        {
+            ["id"] = a.Id, ["scenario"] = a.Scenario, ["name"] = a.Name, ["media_type"] = a.MediaType, ["file"] = "attachments/" + a.FileName,
+        }).ToArray()),
     };
 
     private static string Html(RunOutcome run)
@@ -76,10 +85,11 @@ public static class ReportWriter
         static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
         var rows = Rows(run).ToList();
         var exchanges = run.Wire.Exchanges.ToDictionary(x => x.Id);
+        var attachments = run.Wire.Attachments.ToDictionary(a => a.Id);
         var b = new StringBuilder();
         b.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Mission conformance · ").Append(E(run.Target.Name)).Append("</title><style>")
          .Append("body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem;vertical-align:top;text-align:left}")
-         .Append(".FAILED{color:#b00020;font-weight:bold}.WARNING{color:#a05a00}.PASSED{color:#1b7f3b}.INTERRUPTED{color:#6a1b9a;font-weight:bold}.SKIPPED{color:#666}pre{white-space:pre-wrap;background:#f6f6f6;padding:.4rem;font-size:.8rem}")
+         .Append(".FAILED{color:#b00020;font-weight:bold}.WARNING{color:#a05a00}.PASSED{color:#1b7f3b}.INTERRUPTED{color:#6a1b9a;font-weight:bold}.SKIPPED{color:#666}pre{white-space:pre-wrap;background:#f6f6f6;padding:.4rem;font-size:.8rem}figure.screenshot img{max-width:100%;border:1px solid #ccc}")
          .Append("</style></head><body>");
         b.Append("<h1 id=\"coordinate\">").Append(E(run.Coordinate.Label)).Append("</h1><p>").Append(E(run.Target.Name)).Append(" · ").Append(E(run.Issuer))
          .Append(" · edition ").Append(E(run.Target.Edition)).Append(" · consent driver ").Append(E(run.ConsentDriver)).Append(" · run ").Append(E(run.RunId)).Append("</p><ul>");
@@ -104,6 +114,12 @@ public static class ReportWriter
                 b.Append("<p><span class=\"").Append(f.Verdict.ToString().ToUpperInvariant()).Append("\">").Append(f.Verdict).Append("</span> [").Append(E(f.Scenario)).Append("] ").Append(E(f.Message)).Append("</p>");
                 if (f.Verdict is Verdict.Failed or Verdict.Interrupted or Verdict.Warning)
                 {
+                    // Screenshots of problems are embedded, so the report stays one offline file; every screenshot is also in attachments/.
+                    foreach (var a in f.Evidence.Where(attachments.ContainsKey).Select(id => attachments[id]).Where(a => a.MediaType == "image/png"))
+                    {
+                        b.Append("<figure class=\"screenshot\"><img alt=\"").Append(E($"screenshot {a.Id}: {a.Name} page")).Append("\" src=\"data:image/png;base64,")
+                         .Append(Convert.ToBase64String(a.Content)).Append("\"><figcaption>").Append(E($"{a.Id} · {a.Name} page · attachments/{a.FileName}")).Append("</figcaption></figure>");
+                    }
                     foreach (var id in f.Evidence.Where(exchanges.ContainsKey))
                     {
                         var x = exchanges[id];

@@ -36,14 +36,15 @@ public sealed class TargetSession : IAsyncDisposable
 
     /// <summary>
     /// Opens the target file (a relative path is taken from <paramref name="workingDirectory"/>), or starts
-    /// the embedded reference with <paramref name="faults"/> when <paramref name="targetFile"/> is null.
-    /// A bad target file throws <see cref="TargetFileException"/> before anything is sent.
+    /// the embedded reference with <paramref name="faults"/> (and <paramref name="consent"/>, by default the
+    /// browser) when <paramref name="targetFile"/> is null. A bad target file throws
+    /// <see cref="TargetFileException"/> before anything is sent.
     /// </summary>
-    public static async Task<TargetSession> OpenAsync(string? targetFile, string? workingDirectory, FaultSet? faults, CancellationToken ct)
+    public static async Task<TargetSession> OpenAsync(string? targetFile, string? workingDirectory, FaultSet? faults, CancellationToken ct, ConsentSettings? consent = null)
     {
         if (targetFile is null)
         {
-            var reference = await EmbeddedReference.StartAsync(faults ?? FaultSet.None, ct);
+            var reference = await EmbeddedReference.StartAsync(faults ?? FaultSet.None, ct, consent);
             return new TargetSession(reference.Target, reference.Clock, reference.Wait, reference);
         }
         var path = Path.GetFullPath(targetFile, workingDirectory ?? Environment.CurrentDirectory);

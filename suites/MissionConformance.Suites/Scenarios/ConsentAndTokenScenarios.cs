@@ -29,7 +29,7 @@ public sealed class ApprovalAndTokenScenario : Scenario
     public override string Title => "approval activates the Mission and the token carries it";
     public override IReadOnlyList<string> Requirements { get; } =
     [
-        "MBO-AS-APR-001", "MBO-AS-APR-004",
+        "MBO-AS-APR-001", "MBO-AS-APR-004", "MC-AS-APR-103",
         "MBO-AS-TOK-001", "MBO-AS-TOK-002", "MBO-AS-TOK-003", "MBO-AS-TOK-004", "MBO-AS-TOK-005", "MBO-AS-TOK-006", "MBO-AS-TOK-007",
         "MBO-AS-TOK-008", "MBO-AS-TOK-009", "MBO-AS-TOK-010", "MBO-AS-TOK-011", "MBO-AS-TOK-012", "MBO-AS-TOK-013", "MBO-AS-MD-010",
         "MBO-AS-REC-001", "MBO-AS-REC-002", "MBO-AS-REC-003", "MBO-AS-REC-004",
@@ -54,10 +54,12 @@ public sealed class ApprovalAndTokenScenario : Scenario
         var record = token.MissionId is { } id ? await flow.RecordAsync(id) : null;
         var shown = record?["authority_set"] is JsonArray recordedSet ? JsonSerializer.SerializeToElement(recordedSet) : token.TokenDetails;
         var authority = shown is { ValueKind: JsonValueKind.Array } entries
-            ? entries.EnumerateArray().Select(e => (Subset.Text(e, "resource") ?? "", (IReadOnlyList<string>)Subset.Strings(e, "actions"))).ToList()
+            ? entries.EnumerateArray().Select(e => new AuthorityShown(Subset.Text(e, "resource") ?? "", Subset.Strings(e, "actions"),
+                e.TryGetProperty("constraints", out var c) && c.ValueKind == JsonValueKind.Object ? [.. c.EnumerateObject().Select(p => p.Name)] : [])).ToList()
             : [];
         var recordedExpiry = (string?)record?["mission_expiry"] is { } expiryText ? DateTimeOffset.Parse(expiryText, System.Globalization.CultureInfo.InvariantCulture) : (DateTimeOffset?)null;
-        context.Judge(new ConsentShowsIntentAndAuthority(), new ConsentPage(consent.ConsentPageHtml, intent, authority, recordedExpiry));
+        context.JudgeRendering(new ConsentShowsIntentAndAuthority(), new ConsentPage(consent.ConsentPageText, intent, authority, recordedExpiry), consent.Screenshots);
+        context.Judge(new ConsentNotFramable(), new FramingEvidence(consent.Pages));
 
         var evidence = new TokenEvidence(token, context.Client.Metadata.Issuer, flow.Agent.ClientId, flow.Server.Approver.Subject,
             DateTimeOffset.Parse((string)intent["mission_expiry"]!, System.Globalization.CultureInfo.InvariantCulture), [], context.Client.Metadata.Document, record);
@@ -181,7 +183,7 @@ public sealed class NarrowingAndAnchorsScenario : Scenario
         var narrowed = await flow.ObtainAsync(intent);
         if (probe is not null)
         {
-            context.Judge(new ConsentDisclosesNarrowing(), new NarrowingDisclosure(narrowed.Consent.ConsentPageHtml, probe.Fields));
+            context.JudgeRendering(new ConsentDisclosesNarrowing(), new NarrowingDisclosure(narrowed.Consent.ConsentPageText, probe.Fields), narrowed.Consent.Screenshots);
         }
 
         var record = narrowed.MissionId is { } id ? await flow.RecordAsync(id) : null;

@@ -1,0 +1,309 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+using MissionConformance.Harness.Wire;
+
+namespace MissionConformance.Harness.Consent;
+
+/// <summary>
+/// Drives any AS's login and consent pages in headless Chromium (Debian's, through Playwright) by the
+/// target file's <see cref="ConsentScript"/>. Each flow gets a fresh browser context, so no session
+/// leaks between flows; the consent page is kept as a screenshot and as the text a person sees; every
+/// document the browser loads is added to the wire log (redacted). The redirect back to the client is
+/// intercepted in the browser, so nothing needs to listen on the redirect URI.
+/// </summary>
+public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
+{
+    /// <summary>Chromium flags for a sandboxless, offline, quiet headless run (../shared/notes/dependencies.md).</summary>
+    public static readonly IReadOnlyList<string> ChromiumArgs =
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ];
+
+    private static readonly string[] DebianChromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+
+    private const int MaxPages = 12;
+
+    /// <summary>How long a loaded page may take to show one of the script's selectors before it is taken for an error page.</summary>
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
+
+    private readonly IPlaywright _playwright;
+    private readonly IBrowser _browser;
+    private readonly ConsentScript _script;
+    private readonly TimeSpan _timeout;
+    private readonly WireLog _wire;
+
+    private BrowserConsentDriver(IPlaywright playwright, IBrowser browser, ConsentScript script, TimeSpan timeout, WireLog wire)
+    {
+        _playwright = playwright;
+        _browser = browser;
+        _script = script;
+        _timeout = timeout;
+        _wire = wire;
+    }
+
+    public string Name => "browser";
+
+    public RenderingGap? Gap => null;
+
+    /// <summary>The Chromium to use: $MISSION_BROWSER, else Debian's, else null.</summary>
+    public static string? FindChromium(Func<string, string?>? environment = null)
+    {
+        var configured = (environment ?? Environment.GetEnvironmentVariable)("MISSION_BROWSER");
+        if (!string.IsNullOrEmpty(configured)) return File.Exists(configured) ? configured : null;
+        return DebianChromium.FirstOrDefault(File.Exists);
+    }
+
+    public static async Task<BrowserConsentDriver> CreateAsync(string executablePath, ConsentScript script, TimeSpan timeout, WireLog wire)
+    {
+        var playwright = await Playwright.CreateAsync();
+        try
+        {
+            var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = executablePath,
+                Headless = true,
+                Args = ChromiumArgs,
+                Timeout = (float)TimeSpan.FromSeconds(30).TotalMilliseconds,
+            });
+            return new BrowserConsentDriver(playwright, browser, script, timeout, wire);
+        }
+        catch
+        {
+            playwright.Dispose();
+            throw;
+        }
+    }
+
+    public async Task<ConsentOutcome> RunAsync(ConsentRequest request, CancellationToken ct)
+    {
+        var scenario = WireLog.Scenario;
+        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1000, Height = 800 } });
+        context.SetDefaultTimeout((float)_timeout.TotalMilliseconds);
+        var page = await context.NewPageAsync();
+        var documents = new List<IResponse>();
+        page.Response += (_, response) =>
+        {
+            if (response.Request.IsNavigationRequest && response.Frame == page.MainFrame)
+            {
+                lock (documents) documents.Add(response);
+            }
+        };
+        var redirect = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync(request.RedirectUri.TrimEnd('/') + "**", async route =>
+        {
+            redirect.TrySetResult(new Uri(route.Request.Url));
+            await route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "text/plain", Body = "redirect captured by MissionConformance" });
+        });
+        using var cancel = ct.Register(() => redirect.TrySetCanceled(ct));
+
+        var flow = new Flow(this, page, request, scenario, documents);
+        try
+        {
+            return await flow.RunAsync(redirect.Task);
+        }
+        finally
+        {
+            flow.Record();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+
+    /// <summary>One flow through the pages, with what it captured.</summary>
+    private sealed class Flow(BrowserConsentDriver driver, IPage page, ConsentRequest request, string scenario, List<IResponse> documents)
+    {
+        private readonly List<ConsentPageCapture> _pages = [];
+        private int _recorded;
+
+        public async Task<ConsentOutcome> RunAsync(Task<Uri> redirect)
+        {
+            var url = request.AuthorizationUrl();
+            try
+            {
+                await page.GotoAsync(url.AbsoluteUri);
+            }
+            catch (PlaywrightException e)
+            {
+                throw new ConsentDriverException("open the authorization URL", Redact(url.AbsoluteUri), FirstLine(e.Message));
+            }
+
+            string consentHtml = "", consentText = "";
+            for (var hop = 0; hop < MaxPages; hop++)
+            {
+                var current = await RecogniseAsync(redirect);
+                if (redirect.IsCompleted) return ConsentOutcome.FromRedirect(await redirect, consentHtml, consentText, _pages);
+                if (current is null)
+                {
+                    var text = await SafeTextAsync();
+                    throw await FailAsync("recognise the page", $"none of the script's pages ({string.Join(", ", driver._script.Pages.Select(p => $"{p.Name}: {p.When}"))}) is on it; it shows: {Excerpt(text)}");
+                }
+
+                var screenshot = current.Kind == ConsentPageKind.Consent ? await ScreenshotAsync(current.Name) : null;
+                _pages.Add(Capture(current.Name, screenshot));
+                foreach (var step in current.Steps) await StepAsync(step);
+                if (current.Kind == ConsentPageKind.Consent)
+                {
+                    consentHtml = await page.ContentAsync();
+                    consentText = await page.InnerTextAsync("body");
+                    if (request.Decision == ConsentDecision.ForgedApproval) return await ForgeAsync(current, consentHtml, consentText);
+                    var button = request.Decision == ConsentDecision.Approve ? current.Approve : current.Deny;
+                    await StepAsync(new ScriptStep("click", button ?? throw new ConsentDriverException("decide", Redact(page.Url), $"consent page \"{current.Name}\" names no {request.Decision} selector"), null));
+                }
+                await LeaveAsync(current, redirect);
+            }
+            throw await FailAsync("follow", $"more than {MaxPages} pages without reaching {request.RedirectUri}");
+        }
+
+        /// <summary>The script page now showing, or null (the redirect arrived, or the page matches none).</summary>
+        private async Task<ScriptPage?> RecogniseAsync(Task<Uri> redirect)
+        {
+            if (redirect.IsCompleted) return null;
+            await page.WaitForLoadStateAsync(LoadState.Load);
+            foreach (var candidate in driver._script.Pages)
+            {
+                if (await page.Locator(candidate.When).CountAsync() > 0) return candidate;
+            }
+            var any = page.Locator(string.Join(", ", driver._script.Pages.Select(p => p.When))).First
+                .WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = (float)Settle.TotalMilliseconds });
+            Observe(any);
+            await Task.WhenAny(any, redirect);
+            if (redirect.IsCompleted || !any.IsCompletedSuccessfully) return null;
+            foreach (var candidate in driver._script.Pages)
+            {
+                if (await page.Locator(candidate.When).CountAsync() > 0) return candidate;
+            }
+            return null;
+        }
+
+        /// <summary>Waits until the page's selector is gone (the next page loaded) or the redirect arrived.</summary>
+        private async Task LeaveAsync(ScriptPage current, Task<Uri> redirect)
+        {
+            var gone = page.Locator(current.When).First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Detached });
+            Observe(gone);
+            await Task.WhenAny(gone, redirect);
+            if (redirect.IsCompleted || gone.IsCompletedSuccessfully) return;
+            throw await FailAsync($"leave page \"{current.Name}\"", $"its steps ran but the page stayed ({current.When} still present after {driver._timeout.TotalSeconds:0} s); it shows: {Excerpt(await SafeTextAsync())}");
+        }
+
+        private async Task StepAsync(ScriptStep step)
+        {
+            try
+            {
+                var value = step.Value is null ? null : ConsentScript.Substitute(step.Value, request.Account);
+                switch (step.Action)
+                {
+                    case "fill": await page.Locator(step.Selector!).FillAsync(value ?? ""); break;
+                    case "click": await page.Locator(step.Selector!).ClickAsync(); break;
+                    case "check": await page.Locator(step.Selector!).CheckAsync(); break;
+                    case "waitFor": await page.Locator(step.Selector!).First.WaitForAsync(); break;
+                    case "expectText":
+                        var text = await page.Locator(step.Selector ?? "body").First.InnerTextAsync();
+                        if (!text.Contains(value ?? "", StringComparison.Ordinal)) throw new ConsentDriverException(step.Describe(), Redact(page.Url), $"the text \"{value}\" is not on the page", await ScreenshotAsync("failed-step"));
+                        break;
+                    default: throw new ConsentDriverException(step.Describe(), Redact(page.Url), $"unknown step \"{step.Action}\"");
+                }
+            }
+            catch (Exception e) when (e is PlaywrightException or TimeoutException)
+            {
+                throw await FailAsync(step.Describe(), FirstLine(e.Message));
+            }
+        }
+
+        /// <summary>
+        /// RFC 6749 §10.12: submits the approval as a cross-site attacker could, with this browser's cookies
+        /// (the worst case: no SameSite protection) but only the fields whose values the attacker chose in the
+        /// authorization URL, and the approve button. A code in the answer means the approval was forgeable.
+        /// </summary>
+        private async Task<ConsentOutcome> ForgeAsync(ScriptPage consent, string consentHtml, string consentText)
+        {
+            var form = await page.Locator(consent.Approve ?? throw new ConsentDriverException("forge", Redact(page.Url), "the consent page names no approve selector")).First
+                .EvaluateAsync<JsonElement>("b => { const f = b.form; return { action: f ? f.action : location.href, button: [b.name || '', b.value || ''], "
+                    + "fields: f ? Array.from(f.elements).filter(e => e.name && e.type === 'hidden').map(e => [e.name, e.value]) : [] }; }");
+            var known = System.Web.HttpUtility.ParseQueryString(request.AuthorizationUrl().Query);
+            var attackerValues = known.AllKeys.Select(k => known[k]).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            var data = page.Context.APIRequest.CreateFormData();
+            foreach (var field in form.GetProperty("fields").EnumerateArray())
+            {
+                if (attackerValues.Contains(field[1].GetString() ?? "")) data.Set(field[0].GetString()!, field[1].GetString()!);
+            }
+            var button = form.GetProperty("button");
+            if (button[0].GetString() is { Length: > 0 } name) data.Set(name, button[1].GetString() ?? "");
+            var response = await page.Context.APIRequest.PostAsync(form.GetProperty("action").GetString()!, new APIRequestContextOptions { Form = data, MaxRedirects = 0, FailOnStatusCode = false });
+            var location = response.Headers.TryGetValue("location", out var l) ? new Uri(new Uri(page.Url), l) : null;
+            _pages.Add(new ConsentPageCapture("forged-approval", Redact(form.GetProperty("action").GetString()!).AbsoluteUri, response.Status,
+                Redacted(response.Headers), null));
+            return location is not null && location.AbsoluteUri.StartsWith(request.RedirectUri, StringComparison.Ordinal)
+                ? ConsentOutcome.FromRedirect(location, consentHtml, consentText, _pages)
+                : new ConsentOutcome(null, null, null, $"HTTP {response.Status}", null, consentHtml, consentText, _pages);
+        }
+
+        private ConsentPageCapture Capture(string name, string? screenshot)
+        {
+            IResponse? document;
+            lock (documents) document = documents.LastOrDefault();
+            return new ConsentPageCapture(name, Redact(page.Url).AbsoluteUri, document?.Status, document is null ? [] : Redacted(document.Headers), screenshot);
+        }
+
+        private async Task<string?> ScreenshotAsync(string name)
+        {
+            try
+            {
+                return driver._wire.Attach(name, "image/png", await page.ScreenshotAsync(new PageScreenshotOptions { FullPage = true, Type = ScreenshotType.Png }), scenario);
+            }
+            catch (PlaywrightException)
+            {
+                return null;  // a page that cannot be photographed still gets its verdict; only the picture is missing
+            }
+        }
+
+        private async Task<ConsentDriverException> FailAsync(string step, string reason)
+            => new(step, Redact(page.Url), reason, await ScreenshotAsync("failed-step"));
+
+        private async Task<string> SafeTextAsync()
+        {
+            try
+            {
+                return await page.InnerTextAsync("body", new PageInnerTextOptions { Timeout = 1000 });
+            }
+            catch (Exception e) when (e is PlaywrightException or TimeoutException)
+            {
+                return "(no text)";
+            }
+        }
+
+        /// <summary>Adds the documents the browser loaded to the wire log, redacted like every other exchange (headers only, no bodies); once.</summary>
+        public void Record()
+        {
+            List<IResponse> loaded;
+            lock (documents) loaded = [.. documents.Skip(_recorded)];
+            _recorded += loaded.Count;
+            foreach (var r in loaded)
+            {
+                var headers = Redacted(r.Headers);
+                var contentType = headers.FirstOrDefault(h => h.Key == "content-type").Value;
+                driver._wire.Add(new Exchange(driver._wire.NextId(), scenario, DateTimeOffset.UtcNow, TimeSpan.Zero, r.Request.Method, Redactor.Url(r.Url),
+                    Redacted(r.Request.Headers), null, null, r.Status, headers, contentType, null, null));
+            }
+        }
+
+        private static List<KeyValuePair<string, string>> Redacted(IReadOnlyDictionary<string, string> headers)
+            => [.. headers.Select(h => new KeyValuePair<string, string>(h.Key, Redactor.Header(h.Key, h.Value)))];
+
+        private static Uri Redact(string url) => new(Redactor.Url(url));
+
+        private static void Observe(Task task) => task.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+
+        private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+
+        private static string Excerpt(string text)
+        {
+            var flat = string.Join(' ', text.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries)).Trim();
+            return flat.Length <= 300 ? flat : flat[..300] + "…";
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using MissionConformance.Harness.Consent;
+using MissionConformance.Harness.Crypto;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Suites.Checks;
+using MissionConformance.Suites.Infrastructure;
+
+namespace MissionConformance.Suites.Scenarios;
+
+/// <summary>MC-AS-APR-101 (oauth-profile.md §5 step 1): an Intent's context.acr is met before consent.</summary>
+public sealed class StepUpScenario : Scenario
+{
+    public override string Id => "consent.step-up";
+    public override string Title => "an Intent asking for stronger authentication gets it before consent";
+    public override IReadOnlyList<string> Requirements { get; } = ["MC-AS-APR-101"];
+
+    public override async Task RunAsync(ScenarioContext context)
+    {
+        var flow = new MissionFlow(context);
+        if (flow.Server.Consent.StepUpAcr is not { } acr)
+        {
+            context.Skip("MC-AS-APR-101", "the target file names no acr that makes this AS step up (authorizationServers[0].consent.stepUp.acr)");
+            return;
+        }
+        var intent = flow.Intent();
+        intent["context"] ??= new System.Text.Json.Nodes.JsonObject();
+        intent["context"]!["acr"] = acr;
+        var (_, consent, _) = await flow.ApproveAsync(intent);
+        var stepUpPages = flow.Server.Consent.Script.Pages.Where(p => p.Kind == ConsentPageKind.StepUp).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        context.Judge(new StepUpBeforeConsent(), new StepUpEvidence(acr, consent.Pages, stepUpPages));
+    }
+}
+
+/// <summary>MC-AS-APR-102 (RFC 6749 §10.12): an approval a cross-site page could submit creates nothing.</summary>
+public sealed class ForgedApprovalScenario : Scenario
+{
+    public override string Id => "consent.forgery";
+    public override string Title => "an approval without the consent page's anti-forgery value issues no code";
+    public override IReadOnlyList<string> Requirements { get; } = ["MC-AS-APR-102"];
+
+    public override async Task RunAsync(ScenarioContext context)
+    {
+        var flow = new MissionFlow(context);
+        var par = await flow.PushAsync(flow.Intent().ToJsonString(), Pkce.Create());
+        if (par.Member("request_uri") is not { } requestUri) throw new ScenarioInterruptedException($"PAR refused the target file's intent: HTTP {(int)par.Status}");
+        var outcome = await flow.ConsentAsync(requestUri, ConsentDecision.ForgedApproval);
+        context.Judge(new ApprovalNotForgeable(), new ForgeryEvidence(outcome));
+    }
+}
