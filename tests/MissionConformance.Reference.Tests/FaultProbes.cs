@@ -77,6 +77,34 @@ public static class FaultProbes
         },
 
         Fault.OmitExpiryFromConsent => async (r, clock) => !(await ConsentPageAsync(r, Intent())).Contains("id=\"mission-expiry\"", StringComparison.Ordinal),
+        Fault.ChangeAuthorityAfterRender => async (r, clock) =>
+        {
+            var (pkce, consent) = await r.PushAndApproveAsync();
+            return (await r.RedeemAsync(consent.Code!, pkce.Verifier)).Body.Contains(Endpoints.AuthorizationEndpoint.ChangedAuthorityAction, StringComparison.Ordinal);
+        },
+        Fault.IgnoreAcr => async (r, clock) =>
+        {
+            // Alice's test credentials here carry no second factor: only an AS that skips the step-up issues a code.
+            var par = await r.PushAsync(Edit(i => i["context"]!["acr"] = AuthenticationContext.SecondFactor), Pkce.Create());
+            try
+            {
+                return (await r.ConsentAsync(par.Member("request_uri")!, ConsentDecision.Approve)).Code is not null;
+            }
+            catch (ConsentDriverException)
+            {
+                return false;  // stuck on the second-factor page, as it should be
+            }
+        },
+        Fault.NoAntiForgery => async (r, clock) =>
+        {
+            var par = await r.PushAsync(Intent().ToJsonString(), Pkce.Create());
+            return (await r.ConsentAsync(par.Member("request_uri")!, ConsentDecision.ForgedApproval)).Code is not null;
+        },
+        Fault.FramableConsent => async (r, clock) =>
+        {
+            var par = await r.PushAsync(Intent().ToJsonString(), Pkce.Create());
+            return (await r.ConsentAsync(par.Member("request_uri")!, ConsentDecision.Approve)).Page("consent")?.Header("X-Frame-Options") is null;
+        },
         Fault.HideNarrowingDecisions => async (r, clock) =>
         {
             var intent = Intent();

@@ -96,6 +96,17 @@ public sealed class MissionFlow(ScenarioContext context)
         return context.Client.PushAsync(client.Credentials, form, context.Cancellation);
     }
 
+    /// <summary>PAR of an Intent the AS must accept; the scenario is interrupted if it refuses the target file's own Intent.</summary>
+    public async Task<(WireResponse Par, string RequestUri)> PushAcceptedAsync(JsonObject intent, Pkce pkce, TargetClient? client = null, params (string Name, string Value)[] extra)
+    {
+        var par = await PushAsync(intent.ToJsonString(), pkce, client, extra);
+        if (par.Status != HttpStatusCode.Created || par.Member("request_uri") is not { } requestUri)
+        {
+            throw new ScenarioInterruptedException($"PAR refused the target file's intent (authorizationServers[0].intent): HTTP {(int)par.Status} {Excerpt(par.Body)}");
+        }
+        return (par, requestUri);
+    }
+
     public Task<ConsentOutcome> ConsentAsync(string requestUri, ConsentDecision decision, TargetClient? client = null, IReadOnlyDictionary<string, string>? extraQuery = null)
     {
         var account = Server.Approver;
@@ -108,11 +119,7 @@ public sealed class MissionFlow(ScenarioContext context)
         (string, string)[]? parExtra = null, IReadOnlyDictionary<string, string>? frontChannelExtra = null)
     {
         var pkce = Pkce.Create();
-        var par = await PushAsync(intent.ToJsonString(), pkce, client, parExtra ?? []);
-        if (par.Status != HttpStatusCode.Created || par.Member("request_uri") is not { } requestUri)
-        {
-            throw new ScenarioInterruptedException($"PAR refused the target file's intent (authorizationServers[0].intent): HTTP {(int)par.Status} {Excerpt(par.Body)}");
-        }
+        var (par, requestUri) = await PushAcceptedAsync(intent, pkce, client, parExtra ?? []);
         var consent = await ConsentAsync(requestUri, ConsentDecision.Approve, client, frontChannelExtra);
         if (consent.Code is null)
         {

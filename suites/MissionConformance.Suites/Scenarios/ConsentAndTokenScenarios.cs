@@ -121,8 +121,7 @@ public sealed class DenialScenario : Scenario
     {
         var flow = new MissionFlow(context);
         var intent = flow.Intent();
-        var par = await flow.PushAsync(intent.ToJsonString(), Pkce.Create());
-        if (par.Member("request_uri") is not { } requestUri) throw new ScenarioInterruptedException($"PAR refused the target file's intent: HTTP {(int)par.Status}");
+        var (_, requestUri) = await flow.PushAcceptedAsync(intent, Pkce.Create());
         var outcome = await flow.ConsentAsync(requestUri, ConsentDecision.Deny);
         var state = (string?)(await flow.RecordByGoalAsync((string)intent["goal"]!))?["state"];
         context.Judge(new DenialYieldsAccessDenied(), new DenialEvidence(outcome, state));
@@ -139,9 +138,7 @@ public sealed class ApprovalReplayScenario : Scenario
     public override async Task RunAsync(ScenarioContext context)
     {
         var flow = new MissionFlow(context);
-        var pkce = Pkce.Create();
-        var par = await flow.PushAsync(flow.Intent().ToJsonString(), pkce);
-        if (par.Member("request_uri") is not { } requestUri) throw new ScenarioInterruptedException($"PAR refused the target file's intent: HTTP {(int)par.Status}");
+        var (_, requestUri) = await flow.PushAcceptedAsync(flow.Intent(), Pkce.Create());
         var first = await flow.ConsentAsync(requestUri, ConsentDecision.Approve);
         string? replayCode;
         try

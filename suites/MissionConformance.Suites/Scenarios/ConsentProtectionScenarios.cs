@@ -40,8 +40,7 @@ public sealed class ForgedApprovalScenario : Scenario
     public override async Task RunAsync(ScenarioContext context)
     {
         var flow = new MissionFlow(context);
-        var par = await flow.PushAsync(flow.Intent().ToJsonString(), Pkce.Create());
-        if (par.Member("request_uri") is not { } requestUri) throw new ScenarioInterruptedException($"PAR refused the target file's intent: HTTP {(int)par.Status}");
+        var (_, requestUri) = await flow.PushAcceptedAsync(flow.Intent(), Pkce.Create());
         var outcome = await flow.ConsentAsync(requestUri, ConsentDecision.ForgedApproval);
         context.Judge(new ApprovalNotForgeable(), new ForgeryEvidence(outcome));
     }
