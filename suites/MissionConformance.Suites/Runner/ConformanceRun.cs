@@ -44,21 +44,6 @@ public static class ConformanceRun
         var wire = new WireLog();
         var server = target.AuthorizationServer;
         using var http = new HttpClient(new CapturingHandler(wire, new HttpClientHandler { AllowAutoRedirect = false })) { Timeout = target.Timeouts.Request };
-        var consent = await ConsentDrivers.OpenAsync(server.Consent, target.Timeouts.Request, wire);
-        try
-        {
-            return await RunWithAsync(consent, runId, started, watch, wire, http, target, clock, wait, scenarios, ct);
-        }
-        finally
-        {
-            if (consent is IAsyncDisposable disposable) await disposable.DisposeAsync();
-        }
-    }
-
-    private static async Task<RunOutcome> RunWithAsync(IConsentDriver consent, string runId, DateTimeOffset started, Stopwatch watch, WireLog wire, HttpClient http,
-        Target target, TimeProvider clock, Func<TimeSpan, CancellationToken, Task> wait, IReadOnlyList<Scenario> scenarios, CancellationToken ct)
-    {
-        var server = target.AuthorizationServer;
 
         MissionClient client;
         try
@@ -67,15 +52,23 @@ public static class ConformanceRun
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or InvalidOperationException)
         {
-            // Nothing can be judged without metadata: every requirement of the suite is INTERRUPTED with the reason.
+            // Nothing can be judged without metadata: every requirement of the suite is INTERRUPTED with the reason, and no browser is started.
             var reason = $"cannot read {server.Issuer.AbsoluteUri.TrimEnd('/')}/.well-known/oauth-authorization-server: {(e is TaskCanceledException ? $"no answer within {target.Timeouts.Request.TotalSeconds:0} s (timeouts.requestSeconds)" : e.Message)}";
             var interrupted = scenarios.SelectMany(s => s.Requirements.Select(id => new Finding(id, Verdict.Interrupted, reason, server.Issuer.AbsoluteUri, s.Id, []))).ToList();
-            return Finish(runId, target, server.Issuer.AbsoluteUri, consent.Name, started, watch.Elapsed, scenarios, interrupted, default, wire, reason);
+            return Finish(runId, target, server.Issuer.AbsoluteUri, server.Consent.Driver, started, watch.Elapsed, scenarios, interrupted, default, wire, reason);
         }
 
-        var run = new SuiteRun(target, client, consent, wire, clock, wait, RequirementCatalogue.Default);
-        var findings = (await SuiteRunner.RunAsync(run, scenarios, ct)).ToList();
-        return Finish(runId, target, client.Metadata.Issuer, consent.Name, started, watch.Elapsed, scenarios, findings, client.Metadata.Document, wire, null);
+        var consent = await ConsentDrivers.OpenAsync(server.Consent, target.Timeouts.Request, wire);
+        try
+        {
+            var run = new SuiteRun(target, client, consent, wire, clock, wait, RequirementCatalogue.Default);
+            var findings = (await SuiteRunner.RunAsync(run, scenarios, ct)).ToList();
+            return Finish(runId, target, client.Metadata.Issuer, consent.Name, started, watch.Elapsed, scenarios, findings, client.Metadata.Document, wire, null);
+        }
+        finally
+        {
+            if (consent is IAsyncDisposable disposable) await disposable.DisposeAsync();
+        }
     }
 
     /// <summary>
