@@ -81,12 +81,12 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
         await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1000, Height = 800 } });
         context.SetDefaultTimeout((float)_timeout.TotalMilliseconds);
         var page = await context.NewPageAsync();
-        var documents = new List<IResponse>();
+        var documents = new List<(IResponse Response, DateTimeOffset At)>();
         page.Response += (_, response) =>
         {
             if (response.Request.IsNavigationRequest && response.Frame == page.MainFrame)
             {
-                lock (documents) documents.Add(response);
+                lock (documents) documents.Add((response, DateTimeOffset.UtcNow));
             }
         };
         var redirect = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -115,10 +115,9 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
     }
 
     /// <summary>One flow through the pages, with what it captured.</summary>
-    private sealed class Flow(BrowserConsentDriver driver, IPage page, ConsentRequest request, string scenario, List<IResponse> documents)
+    private sealed class Flow(BrowserConsentDriver driver, IPage page, ConsentRequest request, string scenario, List<(IResponse Response, DateTimeOffset At)> documents)
     {
         private readonly List<ConsentPageCapture> _pages = [];
-        private int _recorded;
 
         public async Task<ConsentOutcome> RunAsync(Task<Uri> redirect)
         {
@@ -224,8 +223,7 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
             var form = await page.Locator(consent.Approve ?? throw new ConsentDriverException("forge", Redact(page.Url), "the consent page names no approve selector")).First
                 .EvaluateAsync<JsonElement>("b => { const f = b.form; return { action: f ? f.action : location.href, button: [b.name || '', b.value || ''], "
                     + "fields: f ? Array.from(f.elements).filter(e => e.name && e.type === 'hidden').map(e => [e.name, e.value]) : [] }; }");
-            var known = System.Web.HttpUtility.ParseQueryString(request.AuthorizationUrl().Query);
-            var attackerValues = known.AllKeys.Select(k => known[k]).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            var attackerValues = request.AttackerKnownValues();
             var data = page.Context.APIRequest.CreateFormData();
             foreach (var field in form.GetProperty("fields").EnumerateArray())
             {
@@ -245,7 +243,7 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
         private ConsentPageCapture Capture(string name, string? screenshot)
         {
             IResponse? document;
-            lock (documents) document = documents.LastOrDefault();
+            lock (documents) document = documents.Count == 0 ? null : documents[^1].Response;
             return new ConsentPageCapture(name, Redact(page.Url).AbsoluteUri, document?.Status, document is null ? [] : Redacted(document.Headers), screenshot);
         }
 
@@ -276,17 +274,16 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
             }
         }
 
-        /// <summary>Adds the documents the browser loaded to the wire log, redacted like every other exchange (headers only, no bodies); once.</summary>
+        /// <summary>Adds the documents the browser loaded to the wire log, redacted like every other exchange (headers only, no bodies).</summary>
         public void Record()
         {
-            List<IResponse> loaded;
-            lock (documents) loaded = [.. documents.Skip(_recorded)];
-            _recorded += loaded.Count;
-            foreach (var r in loaded)
+            List<(IResponse Response, DateTimeOffset At)> loaded;
+            lock (documents) loaded = [.. documents];
+            foreach (var (r, at) in loaded)
             {
                 var headers = Redacted(r.Headers);
                 var contentType = headers.FirstOrDefault(h => h.Key == "content-type").Value;
-                driver._wire.Add(new Exchange(driver._wire.NextId(), scenario, DateTimeOffset.UtcNow, TimeSpan.Zero, r.Request.Method, Redactor.Url(r.Url),
+                driver._wire.Add(new Exchange(driver._wire.NextId(), scenario, at, TimeSpan.Zero, r.Request.Method, Redactor.Url(r.Url),
                     Redacted(r.Request.Headers), null, null, r.Status, headers, contentType, null, null));
             }
         }

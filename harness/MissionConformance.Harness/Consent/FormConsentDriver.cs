@@ -77,9 +77,7 @@ public sealed partial class FormConsentDriver : IConsentDriver
                     consentHtml = html;
                     if (request.Decision == ConsentDecision.ForgedApproval)
                     {
-                        // RFC 6749 §10.12: only the values the attacker put in the authorization URL, and the decision.
-                        var known = System.Web.HttpUtility.ParseQueryString(request.AuthorizationUrl().Query);
-                        var attackerValues = known.AllKeys.Select(k => known[k]).OfType<string>().ToHashSet(StringComparer.Ordinal);
+                        var attackerValues = request.AttackerKnownValues();
                         var forged = consent.Fields.Where(f => attackerValues.Contains(f.Value)).Append(new("decision", "approve"));
                         response = await http.PostAsync(new Uri(url, consent.Action), new FormUrlEncodedContent(forged), ct);
                         pages.Add(Capture("forged-approval", new Uri(url, consent.Action), response));

@@ -28,6 +28,16 @@ public sealed record ConsentRequest(
         foreach (var (name, value) in ExtraQuery ?? new Dictionary<string, string>()) query[name] = value;
         return new Uri(AuthorizationEndpoint + "?" + string.Join("&", query.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value))));
     }
+
+    /// <summary>
+    /// What a cross-site attacker (the client) knows of the consent form: the values it put in the
+    /// authorization URL. A forged approval carries only form fields with these values (RFC 6749 §10.12).
+    /// </summary>
+    public IReadOnlySet<string> AttackerKnownValues()
+    {
+        var query = System.Web.HttpUtility.ParseQueryString(AuthorizationUrl().Query);
+        return query.AllKeys.Select(k => query[k]).OfType<string>().ToHashSet(StringComparer.Ordinal);
+    }
 }
 
 /// <summary>

@@ -1,7 +1,4 @@
-using System.Net;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using MissionConformance.Harness.Consent;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Suites.Infrastructure;
