@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MissionConformance.Harness.Consent;
 using MissionConformance.Harness.Targets;
 
 namespace MissionConformance.Harness.Tests;
@@ -18,6 +19,21 @@ public sealed class TargetLoaderTests
         Assert.True(server.Agent.Key!.HasPrivateKey);
         Assert.Equal("alice-approves", server.Approver.Password);  // ${env:…:-default} with the variable unset
         Assert.NotNull(target.Scope);
+        Assert.Equal("browser", server.Consent.Driver);
+        Assert.Equal(ConsentScript.Reference, server.Consent.Script, ScriptComparer.Instance);
+        Assert.Equal(ConsentSettings.ReferenceStepUpAcr, server.Consent.StepUpAcr);
+        Assert.Equal("482916", server.Approver.SecondFactor);
+    }
+
+    /// <summary>The example file spells out the reference's default script: the two must not drift apart.</summary>
+    private sealed class ScriptComparer : IEqualityComparer<ConsentScript>
+    {
+        public static readonly ScriptComparer Instance = new();
+
+        public bool Equals(ConsentScript? x, ConsentScript? y)
+            => x!.Pages.Count == y!.Pages.Count && x.Pages.Zip(y.Pages).All(p => p.First with { Steps = [] } == p.Second with { Steps = [] } && p.First.Steps.SequenceEqual(p.Second.Steps));
+
+        public int GetHashCode(ConsentScript obj) => obj.Pages.Count;
     }
 
     [Fact]
@@ -36,6 +52,10 @@ public sealed class TargetLoaderTests
     [InlineData("MissingKeyFile", "authorizationServers[0].clients[0].keyFile: cannot read a JWK from")]
     [InlineData("NoAgent", "authorizationServers[0].clients: one client needs role \"agent\"")]
     [InlineData("NotJson", "not valid JSON")]
+    [InlineData("NoConsentPage", "authorizationServers[0].consent.pages: exactly one page needs kind \"consent\" (0 have it)")]
+    [InlineData("ConsentPageWithoutDeny", "authorizationServers[0].consent.pages[2]: a consent page needs \"approve\" and \"deny\"")]
+    [InlineData("StepWithTwoActions", "authorizationServers[0].consent.pages[0].steps[2]")]
+    [InlineData("UnknownPageKind", "authorizationServers[0].consent.pages[1].kind: unknown value \"captcha\"")]
     public void Parse_BrokenTarget_NamesTheField(string variant, string expected)
     {
         var error = Assert.Throws<TargetFileException>(() => TargetLoader.Parse(Broken(variant), "my-target.json", Fixtures, _ => null));
@@ -58,6 +78,10 @@ public sealed class TargetLoaderTests
             case "MissingEnvironment": clients[0]!["secret"] = "${env:NOT_SET_ANYWHERE}"; break;
             case "MissingKeyFile": clients[0]!["keyFile"] = "../keys/nobody.jwk.json"; break;
             case "NoAgent": clients[0]!["role"] = "admin"; clients.RemoveAt(3); break;
+            case "NoConsentPage": server["consent"]!["pages"]!.AsArray().RemoveAt(2); break;
+            case "ConsentPageWithoutDeny": server["consent"]!["pages"]![2]!.AsObject().Remove("deny"); break;
+            case "StepWithTwoActions": server["consent"]!["pages"]![0]!["steps"]![2]!["check"] = "#remember-me"; break;
+            case "UnknownPageKind": server["consent"]!["pages"]![1]!["kind"] = "captcha"; break;
         }
         return root.ToJsonString();
     }
