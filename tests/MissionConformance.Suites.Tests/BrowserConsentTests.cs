@@ -46,4 +46,20 @@ public sealed class BrowserConsentTests
         Assert.All(outcome.Findings.Where(f => f.Verdict == Verdict.Failed && f.RequirementId is "MBO-AS-APR-001" or "MBO-AS-APR-002"),
             f => Assert.Contains(f.Evidence, screenshots.Contains));
     }
+
+    /// <summary>Browser contexts are reused between flows (BrowserConsentDriver.Lane): no sign-in may carry over.</summary>
+    [Fact]
+    public async Task ReusedBrowserContext_StartsEachFlowSignedOut()
+    {
+        RequireChromium();
+        await using var reference = await EmbeddedReference.StartAsync(FaultSet.None, TestContext.Current.CancellationToken);
+
+        // consent.narrowing-and-anchors approves two Missions one after the other, so the second flow reuses the first one's context.
+        var outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait,
+            ConformanceRun.Select(LevelOneSuite.Scenarios(), "consent.narrowing-and-anchors"), TestContext.Current.CancellationToken);
+
+        Assert.Equal("browser", outcome.ConsentDriver);
+        var loginPages = outcome.Wire.Exchanges.Count(x => x.Method == "GET" && new Uri(x.Url).AbsolutePath == "/login");
+        Assert.Equal(2, loginPages);
+    }
 }

@@ -6,10 +6,11 @@ namespace MissionConformance.Harness.Consent;
 
 /// <summary>
 /// Drives any AS's login and consent pages in headless Chromium (Debian's, through Playwright) by the
-/// target file's <see cref="ConsentScript"/>. Each flow gets a fresh browser context, so no session
-/// leaks between flows; the consent page is kept as a screenshot and as the text a person sees; every
-/// document the browser loads is added to the wire log (redacted). The redirect back to the client is
-/// intercepted in the browser, so nothing needs to listen on the redirect URI.
+/// target file's <see cref="ConsentScript"/>. No session leaks between flows; the consent page is kept
+/// as a screenshot and as the text a person sees; every document the browser loads is added to the wire
+/// log (redacted). The redirect back to the client is intercepted in the browser, so nothing needs to
+/// listen on the redirect URI. Flows reuse browser contexts (<see cref="Lane"/>), emptied of every
+/// session between flows.
 /// </summary>
 public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
 {
@@ -32,6 +33,7 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
     private readonly ConsentScript _script;
     private readonly TimeSpan _timeout;
     private readonly WireLog _wire;
+    private readonly System.Collections.Concurrent.ConcurrentBag<Lane> _idle = [];
 
     private BrowserConsentDriver(IPlaywright playwright, IBrowser browser, ConsentScript script, TimeSpan timeout, WireLog wire)
     {
@@ -78,38 +80,96 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
     public async Task<ConsentOutcome> RunAsync(ConsentRequest request, CancellationToken ct)
     {
         var scenario = WireLog.Scenario;
-        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1000, Height = 800 } });
-        context.SetDefaultTimeout((float)_timeout.TotalMilliseconds);
-        var page = await context.NewPageAsync();
-        var documents = new List<(IResponse Response, DateTimeOffset At)>();
-        page.Response += (_, response) =>
-        {
-            if (response.Request.IsNavigationRequest && response.Frame == page.MainFrame)
-            {
-                lock (documents) documents.Add((response, DateTimeOffset.UtcNow));
-            }
-        };
-        var redirect = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await page.RouteAsync(request.RedirectUri.TrimEnd('/') + "**", async route =>
-        {
-            redirect.TrySetResult(new Uri(route.Request.Url));
-            await route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "text/plain", Body = "redirect captured by MissionConformance" });
-        });
-        using var cancel = ct.Register(() => redirect.TrySetCanceled(ct));
-
-        var flow = new Flow(this, page, request, scenario, documents);
+        var lane = _idle.TryTake(out var idle) ? idle : await Lane.OpenAsync(_browser, _timeout);
+        var reusable = false;
         try
         {
-            return await flow.RunAsync(redirect.Task);
+            await lane.ResetAsync(request.AuthorizationEndpoint);
+            var redirect = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var glob = request.RedirectUri.TrimEnd('/') + "**";
+            async Task Intercept(IRoute route)
+            {
+                redirect.TrySetResult(new Uri(route.Request.Url));
+                await route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "text/plain", Body = "redirect captured by MissionConformance" });
+            }
+            await lane.Page.RouteAsync(glob, Intercept);
+            using var cancel = ct.Register(() => redirect.TrySetCanceled(ct));
+
+            var flow = new Flow(this, lane.Page, request, scenario, lane.Documents);
+            try
+            {
+                var outcome = await flow.RunAsync(redirect.Task);
+                reusable = true;
+                return outcome;
+            }
+            finally
+            {
+                flow.Record();
+                if (reusable) await lane.Page.UnrouteAsync(glob, Intercept);
+            }
         }
         finally
         {
-            flow.Record();
+            // A lane whose flow failed may be stuck mid-navigation: it is closed, and the next flow opens a fresh one.
+            if (reusable) _idle.Add(lane);
+            else await lane.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// A browser context and its page, reused by one flow after another: a new context per flow costs
+    /// a renderer process, which on two cores was a large part of each flow. Before each flow the lane
+    /// drops every cookie and all of the authorization server origin's storage, so no session carries over.
+    /// </summary>
+    private sealed class Lane : IAsyncDisposable
+    {
+        private readonly IBrowserContext _context;
+        private readonly ICDPSession _devTools;
+
+        private Lane(IBrowserContext context, IPage page, ICDPSession devTools)
+        {
+            _context = context;
+            Page = page;
+            _devTools = devTools;
+            page.Response += (_, response) =>
+            {
+                if (response.Request.IsNavigationRequest && response.Frame == page.MainFrame)
+                {
+                    lock (Documents) Documents.Add((response, DateTimeOffset.UtcNow));
+                }
+            };
+        }
+
+        public IPage Page { get; }
+
+        /// <summary>The documents the page loaded during the current flow.</summary>
+        public List<(IResponse Response, DateTimeOffset At)> Documents { get; } = [];
+
+        public static async Task<Lane> OpenAsync(IBrowser browser, TimeSpan timeout)
+        {
+            var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1000, Height = 800 } });
+            context.SetDefaultTimeout((float)timeout.TotalMilliseconds);
+            var page = await context.NewPageAsync();
+            return new Lane(context, page, await context.NewCDPSessionAsync(page));
+        }
+
+        public async Task ResetAsync(Uri authorizationEndpoint)
+        {
+            lock (Documents) Documents.Clear();
+            await _context.ClearCookiesAsync();
+            await _devTools.SendAsync("Storage.clearDataForOrigin", new Dictionary<string, object>
+            {
+                ["origin"] = authorizationEndpoint.GetLeftPart(UriPartial.Authority),
+                ["storageTypes"] = "all",
+            });
+        }
+
+        public async ValueTask DisposeAsync() => await _context.DisposeAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
+        while (_idle.TryTake(out var lane)) await lane.DisposeAsync();
         await _browser.DisposeAsync();
         _playwright.Dispose();
     }
@@ -162,21 +222,26 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
         private async Task<ScriptPage?> RecogniseAsync(Task<Uri> redirect)
         {
             if (redirect.IsCompleted) return null;
-            await page.WaitForLoadStateAsync(LoadState.Load);
-            foreach (var candidate in driver._script.Pages)
-            {
-                if (await page.Locator(candidate.When).CountAsync() > 0) return candidate;
-            }
-            var any = page.Locator(string.Join(", ", driver._script.Pages.Select(p => p.When))).First
+            // One wait for any script page (immediate when one is there), then one evaluation to say which:
+            // each Playwright call is a round trip, and on two cores they add up.
+            var whens = driver._script.Pages.Select(p => p.When).ToArray();
+            var any = page.Locator(string.Join(", ", whens)).First
                 .WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = (float)Settle.TotalMilliseconds });
             Observe(any);
             await Task.WhenAny(any, redirect);
             if (redirect.IsCompleted || !any.IsCompletedSuccessfully) return null;
-            foreach (var candidate in driver._script.Pages)
+            for (var attempt = 0; ; attempt++)
             {
-                if (await page.Locator(candidate.When).CountAsync() > 0) return candidate;
+                try
+                {
+                    var index = await page.EvaluateAsync<int>("whens => whens.findIndex(w => document.querySelector(w) !== null)", whens);
+                    return index < 0 ? null : driver._script.Pages[index];
+                }
+                catch (PlaywrightException) when (attempt == 0)
+                {
+                    await page.WaitForLoadStateAsync(LoadState.Load);  // the document was replaced mid-evaluation: ask the new one
+                }
             }
-            return null;
         }
 
         /// <summary>Waits until the page's selector is gone (the next page loaded) or the redirect arrived.</summary>
