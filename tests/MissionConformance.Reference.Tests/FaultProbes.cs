@@ -77,6 +77,13 @@ public static class FaultProbes
         },
 
         Fault.OmitExpiryFromConsent => async (r, clock) => !(await ConsentPageAsync(r, Intent())).Contains("id=\"mission-expiry\"", StringComparison.Ordinal),
+        Fault.ConstantRenderingHash => async (r, clock) =>
+        {
+            static string? Hash(JsonObject? record) => (string?)record?["integrity"]?["consent_rendering_hash"];
+            var first = await r.RecordAsync((await r.ObtainAsync()).MissionId);
+            var second = await r.RecordAsync((await r.ObtainAsync(Edited(i => i["goal"] = "Prepare the Q4 2026 board packet"))).MissionId);  // another disclosure
+            return Hash(first) is { } a && a == Hash(second);
+        },
         Fault.ChangeAuthorityAfterRender => async (r, clock) =>
         {
             var (pkce, consent) = await r.PushAndApproveAsync();

@@ -114,7 +114,8 @@ public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory
             var intent = JsonNode.Parse(faults.Has(Fault.ProposalHashOverRawIntent) ? record.SubmittedIntentJson : record.IntentJson)!;
             record.ProposalHash = Anchor(IntegrityAnchor.IntentEnvelope, IntegrityAnchor.IntentSchema, record, intent);
             record.AuthorityHash = Anchor(IntegrityAnchor.AuthoritySetEnvelope, IntegrityAnchor.AuthoritySetSchema, record, JsonNode.Parse(record.AuthoritySetJson)!);
-            record.ConsentRenderingHash = Anchor(IntegrityAnchor.ConsentDisclosureEnvelope, IntegrityAnchor.ConsentDisclosureSchema, record, disclosure);
+            var rendered = faults.Has(Fault.ConstantRenderingHash) ? new JsonObject { ["template"] = "consent-page" } : disclosure;
+            record.ConsentRenderingHash = Anchor(IntegrityAnchor.ConsentDisclosureEnvelope, IntegrityAnchor.ConsentDisclosureSchema, record, rendered);
             record.ConsentDisclosureJson = disclosure.ToJsonString();
             record.Subject = subject;
             record.Approver = approver;

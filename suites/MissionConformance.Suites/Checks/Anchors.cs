@@ -97,3 +97,27 @@ public sealed class MissionNeverWidenedInPlace : Check<AnchorHistory>
             $"the record's integrity anchors changed from {before} to {after}");
     }
 }
+
+/// <summary>Two Missions' records and what their consent pages showed.</summary>
+public sealed record RenderingHashEvidence(JsonObject First, string FirstPage, JsonObject Second, string SecondPage);
+
+/// <summary>
+/// MC-AS-REC-101: consent_rendering_hash covers the disclosure shown at approval (oauth-profile.md §7). It
+/// cannot be recomputed black-box (open point 5), but two different disclosures must not share it.
+/// </summary>
+public sealed class RenderingHashCoversDisclosure : Check<RenderingHashEvidence>
+{
+    public override string RequirementId => "MC-AS-REC-101";
+
+    public override Judgement Judge(RenderingHashEvidence e)
+    {
+        static string? Hash(JsonObject record) => (string?)record["integrity"]?["consent_rendering_hash"];
+        if (Hash(e.First) is not { } first || Hash(e.Second) is not { } second)
+        {
+            return Judgement.Skip("the Mission record does not expose integrity.consent_rendering_hash");
+        }
+        if (e.FirstPage == e.SecondPage) return Judgement.Skip("not judged: the two consent pages showed the same text, so their hashes may agree");
+        return Judgement.That(first != second, $"two Missions whose consent pages differed have different consent_rendering_hash values ({first}, {second})",
+            $"two Missions whose consent pages showed different goals and decisions share consent_rendering_hash {first}: it must be computed over the disclosure the approver saw (goal, constraints, expiry, authority, narrowing decisions), not over a template or constant");
+    }
+}

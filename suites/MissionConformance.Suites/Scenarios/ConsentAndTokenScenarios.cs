@@ -153,12 +153,12 @@ public sealed class ApprovalReplayScenario : Scenario
     }
 }
 
-/// <summary>Narrowing disclosed and anchored: MBO-AS-APR-002, PAR-014, REC-005, REC-006, REC-009.</summary>
+/// <summary>Narrowing disclosed and anchored: MBO-AS-APR-002, PAR-014, REC-005, REC-006, REC-009, and two Missions' consent_rendering_hash (MC-AS-REC-101).</summary>
 public sealed class NarrowingAndAnchorsScenario : Scenario
 {
     public override string Id => "consent.narrowing-and-anchors";
     public override string Title => "a narrowed Intent is disclosed at consent and anchored as validated";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-APR-002", "MBO-AS-PAR-014", "MBO-AS-REC-005", "MBO-AS-REC-006", "MBO-AS-REC-009"];
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-APR-002", "MBO-AS-PAR-014", "MBO-AS-REC-005", "MBO-AS-REC-006", "MBO-AS-REC-009", "MC-AS-REC-101"];
 
     public override async Task RunAsync(ScenarioContext context)
     {
@@ -187,10 +187,12 @@ public sealed class NarrowingAndAnchorsScenario : Scenario
         if (record is null)
         {
             var cause = narrowed.MissionId is null ? Dependencies.NoMissionId : "the target exposes no Mission record (inventory) to recompute anchors from";
-            Dependencies.Block(context, cause, "MBO-AS-REC-005", "MBO-AS-REC-006");
+            Dependencies.Block(context, cause, "MBO-AS-REC-005", "MBO-AS-REC-006", "MC-AS-REC-101");
             if (probe is not null) context.Blocked("MBO-AS-REC-009", cause);
             return;
         }
+        if (shortRecord is null) context.Blocked("MC-AS-REC-101", "the first Mission's record could not be read from the inventory");
+        else context.Judge(new RenderingHashCoversDisclosure(), new RenderingHashEvidence(shortRecord, shortMission.Consent.ConsentPageText, record, narrowed.Consent.ConsentPageText));
         var evidence = new RecordEvidence(record, intent, context.Client.Metadata.Issuer);
         context.Judge(new AuthorityHashRecomputes(), evidence);
         context.Judge(new ProposalHashRecomputes(), evidence);
