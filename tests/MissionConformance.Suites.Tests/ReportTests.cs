@@ -34,7 +34,9 @@ public sealed class ReportTests
             Assert.Empty(ArtifactSchemas.Validate(ArtifactKind.Report, json));
             Assert.Contains("\"MBO-AS-GATE-002\"", json, StringComparison.Ordinal);
             Assert.Contains("L0", File.ReadAllText(Path.Combine(folder, "badge.svg")), StringComparison.Ordinal);
-            Assert.Contains("href=\"#MBO-AS-GATE-002\"", File.ReadAllText(Path.Combine(folder, "report.html")), StringComparison.Ordinal);
+            var html = File.ReadAllText(Path.Combine(folder, "report.html"));
+            Assert.Contains("href=\"#MBO-AS-GATE-002\"", html, StringComparison.Ordinal);
+            Assert.Contains("Suite-defined from the OAuth substrate: RFC 9700", html, StringComparison.Ordinal);  // an MC- requirement says where it comes from
             Assert.Contains("<failure", File.ReadAllText(Path.Combine(folder, "junit.xml")), StringComparison.Ordinal);
             var secrets = TestPrincipals.Clients.Select(c => c.ClientSecret).OfType<string>()
                 .Concat(TestPrincipals.Accounts.SelectMany(a => new[] { a.Password, a.SecondFactor })).ToList();

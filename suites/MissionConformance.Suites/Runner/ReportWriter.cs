@@ -66,7 +66,7 @@ public static class ReportWriter
         ["requirements"] = new JsonArray(Rows(run).Select(row => (JsonNode)new JsonObject
         {
             ["id"] = row.Requirement.Id, ["keyword"] = row.Requirement.Keyword, ["level"] = row.Requirement.Level, ["tier"] = row.Requirement.Tier,
-            ["section"] = row.Requirement.Section, ["summary"] = row.Requirement.Summary, ["verdict"] = row.Verdict.ToString().ToUpperInvariant(),
+            ["section"] = row.Requirement.Section, ["source"] = row.Requirement.Source, ["summary"] = row.Requirement.Summary, ["verdict"] = row.Verdict.ToString().ToUpperInvariant(),
             ["findings"] = new JsonArray(row.Findings.Select(f => (JsonNode)new JsonObject
             {
                 ["verdict"] = f.Verdict.ToString().ToUpperInvariant(), ["message"] = f.Message, ["subject"] = f.Subject, ["scenario"] = f.Scenario,
@@ -107,7 +107,8 @@ public static class ReportWriter
         {
             var verdict = row.Verdict.ToString().ToUpperInvariant();
             b.Append("<tr id=\"").Append(row.Requirement.Id).Append("\"><td><b>").Append(E(row.Requirement.Id)).Append("</b> ").Append(E(row.Requirement.Keyword))
-             .Append("<br>").Append(E(row.Requirement.Summary)).Append("<br><small>").Append(E(row.Requirement.Section)).Append("</small></td><td class=\"").Append(verdict).Append("\">")
+             .Append("<br>").Append(E(row.Requirement.Summary)).Append("<br><small>").Append(E($"{row.Requirement.Doc} {row.Requirement.Section}".Trim())).Append("</small>")
+             .Append(row.Requirement.Source is { } source ? "<br><small class=\"source\">" + E(source) + "</small>" : "").Append("</td><td class=\"").Append(verdict).Append("\">")
              .Append(verdict).Append("</td><td>");
             foreach (var f in row.Findings)
             {
