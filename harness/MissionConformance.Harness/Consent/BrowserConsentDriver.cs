@@ -25,7 +25,7 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
 
     private const int MaxPages = 12;
 
-    /// <summary>How long a loaded page may take to show one of the script's selectors before it is taken for an error page.</summary>
+    /// <summary>How long after its load event a page may take to show one of the script's selectors before it is taken for an error page.</summary>
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
 
     private readonly IPlaywright _playwright;
@@ -222,14 +222,16 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
         private async Task<ScriptPage?> RecogniseAsync(Task<Uri> redirect)
         {
             if (redirect.IsCompleted) return null;
-            // One wait for any script page (immediate when one is there), then one evaluation to say which:
-            // each Playwright call is a round trip, and on two cores they add up.
+            // Whichever comes first: one of the script's selectors, the redirect, or the document loaded and
+            // settled without one (an error page). The DOM, asked once more at the end, decides: a timer on a
+            // loaded two-core machine must not turn a login page into "none of the script's pages".
             var whens = driver._script.Pages.Select(p => p.When).ToArray();
-            var any = page.Locator(string.Join(", ", whens)).First
-                .WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = (float)Settle.TotalMilliseconds });
+            var any = page.Locator(string.Join(", ", whens)).First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+            var settled = LoadedAndSettledAsync();
             Observe(any);
-            await Task.WhenAny(any, redirect);
-            if (redirect.IsCompleted || !any.IsCompletedSuccessfully) return null;
+            Observe(settled);
+            await Task.WhenAny(any, redirect, settled);
+            if (redirect.IsCompleted) return null;
             for (var attempt = 0; ; attempt++)
             {
                 try
@@ -242,6 +244,13 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
                     await page.WaitForLoadStateAsync(LoadState.Load);  // the document was replaced mid-evaluation: ask the new one
                 }
             }
+        }
+
+        /// <summary>The current document has loaded, and <see cref="Settle"/> has passed for scripts that render after load.</summary>
+        private async Task LoadedAndSettledAsync()
+        {
+            await page.WaitForLoadStateAsync(LoadState.Load);
+            await Task.Delay(Settle);
         }
 
         /// <summary>Waits until the page's selector is gone (the next page loaded) or the redirect arrived.</summary>
