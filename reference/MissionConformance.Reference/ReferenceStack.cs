@@ -110,6 +110,7 @@ public sealed class ReferenceStack : IAsyncDisposable
         services.AddScoped<AuthorizationEndpoint>();
         services.AddScoped<LoginEndpoint>();
         services.AddScoped<SecondFactorEndpoint>();
+        services.AddScoped<ActingForEndpoint>();
         services.AddScoped<LifecycleEndpoint>();
         services.AddScoped<InventoryEndpoint>();
         services.AddAntiforgery(o => o.Cookie.Name = "mission-reference-antiforgery");
@@ -210,6 +211,8 @@ public sealed class ReferenceStack : IAsyncDisposable
         app.MapPost(LoginEndpoint.Path, (HttpContext http, LoginEndpoint endpoint) => endpoint.SubmitAsync(http));
         app.MapGet(SecondFactorEndpoint.Path, (HttpContext http, SecondFactorEndpoint endpoint) => endpoint.Show(http));
         app.MapPost(SecondFactorEndpoint.Path, (HttpContext http, SecondFactorEndpoint endpoint) => endpoint.SubmitAsync(http));
+        app.MapGet(ActingForEndpoint.Path, (HttpContext http, ActingForEndpoint endpoint) => endpoint.Show(http));
+        app.MapPost(ActingForEndpoint.Path, (HttpContext http, ActingForEndpoint endpoint) => endpoint.SubmitAsync(http));
         app.MapPost("/" + LifecycleEndpoint.Path, (HttpContext http, LifecycleEndpoint endpoint) => endpoint.HandleAsync(http));
         app.MapPost("/" + InventoryEndpoint.Path, (HttpContext http, InventoryEndpoint endpoint) => endpoint.HandleAsync(http));
     }

@@ -18,6 +18,7 @@ public static class LevelOneSuite
         new DenialScenario(),
         new StepUpScenario(),
         new ForgedApprovalScenario(),
+        new OnBehalfConsentScenario(),
         new ApprovalReplayScenario(),
         new NarrowingAndAnchorsScenario(),
         new ResourceNarrowingScenario(),

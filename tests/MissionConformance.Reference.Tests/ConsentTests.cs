@@ -40,6 +40,39 @@ public sealed class ConsentTests(SharedReference shared) : IClassFixture<SharedR
     }
 
     [Fact]
+    public async Task Consent_OnBehalf_TheAssistantChoosesAliceAndThePageAndTokenAreHers()
+    {
+        var pkce = Pkce.Create();
+        var par = await Reference.PushAsync(RunningReference.BoardPacketIntent().ToJsonString(), pkce);
+
+        var outcome = await Reference.ConsentAsync(par.Member("request_uri")!, ConsentDecision.Approve, account: RunningReference.CarolForAlice);
+
+        Assert.Equal(["login", "acting-for", "consent"], outcome.Pages.Select(p => p.Name));
+        Assert.Contains("Alice Approver (user-alice)", outcome.ConsentPageText, StringComparison.Ordinal);
+        Assert.Contains("Carol Assistant", outcome.ConsentPageText, StringComparison.Ordinal);
+        var token = await Reference.RedeemAsync(outcome.Code!, pkce.Verifier);
+        var claims = Harness.Crypto.DecodedJwt.Decode(token.Member("access_token")!);
+        Assert.Equal("user-alice", claims.Payload.GetProperty("sub").GetString());
+        var record = await Reference.RecordAsync(claims.Payload.GetProperty("mission").GetProperty("id").GetString()!);
+        Assert.Equal("user-alice", (string?)record!["subject"]);
+        Assert.Equal("user-carol", (string?)record["approver"]);
+    }
+
+    [Fact]
+    public async Task Consent_OnBehalf_OfSomeoneTheAssistantDoesNotRepresent_IsRefusedAndActivatesNothing()
+    {
+        var par = await Reference.PushAsync(RunningReference.BoardPacketIntent().ToJsonString(), Pkce.Create());
+        var carolForBob = RunningReference.CarolForAlice with { OnBehalfOf = "user-bob" };
+
+        // The AS offers only Carol and Alice and refuses the forged choice, every time it is submitted.
+        var refused = await Assert.ThrowsAsync<ConsentDriverException>(() => Reference.ConsentAsync(par.Member("request_uri")!, ConsentDecision.Approve, account: carolForBob));
+
+        Assert.Contains("hops", refused.Message, StringComparison.Ordinal);
+        var missions = JsonNode.Parse((await Reference.Client.InventoryAsync(RunningReference.Confidential, null, null, RunningReference.Ct)).Body)!["missions"]!.AsArray();
+        Assert.DoesNotContain(missions, m => (string?)m!["subject"] == "user-bob" && (string?)m["approver"] == "user-carol");
+    }
+
+    [Fact]
     public async Task Consent_Approve_RedirectsWithCodeStateAndIssuer()
     {
         var par = await Reference.PushAsync(RunningReference.BoardPacketIntent().ToJsonString(), Pkce.Create());

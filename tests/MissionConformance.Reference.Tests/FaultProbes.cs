@@ -112,6 +112,12 @@ public static class FaultProbes
             var par = await r.PushAsync(Intent().ToJsonString(), Pkce.Create());
             return (await r.ConsentAsync(par.Member("request_uri")!, ConsentDecision.Approve)).Page("consent")?.Header("X-Frame-Options") is null;
         },
+        Fault.HideSubjectOnBehalf => async (r, clock) =>
+        {
+            var par = await r.PushAsync(Intent().ToJsonString(), Pkce.Create());
+            var consent = await r.ConsentAsync(par.Member("request_uri")!, ConsentDecision.Approve, account: RunningReference.CarolForAlice);
+            return !consent.ConsentPageText.Contains("Alice Approver", StringComparison.Ordinal);
+        },
         Fault.HideNarrowingDecisions => async (r, clock) =>
         {
             var intent = Intent();

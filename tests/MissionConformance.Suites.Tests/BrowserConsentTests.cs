@@ -14,7 +14,7 @@ public sealed class BrowserConsentTests
 {
     public static TheoryData<string> ConsentFaults => new(
         nameof(Fault.OmitExpiryFromConsent), nameof(Fault.HideNarrowingDecisions), nameof(Fault.ChangeAuthorityAfterRender),
-        nameof(Fault.IgnoreAcr), nameof(Fault.NoAntiForgery), nameof(Fault.FramableConsent));
+        nameof(Fault.IgnoreAcr), nameof(Fault.NoAntiForgery), nameof(Fault.FramableConsent), nameof(Fault.HideSubjectOnBehalf));
 
     /// <summary>Without Chromium the browser tests are skipped with the instruction, except under CI, where they fail.</summary>
     public static string RequireChromium()

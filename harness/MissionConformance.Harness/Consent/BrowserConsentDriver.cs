@@ -271,6 +271,7 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
                 switch (step.Action)
                 {
                     case "fill": await page.Locator(step.Selector!).FillAsync(value ?? ""); break;
+                    case "select": await page.Locator(step.Selector!).SelectOptionAsync(value ?? ""); break;
                     case "click": await page.Locator(step.Selector!).ClickAsync(); break;
                     case "check": await page.Locator(step.Selector!).CheckAsync(); break;
                     case "waitFor": await page.Locator(step.Selector!).First.WaitForAsync(); break;

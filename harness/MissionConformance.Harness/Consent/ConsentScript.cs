@@ -4,12 +4,13 @@ namespace MissionConformance.Harness.Consent;
 public enum ConsentPageKind { Login, StepUp, Consent, Other }
 
 /// <summary>
-/// One step on a page: fill (Selector, Value), click, check, waitFor (Selector), or expectText (Value,
-/// inside Selector if given). Values may use ${username}, ${password} and ${secondFactor}.
+/// One step on a page: fill (Selector, Value), select (Selector, Value: the option's value), click, check,
+/// waitFor (Selector), or expectText (Value, inside Selector if given). Values may use ${username},
+/// ${password}, ${secondFactor} and ${onBehalfOf}.
 /// </summary>
 public sealed record ScriptStep(string Action, string? Selector, string? Value)
 {
-    public static readonly IReadOnlySet<string> Actions = new HashSet<string>(StringComparer.Ordinal) { "fill", "click", "check", "waitFor", "expectText" };
+    public static readonly IReadOnlySet<string> Actions = new HashSet<string>(StringComparer.Ordinal) { "fill", "select", "click", "check", "waitFor", "expectText" };
 
     public string Describe() => Action + (Selector is null ? "" : " " + Selector) + (Value is null || Value.Contains("${", StringComparison.Ordinal) ? "" : $" \"{Value}\"");
 }
@@ -31,6 +32,8 @@ public sealed record ConsentScript(IReadOnlyList<ScriptPage> Pages)
             [new("fill", "#login-username", "${username}"), new("fill", "#login-password", "${password}"), new("click", "#login-submit", null)]),
         new("second-factor", ConsentPageKind.StepUp, "#second-factor-form",
             [new("fill", "#second-factor-code", "${secondFactor}"), new("click", "#second-factor-submit", null)]),
+        new("acting-for", ConsentPageKind.Other, "#acting-for-form",
+            [new("select", "#acting-for-subject", "${onBehalfOf}"), new("click", "#acting-for-submit", null)]),
         new("consent", ConsentPageKind.Consent, "#consent-form", [new("waitFor", "#mission-authority", null)], Approve: "#consent-approve", Deny: "#consent-deny"),
     ]);
 
@@ -39,5 +42,6 @@ public sealed record ConsentScript(IReadOnlyList<ScriptPage> Pages)
     public static string Substitute(string value, ApproverAccount account)
         => value.Replace("${username}", account.Username, StringComparison.Ordinal)
                 .Replace("${password}", account.Password, StringComparison.Ordinal)
-                .Replace("${secondFactor}", account.SecondFactor ?? "", StringComparison.Ordinal);
+                .Replace("${secondFactor}", account.SecondFactor ?? "", StringComparison.Ordinal)
+                .Replace("${onBehalfOf}", account.OnBehalfOf ?? "", StringComparison.Ordinal);
 }

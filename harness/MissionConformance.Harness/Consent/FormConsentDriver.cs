@@ -71,6 +71,13 @@ public sealed partial class FormConsentDriver : IConsentDriver
                     response = await http.PostAsync(new Uri(url, secondFactor.Action), new FormUrlEncodedContent(secondFactor.Fields), ct);
                     continue;
                 }
+                if (FindForm(html, "acting-for-form") is { } actingFor)
+                {
+                    pages.Add(Capture("acting-for", url, current));
+                    actingFor.Fields["subject"] = request.Account.OnBehalfOf ?? "";
+                    response = await http.PostAsync(new Uri(url, actingFor.Action), new FormUrlEncodedContent(actingFor.Fields), ct);
+                    continue;
+                }
                 if (FindForm(html, "consent-form") is { } consent)
                 {
                     pages.Add(Capture("consent", url, current));

@@ -8,8 +8,11 @@ namespace MissionConformance.Harness.Consent;
 /// </summary>
 public enum ConsentDecision { Approve, Deny, ForgedApproval }
 
-/// <summary>A test account the consent driver signs in with; SecondFactor answers a step-up page.</summary>
-public sealed record ApproverAccount(string Username, string Password, string? SecondFactor = null);
+/// <summary>
+/// A test account the consent driver signs in with; SecondFactor answers a step-up page, and OnBehalfOf is
+/// whom an approver who approves for others chooses on the AS's own page (${onBehalfOf} in steps).
+/// </summary>
+public sealed record ApproverAccount(string Username, string Password, string? SecondFactor = null, string? OnBehalfOf = null);
 
 /// <summary>What the driver must do: open the PAR-issued authorization URL, sign in, decide.</summary>
 public sealed record ConsentRequest(

@@ -11,7 +11,12 @@ public sealed record TargetClient(string Role, string ClientId, string Auth, str
     public ClientCredentials Credentials => new(ClientId, Auth == "client_secret_basic" ? Secret : null, Key, AssertAtTokenEndpoint: Auth == "private_key_jwt");
 }
 
-public sealed record TargetAccount(string Role, string Username, string Password, string? Subject, string? SecondFactor = null);
+/// <summary>
+/// A test account. A "delegate" approves on behalf of the account whose username is <paramref name="OnBehalfOf"/>
+/// (oauth-profile.md §5 step 2); <paramref name="DisplayName"/> is how the AS names an account on its pages.
+/// </summary>
+public sealed record TargetAccount(string Role, string Username, string Password, string? Subject, string? SecondFactor = null,
+    string? DisplayName = null, string? OnBehalfOf = null);
 
 /// <summary>How consent is driven (target file consent): the driver, the script of pages, and the acr that makes the AS step up.</summary>
 public sealed record ConsentSettings(string Driver, ConsentScript Script, string? StepUpAcr)
@@ -43,6 +48,16 @@ public sealed record AuthorizationServerTarget(
     public TargetClient? Client(string role) => Clients.FirstOrDefault(c => c.Role == role);
 
     public TargetAccount Approver => Accounts.FirstOrDefault(a => a.Role == "approver") ?? Accounts[0];
+
+    /// <summary>The account that approves for someone else, if the target file names one.</summary>
+    public TargetAccount? Delegate => Accounts.FirstOrDefault(a => a.OnBehalfOf is not null);
+
+    public TargetAccount? Account(string username) => Accounts.FirstOrDefault(a => a.Username == username);
+
+    /// <summary>What the consent driver needs of an account; for a delegate, the subject it picks (the represented account's subject, else its username).</summary>
+    public ApproverAccount ConsentAccount(TargetAccount account)
+        => new(account.Username, account.Password, account.SecondFactor,
+            account.OnBehalfOf is { } username && Account(username) is { } represented ? represented.Subject ?? represented.Username : null);
 
     /// <summary>The configured Intent with mission_expiry <paramref name="lifetime"/> from <paramref name="now"/>.</summary>
     public JsonObject IntentExpiringIn(DateTimeOffset now, TimeSpan lifetime)

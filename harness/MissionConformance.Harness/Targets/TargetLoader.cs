@@ -104,9 +104,22 @@ public static partial class TargetLoader
             var a = accountNodes[i]!;
             var password = Resolve((string)a["password"]!, $"{at}.accounts[{i}].password", environment, errors) ?? "";
             var secondFactor = Resolve((string?)a["secondFactor"], $"{at}.accounts[{i}].secondFactor", environment, errors);
-            accounts.Add(new TargetAccount((string)a["role"]!, (string)a["username"]!, password, (string?)a["subject"], secondFactor));
+            accounts.Add(new TargetAccount((string)a["role"]!, (string)a["username"]!, password, (string?)a["subject"], secondFactor,
+                (string?)a["displayName"], (string?)a["onBehalfOf"]));
         }
         if (accounts.All(a => a.Role != "approver")) errors.Add($"{at}.accounts: one account needs role \"approver\"");
+        for (var i = 0; i < accounts.Count; i++)
+        {
+            var a = accounts[i];
+            if ((a.Role == "delegate") != (a.OnBehalfOf is not null))
+            {
+                errors.Add($"{at}.accounts[{i}]: role \"delegate\" and onBehalfOf go together (a delegate approves on behalf of another account)");
+            }
+            else if (a.OnBehalfOf is { } represented && (represented == a.Username || accounts.All(o => o.Username != represented)))
+            {
+                errors.Add($"{at}.accounts[{i}].onBehalfOf: \"{represented}\" is not the username of another account in this file");
+            }
+        }
 
         var narrowing = node["narrowing"] is JsonObject n
             ? new NarrowingProbe((int?)n["missionLifetimeDays"] ?? 60, (string?)n["unknownObject"],
@@ -154,7 +167,7 @@ public static partial class TargetLoader
         var action = ScriptStep.Actions.First(step.ContainsKey);
         return action switch
         {
-            "fill" => new ScriptStep(action, (string)step["fill"]!, (string?)step["value"]),
+            "fill" or "select" => new ScriptStep(action, (string)step[action]!, (string?)step["value"]),
             "expectText" => new ScriptStep(action, (string?)step["in"], (string)step["expectText"]!),
             _ => new ScriptStep(action, (string)step[action]!, null),
         };

@@ -1,7 +1,17 @@
 namespace MissionConformance.Reference.Configuration;
 
-/// <summary>A test account of the reference AS. Passwords and second factors are test fixtures, never logged.</summary>
-public sealed record TestAccount(string Username, string Password, string Subject, string DisplayName, string SecondFactor);
+/// <summary>
+/// A test account of the reference AS. Passwords and second factors are test fixtures, never logged.
+/// <paramref name="ApprovesFor"/> lists the subjects this account may approve Missions for besides itself
+/// (oauth-profile.md §5 step 2: "if approver ≠ subject, authorise the approver for that subject").
+/// </summary>
+public sealed record TestAccount(string Username, string Password, string Subject, string DisplayName, string SecondFactor, IReadOnlyList<string>? ApprovesFor = null)
+{
+    public IReadOnlyList<string> Represents => ApprovesFor ?? [];
+
+    /// <summary>Whether this account may approve for <paramref name="subject"/>: itself, or a subject it represents.</summary>
+    public bool MayApproveFor(string subject) => subject == Subject || Represents.Contains(subject, StringComparer.Ordinal);
+}
 
 /// <summary>How a registered client authenticates and what it may do.</summary>
 public sealed record TestClient(
@@ -24,7 +34,10 @@ public static class TestPrincipals
     [
         new("alice", "alice-approves", "user-alice", "Alice Approver", "482916"),
         new("bob", "bob-second-user", "user-bob", "Bob Second-User", "731005"),
+        new("carol", "carol-assists", "user-carol", "Carol Assistant", "264810", ApprovesFor: ["user-alice"]),
     ];
+
+    public static TestAccount? FindAccount(string? subject) => Accounts.FirstOrDefault(a => a.Subject == subject);
 
     /// <summary>
     /// agent-confidential and agent-public request Missions; agent-other is a second confidential

@@ -57,9 +57,27 @@ public sealed class AuthorizationEndpoint(
                 : HtmlPages.Error("Stronger sign-in required", "This Mission needs your second factor before it can be approved.", StatusCodes.Status400BadRequest);
         }
 
-        var subject = faults.Has(Fault.SubjectFromLoginHint) && mission.LoginHint is { } hint
-            ? TestPrincipals.Accounts.FirstOrDefault(a => a.Username == hint || a.Subject == hint) ?? approver
-            : approver;  // MBO-AS-APR-005: the subject is the authenticated user, never client input.
+        // MBO-AS-APR-005: the subject is the authenticated user, or whom they chose among those the AS lets them
+        // approve for (oauth-profile.md §5 step 2); never client input.
+        TestAccount subject;
+        if (faults.Has(Fault.SubjectFromLoginHint) && mission.LoginHint is { } hint)
+        {
+            subject = TestPrincipals.Accounts.FirstOrDefault(a => a.Username == hint || a.Subject == hint) ?? approver;
+        }
+        else if (approver.Represents.Count == 0)
+        {
+            subject = approver;
+        }
+        else if (ActingForEndpoint.Chosen(login.Principal!, approver) is { } chosen)
+        {
+            subject = chosen;
+        }
+        else
+        {
+            return HttpMethods.IsGet(http.Request.Method)
+                ? ActingForEndpoint.Challenge(http)
+                : HtmlPages.Error("Whom is this Mission for?", "Choose whom you approve this Mission for, then approve it again.", StatusCodes.Status400BadRequest);
+        }
         var disclosure = ConsentDisclosure.Build(mission, subject, approver, settings.Catalogue, faults);
 
         if (HttpMethods.IsGet(http.Request.Method))
@@ -72,6 +90,7 @@ public sealed class AuthorizationEndpoint(
             return HtmlPages.Error("Request refused", "The consent form is missing its anti-forgery token.", StatusCodes.Status400BadRequest);
         }
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        await ActingForEndpoint.ForgetAsync(http, login.Principal!, approver);
         if (form["decision"] == "approve")
         {
             if (faults.Has(Fault.ChangeAuthorityAfterRender))

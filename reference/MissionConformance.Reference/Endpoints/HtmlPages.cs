@@ -40,14 +40,35 @@ public static class HtmlPages
         return Page("Confirm it is you", body.ToString(), error is null ? 200 : 401);
     }
 
+    /// <summary>The subject chooser an account that may approve for others sees before consent (oauth-profile.md §5 step 2).</summary>
+    public static IResult ActingFor(HttpContext http, IAntiforgery antiforgery, string returnUrl, IEnumerable<(string Subject, string Name)> choices, string? error)
+    {
+        var body = new StringBuilder();
+        body.Append("<h1>Who is this Mission for?</h1><p>You may approve Missions for yourself and for the people you assist.</p>");
+        if (error is not null) body.Append("<p id=\"acting-for-error\" role=\"alert\">").Append(E(error)).Append("</p>");
+        body.Append("<form id=\"acting-for-form\" method=\"post\" action=\"").Append(ActingForEndpoint.Path).Append("\">")
+            .Append(AntiforgeryField(http, antiforgery))
+            .Append("<input type=\"hidden\" name=\"returnUrl\" value=\"").Append(E(returnUrl)).Append("\">")
+            .Append("<label>Acting for <select id=\"acting-for-subject\" name=\"subject\">");
+        foreach (var (subject, name) in choices)
+        {
+            body.Append("<option value=\"").Append(E(subject)).Append("\">").Append(E(name)).Append("</option>");
+        }
+        body.Append("</select></label><button id=\"acting-for-submit\" type=\"submit\">Continue</button></form>");
+        return Page("Who is this Mission for?", body.ToString(), error is null ? 200 : 400);
+    }
+
     public static IResult Consent(HttpContext http, IAntiforgery antiforgery, JsonObject disclosure, IReadOnlyDictionary<string, string> hiddenFields)
     {
         var b = new StringBuilder();
         b.Append("<h1>Approve a Mission for <span id=\"mission-client\">").Append(E(Text(disclosure["client"]?["name"]))).Append("</span></h1>");
         b.Append("<section><h2>Goal</h2><p id=\"mission-goal\">").Append(E(Text(disclosure["goal"]))).Append("</p></section>");
-        b.Append("<section><h2>Acting for</h2><p id=\"mission-subject\">").Append(E(Text(disclosure["subject"]?["name"])))
-            .Append(" (").Append(E(Text(disclosure["subject"]?["id"]))).Append(")</p>")
-            .Append("<p>Approved by <span id=\"mission-approver\">").Append(E(Text(disclosure["approver"]?["name"]))).Append("</span></p></section>");
+        b.Append("<section><h2>Acting for</h2>");
+        if (disclosure["subject"] is { } subject)
+        {
+            b.Append("<p id=\"mission-subject\">").Append(E(Text(subject["name"]))).Append(" (").Append(E(Text(subject["id"]))).Append(")</p>");
+        }
+        b.Append("<p>Approved by <span id=\"mission-approver\">").Append(E(Text(disclosure["approver"]?["name"]))).Append("</span></p></section>");
         b.Append(List("Objects", "mission-objects", "object", disclosure["objects"]));
         b.Append(List("Constraints", "mission-constraints", "constraint", disclosure["constraints"]));
         b.Append(List("Success criteria", "mission-success-criteria", "success-criterion", disclosure["success_criteria"]));

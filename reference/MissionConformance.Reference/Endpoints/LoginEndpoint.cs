@@ -36,9 +36,13 @@ public sealed class LoginEndpoint(IAntiforgery antiforgery)
         return Results.Redirect(returnUrl);
     }
 
-    /// <summary>The session principal: the account and the authentication context it reached.</summary>
-    public static ClaimsPrincipal Principal(TestAccount account, string acr)
-        => new(new ClaimsIdentity([new Claim("sub", account.Subject), new Claim("name", account.DisplayName), new Claim(AuthenticationContext.ClaimType, acr)], Scheme, "name", "role"));
+    /// <summary>The session principal: the account, the authentication context it reached, and whom it chose to approve for.</summary>
+    public static ClaimsPrincipal Principal(TestAccount account, string acr, string? actingFor = null)
+    {
+        List<Claim> claims = [new("sub", account.Subject), new("name", account.DisplayName), new(AuthenticationContext.ClaimType, acr)];
+        if (actingFor is not null) claims.Add(new Claim(ActingForEndpoint.ClaimType, actingFor));
+        return new(new ClaimsIdentity(claims, Scheme, "name", "role"));
+    }
 
     /// <summary>Only local paths: the login page is no open redirector.</summary>
     public static string SafeReturnUrl(string? value)

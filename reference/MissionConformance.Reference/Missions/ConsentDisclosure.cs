@@ -55,7 +55,10 @@ public static class ConsentDisclosure
         {
             disclosure["narrowing"] = JsonNode.Parse(mission.NarrowingJson);
         }
-        disclosure["subject"] = new JsonObject { ["id"] = subject.Subject, ["name"] = subject.DisplayName };
+        if (subject == approver || !faults.Has(Fault.HideSubjectOnBehalf))
+        {
+            disclosure["subject"] = new JsonObject { ["id"] = subject.Subject, ["name"] = subject.DisplayName };  // oauth-profile.md §5 step 2, MC-AS-APR-104
+        }
         disclosure["approver"] = new JsonObject { ["id"] = approver.Subject, ["name"] = approver.DisplayName };
         disclosure["policy_version"] = mission.PolicyVersion;
         return disclosure;

@@ -178,6 +178,21 @@ public sealed class ApprovalNotForgeable : Check<ForgeryEvidence>
             + "a cross-site page can approve a Mission for a signed-in user; bind the consent POST to the rendered page (anti-forgery token, RFC 6749 §10.12)");
 }
 
+/// <summary>The text of the consent page an assistant saw, and how the AS names the person the Mission is for.</summary>
+public sealed record SubjectShown(string Text, string Approver, string SubjectName);
+
+/// <summary>MC-AS-APR-104: when the approver is not the subject, the consent page shows the subject.</summary>
+public sealed class ConsentNamesSubject : Check<SubjectShown>
+{
+    public override string RequirementId => "MC-AS-APR-104";
+
+    public override Judgement Judge(SubjectShown e)
+        => Judgement.That(e.Text.Contains(e.SubjectName, StringComparison.Ordinal),
+            $"{e.Approver} approved on behalf of another person, and the consent page names them (\"{e.SubjectName}\")",
+            $"{e.Approver} approved on behalf of another person, but the consent page does not name them (\"{e.SubjectName}\", the represented account's displayName, else subject): "
+            + "an approver must see whom the Mission acts for (oauth-profile §5 step 2)");
+}
+
 public sealed record FramingEvidence(IReadOnlyList<ConsentPageCapture> Pages);
 
 /// <summary>MC-AS-APR-103: every page of the approval flow refuses to be framed.</summary>

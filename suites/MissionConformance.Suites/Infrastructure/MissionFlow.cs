@@ -107,20 +107,19 @@ public sealed class MissionFlow(ScenarioContext context)
         return (par, requestUri);
     }
 
-    public Task<ConsentOutcome> ConsentAsync(string requestUri, ConsentDecision decision, TargetClient? client = null, IReadOnlyDictionary<string, string>? extraQuery = null)
-    {
-        var account = Server.Approver;
-        return context.Consent.RunAsync(new ConsentRequest(context.Client.Metadata.AuthorizationEndpoint, (client ?? Agent).ClientId, requestUri,
-            Server.RedirectUri, new ApproverAccount(account.Username, account.Password, account.SecondFactor), decision, extraQuery), context.Cancellation);
-    }
+    /// <summary>Drives consent for <paramref name="requestUri"/> as <paramref name="account"/> (default: the target's approver).</summary>
+    public Task<ConsentOutcome> ConsentAsync(string requestUri, ConsentDecision decision, TargetClient? client = null,
+        IReadOnlyDictionary<string, string>? extraQuery = null, TargetAccount? account = null)
+        => context.Consent.RunAsync(new ConsentRequest(context.Client.Metadata.AuthorizationEndpoint, (client ?? Agent).ClientId, requestUri,
+            Server.RedirectUri, Server.ConsentAccount(account ?? Server.Approver), decision, extraQuery), context.Cancellation);
 
     /// <summary>PAR and approval; the scenario is interrupted if the AS refuses the target file's own Intent.</summary>
     public async Task<(Pkce Pkce, ConsentOutcome Consent, WireResponse Par)> ApproveAsync(JsonObject intent, TargetClient? client = null,
-        (string, string)[]? parExtra = null, IReadOnlyDictionary<string, string>? frontChannelExtra = null)
+        (string, string)[]? parExtra = null, IReadOnlyDictionary<string, string>? frontChannelExtra = null, TargetAccount? account = null)
     {
         var pkce = Pkce.Create();
         var (par, requestUri) = await PushAcceptedAsync(intent, pkce, client, parExtra ?? []);
-        var consent = await ConsentAsync(requestUri, ConsentDecision.Approve, client, frontChannelExtra);
+        var consent = await ConsentAsync(requestUri, ConsentDecision.Approve, client, frontChannelExtra, account);
         if (consent.Code is null)
         {
             throw new ScenarioInterruptedException($"approval gave no authorization code: {consent.Error} {consent.ErrorDescription}");

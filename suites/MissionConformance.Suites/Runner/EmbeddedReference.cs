@@ -53,6 +53,7 @@ public sealed class EmbeddedReference : IAsyncDisposable
         }
         var alice = TestPrincipals.Accounts[0];
         var bob = TestPrincipals.Accounts[1];
+        var carol = TestPrincipals.Accounts.Single(a => a.Represents.Contains(alice.Subject));
         var catalogue = ResourceCatalogue.BoardPacket;
         var intent = new JsonObject
         {
@@ -65,7 +66,11 @@ public sealed class EmbeddedReference : IAsyncDisposable
         };
         var server = new AuthorizationServerTarget("reference-as", issuer, TestPrincipals.RedirectUri,
             [Client("agent", "agent-confidential"), Client("public", "agent-public"), Client("foreign", "agent-other"), Client("admin", "mission-admin")],
-            [new TargetAccount("approver", alice.Username, alice.Password, alice.Subject, alice.SecondFactor), new TargetAccount("other", bob.Username, bob.Password, bob.Subject, bob.SecondFactor)],
+            [
+                new TargetAccount("approver", alice.Username, alice.Password, alice.Subject, alice.SecondFactor, alice.DisplayName),
+                new TargetAccount("other", bob.Username, bob.Password, bob.Subject, bob.SecondFactor),
+                new TargetAccount("delegate", carol.Username, carol.Password, carol.Subject, carol.SecondFactor, OnBehalfOf: alice.Username),
+            ],
             intent, new NarrowingProbe(60, "https://unknown.example/api", ["mission_expiry", "objects"]),
             TestPrincipals.BoardPurpose, "urn:example:purpose:unregistered", UsesInventory: true, consent);
         return new Target(name, "seed-2026-06", [server], Timeouts.Default,

@@ -45,3 +45,37 @@ public sealed class ForgedApprovalScenario : Scenario
         context.Judge(new ApprovalNotForgeable(), new ForgeryEvidence(outcome));
     }
 }
+
+/// <summary>
+/// MC-AS-APR-104 (oauth-profile.md §5 step 2): when the approver is not the subject, the consent page names
+/// the subject. The target file's delegate account approves on behalf of another of its accounts.
+/// </summary>
+public sealed class OnBehalfConsentScenario : Scenario
+{
+    public override string Id => "consent.on-behalf";
+    public override string Title => "an approval on behalf of someone else shows whom the Mission is for";
+    public override IReadOnlyList<string> Requirements { get; } = ["MC-AS-APR-104"];
+
+    public override async Task RunAsync(ScenarioContext context)
+    {
+        var flow = new MissionFlow(context);
+        if (flow.Server.Delegate is not { } assistant || flow.Server.Account(assistant.OnBehalfOf!) is not { } subject)
+        {
+            context.Skip("MC-AS-APR-104", "the target file names no account that approves on behalf of another (authorizationServers[0].accounts[] with role \"delegate\" and onBehalfOf)");
+            return;
+        }
+        var (pkce, consent, _) = await flow.ApproveAsync(flow.Intent(), account: assistant);
+        var token = await flow.RedeemAsync(consent.Code!, pkce.Verifier);
+        if (!token.Succeeded)
+        {
+            throw new ScenarioInterruptedException($"the code {assistant.Username} approved was not redeemed: HTTP {(int)token.Response.Status} {MissionFlow.Excerpt(token.Response.Body)}");
+        }
+        // Only an approval whose Mission is really the other person's exercises the requirement.
+        if (subject.Subject is { } expected && token.Claim("sub") != expected)
+        {
+            throw new ScenarioInterruptedException($"{assistant.Username} approved on behalf of {subject.Username}, yet the token's sub is {token.Claim("sub") ?? "(none)"}, not {expected}: "
+                + "the flow did not choose the subject (check the consent script's page for choosing whom to approve for, and ${onBehalfOf})");
+        }
+        context.JudgeRendering(new ConsentNamesSubject(), new SubjectShown(consent.ConsentPageText, assistant.Username, subject.DisplayName ?? subject.Subject ?? subject.Username), consent.Screenshots);
+    }
+}

@@ -30,6 +30,9 @@ public sealed class RunningReference : IAsyncDisposable
     public static readonly ClientCredentials Other = new("agent-other", "agent-other-secret", Key("agent-other"));
     public static readonly ClientCredentials Admin = new("mission-admin", "mission-admin-secret", Key("mission-admin"));
     public static readonly ApproverAccount Alice = new("alice", "alice-approves");
+
+    /// <summary>Carol assists Alice: she signs in as herself and approves on Alice's behalf.</summary>
+    public static readonly ApproverAccount CarolForAlice = new("carol", "carol-assists", OnBehalfOf: "user-alice");
     public const string RedirectUri = TestPrincipals.RedirectUri;
 
     private RunningReference(ReferenceStack stack, HttpClient http, MissionClient client, ServerLog log)
@@ -94,9 +97,9 @@ public sealed class RunningReference : IAsyncDisposable
     }
 
     public async Task<ConsentOutcome> ConsentAsync(string requestUri, ConsentDecision decision, ClientCredentials? client = null,
-        IReadOnlyDictionary<string, string>? extraQuery = null)
+        IReadOnlyDictionary<string, string>? extraQuery = null, ApproverAccount? account = null)
         => await Consent.RunAsync(new ConsentRequest(Client.Metadata.AuthorizationEndpoint, (client ?? Confidential).ClientId, requestUri,
-            RedirectUri, Alice, decision, extraQuery), Ct);
+            RedirectUri, account ?? Alice, decision, extraQuery), Ct);
 
     /// <summary>PAR → consent (approve), asserting both worked; the code is left to the caller.</summary>
     public async Task<(Pkce Pkce, ConsentOutcome Consent)> PushAndApproveAsync(JsonObject? intent = null, ClientCredentials? client = null,
