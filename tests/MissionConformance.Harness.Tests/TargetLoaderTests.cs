@@ -23,6 +23,7 @@ public sealed class TargetLoaderTests
         Assert.Equal(ConsentScript.Reference, server.Consent.Script, ScriptComparer.Instance);
         Assert.Equal(ConsentSettings.ReferenceStepUpAcr, server.Consent.StepUpAcr);
         Assert.Equal("482916", server.Approver.SecondFactor);
+        Assert.Equal(new ApproverAccount("carol", "carol-assists", "264810", OnBehalfOf: "user-alice"), server.ConsentAccount(server.Delegate!));
     }
 
     /// <summary>The example file spells out the reference's default script: the two must not drift apart.</summary>
@@ -53,9 +54,12 @@ public sealed class TargetLoaderTests
     [InlineData("NoAgent", "authorizationServers[0].clients: one client needs role \"agent\"")]
     [InlineData("NotJson", "not valid JSON")]
     [InlineData("NoConsentPage", "authorizationServers[0].consent.pages: exactly one page needs kind \"consent\" (0 have it)")]
-    [InlineData("ConsentPageWithoutDeny", "authorizationServers[0].consent.pages[2]: a consent page needs \"approve\" and \"deny\"")]
+    [InlineData("ConsentPageWithoutDeny", "authorizationServers[0].consent.pages[3]: a consent page needs \"approve\" and \"deny\"")]
     [InlineData("StepWithTwoActions", "authorizationServers[0].consent.pages[0].steps[2]")]
     [InlineData("UnknownPageKind", "authorizationServers[0].consent.pages[1].kind: unknown value \"captcha\"")]
+    [InlineData("DelegateForNobody", "authorizationServers[0].accounts[2].onBehalfOf: \"dave\" is not the username of another account in this file")]
+    [InlineData("DelegateWithoutOnBehalfOf", "authorizationServers[0].accounts[2]: role \"delegate\" and onBehalfOf go together")]
+    [InlineData("SelectWithoutValue", "authorizationServers[0].consent.pages[2].steps[0]")]
     public void Parse_BrokenTarget_NamesTheField(string variant, string expected)
     {
         var error = Assert.Throws<TargetFileException>(() => TargetLoader.Parse(Broken(variant), "my-target.json", Fixtures, _ => null));
@@ -78,8 +82,11 @@ public sealed class TargetLoaderTests
             case "MissingEnvironment": clients[0]!["secret"] = "${env:NOT_SET_ANYWHERE}"; break;
             case "MissingKeyFile": clients[0]!["keyFile"] = "../keys/nobody.jwk.json"; break;
             case "NoAgent": clients[0]!["role"] = "admin"; clients.RemoveAt(3); break;
-            case "NoConsentPage": server["consent"]!["pages"]!.AsArray().RemoveAt(2); break;
-            case "ConsentPageWithoutDeny": server["consent"]!["pages"]![2]!.AsObject().Remove("deny"); break;
+            case "NoConsentPage": server["consent"]!["pages"]!.AsArray().RemoveAt(3); break;
+            case "ConsentPageWithoutDeny": server["consent"]!["pages"]![3]!.AsObject().Remove("deny"); break;
+            case "DelegateForNobody": server["accounts"]![2]!["onBehalfOf"] = "dave"; break;
+            case "DelegateWithoutOnBehalfOf": server["accounts"]![2]!.AsObject().Remove("onBehalfOf"); break;
+            case "SelectWithoutValue": server["consent"]!["pages"]![2]!["steps"]![0]!.AsObject().Remove("value"); break;
             case "StepWithTwoActions": server["consent"]!["pages"]![0]!["steps"]![2]!["check"] = "#remember-me"; break;
             case "UnknownPageKind": server["consent"]!["pages"]![1]!["kind"] = "captcha"; break;
         }
