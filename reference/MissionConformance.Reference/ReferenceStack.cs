@@ -247,7 +247,7 @@ public sealed class ReferenceStack : IAsyncDisposable
     }
 
     /// <summary>Only loopback addresses are allowed; port 0 becomes a free port chosen now.</summary>
-    private static Uri ResolveLoopbackUrl(string url)
+    internal static Uri ResolveLoopbackUrl(string url)
     {
         var uri = new Uri(url);
         if (uri.Scheme != Uri.UriSchemeHttp || !IPAddress.TryParse(uri.Host, out var address) || !IPAddress.IsLoopback(address))

@@ -77,6 +77,25 @@ public enum Fault
     ResumeFromTerminal,
     CompleteWhileSuspended,
     LifecycleAcceptsClientSecret,
+
+    // Reference Resource Servers (reference/…/ResourceServers)
+    RsNoResourceMetadata,
+    RsAcceptsWrongTyp,
+    RsAcceptsMissingMission,
+    RsIgnoresRevokedMission,
+    RsIgnoresActions,
+    RsIgnoresConstraint,
+    RsAcceptsUnknownConstraint,
+    RsScopeWidensDetails,
+    RsHonoursForeignEntries,
+    RsTrustsUnknownMissionMembers,
+    RsListsEveryTool,
+    RsSkipsPdp,
+    RsActsOnDeny,
+    RsFailsOpenWhenPdpDown,
+    RsOmitsMissionContext,
+    RsOmitsFreshness,
+    RsOmitsToolId,
 }
 
 /// <summary>
@@ -179,6 +198,26 @@ public static class FaultCatalogue
         new(Fault.ResumeFromTerminal, "resume re-activates a revoked or completed Mission", ["MBO-AS-LC-005"]),
         new(Fault.CompleteWhileSuspended, "a suspended Mission can be completed directly", ["MBO-AS-LC-006"]),
         new(Fault.LifecycleAcceptsClientSecret, "the lifecycle endpoint accepts client_secret_basic", ["MBO-AS-LC-007"]),
+
+        // Resource Servers: each applies to the reference RSes started with it, and never to the AS
+        new(Fault.RsNoResourceMetadata, "the MCP server's 401 names no resource_metadata and it publishes no RFC 9728 metadata", ["MBO-MCP-004"]),
+        new(Fault.RsAcceptsWrongTyp, "the RS accepts an access token whose typ is not at+jwt", ["MBO-RS-A-001"]),
+        new(Fault.RsAcceptsMissingMission, "the RS serves a token that carries no mission claim", ["MBO-RS-B-003"]),
+        new(Fault.RsIgnoresRevokedMission, "the RS never asks for the Mission's state: a revoked or suspended Mission's token still works", ["MBO-RS-B-002", "MBO-RS-B-004"]),
+        new(Fault.RsIgnoresActions, "the RS executes any tool, whatever the entry's actions (so neither scope nor x_ members are what widen it)",
+            ["MBO-RS-C-001", "MBO-MCP-002", "MBO-RS-C-004", "MBO-RS-C-009"]),
+        new(Fault.RsIgnoresConstraint, "the RS does not check the entry's constraints against the call's arguments", ["MBO-RS-C-002"]),
+        new(Fault.RsAcceptsUnknownConstraint, "the RS ignores a constraint key it cannot enforce instead of refusing", ["MBO-RS-C-003"]),
+        new(Fault.RsScopeWidensDetails, "a tool named in the token's scope is executed though no entry lists it", ["MBO-RS-C-004"]),
+        new(Fault.RsHonoursForeignEntries, "the RS honours entries whose resource is another server", ["MBO-RS-C-005"]),
+        new(Fault.RsTrustsUnknownMissionMembers, "the RS grants the actions listed in mission.x_extra", ["MBO-RS-C-009"]),
+        new(Fault.RsListsEveryTool, "tools/list shows every tool, also those outside the Mission", ["MBO-MCP-001"]),
+        new(Fault.RsSkipsPdp, "the RS-D server executes consequential calls without asking the PDP", ["MBO-RT-PEP-001", "MBO-RT-PEP-002", "MBO-RT-PEP-003"]),
+        new(Fault.RsActsOnDeny, "the RS executes a call the PDP denied", ["MBO-RT-PEP-002"]),
+        new(Fault.RsFailsOpenWhenPdpDown, "the RS executes the call when the PDP does not answer", ["MBO-RT-PEP-003"]),
+        new(Fault.RsOmitsMissionContext, "the evaluation's context.mission carries only the id", ["MBO-RT-PEP-004"]),
+        new(Fault.RsOmitsFreshness, "the evaluation carries no context.freshness", ["MBO-RT-PEP-005"]),
+        new(Fault.RsOmitsToolId, "the evaluation of an MCP tool call carries no context.tool_id", ["MBO-RT-PEP-008"]),
     ];
 
     public static FaultDescriptor? Find(string name)

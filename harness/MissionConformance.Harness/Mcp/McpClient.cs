@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MissionConformance.Harness.OAuth;
+
+namespace MissionConformance.Harness.Mcp;
+
+/// <summary>An MCP server's answer to one JSON-RPC call over HTTP, with what the checks ask of it.</summary>
+public sealed record McpResponse(WireResponse Http, string? WwwAuthenticate)
+{
+    public HttpStatusCode Status => Http.Status;
+
+    private JsonObject? Rpc => Http.IsJson ? JsonNode.Parse(Http.Body) as JsonObject : null;
+
+    /// <summary>The JSON-RPC result, if the call produced one.</summary>
+    public JsonObject? Result => (int)Status is >= 200 and < 300 ? Rpc?["result"] as JsonObject : null;
+
+    /// <summary>A tools/call was carried out: 2xx, a result, and the result is not an error result.</summary>
+    public bool Served => Result is { } result && !(result["isError"] is JsonValue flag && flag.TryGetValue<bool>(out var isError) && isError);
+
+    /// <summary>Nothing was done: a non-2xx answer, a JSON-RPC error, or an error result.</summary>
+    public bool Refused => !Served;
+
+    public IReadOnlyList<string> ToolNames => Result?["tools"] is JsonArray tools ? [.. tools.Select(t => (string?)t?["name"]).OfType<string>()] : [];
+
+    /// <summary>A parameter of the WWW-Authenticate challenge (RFC 6750 §3 auth-params).</summary>
+    public string? Challenge(string name)
+    {
+        if (WwwAuthenticate is null) return null;
+        var match = System.Text.RegularExpressions.Regex.Match(WwwAuthenticate, "(?:^|[\\s,])" + name + "=\"([^\"]*)\"");
+        return match.Success ? match.Groups[1].Value : null;
+    }
+
+    /// <summary>How the answer reads in a verdict: status, error and its description.</summary>
+    public string Describe()
+    {
+        var rpc = Rpc;
+        var error = (string?)(rpc?["error"] as JsonValue) ?? (string?)rpc?["error"]?["message"];
+        var description = (string?)rpc?["error_description"];
+        return $"HTTP {(int)Status}" + (error is null ? "" : $" {error}") + (description is null ? "" : $" ({description})")
+            + (Served ? " with a tool result" : "");
+    }
+}
+
+/// <summary>
+/// A minimal MCP client over HTTP (JSON-RPC 2.0 POSTs to the server's endpoint, runtime.md §11), through
+/// the harness's capturing HttpClient: every call is an exchange of the wire log.
+/// </summary>
+public sealed class McpClient(HttpClient http)
+{
+    private int _id;
+
+    public Task<McpResponse> ListToolsAsync(string endpoint, string? token, CancellationToken ct)
+        => SendAsync(endpoint, token, "tools/list", new JsonObject(), ct);
+
+    public Task<McpResponse> CallToolAsync(string endpoint, string? token, string tool, JsonObject arguments, CancellationToken ct)
+        => SendAsync(endpoint, token, "tools/call", new JsonObject { ["name"] = tool, ["arguments"] = arguments.DeepClone() }, ct);
+
+    public async Task<McpResponse> SendAsync(string endpoint, string? token, string method, JsonObject parameters, CancellationToken ct)
+    {
+        var body = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = Interlocked.Increment(ref _id), ["method"] = method, ["params"] = parameters };
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request, ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        var challenge = response.Headers.WwwAuthenticate.Count == 0 ? null : string.Join(", ", response.Headers.WwwAuthenticate.Select(h => h.ToString()));
+        return new McpResponse(new WireResponse(response.StatusCode, response.Content.Headers.ContentType?.MediaType,
+            response.Headers.CacheControl?.ToString(), text), challenge);
+    }
+
+    public async Task<(HttpStatusCode Status, JsonElement? Document)> GetJsonAsync(string url, CancellationToken ct)
+    {
+        using var response = await http.GetAsync(url, ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        try
+        {
+            return (response.StatusCode, response.IsSuccessStatusCode ? JsonDocument.Parse(text).RootElement.Clone() : null);
+        }
+        catch (JsonException)
+        {
+            return (response.StatusCode, null);
+        }
+    }
+}

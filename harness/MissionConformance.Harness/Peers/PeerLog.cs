@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using MissionConformance.Harness.Wire;
+using WireMock;
+using WireMock.Types;
+using WireMock.Util;
+
+namespace MissionConformance.Harness.Peers;
+
+/// <summary>
+/// Every request a simulated peer receives, with its answer, as an exchange of the run's wire log
+/// (redacted like the harness's own). A peer's request comes from the target, outside any scenario's
+/// async flow, so it is tagged with the scenario that created the Mission it concerns.
+/// </summary>
+public sealed class PeerLog
+{
+    private readonly ConcurrentDictionary<string, string> _owners = new(StringComparer.Ordinal);
+
+    /// <summary>The wire log of the run in progress; requests arriving between runs are not kept.</summary>
+    public WireLog? Wire { get; set; }
+
+    public void Own(string missionId, string scenario) => _owners[missionId] = scenario;
+
+    public string? OwnerOf(string? missionId) => missionId is not null && _owners.TryGetValue(missionId, out var scenario) ? scenario : null;
+
+    /// <summary>Logs the request with this answer and returns the answer for WireMock to send.</summary>
+    public ResponseMessage Answer(string peer, IRequestMessage request, int status, string contentType, string body, string? missionId = null,
+        params (string Name, string Value)[] headers)
+    {
+        Record(peer, request, status, contentType, body, missionId, headers);
+        var response = new ResponseMessage
+        {
+            StatusCode = status,
+            BodyData = new BodyData { DetectedBodyType = BodyType.String, BodyAsString = body, Encoding = System.Text.Encoding.UTF8 },
+            Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new(contentType) },
+        };
+        foreach (var (name, value) in headers) response.Headers[name] = new WireMockList<string>(value);
+        return response;
+    }
+
+    public void Record(string peer, IRequestMessage request, int? status, string? contentType, string? body, string? missionId,
+        (string Name, string Value)[]? headers = null, string? error = null)
+    {
+        if (Wire is not { } wire) return;
+        var requestHeaders = (request.Headers ?? new Dictionary<string, WireMockList<string>>())
+            .SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, Redactor.Header(h.Key, v)))).ToList();
+        requestHeaders.Insert(0, new("X-Mission-Conformance-Peer", peer));
+        var requestType = request.Headers is { } h2 && h2.TryGetValue("Content-Type", out var types) ? types.FirstOrDefault() : null;
+        wire.Add(new Exchange(wire.NextId(), OwnerOf(missionId) ?? "peers", request.DateTime, TimeSpan.Zero, request.Method, Redactor.Url(request.Url),
+            requestHeaders, requestType, Redactor.Body(requestType, request.Body),
+            status, [.. (headers ?? []).Select(p => new KeyValuePair<string, string>(p.Name, p.Value))], contentType, Redactor.Body(contentType, body), error));
+    }
+}

@@ -1,0 +1,244 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using MissionConformance.Harness.Crypto;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using WireMock.Settings;
+
+namespace MissionConformance.Harness.Peers;
+
+/// <summary>A Mission the simulated AS holds, whose state a scenario scripts.</summary>
+public sealed class SimulatedMission(string id, string origin, string subject, string clientId, JsonArray authority, string authorityHash, DateTimeOffset expiry)
+{
+    private string _state = "active";
+
+    public string Id => id;
+
+    public string Origin => origin;
+
+    public string Subject => subject;
+
+    public string ClientId => clientId;
+
+    public JsonArray Authority => authority;
+
+    public string AuthorityHash => authorityHash;
+
+    public DateTimeOffset Expiry => expiry;
+
+    public const string PolicyVersion = "sim-policy-2026-11";
+
+    public string PolicyViewId => "sha-256:" + Base64UrlEncoder.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(id + PolicyVersion)));
+
+    public const string PolicyViewVersion = "1";
+
+    public string State
+    {
+        get => Volatile.Read(ref _state);
+        set => Volatile.Write(ref _state, value);
+    }
+
+    /// <summary>The mission claim a token for this Mission carries (oauth-profile.md §8).</summary>
+    public JsonObject Claim() => new() { ["id"] = id, ["origin"] = origin, ["authority_hash"] = authorityHash };
+}
+
+/// <summary>What a minted access token says; every member can be set wrong on purpose.</summary>
+public sealed record AccessTokenSpec(string Audience, SimulatedMission? Mission)
+{
+    public JsonArray? AuthorizationDetails { get; init; }
+
+    /// <summary>Replaces the Mission's claim (e.g. with x_ members); null keeps the Mission's own.</summary>
+    public JsonObject? MissionClaim { get; init; }
+
+    public bool OmitMission { get; init; }
+
+    public string? Scope { get; init; }
+
+    public string Type { get; init; } = "at+jwt";
+
+    public TimeSpan Lifetime { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Seconds before now the token was issued (with a short lifetime, an expired token).</summary>
+    public TimeSpan IssuedAgo { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Signed with a key the issuer's JWKS does not hold.</summary>
+    public bool ForeignKey { get; init; }
+}
+
+/// <summary>
+/// The Authorization Server a Resource Server under test is told to trust (design.md principle 4):
+/// RFC 8414 metadata, a JWKS, access tokens minted with whatever claims a scenario needs, and a Mission
+/// Status endpoint (mission-status.md) answering signed responses whose state the scenario scripts.
+/// WireMock on 127.0.0.1; every request it receives is evidence.
+/// </summary>
+public sealed class SimulatedAuthorizationServer : IDisposable
+{
+    public const string StatusPath = "/mission-status";
+    public const string StatusResponseType = "application/mission-status-response+jwt";
+
+    private readonly WireMockServer _server;
+    private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly ECDsa _foreignKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly ConcurrentDictionary<string, SimulatedMission> _missions = new(StringComparer.Ordinal);
+    private readonly PeerLog _log;
+
+    private SimulatedAuthorizationServer(WireMockServer server, PeerLog log)
+    {
+        _server = server;
+        _log = log;
+        Kid = "sim-" + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(6));
+    }
+
+    public string Kid { get; }
+
+    public Uri Issuer => new(_server.Url!.TrimEnd('/') + "/");
+
+    public string JwksUri => Issuer.AbsoluteUri + "jwks";
+
+    public string StatusEndpoint => Issuer.AbsoluteUri + StatusPath.TrimStart('/');
+
+    /// <summary>How long a Mission Status response may be used (expires_at − issued_at); short, so a change shows quickly.</summary>
+    public TimeSpan StatusLifetime { get; set; } = TimeSpan.FromSeconds(2);
+
+    public static SimulatedAuthorizationServer Start(int port, PeerLog log)
+    {
+        var server = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{port}"], StartAdminInterface = false });
+        var simulated = new SimulatedAuthorizationServer(server, log);
+        simulated.Map();
+        return simulated;
+    }
+
+    private void Map()
+    {
+        _server.Given(Request.Create().WithPath("/.well-known/oauth-authorization-server").UsingGet())
+            .RespondWith(Response.Create().WithCallback(request => _log.Answer("authorization server", request, 200, "application/json", Metadata().ToJsonString())));
+        _server.Given(Request.Create().WithPath("/jwks").UsingGet())
+            .RespondWith(Response.Create().WithCallback(request => _log.Answer("authorization server", request, 200, "application/json", Jwks().ToJsonString())));
+        _server.Given(Request.Create().WithPath(StatusPath).UsingPost())
+            .RespondWith(Response.Create().WithCallback(Status));
+    }
+
+    public JsonObject Metadata() => new()
+    {
+        ["issuer"] = Issuer.AbsoluteUri,
+        ["jwks_uri"] = JwksUri,
+        ["mission_status_endpoint"] = StatusEndpoint,
+        ["mission_status_auth_methods_supported"] = new JsonArray("private_key_jwt"),
+        ["authorization_details_types_supported"] = new JsonArray("mission_resource_access"),
+    };
+
+    private JsonObject Jwks()
+    {
+        var jwk = JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(ECDsa.Create(_key.ExportParameters(false))));
+        return new JsonObject
+        {
+            ["keys"] = new JsonArray(new JsonObject { ["kty"] = jwk.Kty, ["crv"] = jwk.Crv, ["x"] = jwk.X, ["y"] = jwk.Y, ["kid"] = Kid, ["use"] = "sig", ["alg"] = "ES256" }),
+        };
+    }
+
+    /// <summary>A Mission in state active, its authority_hash computed by the harness's own anchor code.</summary>
+    public SimulatedMission CreateMission(string subject, string clientId, JsonArray authority, TimeSpan lifetime, string? scenario = null)
+    {
+        var id = "msn_sim_" + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16));
+        var hash = IntegrityAnchors.Framework("mission-authority-set", "urn:mbo:schema:mission-authority-set:1", "sim-tenant", Issuer.AbsoluteUri, authority);
+        var mission = new SimulatedMission(id, Issuer.AbsoluteUri, subject, clientId, authority, hash, DateTimeOffset.UtcNow + lifetime);
+        _missions[id] = mission;
+        _log.Own(id, scenario ?? Wire.WireLog.Scenario);
+        return mission;
+    }
+
+    public string Mint(AccessTokenSpec spec)
+    {
+        var now = DateTimeOffset.UtcNow - spec.IssuedAgo;
+        var claims = new Dictionary<string, object>
+        {
+            ["sub"] = spec.Mission?.Subject ?? "user-sim",
+            ["client_id"] = spec.Mission?.ClientId ?? "agent-sim",
+            ["jti"] = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(12)),
+        };
+        if (!spec.OmitMission && (spec.MissionClaim ?? spec.Mission?.Claim()) is { } mission) claims["mission"] = Element(mission);
+        if ((spec.AuthorizationDetails ?? spec.Mission?.Authority) is { } details) claims["authorization_details"] = Element(details);
+        if (spec.Scope is not null) claims["scope"] = spec.Scope;
+        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer.AbsoluteUri,
+            Audience = spec.Audience,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = (now + spec.Lifetime).UtcDateTime,
+            TokenType = spec.Type,
+            Claims = claims,
+            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(spec.ForeignKey ? _foreignKey : _key) { KeyId = Kid }, SecurityAlgorithms.EcdsaSha256),
+        });
+    }
+
+    /// <summary>POST /mission-status: authenticated (a client_assertion), by reference, signed, nonce echoed, projection filtered to the audience.</summary>
+    private WireMock.ResponseMessage Status(WireMock.IRequestMessage request)
+    {
+        var form = System.Web.HttpUtility.ParseQueryString(request.Body ?? "");
+        var nonce = form["nonce"];
+        var missionId = form["mission"] ?? "";
+        if (string.IsNullOrEmpty(form["client_assertion"]) || form["client_assertion_type"] != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+        {
+            return _log.Answer("authorization server", request, 401, "application/json", Error("unauthorized", "authenticate with private_key_jwt", nonce), missionId);
+        }
+        if (!_missions.TryGetValue(missionId, out var mission))
+        {
+            return _log.Answer("authorization server", request, 404, "application/json", Error("not_found", "no such Mission", nonce), missionId);
+        }
+        var audience = form["audience"] ?? "";
+        var clientId = Unverified(form["client_assertion"]!, "iss") ?? "unknown";
+        var now = DateTimeOffset.UtcNow;
+        var payload = new JsonObject
+        {
+            ["iss"] = Issuer.AbsoluteUri, ["aud"] = audience, ["sub"] = clientId, ["nonce"] = nonce,
+            ["iat"] = now.ToUnixTimeSeconds(), ["exp"] = (now + StatusLifetime).ToUnixTimeSeconds(),
+            ["mission"] = new JsonObject { ["id"] = mission.Id, ["origin"] = mission.Origin },
+            ["state"] = mission.State,
+            ["integrity_anchors"] = new JsonObject { ["authority_hash"] = mission.AuthorityHash },
+            ["authority_projection"] = new JsonArray([.. mission.Authority.Where(e => (string?)e?["resource"] == audience).Select(e => e!.DeepClone())]),
+            ["policy_version"] = SimulatedMission.PolicyVersion,
+            ["policy_view_id"] = mission.PolicyViewId,
+            ["policy_view_version"] = SimulatedMission.PolicyViewVersion,
+            ["issued_at"] = Rfc3339(now), ["expires_at"] = Rfc3339(now + StatusLifetime), ["freshness_at"] = Rfc3339(now),
+            ["mission_expiry"] = Rfc3339(mission.Expiry), ["audience"] = audience,
+        };
+        var jws = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(payload.ToJsonString(),
+            new SigningCredentials(new ECDsaSecurityKey(_key) { KeyId = Kid }, SecurityAlgorithms.EcdsaSha256),
+            new Dictionary<string, object> { ["typ"] = StatusResponseType });
+        return _log.Answer("authorization server", request, 200, StatusResponseType, jws, missionId, ("Cache-Control", "no-store"));
+    }
+
+    private static string Error(string error, string description, string? nonce)
+        => new JsonObject { ["error"] = error, ["error_description"] = description, ["nonce"] = nonce }.ToJsonString();
+
+    private static string? Unverified(string jwt, string claim)
+    {
+        try
+        {
+            return new JsonWebToken(jwt).TryGetPayloadValue<string>(claim, out var value) ? value : null;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private static JsonElement Element(JsonNode node) => JsonDocument.Parse(node.ToJsonString()).RootElement.Clone();
+
+    private static string Rfc3339(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    public void Dispose()
+    {
+        _server.Stop();
+        _server.Dispose();
+        _key.Dispose();
+        _foreignKey.Dispose();
+    }
+}

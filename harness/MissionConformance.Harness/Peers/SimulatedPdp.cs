@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using WireMock.Settings;
+
+namespace MissionConformance.Harness.Peers;
+
+/// <summary>How the simulated PDP answers evaluations for one Mission.</summary>
+public enum PdpAnswer
+{
+    /// <summary>{"decision": true}</summary>
+    Permit,
+
+    /// <summary>{"decision": false, "context": {"reason": "resource_policy"}}</summary>
+    Deny,
+
+    /// <summary>Holds the request for <see cref="SimulatedPdp.Hang"/>, then answers 503: a PDP that is down or too slow.</summary>
+    Unavailable,
+}
+
+/// <summary>One evaluation request the PDP received, parsed, with when it arrived.</summary>
+public sealed record Evaluation(JsonObject? Body, string Raw, DateTimeOffset At, string? MissionId);
+
+/// <summary>
+/// An AuthZEN Access Evaluation PDP (runtime.md §4–5) whose decisions a scenario scripts per Mission
+/// (scenarios run in parallel, so one Mission's script never disturbs another's), recording every
+/// evaluation request for the checks. WireMock on 127.0.0.1.
+/// </summary>
+public sealed class SimulatedPdp : IDisposable
+{
+    public const string EvaluationPath = "/access/v1/evaluation";
+
+    private readonly WireMockServer _server;
+    private readonly PeerLog _log;
+    private readonly ConcurrentDictionary<string, PdpAnswer> _script = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<Evaluation> _evaluations = new();
+
+    private SimulatedPdp(WireMockServer server, PeerLog log)
+    {
+        _server = server;
+        _log = log;
+    }
+
+    /// <summary>The base URL a PEP is configured with; evaluations go to {Url}access/v1/evaluation.</summary>
+    public Uri Url => new(_server.Url!.TrimEnd('/') + "/");
+
+    /// <summary>How long an <see cref="PdpAnswer.Unavailable"/> evaluation is held before the 503.</summary>
+    public TimeSpan Hang { get; set; } = TimeSpan.FromSeconds(5);
+
+    public static SimulatedPdp Start(int port, PeerLog log)
+    {
+        var server = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{port}"], StartAdminInterface = false });
+        var pdp = new SimulatedPdp(server, log);
+        server.Given(Request.Create().WithPath(EvaluationPath).UsingPost()).RespondWith(Response.Create().WithCallback(pdp.Evaluate));
+        return pdp;
+    }
+
+    /// <summary>Sets how evaluations for <paramref name="missionId"/> are answered from now on (default: permit).</summary>
+    public void Script(string missionId, PdpAnswer answer) => _script[missionId] = answer;
+
+    public IReadOnlyList<Evaluation> EvaluationsFor(string missionId) => [.. _evaluations.Where(e => e.MissionId == missionId)];
+
+    private WireMock.ResponseMessage Evaluate(WireMock.IRequestMessage request)
+    {
+        JsonObject? body;
+        try
+        {
+            body = JsonNode.Parse(request.Body ?? "") as JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            body = null;
+        }
+        var missionId = (string?)(body?["context"]?["mission"]?["id"] as JsonValue);
+        _evaluations.Enqueue(new Evaluation(body, request.Body ?? "", DateTimeOffset.UtcNow, missionId));
+        var answer = missionId is not null && _script.TryGetValue(missionId, out var scripted) ? scripted : PdpAnswer.Permit;
+        switch (answer)
+        {
+            case PdpAnswer.Unavailable:
+                Thread.Sleep(Hang);  // WireMock answers from a pool thread; the hang is bounded
+                return _log.Answer("pdp", request, 503, "application/json", "{\"error\":\"temporarily_unavailable\"}", missionId);
+            case PdpAnswer.Deny:
+                return _log.Answer("pdp", request, 200, "application/json", "{\"decision\":false,\"context\":{\"reason\":\"resource_policy\"}}", missionId);
+            default:
+                return _log.Answer("pdp", request, 200, "application/json", "{\"decision\":true}", missionId);
+        }
+    }
+
+    public void Dispose()
+    {
+        _server.Stop();
+        _server.Dispose();
+    }
+}

@@ -1,0 +1,41 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
+
+namespace MissionConformance.Reference.ResourceServers;
+
+/// <summary>
+/// What a Resource Server knows of the issuer it trusts: RFC 8414 metadata (jwks_uri,
+/// mission_status_endpoint) and the signing keys, fetched on first use and again when a token names a
+/// key id it has not seen (key rotation).
+/// </summary>
+public sealed class IssuerTrust(HttpClient http, Uri issuer) : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private Snapshot? _current;
+
+    public sealed record Snapshot(string Issuer, Uri? StatusEndpoint, IReadOnlyList<SecurityKey> Keys);
+
+    public async Task<Snapshot> GetAsync(string? kid, CancellationToken ct)
+    {
+        var current = _current;
+        if (current is not null && (kid is null || current.Keys.Any(k => k.KeyId == kid))) return current;
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (_current is { } fresh && fresh != current) return fresh;
+            var metadata = await http.GetFromJsonAsync<JsonElement>(new Uri(issuer, ".well-known/oauth-authorization-server"), ct);
+            var jwksUri = new Uri(metadata.GetProperty("jwks_uri").GetString()!);
+            var jwks = new JsonWebKeySet(await http.GetStringAsync(jwksUri, ct));
+            var status = metadata.TryGetProperty("mission_status_endpoint", out var s) && s.ValueKind == JsonValueKind.String ? new Uri(s.GetString()!) : null;
+            _current = new Snapshot(metadata.GetProperty("issuer").GetString()!, status, [.. jwks.GetSigningKeys()]);
+            return _current;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+}

@@ -1,0 +1,326 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using MissionConformance.Reference.Faults;
+
+namespace MissionConformance.Reference.ResourceServers;
+
+/// <summary>
+/// POST /mcp: JSON-RPC 2.0 (initialize, tools/list, tools/call) behind the checks of the server's tier,
+/// in order: the token (RS-A), the Mission's state (RS-B), the Authority Set entries for this resource
+/// (RS-C), the PDP for consequential calls (RS-D). Every refusal happens before the side effect.
+/// </summary>
+public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trust, MissionStateSource states, PdpClient pdp)
+{
+    private ResourceServerOptions Options => server.Options;
+
+    private FaultSet Faults => Options.Faults;
+
+    private bool AtLeast(RsTierSetting tier) => Options.Tier >= tier;
+
+    public async Task HandleAsync(HttpContext http)
+    {
+        var ct = http.RequestAborted;
+        var header = http.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            await Challenge(http, null, "a bearer access token is required");
+            return;
+        }
+        JsonElement claims;
+        try
+        {
+            claims = await ValidateAsync(header["Bearer ".Length..].Trim(), ct);
+        }
+        catch (SecurityTokenException e)
+        {
+            await Challenge(http, "invalid_token", e.Message);
+            return;
+        }
+
+        JsonObject? rpc;
+        try
+        {
+            rpc = JsonNode.Parse(await new StreamReader(http.Request.Body).ReadToEndAsync(ct)) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            rpc = null;
+        }
+        if (rpc?["method"] is not JsonValue methodValue || !methodValue.TryGetValue<string>(out var method))
+        {
+            await RpcError(http, rpc?["id"], -32600, "not a JSON-RPC request");
+            return;
+        }
+
+        MissionStatusView? status = null;
+        JsonElement mission = default;
+        if (AtLeast(RsTierSetting.B))
+        {
+            // MBO-RS-B-003: a server that governs by Mission refuses a token without one.
+            if (!claims.TryGetProperty("mission", out mission) || mission.ValueKind != JsonValueKind.Object || Text(mission, "id") is null)
+            {
+                if (!Faults.Has(Fault.RsAcceptsMissingMission))
+                {
+                    await Challenge(http, "invalid_token", "the access token carries no mission claim");
+                    return;
+                }
+            }
+            else if (!Faults.Has(Fault.RsIgnoresRevokedMission))
+            {
+                // MBO-RS-B-002: an unexpired token does not outlive its Mission.
+                try
+                {
+                    status = await states.GetAsync(Text(mission, "id")!, ct);
+                }
+                catch (MissionStateUnavailableException e)
+                {
+                    await Refuse(http, StatusCodes.Status503ServiceUnavailable, "temporarily_unavailable", "the Mission's state cannot be established: " + e.Message);
+                    return;
+                }
+                if (status.State != "active")
+                {
+                    await Refuse(http, StatusCodes.Status403Forbidden, "mission_inactive", $"the Mission is {status.State}");
+                    return;
+                }
+            }
+        }
+
+        switch (method)
+        {
+            case "initialize":
+                await RpcResult(http, rpc["id"], new JsonObject
+                {
+                    ["protocolVersion"] = "2025-06-18",
+                    ["capabilities"] = new JsonObject { ["tools"] = new JsonObject() },
+                    ["serverInfo"] = new JsonObject { ["name"] = Options.Profile.Title, ["version"] = "1" },
+                });
+                return;
+            case "tools/list":
+                // MBO-MCP-001: exposure control only; every call is still authorised on its own.
+                var listed = AtLeast(RsTierSetting.C) && !Faults.Has(Fault.RsListsEveryTool)
+                    ? Options.Profile.Tools.Where(t => Entries(claims).Any(e => Actions(e).Contains(t.Name)))
+                    : Options.Profile.Tools;
+                await RpcResult(http, rpc["id"], new JsonObject { ["tools"] = new JsonArray([.. listed.Select(t => (JsonNode)t.Describe())]) });
+                return;
+            case "tools/call":
+                await CallAsync(http, rpc, claims, mission, status, ct);
+                return;
+            default:
+                if (method.StartsWith("notifications/", StringComparison.Ordinal))
+                {
+                    http.Response.StatusCode = StatusCodes.Status202Accepted;
+                    return;
+                }
+                await RpcError(http, rpc["id"], -32601, $"unknown method {method}");
+                return;
+        }
+    }
+
+    private async Task CallAsync(HttpContext http, JsonObject rpc, JsonElement claims, JsonElement mission, MissionStatusView? status, CancellationToken ct)
+    {
+        var name = (string?)rpc["params"]?["name"];
+        var arguments = rpc["params"]?["arguments"] as JsonObject ?? [];
+        if (name is null || Options.Profile.Tool(name) is not { } tool)
+        {
+            await RpcError(http, rpc["id"], -32602, $"unknown tool {name}");
+            return;
+        }
+
+        if (AtLeast(RsTierSetting.C) && Authorize(claims, mission, tool, arguments) is { } refusal)
+        {
+            await Refuse(http, StatusCodes.Status403Forbidden, refusal.Error, refusal.Description);
+            return;
+        }
+
+        if (AtLeast(RsTierSetting.D) && tool.Consequential && !Faults.Has(Fault.RsSkipsPdp))
+        {
+            var decision = await pdp.EvaluateAsync(Evaluation(claims, mission, status, tool), ct);
+            if (decision.Decision is null && !Faults.Has(Fault.RsFailsOpenWhenPdpDown))
+            {
+                await Refuse(http, StatusCodes.Status503ServiceUnavailable, "temporarily_unavailable", "no decision from the PDP, so nothing was done: " + decision.Problem);
+                return;
+            }
+            if (decision.Decision == false && !Faults.Has(Fault.RsActsOnDeny))
+            {
+                await Refuse(http, StatusCodes.Status403Forbidden, "access_denied", "the PDP denied the call" + (decision.Reason is null ? "" : $" ({decision.Reason})"));
+                return;
+            }
+        }
+
+        server.Executions.Enqueue(new Execution(tool.Name, arguments.ToJsonString(), mission.ValueKind == JsonValueKind.Object ? Text(mission, "id") : null, DateTimeOffset.UtcNow));
+        await RpcResult(http, rpc["id"], new JsonObject
+        {
+            ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = $"{tool.Name} done" }),
+            ["isError"] = false,
+        });
+    }
+
+    private sealed record Refusal(string Error, string Description);
+
+    /// <summary>RS-C: the call must be an action of an entry for this resource, within that entry's constraints.</summary>
+    private Refusal? Authorize(JsonElement claims, JsonElement mission, McpTool tool, JsonObject arguments)
+    {
+        var covering = Entries(claims).Where(e => Actions(e).Contains(tool.Name)).ToList();
+        if (covering.Count == 0)
+        {
+            var widened = Faults.Has(Fault.RsIgnoresActions)
+                || Faults.Has(Fault.RsScopeWidensDetails) && Text(claims, "scope") is { } scope && scope.Split(' ').Contains(tool.Name)
+                || Faults.Has(Fault.RsTrustsUnknownMissionMembers) && mission.ValueKind == JsonValueKind.Object
+                    && mission.TryGetProperty("x_extra", out var extra) && extra.ValueKind == JsonValueKind.Object && Actions(extra).Contains(tool.Name);
+            return widened ? null : new Refusal("insufficient_scope", $"{tool.Name} is not an action of any authorization_details entry for {server.Resource}");
+        }
+        var problems = new List<string>();
+        foreach (var entry in covering)
+        {
+            var violations = new List<string>();
+            if (entry.TryGetProperty("constraints", out var constraints) && constraints.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var constraint in constraints.EnumerateObject())
+                {
+                    if (!Options.Profile.ConstraintKeys.Contains(constraint.Name))
+                    {
+                        // MBO-RS-C-003: a constraint this server cannot enforce fails closed.
+                        if (!Faults.Has(Fault.RsAcceptsUnknownConstraint)) violations.Add($"constraint {constraint.Name} is not one this server can enforce");
+                        continue;
+                    }
+                    if (!Faults.Has(Fault.RsIgnoresConstraint) && ConstraintRules.Violation(constraint.Name, JsonNode.Parse(constraint.Value.GetRawText()), arguments) is { } violation)
+                    {
+                        violations.Add(violation);
+                    }
+                }
+            }
+            if (violations.Count == 0) return null;
+            problems.AddRange(violations);
+        }
+        return new Refusal("insufficient_scope", string.Join("; ", problems.Distinct()));
+    }
+
+    /// <summary>The mission_resource_access entries this server honours: those for its own resource (MBO-RS-C-005).</summary>
+    private IEnumerable<JsonElement> Entries(JsonElement claims)
+    {
+        if (!claims.TryGetProperty("authorization_details", out var details)) return [];
+        var all = details.ValueKind == JsonValueKind.Array ? details.EnumerateArray().ToList() : details.ValueKind == JsonValueKind.Object ? [details] : [];
+        return all.Where(e => e.ValueKind == JsonValueKind.Object && Text(e, "type") == "mission_resource_access"
+            && (Faults.Has(Fault.RsHonoursForeignEntries) || Text(e, "resource") == server.Resource));
+    }
+
+    private static IReadOnlyList<string> Actions(JsonElement entry)
+        => entry.TryGetProperty("actions", out var actions) && actions.ValueKind == JsonValueKind.Array
+            ? [.. actions.EnumerateArray().Where(a => a.ValueKind == JsonValueKind.String).Select(a => a.GetString()!)]
+            : [];
+
+    /// <summary>runtime.md §4: the AuthZEN evaluation with the Mission context (MBO-RT-PEP-004, -005, -008).</summary>
+    private JsonObject Evaluation(JsonElement claims, JsonElement mission, MissionStatusView? status, McpTool tool)
+    {
+        var missionContext = new JsonObject { ["id"] = Text(mission, "id") };
+        if (!Faults.Has(Fault.RsOmitsMissionContext))
+        {
+            missionContext["origin"] = Text(mission, "origin");
+            missionContext["authority_hash"] = Text(mission, "authority_hash");
+            missionContext["policy_version"] = status?.PolicyVersion;
+            missionContext["policy_view_id"] = status?.PolicyViewId;
+            missionContext["policy_view_version"] = status?.PolicyViewVersion;
+        }
+        var context = new JsonObject
+        {
+            ["mission"] = missionContext,
+            ["actor"] = new JsonObject { ["client_id"] = Text(claims, "client_id") },
+            ["audience"] = server.Resource,
+        };
+        if (!Faults.Has(Fault.RsOmitsToolId)) context["tool_id"] = server.Resource + "#" + tool.Name;
+        if (!Faults.Has(Fault.RsOmitsFreshness) && status is not null)
+        {
+            context["freshness"] = new JsonObject
+            {
+                ["mission_status_issued_at"] = Rfc3339(status.IssuedAt),
+                ["mission_status_expires_at"] = Rfc3339(status.ExpiresAt),
+                ["mode"] = status.Fresh ? "fresh" : "cached",
+                ["freshness_at"] = Rfc3339(status.FreshnessAt),
+            };
+        }
+        return new JsonObject
+        {
+            ["subject"] = new JsonObject { ["type"] = "user", ["id"] = Text(claims, "sub") },
+            ["resource"] = new JsonObject { ["type"] = "mcp_tool", ["id"] = server.Resource, ["properties"] = new JsonObject { ["tool"] = tool.Name } },
+            ["action"] = new JsonObject { ["name"] = tool.Name },
+            ["context"] = context,
+        };
+    }
+
+    /// <summary>RS-A (MBO-RS-A-001): signature, issuer, audience, expiry and (RFC 9068) typ.</summary>
+    private async Task<JsonElement> ValidateAsync(string token, CancellationToken ct)
+    {
+        JsonWebToken jwt;
+        try
+        {
+            jwt = new JsonWebToken(token);
+        }
+        catch (ArgumentException)
+        {
+            throw new SecurityTokenMalformedException("the access token is not a JWT");
+        }
+        IssuerTrust.Snapshot issuer;
+        try
+        {
+            issuer = await trust.GetAsync(jwt.Kid, ct);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException)
+        {
+            throw new SecurityTokenException($"the trusted issuer's metadata or keys cannot be read: {e.Message}");
+        }
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            ValidIssuer = issuer.Issuer,
+            ValidAudience = server.Resource,
+            IssuerSigningKeys = issuer.Keys,
+            ValidTypes = Faults.Has(Fault.RsAcceptsWrongTyp) ? null : ["at+jwt", "application/at+jwt"],
+            RequireExpirationTime = true,
+            ClockSkew = TimeSpan.FromSeconds(5),
+        });
+        if (!result.IsValid) throw result.Exception as SecurityTokenException ?? new SecurityTokenException(result.Exception?.Message ?? "the access token is not valid");
+        return JsonDocument.Parse(Base64UrlEncoder.Decode(jwt.EncodedPayload)).RootElement.Clone();
+    }
+
+    private async Task Challenge(HttpContext http, string? error, string description)
+    {
+        var challenge = "Bearer realm=\"" + Options.Profile.Name + "\"";
+        if (!Faults.Has(Fault.RsNoResourceMetadata)) challenge += ", resource_metadata=\"" + server.ResourceMetadataUrl + "\"";
+        if (error is not null) challenge += $", error=\"{error}\", error_description=\"{Quote(description)}\"";
+        http.Response.Headers.WWWAuthenticate = challenge;
+        http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        await http.Response.WriteAsJsonAsync(new { error = error ?? "invalid_request", error_description = description });
+    }
+
+    private static async Task Refuse(HttpContext http, int status, string error, string description)
+    {
+        if (status == StatusCodes.Status403Forbidden)
+        {
+            http.Response.Headers.WWWAuthenticate = $"Bearer error=\"insufficient_scope\", error_description=\"{Quote(description)}\"";
+        }
+        http.Response.StatusCode = status;
+        await http.Response.WriteAsJsonAsync(new { error, error_description = description });
+    }
+
+    private static Task RpcResult(HttpContext http, JsonNode? id, JsonObject result)
+        => http.Response.WriteAsJsonAsync(new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id?.DeepClone(), ["result"] = result });
+
+    private static Task RpcError(HttpContext http, JsonNode? id, int code, string message)
+        => http.Response.WriteAsJsonAsync(new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id?.DeepClone(), ["error"] = new JsonObject { ["code"] = code, ["message"] = message } });
+
+    private static string? Text(JsonElement e, string name) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    /// <summary>A header-safe auth-param value: printable ASCII, no quotes or backslashes, at most 200 characters.</summary>
+    private static string Quote(string value)
+    {
+        var safe = new string([.. value.Select(c => c is < ' ' or > '~' or '"' or '\\' ? ' ' : c)]);
+        return safe.Length <= 200 ? safe : safe[..200];
+    }
+
+    private static string Rfc3339(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    internal static string NewId() => Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(12));
+}

@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace MissionConformance.Reference.ResourceServers;
+
+/// <summary>What the state authority said about a Mission, as the RS-D PEP passes it on (runtime.md §4 freshness).</summary>
+public sealed record MissionStatusView(
+    string State, string? PolicyVersion, string? PolicyViewId, string? PolicyViewVersion,
+    DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, DateTimeOffset FreshnessAt, bool Fresh);
+
+/// <summary>Why a Mission's state could not be established: the RS then fails closed.</summary>
+public sealed class MissionStateUnavailableException(string reason) : Exception(reason);
+
+/// <summary>
+/// RS-B (MBO-RS-B-002, B-004, MBO-RS-C-008): the Mission's state from the issuer's Mission Status endpoint
+/// (mission-status.md), authenticated with private_key_jwt, the signed response verified (typ, signature,
+/// iss, aud, nonce, exp). A response is reused until its expires_at, and never longer than
+/// mission_max_stale_seconds after it was read.
+/// </summary>
+public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, string resource, string clientId, int maxStaleSeconds) : IDisposable
+{
+    public const string ResponseType = "application/mission-status-response+jwt";
+
+    private readonly ConcurrentDictionary<string, (MissionStatusView View, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
+    private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+    public async Task<MissionStatusView> GetAsync(string missionId, CancellationToken ct)
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (_cache.TryGetValue(missionId, out var cached) && now < cached.Until) return cached.View with { Fresh = false };
+
+        var issuer = await trust.GetAsync(null, ct);
+        var endpoint = issuer.StatusEndpoint ?? throw new MissionStateUnavailableException("the trusted issuer advertises no mission_status_endpoint");
+        var nonce = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(18));
+        using var response = await SendAsync(endpoint, missionId, nonce, ct);
+        var body = await response.Content.ReadAsStringAsync(ct);
+        if (response.StatusCode == HttpStatusCode.NotFound) return Remember(missionId, Unknown(now), now);
+        if (response.StatusCode != HttpStatusCode.OK || response.Content.Headers.ContentType?.MediaType != ResponseType)
+        {
+            throw new MissionStateUnavailableException($"Mission Status answered HTTP {(int)response.StatusCode} {response.Content.Headers.ContentType?.MediaType}");
+        }
+        var view = await VerifyAsync(body, nonce, ct);
+        return Remember(missionId, view, now);
+    }
+
+    private MissionStatusView Remember(string missionId, MissionStatusView view, DateTimeOffset now)
+    {
+        var until = new[] { view.ExpiresAt, now.AddSeconds(maxStaleSeconds) }.Min();
+        _cache[missionId] = (view, until);
+        return view;
+    }
+
+    private static MissionStatusView Unknown(DateTimeOffset now) => new("unknown", null, null, null, now, now, now, true);
+
+    private async Task<HttpResponseMessage> SendAsync(Uri endpoint, string missionId, string nonce, CancellationToken ct)
+    {
+        var assertion = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = clientId,
+            Audience = endpoint.AbsoluteUri,
+            Claims = new Dictionary<string, object> { ["sub"] = clientId, ["jti"] = Guid.NewGuid().ToString("N") },
+            Expires = DateTime.UtcNow.AddMinutes(1),
+            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(_key), SecurityAlgorithms.EcdsaSha256),
+        });
+        try
+        {
+            return await http.PostAsync(endpoint, new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["mission"] = missionId,
+                ["audience"] = resource,
+                ["nonce"] = nonce,
+                ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                ["client_assertion"] = assertion,
+            }), ct);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            throw new MissionStateUnavailableException($"Mission Status unreachable: {e.Message}");
+        }
+    }
+
+    private async Task<MissionStatusView> VerifyAsync(string jws, string nonce, CancellationToken ct)
+    {
+        var kid = new JsonWebToken(jws).Kid;
+        var issuer = await trust.GetAsync(kid, ct);
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(jws, new TokenValidationParameters
+        {
+            ValidIssuer = issuer.Issuer,
+            ValidAudience = resource,
+            IssuerSigningKeys = issuer.Keys,
+            ValidTypes = [ResponseType],
+            ClockSkew = TimeSpan.FromSeconds(30),
+        });
+        if (!result.IsValid) throw new MissionStateUnavailableException($"the Mission Status response does not verify: {result.Exception?.Message}");
+        var payload = JsonDocument.Parse(Base64UrlEncoder.Decode(((JsonWebToken)result.SecurityToken).EncodedPayload)).RootElement;
+        if (Text(payload, "nonce") != nonce) throw new MissionStateUnavailableException("the Mission Status response does not echo the nonce");
+        return new MissionStatusView(Text(payload, "state") ?? "unknown", Text(payload, "policy_version"), Text(payload, "policy_view_id"), Text(payload, "policy_view_version"),
+            Time(payload, "issued_at"), Time(payload, "expires_at"), Time(payload, "freshness_at"), Fresh: true);
+    }
+
+    private static string? Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static DateTimeOffset Time(JsonElement e, string name)
+        => Text(e, name) is { } text && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t)
+            ? t : throw new MissionStateUnavailableException($"the Mission Status response has no RFC 3339 {name}");
+
+    public void Dispose() => _key.Dispose();
+}

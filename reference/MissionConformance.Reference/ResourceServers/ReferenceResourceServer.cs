@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using MissionConformance.Reference.Configuration;
+using MissionConformance.Reference.Faults;
+
+namespace MissionConformance.Reference.ResourceServers;
+
+/// <summary>A tool call the server carried out: its side effect, visible to the reference's own tests only.</summary>
+public sealed record Execution(string Tool, string Arguments, string? MissionId, DateTimeOffset At);
+
+/// <summary>
+/// A reference MCP Resource Server on 127.0.0.1 (runtime.md §11): JSON-RPC tools/list and tools/call at
+/// /mcp, protected by OAuth with RFC 9728 metadata, at the tier it was started with.
+/// </summary>
+public sealed class ReferenceResourceServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private readonly List<IDisposable> _owned = [];
+
+    private ReferenceResourceServer(WebApplication app, HttpClient http, ResourceServerOptions options, Uri baseUrl)
+    {
+        _app = app;
+        _owned.Add(http);
+        Options = options;
+        BaseUrl = baseUrl;
+    }
+
+    public ResourceServerOptions Options { get; }
+
+    public Uri BaseUrl { get; }
+
+    /// <summary>The resource identifier, which is also the MCP endpoint URL (runtime.md §11).</summary>
+    public string Resource => BaseUrl.AbsoluteUri + "mcp";
+
+    public string ResourceMetadataUrl => BaseUrl.AbsoluteUri + ".well-known/oauth-protected-resource/mcp";
+
+    public ConcurrentQueue<Execution> Executions { get; } = new();
+
+    public static async Task<ReferenceResourceServer> StartAsync(ResourceServerOptions options, CancellationToken ct = default)
+    {
+        if (options.Tier == RsTierSetting.D && options.Pdp is null)
+        {
+            throw new ReferenceConfigurationException($"the {options.Profile.Name} resource server at RS-D needs a PDP (--pdp)");
+        }
+        var url = ReferenceStack.ResolveLoopbackUrl(options.Url);
+        var baseUrl = new Uri(url.AbsoluteUri.TrimEnd('/') + "/");
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(url.AbsoluteUri.TrimEnd('/'));
+        builder.Logging.ClearProviders();
+        var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var app = builder.Build();
+        var server = new ReferenceResourceServer(app, http, options, baseUrl);
+        var trust = new IssuerTrust(http, options.TrustedIssuer);
+        var states = new MissionStateSource(http, trust, server.Resource, options.EffectiveClientId, options.MaxStaleSeconds);
+        server._owned.Add(trust);
+        server._owned.Add(states);
+        var endpoint = new McpEndpoint(server, trust, states, new PdpClient(http, options.Pdp, options.PdpTimeout));
+        app.MapPost("/mcp", endpoint.HandleAsync);
+        if (!options.Faults.Has(Fault.RsNoResourceMetadata))
+        {
+            app.MapGet("/.well-known/oauth-protected-resource/mcp", () => Results.Json(server.ProtectedResourceMetadata()));
+        }
+        await app.StartAsync(ct);
+        return server;
+    }
+
+    /// <summary>RFC 9728 metadata: the resource and the one authorization server it trusts.</summary>
+    public Dictionary<string, object> ProtectedResourceMetadata() => new()
+    {
+        ["resource"] = Resource,
+        ["authorization_servers"] = new[] { Options.TrustedIssuer.AbsoluteUri },
+        ["bearer_methods_supported"] = new[] { "header" },
+        ["resource_name"] = Options.Profile.Title,
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        foreach (var owned in _owned) owned.Dispose();
+    }
+}

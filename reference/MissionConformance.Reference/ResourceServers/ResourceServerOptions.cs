@@ -1,0 +1,39 @@
+using MissionConformance.Reference.Faults;
+
+namespace MissionConformance.Reference.ResourceServers;
+
+/// <summary>
+/// The tier a reference Resource Server is started at (conformance.md §1): RS-A validates the token only,
+/// RS-B also refuses inactive Missions, RS-C also enforces the Authority Set entries, RS-D also asks a PDP
+/// before every consequential call.
+/// </summary>
+public enum RsTierSetting { A = 1, B = 2, C = 3, D = 4 }
+
+/// <summary>How to start one reference Resource Server.</summary>
+public sealed record ResourceServerOptions
+{
+    public required ResourceServerProfile Profile { get; init; }
+
+    public RsTierSetting Tier { get; init; } = RsTierSetting.D;
+
+    /// <summary>The issuer whose tokens and Mission Status this server trusts (its metadata names jwks_uri and mission_status_endpoint).</summary>
+    public required Uri TrustedIssuer { get; init; }
+
+    /// <summary>The AuthZEN PDP (base URL; /access/v1/evaluation is appended). Required at RS-D.</summary>
+    public Uri? Pdp { get; init; }
+
+    /// <summary>The client id this server authenticates with at the Mission Status endpoint (private_key_jwt).</summary>
+    public string? ClientId { get; init; }
+
+    /// <summary>mission_max_stale_seconds: a Mission state is never used longer than this after it was read (MBO-RS-B-004).</summary>
+    public int MaxStaleSeconds { get; init; } = 5;
+
+    public TimeSpan PdpTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A loopback URL; port 0 picks a free port.</summary>
+    public string Url { get; init; } = "http://127.0.0.1:0";
+
+    public FaultSet Faults { get; init; } = FaultSet.None;
+
+    public string EffectiveClientId => ClientId ?? "rs-" + Profile.Name;
+}
