@@ -48,7 +48,7 @@ public static class ListCommand
         var scenarios = new Command("scenarios", "The scenarios of the suite and the requirements each judges") { json };
         scenarios.SetAction(parse =>
         {
-            var all = MissionConformance.Suites.LevelOneSuite.Scenarios();
+            var all = MissionConformance.Suites.ConformanceSuite.Scenarios();
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(all.Select(s => new { id = s.Id, title = s.Title, requirements = s.Requirements }), Indented));

@@ -20,11 +20,12 @@ public static class RunCommand
         var output = new Option<string>("--out") { Description = "reports folder", DefaultValueFactory = _ => "reports" };
         var requireLevel = new Option<int?>("--require-level") { Description = "exit 1 unless the computed Ladder level is at least this" };
         var filter = new Option<string?>("--filter") { Description = "comma-separated scenario id prefixes or requirement ids" };
-        var command = new Command("run", "Run the conformance suite and write a report") { target, output, requireLevel, filter };
+        var printPeers = new Option<bool>("--print-peer-config") { Description = "print where the simulated AS and PDP listen, which your Resource Servers must trust, and exit" };
+        var command = new Command("run", "Run the conformance suite and write a report") { target, output, requireLevel, filter, printPeers };
         command.SetAction(async (parse, ct) =>
         {
             var file = parse.GetValue(target) ?? Environment.GetEnvironmentVariable(TargetSession.TargetVariable);
-            var scenarios = ConformanceRun.Select(LevelOneSuite.Scenarios(), parse.GetValue(filter));
+            var scenarios = ConformanceRun.Select(ConformanceSuite.Scenarios(), parse.GetValue(filter));
             if (scenarios.Count == 0)
             {
                 await Console.Error.WriteLineAsync($"error: --filter \"{parse.GetValue(filter)}\" selects no scenario; `mission-conformance list scenarios` prints them");
@@ -33,6 +34,7 @@ public static class RunCommand
             try
             {
                 await using var session = await TargetSession.OpenAsync(file, Environment.CurrentDirectory, FaultSet.None, ct);
+                if (parse.GetValue(printPeers)) return PrintPeers(session);
                 var outcome = await session.RunAsync(scenarios, ct);
                 var folder = ReportWriter.Write(outcome, parse.GetValue(output)!);
                 Print(outcome, folder);
@@ -52,6 +54,24 @@ public static class RunCommand
             }
         });
         return command;
+    }
+
+    /// <summary>What a Resource Server under test must be configured with; fixed ports come from the target file's peers.</summary>
+    private static int PrintPeers(TargetSession session)
+    {
+        if (session.Peers is not { } peers)
+        {
+            Console.WriteLine($"{session.Target.Name} names no Resource Servers (resourceServers): the harness simulates no peers for it.");
+            return 0;
+        }
+        Console.WriteLine($"Configure each Resource Server of {session.TargetFile ?? "the embedded reference"} to trust:");
+        foreach (var (name, value) in peers.Configuration()) Console.WriteLine($"  {name,-42} {value}");
+        Console.WriteLine("  The simulated AS signs with a key made for each run: fetch its JWKS again when a token names an unknown kid.");
+        if (session.TargetFile is not null && (session.Target.Peers.AuthorizationServerPort == 0 || session.Target.Peers.PdpPort == 0))
+        {
+            Console.WriteLine("  warning: peers.authorizationServerPort or peers.pdpPort is not set in the target file, so these ports change with every run.");
+        }
+        return 0;
     }
 
     private static void Print(RunOutcome outcome, string folder)

@@ -12,7 +12,7 @@ namespace MissionConformance.Conformance;
 /// </summary>
 public sealed class LevelOneConformance(TargetFixture target)
 {
-    private static readonly IReadOnlyList<RequirementCase> Cases = RequirementCase.All(LevelOneSuite.Scenarios(), RequirementCatalogue.Default);
+    private static readonly IReadOnlyList<RequirementCase> Cases = RequirementCase.All(ConformanceSuite.Scenarios(), RequirementCatalogue.Default);
 
     public static IEnumerable<TheoryDataRow<string, string>> Requirements()
         => Cases.Select(c => c.Traits().Aggregate(
@@ -43,7 +43,7 @@ public sealed class LevelOneConformance(TargetFixture target)
     [Trait("Coordinate", "true")]
     public async Task Coordinate()
     {
-        var run = await target.Session.CombinedAsync(LevelOneSuite.Scenarios());
+        var run = await target.Session.CombinedAsync(ConformanceSuite.Scenarios());
         var summary = $"{run.Target.Name}: {run.Coordinate.Label}{Environment.NewLine}{string.Join(Environment.NewLine, run.Coordinate.Reasons)}";
         TestContext.Current.TestOutputHelper?.WriteLine(summary);
 

@@ -13,8 +13,15 @@ public sealed class SchemaTests
     private const string Mission = """{"id":"msn_ABCDEFGHIJKLMNOPQRSTUVWX","origin":"https://as.example/","authority_hash":"sha-256:3kPzAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}""";
     private const string Anchor = "sha-256:3kPzAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
+    private const string EvaluationMission = """{"id":"msn_1","origin":"https://as.example/","authority_hash":"sha-256:3kPz","policy_version":"p1","policy_view_id":"sha-256:v","policy_view_version":"1"}""";
+    private const string Freshness = """{"mission_status_issued_at":"2026-11-23T10:00:00Z","mission_status_expires_at":"2026-11-23T10:01:00Z","mode":"fresh","freshness_at":"2026-11-23T10:00:00Z"}""";
+
+    private static string Evaluation(string mission = EvaluationMission, string freshness = Freshness, string extra = "")
+        => $$$"""{"subject":{"type":"user","id":"u"},"resource":{"type":"mcp_tool","id":"https://rs.example/mcp"},"action":{"name":"create_doc"},"context":{"mission":{{{mission}}},"audience":"https://rs.example/mcp","freshness":{{{freshness}}}{{{extra}}}}}""";
+
     public static TheoryData<string, ArtifactKind, string> Valid => new()
     {
+        { "evaluation", ArtifactKind.EvaluationRequest, Evaluation(extra: ""","tool_id":"t","parameters":{"folder":"x"},"parameter_digest":"sha-256:abc","actor":{"client_id":"c"}""") },
         { "metadata", ArtifactKind.AsMetadata, """{"issuer":"https://as.example/","token_endpoint":"https://as.example/token","jwks_uri":"https://as.example/jwks","mission_intent_max_size":16384,"mission_ladder_levels_supported":[0,1],"mission_authorization_domain_tiers_supported":["AD-1"],"mission_pairwise_supported":false}""" },
         { "par", ArtifactKind.ParResponse, """{"request_uri":"urn:ietf:params:oauth:request_uri:abc","expires_in":60}""" },
         { "gating error", ArtifactKind.OAuthError, """{"error":"invalid_grant","error_description":"mission not active","mission_state":"revoked"}""" },
@@ -32,6 +39,10 @@ public sealed class SchemaTests
 
     public static TheoryData<string, ArtifactKind, string, string> Invalid => new()
     {
+        { "evaluation without policy_version", ArtifactKind.EvaluationRequest, Evaluation(mission: """{"id":"m","origin":"https://as.example/","authority_hash":"sha-256:a","policy_view_id":"v","policy_view_version":"1"}"""), "/context/mission/policy_version" },
+        { "evaluation with an unknown freshness mode", ArtifactKind.EvaluationRequest, Evaluation(freshness: Freshness.Replace("fresh\"", "live\"", StringComparison.Ordinal)), "/context/freshness/mode" },
+        { "evaluation without freshness", ArtifactKind.EvaluationRequest, Evaluation().Replace(",\"freshness\":" + Freshness, "", StringComparison.Ordinal), "/context/freshness" },
+        { "evaluation with parameters but no digest", ArtifactKind.EvaluationRequest, Evaluation(extra: ""","parameters":{"a":1}"""), "/context" },
         { "pairwise without sector value", ArtifactKind.AsMetadata, """{"issuer":"https://as.example/","token_endpoint":"t","jwks_uri":"j","mission_pairwise_sector":"galaxy"}""", "/mission_pairwise_sector" },
         { "max size as string", ArtifactKind.AsMetadata, """{"issuer":"https://as.example/","token_endpoint":"t","jwks_uri":"j","mission_intent_max_size":"16384"}""", "/mission_intent_max_size" },
         { "level 6", ArtifactKind.AsMetadata, """{"issuer":"https://as.example/","token_endpoint":"t","jwks_uri":"j","mission_ladder_levels_supported":[1,6]}""", "/mission_ladder_levels_supported/1" },

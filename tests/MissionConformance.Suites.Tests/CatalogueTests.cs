@@ -33,7 +33,7 @@ public sealed class CatalogueTests
     [Fact]
     public void Scenarios_DeclareOnlyRequirementsWithChecks()
     {
-        var declared = LevelOneSuite.Scenarios().SelectMany(s => s.Requirements.Select(id => (s.Id, id))).ToList();
+        var declared = ConformanceSuite.Scenarios().SelectMany(s => s.Requirements.Select(id => (s.Id, id))).ToList();
 
         Assert.All(declared, d => Assert.True(Catalogue[d.id].Checks.Count > 0, $"{d.Id} declares {d.id}, which lists no check"));
     }

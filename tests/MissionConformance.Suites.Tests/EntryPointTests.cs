@@ -12,10 +12,10 @@ namespace MissionConformance.Suites.Tests;
 /// </summary>
 public sealed class EntryPointTests
 {
-    private static Scenario ScenarioById(string id) => LevelOneSuite.Scenarios().Single(s => s.Id == id);
+    private static Scenario ScenarioById(string id) => ConformanceSuite.Scenarios().Single(s => s.Id == id);
 
     private static RequirementCase Case(string scenario, string requirement)
-        => RequirementCase.All(LevelOneSuite.Scenarios(), RequirementCatalogue.Default).Single(c => c.Scenario.Id == scenario && c.Requirement.Id == requirement);
+        => RequirementCase.All(ConformanceSuite.Scenarios(), RequirementCatalogue.Default).Single(c => c.Scenario.Id == scenario && c.Requirement.Id == requirement);
 
     [Fact]
     public async Task Case_AgainstRefreshAfterRevoke_FailsOnlyTheRevokedGate_WithTheMessageAndEvidence()
@@ -55,6 +55,8 @@ public sealed class EntryPointTests
         var port = FreePort();
         File.WriteAllText(file, File.ReadAllText(Path.Combine(root.FullName, "fixtures/targets/reference.json"))
             .Replace("http://127.0.0.1:5099/", $"http://127.0.0.1:{port}/", StringComparison.Ordinal)
+            .Replace("\"authorizationServerPort\": 5201", $"\"authorizationServerPort\": {FreePort()}", StringComparison.Ordinal)
+            .Replace("\"pdpPort\": 5202", $"\"pdpPort\": {FreePort()}", StringComparison.Ordinal)
             .Replace("\"../keys/", "\"" + Path.Combine(root.FullName, "fixtures/keys/"), StringComparison.Ordinal));
         try
         {

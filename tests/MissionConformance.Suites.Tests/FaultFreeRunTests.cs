@@ -11,11 +11,11 @@ public sealed class FaultFreeRunTests
     private static readonly string[] ExpectedWarnings = ["MBO-AS-TOK-011"];
 
     [Fact]
-    public async Task LevelOne_AgainstTheFaultFreeReference_EveryMustPassesAndTheCoordinateIsL1()
+    public async Task FullSuite_AgainstTheFaultFreeReference_EveryMustPasses_L1AtTheAs_RsDAtEachResourceServer()
     {
         await using var reference = await EmbeddedReference.StartAsync(FaultSet.None, TestContext.Current.CancellationToken);
 
-        var outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait, LevelOneSuite.Scenarios(), TestContext.Current.CancellationToken);
+        var outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait, ConformanceSuite.Scenarios(), TestContext.Current.CancellationToken, reference.Peers);
 
         var broken = outcome.Findings.Where(f => f.Verdict is Verdict.Failed or Verdict.Interrupted or Verdict.Review).Select(f => $"{f.RequirementId} {f.Verdict} [{f.Scenario}] {f.Message}").ToList();
         Assert.True(broken.Count == 0, string.Join(Environment.NewLine, broken));
@@ -23,7 +23,9 @@ public sealed class FaultFreeRunTests
         Assert.Equal(1, outcome.Coordinate.Level);
         Assert.Equal(AdTier.Ad1, outcome.Coordinate.Ad);
         Assert.Empty(outcome.OverClaims);
-        var mandatoryL1 = RequirementCatalogue.Default.All.Where(r => r.IsMandatory && r.Level == 1 && r.Checks.Count > 0).Select(r => r.Id).ToList();
+        Assert.Equal(["docs:D", "finance:D", "workflow:D"], outcome.Coordinate.ResourceServers.Select(r => $"{r.Id}:{r.Tier}").Order());
+        Assert.Equal("L1 · RS-D · AD-1", outcome.Coordinate.Label);
+        var mandatoryL1 = RequirementCatalogue.Default.All.Where(r => r.IsMandatory && r.Checks.Count > 0).Select(r => r.Id).ToList();
         Assert.All(mandatoryL1, id => Assert.True(outcome.Verdicts.Keys.Any(k => k.Requirement == id), $"{id} has checks but no verdict"));
     }
 }

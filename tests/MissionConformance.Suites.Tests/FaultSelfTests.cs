@@ -22,7 +22,7 @@ public abstract class FaultSelfTests
     public static readonly ConsentSettings FormConsent = ConsentSettings.Reference with { Driver = "form" };
 
     public static TheoryData<string> Faults(int half) => new(FaultCatalogue.All
-        .Where(f => !NotBlackBoxObservable.ContainsKey(f.Fault))
+        .Where(f => !NotBlackBoxObservable.ContainsKey(f.Fault) && f.Site == FaultSite.AuthorizationServer)
         .Where((_, i) => i % 2 == half).Select(f => f.Name));
 
     protected static async Task AssertFailsExactlyItsRequirementsAsync(string name)

@@ -13,6 +13,8 @@ public static class TierNames
     public static string Name(this RsTier tier) => tier == RsTier.None ? "none" : "RS-" + tier;
 
     public static AdTier? ParseAd(string value) => value switch { "AD-1" => AdTier.Ad1, "AD-2" => AdTier.Ad2, "AD-3" => AdTier.Ad3, _ => null };
+
+    public static RsTier? ParseRs(string value) => value switch { "RS-A" => RsTier.A, "RS-B" => RsTier.B, "RS-C" => RsTier.C, "RS-D" => RsTier.D, _ => null };
 }
 
 /// <summary>One Resource Server of the scope statement with the tier its verdicts demonstrate.</summary>

@@ -12,7 +12,8 @@ namespace MissionConformance.Harness.Coordinate;
 public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
 {
     private static readonly string[] DomainRoles = ["AS", "MAS"];
-    private static readonly string[] ResourceRoles = ["RS", "PEP", "PDP"];
+    // A PDP's own requirements (role PDP) judge a PDP under test, not the Resource Server that asks it.
+    private static readonly string[] ResourceRoles = ["RS", "PEP"];
 
     public GroupOutcome Evaluate(IReadOnlyDictionary<(string Requirement, string Subject), Verdict> verdicts, string subject,
         Func<Requirement, bool> inGroup)

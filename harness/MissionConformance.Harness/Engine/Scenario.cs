@@ -18,6 +18,12 @@ public abstract class Scenario
     /// </summary>
     public virtual bool RunsAlone => false;
 
+    /// <summary>
+    /// What the scenario's verdicts are about: the Authorization Server by default; a Resource Server
+    /// scenario judges each server of the target file. Each requirement gets a verdict per subject.
+    /// </summary>
+    public virtual IReadOnlyList<string> Subjects(Targets.Target target) => [target.AuthorizationServer.Issuer.AbsoluteUri];
+
     public abstract Task RunAsync(ScenarioContext context);
 }
 

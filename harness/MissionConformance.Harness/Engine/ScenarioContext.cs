@@ -37,7 +37,7 @@ public sealed class ScenarioContext(
     Scenario scenario,
     CancellationToken cancellation)
 {
-    private readonly HashSet<string> _judged = [];
+    private readonly HashSet<(string Requirement, string Subject)> _judged = [];
 
     public Target Target => target;
 
@@ -55,21 +55,40 @@ public sealed class ScenarioContext(
 
     public string Subject => Server.Issuer.AbsoluteUri;
 
-    /// <summary>Requirements this scenario has given a verdict so far.</summary>
-    public IReadOnlyCollection<string> Judged => _judged;
+    /// <summary>Requirements this scenario has given a verdict so far, about the Authorization Server.</summary>
+    public IReadOnlyCollection<string> Judged
+    {
+        get
+        {
+            lock (_judged) return [.. _judged.Where(j => j.Subject == Subject).Select(j => j.Requirement)];
+        }
+    }
+
+    /// <summary>Whether this scenario has given <paramref name="requirementId"/> a verdict about <paramref name="subject"/>.</summary>
+    public bool HasJudged(string requirementId, string subject)
+    {
+        lock (_judged) return _judged.Contains((requirementId, subject));
+    }
+
+    /// <summary>The simulated peers (AS, PDP) of the run, when the target has Resource Servers.</summary>
+    public Peers.PeerSet? Peers { get; init; }
 
     /// <summary>Lets time pass for the target (real waiting, or advancing the embedded reference's clock).</summary>
     public Task WaitAsync(TimeSpan duration) => wait(duration, cancellation);
 
     /// <summary>Runs one check on its evidence; a failure is FAILED for a MUST and WARNING otherwise.</summary>
     public Verdict Judge<TEvidence>(Check<TEvidence> check, TEvidence evidence, params string[] evidenceRefs)
+        => JudgeAt(Subject, check, evidence, evidenceRefs);
+
+    /// <summary><see cref="Judge{TEvidence}"/> about another subject of the scenario (a Resource Server's id).</summary>
+    public Verdict JudgeAt<TEvidence>(string subject, Check<TEvidence> check, TEvidence evidence, params string[] evidenceRefs)
     {
         var judgement = check.Judge(evidence);
         var requirement = recorder.Catalogue[check.RequirementId];
         var verdict = judgement.Explicit ?? (judgement.Holds == true
             ? Verdict.Passed
             : requirement.IsMandatory ? Verdict.Failed : Verdict.Warning);
-        Record(check.RequirementId, verdict, judgement.Message, evidenceRefs);
+        Record(check.RequirementId, verdict, judgement.Message, evidenceRefs, subject);
         return verdict;
     }
 
@@ -91,18 +110,23 @@ public sealed class ScenarioContext(
 
     public void Skip(string requirementId, string reason) => Record(requirementId, Verdict.Skipped, reason, []);
 
+    public void SkipAt(string subject, string requirementId, string reason) => Record(requirementId, Verdict.Skipped, reason, [], subject);
+
+    public void InterruptAt(string subject, string requirementId, string reason, params string[] evidence) => Record(requirementId, Verdict.Interrupted, reason, evidence, subject);
+
     /// <summary>A check that cannot run because what it needs failed earlier is SKIPPED, naming the cause.</summary>
     public void Blocked(string requirementId, string cause) => Record(requirementId, Verdict.Skipped, "not judged: " + cause, []);
 
     public void Interrupt(string requirementId, string reason, params string[] evidence) => Record(requirementId, Verdict.Interrupted, reason, evidence);
 
-    private void Record(string requirementId, Verdict verdict, string message, string[] evidence)
+    private void Record(string requirementId, Verdict verdict, string message, string[] evidence, string? subject = null)
     {
         if (!scenario.Requirements.Contains(requirementId))
         {
             throw new InvalidOperationException($"harness error: scenario {scenario.Id} judged {requirementId}, which it does not declare");
         }
-        lock (_judged) _judged.Add(requirementId);
-        recorder.Add(new Finding(requirementId, verdict, message, Subject, scenario.Id, evidence.Length > 0 ? evidence : wire.RecentIds(scenario.Id, 3)));
+        subject ??= Subject;
+        lock (_judged) _judged.Add((requirementId, subject));
+        recorder.Add(new Finding(requirementId, verdict, message, subject, scenario.Id, evidence.Length > 0 ? evidence : wire.RecentIds(scenario.Id, 3)));
     }
 }

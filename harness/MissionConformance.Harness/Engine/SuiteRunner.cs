@@ -14,7 +14,11 @@ public sealed record SuiteRun(
     TimeProvider Clock,
     Func<TimeSpan, CancellationToken, Task> Wait,
     RequirementCatalogue Catalogue,
-    int Parallelism = 4);
+    int Parallelism = 4)
+{
+    /// <summary>The simulated peers, when the target has Resource Servers.</summary>
+    public Peers.PeerSet? Peers { get; init; }
+}
 
 /// <summary>
 /// Runs scenarios and turns whatever went wrong into explained verdicts: an unreachable or hanging
@@ -50,7 +54,7 @@ public static class SuiteRunner
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(run.Target.Timeouts.Scenario);
-        var context = new ScenarioContext(run.Target, run.Client, run.Consent, run.Wire, run.Clock, run.Wait, recorder, scenario, timeout.Token);
+        var context = new ScenarioContext(run.Target, run.Client, run.Consent, run.Wire, run.Clock, run.Wait, recorder, scenario, timeout.Token) { Peers = run.Peers };
         string? interruption = null;
         string[] evidence = [];
         using (WireLog.BeginScenario(scenario.Id))
@@ -82,9 +86,12 @@ public static class SuiteRunner
             }
         }
 
-        foreach (var id in scenario.Requirements.Where(id => !context.Judged.Contains(id)))
+        foreach (var subject in scenario.Subjects(run.Target))
         {
-            context.Interrupt(id, interruption ?? $"harness error: scenario {scenario.Id} recorded no evidence for {id}", evidence);
+            foreach (var id in scenario.Requirements.Where(id => !context.HasJudged(id, subject)))
+            {
+                context.InterruptAt(subject, id, interruption ?? $"harness error: scenario {scenario.Id} recorded no evidence for {id}", evidence);
+            }
         }
     }
 

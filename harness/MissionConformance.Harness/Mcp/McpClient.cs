@@ -8,7 +8,7 @@ using MissionConformance.Harness.OAuth;
 namespace MissionConformance.Harness.Mcp;
 
 /// <summary>An MCP server's answer to one JSON-RPC call over HTTP, with what the checks ask of it.</summary>
-public sealed record McpResponse(WireResponse Http, string? WwwAuthenticate)
+public sealed record McpResponse(WireResponse Http, string? WwwAuthenticate, string? ExchangeId = null)
 {
     public HttpStatusCode Status => Http.Status;
 
@@ -69,7 +69,8 @@ public sealed class McpClient(HttpClient http)
         var text = await response.Content.ReadAsStringAsync(ct);
         var challenge = response.Headers.WwwAuthenticate.Count == 0 ? null : string.Join(", ", response.Headers.WwwAuthenticate.Select(h => h.ToString()));
         return new McpResponse(new WireResponse(response.StatusCode, response.Content.Headers.ContentType?.MediaType,
-            response.Headers.CacheControl?.ToString(), text), challenge);
+            response.Headers.CacheControl?.ToString(), text), challenge,
+            request.Options.TryGetValue(Wire.CapturingHandler.ExchangeId, out var exchange) ? exchange : null);
     }
 
     public async Task<(HttpStatusCode Status, JsonElement? Document)> GetJsonAsync(string url, CancellationToken ct)

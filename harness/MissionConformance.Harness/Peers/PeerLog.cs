@@ -13,14 +13,13 @@ namespace MissionConformance.Harness.Peers;
 /// </summary>
 public sealed class PeerLog
 {
-    private readonly ConcurrentDictionary<string, string> _owners = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Scenario, WireLog? Wire)> _owners = new(StringComparer.Ordinal);
 
-    /// <summary>The wire log of the run in progress; requests arriving between runs are not kept.</summary>
+    /// <summary>The wire log of the latest run, for requests about no Mission (metadata, keys); requests arriving before any run are not kept.</summary>
     public WireLog? Wire { get; set; }
 
-    public void Own(string missionId, string scenario) => _owners[missionId] = scenario;
-
-    public string? OwnerOf(string? missionId) => missionId is not null && _owners.TryGetValue(missionId, out var scenario) ? scenario : null;
+    /// <summary>Requests about <paramref name="missionId"/> go to <paramref name="wire"/>, tagged with <paramref name="scenario"/>.</summary>
+    public void Own(string missionId, string scenario, WireLog? wire) => _owners[missionId] = (scenario, wire);
 
     /// <summary>Logs the request with this answer and returns the answer for WireMock to send.</summary>
     public ResponseMessage Answer(string peer, IRequestMessage request, int status, string contentType, string body, string? missionId = null,
@@ -40,12 +39,13 @@ public sealed class PeerLog
     public void Record(string peer, IRequestMessage request, int? status, string? contentType, string? body, string? missionId,
         (string Name, string Value)[]? headers = null, string? error = null)
     {
-        if (Wire is not { } wire) return;
+        var owner = missionId is not null && _owners.TryGetValue(missionId, out var o) ? o : default;
+        if ((owner.Wire ?? Wire) is not { } wire) return;
         var requestHeaders = (request.Headers ?? new Dictionary<string, WireMockList<string>>())
             .SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, Redactor.Header(h.Key, v)))).ToList();
         requestHeaders.Insert(0, new("X-Mission-Conformance-Peer", peer));
         var requestType = request.Headers is { } h2 && h2.TryGetValue("Content-Type", out var types) ? types.FirstOrDefault() : null;
-        wire.Add(new Exchange(wire.NextId(), OwnerOf(missionId) ?? "peers", request.DateTime, TimeSpan.Zero, request.Method, Redactor.Url(request.Url),
+        wire.Add(new Exchange(wire.NextId(), owner.Scenario ?? "peers", request.DateTime, TimeSpan.Zero, request.Method, Redactor.Url(request.Url),
             requestHeaders, requestType, Redactor.Body(requestType, request.Body),
             status, [.. (headers ?? []).Select(p => new KeyValuePair<string, string>(p.Name, p.Value))], contentType, Redactor.Body(contentType, body), error));
     }

@@ -87,6 +87,7 @@ public sealed class SimulatedAuthorizationServer : IDisposable
     private readonly ECDsa _foreignKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly ConcurrentDictionary<string, SimulatedMission> _missions = new(StringComparer.Ordinal);
     private readonly PeerLog _log;
+    private readonly ConcurrentDictionary<string, int> _statusRequests = new(StringComparer.Ordinal);
 
     private SimulatedAuthorizationServer(WireMockServer server, PeerLog log)
     {
@@ -97,14 +98,15 @@ public sealed class SimulatedAuthorizationServer : IDisposable
 
     public string Kid { get; }
 
-    public Uri Issuer => new(_server.Url!.TrimEnd('/') + "/");
+    /// <summary>On 127.0.0.1, as bound (WireMock names it localhost, which would make a different issuer string).</summary>
+    public Uri Issuer => new($"http://127.0.0.1:{_server.Ports[0]}/");
 
     public string JwksUri => Issuer.AbsoluteUri + "jwks";
 
     public string StatusEndpoint => Issuer.AbsoluteUri + StatusPath.TrimStart('/');
 
     /// <summary>How long a Mission Status response may be used (expires_at − issued_at); short, so a change shows quickly.</summary>
-    public TimeSpan StatusLifetime { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan StatusLifetime { get; set; } = TimeSpan.FromSeconds(1);
 
     public static SimulatedAuthorizationServer Start(int port, PeerLog log)
     {
@@ -143,15 +145,18 @@ public sealed class SimulatedAuthorizationServer : IDisposable
     }
 
     /// <summary>A Mission in state active, its authority_hash computed by the harness's own anchor code.</summary>
-    public SimulatedMission CreateMission(string subject, string clientId, JsonArray authority, TimeSpan lifetime, string? scenario = null)
+    public SimulatedMission CreateMission(string subject, string clientId, JsonArray authority, TimeSpan lifetime, Wire.WireLog? wire = null)
     {
         var id = "msn_sim_" + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16));
         var hash = IntegrityAnchors.Framework("mission-authority-set", "urn:mbo:schema:mission-authority-set:1", "sim-tenant", Issuer.AbsoluteUri, authority);
         var mission = new SimulatedMission(id, Issuer.AbsoluteUri, subject, clientId, authority, hash, DateTimeOffset.UtcNow + lifetime);
         _missions[id] = mission;
-        _log.Own(id, scenario ?? Wire.WireLog.Scenario);
+        _log.Own(id, Wire.WireLog.Scenario, wire);
         return mission;
     }
+
+    /// <summary>How many authenticated Mission Status requests named this Mission (MBO-RS-C-008).</summary>
+    public int StatusRequestsFor(string missionId) => _statusRequests.GetValueOrDefault(missionId);
 
     public string Mint(AccessTokenSpec spec)
     {
@@ -192,6 +197,7 @@ public sealed class SimulatedAuthorizationServer : IDisposable
         {
             return _log.Answer("authorization server", request, 404, "application/json", Error("not_found", "no such Mission", nonce), missionId);
         }
+        _statusRequests.AddOrUpdate(missionId, 1, (_, n) => n + 1);
         var audience = form["audience"] ?? "";
         var clientId = Unverified(form["client_assertion"]!, "iss") ?? "unknown";
         var now = DateTimeOffset.UtcNow;

@@ -44,7 +44,7 @@ public sealed class SimulatedPdp : IDisposable
     }
 
     /// <summary>The base URL a PEP is configured with; evaluations go to {Url}access/v1/evaluation.</summary>
-    public Uri Url => new(_server.Url!.TrimEnd('/') + "/");
+    public Uri Url => new($"http://127.0.0.1:{_server.Ports[0]}/");
 
     /// <summary>How long an <see cref="PdpAnswer.Unavailable"/> evaluation is held before the 503.</summary>
     public TimeSpan Hang { get; set; } = TimeSpan.FromSeconds(5);

@@ -25,6 +25,7 @@ public enum ArtifactKind
     ConcurrentModification,
     StatusError,
     Report,
+    EvaluationRequest,
 }
 
 /// <summary>A schema violation: where (RFC 6901 JSON Pointer) and what.</summary>
@@ -58,6 +59,7 @@ public static partial class ArtifactSchemas
         ArtifactKind.ConcurrentModification => "concurrent-modification.schema.json",
         ArtifactKind.StatusError => "status-error.schema.json",
         ArtifactKind.Report => "report.schema.json",
+        ArtifactKind.EvaluationRequest => "authzen-evaluation.schema.json",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no schema"),
     };
 

@@ -83,8 +83,59 @@ public sealed record ScopeStatement(
     IReadOnlyList<string> FrameworkVersions,
     IReadOnlyList<string> UnmediatedPaths);
 
+/// <summary>A tool call the suite makes at a Resource Server: an MCP tool and its arguments.</summary>
+public sealed record ToolProbe(string Tool, JsonObject Arguments);
+
+/// <summary>
+/// A Resource Server under test (target file resourceServers[]): the MCP endpoint that is also its
+/// resource identifier, the tier it claims, the mission_resource_access entry a Mission for it carries,
+/// probe calls inside and outside that entry, and how fast it must notice a Mission state change.
+/// It trusts the harness's simulated AS and PDP (run --print-peer-config says where they listen).
+/// </summary>
+public sealed record ResourceServerTarget(
+    string Id,
+    string Resource,
+    string? ClaimedTier,
+    bool Consequential,
+    IReadOnlyList<string> Actions,
+    JsonObject Constraints,
+    ToolProbe Allowed,
+    ToolProbe ForbiddenAction,
+    ToolProbe? ConstraintViolation,
+    int MaxStaleSeconds)
+{
+    /// <summary>The mission_resource_access entry of this server, as a Mission's Authority Set holds it.</summary>
+    public JsonObject Entry() => new()
+    {
+        ["type"] = "mission_resource_access",
+        ["resource"] = Resource,
+        ["actions"] = new JsonArray([.. Actions.Select(a => (JsonNode)a)]),
+        ["constraints"] = Constraints.DeepClone(),
+    };
+}
+
 /// <summary>What is under test (design.md "The target file").</summary>
 public sealed record Target(string Name, string Edition, IReadOnlyList<AuthorizationServerTarget> AuthorizationServers, Timeouts Timeouts, ScopeStatement? Scope)
 {
     public AuthorizationServerTarget AuthorizationServer => AuthorizationServers[0];
+
+    public IReadOnlyList<ResourceServerTarget> ResourceServers { get; init; } = [];
+
+    /// <summary>The ports of the simulated AS and PDP the Resource Servers trust (0: any free port).</summary>
+    public Peers.PeerSettings Peers { get; init; } = MissionConformance.Harness.Peers.PeerSettings.Any;
+
+    /// <summary>
+    /// The scope statement the coordinate rests on: the declared one, with every Resource Server under
+    /// test in it (in scope unless the statement says otherwise).
+    /// </summary>
+    public ScopeStatement? EffectiveScope
+    {
+        get
+        {
+            if (ResourceServers.Count == 0) return Scope;
+            var declared = Scope?.ResourceServers ?? [];
+            var added = ResourceServers.Where(r => declared.All(d => d.Id != r.Id)).Select(r => new ScopedResourceServer(r.Id, r.Resource, r.Consequential, true));
+            return (Scope ?? new ScopeStatement([], [], null, [], [])) with { ResourceServers = [.. declared, .. added] };
+        }
+    }
 }

@@ -63,10 +63,17 @@ public static partial class TargetLoader
         }
         if (errors.Count > 0) throw new TargetFileException(fileName, errors);
 
+        var resourceServers = ReadResourceServers(root["resourceServers"] as JsonArray ?? [], errors);
+        if (errors.Count > 0) throw new TargetFileException(fileName, errors);
+
         var timeouts = root["timeouts"] is JsonObject t
             ? new Timeouts(TimeSpan.FromSeconds((int?)t["requestSeconds"] ?? 10), TimeSpan.FromSeconds((int?)t["scenarioSeconds"] ?? 120))
             : Timeouts.Default;
-        return new Target((string)root["name"]!, (string?)root["edition"] ?? "seed-2026-06", servers, timeouts, ReadScope(root["scope"]));
+        return new Target((string)root["name"]!, (string?)root["edition"] ?? "seed-2026-06", servers, timeouts, ReadScope(root["scope"]))
+        {
+            ResourceServers = resourceServers,
+            Peers = new Peers.PeerSettings((int?)root["peers"]?["authorizationServerPort"] ?? 0, (int?)root["peers"]?["pdpPort"] ?? 0),
+        };
     }
 
     private static AuthorizationServerTarget ReadServer(JsonObject node, string at, string baseDirectory, Func<string, string?> environment, List<string> errors)
@@ -171,6 +178,32 @@ public static partial class TargetLoader
             "expectText" => new ScriptStep(action, (string?)step["in"], (string)step["expectText"]!),
             _ => new ScriptStep(action, (string)step[action]!, null),
         };
+    }
+
+    private static List<ResourceServerTarget> ReadResourceServers(JsonArray nodes, List<string> errors)
+    {
+        var servers = new List<ResourceServerTarget>();
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            var node = nodes[i]!;
+            var at = $"resourceServers[{i}]";
+            var actions = node["entry"]!["actions"]!.AsArray().Select(a => (string)a!).ToList();
+            var probes = node["probes"]!;
+            ToolProbe Probe(JsonNode p) => new((string)p["tool"]!, (p["arguments"] as JsonObject)?.DeepClone().AsObject() ?? []);
+            var allowed = Probe(probes["allowed"]!);
+            var forbidden = Probe(probes["forbiddenAction"]!);
+            if (!actions.Contains(allowed.Tool)) errors.Add($"{at}.probes.allowed.tool: \"{allowed.Tool}\" is not one of entry.actions");
+            if (actions.Contains(forbidden.Tool)) errors.Add($"{at}.probes.forbiddenAction.tool: \"{forbidden.Tool}\" is one of entry.actions; name a tool outside them");
+            var violation = probes["constraintViolation"] is { } v ? Probe(v) : null;
+            if (violation is not null && !actions.Contains(violation.Tool)) errors.Add($"{at}.probes.constraintViolation.tool: \"{violation.Tool}\" is not one of entry.actions");
+            servers.Add(new ResourceServerTarget((string)node["id"]!, (string)node["resource"]!, (string?)node["claimedTier"], (bool?)node["consequential"] ?? true,
+                actions, (node["entry"]!["constraints"] as JsonObject)?.DeepClone().AsObject() ?? [], allowed, forbidden, violation, (int?)node["maxStaleSeconds"] ?? 5));
+        }
+        foreach (var duplicate in servers.GroupBy(s => s.Id).Where(g => g.Count() > 1))
+        {
+            errors.Add($"resourceServers: id \"{duplicate.Key}\" names {duplicate.Count()} servers; each needs its own id");
+        }
+        return servers;
     }
 
     private static ScopeStatement? ReadScope(JsonNode? scope)

@@ -8,9 +8,13 @@ namespace MissionConformance.Harness.Wire;
 /// </summary>
 public sealed class CapturingHandler(WireLog log, HttpMessageHandler inner) : DelegatingHandler(inner)
 {
+    /// <summary>The id of the exchange a request was recorded as, for evidence that must name exactly it.</summary>
+    public static readonly HttpRequestOptionsKey<string> ExchangeId = new("mission-conformance.exchange-id");
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var id = log.NextId();
+        request.Options.Set(ExchangeId, id);
         var started = DateTimeOffset.UtcNow;
         var watch = Stopwatch.StartNew();
         var requestType = request.Content?.Headers.ContentType?.MediaType;

@@ -83,6 +83,7 @@ public enum Fault
     RsAcceptsWrongTyp,
     RsAcceptsMissingMission,
     RsIgnoresRevokedMission,
+    RsNeverAsksMissionStatus,
     RsIgnoresActions,
     RsIgnoresConstraint,
     RsAcceptsUnknownConstraint,
@@ -102,7 +103,10 @@ public enum Fault
 /// A named, deliberate defect of the reference stack. Each breaks one behaviour, so that the check
 /// judging the listed requirement ids can be proven to fail (design.md principle 6).
 /// </summary>
-public sealed record FaultDescriptor(Fault Fault, string Breaks, IReadOnlyList<string> RequirementIds)
+/// <summary>Which reference server a fault changes: the Authorization Server, or every reference Resource Server started with it.</summary>
+public enum FaultSite { AuthorizationServer, ResourceServer }
+
+public sealed record FaultDescriptor(Fault Fault, string Breaks, IReadOnlyList<string> RequirementIds, FaultSite Site = FaultSite.AuthorizationServer)
 {
     public string Name => Fault.ToString();
 }
@@ -200,24 +204,26 @@ public static class FaultCatalogue
         new(Fault.LifecycleAcceptsClientSecret, "the lifecycle endpoint accepts client_secret_basic", ["MBO-AS-LC-007"]),
 
         // Resource Servers: each applies to the reference RSes started with it, and never to the AS
-        new(Fault.RsNoResourceMetadata, "the MCP server's 401 names no resource_metadata and it publishes no RFC 9728 metadata", ["MBO-MCP-004"]),
-        new(Fault.RsAcceptsWrongTyp, "the RS accepts an access token whose typ is not at+jwt", ["MBO-RS-A-001"]),
-        new(Fault.RsAcceptsMissingMission, "the RS serves a token that carries no mission claim", ["MBO-RS-B-003"]),
-        new(Fault.RsIgnoresRevokedMission, "the RS never asks for the Mission's state: a revoked or suspended Mission's token still works", ["MBO-RS-B-002", "MBO-RS-B-004"]),
-        new(Fault.RsIgnoresActions, "the RS executes any tool, whatever the entry's actions (so neither scope nor x_ members are what widen it)",
-            ["MBO-RS-C-001", "MBO-MCP-002", "MBO-RS-C-004", "MBO-RS-C-009"]),
-        new(Fault.RsIgnoresConstraint, "the RS does not check the entry's constraints against the call's arguments", ["MBO-RS-C-002"]),
-        new(Fault.RsAcceptsUnknownConstraint, "the RS ignores a constraint key it cannot enforce instead of refusing", ["MBO-RS-C-003"]),
-        new(Fault.RsScopeWidensDetails, "a tool named in the token's scope is executed though no entry lists it", ["MBO-RS-C-004"]),
-        new(Fault.RsHonoursForeignEntries, "the RS honours entries whose resource is another server", ["MBO-RS-C-005"]),
-        new(Fault.RsTrustsUnknownMissionMembers, "the RS grants the actions listed in mission.x_extra", ["MBO-RS-C-009"]),
-        new(Fault.RsListsEveryTool, "tools/list shows every tool, also those outside the Mission", ["MBO-MCP-001"]),
-        new(Fault.RsSkipsPdp, "the RS-D server executes consequential calls without asking the PDP", ["MBO-RT-PEP-001", "MBO-RT-PEP-002", "MBO-RT-PEP-003"]),
-        new(Fault.RsActsOnDeny, "the RS executes a call the PDP denied", ["MBO-RT-PEP-002"]),
-        new(Fault.RsFailsOpenWhenPdpDown, "the RS executes the call when the PDP does not answer", ["MBO-RT-PEP-003"]),
-        new(Fault.RsOmitsMissionContext, "the evaluation's context.mission carries only the id", ["MBO-RT-PEP-004"]),
-        new(Fault.RsOmitsFreshness, "the evaluation carries no context.freshness", ["MBO-RT-PEP-005"]),
-        new(Fault.RsOmitsToolId, "the evaluation of an MCP tool call carries no context.tool_id", ["MBO-RT-PEP-008"]),
+        new(Fault.RsNoResourceMetadata, "the MCP server's 401 names no resource_metadata and it publishes no RFC 9728 metadata", ["MBO-MCP-004"], FaultSite.ResourceServer),
+        new(Fault.RsAcceptsWrongTyp, "the RS accepts an access token whose typ is not at+jwt", ["MBO-RS-A-001"], FaultSite.ResourceServer),
+        new(Fault.RsAcceptsMissingMission, "the RS serves a token that carries no mission claim", ["MBO-RS-B-003"], FaultSite.ResourceServer),
+        new(Fault.RsIgnoresRevokedMission, "the RS reads the Mission's state but serves a revoked or suspended Mission's token anyway", ["MBO-RS-B-002", "MBO-RS-B-004"], FaultSite.ResourceServer),
+        new(Fault.RsNeverAsksMissionStatus, "the RS never asks Mission Status: it cannot refuse inactive Missions, and its PDP requests lack policy_version and freshness",
+            ["MBO-RS-B-002", "MBO-RS-B-004", "MBO-RS-C-008", "MBO-RT-PEP-004", "MBO-RT-PEP-005"], FaultSite.ResourceServer),
+        new(Fault.RsIgnoresActions, "the RS executes any tool when it holds an entry for itself, whatever the entry's actions (so neither scope nor x_ members are what widen it)",
+            ["MBO-RS-C-001", "MBO-MCP-002", "MBO-RS-C-004", "MBO-RS-C-009"], FaultSite.ResourceServer),
+        new(Fault.RsIgnoresConstraint, "the RS does not check the entry's constraints against the call's arguments", ["MBO-RS-C-002"], FaultSite.ResourceServer),
+        new(Fault.RsAcceptsUnknownConstraint, "the RS ignores a constraint key it cannot enforce instead of refusing", ["MBO-RS-C-003"], FaultSite.ResourceServer),
+        new(Fault.RsScopeWidensDetails, "a tool named in the token's scope is executed though no entry lists it", ["MBO-RS-C-004"], FaultSite.ResourceServer),
+        new(Fault.RsHonoursForeignEntries, "the RS honours entries whose resource is another server", ["MBO-RS-C-005"], FaultSite.ResourceServer),
+        new(Fault.RsTrustsUnknownMissionMembers, "the RS grants the actions listed in mission.x_extra", ["MBO-RS-C-009"], FaultSite.ResourceServer),
+        new(Fault.RsListsEveryTool, "tools/list shows every tool, also those outside the Mission", ["MBO-MCP-001"], FaultSite.ResourceServer),
+        new(Fault.RsSkipsPdp, "the RS-D server executes consequential calls without asking the PDP", ["MBO-RT-PEP-001", "MBO-RT-PEP-002", "MBO-RT-PEP-003"], FaultSite.ResourceServer),
+        new(Fault.RsActsOnDeny, "the RS executes a call the PDP denied", ["MBO-RT-PEP-002"], FaultSite.ResourceServer),
+        new(Fault.RsFailsOpenWhenPdpDown, "the RS executes the call when the PDP does not answer", ["MBO-RT-PEP-003"], FaultSite.ResourceServer),
+        new(Fault.RsOmitsMissionContext, "the evaluation's context.mission carries only the id", ["MBO-RT-PEP-004"], FaultSite.ResourceServer),
+        new(Fault.RsOmitsFreshness, "the evaluation carries no context.freshness", ["MBO-RT-PEP-005"], FaultSite.ResourceServer),
+        new(Fault.RsOmitsToolId, "the evaluation of an MCP tool call carries no context.tool_id", ["MBO-RT-PEP-008"], FaultSite.ResourceServer),
     ];
 
     public static FaultDescriptor? Find(string name)

@@ -25,6 +25,11 @@ public sealed class IssuerTrust(HttpClient http, Uri issuer) : IDisposable
         {
             if (_current is { } fresh && fresh != current) return fresh;
             var metadata = await http.GetFromJsonAsync<JsonElement>(new Uri(issuer, ".well-known/oauth-authorization-server"), ct);
+            // RFC 8414 §3.3: the metadata must name the issuer it was fetched for, exactly.
+            if (metadata.GetProperty("issuer").GetString() != issuer.AbsoluteUri)
+            {
+                throw new HttpRequestException($"the metadata at {issuer} names issuer {metadata.GetProperty("issuer").GetString()}");
+            }
             var jwksUri = new Uri(metadata.GetProperty("jwks_uri").GetString()!);
             var jwks = new JsonWebKeySet(await http.GetStringAsync(jwksUri, ct));
             var status = metadata.TryGetProperty("mission_status_endpoint", out var s) && s.ValueKind == JsonValueKind.String ? new Uri(s.GetString()!) : null;

@@ -69,7 +69,7 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
                     return;
                 }
             }
-            else if (!Faults.Has(Fault.RsIgnoresRevokedMission))
+            else if (!Faults.Has(Fault.RsNeverAsksMissionStatus))
             {
                 // MBO-RS-B-002: an unexpired token does not outlive its Mission.
                 try
@@ -81,7 +81,7 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
                     await Refuse(http, StatusCodes.Status503ServiceUnavailable, "temporarily_unavailable", "the Mission's state cannot be established: " + e.Message);
                     return;
                 }
-                if (status.State != "active")
+                if (status.State != "active" && !Faults.Has(Fault.RsIgnoresRevokedMission))
                 {
                     await Refuse(http, StatusCodes.Status403Forbidden, "mission_inactive", $"the Mission is {status.State}");
                     return;
@@ -167,7 +167,7 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
         var covering = Entries(claims).Where(e => Actions(e).Contains(tool.Name)).ToList();
         if (covering.Count == 0)
         {
-            var widened = Faults.Has(Fault.RsIgnoresActions)
+            var widened = Faults.Has(Fault.RsIgnoresActions) && Entries(claims).Any()
                 || Faults.Has(Fault.RsScopeWidensDetails) && Text(claims, "scope") is { } scope && scope.Split(' ').Contains(tool.Name)
                 || Faults.Has(Fault.RsTrustsUnknownMissionMembers) && mission.ValueKind == JsonValueKind.Object
                     && mission.TryGetProperty("x_extra", out var extra) && extra.ValueKind == JsonValueKind.Object && Actions(extra).Contains(tool.Name);

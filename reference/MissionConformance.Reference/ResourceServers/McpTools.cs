@@ -21,26 +21,41 @@ public sealed record McpTool(string Name, string Description, ActionClass Class,
 /// The board-packet Resource Servers of seed 000: each offers the tool a Mission is approved for and a
 /// second one no Mission of the example covers, so out-of-authority calls have something to call.
 /// </summary>
-public sealed record ResourceServerProfile(string Name, string Title, IReadOnlyList<McpTool> Tools, IReadOnlyList<string> ConstraintKeys)
+/// <summary>A tool call with its arguments, as the suite probes a server.</summary>
+public sealed record ToolCall(string Tool, JsonObject Arguments);
+
+/// <summary>The calls that show a server's enforcement: one its Mission allows, one outside the actions, one outside the constraints.</summary>
+public sealed record ProbeCalls(ToolCall Allowed, ToolCall ForbiddenAction, ToolCall ConstraintViolation);
+
+public sealed record ResourceServerProfile(string Name, string Title, IReadOnlyList<McpTool> Tools, IReadOnlyList<string> ConstraintKeys, ProbeCalls Probes)
 {
     public static ResourceServerProfile Finance { get; } = new("finance", "Finance MCP server",
     [
         new("query_financials", "Reads figures for a fiscal period", ActionClass.ConsequentialRead,
             Schema(("fiscal_period", "string"), ("max_rows", "integer"))),
         new("export_ledger", "Exports the whole general ledger", ActionClass.ConsequentialRead, Schema(("format", "string"))),
-    ], ["fiscal_period", "max_rows"]);
+    ], ["fiscal_period", "max_rows"], new(
+        new("query_financials", new JsonObject { ["fiscal_period"] = "2026-Q3", ["max_rows"] = 100 }),
+        new("export_ledger", new JsonObject { ["format"] = "csv" }),
+        new("query_financials", new JsonObject { ["fiscal_period"] = "2025-Q4", ["max_rows"] = 100 })));
 
     public static ResourceServerProfile Docs { get; } = new("docs", "Documents MCP server",
     [
         new("create_doc", "Creates a document in a folder", ActionClass.ConsequentialWrite, Schema(("folder", "string"), ("title", "string"))),
         new("delete_doc", "Deletes a document", ActionClass.ConsequentialWrite, Schema(("folder", "string"), ("title", "string"))),
-    ], ["folder"]);
+    ], ["folder"], new(
+        new("create_doc", new JsonObject { ["folder"] = "board-packets/2026-Q3", ["title"] = "Q3 board packet" }),
+        new("delete_doc", new JsonObject { ["folder"] = "board-packets/2026-Q3", ["title"] = "Q3 board packet" }),
+        new("create_doc", new JsonObject { ["folder"] = "hr/salaries", ["title"] = "Q3 board packet" })));
 
     public static ResourceServerProfile Workflow { get; } = new("workflow", "Workflow MCP server",
     [
         new("notify_reviewer", "Asks a reviewer to review a document", ActionClass.ExternalCommitment, Schema(("recipient", "string"), ("document", "string"))),
         new("escalate_to_board", "Sends a document to the whole board", ActionClass.ExternalCommitment, Schema(("document", "string"))),
-    ], ["recipient_domain"]);
+    ], ["recipient_domain"], new(
+        new("notify_reviewer", new JsonObject { ["recipient"] = "cfo@board.example", ["document"] = "Q3 board packet" }),
+        new("escalate_to_board", new JsonObject { ["document"] = "Q3 board packet" }),
+        new("notify_reviewer", new JsonObject { ["recipient"] = "cfo@rival.example", ["document"] = "Q3 board packet" })));
 
     public static IReadOnlyList<ResourceServerProfile> All { get; } = [Finance, Docs, Workflow];
 

@@ -3,6 +3,7 @@ using MissionConformance.Harness.Consent;
 using MissionConformance.Harness.Coordinate;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.OAuth;
+using MissionConformance.Harness.Peers;
 using MissionConformance.Harness.Targets;
 using MissionConformance.Harness.Wire;
 
@@ -36,12 +37,13 @@ public sealed record RunOutcome(
 public static class ConformanceRun
 {
     public static async Task<RunOutcome> RunAsync(Target target, TimeProvider clock, Func<TimeSpan, CancellationToken, Task> wait,
-        IReadOnlyList<Scenario> scenarios, CancellationToken ct)
+        IReadOnlyList<Scenario> scenarios, CancellationToken ct, PeerSet? peers = null)
     {
         var runId = DateTimeOffset.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture) + "-" + MissionClient.NewNonce()[..6];
         var started = DateTimeOffset.UtcNow;
         var watch = Stopwatch.StartNew();
         var wire = new WireLog();
+        if (peers is not null) peers.Log.Wire = wire;
         var server = target.AuthorizationServer;
         using var http = new HttpClient(new CapturingHandler(wire, new HttpClientHandler { AllowAutoRedirect = false })) { Timeout = target.Timeouts.Request };
 
@@ -54,14 +56,14 @@ public static class ConformanceRun
         {
             // Nothing can be judged without metadata: every requirement of the suite is INTERRUPTED with the reason, and no browser is started.
             var reason = $"cannot read {server.Issuer.AbsoluteUri.TrimEnd('/')}/.well-known/oauth-authorization-server: {(e is TaskCanceledException ? $"no answer within {target.Timeouts.Request.TotalSeconds:0} s (timeouts.requestSeconds)" : e.Message)}";
-            var interrupted = scenarios.SelectMany(s => s.Requirements.Select(id => new Finding(id, Verdict.Interrupted, reason, server.Issuer.AbsoluteUri, s.Id, []))).ToList();
+            var interrupted = scenarios.SelectMany(s => s.Subjects(target).SelectMany(subject => s.Requirements.Select(id => new Finding(id, Verdict.Interrupted, reason, subject, s.Id, [])))).ToList();
             return Finish(runId, target, server.Issuer.AbsoluteUri, server.Consent.Driver, started, watch.Elapsed, scenarios, interrupted, default, wire, reason);
         }
 
         var consent = await ConsentDrivers.OpenAsync(server.Consent, target.Timeouts.Request, wire);
         try
         {
-            var run = new SuiteRun(target, client, consent, wire, clock, wait, RequirementCatalogue.Default);
+            var run = new SuiteRun(target, client, consent, wire, clock, wait, RequirementCatalogue.Default) { Peers = peers };
             var findings = (await SuiteRunner.RunAsync(run, scenarios, ct)).ToList();
             return Finish(runId, target, client.Metadata.Issuer, consent.Name, started, watch.Elapsed, scenarios, findings, client.Metadata.Document, wire, null);
         }
@@ -107,7 +109,7 @@ public static class ConformanceRun
     {
         var calculator = new CoordinateCalculator(RequirementCatalogue.Default);
         var subject = target.AuthorizationServer.Issuer.AbsoluteUri;
-        var coordinate = calculator.Compute(SuiteRunner.Verdicts(findings), subject, target.Scope);
+        var coordinate = calculator.Compute(SuiteRunner.Verdicts(findings), subject, target.EffectiveScope);
         var advertised = Advertisement.FromMetadata(metadata);
         var overClaims = advertised.OverClaims(coordinate);
         if (setupError is null)
@@ -117,8 +119,13 @@ public static class ConformanceRun
             var judgement = check.Judge(new Checks.AdvertisementEvidence(overClaims, coordinate.Label));
             findings.Add(new Finding(check.RequirementId, judgement.Holds == true ? Verdict.Passed : Verdict.Warning, judgement.Message, subject, CoordinateScenario, []));
         }
+        // A Resource Server's claimed tier (target file, conformance.md open point 1) is set beside the computed one.
+        var resourceOverClaims = target.ResourceServers
+            .Select(r => (Server: r, Claimed: r.ClaimedTier is { } c ? TierNames.ParseRs(c) : null, Computed: coordinate.ResourceServers.FirstOrDefault(t => t.Id == r.Id)?.Tier ?? RsTier.None))
+            .Where(r => r.Claimed > r.Computed)
+            .Select(r => $"{r.Server.Id} claims {r.Server.ClaimedTier}, the run demonstrated {r.Computed.Name()}");
         return new RunOutcome(runId, target, issuer, consentDriver, started, duration, scenarios, findings, SuiteRunner.Verdicts(findings),
-            coordinate, advertised, overClaims, wire, setupError, metadata);
+            coordinate, advertised, [.. overClaims, .. resourceOverClaims], wire, setupError, metadata);
     }
 
     /// <summary>Scenarios whose id starts with, or which judge, any of the comma-separated filter terms.</summary>

@@ -4,7 +4,9 @@ using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.Targets;
 using MissionConformance.Reference;
 using MissionConformance.Reference.Configuration;
+using MissionConformance.Harness.Peers;
 using MissionConformance.Reference.Faults;
+using MissionConformance.Reference.ResourceServers;
 using MissionConformance.Reference.Security;
 
 namespace MissionConformance.Suites.Runner;
@@ -16,17 +18,26 @@ namespace MissionConformance.Suites.Runner;
 public sealed class EmbeddedReference : IAsyncDisposable
 {
     private readonly ReferenceStack _stack;
+    private readonly IReadOnlyList<ReferenceResourceServer> _resourceServers;
 
-    private EmbeddedReference(ReferenceStack stack, OffsetClock clock, ConsentSettings consent)
+    private EmbeddedReference(ReferenceStack stack, OffsetClock clock, ConsentSettings consent, PeerSet peers, IReadOnlyList<ReferenceResourceServer> resourceServers)
     {
         _stack = stack;
+        _resourceServers = resourceServers;
         Clock = clock;
-        Target = TargetFor(stack.Issuer, $"embedded reference AS{(stack.Faults.Active.Count == 0 ? "" : " with faults " + string.Join(",", stack.Faults.Active))}", consent);
+        Peers = peers;
+        var name = $"embedded reference AS and resource servers{(stack.Faults.Active.Count == 0 ? "" : " with faults " + string.Join(",", stack.Faults.Active))}";
+        Target = TargetFor(stack.Issuer, name, consent) with { ResourceServers = [.. resourceServers.Select(ResourceServerTargetFor)] };
     }
 
     public Target Target { get; }
 
     public OffsetClock Clock { get; }
+
+    /// <summary>The simulated AS and PDP the reference Resource Servers trust.</summary>
+    public PeerSet Peers { get; }
+
+    public IReadOnlyList<ReferenceResourceServer> ResourceServers => _resourceServers;
 
     public Func<TimeSpan, CancellationToken, Task> Wait => (duration, _) =>
     {
@@ -34,12 +45,52 @@ public sealed class EmbeddedReference : IAsyncDisposable
         return Task.CompletedTask;
     };
 
+    /// <summary>How long a reference Resource Server may go on using a Mission state it read (its mission_max_stale_seconds).</summary>
+    public const int ResourceServerMaxStaleSeconds = 3;
+
     /// <param name="consent">How consent is driven; by default in the browser with the reference script, as a user's target file would.</param>
-    public static async Task<EmbeddedReference> StartAsync(FaultSet faults, CancellationToken ct, ConsentSettings? consent = null)
+    /// <param name="tiers">The tier each reference Resource Server (finance, docs, workflow) is started at; RS-D when not named.</param>
+    public static async Task<EmbeddedReference> StartAsync(FaultSet faults, CancellationToken ct, ConsentSettings? consent = null,
+        IReadOnlyDictionary<string, RsTierSetting>? tiers = null)
     {
         var clock = new OffsetClock();
         var stack = await ReferenceStack.StartAsync(new ReferenceStackOptions { Faults = faults, Clock = clock }, ct);
-        return new EmbeddedReference(stack, clock, consent ?? ConsentSettings.Reference);
+        var peers = PeerSet.Start(PeerSettings.Any);
+        var servers = new List<ReferenceResourceServer>();
+        try
+        {
+            foreach (var profile in ResourceServerProfile.All)
+            {
+                servers.Add(await ReferenceResourceServer.StartAsync(new ResourceServerOptions
+                {
+                    Profile = profile,
+                    Tier = tiers?.GetValueOrDefault(profile.Name, RsTierSetting.D) ?? RsTierSetting.D,
+                    TrustedIssuer = peers.AuthorizationServer.Issuer,
+                    Pdp = peers.Pdp.Url,
+                    MaxStaleSeconds = ResourceServerMaxStaleSeconds,
+                    Faults = faults,
+                }, ct));
+            }
+        }
+        catch
+        {
+            foreach (var server in servers) await server.DisposeAsync();
+            peers.Dispose();
+            await stack.DisposeAsync();
+            throw;
+        }
+        return new EmbeddedReference(stack, clock, consent ?? ConsentSettings.Reference, peers, servers);
+    }
+
+    /// <summary>A reference Resource Server as a target file's resourceServers[] entry names it.</summary>
+    public static ResourceServerTarget ResourceServerTargetFor(ReferenceResourceServer server)
+    {
+        var profile = server.Options.Profile;
+        var entry = profile.CatalogueEntry;
+        ToolProbe Probe(ToolCall call) => new(call.Tool, (JsonObject)call.Arguments.DeepClone());
+        return new ResourceServerTarget(profile.Name, server.Resource, "RS-" + server.Options.Tier, Consequential: true, entry.Actions,
+            (JsonObject)entry.Constraints.DeepClone(), Probe(profile.Probes.Allowed), Probe(profile.Probes.ForbiddenAction), Probe(profile.Probes.ConstraintViolation),
+            server.Options.MaxStaleSeconds);
     }
 
     /// <summary>The target file for a reference instance at <paramref name="issuer"/> (fixtures/targets/reference.json says the same).</summary>
@@ -77,5 +128,10 @@ public sealed class EmbeddedReference : IAsyncDisposable
             new ScopeStatement(["oauth"], [], null, ["seed-2026-06"], []));
     }
 
-    public ValueTask DisposeAsync() => _stack.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var server in _resourceServers) await server.DisposeAsync();
+        Peers.Dispose();
+        await _stack.DisposeAsync();
+    }
 }

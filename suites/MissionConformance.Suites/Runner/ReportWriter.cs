@@ -3,7 +3,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
+using MissionConformance.Harness.Coordinate;
 using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Targets;
 using MissionConformance.Harness.Wire;
 
 namespace MissionConformance.Suites.Runner;
@@ -55,6 +57,11 @@ public static class ReportWriter
         {
             ["label"] = run.Coordinate.Label, ["level"] = run.Coordinate.Level, ["ad_tier"] = run.Coordinate.Ad.ToString(),
             ["scope_stated"] = run.Coordinate.ScopeStated, ["reasons"] = new JsonArray(run.Coordinate.Reasons.Select(r => (JsonNode)r).ToArray()),
+            ["resource_servers"] = new JsonArray(run.Coordinate.ResourceServers.Select(rs => (JsonNode)new JsonObject
+            {
+                ["id"] = rs.Id, ["resource"] = Tested(run, rs.Id)?.Resource, ["tier"] = rs.Tier.Name(), ["claimed_tier"] = Tested(run, rs.Id)?.ClaimedTier,
+                ["consequential"] = rs.Consequential, ["in_scope"] = rs.InScope,
+            }).ToArray()),
         },
         ["advertised"] = new JsonObject
         {
@@ -80,6 +87,8 @@ public static class ReportWriter
         }).ToArray()),
     };
 
+    private static ResourceServerTarget? Tested(RunOutcome run, string id) => run.Target.ResourceServers.FirstOrDefault(r => r.Id == id);
+
     private static string Html(RunOutcome run)
     {
         static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
@@ -95,7 +104,19 @@ public static class ReportWriter
          .Append(" · edition ").Append(E(run.Target.Edition)).Append(" · consent driver ").Append(E(run.ConsentDriver)).Append(" · run ").Append(E(run.RunId)).Append("</p><ul>");
         foreach (var reason in run.Coordinate.Reasons) b.Append("<li>").Append(E(reason)).Append("</li>");
         foreach (var claim in run.OverClaims) b.Append("<li class=\"WARNING\">over-claim: ").Append(E(claim)).Append("</li>");
-        b.Append("</ul><p>").Append(string.Join(" · ", Enum.GetValues<Verdict>().Select(v => $"{rows.Count(r => r.Verdict == v)} {v.ToString().ToLowerInvariant()}"))).Append("</p>");
+        b.Append("</ul>");
+        if (run.Coordinate.ResourceServers.Count > 0)
+        {
+            b.Append("<table id=\"resource-servers\"><thead><tr><th>Resource Server</th><th>Resource</th><th>Claimed</th><th>Demonstrated</th></tr></thead><tbody>");
+            foreach (var rs in run.Coordinate.ResourceServers)
+            {
+                var tested = Tested(run, rs.Id);
+                b.Append("<tr><td>").Append(E(rs.Id)).Append(rs.InScope ? "" : " (out of scope)").Append("</td><td><code>").Append(E(tested?.Resource)).Append("</code></td><td>")
+                 .Append(E(tested?.ClaimedTier ?? "—")).Append("</td><td><b>").Append(E(rs.Tier.Name())).Append("</b></td></tr>");
+            }
+            b.Append("</tbody></table>");
+        }
+        b.Append("<p>").Append(string.Join(" · ", Enum.GetValues<Verdict>().Select(v => $"{rows.Count(r => r.Verdict == v)} {v.ToString().ToLowerInvariant()}"))).Append("</p>");
 
         var problems = rows.Where(r => r.Verdict is Verdict.Failed or Verdict.Interrupted or Verdict.Warning).ToList();
         b.Append("<h2 id=\"failures\">Failures, interruptions and warnings</h2><ul>");
@@ -112,7 +133,8 @@ public static class ReportWriter
              .Append(verdict).Append("</td><td>");
             foreach (var f in row.Findings)
             {
-                b.Append("<p><span class=\"").Append(f.Verdict.ToString().ToUpperInvariant()).Append("\">").Append(f.Verdict).Append("</span> [").Append(E(f.Scenario)).Append("] ").Append(E(f.Message)).Append("</p>");
+                b.Append("<p><span class=\"").Append(f.Verdict.ToString().ToUpperInvariant()).Append("\">").Append(f.Verdict).Append("</span> [").Append(E(f.Scenario)).Append("] ")
+                 .Append(f.Subject == run.Target.AuthorizationServer.Issuer.AbsoluteUri ? "" : "<b>at " + E(f.Subject) + ":</b> ").Append(E(f.Message)).Append("</p>");
                 if (f.Verdict is Verdict.Failed or Verdict.Interrupted or Verdict.Warning)
                 {
                     // Screenshots of problems are embedded, so the report stays one offline file; every screenshot is also in attachments/.

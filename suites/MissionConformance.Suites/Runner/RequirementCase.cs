@@ -38,6 +38,10 @@ public sealed record RequirementCase(Scenario Scenario, Requirement Requirement)
     public CaseOutcome Decide(RunOutcome run)
     {
         var findings = run.Findings.Where(f => f.RequirementId == Requirement.Id && f.Scenario == Scenario.Id).ToList();
+        if (findings.Count == 0 && run.SetupError is null && Scenario.Subjects(run.Target).Count == 0)
+        {
+            return new CaseOutcome(CaseResult.Skip, $"{Scenario.Id} has nothing to judge: the target file names no Resource Servers (resourceServers)");
+        }
         if (findings.Count == 0)
         {
             return new CaseOutcome(CaseResult.Fail, run.SetupError ?? $"harness error: scenario {Scenario.Id} recorded no verdict for {Requirement.Id}");
@@ -60,7 +64,8 @@ public sealed record RequirementCase(Scenario Scenario, Requirement Requirement)
         foreach (var f in findings)
         {
             b.Append(f.Verdict.ToString().ToUpperInvariant()).Append(' ').Append(Requirement.Id).Append(' ').Append(Requirement.Keyword)
-             .Append(" (").Append(Requirement.Section).Append("): ").AppendLine(f.Message);
+             .Append(" (").Append(Requirement.Section).Append(')')
+             .Append(f.Subject == run.Target.AuthorizationServer.Issuer.AbsoluteUri ? "" : " at " + f.Subject).Append(": ").AppendLine(f.Message);
             foreach (var id in f.Evidence.Where(exchanges.ContainsKey))
             {
                 var x = exchanges[id];

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Peers;
 using MissionConformance.Harness.Targets;
 using MissionConformance.Reference.Faults;
 
@@ -15,15 +16,20 @@ public sealed class TargetSession : IAsyncDisposable
     public const string TargetVariable = "MISSION_TARGET";
 
     private readonly EmbeddedReference? _reference;
+    private readonly PeerSet? _ownPeers;
     private readonly ConcurrentDictionary<string, Lazy<Task<RunOutcome>>> _byScenario = new(StringComparer.Ordinal);
 
-    private TargetSession(Target target, TimeProvider clock, Func<TimeSpan, CancellationToken, Task> wait, EmbeddedReference? reference)
+    private TargetSession(Target target, TimeProvider clock, Func<TimeSpan, CancellationToken, Task> wait, EmbeddedReference? reference, PeerSet? ownPeers = null)
     {
         Target = target;
         Clock = clock;
         Wait = wait;
         _reference = reference;
+        _ownPeers = ownPeers;
     }
+
+    /// <summary>The simulated AS and PDP the target's Resource Servers trust, when it has any.</summary>
+    public PeerSet? Peers => _reference?.Peers ?? _ownPeers;
 
     public Target Target { get; }
 
@@ -48,12 +54,27 @@ public sealed class TargetSession : IAsyncDisposable
             return new TargetSession(reference.Target, reference.Clock, reference.Wait, reference);
         }
         var path = Path.GetFullPath(targetFile, workingDirectory ?? Environment.CurrentDirectory);
-        return new TargetSession(TargetLoader.Load(path), TimeProvider.System, (d, c) => Task.Delay(d, c), null) { TargetFile = path };
+        var target = TargetLoader.Load(path);
+        // The peers listen where the target's Resource Servers were configured to find them (peers.*Port).
+        var peers = target.ResourceServers.Count > 0 ? StartPeers(target.Peers, path) : null;
+        return new TargetSession(target, TimeProvider.System, (d, c) => Task.Delay(d, c), null, peers) { TargetFile = path };
+    }
+
+    private static PeerSet StartPeers(PeerSettings settings, string path)
+    {
+        try
+        {
+            return PeerSet.Start(settings);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new TargetFileException(path, [e.Message]);
+        }
     }
 
     /// <summary>Every given scenario in one run (the CLI's and the self-tests' way).</summary>
     public Task<RunOutcome> RunAsync(IReadOnlyList<Scenario> scenarios, CancellationToken ct)
-        => ConformanceRun.RunAsync(Target, Clock, Wait, scenarios, ct);
+        => ConformanceRun.RunAsync(Target, Clock, Wait, scenarios, ct, Peers);
 
     /// <summary>
     /// One scenario, run the first time any caller asks for it and shared afterwards, so that a test per
@@ -73,5 +94,6 @@ public sealed class TargetSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_reference is not null) await _reference.DisposeAsync();
+        _ownPeers?.Dispose();
     }
 }

@@ -1,0 +1,307 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Mcp;
+using MissionConformance.Harness.Peers;
+using MissionConformance.Harness.Schemas;
+
+namespace MissionConformance.Suites.Checks;
+
+// ---- RS-A ---------------------------------------------------------------------------------------
+
+/// <summary>An unauthenticated call, the challenge's resource_metadata, and the RFC 9728 document found there.</summary>
+public sealed record ProtectedResourceEvidence(McpResponse Unauthenticated, int? MetadataStatus, JsonElement? Metadata, string Resource, string TrustedIssuer);
+
+/// <summary>MBO-MCP-004: 401 with WWW-Authenticate resource_metadata pointing at metadata that lists the AS.</summary>
+public sealed class ResourceMetadataAdvertised : Check<ProtectedResourceEvidence>
+{
+    public override string RequirementId => "MBO-MCP-004";
+
+    public override Judgement Judge(ProtectedResourceEvidence e)
+    {
+        if ((int)e.Unauthenticated.Status != 401) return Judgement.Fail($"a call without a token was answered {e.Unauthenticated.Describe()}, expected 401");
+        if (e.Unauthenticated.Challenge("resource_metadata") is not { } url)
+        {
+            return Judgement.Fail($"the 401 carries no resource_metadata in WWW-Authenticate ({e.Unauthenticated.WwwAuthenticate ?? "no WWW-Authenticate at all"})");
+        }
+        if (e.Metadata is not { ValueKind: JsonValueKind.Object } metadata) return Judgement.Fail($"resource_metadata {url} answered HTTP {e.MetadataStatus}, not an RFC 9728 JSON document");
+        var resource = metadata.TryGetProperty("resource", out var r) ? r.GetString() : null;
+        var servers = metadata.TryGetProperty("authorization_servers", out var a) && a.ValueKind == JsonValueKind.Array ? a.EnumerateArray().Select(x => x.GetString()).ToList() : [];
+        if (resource != e.Resource) return Judgement.Fail($"the metadata at {url} names resource {resource ?? "(none)"}, not {e.Resource}");
+        return Judgement.That(servers.Contains(e.TrustedIssuer) || servers.Contains(e.TrustedIssuer.TrimEnd('/')),
+            $"401 points at {url}, which names the resource and the authorization server {e.TrustedIssuer}",
+            $"the metadata at {url} lists authorization_servers [{string.Join(", ", servers)}], not the issuer the server trusts ({e.TrustedIssuer})");
+    }
+}
+
+/// <summary>A defective token and what the server answered to it.</summary>
+public sealed record BadTokenCase(string Defect, McpResponse Response);
+
+public sealed record TokenHygieneEvidence(IReadOnlyList<BadTokenCase> Cases);
+
+/// <summary>MBO-RS-A-001: a bad signature, a wrong audience, an expired token and a wrong typ are each refused with 401.</summary>
+public sealed class RsValidatesTokens : Check<TokenHygieneEvidence>
+{
+    public override string RequirementId => "MBO-RS-A-001";
+
+    public override Judgement Judge(TokenHygieneEvidence e)
+    {
+        var accepted = e.Cases.Where(c => (int)c.Response.Status != 401).ToList();
+        return Judgement.That(accepted.Count == 0,
+            $"401 for each of: {string.Join(", ", e.Cases.Select(c => c.Defect))} (sender-constrained tokens are not exercised: the simulated AS mints bearer tokens)",
+            "not refused with 401: " + string.Join("; ", accepted.Select(c => $"{c.Defect} → {c.Response.Describe()}")));
+    }
+}
+
+// ---- RS-B ---------------------------------------------------------------------------------------
+
+public sealed record MissingMissionEvidence(McpResponse Response);
+
+/// <summary>MBO-RS-B-003: a token without a mission claim is refused with 401 invalid_token.</summary>
+public sealed class RsRequiresMissionClaim : Check<MissingMissionEvidence>
+{
+    public override string RequirementId => "MBO-RS-B-003";
+
+    public override Judgement Judge(MissingMissionEvidence e)
+        => Judgement.That((int)e.Response.Status == 401 && e.Response.Challenge("error") == "invalid_token",
+            "a token without a mission claim was refused with 401 invalid_token",
+            $"a token without a mission claim was answered {e.Response.Describe()} (WWW-Authenticate: {e.Response.WwwAuthenticate ?? "none"}); expected 401 with error=\"invalid_token\"");
+}
+
+public sealed record ActiveMissionEvidence(McpResponse Response, string Tool);
+
+/// <summary>MBO-RS-B-001: a Mission-bound token for an active Mission is served.</summary>
+public sealed class RsServesActiveMission : Check<ActiveMissionEvidence>
+{
+    public override string RequirementId => "MBO-RS-B-001";
+
+    public override Judgement Judge(ActiveMissionEvidence e)
+        => Judgement.That(e.Response.Served, $"{e.Tool} was served for an active Mission", $"{e.Tool} with a valid token for an active Mission was answered {e.Response.Describe()}");
+}
+
+/// <summary>After the Mission was put in <paramref name="State"/>: whether the same token was refused, and how long after.</summary>
+public sealed record StateChange(string State, bool Refused, TimeSpan After, McpResponse Last);
+
+public sealed record StateChangeEvidence(IReadOnlyList<StateChange> Changes, int MaxStaleSeconds);
+
+/// <summary>MBO-RS-B-002: once the Mission is suspended or revoked, the still-valid token is refused.</summary>
+public sealed class RsRefusesInactiveMission : Check<StateChangeEvidence>
+{
+    public override string RequirementId => "MBO-RS-B-002";
+
+    public override Judgement Judge(StateChangeEvidence e)
+    {
+        var served = e.Changes.Where(c => !c.Refused).ToList();
+        return Judgement.That(served.Count == 0,
+            "the unexpired token was refused once its Mission was " + string.Join(" and ", e.Changes.Select(c => c.State)),
+            string.Join("; ", served.Select(c => $"the Mission was {c.State}, yet the unexpired token was still served {c.After.TotalSeconds:0.0} s later ({c.Last.Describe()})")));
+    }
+}
+
+/// <summary>MBO-RS-B-004: the refusal came within the declared mission_max_stale_seconds (one second of measuring slack).</summary>
+public sealed class RsHonoursMaxStale : Check<StateChangeEvidence>
+{
+    public override string RequirementId => "MBO-RS-B-004";
+
+    public static readonly TimeSpan Slack = TimeSpan.FromSeconds(1);
+
+    public override Judgement Judge(StateChangeEvidence e)
+    {
+        var late = e.Changes.Where(c => !c.Refused || c.After > TimeSpan.FromSeconds(e.MaxStaleSeconds) + Slack).ToList();
+        return Judgement.That(late.Count == 0,
+            $"refused within {string.Join(", ", e.Changes.Select(c => $"{c.After.TotalSeconds:0.0} s ({c.State})"))} of the change; declared maxStaleSeconds {e.MaxStaleSeconds}",
+            string.Join("; ", late.Select(c => c.Refused
+                ? $"{c.State}: first refused {c.After.TotalSeconds:0.0} s after the change, beyond maxStaleSeconds {e.MaxStaleSeconds}"
+                : $"{c.State}: still served {c.After.TotalSeconds:0.0} s after the change (maxStaleSeconds {e.MaxStaleSeconds})")));
+    }
+}
+
+public sealed record StatusUseEvidence(int StatusRequests, string MissionId);
+
+/// <summary>MBO-RS-C-008: the server learns the Mission's state from Mission Status (the simulated AS counts its requests).</summary>
+public sealed class RsConsultsMissionStatus : Check<StatusUseEvidence>
+{
+    public override string RequirementId => "MBO-RS-C-008";
+
+    public override Judgement Judge(StatusUseEvidence e)
+        => Judgement.That(e.StatusRequests > 0, $"{e.StatusRequests} authenticated Mission Status request(s) named the Mission while it was used",
+            $"the server served and refused the Mission's token without a single Mission Status request for {e.MissionId}: it cannot know the Mission's state (events are not simulated yet)");
+}
+
+// ---- RS-C ---------------------------------------------------------------------------------------
+
+/// <summary>A call the server must refuse, and its answer.</summary>
+public sealed record McpRefusalEvidence(string Call, McpResponse Response);
+
+/// <summary>A check that passes when the call was refused (nothing done) and fails, with advice, when it was served.</summary>
+public abstract class McpRefusalCheck : Check<McpRefusalEvidence>
+{
+    protected abstract string Advice { get; }
+
+    public override Judgement Judge(McpRefusalEvidence e)
+        => Judgement.That(e.Response.Refused, $"refused {e.Call}: {e.Response.Describe()}", $"served {e.Call} ({e.Response.Describe()}): {Advice}");
+}
+
+public sealed class RsRefusesOutOfSetAction : McpRefusalCheck
+{
+    public override string RequirementId => "MBO-RS-C-001";
+
+    protected override string Advice => "only actions listed in an entry for this resource may be performed";
+}
+
+public sealed class RsEnforcesConstraints : McpRefusalCheck
+{
+    public override string RequirementId => "MBO-RS-C-002";
+
+    protected override string Advice => "the entry's constraints must be enforced against the call's arguments";
+}
+
+public sealed class RsFailsClosedOnUnknownConstraint : McpRefusalCheck
+{
+    public override string RequirementId => "MBO-RS-C-003";
+
+    protected override string Advice => "a constraint key the server cannot enforce must make it refuse (fail closed), not be ignored";
+}
+
+public sealed class RsScopeNeverWidens : McpRefusalCheck
+{
+    public override string RequirementId => "MBO-RS-C-004";
+
+    protected override string Advice => "scope never grants more than authorization_details allows";
+}
+
+public sealed class RsIgnoresForeignEntries : McpRefusalCheck
+{
+    public override string RequirementId => "MBO-RS-C-005";
+
+    protected override string Advice => "entries for other resources must be ignored";
+}
+
+public sealed class RsIgnoresUnknownMissionMembers : McpRefusalCheck
+{
+    public override string RequirementId => "MBO-RS-C-009";
+
+    protected override string Advice => "unknown members of the mission claim never grant authority";
+}
+
+public sealed class McpAuthorizesEveryCall : McpRefusalCheck
+{
+    public override string RequirementId => "MBO-MCP-002";
+
+    protected override string Advice => "tools/call must be authorised for every tool, including tools tools/list does not show";
+}
+
+public sealed record ToolListEvidence(McpResponse List, string Allowed, string Forbidden);
+
+/// <summary>MBO-MCP-001 (SHOULD): tools/list shows the Mission's tools and hides the others.</summary>
+public sealed class McpListFilteredByMission : Check<ToolListEvidence>
+{
+    public override string RequirementId => "MBO-MCP-001";
+
+    public override Judgement Judge(ToolListEvidence e)
+    {
+        if (!e.List.Served) return Judgement.Fail($"tools/list with a valid token was answered {e.List.Describe()}");
+        var names = e.List.ToolNames;
+        return Judgement.That(names.Contains(e.Allowed) && !names.Contains(e.Forbidden),
+            $"tools/list shows {e.Allowed} and hides {e.Forbidden}",
+            $"tools/list shows [{string.Join(", ", names)}]: expected {e.Allowed} and not {e.Forbidden}, which is outside the Mission");
+    }
+}
+
+// ---- RS-D ---------------------------------------------------------------------------------------
+
+/// <summary>A consequential call with the PDP scripted to permit, the evaluations it received for the Mission, and when the answer came.</summary>
+public sealed record PdpCallEvidence(McpResponse Response, IReadOnlyList<Evaluation> Evaluations, DateTimeOffset AnsweredAt, string Tool);
+
+/// <summary>MBO-RT-PEP-001: the PDP is asked before the consequential call is carried out.</summary>
+public sealed class PepEvaluatesBeforeActing : Check<PdpCallEvidence>
+{
+    public override string RequirementId => "MBO-RT-PEP-001";
+
+    public override Judgement Judge(PdpCallEvidence e)
+    {
+        var before = e.Evaluations.Where(v => v.At <= e.AnsweredAt).ToList();
+        return Judgement.That(e.Response.Served && before.Count > 0,
+            $"{e.Tool} was carried out after {before.Count} evaluation(s) at the PDP",
+            e.Response.Served
+                ? $"{e.Tool} was carried out without any evaluation reaching the PDP"
+                : $"the PDP permitted {e.Tool}, yet the call was answered {e.Response.Describe()}");
+    }
+}
+
+/// <summary>MBO-RT-PEP-002 and -003: a deny, or no answer from the PDP, leaves the action undone.</summary>
+public sealed record PdpRefusalEvidence(string Scripted, McpResponse Response, int Evaluations);
+
+public sealed class PepEnforcesDeny : Check<PdpRefusalEvidence>
+{
+    public override string RequirementId => "MBO-RT-PEP-002";
+
+    public override Judgement Judge(PdpRefusalEvidence e)
+        => Judgement.That(e.Response.Refused, $"the PDP denied ({e.Evaluations} evaluation(s)) and the call was refused: {e.Response.Describe()}",
+            $"the PDP {e.Scripted}, yet the call was carried out ({e.Response.Describe()}, {e.Evaluations} evaluation(s) received)");
+}
+
+public sealed class PepFailsClosed : Check<PdpRefusalEvidence>
+{
+    public override string RequirementId => "MBO-RT-PEP-003";
+
+    public override Judgement Judge(PdpRefusalEvidence e)
+        => Judgement.That(e.Response.Refused, $"the PDP {e.Scripted} and the call was refused: {e.Response.Describe()}",
+            $"the PDP {e.Scripted}, yet the call was carried out ({e.Response.Describe()}): without a decision the PEP must fail closed");
+}
+
+/// <summary>One captured evaluation request, with the Mission and resource it should describe.</summary>
+public sealed record EvaluationEvidence(Evaluation Evaluation, SimulatedMission Mission, string Resource)
+{
+    public IReadOnlyList<SchemaError> SchemaErrors { get; } = ArtifactSchemas.Validate(ArtifactKind.EvaluationRequest, Evaluation.Raw);
+
+    public string? Text(string path)
+    {
+        JsonNode? node = Evaluation.Body;
+        foreach (var part in path.Split('.')) node = node?[part];
+        return node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    }
+}
+
+/// <summary>MBO-RT-PEP-004: context.mission carries id, origin, authority_hash, policy_version, policy_view_id and policy_view_version.</summary>
+public sealed class PepSendsMissionContext : Check<EvaluationEvidence>
+{
+    public override string RequirementId => "MBO-RT-PEP-004";
+
+    public override Judgement Judge(EvaluationEvidence e)
+    {
+        var problems = e.SchemaErrors.Where(s => s.Pointer.StartsWith("/context/mission", StringComparison.Ordinal) || s.Pointer is "" or "/context" && s.Message.Contains("mission", StringComparison.Ordinal))
+            .Select(s => s.ToString()).ToList();
+        if (e.Text("context.mission.id") != e.Mission.Id) problems.Add($"context.mission.id is {e.Text("context.mission.id") ?? "absent"}, the token's Mission is {e.Mission.Id}");
+        if (e.Text("context.mission.origin") is { } origin && origin != e.Mission.Origin) problems.Add($"context.mission.origin {origin} is not the Mission's origin {e.Mission.Origin}");
+        if (e.Text("context.mission.authority_hash") is { } hash && hash != e.Mission.AuthorityHash) problems.Add($"context.mission.authority_hash {hash} is not the token's {e.Mission.AuthorityHash}");
+        return Judgement.That(problems.Count == 0, "context.mission carries the Mission's id, origin, authority_hash, policy_version and policy view",
+            "the evaluation request's Mission context is incomplete or wrong (authzen-evaluation.schema.json): " + string.Join("; ", problems));
+    }
+}
+
+/// <summary>MBO-RT-PEP-005: context.audience is the PEP's audience and context.freshness has its timestamps and mode.</summary>
+public sealed class PepSendsAudienceAndFreshness : Check<EvaluationEvidence>
+{
+    public override string RequirementId => "MBO-RT-PEP-005";
+
+    public override Judgement Judge(EvaluationEvidence e)
+    {
+        var problems = e.SchemaErrors.Where(s => s.Pointer.StartsWith("/context/freshness", StringComparison.Ordinal) || s.Pointer.StartsWith("/context/audience", StringComparison.Ordinal)
+                || s.Pointer == "/context" && (s.Message.Contains("freshness", StringComparison.Ordinal) || s.Message.Contains("audience", StringComparison.Ordinal)))
+            .Select(s => s.ToString()).ToList();
+        if (e.Text("context.audience") is { } audience && audience != e.Resource) problems.Add($"context.audience is {audience}, not the server's resource {e.Resource}");
+        return Judgement.That(problems.Count == 0, $"context.audience {e.Resource} and context.freshness (mode {e.Text("context.freshness.mode")}) are present",
+            "the evaluation request lacks a correct audience or freshness (authzen-evaluation.schema.json): " + string.Join("; ", problems));
+    }
+}
+
+/// <summary>MBO-RT-PEP-008: an MCP tool call (catalog-sourced) is evaluated with context.tool_id.</summary>
+public sealed class PepSendsToolId : Check<EvaluationEvidence>
+{
+    public override string RequirementId => "MBO-RT-PEP-008";
+
+    public override Judgement Judge(EvaluationEvidence e)
+        => Judgement.That(!string.IsNullOrEmpty(e.Text("context.tool_id")), $"context.tool_id is {e.Text("context.tool_id")}",
+            "the evaluation of an MCP tool call carries no context.tool_id (Capability Source Binding, runtime.md §9)");
+}

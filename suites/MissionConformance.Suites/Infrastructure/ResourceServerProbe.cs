@@ -1,0 +1,116 @@
+using System.Text.Json.Nodes;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Mcp;
+using MissionConformance.Harness.Peers;
+using MissionConformance.Harness.Targets;
+using MissionConformance.Harness.Wire;
+
+namespace MissionConformance.Suites.Infrastructure;
+
+/// <summary>
+/// A scenario about Resource Servers: it runs once per server of the target file, the servers side by
+/// side, with the harness playing the AS and PDP the server trusts. A server that cannot be reached,
+/// or refuses the allowed probe it must serve, has the scenario's unjudged requirements INTERRUPTED with
+/// the reason; the other servers go on.
+/// </summary>
+public abstract class ResourceServerScenario : Scenario
+{
+    public override IReadOnlyList<string> Subjects(Target target) => [.. target.ResourceServers.Select(r => r.Id)];
+
+    public sealed override async Task RunAsync(ScenarioContext context)
+    {
+        await Task.WhenAll(context.Target.ResourceServers.Select(server => RunAtAsync(context, server)));
+    }
+
+    private async Task RunAtAsync(ScenarioContext context, ResourceServerTarget server)
+    {
+        if (context.Peers is not { } peers)
+        {
+            foreach (var id in Requirements) context.InterruptAt(server.Id, id, "harness error: no simulated peers were started for the Resource Servers of the target file");
+            return;
+        }
+        using var http = new HttpClient(new CapturingHandler(context.Wire, new HttpClientHandler { AllowAutoRedirect = false })) { Timeout = context.Target.Timeouts.Request };
+        var probe = new ResourceServerProbe(context, peers, server, new McpClient(http));
+        try
+        {
+            await RunAsync(probe);
+        }
+        catch (Exception e) when (e is HttpRequestException or ScenarioInterruptedException or TaskCanceledException && !context.Cancellation.IsCancellationRequested)
+        {
+            var reason = e switch
+            {
+                HttpRequestException => $"resource server {server.Id} unreachable at {server.Resource}: {e.Message}",
+                TaskCanceledException => $"resource server {server.Id} gave no answer within {context.Target.Timeouts.Request.TotalSeconds:0} s (timeouts.requestSeconds)",
+                _ => e.Message,
+            };
+            foreach (var id in Requirements.Where(id => !context.HasJudged(id, server.Id))) context.InterruptAt(server.Id, id, reason, probe.RecentExchanges());
+        }
+    }
+
+    protected abstract Task RunAsync(ResourceServerProbe rs);
+}
+
+/// <summary>What a Resource Server scenario works with: the server, the simulated peers, an MCP client, and verdicts about the server.</summary>
+public sealed class ResourceServerProbe(ScenarioContext context, PeerSet peers, ResourceServerTarget server, McpClient mcp)
+{
+    private readonly List<string> _exchanges = [];
+
+    public ResourceServerTarget Server => server;
+
+    public PeerSet Peers => peers;
+
+    public McpClient Mcp => mcp;
+
+    public ScenarioContext Context => context;
+
+    public CancellationToken Cancellation => context.Cancellation;
+
+    /// <summary>A Mission at the simulated AS whose Authority Set is this server's entry, active until told otherwise.</summary>
+    public SimulatedMission Mission()
+        => peers.AuthorizationServer.CreateMission("user-conformance", "agent-conformance", new JsonArray(server.Entry()), TimeSpan.FromHours(1), context.Wire);
+
+    public string Token(SimulatedMission mission, Func<AccessTokenSpec, AccessTokenSpec>? edit = null)
+    {
+        var spec = new AccessTokenSpec(server.Resource, mission);
+        return peers.AuthorizationServer.Mint(edit is null ? spec : edit(spec));
+    }
+
+    public async Task<McpResponse> CallAsync(string? token, ToolProbe call)
+        => Remember(await mcp.CallToolAsync(server.Resource, token, call.Tool, call.Arguments, context.Cancellation));
+
+    public async Task<McpResponse> ListAsync(string? token) => Remember(await mcp.ListToolsAsync(server.Resource, token, context.Cancellation));
+
+    public async Task<(System.Net.HttpStatusCode Status, System.Text.Json.JsonElement? Document)> GetJsonAsync(string url)
+        => await mcp.GetJsonAsync(url, context.Cancellation);
+
+    private McpResponse Remember(McpResponse response)
+    {
+        if (response.ExchangeId is { } id) lock (_exchanges) _exchanges.Add(id);
+        return response;
+    }
+
+    /// <summary>This server's last exchanges: the evidence of a verdict (the servers of a scenario run side by side).</summary>
+    public string[] RecentExchanges(int count = 3)
+    {
+        lock (_exchanges) return [.. _exchanges.TakeLast(count)];
+    }
+
+    /// <summary>
+    /// The allowed probe with a valid token for an active Mission; a server that refuses it cannot be
+    /// judged on what it refuses, so the scenario is interrupted with what it answered.
+    /// </summary>
+    public async Task<McpResponse> RequireServedAsync(string token, string why)
+    {
+        var response = await CallAsync(token, server.Allowed);
+        if (!response.Served)
+        {
+            throw new ScenarioInterruptedException($"{server.Id} refused the allowed probe ({server.Allowed.Tool}) with a valid token for an active Mission ({why}): "
+                + $"{response.Describe()}. Check resourceServers[].probes.allowed, and that the server trusts the simulated peers (run --print-peer-config).");
+        }
+        return response;
+    }
+
+    public Verdict Judge<TEvidence>(Check<TEvidence> check, TEvidence evidence) => context.JudgeAt(server.Id, check, evidence, RecentExchanges());
+
+    public void Skip(string requirementId, string reason) => context.SkipAt(server.Id, requirementId, reason);
+}

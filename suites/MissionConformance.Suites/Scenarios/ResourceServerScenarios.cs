@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using MissionConformance.Harness.Mcp;
+using MissionConformance.Harness.Peers;
+using MissionConformance.Suites.Checks;
+using MissionConformance.Suites.Infrastructure;
+
+namespace MissionConformance.Suites.Scenarios;
+
+/// <summary>RS-A, MBO-MCP-004: a call without a token leads to the RFC 9728 metadata naming the trusted AS.</summary>
+public sealed class ResourceDiscoveryScenario : ResourceServerScenario
+{
+    public override string Id => "rs.discovery";
+    public override string Title => "an unauthenticated MCP call points at protected-resource metadata naming the AS";
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-MCP-004"];
+
+    protected override async Task RunAsync(ResourceServerProbe rs)
+    {
+        var unauthenticated = await rs.ListAsync(null);
+        (System.Net.HttpStatusCode Status, System.Text.Json.JsonElement? Document)? metadata = unauthenticated.Challenge("resource_metadata") is { } url
+            && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? await rs.GetJsonAsync(url)
+            : null;
+        rs.Judge(new ResourceMetadataAdvertised(), new ProtectedResourceEvidence(unauthenticated, (int?)metadata?.Status, metadata?.Document,
+            rs.Server.Resource, rs.Peers.AuthorizationServer.Issuer.AbsoluteUri));
+    }
+}
+
+/// <summary>RS-A, MBO-RS-A-001 (conformance.md §5 RS-A): defective tokens are refused with 401.</summary>
+public sealed class TokenValidationScenario : ResourceServerScenario
+{
+    public override string Id => "rs.token-validation";
+    public override string Title => "a bad signature, a wrong audience, an expired token and a wrong typ are each refused";
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-RS-A-001"];
+
+    protected override async Task RunAsync(ResourceServerProbe rs)
+    {
+        var mission = rs.Mission();
+        await rs.RequireServedAsync(rs.Token(mission), "the baseline every defective token is compared with");
+        var cases = new List<BadTokenCase>();
+        foreach (var (defect, edit) in new (string, Func<AccessTokenSpec, AccessTokenSpec>)[]
+        {
+            ("a signature by a key the issuer's JWKS does not hold", s => s with { ForeignKey = true }),
+            ("an audience that is another resource", s => s with { Audience = "https://another-resource.example/mcp" }),
+            ("a token that expired ten minutes ago", s => s with { IssuedAgo = TimeSpan.FromMinutes(20), Lifetime = TimeSpan.FromMinutes(10) }),
+            ("typ JWT instead of at+jwt (RFC 9068)", s => s with { Type = "JWT" }),
+        })
+        {
+            cases.Add(new BadTokenCase(defect, await rs.CallAsync(rs.Token(mission, edit), rs.Server.Allowed)));
+        }
+        rs.Judge(new RsValidatesTokens(), new TokenHygieneEvidence(cases));
+    }
+}
+
+/// <summary>RS-B (conformance.md §5 RS-B): the mission claim is required, an active Mission is served, and state changes are honoured in time.</summary>
+public sealed class MissionStateScenario : ResourceServerScenario
+{
+    public override string Id => "rs.mission-state";
+    public override string Title => "a token outlives neither its Mission's revocation nor its suspension";
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-RS-B-001", "MBO-RS-B-002", "MBO-RS-B-003", "MBO-RS-B-004", "MBO-RS-C-008"];
+
+    protected override async Task RunAsync(ResourceServerProbe rs)
+    {
+        var mission = rs.Mission();
+        var missing = await rs.CallAsync(rs.Token(mission, s => s with { OmitMission = true }), rs.Server.Allowed);
+        rs.Judge(new RsRequiresMissionClaim(), new MissingMissionEvidence(missing));
+
+        var active = await rs.CallAsync(rs.Token(mission), rs.Server.Allowed);
+        rs.Judge(new RsServesActiveMission(), new ActiveMissionEvidence(active, rs.Server.Allowed.Tool));
+        if (!active.Served)
+        {
+            foreach (var id in new[] { "MBO-RS-B-002", "MBO-RS-B-004", "MBO-RS-C-008" }) rs.Skip(id, "not judged: the active Mission's token was not served (MBO-RS-B-001)");
+            return;
+        }
+
+        var changes = new List<StateChange>();
+        var watched = new List<SimulatedMission>();
+        foreach (var state in new[] { "revoked", "suspended" })
+        {
+            var changed = rs.Mission();
+            watched.Add(changed);
+            var token = rs.Token(changed);
+            await rs.RequireServedAsync(token, $"before the Mission is {state}");
+            changed.State = state;
+            changes.Add(await WatchAsync(rs, token, state));
+        }
+        var evidence = new StateChangeEvidence(changes, rs.Server.MaxStaleSeconds);
+        rs.Judge(new RsRefusesInactiveMission(), evidence);
+        rs.Judge(new RsHonoursMaxStale(), evidence);
+        rs.Judge(new RsConsultsMissionStatus(), new StatusUseEvidence(watched.Sum(m => rs.Peers.AuthorizationServer.StatusRequestsFor(m.Id)), watched[0].Id));
+    }
+
+    /// <summary>Calls with the same token until it is refused, for at most maxStaleSeconds plus slack plus a second.</summary>
+    private static async Task<StateChange> WatchAsync(ResourceServerProbe rs, string token, string state)
+    {
+        var clock = Stopwatch.StartNew();
+        var limit = TimeSpan.FromSeconds(rs.Server.MaxStaleSeconds) + RsHonoursMaxStale.Slack + TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            var response = await rs.CallAsync(token, rs.Server.Allowed);
+            if (response.Refused) return new StateChange(state, true, clock.Elapsed, response);
+            if (clock.Elapsed > limit) return new StateChange(state, false, clock.Elapsed, response);
+            await Task.Delay(TimeSpan.FromMilliseconds(250), rs.Cancellation);
+        }
+    }
+}
+
+/// <summary>RS-C (conformance.md §5 L3 items 4–9, runtime.md §11): only the entry's actions, within its constraints, for this resource.</summary>
+public sealed class AuthorityEnforcementScenario : ResourceServerScenario
+{
+    public override string Id => "rs.authority";
+    public override string Title => "only the entry's actions within its constraints are carried out, whatever else the token says";
+    public override IReadOnlyList<string> Requirements { get; } =
+        ["MBO-RS-C-001", "MBO-RS-C-002", "MBO-RS-C-003", "MBO-RS-C-004", "MBO-RS-C-005", "MBO-RS-C-009", "MBO-MCP-001", "MBO-MCP-002"];
+
+    protected override async Task RunAsync(ResourceServerProbe rs)
+    {
+        var server = rs.Server;
+        var mission = rs.Mission();
+        var token = rs.Token(mission);
+        await rs.RequireServedAsync(token, "the baseline the refusals are compared with");
+        var forbidden = server.ForbiddenAction;
+
+        var list = await rs.ListAsync(token);
+        rs.Judge(new McpListFilteredByMission(), new ToolListEvidence(list, server.Allowed.Tool, forbidden.Tool));
+
+        var outOfSet = await rs.CallAsync(token, forbidden);
+        rs.Judge(new RsRefusesOutOfSetAction(), new McpRefusalEvidence($"{forbidden.Tool}, which no entry lists", outOfSet));
+        rs.Judge(new McpAuthorizesEveryCall(), new McpRefusalEvidence($"{forbidden.Tool}, a tool outside the Mission called directly", outOfSet));
+
+        if (server.ConstraintViolation is { } violation)
+        {
+            rs.Judge(new RsEnforcesConstraints(), new McpRefusalEvidence($"{violation.Tool} with arguments {violation.Arguments.ToJsonString()} outside the entry's constraints",
+                await rs.CallAsync(token, violation)));
+        }
+        else
+        {
+            rs.Skip("MBO-RS-C-002", "the target file gives no constraint-violating call (resourceServers[].probes.constraintViolation)");
+        }
+
+        var unknown = server.Entry();
+        unknown["constraints"]!["x_unknown_limit"] = 1;
+        rs.Judge(new RsFailsClosedOnUnknownConstraint(), new McpRefusalEvidence($"{server.Allowed.Tool} under an entry with the constraint x_unknown_limit",
+            await rs.CallAsync(rs.Token(mission, s => s with { AuthorizationDetails = new JsonArray(unknown) }), server.Allowed)));
+
+        var scope = string.Join(' ', server.Actions.Append(forbidden.Tool).Append("admin"));
+        rs.Judge(new RsScopeNeverWidens(), new McpRefusalEvidence($"{forbidden.Tool} with scope \"{scope}\" but no entry listing it",
+            await rs.CallAsync(rs.Token(mission, s => s with { Scope = scope }), forbidden)));
+
+        var foreign = server.Entry();
+        foreign["resource"] = "https://another-resource.example/mcp";
+        rs.Judge(new RsIgnoresForeignEntries(), new McpRefusalEvidence($"{server.Allowed.Tool} with a token whose only entry is for https://another-resource.example/mcp",
+            await rs.CallAsync(rs.Token(mission, s => s with { AuthorizationDetails = new JsonArray(foreign) }), server.Allowed)));
+
+        var claim = mission.Claim();
+        claim["x_extra"] = new JsonObject { ["actions"] = new JsonArray(forbidden.Tool), ["role"] = "admin" };
+        rs.Judge(new RsIgnoresUnknownMissionMembers(), new McpRefusalEvidence($"{forbidden.Tool} with mission.x_extra naming it",
+            await rs.CallAsync(rs.Token(mission, s => s with { MissionClaim = claim }), forbidden)));
+    }
+}
+
+/// <summary>RS-D (conformance.md §5 L4 items 2–3): the PDP is asked first, with the Mission context, and obeyed.</summary>
+public sealed class PdpEnforcementScenario : ResourceServerScenario
+{
+    public override string Id => "rs.pdp";
+    public override string Title => "every consequential call is evaluated at the PDP first, and a deny or silence stops it";
+    public override IReadOnlyList<string> Requirements { get; } =
+        ["MBO-RT-PEP-001", "MBO-RT-PEP-002", "MBO-RT-PEP-003", "MBO-RT-PEP-004", "MBO-RT-PEP-005", "MBO-RT-PEP-008"];
+
+    protected override async Task RunAsync(ResourceServerProbe rs)
+    {
+        var pdp = rs.Peers.Pdp;
+        var permitted = rs.Mission();
+        var response = await rs.CallAsync(rs.Token(permitted), rs.Server.Allowed);
+        var answeredAt = DateTimeOffset.UtcNow;
+        var evaluations = pdp.EvaluationsFor(permitted.Id);
+        rs.Judge(new PepEvaluatesBeforeActing(), new PdpCallEvidence(response, evaluations, answeredAt, rs.Server.Allowed.Tool));
+        if (evaluations.Count > 0)
+        {
+            var evidence = new EvaluationEvidence(evaluations[0], permitted, rs.Server.Resource);
+            rs.Judge(new PepSendsMissionContext(), evidence);
+            rs.Judge(new PepSendsAudienceAndFreshness(), evidence);
+            rs.Judge(new PepSendsToolId(), evidence);
+        }
+        else
+        {
+            foreach (var id in new[] { "MBO-RT-PEP-004", "MBO-RT-PEP-005", "MBO-RT-PEP-008" }) rs.Skip(id, "not judged: no evaluation request reached the PDP (MBO-RT-PEP-001)");
+        }
+
+        var denied = rs.Mission();
+        pdp.Script(denied.Id, PdpAnswer.Deny);
+        var deniedResponse = await rs.CallAsync(rs.Token(denied), rs.Server.Allowed);
+        rs.Judge(new PepEnforcesDeny(), new PdpRefusalEvidence("denied", deniedResponse, pdp.EvaluationsFor(denied.Id).Count));
+
+        var silent = rs.Mission();
+        pdp.Script(silent.Id, PdpAnswer.Unavailable);
+        var silentResponse = await rs.CallAsync(rs.Token(silent), rs.Server.Allowed);
+        rs.Judge(new PepFailsClosed(), new PdpRefusalEvidence($"held the evaluation {pdp.Hang.TotalSeconds:0} s and answered 503", silentResponse, pdp.EvaluationsFor(silent.Id).Count));
+    }
+}

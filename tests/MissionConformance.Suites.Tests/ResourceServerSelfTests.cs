@@ -1,0 +1,179 @@
+using System.Text.Json.Nodes;
+using MissionConformance.Harness.Coordinate;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Reference.Faults;
+using MissionConformance.Reference.ResourceServers;
+using MissionConformance.Suites.Runner;
+
+namespace MissionConformance.Suites.Tests;
+
+/// <summary>
+/// design.md principle 6 for Resource Servers: against the reference servers started with one fault, the
+/// Resource Server suite fails exactly the requirement ids the fault declares, at every server, and the
+/// servers' computed tier drops below the tier of the lowest broken MUST.
+/// </summary>
+public abstract class ResourceServerFaultSelfTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Half of the Resource Server faults: two test classes, so xunit runs the halves side by side (each run mostly waits).</summary>
+    public static TheoryData<string> Faults(int half)
+        => new(FaultCatalogue.All.Where(f => f.Site == FaultSite.ResourceServer).Where((_, i) => i % 2 == half).Select(f => f.Name));
+
+    protected static async Task AssertFailsExactlyItsRequirementsAsync(string name)
+    {
+        var fault = FaultCatalogue.Find(name)!;
+        await using var reference = await EmbeddedReference.StartAsync(new FaultSet([fault.Fault]), Ct, FaultSelfTests.FormConsent);
+
+        var outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait, ResourceServerSuite.Scenarios(), Ct, reference.Peers);
+
+        var interrupted = outcome.Findings.Where(f => f.Verdict == Verdict.Interrupted).Select(f => $"{f.RequirementId} at {f.Subject}: {f.Message}").ToList();
+        Assert.True(interrupted.Count == 0, $"{name} interrupted: {string.Join("; ", interrupted)}");
+        var declared = fault.RequirementIds.Order(StringComparer.Ordinal).ToList();
+        foreach (var server in reference.Target.ResourceServers)
+        {
+            var broken = outcome.Findings.Where(f => f.Subject == server.Id && f.Verdict is Verdict.Failed or Verdict.Warning)
+                .Select(f => f.RequirementId).Distinct().Order(StringComparer.Ordinal).ToList();
+            Assert.True(declared.SequenceEqual(broken), $"{name} declares [{string.Join(", ", declared)}] but at {server.Id} the suite broke [{string.Join(", ", broken)}]:{Environment.NewLine}"
+                + string.Join(Environment.NewLine, outcome.Findings.Where(f => f.Subject == server.Id && f.Verdict is Verdict.Failed or Verdict.Warning).Select(f => $"  {f.RequirementId} [{f.Scenario}] {f.Message}")));
+        }
+        var lowestBroken = declared.Select(id => RequirementCatalogue.Default[id]).Where(r => r.IsMandatory).Select(r => TierOf(r.Tier!)).DefaultIfEmpty(RsTier.None).Min();
+        foreach (var tier in outcome.Coordinate.ResourceServers)
+        {
+            Assert.True(lowestBroken == RsTier.None ? tier.Tier == RsTier.D : tier.Tier < lowestBroken,
+                $"{tier.Id} is computed {tier.Tier.Name()} though {name} breaks a {lowestBroken.Name()} MUST");
+        }
+    }
+
+    private static RsTier TierOf(string tier) => tier switch { "RS-A" => RsTier.A, "RS-B" => RsTier.B, "RS-C" => RsTier.C, _ => RsTier.D };
+}
+
+public sealed class ResourceServerFaultSelfTestsFirstHalf : ResourceServerFaultSelfTests
+{
+    public static TheoryData<string> Cases => Faults(0);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task Fault_FailsExactlyItsDeclaredRequirements_AtEveryServer(string fault) => AssertFailsExactlyItsRequirementsAsync(fault);
+}
+
+public sealed class ResourceServerFaultSelfTestsSecondHalf : ResourceServerFaultSelfTests
+{
+    public static TheoryData<string> Cases => Faults(1);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task Fault_FailsExactlyItsDeclaredRequirements_AtEveryServer(string fault) => AssertFailsExactlyItsRequirementsAsync(fault);
+}
+
+/// <summary>The Resource Server suite's tiers and its explained interruptions.</summary>
+public sealed class ResourceServerSelfTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task OneServerStartedAtRsB_IsComputedRsB_AndTheCoordinateShowsIt()
+    {
+        await using var reference = await EmbeddedReference.StartAsync(FaultSet.None, Ct, FaultSelfTests.FormConsent,
+            new Dictionary<string, RsTierSetting> { ["docs"] = RsTierSetting.B });
+
+        var outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait, ResourceServerSuite.Scenarios(), Ct, reference.Peers);
+
+        Assert.Equal(["docs:B", "finance:D", "workflow:D"], outcome.Coordinate.ResourceServers.Select(r => $"{r.Id}:{r.Tier}").Order());
+        Assert.Contains("RS-B", outcome.Coordinate.Label, StringComparison.Ordinal);
+        Assert.Contains(outcome.Findings, f => f.Subject == "docs" && f.RequirementId == "MBO-RS-C-001" && f.Verdict == Verdict.Failed);
+        Assert.DoesNotContain(outcome.Findings, f => f.Subject == "docs" && f.Verdict == Verdict.Failed && RequirementCatalogue.Default[f.RequirementId].Tier is "RS-A" or "RS-B");
+        // L3 needs RS-C at every consequential in-scope server (conformance.md §3 rule 1), whatever the domain tier.
+        Assert.Contains("L3", CoordinateRules.Violations(3, AdTier.Ad3, outcome.Coordinate.ResourceServers, manifest: false)[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AServerThatRefusesTheAllowedProbe_IsInterrupted_NamingTheRefusal_NotFailed()
+    {
+        await using var reference = await EmbeddedReference.StartAsync(FaultSet.None, Ct, FaultSelfTests.FormConsent);
+        var finance = reference.Target.ResourceServers.Single(r => r.Id == "finance");
+        var broken = finance with { Allowed = finance.Allowed with { Arguments = new JsonObject { ["fiscal_period"] = "1999-Q1", ["max_rows"] = 1 } } };
+        var target = reference.Target with { ResourceServers = [broken] };
+
+        var outcome = await ConformanceRun.RunAsync(target, reference.Clock, reference.Wait, ResourceServerSuite.Scenarios(), Ct, reference.Peers);
+
+        var authority = outcome.Findings.Where(f => f.Scenario == "rs.authority").ToList();
+        Assert.NotEmpty(authority);
+        Assert.All(authority, f => Assert.Equal(Verdict.Interrupted, f.Verdict));
+        Assert.All(authority, f => Assert.Contains("refused the allowed probe", f.Message, StringComparison.Ordinal));
+        Assert.Contains(outcome.Findings, f => f.RequirementId == "MBO-RS-B-001" && f.Verdict == Verdict.Failed);
+    }
+
+    [Fact]
+    public async Task AnUnreachableServer_IsInterrupted_WithItsUrl()
+    {
+        await using var reference = await EmbeddedReference.StartAsync(FaultSet.None, Ct, FaultSelfTests.FormConsent);
+        var gone = reference.Target.ResourceServers[0] with { Id = "gone", Resource = "http://127.0.0.1:9/mcp" };
+        var target = reference.Target with { ResourceServers = [gone] };
+
+        var outcome = await ConformanceRun.RunAsync(target, reference.Clock, reference.Wait, ResourceServerSuite.Scenarios(), Ct, reference.Peers);
+
+        var findings = outcome.Findings.Where(f => f.Subject == "gone").ToList();
+        Assert.Equal(ResourceServerSuite.Scenarios().Sum(s => s.Requirements.Count), findings.Count);
+        Assert.All(findings, f => Assert.Equal(Verdict.Interrupted, f.Verdict));
+        Assert.All(findings, f => Assert.Contains("http://127.0.0.1:9/mcp", f.Message, StringComparison.Ordinal));
+        Assert.Equal(RsTier.None, outcome.Coordinate.ResourceServers.Single(r => r.Id == "gone").Tier);
+    }
+
+    /// <summary>
+    /// The target-file path a user takes: fixtures/targets/reference.json (ports rewritten to free ones),
+    /// the reference servers started beforehand trusting the peers' configured ports, the peers started by
+    /// the session where the file says.
+    /// </summary>
+    [Fact]
+    public async Task TargetFile_WithPreconfiguredResourceServers_TheSessionStartsThePeersTheyTrust_AndTheyReachRsD()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "MissionConformance.sln"))) root = root.Parent!;
+        var (asPort, pdpPort) = (FreePort(), FreePort());
+        await using var authorizationServer = await MissionConformance.Reference.ReferenceStack.StartAsync(new MissionConformance.Reference.ReferenceStackOptions(), Ct);
+        var servers = new List<ReferenceResourceServer>();
+        var file = Path.Combine(Path.GetTempPath(), $"rs-target-{Guid.NewGuid():N}.json");
+        try
+        {
+            var text = File.ReadAllText(Path.Combine(root.FullName, "fixtures/targets/reference.json"))
+                .Replace("http://127.0.0.1:5099/", authorizationServer.Issuer.AbsoluteUri, StringComparison.Ordinal)
+                .Replace("\"authorizationServerPort\": 5201", $"\"authorizationServerPort\": {asPort}", StringComparison.Ordinal)
+                .Replace("\"pdpPort\": 5202", $"\"pdpPort\": {pdpPort}", StringComparison.Ordinal)
+                .Replace("\"../keys/", "\"" + Path.Combine(root.FullName, "fixtures/keys/"), StringComparison.Ordinal);
+            foreach (var (profile, port) in ResourceServerProfile.All.Zip(ExamplePorts))
+            {
+                var server = await ReferenceResourceServer.StartAsync(new ResourceServerOptions
+                {
+                    Profile = profile, TrustedIssuer = new Uri($"http://127.0.0.1:{asPort}/"), Pdp = new Uri($"http://127.0.0.1:{pdpPort}/"), MaxStaleSeconds = 3,
+                }, Ct);
+                servers.Add(server);
+                text = text.Replace($"http://127.0.0.1:{port}/mcp", server.Resource, StringComparison.Ordinal);
+            }
+            File.WriteAllText(file, text);
+            await using var session = await TargetSession.OpenAsync(file, null, null, Ct, FaultSelfTests.FormConsent);
+
+            var outcome = await session.RunAsync(ResourceServerSuite.Scenarios(), Ct);
+
+            Assert.Equal($"http://127.0.0.1:{asPort}/", session.Peers!.AuthorizationServer.Issuer.AbsoluteUri);
+            var broken = outcome.Findings.Where(f => f.Verdict is Verdict.Failed or Verdict.Interrupted).Select(f => $"{f.RequirementId} at {f.Subject}: {f.Message}").ToList();
+            Assert.True(broken.Count == 0, string.Join(Environment.NewLine, broken));
+            Assert.Equal(["docs:D", "finance:D", "workflow:D"], outcome.Coordinate.ResourceServers.Select(r => $"{r.Id}:{r.Tier}").Order());
+        }
+        finally
+        {
+            foreach (var server in servers) await server.DisposeAsync();
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>The ports fixtures/targets/reference.json gives the finance, docs and workflow servers.</summary>
+    private static readonly int[] ExamplePorts = [5101, 5102, 5103];
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
