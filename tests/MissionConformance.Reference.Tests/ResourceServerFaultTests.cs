@@ -4,73 +4,9 @@ using MissionConformance.Harness.Mcp;
 using MissionConformance.Harness.Peers;
 using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.ResourceServers;
+using MissionConformance.Reference.Tests.Infrastructure;
 
 namespace MissionConformance.Reference.Tests;
-
-/// <summary>A reference finance server at RS-D with the simulated peers it trusts, for one probe.</summary>
-public sealed class ProbedResourceServer : IAsyncDisposable
-{
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
-
-    private ProbedResourceServer(PeerSet peers, ReferenceResourceServer server)
-    {
-        Peers = peers;
-        Server = server;
-        Client = new McpClient(_http);
-        Mission = peers.AuthorizationServer.CreateMission("user-alice", "agent-confidential", new JsonArray(Entry()), TimeSpan.FromHours(1));
-    }
-
-    public PeerSet Peers { get; }
-
-    public ReferenceResourceServer Server { get; }
-
-    public McpClient Client { get; }
-
-    public SimulatedMission Mission { get; }
-
-    public static async Task<ProbedResourceServer> StartAsync(FaultSet faults)
-    {
-        var peers = PeerSet.Start(PeerSettings.Any);
-        peers.Pdp.Hang = TimeSpan.FromSeconds(3);
-        var server = await ReferenceResourceServer.StartAsync(new ResourceServerOptions
-        {
-            Profile = ResourceServerProfile.Finance, TrustedIssuer = peers.AuthorizationServer.Issuer, Pdp = peers.Pdp.Url, Faults = faults,
-        }, TestContext.Current.CancellationToken);
-        return new ProbedResourceServer(peers, server);
-    }
-
-    public JsonObject Entry() => new()
-    {
-        ["type"] = "mission_resource_access", ["resource"] = Server.Resource, ["actions"] = new JsonArray("query_financials"),
-        ["constraints"] = new JsonObject { ["fiscal_period"] = "2026-Q3", ["max_rows"] = 500 },
-    };
-
-    public string Token(Func<AccessTokenSpec, AccessTokenSpec>? edit = null, SimulatedMission? mission = null)
-    {
-        var spec = new AccessTokenSpec(Server.Resource, mission ?? Mission);
-        return Peers.AuthorizationServer.Mint(edit is null ? spec : edit(spec));
-    }
-
-    public Task<McpResponse> CallAsync(string token, string tool = "query_financials", JsonObject? arguments = null)
-        => Client.CallToolAsync(Server.Resource, token, tool, arguments ?? new JsonObject { ["fiscal_period"] = "2026-Q3", ["max_rows"] = 10 }, TestContext.Current.CancellationToken);
-
-    public async Task<bool> ServedAsync(string token, string tool = "query_financials", JsonObject? arguments = null) => (await CallAsync(token, tool, arguments)).Served;
-
-    /// <summary>The first evaluation the PDP received for <paramref name="mission"/> after an allowed call.</summary>
-    public async Task<JsonObject?> EvaluationAsync()
-    {
-        await CallAsync(Token());
-        var evaluations = Peers.Pdp.EvaluationsFor(Mission.Id);
-        return evaluations.Count == 0 ? null : evaluations[0].Body;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await Server.DisposeAsync();
-        Peers.Dispose();
-        _http.Dispose();
-    }
-}
 
 /// <summary>Each Resource Server fault changes what the server does on the wire, and the fault-free server does not.</summary>
 public sealed class ResourceServerFaultTests

@@ -2,97 +2,65 @@ using System.Net;
 using System.Text.Json.Nodes;
 using MissionConformance.Harness.Mcp;
 using MissionConformance.Harness.Peers;
+using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.ResourceServers;
+using MissionConformance.Reference.Tests.Infrastructure;
 
 namespace MissionConformance.Reference.Tests;
 
 /// <summary>The reference MCP Resource Servers at each tier, driven by the harness's simulated AS and PDP.</summary>
 public sealed class ResourceServerTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private static async Task<(PeerSet Peers, ReferenceResourceServer Server, McpClient Client, HttpClient Http)> StartAsync(ResourceServerProfile profile, RsTierSetting tier)
-    {
-        var peers = PeerSet.Start(PeerSettings.Any);
-        var server = await ReferenceResourceServer.StartAsync(new ResourceServerOptions
-        {
-            Profile = profile, Tier = tier, TrustedIssuer = peers.AuthorizationServer.Issuer, Pdp = peers.Pdp.Url, MaxStaleSeconds = 3,
-        }, Ct);
-        var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        return (peers, server, new McpClient(http), http);
-    }
-
-    private static JsonArray Entry(ReferenceResourceServer server) => new(new JsonObject
-    {
-        ["type"] = "mission_resource_access",
-        ["resource"] = server.Resource,
-        ["actions"] = new JsonArray([.. server.Options.Profile.CatalogueEntry.Actions.Select(a => (JsonNode)a)]),
-        ["constraints"] = server.Options.Profile.CatalogueEntry.Constraints.DeepClone(),
-    });
-
-    private static readonly JsonObject Allowed = new() { ["fiscal_period"] = "2026-Q3", ["max_rows"] = 100 };
+    private static readonly JsonObject OutOfPeriod = new() { ["fiscal_period"] = "2025-Q4", ["max_rows"] = 100 };
 
     [Fact]
     public async Task RsD_ServesAnAllowedCall_AfterOneEvaluationWithTheMissionContext()
     {
-        var (peers, server, client, http) = await StartAsync(ResourceServerProfile.Finance, RsTierSetting.D);
-        await using var _ = server;
-        using var __ = peers;
-        using var ___ = http;
-        var mission = peers.AuthorizationServer.CreateMission("user-alice", "agent-confidential", Entry(server), TimeSpan.FromHours(1));
-        var token = peers.AuthorizationServer.Mint(new AccessTokenSpec(server.Resource, mission));
+        await using var rs = await ProbedResourceServer.StartAsync(FaultSet.None);
 
-        var response = await client.CallToolAsync(server.Resource, token, "query_financials", Allowed, Ct);
+        var response = await rs.CallAsync(rs.Token());
 
         Assert.True(response.Served, response.Describe() + " " + response.Http.Body);
-        var evaluation = Assert.Single(peers.Pdp.EvaluationsFor(mission.Id));
-        Assert.Equal(mission.AuthorityHash, (string?)evaluation.Body!["context"]!["mission"]!["authority_hash"]);
+        var evaluation = Assert.Single(rs.Peers.Pdp.EvaluationsFor(rs.Mission.Id));
+        Assert.Equal(rs.Mission.AuthorityHash, (string?)evaluation.Body!["context"]!["mission"]!["authority_hash"]);
         Assert.Equal(SimulatedMission.PolicyVersion, (string?)evaluation.Body["context"]!["mission"]!["policy_version"]);
         Assert.Equal("fresh", (string?)evaluation.Body["context"]!["freshness"]!["mode"]);
-        Assert.Single(server.Executions);
+        Assert.Single(rs.Server.Executions);
     }
 
     [Fact]
     public async Task RsD_RefusesWhatTheMissionDoesNotAllow_AndWhatThePdpDenies()
     {
-        var (peers, server, client, http) = await StartAsync(ResourceServerProfile.Finance, RsTierSetting.D);
-        await using var _ = server;
-        using var __ = peers;
-        using var ___ = http;
-        var mission = peers.AuthorizationServer.CreateMission("user-alice", "agent-confidential", Entry(server), TimeSpan.FromHours(1));
-        var token = peers.AuthorizationServer.Mint(new AccessTokenSpec(server.Resource, mission));
+        await using var rs = await ProbedResourceServer.StartAsync(FaultSet.None);
+        var token = rs.Token();
 
-        var unlisted = await client.CallToolAsync(server.Resource, token, "export_ledger", [], Ct);
-        var outOfPeriod = await client.CallToolAsync(server.Resource, token, "query_financials", new JsonObject { ["fiscal_period"] = "2025-Q4", ["max_rows"] = 100 }, Ct);
-        peers.Pdp.Script(mission.Id, PdpAnswer.Deny);
-        var denied = await client.CallToolAsync(server.Resource, token, "query_financials", Allowed, Ct);
-        var listed = await client.ListToolsAsync(server.Resource, token, Ct);
+        var unlisted = await rs.CallAsync(token, "export_ledger", []);
+        var outOfPeriod = await rs.CallAsync(token, arguments: OutOfPeriod);
+        rs.Peers.Pdp.Script(rs.Mission.Id, PdpAnswer.Deny);
+        var denied = await rs.CallAsync(token);
+        var listed = await rs.Client.ListToolsAsync(rs.Server.Resource, token, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Forbidden, unlisted.Status);
         Assert.Equal(HttpStatusCode.Forbidden, outOfPeriod.Status);
         Assert.Equal(HttpStatusCode.Forbidden, denied.Status);
         Assert.Equal(["query_financials"], listed.ToolNames);
-        Assert.Empty(server.Executions);
+        Assert.Empty(rs.Server.Executions);
     }
 
     [Fact]
     public async Task RsB_RefusesTheSameTokenOnceTheMissionIsRevoked_WithinMaxStale()
     {
-        var (peers, server, client, http) = await StartAsync(ResourceServerProfile.Finance, RsTierSetting.B);
-        await using var _ = server;
-        using var __ = peers;
-        using var ___ = http;
-        var mission = peers.AuthorizationServer.CreateMission("user-alice", "agent-confidential", Entry(server), TimeSpan.FromHours(1));
-        var token = peers.AuthorizationServer.Mint(new AccessTokenSpec(server.Resource, mission));
-        Assert.True((await client.CallToolAsync(server.Resource, token, "query_financials", Allowed, Ct)).Served);
+        await using var rs = await ProbedResourceServer.StartAsync(FaultSet.None, RsTierSetting.B);
+        var token = rs.Token();
+        Assert.True(await rs.ServedAsync(token));
 
-        mission.State = "revoked";
+        rs.Mission.State = "revoked";
         var revokedAt = DateTimeOffset.UtcNow;
         McpResponse after;
         do
         {
-            await Task.Delay(200, Ct);
-            after = await client.CallToolAsync(server.Resource, token, "query_financials", Allowed, Ct);
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+            after = await rs.CallAsync(token);
         }
         while (after.Served && DateTimeOffset.UtcNow - revokedAt < TimeSpan.FromSeconds(6));
 
@@ -103,29 +71,24 @@ public sealed class ResourceServerTests
     [Fact]
     public async Task RsA_RefusesBadTokens_AndPointsAtItsMetadata()
     {
-        var (peers, server, client, http) = await StartAsync(ResourceServerProfile.Docs, RsTierSetting.A);
-        await using var _ = server;
-        using var __ = peers;
-        using var ___ = http;
-        var mission = peers.AuthorizationServer.CreateMission("user-alice", "agent-confidential", Entry(server), TimeSpan.FromHours(1));
-        var sim = peers.AuthorizationServer;
+        await using var rs = await ProbedResourceServer.StartAsync(FaultSet.None, RsTierSetting.A, ResourceServerProfile.Docs);
 
-        var none = await client.ListToolsAsync(server.Resource, null, Ct);
-        var prm = await client.GetJsonAsync(none.Challenge("resource_metadata")!, Ct);
+        var none = await rs.Client.ListToolsAsync(rs.Server.Resource, null, TestContext.Current.CancellationToken);
+        var prm = await rs.Client.GetJsonAsync(none.Challenge("resource_metadata")!, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Unauthorized, none.Status);
-        Assert.Equal(server.Resource, prm.Document!.Value.GetProperty("resource").GetString());
-        foreach (var bad in new[]
+        Assert.Equal(rs.Server.Resource, prm.Document!.Value.GetProperty("resource").GetString());
+        foreach (var bad in new Func<AccessTokenSpec, AccessTokenSpec>[]
         {
-            new AccessTokenSpec(server.Resource, mission) { ForeignKey = true },
-            new AccessTokenSpec("https://elsewhere.example/mcp", mission),
-            new AccessTokenSpec(server.Resource, mission) { IssuedAgo = TimeSpan.FromMinutes(20) },
-            new AccessTokenSpec(server.Resource, mission) { Type = "JWT" },
+            s => s with { ForeignKey = true },
+            s => s with { Audience = "https://elsewhere.example/mcp" },
+            s => s with { IssuedAgo = TimeSpan.FromMinutes(20) },
+            s => s with { Type = "JWT" },
         })
         {
-            var response = await client.ListToolsAsync(server.Resource, sim.Mint(bad), Ct);
-            Assert.True(response.Status == HttpStatusCode.Unauthorized, $"{bad}: {response.Describe()} {response.Http.Body}");
+            var response = await rs.Client.ListToolsAsync(rs.Server.Resource, rs.Token(bad), TestContext.Current.CancellationToken);
+            Assert.True(response.Status == HttpStatusCode.Unauthorized, $"{bad(new AccessTokenSpec(rs.Server.Resource, rs.Mission))}: {response.Describe()} {response.Http.Body}");
         }
-        Assert.True((await client.ListToolsAsync(server.Resource, sim.Mint(new AccessTokenSpec(server.Resource, mission)), Ct)).Served);
+        Assert.True((await rs.Client.ListToolsAsync(rs.Server.Resource, rs.Token(), TestContext.Current.CancellationToken)).Served);
     }
 }

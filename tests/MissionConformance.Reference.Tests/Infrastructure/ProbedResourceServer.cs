@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+using MissionConformance.Harness.Mcp;
+using MissionConformance.Harness.Peers;
+using MissionConformance.Reference.Faults;
+using MissionConformance.Reference.ResourceServers;
+
+namespace MissionConformance.Reference.Tests.Infrastructure;
+
+/// <summary>A reference Resource Server (finance at RS-D unless told) with the simulated peers it trusts and a Mission for it.</summary>
+public sealed class ProbedResourceServer : IAsyncDisposable
+{
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    private ProbedResourceServer(PeerSet peers, ReferenceResourceServer server)
+    {
+        Peers = peers;
+        Server = server;
+        Client = new McpClient(_http);
+        Mission = peers.AuthorizationServer.CreateMission("user-alice", "agent-confidential", new JsonArray(Entry()), TimeSpan.FromHours(1));
+    }
+
+    public PeerSet Peers { get; }
+
+    public ReferenceResourceServer Server { get; }
+
+    public McpClient Client { get; }
+
+    public SimulatedMission Mission { get; }
+
+    public static async Task<ProbedResourceServer> StartAsync(FaultSet faults, RsTierSetting tier = RsTierSetting.D, ResourceServerProfile? profile = null)
+    {
+        var peers = PeerSet.Start(PeerSettings.Any);
+        peers.Pdp.Hang = TimeSpan.FromSeconds(3);
+        var server = await ReferenceResourceServer.StartAsync(new ResourceServerOptions
+        {
+            Profile = profile ?? ResourceServerProfile.Finance, Tier = tier, TrustedIssuer = peers.AuthorizationServer.Issuer, Pdp = peers.Pdp.Url,
+            Faults = faults, MaxStaleSeconds = 3,
+        }, TestContext.Current.CancellationToken);
+        return new ProbedResourceServer(peers, server);
+    }
+
+    /// <summary>The server's entry of the reference AS's board-packet catalogue.</summary>
+    public JsonObject Entry() => new()
+    {
+        ["type"] = "mission_resource_access", ["resource"] = Server.Resource,
+        ["actions"] = new JsonArray([.. Server.Options.Profile.CatalogueEntry.Actions.Select(a => (JsonNode)a)]),
+        ["constraints"] = Server.Options.Profile.CatalogueEntry.Constraints.DeepClone(),
+    };
+
+    public string Token(Func<AccessTokenSpec, AccessTokenSpec>? edit = null, SimulatedMission? mission = null)
+    {
+        var spec = new AccessTokenSpec(Server.Resource, mission ?? Mission);
+        return Peers.AuthorizationServer.Mint(edit is null ? spec : edit(spec));
+    }
+
+    public Task<McpResponse> CallAsync(string token, string tool = "query_financials", JsonObject? arguments = null)
+        => Client.CallToolAsync(Server.Resource, token, tool, arguments ?? new JsonObject { ["fiscal_period"] = "2026-Q3", ["max_rows"] = 10 }, TestContext.Current.CancellationToken);
+
+    public async Task<bool> ServedAsync(string token, string tool = "query_financials", JsonObject? arguments = null) => (await CallAsync(token, tool, arguments)).Served;
+
+    /// <summary>The first evaluation the PDP received for <paramref name="mission"/> after an allowed call.</summary>
+    public async Task<JsonObject?> EvaluationAsync()
+    {
+        await CallAsync(Token());
+        var evaluations = Peers.Pdp.EvaluationsFor(Mission.Id);
+        return evaluations.Count == 0 ? null : evaluations[0].Body;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        Peers.Dispose();
+        _http.Dispose();
+    }
+}
