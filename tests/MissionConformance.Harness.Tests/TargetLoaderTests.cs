@@ -24,6 +24,9 @@ public sealed class TargetLoaderTests
         Assert.Equal(ConsentSettings.ReferenceStepUpAcr, server.Consent.StepUpAcr);
         Assert.Equal("482916", server.Approver.SecondFactor);
         Assert.Equal(new ApproverAccount("carol", "carol-assists", "264810", OnBehalfOf: "user-alice"), server.ConsentAccount(server.Delegate!));
+        Assert.Equal(["finance", "docs", "workflow"], target.ResourceServers.Select(r => r.Id));
+        Assert.Equal(new Peers.PeerSettings(5201, 5202), target.Peers);
+        Assert.Equal(3, target.EffectiveScope!.ResourceServers.Count(r => r.InScope && r.Consequential));
     }
 
     /// <summary>The example file spells out the reference's default script: the two must not drift apart.</summary>
@@ -60,6 +63,9 @@ public sealed class TargetLoaderTests
     [InlineData("DelegateForNobody", "authorizationServers[0].accounts[2].onBehalfOf: \"dave\" is not the username of another account in this file")]
     [InlineData("DelegateWithoutOnBehalfOf", "authorizationServers[0].accounts[2]: role \"delegate\" and onBehalfOf go together")]
     [InlineData("SelectWithoutValue", "authorizationServers[0].consent.pages[2].steps[0]")]
+    [InlineData("NoServers", "authorizationServers, resourceServers: name at least one server to test")]
+    [InlineData("ForbiddenProbeIsAllowed", "resourceServers[0].probes.forbiddenAction.tool: \"query_financials\" is one of entry.actions")]
+    [InlineData("DuplicateResourceServer", "resourceServers: id \"finance\" names 2 servers")]
     public void Parse_BrokenTarget_NamesTheField(string variant, string expected)
     {
         var error = Assert.Throws<TargetFileException>(() => TargetLoader.Parse(Broken(variant), "my-target.json", Fixtures, _ => null));
@@ -87,6 +93,9 @@ public sealed class TargetLoaderTests
             case "DelegateForNobody": server["accounts"]![2]!["onBehalfOf"] = "dave"; break;
             case "DelegateWithoutOnBehalfOf": server["accounts"]![2]!.AsObject().Remove("onBehalfOf"); break;
             case "SelectWithoutValue": server["consent"]!["pages"]![2]!["steps"]![0]!.AsObject().Remove("value"); break;
+            case "NoServers": root.AsObject().Remove("authorizationServers"); root.AsObject().Remove("resourceServers"); break;
+            case "ForbiddenProbeIsAllowed": root["resourceServers"]![0]!["probes"]!["forbiddenAction"]!["tool"] = "query_financials"; break;
+            case "DuplicateResourceServer": root["resourceServers"]![1]!["id"] = "finance"; break;
             case "StepWithTwoActions": server["consent"]!["pages"]![0]!["steps"]![2]!["check"] = "#remember-me"; break;
             case "UnknownPageKind": server["consent"]!["pages"]![1]!["kind"] = "captcha"; break;
         }

@@ -125,8 +125,10 @@ public sealed class ResourceServerSelfTests
     /// the reference servers started beforehand trusting the peers' configured ports, the peers started by
     /// the session where the file says.
     /// </summary>
-    [Fact]
-    public async Task TargetFile_WithPreconfiguredResourceServers_TheSessionStartsThePeersTheyTrust_AndTheyReachRsD()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task TargetFile_WithPreconfiguredResourceServers_TheSessionStartsThePeersTheyTrust_AndTheyReachRsD(bool withAuthorizationServer)
     {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (!File.Exists(Path.Combine(root.FullName, "MissionConformance.sln"))) root = root.Parent!;
@@ -150,6 +152,13 @@ public sealed class ResourceServerSelfTests
                 servers.Add(server);
                 text = text.Replace($"http://127.0.0.1:{port}/mcp", server.Resource, StringComparison.Ordinal);
             }
+            if (!withAuthorizationServer)
+            {
+                // A Resource Server tested alone (issue 5): no AS in the file, the harness plays every peer.
+                var alone = System.Text.Json.Nodes.JsonNode.Parse(text)!.AsObject();
+                alone.Remove("authorizationServers");
+                text = alone.ToJsonString();
+            }
             File.WriteAllText(file, text);
             await using var session = await TargetSession.OpenAsync(file, null, null, Ct, FaultSelfTests.FormConsent);
 
@@ -159,6 +168,9 @@ public sealed class ResourceServerSelfTests
             var broken = outcome.Findings.Where(f => f.Verdict is Verdict.Failed or Verdict.Interrupted).Select(f => $"{f.RequirementId} at {f.Subject}: {f.Message}").ToList();
             Assert.True(broken.Count == 0, string.Join(Environment.NewLine, broken));
             Assert.Equal(["docs:D", "finance:D", "workflow:D"], outcome.Coordinate.ResourceServers.Select(r => $"{r.Id}:{r.Tier}").Order());
+            // Only the Resource Server scenarios ran, so no domain tier was demonstrated either way.
+            Assert.Equal("L0 · RS-D · none", outcome.Coordinate.Label);
+            Assert.Equal(withAuthorizationServer ? authorizationServer.Issuer.AbsoluteUri : "(no authorization server)", outcome.Issuer);
         }
         finally
         {

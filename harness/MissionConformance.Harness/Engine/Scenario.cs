@@ -20,9 +20,10 @@ public abstract class Scenario
 
     /// <summary>
     /// What the scenario's verdicts are about: the Authorization Server by default; a Resource Server
-    /// scenario judges each server of the target file. Each requirement gets a verdict per subject.
+    /// scenario judges each server of the target file. Each requirement gets a verdict per subject; a
+    /// scenario with no subject in the target (no Authorization Server, no Resource Servers) is not run.
     /// </summary>
-    public virtual IReadOnlyList<string> Subjects(Targets.Target target) => [target.AuthorizationServer.Issuer.AbsoluteUri];
+    public virtual IReadOnlyList<string> Subjects(Targets.Target target) => target.DomainSubject is { } issuer ? [issuer] : [];
 
     public abstract Task RunAsync(ScenarioContext context);
 }

@@ -28,7 +28,7 @@ public sealed class FindingRecorder(RequirementCatalogue catalogue)
 /// <summary>What a scenario works with: the target, the harness's client, consent driver and clock, and where verdicts go.</summary>
 public sealed class ScenarioContext(
     Target target,
-    MissionClient client,
+    MissionClient? client,
     IConsentDriver consent,
     WireLog wire,
     TimeProvider clock,
@@ -43,7 +43,8 @@ public sealed class ScenarioContext(
 
     public AuthorizationServerTarget Server => target.AuthorizationServer;
 
-    public MissionClient Client => client;
+    /// <summary>The client of the Authorization Server under test (scenarios about an AS only: a target of Resource Servers alone has none).</summary>
+    public MissionClient Client => client ?? throw new InvalidOperationException("harness error: an Authorization Server scenario ran against a target without one");
 
     public IConsentDriver Consent => consent;
 

@@ -8,7 +8,7 @@ namespace MissionConformance.Harness.Engine;
 /// <summary>Everything one run needs besides the scenarios.</summary>
 public sealed record SuiteRun(
     Target Target,
-    MissionClient Client,
+    MissionClient? Client,
     IConsentDriver Consent,
     WireLog Wire,
     TimeProvider Clock,
@@ -30,6 +30,7 @@ public static class SuiteRunner
     public static async Task<IReadOnlyList<Finding>> RunAsync(SuiteRun run, IReadOnlyList<Scenario> scenarios, CancellationToken ct)
     {
         var recorder = new FindingRecorder(run.Catalogue);
+        scenarios = [.. scenarios.Where(s => s.Subjects(run.Target).Count > 0)];
         foreach (var alone in scenarios.Where(s => s.RunsAlone))
         {
             await RunOneAsync(run, alone, recorder, ct);

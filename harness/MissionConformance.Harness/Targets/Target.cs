@@ -117,7 +117,13 @@ public sealed record ResourceServerTarget(
 /// <summary>What is under test (design.md "The target file").</summary>
 public sealed record Target(string Name, string Edition, IReadOnlyList<AuthorizationServerTarget> AuthorizationServers, Timeouts Timeouts, ScopeStatement? Scope)
 {
-    public AuthorizationServerTarget AuthorizationServer => AuthorizationServers[0];
+    /// <summary>The Authorization Server under test; a target of Resource Servers alone has none.</summary>
+    public AuthorizationServerTarget AuthorizationServer => AuthorizationServers.Count > 0
+        ? AuthorizationServers[0]
+        : throw new InvalidOperationException("harness error: the target file names no Authorization Server");
+
+    /// <summary>What the Authorization Server's verdicts are about (its issuer), or null when the target has none.</summary>
+    public string? DomainSubject => AuthorizationServers.Count > 0 ? AuthorizationServers[0].Issuer.AbsoluteUri : null;
 
     public IReadOnlyList<ResourceServerTarget> ResourceServers { get; init; } = [];
 

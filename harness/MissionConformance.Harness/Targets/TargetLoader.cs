@@ -56,7 +56,11 @@ public static partial class TargetLoader
 
         var errors = new List<string>();
         var servers = new List<AuthorizationServerTarget>();
-        var serverNodes = root["authorizationServers"]!.AsArray();
+        var serverNodes = root["authorizationServers"] as JsonArray ?? [];
+        if (serverNodes.Count == 0 && (root["resourceServers"] as JsonArray ?? []).Count == 0)
+        {
+            throw new TargetFileException(fileName, ["authorizationServers, resourceServers: name at least one server to test"]);
+        }
         for (var i = 0; i < serverNodes.Count; i++)
         {
             servers.Add(ReadServer(serverNodes[i]!.AsObject(), $"authorizationServers[{i}]", baseDirectory, environment, errors));

@@ -44,6 +44,13 @@ public static class ConformanceRun
         var watch = Stopwatch.StartNew();
         var wire = new WireLog();
         if (peers is not null) peers.Log.Wire = wire;
+        if (target.AuthorizationServers.Count == 0)
+        {
+            // Resource Servers alone: no discovery, no consent; the harness plays every peer they need.
+            var alone = new SuiteRun(target, null, new FormConsentDriver(target.Timeouts.Request), wire, clock, wait, RequirementCatalogue.Default) { Peers = peers };
+            var findings = (await SuiteRunner.RunAsync(alone, scenarios, ct)).ToList();
+            return Finish(runId, target, "(no authorization server)", "none", started, watch.Elapsed, scenarios, findings, default, wire, null);
+        }
         var server = target.AuthorizationServer;
         using var http = new HttpClient(new CapturingHandler(wire, new HttpClientHandler { AllowAutoRedirect = false })) { Timeout = target.Timeouts.Request };
 
@@ -108,11 +115,11 @@ public static class ConformanceRun
         IReadOnlyList<Scenario> scenarios, List<Finding> findings, System.Text.Json.JsonElement metadata, WireLog wire, string? setupError)
     {
         var calculator = new CoordinateCalculator(RequirementCatalogue.Default);
-        var subject = target.AuthorizationServer.Issuer.AbsoluteUri;
+        var subject = target.DomainSubject ?? "";
         var coordinate = calculator.Compute(SuiteRunner.Verdicts(findings), subject, target.EffectiveScope);
         var advertised = Advertisement.FromMetadata(metadata);
         var overClaims = advertised.OverClaims(coordinate);
-        if (setupError is null)
+        if (setupError is null && target.DomainSubject is not null)
         {
             // MBO-AS-MD-009 (SHOULD) is judged on the computed coordinate, after every scenario.
             var check = new Checks.AdvertisementWithinCoordinate();

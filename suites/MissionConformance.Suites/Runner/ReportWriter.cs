@@ -134,7 +134,7 @@ public static class ReportWriter
             foreach (var f in row.Findings)
             {
                 b.Append("<p><span class=\"").Append(f.Verdict.ToString().ToUpperInvariant()).Append("\">").Append(f.Verdict).Append("</span> [").Append(E(f.Scenario)).Append("] ")
-                 .Append(f.Subject == run.Target.AuthorizationServer.Issuer.AbsoluteUri ? "" : "<b>at " + E(f.Subject) + ":</b> ").Append(E(f.Message)).Append("</p>");
+                 .Append(f.Subject == run.Target.DomainSubject ? "" : "<b>at " + E(f.Subject) + ":</b> ").Append(E(f.Message)).Append("</p>");
                 if (f.Verdict is Verdict.Failed or Verdict.Interrupted or Verdict.Warning)
                 {
                     // Screenshots of problems are embedded, so the report stays one offline file; every screenshot is also in attachments/.

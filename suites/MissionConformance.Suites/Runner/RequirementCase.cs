@@ -40,7 +40,8 @@ public sealed record RequirementCase(Scenario Scenario, Requirement Requirement)
         var findings = run.Findings.Where(f => f.RequirementId == Requirement.Id && f.Scenario == Scenario.Id).ToList();
         if (findings.Count == 0 && run.SetupError is null && Scenario.Subjects(run.Target).Count == 0)
         {
-            return new CaseOutcome(CaseResult.Skip, $"{Scenario.Id} has nothing to judge: the target file names no Resource Servers (resourceServers)");
+            return new CaseOutcome(CaseResult.Skip, $"{Scenario.Id} has nothing to judge: the target file names no "
+                + (Scenario is Infrastructure.ResourceServerScenario ? "Resource Servers (resourceServers)" : "Authorization Server (authorizationServers)"));
         }
         if (findings.Count == 0)
         {
@@ -65,7 +66,7 @@ public sealed record RequirementCase(Scenario Scenario, Requirement Requirement)
         {
             b.Append(f.Verdict.ToString().ToUpperInvariant()).Append(' ').Append(Requirement.Id).Append(' ').Append(Requirement.Keyword)
              .Append(" (").Append(Requirement.Section).Append(')')
-             .Append(f.Subject == run.Target.AuthorizationServer.Issuer.AbsoluteUri ? "" : " at " + f.Subject).Append(": ").AppendLine(f.Message);
+             .Append(f.Subject == run.Target.DomainSubject ? "" : " at " + f.Subject).Append(": ").AppendLine(f.Message);
             foreach (var id in f.Evidence.Where(exchanges.ContainsKey))
             {
                 var x = exchanges[id];
