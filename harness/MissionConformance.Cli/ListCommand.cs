@@ -17,16 +17,20 @@ public static class ListCommand
         {
             if (parse.GetValue(json))
             {
-                var rows = FaultCatalogue.All.Select(f => new { name = f.Name, breaks = f.Breaks, requirements = f.RequirementIds });
+                var rows = FaultCatalogue.All.Select(f => new { name = f.Name, site = f.Site == FaultSite.ResourceServer ? "resource-server" : "authorization-server", breaks = f.Breaks, requirements = f.RequirementIds });
                 Console.WriteLine(JsonSerializer.Serialize(rows, Indented));
                 return 0;
             }
-            foreach (var fault in FaultCatalogue.All)
+            foreach (var site in new[] { FaultSite.AuthorizationServer, FaultSite.ResourceServer })
             {
-                Console.WriteLine($"{fault.Name,-38} {string.Join(" ", fault.RequirementIds)}");
-                Console.WriteLine($"{"",-38} {fault.Breaks}");
+                Console.WriteLine(site == FaultSite.AuthorizationServer ? "Authorization Server (serve --faults …):" : "Resource Servers (serve-rs --faults …):");
+                foreach (var fault in FaultCatalogue.All.Where(f => f.Site == site))
+                {
+                    Console.WriteLine($"  {fault.Name,-36} {string.Join(" ", fault.RequirementIds)}");
+                    Console.WriteLine($"  {"",-36} {fault.Breaks}");
+                }
             }
-            Console.WriteLine($"{FaultCatalogue.All.Count} faults");
+            Console.WriteLine($"{FaultCatalogue.All.Count} faults ({FaultCatalogue.All.Count(f => f.Site == FaultSite.ResourceServer)} of the Resource Servers)");
             return 0;
         });
         var requirements = new Command("requirements", "The requirement catalogue with each requirement's checks or exclusion") { json };

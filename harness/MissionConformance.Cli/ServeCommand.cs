@@ -19,7 +19,7 @@ public static class ServeCommand
             FaultSet faultSet;
             try
             {
-                faultSet = FaultSet.Parse(parse.GetValue(faults));
+                faultSet = FaultSet.Parse(parse.GetValue(faults)).OnlyAt(FaultSite.AuthorizationServer, "serve");
             }
             catch (ReferenceConfigurationException e)
             {

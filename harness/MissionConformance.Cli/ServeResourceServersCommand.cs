@@ -25,7 +25,7 @@ public static class ServeResourceServersCommand
             var servers = new List<ReferenceResourceServer>();
             try
             {
-                var faultSet = FaultSet.Parse(parse.GetValue(faults));
+                var faultSet = FaultSet.Parse(parse.GetValue(faults)).OnlyAt(FaultSite.ResourceServer, "serve-rs");
                 if (!Enum.TryParse<RsTierSetting>(parse.GetValue(tier), ignoreCase: true, out var tierSetting) || !Enum.IsDefined(tierSetting))
                 {
                     throw new ReferenceConfigurationException($"--tier: \"{parse.GetValue(tier)}\" is not A, B, C or D");

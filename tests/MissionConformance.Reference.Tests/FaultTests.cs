@@ -57,5 +57,7 @@ public sealed class FaultTests(FaultFreeReference faultFree) : IClassFixture<Fau
 
         Assert.Contains("NoSuchFault", error.Message, StringComparison.Ordinal);
         Assert.Equivalent(new[] { Fault.RefreshAfterRevoke, Fault.MissingMissionClaim }, FaultSet.Parse(" RefreshAfterRevoke , MissingMissionClaim ").Active, strict: true);
+        var misplaced = Assert.Throws<Configuration.ReferenceConfigurationException>(() => FaultSet.Parse("RsSkipsPdp").OnlyAt(FaultSite.AuthorizationServer, "serve"));
+        Assert.Contains("serve-rs --faults", misplaced.Message, StringComparison.Ordinal);
     }
 }

@@ -255,5 +255,13 @@ public sealed class FaultSet
 
     public IReadOnlyCollection<Fault> Active => _active;
 
+    /// <summary>Refuses faults of the other kind of server, so `serve --faults RsSkipsPdp` is an error rather than a no-op.</summary>
+    public FaultSet OnlyAt(FaultSite site, string command)
+    {
+        var misplaced = _active.Where(f => FaultCatalogue.Describe(f).Site != site).ToList();
+        return misplaced.Count == 0 ? this : throw new ReferenceConfigurationException(
+            $"{string.Join(", ", misplaced)} {(misplaced.Count == 1 ? "is a fault" : "are faults")} of the {(site == FaultSite.ResourceServer ? "Authorization Server (use serve --faults)" : "Resource Servers (use serve-rs --faults)")}, not of {command}");
+    }
+
     public bool Has(Fault fault) => _active.Contains(fault);
 }
