@@ -19,7 +19,8 @@ public static class ServeResourceServersCommand
         var ports = new Option<string>("--ports") { Description = "finance,docs,workflow ports on 127.0.0.1", DefaultValueFactory = _ => "5101,5102,5103" };
         var maxStale = new Option<int>("--max-stale") { Description = "mission_max_stale_seconds", DefaultValueFactory = _ => 3 };
         var faults = new Option<string>("--faults") { Description = "comma-separated named faults (see `list faults`); none by default" };
-        var command = new Command("serve-rs", "Start the reference MCP Resource Servers (finance, docs, workflow)") { trust, pdp, tier, ports, maxStale, faults };
+        var events = new Option<string?>("--events") { Description = "comma-separated servers (finance,docs,workflow) that learn Mission state from lifecycle events pushed to /events instead of asking Mission Status again" };
+        var command = new Command("serve-rs", "Start the reference MCP Resource Servers (finance, docs, workflow)") { trust, pdp, tier, ports, maxStale, faults, events };
         command.SetAction(async (parse, ct) =>
         {
             var servers = new List<ReferenceResourceServer>();
@@ -37,12 +38,18 @@ public static class ServeResourceServersCommand
                 }
                 var issuer = Absolute(parse.GetValue(trust)!, "--trust");
                 var pdpUrl = parse.GetValue(pdp) is { } p ? Absolute(p, "--pdp") : null;
+                var eventDriven = (parse.GetValue(events) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+                if (eventDriven.FirstOrDefault(name => ResourceServerProfile.Find(name) is null) is { } unknown)
+                {
+                    throw new ReferenceConfigurationException($"--events: \"{unknown}\" is not finance, docs or workflow");
+                }
                 for (var i = 0; i < portList.Length; i++)
                 {
                     servers.Add(await ReferenceResourceServer.StartAsync(new ResourceServerOptions
                     {
                         Profile = ResourceServerProfile.All[i], Tier = tierSetting, TrustedIssuer = issuer, Pdp = pdpUrl,
                         MaxStaleSeconds = parse.GetValue(maxStale), Faults = faultSet, Url = $"http://127.0.0.1:{portList[i]}",
+                        EventDriven = eventDriven.Contains(ResourceServerProfile.All[i].Name),
                     }, ct));
                 }
             }
@@ -54,7 +61,11 @@ public static class ServeResourceServersCommand
             }
 
             Console.WriteLine($"Mission reference resource servers listening (RS-{parse.GetValue(tier)!.ToUpperInvariant()}, trusting {parse.GetValue(trust)})");
-            foreach (var server in servers) Console.WriteLine($"  {server.Options.Profile.Name,-9} {server.Resource}  tools: {string.Join(", ", server.Options.Profile.Tools.Select(t => t.Name))}");
+            foreach (var server in servers)
+            {
+                Console.WriteLine($"  {server.Options.Profile.Name,-9} {server.Resource}  tools: {string.Join(", ", server.Options.Profile.Tools.Select(t => t.Name))}"
+                    + (server.EventReceiver is { } receiver ? $"  events: {receiver}" : ""));
+            }
             Console.WriteLine("Press Ctrl+C to stop.");
             try
             {

@@ -20,11 +20,12 @@ public sealed class ResourceServerFaultTests
         var fault = FaultCatalogue.Find(name)!.Fault;
         var probe = Probe(fault);
 
-        await using (var faultFree = await ProbedResourceServer.StartAsync(FaultSet.None))
+        var eventDriven = fault == Fault.RsTreatsUnknownStateAsActive;
+        await using (var faultFree = await ProbedResourceServer.StartAsync(FaultSet.None, eventDriven: eventDriven))
         {
             Assert.False(await probe(faultFree), $"the fault-free server shows {name}'s behaviour");
         }
-        await using var faulty = await ProbedResourceServer.StartAsync(new FaultSet([fault]));
+        await using var faulty = await ProbedResourceServer.StartAsync(new FaultSet([fault]), eventDriven: eventDriven);
         Assert.True(await probe(faulty), $"{name} is not observable: {FaultCatalogue.Describe(fault).Breaks}");
     }
 
@@ -42,6 +43,13 @@ public sealed class ResourceServerFaultTests
         {
             rs.Mission.State = "revoked";
             return await rs.ServedAsync(rs.Token()) && rs.Peers.AuthorizationServer.StatusRequestsFor(rs.Mission.Id) == 0;
+        },
+        Fault.RsTreatsUnknownStateAsActive => async rs =>
+        {
+            var token = rs.Token();
+            Assert.True(await rs.ServedAsync(token));
+            Assert.Equal(HttpStatusCode.Accepted, await rs.PushAsync("paused_by_operator"));
+            return await rs.ServedAsync(token);
         },
         Fault.RsIgnoresActions => rs => rs.ServedAsync(rs.Token(), "export_ledger", []),
         Fault.RsIgnoresConstraint => rs => rs.ServedAsync(rs.Token(), arguments: new JsonObject { ["fiscal_period"] = "2025-Q4", ["max_rows"] = 10 }),

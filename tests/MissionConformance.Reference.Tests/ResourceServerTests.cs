@@ -69,6 +69,28 @@ public sealed class ResourceServerTests
     }
 
     [Fact]
+    public async Task RsB_EventDriven_RefusesAfterTheRevocationEvent_AndRejectsASetFromAnotherKey()
+    {
+        await using var rs = await ProbedResourceServer.StartAsync(FaultSet.None, RsTierSetting.B, eventDriven: true);
+        var token = rs.Token();
+        Assert.True(await rs.ServedAsync(token));
+        var statusReads = rs.Peers.AuthorizationServer.StatusRequestsFor(rs.Mission.Id);
+        await Task.Delay(TimeSpan.FromSeconds(1.5), TestContext.Current.CancellationToken);
+        Assert.True(await rs.ServedAsync(token));  // event-driven: the state is kept until an event changes it
+        Assert.Equal(statusReads, rs.Peers.AuthorizationServer.StatusRequestsFor(rs.Mission.Id));
+
+        using var unsigned = new StringContent("eyJhbGciOiJub25lIn0.e30.", System.Text.Encoding.UTF8);
+        unsigned.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/secevent+jwt");
+        using var http = new HttpClient();
+        var forged = await http.PostAsync(rs.Server.EventReceiver, unsigned, TestContext.Current.CancellationToken);
+        var revoked = await rs.PushAsync("revoked");
+
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, revoked);
+        Assert.Equal(HttpStatusCode.Forbidden, (await rs.CallAsync(token)).Status);
+    }
+
+    [Fact]
     public async Task RsA_RefusesBadTokens_AndPointsAtItsMetadata()
     {
         await using var rs = await ProbedResourceServer.StartAsync(FaultSet.None, RsTierSetting.A, ResourceServerProfile.Docs);

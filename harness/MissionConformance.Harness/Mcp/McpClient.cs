@@ -52,6 +52,9 @@ public sealed class McpClient(HttpClient http)
 {
     private int _id;
 
+    /// <summary>The (capturing) HttpClient, for other requests of the same scenario.</summary>
+    public HttpClient Http => http;
+
     public Task<McpResponse> ListToolsAsync(string endpoint, string? token, CancellationToken ct)
         => SendAsync(endpoint, token, "tools/list", new JsonObject(), ct);
 

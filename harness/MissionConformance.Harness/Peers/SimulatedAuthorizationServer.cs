@@ -155,6 +155,36 @@ public sealed class SimulatedAuthorizationServer : IDisposable
         return mission;
     }
 
+    /// <summary>The event type of mas.md's provisional lifecycle SET (open point 2: no seed-era URI exists).</summary>
+    public const string LifecycleEventType = "https://schemas.karlmcguinness.com/mission/lifecycle-change";
+
+    /// <summary>
+    /// Pushes a lifecycle SET (RFC 8417, mas.md) for the Mission to a receiver (RFC 8935: POST
+    /// application/secevent+jwt), signed with this issuer's key, through the caller's (capturing) client.
+    /// </summary>
+    public async Task<HttpResponseMessage> PushEventAsync(HttpClient http, Uri receiver, SimulatedMission mission, string priorState, string state, string audience, CancellationToken ct)
+    {
+        var payload = new JsonObject
+        {
+            ["iss"] = Issuer.AbsoluteUri, ["aud"] = audience, ["iat"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            ["jti"] = "set-" + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(12)),
+            ["events"] = new JsonObject
+            {
+                [LifecycleEventType] = new JsonObject
+                {
+                    ["mission"] = new JsonObject { ["id"] = mission.Id, ["origin"] = mission.Origin },
+                    ["prior_state"] = priorState, ["state"] = state, ["committed_at"] = Rfc3339(DateTimeOffset.UtcNow),
+                },
+            },
+        };
+        var set = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(payload.ToJsonString(),
+            new SigningCredentials(new ECDsaSecurityKey(_key) { KeyId = Kid }, SecurityAlgorithms.EcdsaSha256),
+            new Dictionary<string, object> { ["typ"] = "secevent+jwt" });
+        using var content = new StringContent(set, Encoding.UTF8);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/secevent+jwt");
+        return await http.PostAsync(receiver, content, ct);
+    }
+
     /// <summary>How many authenticated Mission Status requests named this Mission (MBO-RS-C-008).</summary>
     public int StatusRequestsFor(string missionId) => _statusRequests.GetValueOrDefault(missionId);
 

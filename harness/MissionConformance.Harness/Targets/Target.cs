@@ -104,6 +104,9 @@ public sealed record ResourceServerTarget(
     ToolProbe? ConstraintViolation,
     int MaxStaleSeconds)
 {
+    /// <summary>Where the server receives lifecycle SETs (RFC 8935 push), when it learns Mission state from events.</summary>
+    public Uri? EventReceiver { get; init; }
+
     /// <summary>The mission_resource_access entry of this server, as a Mission's Authority Set holds it.</summary>
     public JsonObject Entry() => new()
     {

@@ -201,7 +201,10 @@ public static partial class TargetLoader
             var violation = probes["constraintViolation"] is { } v ? Probe(v) : null;
             if (violation is not null && !actions.Contains(violation.Tool)) errors.Add($"{at}.probes.constraintViolation.tool: \"{violation.Tool}\" is not one of entry.actions");
             servers.Add(new ResourceServerTarget((string)node["id"]!, (string)node["resource"]!, (string?)node["claimedTier"], (bool?)node["consequential"] ?? true,
-                actions, (node["entry"]!["constraints"] as JsonObject)?.DeepClone().AsObject() ?? [], allowed, forbidden, violation, (int?)node["maxStaleSeconds"] ?? 5));
+                actions, (node["entry"]!["constraints"] as JsonObject)?.DeepClone().AsObject() ?? [], allowed, forbidden, violation, (int?)node["maxStaleSeconds"] ?? 5)
+            {
+                EventReceiver = (string?)node["events"]?["receiver"] is { } receiver ? new Uri(receiver) : null,
+            });
         }
         foreach (var duplicate in servers.GroupBy(s => s.Id).Where(g => g.Count() > 1))
         {

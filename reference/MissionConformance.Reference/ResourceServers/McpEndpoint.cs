@@ -238,7 +238,7 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
             {
                 ["mission_status_issued_at"] = Rfc3339(status.IssuedAt),
                 ["mission_status_expires_at"] = Rfc3339(status.ExpiresAt),
-                ["mode"] = status.Fresh ? "fresh" : "cached",
+                ["mode"] = status.Fresh ? "fresh" : Options.EventDriven ? "event_driven" : "cached",
                 ["freshness_at"] = Rfc3339(status.FreshnessAt),
             };
         }

@@ -26,11 +26,22 @@ public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, strin
     public const string ResponseType = "application/mission-status-response+jwt";
 
     private readonly ConcurrentDictionary<string, (MissionStatusView View, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _pushed = new(StringComparer.Ordinal);
+
+    /// <summary>Event-driven: a Mission's state comes from the last lifecycle event received, once Mission Status was read.</summary>
+    public bool EventDriven { get; init; }
+
+    /// <summary>A lifecycle event for the Mission arrived (MBO-MAS-005: any state but active, known or not, stops it).</summary>
+    public void Apply(string missionId, string state) => _pushed[missionId] = state;
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
     public async Task<MissionStatusView> GetAsync(string missionId, CancellationToken ct)
     {
         var now = DateTimeOffset.UtcNow;
+        if (EventDriven && _cache.TryGetValue(missionId, out var known))
+        {
+            return known.View with { State = _pushed.GetValueOrDefault(missionId, known.View.State), Fresh = false };
+        }
         if (_cache.TryGetValue(missionId, out var cached) && now < cached.Until) return cached.View with { Fresh = false };
 
         var issuer = await trust.GetAsync(null, ct);
@@ -49,7 +60,7 @@ public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, strin
 
     private MissionStatusView Remember(string missionId, MissionStatusView view, DateTimeOffset now)
     {
-        var until = new[] { view.ExpiresAt, now.AddSeconds(maxStaleSeconds) }.Min();
+        var until = EventDriven ? DateTimeOffset.MaxValue : new[] { view.ExpiresAt, now.AddSeconds(maxStaleSeconds) }.Min();
         _cache[missionId] = (view, until);
         return view;
     }

@@ -39,6 +39,9 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
 
     public string ResourceMetadataUrl => BaseUrl.AbsoluteUri + ".well-known/oauth-protected-resource/mcp";
 
+    /// <summary>Where an event-driven server receives lifecycle SETs (RFC 8935 push), else null.</summary>
+    public string? EventReceiver => Options.EventDriven ? BaseUrl.AbsoluteUri + "events" : null;
+
     public ConcurrentQueue<Execution> Executions { get; } = new();
 
     public static async Task<ReferenceResourceServer> StartAsync(ResourceServerOptions options, CancellationToken ct = default)
@@ -56,11 +59,16 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
         var app = builder.Build();
         var server = new ReferenceResourceServer(app, http, options, baseUrl);
         var trust = new IssuerTrust(http, options.TrustedIssuer);
-        var states = new MissionStateSource(http, trust, server.Resource, options.EffectiveClientId, options.MaxStaleSeconds);
+        var states = new MissionStateSource(http, trust, server.Resource, options.EffectiveClientId, options.MaxStaleSeconds) { EventDriven = options.EventDriven };
         server._owned.Add(trust);
         server._owned.Add(states);
         var endpoint = new McpEndpoint(server, trust, states, new PdpClient(http, options.Pdp, options.PdpTimeout));
         app.MapPost("/mcp", endpoint.HandleAsync);
+        if (options.EventDriven && !options.Faults.Has(Fault.RsNeverAsksMissionStatus))
+        {
+            var receiver = new EventReceiver(trust, states, server.Resource, options.Faults);
+            app.MapPost("/events", receiver.HandleAsync);
+        }
         if (!options.Faults.Has(Fault.RsNoResourceMetadata))
         {
             app.MapGet("/.well-known/oauth-protected-resource/mcp", () => Results.Json(server.ProtectedResourceMetadata()));

@@ -30,6 +30,13 @@ public sealed record ResourceServerOptions
 
     public TimeSpan PdpTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Event-driven (runtime.md §10 freshness mode event_driven): the server receives lifecycle SETs
+    /// (RFC 8417, pushed per RFC 8935 to /events) and keeps a Mission's state until an event changes it,
+    /// instead of asking Mission Status again after max-stale.
+    /// </summary>
+    public bool EventDriven { get; init; }
+
     /// <summary>A loopback URL; port 0 picks a free port.</summary>
     public string Url { get; init; } = "http://127.0.0.1:0";
 

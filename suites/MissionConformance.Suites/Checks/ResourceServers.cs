@@ -116,16 +116,39 @@ public sealed class RsHonoursMaxStale : Check<StateChangeEvidence>
     }
 }
 
-public sealed record StatusUseEvidence(int StatusRequests, string MissionId);
+/// <summary>How the server learned the watched Missions' state: Mission Status requests, and lifecycle events it accepted (2xx) of those pushed.</summary>
+public sealed record StatusUseEvidence(int StatusRequests, string MissionId, int EventsPushed, int EventsAccepted);
 
-/// <summary>MBO-RS-C-008: the server learns the Mission's state from Mission Status (the simulated AS counts its requests).</summary>
+/// <summary>MBO-RS-C-008: the server learns the Mission's state from Mission Status (the simulated AS counts its requests) or from the events pushed to it.</summary>
 public sealed class RsConsultsMissionStatus : Check<StatusUseEvidence>
 {
     public override string RequirementId => "MBO-RS-C-008";
 
     public override Judgement Judge(StatusUseEvidence e)
-        => Judgement.That(e.StatusRequests > 0, $"{e.StatusRequests} authenticated Mission Status request(s) named the Mission while it was used",
-            $"the server served and refused the Mission's token without a single Mission Status request for {e.MissionId}: it cannot know the Mission's state (events are not simulated yet)");
+    {
+        if (e.EventsPushed > 0 && e.EventsAccepted < e.EventsPushed)
+        {
+            return Judgement.Fail($"its event receiver accepted {e.EventsAccepted} of the {e.EventsPushed} lifecycle events pushed to it (resourceServers[].events.receiver)");
+        }
+        return Judgement.That(e.StatusRequests > 0 || e.EventsAccepted > 0,
+            $"{e.StatusRequests} authenticated Mission Status request(s) named the Mission" + (e.EventsPushed > 0 ? $"; it accepted the {e.EventsAccepted} lifecycle events pushed to it" : ""),
+            $"the server served and refused the Mission's token without a single Mission Status request for {e.MissionId}: it cannot know the Mission's state");
+    }
+}
+
+/// <summary>MBO-MAS-005 (SHOULD): after a lifecycle event with a state the spec does not define, the server refuses the Mission's token.</summary>
+public sealed record UnknownStateEvidence(string State, int EventStatus, StateChange After);
+
+public sealed class RsTreatsUnknownStateAsInactive : Check<UnknownStateEvidence>
+{
+    public override string RequirementId => "MBO-MAS-005";
+
+    public override Judgement Judge(UnknownStateEvidence e)
+    {
+        if (e.EventStatus is < 200 or >= 300) return Judgement.Fail($"the event receiver answered HTTP {e.EventStatus} to a lifecycle event with state \"{e.State}\"");
+        return Judgement.That(e.After.Refused, $"after an event with the unknown state \"{e.State}\" the token was refused within {e.After.After.TotalSeconds:0.0} s",
+            $"after an event with the unknown state \"{e.State}\" the token was still served {e.After.After.TotalSeconds:0.0} s later: any state but active is non-deriving, unknown ones included");
+    }
 }
 
 // ---- RS-C ---------------------------------------------------------------------------------------

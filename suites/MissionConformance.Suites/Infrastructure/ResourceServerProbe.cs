@@ -80,6 +80,14 @@ public sealed class ResourceServerProbe(ScenarioContext context, PeerSet peers, 
 
     public async Task<McpResponse> ListAsync(string? token) => Remember(await mcp.ListToolsAsync(server.Resource, token, context.Cancellation));
 
+    /// <summary>For a server with an event receiver: pushes the Mission's new state as a lifecycle SET; the receiver's HTTP status, or null when it has none.</summary>
+    public async Task<int?> PushEventAsync(SimulatedMission mission, string state)
+    {
+        if (server.EventReceiver is not { } receiver) return null;
+        using var response = await peers.AuthorizationServer.PushEventAsync(mcp.Http, receiver, mission, "active", state, server.Resource, context.Cancellation);
+        return (int)response.StatusCode;
+    }
+
     public async Task<(System.Net.HttpStatusCode Status, System.Text.Json.JsonElement? Document)> GetJsonAsync(string url)
         => await mcp.GetJsonAsync(url, context.Cancellation);
 

@@ -69,6 +69,8 @@ public sealed class EmbeddedReference : IAsyncDisposable
                     Pdp = peers.Pdp.Url,
                     MaxStaleSeconds = ResourceServerMaxStaleSeconds,
                     Faults = faults,
+                    // The workflow server learns Mission state from lifecycle events, the others from Mission Status: both paths are tested.
+                    EventDriven = profile == ResourceServerProfile.Workflow,
                 }, ct));
             }
         }
@@ -90,7 +92,10 @@ public sealed class EmbeddedReference : IAsyncDisposable
         ToolProbe Probe(ToolCall call) => new(call.Tool, (JsonObject)call.Arguments.DeepClone());
         return new ResourceServerTarget(profile.Name, server.Resource, "RS-" + server.Options.Tier, Consequential: true, entry.Actions,
             (JsonObject)entry.Constraints.DeepClone(), Probe(profile.Probes.Allowed), Probe(profile.Probes.ForbiddenAction), Probe(profile.Probes.ConstraintViolation),
-            server.Options.MaxStaleSeconds);
+            server.Options.MaxStaleSeconds)
+        {
+            EventReceiver = server.EventReceiver is { } receiver ? new Uri(receiver) : null,
+        };
     }
 
     /// <summary>The target file for a reference instance at <paramref name="issuer"/> (fixtures/targets/reference.json says the same).</summary>

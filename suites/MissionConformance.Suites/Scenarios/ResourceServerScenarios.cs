@@ -57,7 +57,7 @@ public sealed class MissionStateScenario : ResourceServerScenario
 {
     public override string Id => "rs.mission-state";
     public override string Title => "a token outlives neither its Mission's revocation nor its suspension";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-RS-B-001", "MBO-RS-B-002", "MBO-RS-B-003", "MBO-RS-B-004", "MBO-RS-C-008"];
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-RS-B-001", "MBO-RS-B-002", "MBO-RS-B-003", "MBO-RS-B-004", "MBO-RS-C-008", "MBO-MAS-005"];
 
     protected override async Task RunAsync(ResourceServerProbe rs)
     {
@@ -69,12 +69,13 @@ public sealed class MissionStateScenario : ResourceServerScenario
         rs.Judge(new RsServesActiveMission(), new ActiveMissionEvidence(active, rs.Server.Allowed.Tool));
         if (!active.Served)
         {
-            foreach (var id in new[] { "MBO-RS-B-002", "MBO-RS-B-004", "MBO-RS-C-008" }) rs.Skip(id, "not judged: the active Mission's token was not served (MBO-RS-B-001)");
+            foreach (var id in new[] { "MBO-RS-B-002", "MBO-RS-B-004", "MBO-RS-C-008", "MBO-MAS-005" }) rs.Skip(id, "not judged: the active Mission's token was not served (MBO-RS-B-001)");
             return;
         }
 
         var changes = new List<StateChange>();
         var watched = new List<SimulatedMission>();
+        int pushed = 0, accepted = 0;
         foreach (var state in new[] { "revoked", "suspended" })
         {
             var changed = rs.Mission();
@@ -82,12 +83,30 @@ public sealed class MissionStateScenario : ResourceServerScenario
             var token = rs.Token(changed);
             await rs.RequireServedAsync(token, $"before the Mission is {state}");
             changed.State = state;
+            if (await rs.PushEventAsync(changed, state) is { } status)
+            {
+                pushed++;
+                if (status is >= 200 and < 300) accepted++;
+            }
             changes.Add(await WatchAsync(rs, token, state));
         }
         var evidence = new StateChangeEvidence(changes, rs.Server.MaxStaleSeconds);
         rs.Judge(new RsRefusesInactiveMission(), evidence);
         rs.Judge(new RsHonoursMaxStale(), evidence);
-        rs.Judge(new RsConsultsMissionStatus(), new StatusUseEvidence(watched.Sum(m => rs.Peers.AuthorizationServer.StatusRequestsFor(m.Id)), watched[0].Id));
+        rs.Judge(new RsConsultsMissionStatus(), new StatusUseEvidence(watched.Sum(m => rs.Peers.AuthorizationServer.StatusRequestsFor(m.Id)), watched[0].Id, pushed, accepted));
+
+        if (rs.Server.EventReceiver is null)
+        {
+            rs.Skip("MBO-MAS-005", "the server declares no event receiver (resourceServers[].events.receiver); states it cannot know of come only in events");
+            return;
+        }
+        // mas.md consumer rule: a state the spec does not define is non-deriving. Mission Status keeps saying active.
+        const string unknown = "paused_by_operator";
+        var odd = rs.Mission();
+        var oddToken = rs.Token(odd);
+        await rs.RequireServedAsync(oddToken, "before the event with an unknown state");
+        var oddStatus = await rs.PushEventAsync(odd, unknown) ?? 0;
+        rs.Judge(new RsTreatsUnknownStateAsInactive(), new UnknownStateEvidence(unknown, oddStatus, await WatchAsync(rs, oddToken, unknown)));
     }
 
     /// <summary>Calls with the same token until it is refused, for at most maxStaleSeconds plus slack plus a second.</summary>

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using MissionConformance.Harness.Mcp;
 using MissionConformance.Harness.Peers;
@@ -27,14 +28,14 @@ public sealed class ProbedResourceServer : IAsyncDisposable
 
     public SimulatedMission Mission { get; }
 
-    public static async Task<ProbedResourceServer> StartAsync(FaultSet faults, RsTierSetting tier = RsTierSetting.D, ResourceServerProfile? profile = null)
+    public static async Task<ProbedResourceServer> StartAsync(FaultSet faults, RsTierSetting tier = RsTierSetting.D, ResourceServerProfile? profile = null, bool eventDriven = false)
     {
         var peers = PeerSet.Start(PeerSettings.Any);
         peers.Pdp.Hang = TimeSpan.FromSeconds(3);
         var server = await ReferenceResourceServer.StartAsync(new ResourceServerOptions
         {
             Profile = profile ?? ResourceServerProfile.Finance, Tier = tier, TrustedIssuer = peers.AuthorizationServer.Issuer, Pdp = peers.Pdp.Url,
-            Faults = faults, MaxStaleSeconds = 3,
+            Faults = faults, MaxStaleSeconds = 3, EventDriven = eventDriven,
         }, TestContext.Current.CancellationToken);
         return new ProbedResourceServer(peers, server);
     }
@@ -64,6 +65,13 @@ public sealed class ProbedResourceServer : IAsyncDisposable
         await CallAsync(Token());
         var evaluations = Peers.Pdp.EvaluationsFor(Mission.Id);
         return evaluations.Count == 0 ? null : evaluations[0].Body;
+    }
+
+    /// <summary>Pushes a lifecycle event with <paramref name="state"/> for the probe's Mission to the server's receiver.</summary>
+    public async Task<HttpStatusCode> PushAsync(string state)
+    {
+        using var response = await Peers.AuthorizationServer.PushEventAsync(_http, new Uri(Server.EventReceiver!), Mission, "active", state, Server.Resource, TestContext.Current.CancellationToken);
+        return response.StatusCode;
     }
 
     public async ValueTask DisposeAsync()
