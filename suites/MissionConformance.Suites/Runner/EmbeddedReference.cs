@@ -46,12 +46,13 @@ public sealed class EmbeddedReference : IAsyncDisposable
     };
 
     /// <summary>How long a reference Resource Server may go on using a Mission state it read (its mission_max_stale_seconds).</summary>
-    public const int ResourceServerMaxStaleSeconds = 3;
+    public const int ResourceServerMaxStaleSeconds = 2;
 
     /// <param name="consent">How consent is driven; by default in the browser with the reference script, as a user's target file would.</param>
     /// <param name="tiers">The tier each reference Resource Server (finance, docs, workflow) is started at; RS-D when not named.</param>
+    /// <param name="withResourceServers">False starts the AS alone (the AS fault self-tests need nothing else).</param>
     public static async Task<EmbeddedReference> StartAsync(FaultSet faults, CancellationToken ct, ConsentSettings? consent = null,
-        IReadOnlyDictionary<string, RsTierSetting>? tiers = null)
+        IReadOnlyDictionary<string, RsTierSetting>? tiers = null, bool withResourceServers = true)
     {
         var clock = new OffsetClock();
         var stack = await ReferenceStack.StartAsync(new ReferenceStackOptions { Faults = faults, Clock = clock }, ct);
@@ -59,7 +60,7 @@ public sealed class EmbeddedReference : IAsyncDisposable
         var servers = new List<ReferenceResourceServer>();
         try
         {
-            foreach (var profile in ResourceServerProfile.All)
+            foreach (var profile in withResourceServers ? ResourceServerProfile.All : [])
             {
                 servers.Add(await ReferenceResourceServer.StartAsync(new ResourceServerOptions
                 {

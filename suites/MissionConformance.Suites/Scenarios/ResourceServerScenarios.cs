@@ -73,40 +73,40 @@ public sealed class MissionStateScenario : ResourceServerScenario
             return;
         }
 
-        var changes = new List<StateChange>();
-        var watched = new List<SimulatedMission>();
-        int pushed = 0, accepted = 0;
-        foreach (var state in new[] { "revoked", "suspended" })
+        // Revoked, suspended and (to an event receiver only) a state the spec does not define, each on its own
+        // Mission, watched side by side. mas.md consumer rule: an unknown state is non-deriving; Mission Status keeps saying active.
+        const string unknown = "paused_by_operator";
+        string[] states = rs.Server.EventReceiver is null ? ["revoked", "suspended"] : ["revoked", "suspended", unknown];
+        var watched = new List<(string State, SimulatedMission Mission, string Token)>();
+        foreach (var state in states)
         {
             var changed = rs.Mission();
-            watched.Add(changed);
             var token = rs.Token(changed);
             await rs.RequireServedAsync(token, $"before the Mission is {state}");
-            changed.State = state;
-            if (await rs.PushEventAsync(changed, state) is { } status)
-            {
-                pushed++;
-                if (status is >= 200 and < 300) accepted++;
-            }
-            changes.Add(await WatchAsync(rs, token, state));
+            watched.Add((state, changed, token));
         }
-        var evidence = new StateChangeEvidence(changes, rs.Server.MaxStaleSeconds);
+        var outcomes = await Task.WhenAll(watched.Select(async w =>
+        {
+            if (w.State != unknown) w.Mission.State = w.State;
+            var pushed = await rs.PushEventAsync(w.Mission, w.State);
+            return (w.State, w.Mission, Pushed: pushed, Change: await WatchAsync(rs, w.Token, w.State));
+        }));
+        var known = outcomes.Where(o => o.State != unknown).ToList();
+        var evidence = new StateChangeEvidence([.. known.Select(o => o.Change)], rs.Server.MaxStaleSeconds);
         rs.Judge(new RsRefusesInactiveMission(), evidence);
         rs.Judge(new RsHonoursMaxStale(), evidence);
-        rs.Judge(new RsConsultsMissionStatus(), new StatusUseEvidence(watched.Sum(m => rs.Peers.AuthorizationServer.StatusRequestsFor(m.Id)), watched[0].Id, pushed, accepted));
+        rs.Judge(new RsConsultsMissionStatus(), new StatusUseEvidence(known.Sum(o => rs.Peers.AuthorizationServer.StatusRequestsFor(o.Mission.Id)), known[0].Mission.Id,
+            known.Count(o => o.Pushed is not null), known.Count(o => o.Pushed is >= 200 and < 300)));
 
-        if (rs.Server.EventReceiver is null)
+        if (outcomes.Any(o => o.State == unknown))
+        {
+            var odd = outcomes.Single(o => o.State == unknown);
+            rs.Judge(new RsTreatsUnknownStateAsInactive(), new UnknownStateEvidence(unknown, odd.Pushed ?? 0, odd.Change));
+        }
+        else
         {
             rs.Skip("MBO-MAS-005", "the server declares no event receiver (resourceServers[].events.receiver); states it cannot know of come only in events");
-            return;
         }
-        // mas.md consumer rule: a state the spec does not define is non-deriving. Mission Status keeps saying active.
-        const string unknown = "paused_by_operator";
-        var odd = rs.Mission();
-        var oddToken = rs.Token(odd);
-        await rs.RequireServedAsync(oddToken, "before the event with an unknown state");
-        var oddStatus = await rs.PushEventAsync(odd, unknown) ?? 0;
-        rs.Judge(new RsTreatsUnknownStateAsInactive(), new UnknownStateEvidence(unknown, oddStatus, await WatchAsync(rs, oddToken, unknown)));
     }
 
     /// <summary>Calls with the same token until it is refused, for at most maxStaleSeconds plus slack plus a second.</summary>
