@@ -91,6 +91,22 @@ public sealed class ResourceServerSelfTests
     }
 
     [Fact]
+    public async Task ANonConsequentialServerWithoutAPdp_IsNotFailedOnRsD_AndStopsAtRsC()
+    {
+        await using var reference = await EmbeddedReference.StartAsync(FaultSet.None, Ct, FaultSelfTests.FormConsent,
+            new Dictionary<string, RsTierSetting> { ["finance"] = RsTierSetting.C });
+        var finance = reference.Target.ResourceServers.Single(r => r.Id == "finance") with { Consequential = false };
+        var target = reference.Target with { ResourceServers = [finance] };
+
+        var outcome = await ConformanceRun.RunAsync(target, reference.Clock, reference.Wait, ResourceServerSuite.Scenarios(), Ct, reference.Peers);
+
+        Assert.DoesNotContain(outcome.Findings, f => f.Verdict is Verdict.Failed or Verdict.Interrupted);
+        Assert.All(outcome.Findings.Where(f => f.Scenario == "rs.pdp"), f => Assert.Equal(Verdict.Skipped, f.Verdict));
+        Assert.Equal(RsTier.C, outcome.Coordinate.ResourceServers.Single().Tier);
+        Assert.Null(outcome.Coordinate.LowestInScopeRs);  // not consequential: the level rests on no tier of it
+    }
+
+    [Fact]
     public async Task AServerThatRefusesTheAllowedProbe_IsInterrupted_NamingTheRefusal_NotFailed()
     {
         await using var reference = await EmbeddedReference.StartAsync(FaultSet.None, Ct, FaultSelfTests.FormConsent);

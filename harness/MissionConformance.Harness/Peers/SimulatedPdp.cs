@@ -53,7 +53,7 @@ public sealed class SimulatedPdp : IDisposable
     {
         var server = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{port}"], StartAdminInterface = false });
         var pdp = new SimulatedPdp(server, log);
-        server.Given(Request.Create().WithPath(EvaluationPath).UsingPost()).RespondWith(Response.Create().WithCallback(pdp.Evaluate));
+        server.Given(Request.Create().WithPath(EvaluationPath).UsingPost()).RespondWith(Response.Create().WithCallback(pdp.EvaluateAsync));
         return pdp;
     }
 
@@ -62,7 +62,7 @@ public sealed class SimulatedPdp : IDisposable
 
     public IReadOnlyList<Evaluation> EvaluationsFor(string missionId) => [.. _evaluations.Where(e => e.MissionId == missionId)];
 
-    private WireMock.ResponseMessage Evaluate(WireMock.IRequestMessage request)
+    private async Task<WireMock.IResponseMessage> EvaluateAsync(WireMock.IRequestMessage request)
     {
         JsonObject? body;
         try
@@ -79,7 +79,7 @@ public sealed class SimulatedPdp : IDisposable
         switch (answer)
         {
             case PdpAnswer.Unavailable:
-                Thread.Sleep(Hang);  // WireMock answers from a pool thread; the hang is bounded
+                await Task.Delay(Hang);  // bounded, and without holding a pool thread: the other peers' answers must not queue behind it
                 return _log.Answer("pdp", request, 503, "application/json", "{\"error\":\"temporarily_unavailable\"}", missionId);
             case PdpAnswer.Deny:
                 return _log.Answer("pdp", request, 200, "application/json", "{\"decision\":false,\"context\":{\"reason\":\"resource_policy\"}}", missionId);

@@ -188,6 +188,12 @@ public sealed class PdpEnforcementScenario : ResourceServerScenario
 
     protected override async Task RunAsync(ResourceServerProbe rs)
     {
+        if (!rs.Server.Consequential)
+        {
+            // runtime.md §1: the RS-D contract covers consequential actions; a server without any is not judged on it.
+            foreach (var id in Requirements) rs.Skip(id, "the server declares no consequential actions (resourceServers[].consequential is false)");
+            return;
+        }
         var pdp = rs.Peers.Pdp;
         var permitted = rs.Mission();
         var response = await rs.CallAsync(rs.Token(permitted), rs.Server.Allowed);
