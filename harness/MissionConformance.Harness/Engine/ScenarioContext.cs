@@ -111,7 +111,7 @@ public sealed class ScenarioContext(
 
     public void Skip(string requirementId, string reason) => Record(requirementId, Verdict.Skipped, reason, []);
 
-    public void SkipAt(string subject, string requirementId, string reason) => Record(requirementId, Verdict.Skipped, reason, [], subject);
+    public void SkipAt(string subject, string requirementId, string reason, params string[] evidence) => Record(requirementId, Verdict.Skipped, reason, evidence, subject);
 
     public void InterruptAt(string subject, string requirementId, string reason, params string[] evidence) => Record(requirementId, Verdict.Interrupted, reason, evidence, subject);
 

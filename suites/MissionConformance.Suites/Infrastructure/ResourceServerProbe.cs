@@ -120,5 +120,5 @@ public sealed class ResourceServerProbe(ScenarioContext context, PeerSet peers, 
 
     public Verdict Judge<TEvidence>(Check<TEvidence> check, TEvidence evidence) => context.JudgeAt(server.Id, check, evidence, RecentExchanges());
 
-    public void Skip(string requirementId, string reason) => context.SkipAt(server.Id, requirementId, reason);
+    public void Skip(string requirementId, string reason) => context.SkipAt(server.Id, requirementId, reason, RecentExchanges());
 }
