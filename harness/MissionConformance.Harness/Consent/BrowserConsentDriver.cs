@@ -93,6 +93,13 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
                 await route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "text/plain", Body = "redirect captured by MissionConformance" });
             }
             await lane.Page.RouteAsync(glob, Intercept);
+            // The navigation to the redirect URI is the outcome even if the route did not take it (nothing has to
+            // listen there): a run once saw Chromium reach 127.0.0.1:80 and show its connection-refused page.
+            void Navigating(object? sender, IRequest r)
+            {
+                if (r.IsNavigationRequest && r.Url.StartsWith(request.RedirectUri, StringComparison.Ordinal)) redirect.TrySetResult(new Uri(r.Url));
+            }
+            lane.Page.Request += Navigating;
             using var cancel = ct.Register(() => redirect.TrySetCanceled(ct));
 
             var flow = new Flow(this, lane.Page, request, scenario, lane.Documents);
@@ -104,6 +111,7 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
             }
             finally
             {
+                lane.Page.Request -= Navigating;
                 flow.Record();
                 if (reusable) await lane.Page.UnrouteAsync(glob, Intercept);
             }
