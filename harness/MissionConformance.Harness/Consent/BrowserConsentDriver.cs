@@ -93,13 +93,6 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
                 await route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "text/plain", Body = "redirect captured by MissionConformance" });
             }
             await lane.Page.RouteAsync(glob, Intercept);
-            // The navigation to the redirect URI is the outcome even if the route did not take it (nothing has to
-            // listen there): a run once saw Chromium reach 127.0.0.1:80 and show its connection-refused page.
-            void Navigating(object? sender, IRequest r)
-            {
-                if (r.IsNavigationRequest && r.Url.StartsWith(request.RedirectUri, StringComparison.Ordinal)) redirect.TrySetResult(new Uri(r.Url));
-            }
-            lane.Page.Request += Navigating;
             using var cancel = ct.Register(() => redirect.TrySetCanceled(ct));
 
             var flow = new Flow(this, lane.Page, request, scenario, lane.Documents);
@@ -111,9 +104,26 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
             }
             finally
             {
-                lane.Page.Request -= Navigating;
                 flow.Record();
-                if (reusable) await lane.Page.UnrouteAsync(glob, Intercept);
+                if (reusable)
+                {
+                    // The flow ends when the route sees the redirect, while the browser is still navigating to it. The
+                    // lane is reused only once that navigation has committed, with the route still in place: one that
+                    // outlived its flow reached 127.0.0.1:80 unrouted, or interrupted the lane's next flow.
+                    try
+                    {
+                        if (redirect.Task.IsCompletedSuccessfully)
+                        {
+                            await lane.Page.WaitForURLAsync(url => url.StartsWith(request.RedirectUri, StringComparison.Ordinal),
+                                new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit, Timeout = (float)_timeout.TotalMilliseconds });
+                        }
+                        await lane.Page.UnrouteAsync(glob, Intercept);
+                    }
+                    catch (Exception e) when (e is PlaywrightException or TimeoutException)
+                    {
+                        reusable = false;  // the outcome stands; only the lane is not trusted with another flow
+                    }
+                }
             }
         }
         finally
