@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
@@ -321,6 +320,4 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
     }
 
     private static string Rfc3339(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-
-    internal static string NewId() => Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(12));
 }

@@ -11,9 +11,6 @@ public sealed record McpTool(string Name, string Description, ActionClass Class,
 {
     public bool Consequential => Class != ActionClass.NonConsequential;
 
-    /// <summary>Parameters are bound (sent with a parameter_digest) for writes and commitments.</summary>
-    public bool BindsParameters => Class is ActionClass.ConsequentialWrite or ActionClass.ExternalCommitment;
-
     public JsonObject Describe() => new() { ["name"] = Name, ["description"] = Description, ["inputSchema"] = InputSchema.DeepClone() };
 }
 
@@ -76,7 +73,7 @@ public sealed record ResourceServerProfile(string Name, string Title, IReadOnlyL
 
 /// <summary>
 /// RS-C (MBO-RS-C-002): how each constraint key this server understands limits a tool's arguments.
-/// A key not listed here is one the server cannot enforce, and it fails closed on it (MBO-RS-C-003).
+/// A key not among a server profile's ConstraintKeys is one it cannot enforce, and it fails closed on it (MBO-RS-C-003).
 /// </summary>
 public static class ConstraintRules
 {
@@ -92,6 +89,4 @@ public static class ConstraintRules
             && recipient.EndsWith("@" + domain, StringComparison.OrdinalIgnoreCase) ? null : $"recipient must be an address at {limit}",
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, "not a constraint this server understands"),
     };
-
-    public static bool Understands(string key) => key is "fiscal_period" or "max_rows" or "folder" or "recipient_domain";
 }
