@@ -20,7 +20,12 @@ public static class ServeResourceServersCommand
         var maxStale = new Option<int>("--max-stale") { Description = "mission_max_stale_seconds", DefaultValueFactory = _ => 3 };
         var faults = new Option<string>("--faults") { Description = "comma-separated named faults (see `list faults`); none by default" };
         var events = new Option<string?>("--events") { Description = "comma-separated servers (finance,docs,workflow) that learn Mission state from lifecycle events pushed to /events instead of asking Mission Status again" };
-        var command = new Command("serve-rs", "Start the reference MCP Resource Servers (finance, docs, workflow)") { trust, pdp, tier, ports, maxStale, faults, events };
+        var evidenceToken = new Option<string>("--evidence-token")
+        {
+            Description = "the bearer credential GET /evidence (RS-D) requires",
+            DefaultValueFactory = _ => ResourceServerOptions.DefaultEvidenceToken,
+        };
+        var command = new Command("serve-rs", "Start the reference MCP Resource Servers (finance, docs, workflow)") { trust, pdp, tier, ports, maxStale, faults, events, evidenceToken };
         command.SetAction(async (parse, ct) =>
         {
             var servers = new List<ReferenceResourceServer>();
@@ -49,7 +54,7 @@ public static class ServeResourceServersCommand
                     {
                         Profile = ResourceServerProfile.All[i], Tier = tierSetting, TrustedIssuer = issuer, Pdp = pdpUrl,
                         MaxStaleSeconds = parse.GetValue(maxStale), Faults = faultSet, Url = $"http://127.0.0.1:{portList[i]}",
-                        EventDriven = eventDriven.Contains(ResourceServerProfile.All[i].Name),
+                        EventDriven = eventDriven.Contains(ResourceServerProfile.All[i].Name), EvidenceToken = parse.GetValue(evidenceToken)!,
                     }, ct));
                 }
             }
@@ -64,7 +69,7 @@ public static class ServeResourceServersCommand
             foreach (var server in servers)
             {
                 Console.WriteLine($"  {server.Options.Profile.Name,-9} {server.Resource}  tools: {string.Join(", ", server.Options.Profile.Tools.Select(t => t.Name))}"
-                    + (server.EventReceiver is { } receiver ? $"  events: {receiver}" : ""));
+                    + (server.EventReceiver is { } receiver ? $"  events: {receiver}" : "") + (server.EvidenceExport is { } export ? $"  evidence: {export}" : ""));
             }
             Console.WriteLine("Press Ctrl+C to stop.");
             try

@@ -16,6 +16,7 @@ public static class ResourceServerSuite
         new MissionStateScenario(),
         new AuthorityEnforcementScenario(),
         new PdpEnforcementScenario(),
+        new ExecutionEvidenceScenario(),
     ];
 }
 

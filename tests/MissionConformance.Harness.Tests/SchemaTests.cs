@@ -16,11 +16,16 @@ public sealed class SchemaTests
     private const string EvaluationMission = """{"id":"msn_1","origin":"https://as.example/","authority_hash":"sha-256:3kPz","policy_version":"p1","policy_view_id":"sha-256:v","policy_view_version":"1"}""";
     private const string Freshness = """{"mission_status_issued_at":"2026-11-23T10:00:00Z","mission_status_expires_at":"2026-11-23T10:01:00Z","mode":"fresh","freshness_at":"2026-11-23T10:00:00Z"}""";
 
+    private const string Execution = """{"execution_id":"ex_1","decision_id":"dec_1","mission_id":"msn_1","parameter_digest":"sha-256:3kPz","outcome":"completed","outcome_at":"2026-11-23T10:00:01Z","result_summary":{"tool":"create_doc"},"evidence_envelope":{"format":"jws-compact","value":"a.b.c"}}""";
+
     private static string Evaluation(string mission = EvaluationMission, string freshness = Freshness, string extra = "")
         => $$$"""{"subject":{"type":"user","id":"u"},"resource":{"type":"mcp_tool","id":"https://rs.example/mcp"},"action":{"name":"create_doc"},"context":{"mission":{{{mission}}},"audience":"https://rs.example/mcp","freshness":{{{freshness}}}{{{extra}}}}}""";
 
     public static TheoryData<string, ArtifactKind, string> Valid => new()
     {
+        { "execution evidence", ArtifactKind.ExecutionEvidence, Execution },
+        { "failed execution with its error", ArtifactKind.ExecutionEvidence, Execution.Replace("\"completed\"", "\"failed\",\"error\":\"timeout\"", StringComparison.Ordinal) },
+        { "evidence export", ArtifactKind.EvidenceExport, $$"""{"mission_id":"msn_1","execution_evidence":[{{Execution}}]}""" },
         { "evaluation", ArtifactKind.EvaluationRequest, Evaluation(extra: ""","tool_id":"t","parameters":{"folder":"x"},"parameter_digest":"sha-256:abc","actor":{"client_id":"c"}""") },
         { "metadata", ArtifactKind.AsMetadata, """{"issuer":"https://as.example/","token_endpoint":"https://as.example/token","jwks_uri":"https://as.example/jwks","mission_intent_max_size":16384,"mission_ladder_levels_supported":[0,1],"mission_authorization_domain_tiers_supported":["AD-1"],"mission_pairwise_supported":false}""" },
         { "par", ArtifactKind.ParResponse, """{"request_uri":"urn:ietf:params:oauth:request_uri:abc","expires_in":60}""" },
@@ -39,6 +44,13 @@ public sealed class SchemaTests
 
     public static TheoryData<string, ArtifactKind, string, string> Invalid => new()
     {
+        { "execution outcome succeeded", ArtifactKind.ExecutionEvidence, Execution.Replace("\"completed\"", "\"succeeded\"", StringComparison.Ordinal), "/outcome" },
+        { "failed execution without error", ArtifactKind.ExecutionEvidence, Execution.Replace("\"completed\"", "\"failed\"", StringComparison.Ordinal), "/error" },
+        { "execution without decision_id", ArtifactKind.ExecutionEvidence, Execution.Replace("\"decision_id\":\"dec_1\",", "", StringComparison.Ordinal), "/decision_id" },
+        { "execution with an unknown member", ArtifactKind.ExecutionEvidence, Execution.Replace("{\"execution_id\"", "{\"user_note\":\"x\",\"execution_id\"", StringComparison.Ordinal), "/user_note" },
+        { "evidence export record without envelope", ArtifactKind.EvidenceExport,
+            "{\"execution_evidence\":[" + Execution.Replace(",\"evidence_envelope\":{\"format\":\"jws-compact\",\"value\":\"a.b.c\"}", "", StringComparison.Ordinal) + "]}", "/execution_evidence/0/evidence_envelope" },
+        { "evidence export without its list", ArtifactKind.EvidenceExport, """{"mission_id":"msn_1","records":[]}""", "/execution_evidence" },
         { "evaluation without policy_version", ArtifactKind.EvaluationRequest, Evaluation(mission: """{"id":"m","origin":"https://as.example/","authority_hash":"sha-256:a","policy_view_id":"v","policy_view_version":"1"}"""), "/context/mission/policy_version" },
         { "evaluation with an unknown freshness mode", ArtifactKind.EvaluationRequest, Evaluation(freshness: Freshness.Replace("fresh\"", "live\"", StringComparison.Ordinal)), "/context/freshness/mode" },
         { "evaluation without freshness", ArtifactKind.EvaluationRequest, Evaluation().Replace(",\"freshness\":" + Freshness, "", StringComparison.Ordinal), "/context/freshness" },

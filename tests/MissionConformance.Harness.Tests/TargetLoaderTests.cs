@@ -66,6 +66,9 @@ public sealed class TargetLoaderTests
     [InlineData("NoServers", "authorizationServers, resourceServers: name at least one server to test")]
     [InlineData("ForbiddenProbeIsAllowed", "resourceServers[0].probes.forbiddenAction.tool: \"query_financials\" is one of entry.actions")]
     [InlineData("DuplicateResourceServer", "resourceServers: id \"finance\" names 2 servers")]
+    [InlineData("BindingForAnUnlistedAction", "resourceServers[1].parameterBinding.actions: \"delete_doc\" is not one of entry.actions")]
+    [InlineData("EvidenceTokenUnset", "resourceServers[0].evidence.token: environment variable NOT_SET_ANYWHERE is not set")]
+    [InlineData("EvidenceWithoutToken", "resourceServers[0].evidence.token")]
     public void Parse_BrokenTarget_NamesTheField(string variant, string expected)
     {
         var error = Assert.Throws<TargetFileException>(() => TargetLoader.Parse(Broken(variant), "my-target.json", Fixtures, _ => null));
@@ -96,6 +99,9 @@ public sealed class TargetLoaderTests
             case "NoServers": root.AsObject().Remove("authorizationServers"); root.AsObject().Remove("resourceServers"); break;
             case "ForbiddenProbeIsAllowed": root["resourceServers"]![0]!["probes"]!["forbiddenAction"]!["tool"] = "query_financials"; break;
             case "DuplicateResourceServer": root["resourceServers"]![1]!["id"] = "finance"; break;
+            case "BindingForAnUnlistedAction": root["resourceServers"]![1]!["parameterBinding"]!["actions"]!.AsArray().Add("delete_doc"); break;
+            case "EvidenceTokenUnset": root["resourceServers"]![0]!["evidence"]!["token"] = "${env:NOT_SET_ANYWHERE}"; break;
+            case "EvidenceWithoutToken": root["resourceServers"]![0]!["evidence"]!.AsObject().Remove("token"); break;
             case "StepWithTwoActions": server["consent"]!["pages"]![0]!["steps"]![2]!["check"] = "#remember-me"; break;
             case "UnknownPageKind": server["consent"]!["pages"]![1]!["kind"] = "captcha"; break;
         }

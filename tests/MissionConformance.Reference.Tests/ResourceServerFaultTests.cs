@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Mcp;
 using MissionConformance.Harness.Peers;
 using MissionConformance.Reference.Faults;
@@ -21,11 +22,13 @@ public sealed class ResourceServerFaultTests
         var probe = Probe(fault);
 
         var eventDriven = fault == Fault.RsTreatsUnknownStateAsActive;
-        await using (var faultFree = await ProbedResourceServer.StartAsync(FaultSet.None, eventDriven: eventDriven))
+        // Parameter binding starts at consequential writes (runtime.md §2): the docs server binds create_doc's, finance binds none.
+        var profile = fault is Fault.RsWrongParameterDigest or Fault.RsEvidenceDigestMismatch or Fault.RsEvidenceCarriesContent ? ResourceServerProfile.Docs : null;
+        await using (var faultFree = await ProbedResourceServer.StartAsync(FaultSet.None, profile: profile, eventDriven: eventDriven))
         {
             Assert.False(await probe(faultFree), $"the fault-free server shows {name}'s behaviour");
         }
-        await using var faulty = await ProbedResourceServer.StartAsync(new FaultSet([fault]), eventDriven: eventDriven);
+        await using var faulty = await ProbedResourceServer.StartAsync(new FaultSet([fault]), profile: profile, eventDriven: eventDriven);
         Assert.True(await probe(faulty), $"{name} is not observable: {FaultCatalogue.Describe(fault).Breaks}");
     }
 
@@ -87,6 +90,31 @@ public sealed class ResourceServerFaultTests
         Fault.RsOmitsMissionContext => async rs => (await rs.EvaluationAsync())?["context"]?["mission"]?["policy_version"] is null,
         Fault.RsOmitsFreshness => async rs => (await rs.EvaluationAsync())?["context"]?["freshness"] is null,
         Fault.RsOmitsToolId => async rs => (await rs.EvaluationAsync())?["context"]?["tool_id"] is null,
+        Fault.RsWrongParameterDigest => async rs =>
+        {
+            Assert.True((await rs.CallAllowedAsync()).Served);
+            var evaluation = Assert.Single(rs.Peers.Pdp.EvaluationsFor(rs.Mission.Id));
+            var options = rs.Server.Options;
+            return evaluation.ParameterDigest != IntegrityAnchors.ParameterDigest(options.ParameterSchemaVersion, options.AuthorizationDomain, rs.Mission.Origin,
+                options.Profile.Probes.Allowed.Arguments);
+        },
+        Fault.RsOmitsExecutionEvidence => async rs => (await rs.CallAllowedAsync()).Served && (await rs.EvidenceAsync()).Count == 0,
+        Fault.RsEvidenceDigestMismatch => async rs =>
+        {
+            Assert.True((await rs.CallAllowedAsync()).Served);
+            var record = Assert.Single(await rs.EvidenceAsync())!;
+            return (string?)record["parameter_digest"] != Assert.Single(rs.Peers.Pdp.EvaluationsFor(rs.Mission.Id)).ParameterDigest;
+        },
+        Fault.RsEvidenceInventsOutcome => async rs =>
+        {
+            Assert.True((await rs.CallAllowedAsync()).Served);
+            return (string?)Assert.Single(await rs.EvidenceAsync())!["outcome"] is not ("attempted" or "completed" or "failed" or "suppressed");
+        },
+        Fault.RsEvidenceCarriesContent => async rs =>
+        {
+            Assert.True((await rs.CallAllowedAsync()).Served);
+            return Assert.Single(await rs.EvidenceAsync())!["result_summary"]!.ToJsonString().Contains("Q3 board packet", StringComparison.Ordinal);
+        },
         _ => throw new ArgumentOutOfRangeException(nameof(fault), fault, "every Resource Server fault needs a probe that shows its behaviour"),
     };
 }

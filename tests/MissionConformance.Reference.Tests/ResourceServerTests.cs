@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Mcp;
 using MissionConformance.Harness.Peers;
+using MissionConformance.Harness.Schemas;
 using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.ResourceServers;
 using MissionConformance.Reference.Tests.Infrastructure;
@@ -88,6 +90,45 @@ public sealed class ResourceServerTests
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, revoked);
         Assert.Equal(HttpStatusCode.Forbidden, (await rs.CallAsync(token)).Status);
+    }
+
+    [Fact]
+    public async Task RsD_BindsAWritesParameters_AndExportsItsEvidence_OnlyToTheExportCredential()
+    {
+        await using var rs = await ProbedResourceServer.StartAsync(FaultSet.None, profile: ResourceServerProfile.Docs);
+        var ct = TestContext.Current.CancellationToken;
+        var export = rs.Server.EvidenceExport + "?mission_id=" + rs.Mission.Id;
+
+        Assert.True((await rs.CallAllowedAsync()).Served);
+
+        var evaluation = Assert.Single(rs.Peers.Pdp.EvaluationsFor(rs.Mission.Id));
+        var allowed = rs.Server.Options.Profile.Probes.Allowed.Arguments;
+        Assert.True(JsonNode.DeepEquals(allowed, evaluation.Body!["context"]!["parameters"]));
+        // The harness's own digest code, not the reference's, agrees with what the PEP sent.
+        Assert.Equal(IntegrityAnchors.ParameterDigest(rs.Server.Options.ParameterSchemaVersion, rs.Server.Options.AuthorizationDomain, rs.Mission.Origin, allowed),
+            evaluation.ParameterDigest);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await rs.Client.GetJsonAsync(export, ct)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await rs.Client.GetJsonAsync(export, ct, "rs-evidence-reader-wrong")).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await rs.Client.GetJsonAsync(rs.Server.EvidenceExport!, ct, rs.Server.Options.EvidenceToken)).Status);
+        var record = Assert.Single(await rs.EvidenceAsync())!.AsObject();
+        Assert.Equal(evaluation.DecisionId, (string?)record["decision_id"]);
+        Assert.Equal(evaluation.ParameterDigest, (string?)record["parameter_digest"]);
+        Assert.Empty(ArtifactSchemas.Validate(ArtifactKind.ExecutionEvidence, record.ToJsonString()));
+        var parts = ((string)record["evidence_envelope"]!["value"]!).Split('.');
+        record.Remove("evidence_envelope");
+        Assert.Equal(Jcs.Canonicalize(record.ToJsonString()), System.Text.Encoding.UTF8.GetString(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.DecodeBytes(parts[1])));
+    }
+
+    [Fact]
+    public async Task RsC_HasNoEvidenceExport_AndNoServerStartsWithAShortExportCredential()
+    {
+        await using var rs = await ProbedResourceServer.StartAsync(FaultSet.None, RsTierSetting.C);
+
+        Assert.Null(rs.Server.EvidenceExport);
+        Assert.Equal(HttpStatusCode.NotFound, (await rs.Client.GetJsonAsync(rs.Server.BaseUrl.AbsoluteUri + "evidence?mission_id=" + rs.Mission.Id,
+            TestContext.Current.CancellationToken, rs.Server.Options.EvidenceToken)).Status);
+        await Assert.ThrowsAsync<Configuration.ReferenceConfigurationException>(() => ReferenceResourceServer.StartAsync(rs.Server.Options with { Url = "http://127.0.0.1:0", EvidenceToken = "short" },
+            TestContext.Current.CancellationToken));
     }
 
     [Fact]

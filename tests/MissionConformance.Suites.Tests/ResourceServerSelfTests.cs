@@ -43,8 +43,10 @@ public abstract class ResourceServerFaultSelfTests
         var lowestBroken = declared.Select(id => RequirementCatalogue.Default[id]).Where(r => r.IsMandatory).Select(r => TierOf(r.Tier!)).DefaultIfEmpty(RsTier.None).Min();
         foreach (var tier in outcome.Coordinate.ResourceServers)
         {
-            Assert.True(lowestBroken == RsTier.None ? tier.Tier == RsTier.D : tier.Tier < lowestBroken,
-                $"{tier.Id} is computed {tier.Tier.Name()} though {name} breaks a {lowestBroken.Name()} MUST");
+            // A server where every declared requirement was SKIPPED (e.g. parameter binding at finance, whose reads bind none) keeps RS-D.
+            var brokenHere = outcome.Findings.Any(f => f.Subject == tier.Id && declared.Contains(f.RequirementId) && f.Verdict == Verdict.Failed);
+            Assert.True(lowestBroken == RsTier.None || !brokenHere ? tier.Tier == RsTier.D : tier.Tier < lowestBroken,
+                $"{tier.Id} is computed {tier.Tier.Name()} though {name} {(brokenHere ? "breaks" : "is not judged by")} a {lowestBroken.Name()} MUST there");
         }
     }
 
@@ -124,6 +126,24 @@ public sealed class ResourceServerSelfTests
     }
 
     [Fact]
+    public async Task EvidenceRequirements_AreSkippedWithoutAnExport_AndInterruptedWhenTheExportRefusesTheToken()
+    {
+        await using var reference = await EmbeddedReference.StartAsync(FaultSet.None, Ct, FaultSelfTests.FormConsent);
+        var finance = reference.Target.ResourceServers.Single(r => r.Id == "finance") with { Evidence = null };
+        var docs = reference.Target.ResourceServers.Single(r => r.Id == "docs");
+        docs = docs with { Evidence = docs.Evidence! with { Token = "not-the-export-credential" } };
+        var target = reference.Target with { ResourceServers = [finance, docs] };
+
+        var outcome = await ConformanceRun.RunAsync(target, reference.Clock, reference.Wait, [new Scenarios.ExecutionEvidenceScenario()], Ct, reference.Peers);
+
+        Assert.All(outcome.Findings.Where(f => f.Subject == "finance"), f => Assert.Contains("resourceServers[].evidence", f.Message, StringComparison.Ordinal));
+        Assert.All(outcome.Findings.Where(f => f.Subject == "finance"), f => Assert.Equal(Verdict.Skipped, f.Verdict));
+        Assert.All(outcome.Findings.Where(f => f.Subject == "docs"), f => Assert.Equal(Verdict.Interrupted, f.Verdict));
+        Assert.All(outcome.Findings.Where(f => f.Subject == "docs"), f => Assert.Contains("answered HTTP 401: check resourceServers[].evidence.token", f.Message, StringComparison.Ordinal));
+        Assert.Equal(8, outcome.Findings.Count(f => f.Subject is "finance" or "docs"));
+    }
+
+    [Fact]
     public async Task AnUnreachableServer_IsInterrupted_WithItsUrl()
     {
         await using var reference = await EmbeddedReference.StartAsync(FaultSet.None, Ct, FaultSelfTests.FormConsent);
@@ -169,7 +189,7 @@ public sealed class ResourceServerSelfTests
                     Profile = profile, TrustedIssuer = new Uri($"http://127.0.0.1:{asPort}/"), Pdp = new Uri($"http://127.0.0.1:{pdpPort}/"), MaxStaleSeconds = 3,
                 }, Ct);
                 servers.Add(server);
-                text = text.Replace($"http://127.0.0.1:{port}/mcp", server.Resource, StringComparison.Ordinal);
+                text = text.Replace($"http://127.0.0.1:{port}/", server.BaseUrl.AbsoluteUri, StringComparison.Ordinal);  // its MCP endpoint and evidence export
             }
             if (!withAuthorizationServer)
             {

@@ -18,6 +18,7 @@ public static partial class IntegrityAnchors
 {
     public const string IntentEnvelope = "mission-intent";
     public const string AuthoritySetEnvelope = "mission-authority-set";
+    public const string ActionParametersEnvelope = "mission-action-parameters";
 
     [GeneratedRegex("^sha-256:[A-Za-z0-9_-]{43}$", RegexOptions.CultureInvariant)]
     private static partial Regex Sha256Anchor();
@@ -50,6 +51,17 @@ public static partial class IntegrityAnchors
         };
         return Digest(envelope);
     }
+
+    /// <summary>runtime.md §4 parameter_digest: the same envelope with type "mission-action-parameters" and the parameters as sent, not normalised.</summary>
+    public static string ParameterDigest(string schemaVersion, string tenant, string origin, JsonNode parameters)
+        => Digest(new JsonObject
+        {
+            ["type"] = ActionParametersEnvelope,
+            ["schema_version"] = schemaVersion,
+            ["authorization_domain"] = tenant,
+            ["state_authority"] = origin,
+            ["value"] = parameters.DeepClone(),
+        });
 
     /// <summary>First core draft: {"typ", "iss", "value"} over the value as recorded, no sorting.</summary>
     public static string Legacy(string envelopeType, string issuer, JsonNode value)

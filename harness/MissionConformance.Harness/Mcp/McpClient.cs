@@ -76,17 +76,21 @@ public sealed class McpClient(HttpClient http)
             request.Options.TryGetValue(Wire.CapturingHandler.ExchangeId, out var exchange) ? exchange : null);
     }
 
-    public async Task<(HttpStatusCode Status, JsonElement? Document)> GetJsonAsync(string url, CancellationToken ct)
+    /// <summary>A GET of a JSON document, with a bearer credential when the resource needs one; the document is null unless 2xx and JSON.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement? Document, string? ExchangeId)> GetJsonAsync(string url, CancellationToken ct, string? bearer = null)
     {
-        using var response = await http.GetAsync(url, ct);
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (bearer is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        using var response = await http.SendAsync(request, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
+        var exchange = request.Options.TryGetValue(Wire.CapturingHandler.ExchangeId, out var id) ? id : null;
         try
         {
-            return (response.StatusCode, response.IsSuccessStatusCode ? JsonDocument.Parse(text).RootElement.Clone() : null);
+            return (response.StatusCode, response.IsSuccessStatusCode ? JsonDocument.Parse(text).RootElement.Clone() : null, exchange);
         }
         catch (JsonException)
         {
-            return (response.StatusCode, null);
+            return (response.StatusCode, null, exchange);
         }
     }
 }

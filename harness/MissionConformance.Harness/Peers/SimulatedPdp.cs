@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Microsoft.IdentityModel.Tokens;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -10,18 +12,25 @@ namespace MissionConformance.Harness.Peers;
 /// <summary>How the simulated PDP answers evaluations for one Mission.</summary>
 public enum PdpAnswer
 {
-    /// <summary>{"decision": true}</summary>
+    /// <summary>{"decision": true, "context": {"decision_id": …}}</summary>
     Permit,
 
-    /// <summary>{"decision": false, "context": {"reason": "resource_policy"}}</summary>
+    /// <summary>{"decision": false, "context": {"reason": "resource_policy", "decision_id": …}}</summary>
     Deny,
 
     /// <summary>Holds the request for <see cref="SimulatedPdp.Hang"/>, then answers 503: a PDP that is down or too slow.</summary>
     Unavailable,
 }
 
-/// <summary>One evaluation request the PDP received, parsed, with when it arrived.</summary>
-public sealed record Evaluation(JsonObject? Body, string Raw, DateTimeOffset At, string? MissionId);
+/// <summary>
+/// One evaluation request the PDP received, parsed, with when it arrived, how it was answered and the
+/// decision_id the answer carried (the Execution Evidence of a permitted call must name it, MBO-RT-PEP-009).
+/// </summary>
+public sealed record Evaluation(JsonObject? Body, string Raw, DateTimeOffset At, string? MissionId, PdpAnswer Answer, string DecisionId)
+{
+    /// <summary>The parameter_digest the PEP sent, which the decision is bound to (runtime.md §4, §7).</summary>
+    public string? ParameterDigest => Body?["context"]?["parameter_digest"] is JsonValue v && v.TryGetValue<string>(out var digest) ? digest : null;
+}
 
 /// <summary>
 /// An AuthZEN Access Evaluation PDP (runtime.md §4–5) whose decisions a scenario scripts per Mission
@@ -74,17 +83,19 @@ public sealed class SimulatedPdp : IDisposable
             body = null;
         }
         var missionId = (string?)(body?["context"]?["mission"]?["id"] as JsonValue);
-        _evaluations.Enqueue(new Evaluation(body, request.Body ?? "", DateTimeOffset.UtcNow, missionId));
         var answer = missionId is not null && _script.TryGetValue(missionId, out var scripted) ? scripted : PdpAnswer.Permit;
+        // runtime.md §6 decision_id: [A-Za-z0-9_-], at least 128 bits. Handed to the PEP in the response context.
+        var decisionId = "dec_" + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(18));
+        _evaluations.Enqueue(new Evaluation(body, request.Body ?? "", DateTimeOffset.UtcNow, missionId, answer, decisionId));
         switch (answer)
         {
             case PdpAnswer.Unavailable:
                 await Task.Delay(Hang);  // bounded, and without holding a pool thread: the other peers' answers must not queue behind it
                 return _log.Answer("pdp", request, 503, "application/json", "{\"error\":\"temporarily_unavailable\"}", missionId);
             case PdpAnswer.Deny:
-                return _log.Answer("pdp", request, 200, "application/json", "{\"decision\":false,\"context\":{\"reason\":\"resource_policy\"}}", missionId);
+                return _log.Answer("pdp", request, 200, "application/json", $"{{\"decision\":false,\"context\":{{\"reason\":\"resource_policy\",\"decision_id\":\"{decisionId}\"}}}}", missionId);
             default:
-                return _log.Answer("pdp", request, 200, "application/json", "{\"decision\":true}", missionId);
+                return _log.Answer("pdp", request, 200, "application/json", $"{{\"decision\":true,\"context\":{{\"decision_id\":\"{decisionId}\"}}}}", missionId);
         }
     }
 

@@ -26,6 +26,8 @@ public enum ArtifactKind
     StatusError,
     Report,
     EvaluationRequest,
+    ExecutionEvidence,
+    EvidenceExport,
 }
 
 /// <summary>A schema violation: where (RFC 6901 JSON Pointer) and what.</summary>
@@ -60,6 +62,8 @@ public static partial class ArtifactSchemas
         ArtifactKind.StatusError => "status-error.schema.json",
         ArtifactKind.Report => "report.schema.json",
         ArtifactKind.EvaluationRequest => "authzen-evaluation.schema.json",
+        ArtifactKind.ExecutionEvidence => "execution-evidence.schema.json",
+        ArtifactKind.EvidenceExport => "evidence-export.schema.json",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no schema"),
     };
 
@@ -166,6 +170,7 @@ public static partial class ArtifactSchemas
     {
         "urn:mission-conformance:schema:authorization-details:seed-2026-06" => "authorization-details.schema.json",
         "urn:mission-conformance:schema:mission-claim:seed-2026-06" => "mission-claim.schema.json",
+        "urn:mission-conformance:schema:execution-evidence:seed-2026-06" => "execution-evidence.schema.json",
         _ => throw new InvalidOperationException($"no schema with $id {id}"),
     };
 

@@ -83,6 +83,19 @@ public sealed record ScopeStatement(
     IReadOnlyList<string> FrameworkVersions,
     IReadOnlyList<string> UnmediatedPaths);
 
+/// <summary>
+/// runtime.md §4: parameter_digest wraps the parameters in an envelope whose schema_version and
+/// authorization_domain only the server knows, so the target file declares them, and which actions
+/// bind their parameters (runtime.md §2: consequential writes and beyond).
+/// </summary>
+public sealed record ParameterBinding(string SchemaVersion, string AuthorizationDomain, IReadOnlyList<string> Actions);
+
+/// <summary>
+/// runtime.md open point 2: evidence retrieval is not standardised, so the suite defines the export it reads:
+/// GET {Export}?mission_id=… with Authorization: Bearer {Token}, answering {"execution_evidence": [records]}.
+/// </summary>
+public sealed record EvidenceExport(Uri Export, string Token);
+
 /// <summary>A tool call the suite makes at a Resource Server: an MCP tool and its arguments.</summary>
 public sealed record ToolProbe(string Tool, JsonObject Arguments);
 
@@ -106,6 +119,12 @@ public sealed record ResourceServerTarget(
 {
     /// <summary>Where the server receives lifecycle SETs (RFC 8935 push), when it learns Mission state from events.</summary>
     public Uri? EventReceiver { get; init; }
+
+    /// <summary>The inputs of its parameter_digest envelope and the actions it binds (MBO-RT-PEP-006), when it declares them.</summary>
+    public ParameterBinding? ParameterBinding { get; init; }
+
+    /// <summary>Where its Execution Evidence can be read (runtime.md open point 2), when it exports any.</summary>
+    public EvidenceExport? Evidence { get; init; }
 
     /// <summary>The mission_resource_access entry of this server, as a Mission's Authority Set holds it.</summary>
     public JsonObject Entry() => new()

@@ -67,7 +67,7 @@ public static partial class TargetLoader
         }
         if (errors.Count > 0) throw new TargetFileException(fileName, errors);
 
-        var resourceServers = ReadResourceServers(root["resourceServers"] as JsonArray ?? [], errors);
+        var resourceServers = ReadResourceServers(root["resourceServers"] as JsonArray ?? [], environment, errors);
         if (errors.Count > 0) throw new TargetFileException(fileName, errors);
 
         var timeouts = root["timeouts"] is JsonObject t
@@ -184,7 +184,7 @@ public static partial class TargetLoader
         };
     }
 
-    private static List<ResourceServerTarget> ReadResourceServers(JsonArray nodes, List<string> errors)
+    private static List<ResourceServerTarget> ReadResourceServers(JsonArray nodes, Func<string, string?> environment, List<string> errors)
     {
         var servers = new List<ResourceServerTarget>();
         for (var i = 0; i < nodes.Count; i++)
@@ -204,6 +204,10 @@ public static partial class TargetLoader
                 actions, (node["entry"]!["constraints"] as JsonObject)?.DeepClone().AsObject() ?? [], allowed, forbidden, violation, (int?)node["maxStaleSeconds"] ?? 5)
             {
                 EventReceiver = (string?)node["events"]?["receiver"] is { } receiver ? new Uri(receiver) : null,
+                ParameterBinding = ReadParameterBinding(node["parameterBinding"], actions, at, errors),
+                Evidence = node["evidence"] is { } evidence && Resolve((string)evidence["token"]!, $"{at}.evidence.token", environment, errors) is { } token
+                    ? new EvidenceExport(new Uri((string)evidence["export"]!), token)
+                    : null,
             });
         }
         foreach (var duplicate in servers.GroupBy(s => s.Id).Where(g => g.Count() > 1))
@@ -221,6 +225,14 @@ public static partial class TargetLoader
             (string?)s["manifest"],
             s["frameworkVersions"]?.AsArray().Select(x => (string)x!).ToList() ?? [],
             s["unmediatedPaths"]?.AsArray().Select(x => (string)x!).ToList() ?? []);
+
+    private static ParameterBinding? ReadParameterBinding(JsonNode? node, List<string> actions, string at, List<string> errors)
+    {
+        if (node is null) return null;
+        var bound = node["actions"]!.AsArray().Select(a => (string)a!).ToList();
+        foreach (var action in bound.Where(a => !actions.Contains(a))) errors.Add($"{at}.parameterBinding.actions: \"{action}\" is not one of entry.actions");
+        return new ParameterBinding((string)node["schemaVersion"]!, (string)node["authorizationDomain"]!, bound);
+    }
 
     /// <summary>"${env:NAME}" or "${env:NAME:-default}" from the environment; anything else as written.</summary>
     private static string? Resolve(string? value, string field, Func<string, string?> environment, List<string> errors)

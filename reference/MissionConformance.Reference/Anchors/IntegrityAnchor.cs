@@ -15,6 +15,7 @@ public static class IntegrityAnchor
     public const string IntentEnvelope = "mission-intent";
     public const string AuthoritySetEnvelope = "mission-authority-set";
     public const string ConsentDisclosureEnvelope = "mission-consent-disclosure";
+    public const string ActionParametersEnvelope = "mission-action-parameters";
 
     public const string IntentSchema = "urn:mbo:schema:mission-intent:1";
     public const string AuthoritySetSchema = "urn:mbo:schema:mission-authority-set:1";
@@ -32,6 +33,21 @@ public static class IntegrityAnchor
         };
         return Digest(Jcs.Canonicalize(JsonSerializer.SerializeToElement(envelope)));
     }
+
+    /// <summary>
+    /// runtime.md §4: parameter_digest, JCS over {type "mission-action-parameters", schema_version,
+    /// authorization_domain, state_authority, value} with the parameters exactly as sent (the runtime
+    /// profile gives them no normalisation step).
+    /// </summary>
+    public static string ParameterDigest(string schemaVersion, string tenant, string origin, JsonNode parameters)
+        => Digest(Jcs.Canonicalize(JsonSerializer.SerializeToElement(new JsonObject
+        {
+            ["type"] = ActionParametersEnvelope,
+            ["schema_version"] = schemaVersion,
+            ["authorization_domain"] = tenant,
+            ["state_authority"] = origin,
+            ["value"] = parameters.DeepClone(),
+        })));
 
     public static string Digest(string canonical)
         => "sha-256:" + Base64Url(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));

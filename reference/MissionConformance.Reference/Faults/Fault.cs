@@ -98,6 +98,11 @@ public enum Fault
     RsOmitsMissionContext,
     RsOmitsFreshness,
     RsOmitsToolId,
+    RsWrongParameterDigest,
+    RsOmitsExecutionEvidence,
+    RsEvidenceDigestMismatch,
+    RsEvidenceInventsOutcome,
+    RsEvidenceCarriesContent,
 }
 
 /// <summary>
@@ -226,6 +231,11 @@ public static class FaultCatalogue
         new(Fault.RsOmitsMissionContext, "the evaluation's context.mission carries only the id", ["MBO-RT-PEP-004"], FaultSite.ResourceServer),
         new(Fault.RsOmitsFreshness, "the evaluation carries no context.freshness", ["MBO-RT-PEP-005"], FaultSite.ResourceServer),
         new(Fault.RsOmitsToolId, "the evaluation of an MCP tool call carries no context.tool_id", ["MBO-RT-PEP-008"], FaultSite.ResourceServer),
+        new(Fault.RsWrongParameterDigest, "parameter_digest is SHA-256 over the JCS of the bare parameters, without the mission-action-parameters envelope", ["MBO-RT-PEP-006"], FaultSite.ResourceServer),
+        new(Fault.RsOmitsExecutionEvidence, "the RS carries out permitted consequential calls without recording Execution Evidence", ["MBO-RT-PEP-009"], FaultSite.ResourceServer),
+        new(Fault.RsEvidenceDigestMismatch, "Execution Evidence carries a parameter_digest over the arguments with defaults filled in, not the decision's", ["MBO-RT-PEP-010"], FaultSite.ResourceServer),
+        new(Fault.RsEvidenceInventsOutcome, "Execution Evidence says outcome \"succeeded\", which is not one of attempted, completed, failed, suppressed", ["MBO-RT-EV-001"], FaultSite.ResourceServer),
+        new(Fault.RsEvidenceCarriesContent, "Execution Evidence's result_summary repeats the call's arguments (user content)", ["MBO-RT-EV-002"], FaultSite.ResourceServer),
     ];
 
     public static FaultDescriptor? Find(string name)

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using MissionConformance.Reference.Anchors;
 using MissionConformance.Reference.Faults;
 
 namespace MissionConformance.Reference.ResourceServers;
@@ -135,9 +136,13 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
             return;
         }
 
+        PdpDecision? decision = null;
+        string? parameterDigest = null;
         if (AtLeast(RsTierSetting.D) && tool.Consequential && !Faults.Has(Fault.RsSkipsPdp))
         {
-            var decision = await pdp.EvaluateAsync(Evaluation(claims, mission, status, tool), ct);
+            var evaluation = Evaluation(claims, mission, status, tool, arguments);
+            parameterDigest = (string?)evaluation["context"]?["parameter_digest"];
+            decision = await pdp.EvaluateAsync(evaluation, ct);
             if (decision.Decision is null && !Faults.Has(Fault.RsFailsOpenWhenPdpDown))
             {
                 await Refuse(http, StatusCodes.Status503ServiceUnavailable, "temporarily_unavailable", "no decision from the PDP, so nothing was done: " + decision.Problem);
@@ -150,7 +155,13 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
             }
         }
 
-        server.Executions.Enqueue(new Execution(tool.Name, arguments.ToJsonString(), mission.ValueKind == JsonValueKind.Object ? Text(mission, "id") : null, DateTimeOffset.UtcNow));
+        var attemptedAt = DateTimeOffset.UtcNow;
+        var missionId = mission.ValueKind == JsonValueKind.Object ? Text(mission, "id") : null;
+        server.Executions.Enqueue(new Execution(tool.Name, arguments.ToJsonString(), missionId, attemptedAt));
+        if (decision?.Decision == true && missionId is not null)
+        {
+            server.Evidence.Record(missionId, decision.DecisionId, parameterDigest, tool, arguments, attemptedAt, DateTimeOffset.UtcNow);
+        }
         await RpcResult(http, rpc["id"], new JsonObject
         {
             ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = $"{tool.Name} done" }),
@@ -212,8 +223,8 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
             ? [.. actions.EnumerateArray().Where(a => a.ValueKind == JsonValueKind.String).Select(a => a.GetString()!)]
             : [];
 
-    /// <summary>runtime.md §4: the AuthZEN evaluation with the Mission context (MBO-RT-PEP-004, -005, -008).</summary>
-    private JsonObject Evaluation(JsonElement claims, JsonElement mission, MissionStatusView? status, McpTool tool)
+    /// <summary>runtime.md §4: the AuthZEN evaluation with the Mission context (MBO-RT-PEP-004, -005, -006, -008).</summary>
+    private JsonObject Evaluation(JsonElement claims, JsonElement mission, MissionStatusView? status, McpTool tool, JsonObject arguments)
     {
         var missionContext = new JsonObject { ["id"] = Text(mission, "id") };
         if (!Faults.Has(Fault.RsOmitsMissionContext))
@@ -231,6 +242,14 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
             ["audience"] = server.Resource,
         };
         if (!Faults.Has(Fault.RsOmitsToolId)) context["tool_id"] = server.Resource + "#" + tool.Name;
+        if (tool.NeedsParameterBinding)
+        {
+            // MBO-RT-PEP-006: the arguments as they will be executed, and their digest in the mission-action-parameters envelope.
+            context["parameters"] = arguments.DeepClone();
+            context["parameter_digest"] = Faults.Has(Fault.RsWrongParameterDigest)
+                ? IntegrityAnchor.Digest(Jcs.Canonicalize(JsonSerializer.SerializeToElement(arguments)))
+                : IntegrityAnchor.ParameterDigest(Options.ParameterSchemaVersion, Options.AuthorizationDomain, Text(mission, "origin") ?? "", arguments);
+        }
         if (!Faults.Has(Fault.RsOmitsFreshness) && status is not null)
         {
             context["freshness"] = new JsonObject

@@ -11,6 +11,9 @@ public sealed record McpTool(string Name, string Description, ActionClass Class,
 {
     public bool Consequential => Class != ActionClass.NonConsequential;
 
+    /// <summary>runtime.md §2: writes and external commitments bind their parameters to the decision (parameters and parameter_digest).</summary>
+    public bool NeedsParameterBinding => Class is ActionClass.ConsequentialWrite or ActionClass.ExternalCommitment;
+
     public JsonObject Describe() => new() { ["name"] = Name, ["description"] = Description, ["inputSchema"] = InputSchema.DeepClone() };
 }
 

@@ -28,6 +28,8 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
         _owned.Add(http);
         Options = options;
         BaseUrl = baseUrl;
+        Evidence = new ExecutionEvidenceLog(options);
+        _owned.Add(Evidence);
     }
 
     public ResourceServerOptions Options { get; }
@@ -44,11 +46,21 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
 
     public ConcurrentQueue<Execution> Executions { get; } = new();
 
+    /// <summary>The Execution Evidence of the calls carried out after a permit (RS-D), exported at <see cref="EvidenceExport"/>.</summary>
+    public ExecutionEvidenceLog Evidence { get; }
+
+    /// <summary>The authenticated evidence export (runtime.md open point 2; the suite's shape), at RS-D only.</summary>
+    public string? EvidenceExport => Options.Tier == RsTierSetting.D ? BaseUrl.AbsoluteUri + "evidence" : null;
+
     public static async Task<ReferenceResourceServer> StartAsync(ResourceServerOptions options, CancellationToken ct = default)
     {
         if (options.Tier == RsTierSetting.D && options.Pdp is null)
         {
             throw new ReferenceConfigurationException($"the {options.Profile.Name} resource server at RS-D needs a PDP (--pdp)");
+        }
+        if (options.EvidenceToken.Length < 16)
+        {
+            throw new ReferenceConfigurationException("the evidence export credential (--evidence-token) must be at least 16 characters");
         }
         var url = ReferenceStack.ResolveLoopbackUrl(options.Url);
         var baseUrl = new Uri(url.AbsoluteUri.TrimEnd('/') + "/");
@@ -69,6 +81,7 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
             var receiver = new EventReceiver(trust, states, server.Resource, options.Faults);
             app.MapPost("/events", receiver.HandleAsync);
         }
+        if (server.EvidenceExport is not null) app.MapGet("/evidence", server.Evidence.ExportAsync);
         if (!options.Faults.Has(Fault.RsNoResourceMetadata))
         {
             app.MapGet("/.well-known/oauth-protected-resource/mcp", () => Results.Json(server.ProtectedResourceMetadata()));

@@ -37,6 +37,21 @@ public sealed record ResourceServerOptions
     /// </summary>
     public bool EventDriven { get; init; }
 
+    /// <summary>authorization_domain of the parameter_digest envelope (runtime.md §4): the tenant this server enforces for.</summary>
+    public string AuthorizationDomain { get; init; } = DefaultAuthorizationDomain;
+
+    /// <summary>schema_version of the parameter_digest envelope: the version of the tools' argument schemas.</summary>
+    public string ParameterSchemaVersion { get; init; } = DefaultParameterSchemaVersion;
+
+    /// <summary>The bearer credential the evidence export (GET /evidence) requires; a reference value, like the test clients' secrets.</summary>
+    public string EvidenceToken { get; init; } = DefaultEvidenceToken;
+
+    public const string DefaultAuthorizationDomain = "urn:mission-conformance:domain:board-packet";
+
+    public const string DefaultParameterSchemaVersion = "urn:mission-conformance:schema:mcp-tool-arguments:1";
+
+    public const string DefaultEvidenceToken = "rs-evidence-reader-secret";
+
     /// <summary>A loopback URL; port 0 picks a free port.</summary>
     public string Url { get; init; } = "http://127.0.0.1:0";
 

@@ -1,9 +1,11 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.Mcp;
 using MissionConformance.Harness.Peers;
 using MissionConformance.Harness.Targets;
 using MissionConformance.Harness.Wire;
+using MissionConformance.Suites.Checks;
 
 namespace MissionConformance.Suites.Infrastructure;
 
@@ -88,13 +90,44 @@ public sealed class ResourceServerProbe(ScenarioContext context, PeerSet peers, 
         return (int)response.StatusCode;
     }
 
-    public async Task<(System.Net.HttpStatusCode Status, System.Text.Json.JsonElement? Document)> GetJsonAsync(string url)
-        => await mcp.GetJsonAsync(url, context.Cancellation);
+    public async Task<(System.Net.HttpStatusCode Status, JsonElement? Document)> GetJsonAsync(string url)
+    {
+        var (status, document, exchange) = await mcp.GetJsonAsync(url, context.Cancellation);
+        Remember(exchange);
+        return (status, document);
+    }
+
+    /// <summary>
+    /// The server's Execution Evidence for a Mission, from its export (resourceServers[].evidence). An export
+    /// that refuses the credential or answers no JSON interrupts the scenario: that is the file's or the
+    /// export's problem, not evidence of what the PEP recorded.
+    /// </summary>
+    public async Task<ExecutionEvidenceExport> ReadEvidenceAsync(string missionId, IReadOnlyList<Evaluation> permits)
+    {
+        var export = server.Evidence!;
+        var url = export.Export.AbsoluteUri + (export.Export.Query.Length > 0 ? "&" : "?") + "mission_id=" + Uri.EscapeDataString(missionId);
+        var (status, document, exchange) = await mcp.GetJsonAsync(url, context.Cancellation, export.Token);
+        Remember(exchange);
+        if (document is not { } json)
+        {
+            throw new ScenarioInterruptedException($"the evidence export {export.Export} answered HTTP {(int)status}" + ((int)status is 401 or 403
+                ? ": check resourceServers[].evidence.token" : (int)status is >= 200 and < 300 ? " with a body that is not JSON" : ""));
+        }
+        var records = json.ValueKind == JsonValueKind.Object && json.TryGetProperty("execution_evidence", out var list) && list.ValueKind == JsonValueKind.Array
+            ? list.EnumerateArray().Select(r => JsonNode.Parse(r.GetRawText()) as JsonObject).OfType<JsonObject>().ToList()
+            : [];
+        return new ExecutionEvidenceExport(export.Export.AbsoluteUri, json.GetRawText(), records, permits, server.Allowed);
+    }
 
     private McpResponse Remember(McpResponse response)
     {
-        if (response.ExchangeId is { } id) lock (_exchanges) _exchanges.Add(id);
+        Remember(response.ExchangeId);
         return response;
+    }
+
+    private void Remember(string? exchangeId)
+    {
+        if (exchangeId is not null) lock (_exchanges) _exchanges.Add(exchangeId);
     }
 
     /// <summary>This server's last exchanges: the evidence of a verdict (the servers of a scenario run side by side).</summary>

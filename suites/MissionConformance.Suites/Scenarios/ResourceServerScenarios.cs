@@ -184,7 +184,7 @@ public sealed class PdpEnforcementScenario : ResourceServerScenario
     public override string Id => "rs.pdp";
     public override string Title => "every consequential call is evaluated at the PDP first, and a deny or silence stops it";
     public override IReadOnlyList<string> Requirements { get; } =
-        ["MBO-RT-PEP-001", "MBO-RT-PEP-002", "MBO-RT-PEP-003", "MBO-RT-PEP-004", "MBO-RT-PEP-005", "MBO-RT-PEP-008"];
+        ["MBO-RT-PEP-001", "MBO-RT-PEP-002", "MBO-RT-PEP-003", "MBO-RT-PEP-004", "MBO-RT-PEP-005", "MBO-RT-PEP-006", "MBO-RT-PEP-008"];
 
     protected override async Task RunAsync(ResourceServerProbe rs)
     {
@@ -206,10 +206,11 @@ public sealed class PdpEnforcementScenario : ResourceServerScenario
             rs.Judge(new PepSendsMissionContext(), evidence);
             rs.Judge(new PepSendsAudienceAndFreshness(), evidence);
             rs.Judge(new PepSendsToolId(), evidence);
+            rs.Judge(new PepBindsParameters(), new ParameterBindingEvidence(evaluations[0], rs.Server.Allowed, rs.Server.ParameterBinding, permitted.Origin));
         }
         else
         {
-            foreach (var id in new[] { "MBO-RT-PEP-004", "MBO-RT-PEP-005", "MBO-RT-PEP-008" }) rs.Skip(id, "not judged: no evaluation request reached the PDP (MBO-RT-PEP-001)");
+            foreach (var id in new[] { "MBO-RT-PEP-004", "MBO-RT-PEP-005", "MBO-RT-PEP-006", "MBO-RT-PEP-008" }) rs.Skip(id, "not judged: no evaluation request reached the PDP (MBO-RT-PEP-001)");
         }
 
         var denied = rs.Mission();
@@ -221,5 +222,52 @@ public sealed class PdpEnforcementScenario : ResourceServerScenario
         pdp.Script(silent.Id, PdpAnswer.Unavailable);
         var silentResponse = await rs.CallAsync(rs.Token(silent), rs.Server.Allowed);
         rs.Judge(new PepFailsClosed(), new PdpRefusalEvidence($"held the evaluation {pdp.Hang.TotalSeconds:0} s and answered 503", silentResponse, pdp.EvaluationsFor(silent.Id).Count));
+    }
+}
+
+/// <summary>
+/// RS-D (conformance.md §5 L4 item 6, runtime.md §7): a permitted consequential call leaves Execution
+/// Evidence linked to its decision, read from the server's evidence export (runtime.md open point 2).
+/// </summary>
+public sealed class ExecutionEvidenceScenario : ResourceServerScenario
+{
+    public override string Id => "rs.evidence";
+    public override string Title => "a permitted consequential call leaves schema-valid Execution Evidence linked to its decision and its parameter_digest";
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-RT-PEP-009", "MBO-RT-PEP-010", "MBO-RT-EV-001", "MBO-RT-EV-002"];
+
+    /// <summary>How long the export may take to show a record (a server may write evidence after it answered).</summary>
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
+
+    protected override async Task RunAsync(ResourceServerProbe rs)
+    {
+        if (!rs.Server.Consequential)
+        {
+            foreach (var id in Requirements) rs.Skip(id, "the server declares no consequential actions (resourceServers[].consequential is false)");
+            return;
+        }
+        if (rs.Server.Evidence is null)
+        {
+            foreach (var id in Requirements) rs.Skip(id, "the target file names no evidence export (resourceServers[].evidence); runtime.md open point 2: without one, Execution Evidence cannot be tested");
+            return;
+        }
+        var mission = rs.Mission();
+        await rs.RequireServedAsync(rs.Token(mission), "the call whose evidence is read");
+        var permits = rs.Peers.Pdp.EvaluationsFor(mission.Id).Where(e => e.Answer == PdpAnswer.Permit).ToList();
+        if (permits.Count == 0)
+        {
+            foreach (var id in Requirements) rs.Skip(id, "not judged: the call was served without a permit from the PDP (MBO-RT-PEP-001)");
+            return;
+        }
+        var clock = Stopwatch.StartNew();
+        var export = await rs.ReadEvidenceAsync(mission.Id, permits);
+        while (export.Linked.Any(l => l.Record is null) && clock.Elapsed < Settle)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500), rs.Cancellation);
+            export = await rs.ReadEvidenceAsync(mission.Id, permits);
+        }
+        rs.Judge(new PepEmitsExecutionEvidence(), export);
+        rs.Judge(new PepEvidenceDigestMatchesDecision(), export);
+        rs.Judge(new ExecutionEvidenceIsWellFormed(), export);
+        rs.Judge(new ExecutionEvidenceHasNoContent(), export);
     }
 }

@@ -67,6 +67,21 @@ public sealed class ProbedResourceServer : IAsyncDisposable
         return evaluations.Count == 0 ? null : evaluations[0].Body;
     }
 
+    /// <summary>The profile's allowed probe call (for docs: create_doc, whose parameters are bound) with a valid token.</summary>
+    public Task<McpResponse> CallAllowedAsync()
+    {
+        var allowed = Server.Options.Profile.Probes.Allowed;
+        return Client.CallToolAsync(Server.Resource, Token(), allowed.Tool, allowed.Arguments, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>The server's Execution Evidence for the probe's Mission, read from its export with the export credential.</summary>
+    public async Task<JsonArray> EvidenceAsync()
+    {
+        var (status, document, _) = await Client.GetJsonAsync(Server.EvidenceExport + "?mission_id=" + Mission.Id, TestContext.Current.CancellationToken, Server.Options.EvidenceToken);
+        Assert.Equal(HttpStatusCode.OK, status);
+        return JsonNode.Parse(document!.Value.GetRawText())!["execution_evidence"]!.AsArray();
+    }
+
     /// <summary>Pushes a lifecycle event with <paramref name="state"/> for the probe's Mission to the server's receiver.</summary>
     public async Task<HttpStatusCode> PushAsync(string state)
     {

@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using MissionConformance.Reference.Anchors;
+using MissionConformance.Reference.Faults;
+
+namespace MissionConformance.Reference.ResourceServers;
+
+/// <summary>
+/// runtime.md §7: the Execution Evidence an RS-D server records for every consequential call it carries
+/// out after a permit, and the authenticated export the suite reads it from. runtime.md open point 2:
+/// evidence retrieval is not standardised, so the export is the suite's own shape:
+/// GET /evidence?mission_id=… with the export's bearer credential, answering
+/// {"mission_id": …, "execution_evidence": [records]}.
+/// </summary>
+public sealed class ExecutionEvidenceLog(ResourceServerOptions options) : IDisposable
+{
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<JsonObject>> _byMission = new(StringComparer.Ordinal);
+
+    // The envelope's signing key lives as long as the server; no verifier is configured with it yet.
+    private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+    private FaultSet Faults => options.Faults;
+
+    /// <summary>Records the outcome of a permitted call (MBO-RT-PEP-009), with the decision's parameter_digest (MBO-RT-PEP-010).</summary>
+    public void Record(string missionId, string? decisionId, string? parameterDigest, McpTool tool, JsonObject arguments, DateTimeOffset attemptedAt, DateTimeOffset completedAt)
+    {
+        if (Faults.Has(Fault.RsOmitsExecutionEvidence)) return;
+        var record = new JsonObject
+        {
+            ["execution_id"] = IntegrityAnchor.Base64Url(RandomNumberGenerator.GetBytes(16)),
+            // A PDP that names no decision leaves the record unlinkable, and the record says so.
+            ["decision_id"] = decisionId ?? "unidentified",
+            ["mission_id"] = missionId,
+            ["outcome"] = Faults.Has(Fault.RsEvidenceInventsOutcome) ? "succeeded" : "completed",
+            ["outcome_at"] = Rfc3339(completedAt),
+            ["attempted_at"] = Rfc3339(attemptedAt),
+            ["completed_at"] = Rfc3339(completedAt),
+            // MBO-RT-EV-002: metadata only, never the caller's content.
+            ["result_summary"] = Faults.Has(Fault.RsEvidenceCarriesContent)
+                ? new JsonObject { ["tool"] = tool.Name, ["arguments"] = arguments.DeepClone() }
+                : new JsonObject { ["tool"] = tool.Name, ["content_items"] = 1, ["is_error"] = false },
+        };
+        if (Faults.Has(Fault.RsEvidenceDigestMismatch))
+        {
+            var withDefaults = (JsonObject)arguments.DeepClone();
+            withDefaults["dry_run"] = false;
+            record["parameter_digest"] = IntegrityAnchor.ParameterDigest(options.ParameterSchemaVersion, options.AuthorizationDomain, "", withDefaults);
+        }
+        else if (parameterDigest is not null)
+        {
+            record["parameter_digest"] = parameterDigest;
+        }
+        record["evidence_envelope"] = new JsonObject { ["format"] = "jws-compact", ["value"] = Sign(record) };
+        _byMission.GetOrAdd(missionId, _ => new()).Enqueue(record);
+    }
+
+    /// <summary>GET /evidence?mission_id=…: 401 without the export credential, 400 without a mission_id.</summary>
+    public async Task ExportAsync(HttpContext http)
+    {
+        var header = http.Request.Headers.Authorization.ToString();
+        var presented = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(options.EvidenceToken)))
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer realm=\"evidence\", error=\"invalid_token\"";
+            http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            await http.Response.WriteAsJsonAsync(new { error = "invalid_token", error_description = "the evidence export requires its bearer credential" });
+            return;
+        }
+        if (http.Request.Query["mission_id"].ToString() is not { Length: > 0 } missionId)
+        {
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await http.Response.WriteAsJsonAsync(new { error = "invalid_request", error_description = "mission_id is required" });
+            return;
+        }
+        var records = _byMission.TryGetValue(missionId, out var queue) ? queue.Select(r => (JsonNode)r.DeepClone()).ToArray() : [];
+        await http.Response.WriteAsJsonAsync(new JsonObject { ["mission_id"] = missionId, ["execution_evidence"] = new JsonArray(records) });
+    }
+
+    /// <summary>runtime.md §6–7 evidence_envelope jws-compact: ES256 over the JCS of the record without its envelope.</summary>
+    private string Sign(JsonObject record)
+    {
+        var header = IntegrityAnchor.Base64Url(Encoding.UTF8.GetBytes("{\"alg\":\"ES256\",\"typ\":\"mission-execution-evidence+jws\"}"));
+        var payload = IntegrityAnchor.Base64Url(Encoding.UTF8.GetBytes(Jcs.Canonicalize(JsonSerializer.SerializeToElement(record))));
+        var signature = _key.SignData(Encoding.ASCII.GetBytes(header + "." + payload), HashAlgorithmName.SHA256);
+        return header + "." + payload + "." + IntegrityAnchor.Base64Url(signature);
+    }
+
+    private static string Rfc3339(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    public void Dispose() => _key.Dispose();
+}

@@ -1,0 +1,171 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.IdentityModel.Tokens;
+using MissionConformance.Harness.Crypto;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Peers;
+using MissionConformance.Harness.Schemas;
+using MissionConformance.Harness.Targets;
+
+namespace MissionConformance.Suites.Checks;
+
+// ---- RS-D: parameter binding (runtime.md §4) ----------------------------------------------------
+
+/// <summary>The evaluation of a call, the call, the server's declared digest inputs, and the Mission's origin (the envelope's state_authority).</summary>
+public sealed record ParameterBindingEvidence(Evaluation Evaluation, ToolProbe Call, ParameterBinding? Binding, string Origin);
+
+/// <summary>
+/// MBO-RT-PEP-006: a call that binds its parameters is evaluated with context.parameters (the call's
+/// arguments) and a parameter_digest that the harness recomputes over the mission-action-parameters envelope.
+/// </summary>
+public sealed class PepBindsParameters : Check<ParameterBindingEvidence>
+{
+    public override string RequirementId => "MBO-RT-PEP-006";
+
+    public override Judgement Judge(ParameterBindingEvidence e)
+    {
+        var context = e.Evaluation.Body?["context"] as JsonObject;
+        var parameters = context?["parameters"];
+        var tool = e.Call.Tool;
+        if (parameters is null)
+        {
+            return e.Binding?.Actions.Contains(tool) == true
+                ? Judgement.Fail($"{tool} binds its parameters (resourceServers[].parameterBinding.actions), yet its evaluation carries no context.parameters")
+                : Judgement.Skip($"{tool} is not declared to bind its parameters (resourceServers[].parameterBinding.actions) and its evaluation carries none");
+        }
+        if (e.Evaluation.ParameterDigest is not { } digest) return Judgement.Fail("the evaluation carries context.parameters without context.parameter_digest");
+        if (!JsonNode.DeepEquals(parameters, e.Call.Arguments))
+        {
+            return Judgement.Fail($"context.parameters {parameters.ToJsonString()} are not the arguments of the call {e.Call.Arguments.ToJsonString()}");
+        }
+        if (e.Binding is not { } binding)
+        {
+            return Judgement.Skip("the evaluation binds parameters, but the target file does not declare the digest envelope's schemaVersion and authorizationDomain "
+                + "(resourceServers[].parameterBinding), so the digest cannot be recomputed");
+        }
+        var expected = IntegrityAnchors.ParameterDigest(binding.SchemaVersion, binding.AuthorizationDomain, e.Origin, parameters);
+        return Judgement.That(digest == expected,
+            $"context.parameter_digest {digest} is the digest of the call's arguments in the mission-action-parameters envelope",
+            $"context.parameter_digest is {digest}; over the mission-action-parameters envelope (schema_version \"{binding.SchemaVersion}\", "
+            + $"authorization_domain \"{binding.AuthorizationDomain}\", state_authority \"{e.Origin}\") the parameters give {expected}");
+    }
+}
+
+// ---- RS-D: Execution Evidence (runtime.md §7, read from the export of open point 2) ------------
+
+/// <summary>
+/// What the evidence export held for a Mission after one permitted call: the raw document, its records,
+/// the permits the simulated PDP gave for the Mission, and the call's arguments.
+/// </summary>
+public sealed record ExecutionEvidenceExport(string Export, string Document, IReadOnlyList<JsonObject> Records, IReadOnlyList<Evaluation> Permits, ToolProbe Call)
+{
+    public IReadOnlyList<SchemaError> SchemaErrors { get; } = ArtifactSchemas.Validate(ArtifactKind.EvidenceExport, Document);
+
+    /// <summary>Each permit with the record that names its decision_id, if any.</summary>
+    public IEnumerable<(Evaluation Permit, JsonObject? Record)> Linked
+        => Permits.Select(p => (p, Records.FirstOrDefault(r => Text(r, "decision_id") == p.DecisionId)));
+
+    public static string? Text(JsonObject record, string name) => record[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+}
+
+/// <summary>MBO-RT-PEP-009: every permitted consequential call has an Execution Evidence record naming the decision and the Mission.</summary>
+public sealed class PepEmitsExecutionEvidence : Check<ExecutionEvidenceExport>
+{
+    public override string RequirementId => "MBO-RT-PEP-009";
+
+    public override Judgement Judge(ExecutionEvidenceExport e)
+    {
+        var missing = e.Linked.Where(l => l.Record is null || ExecutionEvidenceExport.Text(l.Record, "mission_id") != l.Permit.MissionId).Select(l => l.Permit).ToList();
+        if (missing.Count == 0)
+        {
+            return Judgement.Pass($"{e.Permits.Count} permit(s) for {e.Call.Tool}, each named by an Execution Evidence record of the Mission ({e.Records.Count} record(s) at {e.Export})");
+        }
+        return Judgement.Fail($"{e.Export} holds {e.Records.Count} record(s) for Mission {missing[0].MissionId}, none naming decision_id "
+            + string.Join(", ", missing.Select(m => m.DecisionId)) + $" with that mission_id: the permitted {e.Call.Tool} left no Execution Evidence");
+    }
+}
+
+/// <summary>MBO-RT-PEP-010: the Execution Evidence's parameter_digest is the digest the decision was made on.</summary>
+public sealed class PepEvidenceDigestMatchesDecision : Check<ExecutionEvidenceExport>
+{
+    public override string RequirementId => "MBO-RT-PEP-010";
+
+    public override Judgement Judge(ExecutionEvidenceExport e)
+    {
+        var bound = e.Linked.Where(l => l.Permit.ParameterDigest is not null).ToList();
+        if (bound.Count == 0) return Judgement.Skip($"the decisions for {e.Call.Tool} carried no parameter_digest (its parameters are not bound), so there is nothing to match");
+        var linked = bound.Where(l => l.Record is not null).ToList();
+        if (linked.Count == 0) return Judgement.Skip("not judged: no Execution Evidence names the decision (MBO-RT-PEP-009)");
+        var differing = linked.Where(l => ExecutionEvidenceExport.Text(l.Record!, "parameter_digest") != l.Permit.ParameterDigest).ToList();
+        return Judgement.That(differing.Count == 0,
+            $"the Execution Evidence carries the decision's parameter_digest {linked[0].Permit.ParameterDigest}",
+            string.Join("; ", differing.Select(d => $"decision {d.Permit.DecisionId} was made on parameter_digest {d.Permit.ParameterDigest}, its Execution Evidence says "
+                + (ExecutionEvidenceExport.Text(d.Record!, "parameter_digest") ?? "none"))) + ": audit must treat the execution as unauthorised");
+    }
+}
+
+/// <summary>
+/// MBO-RT-EV-001: the export and its records are schema-valid (execution-evidence.schema.json: the outcome
+/// enum, error when failed, no unknown members), and a jws-compact envelope's payload is the JCS of the
+/// record without its envelope. The signature is not verified: the suite is given no key of the PEP.
+/// </summary>
+public sealed class ExecutionEvidenceIsWellFormed : Check<ExecutionEvidenceExport>
+{
+    public override string RequirementId => "MBO-RT-EV-001";
+
+    public override Judgement Judge(ExecutionEvidenceExport e)
+    {
+        if (e.Records.Count == 0 && e.SchemaErrors.Count == 0) return Judgement.Skip($"{e.Export} holds no Execution Evidence for the Mission to validate");
+        var problems = e.SchemaErrors.Select(s => s.ToString()).ToList();
+        for (var i = 0; i < e.Records.Count; i++)
+        {
+            if (EnvelopeProblem(e.Records[i]) is { } problem) problems.Add($"/execution_evidence/{i}/evidence_envelope: {problem}");
+        }
+        return Judgement.That(problems.Count == 0, $"{e.Records.Count} record(s) valid against execution-evidence.schema.json, each envelope over the record's JCS",
+            "the exported Execution Evidence is not valid (execution-evidence.schema.json): " + string.Join("; ", problems));
+    }
+
+    private static string? EnvelopeProblem(JsonObject record)
+    {
+        if (record["evidence_envelope"] is not JsonObject envelope) return null;  // the schema already says so
+        var format = ExecutionEvidenceExport.Text(envelope, "format");
+        if (format != "jws-compact") return $"format \"{format}\" is not one a consumer can verify (runtime.md §6: unknown formats are rejected)";
+        var parts = (ExecutionEvidenceExport.Text(envelope, "value") ?? "").Split('.');
+        if (parts.Length != 3) return "value is not a compact JWS";
+        string payload;
+        try
+        {
+            payload = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(parts[1]));
+        }
+        catch (FormatException)
+        {
+            return "the JWS payload is not base64url";
+        }
+        var bare = (JsonObject)record.DeepClone();
+        bare.Remove("evidence_envelope");
+        var expected = Jcs.Canonicalize(JsonSerializer.SerializeToElement(bare));
+        return payload == expected ? null : "the JWS payload is not the JCS of the record without its envelope";
+    }
+}
+
+/// <summary>
+/// MBO-RT-EV-002: result_summary is metadata only. Heuristic, so it can only fail on certainty: a free-text
+/// argument of the call (a string with whitespace, e.g. a title) found in the summary is user content.
+/// </summary>
+public sealed class ExecutionEvidenceHasNoContent : Check<ExecutionEvidenceExport>
+{
+    public override string RequirementId => "MBO-RT-EV-002";
+
+    public override Judgement Judge(ExecutionEvidenceExport e)
+    {
+        var freeText = e.Call.Arguments.Select(a => a.Value).OfType<JsonValue>()
+            .Select(v => v.TryGetValue<string>(out var s) ? s : null).OfType<string>().Where(s => s.Any(char.IsWhiteSpace)).ToList();
+        if (freeText.Count == 0) return Judgement.Skip($"the call's arguments ({e.Call.Arguments.ToJsonString()}) hold no free text to look for in result_summary");
+        var summaries = e.Linked.Where(l => l.Record?["result_summary"] is not null).Select(l => l.Record!["result_summary"]!.ToJsonString()).ToList();
+        if (summaries.Count == 0) return Judgement.Skip("not judged: no linked Execution Evidence carries a result_summary");
+        var leaked = freeText.Where(t => summaries.Any(s => s.Contains(JsonSerializer.Serialize(t), StringComparison.Ordinal))).ToList();
+        return Judgement.That(leaked.Count == 0, $"result_summary carries none of the call's free text ({string.Join(", ", freeText.Select(t => $"\"{t}\""))})",
+            $"result_summary repeats the caller's content {string.Join(", ", leaked.Select(t => $"\"{t}\""))}: it may carry metadata only");
+    }
+}
