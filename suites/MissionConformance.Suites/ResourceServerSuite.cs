@@ -17,6 +17,7 @@ public static class ResourceServerSuite
         new AuthorityEnforcementScenario(),
         new PdpEnforcementScenario(),
         new ExecutionEvidenceScenario(),
+        new RequestableDenialScenario(),
     ];
 }
 

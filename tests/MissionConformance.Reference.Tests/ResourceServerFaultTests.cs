@@ -115,6 +115,27 @@ public sealed class ResourceServerFaultTests
             Assert.True((await rs.CallAllowedAsync()).Served);
             return Assert.Single(await rs.EvidenceAsync())!["result_summary"]!.ToJsonString().Contains("Q3 board packet", StringComparison.Ordinal);
         },
+        Fault.RsNoTaskOnRequestableDenial => async rs =>
+        {
+            rs.Peers.Pdp.Script(rs.Mission.Id, PdpAnswer.Requestable);
+            return (await rs.CallAsync(rs.Token())).CreatedTask is null;
+        },
+        Fault.RsExecutesOnApprovalUnchecked => async rs =>
+        {
+            var task = await rs.ApprovedTaskAsync();
+            return task.TaskStatus == "completed" && rs.Peers.Pdp.EvaluationsFor(rs.Mission.Id).Count == 1;
+        },
+        Fault.RsReevaluatesWithStaleState => async rs =>
+        {
+            var token = rs.Token();
+            rs.Peers.Pdp.Script(rs.Mission.Id, PdpAnswer.Requestable);
+            var created = await rs.CallAsync(token);
+            rs.Mission.State = "revoked";
+            await Task.Delay(TimeSpan.FromSeconds(rs.Server.Options.MaxStaleSeconds + 0.5), TestContext.Current.CancellationToken);
+            rs.Peers.Pdp.Decide(rs.Mission.Id, approved: true);
+            var poll = await rs.Client.GetTaskAsync(rs.Server.Resource, token, (string)created.CreatedTask!["taskId"]!, TestContext.Current.CancellationToken);
+            return poll.TaskStatus == "completed";
+        },
         _ => throw new ArgumentOutOfRangeException(nameof(fault), fault, "every Resource Server fault needs a probe that shows its behaviour"),
     };
 }

@@ -120,6 +120,33 @@ public sealed class ResourceServerTests
     }
 
     [Fact]
+    public async Task RsD_RequestableDenial_WaitsAsATask_AndRunsAfterApprovalOnAFreshPermit_ForThatMissionOnly()
+    {
+        await using var rs = await ProbedResourceServer.StartAsync(FaultSet.None);
+        var ct = TestContext.Current.CancellationToken;
+        var token = rs.Token();
+        rs.Peers.Pdp.Script(rs.Mission.Id, PdpAnswer.Requestable);
+
+        var created = await rs.CallAsync(token);
+        var taskId = (string)created.CreatedTask!["taskId"]!;
+        var pending = await rs.Client.GetTaskAsync(rs.Server.Resource, token, taskId, ct);
+        var other = rs.Peers.AuthorizationServer.CreateMission("user-bob", "agent-confidential", new JsonArray(rs.Entry()), TimeSpan.FromHours(1));
+        var foreign = await rs.Client.GetTaskAsync(rs.Server.Resource, rs.Token(mission: other), taskId, ct);
+        rs.Peers.Pdp.Decide(rs.Mission.Id, approved: true);
+        var done = await rs.Client.GetTaskAsync(rs.Server.Resource, token, taskId, ct);
+        var result = await rs.Client.SendAsync(rs.Server.Resource, token, "tasks/result", new JsonObject { ["taskId"] = taskId }, ct);
+
+        Assert.Equal("working", (string?)created.CreatedTask["status"]);
+        Assert.Equal("working", pending.TaskStatus);
+        Assert.Null(foreign.TaskStatus);  // another Mission's token cannot read the task
+        Assert.Equal("completed", done.TaskStatus);
+        Assert.True(result.Served, result.Describe());
+        Assert.Single(rs.Peers.Pdp.AccessRequestsFor(rs.Mission.Id));
+        Assert.Equal(2, rs.Peers.Pdp.EvaluationsFor(rs.Mission.Id).Count);  // the denial, then the fresh decision after approval
+        Assert.Single(rs.Server.Executions);
+    }
+
+    [Fact]
     public async Task RsC_HasNoEvidenceExport_AndNoServerStartsWithAShortExportCredential()
     {
         await using var rs = await ProbedResourceServer.StartAsync(FaultSet.None, RsTierSetting.C);

@@ -18,7 +18,13 @@ public sealed record McpResponse(WireResponse Http, string? WwwAuthenticate, str
     public JsonObject? Result => (int)Status is >= 200 and < 300 ? Rpc?["result"] as JsonObject : null;
 
     /// <summary>A tools/call was carried out: 2xx, a result, and the result is not an error result.</summary>
-    public bool Served => Result is { } result && !(result["isError"] is JsonValue flag && flag.TryGetValue<bool>(out var isError) && isError);
+    public bool Served => Result is { } result && CreatedTask is null && !(result["isError"] is JsonValue flag && flag.TryGetValue<bool>(out var isError) && isError);
+
+    /// <summary>The task of a CreateTaskResult (MCP tasks): the call was not carried out, it waits (runtime.md §11 requestable denial).</summary>
+    public JsonObject? CreatedTask => Result?["task"] as JsonObject;
+
+    /// <summary>The status of the task a tasks/get answered (working, input_required, completed, failed, cancelled).</summary>
+    public string? TaskStatus => Result?["status"] is JsonValue v && v.TryGetValue<string>(out var status) ? status : null;
 
     /// <summary>Nothing was done: a non-2xx answer, a JSON-RPC error, or an error result.</summary>
     public bool Refused => !Served;
@@ -40,7 +46,8 @@ public sealed record McpResponse(WireResponse Http, string? WwwAuthenticate, str
         var error = (string?)(rpc?["error"] as JsonValue) ?? (string?)rpc?["error"]?["message"];
         var description = (string?)rpc?["error_description"];
         return $"HTTP {(int)Status}" + (error is null ? "" : $" {error}") + (description is null ? "" : $" ({description})")
-            + (Served ? " with a tool result" : "");
+            + (Served ? " with a tool result" : "") + (CreatedTask is { } task ? $" with a task, status {(string?)task["status"] ?? "none"}" : "")
+            + (TaskStatus is { } status && CreatedTask is null ? $" (task {status})" : "");
     }
 }
 
@@ -58,8 +65,15 @@ public sealed class McpClient(HttpClient http)
     public Task<McpResponse> ListToolsAsync(string endpoint, string? token, CancellationToken ct)
         => SendAsync(endpoint, token, "tools/list", new JsonObject(), ct);
 
-    public Task<McpResponse> CallToolAsync(string endpoint, string? token, string tool, JsonObject arguments, CancellationToken ct)
-        => SendAsync(endpoint, token, "tools/call", new JsonObject { ["name"] = tool, ["arguments"] = arguments.DeepClone() }, ct);
+    public Task<McpResponse> CallToolAsync(string endpoint, string? token, string tool, JsonObject arguments, CancellationToken ct, bool asTask = false)
+    {
+        var parameters = new JsonObject { ["name"] = tool, ["arguments"] = arguments.DeepClone() };
+        if (asTask) parameters["task"] = new JsonObject { ["ttl"] = 60_000 };  // MCP task augmentation: the client accepts a task in place of the result
+        return SendAsync(endpoint, token, "tools/call", parameters, ct);
+    }
+
+    public Task<McpResponse> GetTaskAsync(string endpoint, string? token, string taskId, CancellationToken ct)
+        => SendAsync(endpoint, token, "tasks/get", new JsonObject { ["taskId"] = taskId }, ct);
 
     public async Task<McpResponse> SendAsync(string endpoint, string? token, string method, JsonObject parameters, CancellationToken ct)
     {

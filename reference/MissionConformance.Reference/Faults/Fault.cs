@@ -103,6 +103,9 @@ public enum Fault
     RsEvidenceDigestMismatch,
     RsEvidenceInventsOutcome,
     RsEvidenceCarriesContent,
+    RsNoTaskOnRequestableDenial,
+    RsExecutesOnApprovalUnchecked,
+    RsReevaluatesWithStaleState,
 }
 
 /// <summary>
@@ -213,9 +216,10 @@ public static class FaultCatalogue
         new(Fault.RsNoResourceMetadata, "the MCP server's 401 names no resource_metadata and it publishes no RFC 9728 metadata", ["MBO-MCP-004"], FaultSite.ResourceServer),
         new(Fault.RsAcceptsWrongTyp, "the RS accepts an access token whose typ is not at+jwt", ["MBO-RS-A-001"], FaultSite.ResourceServer),
         new(Fault.RsAcceptsMissingMission, "the RS serves a token that carries no mission claim", ["MBO-RS-B-003"], FaultSite.ResourceServer),
-        new(Fault.RsIgnoresRevokedMission, "the RS reads the Mission's state but serves a revoked or suspended Mission's token anyway", ["MBO-RS-B-002", "MBO-RS-B-004", "MBO-MAS-005"], FaultSite.ResourceServer),
+        new(Fault.RsIgnoresRevokedMission, "the RS reads the Mission's state but serves a revoked or suspended Mission's token anyway (an approved task included)",
+            ["MBO-RS-B-002", "MBO-RS-B-004", "MBO-MAS-005", "MBO-RT-PEP-011"], FaultSite.ResourceServer),
         new(Fault.RsNeverAsksMissionStatus, "the RS has no source of Mission state (no Mission Status requests; an event-driven server has no event receiver): it cannot refuse inactive Missions, and its PDP requests lack policy_version and freshness",
-            ["MBO-RS-B-002", "MBO-RS-B-004", "MBO-RS-C-008", "MBO-RT-PEP-004", "MBO-RT-PEP-005", "MBO-MAS-005"], FaultSite.ResourceServer),
+            ["MBO-RS-B-002", "MBO-RS-B-004", "MBO-RS-C-008", "MBO-RT-PEP-004", "MBO-RT-PEP-005", "MBO-RT-PEP-011", "MBO-MAS-005"], FaultSite.ResourceServer),
         new(Fault.RsTreatsUnknownStateAsActive, "an event-driven RS takes a lifecycle event with a state it does not know for active", ["MBO-MAS-005"], FaultSite.ResourceServer),
         new(Fault.RsIgnoresActions, "the RS executes any tool when it holds an entry for itself, whatever the entry's actions (so neither scope nor x_ members are what widen it)",
             ["MBO-RS-C-001", "MBO-MCP-002", "MBO-RS-C-004", "MBO-RS-C-009"], FaultSite.ResourceServer),
@@ -226,7 +230,7 @@ public static class FaultCatalogue
         new(Fault.RsTrustsUnknownMissionMembers, "the RS grants the actions listed in mission.x_extra", ["MBO-RS-C-009"], FaultSite.ResourceServer),
         new(Fault.RsListsEveryTool, "tools/list shows every tool, also those outside the Mission", ["MBO-MCP-001"], FaultSite.ResourceServer),
         new(Fault.RsSkipsPdp, "the RS-D server executes consequential calls without asking the PDP", ["MBO-RT-PEP-001", "MBO-RT-PEP-002", "MBO-RT-PEP-003"], FaultSite.ResourceServer),
-        new(Fault.RsActsOnDeny, "the RS executes a call the PDP denied", ["MBO-RT-PEP-002"], FaultSite.ResourceServer),
+        new(Fault.RsActsOnDeny, "the RS executes a call the PDP denied, a requestable denial included (so no task waits for approval)", ["MBO-RT-PEP-002", "MBO-MCP-003"], FaultSite.ResourceServer),
         new(Fault.RsFailsOpenWhenPdpDown, "the RS executes the call when the PDP does not answer", ["MBO-RT-PEP-003"], FaultSite.ResourceServer),
         new(Fault.RsOmitsMissionContext, "the evaluation's context.mission carries only the id", ["MBO-RT-PEP-004"], FaultSite.ResourceServer),
         new(Fault.RsOmitsFreshness, "the evaluation carries no context.freshness", ["MBO-RT-PEP-005"], FaultSite.ResourceServer),
@@ -235,6 +239,11 @@ public static class FaultCatalogue
         new(Fault.RsOmitsExecutionEvidence, "the RS carries out permitted consequential calls without recording Execution Evidence", ["MBO-RT-PEP-009"], FaultSite.ResourceServer),
         new(Fault.RsEvidenceDigestMismatch, "Execution Evidence carries a parameter_digest over the arguments with defaults filled in, not the decision's", ["MBO-RT-PEP-010"], FaultSite.ResourceServer),
         new(Fault.RsEvidenceInventsOutcome, "Execution Evidence says outcome \"succeeded\", which is not one of attempted, completed, failed, suppressed", ["MBO-RT-EV-001"], FaultSite.ResourceServer),
+        new(Fault.RsNoTaskOnRequestableDenial, "a requestable denial is refused like a plain deny: no Access Request, no MCP task to wait on", ["MBO-MCP-003"], FaultSite.ResourceServer),
+        new(Fault.RsExecutesOnApprovalUnchecked, "an approved task is carried out as soon as tasks/get sees the approval: no fresh decision, no look at the Mission's state",
+            ["MBO-MCP-003", "MBO-RT-PEP-011"], FaultSite.ResourceServer),
+        new(Fault.RsReevaluatesWithStaleState, "tasks/get skips the Mission-state check (the task was authorised when created), so an approved task is re-evaluated but carried out for a Mission revoked meanwhile",
+            ["MBO-RT-PEP-011"], FaultSite.ResourceServer),
         new(Fault.RsEvidenceCarriesContent, "Execution Evidence's result_summary repeats the call's arguments (user content)", ["MBO-RT-EV-002"], FaultSite.ResourceServer),
     ];
 

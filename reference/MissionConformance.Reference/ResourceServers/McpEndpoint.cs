@@ -15,6 +15,8 @@ namespace MissionConformance.Reference.ResourceServers;
 /// </summary>
 public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trust, MissionStateSource states, PdpClient pdp)
 {
+    private readonly McpTasks _tasks = new();
+
     private ResourceServerOptions Options => server.Options;
 
     private FaultSet Faults => Options.Faults;
@@ -58,7 +60,13 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
 
         MissionStatusView? status = null;
         JsonElement mission = default;
-        if (AtLeast(RsTierSetting.B))
+        // Two faults take a task poll for a continuation of a call authorised earlier, and skip the state check for it.
+        var uncheckedPoll = method == "tasks/get" && (Faults.Has(Fault.RsExecutesOnApprovalUnchecked) || Faults.Has(Fault.RsReevaluatesWithStaleState));
+        if (uncheckedPoll)
+        {
+            claims.TryGetProperty("mission", out mission);
+        }
+        else if (AtLeast(RsTierSetting.B))
         {
             // MBO-RS-B-003: a server that governs by Mission refuses a token without one.
             if (!claims.TryGetProperty("mission", out mission) || mission.ValueKind != JsonValueKind.Object || Text(mission, "id") is null)
@@ -109,6 +117,14 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
             case "tools/call":
                 await CallAsync(http, rpc, claims, mission, status, ct);
                 return;
+            case "tasks/get":
+                await TaskAsync(http, rpc, claims, mission, status, ct);
+                return;
+            case "tasks/result":
+                var done = _tasks.Find((string?)rpc["params"]?["taskId"], Text(mission, "id"));
+                if (done?.Result is { } result) await RpcResult(http, rpc["id"], result);
+                else await RpcError(http, rpc["id"], -32602, done is null ? "unknown task" : $"the task is {done.Status}");
+                return;
             default:
                 if (method.StartsWith("notifications/", StringComparison.Ordinal))
                 {
@@ -138,6 +154,7 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
 
         PdpDecision? decision = null;
         string? parameterDigest = null;
+        var missionId = Text(mission, "id");
         if (AtLeast(RsTierSetting.D) && tool.Consequential && !Faults.Has(Fault.RsSkipsPdp))
         {
             var evaluation = Evaluation(claims, mission, status, tool, arguments);
@@ -150,23 +167,77 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
             }
             if (decision.Decision == false && !Faults.Has(Fault.RsActsOnDeny))
             {
+                // runtime.md §11, MBO-MCP-003: a requestable denial becomes an Access Request and an MCP task the client polls; nothing is done yet.
+                if (decision.AccessRequest is not null && missionId is not null && !Faults.Has(Fault.RsNoTaskOnRequestableDenial)
+                    && await pdp.SubmitAccessRequestAsync(evaluation, decision, ct) is { } statusEndpoint)
+                {
+                    await RpcResult(http, rpc["id"], new JsonObject { ["task"] = _tasks.Create(missionId, tool, arguments, statusEndpoint).Describe() });
+                    return;
+                }
                 await Refuse(http, StatusCodes.Status403Forbidden, "access_denied", "the PDP denied the call" + (decision.Reason is null ? "" : $" ({decision.Reason})"));
                 return;
             }
         }
+        await RpcResult(http, rpc["id"], Execute(tool, arguments, missionId, decision, parameterDigest));
+    }
 
+    /// <summary>
+    /// tasks/get: the task's state; a working task whose Access Request was approved is settled now. The
+    /// approval is an input to a fresh decision (runtime.md §5): the call is evaluated again, with the Mission
+    /// state this request was just checked against (MBO-RT-PEP-011), and carried out only on a permit.
+    /// </summary>
+    private async Task TaskAsync(HttpContext http, JsonObject rpc, JsonElement claims, JsonElement mission, MissionStatusView? status, CancellationToken ct)
+    {
+        if (_tasks.Find((string?)rpc["params"]?["taskId"], Text(mission, "id")) is not { } call)
+        {
+            await RpcError(http, rpc["id"], -32602, "unknown task");
+            return;
+        }
+        if (call.Status == "working" && call.TryBeginSettling())
+        {
+            switch (await pdp.AccessRequestStatusAsync(call.StatusEndpoint, ct))
+            {
+                case "approved" when Faults.Has(Fault.RsExecutesOnApprovalUnchecked):
+                    call.Complete(Execute(call.Tool, call.Arguments, call.MissionId, null, null));
+                    break;
+                case "approved":
+                    var evaluation = Evaluation(claims, mission, status, call.Tool, call.Arguments);
+                    var fresh = await pdp.EvaluateAsync(evaluation, ct);
+                    if (fresh.Decision == true)
+                    {
+                        call.Complete(Execute(call.Tool, call.Arguments, call.MissionId, fresh, (string?)evaluation["context"]?["parameter_digest"]));
+                    }
+                    else
+                    {
+                        var why = fresh.Reason ?? fresh.Problem;
+                        call.Fail("approved, but the fresh decision was not a permit" + (why is null ? "" : $" ({why})"));
+                    }
+                    break;
+                case "denied":
+                    call.Fail("the access request was denied");
+                    break;
+                default:
+                    call.EndSettling();
+                    break;
+            }
+        }
+        await RpcResult(http, rpc["id"], call.Describe());
+    }
+
+    /// <summary>Carries out the call (the side effect the reference's own tests see) and, after a permit, records its Execution Evidence.</summary>
+    private JsonObject Execute(McpTool tool, JsonObject arguments, string? missionId, PdpDecision? decision, string? parameterDigest)
+    {
         var attemptedAt = DateTimeOffset.UtcNow;
-        var missionId = mission.ValueKind == JsonValueKind.Object ? Text(mission, "id") : null;
         server.Executions.Enqueue(new Execution(tool.Name, arguments.ToJsonString(), missionId, attemptedAt));
         if (decision?.Decision == true && missionId is not null)
         {
             server.Evidence.Record(missionId, decision.DecisionId, parameterDigest, tool, arguments, attemptedAt, DateTimeOffset.UtcNow);
         }
-        await RpcResult(http, rpc["id"], new JsonObject
+        return new JsonObject
         {
             ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = $"{tool.Name} done" }),
             ["isError"] = false,
-        });
+        };
     }
 
     private sealed record Refusal(string Error, string Description);

@@ -52,6 +52,22 @@ public abstract class ResourceServerScenario : Scenario
     protected abstract Task RunAsync(ResourceServerProbe rs);
 }
 
+/// <summary>
+/// An RS-D scenario (runtime.md §1): the RS-D contract covers consequential actions, so a server that
+/// declares none ("consequential": false) has the scenario's requirements SKIPPED with that reason.
+/// </summary>
+public abstract class RuntimeEnforcementScenario : ResourceServerScenario
+{
+    protected sealed override Task RunAsync(ResourceServerProbe rs)
+    {
+        if (rs.Server.Consequential) return RunConsequentialAsync(rs);
+        foreach (var id in Requirements) rs.Skip(id, "the server declares no consequential actions (resourceServers[].consequential is false)");
+        return Task.CompletedTask;
+    }
+
+    protected abstract Task RunConsequentialAsync(ResourceServerProbe rs);
+}
+
 /// <summary>What a Resource Server scenario works with: the server, the simulated peers, an MCP client, and verdicts about the server.</summary>
 public sealed class ResourceServerProbe(ScenarioContext context, PeerSet peers, ResourceServerTarget server, McpClient mcp)
 {
@@ -77,8 +93,10 @@ public sealed class ResourceServerProbe(ScenarioContext context, PeerSet peers, 
         return peers.AuthorizationServer.Mint(edit is null ? spec : edit(spec));
     }
 
-    public async Task<McpResponse> CallAsync(string? token, ToolProbe call)
-        => Remember(await mcp.CallToolAsync(server.Resource, token, call.Tool, call.Arguments, context.Cancellation));
+    public async Task<McpResponse> CallAsync(string? token, ToolProbe call, bool asTask = false)
+        => Remember(await mcp.CallToolAsync(server.Resource, token, call.Tool, call.Arguments, context.Cancellation, asTask));
+
+    public async Task<McpResponse> GetTaskAsync(string token, string taskId) => Remember(await mcp.GetTaskAsync(server.Resource, token, taskId, context.Cancellation));
 
     public async Task<McpResponse> ListAsync(string? token) => Remember(await mcp.ListToolsAsync(server.Resource, token, context.Cancellation));
 

@@ -179,21 +179,15 @@ public sealed class AuthorityEnforcementScenario : ResourceServerScenario
 }
 
 /// <summary>RS-D (conformance.md §5 L4 items 2–3): the PDP is asked first, with the Mission context, and obeyed.</summary>
-public sealed class PdpEnforcementScenario : ResourceServerScenario
+public sealed class PdpEnforcementScenario : RuntimeEnforcementScenario
 {
     public override string Id => "rs.pdp";
     public override string Title => "every consequential call is evaluated at the PDP first, and a deny or silence stops it";
     public override IReadOnlyList<string> Requirements { get; } =
         ["MBO-RT-PEP-001", "MBO-RT-PEP-002", "MBO-RT-PEP-003", "MBO-RT-PEP-004", "MBO-RT-PEP-005", "MBO-RT-PEP-006", "MBO-RT-PEP-008"];
 
-    protected override async Task RunAsync(ResourceServerProbe rs)
+    protected override async Task RunConsequentialAsync(ResourceServerProbe rs)
     {
-        if (!rs.Server.Consequential)
-        {
-            // runtime.md §1: the RS-D contract covers consequential actions; a server without any is not judged on it.
-            foreach (var id in Requirements) rs.Skip(id, "the server declares no consequential actions (resourceServers[].consequential is false)");
-            return;
-        }
         var pdp = rs.Peers.Pdp;
         var permitted = rs.Mission();
         var response = await rs.CallAsync(rs.Token(permitted), rs.Server.Allowed);
@@ -229,7 +223,7 @@ public sealed class PdpEnforcementScenario : ResourceServerScenario
 /// RS-D (conformance.md §5 L4 item 6, runtime.md §7): a permitted consequential call leaves Execution
 /// Evidence linked to its decision, read from the server's evidence export (runtime.md open point 2).
 /// </summary>
-public sealed class ExecutionEvidenceScenario : ResourceServerScenario
+public sealed class ExecutionEvidenceScenario : RuntimeEnforcementScenario
 {
     public override string Id => "rs.evidence";
     public override string Title => "a permitted consequential call leaves schema-valid Execution Evidence linked to its decision and its parameter_digest";
@@ -238,13 +232,8 @@ public sealed class ExecutionEvidenceScenario : ResourceServerScenario
     /// <summary>How long the export may take to show a record (a server may write evidence after it answered).</summary>
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
 
-    protected override async Task RunAsync(ResourceServerProbe rs)
+    protected override async Task RunConsequentialAsync(ResourceServerProbe rs)
     {
-        if (!rs.Server.Consequential)
-        {
-            foreach (var id in Requirements) rs.Skip(id, "the server declares no consequential actions (resourceServers[].consequential is false)");
-            return;
-        }
         if (rs.Server.Evidence is null)
         {
             foreach (var id in Requirements) rs.Skip(id, "the target file names no evidence export (resourceServers[].evidence); runtime.md open point 2: without one, Execution Evidence cannot be tested");
@@ -269,5 +258,69 @@ public sealed class ExecutionEvidenceScenario : ResourceServerScenario
         rs.Judge(new PepEvidenceDigestMatchesDecision(), export);
         rs.Judge(new ExecutionEvidenceIsWellFormed(), export);
         rs.Judge(new ExecutionEvidenceHasNoContent(), export);
+    }
+}
+
+/// <summary>
+/// RS-D (conformance.md §5 L4 item 4, runtime.md §5, §11): a requestable denial becomes an MCP task that
+/// completes only after approval and a fresh decision; a Mission revoked while its call waited past the
+/// freshness window never gets that call carried out.
+/// </summary>
+public sealed class RequestableDenialScenario : RuntimeEnforcementScenario
+{
+    public override string Id => "rs.requestable";
+    public override string Title => "a requestable denial waits as an MCP task and runs after approval only on a fresh decision, never for a Mission revoked meanwhile";
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-MCP-003", "MBO-RT-PEP-011"];
+
+    /// <summary>How long tasks/get is polled after approval before the task is taken as never finishing.</summary>
+    private static readonly TimeSpan PollLimit = TimeSpan.FromSeconds(10);
+
+    protected override async Task RunConsequentialAsync(ResourceServerProbe rs)
+    {
+        var pdp = rs.Peers.Pdp;
+        var approved = rs.Mission();
+        var revoked = rs.Mission();
+        pdp.Script(approved.Id, PdpAnswer.Requestable);
+        pdp.Script(revoked.Id, PdpAnswer.Requestable);
+        var (approvedToken, revokedToken) = (rs.Token(approved), rs.Token(revoked));
+        var decidedAt = DateTimeOffset.UtcNow;
+        var first = await Task.WhenAll(rs.CallAsync(approvedToken, rs.Server.Allowed, asTask: true), rs.CallAsync(revokedToken, rs.Server.Allowed, asTask: true));
+        if (pdp.EvaluationsFor(approved.Id).Count == 0)
+        {
+            foreach (var id in Requirements) rs.Skip(id, $"not judged: the call was answered {first[0].Describe()} without an evaluation at the PDP (MBO-RT-PEP-001)");
+            return;
+        }
+
+        // Past the window the first decision's Mission state was good for, revoke one Mission, then approve both calls.
+        await Task.Delay(TimeSpan.FromSeconds(rs.Server.MaxStaleSeconds) + TimeSpan.FromSeconds(1), rs.Cancellation);
+        revoked.State = "revoked";
+        await rs.PushEventAsync(revoked, "revoked");
+        var approvedAt = DateTimeOffset.UtcNow;
+        var statusBefore = rs.Peers.AuthorizationServer.StatusRequestsFor(approved.Id);
+        pdp.Decide(approved.Id, approved: true);
+        pdp.Decide(revoked.Id, approved: true);
+        var settled = await Task.WhenAll(SettleAsync(rs, approvedToken, first[0]), SettleAsync(rs, revokedToken, first[1]));
+
+        DeferredCall Deferred(string label, SimulatedMission mission, int i, int statusAfter) => new(label, first[i], pdp.AccessRequestsFor(mission.Id), settled[i].Final, approvedAt,
+            settled[i].CompletedSeenAt, pdp.EvaluationsFor(mission.Id), statusAfter);
+        var evidence = new RequestableDenialEvidence(
+            Deferred("approved", approved, 0, rs.Peers.AuthorizationServer.StatusRequestsFor(approved.Id) - statusBefore),
+            Deferred("revoked while waiting", revoked, 1, 0), approvedAt - decidedAt, rs.Server.MaxStaleSeconds);
+        rs.Judge(new McpRequestableDenialBecomesTask(), evidence);
+        rs.Judge(new PepRechecksAfterTheWindow(), evidence);
+    }
+
+    /// <summary>Polls tasks/get until the task ends, the server refuses the poll, or <see cref="PollLimit"/> passes.</summary>
+    private static async Task<(McpResponse? Final, DateTimeOffset? CompletedSeenAt)> SettleAsync(ResourceServerProbe rs, string token, McpResponse first)
+    {
+        if ((string?)first.CreatedTask?["taskId"] is not { } taskId) return (null, null);
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var poll = await rs.GetTaskAsync(token, taskId);
+            if (poll.TaskStatus == "completed") return (poll, DateTimeOffset.UtcNow);
+            if (poll.TaskStatus is null or "failed" or "cancelled" || clock.Elapsed > PollLimit) return (poll, null);
+            await Task.Delay(TimeSpan.FromMilliseconds(300), rs.Cancellation);
+        }
     }
 }

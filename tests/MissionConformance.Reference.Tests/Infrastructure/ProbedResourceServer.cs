@@ -82,6 +82,17 @@ public sealed class ProbedResourceServer : IAsyncDisposable
         return JsonNode.Parse(document!.Value.GetRawText())!["execution_evidence"]!.AsArray();
     }
 
+    /// <summary>A call met by a requestable denial, its Access Request approved, and the task polled once: the tasks/get answer.</summary>
+    public async Task<McpResponse> ApprovedTaskAsync()
+    {
+        var token = Token();
+        Peers.Pdp.Script(Mission.Id, PdpAnswer.Requestable);
+        var created = await CallAsync(token);
+        Assert.NotNull(created.CreatedTask);
+        Peers.Pdp.Decide(Mission.Id, approved: true);
+        return await Client.GetTaskAsync(Server.Resource, token, (string)created.CreatedTask["taskId"]!, TestContext.Current.CancellationToken);
+    }
+
     /// <summary>Pushes a lifecycle event with <paramref name="state"/> for the probe's Mission to the server's receiver.</summary>
     public async Task<HttpStatusCode> PushAsync(string state)
     {

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.IdentityModel.Tokens;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Mcp;
 using MissionConformance.Harness.Peers;
 using MissionConformance.Harness.Schemas;
 using MissionConformance.Harness.Targets;
@@ -167,5 +168,79 @@ public sealed class ExecutionEvidenceHasNoContent : Check<ExecutionEvidenceExpor
         var leaked = freeText.Where(t => summaries.Any(s => s.Contains(JsonSerializer.Serialize(t), StringComparison.Ordinal))).ToList();
         return Judgement.That(leaked.Count == 0, $"result_summary carries none of the call's free text ({string.Join(", ", freeText.Select(t => $"\"{t}\""))})",
             $"result_summary repeats the caller's content {string.Join(", ", leaked.Select(t => $"\"{t}\""))}: it may carry metadata only");
+    }
+}
+
+// ---- RS-D: requestable denial and MCP tasks (runtime.md §5, §11) ------------------------------
+
+/// <summary>How a call met by a requestable denial went: the first answer, the Access Requests, and the task's end after approval.</summary>
+public sealed record DeferredCall(
+    string Label,
+    McpResponse First,
+    IReadOnlyList<AccessRequest> AccessRequests,
+    McpResponse? Final,
+    DateTimeOffset ApprovedAt,
+    DateTimeOffset? CompletedSeenAt,
+    IReadOnlyList<Evaluation> Evaluations,
+    int StatusRequestsAfterApproval)
+{
+    public bool Completed => Final?.TaskStatus == "completed";
+
+    /// <summary>Evaluations the PDP received after the approval and no later than the poll that showed the task completed.</summary>
+    public IReadOnlyList<Evaluation> FreshEvaluations => [.. Evaluations.Where(e => e.At > ApprovedAt && (CompletedSeenAt is null || e.At <= CompletedSeenAt))];
+}
+
+/// <summary>The approved call, and the call whose Mission was revoked while it waited; <paramref name="Waited"/> is how long both waited past the decision.</summary>
+public sealed record RequestableDenialEvidence(DeferredCall Approved, DeferredCall Revoked, TimeSpan Waited, int MaxStaleSeconds);
+
+/// <summary>
+/// MBO-MCP-003 (SHOULD): a requestable denial is answered with an MCP task (CreateTaskResult, status working,
+/// taskId) and an Access Request; after approval, tasks/get reaches completed, and only after a fresh evaluation.
+/// </summary>
+public sealed class McpRequestableDenialBecomesTask : Check<RequestableDenialEvidence>
+{
+    public override string RequirementId => "MBO-MCP-003";
+
+    public override Judgement Judge(RequestableDenialEvidence e)
+    {
+        var call = e.Approved;
+        if (call.First.Served) return Judgement.Fail($"the call met by a requestable denial was carried out at once ({call.First.Describe()}): nothing may be done before approval");
+        if (call.First.CreatedTask is not { } task || (string?)task["taskId"] is not { Length: > 0 } || (string?)task["status"] != "working")
+        {
+            return Judgement.Fail($"a requestable denial was answered {call.First.Describe()}: expected a CreateTaskResult with a taskId and status working (runtime.md §11)");
+        }
+        if (call.AccessRequests.Count == 0) return Judgement.Fail("the server returned a task but submitted no Access Request to the denial's access_request.endpoint, so no approval can reach it");
+        if (!call.Completed)
+        {
+            return Judgement.Fail($"after the Access Request was approved, tasks/get answered {call.Final?.Describe() ?? "nothing"} instead of completed");
+        }
+        return Judgement.That(call.FreshEvaluations.Count > 0,
+            $"task {(string?)task["taskId"]} completed after approval and {call.FreshEvaluations.Count} fresh evaluation(s)",
+            "the task completed after approval without a fresh evaluation at the PDP: an approval is an input to a new decision, never a standing grant (runtime.md §5)");
+    }
+}
+
+/// <summary>
+/// MBO-RT-PEP-011: a call that waited past the Mission-state window is carried out only after the Mission
+/// was consulted again: the approved call is preceded by a fresh evaluation or Mission Status request, and
+/// the call whose Mission was revoked while it waited is never carried out.
+/// </summary>
+public sealed class PepRechecksAfterTheWindow : Check<RequestableDenialEvidence>
+{
+    public override string RequirementId => "MBO-RT-PEP-011";
+
+    public override Judgement Judge(RequestableDenialEvidence e)
+    {
+        var waited = $"{e.Waited.TotalSeconds:0.0} s (maxStaleSeconds {e.MaxStaleSeconds})";
+        if (e.Revoked.Completed)
+        {
+            return Judgement.Fail($"the Mission was revoked while its call waited {waited} for approval, yet tasks/get reported the call completed: "
+                + "it was carried out on a decision older than the freshness window without consulting the Mission's state again");
+        }
+        if (!e.Approved.Completed) return Judgement.Skip("not judged: the approved call never completed (MBO-MCP-003), so nothing shows whether the server re-checks before a deferred execution");
+        return Judgement.That(e.Approved.FreshEvaluations.Count > 0 || e.Approved.StatusRequestsAfterApproval > 0,
+            $"after waiting {waited}, the approved call was carried out after {e.Approved.FreshEvaluations.Count} fresh evaluation(s) and {e.Approved.StatusRequestsAfterApproval} Mission Status request(s); "
+            + $"the call whose Mission was revoked meanwhile was not ({e.Revoked.Final?.Describe() ?? "no answer"})",
+            $"the approved call was carried out {waited} after its decision with neither a fresh evaluation nor a Mission Status request");
     }
 }
