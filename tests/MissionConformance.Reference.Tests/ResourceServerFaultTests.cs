@@ -115,6 +115,11 @@ public sealed class ResourceServerFaultTests
             Assert.True((await rs.CallAllowedAsync()).Served);
             return Assert.Single(await rs.EvidenceAsync())!["result_summary"]!.ToJsonString().Contains("Q3 board packet", StringComparison.Ordinal);
         },
+        Fault.RsIgnoresDpopBinding => async rs =>
+        {
+            using var key = new DpopKey();
+            return await rs.ServedAsync(rs.Token(s => s with { DpopThumbprint = key.Thumbprint }));
+        },
         Fault.RsNoTaskOnRequestableDenial => async rs =>
         {
             rs.Peers.Pdp.Script(rs.Mission.Id, PdpAnswer.Requestable);

@@ -159,6 +159,30 @@ public sealed class ResourceServerTests
     }
 
     [Fact]
+    public async Task RsA_HonoursADpopBoundToken_OnlyWithAFreshProofOfItsKey()
+    {
+        await using var rs = await ProbedResourceServer.StartAsync(FaultSet.None, RsTierSetting.A);
+        using var key = new DpopKey();
+        using var other = new DpopKey();
+        var ct = TestContext.Current.CancellationToken;
+        var bound = rs.Token(s => s with { DpopThumbprint = key.Thumbprint });
+        var arguments = new JsonObject { ["fiscal_period"] = "2026-Q3", ["max_rows"] = 10 };
+        Task<McpResponse> Call(string? proof) => rs.Client.CallToolAsync(rs.Server.Resource, bound, "query_financials", arguments, ct, dpopProof: proof);
+
+        var proof = key.Proof("POST", rs.Server.Resource, bound);
+        var served = await Call(proof);
+        var replayed = await Call(proof);
+        var asBearer = await Call(null);
+        var otherKey = await Call(other.Proof("POST", rs.Server.Resource, bound));
+        var otherMethod = await Call(key.Proof("GET", rs.Server.Resource, bound));
+
+        Assert.True(served.Served, served.Describe() + " " + served.WwwAuthenticate);
+        Assert.All([replayed, asBearer, otherKey, otherMethod], r => Assert.Equal(HttpStatusCode.Unauthorized, r.Status));
+        Assert.Equal("invalid_dpop_proof", otherKey.Challenge("error"));
+        Assert.StartsWith("DPoP ", otherKey.WwwAuthenticate, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RsA_RefusesBadTokens_AndPointsAtItsMetadata()
     {
         await using var rs = await ProbedResourceServer.StartAsync(FaultSet.None, RsTierSetting.A, ResourceServerProfile.Docs);

@@ -65,23 +65,25 @@ public sealed class McpClient(HttpClient http)
     public Task<McpResponse> ListToolsAsync(string endpoint, string? token, CancellationToken ct)
         => SendAsync(endpoint, token, "tools/list", new JsonObject(), ct);
 
-    public Task<McpResponse> CallToolAsync(string endpoint, string? token, string tool, JsonObject arguments, CancellationToken ct, bool asTask = false)
+    public Task<McpResponse> CallToolAsync(string endpoint, string? token, string tool, JsonObject arguments, CancellationToken ct, bool asTask = false, string? dpopProof = null)
     {
         var parameters = new JsonObject { ["name"] = tool, ["arguments"] = arguments.DeepClone() };
         if (asTask) parameters["task"] = new JsonObject { ["ttl"] = 60_000 };  // MCP task augmentation: the client accepts a task in place of the result
-        return SendAsync(endpoint, token, "tools/call", parameters, ct);
+        return SendAsync(endpoint, token, "tools/call", parameters, ct, dpopProof);
     }
 
     public Task<McpResponse> GetTaskAsync(string endpoint, string? token, string taskId, CancellationToken ct)
         => SendAsync(endpoint, token, "tasks/get", new JsonObject { ["taskId"] = taskId }, ct);
 
-    public async Task<McpResponse> SendAsync(string endpoint, string? token, string method, JsonObject parameters, CancellationToken ct)
+    /// <summary>A JSON-RPC request; with <paramref name="dpopProof"/> the token goes as "Authorization: DPoP" with the proof (RFC 9449 §7.1).</summary>
+    public async Task<McpResponse> SendAsync(string endpoint, string? token, string method, JsonObject parameters, CancellationToken ct, string? dpopProof = null)
     {
         var body = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = Interlocked.Increment(ref _id), ["method"] = method, ["params"] = parameters };
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue(dpopProof is null ? "Bearer" : "DPoP", token);
+        if (dpopProof is not null) request.Headers.Add("DPoP", dpopProof);
         using var response = await http.SendAsync(request, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
         var challenge = response.Headers.WwwAuthenticate.Count == 0 ? null : string.Join(", ", response.Headers.WwwAuthenticate.Select(h => h.ToString()));

@@ -69,6 +69,9 @@ public sealed record AccessTokenSpec(string Audience, SimulatedMission? Mission)
 
     /// <summary>Signed with a key the issuer's JWKS does not hold.</summary>
     public bool ForeignKey { get; init; }
+
+    /// <summary>cnf.jkt: the token is bound to this DPoP key thumbprint (RFC 9449 §6).</summary>
+    public string? DpopThumbprint { get; init; }
 }
 
 /// <summary>
@@ -200,6 +203,7 @@ public sealed class SimulatedAuthorizationServer : IDisposable
         if (!spec.OmitMission && (spec.MissionClaim ?? spec.Mission?.Claim()) is { } mission) claims["mission"] = Element(mission);
         if ((spec.AuthorizationDetails ?? spec.Mission?.Authority) is { } details) claims["authorization_details"] = Element(details);
         if (spec.Scope is not null) claims["scope"] = spec.Scope;
+        if (spec.DpopThumbprint is not null) claims["cnf"] = new Dictionary<string, object> { ["jkt"] = spec.DpopThumbprint };
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Issuer.AbsoluteUri,

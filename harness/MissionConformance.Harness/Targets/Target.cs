@@ -126,6 +126,9 @@ public sealed record ResourceServerTarget(
     /// <summary>Where its Execution Evidence can be read (runtime.md open point 2), when it exports any.</summary>
     public EvidenceExport? Evidence { get; init; }
 
+    /// <summary>It accepts DPoP-bound tokens (RFC 9449), so the sender-constraint cases of MBO-RS-A-001 are run.</summary>
+    public bool Dpop { get; init; }
+
     /// <summary>The mission_resource_access entry of this server, as a Mission's Authority Set holds it.</summary>
     public JsonObject Entry() => new()
     {

@@ -204,6 +204,7 @@ public static partial class TargetLoader
                 actions, (node["entry"]!["constraints"] as JsonObject)?.DeepClone().AsObject() ?? [], allowed, forbidden, violation, (int?)node["maxStaleSeconds"] ?? 5)
             {
                 EventReceiver = (string?)node["events"]?["receiver"] is { } receiver ? new Uri(receiver) : null,
+                Dpop = (bool?)node["dpop"] ?? false,
                 ParameterBinding = ReadParameterBinding(node["parameterBinding"], actions, at, errors),
                 Evidence = node["evidence"] is { } evidence && Resolve((string)evidence["token"]!, $"{at}.evidence.token", environment, errors) is { } token
                     ? new EvidenceExport(new Uri((string)evidence["export"]!), token)

@@ -17,6 +17,8 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
 {
     private readonly McpTasks _tasks = new();
 
+    private readonly DpopVerifier _dpop = new();
+
     private ResourceServerOptions Options => server.Options;
 
     private FaultSet Faults => Options.Faults;
@@ -27,15 +29,24 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
     {
         var ct = http.RequestAborted;
         var header = http.Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        var space = header.IndexOf(' ', StringComparison.Ordinal);
+        var scheme = space > 0 ? header[..space] : "";
+        if (!scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase) && !scheme.Equals("DPoP", StringComparison.OrdinalIgnoreCase))
         {
-            await Challenge(http, null, "a bearer access token is required");
+            await Challenge(http, null, "a bearer or DPoP access token is required");
             return;
         }
         JsonElement claims;
         try
         {
-            claims = await ValidateAsync(header["Bearer ".Length..].Trim(), ct);
+            var token = header[(space + 1)..].Trim();
+            claims = await ValidateAsync(token, ct);
+            if (!Faults.Has(Fault.RsIgnoresDpopBinding)) await _dpop.VerifyAsync(http, scheme, token, claims, server.Resource);
+        }
+        catch (DpopProofException e)
+        {
+            await Challenge(http, "invalid_dpop_proof", e.Message, "DPoP");
+            return;
         }
         catch (SecurityTokenException e)
         {
@@ -374,9 +385,9 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
         return JsonDocument.Parse(Base64UrlEncoder.Decode(jwt.EncodedPayload)).RootElement.Clone();
     }
 
-    private async Task Challenge(HttpContext http, string? error, string description)
+    private async Task Challenge(HttpContext http, string? error, string description, string scheme = "Bearer")
     {
-        var challenge = "Bearer realm=\"" + Options.Profile.Name + "\"";
+        var challenge = scheme + " realm=\"" + Options.Profile.Name + "\"";
         if (!Faults.Has(Fault.RsNoResourceMetadata)) challenge += ", resource_metadata=\"" + server.ResourceMetadataUrl + "\"";
         if (error is not null) challenge += $", error=\"{error}\", error_description=\"{Quote(description)}\"";
         http.Response.Headers.WWWAuthenticate = challenge;

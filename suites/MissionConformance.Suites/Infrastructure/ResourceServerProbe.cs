@@ -93,8 +93,8 @@ public sealed class ResourceServerProbe(ScenarioContext context, PeerSet peers, 
         return peers.AuthorizationServer.Mint(edit is null ? spec : edit(spec));
     }
 
-    public async Task<McpResponse> CallAsync(string? token, ToolProbe call, bool asTask = false)
-        => Remember(await mcp.CallToolAsync(server.Resource, token, call.Tool, call.Arguments, context.Cancellation, asTask));
+    public async Task<McpResponse> CallAsync(string? token, ToolProbe call, bool asTask = false, string? dpopProof = null)
+        => Remember(await mcp.CallToolAsync(server.Resource, token, call.Tool, call.Arguments, context.Cancellation, asTask, dpopProof));
 
     public async Task<McpResponse> GetTaskAsync(string token, string taskId) => Remember(await mcp.GetTaskAsync(server.Resource, token, taskId, context.Cancellation));
 

@@ -96,6 +96,7 @@ public sealed class EmbeddedReference : IAsyncDisposable
             server.Options.MaxStaleSeconds)
         {
             EventReceiver = server.EventReceiver is { } receiver ? new Uri(receiver) : null,
+            Dpop = true,
             ParameterBinding = profile.Tools.Where(t => t.NeedsParameterBinding && entry.Actions.Contains(t.Name)).Select(t => t.Name).ToList() is { Count: > 0 } bound
                 ? new ParameterBinding(server.Options.ParameterSchemaVersion, server.Options.AuthorizationDomain, bound)
                 : null,

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Mcp;
 using MissionConformance.Harness.Peers;
 using MissionConformance.Suites.Checks;
@@ -30,7 +31,7 @@ public sealed class ResourceDiscoveryScenario : ResourceServerScenario
 public sealed class TokenValidationScenario : ResourceServerScenario
 {
     public override string Id => "rs.token-validation";
-    public override string Title => "a bad signature, a wrong audience, an expired token and a wrong typ are each refused";
+    public override string Title => "a bad signature, a wrong audience, an expired token, a wrong typ and a DPoP-bound token without its proof are each refused";
     public override IReadOnlyList<string> Requirements { get; } = ["MBO-RS-A-001"];
 
     protected override async Task RunAsync(ResourceServerProbe rs)
@@ -48,7 +49,27 @@ public sealed class TokenValidationScenario : ResourceServerScenario
         {
             cases.Add(new BadTokenCase(defect, await rs.CallAsync(rs.Token(mission, edit), rs.Server.Allowed)));
         }
-        rs.Judge(new RsValidatesTokens(), new TokenHygieneEvidence(cases));
+        McpResponse? validDpop = null;
+        if (rs.Server.Dpop)
+        {
+            // RFC 9449 §4.3, §7.1: a cnf.jkt-bound token counts only with the DPoP scheme and a proof of this key, for this request and this token.
+            using var key = new DpopKey();
+            using var other = new DpopKey();
+            var resource = rs.Server.Resource;
+            var bound = rs.Token(mission, s => s with { DpopThumbprint = key.Thumbprint });
+            validDpop = await rs.CallAsync(bound, rs.Server.Allowed, dpopProof: key.Proof("POST", resource, bound));
+            foreach (var (defect, scheme) in new (string, string?)[]
+            {
+                ("a DPoP-bound token presented as a bearer token, without a proof", null),
+                ("a DPoP-bound token with a proof signed by another key", other.Proof("POST", resource, bound)),
+                ("a DPoP-bound token with a proof for another URL (htu)", key.Proof("POST", "https://another-resource.example/mcp", bound)),
+                ("a DPoP-bound token with a proof whose ath hashes another token", key.Proof("POST", resource, rs.Token(mission))),
+            })
+            {
+                cases.Add(new BadTokenCase(defect, await rs.CallAsync(bound, rs.Server.Allowed, dpopProof: scheme)));
+            }
+        }
+        rs.Judge(new RsValidatesTokens(), new TokenHygieneEvidence(cases, validDpop));
     }
 }
 
