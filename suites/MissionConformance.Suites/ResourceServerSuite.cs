@@ -18,6 +18,7 @@ public static class ResourceServerSuite
         new PdpEnforcementScenario(),
         new ExecutionEvidenceScenario(),
         new RequestableDenialScenario(),
+        new EnforcementManifestScenario(),
     ];
 }
 

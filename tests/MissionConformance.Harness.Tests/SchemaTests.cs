@@ -18,12 +18,15 @@ public sealed class SchemaTests
 
     private const string Execution = """{"execution_id":"ex_1","decision_id":"dec_1","mission_id":"msn_1","parameter_digest":"sha-256:3kPz","outcome":"completed","outcome_at":"2026-11-23T10:00:01Z","result_summary":{"tool":"create_doc"},"evidence_envelope":{"format":"jws-compact","value":"a.b.c"}}""";
 
+    private const string Manifest = """{"manifest_id":"m1","issuer":"https://rs.example/","issued_at":"2026-11-23T10:00:00Z","version":"1","action_classes_covered":["consequential_write"],"pep_locations":[{"pep_id":"p","kind":"in_process_middleware","covers":["create_doc"],"endpoint_uri":"https://rs.example/mcp"}],"freshness_mode":"cached","max_stale_seconds":5}""";
+
     private static string Evaluation(string mission = EvaluationMission, string freshness = Freshness, string extra = "")
         => $$$"""{"subject":{"type":"user","id":"u"},"resource":{"type":"mcp_tool","id":"https://rs.example/mcp"},"action":{"name":"create_doc"},"context":{"mission":{{{mission}}},"audience":"https://rs.example/mcp","freshness":{{{freshness}}}{{{extra}}}}}""";
 
     public static TheoryData<string, ArtifactKind, string> Valid => new()
     {
         { "execution evidence", ArtifactKind.ExecutionEvidence, Execution },
+        { "manifest", ArtifactKind.EnforcementManifest, Manifest },
         { "failed execution with its error", ArtifactKind.ExecutionEvidence, Execution.Replace("\"completed\"", "\"failed\",\"error\":\"timeout\"", StringComparison.Ordinal) },
         { "evidence export", ArtifactKind.EvidenceExport, $$"""{"mission_id":"msn_1","execution_evidence":[{{Execution}}]}""" },
         { "evaluation", ArtifactKind.EvaluationRequest, Evaluation(extra: ""","tool_id":"t","parameters":{"folder":"x"},"parameter_digest":"sha-256:abc","actor":{"client_id":"c"}""") },
@@ -44,6 +47,9 @@ public sealed class SchemaTests
 
     public static TheoryData<string, ArtifactKind, string, string> Invalid => new()
     {
+        { "manifest without PEPs", ArtifactKind.EnforcementManifest, Manifest.Replace("\"pep_locations\"", "\"peps\"", StringComparison.Ordinal), "/pep_locations" },
+        { "manifest with an unknown PEP kind", ArtifactKind.EnforcementManifest, Manifest.Replace("in_process_middleware", "firewall", StringComparison.Ordinal), "/pep_locations/0/kind" },
+        { "manifest covering no class", ArtifactKind.EnforcementManifest, Manifest.Replace("[\"consequential_write\"]", "[]", StringComparison.Ordinal), "/action_classes_covered" },
         { "execution outcome succeeded", ArtifactKind.ExecutionEvidence, Execution.Replace("\"completed\"", "\"succeeded\"", StringComparison.Ordinal), "/outcome" },
         { "failed execution without error", ArtifactKind.ExecutionEvidence, Execution.Replace("\"completed\"", "\"failed\"", StringComparison.Ordinal), "/error" },
         { "execution without decision_id", ArtifactKind.ExecutionEvidence, Execution.Replace("\"decision_id\":\"dec_1\",", "", StringComparison.Ordinal), "/decision_id" },

@@ -120,6 +120,9 @@ public sealed class ResourceServerFaultTests
             using var key = new DpopKey();
             return await rs.ServedAsync(rs.Token(s => s with { DpopThumbprint = key.Thumbprint }));
         },
+        Fault.RsManifestWithoutPeps => async rs => (await rs.ManifestAsync())["pep_locations"] is null,
+        Fault.RsManifestMissesAction => async rs =>
+            !(await rs.ManifestAsync())["pep_locations"]![0]!["covers"]!.AsArray().Any(c => (string?)c == "query_financials"),
         Fault.RsNoTaskOnRequestableDenial => async rs =>
         {
             rs.Peers.Pdp.Script(rs.Mission.Id, PdpAnswer.Requestable);

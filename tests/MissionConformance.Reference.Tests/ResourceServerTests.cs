@@ -147,11 +147,26 @@ public sealed class ResourceServerTests
     }
 
     [Fact]
-    public async Task RsC_HasNoEvidenceExport_AndNoServerStartsWithAShortExportCredential()
+    public async Task RsD_AdvertisesItsManifest_WhichIsSchemaValidAndCoversItsConsequentialTools()
+    {
+        await using var rs = await ProbedResourceServer.StartAsync(FaultSet.None, profile: ResourceServerProfile.Workflow, eventDriven: true);
+
+        var manifest = await rs.ManifestAsync();
+
+        Assert.Empty(ArtifactSchemas.Validate(ArtifactKind.EnforcementManifest, manifest.ToJsonString()));
+        Assert.Equal(["notify_reviewer", "escalate_to_board"], manifest["pep_locations"]![0]!["covers"]!.AsArray().Select(c => (string?)c));
+        Assert.Equal("event_driven", (string?)manifest["freshness_mode"]);
+        Assert.Equal(["external_commitment"], manifest["action_classes_covered"]!.AsArray().Select(c => (string?)c));
+    }
+
+    [Fact]
+    public async Task RsC_HasNoEvidenceExportOrManifest_AndNoServerStartsWithAShortExportCredential()
     {
         await using var rs = await ProbedResourceServer.StartAsync(FaultSet.None, RsTierSetting.C);
 
         Assert.Null(rs.Server.EvidenceExport);
+        Assert.Null(rs.Server.ManifestUrl);
+        Assert.False(rs.Server.ProtectedResourceMetadata().ContainsKey("mission_enforcement_scope_manifest_uri"));
         Assert.Equal(HttpStatusCode.NotFound, (await rs.Client.GetJsonAsync(rs.Server.BaseUrl.AbsoluteUri + "evidence?mission_id=" + rs.Mission.Id,
             TestContext.Current.CancellationToken, rs.Server.Options.EvidenceToken)).Status);
         await Assert.ThrowsAsync<Configuration.ReferenceConfigurationException>(() => ReferenceResourceServer.StartAsync(rs.Server.Options with { Url = "http://127.0.0.1:0", EvidenceToken = "short" },

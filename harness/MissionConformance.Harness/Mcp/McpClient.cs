@@ -92,21 +92,28 @@ public sealed class McpClient(HttpClient http)
             request.Options.TryGetValue(Wire.CapturingHandler.ExchangeId, out var exchange) ? exchange : null);
     }
 
-    /// <summary>A GET of a JSON document, with a bearer credential when the resource needs one; the document is null unless 2xx and JSON.</summary>
-    public async Task<(HttpStatusCode Status, JsonElement? Document, string? ExchangeId)> GetJsonAsync(string url, CancellationToken ct, string? bearer = null)
+    /// <summary>A GET, with a bearer credential when the resource needs one: the answer as captured, and its exchange.</summary>
+    public async Task<(WireResponse Response, string? ExchangeId)> GetAsync(string url, CancellationToken ct, string? bearer = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         if (bearer is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
         using var response = await http.SendAsync(request, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
-        var exchange = request.Options.TryGetValue(Wire.CapturingHandler.ExchangeId, out var id) ? id : null;
+        return (new WireResponse(response.StatusCode, response.Content.Headers.ContentType?.MediaType, response.Headers.CacheControl?.ToString(), text),
+            request.Options.TryGetValue(Wire.CapturingHandler.ExchangeId, out var id) ? id : null);
+    }
+
+    /// <summary>A GET of a JSON document; the document is null unless 2xx and JSON.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement? Document, string? ExchangeId)> GetJsonAsync(string url, CancellationToken ct, string? bearer = null)
+    {
+        var (response, exchange) = await GetAsync(url, ct, bearer);
         try
         {
-            return (response.StatusCode, response.IsSuccessStatusCode ? JsonDocument.Parse(text).RootElement.Clone() : null, exchange);
+            return (response.Status, (int)response.Status is >= 200 and < 300 ? JsonDocument.Parse(response.Body).RootElement.Clone() : null, exchange);
         }
         catch (JsonException)
         {
-            return (response.StatusCode, null, exchange);
+            return (response.Status, null, exchange);
         }
     }
 }

@@ -28,6 +28,7 @@ public enum ArtifactKind
     EvaluationRequest,
     ExecutionEvidence,
     EvidenceExport,
+    EnforcementManifest,
 }
 
 /// <summary>A schema violation: where (RFC 6901 JSON Pointer) and what.</summary>
@@ -64,6 +65,7 @@ public static partial class ArtifactSchemas
         ArtifactKind.EvaluationRequest => "authzen-evaluation.schema.json",
         ArtifactKind.ExecutionEvidence => "execution-evidence.schema.json",
         ArtifactKind.EvidenceExport => "evidence-export.schema.json",
+        ArtifactKind.EnforcementManifest => "enforcement-manifest.schema.json",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no schema"),
     };
 

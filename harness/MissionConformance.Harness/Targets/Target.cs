@@ -129,6 +129,9 @@ public sealed record ResourceServerTarget(
     /// <summary>It accepts DPoP-bound tokens (RFC 9449), so the sender-constraint cases of MBO-RS-A-001 are run.</summary>
     public bool Dpop { get; init; }
 
+    /// <summary>Its enforcement-scope manifest (runtime.md §10), when the file names it; else the one its RFC 9728 metadata advertises.</summary>
+    public Uri? Manifest { get; init; }
+
     /// <summary>The mission_resource_access entry of this server, as a Mission's Authority Set holds it.</summary>
     public JsonObject Entry() => new()
     {

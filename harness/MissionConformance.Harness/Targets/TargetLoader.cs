@@ -205,6 +205,7 @@ public static partial class TargetLoader
             {
                 EventReceiver = (string?)node["events"]?["receiver"] is { } receiver ? new Uri(receiver) : null,
                 Dpop = (bool?)node["dpop"] ?? false,
+                Manifest = (string?)node["manifest"] is { } manifest ? new Uri(manifest) : null,
                 ParameterBinding = ReadParameterBinding(node["parameterBinding"], actions, at, errors),
                 Evidence = node["evidence"] is { } evidence && Resolve((string)evidence["token"]!, $"{at}.evidence.token", environment, errors) is { } token
                     ? new EvidenceExport(new Uri((string)evidence["export"]!), token)

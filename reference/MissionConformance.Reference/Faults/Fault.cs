@@ -107,6 +107,8 @@ public enum Fault
     RsExecutesOnApprovalUnchecked,
     RsReevaluatesWithStaleState,
     RsIgnoresDpopBinding,
+    RsManifestWithoutPeps,
+    RsManifestMissesAction,
 }
 
 /// <summary>
@@ -216,6 +218,8 @@ public static class FaultCatalogue
         // Resource Servers: each applies to the reference RSes started with it, and never to the AS
         new(Fault.RsNoResourceMetadata, "the MCP server's 401 names no resource_metadata and it publishes no RFC 9728 metadata", ["MBO-MCP-004"], FaultSite.ResourceServer),
         new(Fault.RsIgnoresDpopBinding, "the RS serves a DPoP-bound token (cnf.jkt) without checking its proof: as a bearer token, or with another key's proof", ["MBO-RS-A-001"], FaultSite.ResourceServer),
+        new(Fault.RsManifestWithoutPeps, "the enforcement-scope manifest has no pep_locations, so it is not schema-valid", ["MBO-RT-MF-001"], FaultSite.ResourceServer),
+        new(Fault.RsManifestMissesAction, "the manifest's PEP covers only the server's other consequential tool, not the one its Missions use", ["MBO-RT-MF-002"], FaultSite.ResourceServer),
         new(Fault.RsAcceptsWrongTyp, "the RS accepts an access token whose typ is not at+jwt", ["MBO-RS-A-001"], FaultSite.ResourceServer),
         new(Fault.RsAcceptsMissingMission, "the RS serves a token that carries no mission claim", ["MBO-RS-B-003"], FaultSite.ResourceServer),
         new(Fault.RsIgnoresRevokedMission, "the RS reads the Mission's state but serves a revoked or suspended Mission's token anyway (an approved task included)",

@@ -6,6 +6,18 @@ namespace MissionConformance.Reference.ResourceServers;
 /// <summary>runtime.md §2: the action class of a tool decides whether the PDP is asked and whether parameters are bound.</summary>
 public enum ActionClass { NonConsequential, ConsequentialRead, ConsequentialWrite, ExternalCommitment }
 
+public static class ActionClassNames
+{
+    /// <summary>The runtime.md §2 name of the class.</summary>
+    public static string Name(this ActionClass actionClass) => actionClass switch
+    {
+        ActionClass.NonConsequential => "non_consequential",
+        ActionClass.ConsequentialRead => "consequential_read",
+        ActionClass.ConsequentialWrite => "consequential_write",
+        _ => "external_commitment",
+    };
+}
+
 /// <summary>An MCP tool a reference Resource Server offers (runtime.md §11: the tool name is the action).</summary>
 public sealed record McpTool(string Name, string Description, ActionClass Class, JsonObject InputSchema)
 {

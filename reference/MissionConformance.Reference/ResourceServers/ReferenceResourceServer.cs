@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -21,6 +22,8 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
     private readonly WebApplication _app;
 
     private readonly List<IDisposable> _owned = [];
+
+    private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
 
     private ReferenceResourceServer(WebApplication app, HttpClient http, ResourceServerOptions options, Uri baseUrl)
     {
@@ -82,6 +85,7 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
             app.MapPost("/events", receiver.HandleAsync);
         }
         if (server.EvidenceExport is not null) app.MapGet("/evidence", server.Evidence.ExportAsync);
+        if (server.ManifestUrl is not null) app.MapGet("/.well-known/mission-enforcement-scope", () => Results.Json(server.EnforcementManifest()));
         if (!options.Faults.Has(Fault.RsNoResourceMetadata))
         {
             app.MapGet("/.well-known/oauth-protected-resource/mcp", () => Results.Json(server.ProtectedResourceMetadata()));
@@ -90,14 +94,55 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>RFC 9728 metadata: the resource and the one authorization server it trusts.</summary>
-    public Dictionary<string, object> ProtectedResourceMetadata() => new()
+    /// <summary>
+    /// RFC 9728 metadata: the resource and the one authorization server it trusts; at RS-D also where its
+    /// enforcement-scope manifest is (schemas-notes.md: runtime fields MAY appear in PRM).
+    /// </summary>
+    public Dictionary<string, object> ProtectedResourceMetadata()
     {
-        ["resource"] = Resource,
-        ["authorization_servers"] = new[] { Options.TrustedIssuer.AbsoluteUri },
-        ["bearer_methods_supported"] = new[] { "header" },
-        ["resource_name"] = Options.Profile.Title,
-    };
+        var metadata = new Dictionary<string, object>
+        {
+            ["resource"] = Resource,
+            ["authorization_servers"] = new[] { Options.TrustedIssuer.AbsoluteUri },
+            ["bearer_methods_supported"] = new[] { "header" },
+            ["dpop_signing_alg_values_supported"] = new[] { "ES256" },
+            ["resource_name"] = Options.Profile.Title,
+        };
+        if (ManifestUrl is { } manifest) metadata["mission_enforcement_scope_manifest_uri"] = manifest;
+        return metadata;
+    }
+
+    /// <summary>Where the enforcement-scope manifest is published (RS-D only: it backs a runtime-enforcement claim).</summary>
+    public string? ManifestUrl => Options.Tier == RsTierSetting.D ? BaseUrl.AbsoluteUri + ".well-known/mission-enforcement-scope" : null;
+
+    /// <summary>
+    /// runtime.md §10 (MBO-RT-MF-001, -002): this server's one PEP, in process, covering its consequential
+    /// tools by name, with the freshness it keeps Mission state at.
+    /// </summary>
+    public JsonObject EnforcementManifest()
+    {
+        var consequential = Options.Profile.Tools.Where(t => t.Consequential).ToList();
+        var covered = Options.Faults.Has(Fault.RsManifestMissesAction) ? consequential.Skip(1) : consequential;
+        var manifest = new JsonObject
+        {
+            ["manifest_id"] = Options.Profile.Name + "-enforcement-scope",
+            ["issuer"] = BaseUrl.AbsoluteUri,
+            ["issued_at"] = _startedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            ["version"] = "1",
+            ["action_classes_covered"] = new JsonArray([.. consequential.Select(t => (JsonNode)t.Class.Name()).DistinctBy(n => n.GetValue<string>())]),
+            ["pep_locations"] = new JsonArray(new JsonObject
+            {
+                ["pep_id"] = Options.Profile.Name + "-mcp-pep",
+                ["kind"] = "in_process_middleware",
+                ["covers"] = new JsonArray([.. covered.Select(t => (JsonNode)t.Name)]),
+                ["endpoint_uri"] = Resource,
+            }),
+            ["freshness_mode"] = Options.EventDriven ? "event_driven" : "cached",
+            ["max_stale_seconds"] = Options.MaxStaleSeconds,
+        };
+        if (Options.Faults.Has(Fault.RsManifestWithoutPeps)) manifest.Remove("pep_locations");
+        return manifest;
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.Mcp;
+using MissionConformance.Harness.OAuth;
 using MissionConformance.Harness.Peers;
 using MissionConformance.Harness.Targets;
 using MissionConformance.Harness.Wire;
@@ -113,6 +114,24 @@ public sealed class ResourceServerProbe(ScenarioContext context, PeerSet peers, 
         var (status, document, exchange) = await mcp.GetJsonAsync(url, context.Cancellation);
         Remember(exchange);
         return (status, document);
+    }
+
+    /// <summary>A GET of a document the server publishes, as captured.</summary>
+    public async Task<WireResponse> GetAsync(string url)
+    {
+        var (response, exchange) = await mcp.GetAsync(url, context.Cancellation);
+        Remember(exchange);
+        return response;
+    }
+
+    /// <summary>The manifest URL the server's RFC 9728 metadata advertises (mission_enforcement_scope_manifest_uri), found through its 401 challenge.</summary>
+    public async Task<string?> AdvertisedManifestAsync()
+    {
+        if ((await ListAsync(null)).Challenge("resource_metadata") is not { } metadataUrl || !Uri.IsWellFormedUriString(metadataUrl, UriKind.Absolute)) return null;
+        var (_, document) = await GetJsonAsync(metadataUrl);
+        return document is { ValueKind: JsonValueKind.Object } prm && prm.TryGetProperty("mission_enforcement_scope_manifest_uri", out var uri) && uri.ValueKind == JsonValueKind.String
+            ? uri.GetString()
+            : null;
     }
 
     /// <summary>

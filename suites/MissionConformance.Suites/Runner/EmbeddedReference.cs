@@ -97,6 +97,7 @@ public sealed class EmbeddedReference : IAsyncDisposable
         {
             EventReceiver = server.EventReceiver is { } receiver ? new Uri(receiver) : null,
             Dpop = true,
+            Manifest = server.ManifestUrl is { } manifest ? new Uri(manifest) : null,
             ParameterBinding = profile.Tools.Where(t => t.NeedsParameterBinding && entry.Actions.Contains(t.Name)).Select(t => t.Name).ToList() is { Count: > 0 } bound
                 ? new ParameterBinding(server.Options.ParameterSchemaVersion, server.Options.AuthorizationDomain, bound)
                 : null,

@@ -345,3 +345,21 @@ public sealed class RequestableDenialScenario : RuntimeEnforcementScenario
         }
     }
 }
+
+/// <summary>RS-D (conformance.md §5 L4 item 1, runtime.md §10): the enforcement-scope manifest is published and covers what was tested.</summary>
+public sealed class EnforcementManifestScenario : RuntimeEnforcementScenario
+{
+    public override string Id => "rs.manifest";
+    public override string Title => "the enforcement-scope manifest is published, schema-valid, and names a PEP covering the tested action";
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-RT-MF-001", "MBO-RT-MF-002"];
+
+    protected override async Task RunConsequentialAsync(ResourceServerProbe rs)
+    {
+        // The action the manifest must cover is one the suite has just carried out at the server itself.
+        await rs.RequireServedAsync(rs.Token(rs.Mission()), "the tested action the manifest must cover");
+        var url = rs.Server.Manifest?.AbsoluteUri ?? await rs.AdvertisedManifestAsync();
+        var evidence = new ManifestEvidence(url, url is null ? null : await rs.GetAsync(url), rs.Server.ClaimedTier == "RS-D", rs.Server.Allowed, rs.Server.Resource);
+        rs.Judge(new ManifestPublished(), evidence);
+        rs.Judge(new ManifestCoversTestedActions(), evidence);
+    }
+}

@@ -82,6 +82,16 @@ public sealed class ProbedResourceServer : IAsyncDisposable
         return JsonNode.Parse(document!.Value.GetRawText())!["execution_evidence"]!.AsArray();
     }
 
+    /// <summary>The enforcement-scope manifest at the URL the server's RFC 9728 metadata advertises.</summary>
+    public async Task<JsonObject> ManifestAsync()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var prm = (await Client.GetJsonAsync(Server.ResourceMetadataUrl, ct)).Document!.Value;
+        var (status, document, _) = await Client.GetJsonAsync(prm.GetProperty("mission_enforcement_scope_manifest_uri").GetString()!, ct);
+        Assert.Equal(HttpStatusCode.OK, status);
+        return JsonNode.Parse(document!.Value.GetRawText())!.AsObject();
+    }
+
     /// <summary>A call met by a requestable denial, its Access Request approved, and the task polled once: the tasks/get answer.</summary>
     public async Task<McpResponse> ApprovedTaskAsync()
     {

@@ -1,0 +1,51 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.OAuth;
+using MissionConformance.Harness.Targets;
+using MissionConformance.Suites.Checks;
+
+namespace MissionConformance.Suites.Tests;
+
+/// <summary>The RS-D checks on evidence no reference server produces: what a manifest that is missing, or served outside TLS, gets.</summary>
+public sealed class RuntimeCheckTests
+{
+    private static readonly ToolProbe Tested = new("create_doc", new JsonObject { ["folder"] = "board-packets", ["title"] = "Q3 board packet" });
+
+    private const string Manifest = """{"manifest_id":"m","issuer":"https://rs.example/","issued_at":"2026-11-23T10:00:00Z","action_classes_covered":["consequential_write"],"pep_locations":[{"pep_id":"p","kind":"reverse_proxy","covers":["create_doc"]}],"freshness_mode":"fresh","max_stale_seconds":0}""";
+
+    [Fact]
+    public void Manifest_MissingAtAServerClaimingRsD_FailsMf001_AndIsSkippedWithoutTheClaim()
+    {
+        var claimed = new ManifestPublished().Judge(new ManifestEvidence(null, null, ClaimsRsD: true, Tested, "https://rs.example/mcp"));
+        var unclaimed = new ManifestPublished().Judge(new ManifestEvidence(null, null, ClaimsRsD: false, Tested, "https://rs.example/mcp"));
+
+        Assert.False(claimed.Holds);
+        Assert.Contains("resourceServers[].manifest", claimed.Message, StringComparison.Ordinal);
+        Assert.Equal(Verdict.Skipped, unclaimed.Explicit);
+        Assert.Equal(Verdict.Skipped, new ManifestCoversTestedActions().Judge(new ManifestEvidence(null, null, true, Tested, "https://rs.example/mcp")).Explicit);
+    }
+
+    [Theory]
+    [InlineData("http://rs.example/.well-known/mission-enforcement-scope", "application/json", false)]
+    [InlineData("http://127.0.0.1:5102/.well-known/mission-enforcement-scope", "application/json", true)]
+    [InlineData("https://rs.example/.well-known/mission-enforcement-scope", "text/plain", false)]
+    [InlineData("https://rs.example/.well-known/mission-enforcement-scope", "application/json", true)]
+    public void Manifest_NeedsTlsOffLoopback_AndApplicationJson(string url, string contentType, bool holds)
+    {
+        var evidence = new ManifestEvidence(url, new WireResponse(HttpStatusCode.OK, contentType, null, Manifest), true, Tested, "https://rs.example/mcp");
+
+        Assert.Equal(holds, new ManifestPublished().Judge(evidence).Holds);
+    }
+
+    [Fact]
+    public void Manifest_CoversTheTestedTool_ByNameOrToolId_NotAnotherTool()
+    {
+        var resource = "https://rs.example/mcp";
+        WireResponse Served(string covers) => new(HttpStatusCode.OK, "application/json", null, Manifest.Replace("[\"create_doc\"]", covers, StringComparison.Ordinal));
+
+        Assert.True(new ManifestCoversTestedActions().Judge(new ManifestEvidence(resource, Served("[\"create_doc\"]"), true, Tested, resource)).Holds);
+        Assert.True(new ManifestCoversTestedActions().Judge(new ManifestEvidence(resource, Served($"[\"{resource}#create_doc\"]"), true, Tested, resource)).Holds);
+        Assert.False(new ManifestCoversTestedActions().Judge(new ManifestEvidence(resource, Served("[\"delete_doc\"]"), true, Tested, resource)).Holds);
+    }
+}
