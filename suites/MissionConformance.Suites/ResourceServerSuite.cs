@@ -19,6 +19,7 @@ public static class ResourceServerSuite
         new ExecutionEvidenceScenario(),
         new RequestableDenialScenario(),
         new EnforcementManifestScenario(),
+        new DelegationScenario(),
     ];
 }
 

@@ -123,6 +123,8 @@ public sealed class ResourceServerFaultTests
         Fault.RsManifestWithoutPeps => async rs => (await rs.ManifestAsync())["pep_locations"] is null,
         Fault.RsManifestMissesAction => async rs =>
             !(await rs.ManifestAsync())["pep_locations"]![0]!["covers"]!.AsArray().Any(c => (string?)c == "query_financials"),
+        Fault.RsActorFromClientId => async rs => (await rs.DelegatedEvaluationAsync())?["context"]?["actor"]?["act"] is null,
+        Fault.RsProvenanceInAct => async rs => (await rs.DelegatedEvaluationAsync())?["context"]?["actor"]?["act"]?["tool"] is not null,
         Fault.RsNoTaskOnRequestableDenial => async rs =>
         {
             rs.Peers.Pdp.Script(rs.Mission.Id, PdpAnswer.Requestable);

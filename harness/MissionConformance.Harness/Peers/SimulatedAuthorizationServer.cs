@@ -72,6 +72,9 @@ public sealed record AccessTokenSpec(string Audience, SimulatedMission? Mission)
 
     /// <summary>cnf.jkt: the token is bound to this DPoP key thumbprint (RFC 9449 §6).</summary>
     public string? DpopThumbprint { get; init; }
+
+    /// <summary>The act claim of a delegated token (RFC 8693 §4.1): the acting party, with any earlier actors nested.</summary>
+    public JsonObject? Act { get; init; }
 }
 
 /// <summary>
@@ -204,6 +207,7 @@ public sealed class SimulatedAuthorizationServer : IDisposable
         if ((spec.AuthorizationDetails ?? spec.Mission?.Authority) is { } details) claims["authorization_details"] = Element(details);
         if (spec.Scope is not null) claims["scope"] = spec.Scope;
         if (spec.DpopThumbprint is not null) claims["cnf"] = new Dictionary<string, object> { ["jkt"] = spec.DpopThumbprint };
+        if (spec.Act is not null) claims["act"] = Element(spec.Act);
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Issuer.AbsoluteUri,

@@ -109,6 +109,8 @@ public enum Fault
     RsIgnoresDpopBinding,
     RsManifestWithoutPeps,
     RsManifestMissesAction,
+    RsActorFromClientId,
+    RsProvenanceInAct,
 }
 
 /// <summary>
@@ -220,6 +222,8 @@ public static class FaultCatalogue
         new(Fault.RsIgnoresDpopBinding, "the RS serves a DPoP-bound token (cnf.jkt) without checking its proof: as a bearer token, or with another key's proof", ["MBO-RS-A-001"], FaultSite.ResourceServer),
         new(Fault.RsManifestWithoutPeps, "the enforcement-scope manifest has no pep_locations, so it is not schema-valid", ["MBO-RT-MF-001"], FaultSite.ResourceServer),
         new(Fault.RsManifestMissesAction, "the manifest's PEP covers only the server's other consequential tool, not the one its Missions use", ["MBO-RT-MF-002"], FaultSite.ResourceServer),
+        new(Fault.RsActorFromClientId, "on a delegated token the PDP is told only the client_id: the act chain, which names the acting party, is dropped", ["MBO-RS-C-006"], FaultSite.ResourceServer),
+        new(Fault.RsProvenanceInAct, "the evaluation's act chain also carries the tool being called, provenance that does not belong in act", ["MBO-RT-PEP-007"], FaultSite.ResourceServer),
         new(Fault.RsAcceptsWrongTyp, "the RS accepts an access token whose typ is not at+jwt", ["MBO-RS-A-001"], FaultSite.ResourceServer),
         new(Fault.RsAcceptsMissingMission, "the RS serves a token that carries no mission claim", ["MBO-RS-B-003"], FaultSite.ResourceServer),
         new(Fault.RsIgnoresRevokedMission, "the RS reads the Mission's state but serves a revoked or suspended Mission's token anyway (an approved task included)",

@@ -320,7 +320,7 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
         var context = new JsonObject
         {
             ["mission"] = missionContext,
-            ["actor"] = new JsonObject { ["client_id"] = Text(claims, "client_id") },
+            ["actor"] = Actor(claims, tool),
             ["audience"] = server.Resource,
         };
         if (!Faults.Has(Fault.RsOmitsToolId)) context["tool_id"] = server.Resource + "#" + tool.Name;
@@ -349,6 +349,21 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
             ["action"] = new JsonObject { ["name"] = tool.Name },
             ["context"] = context,
         };
+    }
+
+    /// <summary>
+    /// runtime.md §4 context.actor: the client, and on a delegated token the act chain (RFC 8693 §4.1) as the
+    /// token carries it: the acting party is the chain's head, not client_id (MBO-RS-C-006); provenance such
+    /// as the tool stays out of act (MBO-RT-PEP-007).
+    /// </summary>
+    private JsonObject Actor(JsonElement claims, McpTool tool)
+    {
+        var actor = new JsonObject { ["client_id"] = Text(claims, "client_id") };
+        if (Faults.Has(Fault.RsActorFromClientId) || !claims.TryGetProperty("act", out var act) || act.ValueKind != JsonValueKind.Object) return actor;
+        var chain = JsonNode.Parse(act.GetRawText())!.AsObject();
+        if (Faults.Has(Fault.RsProvenanceInAct)) chain["tool"] = tool.Name;
+        actor["act"] = chain;
+        return actor;
     }
 
     /// <summary>RS-A (MBO-RS-A-001): signature, issuer, audience, expiry and (RFC 9068) typ.</summary>

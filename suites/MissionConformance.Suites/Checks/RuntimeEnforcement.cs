@@ -311,3 +311,78 @@ public sealed class ManifestCoversTestedActions : Check<ManifestEvidence>
             + string.Join("; ", peps.OfType<JsonObject>().Select(p => $"{(string?)p["pep_id"]}: {p["covers"]?.ToJsonString()}")) + ")");
     }
 }
+
+// ---- Delegation: the act chain in the evaluation's context.actor (runtime.md §4) ----------------
+
+/// <summary>The evaluation of a call made with a delegated token (null when none reached the PDP) and the token's act claim.</summary>
+public sealed record DelegationEvidence(Evaluation? Evaluation, JsonObject Act)
+{
+    public JsonObject? Actor => Evaluation?.Body?["context"]?["actor"] as JsonObject;
+
+    /// <summary>The sub of each actor of a chain, head first.</summary>
+    public static IReadOnlyList<string> Chain(JsonObject? act)
+    {
+        var subs = new List<string>();
+        for (var node = act; node is not null; node = node["act"] as JsonObject)
+        {
+            if (node["sub"] is JsonValue v && v.TryGetValue<string>(out var sub)) subs.Add(sub);
+        }
+        return subs;
+    }
+
+    /// <summary>Every act object under context.actor, at any depth.</summary>
+    public IEnumerable<JsonObject> ActObjects()
+    {
+        var pending = new Stack<JsonNode?>([Actor]);
+        while (pending.Count > 0)
+        {
+            if (pending.Pop() is not JsonObject node) continue;
+            foreach (var (name, value) in node)
+            {
+                if (name == "act" && value is JsonObject act) yield return act;
+                pending.Push(value);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// MBO-RS-C-006: on a delegated token the acting party comes from the act chain, not client_id. Observable
+/// only where the server tells someone, here the PDP: context.actor must carry the token's chain, in order.
+/// </summary>
+public sealed class RsIdentifiesActorFromAct : Check<DelegationEvidence>
+{
+    public override string RequirementId => "MBO-RS-C-006";
+
+    public override Judgement Judge(DelegationEvidence e)
+    {
+        if (e.Evaluation is null) return Judgement.Skip("not judged: no evaluation reached the PDP for the delegated call, and the acting party is observable only in its context.actor");
+        var expected = DelegationEvidence.Chain(e.Act);
+        var named = new List<string>();
+        foreach (var act in e.ActObjects()) named.AddRange(DelegationEvidence.Chain(act));
+        var found = expected.Count > 0 && named.Count >= expected.Count && named.Take(expected.Count).SequenceEqual(expected);
+        return Judgement.That(found, $"context.actor carries the act chain {string.Join(" ← ", expected)}",
+            $"the token's act chain names {string.Join(" ← ", expected)} as the acting party, but the evaluation's context.actor is {e.Actor?.ToJsonString() ?? "absent"}: "
+            + "the acting party must come from act, not client_id");
+    }
+}
+
+/// <summary>
+/// MBO-RT-PEP-007: provenance (the tool, the workflow step, the approver) is not put inside act. Only the
+/// provenance names runtime.md lists, and their usual spellings, are looked for: it fails only on certainty.
+/// </summary>
+public sealed class PepKeepsProvenanceOutOfAct : Check<DelegationEvidence>
+{
+    public override string RequirementId => "MBO-RT-PEP-007";
+
+    private static readonly string[] Provenance = ["tool", "tool_id", "tool_name", "workflow", "workflow_step", "step", "approver", "approved_by", "provenance"];
+
+    public override Judgement Judge(DelegationEvidence e)
+    {
+        var acts = e.ActObjects().ToList();
+        if (acts.Count == 0) return Judgement.Skip("not judged: the evaluation's context.actor carries no act chain (MBO-RS-C-006)");
+        var found = acts.SelectMany(a => a.Select(p => p.Key)).Where(name => Provenance.Contains(name)).Distinct().ToList();
+        return Judgement.That(found.Count == 0, $"the act chain in context.actor carries identities only ({acts.Count} level(s))",
+            $"the act chain in context.actor carries provenance ({string.Join(", ", found)}): act is the delegation chain; tool, step and approver belong elsewhere (runtime.md §4)");
+    }
+}

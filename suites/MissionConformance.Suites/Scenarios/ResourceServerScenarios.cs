@@ -363,3 +363,22 @@ public sealed class EnforcementManifestScenario : RuntimeEnforcementScenario
         rs.Judge(new ManifestCoversTestedActions(), evidence);
     }
 }
+
+/// <summary>RS-C/RS-D (runtime.md §4 context.actor): a delegated token's acting party reaches the PDP as the act chain, without provenance in it.</summary>
+public sealed class DelegationScenario : RuntimeEnforcementScenario
+{
+    public override string Id => "rs.delegation";
+    public override string Title => "a delegated token's act chain, not its client_id, names the acting party to the PDP, with no provenance inside act";
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-RS-C-006", "MBO-RT-PEP-007"];
+
+    protected override async Task RunConsequentialAsync(ResourceServerProbe rs)
+    {
+        var mission = rs.Mission();
+        var act = new JsonObject { ["sub"] = "agent-delegate-7", ["act"] = new JsonObject { ["sub"] = "agent-orchestrator" } };
+        await rs.RequireServedAsync(rs.Token(mission, s => s with { Act = (JsonObject)act.DeepClone() }), "a delegated token (act) for an active Mission");
+        var evaluations = rs.Peers.Pdp.EvaluationsFor(mission.Id);
+        var evidence = new DelegationEvidence(evaluations.Count > 0 ? evaluations[0] : null, act);
+        rs.Judge(new RsIdentifiesActorFromAct(), evidence);
+        rs.Judge(new PepKeepsProvenanceOutOfAct(), evidence);
+    }
+}

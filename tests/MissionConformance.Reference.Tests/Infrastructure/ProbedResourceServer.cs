@@ -82,6 +82,15 @@ public sealed class ProbedResourceServer : IAsyncDisposable
         return JsonNode.Parse(document!.Value.GetRawText())!["execution_evidence"]!.AsArray();
     }
 
+    /// <summary>The evaluation of an allowed call made with a delegated token (act: agent-delegate-7 ← agent-orchestrator).</summary>
+    public async Task<JsonObject?> DelegatedEvaluationAsync()
+    {
+        var act = new JsonObject { ["sub"] = "agent-delegate-7", ["act"] = new JsonObject { ["sub"] = "agent-orchestrator" } };
+        Assert.True((await CallAsync(Token(s => s with { Act = act }))).Served);
+        var evaluations = Peers.Pdp.EvaluationsFor(Mission.Id);
+        return evaluations.Count > 0 ? evaluations[0].Body : null;
+    }
+
     /// <summary>The enforcement-scope manifest at the URL the server's RFC 9728 metadata advertises.</summary>
     public async Task<JsonObject> ManifestAsync()
     {
