@@ -20,12 +20,13 @@ public static class ServeResourceServersCommand
         var maxStale = new Option<int>("--max-stale") { Description = "mission_max_stale_seconds", DefaultValueFactory = _ => 3 };
         var faults = new Option<string>("--faults") { Description = "comma-separated named faults (see `list faults`); none by default" };
         var events = new Option<string?>("--events") { Description = "comma-separated servers (finance,docs,workflow) that learn Mission state from lifecycle events pushed to /events instead of asking Mission Status again" };
+        var introspect = new Option<string?>("--introspect") { Description = "comma-separated servers (finance,docs,workflow) that learn Mission state by introspecting each token instead of asking Mission Status" };
         var evidenceToken = new Option<string>("--evidence-token")
         {
             Description = "the bearer credential GET /evidence (RS-D) requires",
             DefaultValueFactory = _ => ResourceServerOptions.DefaultEvidenceToken,
         };
-        var command = new Command("serve-rs", "Start the reference MCP Resource Servers (finance, docs, workflow)") { trust, pdp, tier, ports, maxStale, faults, events, evidenceToken };
+        var command = new Command("serve-rs", "Start the reference MCP Resource Servers (finance, docs, workflow)") { trust, pdp, tier, ports, maxStale, faults, events, introspect, evidenceToken };
         command.SetAction(async (parse, ct) =>
         {
             var servers = new List<ReferenceResourceServer>();
@@ -43,18 +44,16 @@ public static class ServeResourceServersCommand
                 }
                 var issuer = Absolute(parse.GetValue(trust)!, "--trust");
                 var pdpUrl = parse.GetValue(pdp) is { } p ? Absolute(p, "--pdp") : null;
-                var eventDriven = (parse.GetValue(events) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
-                if (eventDriven.FirstOrDefault(name => ResourceServerProfile.Find(name) is null) is { } unknown)
-                {
-                    throw new ReferenceConfigurationException($"--events: \"{unknown}\" is not finance, docs or workflow");
-                }
+                var eventDriven = Servers(parse.GetValue(events), "--events");
+                var introspecting = Servers(parse.GetValue(introspect), "--introspect");
                 for (var i = 0; i < portList.Length; i++)
                 {
                     servers.Add(await ReferenceResourceServer.StartAsync(new ResourceServerOptions
                     {
                         Profile = ResourceServerProfile.All[i], Tier = tierSetting, TrustedIssuer = issuer, Pdp = pdpUrl,
                         MaxStaleSeconds = parse.GetValue(maxStale), Faults = faultSet, Url = $"http://127.0.0.1:{portList[i]}",
-                        EventDriven = eventDriven.Contains(ResourceServerProfile.All[i].Name), EvidenceToken = parse.GetValue(evidenceToken)!,
+                        EventDriven = eventDriven.Contains(ResourceServerProfile.All[i].Name), Introspection = introspecting.Contains(ResourceServerProfile.All[i].Name),
+                        EvidenceToken = parse.GetValue(evidenceToken)!,
                     }, ct));
                 }
             }
@@ -69,7 +68,7 @@ public static class ServeResourceServersCommand
             foreach (var server in servers)
             {
                 Console.WriteLine($"  {server.Options.Profile.Name,-9} {server.Resource}  tools: {string.Join(", ", server.Options.Profile.Tools.Select(t => t.Name))}"
-                    + (server.EventReceiver is { } receiver ? $"  events: {receiver}" : "") + (server.EvidenceExport is { } export ? $"  evidence: {export}" : ""));
+                    + (server.EventReceiver is { } receiver ? $"  events: {receiver}" : "") + (server.Options.Introspection ? "  introspects" : "") + (server.EvidenceExport is { } export ? $"  evidence: {export}" : ""));
             }
             Console.WriteLine("Press Ctrl+C to stop.");
             try
@@ -83,6 +82,14 @@ public static class ServeResourceServersCommand
             return 0;
         });
         return command;
+    }
+
+    private static HashSet<string> Servers(string? list, string option)
+    {
+        var names = (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        return names.FirstOrDefault(name => ResourceServerProfile.Find(name) is null) is { } unknown
+            ? throw new ReferenceConfigurationException($"{option}: \"{unknown}\" is not finance, docs or workflow")
+            : names;
     }
 
     private static Uri Absolute(string value, string option)

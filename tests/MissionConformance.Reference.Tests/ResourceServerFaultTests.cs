@@ -24,11 +24,12 @@ public sealed class ResourceServerFaultTests
         var eventDriven = fault == Fault.RsTreatsUnknownStateAsActive;
         // Parameter binding starts at consequential writes (runtime.md §2): the docs server binds create_doc's, finance binds none.
         var profile = fault is Fault.RsWrongParameterDigest or Fault.RsEvidenceDigestMismatch or Fault.RsEvidenceCarriesContent ? ResourceServerProfile.Docs : null;
-        await using (var faultFree = await ProbedResourceServer.StartAsync(FaultSet.None, profile: profile, eventDriven: eventDriven))
+        var introspection = fault == Fault.RsTrustsIntrospectionForDpop;
+        await using (var faultFree = await ProbedResourceServer.StartAsync(FaultSet.None, profile: profile, eventDriven: eventDriven, introspection: introspection))
         {
             Assert.False(await probe(faultFree), $"the fault-free server shows {name}'s behaviour");
         }
-        await using var faulty = await ProbedResourceServer.StartAsync(new FaultSet([fault]), profile: profile, eventDriven: eventDriven);
+        await using var faulty = await ProbedResourceServer.StartAsync(new FaultSet([fault]), profile: profile, eventDriven: eventDriven, introspection: introspection);
         Assert.True(await probe(faulty), $"{name} is not observable: {FaultCatalogue.Describe(fault).Breaks}");
     }
 
@@ -125,6 +126,11 @@ public sealed class ResourceServerFaultTests
             !(await rs.ManifestAsync())["pep_locations"]![0]!["covers"]!.AsArray().Any(c => (string?)c == "query_financials"),
         Fault.RsActorFromClientId => async rs => (await rs.DelegatedEvaluationAsync())?["context"]?["actor"]?["act"] is null,
         Fault.RsProvenanceInAct => async rs => (await rs.DelegatedEvaluationAsync())?["context"]?["actor"]?["act"]?["tool"] is not null,
+        Fault.RsTrustsIntrospectionForDpop => async rs =>
+        {
+            using var key = new DpopKey();
+            return await rs.ServedAsync(rs.Token(s => s with { DpopThumbprint = key.Thumbprint })) && rs.Peers.AuthorizationServer.IntrospectionsFor(rs.Mission.Id) > 0;
+        },
         Fault.RsNoTaskOnRequestableDenial => async rs =>
         {
             rs.Peers.Pdp.Script(rs.Mission.Id, PdpAnswer.Requestable);

@@ -71,6 +71,26 @@ public sealed class ResourceServerTests
     }
 
     [Fact]
+    public async Task RsB_Introspecting_RefusesOnceIntrospectionSaysTheMissionIsRevoked_WithoutAskingMissionStatus()
+    {
+        await using var rs = await ProbedResourceServer.StartAsync(FaultSet.None, RsTierSetting.D, ResourceServerProfile.Docs, introspection: true);
+        var token = rs.Token();
+        var arguments = rs.Server.Options.Profile.Probes.Allowed.Arguments;
+        Task<McpResponse> Call() => rs.Client.CallToolAsync(rs.Server.Resource, token, "create_doc", arguments, TestContext.Current.CancellationToken);
+
+        Assert.True((await Call()).Served);
+        rs.Mission.State = "revoked";
+        await Task.Delay(TimeSpan.FromSeconds(rs.Server.Options.MaxStaleSeconds + 0.5), TestContext.Current.CancellationToken);
+        var refused = await Call();
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
+        Assert.Equal(2, rs.Peers.AuthorizationServer.IntrospectionsFor(rs.Mission.Id));
+        Assert.Equal(0, rs.Peers.AuthorizationServer.StatusRequestsFor(rs.Mission.Id));
+        // The projection carried the policy view, so the evaluation is complete (MBO-RT-PEP-004).
+        Assert.Equal(SimulatedMission.PolicyVersion, (string?)rs.Peers.Pdp.EvaluationsFor(rs.Mission.Id)[0].Body!["context"]!["mission"]!["policy_version"]);
+    }
+
+    [Fact]
     public async Task RsB_EventDriven_RefusesAfterTheRevocationEvent_AndRejectsASetFromAnotherKey()
     {
         await using var rs = await ProbedResourceServer.StartAsync(FaultSet.None, RsTierSetting.B, eventDriven: true);

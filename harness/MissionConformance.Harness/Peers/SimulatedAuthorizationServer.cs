@@ -87,6 +87,7 @@ public sealed class SimulatedAuthorizationServer : IDisposable
 {
     public const string StatusPath = "/mission-status";
     public const string StatusResponseType = "application/mission-status-response+jwt";
+    public const string IntrospectionPath = "/introspect";
 
     private readonly WireMockServer _server;
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -94,6 +95,7 @@ public sealed class SimulatedAuthorizationServer : IDisposable
     private readonly ConcurrentDictionary<string, SimulatedMission> _missions = new(StringComparer.Ordinal);
     private readonly PeerLog _log;
     private readonly ConcurrentDictionary<string, int> _statusRequests = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _introspections = new(StringComparer.Ordinal);
 
     private SimulatedAuthorizationServer(WireMockServer server, PeerLog log)
     {
@@ -130,6 +132,8 @@ public sealed class SimulatedAuthorizationServer : IDisposable
             .RespondWith(Response.Create().WithCallback(request => _log.Answer("authorization server", request, 200, "application/json", Jwks().ToJsonString())));
         _server.Given(Request.Create().WithPath(StatusPath).UsingPost())
             .RespondWith(Response.Create().WithCallback(Status));
+        _server.Given(Request.Create().WithPath(IntrospectionPath).UsingPost())
+            .RespondWith(Response.Create().WithCallback(IntrospectAsync));
     }
 
     public JsonObject Metadata() => new()
@@ -138,6 +142,8 @@ public sealed class SimulatedAuthorizationServer : IDisposable
         ["jwks_uri"] = JwksUri,
         ["mission_status_endpoint"] = StatusEndpoint,
         ["mission_status_auth_methods_supported"] = new JsonArray("private_key_jwt"),
+        ["introspection_endpoint"] = Issuer.AbsoluteUri + IntrospectionPath.TrimStart('/'),
+        ["introspection_endpoint_auth_methods_supported"] = new JsonArray("private_key_jwt"),
         ["authorization_details_types_supported"] = new JsonArray("mission_resource_access"),
     };
 
@@ -193,6 +199,9 @@ public sealed class SimulatedAuthorizationServer : IDisposable
 
     /// <summary>How many authenticated Mission Status requests named this Mission (MBO-RS-C-008).</summary>
     public int StatusRequestsFor(string missionId) => _statusRequests.GetValueOrDefault(missionId);
+
+    /// <summary>How many introspection requests named a token of the Mission.</summary>
+    public int IntrospectionsFor(string missionId) => _introspections.GetValueOrDefault(missionId);
 
     public string Mint(AccessTokenSpec spec)
     {
@@ -257,6 +266,44 @@ public sealed class SimulatedAuthorizationServer : IDisposable
             new SigningCredentials(new ECDsaSecurityKey(_key) { KeyId = Kid }, SecurityAlgorithms.EcdsaSha256),
             new Dictionary<string, object> { ["typ"] = StatusResponseType });
         return _log.Answer("authorization server", request, 200, StatusResponseType, jws, missionId, ("Cache-Control", "no-store"));
+    }
+
+    /// <summary>
+    /// POST /introspect (RFC 7662, oauth-profile.md §11): authenticated by a client assertion; active only if
+    /// the token is one of this issuer's, unexpired, and its Mission is active; a valid token of a non-active
+    /// Mission gets active false with mission.state. The mission projection also carries the policy view
+    /// (policy_version, policy_view_id, policy_view_version), the runtime fields a PEP needs (runtime.md §4).
+    /// There is no proof-of-possession check here: the RS verifies cnf itself (MBO-RS-C-007).
+    /// </summary>
+    private async Task<WireMock.IResponseMessage> IntrospectAsync(WireMock.IRequestMessage request)
+    {
+        var form = System.Web.HttpUtility.ParseQueryString(request.Body ?? "");
+        if (string.IsNullOrEmpty(form["client_assertion"]) || form["client_assertion_type"] != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+        {
+            return _log.Answer("authorization server", request, 401, "application/json", Error("invalid_client", "authenticate with private_key_jwt", null));
+        }
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(form["token"] ?? "", new TokenValidationParameters
+        {
+            ValidIssuer = Issuer.AbsoluteUri, ValidateAudience = false, IssuerSigningKey = new ECDsaSecurityKey(_key) { KeyId = Kid }, ClockSkew = TimeSpan.Zero,
+        });
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken token)
+        {
+            return _log.Answer("authorization server", request, 200, "application/json", "{\"active\":false}", null, ("Cache-Control", "no-store"));
+        }
+        var claims = JsonNode.Parse(Base64UrlEncoder.Decode(token.EncodedPayload))!.AsObject();
+        var missionId = (string?)(claims["mission"]?["id"] as JsonValue);
+        if (missionId is null || !_missions.TryGetValue(missionId, out var mission))
+        {
+            return _log.Answer("authorization server", request, 200, "application/json", "{\"active\":false}", missionId, ("Cache-Control", "no-store"));
+        }
+        _introspections.AddOrUpdate(missionId, 1, (_, n) => n + 1);
+        claims["active"] = mission.State == "active";
+        claims["mission"] = new JsonObject
+        {
+            ["id"] = mission.Id, ["origin"] = mission.Origin, ["authority_hash"] = mission.AuthorityHash, ["state"] = mission.State,
+            ["policy_version"] = SimulatedMission.PolicyVersion, ["policy_view_id"] = mission.PolicyViewId, ["policy_view_version"] = SimulatedMission.PolicyViewVersion,
+        };
+        return _log.Answer("authorization server", request, 200, "application/json", claims.ToJsonString(), missionId, ("Cache-Control", "no-store"));
     }
 
     private static string Error(string error, string description, string? nonce)

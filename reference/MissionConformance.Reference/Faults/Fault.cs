@@ -111,15 +111,16 @@ public enum Fault
     RsManifestMissesAction,
     RsActorFromClientId,
     RsProvenanceInAct,
+    RsTrustsIntrospectionForDpop,
 }
+
+/// <summary>Which reference server a fault changes: the Authorization Server, or every reference Resource Server started with it.</summary>
+public enum FaultSite { AuthorizationServer, ResourceServer }
 
 /// <summary>
 /// A named, deliberate defect of the reference stack. Each breaks one behaviour, so that the check
 /// judging the listed requirement ids can be proven to fail (design.md principle 6).
 /// </summary>
-/// <summary>Which reference server a fault changes: the Authorization Server, or every reference Resource Server started with it.</summary>
-public enum FaultSite { AuthorizationServer, ResourceServer }
-
 public sealed record FaultDescriptor(Fault Fault, string Breaks, IReadOnlyList<string> RequirementIds, FaultSite Site = FaultSite.AuthorizationServer)
 {
     public string Name => Fault.ToString();
@@ -219,11 +220,14 @@ public static class FaultCatalogue
 
         // Resource Servers: each applies to the reference RSes started with it, and never to the AS
         new(Fault.RsNoResourceMetadata, "the MCP server's 401 names no resource_metadata and it publishes no RFC 9728 metadata", ["MBO-MCP-004"], FaultSite.ResourceServer),
-        new(Fault.RsIgnoresDpopBinding, "the RS serves a DPoP-bound token (cnf.jkt) without checking its proof: as a bearer token, or with another key's proof", ["MBO-RS-A-001"], FaultSite.ResourceServer),
+        new(Fault.RsIgnoresDpopBinding, "the RS serves a DPoP-bound token (cnf.jkt) without checking its proof: as a bearer token, or with another key's proof (an introspecting RS included)",
+            ["MBO-RS-A-001", "MBO-RS-C-007"], FaultSite.ResourceServer),
         new(Fault.RsManifestWithoutPeps, "the enforcement-scope manifest has no pep_locations, so it is not schema-valid", ["MBO-RT-MF-001"], FaultSite.ResourceServer),
         new(Fault.RsManifestMissesAction, "the manifest's PEP covers only the server's other consequential tool, not the one its Missions use", ["MBO-RT-MF-002"], FaultSite.ResourceServer),
         new(Fault.RsActorFromClientId, "on a delegated token the PDP is told only the client_id: the act chain, which names the acting party, is dropped", ["MBO-RS-C-006"], FaultSite.ResourceServer),
         new(Fault.RsProvenanceInAct, "the evaluation's act chain also carries the tool being called, provenance that does not belong in act", ["MBO-RT-PEP-007"], FaultSite.ResourceServer),
+        new(Fault.RsTrustsIntrospectionForDpop, "a server that introspects takes active:true for enough and skips its own DPoP proof check (only introspecting servers change)",
+            ["MBO-RS-A-001", "MBO-RS-C-007"], FaultSite.ResourceServer),
         new(Fault.RsAcceptsWrongTyp, "the RS accepts an access token whose typ is not at+jwt", ["MBO-RS-A-001"], FaultSite.ResourceServer),
         new(Fault.RsAcceptsMissingMission, "the RS serves a token that carries no mission claim", ["MBO-RS-B-003"], FaultSite.ResourceServer),
         new(Fault.RsIgnoresRevokedMission, "the RS reads the Mission's state but serves a revoked or suspended Mission's token anyway (an approved task included)",

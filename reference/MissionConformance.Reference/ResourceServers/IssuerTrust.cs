@@ -6,7 +6,7 @@ namespace MissionConformance.Reference.ResourceServers;
 
 /// <summary>
 /// What a Resource Server knows of the issuer it trusts: RFC 8414 metadata (jwks_uri,
-/// mission_status_endpoint) and the signing keys, fetched on first use and again when a token names a
+/// mission_status_endpoint, introspection_endpoint) and the signing keys, fetched on first use and again when a token names a
 /// key id it has not seen (key rotation).
 /// </summary>
 public sealed class IssuerTrust(HttpClient http, Uri issuer) : IDisposable
@@ -14,7 +14,7 @@ public sealed class IssuerTrust(HttpClient http, Uri issuer) : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Snapshot? _current;
 
-    public sealed record Snapshot(string Issuer, Uri? StatusEndpoint, IReadOnlyList<SecurityKey> Keys);
+    public sealed record Snapshot(string Issuer, Uri? StatusEndpoint, Uri? IntrospectionEndpoint, IReadOnlyList<SecurityKey> Keys);
 
     public async Task<Snapshot> GetAsync(string? kid, CancellationToken ct)
     {
@@ -32,8 +32,8 @@ public sealed class IssuerTrust(HttpClient http, Uri issuer) : IDisposable
             }
             var jwksUri = new Uri(metadata.GetProperty("jwks_uri").GetString()!);
             var jwks = new JsonWebKeySet(await http.GetStringAsync(jwksUri, ct));
-            var status = metadata.TryGetProperty("mission_status_endpoint", out var s) && s.ValueKind == JsonValueKind.String ? new Uri(s.GetString()!) : null;
-            _current = new Snapshot(metadata.GetProperty("issuer").GetString()!, status, [.. jwks.GetSigningKeys()]);
+            _current = new Snapshot(metadata.GetProperty("issuer").GetString()!, Endpoint(metadata, "mission_status_endpoint"), Endpoint(metadata, "introspection_endpoint"),
+                [.. jwks.GetSigningKeys()]);
             return _current;
         }
         finally
@@ -41,6 +41,9 @@ public sealed class IssuerTrust(HttpClient http, Uri issuer) : IDisposable
             _gate.Release();
         }
     }
+
+    private static Uri? Endpoint(JsonElement metadata, string name)
+        => metadata.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? new Uri(value.GetString()!) : null;
 
     public void Dispose() => _gate.Dispose();
 }

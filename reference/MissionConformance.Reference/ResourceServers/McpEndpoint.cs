@@ -37,11 +37,13 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
             return;
         }
         JsonElement claims;
+        var token = header[(space + 1)..].Trim();
         try
         {
-            var token = header[(space + 1)..].Trim();
             claims = await ValidateAsync(token, ct);
-            if (!Faults.Has(Fault.RsIgnoresDpopBinding)) await _dpop.VerifyAsync(http, scheme, token, claims, server.Resource);
+            // MBO-RS-C-007: introspection checks no proof of possession, so an introspecting server verifies cnf itself all the same.
+            var trustsIntrospection = Options.Introspection && Faults.Has(Fault.RsTrustsIntrospectionForDpop);
+            if (!Faults.Has(Fault.RsIgnoresDpopBinding) && !trustsIntrospection) await _dpop.VerifyAsync(http, scheme, token, claims, server.Resource);
         }
         catch (DpopProofException e)
         {
@@ -93,7 +95,7 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
                 // MBO-RS-B-002: an unexpired token does not outlive its Mission.
                 try
                 {
-                    status = await states.GetAsync(Text(mission, "id")!, ct);
+                    status = Options.Introspection ? await states.IntrospectAsync(token, ct) : await states.GetAsync(Text(mission, "id")!, ct);
                 }
                 catch (MissionStateUnavailableException e)
                 {

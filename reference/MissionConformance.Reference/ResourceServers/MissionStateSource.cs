@@ -58,6 +58,44 @@ public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, strin
         return Remember(missionId, view, now);
     }
 
+    /// <summary>
+    /// The Mission's state from introspecting the token (RFC 7662, oauth-profile.md §11), cached per token
+    /// for mission_max_stale_seconds. active is composite (token valid and Mission active); an inactive
+    /// answer without a mission member is an unknown Mission. Introspection checks no proof of possession:
+    /// the caller still verifies cnf itself (MBO-RS-C-007).
+    /// </summary>
+    public async Task<MissionStatusView> IntrospectAsync(string token, CancellationToken ct)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var key = "token:" + Base64UrlEncoder.Encode(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(token)));
+        if (_cache.TryGetValue(key, out var cached) && now < cached.Until) return cached.View with { Fresh = false };
+        var issuer = await trust.GetAsync(null, ct);
+        var endpoint = issuer.IntrospectionEndpoint ?? throw new MissionStateUnavailableException("the trusted issuer advertises no introspection_endpoint");
+        JsonElement body;
+        try
+        {
+            using var response = await http.PostAsync(endpoint, new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["token"] = token,
+                ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                ["client_assertion"] = Assertion(endpoint),
+            }), ct);
+            if (response.StatusCode != HttpStatusCode.OK) throw new MissionStateUnavailableException($"introspection answered HTTP {(int)response.StatusCode}");
+            body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement.Clone();
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            throw new MissionStateUnavailableException($"introspection failed: {e.Message}");
+        }
+        var mission = body.TryGetProperty("mission", out var m) && m.ValueKind == JsonValueKind.Object ? m : default;
+        var active = body.TryGetProperty("active", out var a) && a.ValueKind == JsonValueKind.True;
+        var state = active ? "active" : mission.ValueKind == JsonValueKind.Object ? Text(mission, "state") ?? "unknown" : "unknown";
+        var view = new MissionStatusView(state, Text(mission, "policy_version"), Text(mission, "policy_view_id"), Text(mission, "policy_view_version"),
+            now, now.AddSeconds(maxStaleSeconds), now, Fresh: true);
+        _cache[key] = (view, now.AddSeconds(maxStaleSeconds));
+        return view;
+    }
+
     private MissionStatusView Remember(string missionId, MissionStatusView view, DateTimeOffset now)
     {
         var until = EventDriven ? DateTimeOffset.MaxValue : new[] { view.ExpiresAt, now.AddSeconds(maxStaleSeconds) }.Min();
@@ -67,16 +105,19 @@ public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, strin
 
     private static MissionStatusView Unknown(DateTimeOffset now) => new("unknown", null, null, null, now, now, now, true);
 
+    /// <summary>private_key_jwt (RFC 7523) for the issuer's endpoint.</summary>
+    private string Assertion(Uri endpoint) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    {
+        Issuer = clientId,
+        Audience = endpoint.AbsoluteUri,
+        Claims = new Dictionary<string, object> { ["sub"] = clientId, ["jti"] = Guid.NewGuid().ToString("N") },
+        Expires = DateTime.UtcNow.AddMinutes(1),
+        SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(_key), SecurityAlgorithms.EcdsaSha256),
+    });
+
     private async Task<HttpResponseMessage> SendAsync(Uri endpoint, string missionId, string nonce, CancellationToken ct)
     {
-        var assertion = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = clientId,
-            Audience = endpoint.AbsoluteUri,
-            Claims = new Dictionary<string, object> { ["sub"] = clientId, ["jti"] = Guid.NewGuid().ToString("N") },
-            Expires = DateTime.UtcNow.AddMinutes(1),
-            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(_key), SecurityAlgorithms.EcdsaSha256),
-        });
+        var assertion = Assertion(endpoint);
         try
         {
             return await http.PostAsync(endpoint, new FormUrlEncodedContent(new Dictionary<string, string>
@@ -113,7 +154,8 @@ public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, strin
             Time(payload, "issued_at"), Time(payload, "expires_at"), Time(payload, "freshness_at"), Fresh: true);
     }
 
-    private static string? Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    private static string? Text(JsonElement e, string name)
+        => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static DateTimeOffset Time(JsonElement e, string name)
         => Text(e, name) is { } text && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t)

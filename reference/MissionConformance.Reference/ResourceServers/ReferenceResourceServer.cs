@@ -61,6 +61,10 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
         {
             throw new ReferenceConfigurationException($"the {options.Profile.Name} resource server at RS-D needs a PDP (--pdp)");
         }
+        if (options.EventDriven && options.Introspection)
+        {
+            throw new ReferenceConfigurationException($"the {options.Profile.Name} resource server learns Mission state from events or from introspection, not both");
+        }
         if (options.EvidenceToken.Length < 16)
         {
             throw new ReferenceConfigurationException("the evidence export credential (--evidence-token) must be at least 16 characters");

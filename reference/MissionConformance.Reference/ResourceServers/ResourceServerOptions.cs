@@ -52,6 +52,12 @@ public sealed record ResourceServerOptions
 
     public const string DefaultEvidenceToken = "rs-evidence-reader-secret";
 
+    /// <summary>
+    /// The server learns Mission state by introspecting each token (RFC 7662 with the Mission projection,
+    /// oauth-profile.md §11) instead of asking Mission Status by Mission id.
+    /// </summary>
+    public bool Introspection { get; init; }
+
     /// <summary>A loopback URL; port 0 picks a free port.</summary>
     public string Url { get; init; } = "http://127.0.0.1:0";
 

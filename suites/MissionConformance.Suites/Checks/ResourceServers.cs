@@ -63,6 +63,25 @@ public sealed class RsValidatesTokens : Check<TokenHygieneEvidence>
     }
 }
 
+/// <summary>MBO-RS-C-007: the DPoP cases at a server that introspects; <paramref name="Introspections"/> is how many introspections named the Mission.</summary>
+public sealed record IntrospectionPopEvidence(bool DpopExercised, int Introspections, IReadOnlyList<BadTokenCase> ProofCases);
+
+/// <summary>MBO-RS-C-007: a server that introspects still checks the proof of possession itself (introspection does not).</summary>
+public sealed class RsVerifiesPopDespiteIntrospection : Check<IntrospectionPopEvidence>
+{
+    public override string RequirementId => "MBO-RS-C-007";
+
+    public override Judgement Judge(IntrospectionPopEvidence e)
+    {
+        if (!e.DpopExercised) return Judgement.Skip("sender-constrained tokens were not exercised (resourceServers[].dpop is false)");
+        if (e.Introspections == 0) return Judgement.Skip("the server does not introspect tokens: no introspection request reached the simulated AS");
+        var accepted = e.ProofCases.Where(c => (int)c.Response.Status != 401).ToList();
+        return Judgement.That(accepted.Count == 0,
+            $"the server introspects ({e.Introspections} request(s)) and still refused each DPoP-bound token without its valid proof",
+            "introspection said active, and the server did not check the proof itself: " + string.Join("; ", accepted.Select(c => $"{c.Defect} → {c.Response.Describe()}")));
+    }
+}
+
 // ---- RS-B ---------------------------------------------------------------------------------------
 
 public sealed record MissingMissionEvidence(McpResponse Response);
@@ -126,10 +145,10 @@ public sealed class RsHonoursMaxStale : Check<StateChangeEvidence>
     }
 }
 
-/// <summary>How the server learned the watched Missions' state: Mission Status requests, and lifecycle events it accepted (2xx) of those pushed.</summary>
-public sealed record StatusUseEvidence(int StatusRequests, string MissionId, int EventsPushed, int EventsAccepted);
+/// <summary>How the server learned the watched Missions' state: Mission Status and introspection requests, and lifecycle events it accepted (2xx) of those pushed.</summary>
+public sealed record StatusUseEvidence(int StatusRequests, string MissionId, int EventsPushed, int EventsAccepted, int Introspections = 0);
 
-/// <summary>MBO-RS-C-008: the server learns the Mission's state from Mission Status (the simulated AS counts its requests) or from the events pushed to it.</summary>
+/// <summary>MBO-RS-C-008: the server learns the Mission's state from Mission Status or introspection (the simulated AS counts both) or from the events pushed to it.</summary>
 public sealed class RsConsultsMissionStatus : Check<StatusUseEvidence>
 {
     public override string RequirementId => "MBO-RS-C-008";
@@ -140,9 +159,10 @@ public sealed class RsConsultsMissionStatus : Check<StatusUseEvidence>
         {
             return Judgement.Fail($"its event receiver accepted {e.EventsAccepted} of the {e.EventsPushed} lifecycle events pushed to it (resourceServers[].events.receiver)");
         }
-        return Judgement.That(e.StatusRequests > 0 || e.EventsAccepted > 0,
-            $"{e.StatusRequests} authenticated Mission Status request(s) named the Mission" + (e.EventsPushed > 0 ? $"; it accepted the {e.EventsAccepted} lifecycle events pushed to it" : ""),
-            $"the server served and refused the Mission's token without a single Mission Status request for {e.MissionId}: it cannot know the Mission's state");
+        return Judgement.That(e.StatusRequests > 0 || e.Introspections > 0 || e.EventsAccepted > 0,
+            $"{e.StatusRequests} authenticated Mission Status request(s) and {e.Introspections} introspection(s) concerned the watched Missions"
+                + (e.EventsPushed > 0 ? $"; it accepted the {e.EventsAccepted} lifecycle events pushed to it" : ""),
+            $"the server served and refused the Mission's token without a single Mission Status or introspection request for {e.MissionId}: it cannot know the Mission's state");
     }
 }
 

@@ -70,8 +70,10 @@ public sealed class EmbeddedReference : IAsyncDisposable
                     Pdp = peers.Pdp.Url,
                     MaxStaleSeconds = ResourceServerMaxStaleSeconds,
                     Faults = faults,
-                    // The workflow server learns Mission state from lifecycle events, the others from Mission Status: both paths are tested.
+                    // Each server learns Mission state its own way, so all three paths are tested: finance asks Mission
+                    // Status, docs introspects its tokens, workflow receives lifecycle events.
                     EventDriven = profile == ResourceServerProfile.Workflow,
+                    Introspection = profile == ResourceServerProfile.Docs,
                 }, ct));
             }
         }

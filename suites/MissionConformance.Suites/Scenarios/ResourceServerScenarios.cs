@@ -27,12 +27,12 @@ public sealed class ResourceDiscoveryScenario : ResourceServerScenario
     }
 }
 
-/// <summary>RS-A, MBO-RS-A-001 (conformance.md §5 RS-A): defective tokens are refused with 401.</summary>
+/// <summary>RS-A, MBO-RS-A-001 (conformance.md §5 RS-A): defective tokens are refused with 401; MBO-RS-C-007: also at a server that introspects.</summary>
 public sealed class TokenValidationScenario : ResourceServerScenario
 {
     public override string Id => "rs.token-validation";
     public override string Title => "a bad signature, a wrong audience, an expired token, a wrong typ and a DPoP-bound token without its proof are each refused";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-RS-A-001"];
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-RS-A-001", "MBO-RS-C-007"];
 
     protected override async Task RunAsync(ResourceServerProbe rs)
     {
@@ -50,6 +50,7 @@ public sealed class TokenValidationScenario : ResourceServerScenario
             cases.Add(new BadTokenCase(defect, await rs.CallAsync(rs.Token(mission, edit), rs.Server.Allowed)));
         }
         McpResponse? validDpop = null;
+        var proofCases = new List<BadTokenCase>();
         if (rs.Server.Dpop)
         {
             // RFC 9449 §4.3, §7.1: a cnf.jkt-bound token counts only with the DPoP scheme and a proof of this key, for this request and this token.
@@ -66,10 +67,11 @@ public sealed class TokenValidationScenario : ResourceServerScenario
                 ("a DPoP-bound token with a proof whose ath hashes another token", key.Proof("POST", resource, rs.Token(mission))),
             })
             {
-                cases.Add(new BadTokenCase(defect, await rs.CallAsync(bound, rs.Server.Allowed, dpopProof: scheme)));
+                proofCases.Add(new BadTokenCase(defect, await rs.CallAsync(bound, rs.Server.Allowed, dpopProof: scheme)));
             }
         }
-        rs.Judge(new RsValidatesTokens(), new TokenHygieneEvidence(cases, validDpop));
+        rs.Judge(new RsValidatesTokens(), new TokenHygieneEvidence([.. cases, .. proofCases], validDpop));
+        rs.Judge(new RsVerifiesPopDespiteIntrospection(), new IntrospectionPopEvidence(rs.Server.Dpop, rs.Peers.AuthorizationServer.IntrospectionsFor(mission.Id), proofCases));
     }
 }
 
@@ -117,7 +119,7 @@ public sealed class MissionStateScenario : ResourceServerScenario
         rs.Judge(new RsRefusesInactiveMission(), evidence);
         rs.Judge(new RsHonoursMaxStale(), evidence);
         rs.Judge(new RsConsultsMissionStatus(), new StatusUseEvidence(known.Sum(o => rs.Peers.AuthorizationServer.StatusRequestsFor(o.Mission.Id)), known[0].Mission.Id,
-            known.Count(o => o.Pushed is not null), known.Count(o => o.Pushed is >= 200 and < 300)));
+            known.Count(o => o.Pushed is not null), known.Count(o => o.Pushed is >= 200 and < 300), known.Sum(o => rs.Peers.AuthorizationServer.IntrospectionsFor(o.Mission.Id))));
 
         if (outcomes.Any(o => o.State == unknown))
         {

@@ -28,14 +28,15 @@ public sealed class ProbedResourceServer : IAsyncDisposable
 
     public SimulatedMission Mission { get; }
 
-    public static async Task<ProbedResourceServer> StartAsync(FaultSet faults, RsTierSetting tier = RsTierSetting.D, ResourceServerProfile? profile = null, bool eventDriven = false)
+    public static async Task<ProbedResourceServer> StartAsync(FaultSet faults, RsTierSetting tier = RsTierSetting.D, ResourceServerProfile? profile = null, bool eventDriven = false,
+        bool introspection = false)
     {
         var peers = PeerSet.Start(PeerSettings.Any);
         peers.Pdp.Hang = TimeSpan.FromSeconds(3);
         var server = await ReferenceResourceServer.StartAsync(new ResourceServerOptions
         {
             Profile = profile ?? ResourceServerProfile.Finance, Tier = tier, TrustedIssuer = peers.AuthorizationServer.Issuer, Pdp = peers.Pdp.Url,
-            Faults = faults, MaxStaleSeconds = 3, EventDriven = eventDriven,
+            Faults = faults, MaxStaleSeconds = 3, EventDriven = eventDriven, Introspection = introspection,
         }, TestContext.Current.CancellationToken);
         return new ProbedResourceServer(peers, server);
     }
