@@ -27,6 +27,7 @@ public sealed class SchemaTests
     {
         { "execution evidence", ArtifactKind.ExecutionEvidence, Execution },
         { "manifest", ArtifactKind.EnforcementManifest, Manifest },
+        { "protected resource metadata", ArtifactKind.ProtectedResourceMetadata, """{"resource":"https://rs.example/mcp","authorization_servers":["https://as.example/"],"bearer_methods_supported":["header"],"x_vendor":1}""" },
         { "failed execution with its error", ArtifactKind.ExecutionEvidence, Execution.Replace("\"completed\"", "\"failed\",\"error\":\"timeout\"", StringComparison.Ordinal) },
         { "evidence export", ArtifactKind.EvidenceExport, $$"""{"mission_id":"msn_1","execution_evidence":[{{Execution}}]}""" },
         { "evaluation", ArtifactKind.EvaluationRequest, Evaluation(extra: ""","tool_id":"t","parameters":{"folder":"x"},"parameter_digest":"sha-256:abc","actor":{"client_id":"c"}""") },
@@ -47,6 +48,9 @@ public sealed class SchemaTests
 
     public static TheoryData<string, ArtifactKind, string, string> Invalid => new()
     {
+        { "metadata without resource", ArtifactKind.ProtectedResourceMetadata, """{"authorization_servers":["https://as.example/"]}""", "/resource" },
+        { "metadata with one server as a string", ArtifactKind.ProtectedResourceMetadata, """{"resource":"https://rs.example/mcp","authorization_servers":"https://as.example/"}""", "/authorization_servers" },
+        { "metadata with a bearer method cookie", ArtifactKind.ProtectedResourceMetadata, """{"resource":"https://rs.example/mcp","bearer_methods_supported":["cookie"]}""", "/bearer_methods_supported/0" },
         { "manifest without PEPs", ArtifactKind.EnforcementManifest, Manifest.Replace("\"pep_locations\"", "\"peps\"", StringComparison.Ordinal), "/pep_locations" },
         { "manifest with an unknown PEP kind", ArtifactKind.EnforcementManifest, Manifest.Replace("in_process_middleware", "firewall", StringComparison.Ordinal), "/pep_locations/0/kind" },
         { "manifest covering no class", ArtifactKind.EnforcementManifest, Manifest.Replace("[\"consequential_write\"]", "[]", StringComparison.Ordinal), "/action_classes_covered" },

@@ -1,13 +1,14 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Mcp;
 using MissionConformance.Harness.OAuth;
 using MissionConformance.Harness.Targets;
 using MissionConformance.Suites.Checks;
 
 namespace MissionConformance.Suites.Tests;
 
-/// <summary>The RS-D checks on evidence no reference server produces: what a manifest that is missing, or served outside TLS, gets.</summary>
+/// <summary>Resource Server checks on evidence no reference server produces: a manifest missing or served outside TLS, metadata that is not RFC 9728.</summary>
 public sealed class RuntimeCheckTests
 {
     private static readonly ToolProbe Tested = new("create_doc", new JsonObject { ["folder"] = "board-packets", ["title"] = "Q3 board packet" });
@@ -36,6 +37,22 @@ public sealed class RuntimeCheckTests
         var evidence = new ManifestEvidence(url, new WireResponse(HttpStatusCode.OK, contentType, null, Manifest), true, Tested, "https://rs.example/mcp");
 
         Assert.Equal(holds, new ManifestPublished().Judge(evidence).Holds);
+    }
+
+    [Fact]
+    public void ResourceMetadata_ThatIsNotRfc9728_FailsMcp004_NamingThePointer()
+    {
+        var challenge = new McpResponse(new WireResponse(HttpStatusCode.Unauthorized, "application/json", null, "{}"),
+            "Bearer resource_metadata=\"https://rs.example/.well-known/oauth-protected-resource/mcp\"");
+        System.Text.Json.JsonElement Metadata(string servers)
+            => System.Text.Json.JsonDocument.Parse($$"""{"resource":"https://rs.example/mcp","authorization_servers":{{servers}}}""").RootElement.Clone();
+
+        var valid = new ResourceMetadataAdvertised().Judge(new ProtectedResourceEvidence(challenge, 200, Metadata("[\"https://as.example/\"]"), "https://rs.example/mcp", "https://as.example/"));
+        var invalid = new ResourceMetadataAdvertised().Judge(new ProtectedResourceEvidence(challenge, 200, Metadata("\"https://as.example/\""), "https://rs.example/mcp", "https://as.example/"));
+
+        Assert.True(valid.Holds, valid.Message);
+        Assert.False(invalid.Holds);
+        Assert.Contains("/authorization_servers", invalid.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -29,6 +29,7 @@ public enum ArtifactKind
     ExecutionEvidence,
     EvidenceExport,
     EnforcementManifest,
+    ProtectedResourceMetadata,
 }
 
 /// <summary>A schema violation: where (RFC 6901 JSON Pointer) and what.</summary>
@@ -66,6 +67,7 @@ public static partial class ArtifactSchemas
         ArtifactKind.ExecutionEvidence => "execution-evidence.schema.json",
         ArtifactKind.EvidenceExport => "evidence-export.schema.json",
         ArtifactKind.EnforcementManifest => "enforcement-manifest.schema.json",
+        ArtifactKind.ProtectedResourceMetadata => "protected-resource-metadata.schema.json",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no schema"),
     };
 

@@ -25,6 +25,10 @@ public sealed class ResourceMetadataAdvertised : Check<ProtectedResourceEvidence
             return Judgement.Fail($"the 401 carries no resource_metadata in WWW-Authenticate ({e.Unauthenticated.WwwAuthenticate ?? "no WWW-Authenticate at all"})");
         }
         if (e.Metadata is not { ValueKind: JsonValueKind.Object } metadata) return Judgement.Fail($"resource_metadata {url} answered HTTP {e.MetadataStatus}, not an RFC 9728 JSON document");
+        if (ArtifactSchemas.Validate(ArtifactKind.ProtectedResourceMetadata, metadata.GetRawText()) is { Count: > 0 } errors)
+        {
+            return Judgement.Fail($"the metadata at {url} is not valid RFC 9728 metadata (protected-resource-metadata.schema.json): {string.Join("; ", errors)}");
+        }
         var resource = metadata.TryGetProperty("resource", out var r) ? r.GetString() : null;
         var servers = metadata.TryGetProperty("authorization_servers", out var a) && a.ValueKind == JsonValueKind.Array ? a.EnumerateArray().Select(x => x.GetString()).ToList() : [];
         if (resource != e.Resource) return Judgement.Fail($"the metadata at {url} names resource {resource ?? "(none)"}, not {e.Resource}");
@@ -285,22 +289,28 @@ public sealed class PepEvaluatesBeforeActing : Check<PdpCallEvidence>
 /// <summary>MBO-RT-PEP-002 and -003: a deny, or no answer from the PDP, leaves the action undone.</summary>
 public sealed record PdpRefusalEvidence(string Scripted, McpResponse Response, int Evaluations);
 
-public sealed class PepEnforcesDeny : Check<PdpRefusalEvidence>
+/// <summary>A check that passes when the call the PDP did not permit was refused, and fails, with advice, when it was carried out.</summary>
+public abstract class PdpRefusalCheck : Check<PdpRefusalEvidence>
+{
+    protected abstract string Advice { get; }
+
+    public override Judgement Judge(PdpRefusalEvidence e)
+        => Judgement.That(e.Response.Refused, $"the PDP {e.Scripted} ({e.Evaluations} evaluation(s)) and the call was refused: {e.Response.Describe()}",
+            $"the PDP {e.Scripted}, yet the call was carried out ({e.Response.Describe()}, {e.Evaluations} evaluation(s) received): {Advice}");
+}
+
+public sealed class PepEnforcesDeny : PdpRefusalCheck
 {
     public override string RequirementId => "MBO-RT-PEP-002";
 
-    public override Judgement Judge(PdpRefusalEvidence e)
-        => Judgement.That(e.Response.Refused, $"the PDP denied ({e.Evaluations} evaluation(s)) and the call was refused: {e.Response.Describe()}",
-            $"the PDP {e.Scripted}, yet the call was carried out ({e.Response.Describe()}, {e.Evaluations} evaluation(s) received)");
+    protected override string Advice => "a deny must stop the action";
 }
 
-public sealed class PepFailsClosed : Check<PdpRefusalEvidence>
+public sealed class PepFailsClosed : PdpRefusalCheck
 {
     public override string RequirementId => "MBO-RT-PEP-003";
 
-    public override Judgement Judge(PdpRefusalEvidence e)
-        => Judgement.That(e.Response.Refused, $"the PDP {e.Scripted} and the call was refused: {e.Response.Describe()}",
-            $"the PDP {e.Scripted}, yet the call was carried out ({e.Response.Describe()}): without a decision the PEP must fail closed");
+    protected override string Advice => "without a decision the PEP must fail closed";
 }
 
 /// <summary>One captured evaluation request, with the Mission and resource it should describe.</summary>
