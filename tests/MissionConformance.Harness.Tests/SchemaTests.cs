@@ -27,6 +27,7 @@ public sealed class SchemaTests
     {
         { "execution evidence", ArtifactKind.ExecutionEvidence, Execution },
         { "manifest", ArtifactKind.EnforcementManifest, Manifest },
+        { "json-rpc error", ArtifactKind.JsonRpcResponse, """{"jsonrpc":"2.0","id":"a","error":{"code":-32602,"message":"unknown tool"}}""" },
         { "protected resource metadata", ArtifactKind.ProtectedResourceMetadata, """{"resource":"https://rs.example/mcp","authorization_servers":["https://as.example/"],"bearer_methods_supported":["header"],"x_vendor":1}""" },
         { "failed execution with its error", ArtifactKind.ExecutionEvidence, Execution.Replace("\"completed\"", "\"failed\",\"error\":\"timeout\"", StringComparison.Ordinal) },
         { "evidence export", ArtifactKind.EvidenceExport, $$"""{"mission_id":"msn_1","execution_evidence":[{{Execution}}]}""" },
@@ -48,6 +49,8 @@ public sealed class SchemaTests
 
     public static TheoryData<string, ArtifactKind, string, string> Invalid => new()
     {
+        { "json-rpc with result and error", ArtifactKind.JsonRpcResponse, """{"jsonrpc":"2.0","id":1,"result":{},"error":{"code":1,"message":"m"}}""", "" },
+        { "json-rpc error without code", ArtifactKind.JsonRpcResponse, """{"jsonrpc":"2.0","id":1,"error":{"message":"m"}}""", "/error/code" },
         { "metadata without resource", ArtifactKind.ProtectedResourceMetadata, """{"authorization_servers":["https://as.example/"]}""", "/resource" },
         { "metadata with one server as a string", ArtifactKind.ProtectedResourceMetadata, """{"resource":"https://rs.example/mcp","authorization_servers":"https://as.example/"}""", "/authorization_servers" },
         { "metadata with a bearer method cookie", ArtifactKind.ProtectedResourceMetadata, """{"resource":"https://rs.example/mcp","bearer_methods_supported":["cookie"]}""", "/bearer_methods_supported/0" },

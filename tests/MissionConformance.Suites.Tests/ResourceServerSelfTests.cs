@@ -164,6 +164,24 @@ public sealed class ResourceServerSelfTests
         Assert.Equal(RsTier.None, outcome.Coordinate.ResourceServers.Single(r => r.Id == "gone").Tier);
     }
 
+    [Fact]
+    public async Task AServerAnsweringTwoHundredWithoutJsonRpc_IsInterrupted_NeverCountedAsRefusing()
+    {
+        await using var reference = await EmbeddedReference.StartAsync(FaultSet.None, Ct, FaultSelfTests.FormConsent);
+        using var garbage = WireMock.Server.WireMockServer.Start(new WireMock.Settings.WireMockServerSettings { Urls = ["http://127.0.0.1:0"], StartAdminInterface = false });
+        garbage.Given(WireMock.RequestBuilders.Request.Create().UsingAnyMethod())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithHeader("Content-Type", "text/html").WithBody("<html>all good</html>"));
+        var target = reference.Target with { ResourceServers = [reference.Target.ResourceServers[0] with { Id = "garbage", Resource = $"http://127.0.0.1:{garbage.Ports[0]}/mcp" }] };
+
+        var outcome = await ConformanceRun.RunAsync(target, reference.Clock, reference.Wait, ResourceServerSuite.Scenarios(), Ct, reference.Peers);
+
+        var findings = outcome.Findings.Where(f => f.Subject == "garbage").ToList();
+        Assert.Equal(ResourceServerSuite.Scenarios().Sum(s => s.Requirements.Count), findings.Count);
+        Assert.All(findings, f => Assert.Equal(Verdict.Interrupted, f.Verdict));
+        Assert.All(findings, f => Assert.Contains("not a JSON-RPC 2.0 response", f.Message, StringComparison.Ordinal));
+        Assert.Equal(RsTier.None, outcome.Coordinate.ResourceServers.Single().Tier);
+    }
+
     /// <summary>
     /// The target-file path a user takes: fixtures/targets/reference.json (ports rewritten to free ones),
     /// the reference servers started beforehand trusting the peers' configured ports, the peers started by

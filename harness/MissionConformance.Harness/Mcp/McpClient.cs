@@ -12,10 +12,46 @@ public sealed record McpResponse(WireResponse Http, string? WwwAuthenticate, str
 {
     public HttpStatusCode Status => Http.Status;
 
-    private JsonObject? Rpc => Http.IsJson ? JsonNode.Parse(Http.Body) as JsonObject : null;
+    /// <summary>
+    /// The JSON-RPC message answered: the JSON body, or, when the server streams (MCP Streamable HTTP,
+    /// text/event-stream), the last event carrying a result or an error; null when there is neither.
+    /// </summary>
+    public JsonObject? Rpc { get; } = Message(Http);
 
-    /// <summary>The JSON-RPC result, if the call produced one.</summary>
-    public JsonObject? Result => (int)Status is >= 200 and < 300 ? Rpc?["result"] as JsonObject : null;
+    /// <summary>
+    /// Why a 2xx answer is not a JSON-RPC 2.0 response (jsonrpc-response.schema.json): such an answer is
+    /// neither a result nor a refusal, so no check may read it as either. Empty for a proper answer or a non-2xx one.
+    /// </summary>
+    public IReadOnlyList<string> ProtocolErrors => _protocolErrors ??= (int)Status is < 200 or >= 300 ? []
+        : Rpc is null ? [$"the {Http.ContentType ?? "untyped"} body holds no JSON-RPC message"]
+        : [.. Schemas.ArtifactSchemas.Validate(Schemas.ArtifactKind.JsonRpcResponse, Rpc.ToJsonString()).Select(e => e.ToString())];
+
+    private IReadOnlyList<string>? _protocolErrors;
+
+    private static JsonObject? Message(WireResponse http)
+    {
+        try
+        {
+            if (http.IsJson) return JsonNode.Parse(http.Body) as JsonObject;
+            if (!string.Equals(http.ContentType, "text/event-stream", StringComparison.OrdinalIgnoreCase)) return null;
+            JsonObject? last = null;
+            // SSE (WHATWG HTML §9.2): events end at a blank line; an event's data is its data lines joined by newlines.
+            foreach (var block in http.Body.Replace("\r\n", "\n", StringComparison.Ordinal).Split("\n\n"))
+            {
+                var data = string.Join("\n", block.Split('\n').Where(l => l.StartsWith("data:", StringComparison.Ordinal))
+                    .Select(l => l.Length > 5 && l[5] == ' ' ? l[6..] : l[5..]));
+                if (data.Length > 0 && JsonNode.Parse(data) is JsonObject message && (message.ContainsKey("result") || message.ContainsKey("error"))) last = message;
+            }
+            return last;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The JSON-RPC result, if the call produced one in a proper JSON-RPC 2.0 response.</summary>
+    public JsonObject? Result => (int)Status is >= 200 and < 300 && ProtocolErrors.Count == 0 ? Rpc?["result"] as JsonObject : null;
 
     /// <summary>A tools/call was carried out: 2xx, a result, and the result is not an error result.</summary>
     public bool Served => Result is { } result && CreatedTask is null && !(result["isError"] is JsonValue flag && flag.TryGetValue<bool>(out var isError) && isError);

@@ -30,6 +30,7 @@ public enum ArtifactKind
     EvidenceExport,
     EnforcementManifest,
     ProtectedResourceMetadata,
+    JsonRpcResponse,
 }
 
 /// <summary>A schema violation: where (RFC 6901 JSON Pointer) and what.</summary>
@@ -68,6 +69,7 @@ public static partial class ArtifactSchemas
         ArtifactKind.EvidenceExport => "evidence-export.schema.json",
         ArtifactKind.EnforcementManifest => "enforcement-manifest.schema.json",
         ArtifactKind.ProtectedResourceMetadata => "protected-resource-metadata.schema.json",
+        ArtifactKind.JsonRpcResponse => "jsonrpc-response.schema.json",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no schema"),
     };
 

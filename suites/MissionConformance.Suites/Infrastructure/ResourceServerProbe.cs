@@ -159,6 +159,12 @@ public sealed class ResourceServerProbe(ScenarioContext context, PeerSet peers, 
     private McpResponse Remember(McpResponse response)
     {
         Remember(response.ExchangeId);
+        if (response.ProtocolErrors is { Count: > 0 } errors)
+        {
+            // Neither a result nor a refusal: judging it either way would be a guess.
+            throw new ScenarioInterruptedException($"{server.Id} answered HTTP {(int)response.Status} with something that is not a JSON-RPC 2.0 response "
+                + $"(jsonrpc-response.schema.json): {string.Join("; ", errors)}");
+        }
         return response;
     }
 
