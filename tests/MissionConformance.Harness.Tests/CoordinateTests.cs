@@ -70,6 +70,23 @@ public sealed class CoordinateTests
     }
 
     [Fact]
+    public void Tiers_ACapabilityRequirementMustPass_ItsSkipDemonstratesNothing()
+    {
+        // MBO-CM-006 is AD-3 itself: a state authority without Mission Status skips it, and other AD-3 passes must not make up for that.
+        var calculator = new CoordinateCalculator(new RequirementCatalogue([R("AD1-a", 1, "AD-1"), R("AD3-a", 3, "AD-3"), R("MBO-CM-006", 3, "AD-3")]));
+        var verdicts = Passed(As, "AD1-a", "AD3-a");
+        verdicts[("MBO-CM-006", As)] = Verdict.Skipped;
+
+        var skipped = calculator.Evaluate(verdicts, As, r => r.Tier == "AD-3");
+        verdicts[("MBO-CM-006", As)] = Verdict.Passed;
+        var passed = calculator.Evaluate(verdicts, As, r => r.Tier == "AD-3");
+
+        Assert.False(skipped.Demonstrated);
+        Assert.Contains(skipped.Blockers, b => b.StartsWith("MBO-CM-006 SKIPPED", StringComparison.Ordinal));
+        Assert.True(passed.Demonstrated);
+    }
+
+    [Fact]
     public void Rule2_L2NeedsAd2_AndTiersAreCumulative()
     {
         Assert.Equal(2, Compute(Passed(As, "AD1-a", "AD1-b", "AD2-a", "AD2-b")).Level);

@@ -18,6 +18,8 @@ public sealed class SchemaTests
 
     private const string Execution = """{"execution_id":"ex_1","decision_id":"dec_1","mission_id":"msn_1","parameter_digest":"sha-256:3kPz","outcome":"completed","outcome_at":"2026-11-23T10:00:01Z","result_summary":{"tool":"create_doc"},"evidence_envelope":{"format":"jws-compact","value":"a.b.c"}}""";
 
+    private const string MissionAuthority = """{"issuer":"https://as.example/","jwks_uri":"https://as.example/jwks","mission_status_endpoint":"https://as.example/status","mission_lifecycle_endpoint":"https://as.example/lifecycle","mission_intent_schema_uri":"https://as.example/intent.json","authority_set_types_supported":["mission_resource_access"],"mission_pairwise_supported":false,"mission_framework_versions_supported":["seed-2026-06"],"mission_normalization_profiles_supported":["urn:mbo:norm:mission-intent:1"],"mission_capability_advertisement":{"mission_authorization_domain_tiers_supported":["AD-1","AD-3"]}}""";
+
     private const string Manifest = """{"manifest_id":"m1","issuer":"https://rs.example/","issued_at":"2026-11-23T10:00:00Z","version":"1","action_classes_covered":["consequential_write"],"pep_locations":[{"pep_id":"p","kind":"in_process_middleware","covers":["create_doc"],"endpoint_uri":"https://rs.example/mcp"}],"freshness_mode":"cached","max_stale_seconds":5}""";
 
     private static string Evaluation(string mission = EvaluationMission, string freshness = Freshness, string extra = "")
@@ -27,6 +29,7 @@ public sealed class SchemaTests
     {
         { "execution evidence", ArtifactKind.ExecutionEvidence, Execution },
         { "manifest", ArtifactKind.EnforcementManifest, Manifest },
+        { "mission-authority document", ArtifactKind.MissionAuthority, MissionAuthority },
         { "json-rpc error", ArtifactKind.JsonRpcResponse, """{"jsonrpc":"2.0","id":"a","error":{"code":-32602,"message":"unknown tool"}}""" },
         { "protected resource metadata", ArtifactKind.ProtectedResourceMetadata, """{"resource":"https://rs.example/mcp","authorization_servers":["https://as.example/"],"bearer_methods_supported":["header"],"x_vendor":1}""" },
         { "failed execution with its error", ArtifactKind.ExecutionEvidence, Execution.Replace("\"completed\"", "\"failed\",\"error\":\"timeout\"", StringComparison.Ordinal) },
@@ -97,6 +100,10 @@ public sealed class SchemaTests
         { "status without projection", ArtifactKind.MissionStatus, $$"""{"iss":"https://as.example/","aud":"c","sub":"c","nonce":"n","iat":1,"exp":2,"mission":{"id":"m","origin":"https://as.example/"},"state":"active","integrity_anchors":{"proposal_hash":"{{Anchor}}","authority_hash":"{{Anchor}}"},"issued_at":"2026-01-01T00:00:00Z","expires_at":"2026-01-01T00:01:00Z","freshness_at":"2026-01-01T00:00:00Z","mission_expiry":"2026-02-01T00:00:00Z","audience":"c"}""", "/authority_projection" },
         { "status unknown operation", ArtifactKind.MissionStatus, $$$"""{"iss":"https://as.example/","aud":"c","sub":"c","nonce":"n","iat":1,"exp":2,"mission":{"id":"m","origin":"https://as.example/"},"state":"active","integrity_anchors":{"proposal_hash":"{{{Anchor}}}","authority_hash":"{{{Anchor}}}"},"authority_projection":[],"issued_at":"2026-01-01T00:00:00Z","expires_at":"2026-01-01T00:01:00Z","freshness_at":"2026-01-01T00:00:00Z","mission_expiry":"2026-02-01T00:00:00Z","audience":"c","lifecycle_event":{"operation":"pause"}}""", "/lifecycle_event/operation" },
         { "conflict without observed_state", ArtifactKind.ConcurrentModification, """{"error":"mission_concurrent_modification","current_state":"revoked"}""", "/observed_state" },
+        { "mission-authority without normalization profiles", ArtifactKind.MissionAuthority, MissionAuthority.Replace(",\"mission_normalization_profiles_supported\":[\"urn:mbo:norm:mission-intent:1\"]", "", StringComparison.Ordinal), "/mission_normalization_profiles_supported" },
+        { "mission-authority pairwise without sector", ArtifactKind.MissionAuthority, MissionAuthority.Replace("\"mission_pairwise_supported\":false", "\"mission_pairwise_supported\":true", StringComparison.Ordinal), "/mission_pairwise_supported" },
+        { "mission-authority tier out of enum", ArtifactKind.MissionAuthority, MissionAuthority.Replace("\"AD-3\"", "\"AD-4\"", StringComparison.Ordinal), "/mission_capability_advertisement/mission_authorization_domain_tiers_supported/1" },
+        { "status mission with id and ref", ArtifactKind.MissionStatus, $$"""{"iss":"https://as.example/","aud":"c","sub":"c","nonce":"n","iat":1,"exp":2,"mission":{"id":"m","ref":"r","origin":"https://as.example/"},"state":"active","integrity_anchors":{"proposal_hash":"{{Anchor}}","authority_hash":"{{Anchor}}"},"authority_projection":[],"issued_at":"2026-01-01T00:00:00Z","expires_at":"2026-01-01T00:01:00Z","freshness_at":"2026-01-01T00:00:00Z","mission_expiry":"2026-02-01T00:00:00Z","audience":"c"}""", "/mission" },
         { "status error without nonce", ArtifactKind.StatusError, """{"error":"not_found","error_description":"d"}""", "/nonce" },
         { "status error code", ArtifactKind.StatusError, """{"error":"forbidden","error_description":"d","nonce":"n"}""", "/error" },
     };

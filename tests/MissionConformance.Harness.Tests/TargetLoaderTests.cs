@@ -25,6 +25,8 @@ public sealed class TargetLoaderTests
         Assert.Equal("482916", server.Approver.SecondFactor);
         Assert.Equal(new ApproverAccount("carol", "carol-assists", "264810", OnBehalfOf: "user-alice"), server.ConsentAccount(server.Delegate!));
         Assert.Equal(["finance", "docs", "workflow"], target.ResourceServers.Select(r => r.Id));
+        Assert.Equal(["rs-finance", "rs-docs", "rs-workflow"], server.StatusClients.Select(c => c.ClientId));
+        Assert.All(server.StatusClients, c => Assert.True(c.Key!.HasPrivateKey && c.Audience is not null));
         Assert.Equal(new Peers.PeerSettings(5201, 5202), target.Peers);
         Assert.Equal(3, target.EffectiveScope!.ResourceServers.Count(r => r.InScope && r.Consequential));
     }
@@ -69,6 +71,9 @@ public sealed class TargetLoaderTests
     [InlineData("BindingForAnUnlistedAction", "resourceServers[1].parameterBinding.actions: \"delete_doc\" is not one of entry.actions")]
     [InlineData("EvidenceTokenUnset", "resourceServers[0].evidence.token: environment variable NOT_SET_ANYWHERE is not set")]
     [InlineData("EvidenceWithoutToken", "resourceServers[0].evidence.token")]
+    [InlineData("StatusWithoutAudience", "authorizationServers[0].clients[4].audience: a status client needs the audience")]
+    [InlineData("StatusWithSecret", "authorizationServers[0].clients[4].auth: a status client authenticates with private_key_jwt")]
+    [InlineData("TwoStatusClientsOneAudience", "authorizationServers[0].clients: 2 status clients ask for audience \"https://finance.board-packet.example/mcp\"")]
     public void Parse_BrokenTarget_NamesTheField(string variant, string expected)
     {
         var error = Assert.Throws<TargetFileException>(() => TargetLoader.Parse(Broken(variant), "my-target.json", Fixtures, _ => null));
@@ -103,6 +108,9 @@ public sealed class TargetLoaderTests
             case "EvidenceTokenUnset": root["resourceServers"]![0]!["evidence"]!["token"] = "${env:NOT_SET_ANYWHERE}"; break;
             case "EvidenceWithoutToken": root["resourceServers"]![0]!["evidence"]!.AsObject().Remove("token"); break;
             case "StepWithTwoActions": server["consent"]!["pages"]![0]!["steps"]![2]!["check"] = "#remember-me"; break;
+            case "StatusWithoutAudience": clients[4]!.AsObject().Remove("audience"); break;
+            case "StatusWithSecret": clients[4]!["auth"] = "client_secret_basic"; clients[4]!["secret"] = "s"; break;
+            case "TwoStatusClientsOneAudience": clients[5]!["audience"] = (string?)clients[4]!["audience"]; break;
             case "UnknownPageKind": server["consent"]!["pages"]![1]!["kind"] = "captcha"; break;
         }
         return root.ToJsonString();

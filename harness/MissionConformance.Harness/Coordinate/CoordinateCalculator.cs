@@ -6,8 +6,9 @@ namespace MissionConformance.Harness.Coordinate;
 /// <summary>
 /// conformance.md §1 and §3. A tier is demonstrated when every mandatory requirement of its group
 /// that the suite judges has a verdict for the subject, none is FAILED, INTERRUPTED or awaiting
-/// REVIEW, and at least one PASSED (SKIPPED, "not applicable", is neutral). Tiers and levels are
-/// cumulative; L5 is never computed (MBO-CM-003).
+/// REVIEW, and at least one PASSED (SKIPPED, "not applicable", is neutral, except for the tier's own
+/// capability requirement, which must pass). Tiers and levels are cumulative; L5 is never computed
+/// (MBO-CM-003).
 /// </summary>
 public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
 {
@@ -30,6 +31,9 @@ public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
             switch (verdict)
             {
                 case Verdict.Passed or Verdict.Warning: passed++; break;
+                // A tier's own capability requirement (MBO-CM-*, e.g. CM-006 "AD-3 provides Mission Status")
+                // is the tier: "not applicable" cannot demonstrate it.
+                case Verdict.Skipped when requirement.IsCapability: blockers.Add($"{requirement.Id} SKIPPED (the tier's own capability was not shown)"); break;
                 case Verdict.Skipped: skipped++; break;
                 default: blockers.Add($"{requirement.Id} {verdict.ToString().ToUpperInvariant()}"); break;
             }

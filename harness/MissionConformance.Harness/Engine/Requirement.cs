@@ -31,6 +31,9 @@ public sealed record Requirement
 
     /// <summary>MUST and MUST NOT: a broken one is FAILED; SHOULD, SHOULD NOT and MAY give WARNING.</summary>
     public bool IsMandatory => Keyword is "MUST" or "MUST NOT";
+
+    /// <summary>A capability-model requirement (MBO-CM-*): what a tier is, rather than one wire behaviour of it.</summary>
+    public bool IsCapability => Id.StartsWith("MBO-CM-", StringComparison.Ordinal);
 }
 
 public sealed class RequirementCatalogue

@@ -10,9 +10,15 @@ namespace MissionConformance.Harness.OAuth;
 /// <summary>How a client authenticates: a secret (client_secret_basic), a key (private_key_jwt), or neither (public).</summary>
 public sealed record ClientCredentials(string ClientId, string? Secret = null, JsonWebKey? Key = null, bool AssertAtTokenEndpoint = false);
 
-/// <summary>One HTTP exchange as the harness saw it: status, headers that matter, body.</summary>
-public sealed record WireResponse(HttpStatusCode Status, string? ContentType, string? CacheControl, string Body)
+/// <summary>
+/// One HTTP exchange as the harness saw it: status, headers that matter, body, and (when the client
+/// kept them) every response header but Date, for comparisons that must find no difference (MBO-MS-007).
+/// </summary>
+public sealed record WireResponse(HttpStatusCode Status, string? ContentType, string? CacheControl, string Body,
+    IReadOnlyDictionary<string, string>? Headers = null)
 {
+    public string? Header(string name) => Headers is { } headers && headers.TryGetValue(name, out var value) ? value : null;
+
     public JsonElement Json => JsonDocument.Parse(Body).RootElement.Clone();
 
     public bool IsJson => ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true;
@@ -34,6 +40,7 @@ public sealed record AuthorizationServerMetadata(JsonElement Document)
     public Uri JwksUri => new(Required("jwks_uri"));
     public Uri? LifecycleEndpoint => Optional("mission_lifecycle_endpoint");
     public Uri? InventoryEndpoint => Optional("mission_inventory_endpoint");
+    public Uri? MissionStatusEndpoint => Optional("mission_status_endpoint");
 
     private string Required(string name)
         => Document.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
@@ -91,6 +98,20 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
         if (subject is not null) form.Add(new("subject", subject));
         return PostAssertedAsync(endpoint, client, form, ct);
     }
+
+    /// <summary>
+    /// A Mission Status request (mission-status.md "Request"): private_key_jwt by default; without an
+    /// assertion, <paramref name="client"/>'s secret (if any) goes as client_secret_basic, for the 401 checks.
+    /// </summary>
+    public Task<WireResponse> MissionStatusAsync(Uri endpoint, ClientCredentials client, string mission, string audience, string nonce, CancellationToken ct,
+        bool withAssertion = true)
+    {
+        List<KeyValuePair<string, string>> form = [new("mission", mission), new("audience", audience), new("nonce", nonce)];
+        return withAssertion ? PostAssertedAsync(endpoint, client, form, ct) : PostFormAsync(endpoint, client, form, ct);
+    }
+
+    /// <summary>A plain GET of a metadata document, as a <see cref="WireResponse"/>.</summary>
+    public Task<WireResponse> GetDocumentAsync(Uri url, CancellationToken ct) => SendAsync(new HttpRequestMessage(HttpMethod.Get, url), ct);
 
     /// <summary>A GET that follows no redirect: its status, and the error of a redirect back to the client, if any.</summary>
     public async Task<(HttpStatusCode Status, string? RedirectError)> GetAsync(Uri url, CancellationToken ct)
@@ -157,8 +178,11 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
         using (var response = await http.SendAsync(request, ct))
         {
             var body = await response.Content.ReadAsStringAsync(ct);
+            var headers = response.Headers.Concat(response.Content.Headers)
+                .Where(h => !h.Key.Equals("Date", StringComparison.OrdinalIgnoreCase))
+                .ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase);
             return new WireResponse(response.StatusCode, response.Content.Headers.ContentType?.MediaType,
-                response.Headers.CacheControl?.ToString(), body);
+                response.Headers.CacheControl?.ToString(), body, headers);
         }
     }
 }

@@ -31,6 +31,7 @@ public enum ArtifactKind
     EnforcementManifest,
     ProtectedResourceMetadata,
     JsonRpcResponse,
+    MissionAuthority,
 }
 
 /// <summary>A schema violation: where (RFC 6901 JSON Pointer) and what.</summary>
@@ -70,6 +71,7 @@ public static partial class ArtifactSchemas
         ArtifactKind.EnforcementManifest => "enforcement-manifest.schema.json",
         ArtifactKind.ProtectedResourceMetadata => "protected-resource-metadata.schema.json",
         ArtifactKind.JsonRpcResponse => "jsonrpc-response.schema.json",
+        ArtifactKind.MissionAuthority => "mission-authority.schema.json",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no schema"),
     };
 

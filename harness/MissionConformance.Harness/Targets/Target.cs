@@ -5,8 +5,11 @@ using MissionConformance.Harness.OAuth;
 
 namespace MissionConformance.Harness.Targets;
 
-/// <summary>A registered client of the AS under test, by the role the suite gives it.</summary>
-public sealed record TargetClient(string Role, string ClientId, string Auth, string? Secret, JsonWebKey? Key)
+/// <summary>
+/// A registered client of the AS under test, by the role the suite gives it. A "status" client is a
+/// Resource Server asking Mission Status for <paramref name="Audience"/>.
+/// </summary>
+public sealed record TargetClient(string Role, string ClientId, string Auth, string? Secret, JsonWebKey? Key, string? Audience = null)
 {
     public ClientCredentials Credentials => new(ClientId, Auth == "client_secret_basic" ? Secret : null, Key, AssertAtTokenEndpoint: Auth == "private_key_jwt");
 }
@@ -46,6 +49,9 @@ public sealed record AuthorizationServerTarget(
     public TargetClient Agent => Client("agent") ?? Clients[0];
 
     public TargetClient? Client(string role) => Clients.FirstOrDefault(c => c.Role == role);
+
+    /// <summary>The Mission Status clients, one per audience (role "status").</summary>
+    public IReadOnlyList<TargetClient> StatusClients => Clients.Where(c => c.Role == "status").ToList();
 
     public TargetAccount Approver => Accounts.FirstOrDefault(a => a.Role == "approver") ?? Accounts[0];
 

@@ -100,10 +100,19 @@ public static partial class TargetLoader
             {
                 errors.Add($"{field}.keyFile: required for auth \"private_key_jwt\" (a private JWK)");
             }
-            clients.Add(new TargetClient((string)c["role"]!, (string)c["clientId"]!, auth, secret, key));
+            var role = (string)c["role"]!;
+            var audience = (string?)c["audience"];
+            if (role == "status" && audience is null) errors.Add($"{field}.audience: a status client needs the audience it asks Mission Status for");
+            if (role == "status" && auth != "private_key_jwt") errors.Add($"{field}.auth: a status client authenticates with private_key_jwt (mission-status.md forbids client secrets)");
+            if (role != "status" && audience is not null) errors.Add($"{field}.audience: only a client with role \"status\" has an audience");
+            clients.Add(new TargetClient(role, (string)c["clientId"]!, auth, secret, key, audience));
         }
         if (clients.All(c => c.Role != "agent")) errors.Add($"{at}.clients: one client needs role \"agent\" (the client the suite requests Missions with)");
-        foreach (var duplicate in clients.GroupBy(c => c.Role).Where(g => g.Count() > 1))
+        foreach (var duplicate in clients.Where(c => c.Role == "status").GroupBy(c => c.Audience).Where(g => g.Count() > 1))
+        {
+            errors.Add($"{at}.clients: {duplicate.Count()} status clients ask for audience \"{duplicate.Key}\"; give one per audience");
+        }
+        foreach (var duplicate in clients.Where(c => c.Role != "status").GroupBy(c => c.Role).Where(g => g.Count() > 1))
         {
             errors.Add($"{at}.clients: role \"{duplicate.Key}\" is given to {duplicate.Count()} clients; each role names one client");
         }
