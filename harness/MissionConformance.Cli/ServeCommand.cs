@@ -65,7 +65,8 @@ public static class ServeCommand
         Console.WriteLine("  clients    (redirect_uri " + TestPrincipals.RedirectUri + ")");
         foreach (var client in TestPrincipals.Clients)
         {
-            var auth = client.IsPublic ? "public, PKCE" : "client_secret_basic at /token; private_key_jwt (fixtures/keys/" + client.ClientId + ".jwk.json) at lifecycle/inventory";
+            var auth = client.IsStatusClient ? $"Mission Status only, audience {client.StatusAudience}; private_key_jwt (fixtures/keys/{client.ClientId}.jwk.json)"
+                : client.IsPublic ? "public, PKCE" : "client_secret_basic at /token; private_key_jwt (fixtures/keys/" + client.ClientId + ".jwk.json) at lifecycle/inventory";
             Console.WriteLine($"    {client.ClientId,-20} {auth}{(client.IsAdmin ? "; administrator" : "")}");
         }
         Console.WriteLine("  accounts   " + string.Join(", ", TestPrincipals.Accounts.Select(a => $"{a.Username} ({a.Subject})")) + "; passwords in the README");

@@ -113,6 +113,9 @@ public sealed class ReferenceStack : IAsyncDisposable
         services.AddScoped<ActingForEndpoint>();
         services.AddScoped<LifecycleEndpoint>();
         services.AddScoped<InventoryEndpoint>();
+        services.AddScoped<MissionStatusEndpoint>();
+        services.AddSingleton<StatusRateLimiter>();
+        services.AddSingleton<MissionAuthorityDocument>();
         services.AddAntiforgery(o => o.Cookie.Name = "mission-reference-antiforgery");
         services.AddAuthentication(LoginEndpoint.Scheme).AddCookie(LoginEndpoint.Scheme, o =>
         {
@@ -215,13 +218,16 @@ public sealed class ReferenceStack : IAsyncDisposable
         app.MapPost(ActingForEndpoint.Path, (HttpContext http, ActingForEndpoint endpoint) => endpoint.SubmitAsync(http));
         app.MapPost("/" + LifecycleEndpoint.Path, (HttpContext http, LifecycleEndpoint endpoint) => endpoint.HandleAsync(http));
         app.MapPost("/" + InventoryEndpoint.Path, (HttpContext http, InventoryEndpoint endpoint) => endpoint.HandleAsync(http));
+        app.MapPost("/" + MissionStatusEndpoint.Path, (HttpContext http, MissionStatusEndpoint endpoint) => endpoint.HandleAsync(http));
+        app.MapGet("/" + MissionAuthorityDocument.Path, (MissionAuthorityDocument document) => document.Handle());
+        app.MapGet("/" + MissionAuthorityDocument.IntentSchemaPath, MissionAuthorityDocument.IntentSchema);
     }
 
     private static async Task SeedClientsAsync(IServiceProvider services, CancellationToken ct)
     {
         await using var scope = services.CreateAsyncScope();
         var manager = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
-        foreach (var client in TestPrincipals.Clients)
+        foreach (var client in TestPrincipals.Clients.Where(c => !c.IsStatusClient))
         {
             if (await manager.FindByClientIdAsync(client.ClientId, ct) is not null) continue;
             var descriptor = new OpenIddictApplicationDescriptor

@@ -322,10 +322,97 @@ public static class FaultProbes
             var basic = await r.Client.LifecycleAsync(RunningReference.Confidential, issued.MissionId, "suspend", null, RunningReference.Ct, withAssertion: false);
             return basic.Status == HttpStatusCode.OK;
         },
+
+        Fault.StatusAcceptsClientSecret => async (r, clock) =>
+            (await StatusAsync(r, clock, (await r.ObtainAsync()).MissionId, RunningReference.Confidential, withAssertion: false)).Status != HttpStatusCode.Unauthorized,
+        Fault.StatusUnsigned => async (r, clock) => (await ActiveStatusAsync(r, clock)).ContentType == "application/json",
+        Fault.StatusSignedByUnknownKey => async (r, clock) =>
+            !await DecodedJwt.VerifySignatureAsync((await ActiveStatusAsync(r, clock)).Body, await r.Client.GetJwksAsync(RunningReference.Ct)),
+        Fault.StatusAsIntrospectionJwt => async (r, clock) => (await ActiveStatusAsync(r, clock)).ContentType == "application/token-introspection+jwt",
+        Fault.StatusIgnoresNonce => async (r, clock) =>
+            (await StatusAsync(r, clock, (await r.ObtainAsync()).MissionId, nonce: "abc")).Status == HttpStatusCode.OK,
+        Fault.StatusWrongAudience => async (r, clock) => StatusPayload(await ActiveStatusAsync(r, clock)).GetProperty("aud").GetString() != ResourceCatalogue.DocsResource,
+        Fault.StatusOmitsAnchors => async (r, clock) => !StatusPayload(await ActiveStatusAsync(r, clock)).TryGetProperty("integrity_anchors", out _),
+        Fault.StatusLeaksForeignAudience => async (r, clock) => StatusPayload(await ActiveStatusAsync(r, clock)).GetProperty("authority_projection").GetArrayLength() != 1,
+        Fault.StatusForeignMissionOracle => async (r, clock) =>
+        {
+            var withoutDocs = await r.ObtainAsync(Edited(i => i["objects"] = new JsonArray(ResourceCatalogue.FinanceResource, ResourceCatalogue.WorkflowResource)));
+            var foreign = await StatusAsync(r, clock, withoutDocs.MissionId);
+            var unknown = await StatusAsync(r, clock, "msn_" + new string('Q', 24));
+            return foreign.Status != unknown.Status;
+        },
+        Fault.StatusErrorsWithoutNonce => async (r, clock) =>
+        {
+            var unauthenticated = await StatusAsync(r, clock, "msn_" + new string('Q', 24), new ClientCredentials(DocsStatusClient.ClientId), withAssertion: false);
+            return unauthenticated.Status == HttpStatusCode.Unauthorized && unauthenticated.Member("nonce") is null;
+        },
+        Fault.StatusHidesInactiveMissions => async (r, clock) =>
+        {
+            var issued = await r.ObtainAsync();
+            await r.LifecycleAsync(issued.MissionId, "suspend");
+            return (await StatusAsync(r, clock, issued.MissionId)).Status != HttpStatusCode.OK;
+        },
+        Fault.StatusLongLived => async (r, clock) =>
+        {
+            var payload = StatusPayload(await ActiveStatusAsync(r, clock));
+            return payload.GetProperty("exp").GetInt64() - payload.GetProperty("iat").GetInt64() > 120;
+        },
+        Fault.StatusFreshnessAfterIssue => async (r, clock) =>
+        {
+            var payload = StatusPayload(await ActiveStatusAsync(r, clock));
+            return DateTimeOffset.Parse(payload.GetProperty("freshness_at").GetString()!, System.Globalization.CultureInfo.InvariantCulture)
+                > DateTimeOffset.Parse(payload.GetProperty("issued_at").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        },
+        Fault.StatusMissionWithIdAndRef => async (r, clock) => StatusPayload(await ActiveStatusAsync(r, clock)).GetProperty("mission").TryGetProperty("ref", out _),
+        Fault.StatusRateLimitWithoutRetryAfter => async (r, clock) =>
+        {
+            // Its own client (workflow), so the fault-free instance's other probes are never rate-limited by this one.
+            var missionId = (await r.ObtainAsync()).MissionId;
+            clock.Advance(Endpoints.StatusRateLimiter.Window);
+            for (var i = 0; i <= Endpoints.StatusRateLimiter.Limit; i++)
+            {
+                var response = await StatusAsync(r, clock, missionId, WorkflowStatusClient, audience: ResourceCatalogue.WorkflowResource, advance: false);
+                if (response.Status == HttpStatusCode.TooManyRequests) return response.Header("Retry-After") is null;
+            }
+            throw new InvalidOperationException($"no 429 after {Endpoints.StatusRateLimiter.Limit + 1} requests within one window");
+        },
+        Fault.MissionAuthorityIssuerMismatch => async (r, clock) =>
+            JsonDocument.Parse((await MissionAuthorityAsync(r)).Body).RootElement.GetProperty("issuer").GetString() != r.Issuer,
+        Fault.MissionAuthorityNotJson => async (r, clock) => (await MissionAuthorityAsync(r)).ContentType != "application/json",
         _ => throw new ArgumentOutOfRangeException(nameof(fault), fault, "every fault needs a probe that shows its behaviour"),
     };
 
     private static JsonObject Intent() => RunningReference.BoardPacketIntent();
+
+    private static readonly ClientCredentials DocsStatusClient = StatusClient("rs-docs");
+    private static readonly ClientCredentials WorkflowStatusClient = StatusClient("rs-workflow");
+
+    private static ClientCredentials StatusClient(string clientId)
+        => new(clientId, null, new Microsoft.IdentityModel.Tokens.JsonWebKey(Security.TestClientKeys.PrivateJwk(clientId)), AssertAtTokenEndpoint: true);
+
+    /// <summary>
+    /// A Mission Status request as the docs server. The fault-free instance is shared by every probe, so
+    /// each request first moves its clock past the rate-limit window: no probe is ever answered 429 by accident.
+    /// </summary>
+    private static Task<WireResponse> StatusAsync(RunningReference r, FakeTimeProvider clock, string missionId, ClientCredentials? client = null,
+        string? nonce = null, string audience = ResourceCatalogue.DocsResource, bool withAssertion = true, bool advance = true)
+    {
+        if (advance) clock.Advance(Endpoints.StatusRateLimiter.Window);
+        return r.Client.MissionStatusAsync(r.Client.Metadata.MissionStatusEndpoint!, client ?? DocsStatusClient, missionId, audience,
+            nonce ?? MissionClient.NewNonce(), RunningReference.Ct, withAssertion);
+    }
+
+    private static async Task<WireResponse> ActiveStatusAsync(RunningReference r, FakeTimeProvider clock)
+    {
+        var response = await StatusAsync(r, clock, (await r.ObtainAsync()).MissionId);
+        Assert.True(response.Status == HttpStatusCode.OK, $"Mission Status: {(int)response.Status} {response.Body}\n{r.Log}");
+        return response;
+    }
+
+    private static JsonElement StatusPayload(WireResponse response) => DecodedJwt.Decode(response.Body).Payload;
+
+    private static Task<WireResponse> MissionAuthorityAsync(RunningReference r)
+        => r.Client.GetDocumentAsync(new Uri(r.Issuer.TrimEnd('/') + "/.well-known/mission-authority"), RunningReference.Ct);
 
     private static JsonObject Edited(Action<JsonObject> edit)
     {

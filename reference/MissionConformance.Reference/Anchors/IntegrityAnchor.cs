@@ -18,6 +18,7 @@ public static class IntegrityAnchor
     public const string ActionParametersEnvelope = "mission-action-parameters";
 
     public const string IntentSchema = "urn:mbo:schema:mission-intent:1";
+    public const string IntentNormalizationProfile = "urn:mbo:norm:mission-intent:1";
     public const string AuthoritySetSchema = "urn:mbo:schema:mission-authority-set:1";
     public const string ConsentDisclosureSchema = "urn:mbo:schema:mission-consent-disclosure:1";
 

@@ -20,9 +20,13 @@ public sealed record TestClient(
     string DisplayName,
     IReadOnlyList<string> RedirectUris,
     IReadOnlyList<string> RegisteredPurposes,
-    bool IsAdmin = false)
+    bool IsAdmin = false,
+    string? StatusAudience = null)
 {
     public bool IsPublic => ClientSecret is null;
+
+    /// <summary>A Resource Server's Mission Status client (mission-status.md), not an OAuth client of the token endpoint.</summary>
+    public bool IsStatusClient => StatusAudience is not null;
 }
 
 public static class TestPrincipals
@@ -44,6 +48,7 @@ public static class TestPrincipals
     /// client used to prove foreign Missions stay invisible; mission-admin may manage any Mission.
     /// The confidential clients also hold an ES256 key (fixtures/keys) for private_key_jwt at the
     /// lifecycle and inventory endpoints, where client secrets are not accepted (MBO-AS-LC-007).
+    /// The rs-* clients are the Resource Servers asking Mission Status, with keys of their own.
     /// </summary>
     public static IReadOnlyList<TestClient> Clients { get; } =
     [
@@ -51,6 +56,10 @@ public static class TestPrincipals
         new("agent-public", null, "Board Packet Agent (public)", [RedirectUri], [BoardPurpose]),
         new("agent-other", "agent-other-secret", "Another Agent", [RedirectUri], [BoardPurpose]),
         new("mission-admin", "mission-admin-secret", "Mission administrator", [RedirectUri], [], IsAdmin: true),
+        // The board-packet Resource Servers as Mission Status callers: each may ask about its own audience only.
+        new("rs-finance", null, "Finance MCP server", [], [], StatusAudience: ResourceCatalogue.FinanceResource),
+        new("rs-docs", null, "Documents MCP server", [], [], StatusAudience: ResourceCatalogue.DocsResource),
+        new("rs-workflow", null, "Workflow MCP server", [], [], StatusAudience: ResourceCatalogue.WorkflowResource),
     ];
 
     public static TestClient? FindClient(string? clientId)

@@ -21,17 +21,23 @@ public abstract class MissionEndpointBase(ClientAssertionAuthenticator authentic
 
     protected FaultSet Faults => faults;
 
+    /// <summary>Whether a fault makes this endpoint take client_secret_basic as well.</summary>
+    protected virtual bool AcceptsClientSecret => faults.Has(Fault.LifecycleAcceptsClientSecret);
+
     protected async Task<(TestClient? Client, IFormCollection Form, IResult? Failure)> AuthenticateAsync(HttpContext http, string path)
     {
         var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : FormCollection.Empty;
-        var (client, failure) = await authenticator.AuthenticateAsync(http.Request, form, path, http.RequestAborted);
+        var (client, failure) = await authenticator.AuthenticateAsync(http.Request, form, path, http.RequestAborted, AcceptsClientSecret);
         if (client is null)
         {
             http.Response.Headers.WWWAuthenticate = "private_key_jwt realm=\"mission\"";
-            return (null, form, Error(StatusCodes.Status401Unauthorized, "unauthorized", failure!, form["nonce"]));
+            return (null, form, Error(StatusCodes.Status401Unauthorized, "unauthorized", failure!, EchoedNonce(form["nonce"])));
         }
         return (client, form, null);
     }
+
+    /// <summary>The nonce an error body echoes (mission-status.md "Errors"); none under StatusErrorsWithoutNonce.</summary>
+    protected virtual string? EchoedNonce(string? nonce) => nonce;
 
     /// <summary>The Mission if the caller may see it: its requesting client, or an administrator.</summary>
     protected async Task<(MissionRecord? Mission, IResult? Failure)> FindVisibleAsync(TestClient client, string id, string? nonce, CancellationToken ct)
@@ -50,7 +56,7 @@ public abstract class MissionEndpointBase(ClientAssertionAuthenticator authentic
 
     protected static bool IsValidNonce(string? nonce) => nonce is not null && NonceFormat.IsMatch(nonce);
 
-    protected static IResult NotFound(string? nonce) => Error(StatusCodes.Status404NotFound, "not_found", "mission not found", nonce);
+    protected IResult NotFound(string? nonce) => Error(StatusCodes.Status404NotFound, "not_found", "mission not found", EchoedNonce(nonce));
 
     protected static IResult Error(int status, string error, string description, string? nonce)
     {

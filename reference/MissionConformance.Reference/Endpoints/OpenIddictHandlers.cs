@@ -163,6 +163,9 @@ public sealed class MetadataHandler(ReferenceSettings settings, FaultSet faults)
             : new OpenIddictParameter(MissionIntentValidator.DefaultMaxSize);
         metadata["mission_lifecycle_endpoint"] = settings.Endpoint(LifecycleEndpoint.Path);
         metadata["mission_lifecycle_auth_methods_supported"] = Array(["private_key_jwt"]);
+        metadata["mission_status_endpoint"] = settings.Endpoint(MissionStatusEndpoint.Path);
+        metadata["mission_status_auth_methods_supported"] = Array(["private_key_jwt"]);
+        metadata["mission_intent_schema_uri"] = settings.Endpoint(MissionAuthorityDocument.IntentSchemaPath);
         // Not a spec member: the AD-1 inventory has no wire in the seed era (conformance.md open point 3).
         metadata["mission_inventory_endpoint"] = settings.Endpoint(InventoryEndpoint.Path);
         metadata["mission_pairwise_supported"] = faults.Has(Fault.PairwiseWithoutSector);

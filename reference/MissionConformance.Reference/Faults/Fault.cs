@@ -78,6 +78,25 @@ public enum Fault
     CompleteWhileSuspended,
     LifecycleAcceptsClientSecret,
 
+    // Mission Status and the mission-authority document (AD-3)
+    StatusAcceptsClientSecret,
+    StatusUnsigned,
+    StatusSignedByUnknownKey,
+    StatusAsIntrospectionJwt,
+    StatusIgnoresNonce,
+    StatusWrongAudience,
+    StatusOmitsAnchors,
+    StatusLeaksForeignAudience,
+    StatusForeignMissionOracle,
+    StatusErrorsWithoutNonce,
+    StatusHidesInactiveMissions,
+    StatusLongLived,
+    StatusFreshnessAfterIssue,
+    StatusMissionWithIdAndRef,
+    StatusRateLimitWithoutRetryAfter,
+    MissionAuthorityIssuerMismatch,
+    MissionAuthorityNotJson,
+
     // Reference Resource Servers (reference/…/ResourceServers)
     RsNoResourceMetadata,
     RsAcceptsWrongTyp,
@@ -217,6 +236,26 @@ public static class FaultCatalogue
         new(Fault.ResumeFromTerminal, "resume re-activates a revoked or completed Mission", ["MBO-AS-LC-005"]),
         new(Fault.CompleteWhileSuspended, "a suspended Mission can be completed directly", ["MBO-AS-LC-006"]),
         new(Fault.LifecycleAcceptsClientSecret, "the lifecycle endpoint accepts client_secret_basic", ["MBO-AS-LC-007"]),
+
+        // Mission Status (mission-status.md) and the mission-authority document. MBO-CM-006, AD-3's own
+        // requirement, breaks with any of MS-001…007.
+        new(Fault.StatusAcceptsClientSecret, "the Mission Status endpoint takes client_secret_basic instead of answering 401", ["MBO-MS-002", "MBO-CM-006"]),
+        new(Fault.StatusUnsigned, "Mission Status answers with the payload as plain JSON, unsigned", ["MBO-MS-001", "MBO-MS-003", "MBO-CM-006"]),
+        new(Fault.StatusSignedByUnknownKey, "Mission Status is signed with a key the AS's jwks_uri does not publish", ["MBO-MS-003", "MBO-CM-006"]),
+        new(Fault.StatusAsIntrospectionJwt, "Mission Status is served as application/token-introspection+jwt (the RFC 9701 form)", ["MBO-MS-001", "MBO-MS-018", "MBO-CM-006"]),
+        new(Fault.StatusIgnoresNonce, "Mission Status neither checks the request nonce's format nor echoes it: the payload carries a nonce of its own", ["MBO-MS-004", "MBO-MS-009", "MBO-CM-006"]),
+        new(Fault.StatusWrongAudience, "the Mission Status payload's aud is the caller's client id, not the audience it asked for", ["MBO-MS-004", "MBO-CM-006"]),
+        new(Fault.StatusOmitsAnchors, "the Mission Status payload carries no integrity_anchors", ["MBO-MS-005", "MBO-CM-006"]),
+        new(Fault.StatusLeaksForeignAudience, "the authority_projection carries the whole Authority Set, other audiences' entries included", ["MBO-MS-006", "MBO-CM-006"]),
+        new(Fault.StatusForeignMissionOracle, "a real Mission with no entry for the caller's audience gets 403 where an unknown id gets 404", ["MBO-MS-007", "MBO-CM-006"]),
+        new(Fault.StatusErrorsWithoutNonce, "Mission Status error bodies (401, 404) do not echo the nonce", ["MBO-MS-008"]),
+        new(Fault.StatusHidesInactiveMissions, "a suspended, revoked or completed Mission gets 404 instead of a signed status saying so", ["MBO-MS-010"]),
+        new(Fault.StatusLongLived, "Mission Status responses for active Missions live an hour", ["MBO-MS-011"]),
+        new(Fault.StatusFreshnessAfterIssue, "freshness_at is 30 s later than issued_at", ["MBO-MS-012"]),
+        new(Fault.StatusMissionWithIdAndRef, "the Mission Status mission member carries both id and ref", ["MBO-MS-014"]),
+        new(Fault.StatusRateLimitWithoutRetryAfter, "rate-limited Mission Status requests get 429 without Retry-After or retry_after", ["MBO-MS-016"]),
+        new(Fault.MissionAuthorityIssuerMismatch, "the mission-authority document's issuer drops the trailing slash mission.origin has", ["MBO-AS-MD-005"]),
+        new(Fault.MissionAuthorityNotJson, "the mission-authority document is served as text/plain", ["MBO-AS-MD-006"]),
 
         // Resource Servers: each applies to the reference RSes started with it, and never to the AS
         new(Fault.RsNoResourceMetadata, "the MCP server's 401 names no resource_metadata and it publishes no RFC 9728 metadata", ["MBO-MCP-004"], FaultSite.ResourceServer),

@@ -15,12 +15,21 @@ public sealed class MissionStatusResponseGenerator(JwsSigner signer, TimeProvide
     public static readonly TimeSpan TerminalLifetime = TimeSpan.FromSeconds(300);
 
     public string Create(MissionRecord mission, string audience, string callerClientId, string nonce, JsonObject? lifecycleEvent)
-    {
-        var now = clock.GetUtcNow();
-        var expires = now + (MissionState.IsTerminal(mission.State) ? TerminalLifetime : ActiveLifetime);
-        var projection = new JsonArray(JsonNode.Parse(mission.AuthoritySetJson)!.AsArray()
+        => Sign(Payload(mission, audience, callerClientId, nonce, lifecycleEvent));
+
+    public string Sign(JsonObject payload) => signer.Sign(MediaType, payload);
+
+    /// <summary>The Authority Set entries whose resource is <paramref name="audience"/>: all an audience may see (MBO-MS-006).</summary>
+    public static JsonArray ProjectionFor(MissionRecord mission, string audience)
+        => new(JsonNode.Parse(mission.AuthoritySetJson)!.AsArray()
             .Where(e => string.Equals((string?)e!["resource"], audience, StringComparison.Ordinal))
             .Select(e => e!.DeepClone()).ToArray());
+
+    public JsonObject Payload(MissionRecord mission, string audience, string callerClientId, string nonce, JsonObject? lifecycleEvent, TimeSpan? lifetime = null)
+    {
+        var now = clock.GetUtcNow();
+        var expires = now + (lifetime ?? (MissionState.IsTerminal(mission.State) ? TerminalLifetime : ActiveLifetime));
+        var projection = ProjectionFor(mission, audience);
         var payload = new JsonObject
         {
             ["iss"] = mission.Origin,
@@ -47,6 +56,6 @@ public sealed class MissionStatusResponseGenerator(JwsSigner signer, TimeProvide
             ["version"] = mission.Version,
         };
         if (lifecycleEvent is not null) payload["lifecycle_event"] = lifecycleEvent;
-        return signer.Sign(MediaType, payload);
+        return payload;
     }
 }

@@ -6,26 +6,27 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using MissionConformance.Reference.Configuration;
-using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.Storage;
 
 namespace MissionConformance.Reference.Security;
 
 /// <summary>
-/// private_key_jwt (RFC 7523) for the lifecycle and inventory endpoints. Client secrets are refused
-/// there (mission-status.md "Authentication"; MBO-AS-LC-007).
+/// private_key_jwt (RFC 7523) for the Mission Status, lifecycle and inventory endpoints. Client
+/// secrets are refused there (mission-status.md "Authentication"; MBO-AS-LC-007, MBO-MS-002) unless a
+/// fault says otherwise.
 /// </summary>
 public sealed class ClientAssertionAuthenticator(
-    ReferenceSettings settings, IDbContextFactory<ReferenceDbContext> dbFactory, FaultSet faults, TimeProvider clock)
+    ReferenceSettings settings, IDbContextFactory<ReferenceDbContext> dbFactory, TimeProvider clock)
 {
     public const string AssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
     private static readonly TimeSpan MaxAssertionLifetime = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan Skew = TimeSpan.FromSeconds(30);
 
     /// <summary>The authenticated client, or the reason it is not (never echoing the assertion).</summary>
-    public async Task<(TestClient? Client, string? Failure)> AuthenticateAsync(HttpRequest request, IFormCollection form, string endpointPath, CancellationToken ct)
+    public async Task<(TestClient? Client, string? Failure)> AuthenticateAsync(HttpRequest request, IFormCollection form, string endpointPath, CancellationToken ct,
+        bool acceptClientSecret = false)
     {
-        if (faults.Has(Fault.LifecycleAcceptsClientSecret) && BasicCredentials(request) is var (id, secret))
+        if (acceptClientSecret && BasicCredentials(request) is var (id, secret))
         {
             var basic = TestPrincipals.FindClient(id);
             return basic?.ClientSecret is { } expected && expected == secret ? (basic, null) : (null, "invalid client credentials");

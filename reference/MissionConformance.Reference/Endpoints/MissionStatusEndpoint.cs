@@ -1,0 +1,174 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using MissionConformance.Reference.Faults;
+using MissionConformance.Reference.Missions;
+using MissionConformance.Reference.Security;
+using MissionConformance.Reference.Storage;
+
+namespace MissionConformance.Reference.Endpoints;
+
+/// <summary>
+/// POST mission_status_endpoint (mission-status.md): a Resource Server asks, by Mission reference, for
+/// the state, anchors and its own audience's projection, and gets a signed answer. A caller sees a
+/// Mission only for the audience it is registered as, and only if the Mission holds an entry for that
+/// audience; everything else is the one not_found answer (MBO-MS-007).
+/// </summary>
+public sealed class MissionStatusEndpoint(
+    ClientAssertionAuthenticator authenticator, MissionStore store, FaultSet faults, MissionStatusResponseGenerator statusResponses, StatusRateLimiter limiter)
+    : MissionEndpointBase(authenticator, store, faults)
+{
+    public const string Path = "missions/status";
+
+    protected override bool AcceptsClientSecret => Faults.Has(Fault.StatusAcceptsClientSecret);
+
+    protected override string? EchoedNonce(string? nonce) => Faults.Has(Fault.StatusErrorsWithoutNonce) ? null : nonce;
+
+    public async Task<IResult> HandleAsync(HttpContext http)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        var (client, form, failure) = await AuthenticateAsync(http, Path);
+        if (failure is not null) return failure;
+
+        string? nonce = form["nonce"];
+        if (!limiter.TryAcquire(client!.ClientId, out var retryAfter))
+        {
+            // MBO-MS-016: 429 with retry_after and Retry-After.
+            var seconds = (long)Math.Ceiling(retryAfter.TotalSeconds);
+            if (!Faults.Has(Fault.StatusRateLimitWithoutRetryAfter)) http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var body = new JsonObject { ["error"] = "rate_limited", ["error_description"] = "too many Mission Status requests from this client", ["nonce"] = EchoedNonce(nonce) };
+            if (!Faults.Has(Fault.StatusRateLimitWithoutRetryAfter)) body["retry_after"] = seconds;
+            return Results.Content(body.ToJsonString(), "application/json", statusCode: StatusCodes.Status429TooManyRequests);
+        }
+        if (!IsValidNonce(nonce) && !Faults.Has(Fault.StatusIgnoresNonce))
+        {
+            // MBO-MS-009: a nonce outside the ABNF is refused, never signed back.
+            return Error(StatusCodes.Status400BadRequest, "invalid_request", "nonce must match [A-Za-z0-9_-]{16,128}", null);
+        }
+        string? reference = form["mission"];
+        string? audience = form["audience"];
+        if (string.IsNullOrEmpty(reference) || string.IsNullOrEmpty(audience))
+        {
+            return Error(StatusCodes.Status400BadRequest, "invalid_request", "mission and audience are required", EchoedNonce(nonce));
+        }
+
+        var mission = await Store.FindAsync(reference, http.RequestAborted);
+        var visible = mission is not null && client.StatusAudience == audience && MissionStatusResponseGenerator.ProjectionFor(mission, audience).Count > 0;
+        if (!visible)
+        {
+            // A reference is never a bearer capability: unknown, foreign and not-your-audience look alike.
+            return mission is not null && Faults.Has(Fault.StatusForeignMissionOracle)
+                ? Error(StatusCodes.Status403Forbidden, "forbidden", "this Mission has no entry for your audience", EchoedNonce(nonce))
+                : NotFound(nonce);
+        }
+        if (Faults.Has(Fault.StatusHidesInactiveMissions) && mission!.State is not MissionState.Active)
+        {
+            return NotFound(nonce);
+        }
+
+        var echoed = Faults.Has(Fault.StatusIgnoresNonce) ? MissionClientNonce() : nonce!;
+        var payload = statusResponses.Payload(mission!, audience, client.ClientId, echoed, null,
+            Faults.Has(Fault.StatusLongLived) ? TimeSpan.FromHours(1) : null);
+        ApplyPayloadFaults(payload, mission!);
+        if (Faults.Has(Fault.StatusUnsigned))
+        {
+            return Results.Content(payload.ToJsonString(), "application/json");
+        }
+        var jws = Faults.Has(Fault.StatusSignedByUnknownKey) ? SignWithStrayKey(payload) : statusResponses.Sign(payload);
+        return Results.Text(jws, Faults.Has(Fault.StatusAsIntrospectionJwt) ? "application/token-introspection+jwt" : MissionStatusResponseGenerator.MediaType);
+    }
+
+    private void ApplyPayloadFaults(JsonObject payload, MissionRecord mission)
+    {
+        if (Faults.Has(Fault.StatusLeaksForeignAudience)) payload["authority_projection"] = JsonNode.Parse(mission.AuthoritySetJson);
+        if (Faults.Has(Fault.StatusWrongAudience)) payload["aud"] = payload["sub"]!.DeepClone();
+        if (Faults.Has(Fault.StatusOmitsAnchors)) payload.Remove("integrity_anchors");
+        if (Faults.Has(Fault.StatusMissionWithIdAndRef)) payload["mission"]!["ref"] = "ref_" + mission.Id[^12..];
+        if (Faults.Has(Fault.StatusFreshnessAfterIssue))
+        {
+            var issued = DateTimeOffset.Parse((string)payload["issued_at"]!, System.Globalization.CultureInfo.InvariantCulture);
+            payload["freshness_at"] = MissionIntentValidator.FormatRfc3339(issued.AddSeconds(30));
+        }
+    }
+
+    private static string MissionClientNonce() => Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(18));
+
+    /// <summary>StatusSignedByUnknownKey: a well-formed JWS whose kid and key the AS's jwks_uri does not hold.</summary>
+    private static string SignWithStrayKey(JsonObject payload)
+    {
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var key = new ECDsaSecurityKey(ecdsa) { KeyId = "stray-" + Guid.NewGuid().ToString("N")[..8] };
+        return new JsonWebTokenHandler().CreateToken(payload.ToJsonString(), new SigningCredentials(key, SecurityAlgorithms.EcdsaSha256),
+            new Dictionary<string, object> { ["typ"] = MissionStatusResponseGenerator.MediaType });
+    }
+}
+
+/// <summary>
+/// Per-consumer rate limit of the Mission Status endpoint (mission-status.md "Caching and freshness",
+/// MBO-MS-017): a fixed window per client id.
+/// </summary>
+public sealed class StatusRateLimiter(TimeProvider clock)
+{
+    public const int Limit = 20;
+    public static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
+
+    private readonly ConcurrentDictionary<string, (DateTimeOffset Start, int Count)> _windows = new(StringComparer.Ordinal);
+
+    public bool TryAcquire(string clientId, out TimeSpan retryAfter)
+    {
+        var now = clock.GetUtcNow();
+        var window = _windows.AddOrUpdate(clientId, _ => (now, 1),
+            (_, w) => now - w.Start >= Window ? (now, 1) : (w.Start, w.Count + 1));
+        retryAfter = window.Start + Window - now;
+        return window.Count <= Limit;
+    }
+}
+
+/// <summary>
+/// GET {mission.origin}/.well-known/mission-authority (oauth-profile.md §2, framework "State authority
+/// metadata document"; MBO-AS-MD-005, MD-006), and the Intent schema it names.
+/// </summary>
+public sealed class MissionAuthorityDocument(Configuration.ReferenceSettings settings, FaultSet faults)
+{
+    public const string Path = ".well-known/mission-authority";
+    public const string IntentSchemaPath = "schemas/mission-intent.json";
+
+    public IResult Handle()
+    {
+        var document = new JsonObject
+        {
+            // The issuer exactly as mission.origin spells it; a fault drops the trailing slash.
+            ["issuer"] = faults.Has(Fault.MissionAuthorityIssuerMismatch) ? settings.MissionOrigin.TrimEnd('/') : settings.MissionOrigin,
+            ["jwks_uri"] = settings.Endpoint("jwks"),
+            ["mission_status_endpoint"] = settings.Endpoint(MissionStatusEndpoint.Path),
+            ["mission_status_auth_methods_supported"] = new JsonArray("private_key_jwt"),
+            ["mission_lifecycle_endpoint"] = settings.Endpoint(LifecycleEndpoint.Path),
+            ["mission_lifecycle_auth_methods_supported"] = new JsonArray("private_key_jwt"),
+            ["mission_intent_schema_uri"] = settings.Endpoint(IntentSchemaPath),
+            ["authority_set_types_supported"] = new JsonArray("mission_resource_access"),
+            ["mission_pairwise_supported"] = false,
+            ["mission_framework_versions_supported"] = new JsonArray("seed-2026-06"),
+            ["mission_normalization_profiles_supported"] = new JsonArray(Anchors.IntegrityAnchor.IntentNormalizationProfile),
+            ["mission_capability_advertisement"] = new JsonObject
+            {
+                ["mission_ladder_levels_supported"] = new JsonArray(0, 1),
+                ["mission_authorization_domain_tiers_supported"] = new JsonArray("AD-1"),
+                ["mission_profiles_supported"] = new JsonArray("oauth"),
+                ["mission_optional_modules_supported"] = new JsonArray(),
+            },
+        };
+        return Results.Content(document.ToJsonString(), faults.Has(Fault.MissionAuthorityNotJson) ? "text/plain" : "application/json");
+    }
+
+    /// <summary>The JSON Schema of mission_intent in force (fixtures/schemas/mission-intent.schema.json, embedded).</summary>
+    public static IResult IntentSchema()
+    {
+        using var stream = typeof(MissionAuthorityDocument).Assembly.GetManifestResourceStream("schemas.mission-intent.schema.json")
+            ?? throw new InvalidOperationException("the Intent schema is not embedded");
+        using var reader = new StreamReader(stream);
+        return Results.Content(reader.ReadToEnd(), "application/schema+json");
+    }
+}
