@@ -3,7 +3,10 @@ using MissionConformance.Suites.Scenarios;
 
 namespace MissionConformance.Suites;
 
-/// <summary>The Level-1 / AD-1 scenarios of conformance.md §5, in the order a report lists them.</summary>
+/// <summary>
+/// The authorization-domain scenarios of conformance.md §5 in the order a report lists them: Level 1 /
+/// AD-1, then AD-3 Mission Status.
+/// </summary>
 public static class LevelOneSuite
 {
     public static IReadOnlyList<Scenario> Scenarios() =>
@@ -30,5 +33,7 @@ public static class LevelOneSuite
         new LifecycleAuthenticationScenario(),
         new ExpiryScenario(),
         new DerivationBudgetScenario(),
+        // Level 3 / AD-3 at the state authority (issue 6); judged in the same run, so the domain's tier is one pass.
+        new MissionStatusScenario(),
     ];
 }

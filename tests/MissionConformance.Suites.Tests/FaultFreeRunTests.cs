@@ -25,6 +25,9 @@ public sealed class FaultFreeRunTests
         Assert.Empty(outcome.OverClaims);
         Assert.Equal(["docs:D", "finance:D", "workflow:D"], outcome.Coordinate.ResourceServers.Select(r => $"{r.Id}:{r.Tier}").Order());
         Assert.Equal("L1 · RS-D · AD-1", outcome.Coordinate.Label);
+        // AD-3's own group holds at the reference (Mission Status, MBO-CM-006); AD-2, not yet judged, is what stops the domain at AD-1.
+        Assert.True(FaultSelfTests.Ad3Group(outcome).Demonstrated, string.Join("; ", FaultSelfTests.Ad3Group(outcome).Blockers));
+        Assert.Contains(outcome.Coordinate.Reasons, r => r.StartsWith("AD-2 not demonstrated", StringComparison.Ordinal));
         var mandatoryL1 = RequirementCatalogue.Default.All.Where(r => r.IsMandatory && r.Checks.Count > 0).Select(r => r.Id).ToList();
         Assert.All(mandatoryL1, id => Assert.True(outcome.Verdicts.Keys.Any(k => k.Requirement == id), $"{id} has checks but no verdict"));
     }

@@ -1,3 +1,4 @@
+using MissionConformance.Harness.Coordinate;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.Targets;
 using MissionConformance.Reference.Faults;
@@ -47,7 +48,16 @@ public abstract class FaultSelfTests
         {
             Assert.Equal(0, outcome.Coordinate.Level);
         }
+        // An AD-3 MUST broken: the domain's AD-3 group is no longer demonstrated (AD-3, and so L3, cannot be reached).
+        if (declared.Any(id => RequirementCatalogue.Default[id] is { Tier: "AD-3", IsMandatory: true }))
+        {
+            Assert.False(Ad3Group(outcome).Demonstrated, $"{name} breaks an AD-3 MUST, yet the AD-3 group is demonstrated");
+        }
     }
+
+    /// <summary>The AD-3 group of the run's authorization domain, judged on its own (conformance.md §1, AD-3).</summary>
+    public static GroupOutcome Ad3Group(RunOutcome outcome)
+        => new CoordinateCalculator(RequirementCatalogue.Default).Evaluate(outcome.Verdicts, outcome.Issuer, r => r.Tier == "AD-3" && r.Role is "AS" or "MAS" && r.Level <= 3);
 
     [Fact]
     public void EveryJudgedMust_IsProvenByAFault_OrSaysWhyNot()

@@ -114,7 +114,9 @@ public sealed class EmbeddedReference : IAsyncDisposable
         {
             var registered = TestPrincipals.FindClient(clientId)!;
             var key = TestClientKeys.PrivateJwk(clientId) is { } jwk ? new JsonWebKey(jwk) : null;
-            return new TargetClient(role, clientId, registered.IsPublic ? "none" : "client_secret_basic", registered.ClientSecret, key);
+            return registered.IsStatusClient
+                ? new TargetClient(role, clientId, "private_key_jwt", null, key, registered.StatusAudience)
+                : new TargetClient(role, clientId, registered.IsPublic ? "none" : "client_secret_basic", registered.ClientSecret, key);
         }
         var alice = TestPrincipals.Accounts[0];
         var bob = TestPrincipals.Accounts[1];
@@ -130,7 +132,10 @@ public sealed class EmbeddedReference : IAsyncDisposable
             ["context"] = new JsonObject { ["max_derivations"] = "50" },
         };
         var server = new AuthorizationServerTarget("reference-as", issuer, TestPrincipals.RedirectUri,
-            [Client("agent", "agent-confidential"), Client("public", "agent-public"), Client("foreign", "agent-other"), Client("admin", "mission-admin")],
+            [
+                Client("agent", "agent-confidential"), Client("public", "agent-public"), Client("foreign", "agent-other"), Client("admin", "mission-admin"),
+                .. TestPrincipals.Clients.Where(c => c.IsStatusClient).Select(c => Client("status", c.ClientId)),
+            ],
             [
                 new TargetAccount("approver", alice.Username, alice.Password, alice.Subject, alice.SecondFactor, alice.DisplayName),
                 new TargetAccount("other", bob.Username, bob.Password, bob.Subject, bob.SecondFactor),

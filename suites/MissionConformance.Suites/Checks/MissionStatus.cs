@@ -1,0 +1,438 @@
+using System.Net;
+using System.Text.Json;
+using MissionConformance.Harness.Crypto;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.OAuth;
+using MissionConformance.Harness.Schemas;
+using MissionConformance.Suites.Infrastructure;
+
+namespace MissionConformance.Suites.Checks;
+
+// ---- Mission Status (mission-status.md; conformance.md §5 L3 / AD-3 items 1–2) ------------------
+
+/// <summary>One Mission Status request as sent (nonce, audience, caller, reference) and its answer.</summary>
+public sealed record StatusAnswer(WireResponse Response, string Nonce, string Audience, string ClientId, string MissionRef, DateTimeOffset ObservedAt)
+{
+    public const string MediaType = "application/mission-status-response+jwt";
+
+    /// <summary>The decoded JWS, whether or not its signature verifies (MBO-MS-003 judges that); null when the body is no compact JWS.</summary>
+    public DecodedJwt? Jws { get; } = Decode(Response);
+
+    public JsonElement? Payload => Jws?.Payload;
+
+    public string? State => Payload is { } p ? Subset.Text(p, "state") : null;
+
+    /// <summary>authority_projection, or the early draft's authorization_details (mission-status.md open point 1).</summary>
+    public JsonElement? Projection => Payload is not { } p ? null
+        : p.TryGetProperty("authority_projection", out var a) ? a
+        : p.TryGetProperty("authorization_details", out var d) ? d : null;
+
+    private static DecodedJwt? Decode(WireResponse response)
+    {
+        if (response.Status != HttpStatusCode.OK || response.Body.Count(c => c == '.') != 2) return null;
+        try
+        {
+            return DecodedJwt.Decode(response.Body.Trim());
+        }
+        catch (Exception ex) when (ex is FormatException or JsonException or ArgumentException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>
+/// The authority_hash a Mission Status answer must carry: the Mission record's when the inventory shows
+/// it, else the token's (token against record is MBO-AS-TOK-002's to judge, not Mission Status's).
+/// </summary>
+public sealed record AnchorReference(string AuthorityHash, string Source);
+
+/// <summary>Everything the Mission Status scenario captured, for the checks of MS-001…018 and CM-006.</summary>
+public sealed record MissionStatusEvidence(
+    string Origin,
+    AnchorReference? Anchor,
+    string Jwks,
+    StatusAnswer Active,
+    WireResponse Unauthenticated,
+    WireResponse ClientSecretBasic,
+    string AuthenticationNonce,
+    StatusAnswer Unknown,
+    StatusAnswer? Foreign,
+    WireResponse MalformedNonce,
+    StatusAnswer? Suspended,
+    StatusAnswer? Revoked,
+    IReadOnlyList<WireResponse> Burst,
+    string? WhyNoForeign = null,
+    string? WhyNoTransitions = null,
+    string? StateAfterSuspend = null,
+    string? StateAfterRevoke = null)
+{
+    public IEnumerable<StatusAnswer> SignedAnswers => new[] { Active, Suspended, Revoked }.OfType<StatusAnswer>().Where(a => a.Jws is not null);
+}
+
+internal static class StatusJudgement
+{
+    public static string NotSigned(StatusAnswer answer)
+        => $"not judged: the Mission Status answer was HTTP {(int)answer.Response.Status} {answer.Response.ContentType ?? "(no content type)"}, not a compact JWS (see MBO-MS-001, MBO-MS-003)";
+
+    public static string Excerpt(string body) => MissionFlow.Excerpt(body);
+}
+
+public sealed class StatusAnswersSigned : Check<MissionStatusEvidence>
+{
+    public override string RequirementId => "MBO-MS-001";
+
+    public override Judgement Judge(MissionStatusEvidence e)
+    {
+        var r = e.Active.Response;
+        return Judgement.That(r.Status == HttpStatusCode.OK && r.ContentType == StatusAnswer.MediaType && e.Active.Jws is not null,
+            $"an authenticated POST (mission, audience, nonce) got 200 {StatusAnswer.MediaType}",
+            $"an authenticated POST (mission, audience, nonce) got HTTP {(int)r.Status} {r.ContentType ?? "(no content type)"}{(e.Active.Jws is null ? ", not a compact JWS" : "")}: {StatusJudgement.Excerpt(r.Body)}");
+    }
+}
+
+public sealed class StatusRequiresAuthentication : Check<MissionStatusEvidence>
+{
+    public override string RequirementId => "MBO-MS-002";
+
+    public override Judgement Judge(MissionStatusEvidence e)
+        => Judgement.That(e.Unauthenticated.Status == HttpStatusCode.Unauthorized && e.ClientSecretBasic.Status == HttpStatusCode.Unauthorized,
+            "Mission Status requests without authentication and with client_secret_basic get 401",
+            $"without authentication: HTTP {(int)e.Unauthenticated.Status}; with client_secret_basic: HTTP {(int)e.ClientSecretBasic.Status}; both must be 401 unauthorized");
+}
+
+public sealed class StatusJwsVerifies : Check<MissionStatusEvidence>
+{
+    public override string RequirementId => "MBO-MS-003";
+
+    public override Judgement Judge(MissionStatusEvidence e)
+    {
+        if (e.Active.Response.Status != HttpStatusCode.OK) return Judgement.Skip(StatusJudgement.NotSigned(e.Active));
+        if (e.Active.Jws is not { } jws) return Judgement.Fail($"the 200 answer is not a compact JWS but {e.Active.Response.ContentType ?? "(no content type)"}: {StatusJudgement.Excerpt(e.Active.Response.Body)}");
+        var typ = Subset.Text(jws.Header, "typ");
+        var kid = Subset.Text(jws.Header, "kid");
+        var alg = Subset.Text(jws.Header, "alg");
+        if (typ != StatusAnswer.MediaType) return Judgement.Fail($"JOSE typ is {typ ?? "(absent)"}, not {StatusAnswer.MediaType}");
+        if (string.IsNullOrEmpty(kid)) return Judgement.Fail("the JOSE header carries no kid");
+        if (alg is null or "none") return Judgement.Fail($"JOSE alg is {alg ?? "(absent)"}");
+        return Judgement.That(DecodedJwt.VerifySignatureAsync(e.Active.Response.Body.Trim(), e.Jwks).GetAwaiter().GetResult(),
+            $"typ {typ}, kid {kid}, and the signature verifies with the state authority's jwks_uri",
+            $"the signature (kid {kid}) does not verify with any key of the state authority's jwks_uri");
+    }
+}
+
+public sealed class StatusBindsRequest : Check<MissionStatusEvidence>
+{
+    private static readonly TimeSpan Skew = TimeSpan.FromSeconds(30);
+
+    public override string RequirementId => "MBO-MS-004";
+
+    public override Judgement Judge(MissionStatusEvidence e)
+    {
+        if (e.Active.Payload is not { } p) return Judgement.Skip(StatusJudgement.NotSigned(e.Active));
+        var problems = new List<string>();
+        void Expect(string member, string expected)
+        {
+            var actual = Subset.Text(p, member);
+            if (actual != expected) problems.Add($"{member} is {actual ?? "(absent)"}, expected {expected}");
+        }
+        Expect("iss", e.Origin);
+        Expect("aud", e.Active.Audience);
+        Expect("sub", e.Active.ClientId);
+        Expect("nonce", e.Active.Nonce);
+        long? Number(string member) => p.TryGetProperty(member, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : null;
+        var now = e.Active.ObservedAt.ToUnixTimeSeconds();
+        if (Number("iat") is not { } iat) problems.Add("iat is absent or not a NumericDate");
+        else if (iat > now + (long)Skew.TotalSeconds) problems.Add($"iat is {iat - now} s in the future");
+        if (Number("exp") is not { } exp) problems.Add("exp is absent or not a NumericDate");
+        else if (exp < now - (long)Skew.TotalSeconds) problems.Add($"exp passed {now - exp} s before the answer arrived");
+        return Judgement.That(problems.Count == 0, "iss, aud, sub, nonce, iat and exp bind the answer to this request and caller", string.Join("; ", problems));
+    }
+}
+
+public sealed class StatusPayloadComplete : Check<MissionStatusEvidence>
+{
+    public override string RequirementId => "MBO-MS-005";
+
+    public override Judgement Judge(MissionStatusEvidence e)
+    {
+        if (e.SignedAnswers.ToList() is not { Count: > 0 } answers) return Judgement.Skip(StatusJudgement.NotSigned(e.Active));
+        // The mission member's id/ref rule is MBO-MS-014's to judge, the anchors' format MBO-AS-REC-004's.
+        var problems = answers.SelectMany(a => ArtifactSchemas.Validate(ArtifactKind.MissionStatus, a.Payload!.Value.GetRawText())
+                .Where(x => x.Pointer != "/mission" && !x.Pointer.StartsWith("/mission/", StringComparison.Ordinal)
+                    && !x.Pointer.StartsWith("/integrity_anchors/", StringComparison.Ordinal))
+                .Select(x => $"{a.State ?? "?"} answer {x}"))
+            .ToList();
+        return Judgement.That(problems.Count == 0, "mission, state, integrity_anchors, the projection and the RFC 3339 times are all present and well-formed",
+            "Mission Status payload: " + string.Join("; ", problems));
+    }
+}
+
+public sealed class StatusProjectionAudienceOnly : Check<MissionStatusEvidence>
+{
+    public override string RequirementId => "MBO-MS-006";
+
+    public override Judgement Judge(MissionStatusEvidence e)
+    {
+        if (e.Active.Payload is null) return Judgement.Skip(StatusJudgement.NotSigned(e.Active));
+        if (e.Active.Projection is not { ValueKind: JsonValueKind.Array } projection) return Judgement.Fail("the answer carries no authority_projection array");
+        var resources = projection.EnumerateArray().Select(entry => entry.ValueKind == JsonValueKind.Object ? Subset.Text(entry, "resource") : null).ToList();
+        var foreign = resources.Where(r => r != e.Active.Audience).Select(r => r ?? "(no resource)").Distinct().ToList();
+        if (foreign.Count > 0) return Judgement.Fail($"asked as {e.Active.Audience}, the projection also carries entries for {string.Join(", ", foreign)}");
+        return Judgement.That(resources.Count > 0, $"the projection holds only {e.Active.Audience}'s {resources.Count} entr{(resources.Count == 1 ? "y" : "ies")}",
+            $"the Mission has an entry for {e.Active.Audience}, but the projection is empty");
+    }
+}
+
+public sealed class StatusNoOracle : Check<MissionStatusEvidence>
+{
+    public override string RequirementId => "MBO-MS-007";
+
+    public override Judgement Judge(MissionStatusEvidence e)
+    {
+        if (e.Foreign is not { } foreign) return Judgement.Skip("not judged: " + e.WhyNoForeign);
+        var unknown = e.Unknown;
+        if (foreign.Response.Status == HttpStatusCode.OK) return Judgement.Fail($"a Mission without an entry for {foreign.Audience} was disclosed to it (HTTP 200)");
+        var problems = new List<string>();
+        if (unknown.Response.Status != HttpStatusCode.NotFound || foreign.Response.Status != HttpStatusCode.NotFound)
+        {
+            problems.Add($"the unknown id got HTTP {(int)unknown.Response.Status} and the other audience's Mission HTTP {(int)foreign.Response.Status}; both must be 404 not_found");
+        }
+        if (Normalised(unknown) != Normalised(foreign)) problems.Add($"the bodies differ beyond the nonce: {StatusJudgement.Excerpt(unknown.Response.Body)} against {StatusJudgement.Excerpt(foreign.Response.Body)}");
+        var headerDifferences = HeaderDifferences(unknown.Response, foreign.Response);
+        if (headerDifferences.Count > 0) problems.Add("the headers differ: " + string.Join(", ", headerDifferences));
+        return Judgement.That(problems.Count == 0, "an unknown id and another audience's real Mission get the same 404, headers and body (but the nonce)", string.Join("; ", problems));
+    }
+
+    private static string Normalised(StatusAnswer answer) => answer.Response.Body.Replace(answer.Nonce, "{nonce}", StringComparison.Ordinal);
+
+    private static List<string> HeaderDifferences(WireResponse a, WireResponse b)
+    {
+        // Date is dropped at capture; Content-Length follows the body, which is compared above.
+        static Dictionary<string, string> Comparable(WireResponse r) => (r.Headers ?? new Dictionary<string, string>())
+            .Where(h => !h.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            .ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value);
+        var left = Comparable(a);
+        var right = Comparable(b);
+        return left.Keys.Union(right.Keys).Order(StringComparer.Ordinal)
+            .Where(k => left.GetValueOrDefault(k) != right.GetValueOrDefault(k))
+            .Select(k => $"{k}: {left.GetValueOrDefault(k) ?? "(absent)"} / {right.GetValueOrDefault(k) ?? "(absent)"}").ToList();
+    }
+}
+
+public sealed class StatusErrorsEchoNonce : Check<MissionStatusEvidence>
+{
+    public override string RequirementId => "MBO-MS-008";
+
+    public override Judgement Judge(MissionStatusEvidence e)
+    {
+        var errors = new List<(string What, WireResponse Response, string Nonce)>();
+        if (e.Unauthenticated.Status == HttpStatusCode.Unauthorized) errors.Add(("401", e.Unauthenticated, e.AuthenticationNonce));
+        if (e.Unknown.Response.Status == HttpStatusCode.NotFound) errors.Add(("404", e.Unknown.Response, e.Unknown.Nonce));
+        if (errors.Count == 0) return Judgement.Skip("not judged: neither a 401 nor a 404 came back (see MBO-MS-002, MBO-MS-007)");
+        var problems = new List<string>();
+        foreach (var (what, response, nonce) in errors)
+        {
+            if (!response.IsJson)
+            {
+                problems.Add($"the {what} body is {response.ContentType ?? "(no content type)"}, not JSON");
+                continue;
+            }
+            problems.AddRange(ArtifactSchemas.Validate(ArtifactKind.StatusError, response.Body).Select(x => $"{what} body {x}"));
+            if (response.Member("nonce") != nonce) problems.Add($"the {what} body's nonce is {response.Member("nonce") ?? "(absent)"}, not the one sent");
+        }
+        return Judgement.That(problems.Count == 0, $"the {string.Join(" and ", errors.Select(x => x.What))} bodies carry error, error_description and the echoed nonce", string.Join("; ", problems));
+    }
+}
+
+public sealed class StatusNonceFormatEnforced : Check<MissionStatusEvidence>
+{
+    public override string RequirementId => "MBO-MS-009";
+
+    public override Judgement Judge(MissionStatusEvidence e)
+        => Judgement.That((int)e.MalformedNonce.Status >= 400,
+            $"nonce \"abc\" (outside [A-Za-z0-9_-]{{16,128}}) was refused with HTTP {(int)e.MalformedNonce.Status}",
+            $"nonce \"abc\" got HTTP {(int)e.MalformedNonce.Status} {e.MalformedNonce.ContentType}; a nonce outside the ABNF must be refused");
+}
+
+public sealed class StatusReportsInactiveMissions : Check<MissionStatusEvidence>
+{
+    public override string RequirementId => "MBO-MS-010";
+
+    public override Judgement Judge(MissionStatusEvidence e)
+    {
+        if (e.Suspended is null || e.Revoked is null) return Judgement.Skip("not judged: " + e.WhyNoTransitions);
+        // Whether the lifecycle endpoint really changed the state is MBO-AS-LC-001/002's to judge.
+        if (e.StateAfterSuspend is { } s && s != "suspended") return Judgement.Skip($"not judged: after suspend the inventory shows the Mission {s} (see MBO-AS-LC-002)");
+        if (e.StateAfterRevoke is { } r && r != "revoked") return Judgement.Skip($"not judged: after revoke the inventory shows the Mission {r} (see MBO-AS-LC-001)");
+        var answers = new[] { (e.Suspended, "suspended"), (e.Revoked, "revoked") };
+        if (answers.Any(x => x.Item1.Response.Status == HttpStatusCode.OK && x.Item1.Jws is null)) return Judgement.Skip(StatusJudgement.NotSigned(e.Suspended));
+        var problems = answers
+            .Where(x => x.Item1.Response.Status != HttpStatusCode.OK || x.Item1.State != x.Item2)
+            .Select(x => $"the {x.Item2} Mission got HTTP {(int)x.Item1.Response.Status}{(x.Item1.State is { } s ? $" with state {s}" : "")}")
+            .ToList();
+        return Judgement.That(problems.Count == 0, "suspended and revoked Missions are answered 200 with the state in the signed payload",
+            string.Join("; ", problems) + "; inactive Missions must be reported with 200 and their state");
+    }
+}
+
+public sealed class StatusLifetimeRecommended : Check<MissionStatusEvidence>
+{
+    public override string RequirementId => "MBO-MS-011";
+
+    public override Judgement Judge(MissionStatusEvidence e)
+    {
+        var lifetimes = e.SignedAnswers.Select(a => (a.State, Lifetime: Lifetime(a.Payload!.Value))).Where(x => x.Lifetime is not null).ToList();
+        if (lifetimes.Count == 0) return Judgement.Skip(StatusJudgement.NotSigned(e.Active));
+        // "About" 60 s active and 300 s terminal: twice the recommendation is the most that still reads as about.
+        var far = lifetimes.Where(x => x.Lifetime <= 0 || x.Lifetime > (x.State is "active" or "suspended" ? 120 : 600)).ToList();
+        var described = string.Join(", ", lifetimes.Select(x => $"{x.State} {x.Lifetime} s"));
+        return Judgement.That(far.Count == 0, $"lifetimes {described} (recommended 60 s active, 300 s terminal)",
+            $"lifetimes {described}: far from the recommended 60 s for active and 300 s for terminal states");
+    }
+
+    private static long? Lifetime(JsonElement payload)
+        => Time(payload, "issued_at") is { } issued && Time(payload, "expires_at") is { } expires ? (long)(expires - issued).TotalSeconds : null;
+
+    internal static DateTimeOffset? Time(JsonElement payload, string member)
+        => Subset.Text(payload, member) is { } text && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t : null;
+}
+
+public sealed class StatusTimestampsOrdered : Check<MissionStatusEvidence>
+{
+    public override string RequirementId => "MBO-MS-012";
+
+    public override Judgement Judge(MissionStatusEvidence e)
+    {
+        var answers = e.SignedAnswers.ToList();
+        if (answers.Count == 0) return Judgement.Skip(StatusJudgement.NotSigned(e.Active));
+        var problems = new List<string>();
+        foreach (var a in answers)
+        {
+            var p = a.Payload!.Value;
+            var issued = StatusLifetimeRecommended.Time(p, "issued_at");
+            var expires = StatusLifetimeRecommended.Time(p, "expires_at");
+            var freshness = StatusLifetimeRecommended.Time(p, "freshness_at");
+            if (issued is null || expires is null || freshness is null) problems.Add($"the {a.State} answer lacks issued_at, expires_at or freshness_at");
+            else if (freshness > issued) problems.Add($"the {a.State} answer's freshness_at is {(freshness - issued).Value.TotalSeconds} s after issued_at");
+            else if (expires <= issued) problems.Add($"the {a.State} answer's expires_at is not after issued_at");
+        }
+        return Judgement.That(problems.Count == 0, "freshness_at ≤ issued_at < expires_at in every signed answer", string.Join("; ", problems));
+    }
+}
+
+public sealed class StatusMissionMemberExclusive : Check<MissionStatusEvidence>
+{
+    public override string RequirementId => "MBO-MS-014";
+
+    public override Judgement Judge(MissionStatusEvidence e)
+    {
+        if (e.Active.Payload is not { } p) return Judgement.Skip(StatusJudgement.NotSigned(e.Active));
+        if (!p.TryGetProperty("mission", out var mission) || mission.ValueKind != JsonValueKind.Object) return Judgement.Fail("the payload has no mission object");
+        var hasId = mission.TryGetProperty("id", out _);
+        var hasRef = mission.TryGetProperty("ref", out _);
+        return Judgement.That(hasId != hasRef && Subset.Text(mission, "origin") is not null,
+            $"mission carries {(hasId ? "id" : "ref")} and origin",
+            $"mission carries {(hasId && hasRef ? "both id and ref" : hasId || hasRef ? "no origin" : "neither id nor ref")}; exactly one of id or ref, plus origin");
+    }
+}
+
+public sealed class StatusRateLimitSignalled : Check<MissionStatusEvidence>
+{
+    public override string RequirementId => "MBO-MS-016";
+
+    public override Judgement Judge(MissionStatusEvidence e)
+    {
+        if (e.Burst.FirstOrDefault(r => r.Status == HttpStatusCode.TooManyRequests) is not { } limited)
+        {
+            return Judgement.Skip($"not observed: {e.Burst.Count} requests in a burst were never rate-limited");
+        }
+        var retryAfterBody = limited.IsJson && limited.Json.ValueKind == JsonValueKind.Object && limited.Json.TryGetProperty("retry_after", out var v) && v.ValueKind == JsonValueKind.Number;
+        var header = limited.Header("Retry-After");
+        return Judgement.That(header is not null && retryAfterBody, $"429 with Retry-After: {header} and retry_after in the body",
+            $"429 {(header is null ? "without a Retry-After header" : "")}{(header is null && !retryAfterBody ? " and " : "")}{(retryAfterBody ? "" : "without retry_after in the body")}");
+    }
+}
+
+public sealed class StatusNotIntrospectionFormat : Check<MissionStatusEvidence>
+{
+    private const string IntrospectionJwt = "application/token-introspection+jwt";
+
+    public override string RequirementId => "MBO-MS-018";
+
+    public override Judgement Judge(MissionStatusEvidence e)
+    {
+        var typ = e.Active.Jws is { } jws ? Subset.Text(jws.Header, "typ") : null;
+        var format = e.Active.Response.ContentType == IntrospectionJwt ? "Content-Type" : typ is "token-introspection+jwt" or IntrospectionJwt ? "JOSE typ" : null;
+        return Judgement.That(format is null, $"the by-reference answer is not the RFC 9701 introspection format ({e.Active.Response.ContentType ?? "no content type"})",
+            $"the Mission Status answer uses the RFC 9701 introspection format ({format} {IntrospectionJwt})");
+    }
+}
+
+/// <summary>MBO-CM-006: AD-3's own requirement, judged as MS-001…007 together with anchors equal to the token's.</summary>
+public sealed class MissionStatusCapability : Check<MissionStatusEvidence>
+{
+    private static readonly Check<MissionStatusEvidence>[] Parts =
+        [new StatusAnswersSigned(), new StatusRequiresAuthentication(), new StatusJwsVerifies(), new StatusBindsRequest(), new StatusPayloadComplete(), new StatusProjectionAudienceOnly(), new StatusNoOracle()];
+
+    public override string RequirementId => "MBO-CM-006";
+
+    public override Judgement Judge(MissionStatusEvidence e)
+    {
+        var problems = Parts.Select(part => (part.RequirementId, Judgement: part.Judge(e)))
+            // A part that could not be judged (say MS-007 with a one-object Intent) leaves the others to decide.
+            .Where(x => x.Judgement.Holds == false)
+            .Select(x => $"{x.RequirementId}: {x.Judgement.Message}").ToList();
+        var anchors = e.Active.Payload is { } p && p.TryGetProperty("integrity_anchors", out var a) && a.ValueKind == JsonValueKind.Object ? a : (JsonElement?)null;
+        if (anchors is null) problems.Add("the answer carries no integrity_anchors");
+        else if (e.Anchor is { } expected && Subset.Text(anchors.Value, "authority_hash") != expected.AuthorityHash)
+        {
+            problems.Add($"integrity_anchors.authority_hash is {Subset.Text(anchors.Value, "authority_hash") ?? "(absent)"}, not the {expected.Source}'s {expected.AuthorityHash}");
+        }
+        return Judgement.That(problems.Count == 0,
+            "authenticated, signed Mission Status with state, the token's anchors and only the caller's projection (MBO-MS-001…007)",
+            "AD-3 Mission Status not demonstrated: " + string.Join("; ", problems));
+    }
+}
+
+// ---- The state-authority metadata document ------------------------------------------------------
+
+public sealed record MissionAuthorityEvidence(Uri Url, WireResponse Response, string Origin);
+
+public sealed class MissionAuthorityDocumentValid : Check<MissionAuthorityEvidence>
+{
+    public override string RequirementId => "MBO-AS-MD-005";
+
+    public override Judgement Judge(MissionAuthorityEvidence e)
+    {
+        if (e.Response.Status != HttpStatusCode.OK) return Judgement.Fail($"GET {e.Url} answered HTTP {(int)e.Response.Status}");
+        JsonElement document;
+        try
+        {
+            document = JsonDocument.Parse(e.Response.Body).RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return Judgement.Fail($"{e.Url} is not JSON: {StatusJudgement.Excerpt(e.Response.Body)}");
+        }
+        var problems = ArtifactSchemas.Validate(ArtifactKind.MissionAuthority, document.GetRawText()).Select(x => x.ToString()).ToList();
+        var issuer = document.ValueKind == JsonValueKind.Object ? Subset.Text(document, "issuer") : null;
+        if (issuer != e.Origin) problems.Insert(0, $"issuer is {issuer ?? "(absent)"}, but mission.origin is {e.Origin}");
+        return Judgement.That(problems.Count == 0, $"{e.Url}: issuer equals mission.origin and every required member is present", string.Join("; ", problems));
+    }
+}
+
+public sealed class MissionAuthorityServedAsJson : Check<MissionAuthorityEvidence>
+{
+    public override string RequirementId => "MBO-AS-MD-006";
+
+    public override Judgement Judge(MissionAuthorityEvidence e)
+    {
+        if (e.Response.Status != HttpStatusCode.OK) return Judgement.Skip($"not judged: the document answered HTTP {(int)e.Response.Status} (see MBO-AS-MD-005)");
+        // TLS cannot be asked of a server the harness reaches on loopback; anywhere else plain http fails.
+        var transport = e.Url.Scheme == Uri.UriSchemeHttps || e.Url.IsLoopback;
+        var json = e.Response.ContentType == "application/json";
+        return Judgement.That(transport && json, $"served as application/json over {(e.Url.Scheme == Uri.UriSchemeHttps ? "TLS" : "loopback http")}",
+            $"served {(transport ? "" : "over plain http from a non-loopback host, ")}as {e.Response.ContentType ?? "(no content type)"}{(json ? "" : ", not application/json")}");
+    }
+}
