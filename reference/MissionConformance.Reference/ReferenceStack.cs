@@ -114,6 +114,7 @@ public sealed class ReferenceStack : IAsyncDisposable
         services.AddScoped<LifecycleEndpoint>();
         services.AddScoped<InventoryEndpoint>();
         services.AddScoped<MissionStatusEndpoint>();
+        services.AddScoped<IntrospectionEndpoint>();
         services.AddSingleton<StatusRateLimiter>();
         services.AddSingleton<MissionAuthorityDocument>();
         services.AddAntiforgery(o => o.Cookie.Name = "mission-reference-antiforgery");
@@ -219,6 +220,7 @@ public sealed class ReferenceStack : IAsyncDisposable
         app.MapPost("/" + LifecycleEndpoint.Path, (HttpContext http, LifecycleEndpoint endpoint) => endpoint.HandleAsync(http));
         app.MapPost("/" + InventoryEndpoint.Path, (HttpContext http, InventoryEndpoint endpoint) => endpoint.HandleAsync(http));
         app.MapPost("/" + MissionStatusEndpoint.Path, (HttpContext http, MissionStatusEndpoint endpoint) => endpoint.HandleAsync(http));
+        app.MapPost("/" + IntrospectionEndpoint.Path, (HttpContext http, IntrospectionEndpoint endpoint) => endpoint.HandleAsync(http));
         app.MapGet("/" + MissionAuthorityDocument.Path, (MissionAuthorityDocument document) => document.Handle());
         app.MapGet("/" + MissionAuthorityDocument.IntentSchemaPath, MissionAuthorityDocument.IntentSchema);
     }

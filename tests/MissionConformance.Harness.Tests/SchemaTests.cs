@@ -30,6 +30,8 @@ public sealed class SchemaTests
         { "execution evidence", ArtifactKind.ExecutionEvidence, Execution },
         { "manifest", ArtifactKind.EnforcementManifest, Manifest },
         { "mission-authority document", ArtifactKind.MissionAuthority, MissionAuthority },
+        { "introspection of a revoked Mission's token", ArtifactKind.IntrospectionResponse, $$"""{"active":false,"sub":"u","aud":"https://rs.example/mcp","mission":{"id":"msn_1","origin":"https://as.example/","authority_hash":"{{Anchor}}","state":"revoked"}}""" },
+        { "introspection of garbage", ArtifactKind.IntrospectionResponse, """{"active":false}""" },
         { "json-rpc error", ArtifactKind.JsonRpcResponse, """{"jsonrpc":"2.0","id":"a","error":{"code":-32602,"message":"unknown tool"}}""" },
         { "protected resource metadata", ArtifactKind.ProtectedResourceMetadata, """{"resource":"https://rs.example/mcp","authorization_servers":["https://as.example/"],"bearer_methods_supported":["header"],"x_vendor":1}""" },
         { "failed execution with its error", ArtifactKind.ExecutionEvidence, Execution.Replace("\"completed\"", "\"failed\",\"error\":\"timeout\"", StringComparison.Ordinal) },
@@ -104,6 +106,8 @@ public sealed class SchemaTests
         { "mission-authority pairwise without sector", ArtifactKind.MissionAuthority, MissionAuthority.Replace("\"mission_pairwise_supported\":false", "\"mission_pairwise_supported\":true", StringComparison.Ordinal), "/mission_pairwise_supported" },
         { "mission-authority tier out of enum", ArtifactKind.MissionAuthority, MissionAuthority.Replace("\"AD-3\"", "\"AD-4\"", StringComparison.Ordinal), "/mission_capability_advertisement/mission_authorization_domain_tiers_supported/1" },
         { "status mission with id and ref", ArtifactKind.MissionStatus, $$"""{"iss":"https://as.example/","aud":"c","sub":"c","nonce":"n","iat":1,"exp":2,"mission":{"id":"m","ref":"r","origin":"https://as.example/"},"state":"active","integrity_anchors":{"proposal_hash":"{{Anchor}}","authority_hash":"{{Anchor}}"},"authority_projection":[],"issued_at":"2026-01-01T00:00:00Z","expires_at":"2026-01-01T00:01:00Z","freshness_at":"2026-01-01T00:00:00Z","mission_expiry":"2026-02-01T00:00:00Z","audience":"c"}""", "/mission" },
+        { "introspection active for a revoked Mission", ArtifactKind.IntrospectionResponse, $$"""{"active":true,"mission":{"id":"msn_1","origin":"https://as.example/","authority_hash":"{{Anchor}}","state":"revoked"}}""", "/mission/state" },
+        { "introspection mission without authority_hash", ArtifactKind.IntrospectionResponse, """{"active":true,"mission":{"id":"msn_1","origin":"https://as.example/","state":"active"}}""", "/mission/authority_hash" },
         { "status error without nonce", ArtifactKind.StatusError, """{"error":"not_found","error_description":"d"}""", "/nonce" },
         { "status error code", ArtifactKind.StatusError, """{"error":"forbidden","error_description":"d","nonce":"n"}""", "/error" },
     };

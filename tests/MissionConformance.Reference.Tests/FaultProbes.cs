@@ -379,6 +379,21 @@ public static class FaultProbes
         Fault.MissionAuthorityIssuerMismatch => async (r, clock) =>
             JsonDocument.Parse((await MissionAuthorityAsync(r)).Body).RootElement.GetProperty("issuer").GetString() != r.Issuer,
         Fault.MissionAuthorityNotJson => async (r, clock) => (await MissionAuthorityAsync(r)).ContentType != "application/json",
+        Fault.IntrospectionActiveForInactiveMission => async (r, clock) =>
+        {
+            var issued = await r.ObtainAsync();
+            await r.LifecycleAsync(issued.MissionId, "revoke");
+            return (await IntrospectAsync(r, issued.AccessToken)).Json.GetProperty("active").GetBoolean();
+        },
+        Fault.IntrospectionOmitsMission => async (r, clock) => !(await IntrospectAsync(r, (await r.ObtainAsync()).AccessToken)).Json.TryGetProperty("mission", out _),
+        Fault.IntrospectionLeaksToNonAudience => async (r, clock) =>
+        {
+            var open = await IntrospectAsync(r, (await r.ObtainAsync()).AccessToken, withAssertion: false);
+            return open.Status == HttpStatusCode.OK && open.Json.TryGetProperty("mission", out _);
+        },
+        Fault.IntrospectionErrorsOnMalformedToken => async (r, clock) => (await IntrospectAsync(r, "not-a-token")).Status != HttpStatusCode.OK,
+        Fault.IntrospectionNeverSigned => async (r, clock) =>
+            (await IntrospectAsync(r, (await r.ObtainAsync()).AccessToken, accept: "application/token-introspection+jwt")).ContentType != "application/token-introspection+jwt",
         _ => throw new ArgumentOutOfRangeException(nameof(fault), fault, "every fault needs a probe that shows its behaviour"),
     };
 
@@ -408,6 +423,9 @@ public static class FaultProbes
         Assert.True(response.Status == HttpStatusCode.OK, $"Mission Status: {(int)response.Status} {response.Body}\n{r.Log}");
         return response;
     }
+
+    private static Task<WireResponse> IntrospectAsync(RunningReference r, string token, bool withAssertion = true, string? accept = null)
+        => r.Client.IntrospectAsync(r.Client.Metadata.IntrospectionEndpoint!, DocsStatusClient, token, RunningReference.Ct, withAssertion, accept);
 
     private static JsonElement StatusPayload(WireResponse response) => DecodedJwt.Decode(response.Body).Payload;
 

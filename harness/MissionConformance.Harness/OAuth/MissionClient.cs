@@ -41,6 +41,7 @@ public sealed record AuthorizationServerMetadata(JsonElement Document)
     public Uri? LifecycleEndpoint => Optional("mission_lifecycle_endpoint");
     public Uri? InventoryEndpoint => Optional("mission_inventory_endpoint");
     public Uri? MissionStatusEndpoint => Optional("mission_status_endpoint");
+    public Uri? IntrospectionEndpoint => Optional("introspection_endpoint");
 
     private string Required(string name)
         => Document.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
@@ -108,6 +109,24 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
     {
         List<KeyValuePair<string, string>> form = [new("mission", mission), new("audience", audience), new("nonce", nonce)];
         return withAssertion ? PostAssertedAsync(endpoint, client, form, ct) : PostFormAsync(endpoint, client, form, ct);
+    }
+
+    /// <summary>
+    /// RFC 7662 introspection of <paramref name="token"/>, authenticated with private_key_jwt unless told
+    /// otherwise; <paramref name="accept"/> asks for the RFC 9701 signed form.
+    /// </summary>
+    public Task<WireResponse> IntrospectAsync(Uri endpoint, ClientCredentials client, string token, CancellationToken ct, bool withAssertion = true, string? accept = null)
+    {
+        List<KeyValuePair<string, string>> form = [new("token", token), new("token_type_hint", "access_token")];
+        if (withAssertion)
+        {
+            var key = client.Key ?? throw new InvalidOperationException($"client {client.ClientId} has no key for private_key_jwt");
+            form.Add(new("client_assertion_type", ClientAssertion.Type));
+            form.Add(new("client_assertion", ClientAssertion.Create(key, client.ClientId, metadata.Issuer, clock)));
+        }
+        var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new FormUrlEncodedContent(form) };
+        if (accept is not null) request.Headers.Accept.ParseAdd(accept);
+        return SendAsync(request, ct);
     }
 
     /// <summary>A plain GET of a metadata document, as a <see cref="WireResponse"/>.</summary>

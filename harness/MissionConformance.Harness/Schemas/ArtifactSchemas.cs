@@ -32,6 +32,7 @@ public enum ArtifactKind
     ProtectedResourceMetadata,
     JsonRpcResponse,
     MissionAuthority,
+    IntrospectionResponse,
 }
 
 /// <summary>A schema violation: where (RFC 6901 JSON Pointer) and what.</summary>
@@ -72,6 +73,7 @@ public static partial class ArtifactSchemas
         ArtifactKind.ProtectedResourceMetadata => "protected-resource-metadata.schema.json",
         ArtifactKind.JsonRpcResponse => "jsonrpc-response.schema.json",
         ArtifactKind.MissionAuthority => "mission-authority.schema.json",
+        ArtifactKind.IntrospectionResponse => "introspection-response.schema.json",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no schema"),
     };
 

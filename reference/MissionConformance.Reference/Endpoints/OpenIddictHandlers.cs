@@ -166,10 +166,12 @@ public sealed class MetadataHandler(ReferenceSettings settings, FaultSet faults)
         metadata["mission_status_endpoint"] = settings.Endpoint(MissionStatusEndpoint.Path);
         metadata["mission_status_auth_methods_supported"] = Array(["private_key_jwt"]);
         metadata["mission_intent_schema_uri"] = settings.Endpoint(MissionAuthorityDocument.IntentSchemaPath);
+        metadata["introspection_endpoint"] = settings.Endpoint(IntrospectionEndpoint.Path);
+        metadata["introspection_endpoint_auth_methods_supported"] = Array(["private_key_jwt"]);
         // Not a spec member: the AD-1 inventory has no wire in the seed era (conformance.md open point 3).
         metadata["mission_inventory_endpoint"] = settings.Endpoint(InventoryEndpoint.Path);
         metadata["mission_pairwise_supported"] = faults.Has(Fault.PairwiseWithoutSector);
-        metadata["mission_enforcement_classes_supported"] = Array(["issuance"]);
+        metadata["mission_enforcement_classes_supported"] = Array(["issuance", "introspection"]);
         metadata["mission_max_stale_seconds"] = (long)ReferenceSettings.AccessTokenLifetime.TotalSeconds;
         metadata["mission_framework_versions_supported"] = Array(["seed-2026-06"]);
         metadata["mission_ladder_levels_supported"] = Numbers(faults.Has(Fault.CapabilityOutOfEnum) ? [0, 1, 6] : [0, 1]);

@@ -97,6 +97,13 @@ public enum Fault
     MissionAuthorityIssuerMismatch,
     MissionAuthorityNotJson,
 
+    // Introspection with the Mission projection (AD-3)
+    IntrospectionActiveForInactiveMission,
+    IntrospectionOmitsMission,
+    IntrospectionLeaksToNonAudience,
+    IntrospectionErrorsOnMalformedToken,
+    IntrospectionNeverSigned,
+
     // Reference Resource Servers (reference/…/ResourceServers)
     RsNoResourceMetadata,
     RsAcceptsWrongTyp,
@@ -256,6 +263,14 @@ public static class FaultCatalogue
         new(Fault.StatusRateLimitWithoutRetryAfter, "rate-limited Mission Status requests get 429 without Retry-After or retry_after", ["MBO-MS-016"]),
         new(Fault.MissionAuthorityIssuerMismatch, "the mission-authority document's issuer drops the trailing slash mission.origin has", ["MBO-AS-MD-005"]),
         new(Fault.MissionAuthorityNotJson, "the mission-authority document is served as text/plain", ["MBO-AS-MD-006"]),
+
+        // Introspection with the Mission projection (oauth-profile.md §11); MBO-CM-006 breaks with any of INT-001…003.
+        new(Fault.IntrospectionActiveForInactiveMission, "introspection says active:true for a valid token whose Mission is revoked", ["MBO-AS-INT-002", "MBO-CM-006"]),
+        new(Fault.IntrospectionOmitsMission, "introspection answers carry no mission member", ["MBO-AS-INT-001", "MBO-AS-INT-002", "MBO-CM-006"]),
+        new(Fault.IntrospectionLeaksToNonAudience, "introspection answers anyone, unauthenticated callers and callers the token is not for included, with the Mission and every entry",
+            ["MBO-AS-INT-003", "MBO-CM-006"]),
+        new(Fault.IntrospectionErrorsOnMalformedToken, "a malformed or unknown token gets 400 invalid_token instead of {\"active\":false}", ["MBO-AS-INT-004"]),
+        new(Fault.IntrospectionNeverSigned, "introspection ignores Accept: application/token-introspection+jwt and always answers plain JSON", ["MBO-AS-INT-006"]),
 
         // Resource Servers: each applies to the reference RSes started with it, and never to the AS
         new(Fault.RsNoResourceMetadata, "the MCP server's 401 names no resource_metadata and it publishes no RFC 9728 metadata", ["MBO-MCP-004"], FaultSite.ResourceServer),

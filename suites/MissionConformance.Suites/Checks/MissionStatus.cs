@@ -436,3 +436,158 @@ public sealed class MissionAuthorityServedAsJson : Check<MissionAuthorityEvidenc
             $"served {(transport ? "" : "over plain http from a non-loopback host, ")}as {e.Response.ContentType ?? "(no content type)"}{(json ? "" : ", not application/json")}");
     }
 }
+
+// ---- Introspection with the Mission projection (oauth-profile.md §11; conformance.md §5 L3 item 3) ----
+
+/// <summary>What the introspection scenario captured: answers for an audience, a stranger, garbage and a revoked Mission.</summary>
+public sealed record IntrospectionEvidence(
+    string Audience,
+    string MissionId,
+    AnchorReference? Anchor,
+    WireResponse Active,
+    WireResponse Garbage,
+    WireResponse Unauthenticated,
+    WireResponse? NonAudience,
+    string? WhyNoNonAudience,
+    WireResponse Signed,
+    string Jwks,
+    WireResponse? Revoked,
+    string? WhyNoRevoked);
+
+internal static class Introspection
+{
+    public static JsonElement? Body(WireResponse response)
+    {
+        if (response.Status != HttpStatusCode.OK || !response.IsJson) return null;
+        try
+        {
+            return JsonDocument.Parse(response.Body).RootElement.Clone() is { ValueKind: JsonValueKind.Object } body ? body : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public static bool? Active(JsonElement body) => body.TryGetProperty("active", out var a) && a.ValueKind is JsonValueKind.True or JsonValueKind.False ? a.GetBoolean() : null;
+
+    public static JsonElement? Mission(JsonElement body) => body.TryGetProperty("mission", out var m) && m.ValueKind == JsonValueKind.Object ? m : null;
+
+    public static string Describe(WireResponse response) => $"HTTP {(int)response.Status} {response.ContentType ?? "(no content type)"}: {StatusJudgement.Excerpt(response.Body)}";
+}
+
+public sealed class IntrospectionShowsActiveMission : Check<IntrospectionEvidence>
+{
+    public override string RequirementId => "MBO-AS-INT-001";
+
+    public override Judgement Judge(IntrospectionEvidence e)
+    {
+        if (Introspection.Body(e.Active) is not { } body) return Judgement.Fail("introspection as an audience of the token got " + Introspection.Describe(e.Active));
+        // The anchor's format is MBO-AS-REC-004's to judge.
+        var errors = ArtifactSchemas.Validate(ArtifactKind.IntrospectionResponse, body.GetRawText()).Where(x => x.Pointer != "/mission/authority_hash").ToList();
+        if (errors.Count > 0) return Judgement.Fail("introspection response: " + string.Join("; ", errors));
+        if (Introspection.Active(body) != true) return Judgement.Fail("a valid token of an active Mission was introspected active:false");
+        if (Introspection.Mission(body) is not { } mission) return Judgement.Fail("active:true, but the answer carries no mission member");
+        var id = Subset.Text(mission, "id") ?? Subset.Text(mission, "ref");
+        var state = Subset.Text(mission, "state");
+        return Judgement.That(state == "active" && (Subset.Text(mission, "ref") is not null || id == e.MissionId),
+            $"active:true with mission {id}, state active",
+            $"active:true with mission {id ?? "(no id)"} in state {state ?? "(absent)"}; expected {e.MissionId}, state active");
+    }
+}
+
+public sealed class IntrospectionShowsInactiveMission : Check<IntrospectionEvidence>
+{
+    public override string RequirementId => "MBO-AS-INT-002";
+
+    public override Judgement Judge(IntrospectionEvidence e)
+    {
+        if (e.Revoked is not { } revoked) return Judgement.Skip("not judged: " + e.WhyNoRevoked);
+        if (Introspection.Body(revoked) is not { } body) return Judgement.Fail("introspecting a revoked Mission's valid token got " + Introspection.Describe(revoked));
+        var state = Introspection.Mission(body) is { } mission ? Subset.Text(mission, "state") : null;
+        return Judgement.That(Introspection.Active(body) == false && state == "revoked",
+            "a valid token of a revoked Mission: active:false with mission.state revoked",
+            $"a valid token of a revoked Mission: active {Introspection.Active(body)?.ToString().ToLowerInvariant() ?? "(absent)"}, mission.state {state ?? "(absent)"}; expected active:false and mission.state revoked");
+    }
+}
+
+public sealed class IntrospectionAudienceOnly : Check<IntrospectionEvidence>
+{
+    public override string RequirementId => "MBO-AS-INT-003";
+
+    public override Judgement Judge(IntrospectionEvidence e)
+    {
+        var problems = new List<string>();
+        if (e.Unauthenticated.Status != HttpStatusCode.Unauthorized && Introspection.Body(e.Unauthenticated) is { } open && Introspection.Mission(open) is not null)
+        {
+            problems.Add("an unauthenticated caller was given the Mission");
+        }
+        if (e.NonAudience is { } stranger && Introspection.Body(stranger) is { } strangerBody && Introspection.Mission(strangerBody) is not null)
+        {
+            problems.Add($"{e.Audience}, not an audience of the token, was given its Mission");
+        }
+        if (Introspection.Body(e.Active) is { } body && body.TryGetProperty("authorization_details", out var details) && details.ValueKind == JsonValueKind.Array)
+        {
+            var foreign = details.EnumerateArray().Select(d => d.ValueKind == JsonValueKind.Object ? Subset.Text(d, "resource") : null).Where(r => r != e.Audience).Distinct().ToList();
+            if (foreign.Count > 0) problems.Add($"asked as {e.Audience}, the answer also carries entries for {string.Join(", ", foreign.Select(r => r ?? "(no resource)"))}");
+        }
+        if (problems.Count == 0 && e.NonAudience is null) return Judgement.Skip("not judged in full: " + e.WhyNoNonAudience);
+        return Judgement.That(problems.Count == 0, "Mission data goes only to an authenticated audience of the token, filtered to its entries", string.Join("; ", problems));
+    }
+}
+
+public sealed class IntrospectionUnknownTokenInactive : Check<IntrospectionEvidence>
+{
+    public override string RequirementId => "MBO-AS-INT-004";
+
+    public override Judgement Judge(IntrospectionEvidence e)
+    {
+        if (Introspection.Body(e.Garbage) is not { } body) return Judgement.Fail("a malformed token got " + Introspection.Describe(e.Garbage) + "; expected 200 {\"active\":false}");
+        return Judgement.That(Introspection.Active(body) == false && Introspection.Mission(body) is null, "a malformed token is {\"active\":false} without mission",
+            $"a malformed token got {StatusJudgement.Excerpt(e.Garbage.Body)}; expected {{\"active\":false}} and no mission member");
+    }
+}
+
+public sealed class IntrospectionSigned : Check<IntrospectionEvidence>
+{
+    private const string MediaType = "application/token-introspection+jwt";
+
+    public override string RequirementId => "MBO-AS-INT-006";
+
+    public override Judgement Judge(IntrospectionEvidence e)
+    {
+        if (e.Signed.ContentType != MediaType) return Judgement.Fail($"asked with Accept: {MediaType}, got {e.Signed.ContentType ?? "(no content type)"} (RFC 9701 signed responses are recommended)");
+        DecodedJwt jwt;
+        try
+        {
+            jwt = DecodedJwt.Decode(e.Signed.Body.Trim());
+        }
+        catch (Exception ex) when (ex is FormatException or JsonException or ArgumentException)
+        {
+            return Judgement.Fail("the signed introspection response is not a compact JWT");
+        }
+        if (!DecodedJwt.VerifySignatureAsync(e.Signed.Body.Trim(), e.Jwks).GetAwaiter().GetResult()) return Judgement.Fail("the signed introspection response does not verify with the AS's jwks_uri");
+        // What the answer says is INT-001…003's to judge; this one judges that it is signed as RFC 9701 says.
+        return Judgement.That(jwt.Payload.TryGetProperty("token_introspection", out var inner) && inner.ValueKind == JsonValueKind.Object && Introspection.Active(inner) is not null,
+            "RFC 9701: a verified JWT carrying the introspection response in token_introspection", "the signed response has no token_introspection object with an active member");
+    }
+}
+
+/// <summary>MBO-CM-006 by the other road the capability model allows: INT-001…003 with the Mission's authority_hash.</summary>
+public sealed class IntrospectionCapability : Check<IntrospectionEvidence>
+{
+    private static readonly Check<IntrospectionEvidence>[] Parts = [new IntrospectionShowsActiveMission(), new IntrospectionShowsInactiveMission(), new IntrospectionAudienceOnly()];
+
+    public override string RequirementId => "MBO-CM-006";
+
+    public override Judgement Judge(IntrospectionEvidence e)
+    {
+        var problems = Parts.Select(part => (part.RequirementId, Judgement: part.Judge(e))).Where(x => x.Judgement.Holds == false)
+            .Select(x => $"{x.RequirementId}: {x.Judgement.Message}").ToList();
+        var hash = Introspection.Body(e.Active) is { } body && Introspection.Mission(body) is { } mission ? Subset.Text(mission, "authority_hash") : null;
+        if (e.Anchor is { } expected && hash is not null && hash != expected.AuthorityHash) problems.Add($"mission.authority_hash is {hash}, not the {expected.Source}'s {expected.AuthorityHash}");
+        if (hash is null && problems.Count == 0) problems.Add("the answer carries no mission.authority_hash");
+        return Judgement.That(problems.Count == 0, "introspection with the Mission projection: state, authority_hash, audience-filtered (MBO-AS-INT-001…003)",
+            "AD-3 introspection projection not demonstrated: " + string.Join("; ", problems));
+    }
+}

@@ -181,3 +181,100 @@ public sealed class MissionStatusScenario : Scenario
     private static Uri? UriMember(JsonElement? document, string name)
         => document is { } d && Subset.Text(d, name) is { } text && Uri.TryCreate(text, UriKind.Absolute, out var uri) ? uri : null;
 }
+
+/// <summary>
+/// conformance.md §5 L3 / AD-3 item 3: introspection with the Mission projection (oauth-profile.md §11),
+/// the by-token view of the same state, with the target file's "status" clients as the callers.
+/// </summary>
+public sealed class IntrospectionScenario : Scenario
+{
+    private const string SignedMediaType = "application/token-introspection+jwt";
+
+    public override string Id => "status.introspection";
+    public override string Title => "introspection tells an audience of the token the Mission's state, and tells nobody else anything";
+    public override IReadOnlyList<string> Requirements { get; } =
+        ["MBO-AS-INT-001", "MBO-AS-INT-002", "MBO-AS-INT-003", "MBO-AS-INT-004", "MBO-AS-INT-006", "MBO-CM-006"];
+
+    public override async Task RunAsync(ScenarioContext context)
+    {
+        var ct = context.Cancellation;
+        if (context.Client.Metadata.IntrospectionEndpoint is not { } endpoint)
+        {
+            foreach (var id in Requirements) context.Skip(id, "the AS advertises no introspection_endpoint (RFC 8414)");
+            return;
+        }
+        var flow = new MissionFlow(context);
+        var obtained = await flow.ObtainAsync();
+        if (obtained.MissionId is not { } missionId || obtained.Token.AccessToken is not { } token)
+        {
+            foreach (var id in Requirements) context.Blocked(id, Dependencies.NoMissionId);
+            return;
+        }
+        var objects = obtained.Intent["objects"]!.AsArray().Select(o => (string?)o).OfType<string>().ToList();
+        var caller = flow.Server.StatusClients.FirstOrDefault(c => obtained.Token.Audiences.Contains(c.Audience!));
+        if (caller is null)
+        {
+            var why = flow.Server.StatusClients.Count == 0
+                ? "the target file names no Resource Server client (clients[] with role \"status\", its keyFile and audience) to introspect as"
+                : "no status client's audience is an audience of the issued token";
+            foreach (var id in Requirements) context.Interrupt(id, why);
+            return;
+        }
+
+        Task<WireResponse> IntrospectAsync(string value, bool withAssertion = true, string? accept = null)
+            => context.Client.IntrospectAsync(endpoint, caller.Credentials, value, ct, withAssertion, accept);
+
+        var active = await IntrospectAsync(token);
+        var garbage = await IntrospectAsync("not-a-token-" + MissionClient.NewNonce());
+        var unauthenticated = await IntrospectAsync(token, withAssertion: false);
+        var signed = await IntrospectAsync(token, accept: SignedMediaType);
+
+        // A token that is not for this caller: a Mission made without its audience.
+        WireResponse? nonAudience = null;
+        string? whyNoNonAudience = null;
+        if (objects.Count < 2)
+        {
+            whyNoNonAudience = "the target file's Intent names one object, so no token for another audience can be made";
+        }
+        else
+        {
+            var otherIntent = flow.Intent();
+            otherIntent["objects"] = new JsonArray(objects.Where(o => o != caller.Audience).Select(o => (JsonNode?)o).ToArray());
+            var other = await flow.ObtainAsync(otherIntent);
+            if (other.Token.AccessToken is { } otherToken && !other.Token.Audiences.Contains(caller.Audience!)) nonAudience = await IntrospectAsync(otherToken);
+            else whyNoNonAudience = $"the token of a Mission without {caller.Audience} still names it as an audience (see MBO-AS-TOK-008)";
+        }
+
+        WireResponse? revoked = null;
+        string? whyNoRevoked = null;
+        if (context.Client.Metadata.LifecycleEndpoint is null)
+        {
+            whyNoRevoked = "the AS advertises no mission_lifecycle_endpoint to revoke the Mission with";
+        }
+        else if (await flow.LifecycleAsync(missionId, "revoke") is { } revoke && (int)revoke.Status is < 200 or >= 300)
+        {
+            whyNoRevoked = $"revoke answered HTTP {(int)revoke.Status} (see MBO-AS-LC-001)";
+        }
+        else if (await flow.StateAsync(missionId) is { } state && state != "revoked")
+        {
+            whyNoRevoked = $"after revoke the inventory shows the Mission {state} (see MBO-AS-LC-001)";
+        }
+        else
+        {
+            revoked = await IntrospectAsync(token);
+        }
+
+        var anchor = (string?)(await flow.RecordAsync(missionId))?["integrity"]?["authority_hash"] is { } recorded
+            ? new AnchorReference(recorded, "Mission record")
+            : obtained.Token.Mission is { } claim && Subset.Text(claim, "authority_hash") is { } carried ? new AnchorReference(carried, "token") : null;
+        var jwks = (await context.Client.GetDocumentAsync(context.Client.Metadata.JwksUri, ct)).Body;
+        var evidence = new IntrospectionEvidence(caller.Audience!, missionId, anchor, active, garbage, unauthenticated, nonAudience, whyNoNonAudience,
+            signed, jwks, revoked, whyNoRevoked);
+        context.Judge(new IntrospectionShowsActiveMission(), evidence);
+        context.Judge(new IntrospectionShowsInactiveMission(), evidence);
+        context.Judge(new IntrospectionAudienceOnly(), evidence);
+        context.Judge(new IntrospectionUnknownTokenInactive(), evidence);
+        context.Judge(new IntrospectionSigned(), evidence);
+        context.Judge(new IntrospectionCapability(), evidence);
+    }
+}
