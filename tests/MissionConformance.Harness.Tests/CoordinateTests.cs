@@ -87,6 +87,18 @@ public sealed class CoordinateTests
     }
 
     [Fact]
+    public void Reasons_SayHowManyMustsOfADemonstratedTierTheSuiteDoesNotJudgeYet()
+    {
+        var calculator = new CoordinateCalculator(new RequirementCatalogue([R("AD1-a", 1, "AD-1"), R("AD1-planned", 1, "AD-1", excluded: "planned: a later issue"),
+            R("AD1-untestable", 1, "AD-1", excluded: "not black-box testable")]));
+
+        var (tier, reasons) = calculator.DomainTier(Passed(As, "AD1-a"), As);
+
+        Assert.Equal(AdTier.Ad1, tier);
+        Assert.Contains(reasons, r => r.StartsWith("AD-1 demonstrated", StringComparison.Ordinal) && r.Contains("1 MUST is not judged by this suite version yet", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Rule2_L2NeedsAd2_AndTiersAreCumulative()
     {
         Assert.Equal(2, Compute(Passed(As, "AD1-a", "AD1-b", "AD2-a", "AD2-b")).Level);

@@ -32,6 +32,9 @@ public sealed record Requirement
     /// <summary>MUST and MUST NOT: a broken one is FAILED; SHOULD, SHOULD NOT and MAY give WARNING.</summary>
     public bool IsMandatory => Keyword is "MUST" or "MUST NOT";
 
+    /// <summary>Excluded only until the suite judges it ("planned: …"), not because it cannot be judged.</summary>
+    public bool IsPlanned => Excluded?.StartsWith("planned", StringComparison.Ordinal) == true;
+
     /// <summary>A capability-model requirement (MBO-CM-*): what a tier is, rather than one wire behaviour of it.</summary>
     public bool IsCapability => Id.StartsWith("MBO-CM-", StringComparison.Ordinal);
 }
