@@ -177,7 +177,10 @@ public sealed partial class TokenTests(SharedReference shared) : IClassFixture<S
         Assert.Equal(["AD-1"], metadata.GetProperty("mission_authorization_domain_tiers_supported").EnumerateArray().Select(v => v.GetString()));
         Assert.Equal(16384, metadata.GetProperty("mission_intent_max_size").GetInt32());
         Assert.Equal(["S256"], metadata.GetProperty("code_challenge_methods_supported").EnumerateArray().Select(v => v.GetString()));
-        Assert.False(metadata.TryGetProperty("mission_status_endpoint", out _));
+        Assert.Equal(Reference.Issuer + "missions/status", metadata.GetProperty("mission_status_endpoint").GetString());
+        Assert.Equal(Reference.Issuer + "introspect", metadata.GetProperty("introspection_endpoint").GetString());
+        // Token exchange (RFC 8693) is not implemented yet, so it is not advertised.
+        Assert.DoesNotContain("urn:ietf:params:oauth:grant-type:token-exchange", metadata.GetProperty("grant_types_supported").EnumerateArray().Select(v => v.GetString()));
     }
 
     private static List<string> Audiences(JsonElement claims)

@@ -112,7 +112,7 @@ public sealed class MissionStatusEndpoint(
 /// </summary>
 public sealed class StatusRateLimiter(TimeProvider clock)
 {
-    public const int Limit = 20;
+    public const int Limit = 10;
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<string, (DateTimeOffset Start, int Count)> _windows = new(StringComparer.Ordinal);

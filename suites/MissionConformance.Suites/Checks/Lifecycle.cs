@@ -201,10 +201,13 @@ public sealed class LifecycleRequiresAdvertisedAuth : Check<LifecycleAuthEvidenc
 {
     public override string RequirementId => "MBO-AS-LC-007";
 
-    public override Judgement Judge(LifecycleAuthEvidence e)
-        => Judgement.That(e.Unauthenticated.Status == HttpStatusCode.Unauthorized && e.ClientSecretBasic.Status == HttpStatusCode.Unauthorized,
-            "lifecycle requests without auth and with client_secret_basic get 401",
-            $"without authentication: HTTP {(int)e.Unauthenticated.Status}; with client_secret_basic: HTTP {(int)e.ClientSecretBasic.Status}; both must be 401");
+    public override Judgement Judge(LifecycleAuthEvidence e) => Refused("lifecycle", e.Unauthenticated, e.ClientSecretBasic);
+
+    /// <summary>mission-status.md "Authentication", for every Mission endpoint: no credential and a client secret both get 401.</summary>
+    public static Judgement Refused(string surface, WireResponse unauthenticated, WireResponse clientSecretBasic)
+        => Judgement.That(unauthenticated.Status == HttpStatusCode.Unauthorized && clientSecretBasic.Status == HttpStatusCode.Unauthorized,
+            $"{surface} requests without authentication and with client_secret_basic get 401",
+            $"without authentication: HTTP {(int)unauthenticated.Status}; with client_secret_basic: HTTP {(int)clientSecretBasic.Status}; both must be 401");
 }
 
 public sealed record SignedLifecycleResponse(WireResponse Response, string Operation, string ExpectedState, string Jwks);

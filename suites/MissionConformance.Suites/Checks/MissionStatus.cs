@@ -95,10 +95,7 @@ public sealed class StatusRequiresAuthentication : Check<MissionStatusEvidence>
 {
     public override string RequirementId => "MBO-MS-002";
 
-    public override Judgement Judge(MissionStatusEvidence e)
-        => Judgement.That(e.Unauthenticated.Status == HttpStatusCode.Unauthorized && e.ClientSecretBasic.Status == HttpStatusCode.Unauthorized,
-            "Mission Status requests without authentication and with client_secret_basic get 401",
-            $"without authentication: HTTP {(int)e.Unauthenticated.Status}; with client_secret_basic: HTTP {(int)e.ClientSecretBasic.Status}; both must be 401 unauthorized");
+    public override Judgement Judge(MissionStatusEvidence e) => LifecycleRequiresAdvertisedAuth.Refused("Mission Status", e.Unauthenticated, e.ClientSecretBasic);
 }
 
 public sealed class StatusJwsVerifies : Check<MissionStatusEvidence>
