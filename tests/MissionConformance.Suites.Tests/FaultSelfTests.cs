@@ -22,9 +22,12 @@ public abstract class FaultSelfTests
 
     public static readonly ConsentSettings FormConsent = ConsentSettings.Reference with { Driver = "form" };
 
-    public static TheoryData<string> Faults(int half) => new(FaultCatalogue.All
+    /// <summary>One of <see cref="Parts"/> interleaved shares of the AS faults: each share is a test class, and classes run in parallel.</summary>
+    public static TheoryData<string> Faults(int part) => new(FaultCatalogue.All
         .Where(f => !NotBlackBoxObservable.ContainsKey(f.Fault) && f.Site == FaultSite.AuthorizationServer)
-        .Where((_, i) => i % 2 == half).Select(f => f.Name));
+        .Where((_, i) => i % Parts == part).Select(f => f.Name));
+
+    public const int Parts = 4;
 
     protected static async Task AssertFailsExactlyItsRequirementsAsync(string name)
     {
@@ -58,21 +61,9 @@ public abstract class FaultSelfTests
     /// <summary>The AD-3 group of the run's authorization domain, judged on its own (conformance.md §1, AD-3).</summary>
     public static GroupOutcome Ad3Group(RunOutcome outcome)
         => new CoordinateCalculator(RequirementCatalogue.Default).Evaluate(outcome.Verdicts, outcome.Issuer, r => r.Tier == "AD-3" && r.Role is "AS" or "MAS" && r.Level <= 3);
-
-    [Fact]
-    public void EveryJudgedMust_IsProvenByAFault_OrSaysWhyNot()
-    {
-        var proven = FaultCatalogue.All.Where(f => !NotBlackBoxObservable.ContainsKey(f.Fault)).SelectMany(f => f.RequirementIds).ToHashSet();
-
-        var unproven = RequirementCatalogue.Default.All
-            .Where(r => r.IsMandatory && r.Checks.Count > 0 && !proven.Contains(r.Id) && r.Unproven is null)
-            .Select(r => r.Id).ToList();
-
-        Assert.True(unproven.Count == 0, "MUST checks no fault proves and fixtures/requirements.json gives no \"unproven\" reason for: " + string.Join(", ", unproven));
-    }
 }
 
-public sealed class FaultSelfTestsFirstHalf : FaultSelfTests
+public sealed class FaultSelfTestsFirstQuarter : FaultSelfTests
 {
     public static TheoryData<string> Cases => Faults(0);
 
@@ -81,11 +72,45 @@ public sealed class FaultSelfTestsFirstHalf : FaultSelfTests
     public Task Fault_FailsExactlyItsDeclaredRequirements(string fault) => AssertFailsExactlyItsRequirementsAsync(fault);
 }
 
-public sealed class FaultSelfTestsSecondHalf : FaultSelfTests
+public sealed class FaultSelfTestsSecondQuarter : FaultSelfTests
 {
     public static TheoryData<string> Cases => Faults(1);
 
     [Theory]
     [MemberData(nameof(Cases))]
     public Task Fault_FailsExactlyItsDeclaredRequirements(string fault) => AssertFailsExactlyItsRequirementsAsync(fault);
+}
+
+public sealed class FaultSelfTestsThirdQuarter : FaultSelfTests
+{
+    public static TheoryData<string> Cases => Faults(2);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task Fault_FailsExactlyItsDeclaredRequirements(string fault) => AssertFailsExactlyItsRequirementsAsync(fault);
+}
+
+public sealed class FaultSelfTestsFourthQuarter : FaultSelfTests
+{
+    public static TheoryData<string> Cases => Faults(3);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task Fault_FailsExactlyItsDeclaredRequirements(string fault) => AssertFailsExactlyItsRequirementsAsync(fault);
+}
+
+/// <summary>Every judged MUST has a fault that proves its check can fail, or a recorded reason why none can.</summary>
+public sealed class FaultCoverageTests
+{
+    [Fact]
+    public void EveryJudgedMust_IsProvenByAFault_OrSaysWhyNot()
+    {
+        var proven = FaultCatalogue.All.Where(f => !FaultSelfTests.NotBlackBoxObservable.ContainsKey(f.Fault)).SelectMany(f => f.RequirementIds).ToHashSet();
+
+        var unproven = RequirementCatalogue.Default.All
+            .Where(r => r.IsMandatory && r.Checks.Count > 0 && !proven.Contains(r.Id) && r.Unproven is null)
+            .Select(r => r.Id).ToList();
+
+        Assert.True(unproven.Count == 0, "MUST checks no fault proves and fixtures/requirements.json gives no \"unproven\" reason for: " + string.Join(", ", unproven));
+    }
 }
