@@ -23,6 +23,19 @@ public sealed record WireResponse(HttpStatusCode Status, string? ContentType, st
 
     public bool IsJson => ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true;
 
+    /// <summary>The body as a JSON object, whatever the content type says; null when it is not one.</summary>
+    public JsonElement? ObjectBody()
+    {
+        try
+        {
+            return JsonDocument.Parse(Body).RootElement.Clone() is { ValueKind: JsonValueKind.Object } body ? body : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     public string? Member(string name)
         => IsJson && Json.ValueKind == JsonValueKind.Object && Json.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
             ? v.GetString()

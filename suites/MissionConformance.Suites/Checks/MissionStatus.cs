@@ -403,17 +403,9 @@ public sealed class MissionAuthorityDocumentValid : Check<MissionAuthorityEviden
     public override Judgement Judge(MissionAuthorityEvidence e)
     {
         if (e.Response.Status != HttpStatusCode.OK) return Judgement.Fail($"GET {e.Url} answered HTTP {(int)e.Response.Status}");
-        JsonElement document;
-        try
-        {
-            document = JsonDocument.Parse(e.Response.Body).RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            return Judgement.Fail($"{e.Url} is not JSON: {StatusJudgement.Excerpt(e.Response.Body)}");
-        }
+        if (e.Response.ObjectBody() is not { } document) return Judgement.Fail($"{e.Url} is not a JSON object: {StatusJudgement.Excerpt(e.Response.Body)}");
         var problems = ArtifactSchemas.Validate(ArtifactKind.MissionAuthority, document.GetRawText()).Select(x => x.ToString()).ToList();
-        var issuer = document.ValueKind == JsonValueKind.Object ? Subset.Text(document, "issuer") : null;
+        var issuer = Subset.Text(document, "issuer");
         if (issuer != e.Origin) problems.Insert(0, $"issuer is {issuer ?? "(absent)"}, but mission.origin is {e.Origin}");
         return Judgement.That(problems.Count == 0, $"{e.Url}: issuer equals mission.origin and every required member is present", string.Join("; ", problems));
     }
@@ -453,18 +445,7 @@ public sealed record IntrospectionEvidence(
 
 internal static class Introspection
 {
-    public static JsonElement? Body(WireResponse response)
-    {
-        if (response.Status != HttpStatusCode.OK || !response.IsJson) return null;
-        try
-        {
-            return JsonDocument.Parse(response.Body).RootElement.Clone() is { ValueKind: JsonValueKind.Object } body ? body : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    public static JsonElement? Body(WireResponse response) => response.Status == HttpStatusCode.OK && response.IsJson ? response.ObjectBody() : null;
 
     public static bool? Active(JsonElement body) => body.TryGetProperty("active", out var a) && a.ValueKind is JsonValueKind.True or JsonValueKind.False ? a.GetBoolean() : null;
 

@@ -55,7 +55,7 @@ public sealed class MissionStatusScenario : Scenario
         // The state authority is mission.origin (mission-status.md "Purpose"); its document says where to ask.
         var documentUrl = new Uri(origin.TrimEnd('/') + "/.well-known/mission-authority");
         var document = await context.Client.GetDocumentAsync(documentUrl, ct);
-        var documentJson = Parse(document);
+        var documentJson = document.Status == HttpStatusCode.OK ? document.ObjectBody() : null;
         var statusEndpoint = context.Client.Metadata.MissionStatusEndpoint ?? UriMember(documentJson, "mission_status_endpoint");
         var introspectionEndpoint = context.Client.Metadata.IntrospectionEndpoint;
         if (statusEndpoint is null && document.Status != HttpStatusCode.OK)
@@ -131,7 +131,18 @@ public sealed class MissionStatusScenario : Scenario
         }
 
         // Another audience's real Mission: the same Intent without this caller's resource.
-        var (other, whyNoOther) = await OtherAudience.ObtainAsync(flow, objects, audience);
+        ObtainedMission? other = null;
+        string? whyNoOther = null;
+        if (objects.Count < 2)
+        {
+            whyNoOther = $"the target file's Intent names one object, so no Mission without {audience} can be made";
+        }
+        else
+        {
+            var otherIntent = flow.Intent();
+            otherIntent["objects"] = new JsonArray(objects.Where(o => o != audience).Select(o => (JsonNode?)o).ToArray());
+            other = await flow.ObtainAsync(otherIntent);
+        }
         StatusAnswer? foreign = null;
         WireResponse? nonAudience = null;
         string? whyNoNonAudience = whyNoOther;
@@ -217,31 +228,6 @@ public sealed class MissionStatusScenario : Scenario
         }
     }
 
-    private static JsonElement? Parse(WireResponse response)
-    {
-        if (response.Status != HttpStatusCode.OK) return null;
-        try
-        {
-            return JsonDocument.Parse(response.Body).RootElement.Clone() is { ValueKind: JsonValueKind.Object } document ? document : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
     private static Uri? UriMember(JsonElement? document, string name)
         => document is { } d && Subset.Text(d, name) is { } text && Uri.TryCreate(text, UriKind.Absolute, out var uri) ? uri : null;
-}
-
-/// <summary>A second Mission for the AD-3 scenarios: the target file's Intent without one audience's resource.</summary>
-internal static class OtherAudience
-{
-    public static async Task<(ObtainedMission? Mission, string? WhyNot)> ObtainAsync(MissionFlow flow, IReadOnlyList<string> objects, string audience)
-    {
-        if (objects.Count < 2) return (null, $"the target file's Intent names one object, so no Mission without {audience} can be made");
-        var intent = flow.Intent();
-        intent["objects"] = new JsonArray(objects.Where(o => o != audience).Select(o => (JsonNode?)o).ToArray());
-        return (await flow.ObtainAsync(intent), null);
-    }
 }
