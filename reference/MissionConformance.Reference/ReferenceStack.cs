@@ -169,7 +169,7 @@ public sealed class ReferenceStack : IAsyncDisposable
                  .SetPushedAuthorizationEndpointUris("par")
                  .SetTokenEndpointUris(TokenEndpoint.Path)
                  .SetRevocationEndpointUris("revoke");
-                o.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().RequireProofKeyForCodeExchange();
+                o.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().AllowTokenExchangeFlow().RequireProofKeyForCodeExchange();
                 o.AddSigningKey(keys.SigningKey);
                 o.AddEncryptionKey(keys.EncryptionKey);
                 o.DisableAccessTokenEncryption();
@@ -245,7 +245,7 @@ public sealed class ReferenceStack : IAsyncDisposable
                 {
                     Permissions.Endpoints.Authorization, Permissions.Endpoints.PushedAuthorization,
                     Permissions.Endpoints.Token, Permissions.Endpoints.Revocation,
-                    Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken,
+                    Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken, Permissions.GrantTypes.TokenExchange,
                     Permissions.ResponseTypes.Code,
                 },
             };

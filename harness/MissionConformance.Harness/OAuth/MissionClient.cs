@@ -92,6 +92,12 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
     public Task<WireResponse> RefreshAsync(ClientCredentials client, string refreshToken, IEnumerable<KeyValuePair<string, string>>? extra, CancellationToken ct)
         => PostFormAsync(metadata.TokenEndpoint, client, [new("grant_type", "refresh_token"), new("refresh_token", refreshToken), .. extra ?? []], ct);
 
+    /// <summary>RFC 8693 Token Exchange of <paramref name="subjectToken"/> (an access token unless <paramref name="subjectTokenType"/> says otherwise).</summary>
+    public Task<WireResponse> ExchangeAsync(ClientCredentials client, string subjectToken, IEnumerable<KeyValuePair<string, string>>? extra, CancellationToken ct,
+        string subjectTokenType = TokenTypes.AccessToken)
+        => PostFormAsync(metadata.TokenEndpoint, client,
+            [new("grant_type", TokenTypes.ExchangeGrant), new("subject_token", subjectToken), new("subject_token_type", subjectTokenType), .. extra ?? []], ct);
+
     public Task<WireResponse> RevokeTokenAsync(ClientCredentials client, string token, CancellationToken ct)
         => PostFormAsync(metadata.RevocationEndpoint ?? throw new InvalidOperationException("no revocation_endpoint advertised"), client, [new("token", token)], ct);
 

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -31,9 +32,13 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
     {
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("the OpenIddict request is missing from the passthrough token endpoint");
+        if (request.IsTokenExchangeGrantType())
+        {
+            return await ExchangeAsync(http, request);
+        }
         if (!request.IsAuthorizationCodeGrantType() && !request.IsRefreshTokenGrantType())
         {
-            return OAuthError("unsupported_grant_type", "only authorization_code and refresh_token are supported");
+            return OAuthError("unsupported_grant_type", "only authorization_code, refresh_token and token exchange are supported");
         }
 
         var grant = (await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal!;
@@ -66,7 +71,10 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         }
 
         var authoritySet = JsonNode.Parse(mission.AuthoritySetJson)!.AsArray();
-        var selection = SelectEntries(request, grant, mission, authoritySet);
+        var granted = grant.GetClaim(GrantedResourcesClaim) is { } grantedText
+            ? JsonSerializer.Deserialize<List<string>>(grantedText)!
+            : mission.RequestedResourcesJson is { } pushed ? JsonSerializer.Deserialize<List<string>>(pushed) : null;
+        var selection = SelectEntries(request, granted, authoritySet);
         if (selection.Error is { } error)
         {
             return error;
@@ -80,9 +88,79 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
                 : OAuthError("invalid_grant", "the Mission's derivation budget (context.max_derivations) is exhausted");  // MBO-AS-GATE-008
         }
 
-        var principal = BuildPrincipal(grant, mission, selection.Entries!, selection.Resources!, isRefresh);
+        var principal = BuildPrincipal(mission, selection.Entries!, selection.Resources!, isRefresh);
         http.Items[MissionParameters.TokenIssuanceItem] = new TokenIssuance(selection.Entries!, authoritySet, isRefresh);
         return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>
+    /// RFC 8693 Token Exchange of a Mission-bound access token (oauth-profile.md §9): the same Mission,
+    /// gated on its state (MBO-AS-GATE-005), counted against its derivation budget, and never more
+    /// authority than the subject token carries (conformance.md §5 L2 item 2), narrowed by resource
+    /// and authorization_details like any other derivation.
+    /// </summary>
+    private async Task<IResult> ExchangeAsync(HttpContext http, OpenIddictRequest request)
+    {
+        // OpenIddict has validated the subject token: signature, lifetime, and that it is not revoked.
+        var subject = (await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal!;
+        if (subject.GetClaim("mission") is not { } missionClaim || (string?)JsonNode.Parse(missionClaim)?["id"] is not { } missionId)
+        {
+            return OAuthError("invalid_grant", "the subject token is not Mission-bound");
+        }
+        var mission = await store.FindAsync(missionId, http.RequestAborted);
+        if (mission is null)
+        {
+            return GatingError("mission_not_found");
+        }
+        var derivable = new HashSet<string>(StringComparer.Ordinal) { MissionState.Active };
+        if (faults.Has(Fault.ExchangeAfterRevoke)) derivable.UnionWith([MissionState.Suspended, MissionState.Revoked]);
+        if (!derivable.Contains(mission.State))
+        {
+            return GatingError(mission.State);
+        }
+
+        // What the exchange may draw from: the subject token's entries, never the rest of the Mission.
+        var authoritySet = JsonNode.Parse(mission.AuthoritySetJson)!.AsArray();
+        var subjectEntries = CarriedEntries(subject);
+        var source = faults.Has(Fault.ExchangeWidensAuthority) ? authoritySet : subjectEntries;
+        var selection = SelectEntries(request, grantedResources: null, source);
+        if (selection.Error is { } error)
+        {
+            return error;
+        }
+
+        var (consumed, current) = await store.TryConsumeDerivationAsync(mission.Id, derivable, http.RequestAborted);
+        if (!consumed)
+        {
+            return current is not null && !derivable.Contains(current.State)
+                ? GatingError(current.State)
+                : OAuthError("invalid_grant", "the Mission's derivation budget (context.max_derivations) is exhausted");
+        }
+
+        var principal = BuildPrincipal(mission, selection.Entries!, selection.Resources!, isRefresh: false);
+        if (faults.Has(Fault.ExchangeLosesMission))
+        {
+            var claim = MissionClaim(mission, isRefresh: false);
+            claim["id"] = "msn_exchanged_" + mission.Id[..Math.Min(12, mission.Id.Length)];
+            ((ClaimsIdentity)principal.Identity!).SetClaim("mission", JsonSerializer.SerializeToElement(claim));
+        }
+        http.Items[MissionParameters.TokenIssuanceItem] = new TokenIssuance(selection.Entries!, authoritySet, IsRefresh: false);
+        return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>A validated token's authorization_details: a JSON array claim comes back as one claim per entry.</summary>
+    private static JsonArray CarriedEntries(ClaimsPrincipal token)
+    {
+        var entries = new JsonArray();
+        foreach (var value in token.GetClaims("authorization_details"))
+        {
+            switch (JsonNode.Parse(value))
+            {
+                case JsonArray array: foreach (var entry in array) entries.Add(entry!.DeepClone()); break;
+                case JsonObject entry: entries.Add(entry); break;
+            }
+        }
+        return entries;
     }
 
     private HashSet<string> DerivableStates(bool isRefresh)
@@ -98,23 +176,22 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
     private sealed record Selection(JsonArray? Entries, IReadOnlyList<string>? Resources, IResult? Error);
 
     /// <summary>
-    /// The entries this token carries: those of the requested resources (RFC 8707; default: what the
-    /// grant was issued for), further narrowed by requested authorization_details, each a subset of a
-    /// Mission entry (oauth-profile.md §4.3).
+    /// The entries this token carries out of <paramref name="source"/> (the Mission's Authority Set, or
+    /// an exchanged token's entries): those of the requested resources (RFC 8707, or RFC 8693
+    /// audience; default: what the grant was issued for, else all), further narrowed by requested
+    /// authorization_details, each a subset of a source entry (oauth-profile.md §4.3).
     /// </summary>
-    private Selection SelectEntries(OpenIddictRequest request, ClaimsPrincipal grant, MissionRecord mission, JsonArray authoritySet)
+    private Selection SelectEntries(OpenIddictRequest request, IReadOnlyList<string>? grantedResources, JsonArray source)
     {
-        var missionResources = authoritySet.Select(e => (string)e!["resource"]!).Distinct(StringComparer.Ordinal).ToList();
-        var requested = (request.Resources ?? []).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var missionResources = source.Select(e => (string)e!["resource"]!).Distinct(StringComparer.Ordinal).ToList();
+        var requested = (request.Resources ?? []).Concat(request.Audiences ?? []).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         if (requested.Count == 0)
         {
-            requested = grant.GetClaim(GrantedResourcesClaim) is { } granted
-                ? JsonSerializer.Deserialize<List<string>>(granted)!
-                : mission.RequestedResourcesJson is { } pushed ? JsonSerializer.Deserialize<List<string>>(pushed)! : missionResources;
+            requested = grantedResources?.ToList() ?? missionResources;
         }
         if (requested.FirstOrDefault(r => !missionResources.Contains(r)) is { } outside)
         {
-            return new(null, null, OAuthError("invalid_target", $"resource {outside} is not covered by the Mission's Authority Set"));
+            return new(null, null, OAuthError("invalid_target", $"resource {outside} is not covered by the authority this grant carries"));
         }
         if (faults.Has(Fault.BroadenOnResourceNarrowing))
         {
@@ -122,7 +199,7 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         }
 
         var narrowedByResource = requested.Count < missionResources.Count;
-        var entries = new JsonArray(authoritySet.Where(e => requested.Contains((string)e!["resource"]!)).Select(e => e!.DeepClone()).ToArray());
+        var entries = new JsonArray(source.Where(e => requested.Contains((string)e!["resource"]!)).Select(e => e!.DeepClone()).ToArray());
 
         var narrowedByDetails = false;
         if ((string?)request[MissionParameters.AuthorizationDetails] is { Length: > 0 } detailsText)
@@ -150,7 +227,7 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         return new(entries, requested, null);
     }
 
-    private ClaimsPrincipal BuildPrincipal(ClaimsPrincipal grant, MissionRecord mission, JsonArray entries, IReadOnlyList<string> resources, bool isRefresh)
+    private ClaimsPrincipal BuildPrincipal(MissionRecord mission, JsonArray entries, IReadOnlyList<string> resources, bool isRefresh)
     {
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         var subject = isRefresh && faults.Has(Fault.RefreshChangesSubject) ? mission.Subject + "-refreshed" : mission.Subject!;
@@ -205,6 +282,12 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         if (faults.Has(Fault.MissionClaimWithIdAndRef)) claim["ref"] = "ref_" + mission.Id;
         if (faults.Has(Fault.WrongAuthorityHash)) claim["authority_hash"] = "sha-256:" + new string('A', 43);
         if (isRefresh && faults.Has(Fault.AuthorityHashChangesOnRefresh)) claim["authority_hash"] = "sha-256:" + new string('B', 43);
+        if (isRefresh && faults.Has(Fault.MissionClaimModeVaries))
+        {
+            // A pairwise-style ref for an audience that got the canonical id before (MBO-AS-TOK-015).
+            claim.Remove("id");
+            claim["ref"] = "ref_" + Base64Url.EncodeToString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(mission.Id)));
+        }
         return claim;
     }
 

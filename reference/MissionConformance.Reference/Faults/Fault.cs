@@ -104,6 +104,12 @@ public enum Fault
     IntrospectionErrorsOnMalformedToken,
     IntrospectionNeverSigned,
 
+    // Projection within the domain (AD-2): refresh and Token Exchange
+    MissionClaimModeVaries,
+    ExchangeAfterRevoke,
+    ExchangeWidensAuthority,
+    ExchangeLosesMission,
+
     // Reference Resource Servers (reference/…/ResourceServers)
     RsNoResourceMetadata,
     RsAcceptsWrongTyp,
@@ -271,6 +277,12 @@ public static class FaultCatalogue
             ["MBO-AS-INT-003", "MBO-CM-006"]),
         new(Fault.IntrospectionErrorsOnMalformedToken, "a malformed or unknown token gets 400 invalid_token instead of {\"active\":false}", ["MBO-AS-INT-004"]),
         new(Fault.IntrospectionNeverSigned, "introspection ignores Accept: application/token-introspection+jwt and always answers plain JSON", ["MBO-AS-INT-006"]),
+
+        // Projection within the domain (oauth-profile.md §8–9, conformance.md §5 L2 items 1–2)
+        new(Fault.MissionClaimModeVaries, "a refreshed token carries mission.ref where the audience got mission.id before", ["MBO-AS-TOK-015", "MBO-AS-RT-001"]),
+        new(Fault.ExchangeAfterRevoke, "Token Exchange ignores the Mission's state: a suspended or revoked Mission still derives", ["MBO-AS-GATE-005"]),
+        new(Fault.ExchangeWidensAuthority, "Token Exchange draws on the whole Authority Set, so a token for one resource is exchanged for another's", ["MC-AS-XCH-102"]),
+        new(Fault.ExchangeLosesMission, "a token obtained by Token Exchange names a new Mission id", ["MC-AS-XCH-101"]),
 
         // Resource Servers: each applies to the reference RSes started with it, and never to the AS
         new(Fault.RsNoResourceMetadata, "the MCP server's 401 names no resource_metadata and it publishes no RFC 9728 metadata", ["MBO-MCP-004"], FaultSite.ResourceServer),

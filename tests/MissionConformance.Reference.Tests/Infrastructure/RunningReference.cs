@@ -132,6 +132,9 @@ public sealed class RunningReference : IAsyncDisposable
             token.Member("refresh_token"), consent, intent);
     }
 
+    public Task<WireResponse> ExchangeAsync(string accessToken, ClientCredentials? client = null, params (string Name, string Value)[] extra)
+        => Client.ExchangeAsync(client ?? Confidential, accessToken, extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), Ct);
+
     public Task<WireResponse> RefreshAsync(string refreshToken, ClientCredentials? client = null, params (string Name, string Value)[] extra)
         => Client.RefreshAsync(client ?? Confidential, refreshToken, extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), Ct);
 
