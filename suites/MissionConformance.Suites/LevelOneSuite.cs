@@ -5,7 +5,8 @@ namespace MissionConformance.Suites;
 
 /// <summary>
 /// The authorization-domain scenarios of conformance.md §5 in the order a report lists them: Level 1 /
-/// AD-1, then AD-3 at the state authority (Mission Status and introspection).
+/// AD-1, then AD-2 (projection within the domain), then AD-3 at the state authority (Mission Status
+/// and introspection).
 /// </summary>
 public static class LevelOneSuite
 {
@@ -33,6 +34,8 @@ public static class LevelOneSuite
         new LifecycleAuthenticationScenario(),
         new ExpiryScenario(),
         new DerivationBudgetScenario(),
+        // Level 2 / AD-2: projection within the domain (issue 6).
+        new TokenExchangeScenario(),
         // Level 3 / AD-3 at the state authority (issue 6); judged in the same run, so the domain's tier is one pass.
         new MissionStatusScenario(),
     ];

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MissionConformance.Harness.Coordinate;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.Targets;
@@ -96,6 +97,36 @@ public sealed class CoordinateTests
 
         Assert.Equal(AdTier.Ad1, tier);
         Assert.Contains(reasons, r => r.StartsWith("AD-1 demonstrated", StringComparison.Ordinal) && r.Contains("1 MUST is not judged by this suite version yet", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Features_ARequirementOfASurfaceNotOfferedDoesNotApply_OneOfAnOfferedSurfaceTheSuiteCannotJudgeBlocksItsTier()
+    {
+        // conformance.md §5 L2: delegation "if supported", pairwise "if advertised"; open point 4: one domain rests on same-domain projection.
+        var calculator = new CoordinateCalculator(new RequirementCatalogue([R("AD2-core", 2, "AD-2"),
+            R("AD2-exchange", 2, "AD-2") with { Feature = DomainFeatures.TokenExchange },
+            R("AD2-pairwise-planned", 2, "AD-2", excluded: "planned: later") with { Feature = DomainFeatures.Pairwise },
+            R("AD2-delegation-planned", 2, "AD-2", excluded: "planned: later") with { Feature = DomainFeatures.Delegation }]));
+        var verdicts = Passed(As, "AD2-core");
+        verdicts[("AD2-exchange", As)] = Verdict.Skipped;
+        bool InGroup(Requirement r) => r.Tier == "AD-2";
+
+        var plain = DomainFeatures.Survey(JsonDocument.Parse("""{"grant_types_supported":["authorization_code"]}""").RootElement);
+        var pairwise = DomainFeatures.Survey(JsonDocument.Parse("""{"grant_types_supported":["authorization_code"],"mission_pairwise_supported":true}""").RootElement);
+        var withoutExchangeVerdict = Passed(As, "AD2-core");
+        var exchange = DomainFeatures.Survey(JsonDocument.Parse("""{"grant_types_supported":["urn:ietf:params:oauth:grant-type:token-exchange"]}""").RootElement);
+
+        var notOffered = calculator.Evaluate(verdicts, As, InGroup, plain);
+        Assert.True(notOffered.Demonstrated);
+        Assert.Equal((1, 1, 1, 1), (notOffered.Passed, notOffered.Skipped, notOffered.NotOffered, notOffered.Planned));  // delegation: not examined, so only planned
+
+        var advertised = calculator.Evaluate(verdicts, As, InGroup, pairwise);
+        Assert.False(advertised.Demonstrated);
+        Assert.Contains(advertised.Blockers, b => b.StartsWith("AD2-pairwise-planned is not judged by this suite version, although the domain offers pairwise", StringComparison.Ordinal));
+
+        // A judged requirement of an offered surface without a verdict was not tested, whatever the reason.
+        Assert.Contains(calculator.Evaluate(withoutExchangeVerdict, As, InGroup, exchange).Blockers, b => b == "AD2-exchange not tested");
+        Assert.True(calculator.Evaluate(withoutExchangeVerdict, As, InGroup, plain).Demonstrated);
     }
 
     [Fact]

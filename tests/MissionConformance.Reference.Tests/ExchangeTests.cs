@@ -73,10 +73,10 @@ public sealed class ExchangeTests(SharedReference shared) : IClassFixture<Shared
     }
 
     [Fact]
-    public async Task Metadata_AdvertisesTheExchangeGrant()
+    public void Metadata_AdvertisesTheExchangeGrant()
     {
-        var metadata = await Reference.Http.GetStringAsync(new Uri(new Uri(Reference.Issuer), ".well-known/oauth-authorization-server"), RunningReference.Ct);
+        var grants = Reference.Client.Metadata.Document.GetProperty("grant_types_supported").EnumerateArray().Select(g => g.GetString());
 
-        Assert.Contains(TokenTypes.ExchangeGrant, JsonDocument.Parse(metadata).RootElement.GetProperty("grant_types_supported").EnumerateArray().Select(g => g.GetString()));
+        Assert.Contains(TokenTypes.ExchangeGrant, grants);
     }
 }

@@ -394,6 +394,28 @@ public static class FaultProbes
         Fault.IntrospectionErrorsOnMalformedToken => async (r, clock) => (await IntrospectAsync(r, "not-a-token")).Status != HttpStatusCode.OK,
         Fault.IntrospectionNeverSigned => async (r, clock) =>
             (await IntrospectAsync(r, (await r.ObtainAsync()).AccessToken, accept: "application/token-introspection+jwt")).ContentType != "application/token-introspection+jwt",
+        Fault.MissionClaimModeVaries => async (r, clock) =>
+        {
+            var refreshed = DecodedJwt.Decode((await r.RefreshAsync((await r.ObtainAsync()).RefreshToken!)).Member("access_token")!);
+            return !refreshed.Payload.GetProperty("mission").TryGetProperty("id", out _);
+        },
+        Fault.ExchangeAfterRevoke => async (r, clock) =>
+        {
+            var issued = await r.ObtainAsync();
+            await r.LifecycleAsync(issued.MissionId, "revoke");
+            return (await r.ExchangeAsync(issued.AccessToken, null, ("resource", ResourceCatalogue.DocsResource))).Status == HttpStatusCode.OK;
+        },
+        Fault.ExchangeWidensAuthority => async (r, clock) =>
+        {
+            var narrowed = await r.ObtainAsync(tokenExtra: [new("resource", ResourceCatalogue.FinanceResource)]);
+            return (await r.ExchangeAsync(narrowed.AccessToken, null, ("resource", ResourceCatalogue.DocsResource))).Status == HttpStatusCode.OK;
+        },
+        Fault.ExchangeLosesMission => async (r, clock) =>
+        {
+            var issued = await r.ObtainAsync();
+            var exchanged = DecodedJwt.Decode((await r.ExchangeAsync(issued.AccessToken, null, ("resource", ResourceCatalogue.DocsResource))).Member("access_token")!);
+            return exchanged.Payload.GetProperty("mission").GetProperty("id").GetString() != issued.MissionId;
+        },
         _ => throw new ArgumentOutOfRangeException(nameof(fault), fault, "every fault needs a probe that shows its behaviour"),
     };
 

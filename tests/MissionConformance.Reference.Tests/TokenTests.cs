@@ -173,14 +173,14 @@ public sealed partial class TokenTests(SharedReference shared) : IClassFixture<S
         Assert.True(metadata.GetProperty("require_pushed_authorization_requests").GetBoolean());
         Assert.True(metadata.GetProperty("mission_bound_authorization_supported").GetBoolean());
         Assert.Contains("mission_resource_access", metadata.GetProperty("authorization_details_types_supported").EnumerateArray().Select(v => v.GetString()));
-        Assert.Equal([0, 1], metadata.GetProperty("mission_ladder_levels_supported").EnumerateArray().Select(v => v.GetInt32()));
-        Assert.Equal(["AD-1"], metadata.GetProperty("mission_authorization_domain_tiers_supported").EnumerateArray().Select(v => v.GetString()));
+        Assert.Equal([0, 1, 2, 3], metadata.GetProperty("mission_ladder_levels_supported").EnumerateArray().Select(v => v.GetInt32()));
+        Assert.Equal(["AD-1", "AD-2", "AD-3"], metadata.GetProperty("mission_authorization_domain_tiers_supported").EnumerateArray().Select(v => v.GetString()));
         Assert.Equal(16384, metadata.GetProperty("mission_intent_max_size").GetInt32());
         Assert.Equal(["S256"], metadata.GetProperty("code_challenge_methods_supported").EnumerateArray().Select(v => v.GetString()));
         Assert.Equal(Reference.Issuer + "missions/status", metadata.GetProperty("mission_status_endpoint").GetString());
         Assert.Equal(Reference.Issuer + "introspect", metadata.GetProperty("introspection_endpoint").GetString());
-        // Token exchange (RFC 8693) is not implemented yet, so it is not advertised.
-        Assert.DoesNotContain("urn:ietf:params:oauth:grant-type:token-exchange", metadata.GetProperty("grant_types_supported").EnumerateArray().Select(v => v.GetString()));
+        // Token Exchange (RFC 8693) is served, so it is advertised (ExchangeTests); pairwise references are not.
+        Assert.False(metadata.GetProperty("mission_pairwise_supported").GetBoolean());
     }
 
     private static List<string> Audiences(JsonElement claims)

@@ -33,5 +33,8 @@ public sealed record CapabilityCoordinate(int Level, AdTier Ad, IReadOnlyList<Re
     public string Label => LowestInScopeRs is { } rs ? $"L{Level} · {rs.Name()} · {Ad.Name()}" : $"L{Level} · {Ad.Name()}";
 }
 
-/// <summary>A tier group's outcome: demonstrated, or the requirement ids that stopped it; <paramref name="Planned"/> MUSTs of it the suite does not judge yet.</summary>
-public sealed record GroupOutcome(bool Demonstrated, int Passed, int Skipped, IReadOnlyList<string> Blockers, int Planned = 0);
+/// <summary>
+/// A tier group's outcome: demonstrated, or the requirement ids that stopped it; <paramref name="Planned"/> MUSTs of it the suite
+/// does not judge yet, <paramref name="NotOffered"/> MUSTs of optional surfaces the domain does not offer.
+/// </summary>
+public sealed record GroupOutcome(bool Demonstrated, int Passed, int Skipped, IReadOnlyList<string> Blockers, int Planned = 0, int NotOffered = 0);

@@ -17,16 +17,22 @@ public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
     private static readonly string[] ResourceRoles = ["RS", "PEP"];
 
     public GroupOutcome Evaluate(IReadOnlyDictionary<(string Requirement, string Subject), Verdict> verdicts, string subject,
-        Func<Requirement, bool> inGroup)
+        Func<Requirement, bool> inGroup, DomainFeatures? features = null)
     {
+        features ??= DomainFeatures.Unknown;
         var blockers = new List<string>();
-        int passed = 0, skipped = 0;
-        var planned = catalogue.All.Count(r => r.IsMandatory && r.IsPlanned && inGroup(r));
-        foreach (var requirement in catalogue.All.Where(r => r.IsMandatory && r.Excluded is null && inGroup(r)))
+        int passed = 0, skipped = 0, planned = 0, notOffered = 0;
+        foreach (var requirement in catalogue.All.Where(r => r.IsMandatory && (r.Excluded is null || r.IsPlanned) && inGroup(r)))
         {
             if (!verdicts.TryGetValue((requirement.Id, subject), out var verdict))
             {
-                blockers.Add($"{requirement.Id} not tested");
+                // A requirement of a surface the domain does not offer does not apply; one this suite does not
+                // judge yet is neutral, unless the domain offers its surface: then the tier rests on it untested.
+                var availability = requirement.Feature is { } feature ? features[feature].Availability : (FeatureAvailability?)null;
+                if (availability == FeatureAvailability.NotOffered) notOffered++;
+                else if (requirement.IsPlanned && availability != FeatureAvailability.Offered) planned++;
+                else if (requirement.IsPlanned) blockers.Add($"{requirement.Id} is not judged by this suite version, although the domain offers {DomainFeatures.Name(requirement.Feature!)}");
+                else blockers.Add($"{requirement.Id} not tested");
                 continue;
             }
             switch (verdict)
@@ -40,17 +46,17 @@ public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
             }
         }
         if (passed == 0 && blockers.Count == 0) blockers.Add("no requirement of the group was demonstrated");
-        return new GroupOutcome(blockers.Count == 0, passed, skipped, blockers, planned);
+        return new GroupOutcome(blockers.Count == 0, passed, skipped, blockers, planned, notOffered);
     }
 
     /// <summary>The AD tier of one authorization domain (AD-k group: tier AD-k, roles AS/MAS, levels 1–3).</summary>
-    public (AdTier Tier, List<string> Reasons) DomainTier(IReadOnlyDictionary<(string, string), Verdict> verdicts, string domain)
+    public (AdTier Tier, List<string> Reasons) DomainTier(IReadOnlyDictionary<(string, string), Verdict> verdicts, string domain, DomainFeatures? features = null)
     {
         var reasons = new List<string>();
         var tier = AdTier.None;
         foreach (var candidate in new[] { AdTier.Ad1, AdTier.Ad2, AdTier.Ad3 })
         {
-            var outcome = Evaluate(verdicts, domain, r => r.Tier == candidate.Name() && DomainRoles.Contains(r.Role) && r.Level is null or <= 3);
+            var outcome = Evaluate(verdicts, domain, r => r.Tier == candidate.Name() && DomainRoles.Contains(r.Role) && r.Level is null or <= 3, features);
             if (!outcome.Demonstrated)
             {
                 reasons.Add($"{candidate.Name()} not demonstrated at {domain}: {Summarise(outcome.Blockers)}");
@@ -83,11 +89,29 @@ public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
 
     /// <summary>What a demonstrated tier rests on less than it should: mandatory requirements this suite version does not judge yet.</summary>
     private static string Unjudged(GroupOutcome outcome)
-        => outcome.Planned == 0 ? "" : $"; {outcome.Planned} MUST{(outcome.Planned == 1 ? " is" : "s are")} not judged by this suite version yet, see fixtures/requirements.json";
+        => (outcome.NotOffered == 0 ? "" : $"; {outcome.NotOffered} MUST{(outcome.NotOffered == 1 ? " belongs" : "s belong")} to surfaces the domain does not offer")
+            + (outcome.Planned == 0 ? "" : $"; {outcome.Planned} MUST{(outcome.Planned == 1 ? " is" : "s are")} not judged by this suite version yet, see fixtures/requirements.json");
 
-    public CapabilityCoordinate Compute(IReadOnlyDictionary<(string, string), Verdict> verdicts, string domain, ScopeStatement? scope)
+    /// <summary>One line on the optional surfaces, so the reader sees what "not applicable" rests on.</summary>
+    private static string Surfaces(string domain, DomainFeatures features)
     {
-        var (ad, reasons) = DomainTier(verdicts, domain);
+        string Group(FeatureAvailability availability, string label)
+        {
+            // Features that share a reason are named together: "delegation, Resource AS (the target file cannot declare them …)".
+            var byReason = features.All.Where(f => f.Availability == availability).GroupBy(f => f.Reason)
+                .Select(g => $"{string.Join(", ", g.Select(f => DomainFeatures.Name(f.Feature)))} ({g.Key})").ToList();
+            return byReason.Count == 0 ? "" : $"{label}: {string.Join("; ", byReason)}";
+        }
+        var parts = new[] { Group(FeatureAvailability.Offered, "offered"), Group(FeatureAvailability.NotOffered, "not offered"),
+            Group(FeatureAvailability.NotExamined, "not examined by this suite version") }.Where(p => p.Length > 0);
+        return $"surfaces beyond AD-1 at {domain}: {string.Join(" · ", parts)}";
+    }
+
+    public CapabilityCoordinate Compute(IReadOnlyDictionary<(string, string), Verdict> verdicts, string domain, ScopeStatement? scope, DomainFeatures? features = null)
+    {
+        features ??= DomainFeatures.Unknown;
+        var (ad, reasons) = DomainTier(verdicts, domain, features);
+        if (domain.Length > 0) reasons.Add(Surfaces(domain, features));
         var resourceServers = new List<ResourceServerTier>();
         foreach (var rs in scope?.ResourceServers ?? [])
         {

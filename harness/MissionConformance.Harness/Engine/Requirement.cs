@@ -14,6 +14,8 @@ public sealed record Requirement
     [JsonPropertyName("keyword")] public required string Keyword { get; init; }
     [JsonPropertyName("level")] public int? Level { get; init; }
     [JsonPropertyName("tier")] public string? Tier { get; init; }
+    /// <summary>The optional surface the requirement belongs to (<see cref="Coordinate.DomainFeatures"/>), when it applies only where that surface is offered.</summary>
+    [JsonPropertyName("feature")] public string? Feature { get; init; }
     [JsonPropertyName("summary")] public string Summary { get; init; } = "";
     [JsonPropertyName("test")] public string Test { get; init; } = "";
 

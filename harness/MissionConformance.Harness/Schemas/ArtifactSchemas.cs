@@ -33,6 +33,7 @@ public enum ArtifactKind
     JsonRpcResponse,
     MissionAuthority,
     IntrospectionResponse,
+    TokenExchangeResponse,
 }
 
 /// <summary>A schema violation: where (RFC 6901 JSON Pointer) and what.</summary>
@@ -74,6 +75,7 @@ public static partial class ArtifactSchemas
         ArtifactKind.JsonRpcResponse => "jsonrpc-response.schema.json",
         ArtifactKind.MissionAuthority => "mission-authority.schema.json",
         ArtifactKind.IntrospectionResponse => "introspection-response.schema.json",
+        ArtifactKind.TokenExchangeResponse => "token-exchange-response.schema.json",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no schema"),
     };
 

@@ -5,6 +5,11 @@ public sealed record ReferenceSettings(Uri Issuer, string Tenant, ResourceCatalo
 {
     public const string DefaultTenant = "board-demo";
 
+    /// <summary>What the reference advertises (conformance.md §4), no more than the embedded run demonstrates: L3 · RS-D · AD-3.</summary>
+    public static readonly int[] LadderLevels = [0, 1, 2, 3];
+
+    public static readonly string[] DomainTiers = ["AD-1", "AD-2", "AD-3"];
+
     /// <summary>Access tokens live five minutes at most, and never past mission_expiry (MBO-AS-TOK-007).</summary>
     public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromMinutes(5);
 

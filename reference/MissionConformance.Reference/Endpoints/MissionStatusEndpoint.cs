@@ -154,8 +154,8 @@ public sealed class MissionAuthorityDocument(Configuration.ReferenceSettings set
             ["mission_normalization_profiles_supported"] = new JsonArray(Anchors.IntegrityAnchor.IntentNormalizationProfile),
             ["mission_capability_advertisement"] = new JsonObject
             {
-                ["mission_ladder_levels_supported"] = new JsonArray(0, 1),
-                ["mission_authorization_domain_tiers_supported"] = new JsonArray("AD-1"),
+                ["mission_ladder_levels_supported"] = new JsonArray([.. Configuration.ReferenceSettings.LadderLevels.Select(l => (JsonNode)l)]),
+                ["mission_authorization_domain_tiers_supported"] = new JsonArray([.. Configuration.ReferenceSettings.DomainTiers.Select(t => (JsonNode)t)]),
                 ["mission_profiles_supported"] = new JsonArray("oauth"),
                 ["mission_optional_modules_supported"] = new JsonArray(),
             },

@@ -174,8 +174,8 @@ public sealed class MetadataHandler(ReferenceSettings settings, FaultSet faults)
         metadata["mission_enforcement_classes_supported"] = Array(["issuance", "introspection"]);
         metadata["mission_max_stale_seconds"] = (long)ReferenceSettings.AccessTokenLifetime.TotalSeconds;
         metadata["mission_framework_versions_supported"] = Array(["seed-2026-06"]);
-        metadata["mission_ladder_levels_supported"] = Numbers(faults.Has(Fault.CapabilityOutOfEnum) ? [0, 1, 6] : [0, 1]);
-        metadata["mission_authorization_domain_tiers_supported"] = Array(faults.Has(Fault.CapabilityOutOfEnum) ? ["AD-1", "AD-4"] : ["AD-1"]);
+        metadata["mission_ladder_levels_supported"] = Numbers(faults.Has(Fault.CapabilityOutOfEnum) ? [.. ReferenceSettings.LadderLevels, 6] : ReferenceSettings.LadderLevels);
+        metadata["mission_authorization_domain_tiers_supported"] = Array(faults.Has(Fault.CapabilityOutOfEnum) ? [.. ReferenceSettings.DomainTiers, "AD-4"] : ReferenceSettings.DomainTiers);
         metadata["mission_profiles_supported"] = Array(["oauth"]);
         metadata["mission_optional_modules_supported"] = Array([]);
         return default;

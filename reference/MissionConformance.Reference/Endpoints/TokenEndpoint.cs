@@ -137,13 +137,7 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
                 : OAuthError("invalid_grant", "the Mission's derivation budget (context.max_derivations) is exhausted");
         }
 
-        var principal = BuildPrincipal(mission, selection.Entries!, selection.Resources!, isRefresh: false);
-        if (faults.Has(Fault.ExchangeLosesMission))
-        {
-            var claim = MissionClaim(mission, isRefresh: false);
-            claim["id"] = "msn_exchanged_" + mission.Id[..Math.Min(12, mission.Id.Length)];
-            ((ClaimsIdentity)principal.Identity!).SetClaim("mission", JsonSerializer.SerializeToElement(claim));
-        }
+        var principal = BuildPrincipal(mission, selection.Entries!, selection.Resources!, isRefresh: false, isExchange: true);
         http.Items[MissionParameters.TokenIssuanceItem] = new TokenIssuance(selection.Entries!, authoritySet, IsRefresh: false);
         return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
@@ -227,7 +221,7 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         return new(entries, requested, null);
     }
 
-    private ClaimsPrincipal BuildPrincipal(MissionRecord mission, JsonArray entries, IReadOnlyList<string> resources, bool isRefresh)
+    private ClaimsPrincipal BuildPrincipal(MissionRecord mission, JsonArray entries, IReadOnlyList<string> resources, bool isRefresh, bool isExchange = false)
     {
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         var subject = isRefresh && faults.Has(Fault.RefreshChangesSubject) ? mission.Subject + "-refreshed" : mission.Subject!;
@@ -245,7 +239,7 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
 
         if (!faults.Has(Fault.MissingMissionClaim))
         {
-            identity.SetClaim("mission", JsonSerializer.SerializeToElement(MissionClaim(mission, isRefresh)));
+            identity.SetClaim("mission", JsonSerializer.SerializeToElement(MissionClaim(mission, isRefresh, isExchange)));
         }
 
         var audiences = entries.Select(e => (string)e!["resource"]!).Distinct(StringComparer.Ordinal).ToList();
@@ -271,7 +265,7 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         return principal;
     }
 
-    private JsonObject MissionClaim(MissionRecord mission, bool isRefresh)
+    private JsonObject MissionClaim(MissionRecord mission, bool isRefresh, bool isExchange)
     {
         var claim = new JsonObject
         {
@@ -282,6 +276,7 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         if (faults.Has(Fault.MissionClaimWithIdAndRef)) claim["ref"] = "ref_" + mission.Id;
         if (faults.Has(Fault.WrongAuthorityHash)) claim["authority_hash"] = "sha-256:" + new string('A', 43);
         if (isRefresh && faults.Has(Fault.AuthorityHashChangesOnRefresh)) claim["authority_hash"] = "sha-256:" + new string('B', 43);
+        if (isExchange && faults.Has(Fault.ExchangeLosesMission)) claim["id"] = "msn_exchanged_" + mission.Id[..Math.Min(12, mission.Id.Length)];
         if (isRefresh && faults.Has(Fault.MissionClaimModeVaries))
         {
             // A pairwise-style ref for an audience that got the canonical id before (MBO-AS-TOK-015).

@@ -213,7 +213,7 @@ public static class FaultCatalogue
         new(Fault.MissingMissionClaim, "access tokens carry no mission claim", ["MBO-AS-TOK-001", "MBO-AS-TOK-002", "MBO-AS-TOK-003", "MBO-AS-RT-001"]),
         new(Fault.WrongAuthorityHash, "mission.authority_hash in tokens differs from the Mission's authority_hash", ["MBO-AS-TOK-002"]),
         new(Fault.MissionClaimWithIdAndRef, "the mission claim carries both id and ref", ["MBO-AS-TOK-003"]),
-        new(Fault.TokenResponseDetailsDiffer, "the token response returns the full Authority Set while the token carries a narrowed one", ["MBO-AS-TOK-004"]),
+        new(Fault.TokenResponseDetailsDiffer, "token and exchange responses return the full Authority Set while the token carries a narrowed one", ["MBO-AS-TOK-004", "MBO-AS-RT-004"]),
         new(Fault.WidenTokenDetails, "token entries carry an action the Authority Set lacks", ["MBO-AS-TOK-005", "MBO-AS-SUB-001"]),
         new(Fault.InvalidActionName, "derived entries (and so the tokens) carry action names outside the action pattern", ["MBO-AS-TOK-006"]),
         new(Fault.TokenOutlivesMissionExpiry, "access-token exp is not capped at mission_expiry", ["MBO-AS-TOK-007"]),
@@ -221,8 +221,8 @@ public static class FaultCatalogue
         new(Fault.BroadenOnResourceNarrowing, "ignores RFC 8707 resource at the token endpoint and issues the full set to every audience", ["MBO-AS-TOK-008"]),
         new(Fault.ScopeBroaderThanDetails, "token scope includes a value no entry supports", ["MBO-AS-TOK-009"]),
         new(Fault.RefreshChangesSubject, "refreshed tokens carry a different sub", ["MBO-AS-TOK-010"]),
-        new(Fault.WrongTokenType, "access tokens have JOSE typ JWT instead of at+jwt", ["MBO-AS-TOK-012"]),
-        new(Fault.DropConstraintOnNarrowing, "narrowed entries lose the Mission entry's constraints", ["MBO-AS-SUB-002"]),
+        new(Fault.WrongTokenType, "access tokens have JOSE typ JWT instead of at+jwt, so the AS's own Token Exchange refuses them as subject tokens", ["MBO-AS-TOK-012", "MC-AS-XCH-101"]),
+        new(Fault.DropConstraintOnNarrowing, "entries narrowed by resource or authorization_details (in Token Exchange too) lose their constraints", ["MBO-AS-SUB-002", "MC-AS-XCH-102"]),
         new(Fault.DeriveOutsideSet, "token-endpoint authorization_details outside the Authority Set are granted", ["MBO-AS-SUB-003"]),
 
         // Gating and refresh
@@ -231,7 +231,7 @@ public static class FaultCatalogue
         new(Fault.RefreshAfterComplete, "refresh succeeds after the Mission is completed", ["MBO-AS-GATE-003"]),
         new(Fault.IgnoreMissionExpiry, "refresh succeeds after mission_expiry", ["MBO-AS-GATE-004"]),
         new(Fault.NonStandardMissionState, "gating errors carry mission_state=inactive",
-            ["MBO-AS-GATE-006", "MBO-AS-GATE-001", "MBO-AS-GATE-002", "MBO-AS-GATE-003", "MBO-AS-GATE-004"]),
+            ["MBO-AS-GATE-006", "MBO-AS-GATE-001", "MBO-AS-GATE-002", "MBO-AS-GATE-003", "MBO-AS-GATE-004", "MBO-AS-GATE-005"]),
         new(Fault.ResumeDoesNotRestore, "a resumed Mission still refuses refresh", ["MBO-AS-GATE-007"]),
         new(Fault.IgnoreMaxDerivations, "context.max_derivations is not enforced", ["MBO-AS-GATE-008", "MBO-AS-GATE-009"]),
         new(Fault.RacyDerivationCounter, "the derivation budget is checked and incremented non-atomically", ["MBO-AS-GATE-009"]),

@@ -13,23 +13,25 @@ public sealed record GatingEvidence(string Operation, WireResponse Lifecycle, st
 /// <summary>Refresh after the operation is refused with invalid_grant and the expected mission_state.</summary>
 public abstract class RefreshGatedCheck : Check<GatingEvidence>
 {
-    public override Judgement Judge(GatingEvidence e)
+    public override Judgement Judge(GatingEvidence e) => Gated("refresh", e.Operation, e.StateAfterOperation, e.Refresh.Response, e.ExpectedState);
+
+    /// <summary>oauth-profile.md §9: a derivation (refresh, exchange, …) of a Mission that is not active is refused with invalid_grant and its mission_state.</summary>
+    internal static Judgement Gated(string derivation, string operation, string? stateAfterOperation, WireResponse response, string expectedState)
     {
-        if (e.StateAfterOperation is { } state && state != e.ExpectedState)
+        if (stateAfterOperation is { } state && state != expectedState)
         {
-            return Judgement.Skip($"not judged: after {e.Operation} the Mission is {state}, not {e.ExpectedState} (see MBO-AS-LC-001/002)");
+            return Judgement.Skip($"not judged: after {operation} the Mission is {state}, not {expectedState} (see MBO-AS-LC-001/002)");
         }
-        var response = e.Refresh.Response;
-        if (response.Status == HttpStatusCode.OK) return Judgement.Fail($"refresh succeeded while the Mission is {e.ExpectedState}; only an active Mission derives");
+        if (response.Status == HttpStatusCode.OK) return Judgement.Fail($"{derivation} succeeded while the Mission is {expectedState}; only an active Mission derives");
         var error = response.Member("error");
         var missionState = response.Member("mission_state");
-        if (error == "mission_inactive" && missionState == e.ExpectedState)
+        if (error == "mission_inactive" && missionState == expectedState)
         {
             return new Judgement(false, "refused with the formal profile's mission_inactive variant; invalid_grant is the seed form (open point 2)", Verdict.Warning);
         }
-        return Judgement.That(error == "invalid_grant" && missionState == e.ExpectedState,
-            $"refresh refused: invalid_grant, mission_state={e.ExpectedState}",
-            $"refresh after {e.Operation} got error={error ?? "(none)"} mission_state={missionState ?? "(none)"}; expected invalid_grant with mission_state={e.ExpectedState}");
+        return Judgement.That(error == "invalid_grant" && missionState == expectedState,
+            $"{derivation} refused: invalid_grant, mission_state={expectedState}",
+            $"{derivation} after {operation} got error={error ?? "(none)"} mission_state={missionState ?? "(none)"}; expected invalid_grant with mission_state={expectedState}");
     }
 }
 

@@ -135,6 +135,11 @@ public sealed class MissionFlow(ScenarioContext context)
         => TokenExchange.From(await context.Client.RefreshAsync((client ?? Agent).Credentials, refreshToken,
             extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), context.Cancellation));
 
+    /// <summary>RFC 8693 Token Exchange of a Mission-bound access token, by the agent unless told otherwise.</summary>
+    public async Task<TokenExchange> ExchangeAsync(string subjectToken, TargetClient? client = null, params (string Name, string Value)[] extra)
+        => TokenExchange.From(await context.Client.ExchangeAsync((client ?? Agent).Credentials, subjectToken,
+            extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), context.Cancellation));
+
     /// <summary>PAR → approval → code redemption; interrupted if the redemption itself is refused.</summary>
     public async Task<ObtainedMission> ObtainAsync(JsonObject? intent = null, TargetClient? client = null, (string, string)[]? parExtra = null,
         (string, string)[]? tokenExtra = null)

@@ -6,13 +6,13 @@ using MissionConformance.Suites.Infrastructure;
 
 namespace MissionConformance.Suites.Scenarios;
 
-/// <summary>conformance.md §5 L1 item 9: refresh keeps the Mission binding and rotates.</summary>
+/// <summary>conformance.md §5 L1 item 9: refresh keeps the Mission binding and rotates; L2 item 6's "stable across refreshes" (MBO-AS-TOK-015).</summary>
 public sealed class RefreshScenario : Scenario
 {
     public override string Id => "refresh.rotation";
     public override string Title => "refresh keeps the Mission, returns the details and rotates the refresh token";
     public override IReadOnlyList<string> Requirements { get; } =
-        ["MBO-AS-RT-001", "MBO-AS-RT-002", "MBO-AS-RT-003", "MBO-AS-RT-004", "MBO-AS-TOK-010", "MBO-AS-REC-007", "MBO-AS-EXP-004"];
+        ["MBO-AS-RT-001", "MBO-AS-RT-002", "MBO-AS-RT-003", "MBO-AS-RT-004", "MBO-AS-TOK-010", "MBO-AS-TOK-015", "MBO-AS-REC-007", "MBO-AS-EXP-004"];
 
     public override async Task RunAsync(ScenarioContext context)
     {
@@ -32,6 +32,9 @@ public sealed class RefreshScenario : Scenario
         context.Judge(new RefreshTokenConstrainedOrRotated(), evidence);
         context.Judge(new RefreshResponseReturnsDetails(), evidence);
         context.Judge(new RefreshedTokenKeepsSubjectAndClient(), evidence);
+        // A refresh without resource keeps the grant's audiences, so all three tokens are for the same audience(s).
+        context.Judge(new ClaimModeStableAcrossDerivations(), new ClaimModeEvidence(string.Join(" ", original.Audiences),
+            [("the code-redemption token", original), ("the first refresh", refreshed), ("the second refresh", second)]));
         if (original.Mission is null)
         {
             Dependencies.Block(context, Dependencies.NoMissionId, "MBO-AS-REC-007", "MBO-AS-EXP-004");
