@@ -100,6 +100,7 @@ public sealed class ReferenceStack : IAsyncDisposable
         services.AddSingleton(options.Catalogue);
         services.AddSingleton(keys);
         services.AddSingleton<JwsSigner>();
+        services.AddSingleton<ResourceServers.DpopVerifier>();  // delegated tokens are bound to the delegate's key at the token endpoint
         services.AddDbContextFactory<ReferenceDbContext>(o => o.UseSqlite(connectionString).UseOpenIddict());
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<ReferenceDbContext>>().CreateDbContext());
         services.AddSingleton<MissionStore>();
@@ -197,6 +198,12 @@ public sealed class ReferenceStack : IAsyncDisposable
                 o.AddEventHandler(MetadataHandler.Descriptor);
                 o.AddEventHandler(TokenResponseHandler.Descriptor);
                 o.AddEventHandler(RefreshTokenIssuanceHandler.Descriptor);
+                o.AddEventHandler(ActorTokenHandler.Descriptor);
+                o.RemoveEventHandler(OpenIddict.Server.OpenIddictServerHandlers.Exchange.ValidateAuthorizedParty.Descriptor);
+                o.AddEventHandler(AuthorizedPartyHandler.Descriptor);
+                o.AddEventHandler(DelegatedTokenHandler.Descriptor);
+                o.RemoveEventHandler(OpenIddict.Server.OpenIddictServerHandlers.Protection.ValidateProofOfPossession.Descriptor);
+                o.AddEventHandler(ProofOfPossessionHandler.Descriptor);
                 if (options.Faults.Has(Fault.TokenRevocationRevokesMission)) o.AddEventHandler(RevocationRevokesMissionHandler.Descriptor);
 
                 o.UseAspNetCore()

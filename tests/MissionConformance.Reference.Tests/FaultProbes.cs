@@ -416,10 +416,56 @@ public static class FaultProbes
             var exchanged = DecodedJwt.Decode((await r.ExchangeAsync(issued.AccessToken, null, ("resource", ResourceCatalogue.DocsResource))).Member("access_token")!);
             return exchanged.Payload.GetProperty("mission").GetProperty("id").GetString() != issued.MissionId;
         },
+        Fault.DelegationNamesNoActor => async (r, clock) =>
+        {
+            var claims = await DelegatedClaimsAsync(r);
+            return !claims.TryGetProperty("act", out _) || claims.GetProperty("client_id").GetString() != RunningReference.Confidential.ClientId;
+        },
+        Fault.DelegationWidens => async (r, clock) =>
+        {
+            var narrowed = await r.ObtainAsync(tokenExtra: [new("resource", ResourceCatalogue.DocsResource)]);
+            using var key = new DpopKey();
+            var delegated = DecodedJwt.Decode((await r.DelegateAsync(narrowed.AccessToken, key)).Member("access_token")!).Payload;
+            return DelegatedResources(delegated).Contains(ResourceCatalogue.WorkflowResource);
+        },
+        Fault.DelegationUnbound => async (r, clock) => (await r.DelegateAsync((await r.ObtainAsync()).AccessToken, key: null)).Status == HttpStatusCode.OK,
+        Fault.DelegationIgnoresEntryRules => async (r, clock) => DelegatedResources(await DelegatedClaimsAsync(r)).Contains(ResourceCatalogue.FinanceResource),
+        Fault.DelegationIssuesEmptyToken => async (r, clock) =>
+        {
+            var financeOnly = await r.ObtainAsync(tokenExtra: [new("resource", ResourceCatalogue.FinanceResource)]);
+            using var key = new DpopKey();
+            return (await r.DelegateAsync(financeOnly.AccessToken, key)).Status == HttpStatusCode.OK;
+        },
+        Fault.DelegationTrustsSelfAssertedProfile => async (r, clock) =>
+        {
+            using var key = new DpopKey();
+            var claimsToBeAnAgent = DecodedJwtTestTokens.Unsigned(new { sub = "agent-other", sub_profile = TestPrincipals.AgentProfile });
+            return (await r.DelegateAsync((await r.ObtainAsync()).AccessToken, key, RunningReference.Other, ("actor_token", claimsToBeAnAgent),
+                ("actor_token_type", "urn:ietf:params:oauth:token-type:jwt"))).Status == HttpStatusCode.OK;
+        },
+        Fault.DelegationWhileInactive => async (r, clock) =>
+        {
+            var issued = await r.ObtainAsync();
+            await r.LifecycleAsync(issued.MissionId, "suspend");
+            using var key = new DpopKey();
+            return (await r.DelegateAsync(issued.AccessToken, key)).Status == HttpStatusCode.OK;
+        },
         _ => throw new ArgumentOutOfRangeException(nameof(fault), fault, "every fault needs a probe that shows its behaviour"),
     };
 
     private static JsonObject Intent() => RunningReference.BoardPacketIntent();
+
+    /// <summary>The claims of a token agent-delegate obtained, with a DPoP proof, from the agent's first token of a new Mission.</summary>
+    private static async Task<JsonElement> DelegatedClaimsAsync(RunningReference r)
+    {
+        using var key = new DpopKey();
+        var delegated = await r.DelegateAsync((await r.ObtainAsync()).AccessToken, key);
+        Assert.True(delegated.Status == HttpStatusCode.OK, delegated.Body);
+        return DecodedJwt.Decode(delegated.Member("access_token")!).Payload;
+    }
+
+    private static List<string?> DelegatedResources(JsonElement claims)
+        => claims.GetProperty("authorization_details").EnumerateArray().Select(e => e.GetProperty("resource").GetString()).ToList();
 
     private static readonly ClientCredentials DocsStatusClient = StatusClient("rs-docs");
     private static readonly ClientCredentials WorkflowStatusClient = StatusClient("rs-workflow");

@@ -93,10 +93,12 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
         => PostFormAsync(metadata.TokenEndpoint, client, [new("grant_type", "refresh_token"), new("refresh_token", refreshToken), .. extra ?? []], ct);
 
     /// <summary>RFC 8693 Token Exchange of <paramref name="subjectToken"/> (an access token unless <paramref name="subjectTokenType"/> says otherwise).</summary>
+    /// <remarks>With <paramref name="dpop"/>, the request carries an RFC 9449 proof by that key, so the issued token can be bound to it (a delegate's own key, MBO-AS-DEL-003).</remarks>
     public Task<WireResponse> ExchangeAsync(ClientCredentials client, string subjectToken, IEnumerable<KeyValuePair<string, string>>? extra, CancellationToken ct,
-        string subjectTokenType = TokenTypes.AccessToken)
+        string subjectTokenType = TokenTypes.AccessToken, DpopKey? dpop = null)
         => PostFormAsync(metadata.TokenEndpoint, client,
-            [new("grant_type", TokenTypes.ExchangeGrant), new("subject_token", subjectToken), new("subject_token_type", subjectTokenType), .. extra ?? []], ct);
+            [new("grant_type", TokenTypes.ExchangeGrant), new("subject_token", subjectToken), new("subject_token_type", subjectTokenType), .. extra ?? []], ct,
+            dpop?.Proof("POST", metadata.TokenEndpoint.AbsoluteUri, accessToken: null));
 
     public Task<WireResponse> RevokeTokenAsync(ClientCredentials client, string token, CancellationToken ct)
         => PostFormAsync(metadata.RevocationEndpoint ?? throw new InvalidOperationException("no revocation_endpoint advertised"), client, [new("token", token)], ct);
@@ -187,10 +189,12 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
         return SendAsync(new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new FormUrlEncodedContent(form) }, ct);
     }
 
-    private Task<WireResponse> PostFormAsync(Uri endpoint, ClientCredentials client, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken ct)
+    private Task<WireResponse> PostFormAsync(Uri endpoint, ClientCredentials client, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken ct,
+        string? dpopProof = null)
     {
         var form = parameters.ToList();
         var request = new HttpRequestMessage(HttpMethod.Post, endpoint);
+        if (dpopProof is not null) request.Headers.Add("DPoP", dpopProof);
         if (client.Secret is not null)
         {
             // RFC 6749 §2.3.1: form-urlencode id and secret before Base64.

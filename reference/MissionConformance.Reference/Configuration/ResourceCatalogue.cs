@@ -2,8 +2,11 @@ using System.Text.Json.Nodes;
 
 namespace MissionConformance.Reference.Configuration;
 
-/// <summary>A protected resource the Authorization Server can derive mission_resource_access entries for.</summary>
-public sealed record CatalogueResource(string Resource, string Name, IReadOnlyList<string> Actions, JsonObject Constraints);
+/// <summary>
+/// A protected resource the Authorization Server can derive mission_resource_access entries for; its
+/// entries carry <paramref name="Delegation"/> (oauth-profile.md §4.2) when the policy lets them be delegated.
+/// </summary>
+public sealed record CatalogueResource(string Resource, string Name, IReadOnlyList<string> Actions, JsonObject Constraints, JsonObject? Delegation = null);
 
 /// <summary>
 /// The derivation policy: which objects of an Intent map to which resources, actions and constraints.
@@ -20,10 +23,14 @@ public sealed record ResourceCatalogue(string PolicyVersion, IReadOnlyList<Catal
         [
             new(FinanceResource, "Finance MCP server", ["query_financials"],
                 new JsonObject { ["fiscal_period"] = "2026-Q3", ["max_rows"] = 500 }),
+            // Finance is not delegable; documents go to any delegate the AS knows as an AI agent, one hop;
+            // workflow only to the named delegate client, one hop (oauth-profile.md §10).
             new(DocsResource, "Documents MCP server", ["create_doc"],
-                new JsonObject { ["folder"] = "board-packets/2026-Q3" }),
+                new JsonObject { ["folder"] = "board-packets/2026-Q3" },
+                new JsonObject { ["max_depth"] = 1, ["allowed_delegates"] = new JsonArray(new JsonObject { ["sub_profile"] = TestPrincipals.AgentProfile }) }),
             new(WorkflowResource, "Workflow MCP server", ["notify_reviewer"],
-                new JsonObject { ["recipient_domain"] = "board.example" }),
+                new JsonObject { ["recipient_domain"] = "board.example" },
+                new JsonObject { ["max_depth"] = 1, ["allowed_delegates"] = new JsonArray(new JsonObject { ["sub"] = TestPrincipals.DelegateClient }) }),
         ]);
 
     public CatalogueResource? Find(string resource)

@@ -21,7 +21,8 @@ public sealed record TestClient(
     IReadOnlyList<string> RedirectUris,
     IReadOnlyList<string> RegisteredPurposes,
     bool IsAdmin = false,
-    string? StatusAudience = null)
+    string? StatusAudience = null,
+    string? SubProfile = null)  // the actor profile the AS asserts in a delegated token's act (oauth-profile.md §10)
 {
     public bool IsPublic => ClientSecret is null;
 
@@ -33,6 +34,8 @@ public static class TestPrincipals
 {
     public const string RedirectUri = "http://127.0.0.1/callback";
     public const string BoardPurpose = "urn:example:purpose:board-reporting";
+    public const string DelegateClient = "agent-delegate";
+    public const string AgentProfile = "ai_agent";
 
     public static IReadOnlyList<TestAccount> Accounts { get; } =
     [
@@ -55,6 +58,8 @@ public static class TestPrincipals
         new("agent-confidential", "agent-confidential-secret", "Board Packet Agent", [RedirectUri], [BoardPurpose]),
         new("agent-public", null, "Board Packet Agent (public)", [RedirectUri], [BoardPurpose]),
         new("agent-other", "agent-other-secret", "Another Agent", [RedirectUri], [BoardPurpose]),
+        // A sub-agent the board-packet agent delegates to by Token Exchange (oauth-profile.md §10): known to the AS as an AI agent.
+        new(DelegateClient, "agent-delegate-secret", "Board Packet Sub-agent", [], [], SubProfile: AgentProfile),
         new("mission-admin", "mission-admin-secret", "Mission administrator", [RedirectUri], [], IsAdmin: true),
         // The board-packet Resource Servers as Mission Status callers: each may ask about its own audience only.
         new("rs-finance", null, "Finance MCP server", [], [], StatusAudience: ResourceCatalogue.FinanceResource),

@@ -273,3 +273,108 @@ public sealed class RefreshTokenIssuanceHandler : IOpenIddictServerHandler<Proce
         return default;
     }
 }
+
+/// <summary>
+/// oauth-profile.md §10: what an actor_token says of its actor is a self-assertion the AS never
+/// trusts for allowed_delegates (MBO-AS-DEL-006); the delegate is the authenticated client. The token
+/// is set aside before OpenIddict would validate it as one of its own, for the token endpoint to read
+/// (only the fault DelegationTrustsSelfAssertedProfile believes it).
+/// </summary>
+public sealed class ActorTokenHandler : IOpenIddictServerHandler<ExtractTokenRequestContext>
+{
+    public const string SelfAssertedActor = "mbo_self_asserted_actor";
+
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ExtractTokenRequestContext>()
+            .UseSingletonHandler<ActorTokenHandler>()
+            .SetOrder(int.MaxValue - 100_000)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(ExtractTokenRequestContext context)
+    {
+        if (context.Request is { } request && request.IsTokenExchangeGrantType() && !string.IsNullOrEmpty(request.ActorToken))
+        {
+            request.SetParameter(SelfAssertedActor, request.ActorToken);
+            request.ActorToken = null;
+            request.ActorTokenType = null;
+        }
+        return default;
+    }
+}
+
+/// <summary>
+/// OpenIddict lets only the client a token was issued to present it. That stays so for codes and
+/// refresh tokens; in Token Exchange another client presenting the agent's token is a delegate
+/// (oauth-profile.md §10), and the token endpoint decides what, if anything, it may receive.
+/// </summary>
+public sealed class AuthorizedPartyHandler : IOpenIddictServerHandler<ValidateTokenRequestContext>
+{
+    private readonly OpenIddictServerHandlers.Exchange.ValidateAuthorizedParty _builtIn = new();
+
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenRequestContext>()
+            .UseSingletonHandler<AuthorizedPartyHandler>()
+            .SetOrder(OpenIddictServerHandlers.Exchange.ValidateAuthorizedParty.Descriptor.Order)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(ValidateTokenRequestContext context)
+        => context.Request.IsTokenExchangeGrantType() ? default : _builtIn.HandleAsync(context);
+}
+
+/// <summary>What a delegated access token says that OpenIddict would otherwise write its own way.</summary>
+/// <param name="ClientId">the delegating agent: the approved client stays client_id (MBO-AS-DEL-001)</param>
+/// <param name="Jkt">the delegate's DPoP key thumbprint for cnf (MBO-AS-DEL-003); OpenIddict drops a cnf claim it did not make</param>
+public sealed record DelegatedToken(string? ClientId, string? Jkt);
+
+/// <summary>
+/// A delegated token names the approved agent as client_id, the delegate only in act, and is bound
+/// to the delegate's key (oauth-profile.md §8 and §10). OpenIddict would write the presenting client
+/// and no cnf, so the claims are set as the token is serialized.
+/// </summary>
+public sealed class DelegatedTokenHandler : IOpenIddictServerHandler<GenerateTokenContext>
+{
+    /// <summary>HttpContext item holding the <see cref="DelegatedToken"/> the token endpoint decided.</summary>
+    public const string Item = "mbo:delegated-token";
+
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<GenerateTokenContext>()
+            .UseSingletonHandler<DelegatedTokenHandler>()
+            .SetOrder(OpenIddictServerHandlers.Protection.GenerateIdentityModelToken.Descriptor.Order - 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(GenerateTokenContext context)
+    {
+        if (context.TokenType != OpenIddictConstants.TokenTypeIdentifiers.AccessToken
+            || context.Transaction.GetHttpRequest()?.HttpContext.Items[Item] is not DelegatedToken delegated
+            || context.SecurityTokenDescriptor.Claims is not { } claims)
+        {
+            return default;
+        }
+        if (delegated.ClientId is { } agent) claims[OpenIddictConstants.Claims.ClientId] = agent;
+        if (delegated.Jkt is { } jkt) claims["cnf"] = new Dictionary<string, object> { ["jkt"] = jkt };
+        return default;
+    }
+}
+
+/// <summary>
+/// OpenIddict knows mTLS binding only and refuses to validate a token bound by cnf.jkt (a delegated
+/// token, RFC 9449). Such a token is the token endpoint's to check, against the request's DPoP proof;
+/// introspection does no proof-of-possession check (oauth-profile.md §11).
+/// </summary>
+public sealed class ProofOfPossessionHandler : IOpenIddictServerHandler<ValidateTokenContext>
+{
+    private readonly OpenIddictServerHandlers.Protection.ValidateProofOfPossession _builtIn = new();
+
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenContext>()
+            .UseSingletonHandler<ProofOfPossessionHandler>()
+            .SetOrder(OpenIddictServerHandlers.Protection.ValidateProofOfPossession.Descriptor.Order)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(ValidateTokenContext context)
+        => TokenEndpoint.BoundKey(context.Principal) is not null ? default : _builtIn.HandleAsync(context);
+}

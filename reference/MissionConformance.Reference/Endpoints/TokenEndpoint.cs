@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using MissionConformance.Reference.Configuration;
 using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.Missions;
+using MissionConformance.Reference.ResourceServers;
 using MissionConformance.Reference.Storage;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
@@ -20,7 +21,7 @@ namespace MissionConformance.Reference.Endpoints;
 /// refresh token): resolves the Mission from the grant, gates on its state and budget, narrows by
 /// RFC 8707 resource and RFC 9396 authorization_details, and issues the Mission-bound token.
 /// </summary>
-public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings, FaultSet faults, TimeProvider clock)
+public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings, FaultSet faults, TimeProvider clock, DpopVerifier dpop)
 {
     public const string Path = "token";
 
@@ -112,6 +113,25 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         {
             return GatingError("mission_not_found");
         }
+        // Another client presenting the agent's token is a delegate asking for a delegated token (oauth-profile.md §10).
+        var delegating = subject.GetClaim(Claims.ClientId);
+        if (delegating is not null && request.ClientId is { } caller && caller != delegating)
+        {
+            return await DelegateAsync(http, request, subject, mission, delegating, TestPrincipals.FindClient(caller)!);
+        }
+        if (BoundKey(subject) is { } bound)
+        {
+            string? shown;
+            try
+            {
+                shown = await dpop.ProofKeyAsync(http, settings.Endpoint(Path), accessToken: null);
+            }
+            catch (DpopProofException e)
+            {
+                return OAuthError("invalid_dpop_proof", "the subject token is DPoP-bound: " + e.Message);
+            }
+            if (shown != bound) return OAuthError("invalid_grant", "the subject token is bound to a key this request's DPoP proof does not show");
+        }
         var derivable = new HashSet<string>(StringComparer.Ordinal) { MissionState.Active };
         if (faults.Has(Fault.ExchangeAfterRevoke)) derivable.UnionWith([MissionState.Suspended, MissionState.Revoked]);
         if (!derivable.Contains(mission.State))
@@ -140,6 +160,115 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         var principal = BuildPrincipal(mission, selection.Entries!, selection.Resources!, isRefresh: false, isExchange: true);
         http.Items[MissionParameters.TokenIssuanceItem] = new TokenIssuance(selection.Entries!, authoritySet, IsRefresh: false);
         return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>
+    /// oauth-profile.md §10: a delegated token for <paramref name="actor"/> from the agent's token. sub,
+    /// client_id and mission stay; the outermost act names the delegate with the profile the AS knows it
+    /// by; only entries of the subject token that carry delegation, allow this depth and match the
+    /// delegate remain (none: invalid_grant); cnf is the delegate's own DPoP key; gated like any derivation.
+    /// </summary>
+    private async Task<IResult> DelegateAsync(HttpContext http, OpenIddictRequest request, ClaimsPrincipal subject, MissionRecord mission, string delegating, TestClient actor)
+    {
+        var derivable = new HashSet<string>(StringComparer.Ordinal) { MissionState.Active };
+        if (faults.Has(Fault.DelegationWhileInactive)) derivable.UnionWith([MissionState.Suspended, MissionState.Revoked]);
+        if (!derivable.Contains(mission.State))
+        {
+            return GatingError(mission.State);  // MBO-AS-DEL-007
+        }
+        string? jkt = null;
+        if (!faults.Has(Fault.DelegationUnbound))
+        {
+            try
+            {
+                jkt = await dpop.ProofKeyAsync(http, settings.Endpoint(Path), accessToken: null);  // MBO-AS-DEL-003
+            }
+            catch (DpopProofException e)
+            {
+                return OAuthError("invalid_dpop_proof", "a delegated token is bound to the delegate's own key: " + e.Message);
+            }
+        }
+
+        // A delegated token delegated further is presented by the holder of the key it is bound to.
+        if (BoundKey(subject) is { } bound && bound != jkt && !faults.Has(Fault.DelegationUnbound))
+        {
+            return OAuthError("invalid_grant", "the subject token is bound to a key this request's DPoP proof does not show");
+        }
+        var priorAct = subject.GetClaim("act") is { } prior ? JsonNode.Parse(prior) as JsonObject : null;
+        var depth = 1;  // the agent's token is depth 0; depth counts after appending this delegate
+        for (var act = priorAct; act is not null; act = act["act"] as JsonObject) depth++;
+        // MBO-AS-DEL-006: the profile is what the AS knows of the client, never what an actor_token says.
+        var profile = faults.Has(Fault.DelegationTrustsSelfAssertedProfile) && SelfAssertedProfile((string?)request[ActorTokenHandler.SelfAssertedActor]) is { } claimed ? claimed : actor.SubProfile;
+
+        var authoritySet = JsonNode.Parse(mission.AuthoritySetJson)!.AsArray();
+        var source = faults.Has(Fault.DelegationWidens) ? authoritySet : CarriedEntries(subject);
+        var eligible = faults.Has(Fault.DelegationIgnoresEntryRules)
+            ? source
+            : new JsonArray(source.Where(e => Delegable(e!, depth, actor.ClientId, profile)).Select(e => e!.DeepClone()).ToArray());
+        Selection selection;
+        if (eligible.Count > 0)
+        {
+            selection = SelectEntries(request, grantedResources: null, eligible);
+            if (selection.Error is { } error) return error;
+        }
+        else if (faults.Has(Fault.DelegationIssuesEmptyToken))
+        {
+            selection = new Selection([], [], null);
+        }
+        else
+        {
+            return OAuthError("invalid_grant", $"delegation narrows to no entries: none of the token's entries may be delegated to {actor.ClientId} at depth {depth}");  // MBO-AS-DEL-005
+        }
+
+        var (consumed, current) = await store.TryConsumeDerivationAsync(mission.Id, derivable, http.RequestAborted);
+        if (!consumed)
+        {
+            return current is not null && !derivable.Contains(current.State)
+                ? GatingError(current.State)
+                : OAuthError("invalid_grant", "the Mission's derivation budget (context.max_derivations) is exhausted");
+        }
+
+        var extra = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        if (!faults.Has(Fault.DelegationNamesNoActor))
+        {
+            var act = new JsonObject { ["sub"] = actor.ClientId, ["iss"] = settings.Issuer.AbsoluteUri };
+            if (actor.SubProfile is { } asserted) act["sub_profile"] = asserted;
+            if (priorAct is not null) act["act"] = priorAct.DeepClone();
+            extra["act"] = JsonSerializer.SerializeToElement(act);
+        }
+        // client_id stays the approved agent (MBO-AS-DEL-001); cnf is the delegate's key (MBO-AS-DEL-003).
+        http.Items[DelegatedTokenHandler.Item] = new DelegatedToken(faults.Has(Fault.DelegationNamesNoActor) ? null : delegating, jkt);
+        var principal = BuildPrincipal(mission, selection.Entries!, selection.Resources!, isRefresh: false, isExchange: true, extra);
+        http.Items[MissionParameters.TokenIssuanceItem] = new TokenIssuance(selection.Entries!, authoritySet, IsRefresh: false);
+        return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>The DPoP key thumbprint a token is bound to (cnf.jkt), if any.</summary>
+    public static string? BoundKey(ClaimsPrincipal? token)
+        => token?.GetClaim("cnf") is { } cnf && JsonNode.Parse(cnf) is JsonObject binding && binding["jkt"] is JsonValue jkt && jkt.TryGetValue<string>(out var value) ? value : null;
+
+    /// <summary>oauth-profile.md §10: an entry goes to a delegate only with a delegation member, within max_depth, and matching allowed_delegates (absent: any).</summary>
+    private static bool Delegable(JsonNode entry, int depth, string delegateId, string? profile)
+    {
+        if (entry["delegation"] is not JsonObject delegation || delegation["max_depth"] is not JsonValue max || !max.TryGetValue<int>(out var maxDepth) || depth > maxDepth)
+        {
+            return false;
+        }
+        return delegation["allowed_delegates"] is not JsonArray allowed
+            || allowed.OfType<JsonObject>().Any(m => (string?)m["sub"] == delegateId || (profile is not null && (string?)m["sub_profile"] == profile));
+    }
+
+    /// <summary>What an actor_token says the actor is (read, not verified: only the fault DelegationTrustsSelfAssertedProfile believes it).</summary>
+    private static string? SelfAssertedProfile(string? actorToken)
+    {
+        try
+        {
+            return actorToken is null ? null : new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(actorToken).TryGetPayloadValue<string>("sub_profile", out var p) ? p : null;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A validated token's authorization_details: a JSON array claim comes back as one claim per entry.</summary>
@@ -221,7 +350,8 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         return new(entries, requested, null);
     }
 
-    private ClaimsPrincipal BuildPrincipal(MissionRecord mission, JsonArray entries, IReadOnlyList<string> resources, bool isRefresh, bool isExchange = false)
+    private ClaimsPrincipal BuildPrincipal(MissionRecord mission, JsonArray entries, IReadOnlyList<string> resources, bool isRefresh, bool isExchange = false,
+        IReadOnlyDictionary<string, JsonElement>? extraClaims = null)
     {
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         var subject = isRefresh && faults.Has(Fault.RefreshChangesSubject) ? mission.Subject + "-refreshed" : mission.Subject!;
@@ -240,6 +370,11 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         if (!faults.Has(Fault.MissingMissionClaim))
         {
             identity.SetClaim("mission", JsonSerializer.SerializeToElement(MissionClaim(mission, isRefresh, isExchange)));
+        }
+
+        foreach (var (type, value) in extraClaims ?? new Dictionary<string, JsonElement>())
+        {
+            identity.SetClaim(type, value);
         }
 
         var audiences = entries.Select(e => (string)e!["resource"]!).Distinct(StringComparer.Ordinal).ToList();

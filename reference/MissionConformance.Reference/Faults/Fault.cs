@@ -109,6 +109,13 @@ public enum Fault
     ExchangeAfterRevoke,
     ExchangeWidensAuthority,
     ExchangeLosesMission,
+    DelegationNamesNoActor,
+    DelegationWidens,
+    DelegationUnbound,
+    DelegationIgnoresEntryRules,
+    DelegationIssuesEmptyToken,
+    DelegationTrustsSelfAssertedProfile,
+    DelegationWhileInactive,
 
     // Reference Resource Servers (reference/…/ResourceServers)
     RsNoResourceMetadata,
@@ -283,6 +290,15 @@ public static class FaultCatalogue
         new(Fault.ExchangeAfterRevoke, "Token Exchange ignores the Mission's state: a suspended or revoked Mission still derives", ["MBO-AS-GATE-005"]),
         new(Fault.ExchangeWidensAuthority, "Token Exchange draws on the whole Authority Set, so a token for one resource is exchanged for another's", ["MC-AS-XCH-102"]),
         new(Fault.ExchangeLosesMission, "a token obtained by Token Exchange names a new Mission id", ["MC-AS-XCH-101"]),
+
+        // Delegation by Token Exchange (oauth-profile.md §10, conformance.md §5 L2 item 5)
+        new(Fault.DelegationNamesNoActor, "a delegated token has no act and names the delegate as client_id", ["MBO-AS-DEL-001"]),
+        new(Fault.DelegationWidens, "a delegated token draws on the Mission's Authority Set, not the delegating token's entries", ["MBO-AS-DEL-002"]),
+        new(Fault.DelegationUnbound, "a delegated token is a bearer token: no DPoP proof is asked for and it carries no cnf", ["MBO-AS-DEL-003"]),
+        new(Fault.DelegationIgnoresEntryRules, "a delegated token keeps entries without delegation, beyond max_depth or for other delegates", ["MBO-AS-DEL-004"]),
+        new(Fault.DelegationIssuesEmptyToken, "a delegation that leaves no entry issues a token with empty authorization_details instead of invalid_grant", ["MBO-AS-DEL-005"]),
+        new(Fault.DelegationTrustsSelfAssertedProfile, "the sub_profile an actor_token claims satisfies allowed_delegates", ["MBO-AS-DEL-006"]),
+        new(Fault.DelegationWhileInactive, "a suspended or revoked Mission still yields delegated tokens", ["MBO-AS-DEL-007"]),
 
         // Resource Servers: each applies to the reference RSes started with it, and never to the AS
         new(Fault.RsNoResourceMetadata, "the MCP server's 401 names no resource_metadata and it publishes no RFC 9728 metadata", ["MBO-MCP-004"], FaultSite.ResourceServer),

@@ -245,13 +245,15 @@ public sealed class MissionIntentValidator(ResourceCatalogue catalogue, FaultSet
         var authority = new JsonArray();
         foreach (var resource in kept.Select(o => catalogue.Find(o)!))
         {
-            authority.Add(new JsonObject
+            var entry = new JsonObject
             {
                 ["type"] = "mission_resource_access",
                 ["resource"] = resource.Resource,
                 ["actions"] = new JsonArray(resource.Actions.Select(a => (JsonNode)JsonValue.Create(faults.Has(Fault.InvalidActionName) ? a.Replace('_', ' ') + "!" : a)!).ToArray()),
                 ["constraints"] = resource.Constraints.DeepClone(),
-            });
+            };
+            if (resource.Delegation is { } delegation) entry["delegation"] = delegation.DeepClone();
+            authority.Add(entry);
         }
         return new IntentValidation(new AdmittedIntent(submitted, validated, decisions, authority, validatedExpiry, maxDerivations, acr), null);
     }

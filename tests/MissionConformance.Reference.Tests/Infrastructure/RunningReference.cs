@@ -29,6 +29,7 @@ public sealed class RunningReference : IAsyncDisposable
     public static readonly ClientCredentials Public = new("agent-public");
     public static readonly ClientCredentials Other = new("agent-other", "agent-other-secret", Key("agent-other"));
     public static readonly ClientCredentials Admin = new("mission-admin", "mission-admin-secret", Key("mission-admin"));
+    public static readonly ClientCredentials Delegate = new(TestPrincipals.DelegateClient, "agent-delegate-secret");
     public static readonly ApproverAccount Alice = new("alice", "alice-approves");
 
     /// <summary>Carol assists Alice: she signs in as herself and approves on Alice's behalf.</summary>
@@ -134,6 +135,10 @@ public sealed class RunningReference : IAsyncDisposable
 
     public Task<WireResponse> ExchangeAsync(string accessToken, ClientCredentials? client = null, params (string Name, string Value)[] extra)
         => Client.ExchangeAsync(client ?? Confidential, accessToken, extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), Ct);
+
+    /// <summary>Token Exchange by a delegate, with a DPoP proof of <paramref name="key"/> when given.</summary>
+    public Task<WireResponse> DelegateAsync(string accessToken, DpopKey? key, ClientCredentials? client = null, params (string Name, string Value)[] extra)
+        => Client.ExchangeAsync(client ?? Delegate, accessToken, extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), Ct, dpop: key);
 
     public Task<WireResponse> RefreshAsync(string refreshToken, ClientCredentials? client = null, params (string Name, string Value)[] extra)
         => Client.RefreshAsync(client ?? Confidential, refreshToken, extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), Ct);
