@@ -111,10 +111,10 @@ public sealed class CoordinateTests
         verdicts[("AD2-exchange", As)] = Verdict.Skipped;
         bool InGroup(Requirement r) => r.Tier == "AD-2";
 
-        var plain = DomainFeatures.Survey(JsonDocument.Parse("""{"grant_types_supported":["authorization_code"]}""").RootElement);
-        var pairwise = DomainFeatures.Survey(JsonDocument.Parse("""{"grant_types_supported":["authorization_code"],"mission_pairwise_supported":true}""").RootElement);
+        var plain = DomainFeatures.Survey(JsonDocument.Parse("""{"grant_types_supported":["authorization_code"]}""").RootElement, server: null);
+        var pairwise = DomainFeatures.Survey(JsonDocument.Parse("""{"grant_types_supported":["authorization_code"],"mission_pairwise_supported":true}""").RootElement, server: null);
         var withoutExchangeVerdict = Passed(As, "AD2-core");
-        var exchange = DomainFeatures.Survey(JsonDocument.Parse("""{"grant_types_supported":["urn:ietf:params:oauth:grant-type:token-exchange"]}""").RootElement);
+        var exchange = DomainFeatures.Survey(JsonDocument.Parse("""{"grant_types_supported":["urn:ietf:params:oauth:grant-type:token-exchange"]}""").RootElement, server: null);
 
         var notOffered = calculator.Evaluate(verdicts, As, InGroup, plain);
         Assert.True(notOffered.Demonstrated);
@@ -127,6 +127,18 @@ public sealed class CoordinateTests
         // A judged requirement of an offered surface without a verdict was not tested, whatever the reason.
         Assert.Contains(calculator.Evaluate(withoutExchangeVerdict, As, InGroup, exchange).Blockers, b => b == "AD2-exchange not tested");
         Assert.True(calculator.Evaluate(withoutExchangeVerdict, As, InGroup, plain).Demonstrated);
+    }
+
+    [Fact]
+    public void Features_DelegationIsOfferedExactlyWhenTheTargetFileNamesADelegateClient()
+    {
+        var metadata = JsonDocument.Parse("""{"grant_types_supported":["urn:ietf:params:oauth:grant-type:token-exchange"]}""").RootElement;
+        var reference = TargetLoader.Load(Path.Combine(TargetLoaderTests.Fixtures, "reference.json"), _ => null).AuthorizationServer;
+        var withoutDelegate = reference with { Clients = [.. reference.Clients.Where(c => c.Role != "delegate")] };
+
+        Assert.Equal(FeatureAvailability.Offered, DomainFeatures.Survey(metadata, reference)[DomainFeatures.Delegation].Availability);
+        Assert.Equal(FeatureAvailability.NotExamined, DomainFeatures.Survey(metadata, withoutDelegate)[DomainFeatures.Delegation].Availability);
+        Assert.Equal(FeatureAvailability.NotExamined, DomainFeatures.Survey(metadata, server: null)[DomainFeatures.Delegation].Availability);
     }
 
     [Fact]

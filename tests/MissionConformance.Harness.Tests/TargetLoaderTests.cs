@@ -6,7 +6,7 @@ namespace MissionConformance.Harness.Tests;
 
 public sealed class TargetLoaderTests
 {
-    private static readonly string Fixtures = Path.Combine(FindRoot(), "fixtures", "targets");
+    internal static readonly string Fixtures = Path.Combine(FindRoot(), "fixtures", "targets");
 
     [Fact]
     public void Load_ReferenceExample_ReadsClientsAccountsAndKeys()
@@ -74,6 +74,8 @@ public sealed class TargetLoaderTests
     [InlineData("StatusWithoutAudience", "authorizationServers[0].clients[4].audience: a status client needs the audience")]
     [InlineData("StatusWithSecret", "authorizationServers[0].clients[4].auth: a status client authenticates with private_key_jwt")]
     [InlineData("TwoStatusClientsOneAudience", "authorizationServers[0].clients: 2 status clients ask for audience \"https://finance.board-packet.example/mcp\"")]
+    [InlineData("PublicDelegate", "authorizationServers[0].clients[7].auth: a delegate is identified by its own client authentication")]
+    [InlineData("TwoDelegates", "authorizationServers[0].clients: role \"delegate\" is given to 2 clients")]
     public void Parse_BrokenTarget_NamesTheField(string variant, string expected)
     {
         var error = Assert.Throws<TargetFileException>(() => TargetLoader.Parse(Broken(variant), "my-target.json", Fixtures, _ => null));
@@ -111,12 +113,14 @@ public sealed class TargetLoaderTests
             case "StatusWithoutAudience": clients[4]!.AsObject().Remove("audience"); break;
             case "StatusWithSecret": clients[4]!["auth"] = "client_secret_basic"; clients[4]!["secret"] = "s"; break;
             case "TwoStatusClientsOneAudience": clients[5]!["audience"] = (string?)clients[4]!["audience"]; break;
+            case "PublicDelegate": clients[7]!["auth"] = "none"; clients[7]!.AsObject().Remove("secret"); break;
+            case "TwoDelegates": clients.Add(clients[7]!.DeepClone()); break;
             case "UnknownPageKind": server["consent"]!["pages"]![1]!["kind"] = "captcha"; break;
         }
         return root.ToJsonString();
     }
 
-    private static string FindRoot()
+    internal static string FindRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MissionConformance.sln"))) dir = dir.Parent;

@@ -61,8 +61,8 @@ public sealed class DomainFeatures
     /// <summary>Nothing known: every feature not examined (a run that never read the metadata).</summary>
     public static DomainFeatures Unknown { get; } = new(Names.Keys.Select(f => new FeatureStatus(f, FeatureAvailability.NotExamined, "the run read no metadata")));
 
-    /// <summary>What RFC 8414 metadata says (<paramref name="metadata"/>: the AS metadata document).</summary>
-    public static DomainFeatures Survey(JsonElement metadata)
+    /// <summary>What RFC 8414 metadata (<paramref name="metadata"/>) and the target file (<paramref name="server"/>) say.</summary>
+    public static DomainFeatures Survey(JsonElement metadata, Targets.AuthorizationServerTarget? server)
     {
         if (metadata.ValueKind != JsonValueKind.Object) return Unknown;
         var grants = metadata.TryGetProperty("grant_types_supported", out var g) && g.ValueKind == JsonValueKind.Array
@@ -79,7 +79,9 @@ public sealed class DomainFeatures
         [
             exchange,
             pairwise,
-            new(Delegation, FeatureAvailability.NotExamined, noDeclaration),
+            server?.DelegateClient is { } named
+                ? new(Delegation, FeatureAvailability.Offered, $"the target file names a delegate client, {named.ClientId}")
+                : new(Delegation, FeatureAvailability.NotExamined, "the target file names no delegate client (role \"delegate\")"),
             new(CrossDomain, FeatureAvailability.NotExamined, noDeclaration),
             new(ResourceAs, FeatureAvailability.NotExamined, noDeclaration),
             new(Expansion, FeatureAvailability.NotExamined, "it has no wire binding, oauth-profile.md §13"),

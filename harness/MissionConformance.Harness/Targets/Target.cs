@@ -53,6 +53,9 @@ public sealed record AuthorizationServerTarget(
     /// <summary>The Mission Status clients, one per audience (role "status").</summary>
     public IReadOnlyList<TargetClient> StatusClients => Clients.Where(c => c.Role == "status").ToList();
 
+    /// <summary>The client the agent delegates to (role "delegate"), if the target file names one: delegation is then offered.</summary>
+    public TargetClient? DelegateClient => Client("delegate");
+
     public TargetAccount Approver => Accounts.FirstOrDefault(a => a.Role == "approver") ?? Accounts[0];
 
     /// <summary>The account that approves for someone else, if the target file names one.</summary>

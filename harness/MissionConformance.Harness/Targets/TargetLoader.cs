@@ -105,6 +105,7 @@ public static partial class TargetLoader
             if (role == "status" && audience is null) errors.Add($"{field}.audience: a status client needs the audience it asks Mission Status for");
             if (role == "status" && auth != "private_key_jwt") errors.Add($"{field}.auth: a status client authenticates with private_key_jwt (mission-status.md forbids client secrets)");
             if (role != "status" && audience is not null) errors.Add($"{field}.audience: only a client with role \"status\" has an audience");
+            if (role == "delegate" && auth == "none") errors.Add($"{field}.auth: a delegate is identified by its own client authentication (oauth-profile.md §10), so it cannot be public");
             clients.Add(new TargetClient(role, (string)c["clientId"]!, auth, secret, key, audience));
         }
         if (clients.All(c => c.Role != "agent")) errors.Add($"{at}.clients: one client needs role \"agent\" (the client the suite requests Missions with)");

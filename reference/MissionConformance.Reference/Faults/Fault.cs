@@ -228,7 +228,7 @@ public static class FaultCatalogue
         new(Fault.BroadenOnResourceNarrowing, "ignores RFC 8707 resource at the token endpoint and issues the full set to every audience", ["MBO-AS-TOK-008"]),
         new(Fault.ScopeBroaderThanDetails, "token scope includes a value no entry supports", ["MBO-AS-TOK-009"]),
         new(Fault.RefreshChangesSubject, "refreshed tokens carry a different sub", ["MBO-AS-TOK-010"]),
-        new(Fault.WrongTokenType, "access tokens have JOSE typ JWT instead of at+jwt, so the AS's own Token Exchange refuses them as subject tokens", ["MBO-AS-TOK-012", "MC-AS-XCH-101"]),
+        new(Fault.WrongTokenType, "access tokens have JOSE typ JWT instead of at+jwt, so the AS's own Token Exchange (delegation included) refuses them as subject tokens", ["MBO-AS-TOK-012", "MC-AS-XCH-101", "MBO-AS-DEL-001"]),
         new(Fault.DropConstraintOnNarrowing, "entries narrowed by resource or authorization_details (in Token Exchange too) lose their constraints", ["MBO-AS-SUB-002", "MC-AS-XCH-102"]),
         new(Fault.DeriveOutsideSet, "token-endpoint authorization_details outside the Authority Set are granted", ["MBO-AS-SUB-003"]),
 
@@ -238,7 +238,7 @@ public static class FaultCatalogue
         new(Fault.RefreshAfterComplete, "refresh succeeds after the Mission is completed", ["MBO-AS-GATE-003"]),
         new(Fault.IgnoreMissionExpiry, "refresh succeeds after mission_expiry", ["MBO-AS-GATE-004"]),
         new(Fault.NonStandardMissionState, "gating errors carry mission_state=inactive",
-            ["MBO-AS-GATE-006", "MBO-AS-GATE-001", "MBO-AS-GATE-002", "MBO-AS-GATE-003", "MBO-AS-GATE-004", "MBO-AS-GATE-005"]),
+            ["MBO-AS-GATE-006", "MBO-AS-GATE-001", "MBO-AS-GATE-002", "MBO-AS-GATE-003", "MBO-AS-GATE-004", "MBO-AS-GATE-005", "MBO-AS-DEL-007"]),
         new(Fault.ResumeDoesNotRestore, "a resumed Mission still refuses refresh", ["MBO-AS-GATE-007"]),
         new(Fault.IgnoreMaxDerivations, "context.max_derivations is not enforced", ["MBO-AS-GATE-008", "MBO-AS-GATE-009"]),
         new(Fault.RacyDerivationCounter, "the derivation budget is checked and incremented non-atomically", ["MBO-AS-GATE-009"]),
@@ -292,10 +292,12 @@ public static class FaultCatalogue
         new(Fault.ExchangeLosesMission, "a token obtained by Token Exchange names a new Mission id", ["MC-AS-XCH-101"]),
 
         // Delegation by Token Exchange (oauth-profile.md §10, conformance.md §5 L2 item 5)
-        new(Fault.DelegationNamesNoActor, "a delegated token has no act and names the delegate as client_id", ["MBO-AS-DEL-001"]),
+        new(Fault.DelegationNamesNoActor, "a delegated token has no act and names the delegate as client_id, so the AS itself loses count of the delegation depth",
+            ["MBO-AS-DEL-001", "MBO-AS-DEL-004"]),
         new(Fault.DelegationWidens, "a delegated token draws on the Mission's Authority Set, not the delegating token's entries", ["MBO-AS-DEL-002"]),
         new(Fault.DelegationUnbound, "a delegated token is a bearer token: no DPoP proof is asked for and it carries no cnf", ["MBO-AS-DEL-003"]),
-        new(Fault.DelegationIgnoresEntryRules, "a delegated token keeps entries without delegation, beyond max_depth or for other delegates", ["MBO-AS-DEL-004"]),
+        new(Fault.DelegationIgnoresEntryRules, "a delegated token keeps entries without delegation, beyond max_depth or for other delegates (a client claiming a profile included)",
+            ["MBO-AS-DEL-004", "MBO-AS-DEL-006"]),
         new(Fault.DelegationIssuesEmptyToken, "a delegation that leaves no entry issues a token with empty authorization_details instead of invalid_grant", ["MBO-AS-DEL-005"]),
         new(Fault.DelegationTrustsSelfAssertedProfile, "the sub_profile an actor_token claims satisfies allowed_delegates", ["MBO-AS-DEL-006"]),
         new(Fault.DelegationWhileInactive, "a suspended or revoked Mission still yields delegated tokens", ["MBO-AS-DEL-007"]),

@@ -136,9 +136,13 @@ public sealed class MissionFlow(ScenarioContext context)
             extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), context.Cancellation));
 
     /// <summary>RFC 8693 Token Exchange of a Mission-bound access token, by the agent unless told otherwise.</summary>
-    public async Task<TokenExchange> ExchangeAsync(string subjectToken, TargetClient? client = null, params (string Name, string Value)[] extra)
+    public Task<TokenExchange> ExchangeAsync(string subjectToken, TargetClient? client = null, params (string Name, string Value)[] extra)
+        => ExchangeAsync(subjectToken, client, null, extra);
+
+    /// <summary>Token Exchange with an RFC 9449 proof of <paramref name="dpop"/> (a delegate binding its token to its own key).</summary>
+    public async Task<TokenExchange> ExchangeAsync(string subjectToken, TargetClient? client, DpopKey? dpop, params (string Name, string Value)[] extra)
         => TokenExchange.From(await context.Client.ExchangeAsync((client ?? Agent).Credentials, subjectToken,
-            extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), context.Cancellation));
+            extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), context.Cancellation, dpop: dpop));
 
     /// <summary>PAR → approval → code redemption; interrupted if the redemption itself is refused.</summary>
     public async Task<ObtainedMission> ObtainAsync(JsonObject? intent = null, TargetClient? client = null, (string, string)[]? parExtra = null,

@@ -134,6 +134,7 @@ public sealed class EmbeddedReference : IAsyncDisposable
         var server = new AuthorizationServerTarget("reference-as", issuer, TestPrincipals.RedirectUri,
             [
                 Client("agent", "agent-confidential"), Client("public", "agent-public"), Client("foreign", "agent-other"), Client("admin", "mission-admin"),
+                Client("delegate", TestPrincipals.DelegateClient),
                 .. TestPrincipals.Clients.Where(c => c.IsStatusClient).Select(c => Client("status", c.ClientId)),
             ],
             [

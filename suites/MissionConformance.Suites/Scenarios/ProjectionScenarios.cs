@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
 using MissionConformance.Harness.Coordinate;
+using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Suites.Checks;
 using MissionConformance.Suites.Infrastructure;
@@ -20,7 +22,7 @@ public sealed class TokenExchangeScenario : Scenario
 
     public override async Task RunAsync(ScenarioContext context)
     {
-        var exchange = DomainFeatures.Survey(context.Client.Metadata.Document)[DomainFeatures.TokenExchange];
+        var exchange = DomainFeatures.Survey(context.Client.Metadata.Document, context.Server)[DomainFeatures.TokenExchange];
         if (exchange.Availability != FeatureAvailability.Offered)
         {
             foreach (var id in Requirements) context.Skip(id, $"Token Exchange is not offered: {exchange.Reason}");
@@ -78,4 +80,83 @@ public sealed class TokenExchangeScenario : Scenario
         }
         context.Judge(new ExchangeGatedOnMissionState(), new ExchangeGatingEvidence(exchanged, attempts));
     }
+}
+
+/// <summary>
+/// conformance.md §5 L2 item 5, delegation "if supported" (oauth-profile.md §10): the target file's
+/// delegate client obtains a delegated token from the agent's by Token Exchange, with its own DPoP
+/// key; see <see cref="DelegatedTokenEvidence"/> for every request this scenario makes.
+/// </summary>
+public sealed class TokenDelegationScenario : Scenario
+{
+    public override string Id => "projection.delegation";
+    public override string Title => "a delegated token keeps the agent as client, names the delegate in act, is bound to its key and carries only what may be delegated to it";
+    public override IReadOnlyList<string> Requirements { get; } =
+        ["MBO-AS-DEL-001", "MBO-AS-DEL-002", "MBO-AS-DEL-003", "MBO-AS-DEL-004", "MBO-AS-DEL-005", "MBO-AS-DEL-006", "MBO-AS-DEL-007"];
+
+    public override async Task RunAsync(ScenarioContext context)
+    {
+        var delegation = DomainFeatures.Survey(context.Client.Metadata.Document, context.Server)[DomainFeatures.Delegation];
+        if (delegation.Availability != FeatureAvailability.Offered || context.Server.DelegateClient is not { } delegateClient)
+        {
+            foreach (var id in Requirements) context.Skip(id, $"delegation is not examined: {delegation.Reason} (oauth-profile.md §10: delegation is optional)");
+            return;
+        }
+        var flow = new MissionFlow(context);
+        var obtained = await flow.ObtainAsync();
+        var subject = obtained.Token;
+        var token = subject.AccessToken ?? throw new ScenarioInterruptedException("the code redemption returned no access_token to delegate");
+        using var key = new DpopKey();
+
+        var delegated = await flow.ExchangeAsync(token, delegateClient, key);
+        var unbound = await flow.ExchangeAsync(token, delegateClient, dpop: null);
+        var redelegated = delegated is { Succeeded: true, AccessToken: { } delegatedToken } ? await flow.ExchangeAsync(delegatedToken, delegateClient, key) : null;
+
+        // The agent's token narrowed to one delegable resource, then delegated: nothing beyond it may come back (DEL-002).
+        var entries = DelegatedTokenEvidence.Entries(subject);
+        var delegable = entries.FirstOrDefault(e => DelegatedTokenEvidence.Delegable(e, 1, delegateClient.ClientId, null) != false);
+        TokenExchange? narrowed = null, narrowedDelegated = null;
+        if (delegable.ValueKind == JsonValueKind.Object && Subset.Text(delegable, "resource") is { } resource && entries.Count > 1)
+        {
+            narrowed = await flow.ExchangeAsync(token, null, ("resource", resource));
+            if (narrowed is { Succeeded: true, AccessToken: { } narrowedToken }) narrowedDelegated = await flow.ExchangeAsync(narrowedToken, delegateClient, key);
+        }
+
+        // A client the AS does not know as an agent, claiming in its own actor_token the profile an entry admits (DEL-006).
+        var foreign = context.Server.Client("foreign");
+        var claimed = entries.Select(e => e.TryGetProperty("delegation", out var d) && d.TryGetProperty("allowed_delegates", out var a) && a.ValueKind == JsonValueKind.Array
+                ? a.EnumerateArray().Select(m => m.ValueKind == JsonValueKind.Object ? Subset.Text(m, "sub_profile") : null).OfType<string>().FirstOrDefault()
+                : null)
+            .OfType<string>().FirstOrDefault();
+        TokenExchange? selfAsserted = null;
+        if (foreign is not null && claimed is not null)
+        {
+            using var foreignKey = new DpopKey();
+            selfAsserted = await flow.ExchangeAsync(token, foreign, foreignKey,
+                ("actor_token", SelfAssertion(foreign.ClientId, claimed)), ("actor_token_type", "urn:ietf:params:oauth:token-type:jwt"));
+        }
+
+        // Last: the Mission suspended, the agent's token still unexpired (DEL-007).
+        ExchangeGating? gated = null;
+        if (obtained.MissionId is { } missionId && context.Client.Metadata.LifecycleEndpoint is not null
+            && (int)(await flow.LifecycleAsync(missionId, "suspend")).Status is >= 200 and < 300)
+        {
+            gated = new ExchangeGating("suspend", await flow.StateAsync(missionId), await flow.ExchangeAsync(token, delegateClient, key), "suspended");
+        }
+
+        var evidence = new DelegatedTokenEvidence(subject, delegateClient.ClientId, key.Thumbprint, delegated, unbound, narrowed, narrowedDelegated, redelegated,
+            foreign?.ClientId, claimed, selfAsserted, gated);
+        context.Judge(new DelegatedTokenNamesDelegate(), evidence);
+        context.Judge(new DelegatedAuthorityWithinSubject(), evidence);
+        context.Judge(new DelegatedTokenBoundToDelegateKey(), evidence);
+        context.Judge(new DelegatedEntriesEligible(), evidence);
+        context.Judge(new EmptyDelegationRefused(), evidence);
+        context.Judge(new SelfAssertedProfileIgnored(), evidence);
+        context.Judge(new DelegationGatedOnMissionState(), evidence);
+    }
+
+    /// <summary>An unsigned JWT in which a client says what it is: a self-assertion, which no AS may take for its own knowledge.</summary>
+    private static string SelfAssertion(string clientId, string profile)
+        => Base64UrlEncoder.Encode("""{"alg":"none","typ":"JWT"}""") + "."
+            + Base64UrlEncoder.Encode(JsonSerializer.Serialize(new Dictionary<string, string> { ["sub"] = clientId, ["sub_profile"] = profile })) + ".";
 }

@@ -1,0 +1,211 @@
+using System.Net;
+using System.Text.Json;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Suites.Infrastructure;
+
+namespace MissionConformance.Suites.Checks;
+
+/// <summary>
+/// conformance.md §5 L2 item 5 (oauth-profile.md §10): the agent's Mission-bound token delegated by
+/// Token Exchange to the target file's delegate client, with and without a DPoP proof of the
+/// delegate's key; the agent's token narrowed to one resource and delegated; the delegated token
+/// delegated again (one hop further); a client the AS does not know as an agent claiming a profile
+/// in an actor_token; and a delegation after the Mission was suspended.
+/// </summary>
+public sealed record DelegatedTokenEvidence(
+    TokenExchange Subject,
+    string DelegateId,
+    string DelegateKeyThumbprint,
+    TokenExchange Delegated,
+    TokenExchange Unbound,
+    TokenExchange? Narrowed,
+    TokenExchange? NarrowedDelegated,
+    TokenExchange? Redelegated,
+    string? ForeignId,
+    string? ClaimedProfile,
+    TokenExchange? SelfAsserted,
+    ExchangeGating? Gated)
+{
+    public IReadOnlyList<JsonElement> SubjectEntries => Entries(Subject);
+
+    /// <summary>The delegated token's outermost act, when it has one.</summary>
+    public JsonElement? Act => Delegated.Jwt is { } jwt && jwt.Payload.TryGetProperty("act", out var act) && act.ValueKind == JsonValueKind.Object ? act : null;
+
+    public static IReadOnlyList<JsonElement> Entries(TokenExchange? token)
+        => token?.TokenDetails is { ValueKind: JsonValueKind.Array } details ? details.EnumerateArray().ToList() : [];
+
+    /// <summary>
+    /// Whether an entry may go to <paramref name="delegateId"/> at <paramref name="depth"/> (oauth-profile.md §10):
+    /// a delegation member, depth ≤ max_depth, and an allowed_delegates matcher (absent: any). A sub_profile
+    /// matcher counts only with the profile the AS asserted; null when it is the only possible match and none was asserted.
+    /// </summary>
+    public static bool? Delegable(JsonElement entry, int depth, string delegateId, string? assertedProfile)
+    {
+        if (!entry.TryGetProperty("delegation", out var delegation) || delegation.ValueKind != JsonValueKind.Object) return false;
+        if (!delegation.TryGetProperty("max_depth", out var max) || !max.TryGetInt32(out var maxDepth) || depth > maxDepth) return false;
+        if (!delegation.TryGetProperty("allowed_delegates", out var allowed) || allowed.ValueKind != JsonValueKind.Array) return true;
+        var matchers = allowed.EnumerateArray().Where(m => m.ValueKind == JsonValueKind.Object).ToList();
+        if (matchers.Any(m => Subset.Text(m, "sub") == delegateId)) return true;
+        var profiles = matchers.Select(m => Subset.Text(m, "sub_profile")).OfType<string>().ToList();
+        if (profiles.Count == 0) return false;
+        return assertedProfile is null ? null : profiles.Contains(assertedProfile);
+    }
+
+    public static string? Refused(TokenExchange token)
+        => token.Response.Status == HttpStatusCode.OK ? null : $"HTTP {(int)token.Response.Status} {token.Response.Member("error")} {token.Response.Member("error_description")}".TrimEnd();
+
+    /// <summary>Why the main delegation tells nothing, or null when it was issued.</summary>
+    public string? NotDelegated()
+    {
+        if (Subject.Mission is null) return "not judged: the agent's token carries no mission claim (see MBO-AS-TOK-001)";
+        if (Delegated.Succeeded) return null;
+        var eligible = SubjectEntries.Where(e => Delegable(e, 1, DelegateId, null) != false).ToList();
+        return eligible.Count == 0
+            ? $"not judged: no entry of the agent's token may be delegated to {DelegateId} (none has a delegation member it matches)"
+            : null;
+    }
+}
+
+public sealed class DelegatedTokenNamesDelegate : Check<DelegatedTokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-DEL-001";
+
+    public override Judgement Judge(DelegatedTokenEvidence e)
+    {
+        if (e.NotDelegated() is { } why) return Judgement.Skip(why);
+        if (!e.Delegated.Succeeded) return Judgement.Fail($"delegating the agent's token to {e.DelegateId} with a DPoP proof was refused: {DelegatedTokenEvidence.Refused(e.Delegated)}");
+        if (e.Delegated.Claim("sub") != e.Subject.Claim("sub")) return Judgement.Fail($"the delegated token's sub is {e.Delegated.Claim("sub")}, the agent's token's {e.Subject.Claim("sub")}");
+        if (e.Delegated.Claim("client_id") != e.Subject.Claim("client_id"))
+        {
+            return Judgement.Fail($"the delegated token's client_id is {e.Delegated.Claim("client_id")}; it stays the approved agent {e.Subject.Claim("client_id")} and the delegate goes in act");
+        }
+        if (e.Act is not { } act) return Judgement.Fail("the delegated token has no act claim naming the delegate");
+        return Judgement.That(Subset.Text(act, "sub") == e.DelegateId, $"sub and client_id are the agent's; the outermost act names {e.DelegateId}",
+            $"the outermost act names {Subset.Text(act, "sub") ?? "(no sub)"}, not the delegate {e.DelegateId}");
+    }
+}
+
+public sealed class DelegatedAuthorityWithinSubject : Check<DelegatedTokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-DEL-002";
+
+    public override Judgement Judge(DelegatedTokenEvidence e)
+    {
+        if (e.NotDelegated() is { } why) return Judgement.Skip(why);
+        foreach (var (subject, delegated, label) in new[] { (e.Subject, e.Delegated, "the agent's token"), (e.Narrowed, e.NarrowedDelegated, "the agent's narrowed token") })
+        {
+            if (subject is null || delegated is not { Succeeded: true }) continue;
+            var allowed = DelegatedTokenEvidence.Entries(subject);
+            if (DelegatedTokenEvidence.Entries(delegated).FirstOrDefault(d => !allowed.Any(a => Subset.IsSubset(d, a))) is { ValueKind: JsonValueKind.Object } wider)
+            {
+                return Judgement.Fail($"a token delegated from {label} carries {TokenResponseEchoesDetails.Short(wider)}, which {label} does not");
+            }
+        }
+        return e.Delegated.Succeeded
+            ? Judgement.Pass($"every delegated entry is a subset of the delegating token's{(e.NarrowedDelegated is { Succeeded: true } ? ", the narrowed token's delegation included" : "")}")
+            : Judgement.Skip($"not judged: the delegation was refused ({DelegatedTokenEvidence.Refused(e.Delegated)}, see MBO-AS-DEL-001)");
+    }
+}
+
+public sealed class DelegatedTokenBoundToDelegateKey : Check<DelegatedTokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-DEL-003";
+
+    public override Judgement Judge(DelegatedTokenEvidence e)
+    {
+        if (e.Unbound.Succeeded)
+        {
+            return Judgement.Fail($"a delegated token was issued to {e.DelegateId} without a DPoP proof of its key: delegated tokens are sender-constrained to the delegate (oauth-profile.md §8)");
+        }
+        if (e.NotDelegated() is { } why) return Judgement.Skip(why);
+        if (!e.Delegated.Succeeded) return Judgement.Skip($"not judged: the delegation was refused ({DelegatedTokenEvidence.Refused(e.Delegated)}, see MBO-AS-DEL-001)");
+        var jkt = e.Delegated.Jwt!.Payload.TryGetProperty("cnf", out var cnf) && cnf.ValueKind == JsonValueKind.Object ? Subset.Text(cnf, "jkt") : null;
+        return Judgement.That(jkt == e.DelegateKeyThumbprint, "the delegated token's cnf.jkt is the thumbprint of the delegate's DPoP key; without a proof, no token",
+            jkt is null ? "the delegated token carries no cnf.jkt" : $"the delegated token is bound to {jkt}, not the delegate's key {e.DelegateKeyThumbprint}");
+    }
+}
+
+public sealed class DelegatedEntriesEligible : Check<DelegatedTokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-DEL-004";
+
+    public override Judgement Judge(DelegatedTokenEvidence e)
+    {
+        if (e.NotDelegated() is { } why) return Judgement.Skip(why);
+        if (!e.Delegated.Succeeded) return Judgement.Skip($"not judged: the delegation was refused ({DelegatedTokenEvidence.Refused(e.Delegated)}, see MBO-AS-DEL-001)");
+        // The profile the AS asserted for the delegate; with no act (see DEL-001) a sub_profile matcher cannot be judged.
+        var profile = e.Act is { } act ? Subset.Text(act, "sub_profile") : null;
+        var subjectEntries = e.SubjectEntries;
+        foreach (var (token, depth) in new[] { (e.Delegated, 1), (e.Redelegated, 2) })
+        {
+            if (token is not { Succeeded: true }) continue;
+            foreach (var entry in DelegatedTokenEvidence.Entries(token))
+            {
+                var source = subjectEntries.FirstOrDefault(s => Subset.IsSubset(entry, s));
+                if (source.ValueKind != JsonValueKind.Object) continue;  // beyond the agent's token: DEL-002's
+                if (DelegatedTokenEvidence.Delegable(source, depth, e.DelegateId, profile) == false)
+                {
+                    return Judgement.Fail($"a token delegated at depth {depth} carries the entry for {Subset.Text(entry, "resource")}, whose delegation member "
+                        + (source.TryGetProperty("delegation", out var d) ? $"{d.GetRawText()} does not admit {e.DelegateId} there" : "is absent (non-delegable)"));
+                }
+            }
+        }
+        var excluded = subjectEntries.Count - DelegatedTokenEvidence.Entries(e.Delegated).Count;
+        return Judgement.Pass($"every delegated entry has a delegation member admitting {e.DelegateId} at its depth ({excluded} of the agent's {subjectEntries.Count} entries left out)");
+    }
+}
+
+public sealed class EmptyDelegationRefused : Check<DelegatedTokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-DEL-005";
+
+    public override Judgement Judge(DelegatedTokenEvidence e)
+    {
+        if (e.Redelegated is not { } again) return Judgement.Skip("not judged: the first delegation gave no token to delegate again (see MBO-AS-DEL-001)");
+        if (e.SubjectEntries.Any(s => DelegatedTokenEvidence.Delegable(s, 2, e.DelegateId, null) != false))
+        {
+            return Judgement.Skip("not judged: an entry of the Mission allows a second hop, so the second delegation need not narrow to nothing");
+        }
+        if (!again.Succeeded)
+        {
+            return Judgement.That(again.Response.Member("error") == "invalid_grant", "a delegation that leaves no entry (depth beyond every max_depth) is refused with invalid_grant",
+                $"a delegation that leaves no entry was refused with {again.Response.Member("error") ?? $"HTTP {(int)again.Response.Status}"}, not invalid_grant");
+        }
+        return DelegatedTokenEvidence.Entries(again).Count == 0
+            ? Judgement.Fail("a delegation that leaves no entry issued a token with no authorization_details; it must be refused with invalid_grant")
+            : Judgement.Skip("not judged: the second delegation kept entries beyond max_depth (see MBO-AS-DEL-004)");
+    }
+}
+
+public sealed class SelfAssertedProfileIgnored : Check<DelegatedTokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-DEL-006";
+
+    public override Judgement Judge(DelegatedTokenEvidence e)
+    {
+        if (e.ForeignId is null) return Judgement.Skip("not judged: the target file names no second client (role \"foreign\") to claim a profile it was not given");
+        if (e.ClaimedProfile is null || e.SelfAsserted is not { } attempt) return Judgement.Skip("not judged: no entry of the agent's token admits delegates by sub_profile");
+        if (!attempt.Succeeded) return Judgement.Pass($"{e.ForeignId}, claiming sub_profile {e.ClaimedProfile} in an actor_token, was refused: {DelegatedTokenEvidence.Refused(attempt)}");
+        var gained = DelegatedTokenEvidence.Entries(attempt)
+            .Where(entry => e.SubjectEntries.FirstOrDefault(s => Subset.IsSubset(entry, s)) is { ValueKind: JsonValueKind.Object } source
+                && DelegatedTokenEvidence.Delegable(source, 1, e.ForeignId, null) is null)
+            .Select(entry => Subset.Text(entry, "resource")).ToList();
+        return Judgement.That(gained.Count == 0, $"{e.ForeignId}'s self-asserted sub_profile {e.ClaimedProfile} admitted no entry",
+            $"{e.ForeignId} claimed sub_profile {e.ClaimedProfile} in its own actor_token and received {string.Join(", ", gained)}: only an AS-asserted profile may match allowed_delegates");
+    }
+}
+
+public sealed class DelegationGatedOnMissionState : Check<DelegatedTokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-DEL-007";
+
+    public override Judgement Judge(DelegatedTokenEvidence e)
+    {
+        if (e.Gated is not { } gated) return Judgement.Skip("not judged: the Mission could not be suspended (see MBO-AS-LC-002)");
+        if (!e.Delegated.Succeeded)
+        {
+            return Judgement.Skip($"not judged: delegation was refused while the Mission was active too ({DelegatedTokenEvidence.Refused(e.Delegated)}), so a later refusal shows nothing about gating");
+        }
+        return RefreshGatedCheck.Gated("delegation", gated.Operation, gated.StateAfterOperation, gated.Exchange.Response, gated.ExpectedState);
+    }
+}
