@@ -81,12 +81,9 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
             return error;
         }
 
-        var (consumed, current) = await store.TryConsumeDerivationAsync(mission.Id, derivable, http.RequestAborted);
-        if (!consumed)
+        if (await ConsumeDerivationAsync(mission.Id, derivable, http.RequestAborted) is { } refusal)
         {
-            return current is not null && !derivable.Contains(current.State)
-                ? GatingError(current.State)
-                : OAuthError("invalid_grant", "the Mission's derivation budget (context.max_derivations) is exhausted");  // MBO-AS-GATE-008
+            return refusal;
         }
 
         var principal = BuildPrincipal(mission, selection.Entries!, selection.Resources!, isRefresh);
@@ -149,12 +146,9 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
             return error;
         }
 
-        var (consumed, current) = await store.TryConsumeDerivationAsync(mission.Id, derivable, http.RequestAborted);
-        if (!consumed)
+        if (await ConsumeDerivationAsync(mission.Id, derivable, http.RequestAborted) is { } refusal)
         {
-            return current is not null && !derivable.Contains(current.State)
-                ? GatingError(current.State)
-                : OAuthError("invalid_grant", "the Mission's derivation budget (context.max_derivations) is exhausted");
+            return refusal;
         }
 
         var principal = BuildPrincipal(mission, selection.Entries!, selection.Resources!, isRefresh: false, isExchange: true);
@@ -220,12 +214,9 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
             return OAuthError("invalid_grant", $"delegation narrows to no entries: none of the token's entries may be delegated to {actor.ClientId} at depth {depth}");  // MBO-AS-DEL-005
         }
 
-        var (consumed, current) = await store.TryConsumeDerivationAsync(mission.Id, derivable, http.RequestAborted);
-        if (!consumed)
+        if (await ConsumeDerivationAsync(mission.Id, derivable, http.RequestAborted) is { } refusal)
         {
-            return current is not null && !derivable.Contains(current.State)
-                ? GatingError(current.State)
-                : OAuthError("invalid_grant", "the Mission's derivation budget (context.max_derivations) is exhausted");
+            return refusal;
         }
 
         var extra = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
@@ -284,6 +275,19 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
             }
         }
         return entries;
+    }
+
+    /// <summary>
+    /// Counts one derivation against the Mission's budget, atomically with its state (MBO-AS-GATE-008/009);
+    /// the refusal when the state changed meanwhile or the budget is spent.
+    /// </summary>
+    private async Task<IResult?> ConsumeDerivationAsync(string missionId, HashSet<string> derivable, CancellationToken ct)
+    {
+        var (consumed, current) = await store.TryConsumeDerivationAsync(missionId, derivable, ct);
+        if (consumed) return null;
+        return current is not null && !derivable.Contains(current.State)
+            ? GatingError(current.State)
+            : OAuthError("invalid_grant", "the Mission's derivation budget (context.max_derivations) is exhausted");
     }
 
     private HashSet<string> DerivableStates(bool isRefresh)
