@@ -73,6 +73,19 @@ public sealed class ExchangeTests(SharedReference shared) : IClassFixture<Shared
     }
 
     [Fact]
+    public async Task Exchange_OfARefreshToken_IsRefused_ForThisAsIssuesNoIdJag()
+    {
+        var issued = await Reference.ObtainAsync();
+
+        var refused = await Reference.Client.ExchangeAsync(RunningReference.Confidential, issued.RefreshToken!, [new("resource", ResourceCatalogue.DocsResource)],
+            RunningReference.Ct, TokenTypes.RefreshToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Equal("invalid_request", refused.Member("error"));
+        Assert.Null(refused.Member("access_token"));
+    }
+
+    [Fact]
     public void Metadata_AdvertisesTheExchangeGrant()
     {
         var grants = Reference.Client.Metadata.Document.GetProperty("grant_types_supported").EnumerateArray().Select(g => g.GetString());

@@ -99,6 +99,11 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
     /// </summary>
     private async Task<IResult> ExchangeAsync(HttpContext http, OpenIddictRequest request)
     {
+        if (request.SubjectTokenType != TokenTypeIdentifiers.AccessToken)
+        {
+            // A refresh token as subject is how ID-JAG issuance starts (oauth-profile.md §14), which this AS does not offer.
+            return OAuthError("invalid_request", "only Mission-bound access tokens (subject_token_type " + TokenTypeIdentifiers.AccessToken + ") are exchanged here");
+        }
         // OpenIddict has validated the subject token: signature, lifetime, and that it is not revoked.
         var subject = (await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal!;
         if (subject.GetClaim("mission") is not { } missionClaim || (string?)JsonNode.Parse(missionClaim)?["id"] is not { } missionId)
