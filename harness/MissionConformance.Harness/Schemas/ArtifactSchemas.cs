@@ -34,6 +34,7 @@ public enum ArtifactKind
     MissionAuthority,
     IntrospectionResponse,
     TokenExchangeResponse,
+    Act,
 }
 
 /// <summary>A schema violation: where (RFC 6901 JSON Pointer) and what.</summary>
@@ -76,6 +77,7 @@ public static partial class ArtifactSchemas
         ArtifactKind.MissionAuthority => "mission-authority.schema.json",
         ArtifactKind.IntrospectionResponse => "introspection-response.schema.json",
         ArtifactKind.TokenExchangeResponse => "token-exchange-response.schema.json",
+        ArtifactKind.Act => "act.schema.json",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no schema"),
     };
 
@@ -183,6 +185,7 @@ public static partial class ArtifactSchemas
         "urn:mission-conformance:schema:authorization-details:seed-2026-06" => "authorization-details.schema.json",
         "urn:mission-conformance:schema:mission-claim:seed-2026-06" => "mission-claim.schema.json",
         "urn:mission-conformance:schema:execution-evidence:seed-2026-06" => "execution-evidence.schema.json",
+        "urn:mission-conformance:schema:act:seed-2026-06" => "act.schema.json",
         _ => throw new InvalidOperationException($"no schema with $id {id}"),
     };
 
