@@ -394,6 +394,11 @@ public static class FaultProbes
         Fault.IntrospectionErrorsOnMalformedToken => async (r, clock) => (await IntrospectAsync(r, "not-a-token")).Status != HttpStatusCode.OK,
         Fault.IntrospectionNeverSigned => async (r, clock) =>
             (await IntrospectAsync(r, (await r.ObtainAsync()).AccessToken, accept: "application/token-introspection+jwt")).ContentType != "application/token-introspection+jwt",
+        Fault.RefreshIgnoresResource => async (r, clock) =>
+        {
+            var refreshed = await r.RefreshAsync((await r.ObtainAsync()).RefreshToken!, null, ("resource", ResourceCatalogue.DocsResource));
+            return DecodedJwt.Decode(refreshed.Member("access_token")!).Payload.GetProperty("aud").ValueKind == JsonValueKind.Array;
+        },
         Fault.MissionClaimModeVaries => async (r, clock) =>
         {
             var refreshed = DecodedJwt.Decode((await r.RefreshAsync((await r.ObtainAsync()).RefreshToken!)).Member("access_token")!);

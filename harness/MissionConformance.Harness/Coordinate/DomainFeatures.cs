@@ -6,13 +6,13 @@ namespace MissionConformance.Harness.Coordinate;
 /// <summary>Whether an authorization domain offers an optional surface, and how the run knows.</summary>
 public enum FeatureAvailability
 {
-    /// <summary>The domain offers it (its metadata says so): its requirements apply, judged or not.</summary>
+    /// <summary>The domain offers it (its metadata or the target file says so): its requirements apply, judged or not.</summary>
     Offered,
 
     /// <summary>The domain does not offer it: its requirements are not applicable.</summary>
     NotOffered,
 
-    /// <summary>This suite version cannot tell: neither the metadata nor the target file can say so yet.</summary>
+    /// <summary>This run cannot tell: neither the metadata nor the target file says (or, in this suite version, can say) so.</summary>
     NotExamined,
 }
 

@@ -71,6 +71,10 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
             return GatingError(MissionState.Suspended);
         }
 
+        if (isRefresh && faults.Has(Fault.RefreshIgnoresResource))
+        {
+            request.Resources = null;
+        }
         var authoritySet = JsonNode.Parse(mission.AuthoritySetJson)!.AsArray();
         var granted = grant.GetClaim(GrantedResourcesClaim) is { } grantedText
             ? JsonSerializer.Deserialize<List<string>>(grantedText)!

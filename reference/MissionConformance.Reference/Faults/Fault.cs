@@ -106,6 +106,7 @@ public enum Fault
 
     // Projection within the domain (AD-2): refresh and Token Exchange
     MissionClaimModeVaries,
+    RefreshIgnoresResource,
     ExchangeAfterRevoke,
     ExchangeWidensAuthority,
     ExchangeLosesMission,
@@ -224,8 +225,8 @@ public static class FaultCatalogue
         new(Fault.WidenTokenDetails, "token entries carry an action the Authority Set lacks", ["MBO-AS-TOK-005", "MBO-AS-SUB-001"]),
         new(Fault.InvalidActionName, "derived entries (and so the tokens) carry action names outside the action pattern", ["MBO-AS-TOK-006"]),
         new(Fault.TokenOutlivesMissionExpiry, "access-token exp is not capped at mission_expiry", ["MBO-AS-TOK-007"]),
-        new(Fault.AudienceIncludesUnrelated, "aud includes an audience no carried entry belongs to", ["MBO-AS-TOK-008"]),
-        new(Fault.BroadenOnResourceNarrowing, "ignores RFC 8707 resource at the token endpoint and issues the full set to every audience", ["MBO-AS-TOK-008"]),
+        new(Fault.AudienceIncludesUnrelated, "aud includes an audience no carried entry belongs to", ["MBO-AS-TOK-008", "MC-AS-PRJ-101"]),
+        new(Fault.BroadenOnResourceNarrowing, "ignores RFC 8707 resource at the token endpoint and issues the full set to every audience", ["MBO-AS-TOK-008", "MC-AS-PRJ-101"]),
         new(Fault.ScopeBroaderThanDetails, "token scope includes a value no entry supports", ["MBO-AS-TOK-009"]),
         new(Fault.RefreshChangesSubject, "refreshed tokens carry a different sub", ["MBO-AS-TOK-010"]),
         new(Fault.WrongTokenType, "access tokens have JOSE typ JWT instead of at+jwt, so the AS's own Token Exchange (delegation included) refuses them as subject tokens", ["MBO-AS-TOK-012", "MC-AS-XCH-101", "MBO-AS-DEL-001"]),
@@ -286,6 +287,7 @@ public static class FaultCatalogue
         new(Fault.IntrospectionNeverSigned, "introspection ignores Accept: application/token-introspection+jwt and always answers plain JSON", ["MBO-AS-INT-006"]),
 
         // Projection within the domain (oauth-profile.md §8–9, conformance.md §5 L2 items 1–2)
+        new(Fault.RefreshIgnoresResource, "a refresh with RFC 8707 resource returns a token for every resource of the grant, so no single-audience token can be had", ["MC-AS-PRJ-101"]),
         new(Fault.MissionClaimModeVaries, "a refreshed token carries mission.ref where the audience got mission.id before", ["MBO-AS-TOK-015", "MBO-AS-RT-001"]),
         new(Fault.ExchangeAfterRevoke, "Token Exchange ignores the Mission's state: a suspended or revoked Mission still derives", ["MBO-AS-GATE-005"]),
         new(Fault.ExchangeWidensAuthority, "Token Exchange draws on the whole Authority Set, so a token for one resource is exchanged for another's", ["MC-AS-XCH-102"]),

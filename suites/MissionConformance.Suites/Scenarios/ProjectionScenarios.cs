@@ -160,3 +160,44 @@ public sealed class TokenDelegationScenario : Scenario
         => Base64UrlEncoder.Encode("""{"alg":"none","typ":"JWT"}""") + "."
             + Base64UrlEncoder.Encode(JsonSerializer.Serialize(new Dictionary<string, string> { ["sub"] = clientId, ["sub_profile"] = profile })) + ".";
 }
+
+/// <summary>
+/// conformance.md §5 L2 item 1, same-domain projection, on which a single domain's Level 2 rests
+/// (open point 4): from one Mission, a token for one resource and a token for another, by refresh
+/// with RFC 8707 resource or, where refresh does not narrow and Token Exchange is offered, by exchange.
+/// </summary>
+public sealed class AudienceProjectionScenario : Scenario
+{
+    public override string Id => "projection.audiences";
+    public override string Title => "one Mission yields a single-audience token per resource, each with only its entries and the same Mission";
+    public override IReadOnlyList<string> Requirements { get; } = ["MC-AS-PRJ-101"];
+
+    public override async Task RunAsync(ScenarioContext context)
+    {
+        var flow = new MissionFlow(context);
+        var obtained = await flow.ObtainAsync();
+        var original = obtained.Token;
+        var resources = DelegatedTokenEvidence.Entries(original).Select(e => Subset.Text(e, "resource")).OfType<string>().Distinct(StringComparer.Ordinal).Take(2).ToList();
+        if (resources.Count < 2)
+        {
+            context.Judge(new SameDomainProjection(), new ProjectionEvidence(original, [],
+                "not judged: the Mission's first token carries one resource only (the target file's Intent names one object)"));
+            return;
+        }
+        var exchangeOffered = DomainFeatures.Survey(context.Client.Metadata.Document, context.Server)[DomainFeatures.TokenExchange].Availability == FeatureAvailability.Offered;
+        var refreshToken = original.RefreshToken;
+        var perResource = new List<(string, string, TokenExchange)>();
+        foreach (var resource in resources)
+        {
+            var how = "refresh with resource";
+            var token = refreshToken is null ? null : await flow.RefreshAsync(refreshToken, null, ("resource", resource));
+            if (token?.RefreshToken is { } rotated) refreshToken = rotated;
+            if (token is not { Succeeded: true } && exchangeOffered && original.AccessToken is { } subject)
+            {
+                (how, token) = ("Token Exchange", await flow.ExchangeAsync(subject, null, ("resource", resource)));
+            }
+            perResource.Add((resource, how, token ?? throw new ScenarioInterruptedException("the code redemption returned no refresh_token, and the AS offers no Token Exchange, to derive a second token with")));
+        }
+        context.Judge(new SameDomainProjection(), new ProjectionEvidence(original, perResource, null));
+    }
+}
