@@ -213,7 +213,7 @@ public static class FaultCatalogue
         new(Fault.OriginWithQuery, "mission.origin carries a query string", ["MBO-AS-REC-003"]),
         new(Fault.PaddedAnchors, "anchors use padded standard base64", ["MBO-AS-REC-004"]),
         new(Fault.ConstantRenderingHash, "consent_rendering_hash is computed over the consent template's name, not the disclosure shown, so every Mission gets the same one", ["MC-AS-REC-101"]),
-        new(Fault.AuthorityHashChangesOnRefresh, "refreshed tokens carry a different authority_hash", ["MBO-AS-REC-007", "MBO-AS-RT-001", "MBO-AS-EXP-004"]),
+        new(Fault.AuthorityHashChangesOnRefresh, "refreshed tokens carry a different authority_hash", ["MBO-AS-REC-007", "MBO-AS-RT-001", "MBO-AS-EXP-004", "MC-AS-PRJ-101"]),
         new(Fault.AuthorityHashWithoutEnvelope, "authority_hash is SHA-256 over the JCS of the bare Authority Set, without the domain-separating envelope", ["MBO-AS-REC-005"]),
         new(Fault.ProposalHashOverRawIntent, "proposal_hash is computed over the submitted Intent instead of the validated one", ["MBO-AS-REC-009", "MBO-AS-REC-006"]),
 
