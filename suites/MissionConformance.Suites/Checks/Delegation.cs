@@ -27,13 +27,10 @@ public sealed record DelegatedTokenEvidence(
     TokenExchange? SelfAsserted,
     ExchangeGating? Gated)
 {
-    public IReadOnlyList<JsonElement> SubjectEntries => Entries(Subject);
+    public IReadOnlyList<JsonElement> SubjectEntries => Subject.Entries;
 
     /// <summary>The delegated token's outermost act, when it has one.</summary>
     public JsonElement? Act => Delegated.Jwt is { } jwt && jwt.Payload.TryGetProperty("act", out var act) && act.ValueKind == JsonValueKind.Object ? act : null;
-
-    public static IReadOnlyList<JsonElement> Entries(TokenExchange? token)
-        => token?.TokenDetails is { ValueKind: JsonValueKind.Array } details ? details.EnumerateArray().ToList() : [];
 
     /// <summary>
     /// Whether an entry may go to <paramref name="delegateId"/> at <paramref name="depth"/> (oauth-profile.md §10):
@@ -98,8 +95,8 @@ public sealed class DelegatedAuthorityWithinSubject : Check<DelegatedTokenEviden
         foreach (var (subject, delegated, label) in new[] { (e.Subject, e.Delegated, "the agent's token"), (e.Narrowed, e.NarrowedDelegated, "the agent's narrowed token") })
         {
             if (subject is null || delegated is not { Succeeded: true }) continue;
-            var allowed = DelegatedTokenEvidence.Entries(subject);
-            if (DelegatedTokenEvidence.Entries(delegated).FirstOrDefault(d => !allowed.Any(a => Subset.IsSubset(d, a))) is { ValueKind: JsonValueKind.Object } wider)
+            var allowed = subject.Entries;
+            if (delegated.Entries.FirstOrDefault(d => !allowed.Any(a => Subset.IsSubset(d, a))) is { ValueKind: JsonValueKind.Object } wider)
             {
                 return Judgement.Fail($"a token delegated from {label} carries {TokenResponseEchoesDetails.Short(wider)}, which {label} does not");
             }
@@ -142,7 +139,7 @@ public sealed class DelegatedEntriesEligible : Check<DelegatedTokenEvidence>
         foreach (var (token, depth) in new[] { (e.Delegated, 1), (e.Redelegated, 2) })
         {
             if (token is not { Succeeded: true }) continue;
-            foreach (var entry in DelegatedTokenEvidence.Entries(token))
+            foreach (var entry in token.Entries)
             {
                 var source = subjectEntries.FirstOrDefault(s => Subset.IsSubset(entry, s));
                 if (source.ValueKind != JsonValueKind.Object) continue;  // beyond the agent's token: DEL-002's
@@ -153,7 +150,7 @@ public sealed class DelegatedEntriesEligible : Check<DelegatedTokenEvidence>
                 }
             }
         }
-        var excluded = subjectEntries.Count - DelegatedTokenEvidence.Entries(e.Delegated).Count;
+        var excluded = subjectEntries.Count - e.Delegated.Entries.Count;
         return Judgement.Pass($"every delegated entry has a delegation member admitting {e.DelegateId} at its depth ({excluded} of the agent's {subjectEntries.Count} entries left out)");
     }
 }
@@ -174,7 +171,7 @@ public sealed class EmptyDelegationRefused : Check<DelegatedTokenEvidence>
             return Judgement.That(again.Response.Member("error") == "invalid_grant", "a delegation that leaves no entry (depth beyond every max_depth) is refused with invalid_grant",
                 $"a delegation that leaves no entry was refused with {again.Response.Member("error") ?? $"HTTP {(int)again.Response.Status}"}, not invalid_grant");
         }
-        return DelegatedTokenEvidence.Entries(again).Count == 0
+        return again.Entries.Count == 0
             ? Judgement.Fail("a delegation that leaves no entry issued a token with no authorization_details; it must be refused with invalid_grant")
             : Judgement.Skip("not judged: the second delegation kept entries beyond max_depth (see MBO-AS-DEL-004)");
     }
@@ -189,7 +186,7 @@ public sealed class SelfAssertedProfileIgnored : Check<DelegatedTokenEvidence>
         if (e.ForeignId is null) return Judgement.Skip("not judged: the target file names no second client (role \"foreign\") to claim a profile it was not given");
         if (e.ClaimedProfile is null || e.SelfAsserted is not { } attempt) return Judgement.Skip("not judged: no entry of the agent's token admits delegates by sub_profile");
         if (!attempt.Succeeded) return Judgement.Pass($"{e.ForeignId}, claiming sub_profile {e.ClaimedProfile} in an actor_token, was refused: {DelegatedTokenEvidence.Refused(attempt)}");
-        var gained = DelegatedTokenEvidence.Entries(attempt)
+        var gained = attempt.Entries
             .Where(entry => e.SubjectEntries.FirstOrDefault(s => Subset.IsSubset(entry, s)) is { ValueKind: JsonValueKind.Object } source
                 && DelegatedTokenEvidence.Delegable(source, 1, e.ForeignId, null) is null)
             .Select(entry => Subset.Text(entry, "resource")).ToList();

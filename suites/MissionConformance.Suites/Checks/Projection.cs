@@ -93,9 +93,8 @@ public sealed class ExchangeNeverWidens : Check<ExchangeEvidence>
     /// <summary>The first entry of <paramref name="token"/> that is no subset of an entry of <paramref name="subject"/>, described.</summary>
     private static string? Beyond(TokenExchange token, TokenExchange subject)
     {
-        var allowed = subject.TokenDetails is { ValueKind: JsonValueKind.Array } s ? s.EnumerateArray().ToList() : [];
-        if (token.TokenDetails is not { ValueKind: JsonValueKind.Array } details) return null;
-        return details.EnumerateArray().FirstOrDefault(entry => !allowed.Any(a => Subset.IsSubset(entry, a))) is { ValueKind: JsonValueKind.Object } outside
+        var allowed = subject.Entries;
+        return token.Entries.FirstOrDefault(entry => !allowed.Any(a => Subset.IsSubset(entry, a))) is { ValueKind: JsonValueKind.Object } outside
             ? $"the entry {TokenResponseEchoesDetails.Short(outside)}"
             : null;
     }
@@ -166,8 +165,7 @@ public sealed class SameDomainProjection : Check<ProjectionEvidence>
                     + "Level 2 needs audience-specific Mission-bound tokens (conformance.md §1, AD-2)");
             }
             if (token.Audiences.Count != 1 || token.Audiences[0] != resource) return Judgement.Fail($"the token for {resource} ({how}) names aud {string.Join(" ", token.Audiences)}");
-            var others = (token.TokenDetails is { ValueKind: JsonValueKind.Array } details ? details.EnumerateArray() : Enumerable.Empty<JsonElement>())
-                .Select(d => Subset.Text(d, "resource")).Where(r => r != resource).Distinct().ToList();
+            var others = token.Entries.Select(d => Subset.Text(d, "resource")).Where(r => r != resource).Distinct().ToList();
             if (others.Count > 0) return Judgement.Fail($"the token for {resource} ({how}) carries entries for {string.Join(", ", others)} too");
             // A pairwise audience gets its own ref (oauth-profile.md §15): only a canonical id is compared.
             foreach (var member in new[] { "id", "origin", "authority_hash" })

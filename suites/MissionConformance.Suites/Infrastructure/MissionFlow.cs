@@ -25,6 +25,9 @@ public sealed record TokenExchange(WireResponse Response, string? AccessToken, D
 
     public JsonElement? TokenDetails => Jwt is { } jwt && jwt.Payload.TryGetProperty("authorization_details", out var d) ? d : null;
 
+    /// <summary>The token's authorization_details entries; none when it has no array of them.</summary>
+    public IReadOnlyList<JsonElement> Entries => TokenDetails is { ValueKind: JsonValueKind.Array } details ? details.EnumerateArray().ToList() : [];
+
     public IReadOnlyList<string> Audiences => Jwt is not { } jwt || !jwt.Payload.TryGetProperty("aud", out var aud)
         ? []
         : aud.ValueKind == JsonValueKind.Array ? aud.EnumerateArray().Select(a => a.GetString() ?? "").ToList() : [aud.GetString() ?? ""];

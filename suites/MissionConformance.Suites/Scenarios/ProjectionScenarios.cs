@@ -32,9 +32,7 @@ public sealed class TokenExchangeScenario : Scenario
         var obtained = await flow.ObtainAsync();
         var subject = obtained.Token;
         var token = subject.AccessToken ?? throw new ScenarioInterruptedException("the code redemption returned no access_token to exchange");
-        var resources = subject.TokenDetails is { ValueKind: JsonValueKind.Array } details
-            ? details.EnumerateArray().Select(e => Subset.Text(e, "resource")).OfType<string>().Distinct(StringComparer.Ordinal).ToList()
-            : [];
+        var resources = subject.Entries.Select(e => Subset.Text(e, "resource")).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         if (resources.Count == 0) throw new ScenarioInterruptedException("the Mission's first token carries no authorization_details entry to exchange for (see MBO-AS-TOK-004)");
 
         var resource = resources[0];
@@ -113,7 +111,7 @@ public sealed class TokenDelegationScenario : Scenario
         var redelegated = delegated is { Succeeded: true, AccessToken: { } delegatedToken } ? await flow.ExchangeAsync(delegatedToken, delegateClient, key) : null;
 
         // The agent's token narrowed to one delegable resource, then delegated: nothing beyond it may come back (DEL-002).
-        var entries = DelegatedTokenEvidence.Entries(subject);
+        var entries = subject.Entries;
         var delegable = entries.FirstOrDefault(e => DelegatedTokenEvidence.Delegable(e, 1, delegateClient.ClientId, null) != false);
         TokenExchange? narrowed = null, narrowedDelegated = null;
         if (delegable.ValueKind == JsonValueKind.Object && Subset.Text(delegable, "resource") is { } resource && entries.Count > 1)
@@ -177,7 +175,7 @@ public sealed class AudienceProjectionScenario : Scenario
         var flow = new MissionFlow(context);
         var obtained = await flow.ObtainAsync();
         var original = obtained.Token;
-        var resources = DelegatedTokenEvidence.Entries(original).Select(e => Subset.Text(e, "resource")).OfType<string>().Distinct(StringComparer.Ordinal).Take(2).ToList();
+        var resources = original.Entries.Select(e => Subset.Text(e, "resource")).OfType<string>().Distinct(StringComparer.Ordinal).Take(2).ToList();
         if (resources.Count < 2)
         {
             context.Judge(new SameDomainProjection(), new ProjectionEvidence(original, [],
