@@ -127,19 +127,11 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         }
         if (BoundKey(subject) is { } bound)
         {
-            string? shown;
-            try
-            {
-                shown = await dpop.ProofKeyAsync(http, settings.Endpoint(Path), accessToken: null);
-            }
-            catch (DpopProofException e)
-            {
-                return OAuthError("invalid_dpop_proof", "the subject token is DPoP-bound: " + e.Message);
-            }
+            var (shown, invalidProof) = await ProofKeyAsync(http, "the subject token is DPoP-bound");
+            if (invalidProof is not null) return invalidProof;
             if (shown != bound) return OAuthError("invalid_grant", "the subject token is bound to a key this request's DPoP proof does not show");
         }
-        var derivable = new HashSet<string>(StringComparer.Ordinal) { MissionState.Active };
-        if (faults.Has(Fault.ExchangeAfterRevoke)) derivable.UnionWith([MissionState.Suspended, MissionState.Revoked]);
+        var derivable = ExchangeableStates(Fault.ExchangeAfterRevoke);
         if (!derivable.Contains(mission.State))
         {
             return GatingError(mission.State);
@@ -173,8 +165,7 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
     /// </summary>
     private async Task<IResult> DelegateAsync(HttpContext http, OpenIddictRequest request, ClaimsPrincipal subject, MissionRecord mission, string delegating, TestClient actor)
     {
-        var derivable = new HashSet<string>(StringComparer.Ordinal) { MissionState.Active };
-        if (faults.Has(Fault.DelegationWhileInactive)) derivable.UnionWith([MissionState.Suspended, MissionState.Revoked]);
+        var derivable = ExchangeableStates(Fault.DelegationWhileInactive);
         if (!derivable.Contains(mission.State))
         {
             return GatingError(mission.State);  // MBO-AS-DEL-007
@@ -182,14 +173,8 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         string? jkt = null;
         if (!faults.Has(Fault.DelegationUnbound))
         {
-            try
-            {
-                jkt = await dpop.ProofKeyAsync(http, settings.Endpoint(Path), accessToken: null);  // MBO-AS-DEL-003
-            }
-            catch (DpopProofException e)
-            {
-                return OAuthError("invalid_dpop_proof", "a delegated token is bound to the delegate's own key: " + e.Message);
-            }
+            (jkt, var invalidProof) = await ProofKeyAsync(http, "a delegated token is bound to the delegate's own key");  // MBO-AS-DEL-003
+            if (invalidProof is not null) return invalidProof;
         }
 
         // A delegated token delegated further is presented by the holder of the key it is bound to.
@@ -297,6 +282,25 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         return current is not null && !derivable.Contains(current.State)
             ? GatingError(current.State)
             : OAuthError("invalid_grant", "the Mission's derivation budget (context.max_derivations) is exhausted");
+    }
+
+    /// <summary>Only an active Mission's token is exchanged or delegated; <paramref name="lenient"/>, a fault, lets a suspended or revoked one through.</summary>
+    private HashSet<string> ExchangeableStates(Fault lenient)
+        => faults.Has(lenient)
+            ? new(StringComparer.Ordinal) { MissionState.Active, MissionState.Suspended, MissionState.Revoked }
+            : new(StringComparer.Ordinal) { MissionState.Active };
+
+    /// <summary>The thumbprint of the key this request's one DPoP proof (RFC 9449, htu the token endpoint) is made with, or the invalid_dpop_proof refusal.</summary>
+    private async Task<(string? Key, IResult? Refusal)> ProofKeyAsync(HttpContext http, string why)
+    {
+        try
+        {
+            return (await dpop.ProofKeyAsync(http, settings.Endpoint(Path), accessToken: null), null);
+        }
+        catch (DpopProofException e)
+        {
+            return (null, OAuthError("invalid_dpop_proof", $"{why}: {e.Message}"));
+        }
     }
 
     private HashSet<string> DerivableStates(bool isRefresh)
