@@ -199,6 +199,7 @@ public sealed class ReferenceStack : IAsyncDisposable
                 o.AddEventHandler(TokenResponseHandler.Descriptor);
                 o.AddEventHandler(RefreshTokenIssuanceHandler.Descriptor);
                 o.AddEventHandler(ActorTokenHandler.Descriptor);
+                o.AddEventHandler(IdJagRequestHandler.Descriptor);
                 o.RemoveEventHandler(OpenIddict.Server.OpenIddictServerHandlers.Exchange.ValidateAuthorizedParty.Descriptor);
                 o.AddEventHandler(AuthorizedPartyHandler.Descriptor);
                 o.AddEventHandler(DelegatedTokenHandler.Descriptor);

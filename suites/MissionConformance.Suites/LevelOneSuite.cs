@@ -34,10 +34,11 @@ public static class LevelOneSuite
         new LifecycleAuthenticationScenario(),
         new ExpiryScenario(),
         new DerivationBudgetScenario(),
-        // Level 2 / AD-2: projection within the domain (issue 6).
+        // Level 2 / AD-2: projection within the domain, and by ID-JAG into another (issue 6).
         new AudienceProjectionScenario(),
         new TokenExchangeScenario(),
         new TokenDelegationScenario(),
+        new IdJagIssuanceScenario(),
         // Level 3 / AD-3 at the state authority (issue 6); judged in the same run, so the domain's tier is one pass.
         new MissionStatusScenario(),
     ];

@@ -142,6 +142,20 @@ public sealed class CoordinateTests
     }
 
     [Fact]
+    public void Features_CrossDomainApplies_ExactlyWhenTheTargetFileDeclaresAResourceAs()
+    {
+        var metadata = JsonDocument.Parse("""{"grant_types_supported":["urn:ietf:params:oauth:grant-type:token-exchange"]}""").RootElement;
+        var reference = TargetLoader.Load(Path.Combine(TargetLoaderTests.Fixtures, "reference.json"), _ => null).AuthorizationServer;
+        var singleAs = reference with { ResourceAuthorizationServers = [] };
+
+        var declared = DomainFeatures.Survey(metadata, reference)[DomainFeatures.CrossDomain];
+        Assert.Equal(FeatureAvailability.Offered, declared.Availability);
+        Assert.Contains("https://as.workflow.board-packet.example/", declared.Reason, StringComparison.Ordinal);
+        // conformance.md open point 4: without a declaration the domain is single-AS and the ID-JAG checks do not apply.
+        Assert.Equal(FeatureAvailability.NotOffered, DomainFeatures.Survey(metadata, singleAs)[DomainFeatures.CrossDomain].Availability);
+    }
+
+    [Fact]
     public void Rule2_L2NeedsAd2_AndTiersAreCumulative()
     {
         Assert.Equal(2, Compute(Passed(As, "AD1-a", "AD1-b", "AD2-a", "AD2-b")).Level);

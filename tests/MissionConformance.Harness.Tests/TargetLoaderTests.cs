@@ -76,6 +76,9 @@ public sealed class TargetLoaderTests
     [InlineData("TwoStatusClientsOneAudience", "authorizationServers[0].clients: 2 status clients ask for audience \"https://finance.board-packet.example/mcp\"")]
     [InlineData("PublicDelegate", "authorizationServers[0].clients[7].auth: a delegate is identified by its own client authentication")]
     [InlineData("TwoDelegates", "authorizationServers[0].clients: role \"delegate\" is given to 2 clients")]
+    [InlineData("ResourceAsIsTheAs", "authorizationServers[0].resourceAuthorizationServers[1].issuer: a Resource AS is another trust domain's")]
+    [InlineData("ResourceWithTwoAuthorities", "authorizationServers[0].resourceAuthorizationServers[1].resources: https://workflow.board-packet.example/mcp is already another Resource AS's")]
+    [InlineData("ResourceAsWithoutResources", "authorizationServers[0].resourceAuthorizationServers[0].resources")]
     public void Parse_BrokenTarget_NamesTheField(string variant, string expected)
     {
         var error = Assert.Throws<TargetFileException>(() => TargetLoader.Parse(Broken(variant), "my-target.json", Fixtures, _ => null));
@@ -115,6 +118,9 @@ public sealed class TargetLoaderTests
             case "TwoStatusClientsOneAudience": clients[5]!["audience"] = (string?)clients[4]!["audience"]; break;
             case "PublicDelegate": clients[7]!["auth"] = "none"; clients[7]!.AsObject().Remove("secret"); break;
             case "TwoDelegates": clients.Add(clients[7]!.DeepClone()); break;
+            case "ResourceAsIsTheAs": server["resourceAuthorizationServers"]!.AsArray().Add(new JsonObject { ["issuer"] = (string?)server["issuer"], ["resources"] = new JsonArray("https://docs.board-packet.example/mcp") }); break;
+            case "ResourceWithTwoAuthorities": server["resourceAuthorizationServers"]!.AsArray().Add(new JsonObject { ["issuer"] = "https://as.other.example/", ["resources"] = new JsonArray("https://workflow.board-packet.example/mcp") }); break;
+            case "ResourceAsWithoutResources": server["resourceAuthorizationServers"]![0]!["resources"] = new JsonArray(); break;
             case "UnknownPageKind": server["consent"]!["pages"]![1]!["kind"] = "captcha"; break;
         }
         return root.ToJsonString();

@@ -73,7 +73,7 @@ public sealed class ExchangeTests(SharedReference shared) : IClassFixture<Shared
     }
 
     [Fact]
-    public async Task Exchange_OfARefreshToken_IsRefused_ForThisAsIssuesNoIdJag()
+    public async Task Exchange_OfARefreshToken_ForAnAccessToken_IsRefused_ARefreshTokenOnlyBecomesAnIdJag()
     {
         var issued = await Reference.ObtainAsync();
 

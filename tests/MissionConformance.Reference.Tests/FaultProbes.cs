@@ -421,6 +421,30 @@ public static class FaultProbes
             var exchanged = DecodedJwt.Decode((await r.ExchangeAsync(issued.AccessToken, null, ("resource", ResourceCatalogue.DocsResource))).Member("access_token")!);
             return exchanged.Payload.GetProperty("mission").GetProperty("id").GetString() != issued.MissionId;
         },
+        Fault.IdJagFromAccessToken => async (r, clock) =>
+        {
+            using var key = new DpopKey();
+            return (await r.IdJagAsync((await r.ObtainAsync()).AccessToken, key, TokenTypes.AccessToken)).Status == HttpStatusCode.OK;
+        },
+        Fault.IdJagLongLived => async (r, clock) =>
+        {
+            var grant = (await IdJagClaimsAsync(r)).Payload;
+            return grant.GetProperty("exp").GetInt64() - grant.GetProperty("iat").GetInt64() > 300;
+        },
+        Fault.IdJagDisclosesOtherDomains => async (r, clock) =>
+            (await IdJagClaimsAsync(r)).Payload.GetProperty("authorization_details").EnumerateArray().Any(e => e.GetProperty("resource").GetString() != ResourceCatalogue.WorkflowResource),
+        Fault.IdJagAfterRevoke => async (r, clock) =>
+        {
+            var issued = await r.ObtainAsync();
+            await r.LifecycleAsync(issued.MissionId, "revoke");
+            using var key = new DpopKey();
+            return (await r.IdJagAsync(issued.RefreshToken!, key)).Status == HttpStatusCode.OK;
+        },
+        Fault.IdJagMislabelled => async (r, clock) =>
+        {
+            using var key = new DpopKey();
+            return (await r.IdJagAsync((await r.ObtainAsync()).RefreshToken!, key)).Member("issued_token_type") != TokenTypes.IdJag;
+        },
         Fault.DelegationNamesNoActor => async (r, clock) =>
         {
             var claims = await DelegatedClaimsAsync(r);
@@ -467,6 +491,14 @@ public static class FaultProbes
         var delegated = await r.DelegateAsync((await r.ObtainAsync()).AccessToken, key);
         Assert.True(delegated.Status == HttpStatusCode.OK, delegated.Body);
         return DecodedJwt.Decode(delegated.Member("access_token")!).Payload;
+    }
+
+    private static async Task<DecodedJwt> IdJagClaimsAsync(RunningReference r)
+    {
+        using var key = new DpopKey();
+        var issued = await r.IdJagAsync((await r.ObtainAsync()).RefreshToken!, key);
+        Assert.True(issued.Status == HttpStatusCode.OK, issued.Body);
+        return DecodedJwt.Decode(issued.Member("access_token")!);
     }
 
     private static List<string?> DelegatedResources(JsonElement claims)

@@ -82,7 +82,10 @@ public sealed class DomainFeatures
             server?.DelegateClient is { } named
                 ? new(Delegation, FeatureAvailability.Offered, $"the target file names a delegate client, {named.ClientId}")
                 : new(Delegation, FeatureAvailability.NotExamined, "the target file names no delegate client (role \"delegate\")"),
-            new(CrossDomain, FeatureAvailability.NotExamined, noDeclaration),
+            // conformance.md open point 4: ID-JAG checks only when the target declares multi-AS.
+            server?.ResourceAuthorizationServers is [var first, ..] all
+                ? new(CrossDomain, FeatureAvailability.Offered, $"the target file declares {all.Count} Resource AS(es), first {first.Issuer}")
+                : new(CrossDomain, FeatureAvailability.NotOffered, "the target file declares no resourceAuthorizationServers: a single-AS domain (conformance.md open point 4)"),
             new(ResourceAs, FeatureAvailability.NotExamined, noDeclaration),
             new(Expansion, FeatureAvailability.NotExamined, "it has no wire binding, oauth-profile.md §13"),
             new(MasTopology, FeatureAvailability.NotExamined, noDeclaration),

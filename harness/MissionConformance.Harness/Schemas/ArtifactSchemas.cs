@@ -35,6 +35,7 @@ public enum ArtifactKind
     IntrospectionResponse,
     TokenExchangeResponse,
     Act,
+    IdJagClaims,
 }
 
 /// <summary>A schema violation: where (RFC 6901 JSON Pointer) and what.</summary>
@@ -78,6 +79,7 @@ public static partial class ArtifactSchemas
         ArtifactKind.IntrospectionResponse => "introspection-response.schema.json",
         ArtifactKind.TokenExchangeResponse => "token-exchange-response.schema.json",
         ArtifactKind.Act => "act.schema.json",
+        ArtifactKind.IdJagClaims => "id-jag-claims.schema.json",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no schema"),
     };
 

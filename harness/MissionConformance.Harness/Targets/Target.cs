@@ -33,6 +33,12 @@ public sealed record ConsentSettings(string Driver, ConsentScript Script, string
 /// <summary>How to make the AS narrow an Intent, and the fields it will then disclose as narrowed (MBO-AS-APR-002, REC-009).</summary>
 public sealed record NarrowingProbe(int MissionLifetimeDays, string? UnknownObject, IReadOnlyList<string> Fields);
 
+/// <summary>
+/// A Resource Authorization Server of another trust domain (oauth-profile.md §14) that the AS under
+/// test issues ID-JAGs for: its issuer, the ID-JAG's audience, and the resources it is authoritative for.
+/// </summary>
+public sealed record ResourceAuthorizationServer(Uri Issuer, IReadOnlyList<string> Resources);
+
 public sealed record AuthorizationServerTarget(
     string Id,
     Uri Issuer,
@@ -47,6 +53,9 @@ public sealed record AuthorizationServerTarget(
     ConsentSettings Consent)
 {
     public TargetClient Agent => Client("agent") ?? Clients[0];
+
+    /// <summary>The Resource ASes this AS issues ID-JAGs for (target file resourceAuthorizationServers); none: a single-AS domain.</summary>
+    public IReadOnlyList<ResourceAuthorizationServer> ResourceAuthorizationServers { get; init; } = [];
 
     public TargetClient? Client(string role) => Clients.FirstOrDefault(c => c.Role == role);
 

@@ -146,11 +146,34 @@ public static partial class TargetLoader
             ? new NarrowingProbe((int?)n["missionLifetimeDays"] ?? 60, (string?)n["unknownObject"],
                 n["fields"]?.AsArray().Select(f => (string)f!).ToList() ?? [])
             : null;
+        var issuer = new Uri((string)node["issuer"]!);
         return new AuthorizationServerTarget(
-            (string)node["id"]!, new Uri((string)node["issuer"]!), (string)node["redirectUri"]!, clients, accounts,
+            (string)node["id"]!, issuer, (string)node["redirectUri"]!, clients, accounts,
             node["intent"]!.AsObject(), narrowing,
             (string?)node["purposes"]?["registered"], (string?)node["purposes"]?["unregistered"],
-            (bool?)node["inventory"] ?? false, ReadConsent(node["consent"] as JsonObject, $"{at}.consent", errors));
+            (bool?)node["inventory"] ?? false, ReadConsent(node["consent"] as JsonObject, $"{at}.consent", errors))
+        {
+            ResourceAuthorizationServers = ReadResourceAuthorizationServers(node["resourceAuthorizationServers"] as JsonArray ?? [], issuer, $"{at}.resourceAuthorizationServers", errors),
+        };
+    }
+
+    /// <summary>oauth-profile.md §14: each Resource AS is another domain's, and no resource has two authorities.</summary>
+    private static List<ResourceAuthorizationServer> ReadResourceAuthorizationServers(JsonArray nodes, Uri origin, string at, List<string> errors)
+    {
+        var servers = new List<ResourceAuthorizationServer>();
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            var issuer = new Uri((string)nodes[i]!["issuer"]!);
+            var resources = nodes[i]!["resources"]!.AsArray().Select(r => (string)r!).Distinct(StringComparer.Ordinal).ToList();
+            if (issuer.AbsoluteUri == origin.AbsoluteUri) errors.Add($"{at}[{i}].issuer: a Resource AS is another trust domain's, not the AS under test itself");
+            if (servers.FirstOrDefault(s => s.Issuer.AbsoluteUri == issuer.AbsoluteUri) is not null) errors.Add($"{at}[{i}].issuer: {issuer} is declared twice");
+            foreach (var resource in resources.Where(r => servers.Any(s => s.Resources.Contains(r))))
+            {
+                errors.Add($"{at}[{i}].resources: {resource} is already another Resource AS's; a resource has one authority");
+            }
+            servers.Add(new ResourceAuthorizationServer(issuer, resources));
+        }
+        return servers;
     }
 
     /// <summary>The consent block; absent parts default to the reference AS's script in the browser.</summary>

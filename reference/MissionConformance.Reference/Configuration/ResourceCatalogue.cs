@@ -9,11 +9,22 @@ namespace MissionConformance.Reference.Configuration;
 public sealed record CatalogueResource(string Resource, string Name, IReadOnlyList<string> Actions, JsonObject Constraints, JsonObject? Delegation = null);
 
 /// <summary>
-/// The derivation policy: which objects of an Intent map to which resources, actions and constraints.
-/// The default is the board-packet example of the seeds (finance, docs, workflow MCP servers).
+/// The Resource Authorization Server of another trust domain (oauth-profile.md §14) for
+/// <paramref name="Resources"/>: this AS projects a Mission there by ID-JAG, audienced to <paramref name="Issuer"/>.
 /// </summary>
-public sealed record ResourceCatalogue(string PolicyVersion, IReadOnlyList<CatalogueResource> Resources)
+public sealed record ResourceAuthority(Uri Issuer, IReadOnlyList<string> Resources);
+
+/// <summary>
+/// The derivation policy: which objects of an Intent map to which resources, actions and constraints,
+/// and which other domains' Resource ASes are authoritative for some of them. The default is the
+/// board-packet example of the seeds (finance, docs, workflow MCP servers); the workflow provider
+/// also runs its own Resource AS, so a board-packet Mission spans two domains.
+/// </summary>
+public sealed record ResourceCatalogue(string PolicyVersion, IReadOnlyList<CatalogueResource> Resources, IReadOnlyList<ResourceAuthority>? PartnerDomains = null)
 {
+    /// <summary>The workflow provider's Resource AS (an identifier: the embedded stack has no server there).</summary>
+    public const string WorkflowAuthorizationServer = "https://as.workflow.board-packet.example/";
+
     public const string FinanceResource = "https://finance.board-packet.example/mcp";
     public const string DocsResource = "https://docs.board-packet.example/mcp";
     public const string WorkflowResource = "https://workflow.board-packet.example/mcp";
@@ -31,7 +42,12 @@ public sealed record ResourceCatalogue(string PolicyVersion, IReadOnlyList<Catal
             new(WorkflowResource, "Workflow MCP server", ["notify_reviewer"],
                 new JsonObject { ["recipient_domain"] = "board.example" },
                 new JsonObject { ["max_depth"] = 1, ["allowed_delegates"] = new JsonArray(new JsonObject { ["sub"] = TestPrincipals.DelegateClient }) }),
-        ]);
+        ],
+        [new ResourceAuthority(new Uri(WorkflowAuthorizationServer), [WorkflowResource])]);
+
+    /// <summary>The other domain's Resource AS whose issuer is <paramref name="issuer"/>, if this policy knows it.</summary>
+    public ResourceAuthority? FindAuthority(string issuer)
+        => (PartnerDomains ?? []).FirstOrDefault(d => string.Equals(d.Issuer.AbsoluteUri, issuer, StringComparison.Ordinal));
 
     public CatalogueResource? Find(string resource)
         => Resources.FirstOrDefault(r => string.Equals(r.Resource, resource, StringComparison.Ordinal));

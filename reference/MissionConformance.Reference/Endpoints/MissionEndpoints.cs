@@ -61,7 +61,7 @@ public abstract class MissionEndpointBase(ClientAssertionAuthenticator authentic
     protected static IResult Error(int status, string error, string description, string? nonce)
     {
         var body = new Dictionary<string, string?> { ["error"] = error, ["error_description"] = description, ["nonce"] = nonce };
-        return new JsonErrorResult(body, status);
+        return new NoStoreJsonResult(body, status);
     }
 }
 
@@ -107,7 +107,7 @@ public sealed class LifecycleEndpoint(
                 return NotFound(nonce);
             case TransitionOutcome.Conflict:
                 // lifecycle.md: a transition out of a terminal state (or otherwise illegal) is a concurrent-modification error.
-                return new JsonErrorResult(new Dictionary<string, string>
+                return new NoStoreJsonResult(new Dictionary<string, string>
                 {
                     ["error"] = "mission_concurrent_modification",
                     ["error_description"] = $"cannot {operation} a Mission in state {current!.State}",

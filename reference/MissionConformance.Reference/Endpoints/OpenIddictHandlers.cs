@@ -304,6 +304,36 @@ public sealed class ActorTokenHandler : IOpenIddictServerHandler<ExtractTokenReq
 }
 
 /// <summary>
+/// oauth-profile.md §14: OpenIddict issues no ID-JAG; it refuses a requested_token_type it does not
+/// know and an audience it has not registered. An ID-JAG request's type and audience are set aside
+/// for the token endpoint, which checks the audience against its policy and issues the grant itself
+/// once OpenIddict has authenticated the client and validated the subject token.
+/// </summary>
+public sealed class IdJagRequestHandler : IOpenIddictServerHandler<ExtractTokenRequestContext>
+{
+    /// <summary>The request's audience values (a JSON array), set when it asks for an ID-JAG.</summary>
+    public const string RequestedIdJag = "mbo_id_jag_audience";
+
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ExtractTokenRequestContext>()
+            .UseSingletonHandler<IdJagRequestHandler>()
+            .SetOrder(int.MaxValue - 100_000)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(ExtractTokenRequestContext context)
+    {
+        if (context.Request is { } request && request.IsTokenExchangeGrantType() && request.RequestedTokenType == TokenEndpoint.IdJagTokenType)
+        {
+            request.SetParameter(RequestedIdJag, System.Text.Json.JsonSerializer.Serialize(request.Audiences ?? []));
+            request.RequestedTokenType = null;
+            request.Audiences = null;
+        }
+        return default;
+    }
+}
+
+/// <summary>
 /// OpenIddict lets only the client a token was issued to present it. That stays so for codes and
 /// refresh tokens; in Token Exchange another client presenting the agent's token is a delegate
 /// (oauth-profile.md §10), and the token endpoint decides what, if anything, it may receive.

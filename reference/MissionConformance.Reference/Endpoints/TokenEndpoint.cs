@@ -9,6 +9,7 @@ using MissionConformance.Reference.Configuration;
 using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.Missions;
 using MissionConformance.Reference.ResourceServers;
+using MissionConformance.Reference.Security;
 using MissionConformance.Reference.Storage;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
@@ -21,9 +22,16 @@ namespace MissionConformance.Reference.Endpoints;
 /// refresh token): resolves the Mission from the grant, gates on its state and budget, narrows by
 /// RFC 8707 resource and RFC 9396 authorization_details, and issues the Mission-bound token.
 /// </summary>
-public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings, FaultSet faults, TimeProvider clock, DpopVerifier dpop)
+public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings, FaultSet faults, TimeProvider clock, DpopVerifier dpop, JwsSigner signer)
 {
     public const string Path = "token";
+
+    /// <summary>oauth-profile.md §14; the JOSE typ of the Identity Assertion JWT Authorization Grant draft.</summary>
+    public const string IdJagTokenType = "urn:ietf:params:oauth:token-type:id-jag";
+    public const string IdJagMediaType = "oauth-id-jag+jwt";
+
+    /// <summary>How long an ID-JAG lives: well inside the 300 s oauth-profile.md §14 allows.</summary>
+    public static readonly TimeSpan IdJagLifetime = TimeSpan.FromMinutes(2);
 
     /// <summary>Private claims kept in codes and refresh tokens, never in access tokens.</summary>
     public const string MissionRecordClaim = "mbo_mission_record";
@@ -103,10 +111,14 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
     /// </summary>
     private async Task<IResult> ExchangeAsync(HttpContext http, OpenIddictRequest request)
     {
+        if ((string?)request[IdJagRequestHandler.RequestedIdJag] is { } audiences)
+        {
+            return await IssueIdJagAsync(http, request, JsonSerializer.Deserialize<List<string>>(audiences)!);
+        }
         if (request.SubjectTokenType != TokenTypeIdentifiers.AccessToken)
         {
-            // A refresh token as subject is how ID-JAG issuance starts (oauth-profile.md §14), which this AS does not offer.
-            return OAuthError("invalid_request", "only Mission-bound access tokens (subject_token_type " + TokenTypeIdentifiers.AccessToken + ") are exchanged here");
+            // A refresh token as subject is for ID-JAG issuance only (oauth-profile.md §14).
+            return OAuthError("invalid_request", "only Mission-bound access tokens (subject_token_type " + TokenTypeIdentifiers.AccessToken + ") are exchanged for access tokens; a refresh token is exchanged for an ID-JAG");
         }
         // OpenIddict has validated the subject token: signature, lifetime, and that it is not revoked.
         var subject = (await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal!;
@@ -226,6 +238,84 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         var principal = BuildPrincipal(mission, selection.Entries!, selection.Resources!, isRefresh: false, isExchange: true, extra);
         http.Items[MissionParameters.TokenIssuanceItem] = new TokenIssuance(selection.Entries!, authoritySet, IsRefresh: false);
         return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>
+    /// oauth-profile.md §14: an ID-JAG projecting the Mission into another trust domain, from the
+    /// Mission's refresh token only (MBO-AS-XD-001), for a Resource AS this policy knows
+    /// (invalid_target otherwise), while the Mission is active (MBO-AS-XD-004): signed by this AS,
+    /// audienced to that Resource AS, short-lived, single-use by jti, bound to the key of the
+    /// request's DPoP proof, the mission claim unchanged and only that domain's entries (MBO-AS-XD-002/003).
+    /// </summary>
+    private async Task<IResult> IssueIdJagAsync(HttpContext http, OpenIddictRequest request, IReadOnlyList<string> audiences)
+    {
+        var fromAccessToken = request.SubjectTokenType == TokenTypeIdentifiers.AccessToken && faults.Has(Fault.IdJagFromAccessToken);
+        if (request.SubjectTokenType != TokenTypeIdentifiers.RefreshToken && !fromAccessToken)
+        {
+            return OAuthError("invalid_request", "an ID-JAG is issued from the Mission's refresh token (subject_token_type " + TokenTypeIdentifiers.RefreshToken + "), never from an access or delegated token");
+        }
+        // OpenIddict has validated the subject token: signature, lifetime, not revoked, issued to this client.
+        var subject = (await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal!;
+        var missionId = subject.GetClaim(MissionRecordClaim)
+            ?? (subject.GetClaim("mission") is { } claim ? (string?)JsonNode.Parse(claim)?["id"] : null);
+        var mission = missionId is null ? null : await store.FindAsync(missionId, http.RequestAborted);
+        if (mission is null)
+        {
+            return GatingError("mission_not_found");
+        }
+        var derivable = ExchangeableStates(Fault.IdJagAfterRevoke);
+        if (!derivable.Contains(mission.State))
+        {
+            return GatingError(mission.State);
+        }
+        if (audiences is not [var audience] || settings.Catalogue.FindAuthority(audience) is not { } authority)
+        {
+            return OAuthError("invalid_target", "audience must name one Resource AS this AS projects Missions to: "
+                + string.Join(", ", (settings.Catalogue.PartnerDomains ?? []).Select(d => d.Issuer.AbsoluteUri)));
+        }
+        var (jkt, invalidProof) = await ProofKeyAsync(http, "an ID-JAG is sender-constrained to the key of the request's DPoP proof");
+        if (invalidProof is not null) return invalidProof;
+
+        // Only what the grant carries, and of that only the entries the target domain is authoritative for.
+        var authoritySet = JsonNode.Parse(mission.AuthoritySetJson)!.AsArray();
+        var granted = subject.GetClaim(GrantedResourcesClaim) is { } grantedText ? JsonSerializer.Deserialize<List<string>>(grantedText)! : null;
+        var carried = fromAccessToken ? CarriedEntries(subject) : new JsonArray(authoritySet.Where(e => granted is null || granted.Contains((string)e!["resource"]!)).Select(e => e!.DeepClone()).ToArray());
+        var entries = faults.Has(Fault.IdJagDisclosesOtherDomains)
+            ? carried
+            : new JsonArray(carried.Where(e => authority.Resources.Contains((string)e!["resource"]!)).Select(e => e!.DeepClone()).ToArray());
+        if (entries.Count == 0)
+        {
+            return OAuthError("invalid_target", $"the grant carries no authority at {authority.Issuer}: none of its entries is for a resource that Resource AS is authoritative for");
+        }
+
+        if (await ConsumeDerivationAsync(mission.Id, derivable, http.RequestAborted) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var now = clock.GetUtcNow();
+        var lifetime = faults.Has(Fault.IdJagLongLived) ? TimeSpan.FromHours(1) : IdJagLifetime;
+        var grant = new JsonObject
+        {
+            ["iss"] = settings.Issuer.AbsoluteUri,
+            ["sub"] = mission.Subject,
+            ["aud"] = authority.Issuer.AbsoluteUri,
+            ["client_id"] = request.ClientId,
+            ["jti"] = "jag_" + Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18)),
+            ["iat"] = now.ToUnixTimeSeconds(),
+            ["exp"] = (now + lifetime).ToUnixTimeSeconds(),
+            ["cnf"] = new JsonObject { ["jkt"] = jkt },
+            ["mission"] = MissionClaim(mission, isRefresh: false, isExchange: false),
+            ["authorization_details"] = entries,
+        };
+        var mislabelled = faults.Has(Fault.IdJagMislabelled);
+        return new NoStoreJsonResult(new Dictionary<string, object>
+        {
+            ["access_token"] = signer.Sign(IdJagMediaType, grant),
+            ["issued_token_type"] = mislabelled ? TokenTypeIdentifiers.AccessToken : IdJagTokenType,
+            ["token_type"] = mislabelled ? "Bearer" : "N_A",
+            ["expires_in"] = (long)lifetime.TotalSeconds,
+        }, StatusCodes.Status200OK);
     }
 
     /// <summary>The DPoP key thumbprint a token is bound to (cnf.jkt), if any.</summary>
@@ -439,7 +529,7 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
     }
 
     /// <summary>oauth-profile.md §9: HTTP 400, JSON, no-store, invalid_grant with mission_state.</summary>
-    private JsonErrorResult GatingError(string state)
+    private NoStoreJsonResult GatingError(string state)
     {
         var body = new Dictionary<string, string>
         {
@@ -447,11 +537,11 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
             ["error_description"] = state == "mission_not_found" ? "the grant's Mission does not resolve" : $"mission not active ({state})",
             ["mission_state"] = faults.Has(Fault.NonStandardMissionState) ? "inactive" : state,
         };
-        return new JsonErrorResult(body, StatusCodes.Status400BadRequest, cacheable: faults.Has(Fault.CacheableGatingError));
+        return new NoStoreJsonResult(body, StatusCodes.Status400BadRequest, cacheable: faults.Has(Fault.CacheableGatingError));
     }
 
-    private static JsonErrorResult OAuthError(string error, string description)
-        => new JsonErrorResult(new Dictionary<string, string> { ["error"] = error, ["error_description"] = description }, StatusCodes.Status400BadRequest);
+    private static NoStoreJsonResult OAuthError(string error, string description)
+        => new NoStoreJsonResult(new Dictionary<string, string> { ["error"] = error, ["error_description"] = description }, StatusCodes.Status400BadRequest);
 
     private static bool TryParseArray(string text, out JsonArray array)
     {
@@ -471,8 +561,8 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
     }
 }
 
-/// <summary>A JSON error body with Cache-Control: no-store unless told otherwise (RFC 6749 §5.2).</summary>
-public sealed class JsonErrorResult(object body, int status, bool cacheable = false) : IResult
+/// <summary>A JSON body (an error, or an answer OpenIddict does not write) with Cache-Control: no-store unless told otherwise (RFC 6749 §5.1, §5.2).</summary>
+public sealed class NoStoreJsonResult(object body, int status, bool cacheable = false) : IResult
 {
     public Task ExecuteAsync(HttpContext httpContext)
     {

@@ -118,6 +118,13 @@ public enum Fault
     DelegationTrustsSelfAssertedProfile,
     DelegationWhileInactive,
 
+    // Projection to another domain (AD-2): ID-JAG issuance
+    IdJagFromAccessToken,
+    IdJagLongLived,
+    IdJagDisclosesOtherDomains,
+    IdJagAfterRevoke,
+    IdJagMislabelled,
+
     // Reference Resource Servers (reference/…/ResourceServers)
     RsNoResourceMetadata,
     RsAcceptsWrongTyp,
@@ -239,7 +246,7 @@ public static class FaultCatalogue
         new(Fault.RefreshAfterComplete, "refresh succeeds after the Mission is completed", ["MBO-AS-GATE-003"]),
         new(Fault.IgnoreMissionExpiry, "refresh succeeds after mission_expiry", ["MBO-AS-GATE-004"]),
         new(Fault.NonStandardMissionState, "gating errors carry mission_state=inactive",
-            ["MBO-AS-GATE-006", "MBO-AS-GATE-001", "MBO-AS-GATE-002", "MBO-AS-GATE-003", "MBO-AS-GATE-004", "MBO-AS-GATE-005", "MBO-AS-DEL-007"]),
+            ["MBO-AS-GATE-006", "MBO-AS-GATE-001", "MBO-AS-GATE-002", "MBO-AS-GATE-003", "MBO-AS-GATE-004", "MBO-AS-GATE-005", "MBO-AS-DEL-007", "MBO-AS-XD-004"]),
         new(Fault.ResumeDoesNotRestore, "a resumed Mission still refuses refresh", ["MBO-AS-GATE-007"]),
         new(Fault.IgnoreMaxDerivations, "context.max_derivations is not enforced", ["MBO-AS-GATE-008", "MBO-AS-GATE-009"]),
         new(Fault.RacyDerivationCounter, "the derivation budget is checked and incremented non-atomically", ["MBO-AS-GATE-009"]),
@@ -303,6 +310,11 @@ public static class FaultCatalogue
         new(Fault.DelegationIssuesEmptyToken, "a delegation that leaves no entry issues a token with empty authorization_details instead of invalid_grant", ["MBO-AS-DEL-005"]),
         new(Fault.DelegationTrustsSelfAssertedProfile, "the sub_profile an actor_token claims satisfies allowed_delegates", ["MBO-AS-DEL-006"]),
         new(Fault.DelegationWhileInactive, "a suspended or revoked Mission still yields delegated tokens", ["MBO-AS-DEL-007"]),
+        new(Fault.IdJagFromAccessToken, "an ID-JAG is issued from a Mission-bound access token, not only from the Mission's refresh token", ["MBO-AS-XD-001"]),
+        new(Fault.IdJagLongLived, "an ID-JAG lives an hour, not at most 300 s", ["MBO-AS-XD-002"]),
+        new(Fault.IdJagDisclosesOtherDomains, "an ID-JAG carries every entry of the Mission, those of resources other domains are authoritative for included", ["MBO-AS-XD-003"]),
+        new(Fault.IdJagAfterRevoke, "an ID-JAG is issued for a suspended or revoked Mission", ["MBO-AS-XD-004"]),
+        new(Fault.IdJagMislabelled, "the ID-JAG response says issued_token_type access_token and token_type Bearer", ["MBO-AS-XD-005"]),
 
         // Resource Servers: each applies to the reference RSes started with it, and never to the AS
         new(Fault.RsNoResourceMetadata, "the MCP server's 401 names no resource_metadata and it publishes no RFC 9728 metadata", ["MBO-MCP-004"], FaultSite.ResourceServer),

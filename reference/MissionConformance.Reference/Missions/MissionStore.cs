@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -82,6 +83,41 @@ public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var record = await db.Missions.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, ct);
         return record is null ? null : await ExpireIfDueAsync(record, ct);
+    }
+
+    /// <summary>
+    /// The Mission's pairwise reference for <paramref name="sector"/> (oauth-profile.md §15): made on
+    /// first use, 256 random bits, the same for every later token of that sector.
+    /// </summary>
+    public async Task<string> PairwiseRefAsync(string missionId, string sector, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.PairwiseReferences.AsNoTracking().SingleOrDefaultAsync(r => r.MissionId == missionId && r.Sector == sector, ct) is { } existing)
+        {
+            return existing.Ref;
+        }
+        db.PairwiseReferences.Add(new PairwiseReference
+        {
+            Ref = "ref_" + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32)), MissionId = missionId, Sector = sector,
+        });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // A concurrent first use won the unique (Mission, sector) index; its ref is the one.
+        }
+        await using var fresh = await dbFactory.CreateDbContextAsync(ct);
+        return (await fresh.PairwiseReferences.AsNoTracking().SingleAsync(r => r.MissionId == missionId && r.Sector == sector, ct)).Ref;
+    }
+
+    /// <summary>The Mission and sector a pairwise reference names, if it is one of this AS's.</summary>
+    public async Task<(MissionRecord Mission, string Sector)?> ResolvePairwiseAsync(string reference, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var found = await db.PairwiseReferences.AsNoTracking().SingleOrDefaultAsync(r => r.Ref == reference, ct);
+        return found is not null && await FindAsync(found.MissionId, ct) is { } mission ? (mission, found.Sector) : null;
     }
 
     public async Task<MissionRecord?> FindByRequestUriAsync(string requestUri, CancellationToken ct)

@@ -51,11 +51,23 @@ public sealed class UsedAssertion
     public long ExpiresAt { get; set; }
 }
 
+/// <summary>
+/// A pairwise Mission reference (oauth-profile.md §15): random, one per (Mission, sector), never
+/// reassigned; resolvable only here, at mission.origin.
+/// </summary>
+public sealed class PairwiseReference
+{
+    public required string Ref { get; set; }
+    public required string MissionId { get; set; }
+    public required string Sector { get; set; }
+}
+
 public sealed class ReferenceDbContext(DbContextOptions<ReferenceDbContext> options) : DbContext(options)
 {
     public DbSet<MissionRecord> Missions => Set<MissionRecord>();
     public DbSet<KeyMaterial> Keys => Set<KeyMaterial>();
     public DbSet<UsedAssertion> UsedAssertions => Set<UsedAssertion>();
+    public DbSet<PairwiseReference> PairwiseReferences => Set<PairwiseReference>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -70,5 +82,10 @@ public sealed class ReferenceDbContext(DbContextOptions<ReferenceDbContext> opti
         });
         modelBuilder.Entity<KeyMaterial>().HasKey(k => k.Name);
         modelBuilder.Entity<UsedAssertion>().HasKey(a => a.Key);
+        modelBuilder.Entity<PairwiseReference>(e =>
+        {
+            e.HasKey(r => r.Ref);
+            e.HasIndex(r => new { r.MissionId, r.Sector }).IsUnique();
+        });
     }
 }

@@ -147,6 +147,14 @@ public sealed class MissionFlow(ScenarioContext context)
         => TokenExchange.From(await context.Client.ExchangeAsync((client ?? Agent).Credentials, subjectToken,
             extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), context.Cancellation, dpop: dpop));
 
+    /// <summary>
+    /// oauth-profile.md §14: Token Exchange of <paramref name="subjectToken"/> (of <paramref name="subjectTokenType"/>) for an
+    /// ID-JAG audienced to <paramref name="resourceAs"/>, with a proof of <paramref name="key"/>, the key the grant is to be bound to.
+    /// </summary>
+    public async Task<TokenExchange> IdJagAsync(string subjectToken, string subjectTokenType, string resourceAs, DpopKey key)
+        => TokenExchange.From(await context.Client.ExchangeAsync(Agent.Credentials, subjectToken,
+            [new("audience", resourceAs), new("requested_token_type", TokenTypes.IdJag)], context.Cancellation, subjectTokenType, key));
+
     /// <summary>PAR → approval → code redemption; interrupted if the redemption itself is refused.</summary>
     public async Task<ObtainedMission> ObtainAsync(JsonObject? intent = null, TargetClient? client = null, (string, string)[]? parExtra = null,
         (string, string)[]? tokenExtra = null)

@@ -143,7 +143,10 @@ public sealed class EmbeddedReference : IAsyncDisposable
                 new TargetAccount("delegate", carol.Username, carol.Password, carol.Subject, carol.SecondFactor, OnBehalfOf: alice.Username),
             ],
             intent, new NarrowingProbe(60, "https://unknown.example/api", ["mission_expiry", "objects"]),
-            TestPrincipals.BoardPurpose, "urn:example:purpose:unregistered", UsesInventory: true, consent);
+            TestPrincipals.BoardPurpose, "urn:example:purpose:unregistered", UsesInventory: true, consent)
+        {
+            ResourceAuthorizationServers = [.. (catalogue.PartnerDomains ?? []).Select(d => new ResourceAuthorizationServer(d.Issuer, d.Resources))],
+        };
         return new Target(name, "seed-2026-06", [server], Timeouts.Default,
             new ScopeStatement(["oauth"], [], null, ["seed-2026-06"], []));
     }

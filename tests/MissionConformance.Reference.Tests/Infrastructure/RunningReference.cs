@@ -140,6 +140,11 @@ public sealed class RunningReference : IAsyncDisposable
     public Task<WireResponse> DelegateAsync(string accessToken, DpopKey? key, ClientCredentials? client = null, params (string Name, string Value)[] extra)
         => Client.ExchangeAsync(client ?? Delegate, accessToken, extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), Ct, dpop: key);
 
+    /// <summary>Token Exchange for an ID-JAG (oauth-profile.md §14), for the workflow provider's Resource AS unless told otherwise.</summary>
+    public Task<WireResponse> IdJagAsync(string subjectToken, DpopKey key, string subjectTokenType = TokenTypes.RefreshToken,
+        string audience = ResourceCatalogue.WorkflowAuthorizationServer)
+        => Client.ExchangeAsync(Confidential, subjectToken, [new("audience", audience), new("requested_token_type", TokenTypes.IdJag)], Ct, subjectTokenType, key);
+
     public Task<WireResponse> RefreshAsync(string refreshToken, ClientCredentials? client = null, params (string Name, string Value)[] extra)
         => Client.RefreshAsync(client ?? Confidential, refreshToken, extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), Ct);
 
