@@ -39,6 +39,7 @@ public static class LevelOneSuite
         new TokenExchangeScenario(),
         new TokenDelegationScenario(),
         new IdJagIssuanceScenario(),
+        new PairwiseReferenceScenario(),
         // Level 3 / AD-3 at the state authority (issue 6); judged in the same run, so the domain's tier is one pass.
         new MissionStatusScenario(),
     ];

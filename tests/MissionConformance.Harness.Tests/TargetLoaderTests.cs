@@ -25,7 +25,9 @@ public sealed class TargetLoaderTests
         Assert.Equal("482916", server.Approver.SecondFactor);
         Assert.Equal(new ApproverAccount("carol", "carol-assists", "264810", OnBehalfOf: "user-alice"), server.ConsentAccount(server.Delegate!));
         Assert.Equal(["finance", "docs", "workflow"], target.ResourceServers.Select(r => r.Id));
-        Assert.Equal(["rs-finance", "rs-docs", "rs-workflow"], server.StatusClients.Select(c => c.ClientId));
+        Assert.Equal(["rs-finance", "rs-docs", "rs-workflow", "ras-workflow"], server.StatusClients.Select(c => c.ClientId));
+        Assert.Equal(["https://as.workflow.board-packet.example/", "https://as.docs.board-packet.example/"], server.ResourceAuthorizationServers.Select(r => r.Issuer.AbsoluteUri));
+        Assert.Equal(["https://workflow.board-packet.example/mcp"], server.ResourceAuthorizationServers[0].Resources);
         Assert.All(server.StatusClients, c => Assert.True(c.Key!.HasPrivateKey && c.Audience is not null));
         Assert.Equal(new Peers.PeerSettings(5201, 5202), target.Peers);
         Assert.Equal(3, target.EffectiveScope!.ResourceServers.Count(r => r.InScope && r.Consequential));
@@ -74,10 +76,10 @@ public sealed class TargetLoaderTests
     [InlineData("StatusWithoutAudience", "authorizationServers[0].clients[4].audience: a status client needs the audience")]
     [InlineData("StatusWithSecret", "authorizationServers[0].clients[4].auth: a status client authenticates with private_key_jwt")]
     [InlineData("TwoStatusClientsOneAudience", "authorizationServers[0].clients: 2 status clients ask for audience \"https://finance.board-packet.example/mcp\"")]
-    [InlineData("PublicDelegate", "authorizationServers[0].clients[7].auth: a delegate is identified by its own client authentication")]
+    [InlineData("PublicDelegate", "authorizationServers[0].clients[8].auth: a delegate is identified by its own client authentication")]
     [InlineData("TwoDelegates", "authorizationServers[0].clients: role \"delegate\" is given to 2 clients")]
-    [InlineData("ResourceAsIsTheAs", "authorizationServers[0].resourceAuthorizationServers[1].issuer: a Resource AS is another trust domain's")]
-    [InlineData("ResourceWithTwoAuthorities", "authorizationServers[0].resourceAuthorizationServers[1].resources: https://workflow.board-packet.example/mcp is already another Resource AS's")]
+    [InlineData("ResourceAsIsTheAs", "authorizationServers[0].resourceAuthorizationServers[2].issuer: a Resource AS is another trust domain's")]
+    [InlineData("ResourceWithTwoAuthorities", "authorizationServers[0].resourceAuthorizationServers[2].resources: https://workflow.board-packet.example/mcp is already another Resource AS's")]
     [InlineData("ResourceAsWithoutResources", "authorizationServers[0].resourceAuthorizationServers[0].resources")]
     public void Parse_BrokenTarget_NamesTheField(string variant, string expected)
     {
@@ -116,8 +118,8 @@ public sealed class TargetLoaderTests
             case "StatusWithoutAudience": clients[4]!.AsObject().Remove("audience"); break;
             case "StatusWithSecret": clients[4]!["auth"] = "client_secret_basic"; clients[4]!["secret"] = "s"; break;
             case "TwoStatusClientsOneAudience": clients[5]!["audience"] = (string?)clients[4]!["audience"]; break;
-            case "PublicDelegate": clients[7]!["auth"] = "none"; clients[7]!.AsObject().Remove("secret"); break;
-            case "TwoDelegates": clients.Add(clients[7]!.DeepClone()); break;
+            case "PublicDelegate": clients[8]!["auth"] = "none"; clients[8]!.AsObject().Remove("secret"); break;
+            case "TwoDelegates": clients.Add(clients[8]!.DeepClone()); break;
             case "ResourceAsIsTheAs": server["resourceAuthorizationServers"]!.AsArray().Add(new JsonObject { ["issuer"] = (string?)server["issuer"], ["resources"] = new JsonArray("https://docs.board-packet.example/mcp") }); break;
             case "ResourceWithTwoAuthorities": server["resourceAuthorizationServers"]!.AsArray().Add(new JsonObject { ["issuer"] = "https://as.other.example/", ["resources"] = new JsonArray("https://workflow.board-packet.example/mcp") }); break;
             case "ResourceAsWithoutResources": server["resourceAuthorizationServers"]![0]!["resources"] = new JsonArray(); break;

@@ -445,6 +445,21 @@ public static class FaultProbes
             using var key = new DpopKey();
             return (await r.IdJagAsync((await r.ObtainAsync()).RefreshToken!, key)).Member("issued_token_type") != TokenTypes.IdJag;
         },
+        Fault.PairwiseRefSharedAcrossSectors => async (r, clock) =>
+        {
+            var issued = await r.ObtainAsync();
+            using var key = new DpopKey();
+            return await PairwiseRefAsync(r, issued.RefreshToken!, key, ResourceCatalogue.WorkflowAuthorizationServer)
+                == await PairwiseRefAsync(r, issued.RefreshToken!, key, ResourceCatalogue.DocsAuthorizationServer);
+        },
+        Fault.PairwiseLeaksCanonicalId => async (r, clock) => (await IdJagClaimsAsync(r)).Payload.GetProperty("mission").TryGetProperty("id", out _),
+        Fault.PairwiseRefUnresolvable => async (r, clock) =>
+        {
+            using var key = new DpopKey();
+            var reference = (await PairwiseRefAsync(r, (await r.ObtainAsync()).RefreshToken!, key, ResourceCatalogue.WorkflowAuthorizationServer))!;
+            return (await StatusAsync(r, clock, reference, RunningReference.StatusClient("ras-workflow"), audience: ResourceCatalogue.WorkflowAuthorizationServer)).Status
+                == HttpStatusCode.NotFound;
+        },
         Fault.DelegationNamesNoActor => async (r, clock) =>
         {
             var claims = await DelegatedClaimsAsync(r);
@@ -501,14 +516,18 @@ public static class FaultProbes
         return DecodedJwt.Decode(issued.Member("access_token")!);
     }
 
+    private static async Task<string?> PairwiseRefAsync(RunningReference r, string refreshToken, DpopKey key, string resourceAs)
+    {
+        var issued = await r.IdJagAsync(refreshToken, key, audience: resourceAs);
+        Assert.True(issued.Status == HttpStatusCode.OK, issued.Body);
+        return DecodedJwt.Decode(issued.Member("access_token")!).Payload.GetProperty("mission").GetProperty("ref").GetString();
+    }
+
     private static List<string?> DelegatedResources(JsonElement claims)
         => claims.GetProperty("authorization_details").EnumerateArray().Select(e => e.GetProperty("resource").GetString()).ToList();
 
-    private static readonly ClientCredentials DocsStatusClient = StatusClient("rs-docs");
-    private static readonly ClientCredentials WorkflowStatusClient = StatusClient("rs-workflow");
-
-    private static ClientCredentials StatusClient(string clientId)
-        => new(clientId, null, new Microsoft.IdentityModel.Tokens.JsonWebKey(Security.TestClientKeys.PrivateJwk(clientId)), AssertAtTokenEndpoint: true);
+    private static readonly ClientCredentials DocsStatusClient = RunningReference.StatusClient("rs-docs");
+    private static readonly ClientCredentials WorkflowStatusClient = RunningReference.StatusClient("rs-workflow");
 
     /// <summary>
     /// A Mission Status request as the docs server. The fault-free instance is shared by every probe, so

@@ -34,7 +34,13 @@ public sealed class IdJagTests(SharedReference shared) : IClassFixture<SharedRef
         Assert.Equal(120, claims.GetProperty("exp").GetInt64() - claims.GetProperty("iat").GetInt64());
         Assert.Equal(key.Thumbprint, claims.GetProperty("cnf").GetProperty("jkt").GetString());
         Assert.StartsWith("jag_", claims.GetProperty("jti").GetString());
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(issued.Mission.GetRawText()), JsonNode.Parse(claims.GetProperty("mission").GetRawText())));
+        // The Resource AS is a pairwise sector (oauth-profile.md §15): the same Mission, named by that sector's ref.
+        var mission = claims.GetProperty("mission");
+        Assert.False(mission.TryGetProperty("id", out _));
+        Assert.StartsWith("ref_", mission.GetProperty("ref").GetString());
+        Assert.Equal(issued.Mission.GetProperty("origin").GetString(), mission.GetProperty("origin").GetString());
+        Assert.Equal(issued.Mission.GetProperty("authority_hash").GetString(), mission.GetProperty("authority_hash").GetString());
+        Assert.DoesNotContain(issued.MissionId, claims.GetRawText(), StringComparison.Ordinal);
         var entries = claims.GetProperty("authorization_details").EnumerateArray().ToList();
         Assert.Single(entries);
         Assert.Equal(ResourceCatalogue.WorkflowResource, entries[0].GetProperty("resource").GetString());
@@ -50,6 +56,53 @@ public sealed class IdJagTests(SharedReference shared) : IClassFixture<SharedRef
         var second = DecodedJwt.Decode((await Reference.IdJagAsync(issued.RefreshToken!, key)).Member("access_token")!).Payload;
 
         Assert.NotEqual(first.GetProperty("jti").GetString(), second.GetProperty("jti").GetString());
+    }
+
+    [Fact]
+    public async Task PairwiseRef_IsStableWithinASector_AndDiffersAcrossSectors()
+    {
+        var issued = await Reference.ObtainAsync();
+        using var key = new DpopKey();
+
+        var workflow = await RefAsync(issued.RefreshToken!, key, ResourceCatalogue.WorkflowAuthorizationServer);
+        var again = await RefAsync(issued.RefreshToken!, key, ResourceCatalogue.WorkflowAuthorizationServer);
+        var docs = await RefAsync(issued.RefreshToken!, key, ResourceCatalogue.DocsAuthorizationServer);
+
+        Assert.Equal(workflow, again);
+        Assert.NotEqual(workflow, docs);
+        Assert.True(workflow.Length >= "ref_".Length + 22, "at least 128 bits");
+    }
+
+    [Fact]
+    public async Task MissionStatus_ResolvesAPairwiseRef_OnlyForAnAudienceOfItsSector()
+    {
+        var issued = await Reference.ObtainAsync();
+        using var key = new DpopKey();
+        var reference = await RefAsync(issued.RefreshToken!, key, ResourceCatalogue.WorkflowAuthorizationServer);
+        var resourceAs = RunningReference.StatusClient("ras-workflow");
+
+        var resolved = await Reference.MissionStatusAsync(reference, ResourceCatalogue.WorkflowAuthorizationServer, resourceAs);
+        var byCanonicalId = await Reference.MissionStatusAsync(issued.MissionId, ResourceCatalogue.WorkflowAuthorizationServer, resourceAs);
+        var byAnotherAudience = await Reference.MissionStatusAsync(reference, ResourceCatalogue.WorkflowResource, RunningReference.StatusClient("rs-workflow"));
+
+        Assert.True(resolved.Status == HttpStatusCode.OK, resolved.Body);
+        var payload = DecodedJwt.Decode(resolved.Body).Payload;
+        Assert.Equal(reference, payload.GetProperty("mission").GetProperty("ref").GetString());
+        Assert.False(payload.GetProperty("mission").TryGetProperty("id", out _));
+        Assert.DoesNotContain(issued.MissionId, payload.GetRawText(), StringComparison.Ordinal);
+        var projection = payload.GetProperty("authority_projection").EnumerateArray().ToList();
+        Assert.Single(projection);
+        Assert.Equal(ResourceCatalogue.WorkflowResource, projection[0].GetProperty("resource").GetString());
+        // The canonical id means nothing to the sector, and the ref nothing outside it: the one not_found.
+        Assert.Equal(HttpStatusCode.NotFound, byCanonicalId.Status);
+        Assert.Equal(HttpStatusCode.NotFound, byAnotherAudience.Status);
+    }
+
+    private async Task<string> RefAsync(string refreshToken, DpopKey key, string resourceAs)
+    {
+        var response = await Reference.IdJagAsync(refreshToken, key, audience: resourceAs);
+        Assert.True(response.Status == HttpStatusCode.OK, response.Body);
+        return DecodedJwt.Decode(response.Member("access_token")!).Payload.GetProperty("mission").GetProperty("ref").GetString()!;
     }
 
     [Fact]

@@ -10,6 +10,12 @@ public sealed record ReferenceSettings(Uri Issuer, string Tenant, ResourceCatalo
 
     public static readonly string[] DomainTiers = ["AD-1", "AD-2", "AD-3"];
 
+    /// <summary>
+    /// oauth-profile.md §15: each Resource AS of another domain is a pairwise sector; its ID-JAGs carry
+    /// mission.ref, never mission.id. Audiences in this domain get the canonical id.
+    /// </summary>
+    public const string PairwiseSector = "resource_as";
+
     /// <summary>Access tokens live five minutes at most, and never past mission_expiry (MBO-AS-TOK-007).</summary>
     public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromMinutes(5);
 

@@ -17,13 +17,16 @@ public sealed record ResourceAuthority(Uri Issuer, IReadOnlyList<string> Resourc
 /// <summary>
 /// The derivation policy: which objects of an Intent map to which resources, actions and constraints,
 /// and which other domains' Resource ASes are authoritative for some of them. The default is the
-/// board-packet example of the seeds (finance, docs, workflow MCP servers); the workflow provider
-/// also runs its own Resource AS, so a board-packet Mission spans two domains.
+/// board-packet example of the seeds (finance, docs, workflow MCP servers); the workflow and the
+/// documents providers also run their own Resource ASes, so a board-packet Mission spans three domains.
 /// </summary>
 public sealed record ResourceCatalogue(string PolicyVersion, IReadOnlyList<CatalogueResource> Resources, IReadOnlyList<ResourceAuthority>? PartnerDomains = null)
 {
     /// <summary>The workflow provider's Resource AS (an identifier: the embedded stack has no server there).</summary>
     public const string WorkflowAuthorizationServer = "https://as.workflow.board-packet.example/";
+
+    /// <summary>The documents provider's Resource AS, a third trust domain, so pairwise references have two sectors to differ across.</summary>
+    public const string DocsAuthorizationServer = "https://as.docs.board-packet.example/";
 
     public const string FinanceResource = "https://finance.board-packet.example/mcp";
     public const string DocsResource = "https://docs.board-packet.example/mcp";
@@ -43,7 +46,7 @@ public sealed record ResourceCatalogue(string PolicyVersion, IReadOnlyList<Catal
                 new JsonObject { ["recipient_domain"] = "board.example" },
                 new JsonObject { ["max_depth"] = 1, ["allowed_delegates"] = new JsonArray(new JsonObject { ["sub"] = TestPrincipals.DelegateClient }) }),
         ],
-        [new ResourceAuthority(new Uri(WorkflowAuthorizationServer), [WorkflowResource])]);
+        [new ResourceAuthority(new Uri(WorkflowAuthorizationServer), [WorkflowResource]), new ResourceAuthority(new Uri(DocsAuthorizationServer), [DocsResource])]);
 
     /// <summary>The other domain's Resource AS whose issuer is <paramref name="issuer"/>, if this policy knows it.</summary>
     public ResourceAuthority? FindAuthority(string issuer)

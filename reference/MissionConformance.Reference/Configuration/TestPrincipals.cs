@@ -65,6 +65,8 @@ public static class TestPrincipals
         new("rs-finance", null, "Finance MCP server", [], [], StatusAudience: ResourceCatalogue.FinanceResource),
         new("rs-docs", null, "Documents MCP server", [], [], StatusAudience: ResourceCatalogue.DocsResource),
         new("rs-workflow", null, "Workflow MCP server", [], [], StatusAudience: ResourceCatalogue.WorkflowResource),
+        // The workflow provider's Resource AS, resolving the pairwise refs of its ID-JAGs (oauth-profile.md §15).
+        new("ras-workflow", null, "Workflow provider's Resource AS", [], [], StatusAudience: ResourceCatalogue.WorkflowAuthorizationServer),
     ];
 
     public static TestClient? FindClient(string? clientId)

@@ -18,7 +18,8 @@ namespace MissionConformance.Reference.Endpoints;
 /// audience; everything else is the one not_found answer (MBO-MS-007).
 /// </summary>
 public sealed class MissionStatusEndpoint(
-    ClientAssertionAuthenticator authenticator, MissionStore store, FaultSet faults, MissionStatusResponseGenerator statusResponses, StatusRateLimiter limiter)
+    ClientAssertionAuthenticator authenticator, MissionStore store, FaultSet faults, MissionStatusResponseGenerator statusResponses, StatusRateLimiter limiter,
+    Configuration.ReferenceSettings settings)
     : MissionEndpointBase(authenticator, store, faults)
 {
     public const string Path = "missions/status";
@@ -56,7 +57,16 @@ public sealed class MissionStatusEndpoint(
         }
 
         var mission = await Store.FindAsync(reference, http.RequestAborted);
-        var visible = mission is not null && client.StatusAudience == audience && MissionStatusResponseGenerator.ProjectionFor(mission, audience).Count > 0;
+        IReadOnlyCollection<string> resources = [audience];
+        string? pairwise = null;
+        if (mission is null && !Faults.Has(Fault.PairwiseRefUnresolvable) && await Store.ResolvePairwiseAsync(reference, http.RequestAborted) is { } resolved
+            && resolved.Sector == audience && settings.Catalogue.FindAuthority(audience) is { } authority)
+        {
+            // oauth-profile.md §15 (MBO-AS-PW-004): a ref resolves for an audience of its sector, a Resource AS,
+            // whose projection is the entries of the resources it is authoritative for.
+            (mission, pairwise, resources) = (resolved.Mission, reference, authority.Resources);
+        }
+        var visible = mission is not null && client.StatusAudience == audience && MissionStatusResponseGenerator.ProjectionFor(mission, resources).Count > 0;
         if (!visible)
         {
             // A reference is never a bearer capability: unknown, foreign and not-your-audience look alike.
@@ -71,7 +81,7 @@ public sealed class MissionStatusEndpoint(
 
         var echoed = Faults.Has(Fault.StatusIgnoresNonce) ? MissionClientNonce() : nonce!;
         var payload = statusResponses.Payload(mission!, audience, client.ClientId, echoed, null,
-            Faults.Has(Fault.StatusLongLived) ? TimeSpan.FromHours(1) : null);
+            Faults.Has(Fault.StatusLongLived) ? TimeSpan.FromHours(1) : null, pairwise, resources);
         ApplyPayloadFaults(payload, mission!);
         if (Faults.Has(Fault.StatusUnsigned))
         {
@@ -86,7 +96,11 @@ public sealed class MissionStatusEndpoint(
         if (Faults.Has(Fault.StatusLeaksForeignAudience)) payload["authority_projection"] = JsonNode.Parse(mission.AuthoritySetJson);
         if (Faults.Has(Fault.StatusWrongAudience)) payload["aud"] = payload["sub"]!.DeepClone();
         if (Faults.Has(Fault.StatusOmitsAnchors)) payload.Remove("integrity_anchors");
-        if (Faults.Has(Fault.StatusMissionWithIdAndRef)) payload["mission"]!["ref"] = "ref_" + mission.Id[^12..];
+        if (Faults.Has(Fault.StatusMissionWithIdAndRef))
+        {
+            payload["mission"]!["ref"] ??= "ref_" + mission.Id[^12..];
+            payload["mission"]!["id"] = mission.Id;
+        }
         if (Faults.Has(Fault.StatusFreshnessAfterIssue))
         {
             var issued = DateTimeOffset.Parse((string)payload["issued_at"]!, System.Globalization.CultureInfo.InvariantCulture);
@@ -149,7 +163,8 @@ public sealed class MissionAuthorityDocument(Configuration.ReferenceSettings set
             ["mission_lifecycle_auth_methods_supported"] = new JsonArray("private_key_jwt"),
             ["mission_intent_schema_uri"] = settings.Endpoint(IntentSchemaPath),
             ["authority_set_types_supported"] = new JsonArray("mission_resource_access"),
-            ["mission_pairwise_supported"] = false,
+            ["mission_pairwise_supported"] = true,
+            ["mission_pairwise_sector"] = Configuration.ReferenceSettings.PairwiseSector,
             ["mission_framework_versions_supported"] = new JsonArray("seed-2026-06"),
             ["mission_normalization_profiles_supported"] = new JsonArray(Anchors.IntegrityAnchor.IntentNormalizationProfile),
             ["mission_capability_advertisement"] = new JsonObject

@@ -170,7 +170,8 @@ public sealed class MetadataHandler(ReferenceSettings settings, FaultSet faults)
         metadata["introspection_endpoint_auth_methods_supported"] = Array(["private_key_jwt"]);
         // Not a spec member: the AD-1 inventory has no wire in the seed era (conformance.md open point 3).
         metadata["mission_inventory_endpoint"] = settings.Endpoint(InventoryEndpoint.Path);
-        metadata["mission_pairwise_supported"] = faults.Has(Fault.PairwiseWithoutSector);
+        metadata["mission_pairwise_supported"] = true;
+        if (!faults.Has(Fault.PairwiseWithoutSector)) metadata["mission_pairwise_sector"] = ReferenceSettings.PairwiseSector;
         metadata["mission_enforcement_classes_supported"] = Array(["issuance", "introspection"]);
         metadata["mission_max_stale_seconds"] = (long)ReferenceSettings.AccessTokenLifetime.TotalSeconds;
         metadata["mission_framework_versions_supported"] = Array(["seed-2026-06"]);

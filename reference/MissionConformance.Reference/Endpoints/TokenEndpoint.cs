@@ -305,7 +305,7 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
             ["iat"] = now.ToUnixTimeSeconds(),
             ["exp"] = (now + lifetime).ToUnixTimeSeconds(),
             ["cnf"] = new JsonObject { ["jkt"] = jkt },
-            ["mission"] = MissionClaim(mission, isRefresh: false, isExchange: false),
+            ["mission"] = await PairwiseClaimAsync(mission, authority.Issuer.AbsoluteUri, http.RequestAborted),
             ["authorization_details"] = entries,
         };
         var mislabelled = faults.Has(Fault.IdJagMislabelled);
@@ -525,6 +525,18 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
             claim.Remove("id");
             claim["ref"] = "ref_" + Base64Url.EncodeToString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(mission.Id)));
         }
+        return claim;
+    }
+
+    /// <summary>
+    /// The mission claim for an audience of pairwise sector <paramref name="sector"/> (oauth-profile.md §15,
+    /// sector resource_as): the sector's ref in place of the canonical id, which that audience never sees.
+    /// </summary>
+    private async Task<JsonObject> PairwiseClaimAsync(MissionRecord mission, string sector, CancellationToken ct)
+    {
+        var claim = MissionClaim(mission, isRefresh: false, isExchange: false);
+        if (!faults.Has(Fault.PairwiseLeaksCanonicalId)) claim.Remove("id");
+        claim["ref"] = await store.PairwiseRefAsync(mission.Id, sector, ct);
         return claim;
     }
 

@@ -124,6 +124,9 @@ public enum Fault
     IdJagDisclosesOtherDomains,
     IdJagAfterRevoke,
     IdJagMislabelled,
+    PairwiseRefSharedAcrossSectors,
+    PairwiseLeaksCanonicalId,
+    PairwiseRefUnresolvable,
 
     // Reference Resource Servers (reference/…/ResourceServers)
     RsNoResourceMetadata,
@@ -280,7 +283,7 @@ public static class FaultCatalogue
         new(Fault.StatusHidesInactiveMissions, "a suspended, revoked or completed Mission gets 404 instead of a signed status saying so", ["MBO-MS-010"]),
         new(Fault.StatusLongLived, "Mission Status responses for active Missions live an hour", ["MBO-MS-011"]),
         new(Fault.StatusFreshnessAfterIssue, "freshness_at is 30 s later than issued_at", ["MBO-MS-012"]),
-        new(Fault.StatusMissionWithIdAndRef, "the Mission Status mission member carries both id and ref", ["MBO-MS-014"]),
+        new(Fault.StatusMissionWithIdAndRef, "the Mission Status mission member carries both id and ref (so a pairwise audience learns the canonical id)", ["MBO-MS-014", "MBO-AS-PW-004"]),
         new(Fault.StatusRateLimitWithoutRetryAfter, "rate-limited Mission Status requests get 429 without Retry-After or retry_after", ["MBO-MS-016"]),
         new(Fault.MissionAuthorityIssuerMismatch, "the mission-authority document's issuer drops the trailing slash mission.origin has", ["MBO-AS-MD-005"]),
         new(Fault.MissionAuthorityNotJson, "the mission-authority document is served as text/plain", ["MBO-AS-MD-006"]),
@@ -314,6 +317,9 @@ public static class FaultCatalogue
         new(Fault.IdJagLongLived, "an ID-JAG lives an hour, not at most 300 s", ["MBO-AS-XD-002"]),
         new(Fault.IdJagDisclosesOtherDomains, "an ID-JAG carries every entry of the Mission, those of resources other domains are authoritative for included", ["MBO-AS-XD-003"]),
         new(Fault.IdJagAfterRevoke, "an ID-JAG is issued for a suspended or revoked Mission", ["MBO-AS-XD-004"]),
+        new(Fault.PairwiseRefSharedAcrossSectors, "a Mission has one pairwise ref for every sector: two Resource ASes can link it", ["MBO-AS-PW-001"]),
+        new(Fault.PairwiseLeaksCanonicalId, "an ID-JAG's mission claim carries the canonical id next to the sector's ref", ["MBO-AS-PW-002"]),
+        new(Fault.PairwiseRefUnresolvable, "Mission Status answers not_found for a pairwise ref, even asked by an audience of its sector", ["MBO-AS-PW-004"]),
         new(Fault.IdJagMislabelled, "the ID-JAG response says issued_token_type access_token and token_type Bearer", ["MBO-AS-XD-005"]),
 
         // Resource Servers: each applies to the reference RSes started with it, and never to the AS

@@ -20,16 +20,24 @@ public sealed class MissionStatusResponseGenerator(JwsSigner signer, TimeProvide
     public string Sign(JsonObject payload) => signer.Sign(MediaType, payload);
 
     /// <summary>The Authority Set entries whose resource is <paramref name="audience"/>: all an audience may see (MBO-MS-006).</summary>
-    public static JsonArray ProjectionFor(MissionRecord mission, string audience)
+    public static JsonArray ProjectionFor(MissionRecord mission, string audience) => ProjectionFor(mission, [audience]);
+
+    /// <summary>The Authority Set entries for <paramref name="resources"/>: an RS's own, or those a Resource AS is authoritative for.</summary>
+    public static JsonArray ProjectionFor(MissionRecord mission, IReadOnlyCollection<string> resources)
         => new(JsonNode.Parse(mission.AuthoritySetJson)!.AsArray()
-            .Where(e => string.Equals((string?)e!["resource"], audience, StringComparison.Ordinal))
+            .Where(e => (string?)e!["resource"] is { } resource && resources.Contains(resource))
             .Select(e => e!.DeepClone()).ToArray());
 
-    public JsonObject Payload(MissionRecord mission, string audience, string callerClientId, string nonce, JsonObject? lifecycleEvent, TimeSpan? lifetime = null)
+    /// <summary>
+    /// The answer to <paramref name="audience"/>; for a pairwise audience (<paramref name="pairwiseRef"/>) the
+    /// Mission is named by that ref, never its id (oauth-profile.md §15), and the projection covers <paramref name="resources"/>.
+    /// </summary>
+    public JsonObject Payload(MissionRecord mission, string audience, string callerClientId, string nonce, JsonObject? lifecycleEvent, TimeSpan? lifetime = null,
+        string? pairwiseRef = null, IReadOnlyCollection<string>? resources = null)
     {
         var now = clock.GetUtcNow();
         var expires = now + (lifetime ?? (MissionState.IsTerminal(mission.State) ? TerminalLifetime : ActiveLifetime));
-        var projection = ProjectionFor(mission, audience);
+        var projection = ProjectionFor(mission, resources ?? [audience]);
         var payload = new JsonObject
         {
             ["iss"] = mission.Origin,
@@ -38,7 +46,9 @@ public sealed class MissionStatusResponseGenerator(JwsSigner signer, TimeProvide
             ["nonce"] = nonce,
             ["iat"] = now.ToUnixTimeSeconds(),
             ["exp"] = expires.ToUnixTimeSeconds(),
-            ["mission"] = new JsonObject { ["id"] = mission.Id, ["origin"] = mission.Origin },
+            ["mission"] = pairwiseRef is null
+                ? new JsonObject { ["id"] = mission.Id, ["origin"] = mission.Origin }
+                : new JsonObject { ["ref"] = pairwiseRef, ["origin"] = mission.Origin },
             ["state"] = mission.State,
             ["integrity_anchors"] = new JsonObject
             {

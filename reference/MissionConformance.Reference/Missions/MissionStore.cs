@@ -92,7 +92,8 @@ public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory
     public async Task<string> PairwiseRefAsync(string missionId, string sector, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (await db.PairwiseReferences.AsNoTracking().SingleOrDefaultAsync(r => r.MissionId == missionId && r.Sector == sector, ct) is { } existing)
+        var shared = faults.Has(Fault.PairwiseRefSharedAcrossSectors);
+        if (await db.PairwiseReferences.AsNoTracking().FirstOrDefaultAsync(r => r.MissionId == missionId && (shared || r.Sector == sector), ct) is { } existing)
         {
             return existing.Ref;
         }

@@ -68,3 +68,74 @@ public sealed class IdJagIssuanceScenario : Scenario
         context.Judge(new IdJagResponseLabelled(), evidence);
     }
 }
+
+/// <summary>
+/// conformance.md §5 L2 item 6, pairwise references "if advertised" (oauth-profile.md §15), in the
+/// resource_as sector, whose audiences the target file names (its Resource ASes): two ID-JAGs for
+/// the first Resource AS and one for the second, then Mission Status asked by the first Resource AS
+/// with its ref (its status client, role "status" with that Resource AS as audience).
+/// </summary>
+public sealed class PairwiseReferenceScenario : Scenario
+{
+    public override string Id => "projection.pairwise";
+    public override string Title => "a pairwise sector sees a stable ref of its own, never the canonical id, and Mission Status resolves it";
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-PW-001", "MBO-AS-PW-002", "MBO-AS-PW-004"];
+
+    /// <summary>The sectors this suite version can name audiences of: a Resource AS is one, named by the target file.</summary>
+    public const string ResourceAsSector = "resource_as";
+
+    public override async Task RunAsync(ScenarioContext context)
+    {
+        var metadata = context.Client.Metadata.Document;
+        var pairwise = DomainFeatures.Survey(metadata, context.Server)[DomainFeatures.Pairwise];
+        if (pairwise.Availability != FeatureAvailability.Offered)
+        {
+            foreach (var id in Requirements) context.Skip(id, $"pairwise references are not offered: {pairwise.Reason}");
+            return;
+        }
+        var sector = Subset.Text(metadata, "mission_pairwise_sector");
+        string? why = sector is null ? "not judged: the AS advertises pairwise references without mission_pairwise_sector (see MBO-AS-MD-004)"
+            : sector != ResourceAsSector ? $"not judged: sector {sector}; this suite version judges pairwise references in the {ResourceAsSector} sector only, whose audiences a target file names"
+            : context.Server.ResourceAuthorizationServers.Count == 0 ? "not judged: the sector is resource_as, but the target file declares no resourceAuthorizationServers to ask ID-JAGs for"
+            : null;
+        if (why is not null)
+        {
+            foreach (var id in Requirements) context.Skip(id, why);
+            return;
+        }
+        var flow = new MissionFlow(context);
+        var obtained = await flow.ObtainAsync();
+        if (obtained.Token.RefreshToken is not { } refreshToken)
+        {
+            foreach (var id in Requirements) context.Blocked(id, "the code redemption returned no refresh_token, the subject of ID-JAG issuance (see MBO-AS-TOK-009)");
+            return;
+        }
+        using var key = new DpopKey();
+        var first = context.Server.ResourceAuthorizationServers[0].Issuer.AbsoluteUri;
+        var second = context.Server.ResourceAuthorizationServers.Skip(1).FirstOrDefault()?.Issuer.AbsoluteUri;
+        var grants = new List<(string Sector, TokenExchange Grant)>
+        {
+            (first, await flow.IdJagAsync(refreshToken, TokenTypes.RefreshToken, first, key)),
+            (first, await flow.IdJagAsync(refreshToken, TokenTypes.RefreshToken, first, key)),
+        };
+        if (second is not null) grants.Add((second, await flow.IdJagAsync(refreshToken, TokenTypes.RefreshToken, second, key)));
+
+        StatusAnswer? resolved = null;
+        string? whyNotResolved = null;
+        var statusClient = context.Server.StatusClients.FirstOrDefault(c => c.Audience == first);
+        if (context.Client.Metadata.MissionStatusEndpoint is not { } statusEndpoint) whyNotResolved = "the AS advertises no mission_status_endpoint (see MBO-CM-006)";
+        else if (statusClient is null) whyNotResolved = $"the target file names no status client for audience {first} (role \"status\", audience the Resource AS)";
+        else if (PairwiseEvidence.Ref(grants[0].Grant) is not { } reference) whyNotResolved = $"the ID-JAG for {first} carries no mission.ref to resolve (see MBO-AS-PW-001)";
+        else
+        {
+            var nonce = MissionClient.NewNonce();
+            var response = await context.Client.MissionStatusAsync(statusEndpoint, statusClient.Credentials, reference, first, nonce, context.Cancellation);
+            resolved = new StatusAnswer(response, nonce, first, statusClient.ClientId, reference, context.Clock.GetUtcNow());
+        }
+
+        var evidence = new PairwiseEvidence(sector!, obtained.MissionId, grants, resolved, whyNotResolved);
+        context.Judge(new PairwiseRefPerSector(), evidence);
+        context.Judge(new CanonicalIdWithheldFromSector(), evidence);
+        context.Judge(new PairwiseRefResolvesForItsSector(), evidence);
+    }
+}

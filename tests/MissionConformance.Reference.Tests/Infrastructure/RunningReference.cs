@@ -145,6 +145,13 @@ public sealed class RunningReference : IAsyncDisposable
         string audience = ResourceCatalogue.WorkflowAuthorizationServer)
         => Client.ExchangeAsync(Confidential, subjectToken, [new("audience", audience), new("requested_token_type", TokenTypes.IdJag)], Ct, subjectTokenType, key);
 
+    /// <summary>A Mission Status client of the reference (rs-docs, ras-workflow, …), asserting with its test key.</summary>
+    public static ClientCredentials StatusClient(string clientId)
+        => new(clientId, null, new Microsoft.IdentityModel.Tokens.JsonWebKey(Security.TestClientKeys.PrivateJwk(clientId)), AssertAtTokenEndpoint: true);
+
+    public Task<WireResponse> MissionStatusAsync(string mission, string audience, ClientCredentials client)
+        => Client.MissionStatusAsync(Client.Metadata.MissionStatusEndpoint!, client, mission, audience, MissionClient.NewNonce(), Ct);
+
     public Task<WireResponse> RefreshAsync(string refreshToken, ClientCredentials? client = null, params (string Name, string Value)[] extra)
         => Client.RefreshAsync(client ?? Confidential, refreshToken, extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), Ct);
 

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Text.Json;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Suites.Infrastructure;
+
+namespace MissionConformance.Suites.Checks;
+
+/// <summary>
+/// conformance.md §5 L2 item 6 in sector <paramref name="Sector"/>: ID-JAGs obtained in order, each with the
+/// Resource AS (the sector) it was asked for; the canonical id the Mission's own-domain token carries; and
+/// Mission Status asked by the first sector with its ref.
+/// </summary>
+public sealed record PairwiseEvidence(string Sector, string? CanonicalId, IReadOnlyList<(string Audience, TokenExchange Grant)> Grants,
+    StatusAnswer? Resolved, string? WhyNotResolved)
+{
+    public static string? Ref(TokenExchange grant)
+        => grant.Succeeded && grant.Jwt!.Payload.TryGetProperty("mission", out var m) && m.ValueKind == JsonValueKind.Object ? Subset.Text(m, "ref") : null;
+
+    /// <summary>Why the grants cannot be judged: one was refused (MBO-AS-XD-001 judges issuance).</summary>
+    public string? NotIssued => Grants.FirstOrDefault(g => !g.Grant.Succeeded) is { Grant: not null } refused
+        ? $"not judged: an ID-JAG for {refused.Audience} was refused (HTTP {(int)refused.Grant.Response.Status} {refused.Grant.Response.Member("error")}; see MBO-AS-XD-001)"
+        : null;
+}
+
+/// <summary>MBO-AS-PW-001: one ref per sector, the same for every grant to it, another for every other sector.</summary>
+public sealed class PairwiseRefPerSector : Check<PairwiseEvidence>
+{
+    public override string RequirementId => "MBO-AS-PW-001";
+
+    public override Judgement Judge(PairwiseEvidence e)
+    {
+        if (e.NotIssued is { } why) return Judgement.Skip(why);
+        if (e.Grants.FirstOrDefault(g => PairwiseEvidence.Ref(g.Grant) is null) is { Audience: { } bare }) return Judgement.Fail($"an ID-JAG for {bare}, an audience of pairwise sector {e.Sector}, carries no mission.ref");
+        var bySector = e.Grants.GroupBy(g => g.Audience).Select(g => (Sector: g.Key, Refs: g.Select(x => PairwiseEvidence.Ref(x.Grant)!).Distinct(StringComparer.Ordinal).ToList())).ToList();
+        if (bySector.FirstOrDefault(s => s.Refs.Count > 1) is { Sector: { } unstable } s1) return Judgement.Fail($"two ID-JAGs for {unstable} carry different refs ({string.Join(", ", s1.Refs)}): a sector's ref must be stable");
+        if (bySector.Count < 2) return Judgement.Pass($"two ID-JAGs for {bySector[0].Sector} carry the same ref; the target file declares one Resource AS, so refs were not compared across sectors");
+        var shared = bySector.GroupBy(s => s.Refs[0]).FirstOrDefault(g => g.Count() > 1);
+        return shared is null
+            ? Judgement.Pass($"each of {bySector.Count} sectors has its own stable ref")
+            : Judgement.Fail($"{string.Join(" and ", shared.Select(s => s.Sector))} get the same ref {shared.Key}: the Mission is linkable across sectors");
+    }
+}
+
+/// <summary>MBO-AS-PW-002: no grant for a pairwise audience discloses the canonical mission.id, in the claim or anywhere else.</summary>
+public sealed class CanonicalIdWithheldFromSector : Check<PairwiseEvidence>
+{
+    public override string RequirementId => "MBO-AS-PW-002";
+
+    public override Judgement Judge(PairwiseEvidence e)
+    {
+        if (e.NotIssued is { } why) return Judgement.Skip(why);
+        if (e.CanonicalId is not { } id) return Judgement.Skip("not judged: the Mission's own-domain token carries no mission.id to look for (see MBO-AS-TOK-001)");
+        foreach (var (audience, grant) in e.Grants)
+        {
+            var payload = grant.Jwt!.Payload;
+            if (payload.TryGetProperty("mission", out var m) && m.ValueKind == JsonValueKind.Object && m.TryGetProperty("id", out _))
+            {
+                return Judgement.Fail($"the ID-JAG for {audience}, an audience of pairwise sector {e.Sector}, carries mission.id");
+            }
+            if (payload.GetRawText().Contains(id, StringComparison.Ordinal)) return Judgement.Fail($"the ID-JAG for {audience} discloses the canonical Mission id {id} outside mission.id");
+        }
+        return Judgement.Pass($"{e.Grants.Count} ID-JAGs for pairwise audiences name the Mission by ref only; the canonical id appears nowhere in them");
+    }
+}
+
+/// <summary>MBO-AS-PW-004: Mission Status, asked by an audience of the sector with its ref, answers 200 and echoes the ref.</summary>
+public sealed class PairwiseRefResolvesForItsSector : Check<PairwiseEvidence>
+{
+    public override string RequirementId => "MBO-AS-PW-004";
+
+    public override Judgement Judge(PairwiseEvidence e)
+    {
+        if (e.Resolved is not { } answer) return Judgement.Skip("not judged: " + e.WhyNotResolved);
+        if (answer.Response.Status != HttpStatusCode.OK)
+        {
+            return Judgement.Fail($"Mission Status asked by {answer.ClientId} (audience {answer.Audience}) with its sector's ref answered HTTP {(int)answer.Response.Status} {answer.Response.Member("error")}; the origin must resolve it");
+        }
+        if (answer.Payload is not { } payload) return Judgement.Skip(StatusJudgement.NotSigned(answer));
+        if (!payload.TryGetProperty("mission", out var mission) || mission.ValueKind != JsonValueKind.Object) return Judgement.Fail("the Mission Status answer to a ref carries no mission member");
+        if (mission.TryGetProperty("id", out _)) return Judgement.Fail($"the Mission Status answer to {answer.Audience}'s ref discloses mission.id to a pairwise audience");
+        return Judgement.That(Subset.Text(mission, "ref") == answer.MissionRef,
+            $"Mission Status resolved {answer.Audience}'s ref and echoed it (state {answer.State ?? "(none)"})",
+            $"the Mission Status answer names mission.ref {Subset.Text(mission, "ref") ?? "(none)"}, not the ref asked for");
+    }
+}
