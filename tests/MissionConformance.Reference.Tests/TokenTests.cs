@@ -179,8 +179,10 @@ public sealed partial class TokenTests(SharedReference shared) : IClassFixture<S
         Assert.Equal(["S256"], metadata.GetProperty("code_challenge_methods_supported").EnumerateArray().Select(v => v.GetString()));
         Assert.Equal(Reference.Issuer + "missions/status", metadata.GetProperty("mission_status_endpoint").GetString());
         Assert.Equal(Reference.Issuer + "introspect", metadata.GetProperty("introspection_endpoint").GetString());
-        // Token Exchange (RFC 8693) is served, so it is advertised (ExchangeTests); pairwise references are not.
-        Assert.False(metadata.GetProperty("mission_pairwise_supported").GetBoolean());
+        // Token Exchange (RFC 8693) is served, so it is advertised (ExchangeTests); so are pairwise references, for the
+        // Resource ASes of other domains (IdJagTests).
+        Assert.True(metadata.GetProperty("mission_pairwise_supported").GetBoolean());
+        Assert.Equal("resource_as", metadata.GetProperty("mission_pairwise_sector").GetString());
     }
 
     private static List<string> Audiences(JsonElement claims)

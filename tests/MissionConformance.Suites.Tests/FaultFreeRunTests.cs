@@ -13,7 +13,9 @@ public sealed class FaultFreeRunTests
     [Fact]
     public async Task FullSuite_AgainstTheFaultFreeReference_EveryMustPasses_L3AtTheAs_RsDAtEachResourceServer()
     {
-        await using var reference = await EmbeddedReference.StartAsync(FaultSet.None, TestContext.Current.CancellationToken);
+        // The form driver: the same suite in Chromium is the dotnet test entry point's run (suites/MissionConformance.Conformance),
+        // and BrowserConsentTests prove the consent checks there; this test is about the verdicts and the coordinate.
+        await using var reference = await EmbeddedReference.StartAsync(FaultSet.None, TestContext.Current.CancellationToken, FaultSelfTests.FormConsent);
 
         var outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait, ConformanceSuite.Scenarios(), TestContext.Current.CancellationToken, reference.Peers);
 
@@ -26,11 +28,13 @@ public sealed class FaultFreeRunTests
         Assert.Equal(["docs:D", "finance:D", "workflow:D"], outcome.Coordinate.ResourceServers.Select(r => $"{r.Id}:{r.Tier}").Order());
         Assert.Equal("L3 · RS-D · AD-3", outcome.Coordinate.Label);
         Assert.True(FaultSelfTests.Ad3Group(outcome).Demonstrated, string.Join("; ", FaultSelfTests.Ad3Group(outcome).Blockers));
-        // AD-2 in one domain rests on same-domain projection (conformance.md open point 4): Token Exchange is offered and
-        // judged, pairwise is not offered, and the surfaces a target file cannot declare yet are named as not examined.
+        // AD-2: Token Exchange, pairwise references and, since the target file declares Resource ASes, ID-JAG issuance are
+        // offered and judged; the surfaces a target file cannot declare yet are named as not examined.
         Assert.Contains(outcome.Coordinate.Reasons, r => r.StartsWith("AD-2 demonstrated", StringComparison.Ordinal) && r.Contains("not judged by this suite version", StringComparison.Ordinal));
         Assert.Contains(outcome.Coordinate.Reasons, r => r.StartsWith("surfaces beyond AD-1", StringComparison.Ordinal) && r.Contains("offered: Token Exchange", StringComparison.Ordinal)
-            && r.Contains("not offered: pairwise", StringComparison.Ordinal));
+            && r.Contains("pairwise Mission references (mission_pairwise_supported is true)", StringComparison.Ordinal)
+            && r.Contains("cross-domain projection (ID-JAG) (the target file declares 2 Resource AS(es)", StringComparison.Ordinal)
+            && r.Contains("not examined by this suite version: Resource AS, the MAS topology", StringComparison.Ordinal));
         Assert.Contains(outcome.Coordinate.Reasons, r => r.StartsWith("L4 not reached", StringComparison.Ordinal));
         var mandatoryL1 = RequirementCatalogue.Default.All.Where(r => r.IsMandatory && r.Checks.Count > 0).Select(r => r.Id).ToList();
         Assert.All(mandatoryL1, id => Assert.True(outcome.Verdicts.Keys.Any(k => k.Requirement == id), $"{id} has checks but no verdict"));
