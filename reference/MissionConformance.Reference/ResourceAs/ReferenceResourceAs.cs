@@ -1,0 +1,272 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using MissionConformance.Reference.Configuration;
+using MissionConformance.Reference.Endpoints;
+using MissionConformance.Reference.Missions;
+using MissionConformance.Reference.ResourceServers;
+
+namespace MissionConformance.Reference.ResourceAs;
+
+/// <summary>How to start a reference Resource AS: where, which origin it trusts, which resources it is authoritative for, and its one client.</summary>
+public sealed record ResourceAsOptions
+{
+    /// <summary>The origin AS whose ID-JAGs this Resource AS accepts, by policy (its metadata names jwks_uri).</summary>
+    public required Uri TrustedOrigin { get; init; }
+
+    /// <summary>The resources this Resource AS issues local tokens for; entries for any other resource are never issued.</summary>
+    public required IReadOnlyList<string> Resources { get; init; }
+
+    /// <summary>The client that redeems ID-JAGs here (client_secret_basic); the origin's client_id is an audit reference only.</summary>
+    public string ClientId { get; init; } = DefaultClientId;
+
+    public string ClientSecret { get; init; } = DefaultClientSecret;
+
+    /// <summary>A loopback URL; port 0 picks a free port.</summary>
+    public string Url { get; init; } = "http://127.0.0.1:0";
+
+    public const string DefaultClientId = "agent-at-resource-as";
+
+    public const string DefaultClientSecret = "agent-at-resource-as-secret";
+}
+
+/// <summary>
+/// A reference Resource Authorization Server of a second trust domain (oauth-profile.md §14, MBO-RAS-*):
+/// it redeems ID-JAGs by the RFC 7523 JWT bearer grant for local, DPoP-bound access tokens. An ID-JAG
+/// is accepted only from the origin it trusts by configuration (never because mission.origin says so),
+/// signed by that origin's key, audienced to this AS, unexpired, bound by cnf.jkt to the key of the
+/// request's DPoP proof, and once (jti). The local token keeps the mission claim unchanged, is bound to
+/// the same key, expires no later than the grant, and carries no more than the grant conveyed, for this
+/// AS's resources only. It holds no Mission: it never creates, alters or reports one.
+/// </summary>
+public sealed class ReferenceResourceAs : IAsyncDisposable
+{
+    public const string JwtBearerGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+
+    /// <summary>Local tokens live five minutes at most, and never past the grant (MBO-RAS-005).</summary>
+    public static readonly TimeSpan LocalTokenLifetime = TimeSpan.FromMinutes(5);
+
+    private readonly WebApplication _app;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly IssuerTrust _origin;
+    private readonly DpopVerifier _dpop = new();
+    private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly string _kid = "ras-" + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(6));
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _redeemed = new(StringComparer.Ordinal);
+
+    private ReferenceResourceAs(WebApplication app, ResourceAsOptions options, Uri issuer)
+    {
+        _app = app;
+        Options = options;
+        Issuer = issuer;
+        _origin = new IssuerTrust(_http, options.TrustedOrigin);
+    }
+
+    public ResourceAsOptions Options { get; }
+
+    /// <summary>This AS's issuer identifier: the aud an ID-JAG for it carries, and the iss of its local tokens.</summary>
+    public Uri Issuer { get; }
+
+    public string TokenEndpoint => Issuer.AbsoluteUri + "token";
+
+    public static async Task<ReferenceResourceAs> StartAsync(ResourceAsOptions options, CancellationToken ct = default)
+    {
+        if (options.Resources.Count == 0) throw new ReferenceConfigurationException("a Resource AS needs the resources it is authoritative for");
+        var url = ReferenceStack.ResolveLoopbackUrl(options.Url);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(url.AbsoluteUri.TrimEnd('/'));
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var server = new ReferenceResourceAs(app, options, new Uri(url.AbsoluteUri.TrimEnd('/') + "/"));
+        app.MapGet("/.well-known/oauth-authorization-server", () => Results.Json(server.Metadata()));
+        app.MapGet("/jwks", () => Results.Json(server.Jwks()));
+        app.MapPost("/token", (Func<HttpContext, Task<IResult>>)server.TokenAsync);
+        await app.StartAsync(ct);
+        return server;
+    }
+
+    private JsonObject Metadata() => new()
+    {
+        ["issuer"] = Issuer.AbsoluteUri,
+        ["token_endpoint"] = TokenEndpoint,
+        ["jwks_uri"] = Issuer.AbsoluteUri + "jwks",
+        ["grant_types_supported"] = new JsonArray(JwtBearerGrant),
+        ["token_endpoint_auth_methods_supported"] = new JsonArray("client_secret_basic"),
+        ["dpop_signing_alg_values_supported"] = new JsonArray("ES256"),
+        ["authorization_details_types_supported"] = new JsonArray("mission_resource_access"),
+    };
+
+    private JsonObject Jwks()
+    {
+        var jwk = JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(_key));
+        return new JsonObject { ["keys"] = new JsonArray(new JsonObject { ["kty"] = jwk.Kty, ["crv"] = jwk.Crv, ["x"] = jwk.X, ["y"] = jwk.Y, ["kid"] = _kid, ["use"] = "sig", ["alg"] = "ES256" }) };
+    }
+
+    private async Task<IResult> TokenAsync(HttpContext http)
+    {
+        if (!Authenticated(http))
+        {
+            http.Response.Headers.WWWAuthenticate = "Basic realm=\"resource-as\"";
+            return Error("invalid_client", "authenticate with client_secret_basic as a client of this Resource AS", StatusCodes.Status401Unauthorized);
+        }
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        if (form["grant_type"] != JwtBearerGrant) return Error("unsupported_grant_type", $"this Resource AS redeems ID-JAGs by the {JwtBearerGrant} grant only");
+        if (form["assertion"] is not [{ Length: > 0 } assertion]) return Error("invalid_request", "assertion (the ID-JAG) is required");
+
+        var (grant, refusal) = await ValidateGrantAsync(assertion, http.RequestAborted);
+        if (refusal is not null) return refusal;
+
+        // MBO-RAS-003: the grant is sender-constrained, and the request proves the key it is bound to.
+        if (!grant!.TryGetPayloadValue<JsonElement>("cnf", out var cnf) || cnf.ValueKind != JsonValueKind.Object || !cnf.TryGetProperty("jkt", out var jktValue)
+            || jktValue.GetString() is not { Length: > 0 } jkt)
+        {
+            return Error("invalid_grant", "the ID-JAG is a bearer grant (no cnf.jkt); only a sender-constrained grant is redeemed");
+        }
+        string proven;
+        try
+        {
+            proven = await _dpop.ProofKeyAsync(http, TokenEndpoint, accessToken: null);
+        }
+        catch (DpopProofException e)
+        {
+            return Error("invalid_grant", $"the ID-JAG is bound to a key this request does not prove: {e.Message}");
+        }
+        if (proven != jkt) return Error("invalid_grant", "the request's DPoP proof is made with another key than the one the ID-JAG is bound to (cnf.jkt)");
+
+        // MBO-RAS-004: single use within the grant's lifetime (after the proof: a refused request does not burn the grant).
+        var expires = DateTimeOffset.FromUnixTimeSeconds(grant.TryGetPayloadValue<long>("exp", out var exp) ? exp : 0);
+        if (!_redeemed.TryAdd(grant.Id ?? "", expires)) return Error("invalid_grant", "this ID-JAG (jti) was redeemed before");
+        foreach (var spent in _redeemed.Where(r => r.Value < DateTimeOffset.UtcNow)) _redeemed.TryRemove(spent.Key, out _);
+
+        // MBO-RAS-006: the local authority is the grant's entries for this AS's resources, narrowed by the request, never more.
+        var conveyed = grant.TryGetPayloadValue<JsonElement>("authorization_details", out var details) && details.ValueKind == JsonValueKind.Array
+            ? JsonNode.Parse(details.GetRawText())!.AsArray()
+            : [];
+        var local = new JsonArray([.. conveyed.Where(e => (string?)e?["resource"] is { } r && Options.Resources.Contains(r)).Select(e => e!.DeepClone())]);
+        if (form["authorization_details"] is [{ Length: > 0 } requested])
+        {
+            if (JsonNode.Parse(requested) is not JsonArray wanted || wanted.Any(w => w is not JsonObject || !local.Any(e => SubsetRule.IsSubset(w!, e!))))
+            {
+                return Error("invalid_authorization_details", "a requested entry is not a subset of what the ID-JAG conveys for this Resource AS's resources");
+            }
+            local = new JsonArray([.. wanted.Select(w => w!.DeepClone())]);
+        }
+        if (local.Count == 0) return Error("invalid_grant", "the ID-JAG conveys no authority at this Resource AS's resources");
+
+        return new NoStoreJsonResult(Issue(grant, local, jkt, expires), StatusCodes.Status200OK);
+    }
+
+    /// <summary>MBO-RAS-001/002: from the trusted origin only, signed by its key, audienced to this AS, unexpired, typed as an ID-JAG, with a jti and a mission claim.</summary>
+    private async Task<(JsonWebToken? Grant, IResult? Refusal)> ValidateGrantAsync(string assertion, CancellationToken ct)
+    {
+        JsonWebToken grant;
+        try
+        {
+            grant = new JsonWebToken(assertion);
+        }
+        catch (ArgumentException)
+        {
+            return (null, Error("invalid_grant", "the assertion is not a JWT"));
+        }
+        if (grant.Issuer != Options.TrustedOrigin.AbsoluteUri)
+        {
+            return (null, Error("invalid_grant", $"the ID-JAG's issuer {grant.Issuer} is not an origin this Resource AS trusts"));
+        }
+        IssuerTrust.Snapshot origin;
+        try
+        {
+            origin = await _origin.GetAsync(grant.Kid, ct);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return (null, Error("invalid_grant", $"the trusted origin's keys could not be read: {e.Message}"));
+        }
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(grant, new TokenValidationParameters
+        {
+            ValidIssuer = Options.TrustedOrigin.AbsoluteUri,
+            ValidAudience = Issuer.AbsoluteUri,
+            IssuerSigningKeys = origin.Keys,
+            ValidTypes = [Endpoints.TokenEndpoint.IdJagMediaType],
+            ClockSkew = TimeSpan.Zero,
+            RequireExpirationTime = true,
+        });
+        if (!result.IsValid) return (null, Error("invalid_grant", $"the ID-JAG does not validate: {result.Exception?.GetType().Name.Replace("SecurityToken", "", StringComparison.Ordinal)}"));
+        if (string.IsNullOrEmpty(grant.Id)) return (null, Error("invalid_grant", "the ID-JAG has no jti"));
+        if (!grant.TryGetPayloadValue<JsonElement>("mission", out var mission) || mission.ValueKind != JsonValueKind.Object)
+        {
+            return (null, Error("invalid_grant", "the ID-JAG carries no mission claim"));
+        }
+        return (grant, null);
+    }
+
+    /// <summary>MBO-RAS-005: iss this AS, the mission claim as the grant carried it, cnf the grant's key, exp no later than the grant's.</summary>
+    private JsonObject Issue(JsonWebToken grant, JsonArray entries, string jkt, DateTimeOffset grantExpires)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var expires = now + LocalTokenLifetime < grantExpires ? now + LocalTokenLifetime : grantExpires;
+        var claims = new Dictionary<string, object>
+        {
+            ["sub"] = grant.Subject,
+            ["client_id"] = Options.ClientId,
+            ["jti"] = "rat_" + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(12)),
+            ["authorization_details"] = JsonSerializer.SerializeToElement(entries),
+            ["mission"] = grant.GetPayloadValue<JsonElement>("mission"),
+            ["cnf"] = new Dictionary<string, object> { ["jkt"] = jkt },
+        };
+        var audiences = entries.Select(e => (string)e!["resource"]!).Distinct(StringComparer.Ordinal).ToList();
+        claims["aud"] = audiences.Count == 1 ? audiences[0] : audiences;
+        var token = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer.AbsoluteUri,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = expires.UtcDateTime,
+            TokenType = "at+jwt",
+            Claims = claims,
+            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(_key) { KeyId = _kid }, SecurityAlgorithms.EcdsaSha256),
+        });
+        return new JsonObject
+        {
+            ["access_token"] = token,
+            ["token_type"] = "DPoP",
+            ["expires_in"] = Math.Max(0, (long)(expires - now).TotalSeconds),
+            ["authorization_details"] = entries.DeepClone(),
+        };
+    }
+
+    private bool Authenticated(HttpContext http)
+    {
+        var header = http.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)) return false;
+        try
+        {
+            var pair = Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim())).Split(':', 2);
+            return pair.Length == 2 && Uri.UnescapeDataString(pair[0]) == Options.ClientId
+                && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(pair[1])), Encoding.UTF8.GetBytes(Options.ClientSecret));
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    private static NoStoreJsonResult Error(string error, string description, int status = StatusCodes.Status400BadRequest)
+        => new(new Dictionary<string, string> { ["error"] = error, ["error_description"] = description }, status);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _origin.Dispose();
+        _http.Dispose();
+        _key.Dispose();
+    }
+}
