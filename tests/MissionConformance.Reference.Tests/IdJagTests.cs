@@ -106,6 +106,19 @@ public sealed class IdJagTests(SharedReference shared) : IClassFixture<SharedRef
     }
 
     [Fact]
+    public async Task IdJag_FromAnotherClientsRefreshToken_IsInvalidGrant()
+    {
+        var issued = await Reference.ObtainAsync();
+        using var key = new DpopKey();
+
+        var refused = await Reference.IdJagAsync(issued.RefreshToken!, key, client: RunningReference.Other);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Equal("invalid_grant", refused.Member("error"));
+        Assert.Null(refused.Member("access_token"));
+    }
+
+    [Fact]
     public async Task IdJag_FromAnAccessToken_IsInvalidRequest()
     {
         var issued = await Reference.ObtainAsync();

@@ -244,7 +244,7 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
     /// oauth-profile.md §14: an ID-JAG projecting the Mission into another trust domain, from the
     /// Mission's refresh token only (MBO-AS-XD-001), for a Resource AS this policy knows
     /// (invalid_target otherwise), while the Mission is active (MBO-AS-XD-004): signed by this AS,
-    /// audienced to that Resource AS, short-lived, single-use by jti, bound to the key of the
+    /// audienced to that Resource AS, short-lived, with a fresh jti for single use, bound to the key of the
     /// request's DPoP proof, the mission claim unchanged and only that domain's entries (MBO-AS-XD-002/003).
     /// </summary>
     private async Task<IResult> IssueIdJagAsync(HttpContext http, OpenIddictRequest request, IReadOnlyList<string> audiences)
@@ -254,8 +254,14 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         {
             return OAuthError("invalid_request", "an ID-JAG is issued from the Mission's refresh token (subject_token_type " + TokenTypeIdentifiers.RefreshToken + "), never from an access or delegated token");
         }
-        // OpenIddict has validated the subject token: signature, lifetime, not revoked, issued to this client.
+        // OpenIddict has validated the subject token: signature, lifetime, not revoked. Who may present it is
+        // checked here, as AuthorizedPartyHandler leaves that to this endpoint for every exchange.
         var subject = (await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal!;
+        var issuedTo = subject.GetPresenters().FirstOrDefault() ?? subject.GetClaim(Claims.ClientId);
+        if (issuedTo != request.ClientId)
+        {
+            return OAuthError("invalid_grant", "the subject token was issued to another client");
+        }
         var missionId = subject.GetClaim(MissionRecordClaim)
             ?? (subject.GetClaim("mission") is { } claim ? (string?)JsonNode.Parse(claim)?["id"] : null);
         var mission = missionId is null ? null : await store.FindAsync(missionId, http.RequestAborted);

@@ -24,7 +24,8 @@ public sealed class IdJagIssuanceScenario : Scenario
 
     public override async Task RunAsync(ScenarioContext context)
     {
-        var crossDomain = DomainFeatures.Survey(context.Client.Metadata.Document, context.Server)[DomainFeatures.CrossDomain];
+        var features = DomainFeatures.Survey(context.Client.Metadata.Document, context.Server);
+        var crossDomain = features[DomainFeatures.CrossDomain];
         if (crossDomain.Availability != FeatureAvailability.Offered || context.Server.ResourceAuthorizationServers is not [var target, ..])
         {
             foreach (var id in Requirements) context.Skip(id, $"ID-JAG issuance is not examined: {crossDomain.Reason}");
@@ -60,7 +61,7 @@ public sealed class IdJagIssuanceScenario : Scenario
         var verifies = issued is { Succeeded: true, AccessToken: { } grant } && await DecodedJwt.VerifySignatureAsync(grant, await context.Client.GetJwksAsync(context.Cancellation));
         var evidence = new IdJagEvidence(subject, target, key.Thumbprint, context.Client.Metadata.Issuer, verifies,
             issued, fromAccessToken, UnrelatedResourceAs, unrelated, revoked, whyNotRevoked,
-            DomainFeatures.Survey(context.Client.Metadata.Document, context.Server)[DomainFeatures.Pairwise].Availability == FeatureAvailability.Offered);
+            features[DomainFeatures.Pairwise].Availability == FeatureAvailability.Offered);
         context.Judge(new IdJagFromRefreshTokenOnly(), evidence);
         context.Judge(new IdJagAudiencedShortLivedBound(), evidence);
         context.Judge(new IdJagScopedToItsDomain(), evidence);

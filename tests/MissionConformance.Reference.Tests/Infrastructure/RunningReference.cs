@@ -142,8 +142,8 @@ public sealed class RunningReference : IAsyncDisposable
 
     /// <summary>Token Exchange for an ID-JAG (oauth-profile.md §14), for the workflow provider's Resource AS unless told otherwise.</summary>
     public Task<WireResponse> IdJagAsync(string subjectToken, DpopKey key, string subjectTokenType = TokenTypes.RefreshToken,
-        string audience = ResourceCatalogue.WorkflowAuthorizationServer)
-        => Client.ExchangeAsync(Confidential, subjectToken, [new("audience", audience), new("requested_token_type", TokenTypes.IdJag)], Ct, subjectTokenType, key);
+        string audience = ResourceCatalogue.WorkflowAuthorizationServer, ClientCredentials? client = null)
+        => Client.ExchangeAsync(client ?? Confidential, subjectToken, [new("audience", audience), new("requested_token_type", TokenTypes.IdJag)], Ct, subjectTokenType, key);
 
     /// <summary>A Mission Status client of the reference (rs-docs, ras-workflow, …), asserting with its test key.</summary>
     public static ClientCredentials StatusClient(string clientId)
