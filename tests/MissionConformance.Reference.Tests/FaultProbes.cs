@@ -449,14 +449,14 @@ public static class FaultProbes
         {
             var issued = await r.ObtainAsync();
             using var key = new DpopKey();
-            return await PairwiseRefAsync(r, issued.RefreshToken!, key, ResourceCatalogue.WorkflowAuthorizationServer)
-                == await PairwiseRefAsync(r, issued.RefreshToken!, key, ResourceCatalogue.DocsAuthorizationServer);
+            return await r.PairwiseRefAsync(issued.RefreshToken!, key, ResourceCatalogue.WorkflowAuthorizationServer)
+                == await r.PairwiseRefAsync(issued.RefreshToken!, key, ResourceCatalogue.DocsAuthorizationServer);
         },
         Fault.PairwiseLeaksCanonicalId => async (r, clock) => (await IdJagClaimsAsync(r)).Payload.GetProperty("mission").TryGetProperty("id", out _),
         Fault.PairwiseRefUnresolvable => async (r, clock) =>
         {
             using var key = new DpopKey();
-            var reference = (await PairwiseRefAsync(r, (await r.ObtainAsync()).RefreshToken!, key, ResourceCatalogue.WorkflowAuthorizationServer))!;
+            var reference = await r.PairwiseRefAsync((await r.ObtainAsync()).RefreshToken!, key, ResourceCatalogue.WorkflowAuthorizationServer);
             return (await StatusAsync(r, clock, reference, RunningReference.StatusClient("ras-workflow"), audience: ResourceCatalogue.WorkflowAuthorizationServer)).Status
                 == HttpStatusCode.NotFound;
         },
@@ -511,16 +511,7 @@ public static class FaultProbes
     private static async Task<DecodedJwt> IdJagClaimsAsync(RunningReference r)
     {
         using var key = new DpopKey();
-        var issued = await r.IdJagAsync((await r.ObtainAsync()).RefreshToken!, key);
-        Assert.True(issued.Status == HttpStatusCode.OK, issued.Body);
-        return DecodedJwt.Decode(issued.Member("access_token")!);
-    }
-
-    private static async Task<string?> PairwiseRefAsync(RunningReference r, string refreshToken, DpopKey key, string resourceAs)
-    {
-        var issued = await r.IdJagAsync(refreshToken, key, audience: resourceAs);
-        Assert.True(issued.Status == HttpStatusCode.OK, issued.Body);
-        return DecodedJwt.Decode(issued.Member("access_token")!).Payload.GetProperty("mission").GetProperty("ref").GetString();
+        return await r.IdJagGrantAsync((await r.ObtainAsync()).RefreshToken!, key);
     }
 
     private static List<string?> DelegatedResources(JsonElement claims)

@@ -64,9 +64,9 @@ public sealed class IdJagTests(SharedReference shared) : IClassFixture<SharedRef
         var issued = await Reference.ObtainAsync();
         using var key = new DpopKey();
 
-        var workflow = await RefAsync(issued.RefreshToken!, key, ResourceCatalogue.WorkflowAuthorizationServer);
-        var again = await RefAsync(issued.RefreshToken!, key, ResourceCatalogue.WorkflowAuthorizationServer);
-        var docs = await RefAsync(issued.RefreshToken!, key, ResourceCatalogue.DocsAuthorizationServer);
+        var workflow = await Reference.PairwiseRefAsync(issued.RefreshToken!, key, ResourceCatalogue.WorkflowAuthorizationServer);
+        var again = await Reference.PairwiseRefAsync(issued.RefreshToken!, key, ResourceCatalogue.WorkflowAuthorizationServer);
+        var docs = await Reference.PairwiseRefAsync(issued.RefreshToken!, key, ResourceCatalogue.DocsAuthorizationServer);
 
         Assert.Equal(workflow, again);
         Assert.NotEqual(workflow, docs);
@@ -78,7 +78,7 @@ public sealed class IdJagTests(SharedReference shared) : IClassFixture<SharedRef
     {
         var issued = await Reference.ObtainAsync();
         using var key = new DpopKey();
-        var reference = await RefAsync(issued.RefreshToken!, key, ResourceCatalogue.WorkflowAuthorizationServer);
+        var reference = await Reference.PairwiseRefAsync(issued.RefreshToken!, key, ResourceCatalogue.WorkflowAuthorizationServer);
         var resourceAs = RunningReference.StatusClient("ras-workflow");
 
         var resolved = await Reference.MissionStatusAsync(reference, ResourceCatalogue.WorkflowAuthorizationServer, resourceAs);
@@ -96,13 +96,6 @@ public sealed class IdJagTests(SharedReference shared) : IClassFixture<SharedRef
         // The canonical id means nothing to the sector, and the ref nothing outside it: the one not_found.
         Assert.Equal(HttpStatusCode.NotFound, byCanonicalId.Status);
         Assert.Equal(HttpStatusCode.NotFound, byAnotherAudience.Status);
-    }
-
-    private async Task<string> RefAsync(string refreshToken, DpopKey key, string resourceAs)
-    {
-        var response = await Reference.IdJagAsync(refreshToken, key, audience: resourceAs);
-        Assert.True(response.Status == HttpStatusCode.OK, response.Body);
-        return DecodedJwt.Decode(response.Member("access_token")!).Payload.GetProperty("mission").GetProperty("ref").GetString()!;
     }
 
     [Fact]

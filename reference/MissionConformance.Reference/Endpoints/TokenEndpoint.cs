@@ -558,8 +558,9 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         return new NoStoreJsonResult(body, StatusCodes.Status400BadRequest, cacheable: faults.Has(Fault.CacheableGatingError));
     }
 
-    private static NoStoreJsonResult OAuthError(string error, string description)
-        => new NoStoreJsonResult(new Dictionary<string, string> { ["error"] = error, ["error_description"] = description }, StatusCodes.Status400BadRequest);
+    /// <summary>An RFC 6749 §5.2 error (HTTP 400 unless told otherwise), no-store.</summary>
+    internal static NoStoreJsonResult OAuthError(string error, string description, int status = StatusCodes.Status400BadRequest)
+        => new(new Dictionary<string, string> { ["error"] = error, ["error_description"] = description }, status);
 
     private static bool TryParseArray(string text, out JsonArray array)
     {

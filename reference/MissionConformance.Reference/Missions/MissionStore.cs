@@ -97,20 +97,19 @@ public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory
         {
             return existing.Ref;
         }
-        db.PairwiseReferences.Add(new PairwiseReference
-        {
-            Ref = "ref_" + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32)), MissionId = missionId, Sector = sector,
-        });
+        var created = new PairwiseReference { Ref = "ref_" + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32)), MissionId = missionId, Sector = sector };
+        db.PairwiseReferences.Add(created);
         try
         {
             await db.SaveChangesAsync(ct);
+            return created.Ref;
         }
         catch (DbUpdateException)
         {
             // A concurrent first use won the unique (Mission, sector) index; its ref is the one.
+            await using var fresh = await dbFactory.CreateDbContextAsync(ct);
+            return (await fresh.PairwiseReferences.AsNoTracking().SingleAsync(r => r.MissionId == missionId && r.Sector == sector, ct)).Ref;
         }
-        await using var fresh = await dbFactory.CreateDbContextAsync(ct);
-        return (await fresh.PairwiseReferences.AsNoTracking().SingleAsync(r => r.MissionId == missionId && r.Sector == sector, ct)).Ref;
     }
 
     /// <summary>The Mission and sector a pairwise reference names, if it is one of this AS's.</summary>

@@ -243,23 +243,11 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
     }
 
     private bool Authenticated(HttpContext http)
-    {
-        var header = http.Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)) return false;
-        try
-        {
-            var pair = Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim())).Split(':', 2);
-            return pair.Length == 2 && Uri.UnescapeDataString(pair[0]) == Options.ClientId
-                && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(pair[1])), Encoding.UTF8.GetBytes(Options.ClientSecret));
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-    }
+        => Security.ClientAssertionAuthenticator.BasicCredentials(http.Request) is { } credentials && credentials.Id == Options.ClientId
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(credentials.Secret), Encoding.UTF8.GetBytes(Options.ClientSecret));
 
     private static NoStoreJsonResult Error(string error, string description, int status = StatusCodes.Status400BadRequest)
-        => new(new Dictionary<string, string> { ["error"] = error, ["error_description"] = description }, status);
+        => Endpoints.TokenEndpoint.OAuthError(error, description, status);
 
     public async ValueTask DisposeAsync()
     {

@@ -82,7 +82,8 @@ public sealed class ClientAssertionAuthenticator(
         return (client, null);
     }
 
-    private static (string Id, string Secret)? BasicCredentials(HttpRequest request)
+    /// <summary>RFC 6749 §2.3.1 client_secret_basic: the form-decoded id and secret, or null.</summary>
+    internal static (string Id, string Secret)? BasicCredentials(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
         if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)) return null;

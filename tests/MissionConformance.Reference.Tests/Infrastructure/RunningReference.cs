@@ -145,6 +145,18 @@ public sealed class RunningReference : IAsyncDisposable
         string audience = ResourceCatalogue.WorkflowAuthorizationServer, ClientCredentials? client = null)
         => Client.ExchangeAsync(client ?? Confidential, subjectToken, [new("audience", audience), new("requested_token_type", TokenTypes.IdJag)], Ct, subjectTokenType, key);
 
+    /// <summary>An ID-JAG from <paramref name="refreshToken"/> for <paramref name="resourceAs"/>, asserting it was issued; its decoded grant.</summary>
+    public async Task<DecodedJwt> IdJagGrantAsync(string refreshToken, DpopKey key, string resourceAs = ResourceCatalogue.WorkflowAuthorizationServer)
+    {
+        var issued = await IdJagAsync(refreshToken, key, audience: resourceAs);
+        Assert.True(issued.Status == HttpStatusCode.OK, $"ID-JAG: {(int)issued.Status} {issued.Body}\n{Log}");
+        return DecodedJwt.Decode(issued.Member("access_token")!);
+    }
+
+    /// <summary>The pairwise mission.ref of an ID-JAG for <paramref name="resourceAs"/>.</summary>
+    public async Task<string> PairwiseRefAsync(string refreshToken, DpopKey key, string resourceAs)
+        => (await IdJagGrantAsync(refreshToken, key, resourceAs)).Payload.GetProperty("mission").GetProperty("ref").GetString()!;
+
     /// <summary>A Mission Status client of the reference (rs-docs, ras-workflow, …), asserting with its test key.</summary>
     public static ClientCredentials StatusClient(string clientId)
         => new(clientId, null, new Microsoft.IdentityModel.Tokens.JsonWebKey(Security.TestClientKeys.PrivateJwk(clientId)), AssertAtTokenEndpoint: true);
