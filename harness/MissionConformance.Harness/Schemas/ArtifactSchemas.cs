@@ -36,6 +36,7 @@ public enum ArtifactKind
     TokenExchangeResponse,
     Act,
     IdJagClaims,
+    IdJagResponse,
 }
 
 /// <summary>A schema violation: where (RFC 6901 JSON Pointer) and what.</summary>
@@ -80,6 +81,7 @@ public static partial class ArtifactSchemas
         ArtifactKind.TokenExchangeResponse => "token-exchange-response.schema.json",
         ArtifactKind.Act => "act.schema.json",
         ArtifactKind.IdJagClaims => "id-jag-claims.schema.json",
+        ArtifactKind.IdJagResponse => "id-jag-response.schema.json",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no schema"),
     };
 

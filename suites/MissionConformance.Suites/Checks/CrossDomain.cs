@@ -130,7 +130,10 @@ public sealed class IdJagIssuanceRefusals : Check<IdJagEvidence>
     }
 }
 
-/// <summary>MBO-AS-XD-005: the response says what it issued, an ID-JAG, with token_type N_A (RFC 8693 §2.2.1).</summary>
+/// <summary>
+/// MBO-AS-XD-005: the response says what it issued, an ID-JAG, with token_type N_A (RFC 8693 §2.2.1;
+/// id-jag-response.schema.json, where token_type is matched case-insensitively as RFC 6749 §7.1 has it).
+/// </summary>
 public sealed class IdJagResponseLabelled : Check<IdJagEvidence>
 {
     public override string RequirementId => "MBO-AS-XD-005";
@@ -138,11 +141,9 @@ public sealed class IdJagResponseLabelled : Check<IdJagEvidence>
     public override Judgement Judge(IdJagEvidence e)
     {
         if (e.NotIssued is { } why) return Judgement.Skip(why);
-        var issuedType = e.Issued.Response.Member("issued_token_type");
-        var tokenType = e.Issued.Response.Member("token_type");
-        // RFC 6749 §7.1: token_type values are case-insensitive.
-        return Judgement.That(issuedType == TokenTypes.IdJag && string.Equals(tokenType, "N_A", StringComparison.OrdinalIgnoreCase),
-            $"issued_token_type {issuedType}, token_type {tokenType}",
-            $"the ID-JAG response says issued_token_type {issuedType ?? "(none)"} and token_type {tokenType ?? "(none)"}; expected {TokenTypes.IdJag} and N_A");
+        var errors = ArtifactSchemas.Validate(ArtifactKind.IdJagResponse, e.Issued.Response.Body);
+        return Judgement.That(errors.Count == 0,
+            $"issued_token_type {e.Issued.Response.Member("issued_token_type")}, token_type {e.Issued.Response.Member("token_type")}",
+            $"the ID-JAG response breaks id-jag-response.schema.json ({string.Join("; ", errors.Take(3))}); expected issued_token_type {TokenTypes.IdJag} and token_type N_A");
     }
 }
