@@ -4,6 +4,7 @@ using MissionConformance.Cli;
 var root = new RootCommand("MissionConformance: conformance suite and reference stack for Mission-Bound Authorization");
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(ServeResourceServersCommand.Create());
+root.Subcommands.Add(ServeResourceAsCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(ListCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -61,12 +61,17 @@ public static class RunCommand
     {
         if (session.Peers is not { } peers)
         {
-            Console.WriteLine($"{session.Target.Name} names no Resource Servers (resourceServers): the harness simulates no peers for it.");
+            Console.WriteLine($"{session.Target.Name} names no Resource Servers (resourceServers) or Resource ASes (resourceAuthorizationServers): the harness simulates no peers for it.");
             return 0;
         }
         Console.WriteLine($"Configure each Resource Server of {session.TargetFile ?? "the embedded reference"} to trust:");
         foreach (var (name, value) in peers.Configuration()) Console.WriteLine($"  {name,-42} {value}");
         Console.WriteLine("  The simulated AS signs with a key made for each run: fetch its JWKS again when a token names an unknown kid.");
+        if (session.Target.ResourceAses.Count > 0)
+        {
+            Console.WriteLine($"Configure each Resource AS to trust {peers.AuthorizationServer.Issuer} as the origin of ID-JAGs (its metadata names its JWKS);");
+            Console.WriteLine("  the harness also presents one ID-JAG from a second simulated AS on a free port, which it must not trust.");
+        }
         if (session.TargetFile is not null && (session.Target.Peers.AuthorizationServerPort == 0 || session.Target.Peers.PdpPort == 0))
         {
             Console.WriteLine("  warning: peers.authorizationServerPort or peers.pdpPort is not set in the target file, so these ports change with every run.");

@@ -92,7 +92,7 @@ public static class ServeResourceServersCommand
             : names;
     }
 
-    private static Uri Absolute(string value, string option)
+    internal static Uri Absolute(string value, string option)
         => Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
             ? uri
             : throw new ReferenceConfigurationException($"{option}: \"{value}\" is not an http(s) URL");

@@ -23,8 +23,17 @@ public static class ResourceServerSuite
     ];
 }
 
-/// <summary>Everything the suite runs: the Level-1 / AD-1 scenarios, then the Resource Server scenarios.</summary>
+/// <summary>
+/// conformance.md §5 L2 item 4: the Resource AS scenario, run against every Resource AS of the target file with the
+/// harness as the origin of ID-JAGs; with none in the file it judges nothing.
+/// </summary>
+public static class ResourceAsSuite
+{
+    public static IReadOnlyList<Scenario> Scenarios() => [new ResourceAsValidationScenario()];
+}
+
+/// <summary>Everything the suite runs: the Level-1 / AD-1 scenarios, the Resource Server scenarios, then the Resource AS scenario.</summary>
 public static class ConformanceSuite
 {
-    public static IReadOnlyList<Scenario> Scenarios() => [.. LevelOneSuite.Scenarios(), .. ResourceServerSuite.Scenarios()];
+    public static IReadOnlyList<Scenario> Scenarios() => [.. LevelOneSuite.Scenarios(), .. ResourceServerSuite.Scenarios(), .. ResourceAsSuite.Scenarios()];
 }

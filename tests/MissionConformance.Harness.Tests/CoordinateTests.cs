@@ -239,6 +239,26 @@ public sealed class CoordinateTests
         Assert.Equal(1, CoordinateCalculator.DeploymentLevel([strong, weak]));
     }
 
+    [Theory]
+    [InlineData(Verdict.Passed, 3)]
+    [InlineData(Verdict.Failed, 1)]
+    [InlineData(Verdict.Interrupted, 1)]
+    public void Rule7_EveryResourceAsUnderTest_MustValidateReceivedIdJags_ForL2AndAbove(Verdict atResourceAs, int level)
+    {
+        var calculator = new CoordinateCalculator(new RequirementCatalogue([.. Catalogue.All, R("RAS-a", 2, "AD-2") with { Feature = DomainFeatures.ResourceAs }]));
+        var verdicts = Merge(Passed(As, "AD1-a", "AD1-b", "AD2-a", "AD2-b", "AD3-a", "AD3-b"), Passed("finance", "RSA", "RSB", "RSC"));
+        verdicts[("RAS-a", "partner-as")] = atResourceAs;
+        // At the origin AS the Resource AS requirements do not apply: they are judged at the Resource AS.
+        var features = DomainFeatures.Survey(JsonDocument.Parse("{}").RootElement, null);
+
+        var coordinate = calculator.Compute(verdicts, As, Scope(("finance", true, true)), features, ["partner-as"]);
+
+        Assert.Equal(level, coordinate.Level);
+        Assert.Equal(AdTier.Ad3, coordinate.Ad);
+        Assert.Equal(atResourceAs == Verdict.Passed, Assert.Single(coordinate.ResourceAses).Validates);
+        Assert.Equal(atResourceAs != Verdict.Passed, coordinate.Reasons.Any(r => r.StartsWith("L2 not reached: Resource AS partner-as", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void Rule8_AMissingScopeStatement_MakesTheCoordinateIncomplete()
     {

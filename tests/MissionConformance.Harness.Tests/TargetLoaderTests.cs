@@ -30,6 +30,10 @@ public sealed class TargetLoaderTests
         Assert.Equal(["https://workflow.board-packet.example/mcp"], server.ResourceAuthorizationServers[0].Resources);
         Assert.All(server.StatusClients, c => Assert.True(c.Key!.HasPrivateKey && c.Audience is not null));
         Assert.Equal(new Peers.PeerSettings(5201, 5202), target.Peers);
+        var ras = Assert.Single(target.ResourceAses);
+        Assert.Equal(("workflow-ras", new Uri("http://127.0.0.1:5203/"), "agent-at-resource-as", "agent-at-resource-as-secret"), (ras.Id, ras.Issuer, ras.ClientId, ras.Secret));
+        Assert.Equal("mission_resource_access", (string?)ras.Entry["type"]);
+        Assert.True(target.NeedsPeers);
         Assert.Equal(3, target.EffectiveScope!.ResourceServers.Count(r => r.InScope && r.Consequential));
     }
 
@@ -67,7 +71,11 @@ public sealed class TargetLoaderTests
     [InlineData("DelegateForNobody", "authorizationServers[0].accounts[2].onBehalfOf: \"dave\" is not the username of another account in this file")]
     [InlineData("DelegateWithoutOnBehalfOf", "authorizationServers[0].accounts[2]: role \"delegate\" and onBehalfOf go together")]
     [InlineData("SelectWithoutValue", "authorizationServers[0].consent.pages[2].steps[0]")]
-    [InlineData("NoServers", "authorizationServers, resourceServers: name at least one server to test")]
+    [InlineData("NoServers", "authorizationServers, resourceServers, resourceAuthorizationServers: name at least one server to test")]
+    [InlineData("DuplicateResourceAs", "resourceAuthorizationServers: id \"workflow-ras\" names 2 servers")]
+    [InlineData("ResourceAsUnderTestIsTheAs", "resourceAuthorizationServers[0].issuer: http://127.0.0.1:5099/ is also an authorizationServers[] issuer")]
+    [InlineData("ResourceAsSecretUnset", "resourceAuthorizationServers[0].secret: environment variable NOT_SET_ANYWHERE is not set")]
+    [InlineData("ResourceAsWithoutEntry", "resourceAuthorizationServers[0]")]
     [InlineData("ForbiddenProbeIsAllowed", "resourceServers[0].probes.forbiddenAction.tool: \"query_financials\" is one of entry.actions")]
     [InlineData("DuplicateResourceServer", "resourceServers: id \"finance\" names 2 servers")]
     [InlineData("BindingForAnUnlistedAction", "resourceServers[1].parameterBinding.actions: \"delete_doc\" is not one of entry.actions")]
@@ -108,7 +116,11 @@ public sealed class TargetLoaderTests
             case "DelegateForNobody": server["accounts"]![2]!["onBehalfOf"] = "dave"; break;
             case "DelegateWithoutOnBehalfOf": server["accounts"]![2]!.AsObject().Remove("onBehalfOf"); break;
             case "SelectWithoutValue": server["consent"]!["pages"]![2]!["steps"]![0]!.AsObject().Remove("value"); break;
-            case "NoServers": root.AsObject().Remove("authorizationServers"); root.AsObject().Remove("resourceServers"); break;
+            case "NoServers": root.AsObject().Remove("authorizationServers"); root.AsObject().Remove("resourceServers"); root.AsObject().Remove("resourceAuthorizationServers"); break;
+            case "DuplicateResourceAs": root["resourceAuthorizationServers"]!.AsArray().Add(root["resourceAuthorizationServers"]![0]!.DeepClone()); break;
+            case "ResourceAsUnderTestIsTheAs": root["resourceAuthorizationServers"]![0]!["issuer"] = (string?)server["issuer"]; break;
+            case "ResourceAsSecretUnset": root["resourceAuthorizationServers"]![0]!["secret"] = "${env:NOT_SET_ANYWHERE}"; break;
+            case "ResourceAsWithoutEntry": root["resourceAuthorizationServers"]![0]!.AsObject().Remove("entry"); break;
             case "ForbiddenProbeIsAllowed": root["resourceServers"]![0]!["probes"]!["forbiddenAction"]!["tool"] = "query_financials"; break;
             case "DuplicateResourceServer": root["resourceServers"]![1]!["id"] = "finance"; break;
             case "BindingForAnUnlistedAction": root["resourceServers"]![1]!["parameterBinding"]!["actions"]!.AsArray().Add("delete_doc"); break;

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Peers;
 using MissionConformance.Reference.Configuration;
+using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.ResourceAs;
 
 namespace MissionConformance.Reference.Tests;
@@ -37,31 +38,29 @@ public sealed class ResourceAsFixture : IAsyncLifetime
     }
 }
 
-/// <summary>ID-JAG validation at the Resource AS: oauth-profile.md §14, MBO-RAS-001…007, conformance.md §5 L2 item 4.</summary>
-public sealed class ResourceAsTests(ResourceAsFixture fixture) : IClassFixture<ResourceAsFixture>
+/// <summary>The harness's side of a Resource AS: Missions at the simulated origin, ID-JAGs minted for them, and their redemption.</summary>
+public sealed class GrantPresenter(ResourceAsFixture fixture, ReferenceResourceAs resourceAs)
 {
-    private static readonly JsonArray Authority =
+    public static readonly JsonArray Authority =
     [
         new JsonObject { ["type"] = "mission_resource_access", ["resource"] = ResourceCatalogue.WorkflowResource, ["actions"] = new JsonArray("notify_reviewer"),
             ["constraints"] = new JsonObject { ["recipient_domain"] = "board.example" } },
         new JsonObject { ["type"] = "mission_resource_access", ["resource"] = ResourceCatalogue.FinanceResource, ["actions"] = new JsonArray("query_financials") },
     ];
 
-    private ReferenceResourceAs ResourceAs => fixture.ResourceAs;
-
-    private SimulatedMission NewMission(SimulatedAuthorizationServer? origin = null)
+    public SimulatedMission NewMission(SimulatedAuthorizationServer? origin = null)
         => (origin ?? fixture.Origin).CreateMission("user-alice", "agent-confidential", (JsonArray)Authority.DeepClone(), TimeSpan.FromHours(1));
 
-    private string Grant(SimulatedMission mission, DpopKey? key, SimulatedAuthorizationServer? origin = null, Func<AccessTokenSpec, AccessTokenSpec>? change = null)
+    public string Grant(SimulatedMission mission, DpopKey? key, SimulatedAuthorizationServer? origin = null, Func<AccessTokenSpec, AccessTokenSpec>? change = null)
     {
-        var spec = new AccessTokenSpec(ResourceAs.Issuer.AbsoluteUri, mission) { Type = "oauth-id-jag+jwt", DpopThumbprint = key?.Thumbprint, Lifetime = TimeSpan.FromMinutes(2) };
+        var spec = new AccessTokenSpec(resourceAs.Issuer.AbsoluteUri, mission) { Type = "oauth-id-jag+jwt", DpopThumbprint = key?.Thumbprint, Lifetime = TimeSpan.FromMinutes(2) };
         return (origin ?? fixture.Origin).Mint(change is null ? spec : change(spec));
     }
 
-    private async Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> RedeemAsync(string grant, DpopKey? proofKey,
+    public async Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> RedeemAsync(string grant, DpopKey? proofKey,
         bool authenticate = true, string grantType = ReferenceResourceAs.JwtBearerGrant, params (string, string)[] extra)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, ResourceAs.TokenEndpoint)
+        using var request = new HttpRequestMessage(HttpMethod.Post, resourceAs.TokenEndpoint)
         {
             Content = new FormUrlEncodedContent([new("grant_type", grantType), new("assertion", grant), .. extra.Select(p => new KeyValuePair<string, string>(p.Item1, p.Item2))]),
         };
@@ -70,11 +69,34 @@ public sealed class ResourceAsTests(ResourceAsFixture fixture) : IClassFixture<R
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
                 Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ResourceAsOptions.DefaultClientId}:{ResourceAsOptions.DefaultClientSecret}")));
         }
-        if (proofKey is not null) request.Headers.Add("DPoP", proofKey.Proof("POST", ResourceAs.TokenEndpoint, accessToken: null));
+        if (proofKey is not null) request.Headers.Add("DPoP", proofKey.Proof("POST", resourceAs.TokenEndpoint, accessToken: null));
         var response = await fixture.Http.SendAsync(request, TestContext.Current.CancellationToken);
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.Clone();
         return (response.StatusCode, body, response);
     }
+
+    /// <summary>A local token was issued for <paramref name="grant"/>, proven by <paramref name="proofKey"/>.</summary>
+    public async Task<bool> IssuedAsync(string grant, DpopKey? proofKey, params (string, string)[] extra)
+        => (await RedeemAsync(grant, proofKey, extra: extra)).Status == HttpStatusCode.OK;
+}
+
+/// <summary>ID-JAG validation at the Resource AS: oauth-profile.md §14, MBO-RAS-001…007, conformance.md §5 L2 item 4.</summary>
+public sealed class ResourceAsTests(ResourceAsFixture fixture) : IClassFixture<ResourceAsFixture>
+{
+    private static readonly JsonArray Authority = GrantPresenter.Authority;
+
+    private ReferenceResourceAs ResourceAs => fixture.ResourceAs;
+
+    private GrantPresenter At => new(fixture, fixture.ResourceAs);
+
+    private SimulatedMission NewMission(SimulatedAuthorizationServer? origin = null) => At.NewMission(origin);
+
+    private string Grant(SimulatedMission mission, DpopKey? key, SimulatedAuthorizationServer? origin = null, Func<AccessTokenSpec, AccessTokenSpec>? change = null)
+        => At.Grant(mission, key, origin, change);
+
+    private Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> RedeemAsync(string grant, DpopKey? proofKey,
+        bool authenticate = true, string grantType = ReferenceResourceAs.JwtBearerGrant, params (string, string)[] extra)
+        => At.RedeemAsync(grant, proofKey, authenticate, grantType, extra);
 
     private static void AssertRefused((HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response) answer, string error = "invalid_grant")
     {
@@ -227,5 +249,58 @@ public sealed class ResourceAsTests(ResourceAsFixture fixture) : IClassFixture<R
         // MBO-RAS-007: a Resource AS never creates, alters or reports a Mission.
         Assert.False(metadata.TryGetProperty("mission_status_endpoint", out _));
         Assert.False(metadata.TryGetProperty("mission_lifecycle_endpoint", out _));
+    }
+}
+
+/// <summary>Each Resource AS fault changes what the reference Resource AS does on the wire, and the fault-free one does not.</summary>
+public sealed class ResourceAsFaultTests(ResourceAsFixture fixture) : IClassFixture<ResourceAsFixture>
+{
+    public static TheoryData<string> Cases => new(FaultCatalogue.All.Where(f => f.Site == FaultSite.ResourceAs).Select(f => f.Name));
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Fault_IsObservableOnTheWire_AndAbsentWithoutIt(string name)
+    {
+        var fault = FaultCatalogue.Find(name)!.Fault;
+        await using (var faultFree = await StartAsync(FaultSet.None))
+        {
+            Assert.False(await Probe(fault, new GrantPresenter(fixture, faultFree)), $"the fault-free Resource AS shows {name}'s behaviour");
+        }
+        await using var faulty = await StartAsync(new FaultSet([fault]));
+        Assert.True(await Probe(fault, new GrantPresenter(fixture, faulty)), $"{name} is not observable: {FaultCatalogue.Describe(fault).Breaks}");
+    }
+
+    private Task<ReferenceResourceAs> StartAsync(FaultSet faults)
+        => ReferenceResourceAs.StartAsync(new ResourceAsOptions { TrustedOrigin = fixture.Origin.Issuer, Resources = [ResourceCatalogue.WorkflowResource], Faults = faults },
+            TestContext.Current.CancellationToken);
+
+    private async Task<bool> Probe(Fault fault, GrantPresenter at)
+    {
+        using var key = new DpopKey();
+        var mission = at.NewMission();
+        switch (fault)
+        {
+            case Fault.ResourceAsTrustsAnyOrigin:
+                return await at.IssuedAsync(at.Grant(at.NewMission(fixture.Untrusted), key, fixture.Untrusted), key);
+            case Fault.ResourceAsIgnoresAudience:
+                return await at.IssuedAsync(at.Grant(mission, key, change: s => s with { Audience = "https://as.other.example/" }), key);
+            case Fault.ResourceAsAcceptsBearerJag:
+                return await at.IssuedAsync(at.Grant(mission, key: null), key);
+            case Fault.ResourceAsAcceptsReplayedJag:
+                var grant = at.Grant(mission, key);
+                Assert.True(await at.IssuedAsync(grant, key));
+                return await at.IssuedAsync(grant, key);
+            case Fault.LocalTokenOutlivesGrant:
+                var shortLived = at.Grant(mission, key, change: s => s with { Lifetime = TimeSpan.FromSeconds(30) });
+                var (_, body, _) = await at.RedeemAsync(shortLived, key);
+                return DecodedJwt.Decode(body.GetProperty("access_token").GetString()!).Payload.GetProperty("exp").GetInt64()
+                    > DecodedJwt.Decode(shortLived).Payload.GetProperty("exp").GetInt64();
+            case Fault.ResourceAsWidensGrant:
+                var wider = new JsonArray(new JsonObject { ["type"] = "mission_resource_access", ["resource"] = ResourceCatalogue.WorkflowResource,
+                    ["actions"] = new JsonArray("notify_reviewer", "delete_workflow"), ["constraints"] = new JsonObject { ["recipient_domain"] = "board.example" } });
+                return await at.IssuedAsync(at.Grant(mission, key), key, ("authorization_details", wider.ToJsonString()));
+            default:
+                throw new ArgumentOutOfRangeException(nameof(fault), fault, "not a Resource AS fault: give it a probe here");
+        }
     }
 }

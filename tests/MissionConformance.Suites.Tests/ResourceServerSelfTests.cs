@@ -191,13 +191,17 @@ public sealed class ResourceServerSelfTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task TargetFile_WithPreconfiguredResourceServers_TheSessionStartsThePeersTheyTrust_AndTheyReachRsD(bool withAuthorizationServer)
+    public async Task TargetFile_WithPreconfiguredResourceServersAndResourceAs_TheSessionStartsThePeersTheyTrust_AndTheyReachRsD(bool withAuthorizationServer)
     {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (!File.Exists(Path.Combine(root.FullName, "MissionConformance.sln"))) root = root.Parent!;
         var (asPort, pdpPort) = (FreePort(), FreePort());
         await using var authorizationServer = await MissionConformance.Reference.ReferenceStack.StartAsync(new MissionConformance.Reference.ReferenceStackOptions(), Ct);
         var servers = new List<ReferenceResourceServer>();
+        await using var resourceAs = await MissionConformance.Reference.ResourceAs.ReferenceResourceAs.StartAsync(new MissionConformance.Reference.ResourceAs.ResourceAsOptions
+        {
+            TrustedOrigin = new Uri($"http://127.0.0.1:{asPort}/"), Resources = [MissionConformance.Reference.Configuration.ResourceCatalogue.WorkflowResource],
+        }, Ct);
         var file = Path.Combine(Path.GetTempPath(), $"rs-target-{Guid.NewGuid():N}.json");
         try
         {
@@ -205,7 +209,8 @@ public sealed class ResourceServerSelfTests
                 .Replace("http://127.0.0.1:5099/", authorizationServer.Issuer.AbsoluteUri, StringComparison.Ordinal)
                 .Replace("\"authorizationServerPort\": 5201", $"\"authorizationServerPort\": {asPort}", StringComparison.Ordinal)
                 .Replace("\"pdpPort\": 5202", $"\"pdpPort\": {pdpPort}", StringComparison.Ordinal)
-                .Replace("\"../keys/", "\"" + Path.Combine(root.FullName, "fixtures/keys/"), StringComparison.Ordinal);
+                .Replace("\"../keys/", "\"" + Path.Combine(root.FullName, "fixtures/keys/"), StringComparison.Ordinal)
+                .Replace("http://127.0.0.1:5203/", resourceAs.Issuer.AbsoluteUri, StringComparison.Ordinal);
             foreach (var (profile, port) in ResourceServerProfile.All.Zip(ExamplePorts))
             {
                 var server = await ReferenceResourceServer.StartAsync(new ResourceServerOptions
@@ -225,13 +230,15 @@ public sealed class ResourceServerSelfTests
             File.WriteAllText(file, text);
             await using var session = await TargetSession.OpenAsync(file, null, null, Ct, FaultSelfTests.FormConsent);
 
-            var outcome = await session.RunAsync(ResourceServerSuite.Scenarios(), Ct);
+            var outcome = await session.RunAsync([.. ResourceServerSuite.Scenarios(), .. ResourceAsSuite.Scenarios()], Ct);
 
             Assert.Equal($"http://127.0.0.1:{asPort}/", session.Peers!.AuthorizationServer.Issuer.AbsoluteUri);
             var broken = outcome.Findings.Where(f => f.Verdict is Verdict.Failed or Verdict.Interrupted).Select(f => $"{f.RequirementId} at {f.Subject}: {f.Message}").ToList();
             Assert.True(broken.Count == 0, string.Join(Environment.NewLine, broken));
             Assert.Equal(["docs:D", "finance:D", "workflow:D"], outcome.Coordinate.ResourceServers.Select(r => $"{r.Id}:{r.Tier}").Order());
-            // Only the Resource Server scenarios ran, so no domain tier was demonstrated either way.
+            Assert.True(Assert.Single(outcome.Coordinate.ResourceAses).Validates);
+            Assert.Equal(6, outcome.Findings.Count(f => f.Subject == "workflow-ras" && f.Verdict == Verdict.Passed));
+            // Only the Resource Server and Resource AS scenarios ran, so no domain tier was demonstrated either way.
             Assert.Equal("L0 · RS-D · none", outcome.Coordinate.Label);
             Assert.Equal(withAuthorizationServer ? authorizationServer.Issuer.AbsoluteUri : "(no authorization server)", outcome.Issuer);
         }

@@ -21,11 +21,20 @@ public static class TierNames
 public sealed record ResourceServerTier(string Id, RsTier Tier, bool Consequential, bool InScope);
 
 /// <summary>
+/// One Resource AS under test (a receiving domain, oauth-profile.md §14): whether its verdicts demonstrate the
+/// validation AD-2 asks of a domain that receives Mission-bound assertions (conformance.md §1).
+/// </summary>
+public sealed record ResourceAsStanding(string Id, bool Validates);
+
+/// <summary>
 /// The capability coordinate, computed from verdicts and never from claims (design.md principle 5),
 /// with the reasons that stopped each axis where it stopped.
 /// </summary>
 public sealed record CapabilityCoordinate(int Level, AdTier Ad, IReadOnlyList<ResourceServerTier> ResourceServers, IReadOnlyList<string> Reasons, bool ScopeStated)
 {
+    /// <summary>The Resource ASes under test; each is a consuming domain the level rests on from L2 (rule 7).</summary>
+    public IReadOnlyList<ResourceAsStanding> ResourceAses { get; init; } = [];
+
     /// <summary>The lowest tier among consequential in-scope Resource Servers, which is what the level can rest on.</summary>
     public RsTier? LowestInScopeRs => ResourceServers.Where(r => r.InScope && r.Consequential).Select(r => (RsTier?)r.Tier).Min();
 

@@ -87,6 +87,18 @@ public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
         return (tier, reasons);
     }
 
+    /// <summary>
+    /// Whether a Resource AS under test validates what it receives (the MBO-RAS MUSTs, feature resource_as, at its
+    /// id): the part of AD-2 that falls to a receiving domain. It holds no Mission, so AD-1 and AD-3 are not its to show.
+    /// </summary>
+    public (bool Validates, string Reason) ResourceAsStanding(IReadOnlyDictionary<(string, string), Verdict> verdicts, string resourceAs)
+    {
+        var outcome = Evaluate(verdicts, resourceAs, r => r.Feature == DomainFeatures.ResourceAs && r.Tier == AdTier.Ad2.Name());
+        return outcome.Demonstrated
+            ? (true, $"AD-2 receiving-domain validation demonstrated at Resource AS {resourceAs} ({outcome.Passed} passed{Unjudged(outcome)})")
+            : (false, $"AD-2 receiving-domain validation not demonstrated at Resource AS {resourceAs}: {Summarise(outcome.Blockers)}");
+    }
+
     /// <summary>What a demonstrated tier rests on less than it should: mandatory requirements this suite version does not judge yet.</summary>
     private static string Unjudged(GroupOutcome outcome)
         => (outcome.NotOffered == 0 ? "" : $"; {outcome.NotOffered} MUST{(outcome.NotOffered == 1 ? " belongs" : "s belong")} to surfaces the domain does not offer")
@@ -107,7 +119,9 @@ public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
         return $"surfaces beyond AD-1 at {domain}: {string.Join(" · ", parts)}";
     }
 
-    public CapabilityCoordinate Compute(IReadOnlyDictionary<(string, string), Verdict> verdicts, string domain, ScopeStatement? scope, DomainFeatures? features = null)
+    /// <param name="resourceAses">The ids of the Resource ASes under test: consuming domains, each of which must validate for L2 and above (rule 7).</param>
+    public CapabilityCoordinate Compute(IReadOnlyDictionary<(string, string), Verdict> verdicts, string domain, ScopeStatement? scope, DomainFeatures? features = null,
+        IReadOnlyList<string>? resourceAses = null)
     {
         features ??= DomainFeatures.Unknown;
         var (ad, reasons) = DomainTier(verdicts, domain, features);
@@ -120,10 +134,24 @@ public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
             resourceServers.Add(new ResourceServerTier(rs.Id, tier, rs.Consequential, rs.InScope));
         }
 
+        var receiving = new List<ResourceAsStanding>();
+        foreach (var id in resourceAses ?? [])
+        {
+            var (validates, reason) = ResourceAsStanding(verdicts, id);
+            reasons.Add(reason);
+            receiving.Add(new ResourceAsStanding(id, validates));
+        }
+
         var manifest = !string.IsNullOrEmpty(scope?.Manifest) && Evaluate(verdicts, domain, r => r.Level == 4 && r.Tier == "AD-3").Demonstrated;
         var level = HighestConsistentLevel(ad, resourceServers, manifest, reasons);
+        // Rule 7 and the Cross-Domain Projection claim: from L2 on, the level rests on AD-2 at every consuming domain.
+        if (level >= 2 && receiving.FirstOrDefault(r => !r.Validates) is { } failing)
+        {
+            reasons.Add($"L2 not reached: Resource AS {failing.Id} does not demonstrate AD-2 validation of received ID-JAGs, and the level is the minimum over consuming domains (rule 7)");
+            level = 1;
+        }
         if (scope is null) reasons.Add("incomplete: the target file has no scope statement (conformance.md §3 rule 8, MBO-CM-002)");
-        return new CapabilityCoordinate(level, ad, resourceServers, reasons, scope is not null);
+        return new CapabilityCoordinate(level, ad, resourceServers, reasons, scope is not null) { ResourceAses = receiving };
     }
 
     /// <summary>Rules 1–4: the level is the highest whose domain, RS and manifest preconditions all hold.</summary>

@@ -86,7 +86,9 @@ public sealed class DomainFeatures
             server?.ResourceAuthorizationServers is [var first, ..] all
                 ? new(CrossDomain, FeatureAvailability.Offered, $"the target file declares {all.Count} Resource AS(es), first {first.Issuer}")
                 : new(CrossDomain, FeatureAvailability.NotOffered, "the target file declares no resourceAuthorizationServers: a single-AS domain (conformance.md open point 4)"),
-            new(ResourceAs, FeatureAvailability.NotExamined, noDeclaration),
+            // The AS under test is the origin of the Missions it holds; receiving another origin's ID-JAGs is judged at each
+            // Resource AS of the target file (resourceAuthorizationServers[]), a domain of its own.
+            new(ResourceAs, FeatureAvailability.NotOffered, "Resource AS validation is judged at each Resource AS of the target file, not at an origin AS"),
             new(Expansion, FeatureAvailability.NotExamined, "it has no wire binding, oauth-profile.md §13"),
             new(MasTopology, FeatureAvailability.NotExamined, noDeclaration),
         ]);

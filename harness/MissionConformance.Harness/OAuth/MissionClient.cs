@@ -100,6 +100,10 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
             [new("grant_type", TokenTypes.ExchangeGrant), new("subject_token", subjectToken), new("subject_token_type", subjectTokenType), .. extra ?? []], ct,
             dpop?.Proof("POST", metadata.TokenEndpoint.AbsoluteUri, accessToken: null));
 
+    /// <summary>RFC 7523 §2.1 at a Resource AS: <paramref name="assertion"/> (an ID-JAG) for a local token, with a DPoP proof when one is given.</summary>
+    public Task<WireResponse> JwtBearerAsync(ClientCredentials client, string assertion, string? dpopProof, IEnumerable<KeyValuePair<string, string>>? extra, CancellationToken ct)
+        => PostFormAsync(metadata.TokenEndpoint, client, [new("grant_type", TokenTypes.JwtBearerGrant), new("assertion", assertion), .. extra ?? []], ct, dpopProof);
+
     public Task<WireResponse> RevokeTokenAsync(ClientCredentials client, string token, CancellationToken ct)
         => PostFormAsync(metadata.RevocationEndpoint ?? throw new InvalidOperationException("no revocation_endpoint advertised"), client, [new("token", token)], ct);
 

@@ -160,6 +160,13 @@ public sealed record ResourceServerTarget(
     };
 }
 
+/// <summary>
+/// A Resource Authorization Server under test (target file resourceAuthorizationServers[], oauth-profile.md §14):
+/// it redeems ID-JAGs from the harness's simulated origin AS by the RFC 7523 JWT bearer grant, as the client
+/// <paramref name="ClientId"/> (client_secret_basic), for the resource of <paramref name="Entry"/>.
+/// </summary>
+public sealed record ResourceAsTarget(string Id, Uri Issuer, string ClientId, string Secret, JsonObject Entry);
+
 /// <summary>What is under test (design.md "The target file").</summary>
 public sealed record Target(string Name, string Edition, IReadOnlyList<AuthorizationServerTarget> AuthorizationServers, Timeouts Timeouts, ScopeStatement? Scope)
 {
@@ -173,7 +180,13 @@ public sealed record Target(string Name, string Edition, IReadOnlyList<Authoriza
 
     public IReadOnlyList<ResourceServerTarget> ResourceServers { get; init; } = [];
 
-    /// <summary>The ports of the simulated AS and PDP the Resource Servers trust (0: any free port).</summary>
+    /// <summary>The Resource ASes under test, which trust the harness's simulated AS as the origin of ID-JAGs.</summary>
+    public IReadOnlyList<ResourceAsTarget> ResourceAses { get; init; } = [];
+
+    /// <summary>Whether the harness plays peers for this target: its Resource Servers and Resource ASes trust them.</summary>
+    public bool NeedsPeers => ResourceServers.Count > 0 || ResourceAses.Count > 0;
+
+    /// <summary>The ports of the simulated AS and PDP the Resource Servers (and Resource ASes) trust (0: any free port).</summary>
     public Peers.PeerSettings Peers { get; init; } = MissionConformance.Harness.Peers.PeerSettings.Any;
 
     /// <summary>

@@ -57,9 +57,9 @@ public static partial class TargetLoader
         var errors = new List<string>();
         var servers = new List<AuthorizationServerTarget>();
         var serverNodes = root["authorizationServers"] as JsonArray ?? [];
-        if (serverNodes.Count == 0 && (root["resourceServers"] as JsonArray ?? []).Count == 0)
+        if (serverNodes.Count == 0 && (root["resourceServers"] as JsonArray ?? []).Count == 0 && (root["resourceAuthorizationServers"] as JsonArray ?? []).Count == 0)
         {
-            throw new TargetFileException(fileName, ["authorizationServers, resourceServers: name at least one server to test"]);
+            throw new TargetFileException(fileName, ["authorizationServers, resourceServers, resourceAuthorizationServers: name at least one server to test"]);
         }
         for (var i = 0; i < serverNodes.Count; i++)
         {
@@ -68,6 +68,7 @@ public static partial class TargetLoader
         if (errors.Count > 0) throw new TargetFileException(fileName, errors);
 
         var resourceServers = ReadResourceServers(root["resourceServers"] as JsonArray ?? [], environment, errors);
+        var resourceAses = ReadResourceAses(root["resourceAuthorizationServers"] as JsonArray ?? [], servers, environment, errors);
         if (errors.Count > 0) throw new TargetFileException(fileName, errors);
 
         var timeouts = root["timeouts"] is JsonObject t
@@ -76,6 +77,7 @@ public static partial class TargetLoader
         return new Target((string)root["name"]!, (string?)root["edition"] ?? "seed-2026-06", servers, timeouts, ReadScope(root["scope"]))
         {
             ResourceServers = resourceServers,
+            ResourceAses = resourceAses,
             Peers = new Peers.PeerSettings((int?)root["peers"]?["authorizationServerPort"] ?? 0, (int?)root["peers"]?["pdpPort"] ?? 0),
         };
     }
@@ -250,6 +252,35 @@ public static partial class TargetLoader
             errors.Add($"resourceServers: id \"{duplicate.Key}\" names {duplicate.Count()} servers; each needs its own id");
         }
         return servers;
+    }
+
+    private static List<ResourceAsTarget> ReadResourceAses(JsonArray nodes, List<AuthorizationServerTarget> servers, Func<string, string?> environment, List<string> errors)
+    {
+        var resourceAses = new List<ResourceAsTarget>();
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            var node = nodes[i]!;
+            var at = $"resourceAuthorizationServers[{i}]";
+            var issuer = new Uri((string)node["issuer"]!);
+            // The harness is its origin: an AS under test at the same issuer would be both the origin and the receiving domain.
+            if (servers.Any(s => s.Issuer.AbsoluteUri == issuer.AbsoluteUri)) errors.Add($"{at}.issuer: {issuer} is also an authorizationServers[] issuer; a Resource AS is judged as the receiving domain of the harness's ID-JAGs");
+            var entry = new JsonObject
+            {
+                ["type"] = "mission_resource_access",
+                ["resource"] = (string)node["entry"]!["resource"]!,
+                ["actions"] = node["entry"]!["actions"]!.DeepClone(),
+                ["constraints"] = node["entry"]!["constraints"]?.DeepClone() ?? new JsonObject(),
+            };
+            if (Resolve((string)node["secret"]!, $"{at}.secret", environment, errors) is { } secret)
+            {
+                resourceAses.Add(new ResourceAsTarget((string)node["id"]!, issuer, (string)node["clientId"]!, secret, entry));
+            }
+        }
+        foreach (var duplicate in resourceAses.GroupBy(s => s.Id).Where(g => g.Count() > 1))
+        {
+            errors.Add($"resourceAuthorizationServers: id \"{duplicate.Key}\" names {duplicate.Count()} servers; each needs its own id");
+        }
+        return resourceAses;
     }
 
     private static ScopeStatement? ReadScope(JsonNode? scope)

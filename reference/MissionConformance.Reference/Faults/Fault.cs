@@ -162,10 +162,16 @@ public enum Fault
     RsActorFromClientId,
     RsProvenanceInAct,
     RsTrustsIntrospectionForDpop,
+    ResourceAsTrustsAnyOrigin,
+    ResourceAsIgnoresAudience,
+    ResourceAsAcceptsBearerJag,
+    ResourceAsAcceptsReplayedJag,
+    LocalTokenOutlivesGrant,
+    ResourceAsWidensGrant,
 }
 
-/// <summary>Which reference server a fault changes: the Authorization Server, or every reference Resource Server started with it.</summary>
-public enum FaultSite { AuthorizationServer, ResourceServer }
+/// <summary>Which reference server a fault changes: the Authorization Server, every reference Resource Server started with it, or the reference Resource AS.</summary>
+public enum FaultSite { AuthorizationServer, ResourceServer, ResourceAs }
 
 /// <summary>
 /// A named, deliberate defect of the reference stack. Each breaks one behaviour, so that the check
@@ -363,6 +369,16 @@ public static class FaultCatalogue
         new(Fault.RsReevaluatesWithStaleState, "tasks/get skips the Mission-state check (the task was authorised when created), so an approved task is re-evaluated but carried out for a Mission revoked meanwhile",
             ["MBO-RT-PEP-011"], FaultSite.ResourceServer),
         new(Fault.RsEvidenceCarriesContent, "Execution Evidence's result_summary repeats the call's arguments (user content)", ["MBO-RT-EV-002"], FaultSite.ResourceServer),
+
+        // The reference Resource AS (oauth-profile.md §14)
+        new(Fault.ResourceAsTrustsAnyOrigin, "the Resource AS accepts an ID-JAG from any issuer, fetching the keys its metadata names, instead of its configured origin only",
+            ["MBO-RAS-001"], FaultSite.ResourceAs),
+        new(Fault.ResourceAsIgnoresAudience, "the Resource AS redeems an ID-JAG audienced to another AS", ["MBO-RAS-002"], FaultSite.ResourceAs),
+        new(Fault.ResourceAsAcceptsBearerJag, "the Resource AS redeems an ID-JAG without cnf (a bearer grant), binding the local token to whatever key the request proves",
+            ["MBO-RAS-003"], FaultSite.ResourceAs),
+        new(Fault.ResourceAsAcceptsReplayedJag, "the Resource AS keeps no record of redeemed jti values, so one ID-JAG is redeemed again and again", ["MBO-RAS-004"], FaultSite.ResourceAs),
+        new(Fault.LocalTokenOutlivesGrant, "local tokens live five minutes whatever the ID-JAG's exp", ["MBO-RAS-005"], FaultSite.ResourceAs),
+        new(Fault.ResourceAsWidensGrant, "requested authorization_details are issued as asked, without checking they are within what the ID-JAG conveys", ["MBO-RAS-006"], FaultSite.ResourceAs),
     ];
 
     public static FaultDescriptor? Find(string name)
@@ -398,8 +414,14 @@ public sealed class FaultSet
     public FaultSet OnlyAt(FaultSite site, string command)
     {
         var misplaced = _active.Where(f => FaultCatalogue.Describe(f).Site != site).ToList();
-        return misplaced.Count == 0 ? this : throw new ReferenceConfigurationException(
-            $"{string.Join(", ", misplaced)} {(misplaced.Count == 1 ? "is a fault" : "are faults")} of the {(site == FaultSite.ResourceServer ? "Authorization Server (use serve --faults)" : "Resource Servers (use serve-rs --faults)")}, not of {command}");
+        if (misplaced.Count == 0) return this;
+        var owners = misplaced.Select(f => FaultCatalogue.Describe(f).Site).Distinct().Select(s => s switch
+        {
+            FaultSite.AuthorizationServer => "the Authorization Server (use serve --faults)",
+            FaultSite.ResourceServer => "the Resource Servers (use serve-rs --faults)",
+            _ => "the Resource AS (use serve-ras --faults)",
+        });
+        throw new ReferenceConfigurationException($"{string.Join(", ", misplaced)} {(misplaced.Count == 1 ? "is a fault" : "are faults")} of {string.Join(" and ", owners)}, not of {command}");
     }
 
     public bool Has(Fault fault) => _active.Contains(fault);

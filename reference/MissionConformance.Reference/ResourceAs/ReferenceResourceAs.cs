@@ -11,6 +11,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using MissionConformance.Reference.Configuration;
 using MissionConformance.Reference.Endpoints;
+using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.Missions;
 using MissionConformance.Reference.ResourceServers;
 
@@ -32,6 +33,9 @@ public sealed record ResourceAsOptions
 
     /// <summary>A loopback URL; port 0 picks a free port.</summary>
     public string Url { get; init; } = "http://127.0.0.1:0";
+
+    /// <summary>Deliberate defects (FaultSite.ResourceAs) that the suite's Resource AS checks must catch.</summary>
+    public FaultSet Faults { get; init; } = FaultSet.None;
 
     public const string DefaultClientId = "agent-at-resource-as";
 
@@ -125,8 +129,10 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         if (refusal is not null) return refusal;
 
         // MBO-RAS-003: the grant is sender-constrained, and the request proves the key it is bound to.
-        if (!grant!.TryGetPayloadValue<JsonElement>("cnf", out var cnf) || cnf.ValueKind != JsonValueKind.Object || !cnf.TryGetProperty("jkt", out var jktValue)
-            || jktValue.GetString() is not { Length: > 0 } jkt)
+        var bound = grant!.TryGetPayloadValue<JsonElement>("cnf", out var cnf) && cnf.ValueKind == JsonValueKind.Object && cnf.TryGetProperty("jkt", out var jktValue)
+            ? jktValue.GetString()
+            : null;
+        if (string.IsNullOrEmpty(bound) && !Options.Faults.Has(Fault.ResourceAsAcceptsBearerJag))
         {
             return Error("invalid_grant", "the ID-JAG is a bearer grant (no cnf.jkt); only a sender-constrained grant is redeemed");
         }
@@ -139,11 +145,12 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         {
             return Error("invalid_grant", $"the ID-JAG is bound to a key this request does not prove: {e.Message}");
         }
+        var jkt = string.IsNullOrEmpty(bound) ? proven : bound;
         if (proven != jkt) return Error("invalid_grant", "the request's DPoP proof is made with another key than the one the ID-JAG is bound to (cnf.jkt)");
 
         // MBO-RAS-004: single use within the grant's lifetime (after the proof: a refused request does not burn the grant).
         var expires = DateTimeOffset.FromUnixTimeSeconds(grant.TryGetPayloadValue<long>("exp", out var exp) ? exp : 0);
-        if (!_redeemed.TryAdd(grant.Id ?? "", expires)) return Error("invalid_grant", "this ID-JAG (jti) was redeemed before");
+        if (!_redeemed.TryAdd(grant.Id ?? "", expires) && !Options.Faults.Has(Fault.ResourceAsAcceptsReplayedJag)) return Error("invalid_grant", "this ID-JAG (jti) was redeemed before");
         foreach (var spent in _redeemed.Where(r => r.Value < DateTimeOffset.UtcNow)) _redeemed.TryRemove(spent.Key, out _);
 
         // MBO-RAS-006: the local authority is the grant's entries for this AS's resources, narrowed by the request, never more.
@@ -153,7 +160,8 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         var local = new JsonArray([.. conveyed.Where(e => (string?)e?["resource"] is { } r && Options.Resources.Contains(r)).Select(e => e!.DeepClone())]);
         if (form["authorization_details"] is [{ Length: > 0 } requested])
         {
-            if (JsonNode.Parse(requested) is not JsonArray wanted || wanted.Any(w => w is not JsonObject || !local.Any(e => SubsetRule.IsSubset(w!, e!))))
+            if (JsonNode.Parse(requested) is not JsonArray wanted
+                || wanted.Any(w => w is not JsonObject || !(Options.Faults.Has(Fault.ResourceAsWidensGrant) || local.Any(e => SubsetRule.IsSubset(w!, e!)))))
             {
                 return Error("invalid_authorization_details", "a requested entry is not a subset of what the ID-JAG conveys for this Resource AS's resources");
             }
@@ -176,14 +184,23 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         {
             return (null, Error("invalid_grant", "the assertion is not a JWT"));
         }
-        if (grant.Issuer != Options.TrustedOrigin.AbsoluteUri)
+        var anyOrigin = Options.Faults.Has(Fault.ResourceAsTrustsAnyOrigin);
+        if (grant.Issuer != Options.TrustedOrigin.AbsoluteUri && !anyOrigin)
         {
             return (null, Error("invalid_grant", $"the ID-JAG's issuer {grant.Issuer} is not an origin this Resource AS trusts"));
         }
         IssuerTrust.Snapshot origin;
         try
         {
-            origin = await _origin.GetAsync(grant.Kid, ct);
+            if (anyOrigin && Uri.TryCreate(grant.Issuer, UriKind.Absolute, out var claimed) && claimed != Options.TrustedOrigin)
+            {
+                using var trust = new IssuerTrust(_http, claimed);
+                origin = await trust.GetAsync(grant.Kid, ct);
+            }
+            else
+            {
+                origin = await _origin.GetAsync(grant.Kid, ct);
+            }
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException or InvalidOperationException)
         {
@@ -191,8 +208,9 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         }
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(grant, new TokenValidationParameters
         {
-            ValidIssuer = Options.TrustedOrigin.AbsoluteUri,
+            ValidIssuer = anyOrigin ? grant.Issuer : Options.TrustedOrigin.AbsoluteUri,
             ValidAudience = Issuer.AbsoluteUri,
+            ValidateAudience = !Options.Faults.Has(Fault.ResourceAsIgnoresAudience),
             IssuerSigningKeys = origin.Keys,
             ValidTypes = [Endpoints.TokenEndpoint.IdJagMediaType],
             ClockSkew = TimeSpan.Zero,
@@ -211,7 +229,7 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
     private JsonObject Issue(JsonWebToken grant, JsonArray entries, string jkt, DateTimeOffset grantExpires)
     {
         var now = DateTimeOffset.UtcNow;
-        var expires = now + LocalTokenLifetime < grantExpires ? now + LocalTokenLifetime : grantExpires;
+        var expires = now + LocalTokenLifetime < grantExpires || Options.Faults.Has(Fault.LocalTokenOutlivesGrant) ? now + LocalTokenLifetime : grantExpires;
         var claims = new Dictionary<string, object>
         {
             ["sub"] = grant.Subject,

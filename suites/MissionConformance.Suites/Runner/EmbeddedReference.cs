@@ -6,6 +6,7 @@ using MissionConformance.Reference;
 using MissionConformance.Reference.Configuration;
 using MissionConformance.Harness.Peers;
 using MissionConformance.Reference.Faults;
+using MissionConformance.Reference.ResourceAs;
 using MissionConformance.Reference.ResourceServers;
 using MissionConformance.Reference.Security;
 
@@ -19,15 +20,22 @@ public sealed class EmbeddedReference : IAsyncDisposable
 {
     private readonly ReferenceStack _stack;
     private readonly IReadOnlyList<ReferenceResourceServer> _resourceServers;
+    private readonly ReferenceResourceAs? _resourceAs;
 
-    private EmbeddedReference(ReferenceStack stack, OffsetClock clock, ConsentSettings consent, PeerSet peers, IReadOnlyList<ReferenceResourceServer> resourceServers)
+    private EmbeddedReference(ReferenceStack stack, OffsetClock clock, ConsentSettings consent, PeerSet peers, IReadOnlyList<ReferenceResourceServer> resourceServers,
+        ReferenceResourceAs? resourceAs)
     {
         _stack = stack;
         _resourceServers = resourceServers;
+        _resourceAs = resourceAs;
         Clock = clock;
         Peers = peers;
-        var name = $"embedded reference AS and resource servers{(stack.Faults.Active.Count == 0 ? "" : " with faults " + string.Join(",", stack.Faults.Active))}";
-        Target = TargetFor(stack.Issuer, name, consent) with { ResourceServers = [.. resourceServers.Select(ResourceServerTargetFor)] };
+        var name = $"embedded reference AS, resource servers and Resource AS{(stack.Faults.Active.Count == 0 ? "" : " with faults " + string.Join(",", stack.Faults.Active))}";
+        Target = TargetFor(stack.Issuer, name, consent) with
+        {
+            ResourceServers = [.. resourceServers.Select(ResourceServerTargetFor)],
+            ResourceAses = resourceAs is null ? [] : [ResourceAsTargetFor(resourceAs)],
+        };
     }
 
     public Target Target { get; }
@@ -50,7 +58,7 @@ public sealed class EmbeddedReference : IAsyncDisposable
 
     /// <param name="consent">How consent is driven; by default in the browser with the reference script, as a user's target file would.</param>
     /// <param name="tiers">The tier each reference Resource Server (finance, docs, workflow) is started at; RS-D when not named.</param>
-    /// <param name="withResourceServers">False starts the AS alone (the AS fault self-tests need nothing else).</param>
+    /// <param name="withResourceServers">False starts the AS alone (the AS fault self-tests need nothing else); true also the Resource Servers and the Resource AS.</param>
     public static async Task<EmbeddedReference> StartAsync(FaultSet faults, CancellationToken ct, ConsentSettings? consent = null,
         IReadOnlyDictionary<string, RsTierSetting>? tiers = null, bool withResourceServers = true)
     {
@@ -58,6 +66,7 @@ public sealed class EmbeddedReference : IAsyncDisposable
         var stack = await ReferenceStack.StartAsync(new ReferenceStackOptions { Faults = faults, Clock = clock }, ct);
         var peers = PeerSet.Start(PeerSettings.Any);
         var servers = new List<ReferenceResourceServer>();
+        ReferenceResourceAs? resourceAs = null;
         try
         {
             foreach (var profile in withResourceServers ? ResourceServerProfile.All : [])
@@ -76,15 +85,26 @@ public sealed class EmbeddedReference : IAsyncDisposable
                     Introspection = profile == ResourceServerProfile.Docs,
                 }, ct));
             }
+            if (withResourceServers)
+            {
+                // The workflow provider's Resource AS, a second trust domain, trusting the harness's simulated AS as the origin of ID-JAGs.
+                resourceAs = await ReferenceResourceAs.StartAsync(new ResourceAsOptions
+                {
+                    TrustedOrigin = peers.AuthorizationServer.Issuer,
+                    Resources = [ResourceCatalogue.WorkflowResource],
+                    Faults = faults,
+                }, ct);
+            }
         }
         catch
         {
+            if (resourceAs is not null) await resourceAs.DisposeAsync();
             foreach (var server in servers) await server.DisposeAsync();
             peers.Dispose();
             await stack.DisposeAsync();
             throw;
         }
-        return new EmbeddedReference(stack, clock, consent ?? ConsentSettings.Reference, peers, servers);
+        return new EmbeddedReference(stack, clock, consent ?? ConsentSettings.Reference, peers, servers, resourceAs);
     }
 
     /// <summary>A reference Resource Server as a target file's resourceServers[] entry names it.</summary>
@@ -105,6 +125,20 @@ public sealed class EmbeddedReference : IAsyncDisposable
                 : null,
             Evidence = server.EvidenceExport is { } export ? new EvidenceExport(new Uri(export), server.Options.EvidenceToken) : null,
         };
+    }
+
+    /// <summary>The reference Resource AS as a target file's resourceAuthorizationServers[] entry names it: the workflow entry of the board-packet policy.</summary>
+    public static ResourceAsTarget ResourceAsTargetFor(ReferenceResourceAs resourceAs)
+    {
+        var workflow = ResourceCatalogue.BoardPacket.Find(ResourceCatalogue.WorkflowResource)!;
+        var entry = new JsonObject
+        {
+            ["type"] = "mission_resource_access",
+            ["resource"] = workflow.Resource,
+            ["actions"] = new JsonArray([.. workflow.Actions.Select(a => (JsonNode)a)]),
+            ["constraints"] = workflow.Constraints.DeepClone(),
+        };
+        return new ResourceAsTarget("workflow-ras", resourceAs.Issuer, resourceAs.Options.ClientId, resourceAs.Options.ClientSecret, entry);
     }
 
     /// <summary>The target file for a reference instance at <paramref name="issuer"/> (fixtures/targets/reference.json says the same).</summary>
@@ -153,6 +187,7 @@ public sealed class EmbeddedReference : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_resourceAs is not null) await _resourceAs.DisposeAsync();
         foreach (var server in _resourceServers) await server.DisposeAsync();
         Peers.Dispose();
         await _stack.DisposeAsync();

@@ -62,6 +62,10 @@ public static class ReportWriter
                 ["id"] = rs.Id, ["resource"] = Tested(run, rs.Id)?.Resource, ["tier"] = rs.Tier.Name(), ["claimed_tier"] = Tested(run, rs.Id)?.ClaimedTier,
                 ["consequential"] = rs.Consequential, ["in_scope"] = rs.InScope,
             }).ToArray()),
+            ["resource_authorization_servers"] = new JsonArray(run.Coordinate.ResourceAses.Select(ras => (JsonNode)new JsonObject
+            {
+                ["id"] = ras.Id, ["issuer"] = run.Target.ResourceAses.FirstOrDefault(r => r.Id == ras.Id)?.Issuer.AbsoluteUri, ["validates"] = ras.Validates,
+            }).ToArray()),
         },
         ["advertised"] = new JsonObject
         {
@@ -113,6 +117,16 @@ public static class ReportWriter
                 var tested = Tested(run, rs.Id);
                 b.Append("<tr><td>").Append(E(rs.Id)).Append(rs.InScope ? "" : " (out of scope)").Append("</td><td><code>").Append(E(tested?.Resource)).Append("</code></td><td>")
                  .Append(E(tested?.ClaimedTier ?? "—")).Append("</td><td><b>").Append(E(rs.Tier.Name())).Append("</b></td></tr>");
+            }
+            b.Append("</tbody></table>");
+        }
+        if (run.Coordinate.ResourceAses.Count > 0)
+        {
+            b.Append("<table id=\"resource-authorization-servers\"><thead><tr><th>Resource AS</th><th>Issuer</th><th>AD-2 validation of received ID-JAGs</th></tr></thead><tbody>");
+            foreach (var ras in run.Coordinate.ResourceAses)
+            {
+                b.Append("<tr><td>").Append(E(ras.Id)).Append("</td><td><code>").Append(E(run.Target.ResourceAses.FirstOrDefault(r => r.Id == ras.Id)?.Issuer.AbsoluteUri))
+                 .Append("</code></td><td><b>").Append(ras.Validates ? "demonstrated" : "not demonstrated").Append("</b></td></tr>");
             }
             b.Append("</tbody></table>");
         }

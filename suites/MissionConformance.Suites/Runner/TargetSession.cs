@@ -28,7 +28,7 @@ public sealed class TargetSession : IAsyncDisposable
         _ownPeers = ownPeers;
     }
 
-    /// <summary>The simulated AS and PDP the target's Resource Servers trust, when it has any.</summary>
+    /// <summary>The simulated AS and PDP the target's Resource Servers and Resource ASes trust, when it has any.</summary>
     public PeerSet? Peers => _reference?.Peers ?? _ownPeers;
 
     public Target Target { get; }
@@ -56,7 +56,7 @@ public sealed class TargetSession : IAsyncDisposable
         var path = Path.GetFullPath(targetFile, workingDirectory ?? Environment.CurrentDirectory);
         var target = TargetLoader.Load(path);
         // The peers listen where the target's Resource Servers were configured to find them (peers.*Port).
-        var peers = target.ResourceServers.Count > 0 ? StartPeers(target.Peers, path) : null;
+        var peers = target.NeedsPeers ? StartPeers(target.Peers, path) : null;
         return new TargetSession(target, TimeProvider.System, (d, c) => Task.Delay(d, c), null, peers) { TargetFile = path };
     }
 

@@ -1,0 +1,155 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MissionConformance.Harness.Crypto;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.OAuth;
+using MissionConformance.Harness.Peers;
+using MissionConformance.Harness.Targets;
+using MissionConformance.Harness.Wire;
+using MissionConformance.Suites.Checks;
+
+namespace MissionConformance.Suites.Scenarios;
+
+/// <summary>
+/// conformance.md §5 L2 item 4 (MBO-RAS-001…006), at every Resource AS of the target file, with the harness
+/// as the origin AS: its simulated AS (which the Resource AS trusts) mints ID-JAGs, a second simulated AS it
+/// does not trust mints one more. A valid grant must be redeemed first: a Resource AS that refuses it cannot be
+/// judged on what it refuses.
+/// </summary>
+public sealed class ResourceAsValidationScenario : Scenario
+{
+    public const string IdJagType = "oauth-id-jag+jwt";
+
+    /// <summary>What the harness's ID-JAGs live: well under the 300 s oauth-profile.md §14 allows.</summary>
+    public static readonly TimeSpan GrantLifetime = TimeSpan.FromSeconds(120);
+
+    public static readonly TimeSpan ShortGrantLifetime = TimeSpan.FromSeconds(20);
+
+    /// <summary>An action the harness never grants, asked for beside the granted ones (MBO-RAS-006).</summary>
+    public const string BeyondAction = "conformance_probe_not_granted";
+
+    public override string Id => "resource-as.validation";
+
+    public override string Title => "a valid ID-JAG is redeemed for a bound local token that keeps the Mission and expires by the grant; an untrusted origin, "
+        + "another audience, a bad signature, an expired or bearer grant, a proof by another key, a replay and authority beyond the grant are refused";
+
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-RAS-001", "MBO-RAS-002", "MBO-RAS-003", "MBO-RAS-004", "MBO-RAS-005", "MBO-RAS-006"];
+
+    public override IReadOnlyList<string> Subjects(Target target) => [.. target.ResourceAses.Select(r => r.Id)];
+
+    public override Task RunAsync(ScenarioContext context) => Task.WhenAll(context.Target.ResourceAses.Select(ras => RunAtAsync(context, ras)));
+
+    private async Task RunAtAsync(ScenarioContext context, ResourceAsTarget ras)
+    {
+        if (context.Peers is not { } peers)
+        {
+            foreach (var id in Requirements) context.InterruptAt(ras.Id, id, "harness error: no simulated origin AS was started for the Resource ASes of the target file");
+            return;
+        }
+        using var http = new HttpClient(new CapturingHandler(context.Wire, new HttpClientHandler { AllowAutoRedirect = false })) { Timeout = context.Target.Timeouts.Request };
+        try
+        {
+            var client = await MissionClient.DiscoverAsync(http, ras.Issuer, context.Cancellation, context.Clock);
+            var at = new ResourceAsSession(context, peers.AuthorizationServer, ras, client);
+            var evidence = await at.CollectAsync(peers);
+            foreach (var check in new Check<ResourceAsEvidence>[]
+            {
+                new ResourceAsTrustsConfiguredOriginOnly(), new ResourceAsValidatesGrant(), new ResourceAsRequiresProofOfPossession(),
+                new ResourceAsRejectsReplay(), new LocalTokenKeepsMissionBoundAndCapped(), new LocalAuthorityBoundedByGrant(),
+            })
+            {
+                context.JudgeAt(ras.Id, check, evidence, [.. context.Wire.RecentIds(Id, 3)]);
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or ScenarioInterruptedException or JsonException or InvalidOperationException
+            or TaskCanceledException && !context.Cancellation.IsCancellationRequested)
+        {
+            var reason = e switch
+            {
+                HttpRequestException => $"Resource AS {ras.Id} unreachable at {ras.Issuer}: {e.Message}",
+                TaskCanceledException => $"Resource AS {ras.Id} gave no answer within {context.Target.Timeouts.Request.TotalSeconds:0} s (timeouts.requestSeconds)",
+                JsonException or InvalidOperationException => $"Resource AS {ras.Id}: its metadata at {ras.Issuer.AbsoluteUri.TrimEnd('/')}/.well-known/oauth-authorization-server cannot be used: {e.Message}",
+                _ => e.Message,
+            };
+            foreach (var id in Requirements.Where(id => !context.HasJudged(id, ras.Id))) context.InterruptAt(ras.Id, id, reason, [.. context.Wire.RecentIds(Id, 3)]);
+        }
+    }
+}
+
+/// <summary>The harness as origin AS and as client of one Resource AS: mints ID-JAGs for one Mission and presents them.</summary>
+internal sealed class ResourceAsSession(ScenarioContext context, SimulatedAuthorizationServer origin, ResourceAsTarget ras, MissionClient client)
+{
+    private readonly ClientCredentials _credentials = new(ras.ClientId, ras.Secret);
+
+    private string Audience => client.Metadata.Issuer;
+
+    public async Task<ResourceAsEvidence> CollectAsync(PeerSet peers)
+    {
+        var mission = origin.CreateMission("user-conformance", "agent-conformance", new JsonArray(ras.Entry.DeepClone()), TimeSpan.FromHours(1), context.Wire);
+        if (Audience != ras.Issuer.AbsoluteUri)
+        {
+            throw new ScenarioInterruptedException($"the metadata of Resource AS {ras.Id} names issuer {Audience}, not {ras.Issuer} (RFC 8414 §3.3): check resourceAuthorizationServers[].issuer");
+        }
+        using var key = new DpopKey();
+        using var other = new DpopKey();
+
+        var valid = await RedeemAsync("a valid ID-JAG (120 s)", Grant(mission, key), key);
+        if (!valid.Issued)
+        {
+            throw new ScenarioInterruptedException($"Resource AS {ras.Id} refused a valid ID-JAG from the harness's origin ({valid.Describe()} {valid.Response.Member("error_description")}), "
+                + $"so its refusals of defective ones would show nothing. Check that it trusts {origin.Issuer} as an origin (run --print-peer-config), "
+                + "that resourceAuthorizationServers[].clientId and secret are its client, and that entry.resource is a resource it is authoritative for.");
+        }
+        var shortLived = await RedeemAsync("a valid ID-JAG living 20 s", Grant(mission, key, s => s with { Lifetime = ResourceAsValidationScenario.ShortGrantLifetime }), key);
+        var replayed = await RedeemAsync("the valid ID-JAG again", valid.Grant, key);
+
+        var defective = new List<Redemption>
+        {
+            await RedeemAsync("an ID-JAG audienced to another AS", Grant(mission, key, s => s with { Audience = "https://as.another-domain.example/" }), key),
+            await RedeemAsync("an ID-JAG signed by a key the origin does not publish", Grant(mission, key, s => s with { ForeignKey = true }), key),
+            await RedeemAsync("an ID-JAG that expired eight minutes ago", Grant(mission, key, s => s with { IssuedAgo = TimeSpan.FromMinutes(10) }), key),
+        };
+        var unbound = new List<Redemption>
+        {
+            await RedeemAsync("a bearer ID-JAG (no cnf), with a proof", Grant(mission, key: null), key),
+            await RedeemAsync("an ID-JAG bound to one key, with a proof by another", Grant(mission, key), other),
+        };
+        var withoutProof = await RedeemAsync("an ID-JAG bound to a key, with no DPoP proof", Grant(mission, key), prover: null);
+
+        Redemption untrusted;
+        using (var stranger = SimulatedAuthorizationServer.Start(0, peers.Log))
+        {
+            // Validly signed by its own published key, and naming the trusted origin as the Mission's state authority.
+            var foreignMission = stranger.CreateMission("user-conformance", "agent-conformance", new JsonArray(ras.Entry.DeepClone()), TimeSpan.FromHours(1), context.Wire);
+            var claimsTrustedOrigin = new JsonObject { ["id"] = foreignMission.Id, ["origin"] = origin.Issuer.AbsoluteUri, ["authority_hash"] = foreignMission.AuthorityHash };
+            untrusted = await RedeemAsync($"an ID-JAG from {stranger.Issuer}, an origin it was not configured to trust",
+                Grant(foreignMission, key, s => s with { MissionClaim = claimsTrustedOrigin }, stranger), key);
+        }
+
+        var wider = (JsonObject)ras.Entry.DeepClone();
+        wider["actions"]!.AsArray().Add(ResourceAsValidationScenario.BeyondAction);
+        var beyond = await RedeemAsync($"a valid ID-JAG, asking for {ResourceAsValidationScenario.BeyondAction} too", Grant(mission, key), key,
+            [new("authorization_details", new JsonArray(wider).ToJsonString())]);
+
+        return new ResourceAsEvidence(Audience, origin.Issuer.AbsoluteUri, key.Thumbprint, JsonDocument.Parse(ras.Entry.ToJsonString()).RootElement.Clone(),
+            valid, shortLived, replayed, untrusted, defective, unbound, withoutProof, beyond, ResourceAsValidationScenario.BeyondAction);
+    }
+
+    private string Grant(SimulatedMission mission, DpopKey? key, Func<AccessTokenSpec, AccessTokenSpec>? edit = null, SimulatedAuthorizationServer? by = null)
+    {
+        var spec = new AccessTokenSpec(Audience, mission)
+        {
+            Type = ResourceAsValidationScenario.IdJagType,
+            DpopThumbprint = key?.Thumbprint,
+            Lifetime = ResourceAsValidationScenario.GrantLifetime,
+        };
+        return (by ?? origin).Mint(edit is null ? spec : edit(spec));
+    }
+
+    private async Task<Redemption> RedeemAsync(string description, string grant, DpopKey? prover, IEnumerable<KeyValuePair<string, string>>? extra = null)
+    {
+        var proof = prover?.Proof("POST", client.Metadata.TokenEndpoint.AbsoluteUri, accessToken: null);
+        var response = await client.JwtBearerAsync(_credentials, grant, proof, extra, context.Cancellation);
+        return new Redemption(description, grant, response);
+    }
+}

@@ -1,0 +1,85 @@
+using MissionConformance.Harness.Engine;
+using MissionConformance.Reference.Faults;
+using MissionConformance.Suites.Runner;
+
+namespace MissionConformance.Suites.Tests;
+
+/// <summary>
+/// design.md principle 6 for the Resource AS: against the reference Resource AS started with one fault, the
+/// Resource AS scenario fails exactly the requirement ids the fault declares, and the Resource AS no longer
+/// demonstrates AD-2 validation (so the level, which rests on every consuming domain, cannot pass L1).
+/// </summary>
+public sealed class ResourceAsFaultSelfTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static TheoryData<string> Faults => new(FaultCatalogue.All.Where(f => f.Site == FaultSite.ResourceAs).Select(f => f.Name));
+
+    [Theory]
+    [MemberData(nameof(Faults))]
+    public async Task Fault_FailsExactlyItsDeclaredRequirements_AndTheResourceAsNoLongerValidates(string name)
+    {
+        var fault = FaultCatalogue.Find(name)!;
+        await using var reference = await EmbeddedReference.StartAsync(new FaultSet([fault.Fault]), Ct, FaultSelfTests.FormConsent);
+
+        var outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait, ResourceAsSuite.Scenarios(), Ct, reference.Peers);
+
+        var ras = Assert.Single(reference.Target.ResourceAses);
+        var findings = outcome.Findings.Where(f => f.Subject == ras.Id).ToList();
+        Assert.DoesNotContain(findings, f => f.Verdict is Verdict.Interrupted or Verdict.Review);
+        var broken = findings.Where(f => f.Verdict is Verdict.Failed or Verdict.Warning).Select(f => f.RequirementId).Order(StringComparer.Ordinal).ToList();
+        Assert.True(fault.RequirementIds.Order(StringComparer.Ordinal).SequenceEqual(broken),
+            $"{name} declares [{string.Join(", ", fault.RequirementIds)}] but the suite broke [{string.Join(", ", broken)}]:{Environment.NewLine}"
+            + string.Join(Environment.NewLine, findings.Where(f => f.Verdict == Verdict.Failed).Select(f => $"  {f.RequirementId} {f.Message}")));
+        Assert.False(Assert.Single(outcome.Coordinate.ResourceAses).Validates);
+        Assert.Contains(outcome.Coordinate.Reasons, r => r.StartsWith($"AD-2 receiving-domain validation not demonstrated at Resource AS {ras.Id}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task FaultFree_EveryRequirementPasses_AndTheResourceAsValidates()
+    {
+        await using var reference = await EmbeddedReference.StartAsync(FaultSet.None, Ct, FaultSelfTests.FormConsent);
+
+        var outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait, ResourceAsSuite.Scenarios(), Ct, reference.Peers);
+
+        var ras = Assert.Single(reference.Target.ResourceAses);
+        var findings = outcome.Findings.Where(f => f.Subject == ras.Id).ToList();
+        Assert.Equal(ResourceAsSuite.Scenarios().Sum(s => s.Requirements.Count), findings.Count);
+        Assert.All(findings, f => Assert.True(f.Verdict == Verdict.Passed, $"{f.RequirementId} {f.Verdict}: {f.Message}"));
+        Assert.True(Assert.Single(outcome.Coordinate.ResourceAses).Validates);
+    }
+
+    [Fact]
+    public async Task AnUnreachableResourceAs_IsInterrupted_WithItsUrl_AndDoesNotValidate()
+    {
+        await using var reference = await EmbeddedReference.StartAsync(FaultSet.None, Ct, FaultSelfTests.FormConsent);
+        var target = reference.Target with { ResourceAses = [reference.Target.ResourceAses[0] with { Id = "gone", Issuer = new Uri("http://127.0.0.1:9/") }] };
+
+        var outcome = await ConformanceRun.RunAsync(target, reference.Clock, reference.Wait, ResourceAsSuite.Scenarios(), Ct, reference.Peers);
+
+        Assert.Equal(6, outcome.Findings.Count(f => f.Subject == "gone"));
+        Assert.All(outcome.Findings.Where(f => f.Subject == "gone"), f => Assert.Equal(Verdict.Interrupted, f.Verdict));
+        Assert.All(outcome.Findings.Where(f => f.Subject == "gone"), f => Assert.Contains("unreachable at http://127.0.0.1:9/", f.Message, StringComparison.Ordinal));
+        Assert.False(Assert.Single(outcome.Coordinate.ResourceAses).Validates);
+    }
+
+    [Fact]
+    public async Task AResourceAsThatRefusesTheValidGrant_IsInterrupted_NamingWhatToCheck_NeverPassedOnItsRefusals()
+    {
+        await using var reference = await EmbeddedReference.StartAsync(FaultSet.None, Ct, FaultSelfTests.FormConsent);
+        var target = reference.Target with { ResourceAses = [reference.Target.ResourceAses[0] with { Secret = "not-its-secret" }] };
+
+        var outcome = await ConformanceRun.RunAsync(target, reference.Clock, reference.Wait, ResourceAsSuite.Scenarios(), Ct, reference.Peers);
+
+        var findings = outcome.Findings.Where(f => f.Subject == "workflow-ras").ToList();
+        Assert.Equal(6, findings.Count);
+        Assert.All(findings, f => Assert.Equal(Verdict.Interrupted, f.Verdict));
+        Assert.All(findings, f => Assert.Contains("refused a valid ID-JAG from the harness's origin (HTTP 401 invalid_client", f.Message, StringComparison.Ordinal));
+        // The wire log holds neither the client's credentials nor the ID-JAGs and proofs it presented.
+        var redemptions = outcome.Wire.Exchanges.Where(x => x.Url.EndsWith("/token", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(redemptions);
+        Assert.All(redemptions, x => Assert.Contains(x.RequestHeaders, h => h.Key == "Authorization" && h.Value == "Basic " + Harness.Wire.Redactor.Mark));
+        Assert.All(redemptions, x => Assert.DoesNotContain("eyJ", x.RequestBody ?? "", StringComparison.Ordinal));
+        Assert.All(redemptions, x => Assert.DoesNotContain(x.RequestHeaders, h => h.Key == "DPoP" && h.Value != Harness.Wire.Redactor.Mark));
+    }
+}
