@@ -68,15 +68,15 @@ public sealed class ReferenceStack : IAsyncDisposable
 
     public static async Task<ReferenceStack> StartAsync(ReferenceStackOptions options, CancellationToken ct = default)
     {
-        var url = ResolveLoopbackUrl(options.Url);
+        ResolveLoopbackUrl(options.Url);
         var databasePath = options.DatabasePath ?? System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"mission-reference-{Guid.NewGuid():N}.db");
-        var settings = new ReferenceSettings(new Uri(url.AbsoluteUri.TrimEnd('/') + "/"), options.Tenant, options.Catalogue);
         var connectionString = $"Data Source={databasePath};Default Timeout=30;Pooling=False";
 
         var keys = await PrepareDatabaseAsync(connectionString, ct);
         try
         {
-            return await StartHostAsync(options, url, settings, databasePath, connectionString, keys, ct);
+            return await StartOnLoopbackAsync(options.Url, url => StartHostAsync(options, url,
+                new ReferenceSettings(new Uri(url.AbsoluteUri.TrimEnd('/') + "/"), options.Tenant, options.Catalogue), databasePath, connectionString, keys, ct));
         }
         catch when (options.DatabasePath is null)
         {
@@ -143,7 +143,15 @@ public sealed class ReferenceStack : IAsyncDisposable
         app.UseAuthorization();
         MapEndpoints(app);
 
-        await app.StartAsync(ct);
+        try
+        {
+            await app.StartAsync(ct);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
         await SeedClientsAsync(app.Services, ct);
         return new ReferenceStack(app, settings, databasePath, options.DatabasePath is null, options.Faults);
     }
@@ -261,6 +269,28 @@ public sealed class ReferenceStack : IAsyncDisposable
             await manager.CreateAsync(descriptor, ct);
         }
     }
+
+    /// <summary>
+    /// Starts a server at <paramref name="url"/> (loopback only). Port 0 becomes a free port chosen before the bind, which
+    /// another process may take in between (tests start many servers side by side): then a new port is chosen and the
+    /// start tried again, up to <see cref="BindAttempts"/> times. A fixed port that is taken fails at once.
+    /// </summary>
+    internal static async Task<T> StartOnLoopbackAsync<T>(string url, Func<Uri, Task<T>> start)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await start(ResolveLoopbackUrl(url));
+            }
+            catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException && new Uri(url).Port == 0 && attempt < BindAttempts)
+            {
+                // Taken between the choice and the bind: choose again.
+            }
+        }
+    }
+
+    private const int BindAttempts = 3;
 
     /// <summary>Only loopback addresses are allowed; port 0 becomes a free port chosen now.</summary>
     internal static Uri ResolveLoopbackUrl(string url)

@@ -240,6 +240,21 @@ public sealed class ResourceAsTests(ResourceAsFixture fixture) : IClassFixture<R
     }
 
     [Fact]
+    public async Task StartingOnATakenFixedPort_FailsAtOnce_NamingTheAddress()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var error = await Assert.ThrowsAsync<IOException>(() => ReferenceResourceAs.StartAsync(new ResourceAsOptions
+        {
+            TrustedOrigin = fixture.Origin.Issuer, Resources = [ResourceCatalogue.WorkflowResource], Url = $"http://127.0.0.1:{port}",
+        }, TestContext.Current.CancellationToken));
+
+        Assert.Contains($"127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Metadata_NamesTheJwtBearerGrant_AndNoMissionSurface_ForItHoldsNoMission()
     {
         var metadata = JsonDocument.Parse(await fixture.Http.GetStringAsync(ResourceAs.Issuer.AbsoluteUri + ".well-known/oauth-authorization-server", TestContext.Current.CancellationToken)).RootElement;

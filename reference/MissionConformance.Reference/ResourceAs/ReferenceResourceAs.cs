@@ -84,7 +84,11 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
     public static async Task<ReferenceResourceAs> StartAsync(ResourceAsOptions options, CancellationToken ct = default)
     {
         if (options.Resources.Count == 0) throw new ReferenceConfigurationException("a Resource AS needs the resources it is authoritative for");
-        var url = ReferenceStack.ResolveLoopbackUrl(options.Url);
+        return await ReferenceStack.StartOnLoopbackAsync(options.Url, url => StartAtAsync(options, url, ct));
+    }
+
+    private static async Task<ReferenceResourceAs> StartAtAsync(ResourceAsOptions options, Uri url, CancellationToken ct)
+    {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url.AbsoluteUri.TrimEnd('/'));
         builder.Logging.ClearProviders();
@@ -93,7 +97,15 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         app.MapGet("/.well-known/oauth-authorization-server", () => Results.Json(server.Metadata()));
         app.MapGet("/jwks", () => Results.Json(server.Jwks()));
         app.MapPost("/token", (Func<HttpContext, Task<IResult>>)server.TokenAsync);
-        await app.StartAsync(ct);
+        try
+        {
+            await app.StartAsync(ct);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
         return server;
     }
 

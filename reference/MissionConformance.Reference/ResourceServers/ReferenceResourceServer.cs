@@ -69,7 +69,11 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
         {
             throw new ReferenceConfigurationException("the evidence export credential (--evidence-token) must be at least 16 characters");
         }
-        var url = ReferenceStack.ResolveLoopbackUrl(options.Url);
+        return await ReferenceStack.StartOnLoopbackAsync(options.Url, url => StartAtAsync(options, url, ct));
+    }
+
+    private static async Task<ReferenceResourceServer> StartAtAsync(ResourceServerOptions options, Uri url, CancellationToken ct)
+    {
         var baseUrl = new Uri(url.AbsoluteUri.TrimEnd('/') + "/");
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url.AbsoluteUri.TrimEnd('/'));
@@ -94,7 +98,15 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
         {
             app.MapGet("/.well-known/oauth-protected-resource/mcp", () => Results.Json(server.ProtectedResourceMetadata()));
         }
-        await app.StartAsync(ct);
+        try
+        {
+            await app.StartAsync(ct);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
         return server;
     }
 
