@@ -41,6 +41,8 @@ public sealed class ResourceAsFixture : IAsyncLifetime
 /// <summary>The harness's side of a Resource AS: Missions at the simulated origin, ID-JAGs minted for them, and their redemption.</summary>
 public sealed class GrantPresenter(ResourceAsFixture fixture, ReferenceResourceAs resourceAs)
 {
+    public ReferenceResourceAs ResourceAs => resourceAs;
+
     public static readonly JsonArray Authority =
     [
         new JsonObject { ["type"] = "mission_resource_access", ["resource"] = ResourceCatalogue.WorkflowResource, ["actions"] = new JsonArray("notify_reviewer"),
@@ -73,6 +75,17 @@ public sealed class GrantPresenter(ResourceAsFixture fixture, ReferenceResourceA
         var response = await fixture.Http.SendAsync(request, TestContext.Current.CancellationToken);
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.Clone();
         return (response.StatusCode, body, response);
+    }
+
+    /// <summary>RFC 7662 at the Resource AS, as this domain's Resource Server (or with other credentials).</summary>
+    public async Task<JsonElement> IntrospectAsync(string token, string clientId = ResourceAsOptions.DefaultIntrospectionClientId,
+        string secret = ResourceAsOptions.DefaultIntrospectionClientSecret, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, resourceAs.IntrospectionEndpoint) { Content = new FormUrlEncodedContent([new("token", token)]) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{clientId}:{secret}")));
+        using var response = await fixture.Http.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(expected, response.StatusCode);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.Clone();
     }
 
     /// <summary>A local token was issued for <paramref name="grant"/>, proven by <paramref name="proofKey"/>.</summary>
@@ -240,6 +253,25 @@ public sealed class ResourceAsTests(ResourceAsFixture fixture) : IClassFixture<R
     }
 
     [Fact]
+    public async Task Introspection_OfALocalToken_IsActiveWithTheMissionClaimAndNoState_OnlyForItsResourceServer()
+    {
+        var mission = NewMission();
+        using var key = new DpopKey();
+        var (_, body, _) = await RedeemAsync(Grant(mission, key), key);
+        var local = body.GetProperty("access_token").GetString()!;
+
+        var answer = await At.IntrospectAsync(local);
+        var garbage = await At.IntrospectAsync("not-a-token");
+        var agent = await At.IntrospectAsync(local, ResourceAsOptions.DefaultClientId, ResourceAsOptions.DefaultClientSecret, HttpStatusCode.Unauthorized);
+
+        Assert.True(answer.GetProperty("active").GetBoolean());
+        Assert.True(JsonNode.DeepEquals(mission.Claim(), JsonNode.Parse(answer.GetProperty("mission").GetRawText())));  // no state: only the origin reports it
+        Assert.Equal(key.Thumbprint, answer.GetProperty("cnf").GetProperty("jkt").GetString());
+        Assert.Equal("""{"active":false}""", garbage.GetRawText());
+        Assert.Equal("invalid_client", agent.GetProperty("error").GetString());
+    }
+
+    [Fact]
     public async Task StartingOnATakenFixedPort_FailsAtOnce_NamingTheAddress()
     {
         using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
@@ -314,6 +346,18 @@ public sealed class ResourceAsFaultTests(ResourceAsFixture fixture) : IClassFixt
                 var wider = new JsonArray(new JsonObject { ["type"] = "mission_resource_access", ["resource"] = ResourceCatalogue.WorkflowResource,
                     ["actions"] = new JsonArray("notify_reviewer", "delete_workflow"), ["constraints"] = new JsonObject { ["recipient_domain"] = "board.example" } });
                 return await at.IssuedAsync(at.Grant(mission, key), key, ("authorization_details", wider.ToJsonString()));
+            case Fault.ResourceAsReportsMissionState:
+                var (_, redeemed, _) = await at.RedeemAsync(at.Grant(mission, key), key);
+                var introspected = await at.IntrospectAsync(redeemed.GetProperty("access_token").GetString()!);
+                return introspected.GetProperty("active").GetBoolean() && introspected.GetProperty("mission").TryGetProperty("state", out _);
+            case Fault.ResourceAsServesMissionStatus:
+                Assert.True(await at.IssuedAsync(at.Grant(mission, key), key));
+                var metadata = JsonDocument.Parse(await fixture.Http.GetStringAsync(at.ResourceAs.Issuer.AbsoluteUri + ".well-known/oauth-authorization-server", TestContext.Current.CancellationToken)).RootElement;
+                if (!metadata.TryGetProperty("mission_status_endpoint", out var status)) return false;
+                using (var answer = await fixture.Http.PostAsync(status.GetString(), new FormUrlEncodedContent([new("mission", mission.Id)]), TestContext.Current.CancellationToken))
+                {
+                    return answer.StatusCode == HttpStatusCode.OK;
+                }
             default:
                 throw new ArgumentOutOfRangeException(nameof(fault), fault, "not a Resource AS fault: give it a probe here");
         }

@@ -11,7 +11,7 @@ public sealed class FaultFreeRunTests
     private static readonly string[] ExpectedWarnings = ["MBO-AS-TOK-011"];
 
     [Fact]
-    public async Task FullSuite_AgainstTheFaultFreeReference_EveryMustPasses_L3AtTheAs_RsDAtEachResourceServer()
+    public async Task FullSuite_AgainstTheFaultFreeReference_EveryMustPasses_L3AtTheAs_RsDAtEachResourceServer_TheResourceAsValidates()
     {
         // The form driver: the same suite in Chromium is the dotnet test entry point's run (suites/MissionConformance.Conformance),
         // and BrowserConsentTests prove the consent checks there; this test is about the verdicts and the coordinate.
@@ -34,7 +34,11 @@ public sealed class FaultFreeRunTests
         Assert.Contains(outcome.Coordinate.Reasons, r => r.StartsWith("surfaces beyond AD-1", StringComparison.Ordinal) && r.Contains("offered: Token Exchange", StringComparison.Ordinal)
             && r.Contains("pairwise Mission references (mission_pairwise_supported is true)", StringComparison.Ordinal)
             && r.Contains("cross-domain projection (ID-JAG) (the target file declares 2 Resource AS(es)", StringComparison.Ordinal)
-            && r.Contains("not examined by this suite version: Resource AS, the MAS topology", StringComparison.Ordinal));
+            && r.Contains("not offered: Resource AS (Resource AS validation is judged at each Resource AS of the target file", StringComparison.Ordinal)
+            && r.Contains("not examined by this suite version: Mission Expansion (it has no wire binding, oauth-profile.md §13); the MAS topology", StringComparison.Ordinal));
+        // The reference Resource AS, a second trust domain, validates the harness's ID-JAGs: the level may rest on it (rule 7).
+        Assert.Equal([new ResourceAsStanding("workflow-ras", true)], outcome.Coordinate.ResourceAses);
+        Assert.Contains(outcome.Coordinate.Reasons, r => r.StartsWith("AD-2 receiving-domain validation demonstrated at Resource AS workflow-ras (8 passed", StringComparison.Ordinal));
         Assert.Contains(outcome.Coordinate.Reasons, r => r.StartsWith("L4 not reached", StringComparison.Ordinal));
         var mandatoryL1 = RequirementCatalogue.Default.All.Where(r => r.IsMandatory && r.Checks.Count > 0).Select(r => r.Id).ToList();
         Assert.All(mandatoryL1, id => Assert.True(outcome.Verdicts.Keys.Any(k => k.Requirement == id), $"{id} has checks but no verdict"));

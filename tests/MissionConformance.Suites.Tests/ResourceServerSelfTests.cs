@@ -237,7 +237,7 @@ public sealed class ResourceServerSelfTests
             Assert.True(broken.Count == 0, string.Join(Environment.NewLine, broken));
             Assert.Equal(["docs:D", "finance:D", "workflow:D"], outcome.Coordinate.ResourceServers.Select(r => $"{r.Id}:{r.Tier}").Order());
             Assert.True(Assert.Single(outcome.Coordinate.ResourceAses).Validates);
-            Assert.Equal(6, outcome.Findings.Count(f => f.Subject == "workflow-ras" && f.Verdict == Verdict.Passed));
+            Assert.Equal(ResourceAsSuite.Scenarios().Sum(s => s.Requirements.Count), outcome.Findings.Count(f => f.Subject == "workflow-ras" && f.Verdict == Verdict.Passed));
             // Only the Resource Server and Resource AS scenarios ran, so no domain tier was demonstrated either way.
             Assert.Equal("L0 · RS-D · none", outcome.Coordinate.Label);
             Assert.Equal(withAuthorizationServer ? authorizationServer.Issuer.AbsoluteUri : "(no authorization server)", outcome.Issuer);

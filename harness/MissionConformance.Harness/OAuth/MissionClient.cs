@@ -137,12 +137,17 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
     }
 
     /// <summary>
-    /// RFC 7662 introspection of <paramref name="token"/>, authenticated with private_key_jwt unless told
-    /// otherwise; <paramref name="accept"/> asks for the RFC 9701 signed form.
+    /// RFC 7662 introspection of <paramref name="token"/>, authenticated with private_key_jwt (client_secret_basic for a
+    /// client with a secret and no key) unless told otherwise; <paramref name="accept"/> asks for the RFC 9701 signed form.
     /// </summary>
     public Task<WireResponse> IntrospectAsync(Uri endpoint, ClientCredentials client, string token, CancellationToken ct, bool withAssertion = true, string? accept = null)
     {
         List<KeyValuePair<string, string>> form = [new("token", token), new("token_type_hint", "access_token")];
+        if (withAssertion && client.Key is null && client.Secret is not null)
+        {
+            // A client with a secret only (a Resource AS's Resource Server): client_secret_basic.
+            return PostFormAsync(endpoint, client, form, ct);
+        }
         if (withAssertion)
         {
             var key = client.Key ?? throw new InvalidOperationException($"client {client.ClientId} has no key for private_key_jwt");

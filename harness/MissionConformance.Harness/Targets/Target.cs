@@ -165,7 +165,14 @@ public sealed record ResourceServerTarget(
 /// it redeems ID-JAGs from the harness's simulated origin AS by the RFC 7523 JWT bearer grant, as the client
 /// <paramref name="ClientId"/> (client_secret_basic), for the resource of <paramref name="Entry"/>.
 /// </summary>
-public sealed record ResourceAsTarget(string Id, Uri Issuer, string ClientId, string Secret, JsonObject Entry);
+public sealed record ResourceAsTarget(string Id, Uri Issuer, string ClientId, string Secret, JsonObject Entry)
+{
+    /// <summary>The credentials of this domain's Resource Server at its introspection endpoint (client_secret_basic), when the file gives them.</summary>
+    public ResourceAsIntrospection? Introspection { get; init; }
+}
+
+/// <summary>Who may introspect a Resource AS's local tokens: a Resource Server of its domain, with client_secret_basic.</summary>
+public sealed record ResourceAsIntrospection(string ClientId, string Secret);
 
 /// <summary>What is under test (design.md "The target file").</summary>
 public sealed record Target(string Name, string Edition, IReadOnlyList<AuthorizationServerTarget> AuthorizationServers, Timeouts Timeouts, ScopeStatement? Scope)

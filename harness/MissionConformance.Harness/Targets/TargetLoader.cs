@@ -271,9 +271,12 @@ public static partial class TargetLoader
                 ["actions"] = node["entry"]!["actions"]!.DeepClone(),
                 ["constraints"] = node["entry"]!["constraints"]?.DeepClone() ?? new JsonObject(),
             };
+            var introspection = node["introspection"] is { } declared && Resolve((string)declared["secret"]!, $"{at}.introspection.secret", environment, errors) is { } introspectionSecret
+                ? new ResourceAsIntrospection((string)declared["clientId"]!, introspectionSecret)
+                : null;
             if (Resolve((string)node["secret"]!, $"{at}.secret", environment, errors) is { } secret)
             {
-                resourceAses.Add(new ResourceAsTarget((string)node["id"]!, issuer, (string)node["clientId"]!, secret, entry));
+                resourceAses.Add(new ResourceAsTarget((string)node["id"]!, issuer, (string)node["clientId"]!, secret, entry) { Introspection = introspection });
             }
         }
         foreach (var duplicate in resourceAses.GroupBy(s => s.Id).Where(g => g.Count() > 1))

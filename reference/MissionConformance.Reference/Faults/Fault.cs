@@ -168,6 +168,8 @@ public enum Fault
     ResourceAsAcceptsReplayedJag,
     LocalTokenOutlivesGrant,
     ResourceAsWidensGrant,
+    ResourceAsReportsMissionState,
+    ResourceAsServesMissionStatus,
 }
 
 /// <summary>Which reference server a fault changes: the Authorization Server, every reference Resource Server started with it, or the reference Resource AS.</summary>
@@ -379,6 +381,9 @@ public static class FaultCatalogue
         new(Fault.ResourceAsAcceptsReplayedJag, "the Resource AS keeps no record of redeemed jti values, so one ID-JAG is redeemed again and again", ["MBO-RAS-004"], FaultSite.ResourceAs),
         new(Fault.LocalTokenOutlivesGrant, "local tokens live five minutes whatever the ID-JAG's exp", ["MBO-RAS-005"], FaultSite.ResourceAs),
         new(Fault.ResourceAsWidensGrant, "requested authorization_details are issued as asked, without checking they are within what the ID-JAG conveys", ["MBO-RAS-006"], FaultSite.ResourceAs),
+        new(Fault.ResourceAsReportsMissionState, "introspecting a local token at the Resource AS answers mission.state active, a state only the origin may report", ["MBO-AS-INT-005"], FaultSite.ResourceAs),
+        new(Fault.ResourceAsServesMissionStatus, "the Resource AS advertises a mission_status_endpoint and answers it with state active for any Mission it redeemed a grant of, as if it held the Mission",
+            ["MBO-RAS-007"], FaultSite.ResourceAs),
     ];
 
     public static FaultDescriptor? Find(string name)

@@ -37,9 +37,18 @@ public sealed record ResourceAsOptions
     /// <summary>Deliberate defects (FaultSite.ResourceAs) that the suite's Resource AS checks must catch.</summary>
     public FaultSet Faults { get; init; } = FaultSet.None;
 
+    /// <summary>The Resource Server of this domain that may introspect local tokens (client_secret_basic).</summary>
+    public string IntrospectionClientId { get; init; } = DefaultIntrospectionClientId;
+
+    public string IntrospectionClientSecret { get; init; } = DefaultIntrospectionClientSecret;
+
     public const string DefaultClientId = "agent-at-resource-as";
 
     public const string DefaultClientSecret = "agent-at-resource-as-secret";
+
+    public const string DefaultIntrospectionClientId = "rs-at-resource-as";
+
+    public const string DefaultIntrospectionClientSecret = "rs-at-resource-as-secret";
 }
 
 /// <summary>
@@ -49,7 +58,8 @@ public sealed record ResourceAsOptions
 /// signed by that origin's key, audienced to this AS, unexpired, bound by cnf.jkt to the key of the
 /// request's DPoP proof, and once (jti). The local token keeps the mission claim unchanged, is bound to
 /// the same key, expires no later than the grant, and carries no more than the grant conveyed, for this
-/// AS's resources only. It holds no Mission: it never creates, alters or reports one.
+/// AS's resources only. It holds no Mission: it never creates, alters or reports one, so introspecting a
+/// local token (RFC 7662, for this domain's Resource Server) answers the mission claim without a state.
 /// </summary>
 public sealed class ReferenceResourceAs : IAsyncDisposable
 {
@@ -65,6 +75,9 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly string _kid = "ras-" + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(6));
     private readonly ConcurrentDictionary<string, DateTimeOffset> _redeemed = new(StringComparer.Ordinal);
+
+    /// <summary>The Missions of the grants redeemed here (by id): only the ResourceAsServesMissionStatus fault reads them.</summary>
+    private readonly ConcurrentDictionary<string, string> _missionsSeen = new(StringComparer.Ordinal);
 
     private ReferenceResourceAs(WebApplication app, ResourceAsOptions options, Uri issuer)
     {
@@ -97,6 +110,8 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         app.MapGet("/.well-known/oauth-authorization-server", () => Results.Json(server.Metadata()));
         app.MapGet("/jwks", () => Results.Json(server.Jwks()));
         app.MapPost("/token", (Func<HttpContext, Task<IResult>>)server.TokenAsync);
+        app.MapPost("/introspect", (Func<HttpContext, Task<IResult>>)server.IntrospectAsync);
+        if (options.Faults.Has(Fault.ResourceAsServesMissionStatus)) app.MapPost("/mission-status", (Func<HttpContext, Task<IResult>>)server.MissionStatusAsync);
         try
         {
             await app.StartAsync(ct);
@@ -109,16 +124,25 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         return server;
     }
 
-    private JsonObject Metadata() => new()
+    public string IntrospectionEndpoint => Issuer.AbsoluteUri + "introspect";
+
+    private JsonObject Metadata()
     {
-        ["issuer"] = Issuer.AbsoluteUri,
-        ["token_endpoint"] = TokenEndpoint,
-        ["jwks_uri"] = Issuer.AbsoluteUri + "jwks",
-        ["grant_types_supported"] = new JsonArray(JwtBearerGrant),
-        ["token_endpoint_auth_methods_supported"] = new JsonArray("client_secret_basic"),
-        ["dpop_signing_alg_values_supported"] = new JsonArray("ES256"),
-        ["authorization_details_types_supported"] = new JsonArray("mission_resource_access"),
-    };
+        var metadata = new JsonObject
+        {
+            ["issuer"] = Issuer.AbsoluteUri,
+            ["token_endpoint"] = TokenEndpoint,
+            ["jwks_uri"] = Issuer.AbsoluteUri + "jwks",
+            ["introspection_endpoint"] = IntrospectionEndpoint,
+            ["introspection_endpoint_auth_methods_supported"] = new JsonArray("client_secret_basic"),
+            ["grant_types_supported"] = new JsonArray(JwtBearerGrant),
+            ["token_endpoint_auth_methods_supported"] = new JsonArray("client_secret_basic"),
+            ["dpop_signing_alg_values_supported"] = new JsonArray("ES256"),
+            ["authorization_details_types_supported"] = new JsonArray("mission_resource_access"),
+        };
+        if (Options.Faults.Has(Fault.ResourceAsServesMissionStatus)) metadata["mission_status_endpoint"] = Issuer.AbsoluteUri + "mission-status";
+        return metadata;
+    }
 
     private JsonObject Jwks()
     {
@@ -126,9 +150,47 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         return new JsonObject { ["keys"] = new JsonArray(new JsonObject { ["kty"] = jwk.Kty, ["crv"] = jwk.Crv, ["x"] = jwk.X, ["y"] = jwk.Y, ["kid"] = _kid, ["use"] = "sig", ["alg"] = "ES256" }) };
     }
 
+    /// <summary>
+    /// RFC 7662 for this domain's Resource Server: a local token minted here, unexpired, is active with its claims; the
+    /// mission claim as the ID-JAG carried it, never with a state (MBO-AS-INT-005: only the origin reports Mission state).
+    /// </summary>
+    private async Task<IResult> IntrospectAsync(HttpContext http)
+    {
+        if (!Authenticated(http, Options.IntrospectionClientId, Options.IntrospectionClientSecret))
+        {
+            http.Response.Headers.WWWAuthenticate = "Basic realm=\"resource-as\"";
+            return Error("invalid_client", "introspection is for this domain's Resource Server, authenticated with client_secret_basic", StatusCodes.Status401Unauthorized);
+        }
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var inactive = new NoStoreJsonResult(new JsonObject { ["active"] = false }, StatusCodes.Status200OK);
+        if (form["token"] is not [{ Length: > 0 } token]) return inactive;
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            ValidIssuer = Issuer.AbsoluteUri,
+            ValidateAudience = false,
+            IssuerSigningKey = new ECDsaSecurityKey(_key) { KeyId = _kid },
+            ValidTypes = ["at+jwt"],
+            ClockSkew = TimeSpan.Zero,
+        });
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken local) return inactive;
+        var answer = JsonNode.Parse(Base64UrlEncoder.Decode(local.EncodedPayload))!.AsObject();
+        answer["active"] = true;
+        if (Options.Faults.Has(Fault.ResourceAsReportsMissionState) && answer["mission"] is JsonObject mission) mission["state"] = "active";
+        return new NoStoreJsonResult(answer, StatusCodes.Status200OK);
+    }
+
+    /// <summary>Only with the ResourceAsServesMissionStatus fault: a Mission Status look-alike answering for Missions this AS does not hold.</summary>
+    private async Task<IResult> MissionStatusAsync(HttpContext http)
+    {
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        return form["mission"] is [{ Length: > 0 } id] && _missionsSeen.TryGetValue(id, out var origin)
+            ? new NoStoreJsonResult(new JsonObject { ["mission"] = new JsonObject { ["id"] = id, ["origin"] = origin }, ["state"] = "active" }, StatusCodes.Status200OK)
+            : Error("not_found", "no such Mission", StatusCodes.Status404NotFound);
+    }
+
     private async Task<IResult> TokenAsync(HttpContext http)
     {
-        if (!Authenticated(http))
+        if (!Authenticated(http, Options.ClientId, Options.ClientSecret))
         {
             http.Response.Headers.WWWAuthenticate = "Basic realm=\"resource-as\"";
             return Error("invalid_client", "authenticate with client_secret_basic as a client of this Resource AS", StatusCodes.Status401Unauthorized);
@@ -180,6 +242,11 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
             local = new JsonArray([.. wanted.Select(w => w!.DeepClone())]);
         }
         if (local.Count == 0) return Error("invalid_grant", "the ID-JAG conveys no authority at this Resource AS's resources");
+        if (Options.Faults.Has(Fault.ResourceAsServesMissionStatus) && grant.GetPayloadValue<JsonElement>("mission") is { ValueKind: JsonValueKind.Object } seen
+            && seen.TryGetProperty("id", out var seenId) && seen.TryGetProperty("origin", out var seenOrigin))
+        {
+            _missionsSeen[seenId.GetString() ?? ""] = seenOrigin.GetString() ?? "";
+        }
 
         return new NoStoreJsonResult(Issue(grant, local, jkt, expires), StatusCodes.Status200OK);
     }
@@ -272,9 +339,9 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         };
     }
 
-    private bool Authenticated(HttpContext http)
-        => Security.ClientAssertionAuthenticator.BasicCredentials(http.Request) is { } credentials && credentials.Id == Options.ClientId
-            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(credentials.Secret), Encoding.UTF8.GetBytes(Options.ClientSecret));
+    private static bool Authenticated(HttpContext http, string clientId, string secret)
+        => Security.ClientAssertionAuthenticator.BasicCredentials(http.Request) is { } credentials && credentials.Id == clientId
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(credentials.Secret), Encoding.UTF8.GetBytes(secret));
 
     private static NoStoreJsonResult Error(string error, string description, int status = StatusCodes.Status400BadRequest)
         => Endpoints.TokenEndpoint.OAuthError(error, description, status);

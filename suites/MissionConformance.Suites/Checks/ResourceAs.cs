@@ -35,7 +35,19 @@ public sealed record Redemption(string Case, string Grant, WireResponse Response
 /// </summary>
 public sealed record ResourceAsEvidence(string ResourceAs, string Origin, string KeyThumbprint, JsonElement GrantedEntry,
     Redemption Valid, Redemption ShortLived, Redemption Replayed, Redemption UntrustedOrigin,
-    IReadOnlyList<Redemption> Defective, IReadOnlyList<Redemption> Unbound, Redemption? WithoutProof, Redemption BeyondGrant, string BeyondAction);
+    IReadOnlyList<Redemption> Defective, IReadOnlyList<Redemption> Unbound, Redemption? WithoutProof, Redemption BeyondGrant, string BeyondAction)
+{
+    /// <summary>What each Mission surface the Resource AS advertises answered about the Mission of its grants.</summary>
+    public IReadOnlyList<MissionSurfaceAnswer> MissionSurfaces { get; init; } = [];
+
+    public LocalIntrospection Introspection { get; init; } = new(null, "not judged: no introspection was attempted");
+}
+
+/// <summary>A Mission Status or lifecycle surface the Resource AS advertises, and its answer about a Mission it does not hold.</summary>
+public sealed record MissionSurfaceAnswer(string Surface, WireResponse Answer);
+
+/// <summary>The introspection of the valid local token at the Resource AS, or why there was none.</summary>
+public sealed record LocalIntrospection(WireResponse? Answer, string? NotIntrospected);
 
 /// <summary>MBO-RAS-001: an ID-JAG from an origin the Resource AS does not trust by policy is refused, whatever mission.origin names.</summary>
 public sealed class ResourceAsTrustsConfiguredOriginOnly : Check<ResourceAsEvidence>
@@ -192,3 +204,47 @@ public sealed class LocalAuthorityBoundedByGrant : Check<ResourceAsEvidence>
             : [];
     }
 }
+
+/// <summary>
+/// MBO-RAS-007 (not black-box testable in general; the requirement's own test): no Mission Status or lifecycle surface
+/// the Resource AS advertises reports a state for, or acts on, the foreign Mission of the grants it redeemed.
+/// </summary>
+public sealed class ResourceAsReportsNoMission : Check<ResourceAsEvidence>
+{
+    public override string RequirementId => "MBO-RAS-007";
+
+    public override Judgement Judge(ResourceAsEvidence e)
+    {
+        if (e.MissionSurfaces.Count == 0) return Judgement.Pass("the Resource AS advertises no Mission Status or lifecycle surface: it holds no Mission");
+        var answering = e.MissionSurfaces.Where(s => (int)s.Answer.Status is >= 200 and < 300).ToList();
+        return answering.Count == 0
+            ? Judgement.Pass($"asked about the origin's Mission, {string.Join("; ", e.MissionSurfaces.Select(s => $"its {s.Surface} answered HTTP {(int)s.Answer.Status}"))}")
+            : Judgement.Fail($"asked about a Mission only the origin {e.Origin} holds, its {string.Join(" and ", answering.Select(s => $"{s.Surface} answered HTTP {(int)s.Answer.Status}"))}: "
+                + "a Resource AS never reports, creates or alters a Mission (oauth-profile.md §14)");
+    }
+}
+
+/// <summary>MBO-AS-INT-005: introspecting a local token at the Resource AS answers no mission.state: only the origin reports it.</summary>
+public sealed class ResourceAsOmitsMissionState : Check<ResourceAsEvidence>
+{
+    public override string RequirementId => "MBO-AS-INT-005";
+
+    public override Judgement Judge(ResourceAsEvidence e)
+    {
+        if (e.Introspection is not { Answer: { } answer }) return Judgement.Skip(e.Introspection.NotIntrospected ?? "not judged");
+        if (answer.Status != HttpStatusCode.OK || answer.ObjectBody() is not { } body)
+        {
+            return Judgement.Fail($"introspecting its own fresh local token was answered HTTP {(int)answer.Status}{(answer.Member("error") is { } error ? " " + error : "")}, not an RFC 7662 answer");
+        }
+        var errors = ArtifactSchemas.Validate(ArtifactKind.IntrospectionResponse, answer.Body);
+        if (errors.Count > 0) return Judgement.Fail($"the introspection answer breaks introspection-response.schema.json: {string.Join("; ", errors.Take(3))}");
+        if (body.TryGetProperty("mission", out var mission) && mission.ValueKind == JsonValueKind.Object && mission.TryGetProperty("state", out var state))
+        {
+            return Judgement.Fail($"introspecting a local token at the Resource AS answers mission.state {state.GetRawText()}: only the origin {e.Origin} may report a Mission's state");
+        }
+        return body.TryGetProperty("active", out var active) && active.ValueKind == JsonValueKind.True
+            ? Judgement.Pass($"the local token introspects as active{(mission.ValueKind == JsonValueKind.Object ? ", with its mission claim and no state" : ", with no mission member")}")
+            : Judgement.Skip("not judged: the Resource AS reports its own fresh local token inactive, so the answer shows nothing about what it would report");
+    }
+}
+

@@ -138,7 +138,10 @@ public sealed class EmbeddedReference : IAsyncDisposable
             ["actions"] = new JsonArray([.. workflow.Actions.Select(a => (JsonNode)a)]),
             ["constraints"] = workflow.Constraints.DeepClone(),
         };
-        return new ResourceAsTarget("workflow-ras", resourceAs.Issuer, resourceAs.Options.ClientId, resourceAs.Options.ClientSecret, entry);
+        return new ResourceAsTarget("workflow-ras", resourceAs.Issuer, resourceAs.Options.ClientId, resourceAs.Options.ClientSecret, entry)
+        {
+            Introspection = new ResourceAsIntrospection(resourceAs.Options.IntrospectionClientId, resourceAs.Options.IntrospectionClientSecret),
+        };
     }
 
     /// <summary>The target file for a reference instance at <paramref name="issuer"/> (fixtures/targets/reference.json says the same).</summary>

@@ -33,7 +33,8 @@ public sealed class ResourceAsValidationScenario : Scenario
     public override string Title => "a valid ID-JAG is redeemed for a bound local token that keeps the Mission and expires by the grant; an untrusted origin, "
         + "another audience, a bad signature, an expired or bearer grant, a proof by another key, a replay and authority beyond the grant are refused";
 
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-RAS-001", "MBO-RAS-002", "MBO-RAS-003", "MBO-RAS-004", "MBO-RAS-005", "MBO-RAS-006"];
+    public override IReadOnlyList<string> Requirements { get; } =
+        ["MBO-RAS-001", "MBO-RAS-002", "MBO-RAS-003", "MBO-RAS-004", "MBO-RAS-005", "MBO-RAS-006", "MBO-RAS-007", "MBO-AS-INT-005"];
 
     public override IReadOnlyList<string> Subjects(Target target) => [.. target.ResourceAses.Select(r => r.Id)];
 
@@ -56,6 +57,7 @@ public sealed class ResourceAsValidationScenario : Scenario
             {
                 new ResourceAsTrustsConfiguredOriginOnly(), new ResourceAsValidatesGrant(), new ResourceAsRequiresProofOfPossession(),
                 new ResourceAsRejectsReplay(), new LocalTokenKeepsMissionBoundAndCapped(), new LocalAuthorityBoundedByGrant(),
+                new ResourceAsReportsNoMission(), new ResourceAsOmitsMissionState(),
             })
             {
                 context.JudgeAt(ras.Id, check, evidence, [.. context.Wire.RecentIds(Id, 3)]);
@@ -132,7 +134,38 @@ internal sealed class ResourceAsSession(ScenarioContext context, SimulatedAuthor
             [new("authorization_details", new JsonArray(wider).ToJsonString())]);
 
         return new ResourceAsEvidence(Audience, origin.Issuer.AbsoluteUri, key.Thumbprint, JsonDocument.Parse(ras.Entry.ToJsonString()).RootElement.Clone(),
-            valid, shortLived, replayed, untrusted, defective, unbound, withoutProof, beyond, ResourceAsValidationScenario.BeyondAction);
+            valid, shortLived, replayed, untrusted, defective, unbound, withoutProof, beyond, ResourceAsValidationScenario.BeyondAction)
+        {
+            MissionSurfaces = await AskMissionSurfacesAsync(mission),
+            Introspection = await IntrospectAsync(valid),
+        };
+    }
+
+    /// <summary>MBO-RAS-007: every Mission surface the Resource AS advertises, asked about the Mission of the grants it just redeemed.</summary>
+    private async Task<IReadOnlyList<MissionSurfaceAnswer>> AskMissionSurfacesAsync(SimulatedMission mission)
+    {
+        var answers = new List<MissionSurfaceAnswer>();
+        var resource = (string)ras.Entry["resource"]!;
+        if (client.Metadata.MissionStatusEndpoint is { } status)
+        {
+            answers.Add(new("mission_status_endpoint", await client.MissionStatusAsync(status, _credentials, mission.Id, resource, MissionClient.NewNonce(), context.Cancellation, withAssertion: false)));
+        }
+        if (client.Metadata.LifecycleEndpoint is not null)
+        {
+            answers.Add(new("mission_lifecycle_endpoint (suspend)", await client.LifecycleAsync(_credentials, mission.Id, "suspend", null, context.Cancellation, withAssertion: false)));
+        }
+        return answers;
+    }
+
+    /// <summary>MBO-AS-INT-005: the valid local token introspected as this domain's Resource Server, when the Resource AS offers introspection and the file gives its credentials.</summary>
+    private async Task<LocalIntrospection> IntrospectAsync(Redemption valid)
+    {
+        if (client.Metadata.IntrospectionEndpoint is not { } endpoint) return new(null, "not judged: the Resource AS advertises no introspection_endpoint");
+        if (ras.Introspection is not { } credentials)
+        {
+            return new(null, $"not judged: {ras.Id} advertises introspection, but the target file gives no resourceAuthorizationServers[].introspection credentials to call it with");
+        }
+        return new(await client.IntrospectAsync(endpoint, new ClientCredentials(credentials.ClientId, credentials.Secret), valid.AccessToken!, context.Cancellation), null);
     }
 
     private string Grant(SimulatedMission mission, DpopKey? key, Func<AccessTokenSpec, AccessTokenSpec>? edit = null, SimulatedAuthorizationServer? by = null)
