@@ -77,6 +77,7 @@ public sealed class TargetLoaderTests
     [InlineData("ResourceAsUnderTestIsTheAs", "resourceAuthorizationServers[0].issuer: http://127.0.0.1:5099/ is also an authorizationServers[] issuer")]
     [InlineData("ResourceAsSecretUnset", "resourceAuthorizationServers[0].secret: environment variable NOT_SET_ANYWHERE is not set")]
     [InlineData("ResourceAsWithoutEntry", "resourceAuthorizationServers[0]")]
+    [InlineData("ResourceAsIdOfAResourceServer", "resourceAuthorizationServers[0].id: \"workflow\" is also a resourceServers[] id")]
     [InlineData("ForbiddenProbeIsAllowed", "resourceServers[0].probes.forbiddenAction.tool: \"query_financials\" is one of entry.actions")]
     [InlineData("DuplicateResourceServer", "resourceServers: id \"finance\" names 2 servers")]
     [InlineData("BindingForAnUnlistedAction", "resourceServers[1].parameterBinding.actions: \"delete_doc\" is not one of entry.actions")]
@@ -122,6 +123,7 @@ public sealed class TargetLoaderTests
             case "ResourceAsUnderTestIsTheAs": root["resourceAuthorizationServers"]![0]!["issuer"] = (string?)server["issuer"]; break;
             case "ResourceAsSecretUnset": root["resourceAuthorizationServers"]![0]!["secret"] = "${env:NOT_SET_ANYWHERE}"; break;
             case "ResourceAsWithoutEntry": root["resourceAuthorizationServers"]![0]!.AsObject().Remove("entry"); break;
+            case "ResourceAsIdOfAResourceServer": root["resourceAuthorizationServers"]![0]!["id"] = "workflow"; break;
             case "ForbiddenProbeIsAllowed": root["resourceServers"]![0]!["probes"]!["forbiddenAction"]!["tool"] = "query_financials"; break;
             case "DuplicateResourceServer": root["resourceServers"]![1]!["id"] = "finance"; break;
             case "BindingForAnUnlistedAction": root["resourceServers"]![1]!["parameterBinding"]!["actions"]!.AsArray().Add("delete_doc"); break;

@@ -68,7 +68,7 @@ public static partial class TargetLoader
         if (errors.Count > 0) throw new TargetFileException(fileName, errors);
 
         var resourceServers = ReadResourceServers(root["resourceServers"] as JsonArray ?? [], environment, errors);
-        var resourceAses = ReadResourceAses(root["resourceAuthorizationServers"] as JsonArray ?? [], servers, environment, errors);
+        var resourceAses = ReadResourceAses(root["resourceAuthorizationServers"] as JsonArray ?? [], servers, resourceServers, environment, errors);
         if (errors.Count > 0) throw new TargetFileException(fileName, errors);
 
         var timeouts = root["timeouts"] is JsonObject t
@@ -254,7 +254,8 @@ public static partial class TargetLoader
         return servers;
     }
 
-    private static List<ResourceAsTarget> ReadResourceAses(JsonArray nodes, List<AuthorizationServerTarget> servers, Func<string, string?> environment, List<string> errors)
+    private static List<ResourceAsTarget> ReadResourceAses(JsonArray nodes, List<AuthorizationServerTarget> servers, List<ResourceServerTarget> resourceServers,
+        Func<string, string?> environment, List<string> errors)
     {
         var resourceAses = new List<ResourceAsTarget>();
         for (var i = 0; i < nodes.Count; i++)
@@ -264,6 +265,8 @@ public static partial class TargetLoader
             var issuer = new Uri((string)node["issuer"]!);
             // The harness is its origin: an AS under test at the same issuer would be both the origin and the receiving domain.
             if (servers.Any(s => s.Issuer.AbsoluteUri == issuer.AbsoluteUri)) errors.Add($"{at}.issuer: {issuer} is also an authorizationServers[] issuer; a Resource AS is judged as the receiving domain of the harness's ID-JAGs");
+            // Verdicts are about an id: one id naming a Resource Server and a Resource AS would mix their findings in the report.
+            if (resourceServers.Any(r => r.Id == (string?)node["id"])) errors.Add($"{at}.id: \"{(string?)node["id"]}\" is also a resourceServers[] id; give each server its own");
             var entry = new JsonObject
             {
                 ["type"] = "mission_resource_access",
