@@ -17,20 +17,20 @@ public static class ListCommand
         {
             if (parse.GetValue(json))
             {
-                var rows = FaultCatalogue.All.Select(f => new { name = f.Name, site = f.Site == FaultSite.ResourceServer ? "resource-server" : "authorization-server", breaks = f.Breaks, requirements = f.RequirementIds });
+                var rows = FaultCatalogue.All.Select(f => new { name = f.Name, site = f.Site.Slug(), breaks = f.Breaks, requirements = f.RequirementIds });
                 Console.WriteLine(JsonSerializer.Serialize(rows, Indented));
                 return 0;
             }
-            foreach (var site in new[] { FaultSite.AuthorizationServer, FaultSite.ResourceServer })
+            foreach (var site in FaultSites.All)
             {
-                Console.WriteLine(site == FaultSite.AuthorizationServer ? "Authorization Server (serve --faults …):" : "Resource Servers (serve-rs --faults …):");
+                Console.WriteLine($"{site.Title()} ({site.Command()} --faults …):");
                 foreach (var fault in FaultCatalogue.All.Where(f => f.Site == site))
                 {
                     Console.WriteLine($"  {fault.Name,-36} {string.Join(" ", fault.RequirementIds)}");
                     Console.WriteLine($"  {"",-36} {fault.Breaks}");
                 }
             }
-            Console.WriteLine($"{FaultCatalogue.All.Count} faults ({FaultCatalogue.All.Count(f => f.Site == FaultSite.ResourceServer)} of the Resource Servers)");
+            Console.WriteLine($"{FaultCatalogue.All.Count} faults ({string.Join(", ", FaultSites.All.Select(site => $"{FaultCatalogue.All.Count(f => f.Site == site)} of the {site.Title()}"))})");
             return 0;
         });
         var requirements = new Command("requirements", "The requirement catalogue with each requirement's checks or exclusion") { json };

@@ -59,5 +59,7 @@ public sealed class FaultTests(FaultFreeReference faultFree) : IClassFixture<Fau
         Assert.Equivalent(new[] { Fault.RefreshAfterRevoke, Fault.MissingMissionClaim }, FaultSet.Parse(" RefreshAfterRevoke , MissingMissionClaim ").Active, strict: true);
         var misplaced = Assert.Throws<Configuration.ReferenceConfigurationException>(() => FaultSet.Parse("RsSkipsPdp").OnlyAt(FaultSite.AuthorizationServer, "serve"));
         Assert.Contains("serve-rs --faults", misplaced.Message, StringComparison.Ordinal);
+        var twoSites = Assert.Throws<Configuration.ReferenceConfigurationException>(() => FaultSet.Parse("RsSkipsPdp,ResourceAsWidensGrant").OnlyAt(FaultSite.AuthorizationServer, "serve"));
+        Assert.Contains("the Resource Servers (use serve-rs --faults) and the Resource AS (use serve-ras --faults), not of serve", twoSites.Message, StringComparison.Ordinal);
     }
 }

@@ -175,6 +175,33 @@ public enum Fault
 /// <summary>Which reference server a fault changes: the Authorization Server, every reference Resource Server started with it, or the reference Resource AS.</summary>
 public enum FaultSite { AuthorizationServer, ResourceServer, ResourceAs }
 
+/// <summary>How a fault site is named: in prose, in machine-readable output, and by the CLI verb that starts its server.</summary>
+public static class FaultSites
+{
+    public static IReadOnlyList<FaultSite> All { get; } = Enum.GetValues<FaultSite>();
+
+    public static string Title(this FaultSite site) => site switch
+    {
+        FaultSite.AuthorizationServer => "Authorization Server",
+        FaultSite.ResourceServer => "Resource Servers",
+        _ => "Resource AS",
+    };
+
+    public static string Slug(this FaultSite site) => site switch
+    {
+        FaultSite.AuthorizationServer => "authorization-server",
+        FaultSite.ResourceServer => "resource-server",
+        _ => "resource-as",
+    };
+
+    public static string Command(this FaultSite site) => site switch
+    {
+        FaultSite.AuthorizationServer => "serve",
+        FaultSite.ResourceServer => "serve-rs",
+        _ => "serve-ras",
+    };
+}
+
 /// <summary>
 /// A named, deliberate defect of the reference stack. Each breaks one behaviour, so that the check
 /// judging the listed requirement ids can be proven to fail (design.md principle 6).
@@ -420,12 +447,7 @@ public sealed class FaultSet
     {
         var misplaced = _active.Where(f => FaultCatalogue.Describe(f).Site != site).ToList();
         if (misplaced.Count == 0) return this;
-        var owners = misplaced.Select(f => FaultCatalogue.Describe(f).Site).Distinct().Select(s => s switch
-        {
-            FaultSite.AuthorizationServer => "the Authorization Server (use serve --faults)",
-            FaultSite.ResourceServer => "the Resource Servers (use serve-rs --faults)",
-            _ => "the Resource AS (use serve-ras --faults)",
-        });
+        var owners = misplaced.Select(f => FaultCatalogue.Describe(f).Site).Distinct().Select(s => $"the {s.Title()} (use {s.Command()} --faults)");
         throw new ReferenceConfigurationException($"{string.Join(", ", misplaced)} {(misplaced.Count == 1 ? "is a fault" : "are faults")} of {string.Join(" and ", owners)}, not of {command}");
     }
 
