@@ -82,4 +82,34 @@ public sealed class ResourceAsFaultSelfTests
         Assert.All(redemptions, x => Assert.DoesNotContain("eyJ", x.RequestBody ?? "", StringComparison.Ordinal));
         Assert.All(redemptions, x => Assert.DoesNotContain(x.RequestHeaders, h => h.Key == "DPoP" && h.Value != Harness.Wire.Redactor.Mark));
     }
+
+    [Fact]
+    public async Task TheReport_NamesEachResourceAs_AndWhetherItValidates_WithoutItsCredentialsOrTokens()
+    {
+        await using var reference = await EmbeddedReference.StartAsync(new FaultSet([Fault.ResourceAsAcceptsReplayedJag]), Ct, FaultSelfTests.FormConsent);
+        var outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait, ResourceAsSuite.Scenarios(), Ct, reference.Peers);
+        var root = Path.Combine(Path.GetTempPath(), "mission-reports-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var folder = ReportWriter.Write(outcome, root);
+
+            var json = File.ReadAllText(Path.Combine(folder, "report.json"));
+            Assert.Empty(Harness.Schemas.ArtifactSchemas.Validate(Harness.Schemas.ArtifactKind.Report, json));
+            var listed = System.Text.Json.Nodes.JsonNode.Parse(json)!["coordinate"]!["resource_authorization_servers"]!.AsArray().Single()!;
+            Assert.Equal(("workflow-ras", false), ((string?)listed["id"], (bool?)listed["validates"]));
+            Assert.Contains("<table id=\"resource-authorization-servers\">", File.ReadAllText(Path.Combine(folder, "report.html")), StringComparison.Ordinal);
+            var ras = reference.Target.ResourceAses[0];
+            foreach (var file in Directory.GetFiles(folder))
+            {
+                var text = File.ReadAllText(file);
+                Assert.DoesNotContain(ras.Secret, text, StringComparison.Ordinal);
+                Assert.DoesNotContain(ras.Introspection!.Secret, text, StringComparison.Ordinal);
+                Assert.DoesNotContain("eyJ", text, StringComparison.Ordinal);  // no ID-JAG, proof or local token, in any encoding the harness writes
+            }
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
 }
