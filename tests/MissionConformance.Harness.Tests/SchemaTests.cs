@@ -22,6 +22,8 @@ public sealed class SchemaTests
 
     private const string Manifest = """{"manifest_id":"m1","issuer":"https://rs.example/","issued_at":"2026-11-23T10:00:00Z","version":"1","action_classes_covered":["consequential_write"],"pep_locations":[{"pep_id":"p","kind":"in_process_middleware","covers":["create_doc"],"endpoint_uri":"https://rs.example/mcp"}],"freshness_mode":"cached","max_stale_seconds":5}""";
 
+    private const string LifecycleSet = """{"iss":"https://as.example/","aud":"https://rs.example/mcp","iat":1780003600,"jti":"set-91ab","events":{"https://schemas.karlmcguinness.com/mission/lifecycle-change":{"mission":{"id":"msn_1","origin":"https://as.example/"},"prior_state":"active","state":"revoked","committed_at":"2026-06-01T11:00:00Z","reason":"user stopped task"}}}""";
+
     private static string Evaluation(string mission = EvaluationMission, string freshness = Freshness, string extra = "")
         => $$$"""{"subject":{"type":"user","id":"u"},"resource":{"type":"mcp_tool","id":"https://rs.example/mcp"},"action":{"name":"create_doc"},"context":{"mission":{{{mission}}},"audience":"https://rs.example/mcp","freshness":{{{freshness}}}{{{extra}}}}}""";
 
@@ -54,6 +56,9 @@ public sealed class SchemaTests
         { "status", ArtifactKind.MissionStatus, $$$"""{"iss":"https://as.example/","aud":"c","sub":"c","nonce":"n","iat":1,"exp":2,"mission":{"id":"m","origin":"https://as.example/"},"state":"suspended","integrity_anchors":{"proposal_hash":"{{{Anchor}}}","authority_hash":"{{{Anchor}}}"},"authority_projection":[],"issued_at":"2026-01-01T00:00:00Z","expires_at":"2026-01-01T00:01:00Z","freshness_at":"2026-01-01T00:00:00Z","mission_expiry":"2026-02-01T00:00:00Z","audience":"c","lifecycle_event":{"operation":"suspend"}}""" },
         { "conflict", ArtifactKind.ConcurrentModification, """{"error":"mission_concurrent_modification","current_state":"revoked","observed_state":"suspended"}""" },
         { "not found", ArtifactKind.StatusError, """{"error":"not_found","error_description":"mission not found","nonce":"abc"}""" },
+        { "lifecycle SET (mas.md's sample)", ArtifactKind.LifecycleEventSet, LifecycleSet },
+        { "lifecycle SET under another event key, with a ref and an unknown state", ArtifactKind.LifecycleEventSet,
+            """{"iss":"https://mas.example/","aud":["https://rs.example/mcp"],"iat":1,"jti":"j","events":{"urn:example:mission-state":{"mission":{"ref":"ref_1","origin":"https://mas.example/"},"state":"paused_by_operator"}}}""" },
     };
 
     public static TheoryData<string, ArtifactKind, string, string> Invalid => new()
@@ -123,7 +128,26 @@ public sealed class SchemaTests
         { "introspection mission without authority_hash", ArtifactKind.IntrospectionResponse, """{"active":true,"mission":{"id":"msn_1","origin":"https://as.example/","state":"active"}}""", "/mission/authority_hash" },
         { "status error without nonce", ArtifactKind.StatusError, """{"error":"not_found","error_description":"d"}""", "/nonce" },
         { "status error code", ArtifactKind.StatusError, """{"error":"forbidden","error_description":"d","nonce":"n"}""", "/error" },
+        { "lifecycle SET without events", ArtifactKind.LifecycleEventSet, """{"iss":"https://as.example/","aud":"a","iat":1,"jti":"j","events":{}}""", "/events" },
+        { "lifecycle SET event without state", ArtifactKind.LifecycleEventSet, LifecycleSet.Replace(",\"state\":\"revoked\"", "", StringComparison.Ordinal),
+            "/events/https:~1~1schemas.karlmcguinness.com~1mission~1lifecycle-change/state" },
+        { "lifecycle SET mission with id and ref", ArtifactKind.LifecycleEventSet, LifecycleSet.Replace("\"id\":\"msn_1\"", "\"id\":\"msn_1\",\"ref\":\"r\"", StringComparison.Ordinal),
+            "/events/https:~1~1schemas.karlmcguinness.com~1mission~1lifecycle-change/mission" },
+        { "lifecycle SET without jti", ArtifactKind.LifecycleEventSet, LifecycleSet.Replace("\"jti\":\"set-91ab\",", "", StringComparison.Ordinal), "/jti" },
     };
+
+    [Fact]
+    public void TheLifecycleSet_TheSimulatedAsPushes_HasTheProvisionalShape()
+    {
+        using var origin = Peers.SimulatedAuthorizationServer.Start(0, new Peers.PeerLog());
+        var mission = origin.CreateMission("u", "c", [], TimeSpan.FromHours(1));
+
+        foreach (var state in new[] { "revoked", "suspended", "paused_by_operator" })
+        {
+            var payload = origin.LifecycleEvent(mission, "active", state, "https://rs.example/mcp").ToJsonString();
+            Assert.True(ArtifactSchemas.Validate(ArtifactKind.LifecycleEventSet, payload).Count == 0, string.Join("; ", ArtifactSchemas.Validate(ArtifactKind.LifecycleEventSet, payload)));
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Valid))]

@@ -176,7 +176,17 @@ public sealed class SimulatedAuthorizationServer : IDisposable
     /// </summary>
     public async Task<HttpResponseMessage> PushEventAsync(HttpClient http, Uri receiver, SimulatedMission mission, string priorState, string state, string audience, CancellationToken ct)
     {
-        var payload = new JsonObject
+        var set = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(LifecycleEvent(mission, priorState, state, audience).ToJsonString(),
+            new SigningCredentials(new ECDsaSecurityKey(_key) { KeyId = Kid }, SecurityAlgorithms.EcdsaSha256),
+            new Dictionary<string, object> { ["typ"] = "secevent+jwt" });
+        using var content = new StringContent(set, Encoding.UTF8);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/secevent+jwt");
+        return await http.PostAsync(receiver, content, ct);
+    }
+
+    /// <summary>The payload of the lifecycle SET <see cref="PushEventAsync"/> signs (lifecycle-event-set.schema.json, mas.md's provisional shape).</summary>
+    public JsonObject LifecycleEvent(SimulatedMission mission, string priorState, string state, string audience)
+        => new()
         {
             ["iss"] = Issuer.AbsoluteUri, ["aud"] = audience, ["iat"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
             ["jti"] = "set-" + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(12)),
@@ -189,13 +199,6 @@ public sealed class SimulatedAuthorizationServer : IDisposable
                 },
             },
         };
-        var set = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(payload.ToJsonString(),
-            new SigningCredentials(new ECDsaSecurityKey(_key) { KeyId = Kid }, SecurityAlgorithms.EcdsaSha256),
-            new Dictionary<string, object> { ["typ"] = "secevent+jwt" });
-        using var content = new StringContent(set, Encoding.UTF8);
-        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/secevent+jwt");
-        return await http.PostAsync(receiver, content, ct);
-    }
 
     /// <summary>How many authenticated Mission Status requests named this Mission (MBO-RS-C-008).</summary>
     public int StatusRequestsFor(string missionId) => _statusRequests.GetValueOrDefault(missionId);

@@ -37,6 +37,7 @@ public enum ArtifactKind
     Act,
     IdJagClaims,
     IdJagResponse,
+    LifecycleEventSet,
 }
 
 /// <summary>A schema violation: where (RFC 6901 JSON Pointer) and what.</summary>
@@ -82,6 +83,7 @@ public static partial class ArtifactSchemas
         ArtifactKind.Act => "act.schema.json",
         ArtifactKind.IdJagClaims => "id-jag-claims.schema.json",
         ArtifactKind.IdJagResponse => "id-jag-response.schema.json",
+        ArtifactKind.LifecycleEventSet => "lifecycle-event-set.schema.json",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no schema"),
     };
 
@@ -132,7 +134,8 @@ public static partial class ArtifactSchemas
     private static string Pointer(ValidationError e)
     {
         var path = (e.Path ?? "#").TrimStart('#');
-        var pointer = string.Concat(PathToken().Matches(path).Select(m => "/" + (m.Groups["index"].Success ? m.Groups["index"].Value : Escape(m.Groups["name"].Value))));
+        var pointer = string.Concat(PathToken().Matches(path).Select(m => "/" + (m.Groups["index"].Success ? m.Groups["index"].Value
+            : m.Groups["quoted"].Success ? Escape(Regex.Replace(m.Groups["quoted"].Value, @"\\(.)", "$1")) : Escape(m.Groups["name"].Value))));
         if (e.Kind is ValidationErrorKind.PropertyRequired or ValidationErrorKind.NoAdditionalPropertiesAllowed && e.Property is { } property
             && !pointer.EndsWith("/" + Escape(property), StringComparison.Ordinal))
         {
@@ -193,6 +196,7 @@ public static partial class ArtifactSchemas
         _ => throw new InvalidOperationException($"no schema with $id {id}"),
     };
 
-    [GeneratedRegex("(?:^|[./])(?:(?<name>[^.\\[\\]/]+)|\\[(?<index>[0-9]+)\\])|\\[(?<index>[0-9]+)\\]", RegexOptions.CultureInvariant)]
+    // Json.NET writes a member whose name has '.', '/', '[' or a space as ['name'] (with \' and \\ escaped): a lifecycle SET's event URI.
+    [GeneratedRegex("\\['(?<quoted>(?:[^'\\\\]|\\\\.)*)'\\]|(?:^|[./])(?:(?<name>[^.\\[\\]/]+)|\\[(?<index>[0-9]+)\\])|\\[(?<index>[0-9]+)\\]", RegexOptions.CultureInvariant)]
     private static partial Regex PathToken();
 }
