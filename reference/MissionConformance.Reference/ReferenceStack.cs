@@ -115,6 +115,7 @@ public sealed class ReferenceStack : IAsyncDisposable
         services.AddScoped<LifecycleEndpoint>();
         services.AddScoped<InventoryEndpoint>();
         services.AddScoped<MissionStatusEndpoint>();
+        services.AddScoped<StatusTokenEndpoint>();
         services.AddScoped<IntrospectionEndpoint>();
         services.AddSingleton<StatusRateLimiter>();
         services.AddSingleton<MissionAuthorityDocument>();
@@ -136,6 +137,31 @@ public sealed class ReferenceStack : IAsyncDisposable
             {
                 context.Response.Headers.XFrameOptions = "DENY";
                 context.Response.Headers.ContentSecurityPolicy = "frame-ancestors 'none'";
+            }
+            await next();
+        });
+        app.Use(async (context, next) =>
+        {
+            // dpop_bearer at Mission Status: the client_credentials grant for a Mission-Status-scoped token is the reference's
+            // own convention (StatusTokenEndpoint), answered before OpenIddict, which allows no such grant, sees the request.
+            if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path == "/" + TokenEndpoint.Path && context.Request.HasFormContentType)
+            {
+                IFormCollection? form = null;
+                try
+                {
+                    context.Request.EnableBuffering();
+                    form = await context.Request.ReadFormAsync(context.RequestAborted);
+                }
+                catch (Exception e) when (e is InvalidDataException or IOException)
+                {
+                    // A body that is no form: OpenIddict answers it, as before.
+                    context.Request.Body.Position = 0;
+                }
+                if (form is not null && form["grant_type"] == StatusTokenEndpoint.Grant)
+                {
+                    await (await context.RequestServices.GetRequiredService<StatusTokenEndpoint>().IssueAsync(context, form)).ExecuteAsync(context);
+                    return;
+                }
             }
             await next();
         });

@@ -326,6 +326,23 @@ public static class FaultProbes
         Fault.StatusAcceptsClientSecret => async (r, clock) =>
             (await StatusAsync(r, clock, (await r.ObtainAsync()).MissionId, RunningReference.Confidential, withAssertion: false)).Status != HttpStatusCode.Unauthorized,
         Fault.StatusUnsigned => async (r, clock) => (await ActiveStatusAsync(r, clock)).ContentType == "application/json",
+        Fault.StatusDpopProofUnchecked => async (r, clock) =>
+        {
+            var missionId = (await r.ObtainAsync()).MissionId;
+            using var key = new DpopKey();
+            var token = await StatusTokenAsync(r, key);
+            clock.Advance(Endpoints.StatusRateLimiter.Window);
+            return (await DpopStatusAsync(r, missionId, token, proof: null)).Status == HttpStatusCode.OK;
+        },
+        Fault.StatusDpopBearerRefused => async (r, clock) =>
+        {
+            var missionId = (await r.ObtainAsync()).MissionId;
+            using var key = new DpopKey();
+            var token = await StatusTokenAsync(r, key);
+            clock.Advance(Endpoints.StatusRateLimiter.Window);
+            var endpoint = r.Client.Metadata.MissionStatusEndpoint!.AbsoluteUri;
+            return (await DpopStatusAsync(r, missionId, token, key.Proof("POST", endpoint, token))).Status != HttpStatusCode.OK;
+        },
         Fault.StatusSignedByUnknownKey => async (r, clock) =>
             !await DecodedJwt.VerifySignatureAsync((await ActiveStatusAsync(r, clock)).Body, await r.Client.GetJwksAsync(RunningReference.Ct)),
         Fault.StatusAsIntrospectionJwt => async (r, clock) => (await ActiveStatusAsync(r, clock)).ContentType == "application/token-introspection+jwt",
@@ -531,6 +548,17 @@ public static class FaultProbes
         return r.Client.MissionStatusAsync(r.Client.Metadata.MissionStatusEndpoint!, client ?? DocsStatusClient, missionId, audience,
             nonce ?? MissionClient.NewNonce(), RunningReference.Ct, withAssertion);
     }
+
+    /// <summary>A Mission-Status-scoped DPoP token for the docs status client, bound to <paramref name="key"/> (StatusTokenEndpoint's convention).</summary>
+    internal static async Task<string> StatusTokenAsync(RunningReference r, DpopKey key)
+    {
+        var issued = await r.Client.StatusTokenAsync(DocsStatusClient, r.Client.Metadata.MissionStatusEndpoint!, key, RunningReference.Ct);
+        Assert.True(issued.Status == HttpStatusCode.OK, $"status token: {(int)issued.Status} {issued.Body}");
+        return issued.Json.GetProperty("access_token").GetString()!;
+    }
+
+    internal static Task<WireResponse> DpopStatusAsync(RunningReference r, string missionId, string token, string? proof)
+        => r.Client.MissionStatusWithTokenAsync(r.Client.Metadata.MissionStatusEndpoint!, token, proof, missionId, ResourceCatalogue.DocsResource, MissionClient.NewNonce(), RunningReference.Ct);
 
     private static async Task<WireResponse> ActiveStatusAsync(RunningReference r, FakeTimeProvider clock)
     {

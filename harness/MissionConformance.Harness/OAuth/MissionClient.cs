@@ -137,6 +137,38 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
     }
 
     /// <summary>
+    /// A Mission-Status-scoped DPoP token for dpop_bearer (mission-status.md "Authentication"). The spec does not say how
+    /// one is obtained; the suite's convention: the client_credentials grant at the token endpoint, private_key_jwt, with
+    /// <c>resource</c> the Mission Status endpoint (RFC 8707) and a DPoP proof by <paramref name="key"/> (RFC 9449).
+    /// </summary>
+    public Task<WireResponse> StatusTokenAsync(ClientCredentials client, Uri statusEndpoint, DpopKey key, CancellationToken ct)
+    {
+        var signer = client.Key ?? throw new InvalidOperationException($"client {client.ClientId} has no key for private_key_jwt");
+        var request = new HttpRequestMessage(HttpMethod.Post, metadata.TokenEndpoint)
+        {
+            Content = new FormUrlEncodedContent(
+            [
+                new("grant_type", "client_credentials"), new("resource", statusEndpoint.AbsoluteUri),
+                new("client_assertion_type", ClientAssertion.Type), new("client_assertion", ClientAssertion.Create(signer, client.ClientId, metadata.Issuer, clock)),
+            ]),
+        };
+        request.Headers.Add("DPoP", key.Proof("POST", metadata.TokenEndpoint.AbsoluteUri, accessToken: null));
+        return SendAsync(request, ct);
+    }
+
+    /// <summary>A Mission Status request authenticated by dpop_bearer: <c>Authorization: DPoP</c> with <paramref name="token"/>, and <paramref name="proof"/> (none: no DPoP header).</summary>
+    public Task<WireResponse> MissionStatusWithTokenAsync(Uri endpoint, string token, string? proof, string mission, string audience, string nonce, CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
+        {
+            Content = new FormUrlEncodedContent([new("mission", mission), new("audience", audience), new("nonce", nonce)]),
+        };
+        request.Headers.TryAddWithoutValidation("Authorization", "DPoP " + token);
+        if (proof is not null) request.Headers.Add("DPoP", proof);
+        return SendAsync(request, ct);
+    }
+
+    /// <summary>
     /// RFC 7662 introspection of <paramref name="token"/>, authenticated with private_key_jwt (client_secret_basic for a
     /// client with a secret and no key) unless told otherwise; <paramref name="accept"/> asks for the RFC 9701 signed form.
     /// </summary>

@@ -19,7 +19,7 @@ namespace MissionConformance.Reference.Endpoints;
 /// </summary>
 public sealed class MissionStatusEndpoint(
     ClientAssertionAuthenticator authenticator, MissionStore store, FaultSet faults, MissionStatusResponseGenerator statusResponses, StatusRateLimiter limiter,
-    Configuration.ReferenceSettings settings)
+    Configuration.ReferenceSettings settings, StatusTokenEndpoint statusTokens)
     : MissionEndpointBase(authenticator, store, faults)
 {
     public const string Path = "missions/status";
@@ -31,7 +31,9 @@ public sealed class MissionStatusEndpoint(
     public async Task<IResult> HandleAsync(HttpContext http)
     {
         http.Response.Headers.CacheControl = "no-store";
-        var (client, form, failure) = await AuthenticateAsync(http, Path);
+        var (client, form, failure) = http.Request.Headers.Authorization.ToString().StartsWith("DPoP ", StringComparison.OrdinalIgnoreCase)
+            ? await AuthenticateDpopAsync(http)
+            : await AuthenticateAsync(http, Path);
         if (failure is not null) return failure;
 
         string? nonce = form["nonce"];
@@ -89,6 +91,16 @@ public sealed class MissionStatusEndpoint(
         }
         var jws = Faults.Has(Fault.StatusSignedByUnknownKey) ? SignWithStrayKey(payload) : statusResponses.Sign(payload);
         return Results.Text(jws, Faults.Has(Fault.StatusAsIntrospectionJwt) ? "application/token-introspection+jwt" : MissionStatusResponseGenerator.MediaType);
+    }
+
+    /// <summary>dpop_bearer: a Mission-Status-scoped token (<see cref="StatusTokenEndpoint"/>) with a proof of its key.</summary>
+    private async Task<(Configuration.TestClient? Client, IFormCollection Form, IResult? Failure)> AuthenticateDpopAsync(HttpContext http)
+    {
+        var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : FormCollection.Empty;
+        var (client, failure) = await statusTokens.AuthenticateAsync(http);
+        if (client is not null) return (client, form, null);
+        http.Response.Headers.WWWAuthenticate = "DPoP realm=\"mission\", error=\"invalid_token\"";
+        return (null, form, Error(StatusCodes.Status401Unauthorized, "unauthorized", failure!, EchoedNonce(form["nonce"])));
     }
 
     private void ApplyPayloadFaults(JsonObject payload, MissionRecord mission)
@@ -158,7 +170,7 @@ public sealed class MissionAuthorityDocument(Configuration.ReferenceSettings set
             ["issuer"] = faults.Has(Fault.MissionAuthorityIssuerMismatch) ? settings.MissionOrigin.TrimEnd('/') : settings.MissionOrigin,
             ["jwks_uri"] = settings.Endpoint("jwks"),
             ["mission_status_endpoint"] = settings.Endpoint(MissionStatusEndpoint.Path),
-            ["mission_status_auth_methods_supported"] = new JsonArray("private_key_jwt"),
+            ["mission_status_auth_methods_supported"] = new JsonArray("private_key_jwt", "dpop_bearer"),
             ["mission_lifecycle_endpoint"] = settings.Endpoint(LifecycleEndpoint.Path),
             ["mission_lifecycle_auth_methods_supported"] = new JsonArray("private_key_jwt"),
             ["mission_intent_schema_uri"] = settings.Endpoint(IntentSchemaPath),

@@ -164,7 +164,7 @@ public sealed class MetadataHandler(ReferenceSettings settings, FaultSet faults)
         metadata["mission_lifecycle_endpoint"] = settings.Endpoint(LifecycleEndpoint.Path);
         metadata["mission_lifecycle_auth_methods_supported"] = Array(["private_key_jwt"]);
         metadata["mission_status_endpoint"] = settings.Endpoint(MissionStatusEndpoint.Path);
-        metadata["mission_status_auth_methods_supported"] = Array(["private_key_jwt"]);
+        metadata["mission_status_auth_methods_supported"] = Array(["private_key_jwt", "dpop_bearer"]);
         metadata["mission_intent_schema_uri"] = settings.Endpoint(MissionAuthorityDocument.IntentSchemaPath);
         metadata["introspection_endpoint"] = settings.Endpoint(IntrospectionEndpoint.Path);
         metadata["introspection_endpoint_auth_methods_supported"] = Array(["private_key_jwt"]);

@@ -162,6 +162,8 @@ public enum Fault
     RsActorFromClientId,
     RsProvenanceInAct,
     RsTrustsIntrospectionForDpop,
+    StatusDpopProofUnchecked,
+    StatusDpopBearerRefused,
     ResourceAsTrustsAnyOrigin,
     ResourceAsIgnoresAudience,
     ResourceAsAcceptsBearerJag,
@@ -398,6 +400,11 @@ public static class FaultCatalogue
         new(Fault.RsReevaluatesWithStaleState, "tasks/get skips the Mission-state check (the task was authorised when created), so an approved task is re-evaluated but carried out for a Mission revoked meanwhile",
             ["MBO-RT-PEP-011"], FaultSite.ResourceServer),
         new(Fault.RsEvidenceCarriesContent, "Execution Evidence's result_summary repeats the call's arguments (user content)", ["MBO-RT-EV-002"], FaultSite.ResourceServer),
+
+        // dpop_bearer at Mission Status (the reference's client_credentials convention, StatusTokenEndpoint)
+        new(Fault.StatusDpopProofUnchecked, "Mission Status takes a Mission-Status-scoped DPoP token without its proof: presented as a bearer token, or with another key's proof, it answers",
+            ["MBO-MS-002", "MBO-CM-006"]),
+        new(Fault.StatusDpopBearerRefused, "Mission Status advertises dpop_bearer and the token endpoint issues the token, but Mission Status refuses it", ["MBO-MS-001", "MBO-CM-006"]),
 
         // The reference Resource AS (oauth-profile.md §14)
         new(Fault.ResourceAsTrustsAnyOrigin, "the Resource AS accepts an ID-JAG from any issuer, fetching the keys its metadata names, instead of its configured origin only",

@@ -68,7 +68,17 @@ public sealed record MissionStatusEvidence(
     string? StateAfterRevoke = null)
 {
     public IEnumerable<StatusAnswer> SignedAnswers => new[] { Active, Suspended, Revoked }.OfType<StatusAnswer>().Where(a => a.Jws is not null);
+
+    /// <summary>dpop_bearer, when the state authority advertises it: the token, and the active Mission asked with it.</summary>
+    public DpopBearerAttempt? DpopBearer { get; init; }
 }
+
+/// <summary>
+/// dpop_bearer at Mission Status: the Mission-Status-scoped token the suite obtained by its convention
+/// (<see cref="Harness.OAuth.MissionClient.StatusTokenAsync"/>), the active Mission asked with it and a proof of its key,
+/// the same token without a proof, and with another key's proof; or why it was not exercised.
+/// </summary>
+public sealed record DpopBearerAttempt(WireResponse? TokenResponse, StatusAnswer? Answer, WireResponse? WithoutProof, WireResponse? OtherKeyProof, string? NotExercised);
 
 internal static class StatusJudgement
 {
@@ -85,9 +95,22 @@ public sealed class StatusAnswersSigned : Check<MissionStatusEvidence>
     public override Judgement Judge(MissionStatusEvidence e)
     {
         var r = e.Active.Response;
-        return Judgement.That(r.Status == HttpStatusCode.OK && r.ContentType == StatusAnswer.MediaType && e.Active.Jws is not null,
-            $"an authenticated POST (mission, audience, nonce) got 200 {StatusAnswer.MediaType}",
-            $"an authenticated POST (mission, audience, nonce) got HTTP {(int)r.Status} {r.ContentType ?? "(no content type)"}{(e.Active.Jws is null ? ", not a compact JWS" : "")}: {StatusJudgement.Excerpt(r.Body)}");
+        if (r.Status != HttpStatusCode.OK || r.ContentType != StatusAnswer.MediaType || e.Active.Jws is null)
+        {
+            return Judgement.Fail($"an authenticated POST (mission, audience, nonce) got HTTP {(int)r.Status} {r.ContentType ?? "(no content type)"}{(e.Active.Jws is null ? ", not a compact JWS" : "")}: {StatusJudgement.Excerpt(r.Body)}");
+        }
+        var passed = $"an authenticated POST (mission, audience, nonce) got 200 {StatusAnswer.MediaType}";
+        // A server MUST support the methods it advertises (mission-status.md "Authentication").
+        return e.DpopBearer switch
+        {
+            null => Judgement.Pass(passed + " with private_key_jwt"),
+            { NotExercised: { } why } => Judgement.Pass($"{passed} with private_key_jwt; dpop_bearer, also advertised, was not exercised: {why}"),
+            { Answer: { } answer } when answer.Response.Status == HttpStatusCode.OK && answer.Response.ContentType == StatusAnswer.MediaType && answer.Jws is not null
+                => Judgement.Pass($"{passed}, with private_key_jwt and with dpop_bearer (a Mission-Status-scoped DPoP token and its proof)"),
+            { Answer: { } answer } => Judgement.Fail($"the state authority advertises dpop_bearer and issued a Mission-Status-scoped DPoP token, but Mission Status asked with it and its proof answered "
+                + $"HTTP {(int)answer.Response.Status} {answer.Response.ContentType ?? "(no content type)"}: {StatusJudgement.Excerpt(answer.Response.Body)}"),
+            _ => Judgement.Pass(passed + " with private_key_jwt"),
+        };
     }
 }
 
@@ -95,7 +118,15 @@ public sealed class StatusRequiresAuthentication : Check<MissionStatusEvidence>
 {
     public override string RequirementId => "MBO-MS-002";
 
-    public override Judgement Judge(MissionStatusEvidence e) => LifecycleRequiresAdvertisedAuth.Refused("Mission Status", e.Unauthenticated, e.ClientSecretBasic);
+    public override Judgement Judge(MissionStatusEvidence e)
+    {
+        var plain = LifecycleRequiresAdvertisedAuth.Refused("Mission Status", e.Unauthenticated, e.ClientSecretBasic);
+        if (plain.Holds != true || e.DpopBearer is not { WithoutProof: { } bare, OtherKeyProof: { } otherKey }) return plain;
+        // A DPoP-bound token is no credential without a proof of its key (RFC 9449 §7.1): the same token as a bare credential, or with another key's proof, is unauthenticated.
+        return bare.Status == HttpStatusCode.Unauthorized && otherKey.Status == HttpStatusCode.Unauthorized
+            ? Judgement.Pass(plain.Message + "; so do a Mission-Status-scoped DPoP token without its proof and with another key's proof")
+            : Judgement.Fail($"a Mission-Status-scoped DPoP token without its proof got HTTP {(int)bare.Status}, with another key's proof HTTP {(int)otherKey.Status}; both must be 401");
+    }
 }
 
 public sealed class StatusJwsVerifies : Check<MissionStatusEvidence>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.OAuth;
 using MissionConformance.Suites.Checks;
@@ -121,6 +122,30 @@ public sealed class MissionStatusScenario : Scenario
             unknown = await AskAsync("msn_" + MissionClient.NewNonce() + MissionClient.NewNonce());
             malformedNonce = await context.Client.MissionStatusAsync(statusEndpoint, caller.Credentials, missionId, audience, "abc", ct);
         }
+        DpopBearerAttempt? dpopBearer = null;
+        if (statusEndpoint is not null && AuthMethods(documentJson).Concat(AuthMethods(context.Client.Metadata.Document)).Contains("dpop_bearer"))
+        {
+            dpopBearer = await DpopBearerAsync(statusEndpoint, missionId);
+        }
+
+        // dpop_bearer: a Mission-Status-scoped token by the suite's convention (client_credentials, resource = the endpoint), then the active Mission with it.
+        async Task<DpopBearerAttempt> DpopBearerAsync(Uri endpoint, string mission)
+        {
+            using var key = new DpopKey();
+            using var other = new DpopKey();
+            var issued = await context.Client.StatusTokenAsync(caller.Credentials, endpoint, key, ct);
+            if (issued.Status != HttpStatusCode.OK || issued.ObjectBody() is not { } body || Subset.Text(body, "access_token") is not { } statusToken
+                || !string.Equals(Subset.Text(body, "token_type"), "DPoP", StringComparison.OrdinalIgnoreCase))
+            {
+                return new DpopBearerAttempt(issued, null, null, null, $"the suite's way to a Mission-Status-scoped DPoP token (client_credentials at the token endpoint, private_key_jwt, "
+                    + $"resource the Mission Status endpoint, a DPoP proof; mission-status.md names no way) was answered HTTP {(int)issued.Status} {issued.Member("error") ?? ""}".TrimEnd());
+            }
+            var nonce = MissionClient.NewNonce();
+            var answered = await context.Client.MissionStatusWithTokenAsync(endpoint, statusToken, key.Proof("POST", endpoint.AbsoluteUri, statusToken), mission, audience, nonce, ct);
+            var withoutProof = await context.Client.MissionStatusWithTokenAsync(endpoint, statusToken, null, mission, audience, MissionClient.NewNonce(), ct);
+            var otherKey = await context.Client.MissionStatusWithTokenAsync(endpoint, statusToken, other.Proof("POST", endpoint.AbsoluteUri, statusToken), mission, audience, MissionClient.NewNonce(), ct);
+            return new DpopBearerAttempt(issued, new StatusAnswer(answered, nonce, audience, caller.ClientId, mission, context.Clock.GetUtcNow()), withoutProof, otherKey, null);
+        }
         WireResponse? introspected = null, garbage = null, introspectedOpenly = null, introspectedSigned = null;
         if (introspectionEndpoint is not null)
         {
@@ -197,7 +222,7 @@ public sealed class MissionStatusScenario : Scenario
         {
             var evidence = new MissionStatusEvidence(origin, anchor, jwks, active!, unauthenticated!, basic!, authenticationNonce,
                 unknown!, foreign, malformedNonce!, suspended, revoked, burst, whyNoOther ?? (foreign is null ? Dependencies.NoMissionId : null), whyNoTransitions,
-                stateAfterSuspend, stateAfterRevoke);
+                stateAfterSuspend, stateAfterRevoke) { DpopBearer = dpopBearer };
             context.Judge(new StatusAnswersSigned(), evidence);
             context.Judge(new StatusRequiresAuthentication(), evidence);
             context.Judge(new StatusJwsVerifies(), evidence);
@@ -227,6 +252,11 @@ public sealed class MissionStatusScenario : Scenario
             context.Judge(new IntrospectionCapability(), evidence);
         }
     }
+
+    private static IEnumerable<string> AuthMethods(JsonElement? document)
+        => document is { ValueKind: JsonValueKind.Object } d && d.TryGetProperty("mission_status_auth_methods_supported", out var methods) && methods.ValueKind == JsonValueKind.Array
+            ? methods.EnumerateArray().Where(m => m.ValueKind == JsonValueKind.String).Select(m => m.GetString()!)
+            : [];
 
     private static Uri? UriMember(JsonElement? document, string name)
         => document is { } d && Subset.Text(d, name) is { } text && Uri.TryCreate(text, UriKind.Absolute, out var uri) ? uri : null;
