@@ -169,15 +169,7 @@ public sealed class ReferenceStack : IAsyncDisposable
         app.UseAuthorization();
         MapEndpoints(app);
 
-        try
-        {
-            await app.StartAsync(ct);
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
+        await StartOrDisposeAsync(app, app, ct);
         await SeedClientsAsync(app.Services, ct);
         return new ReferenceStack(app, settings, databasePath, options.DatabasePath is null, options.Faults);
     }
@@ -317,6 +309,21 @@ public sealed class ReferenceStack : IAsyncDisposable
     }
 
     private const int BindAttempts = 3;
+
+    /// <summary>Starts <paramref name="app"/>; when it cannot (its port taken), disposes <paramref name="owner"/>, which owns the app and all built with it, and rethrows.</summary>
+    internal static async Task<T> StartOrDisposeAsync<T>(WebApplication app, T owner, CancellationToken ct) where T : IAsyncDisposable
+    {
+        try
+        {
+            await app.StartAsync(ct);
+            return owner;
+        }
+        catch
+        {
+            await owner.DisposeAsync();
+            throw;
+        }
+    }
 
     /// <summary>Only loopback addresses are allowed; port 0 becomes a free port chosen now.</summary>
     internal static Uri ResolveLoopbackUrl(string url)

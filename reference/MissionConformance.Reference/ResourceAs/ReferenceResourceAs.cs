@@ -112,16 +112,7 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         app.MapPost("/token", (Func<HttpContext, Task<IResult>>)server.TokenAsync);
         app.MapPost("/introspect", (Func<HttpContext, Task<IResult>>)server.IntrospectAsync);
         if (options.Faults.Has(Fault.ResourceAsServesMissionStatus)) app.MapPost("/mission-status", (Func<HttpContext, Task<IResult>>)server.MissionStatusAsync);
-        try
-        {
-            await app.StartAsync(ct);
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
-        return server;
+        return await ReferenceStack.StartOrDisposeAsync(app, server, ct);
     }
 
     public string IntrospectionEndpoint => Issuer.AbsoluteUri + "introspect";

@@ -98,16 +98,7 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
         {
             app.MapGet("/.well-known/oauth-protected-resource/mcp", () => Results.Json(server.ProtectedResourceMetadata()));
         }
-        try
-        {
-            await app.StartAsync(ct);
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
-        return server;
+        return await ReferenceStack.StartOrDisposeAsync(app, server, ct);
     }
 
     /// <summary>
