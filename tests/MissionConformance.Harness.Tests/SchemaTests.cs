@@ -83,6 +83,7 @@ public sealed class SchemaTests
         { "evaluation without freshness", ArtifactKind.EvaluationRequest, Evaluation().Replace(",\"freshness\":" + Freshness, "", StringComparison.Ordinal), "/context/freshness" },
         { "evaluation with parameters but no digest", ArtifactKind.EvaluationRequest, Evaluation(extra: ""","parameters":{"a":1}"""), "/context" },
         { "pairwise without sector value", ArtifactKind.AsMetadata, """{"issuer":"https://as.example/","token_endpoint":"t","jwks_uri":"j","mission_pairwise_sector":"galaxy"}""", "/mission_pairwise_sector" },
+        { "jwks_uri as a number", ArtifactKind.AsMetadata, """{"issuer":"https://as.example/","token_endpoint":"https://as.example/token","jwks_uri":7}""", "/jwks_uri" },
         { "max size as string", ArtifactKind.AsMetadata, """{"issuer":"https://as.example/","token_endpoint":"t","jwks_uri":"j","mission_intent_max_size":"16384"}""", "/mission_intent_max_size" },
         { "level 6", ArtifactKind.AsMetadata, """{"issuer":"https://as.example/","token_endpoint":"t","jwks_uri":"j","mission_ladder_levels_supported":[1,6]}""", "/mission_ladder_levels_supported/1" },
         { "tier AD-4", ArtifactKind.AsMetadata, """{"issuer":"https://as.example/","token_endpoint":"t","jwks_uri":"j","mission_authorization_domain_tiers_supported":["AD-4"]}""", "/mission_authorization_domain_tiers_supported/0" },

@@ -112,4 +112,24 @@ public sealed class ResourceAsFaultSelfTests
             Directory.Delete(root, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task AResourceAsWhoseMetadataBreaksTheSchema_IsInterrupted_WithTheSchemaErrors()
+    {
+        await using var reference = await EmbeddedReference.StartAsync(FaultSet.None, Ct, FaultSelfTests.FormConsent);
+        using var garbage = WireMock.Server.WireMockServer.Start(new WireMock.Settings.WireMockServerSettings { Urls = ["http://127.0.0.1:0"], StartAdminInterface = false });
+        var issuer = $"http://127.0.0.1:{garbage.Ports[0]}/";
+        garbage.Given(WireMock.RequestBuilders.Request.Create().WithPath("/.well-known/oauth-authorization-server").UsingGet())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody($$"""{"issuer":"{{issuer}}","token_endpoint":"{{issuer}}token","jwks_uri":7}"""));
+        var target = reference.Target with { ResourceAses = [reference.Target.ResourceAses[0] with { Id = "garbage", Issuer = new Uri(issuer) }] };
+
+        var outcome = await ConformanceRun.RunAsync(target, reference.Clock, reference.Wait, ResourceAsSuite.Scenarios(), Ct, reference.Peers);
+
+        var findings = outcome.Findings.Where(f => f.Subject == "garbage").ToList();
+        Assert.Equal(ResourceAsSuite.Scenarios().Sum(s => s.Requirements.Count), findings.Count);
+        Assert.All(findings, f => Assert.Equal(Verdict.Interrupted, f.Verdict));
+        Assert.All(findings, f => Assert.Contains("breaks as-metadata.schema.json: /jwks_uri", f.Message, StringComparison.Ordinal));
+        Assert.DoesNotContain(garbage.LogEntries, l => l.RequestMessage?.Path == "/token");  // nothing is presented to a server that cannot be read
+    }
 }

@@ -133,6 +133,11 @@ public sealed class LocalTokenKeepsMissionBoundAndCapped : Check<ResourceAsEvide
                 return Judgement.Review($"the local token is not a JWT this suite can read ({x.Message}): review by hand that it keeps the mission claim, is bound by cnf and expires by the grant's exp");
             }
             var claims = local.Payload;
+            // A local token that says it is an RFC 9068 access token has that profile's claims.
+            if (Subset.Text(local.Header, "typ") is "at+jwt" && ArtifactSchemas.Validate(ArtifactKind.AccessTokenClaims, claims.GetRawText()) is { Count: > 0 } claimErrors)
+            {
+                return Judgement.Fail($"{redemption.Case}: the local token is typ at+jwt, but its claims break access-token-claims.schema.json (RFC 9068): {string.Join("; ", claimErrors.Take(3))}");
+            }
             if (Subset.Text(claims, "iss") != e.ResourceAs) return Judgement.Fail($"the local token's iss is {Subset.Text(claims, "iss") ?? "(none)"}, not the Resource AS {e.ResourceAs}");
             var granted = redemption.GrantClaims.GetProperty("mission");
             if (!claims.TryGetProperty("mission", out var mission) || mission.ValueKind != JsonValueKind.Object) return Judgement.Fail("the local token carries no mission claim");

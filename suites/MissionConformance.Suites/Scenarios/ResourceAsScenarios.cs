@@ -4,6 +4,7 @@ using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.OAuth;
 using MissionConformance.Harness.Peers;
+using MissionConformance.Harness.Schemas;
 using MissionConformance.Harness.Targets;
 using MissionConformance.Harness.Wire;
 using MissionConformance.Suites.Checks;
@@ -87,6 +88,10 @@ internal sealed class ResourceAsSession(ScenarioContext context, SimulatedAuthor
 
     public async Task<ResourceAsEvidence> CollectAsync(PeerSet peers)
     {
+        if (ArtifactSchemas.Validate(ArtifactKind.AsMetadata, client.Metadata.Document.GetRawText()) is { Count: > 0 } metadataErrors)
+        {
+            throw new ScenarioInterruptedException($"the RFC 8414 metadata of Resource AS {ras.Id} breaks as-metadata.schema.json: {string.Join("; ", metadataErrors.Take(3))}");
+        }
         var mission = origin.CreateMission("user-conformance", "agent-conformance", new JsonArray(ras.Entry.DeepClone()), TimeSpan.FromHours(1), context.Wire);
         if (Audience != ras.Issuer.AbsoluteUri)
         {
