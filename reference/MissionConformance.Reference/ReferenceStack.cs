@@ -341,9 +341,12 @@ public sealed class ReferenceStack : IAsyncDisposable
         return new UriBuilder(uri) { Port = port }.Uri;
     }
 
-    /// <summary>Stops the server; a temporary database it created is deleted, a named one is kept.</summary>
+    private int _disposed;
+
+    /// <summary>Stops the server (once: a test may stop a MAS before its topology is disposed); a temporary database it created is deleted, a named one is kept.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _app.StopAsync();
         await _app.DisposeAsync();
         if (_ownsDatabase) DeleteDatabase(DatabasePath);

@@ -21,6 +21,13 @@ namespace MissionConformance.Reference.Tests;
 /// </summary>
 public static class FaultProbes
 {
+    /// <summary>
+    /// The policy every probe's reference runs with: the board packet's, with one projection issuer (never called), so the
+    /// reference is also a Mission Authority Server and the MAS faults have something to change.
+    /// </summary>
+    public static Configuration.ResourceCatalogue Catalogue { get; } = Configuration.ResourceCatalogue.BoardPacket.WithProjectionIssuers(
+        [new Configuration.ResourceAuthority(new Uri("https://pi.projection.example/"), [Configuration.ResourceCatalogue.WorkflowResource])]);
+
     public static Func<RunningReference, FakeTimeProvider, Task<bool>> For(Fault fault) => fault switch
     {
         Fault.MalformedMissionMetadata => (r, clock) => Task.FromResult(Metadata(r, "mission_intent_max_size").ValueKind == JsonValueKind.String),
@@ -396,6 +403,7 @@ public static class FaultProbes
         Fault.MissionAuthorityIssuerMismatch => async (r, clock) =>
             JsonDocument.Parse((await MissionAuthorityAsync(r)).Body).RootElement.GetProperty("issuer").GetString() != r.Issuer,
         Fault.MissionAuthorityNotJson => async (r, clock) => (await MissionAuthorityAsync(r)).ContentType != "application/json",
+        Fault.MasProfileUnadvertised => async (r, clock) => !(await ProjectionIssuerTests.ProfilesAsync(r)).Contains("mas"),
         Fault.IntrospectionActiveForInactiveMission => async (r, clock) =>
         {
             var issued = await r.ObtainAsync();

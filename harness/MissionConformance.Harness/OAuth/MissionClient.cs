@@ -89,8 +89,11 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
         => PostFormAsync(metadata.TokenEndpoint, client,
             [new("grant_type", "authorization_code"), new("code", code), new("code_verifier", verifier), new("redirect_uri", redirectUri), .. extra ?? []], ct);
 
-    public Task<WireResponse> RefreshAsync(ClientCredentials client, string refreshToken, IEnumerable<KeyValuePair<string, string>>? extra, CancellationToken ct)
-        => PostFormAsync(metadata.TokenEndpoint, client, [new("grant_type", "refresh_token"), new("refresh_token", refreshToken), .. extra ?? []], ct);
+    /// <remarks>With <paramref name="dpop"/>, the request proves the key a DPoP-bound refresh token is bound to (RFC 9449 §5).</remarks>
+    public Task<WireResponse> RefreshAsync(ClientCredentials client, string refreshToken, IEnumerable<KeyValuePair<string, string>>? extra, CancellationToken ct,
+        DpopKey? dpop = null)
+        => PostFormAsync(metadata.TokenEndpoint, client, [new("grant_type", "refresh_token"), new("refresh_token", refreshToken), .. extra ?? []], ct,
+            dpop?.Proof("POST", metadata.TokenEndpoint.AbsoluteUri, accessToken: null));
 
     /// <summary>RFC 8693 Token Exchange of <paramref name="subjectToken"/> (an access token unless <paramref name="subjectTokenType"/> says otherwise).</summary>
     /// <remarks>With <paramref name="dpop"/>, the request carries an RFC 9449 proof by that key, so the issued token can be bound to it (a delegate's own key, MBO-AS-DEL-003).</remarks>

@@ -11,8 +11,11 @@ public sealed record CatalogueResource(string Resource, string Name, IReadOnlyLi
 /// <summary>
 /// The Resource Authorization Server of another trust domain (oauth-profile.md §14) for
 /// <paramref name="Resources"/>: this AS projects a Mission there by ID-JAG, audienced to <paramref name="Issuer"/>.
+/// A <paramref name="ProjectionIssuer"/> is an issuer this AS authorises under the MAS topology (mas.md contract 2):
+/// it consults this AS's Mission Status before every issuance, by the canonical id its ID-JAGs carry, so it is
+/// no pairwise sector.
 /// </summary>
-public sealed record ResourceAuthority(Uri Issuer, IReadOnlyList<string> Resources);
+public sealed record ResourceAuthority(Uri Issuer, IReadOnlyList<string> Resources, bool ProjectionIssuer = false);
 
 /// <summary>
 /// The derivation policy: which objects of an Intent map to which resources, actions and constraints,
@@ -47,6 +50,13 @@ public sealed record ResourceCatalogue(string PolicyVersion, IReadOnlyList<Catal
                 new JsonObject { ["max_depth"] = 1, ["allowed_delegates"] = new JsonArray(new JsonObject { ["sub"] = TestPrincipals.DelegateClient }) }),
         ],
         [new ResourceAuthority(new Uri(WorkflowAuthorizationServer), [WorkflowResource]), new ResourceAuthority(new Uri(DocsAuthorizationServer), [DocsResource])]);
+
+    /// <summary>Whether this AS is a Mission Authority Server: it authorises projection issuers (mas.md).</summary>
+    public bool IsMissionAuthority => (PartnerDomains ?? []).Any(d => d.ProjectionIssuer);
+
+    /// <summary>This policy with <paramref name="issuers"/> added as authorised projection issuers.</summary>
+    public ResourceCatalogue WithProjectionIssuers(IEnumerable<ResourceAuthority> issuers)
+        => this with { PartnerDomains = [.. PartnerDomains ?? [], .. issuers.Select(i => i with { ProjectionIssuer = true })] };
 
     /// <summary>The other domain's Resource AS whose issuer is <paramref name="issuer"/>, if this policy knows it.</summary>
     public ResourceAuthority? FindAuthority(string issuer)

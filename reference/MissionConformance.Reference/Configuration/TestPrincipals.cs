@@ -67,7 +67,17 @@ public static class TestPrincipals
         new("rs-workflow", null, "Workflow MCP server", [], [], StatusAudience: ResourceCatalogue.WorkflowResource),
         // The workflow provider's Resource AS, resolving the pairwise refs of its ID-JAGs (oauth-profile.md §15).
         new("ras-workflow", null, "Workflow provider's Resource AS", [], [], StatusAudience: ResourceCatalogue.WorkflowAuthorizationServer),
+        // The projection issuers of the MAS topology (mas.md): each asks about the resource it issues credentials for.
+        new(WorkflowProjectionIssuer, null, "Workflow provider's AS, a projection issuer", [], [], StatusAudience: ResourceCatalogue.WorkflowResource),
+        new(DocsProjectionIssuer, null, "Documents provider's AS, a projection issuer", [], [], StatusAudience: ResourceCatalogue.DocsResource),
     ];
+
+    /// <summary>The Mission Status clients of the reference's own projection issuers: the reference plays them, never the harness.</summary>
+    public const string WorkflowProjectionIssuer = "pi-workflow";
+
+    public const string DocsProjectionIssuer = "pi-docs";
+
+    public static bool IsProjectionIssuer(string clientId) => clientId is WorkflowProjectionIssuer or DocsProjectionIssuer;
 
     public static TestClient? FindClient(string? clientId)
         => Clients.FirstOrDefault(c => string.Equals(c.ClientId, clientId, StringComparison.Ordinal));

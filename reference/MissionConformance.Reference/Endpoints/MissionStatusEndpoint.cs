@@ -183,7 +183,10 @@ public sealed class MissionAuthorityDocument(Configuration.ReferenceSettings set
             {
                 ["mission_ladder_levels_supported"] = new JsonArray([.. Configuration.ReferenceSettings.LadderLevels.Select(l => (JsonNode)l)]),
                 ["mission_authorization_domain_tiers_supported"] = new JsonArray([.. Configuration.ReferenceSettings.DomainTiers.Select(t => (JsonNode)t)]),
-                ["mission_profiles_supported"] = new JsonArray("oauth"),
+                // mas.md Metadata: a state authority with projection issuers is a Mission Authority Server.
+                ["mission_profiles_supported"] = settings.Catalogue.IsMissionAuthority && !faults.Has(Fault.MasProfileUnadvertised)
+                    ? new JsonArray("oauth", "mas")
+                    : new JsonArray("oauth"),
                 ["mission_optional_modules_supported"] = new JsonArray(),
             },
         };

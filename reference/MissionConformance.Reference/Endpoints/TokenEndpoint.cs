@@ -311,7 +311,10 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
             ["iat"] = now.ToUnixTimeSeconds(),
             ["exp"] = (now + lifetime).ToUnixTimeSeconds(),
             ["cnf"] = new JsonObject { ["jkt"] = jkt },
-            ["mission"] = await PairwiseClaimAsync(mission, authority.Issuer.AbsoluteUri, http.RequestAborted),
+            // A projection issuer asks Mission Status by the canonical id; every other domain is a pairwise sector.
+            ["mission"] = authority.ProjectionIssuer
+                ? MissionClaim(mission, isRefresh: false, isExchange: false)
+                : await PairwiseClaimAsync(mission, authority.Issuer.AbsoluteUri, http.RequestAborted),
             ["authorization_details"] = entries,
         };
         var mislabelled = faults.Has(Fault.IdJagMislabelled);

@@ -172,10 +172,13 @@ public enum Fault
     ResourceAsWidensGrant,
     ResourceAsReportsMissionState,
     ResourceAsServesMissionStatus,
+    MasProfileUnadvertised,
+    MasRevocationNotPropagated,
+    ProjectionIssuerRewritesOrigin,
 }
 
 /// <summary>Which reference server a fault changes: the Authorization Server, every reference Resource Server started with it, or the reference Resource AS.</summary>
-public enum FaultSite { AuthorizationServer, ResourceServer, ResourceAs }
+public enum FaultSite { AuthorizationServer, ResourceServer, ResourceAs, ProjectionIssuer }
 
 /// <summary>How a fault site is named: in prose, in machine-readable output, and by the CLI verb that starts its server.</summary>
 public static class FaultSites
@@ -186,6 +189,7 @@ public static class FaultSites
     {
         FaultSite.AuthorizationServer => "Authorization Server",
         FaultSite.ResourceServer => "Resource Servers",
+        FaultSite.ProjectionIssuer => "projection issuers",
         _ => "Resource AS",
     };
 
@@ -193,6 +197,7 @@ public static class FaultSites
     {
         FaultSite.AuthorizationServer => "authorization-server",
         FaultSite.ResourceServer => "resource-server",
+        FaultSite.ProjectionIssuer => "projection-issuer",
         _ => "resource-as",
     };
 
@@ -200,6 +205,7 @@ public static class FaultSites
     {
         FaultSite.AuthorizationServer => "serve",
         FaultSite.ResourceServer => "serve-rs",
+        FaultSite.ProjectionIssuer => "run",
         _ => "serve-ras",
     };
 }
@@ -418,6 +424,13 @@ public static class FaultCatalogue
         new(Fault.ResourceAsReportsMissionState, "introspecting a local token at the Resource AS answers mission.state active, a state only the origin may report", ["MBO-AS-INT-005"], FaultSite.ResourceAs),
         new(Fault.ResourceAsServesMissionStatus, "the Resource AS advertises a mission_status_endpoint and answers it with state active for any Mission it redeemed a grant of, as if it held the Mission",
             ["MBO-RAS-007"], FaultSite.ResourceAs),
+
+        // The MAS topology (mas.md): the reference AS as Mission Authority Server, and its two projection issuers
+        new(Fault.MasProfileUnadvertised, "the mission-authority document of an AS with projection issuers lists mission_profiles_supported [\"oauth\"], without \"mas\"",
+            ["MBO-MAS-004"]),
+        new(Fault.MasRevocationNotPropagated, "a projection issuer asks the MAS about a Mission when it first issues, then refreshes without asking again, so a revocation at the MAS never reaches it",
+            ["MBO-MAS-002"], FaultSite.ProjectionIssuer),
+        new(Fault.ProjectionIssuerRewritesOrigin, "a projection issuer's tokens carry mission.origin its own issuer instead of the MAS's", ["MBO-MAS-001"], FaultSite.ProjectionIssuer),
     ];
 
     public static FaultDescriptor? Find(string name)

@@ -42,6 +42,14 @@ public sealed record ResourceAsOptions
 
     public string IntrospectionClientSecret { get; init; } = DefaultIntrospectionClientSecret;
 
+    /// <summary>
+    /// Under the MAS topology (mas.md), this AS is an authorised projection issuer of <see cref="TrustedOrigin"/>, the
+    /// Mission Authority Server: before every issuance and refresh it asks the MAS's Mission Status about the Mission
+    /// (contract 2), fails closed when it cannot (contract 3), and issues refresh tokens, which live while the MAS says
+    /// the Mission is active. Null: a plain Resource AS, which issues no refresh token and asks no one.
+    /// </summary>
+    public ProjectionSettings? Projection { get; init; }
+
     public const string DefaultClientId = "agent-at-resource-as";
 
     public const string DefaultClientSecret = "agent-at-resource-as-secret";
@@ -49,6 +57,27 @@ public sealed record ResourceAsOptions
     public const string DefaultIntrospectionClientId = "rs-at-resource-as";
 
     public const string DefaultIntrospectionClientSecret = "rs-at-resource-as-secret";
+}
+
+/// <summary>How a projection issuer asks the MAS: as Mission Status client <paramref name="StatusClientId"/> (private_key_jwt with the ES256 JWK <paramref name="StatusKeyJwk"/>), about <paramref name="StatusAudience"/>.</summary>
+public sealed record ProjectionSettings(string StatusClientId, string StatusKeyJwk, string StatusAudience)
+{
+    /// <summary>How long a projection issuer's refresh token lives at most; the MAS is asked at every use.</summary>
+    public static readonly TimeSpan RefreshTokenLifetime = TimeSpan.FromHours(1);
+
+    internal ECDsaSecurityKey SigningKey()
+    {
+        var jwk = new JsonWebKey(StatusKeyJwk);
+        var ecdsa = ECDsa.Create(new ECParameters
+        {
+            Curve = ECCurve.NamedCurves.nistP256,
+            D = Base64UrlEncoder.DecodeBytes(jwk.D),
+            Q = new ECPoint { X = Base64UrlEncoder.DecodeBytes(jwk.X), Y = Base64UrlEncoder.DecodeBytes(jwk.Y) },
+        });
+        // Not cached by thumbprint: every projection issuer started with this test key disposes its own instance when it
+        // stops, and a process-wide cached signer would outlive it for the next one.
+        return new ECDsaSecurityKey(ecdsa) { KeyId = jwk.Kid, CryptoProviderFactory = new CryptoProviderFactory { CacheSignatureProviders = false } };
+    }
 }
 
 /// <summary>
@@ -79,12 +108,24 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
     /// <summary>The Missions of the grants redeemed here (by id): only the ResourceAsServesMissionStatus fault reads them.</summary>
     private readonly ConcurrentDictionary<string, string> _missionsSeen = new(StringComparer.Ordinal);
 
+    /// <summary>The refresh tokens a projection issuer has issued, by value: what each may derive again.</summary>
+    private readonly ConcurrentDictionary<string, ProjectedGrant> _refreshTokens = new(StringComparer.Ordinal);
+
+    /// <summary>The MAS's Mission Status, for a projection issuer; asked afresh every time (no reuse of an answer).</summary>
+    private readonly MissionStateSource? _authority;
+
+    private sealed record ProjectedGrant(string? Subject, JsonElement Mission, JsonArray Entries, string Jkt, DateTimeOffset Expires);
+
     private ReferenceResourceAs(WebApplication app, ResourceAsOptions options, Uri issuer)
     {
         _app = app;
         Options = options;
         Issuer = issuer;
         _origin = new IssuerTrust(_http, options.TrustedOrigin);
+        if (options.Projection is { } projection)
+        {
+            _authority = new MissionStateSource(_http, _origin, projection.StatusAudience, projection.StatusClientId, maxStaleSeconds: 0, projection.SigningKey());
+        }
     }
 
     public ResourceAsOptions Options { get; }
@@ -126,7 +167,7 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
             ["jwks_uri"] = Issuer.AbsoluteUri + "jwks",
             ["introspection_endpoint"] = IntrospectionEndpoint,
             ["introspection_endpoint_auth_methods_supported"] = new JsonArray("client_secret_basic"),
-            ["grant_types_supported"] = new JsonArray(JwtBearerGrant),
+            ["grant_types_supported"] = Options.Projection is null ? new JsonArray(JwtBearerGrant) : new JsonArray(JwtBearerGrant, "refresh_token"),
             ["token_endpoint_auth_methods_supported"] = new JsonArray("client_secret_basic"),
             ["dpop_signing_alg_values_supported"] = new JsonArray("ES256"),
             ["authorization_details_types_supported"] = new JsonArray("mission_resource_access"),
@@ -187,7 +228,11 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
             return Error("invalid_client", "authenticate with client_secret_basic as a client of this Resource AS", StatusCodes.Status401Unauthorized);
         }
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
-        if (form["grant_type"] != JwtBearerGrant) return Error("unsupported_grant_type", $"this Resource AS redeems ID-JAGs by the {JwtBearerGrant} grant only");
+        if (form["grant_type"] == "refresh_token" && Options.Projection is not null) return await RefreshAsync(http, form);
+        if (form["grant_type"] != JwtBearerGrant)
+        {
+            return Error("unsupported_grant_type", $"this Resource AS redeems ID-JAGs by the {JwtBearerGrant} grant{(Options.Projection is null ? " only" : ", and refreshes what it issued")}");
+        }
         if (form["assertion"] is not [{ Length: > 0 } assertion]) return Error("invalid_request", "assertion (the ID-JAG) is required");
 
         var (grant, refusal) = await ValidateGrantAsync(assertion, http.RequestAborted);
@@ -239,7 +284,70 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
             _missionsSeen[seenId.GetString() ?? ""] = seenOrigin.GetString() ?? "";
         }
 
-        return new NoStoreJsonResult(Issue(grant, local, jkt, expires), StatusCodes.Status200OK);
+        var mission = grant.GetPayloadValue<JsonElement>("mission");
+        if (await RefuseUnlessActiveAsync(mission, http.RequestAborted) is { } inactive) return inactive;
+        var refreshToken = Options.Projection is null ? null : Remember(new ProjectedGrant(grant.Subject, mission, local, jkt, DateTimeOffset.UtcNow + ProjectionSettings.RefreshTokenLifetime));
+        return new NoStoreJsonResult(Issue(grant.Subject, mission, local, jkt, expires, refreshToken), StatusCodes.Status200OK);
+    }
+
+    /// <summary>
+    /// A projection issuer's refresh (mas.md contract 2): its own refresh token, the proof of the key it is bound to, and
+    /// then the MAS asked whether the Mission is still active. Only an answer "active" derives; a revoked, suspended or
+    /// unknown Mission is invalid_grant with its mission_state, an unanswered question fails closed.
+    /// </summary>
+    private async Task<IResult> RefreshAsync(HttpContext http, IFormCollection form)
+    {
+        if (form["refresh_token"] is not [{ Length: > 0 } token] || !_refreshTokens.TryGetValue(token, out var held) || held.Expires < DateTimeOffset.UtcNow)
+        {
+            return Error("invalid_grant", "the refresh token is unknown or expired");
+        }
+        try
+        {
+            if (await _dpop.ProofKeyAsync(http, TokenEndpoint, accessToken: null) != held.Jkt) return Error("invalid_grant", "the refresh token is bound to another key than the request's DPoP proof");
+        }
+        catch (DpopProofException e)
+        {
+            return Error("invalid_grant", $"the refresh token is bound to a key this request does not prove: {e.Message}");
+        }
+        if (!Options.Faults.Has(Fault.MasRevocationNotPropagated) && await RefuseUnlessActiveAsync(held.Mission, http.RequestAborted) is { } inactive) return inactive;
+        return new NoStoreJsonResult(Issue(held.Subject, held.Mission, held.Entries, held.Jkt, held.Expires, token), StatusCodes.Status200OK);
+    }
+
+    private string Remember(ProjectedGrant grant)
+    {
+        var token = "prt_" + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(24));
+        _refreshTokens[token] = grant;
+        foreach (var spent in _refreshTokens.Where(r => r.Value.Expires < DateTimeOffset.UtcNow)) _refreshTokens.TryRemove(spent.Key, out _);
+        return token;
+    }
+
+    /// <summary>
+    /// A projection issuer's gate (mas.md contracts 2 and 3): the MAS's Mission Status, asked by the Mission's id (or ref),
+    /// must say active. A plain Resource AS holds no Mission and asks no one (null: go on).
+    /// </summary>
+    private async Task<IResult?> RefuseUnlessActiveAsync(JsonElement mission, CancellationToken ct)
+    {
+        if (_authority is null) return null;
+        var reference = mission.ValueKind == JsonValueKind.Object && (mission.TryGetProperty("id", out var id) || mission.TryGetProperty("ref", out id)) && id.ValueKind == JsonValueKind.String
+            ? id.GetString()!
+            : null;
+        if (reference is null) return Error("invalid_grant", "the grant's mission claim names no id or ref to ask the Mission Authority about");
+        string state;
+        try
+        {
+            state = (await _authority.GetAsync(reference, ct)).State;
+        }
+        catch (Exception e) when (e is MissionStateUnavailableException or HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return Error("invalid_grant", $"the Mission Authority could not be asked about the Mission, and this projection issuer fails closed (mas.md contract 3): {e.Message}");
+        }
+        if (state == "active") return null;
+        return new NoStoreJsonResult(new Dictionary<string, string>
+        {
+            ["error"] = "invalid_grant",
+            ["error_description"] = $"the Mission Authority reports the Mission {state}",
+            ["mission_state"] = state == "unknown" ? "mission_not_found" : state,
+        }, StatusCodes.Status400BadRequest);
     }
 
     /// <summary>MBO-RAS-001/002: from the trusted origin only, signed by its key, audienced to this AS, unexpired, typed as an ID-JAG, with a jti and a mission claim.</summary>
@@ -295,18 +403,26 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         return (grant, null);
     }
 
-    /// <summary>MBO-RAS-005: iss this AS, the mission claim as the grant carried it, cnf the grant's key, exp no later than the grant's.</summary>
-    private JsonObject Issue(JsonWebToken grant, JsonArray entries, string jkt, DateTimeOffset grantExpires)
+    /// <summary>
+    /// MBO-RAS-005: iss this AS, the mission claim as the grant carried it (mission.origin the MAS's, MBO-MAS-001), cnf the
+    /// grant's key, exp no later than <paramref name="notAfter"/> (the grant's, or a projection issuer's refresh token's).
+    /// </summary>
+    private JsonObject Issue(string? subject, JsonElement mission, JsonArray entries, string jkt, DateTimeOffset notAfter, string? refreshToken)
     {
         var now = DateTimeOffset.UtcNow;
-        var expires = now + LocalTokenLifetime < grantExpires || Options.Faults.Has(Fault.LocalTokenOutlivesGrant) ? now + LocalTokenLifetime : grantExpires;
+        var expires = now + LocalTokenLifetime < notAfter || Options.Faults.Has(Fault.LocalTokenOutlivesGrant) ? now + LocalTokenLifetime : notAfter;
+        if (Options.Projection is not null && Options.Faults.Has(Fault.ProjectionIssuerRewritesOrigin) && JsonNode.Parse(mission.GetRawText()) is JsonObject rewritten)
+        {
+            rewritten["origin"] = Issuer.AbsoluteUri;
+            mission = JsonSerializer.SerializeToElement(rewritten);
+        }
         var claims = new Dictionary<string, object>
         {
-            ["sub"] = grant.Subject,
+            ["sub"] = subject!,
             ["client_id"] = Options.ClientId,
             ["jti"] = "rat_" + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(12)),
             ["authorization_details"] = JsonSerializer.SerializeToElement(entries),
-            ["mission"] = grant.GetPayloadValue<JsonElement>("mission"),
+            ["mission"] = mission,
             ["cnf"] = new Dictionary<string, object> { ["jkt"] = jkt },
         };
         var audiences = entries.Select(e => (string)e!["resource"]!).Distinct(StringComparer.Ordinal).ToList();
@@ -321,13 +437,15 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
             Claims = claims,
             SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(_key) { KeyId = _kid }, SecurityAlgorithms.EcdsaSha256),
         });
-        return new JsonObject
+        var response = new JsonObject
         {
             ["access_token"] = token,
             ["token_type"] = "DPoP",
             ["expires_in"] = Math.Max(0, (long)(expires - now).TotalSeconds),
             ["authorization_details"] = entries.DeepClone(),
         };
+        if (refreshToken is not null) response["refresh_token"] = refreshToken;
+        return response;
     }
 
     private static bool Authenticated(HttpContext http, string clientId, string secret)
@@ -341,6 +459,7 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _authority?.Dispose();
         _origin.Dispose();
         _http.Dispose();
         _key.Dispose();

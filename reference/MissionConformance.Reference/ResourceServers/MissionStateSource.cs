@@ -19,9 +19,10 @@ public sealed class MissionStateUnavailableException(string reason) : Exception(
 /// RS-B (MBO-RS-B-002, B-004, MBO-RS-C-008): the Mission's state from the issuer's Mission Status endpoint
 /// (mission-status.md), authenticated with private_key_jwt, the signed response verified (typ, signature,
 /// iss, aud, nonce, exp). A response is reused until its expires_at, and never longer than
-/// mission_max_stale_seconds after it was read.
+/// mission_max_stale_seconds after it was read. <paramref name="key"/> is the client's registered key (the source
+/// owns and disposes it); without one, a fresh key, for an issuer that does not check it (the harness's simulated AS).
 /// </summary>
-public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, string resource, string clientId, int maxStaleSeconds) : IDisposable
+public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, string resource, string clientId, int maxStaleSeconds, ECDsaSecurityKey? key = null) : IDisposable
 {
     public const string ResponseType = "application/mission-status-response+jwt";
 
@@ -33,7 +34,7 @@ public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, strin
 
     /// <summary>A lifecycle event for the Mission arrived (MBO-MAS-005: any state but active, known or not, stops it).</summary>
     public void Apply(string missionId, string state) => _pushed[missionId] = state;
-    private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly ECDsaSecurityKey _key = key ?? new ECDsaSecurityKey(ECDsa.Create(ECCurve.NamedCurves.nistP256));
 
     public async Task<MissionStatusView> GetAsync(string missionId, CancellationToken ct)
     {
@@ -112,7 +113,7 @@ public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, strin
         Audience = endpoint.AbsoluteUri,
         Claims = new Dictionary<string, object> { ["sub"] = clientId, ["jti"] = Guid.NewGuid().ToString("N") },
         Expires = DateTime.UtcNow.AddMinutes(1),
-        SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(_key), SecurityAlgorithms.EcdsaSha256),
+        SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.EcdsaSha256),
     });
 
     private async Task<HttpResponseMessage> SendAsync(Uri endpoint, string missionId, string nonce, CancellationToken ct)
@@ -161,5 +162,5 @@ public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, strin
         => Text(e, name) is { } text && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t)
             ? t : throw new MissionStateUnavailableException($"the Mission Status response has no RFC 3339 {name}");
 
-    public void Dispose() => _key.Dispose();
+    public void Dispose() => _key.ECDsa.Dispose();
 }

@@ -36,8 +36,11 @@ public sealed class RunningReference : IAsyncDisposable
     public static readonly ApproverAccount CarolForAlice = new("carol", "carol-assists", OnBehalfOf: "user-alice");
     public const string RedirectUri = TestPrincipals.RedirectUri;
 
-    private RunningReference(ReferenceStack stack, HttpClient http, MissionClient client, ServerLog log)
+    private readonly bool _ownsStack = true;
+
+    private RunningReference(ReferenceStack stack, HttpClient http, MissionClient client, ServerLog log, bool ownsStack = true)
     {
+        _ownsStack = ownsStack;
         Stack = stack;
         Http = http;
         Client = client;
@@ -67,6 +70,17 @@ public sealed class RunningReference : IAsyncDisposable
         var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(20) };
         var client = await MissionClient.DiscoverAsync(http, stack.Issuer, TestContext.Current.CancellationToken, options.Clock);
         return new RunningReference(stack, http, client, log);
+    }
+
+    /// <summary>The reference AS as Mission Authority Server of the board-packet projection issuers (mas.md); disposing the topology stops all.</summary>
+    public static async Task<(RunningReference Authority, ResourceAs.MissionAuthorityTopology Topology)> StartMissionAuthorityAsync(params Fault[] issuerFaults)
+    {
+        var log = new ServerLog();
+        var topology = await ResourceAs.MissionAuthorityTopology.StartAsync(new ReferenceStackOptions { ConfigureLogging = logging => logging.AddProvider(log) },
+            ResourceAs.ProjectionIssuerSpec.BoardPacket, new FaultSet(issuerFaults), Ct);
+        var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(20) };
+        var client = await MissionClient.DiscoverAsync(http, topology.Authority.Issuer, Ct);
+        return (new RunningReference(topology.Authority, http, client, log, ownsStack: false), topology);
     }
 
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -215,6 +229,6 @@ public sealed class RunningReference : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        await Stack.DisposeAsync();
+        if (_ownsStack) await Stack.DisposeAsync();
     }
 }

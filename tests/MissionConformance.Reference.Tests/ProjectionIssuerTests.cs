@@ -1,0 +1,150 @@
+using System.Net;
+using System.Text.Json;
+using MissionConformance.Harness.Crypto;
+using MissionConformance.Harness.OAuth;
+using MissionConformance.Reference.Faults;
+using MissionConformance.Reference.ResourceAs;
+using MissionConformance.Reference.Tests.Infrastructure;
+
+namespace MissionConformance.Reference.Tests;
+
+/// <summary>
+/// The MAS topology (mas.md): the reference AS as Mission Authority Server and its two projection issuers, driven over
+/// HTTP as a client would: an ID-JAG from the MAS redeemed at each issuer, refreshed there, then the Mission revoked at the MAS.
+/// </summary>
+public sealed class ProjectionIssuerTests
+{
+    /// <summary>A client of one projection issuer: the credentials the reference gives every Resource AS client, and its metadata.</summary>
+    internal sealed record IssuerSession(ReferenceResourceAs Server, MissionClient Client)
+    {
+        public static readonly ClientCredentials Credentials = new(ResourceAsOptions.DefaultClientId, ResourceAsOptions.DefaultClientSecret);
+
+        public static async Task<IssuerSession> DiscoverAsync(RunningReference authority, ReferenceResourceAs server)
+            => new(server, await MissionClient.DiscoverAsync(authority.Http, server.Issuer, RunningReference.Ct));
+
+        /// <summary>An ID-JAG from the MAS for this issuer, redeemed here with a proof of <paramref name="key"/>.</summary>
+        public async Task<WireResponse> RedeemAsync(RunningReference authority, string missionRefreshToken, DpopKey key)
+        {
+            var grant = await authority.IdJagAsync(missionRefreshToken, key, audience: Server.Issuer.AbsoluteUri);
+            Assert.True(grant.Status == HttpStatusCode.OK, $"the MAS refused an ID-JAG for {Server.Issuer}: {(int)grant.Status} {grant.Body}\n{authority.Log}");
+            return await Client.JwtBearerAsync(Credentials, grant.Member("access_token")!, key.Proof("POST", Server.TokenEndpoint, accessToken: null), null, RunningReference.Ct);
+        }
+
+        public Task<WireResponse> RefreshAsync(string refreshToken, DpopKey key)
+            => Client.RefreshAsync(Credentials, refreshToken, null, RunningReference.Ct, key);
+    }
+
+    [Fact]
+    public async Task EachIssuer_ProjectsTheMasMission_AndStopsDerivingOnceTheMasRevokesIt()
+    {
+        var (authority, topology) = await RunningReference.StartMissionAuthorityAsync();
+        await using var _ = topology;
+        await using var __ = authority;
+        var issued = await authority.ObtainAsync();
+        using var key = new DpopKey();
+
+        var refreshTokens = new List<(IssuerSession At, string RefreshToken)>();
+        foreach (var (spec, server) in topology.Issuers)
+        {
+            var at = await IssuerSession.DiscoverAsync(authority, server);
+            var redeemed = await at.RedeemAsync(authority, issued.RefreshToken!, key);
+            Assert.True(redeemed.Status == HttpStatusCode.OK, $"{spec.Id}: {(int)redeemed.Status} {redeemed.Body}\n{authority.Log}");
+            var mission = DecodedJwt.Decode(redeemed.Member("access_token")!).Payload.GetProperty("mission");
+            // MBO-MAS-001: the canonical record is the MAS's.
+            Assert.Equal(authority.Issuer, mission.GetProperty("origin").GetString());
+            Assert.Equal(issued.MissionId, mission.GetProperty("id").GetString());
+            var refreshToken = redeemed.Member("refresh_token")!;
+            Assert.Equal(HttpStatusCode.OK, (await at.RefreshAsync(refreshToken, key)).Status);
+            // The refresh token is bound: another key's proof does not use it.
+            using var other = new DpopKey();
+            Assert.Equal("invalid_grant", (await at.RefreshAsync(refreshToken, other)).Member("error"));
+            refreshTokens.Add((at, refreshToken));
+        }
+        Assert.Equal(2, refreshTokens.Count);
+
+        Assert.Equal(HttpStatusCode.OK, (await authority.LifecycleAsync(issued.MissionId, "revoke")).Status);
+
+        // MBO-MAS-002: revocation at the MAS stops derivation at every consuming domain.
+        foreach (var (at, refreshToken) in refreshTokens)
+        {
+            var refused = await at.RefreshAsync(refreshToken, key);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+            Assert.Equal("invalid_grant", refused.Member("error"));
+            Assert.Equal("revoked", refused.Member("mission_state"));
+        }
+    }
+
+    [Fact]
+    public async Task AnIssuerThatCannotReachTheMas_FailsClosed()
+    {
+        var (authority, topology) = await RunningReference.StartMissionAuthorityAsync();
+        await using var _ = topology;
+        await using var __ = authority;
+        var issued = await authority.ObtainAsync();
+        using var key = new DpopKey();
+        var at = await IssuerSession.DiscoverAsync(authority, topology.Issuers[0].Server);
+        var refreshToken = (await at.RedeemAsync(authority, issued.RefreshToken!, key)).Member("refresh_token")!;
+
+        await topology.Authority.DisposeAsync();
+
+        // MBO-MAS-003: no answer from the MAS is no permission.
+        var refused = await at.RefreshAsync(refreshToken, key);
+        Assert.Equal("invalid_grant", refused.Member("error"));
+        Assert.Contains("fails closed", refused.Member("error_description"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheMas_AdvertisesTheMasProfile_AndAPlainAsDoesNot()
+    {
+        var (authority, topology) = await RunningReference.StartMissionAuthorityAsync();
+        await using var _ = topology;
+        await using var __ = authority;
+        await using var plain = await RunningReference.StartAsync();
+
+        Assert.Contains("mas", await ProfilesAsync(authority));
+        Assert.DoesNotContain("mas", await ProfilesAsync(plain));
+    }
+
+    internal static async Task<List<string?>> ProfilesAsync(RunningReference reference)
+    {
+        var document = JsonDocument.Parse(await reference.Http.GetStringAsync(reference.Issuer + ".well-known/mission-authority", RunningReference.Ct)).RootElement;
+        return [.. document.GetProperty("mission_capability_advertisement").GetProperty("mission_profiles_supported").EnumerateArray().Select(p => p.GetString())];
+    }
+}
+
+/// <summary>Each projection-issuer fault changes what a projection issuer does on the wire, and the fault-free topology does not.</summary>
+public sealed class ProjectionIssuerFaultTests
+{
+    public static TheoryData<string> Cases => new(FaultCatalogue.All.Where(f => f.Site == FaultSite.ProjectionIssuer).Select(f => f.Name));
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Fault_IsObservableOnTheWire_AndAbsentWithoutIt(string name)
+    {
+        var fault = FaultCatalogue.Find(name)!.Fault;
+        Assert.False(await ProbeAsync(fault, []), $"the fault-free projection issuers show {name}'s behaviour");
+        Assert.True(await ProbeAsync(fault, [fault]), $"{name} is not observable: {FaultCatalogue.Describe(fault).Breaks}");
+    }
+
+    private static async Task<bool> ProbeAsync(Fault probed, Fault[] faults)
+    {
+        var (authority, topology) = await RunningReference.StartMissionAuthorityAsync(faults);
+        await using var _ = topology;
+        await using var __ = authority;
+        var issued = await authority.ObtainAsync();
+        using var key = new DpopKey();
+        var at = await ProjectionIssuerTests.IssuerSession.DiscoverAsync(authority, topology.Issuers[0].Server);
+        var redeemed = await at.RedeemAsync(authority, issued.RefreshToken!, key);
+        Assert.Equal(HttpStatusCode.OK, redeemed.Status);
+        switch (probed)
+        {
+            case Fault.MasRevocationNotPropagated:
+                Assert.Equal(HttpStatusCode.OK, (await authority.LifecycleAsync(issued.MissionId, "revoke")).Status);
+                return (await at.RefreshAsync(redeemed.Member("refresh_token")!, key)).Status == HttpStatusCode.OK;
+            case Fault.ProjectionIssuerRewritesOrigin:
+                return DecodedJwt.Decode(redeemed.Member("access_token")!).Payload.GetProperty("mission").GetProperty("origin").GetString() != authority.Issuer;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(probed), probed, "not a projection-issuer fault: give it a probe here");
+        }
+    }
+}
