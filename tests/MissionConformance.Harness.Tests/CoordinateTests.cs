@@ -259,6 +259,36 @@ public sealed class CoordinateTests
         Assert.Equal(atResourceAs != Verdict.Passed, coordinate.Reasons.Any(r => r.StartsWith("L2 not reached: Resource AS partner-as", StringComparison.Ordinal)));
     }
 
+    /// <summary>
+    /// Rule 7 under the MAS topology: a MAS requirement judged at the projection issuers counts at the MAS as its worst verdict
+    /// there, so the MAS tier (and the level) is the minimum over the consuming domains; each issuer's standing is reported.
+    /// </summary>
+    [Theory]
+    [InlineData(Verdict.Passed, Verdict.Passed, 3, AdTier.Ad3)]
+    [InlineData(Verdict.Passed, Verdict.Failed, 1, AdTier.Ad1)]
+    [InlineData(Verdict.Interrupted, Verdict.Passed, 0, AdTier.None)]
+    public void Rule7_TheMasTier_IsTheMinimumOverItsProjectionIssuers(Verdict originAtSecond, Verdict revocationAtSecond, int level, AdTier tier)
+    {
+        var calculator = new CoordinateCalculator(new RequirementCatalogue([.. Catalogue.All,
+            R("MAS-origin", 1, "AD-1", "MAS") with { Feature = DomainFeatures.MasTopology }, R("MAS-revocation", 2, "AD-2", "MAS") with { Feature = DomainFeatures.MasTopology }]));
+        var verdicts = Merge(Passed(As, "AD1-a", "AD1-b", "AD2-a", "AD2-b", "AD3-a", "AD3-b"), Passed("finance", "RSA", "RSB", "RSC"), Passed("first-pi", "MAS-origin", "MAS-revocation"));
+        verdicts[("MAS-origin", "second-pi")] = originAtSecond;
+        verdicts[("MAS-revocation", "second-pi")] = revocationAtSecond;
+        var reference = TargetLoader.Load(Path.Combine(TargetLoaderTests.Fixtures, "reference.json"), _ => null).AuthorizationServer;
+        var mas = reference with { ProjectionIssuers = [new("first-pi", new Uri("https://pi1.example/"), "c", "s"), new("second-pi", new Uri("https://pi2.example/"), "c", "s")] };
+        var features = DomainFeatures.Survey(JsonDocument.Parse("{}").RootElement, mas);
+        Assert.Equal(FeatureAvailability.Offered, features[DomainFeatures.MasTopology].Availability);
+
+        var coordinate = calculator.Compute(verdicts, As, Scope(("finance", true, true)), features, projectionIssuers: ["first-pi", "second-pi"]);
+
+        Assert.Equal((level, tier), (coordinate.Level, coordinate.Ad));
+        Assert.True(coordinate.IsMissionAuthority);
+        var allPassed = originAtSecond == Verdict.Passed && revocationAtSecond == Verdict.Passed;
+        Assert.Equal([new ProjectionIssuerStanding("first-pi", true), new ProjectionIssuerStanding("second-pi", allPassed)], coordinate.ProjectionIssuers);
+        // Without a declaration the topology is the default one, and the MAS requirements do not apply at all.
+        Assert.Equal(FeatureAvailability.NotOffered, DomainFeatures.Survey(JsonDocument.Parse("{}").RootElement, reference)[DomainFeatures.MasTopology].Availability);
+    }
+
     [Fact]
     public void Rule8_AMissingScopeStatement_MakesTheCoordinateIncomplete()
     {

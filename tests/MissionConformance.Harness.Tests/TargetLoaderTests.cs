@@ -57,6 +57,18 @@ public sealed class TargetLoaderTests
         Assert.Equal("from-env", target.AuthorizationServer.Approver.Password);
     }
 
+    [Fact]
+    public void Parse_ProjectionIssuers_DeclareTheMasTopology_WithSecretsFromTheEnvironment()
+    {
+        var root = JsonNode.Parse(File.ReadAllText(Path.Combine(Fixtures, "reference.json")))!;
+        root["authorizationServers"]![0]!["projectionIssuers"] = new JsonArray(ProjectionIssuer("workflow-pi", "https://pi.example/", "${env:PI_SECRET}"));
+
+        var server = TargetLoader.Parse(root.ToJsonString(), "mas.json", Fixtures, name => name == "PI_SECRET" ? "from-env" : null).AuthorizationServer;
+
+        Assert.Equal([new ProjectionIssuerTarget("workflow-pi", new Uri("https://pi.example/"), "agent-at-pi", "from-env")], server.ProjectionIssuers);
+        Assert.Empty(TargetLoader.Load(Path.Combine(Fixtures, "reference.json"), _ => null).AuthorizationServer.ProjectionIssuers);
+    }
+
     [Theory]
     [InlineData("UnknownAuthMethod", "authorizationServers[0].clients[1].auth: unknown value \"basic\"")]
     [InlineData("MissingIssuer", "authorizationServers[0].issuer: required member \"issuer\" is missing")]
@@ -91,6 +103,11 @@ public sealed class TargetLoaderTests
     [InlineData("ResourceAsIsTheAs", "authorizationServers[0].resourceAuthorizationServers[2].issuer: a Resource AS is another trust domain's")]
     [InlineData("ResourceWithTwoAuthorities", "authorizationServers[0].resourceAuthorizationServers[2].resources: https://workflow.board-packet.example/mcp is already another Resource AS's")]
     [InlineData("ResourceAsWithoutResources", "authorizationServers[0].resourceAuthorizationServers[0].resources")]
+    [InlineData("ProjectionIssuerIsTheMas", "authorizationServers[0].projectionIssuers[0].issuer: a projection issuer is another authorization server than the MAS")]
+    [InlineData("ProjectionIssuerSecretUnset", "authorizationServers[0].projectionIssuers[0].secret: environment variable NOT_SET_ANYWHERE is not set")]
+    [InlineData("TwoProjectionIssuersOneId", "authorizationServers[0].projectionIssuers[1].id: \"workflow-pi\" names two projection issuers")]
+    [InlineData("ProjectionIssuerIdOfAResourceAs", "authorizationServers[0].projectionIssuers: id \"workflow-ras\" also names another server of this file")]
+    [InlineData("ProjectionIssuerWithoutClient", "authorizationServers[0].projectionIssuers[0]")]
     public void Parse_BrokenTarget_NamesTheField(string variant, string expected)
     {
         var error = Assert.Throws<TargetFileException>(() => TargetLoader.Parse(Broken(variant), "my-target.json", Fixtures, _ => null));
@@ -138,6 +155,11 @@ public sealed class TargetLoaderTests
             case "ResourceAsIsTheAs": server["resourceAuthorizationServers"]!.AsArray().Add(new JsonObject { ["issuer"] = (string?)server["issuer"], ["resources"] = new JsonArray("https://docs.board-packet.example/mcp") }); break;
             case "ResourceWithTwoAuthorities": server["resourceAuthorizationServers"]!.AsArray().Add(new JsonObject { ["issuer"] = "https://as.other.example/", ["resources"] = new JsonArray("https://workflow.board-packet.example/mcp") }); break;
             case "ResourceAsWithoutResources": server["resourceAuthorizationServers"]![0]!["resources"] = new JsonArray(); break;
+            case "ProjectionIssuerIsTheMas": server["projectionIssuers"] = new JsonArray(ProjectionIssuer("workflow-pi", (string)server["issuer"]!)); break;
+            case "ProjectionIssuerSecretUnset": server["projectionIssuers"] = new JsonArray(ProjectionIssuer("workflow-pi", "https://pi.example/", "${env:NOT_SET_ANYWHERE}")); break;
+            case "TwoProjectionIssuersOneId": server["projectionIssuers"] = new JsonArray(ProjectionIssuer("workflow-pi", "https://pi.example/"), ProjectionIssuer("workflow-pi", "https://pi2.example/")); break;
+            case "ProjectionIssuerIdOfAResourceAs": server["projectionIssuers"] = new JsonArray(ProjectionIssuer("workflow-ras", "https://pi.example/")); break;
+            case "ProjectionIssuerWithoutClient": server["projectionIssuers"] = new JsonArray(ProjectionIssuer("workflow-pi", "https://pi.example/")); server["projectionIssuers"]![0]!.AsObject().Remove("clientId"); break;
             case "UnknownPageKind": server["consent"]!["pages"]![1]!["kind"] = "captcha"; break;
         }
         return root.ToJsonString();
@@ -149,4 +171,7 @@ public sealed class TargetLoaderTests
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MissionConformance.sln"))) dir = dir.Parent;
         return dir!.FullName;
     }
+
+    private static JsonObject ProjectionIssuer(string id, string issuer, string secret = "s")
+        => new() { ["id"] = id, ["issuer"] = issuer, ["clientId"] = "agent-at-pi", ["secret"] = secret };
 }

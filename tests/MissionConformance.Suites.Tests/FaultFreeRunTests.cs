@@ -11,7 +11,7 @@ public sealed class FaultFreeRunTests
     private static readonly string[] ExpectedWarnings = ["MBO-AS-TOK-011"];
 
     [Fact]
-    public async Task FullSuite_AgainstTheFaultFreeReference_EveryMustPasses_L3AtTheAs_RsDAtEachResourceServer_TheResourceAsValidates()
+    public async Task FullSuite_AgainstTheFaultFreeReference_EveryMustPasses_L3AtTheAs_RsDAtEachResourceServer_TheResourceAsValidates_BothProjectionIssuersProject()
     {
         // The form driver: the same suite in Chromium is the dotnet test entry point's run (suites/MissionConformance.Conformance),
         // and BrowserConsentTests prove the consent checks there; this test is about the verdicts and the coordinate.
@@ -35,7 +35,13 @@ public sealed class FaultFreeRunTests
             && r.Contains("pairwise Mission references (mission_pairwise_supported is true)", StringComparison.Ordinal)
             && r.Contains("cross-domain projection (ID-JAG) (the target file declares 2 Resource AS(es)", StringComparison.Ordinal)
             && r.Contains("not offered: Resource AS (Resource AS validation is judged at each Resource AS of the target file", StringComparison.Ordinal)
-            && r.Contains("not examined by this suite version: Mission Expansion (it has no wire binding, oauth-profile.md §13); the MAS topology", StringComparison.Ordinal));
+            && r.Contains("not examined by this suite version: Mission Expansion (it has no wire binding, oauth-profile.md §13)", StringComparison.Ordinal)
+            && r.Contains("the MAS topology (the target file declares 2 projection issuer(s): workflow-pi, docs-pi)", StringComparison.Ordinal));
+        // The MAS topology: the AS is the MAS, at AD-3, and both projection issuers reference its Missions and stop on its revocation.
+        Assert.True(outcome.Coordinate.IsMissionAuthority);
+        Assert.Equal([new ProjectionIssuerStanding("workflow-pi", true), new ProjectionIssuerStanding("docs-pi", true)], outcome.Coordinate.ProjectionIssuers);
+        Assert.All(["MBO-MAS-001", "MBO-MAS-002"], id => Assert.All(["workflow-pi", "docs-pi"], issuer => Assert.Equal(Verdict.Passed, outcome.Verdicts[(id, issuer)])));
+        Assert.Equal(Verdict.Passed, outcome.Verdicts[("MBO-MAS-004", outcome.Issuer)]);
         // The reference Resource AS, a second trust domain, validates the harness's ID-JAGs: the level may rest on it (rule 7).
         Assert.Equal([new ResourceAsStanding("workflow-ras", true)], outcome.Coordinate.ResourceAses);
         Assert.Contains(outcome.Coordinate.Reasons, r => r.StartsWith("AD-2 receiving-domain validation demonstrated at Resource AS workflow-ras (8 passed", StringComparison.Ordinal));

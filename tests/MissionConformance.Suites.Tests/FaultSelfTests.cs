@@ -22,9 +22,12 @@ public abstract class FaultSelfTests
 
     public static readonly ConsentSettings FormConsent = ConsentSettings.Reference with { Driver = "form" };
 
-    /// <summary>One of <see cref="Parts"/> interleaved shares of the AS faults: each share is a test class, and classes run in parallel.</summary>
+    /// <summary>
+    /// One of <see cref="Parts"/> interleaved shares of the AS faults and the projection issuers' (whose verdicts fold into the
+    /// MAS, the AS under test): each share is a test class, and classes run in parallel.
+    /// </summary>
     public static TheoryData<string> Faults(int part) => new(FaultCatalogue.All
-        .Where(f => !NotBlackBoxObservable.ContainsKey(f.Fault) && f.Site == FaultSite.AuthorizationServer)
+        .Where(f => !NotBlackBoxObservable.ContainsKey(f.Fault) && f.Site is FaultSite.AuthorizationServer or FaultSite.ProjectionIssuer)
         .Where((_, i) => i % Parts == part).Select(f => f.Name));
 
     public const int Parts = 4;
@@ -33,7 +36,8 @@ public abstract class FaultSelfTests
     {
         var fault = FaultCatalogue.Find(name)!;
         // The form driver proves every check fast; BrowserConsentTests proves the consent faults in Chromium too.
-        await using var reference = await EmbeddedReference.StartAsync(new FaultSet([fault.Fault]), TestContext.Current.CancellationToken, FormConsent, withResourceServers: false);
+        await using var reference = await EmbeddedReference.StartAsync(new FaultSet([fault.Fault]), TestContext.Current.CancellationToken, FormConsent, withResourceServers: false,
+            withProjectionIssuers: fault.RequirementIds.Any(id => id.StartsWith("MBO-MAS-", StringComparison.Ordinal)));
 
         var outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait, LevelOneSuite.Scenarios(), TestContext.Current.CancellationToken);
 
@@ -47,6 +51,12 @@ public abstract class FaultSelfTests
         Assert.True(declared.SequenceEqual(failed),
             $"{name} declares [{string.Join(", ", declared)}] but the suite failed [{string.Join(", ", failed)}]:{Environment.NewLine}"
             + string.Join(Environment.NewLine, outcome.Findings.Where(f => f.Verdict is Verdict.Failed or Verdict.Warning).Select(f => $"  {f.RequirementId} [{f.Scenario}] {f.Message}")));
+        // A projection issuer's fault: it no longer shows projection under the MAS, and the MAS tier carries it (rule 7).
+        if (fault.Site == FaultSite.ProjectionIssuer)
+        {
+            Assert.NotEmpty(outcome.Coordinate.ProjectionIssuers);
+            Assert.All(outcome.Coordinate.ProjectionIssuers, p => Assert.False(p.Projects, $"{name}: {p.Id} still shows projection under the MAS"));
+        }
         if (declared.Any(id => RequirementCatalogue.Default[id] is { Level: 1, IsMandatory: true }))
         {
             Assert.Equal(0, outcome.Coordinate.Level);

@@ -27,6 +27,12 @@ public sealed record ResourceServerTier(string Id, RsTier Tier, bool Consequenti
 public sealed record ResourceAsStanding(string Id, bool Validates);
 
 /// <summary>
+/// One projection issuer under the MAS topology (mas.md, a consuming domain): whether its verdicts demonstrate that it
+/// references the MAS's Mission (MBO-MAS-001) and stops deriving when the MAS revokes it (MBO-MAS-002).
+/// </summary>
+public sealed record ProjectionIssuerStanding(string Id, bool Projects);
+
+/// <summary>
 /// The capability coordinate, computed from verdicts and never from claims (design.md principle 5),
 /// with the reasons that stopped each axis where it stopped.
 /// </summary>
@@ -34,6 +40,12 @@ public sealed record CapabilityCoordinate(int Level, AdTier Ad, IReadOnlyList<Re
 {
     /// <summary>The Resource ASes under test; each is a consuming domain the level rests on from L2 (rule 7).</summary>
     public IReadOnlyList<ResourceAsStanding> ResourceAses { get; init; } = [];
+
+    /// <summary>Under the MAS topology, the projection issuers of the AS under test, which is then the MAS and whose AD tier is the MAS tier (rule 7).</summary>
+    public IReadOnlyList<ProjectionIssuerStanding> ProjectionIssuers { get; init; } = [];
+
+    /// <summary>Whether the domain was judged as a Mission Authority Server (it has projection issuers).</summary>
+    public bool IsMissionAuthority => ProjectionIssuers.Count > 0;
 
     /// <summary>The lowest tier among consequential in-scope Resource Servers, which is what the level can rest on.</summary>
     public RsTier? LowestInScopeRs => ResourceServers.Where(r => r.InScope && r.Consequential).Select(r => (RsTier?)r.Tier).Min();

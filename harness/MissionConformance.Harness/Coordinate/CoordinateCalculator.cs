@@ -119,12 +119,57 @@ public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
         return $"surfaces beyond AD-1 at {domain}: {string.Join(" · ", parts)}";
     }
 
+    /// <summary>
+    /// One projection issuer's standing (mas.md): the MAS-role MUSTs of AD-1 and AD-2 judged at its id, that is what it
+    /// issues (MBO-MAS-001) and whether a revocation at the MAS reaches it (MBO-MAS-002).
+    /// </summary>
+    public (bool Projects, string Reason) ProjectionIssuerStanding(IReadOnlyDictionary<(string, string), Verdict> verdicts, string issuer)
+    {
+        var outcome = Evaluate(verdicts, issuer, r => r.Feature == DomainFeatures.MasTopology && r.Role == "MAS" && r.Tier is "AD-1" or "AD-2");
+        return outcome.Demonstrated
+            ? (true, $"projection under the MAS demonstrated at {issuer} ({outcome.Passed} passed{Unjudged(outcome)})")
+            : (false, $"projection under the MAS not demonstrated at {issuer}: {Summarise(outcome.Blockers)}");
+    }
+
+    /// <summary>
+    /// Rule 7 (MAS topology): a MAS requirement judged at each consuming domain (a projection issuer) counts at the MAS as
+    /// its worst verdict there, so the MAS tier, and the level with it, is the minimum over the consuming domains.
+    /// </summary>
+    public IReadOnlyDictionary<(string, string), Verdict> FoldProjectionIssuers(IReadOnlyDictionary<(string Requirement, string Subject), Verdict> verdicts, string domain,
+        IReadOnlyList<string> projectionIssuers)
+    {
+        if (projectionIssuers.Count == 0) return verdicts;
+        var folded = new Dictionary<(string, string), Verdict>(verdicts);
+        foreach (var requirement in catalogue.All.Where(r => r.Role == "MAS" && r.Feature == DomainFeatures.MasTopology && !verdicts.ContainsKey((r.Id, domain))))
+        {
+            var atIssuers = projectionIssuers.Select(p => verdicts.TryGetValue((requirement.Id, p), out var v) ? v : (Verdict?)null).ToList();
+            if (atIssuers.Any(v => v is not null))
+            {
+                // An issuer with no verdict (its scenario never ran) is no demonstration: INTERRUPTED, the worst but FAILED.
+                folded[(requirement.Id, domain)] = VerdictOrder.Combine(atIssuers.Select(v => v ?? Verdict.Interrupted));
+            }
+        }
+        return folded;
+    }
+
     /// <param name="resourceAses">The ids of the Resource ASes under test: consuming domains, each of which must validate for L2 and above (rule 7).</param>
+    /// <param name="projectionIssuers">The ids of the projection issuers of the AS under test, which makes it a MAS (mas.md, rule 7).</param>
     public CapabilityCoordinate Compute(IReadOnlyDictionary<(string, string), Verdict> verdicts, string domain, ScopeStatement? scope, DomainFeatures? features = null,
-        IReadOnlyList<string>? resourceAses = null)
+        IReadOnlyList<string>? resourceAses = null, IReadOnlyList<string>? projectionIssuers = null)
     {
         features ??= DomainFeatures.Unknown;
+        var projecting = new List<ProjectionIssuerStanding>();
+        var issuerReasons = new List<string>();
+        foreach (var id in projectionIssuers ?? [])
+        {
+            var (projects, reason) = ProjectionIssuerStanding(verdicts, id);
+            issuerReasons.Add(reason);
+            projecting.Add(new ProjectionIssuerStanding(id, projects));
+        }
+        verdicts = FoldProjectionIssuers(verdicts, domain, projectionIssuers ?? []);
         var (ad, reasons) = DomainTier(verdicts, domain, features);
+        if (projecting.Count > 0) reasons.Insert(0, $"{domain} is judged as Mission Authority Server: its AD tier is the MAS tier, and its MAS requirements rest on every projection issuer (rule 7)");
+        reasons.AddRange(issuerReasons);
         if (domain.Length > 0) reasons.Add(Surfaces(domain, features));
         var resourceServers = new List<ResourceServerTier>();
         foreach (var rs in scope?.ResourceServers ?? [])
@@ -151,7 +196,7 @@ public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
             level = 1;
         }
         if (scope is null) reasons.Add("incomplete: the target file has no scope statement (conformance.md §3 rule 8, MBO-CM-002)");
-        return new CapabilityCoordinate(level, ad, resourceServers, reasons, scope is not null) { ResourceAses = receiving };
+        return new CapabilityCoordinate(level, ad, resourceServers, reasons, scope is not null) { ResourceAses = receiving, ProjectionIssuers = projecting };
     }
 
     /// <summary>Rules 1–4: the level is the highest whose domain, RS and manifest preconditions all hold.</summary>

@@ -74,7 +74,6 @@ public sealed class DomainFeatures
         var pairwise = metadata.TryGetProperty("mission_pairwise_supported", out var p) && p.ValueKind == JsonValueKind.True
             ? new FeatureStatus(Pairwise, FeatureAvailability.Offered, "mission_pairwise_supported is true")
             : new FeatureStatus(Pairwise, FeatureAvailability.NotOffered, "mission_pairwise_supported is not true");
-        const string noDeclaration = "a target file cannot declare it yet";
         return new DomainFeatures(
         [
             exchange,
@@ -90,7 +89,9 @@ public sealed class DomainFeatures
             // Resource AS of the target file (resourceAuthorizationServers[]), a domain of its own.
             new(ResourceAs, FeatureAvailability.NotOffered, "Resource AS validation is judged at each Resource AS of the target file, not at an origin AS"),
             new(Expansion, FeatureAvailability.NotExamined, "it has no wire binding, oauth-profile.md §13"),
-            new(MasTopology, FeatureAvailability.NotExamined, noDeclaration),
+            server?.ProjectionIssuers is [_, ..] projecting
+                ? new(MasTopology, FeatureAvailability.Offered, $"the target file declares {projecting.Count} projection issuer(s): {string.Join(", ", projecting.Select(p => p.Id))}")
+                : new(MasTopology, FeatureAvailability.NotOffered, "the target file declares no projectionIssuers: the AS is its own state authority, the default topology"),
         ]);
     }
 }

@@ -39,6 +39,13 @@ public sealed record NarrowingProbe(int MissionLifetimeDays, string? UnknownObje
 /// </summary>
 public sealed record ResourceAuthorizationServer(Uri Issuer, IReadOnlyList<string> Resources);
 
+/// <summary>
+/// An authorization server the AS under test, as Mission Authority Server, authorises to project its Missions (mas.md,
+/// target file authorizationServers[].projectionIssuers): the harness redeems the MAS's ID-JAGs there as the client
+/// <paramref name="ClientId"/> (client_secret_basic), and refreshes what it issues.
+/// </summary>
+public sealed record ProjectionIssuerTarget(string Id, Uri Issuer, string ClientId, string Secret);
+
 public sealed record AuthorizationServerTarget(
     string Id,
     Uri Issuer,
@@ -56,6 +63,9 @@ public sealed record AuthorizationServerTarget(
 
     /// <summary>The Resource ASes this AS issues ID-JAGs for (target file resourceAuthorizationServers); none: a single-AS domain.</summary>
     public IReadOnlyList<ResourceAuthorizationServer> ResourceAuthorizationServers { get; init; } = [];
+
+    /// <summary>Under the MAS topology, the projection issuers this AS authorises (target file projectionIssuers); none: the AS is its own state authority.</summary>
+    public IReadOnlyList<ProjectionIssuerTarget> ProjectionIssuers { get; init; } = [];
 
     public TargetClient? Client(string role) => Clients.FirstOrDefault(c => c.Role == role);
 

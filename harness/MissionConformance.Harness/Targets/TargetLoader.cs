@@ -69,6 +69,15 @@ public static partial class TargetLoader
 
         var resourceServers = ReadResourceServers(root["resourceServers"] as JsonArray ?? [], environment, errors);
         var resourceAses = ReadResourceAses(root["resourceAuthorizationServers"] as JsonArray ?? [], servers, resourceServers, environment, errors);
+        // Verdicts are about an id: a projection issuer sharing one with another server would mix their findings in the report.
+        var otherIds = servers.Select(s => s.Id).Concat(resourceServers.Select(r => r.Id)).Concat(resourceAses.Select(r => r.Id)).ToHashSet(StringComparer.Ordinal);
+        foreach (var (server, index) in servers.Select((s, i) => (s, i)))
+        {
+            foreach (var clash in server.ProjectionIssuers.Where(p => otherIds.Contains(p.Id)))
+            {
+                errors.Add($"authorizationServers[{index}].projectionIssuers: id \"{clash.Id}\" also names another server of this file; give each server its own");
+            }
+        }
         if (errors.Count > 0) throw new TargetFileException(fileName, errors);
 
         var timeouts = root["timeouts"] is JsonObject t
@@ -156,7 +165,28 @@ public static partial class TargetLoader
             (bool?)node["inventory"] ?? false, ReadConsent(node["consent"] as JsonObject, $"{at}.consent", errors))
         {
             ResourceAuthorizationServers = ReadResourceAuthorizationServers(node["resourceAuthorizationServers"] as JsonArray ?? [], issuer, $"{at}.resourceAuthorizationServers", errors),
+            ProjectionIssuers = ReadProjectionIssuers(node["projectionIssuers"] as JsonArray ?? [], issuer, $"{at}.projectionIssuers", environment, errors),
         };
+    }
+
+    /// <summary>mas.md: each projection issuer is an authorization server of its own, with its own id and issuer.</summary>
+    private static List<ProjectionIssuerTarget> ReadProjectionIssuers(JsonArray nodes, Uri authority, string at, Func<string, string?> environment, List<string> errors)
+    {
+        var issuers = new List<ProjectionIssuerTarget>();
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            var node = nodes[i]!;
+            var id = (string)node["id"]!;
+            var issuer = new Uri((string)node["issuer"]!);
+            if (issuer.AbsoluteUri == authority.AbsoluteUri) errors.Add($"{at}[{i}].issuer: a projection issuer is another authorization server than the MAS that authorises it");
+            if (issuers.Any(p => p.Issuer.AbsoluteUri == issuer.AbsoluteUri)) errors.Add($"{at}[{i}].issuer: {issuer} is declared twice");
+            if (issuers.Any(p => p.Id == id)) errors.Add($"{at}[{i}].id: \"{id}\" names two projection issuers; each needs its own id");
+            if (Resolve((string)node["secret"]!, $"{at}[{i}].secret", environment, errors) is { } secret)
+            {
+                issuers.Add(new ProjectionIssuerTarget(id, issuer, (string)node["clientId"]!, secret));
+            }
+        }
+        return issuers;
     }
 
     /// <summary>oauth-profile.md §14: each Resource AS is another domain's, and no resource has two authorities.</summary>

@@ -117,7 +117,8 @@ public static class ConformanceRun
         var calculator = new CoordinateCalculator(RequirementCatalogue.Default);
         var subject = target.DomainSubject ?? "";
         var coordinate = calculator.Compute(SuiteRunner.Verdicts(findings), subject, target.EffectiveScope,
-            DomainFeatures.Survey(metadata, target.AuthorizationServers.Count > 0 ? target.AuthorizationServers[0] : null), [.. target.ResourceAses.Select(r => r.Id)]);
+            DomainFeatures.Survey(metadata, target.AuthorizationServers.Count > 0 ? target.AuthorizationServers[0] : null), [.. target.ResourceAses.Select(r => r.Id)],
+            target.AuthorizationServers.Count > 0 ? [.. target.AuthorizationServer.ProjectionIssuers.Select(p => p.Id)] : []);
         var advertised = Advertisement.FromMetadata(metadata);
         var overClaims = advertised.OverClaims(coordinate);
         if (setupError is null && target.DomainSubject is not null)

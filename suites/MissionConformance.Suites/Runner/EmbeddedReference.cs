@@ -19,20 +19,25 @@ namespace MissionConformance.Suites.Runner;
 public sealed class EmbeddedReference : IAsyncDisposable
 {
     private readonly ReferenceStack _stack;
+    private readonly MissionAuthorityTopology? _topology;
     private readonly IReadOnlyList<ReferenceResourceServer> _resourceServers;
     private readonly ReferenceResourceAs? _resourceAs;
 
-    private EmbeddedReference(ReferenceStack stack, OffsetClock clock, ConsentSettings consent, PeerSet peers, IReadOnlyList<ReferenceResourceServer> resourceServers,
-        ReferenceResourceAs? resourceAs)
+    private EmbeddedReference(ReferenceStack stack, MissionAuthorityTopology? topology, OffsetClock clock, ConsentSettings consent, PeerSet peers,
+        IReadOnlyList<ReferenceResourceServer> resourceServers, ReferenceResourceAs? resourceAs)
     {
         _stack = stack;
+        _topology = topology;
         _resourceServers = resourceServers;
         _resourceAs = resourceAs;
         Clock = clock;
         Peers = peers;
-        var name = $"embedded reference AS, resource servers and Resource AS{(stack.Faults.Active.Count == 0 ? "" : " with faults " + string.Join(",", stack.Faults.Active))}";
-        Target = TargetFor(stack.Issuer, name, consent) with
+        var name = $"embedded reference AS{(topology is null ? "" : " as MAS with its projection issuers")}, resource servers and Resource AS"
+            + (stack.Faults.Active.Count == 0 ? "" : " with faults " + string.Join(",", stack.Faults.Active));
+        var target = TargetFor(stack.Issuer, name, consent);
+        Target = target with
         {
+            AuthorizationServers = [target.AuthorizationServer with { ProjectionIssuers = [.. (topology?.Issuers ?? []).Select(ProjectionIssuerTargetFor)] }],
             ResourceServers = [.. resourceServers.Select(ResourceServerTargetFor)],
             ResourceAses = resourceAs is null ? [] : [ResourceAsTargetFor(resourceAs)],
         };
@@ -59,11 +64,16 @@ public sealed class EmbeddedReference : IAsyncDisposable
     /// <param name="consent">How consent is driven; by default in the browser with the reference script, as a user's target file would.</param>
     /// <param name="tiers">The tier each reference Resource Server (finance, docs, workflow) is started at; RS-D when not named.</param>
     /// <param name="withResourceServers">False starts the AS alone (the AS fault self-tests need nothing else); true also the Resource Servers and the Resource AS.</param>
+    /// <param name="withProjectionIssuers">Whether the AS runs as Mission Authority Server of the two board-packet projection issuers (mas.md); by default when the Resource Servers run.</param>
     public static async Task<EmbeddedReference> StartAsync(FaultSet faults, CancellationToken ct, ConsentSettings? consent = null,
-        IReadOnlyDictionary<string, RsTierSetting>? tiers = null, bool withResourceServers = true)
+        IReadOnlyDictionary<string, RsTierSetting>? tiers = null, bool withResourceServers = true, bool? withProjectionIssuers = null)
     {
         var clock = new OffsetClock();
-        var stack = await ReferenceStack.StartAsync(new ReferenceStackOptions { Faults = faults, Clock = clock }, ct);
+        var options = new ReferenceStackOptions { Faults = faults, Clock = clock };
+        var topology = withProjectionIssuers ?? withResourceServers
+            ? await MissionAuthorityTopology.StartAsync(options, ProjectionIssuerSpec.BoardPacket, faults, ct)
+            : null;
+        var stack = topology?.Authority ?? await ReferenceStack.StartAsync(options, ct);
         var peers = PeerSet.Start(PeerSettings.Any);
         var servers = new List<ReferenceResourceServer>();
         ReferenceResourceAs? resourceAs = null;
@@ -101,11 +111,16 @@ public sealed class EmbeddedReference : IAsyncDisposable
             if (resourceAs is not null) await resourceAs.DisposeAsync();
             foreach (var server in servers) await server.DisposeAsync();
             peers.Dispose();
+            if (topology is not null) await topology.DisposeAsync();
             await stack.DisposeAsync();
             throw;
         }
-        return new EmbeddedReference(stack, clock, consent ?? ConsentSettings.Reference, peers, servers, resourceAs);
+        return new EmbeddedReference(stack, topology, clock, consent ?? ConsentSettings.Reference, peers, servers, resourceAs);
     }
+
+    /// <summary>A reference projection issuer as a target file's authorizationServers[].projectionIssuers[] entry names it.</summary>
+    public static ProjectionIssuerTarget ProjectionIssuerTargetFor((ProjectionIssuerSpec Spec, ReferenceResourceAs Server) issuer)
+        => new(issuer.Spec.Id, issuer.Server.Issuer, issuer.Server.Options.ClientId, issuer.Server.Options.ClientSecret);
 
     /// <summary>A reference Resource Server as a target file's resourceServers[] entry names it.</summary>
     public static ResourceServerTarget ResourceServerTargetFor(ReferenceResourceServer server)
@@ -193,6 +208,7 @@ public sealed class EmbeddedReference : IAsyncDisposable
         if (_resourceAs is not null) await _resourceAs.DisposeAsync();
         foreach (var server in _resourceServers) await server.DisposeAsync();
         Peers.Dispose();
+        if (_topology is not null) await _topology.DisposeAsync();
         await _stack.DisposeAsync();
     }
 }

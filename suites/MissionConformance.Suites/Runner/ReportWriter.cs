@@ -66,6 +66,11 @@ public static class ReportWriter
             {
                 ["id"] = ras.Id, ["issuer"] = run.Target.ResourceAses.FirstOrDefault(r => r.Id == ras.Id)?.Issuer.AbsoluteUri, ["validates"] = ras.Validates,
             }).ToArray()),
+            ["projection_issuers"] = new JsonArray(run.Coordinate.ProjectionIssuers.Select(p => (JsonNode)new JsonObject
+            {
+                ["id"] = p.Id, ["issuer"] = ProjectionIssuer(run, p.Id)?.Issuer.AbsoluteUri, ["projects"] = p.Projects,
+            }).ToArray()),
+            ["mas_tier"] = run.Coordinate.IsMissionAuthority ? run.Coordinate.Ad.Name() : null,
         },
         ["advertised"] = new JsonObject
         {
@@ -92,6 +97,9 @@ public static class ReportWriter
     };
 
     private static ResourceServerTarget? Tested(RunOutcome run, string id) => run.Target.ResourceServers.FirstOrDefault(r => r.Id == id);
+
+    private static ProjectionIssuerTarget? ProjectionIssuer(RunOutcome run, string id)
+        => run.Target.AuthorizationServers.SelectMany(s => s.ProjectionIssuers).FirstOrDefault(p => p.Id == id);
 
     private static string Html(RunOutcome run)
     {
@@ -127,6 +135,18 @@ public static class ReportWriter
             {
                 b.Append("<tr><td>").Append(E(ras.Id)).Append("</td><td><code>").Append(E(run.Target.ResourceAses.FirstOrDefault(r => r.Id == ras.Id)?.Issuer.AbsoluteUri))
                  .Append("</code></td><td><b>").Append(ras.Validates ? "demonstrated" : "not demonstrated").Append("</b></td></tr>");
+            }
+            b.Append("</tbody></table>");
+        }
+        if (run.Coordinate.IsMissionAuthority)
+        {
+            b.Append("<table id=\"projection-issuers\"><caption>MAS topology: ").Append(E(run.Issuer)).Append(" is the Mission Authority Server, at <b>")
+             .Append(E(run.Coordinate.Ad.Name())).Append("</b> (the MAS tier)</caption><thead><tr><th>Projection issuer</th><th>Issuer</th>")
+             .Append("<th>References the MAS's Mission and stops on its revocation</th></tr></thead><tbody>");
+            foreach (var issuer in run.Coordinate.ProjectionIssuers)
+            {
+                b.Append("<tr><td>").Append(E(issuer.Id)).Append("</td><td><code>").Append(E(ProjectionIssuer(run, issuer.Id)?.Issuer.AbsoluteUri))
+                 .Append("</code></td><td><b>").Append(issuer.Projects ? "demonstrated" : "not demonstrated").Append("</b></td></tr>");
             }
             b.Append("</tbody></table>");
         }

@@ -1,0 +1,111 @@
+using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Coordinate;
+using MissionConformance.Reference.Faults;
+using MissionConformance.Suites.Runner;
+
+namespace MissionConformance.Suites.Tests;
+
+/// <summary>
+/// The MAS topology's bad inputs (mas.md): a projection issuer that cannot be reached or refuses the MAS's grant is
+/// INTERRUPTED with the reason and never shown to project; the report names each projection issuer and the MAS tier
+/// without a credential or token; and a target without projection issuers is judged in the default topology.
+/// </summary>
+public sealed class MissionAuthoritySelfTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static IReadOnlyList<Scenario> MasScenarios => [.. LevelOneSuite.Scenarios().Where(s => s.Id.StartsWith("mas.", StringComparison.Ordinal))];
+
+    private static Task<EmbeddedReference> StartAsync(params Fault[] faults)
+        => EmbeddedReference.StartAsync(new FaultSet(faults), Ct, FaultSelfTests.FormConsent, withResourceServers: false, withProjectionIssuers: true);
+
+    [Fact]
+    public async Task AnUnreachableProjectionIssuer_IsInterrupted_WithItsUrl_AndDoesNotProject()
+    {
+        await using var reference = await StartAsync();
+        var server = reference.Target.AuthorizationServer;
+        var target = reference.Target with { AuthorizationServers = [server with { ProjectionIssuers = [server.ProjectionIssuers[0] with { Id = "gone", Issuer = new Uri("http://127.0.0.1:9/") }] }] };
+
+        var outcome = await ConformanceRun.RunAsync(target, reference.Clock, reference.Wait, MasScenarios, Ct);
+
+        var findings = outcome.Findings.Where(f => f.Subject == "gone").ToList();
+        Assert.Equal(["MBO-MAS-001", "MBO-MAS-002"], findings.Select(f => f.RequirementId).Order(StringComparer.Ordinal));
+        Assert.All(findings, f => Assert.Equal(Verdict.Interrupted, f.Verdict));
+        Assert.All(findings, f => Assert.Contains("projection issuer gone at http://127.0.0.1:9/ cannot be used", f.Message, StringComparison.Ordinal));
+        Assert.Equal([new ProjectionIssuerStanding("gone", false)], outcome.Coordinate.ProjectionIssuers);
+        // Folded into the MAS: what no consuming domain demonstrates, the MAS does not either.
+        Assert.Equal(Verdict.Interrupted, new CoordinateCalculator(RequirementCatalogue.Default).FoldProjectionIssuers(outcome.Verdicts, outcome.Issuer, ["gone"])[("MBO-MAS-002", outcome.Issuer)]);
+    }
+
+    [Fact]
+    public async Task AProjectionIssuerThatRefusesTheMasGrant_IsInterrupted_NamingWhatToCheck_AndTheWireLogHoldsNoCredential()
+    {
+        await using var reference = await StartAsync();
+        var server = reference.Target.AuthorizationServer;
+        var target = reference.Target with { AuthorizationServers = [server with { ProjectionIssuers = [server.ProjectionIssuers[0] with { Secret = "not-its-secret" }] }] };
+
+        var outcome = await ConformanceRun.RunAsync(target, reference.Clock, reference.Wait, MasScenarios, Ct);
+
+        var findings = outcome.Findings.Where(f => f.Subject == "workflow-pi").ToList();
+        Assert.Equal(2, findings.Count);
+        Assert.All(findings, f => Assert.Equal(Verdict.Interrupted, f.Verdict));
+        Assert.All(findings, f => Assert.Contains("workflow-pi refused the MAS's ID-JAG (HTTP 401 invalid_client", f.Message, StringComparison.Ordinal));
+        var redemptions = outcome.Wire.Exchanges.Where(x => x.Url.StartsWith(server.ProjectionIssuers[0].Issuer.AbsoluteUri, StringComparison.Ordinal) && x.Url.EndsWith("/token", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(redemptions);
+        Assert.All(redemptions, x => Assert.Contains(x.RequestHeaders, h => h.Key == "Authorization" && h.Value == "Basic " + Harness.Wire.Redactor.Mark));
+        Assert.All(redemptions, x => Assert.DoesNotContain("eyJ", x.RequestBody ?? "", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TheReport_NamesTheMasTier_AndEachProjectionIssuer_WithoutItsCredentialsOrTokens()
+    {
+        await using var reference = await StartAsync(Fault.MasRevocationNotPropagated);
+        var outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait, MasScenarios, Ct);
+        var root = Path.Combine(Path.GetTempPath(), "mission-reports-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var folder = ReportWriter.Write(outcome, root);
+
+            var json = File.ReadAllText(Path.Combine(folder, "report.json"));
+            Assert.Empty(Harness.Schemas.ArtifactSchemas.Validate(Harness.Schemas.ArtifactKind.Report, json));
+            var coordinate = System.Text.Json.Nodes.JsonNode.Parse(json)!["coordinate"]!;
+            Assert.Equal([("workflow-pi", false), ("docs-pi", false)],
+                coordinate["projection_issuers"]!.AsArray().Select(p => ((string?)p!["id"], (bool?)p["projects"])));
+            Assert.NotNull((string?)coordinate["mas_tier"]);
+            Assert.Contains("<table id=\"projection-issuers\">", File.ReadAllText(Path.Combine(folder, "report.html")), StringComparison.Ordinal);
+            foreach (var file in Directory.GetFiles(folder))
+            {
+                var text = File.ReadAllText(file);
+                Assert.All(reference.Target.AuthorizationServer.ProjectionIssuers, p => Assert.DoesNotContain(p.Secret, text, StringComparison.Ordinal));
+                // Signed statements (Mission Status, lifecycle answers) are evidence; no credential is: no access token, ID-JAG or proof.
+                Assert.Empty(Credentials(text));
+                Assert.DoesNotContain("prt_", text, StringComparison.Ordinal);  // the projection issuers' refresh tokens
+            }
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <summary>The compact JWS in <paramref name="text"/> (or its URL-encoded form) that are credentials, by their typ.</summary>
+    private static List<string> Credentials(string text)
+        => [.. System.Text.RegularExpressions.Regex.Matches(Uri.UnescapeDataString(text), @"eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+")
+            .Select(m => System.Text.Json.JsonDocument.Parse(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Decode(m.Value.Split('.')[0])).RootElement)
+            .Select(header => header.TryGetProperty("typ", out var typ) ? typ.GetString() ?? "" : "(no typ)")
+            .Where(typ => typ is "at+jwt" or "oauth-id-jag+jwt" or "dpop+jwt" or "JWT" or "(no typ)")];
+
+    [Fact]
+    public async Task WithoutProjectionIssuers_TheMasRequirementsDoNotApply()
+    {
+        await using var reference = await EmbeddedReference.StartAsync(FaultSet.None, Ct, FaultSelfTests.FormConsent, withResourceServers: false);
+
+        var outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait, MasScenarios, Ct);
+
+        Assert.Empty(reference.Target.AuthorizationServer.ProjectionIssuers);
+        var finding = Assert.Single(outcome.Findings, f => f.RequirementId.StartsWith("MBO-MAS-", StringComparison.Ordinal));
+        Assert.Equal(("MBO-MAS-004", Verdict.Skipped), (finding.RequirementId, finding.Verdict));
+        Assert.Contains("declares no projectionIssuers", finding.Message, StringComparison.Ordinal);
+        Assert.False(outcome.Coordinate.IsMissionAuthority);
+    }
+}
