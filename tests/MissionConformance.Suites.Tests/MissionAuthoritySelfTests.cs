@@ -20,6 +20,32 @@ public sealed class MissionAuthoritySelfTests
         => EmbeddedReference.StartAsync(new FaultSet(faults), Ct, FaultSelfTests.FormConsent, withResourceServers: false, withProjectionIssuers: true);
 
     [Fact]
+    public async Task AMasThatRateLimitsTheStatusClient_IsAskedAgainAfterRetryAfter_NotFailed()
+    {
+        await using var reference = await StartAsync();
+        var server = reference.Target.AuthorizationServer;
+        using var http = new HttpClient();
+        var client = await Harness.OAuth.MissionClient.DiscoverAsync(http, server.Issuer, Ct, reference.Clock);
+        // Another scenario's burst (MBO-MS-016) spends every status client's window first.
+        var limited = 0;
+        foreach (var caller in server.StatusClients)
+        {
+            for (var i = 0; i <= Reference.Endpoints.StatusRateLimiter.Limit; i++)
+            {
+                var answer = await client.MissionStatusAsync(client.Metadata.MissionStatusEndpoint!, caller.Credentials, "msn_not_held", caller.Audience!, Harness.OAuth.MissionClient.NewNonce(), Ct);
+                if (answer.Status == System.Net.HttpStatusCode.TooManyRequests) limited++;
+            }
+        }
+        Assert.Equal(server.StatusClients.Count, limited);
+
+        var outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait, [MasScenarios[0]], Ct);
+
+        var finding = Assert.Single(outcome.Findings, f => f.RequirementId == "MBO-MAS-004");
+        Assert.True(finding.Verdict == Verdict.Passed, finding.Message);
+        Assert.Contains(outcome.Wire.Exchanges, x => x.Status == 429);
+    }
+
+    [Fact]
     public async Task AnUnreachableProjectionIssuer_IsInterrupted_WithItsUrl_AndDoesNotProject()
     {
         await using var reference = await StartAsync();

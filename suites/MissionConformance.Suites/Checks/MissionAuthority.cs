@@ -121,7 +121,11 @@ public sealed class MasServesMissionStatus : Check<MasAuthorityEvidence>
         }
         if (Subset.Text(document, "mission_status_endpoint") is null) return Judgement.Fail($"{e.DocumentUrl} names no mission_status_endpoint");
         if (e.Status is not { } status) return Judgement.Fail($"Mission Status was not asked: {e.NotAsked}");
-        if (status.Status != HttpStatusCode.OK) return Judgement.Fail($"Mission Status answered HTTP {(int)status.Status} about Mission {e.MissionId}, which this MAS holds");
+        if (status.Status != HttpStatusCode.OK)
+        {
+            return Judgement.Fail($"Mission Status answered HTTP {(int)status.Status} about Mission {e.MissionId}, which this MAS holds"
+                + (status.Status == HttpStatusCode.TooManyRequests ? ", after the harness waited as Retry-After said, twice" : ""));
+        }
         if (e.StatusVerifies != true) return Judgement.Fail("the Mission Status answer does not verify against the keys of the MAS's jwks_uri");
         var payload = DecodedJwt.Decode(status.Body.Trim()).Payload;
         var mission = payload.TryGetProperty("mission", out var m) && m.ValueKind == JsonValueKind.Object ? m : default;

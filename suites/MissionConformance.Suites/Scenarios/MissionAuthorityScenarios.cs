@@ -53,6 +53,13 @@ public sealed class MissionAuthorityScenario : Scenario
         else
         {
             status = await context.Client.MissionStatusAsync(statusEndpoint, caller.Credentials, missionId, caller.Audience!, MissionClient.NewNonce(), ct);
+            // Rate limiting is the MAS's right (MBO-MS-016), and another scenario may have spent this client's window: a client
+            // waits as told and asks again, so a 429 is never taken for a refusal.
+            for (var retry = 0; retry < MaxRetries && status.Status == HttpStatusCode.TooManyRequests; retry++)
+            {
+                await context.WaitAsync(RetryDelay(status));
+                status = await context.Client.MissionStatusAsync(statusEndpoint, caller.Credentials, missionId, caller.Audience!, MissionClient.NewNonce(), ct);
+            }
             if (status.Status == HttpStatusCode.OK)
             {
                 var jwksUri = documentJson is { } j && Subset.Text(j, "jwks_uri") is { } jwks ? new Uri(jwks) : context.Client.Metadata.JwksUri;
@@ -61,6 +68,12 @@ public sealed class MissionAuthorityScenario : Scenario
         }
         context.Judge(new MasServesMissionStatus(), new MasAuthorityEvidence(documentUrl, document, issuer, missionId, status, verifies, notAsked));
     }
+
+    private const int MaxRetries = 2;
+
+    /// <summary>Retry-After in seconds (RFC 9110 §10.2.3), 1 s when absent or a date, at most a minute.</summary>
+    private static TimeSpan RetryDelay(WireResponse limited)
+        => TimeSpan.FromSeconds(int.TryParse(limited.Header("Retry-After"), out var seconds) ? Math.Clamp(seconds, 1, 60) : 1);
 }
 
 /// <summary>
