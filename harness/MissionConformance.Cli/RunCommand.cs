@@ -21,7 +21,11 @@ public static class RunCommand
         var requireLevel = new Option<int?>("--require-level") { Description = "exit 1 unless the computed Ladder level is at least this" };
         var filter = new Option<string?>("--filter") { Description = "comma-separated scenario id prefixes or requirement ids" };
         var printPeers = new Option<bool>("--print-peer-config") { Description = "print where the simulated AS and PDP listen, which your Resource Servers must trust, and exit" };
-        var command = new Command("run", "Run the conformance suite and write a report") { target, output, requireLevel, filter, printPeers };
+        var faults = new Option<string?>("--faults")
+        {
+            Description = "embedded reference only: start it with these comma-separated named faults (`list faults`), to watch the suite catch them",
+        };
+        var command = new Command("run", "Run the conformance suite and write a report") { target, output, requireLevel, filter, printPeers, faults };
         command.SetAction(async (parse, ct) =>
         {
             var file = parse.GetValue(target) ?? Environment.GetEnvironmentVariable(TargetSession.TargetVariable);
@@ -31,9 +35,14 @@ public static class RunCommand
                 await Console.Error.WriteLineAsync($"error: --filter \"{parse.GetValue(filter)}\" selects no scenario; `mission-conformance list scenarios` prints them");
                 return 2;
             }
+            if (file is not null && parse.GetValue(faults) is not null)
+            {
+                await Console.Error.WriteLineAsync("error: --faults starts the embedded reference with faults; it cannot change the servers a target file names");
+                return 2;
+            }
             try
             {
-                await using var session = await TargetSession.OpenAsync(file, Environment.CurrentDirectory, FaultSet.None, ct);
+                await using var session = await TargetSession.OpenAsync(file, Environment.CurrentDirectory, FaultSet.Parse(parse.GetValue(faults)), ct);
                 if (parse.GetValue(printPeers)) return PrintPeers(session);
                 var outcome = await session.RunAsync(scenarios, ct);
                 var folder = ReportWriter.Write(outcome, parse.GetValue(output)!);
@@ -42,7 +51,7 @@ public static class RunCommand
                 var levelMissed = parse.GetValue(requireLevel) is { } required && outcome.Coordinate.Level < required;
                 return outcome.SetupError is not null || mustFailed || levelMissed ? 1 : 0;
             }
-            catch (TargetFileException e)
+            catch (Exception e) when (e is TargetFileException or MissionConformance.Reference.Configuration.ReferenceConfigurationException)
             {
                 await Console.Error.WriteLineAsync("error: " + e.Message);
                 return 2;
