@@ -35,6 +35,9 @@ public sealed record ReferenceStackOptions
 
     public string Tenant { get; init; } = ReferenceSettings.DefaultTenant;
 
+    /// <summary>Where this AS pushes lifecycle SETs (mas.md, MBO-MAS-006); none: it does not advertise event_driven.</summary>
+    public IReadOnlyList<EventSubscription> EventSubscriptions { get; init; } = [];
+
     /// <summary>Where ASP.NET Core logs go; silent by default. Tokens and secrets are never logged.</summary>
     public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
 }
@@ -103,6 +106,7 @@ public sealed class ReferenceStack : IAsyncDisposable
         services.AddSingleton<ResourceServers.DpopVerifier>();  // delegated tokens are bound to the delegate's key at the token endpoint
         services.AddDbContextFactory<ReferenceDbContext>(o => o.UseSqlite(connectionString).UseOpenIddict());
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<ReferenceDbContext>>().CreateDbContext());
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<LifecycleEventTransmitter>(sp, options.EventSubscriptions));
         services.AddSingleton<MissionStore>();
         services.AddSingleton<MissionIntentValidator>();
         services.AddSingleton<MissionStatusResponseGenerator>();

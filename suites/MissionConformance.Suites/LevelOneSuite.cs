@@ -45,5 +45,7 @@ public static class LevelOneSuite
         // The MAS topology (mas.md), when the target file declares projection issuers: the MAS's own tier rests on them.
         new MissionAuthorityScenario(),
         new ProjectionScenario(),
+        // Lifecycle events, where the AS advertises event_driven and the target file says where it pushes them.
+        new LifecycleEventScenario(),
     ];
 }

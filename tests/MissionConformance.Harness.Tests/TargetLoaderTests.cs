@@ -58,6 +58,20 @@ public sealed class TargetLoaderTests
     }
 
     [Fact]
+    public void Parse_LifecycleEvents_DeclareWhereTheAsPushes_AndTheHarnessListensThere()
+    {
+        var root = JsonNode.Parse(File.ReadAllText(Path.Combine(Fixtures, "reference.json")))!;
+        root["authorizationServers"]![0]!["lifecycleEvents"] = new JsonObject { ["receiverPort"] = 5290, ["audience"] = "https://finance.board-packet.example/mcp" };
+
+        var target = TargetLoader.Parse(root.ToJsonString(), "events.json", Fixtures, _ => null);
+
+        Assert.Equal(new LifecycleEventsTarget(5290, "https://finance.board-packet.example/mcp"), target.AuthorizationServer.LifecycleEvents);
+        Assert.Equal(5290, target.Peers.EventReceiverPort);
+        Assert.True(target.NeedsPeers);
+        Assert.Null(TargetLoader.Load(Path.Combine(Fixtures, "reference.json"), _ => null).Peers.EventReceiverPort);
+    }
+
+    [Fact]
     public void Parse_ProjectionIssuers_DeclareTheMasTopology_WithSecretsFromTheEnvironment()
     {
         var root = JsonNode.Parse(File.ReadAllText(Path.Combine(Fixtures, "reference.json")))!;
@@ -108,6 +122,7 @@ public sealed class TargetLoaderTests
     [InlineData("TwoProjectionIssuersOneId", "authorizationServers[0].projectionIssuers[1].id: \"workflow-pi\" names two projection issuers")]
     [InlineData("ProjectionIssuerIdOfAResourceAs", "authorizationServers[0].projectionIssuers: id \"workflow-ras\" also names another server of this file")]
     [InlineData("ProjectionIssuerWithoutClient", "authorizationServers[0].projectionIssuers[0]")]
+    [InlineData("EventReceiverOnPortZero", "authorizationServers[0].lifecycleEvents.receiverPort")]
     public void Parse_BrokenTarget_NamesTheField(string variant, string expected)
     {
         var error = Assert.Throws<TargetFileException>(() => TargetLoader.Parse(Broken(variant), "my-target.json", Fixtures, _ => null));
@@ -159,6 +174,7 @@ public sealed class TargetLoaderTests
             case "ProjectionIssuerSecretUnset": server["projectionIssuers"] = new JsonArray(ProjectionIssuer("workflow-pi", "https://pi.example/", "${env:NOT_SET_ANYWHERE}")); break;
             case "TwoProjectionIssuersOneId": server["projectionIssuers"] = new JsonArray(ProjectionIssuer("workflow-pi", "https://pi.example/"), ProjectionIssuer("workflow-pi", "https://pi2.example/")); break;
             case "ProjectionIssuerIdOfAResourceAs": server["projectionIssuers"] = new JsonArray(ProjectionIssuer("workflow-ras", "https://pi.example/")); break;
+            case "EventReceiverOnPortZero": server["lifecycleEvents"] = new JsonObject { ["receiverPort"] = 0, ["audience"] = "https://finance.board-packet.example/mcp" }; break;
             case "ProjectionIssuerWithoutClient": server["projectionIssuers"] = new JsonArray(ProjectionIssuer("workflow-pi", "https://pi.example/")); server["projectionIssuers"]![0]!.AsObject().Remove("clientId"); break;
             case "UnknownPageKind": server["consent"]!["pages"]![1]!["kind"] = "captcha"; break;
         }

@@ -404,6 +404,15 @@ public static class FaultProbes
             JsonDocument.Parse((await MissionAuthorityAsync(r)).Body).RootElement.GetProperty("issuer").GetString() != r.Issuer,
         Fault.MissionAuthorityNotJson => async (r, clock) => (await MissionAuthorityAsync(r)).ContentType != "application/json",
         Fault.MasProfileUnadvertised => async (r, clock) => !(await ProjectionIssuerTests.ProfilesAsync(r)).Contains("mas"),
+        Fault.LifecycleEventsSkipSuspension => async (r, clock) =>
+        {
+            var missionId = (await r.ObtainAsync()).MissionId;
+            await r.LifecycleAsync(missionId, "suspend");
+            await r.LifecycleAsync(missionId, "revoke");
+            var states = (await LifecycleEventTests.EventsForAsync(missionId, 2)).Select(e => e.State).ToList();
+            Assert.Contains("revoked", states);
+            return !states.Contains("suspended");
+        },
         Fault.IntrospectionActiveForInactiveMission => async (r, clock) =>
         {
             var issued = await r.ObtainAsync();

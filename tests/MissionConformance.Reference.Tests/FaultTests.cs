@@ -12,7 +12,7 @@ public sealed class FaultFreeReference : IAsyncLifetime
 
     public RunningReference Reference { get; private set; } = null!;
 
-    public async ValueTask InitializeAsync() => Reference = await RunningReference.StartAsync(new ReferenceStackOptions { Clock = Clock, Catalogue = FaultProbes.Catalogue });
+    public async ValueTask InitializeAsync() => Reference = await RunningReference.StartAsync(new ReferenceStackOptions { Clock = Clock, Catalogue = FaultProbes.Catalogue, EventSubscriptions = LifecycleEventTests.Subscriptions() });
 
     public async ValueTask DisposeAsync() => await Reference.DisposeAsync();
 }
@@ -33,7 +33,8 @@ public sealed class FaultTests(FaultFreeReference faultFree) : IClassFixture<Fau
         Assert.False(await probe(faultFree.Reference, faultFree.Clock), $"the fault-free reference shows {name}'s behaviour\n{faultFree.Reference.Log}");
 
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var faulty = await RunningReference.StartAsync(new ReferenceStackOptions { Faults = new FaultSet([fault]), Clock = clock, Catalogue = FaultProbes.Catalogue });
+        await using var faulty = await RunningReference.StartAsync(new ReferenceStackOptions { Faults = new FaultSet([fault]), Clock = clock, Catalogue = FaultProbes.Catalogue,
+            EventSubscriptions = LifecycleEventTests.Subscriptions() });
         Assert.True(await probe(faulty, clock), $"{name} is not observable: {FaultCatalogue.Describe(fault).Breaks}\n{faulty.Log}");
     }
 

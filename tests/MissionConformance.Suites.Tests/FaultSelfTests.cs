@@ -39,7 +39,7 @@ public abstract class FaultSelfTests
         await using var reference = await EmbeddedReference.StartAsync(new FaultSet([fault.Fault]), TestContext.Current.CancellationToken, FormConsent, withResourceServers: false,
             withProjectionIssuers: fault.RequirementIds.Any(id => id.StartsWith("MBO-MAS-", StringComparison.Ordinal)));
 
-        var outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait, LevelOneSuite.Scenarios(), TestContext.Current.CancellationToken);
+        var outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait, LevelOneSuite.Scenarios(), TestContext.Current.CancellationToken, reference.Peers);
 
         var interrupted = outcome.Findings.Where(f => f.Verdict == Verdict.Interrupted).Select(f => $"{f.RequirementId}: {f.Message}").ToList();
         Assert.True(interrupted.Count == 0, $"{name} interrupted: {string.Join("; ", interrupted)}");

@@ -1,6 +1,7 @@
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.Coordinate;
 using MissionConformance.Reference.Faults;
+using MissionConformance.Suites.Checks;
 using MissionConformance.Suites.Runner;
 
 namespace MissionConformance.Suites.Tests;
@@ -133,5 +134,57 @@ public sealed class MissionAuthoritySelfTests
         Assert.Equal(("MBO-MAS-004", Verdict.Skipped), (finding.RequirementId, finding.Verdict));
         Assert.Contains("declares no projectionIssuers", finding.Message, StringComparison.Ordinal);
         Assert.False(outcome.Coordinate.IsMissionAuthority);
+    }
+}
+
+/// <summary>MBO-MAS-006's check on SETs that must not count: each is named, and a transition without a valid SET is not demonstrated.</summary>
+public sealed class LifecycleEventCheckTests
+{
+    private const string Issuer = "https://as.example/";
+    private const string Audience = "https://finance.example/mcp";
+
+    [Fact]
+    public void UnsignedMistypedOrMisaddressedSets_DoNotCount_AndAreNamed()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var signing = new Microsoft.IdentityModel.Tokens.ECDsaSecurityKey(key) { KeyId = "k1" };
+        var jwk = Microsoft.IdentityModel.Tokens.JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new Microsoft.IdentityModel.Tokens.ECDsaSecurityKey(System.Security.Cryptography.ECDsa.Create(key.ExportParameters(false))) { KeyId = "k1" });
+        var jwks = System.Text.Json.JsonSerializer.Serialize(new { keys = new[] { new { kty = jwk.Kty, crv = jwk.Crv, x = jwk.X, y = jwk.Y, kid = "k1" } } });
+        string Set(string state, string typ = "secevent+jwt", string aud = Audience, Microsoft.IdentityModel.Tokens.SecurityKey? by = null)
+            => new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(
+                new System.Text.Json.Nodes.JsonObject
+                {
+                    ["iss"] = Issuer, ["aud"] = aud, ["iat"] = 1780003600, ["jti"] = $"set-{state}-{typ}",
+                    ["events"] = new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["urn:example:lifecycle"] = new System.Text.Json.Nodes.JsonObject
+                        {
+                            ["mission"] = new System.Text.Json.Nodes.JsonObject { ["id"] = "msn_1", ["origin"] = Issuer }, ["state"] = state,
+                        },
+                    },
+                }.ToJsonString(),
+                new Microsoft.IdentityModel.Tokens.SigningCredentials(by ?? signing, "ES256"), new Dictionary<string, object> { ["typ"] = typ });
+        using var stray = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var now = DateTimeOffset.UtcNow;
+        var received = new List<Harness.Peers.ReceivedEvent>
+        {
+            new("application/secevent+jwt", Set("revoked"), now),
+            new("application/jwt", Set("suspended"), now),
+            new("application/secevent+jwt", Set("completed", typ: "JWT"), now),
+            new("application/secevent+jwt", Set("expired", aud: "https://other.example/"), now),
+            new("application/secevent+jwt", Set("expired", by: new Microsoft.IdentityModel.Tokens.ECDsaSecurityKey(stray) { KeyId = "k1" }), now),
+        };
+        ExpectedEvent[] expected = [new("revoke", "msn_1", "revoked"), new("suspend", "msn_1", "suspended"), new("complete", "msn_1", "completed"), new("expiry", "msn_1", "expired")];
+
+        var judgement = new LifecycleEventsEmitted().Judge(new LifecycleEventEvidence(Issuer, Audience, jwks, expected, received));
+
+        Assert.False(judgement.Holds);
+        Assert.DoesNotContain("revoke of msn_1", judgement.Message, StringComparison.Ordinal);
+        Assert.Contains("suspend of msn_1", judgement.Message, StringComparison.Ordinal);
+        Assert.Contains("not application/secevent+jwt", judgement.Message, StringComparison.Ordinal);
+        Assert.Contains("typ JWT, not secevent+jwt", judgement.Message, StringComparison.Ordinal);
+        Assert.Contains("not the receiver's audience", judgement.Message, StringComparison.Ordinal);
+        Assert.Contains("does not verify", judgement.Message, StringComparison.Ordinal);
+        Assert.True(new LifecycleEventsEmitted().Judge(new LifecycleEventEvidence(Issuer, Audience, jwks, [expected[0]], received)).Holds);
     }
 }

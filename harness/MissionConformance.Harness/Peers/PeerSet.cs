@@ -1,7 +1,10 @@
 namespace MissionConformance.Harness.Peers;
 
-/// <summary>The ports the simulated peers listen on (0: any free port), as a target RS was configured to trust them.</summary>
-public sealed record PeerSettings(int AuthorizationServerPort = 0, int PdpPort = 0)
+/// <summary>
+/// The ports the simulated peers listen on (0: any free port), as a target RS was configured to trust them, and where the
+/// harness receives an AS's lifecycle events (null: it does not).
+/// </summary>
+public sealed record PeerSettings(int AuthorizationServerPort = 0, int PdpPort = 0, int? EventReceiverPort = null)
 {
     public static PeerSettings Any { get; } = new();
 }
@@ -12,12 +15,16 @@ public sealed record PeerSettings(int AuthorizationServerPort = 0, int PdpPort =
 /// </summary>
 public sealed class PeerSet : IDisposable
 {
-    private PeerSet(SimulatedAuthorizationServer authorizationServer, SimulatedPdp pdp, PeerLog log)
+    private PeerSet(SimulatedAuthorizationServer authorizationServer, SimulatedPdp pdp, PeerLog log, SimulatedEventReceiver? eventReceiver)
     {
         AuthorizationServer = authorizationServer;
         Pdp = pdp;
         Log = log;
+        EventReceiver = eventReceiver;
     }
+
+    /// <summary>Where the AS under test pushes its lifecycle SETs (target file lifecycleEvents), when the settings ask for it.</summary>
+    public SimulatedEventReceiver? EventReceiver { get; }
 
     public SimulatedAuthorizationServer AuthorizationServer { get; }
 
@@ -30,12 +37,18 @@ public sealed class PeerSet : IDisposable
     {
         var log = new PeerLog();
         var authorizationServer = Listen(() => SimulatedAuthorizationServer.Start(settings.AuthorizationServerPort, log), "peers.authorizationServerPort", settings.AuthorizationServerPort);
+        SimulatedPdp? pdp = null;
         try
         {
-            return new PeerSet(authorizationServer, Listen(() => SimulatedPdp.Start(settings.PdpPort, log), "peers.pdpPort", settings.PdpPort), log);
+            pdp = Listen(() => SimulatedPdp.Start(settings.PdpPort, log), "peers.pdpPort", settings.PdpPort);
+            var receiver = settings.EventReceiverPort is { } port
+                ? Listen(() => SimulatedEventReceiver.Start(port), "authorizationServers[].lifecycleEvents.receiverPort", port)
+                : null;
+            return new PeerSet(authorizationServer, pdp, log, receiver);
         }
         catch
         {
+            pdp?.Dispose();
             authorizationServer.Dispose();
             throw;
         }
@@ -49,6 +62,7 @@ public sealed class PeerSet : IDisposable
         ("JWKS", AuthorizationServer.JwksUri),
         ("Mission Status endpoint (private_key_jwt)", AuthorizationServer.StatusEndpoint),
         ("PDP (AuthZEN)", Pdp.Url.AbsoluteUri + SimulatedPdp.EvaluationPath.TrimStart('/')),
+        .. EventReceiver is { } receiver ? [("the AS's lifecycle event receiver (RFC 8935 push)", receiver.Endpoint.AbsoluteUri)] : Array.Empty<(string, string)>(),
     ];
 
     private static T Listen<T>(Func<T> start, string setting, int port)
@@ -67,5 +81,6 @@ public sealed class PeerSet : IDisposable
     {
         AuthorizationServer.Dispose();
         Pdp.Dispose();
+        EventReceiver?.Dispose();
     }
 }

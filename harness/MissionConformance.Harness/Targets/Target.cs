@@ -46,6 +46,12 @@ public sealed record ResourceAuthorizationServer(Uri Issuer, IReadOnlyList<strin
 /// </summary>
 public sealed record ProjectionIssuerTarget(string Id, Uri Issuer, string ClientId, string Secret);
 
+/// <summary>
+/// Where the AS under test pushes its lifecycle SETs for the harness to receive (target file lifecycleEvents, mas.md):
+/// http://127.0.0.1:<paramref name="ReceiverPort"/>/events, as the audience <paramref name="Audience"/>.
+/// </summary>
+public sealed record LifecycleEventsTarget(int ReceiverPort, string Audience);
+
 public sealed record AuthorizationServerTarget(
     string Id,
     Uri Issuer,
@@ -66,6 +72,9 @@ public sealed record AuthorizationServerTarget(
 
     /// <summary>Under the MAS topology, the projection issuers this AS authorises (target file projectionIssuers); none: the AS is its own state authority.</summary>
     public IReadOnlyList<ProjectionIssuerTarget> ProjectionIssuers { get; init; } = [];
+
+    /// <summary>Where the AS was configured to push lifecycle events to the harness (target file lifecycleEvents); none: not examined.</summary>
+    public LifecycleEventsTarget? LifecycleEvents { get; init; }
 
     public TargetClient? Client(string role) => Clients.FirstOrDefault(c => c.Role == role);
 
@@ -200,8 +209,8 @@ public sealed record Target(string Name, string Edition, IReadOnlyList<Authoriza
     /// <summary>The Resource ASes under test, which trust the harness's simulated AS as the origin of ID-JAGs.</summary>
     public IReadOnlyList<ResourceAsTarget> ResourceAses { get; init; } = [];
 
-    /// <summary>Whether the harness plays peers for this target: its Resource Servers and Resource ASes trust them.</summary>
-    public bool NeedsPeers => ResourceServers.Count > 0 || ResourceAses.Count > 0;
+    /// <summary>Whether the harness plays peers for this target: its Resource Servers and Resource ASes trust them, its AS pushes lifecycle events to them.</summary>
+    public bool NeedsPeers => ResourceServers.Count > 0 || ResourceAses.Count > 0 || AuthorizationServers.Any(s => s.LifecycleEvents is not null);
 
     /// <summary>The ports of the simulated AS and PDP the Resource Servers (and Resource ASes) trust (0: any free port).</summary>
     public Peers.PeerSettings Peers { get; init; } = MissionConformance.Harness.Peers.PeerSettings.Any;

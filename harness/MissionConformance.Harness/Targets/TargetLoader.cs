@@ -87,7 +87,8 @@ public static partial class TargetLoader
         {
             ResourceServers = resourceServers,
             ResourceAses = resourceAses,
-            Peers = new Peers.PeerSettings((int?)root["peers"]?["authorizationServerPort"] ?? 0, (int?)root["peers"]?["pdpPort"] ?? 0),
+            Peers = new Peers.PeerSettings((int?)root["peers"]?["authorizationServerPort"] ?? 0, (int?)root["peers"]?["pdpPort"] ?? 0,
+                servers.Select(s => s.LifecycleEvents?.ReceiverPort).FirstOrDefault(p => p is not null)),
         };
     }
 
@@ -165,6 +166,7 @@ public static partial class TargetLoader
             (bool?)node["inventory"] ?? false, ReadConsent(node["consent"] as JsonObject, $"{at}.consent", errors))
         {
             ResourceAuthorizationServers = ReadResourceAuthorizationServers(node["resourceAuthorizationServers"] as JsonArray ?? [], issuer, $"{at}.resourceAuthorizationServers", errors),
+            LifecycleEvents = node["lifecycleEvents"] is JsonObject events ? new LifecycleEventsTarget((int)events["receiverPort"]!, (string)events["audience"]!) : null,
             ProjectionIssuers = ReadProjectionIssuers(node["projectionIssuers"] as JsonArray ?? [], issuer, $"{at}.projectionIssuers", environment, errors),
         };
     }

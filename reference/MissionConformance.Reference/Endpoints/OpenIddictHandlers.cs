@@ -141,7 +141,7 @@ public sealed class FrontChannelHandler(FaultSet faults) : IOpenIddictServerHand
 }
 
 /// <summary>RFC 8414 metadata additions of oauth-profile.md §2, advertising only what this server implements.</summary>
-public sealed class MetadataHandler(ReferenceSettings settings, FaultSet faults) : IOpenIddictServerHandler<HandleConfigurationRequestContext>
+public sealed class MetadataHandler(ReferenceSettings settings, FaultSet faults, LifecycleEventTransmitter events) : IOpenIddictServerHandler<HandleConfigurationRequestContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<HandleConfigurationRequestContext>()
@@ -174,7 +174,8 @@ public sealed class MetadataHandler(ReferenceSettings settings, FaultSet faults)
         metadata["mission_inventory_endpoint"] = settings.Endpoint(InventoryEndpoint.Path);
         metadata["mission_pairwise_supported"] = true;
         if (!faults.Has(Fault.PairwiseWithoutSector)) metadata["mission_pairwise_sector"] = ReferenceSettings.PairwiseSector;
-        metadata["mission_enforcement_classes_supported"] = Array(["issuance", "introspection"]);
+        // event_driven (mas.md, MBO-MAS-006) only where lifecycle SETs have somewhere to go.
+        metadata["mission_enforcement_classes_supported"] = Array(events.EventDriven ? ["issuance", "introspection", "event_driven"] : ["issuance", "introspection"]);
         metadata["mission_max_stale_seconds"] = (long)ReferenceSettings.AccessTokenLifetime.TotalSeconds;
         metadata["mission_framework_versions_supported"] = Array(["seed-2026-06"]);
         metadata["mission_ladder_levels_supported"] = Numbers(faults.Has(Fault.CapabilityOutOfEnum) ? [.. ReferenceSettings.LadderLevels, 6] : ReferenceSettings.LadderLevels);

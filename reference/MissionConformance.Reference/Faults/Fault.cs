@@ -175,6 +175,7 @@ public enum Fault
     MasProfileUnadvertised,
     MasRevocationNotPropagated,
     ProjectionIssuerRewritesOrigin,
+    LifecycleEventsSkipSuspension,
 }
 
 /// <summary>Which reference server a fault changes: the Authorization Server, every reference Resource Server started with it, or the reference Resource AS.</summary>
@@ -430,6 +431,8 @@ public static class FaultCatalogue
             ["MBO-MAS-004"]),
         new(Fault.MasRevocationNotPropagated, "a projection issuer asks the MAS about a Mission when it first issues, then refreshes without asking again, so a revocation at the MAS never reaches it",
             ["MBO-MAS-002"], FaultSite.ProjectionIssuer),
+        new(Fault.LifecycleEventsSkipSuspension, "the AS advertises event_driven and pushes a lifecycle SET on revocation, completion and expiry, but none on suspension",
+            ["MBO-MAS-006"]),
         new(Fault.ProjectionIssuerRewritesOrigin, "a projection issuer's tokens carry mission.origin its own issuer instead of the MAS's", ["MBO-MAS-001"], FaultSite.ProjectionIssuer),
     ];
 

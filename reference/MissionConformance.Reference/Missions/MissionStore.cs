@@ -17,7 +17,8 @@ public enum TransitionOutcome { Applied, AlreadyInState, Conflict, NotFound }
 /// Durable Mission records. Every mutation is a read-check-write inside one IMMEDIATE SQLite
 /// transaction, so concurrent transitions and derivations serialise (MBO-AS-GATE-009).
 /// </summary>
-public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory, FaultSet faults, TimeProvider clock, ReferenceSettings settings)
+public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory, FaultSet faults, TimeProvider clock, ReferenceSettings settings,
+    LifecycleEventTransmitter events)
 {
     /// <summary>How long a pending record waits for approval before it expires (lifecycle.md).</summary>
     public static readonly TimeSpan ApprovalWindow = TimeSpan.FromMinutes(10);
@@ -291,12 +292,16 @@ public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var record = await db.Missions.SingleOrDefaultAsync(m => m.Id == id, ct);
         if (record is null) return null;
-        if (change(record))
+        var prior = record.State;
+        var changed = change(record);
+        if (changed)
         {
             record.UpdatedAt = clock.GetUtcNow().ToUnixTimeSeconds();
             await db.SaveChangesAsync(ct);
         }
         await transaction.CommitAsync(ct);
+        // After the commit: a receiver never hears of a state the store did not keep.
+        if (changed && record.State != prior) events.Changed(record, prior);
         return record;
     }
 

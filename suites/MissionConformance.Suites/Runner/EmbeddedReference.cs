@@ -6,6 +6,7 @@ using MissionConformance.Reference;
 using MissionConformance.Reference.Configuration;
 using MissionConformance.Harness.Peers;
 using MissionConformance.Reference.Faults;
+using MissionConformance.Reference.Missions;
 using MissionConformance.Reference.ResourceAs;
 using MissionConformance.Reference.ResourceServers;
 using MissionConformance.Reference.Security;
@@ -37,7 +38,14 @@ public sealed class EmbeddedReference : IAsyncDisposable
         var target = TargetFor(stack.Issuer, name, consent);
         Target = target with
         {
-            AuthorizationServers = [target.AuthorizationServer with { ProjectionIssuers = [.. (topology?.Issuers ?? []).Select(ProjectionIssuerTargetFor)] }],
+            AuthorizationServers =
+            [
+                target.AuthorizationServer with
+                {
+                    ProjectionIssuers = [.. (topology?.Issuers ?? []).Select(ProjectionIssuerTargetFor)],
+                    LifecycleEvents = peers.EventReceiver is { } receiver ? new LifecycleEventsTarget(receiver.Endpoint.Port, EventAudience) : null,
+                },
+            ],
             ResourceServers = [.. resourceServers.Select(ResourceServerTargetFor)],
             ResourceAses = resourceAs is null ? [] : [ResourceAsTargetFor(resourceAs)],
         };
@@ -58,6 +66,9 @@ public sealed class EmbeddedReference : IAsyncDisposable
         return Task.CompletedTask;
     };
 
+    /// <summary>The audience the harness receives the reference AS's lifecycle SETs as: a resource every board-packet Mission has an entry for.</summary>
+    public const string EventAudience = ResourceCatalogue.FinanceResource;
+
     /// <summary>How long a reference Resource Server may go on using a Mission state it read (its mission_max_stale_seconds).</summary>
     public const int ResourceServerMaxStaleSeconds = 2;
 
@@ -69,12 +80,28 @@ public sealed class EmbeddedReference : IAsyncDisposable
         IReadOnlyDictionary<string, RsTierSetting>? tiers = null, bool withResourceServers = true, bool? withProjectionIssuers = null)
     {
         var clock = new OffsetClock();
-        var options = new ReferenceStackOptions { Faults = faults, Clock = clock };
-        var topology = withProjectionIssuers ?? withResourceServers
-            ? await MissionAuthorityTopology.StartAsync(options, ProjectionIssuerSpec.BoardPacket, faults, ct)
-            : null;
-        var stack = topology?.Authority ?? await ReferenceStack.StartAsync(options, ct);
-        var peers = PeerSet.Start(PeerSettings.Any);
+        // The peers first: the AS pushes its lifecycle SETs to the harness's receiver (event_driven, MBO-MAS-006).
+        var peers = PeerSet.Start(PeerSettings.Any with { EventReceiverPort = 0 });
+        var options = new ReferenceStackOptions
+        {
+            Faults = faults,
+            Clock = clock,
+            EventSubscriptions = [new EventSubscription(peers.EventReceiver!.Endpoint, EventAudience)],
+        };
+        MissionAuthorityTopology? topology;
+        ReferenceStack stack;
+        try
+        {
+            topology = withProjectionIssuers ?? withResourceServers
+                ? await MissionAuthorityTopology.StartAsync(options, ProjectionIssuerSpec.BoardPacket, faults, ct)
+                : null;
+            stack = topology?.Authority ?? await ReferenceStack.StartAsync(options, ct);
+        }
+        catch
+        {
+            peers.Dispose();
+            throw;
+        }
         var servers = new List<ReferenceResourceServer>();
         ReferenceResourceAs? resourceAs = null;
         try
