@@ -17,6 +17,9 @@ public sealed record ExpectedEvent(string Transition, string MissionId, string S
 /// </summary>
 public sealed record LifecycleEventEvidence(string Issuer, string Audience, string Jwks, IReadOnlyList<ExpectedEvent> Expected, IReadOnlyList<ReceivedEvent> Received)
 {
+    /// <summary>Transitions the harness asked for but the AS did not make, so no event is expected for them.</summary>
+    public IReadOnlyList<string> NotCaused { get; init; } = [];
+
     /// <summary>Each received SET: the Mission id and state it names, or why it does not count.</summary>
     public IEnumerable<(string? MissionId, string? State, string? Problem)> Sets()
     {
@@ -65,10 +68,11 @@ public sealed class LifecycleEventsEmitted : Check<LifecycleEventEvidence>
         var sets = e.Sets().ToList();
         var missing = e.Expected.Where(x => !sets.Any(s => s.Problem is null && s.MissionId == x.MissionId && s.State == x.State)).ToList();
         var problems = sets.Where(s => s.Problem is not null).Select(s => s.Problem!).Distinct().ToList();
+        var notJudged = e.NotCaused.Count == 0 ? "" : $"; not judged, as the transition did not happen: {string.Join("; ", e.NotCaused)}";
         return Judgement.That(missing.Count == 0,
-            $"a signed lifecycle SET arrived for each transition: {string.Join(", ", e.Expected.Select(x => $"{x.Transition} ⇒ {x.State}"))} ({sets.Count} SETs received in all)",
+            $"a signed lifecycle SET arrived for each transition: {string.Join(", ", e.Expected.Select(x => $"{x.Transition} ⇒ {x.State}"))} ({sets.Count} SETs received in all){notJudged}",
             $"no valid lifecycle SET arrived for {string.Join(", ", missing.Select(x => $"{x.Transition} of {x.MissionId} (state {x.State})"))}"
                 + (problems.Count > 0 ? $"; SETs that did not count: {string.Join("; ", problems)}" : $"; {sets.Count} SETs received in all")
-                + ": the AS advertises event_driven, so each state change must reach its receivers (mas.md, lifecycle.md)");
+                + ": the AS advertises event_driven, so each state change must reach its receivers (mas.md, lifecycle.md)" + notJudged);
     }
 }
