@@ -37,7 +37,7 @@ public abstract class FaultSelfTests
         var fault = FaultCatalogue.Find(name)!;
         // The form driver proves every check fast; BrowserConsentTests proves the consent faults in Chromium too.
         await using var reference = await EmbeddedReference.StartAsync(new FaultSet([fault.Fault]), TestContext.Current.CancellationToken, FormConsent, withResourceServers: false,
-            withProjectionIssuers: fault.RequirementIds.Any(id => id.StartsWith("MBO-MAS-", StringComparison.Ordinal)));
+            withProjectionIssuers: fault.RequirementIds.Any(id => RequirementCatalogue.Default[id].Feature == DomainFeatures.MasTopology));
 
         var outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait, LevelOneSuite.Scenarios(), TestContext.Current.CancellationToken, reference.Peers);
 
