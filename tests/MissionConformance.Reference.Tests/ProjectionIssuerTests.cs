@@ -75,6 +75,28 @@ public sealed class ProjectionIssuerTests
     }
 
     [Fact]
+    public async Task AGrantRefusedForASuspendedMission_IsNotBurnt_AndIsRedeemedOnceTheMasResumesIt()
+    {
+        var (authority, topology) = await RunningReference.StartMissionAuthorityAsync();
+        await using var _ = topology;
+        await using var __ = authority;
+        var issued = await authority.ObtainAsync();
+        using var key = new DpopKey();
+        var at = await IssuerSession.DiscoverAsync(authority, topology.Issuers[0].Server);
+        var grant = (await authority.IdJagAsync(issued.RefreshToken!, key, audience: at.Server.Issuer.AbsoluteUri)).Member("access_token")!;
+        Task<WireResponse> RedeemAsync() => at.Client.JwtBearerAsync(IssuerSession.Credentials, grant, key.Proof("POST", at.Server.TokenEndpoint, accessToken: null), null, RunningReference.Ct);
+
+        await authority.LifecycleAsync(issued.MissionId, "suspend");
+        var refused = await RedeemAsync();
+        await authority.LifecycleAsync(issued.MissionId, "resume");
+        var redeemed = await RedeemAsync();
+
+        Assert.Equal(("invalid_grant", "suspended"), (refused.Member("error"), refused.Member("mission_state")));
+        Assert.Equal(HttpStatusCode.OK, redeemed.Status);
+        Assert.Equal("invalid_grant", (await RedeemAsync()).Member("error"));  // and once only
+    }
+
+    [Fact]
     public async Task AnIssuerThatCannotReachTheMas_FailsClosed()
     {
         var (authority, topology) = await RunningReference.StartMissionAuthorityAsync();

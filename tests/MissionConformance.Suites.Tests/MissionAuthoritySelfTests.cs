@@ -65,6 +65,27 @@ public sealed class MissionAuthoritySelfTests
     }
 
     [Fact]
+    public async Task AProjectionIssuerWhoseMetadataBreaksTheSchema_IsInterrupted_WithTheSchemaErrors_AndNothingIsPresented()
+    {
+        await using var reference = await StartAsync();
+        using var garbage = WireMock.Server.WireMockServer.Start(new WireMock.Settings.WireMockServerSettings { Urls = ["http://127.0.0.1:0"], StartAdminInterface = false });
+        var issuer = $"http://127.0.0.1:{garbage.Ports[0]}/";
+        garbage.Given(WireMock.RequestBuilders.Request.Create().WithPath("/.well-known/oauth-authorization-server").UsingGet())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody($$"""{"issuer":"{{issuer}}","token_endpoint":"{{issuer}}token","jwks_uri":7}"""));
+        var server = reference.Target.AuthorizationServer;
+        var target = reference.Target with { AuthorizationServers = [server with { ProjectionIssuers = [server.ProjectionIssuers[0] with { Id = "garbage", Issuer = new Uri(issuer) }] }] };
+
+        var outcome = await ConformanceRun.RunAsync(target, reference.Clock, reference.Wait, MasScenarios, Ct);
+
+        var findings = outcome.Findings.Where(f => f.Subject == "garbage").ToList();
+        Assert.Equal(2, findings.Count);
+        Assert.All(findings, f => Assert.Equal(Verdict.Interrupted, f.Verdict));
+        Assert.All(findings, f => Assert.Contains("breaks as-metadata.schema.json: /jwks_uri", f.Message, StringComparison.Ordinal));
+        Assert.DoesNotContain(garbage.LogEntries, l => l.RequestMessage?.Path == "/token");
+    }
+
+    [Fact]
     public async Task AProjectionIssuerThatRefusesTheMasGrant_IsInterrupted_NamingWhatToCheck_AndTheWireLogHoldsNoCredential()
     {
         await using var reference = await StartAsync();

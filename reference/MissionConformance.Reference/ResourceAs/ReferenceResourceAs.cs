@@ -258,6 +258,11 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         var jkt = string.IsNullOrEmpty(bound) ? proven : bound;
         if (proven != jkt) return Error("invalid_grant", "the request's DPoP proof is made with another key than the one the ID-JAG is bound to (cnf.jkt)");
 
+        // mas.md contracts 2 and 3: a projection issuer issues nothing for a Mission the MAS does not say is active, and a
+        // refusal here (the MAS unreachable included) does not burn the grant either.
+        var mission = grant.GetPayloadValue<JsonElement>("mission");
+        if (await RefuseUnlessActiveAsync(mission, http.RequestAborted) is { } inactive) return inactive;
+
         // MBO-RAS-004: single use within the grant's lifetime (after the proof: a refused request does not burn the grant).
         var expires = DateTimeOffset.FromUnixTimeSeconds(grant.TryGetPayloadValue<long>("exp", out var exp) ? exp : 0);
         if (!_redeemed.TryAdd(grant.Id ?? "", expires) && !Options.Faults.Has(Fault.ResourceAsAcceptsReplayedJag)) return Error("invalid_grant", "this ID-JAG (jti) was redeemed before");
@@ -284,8 +289,6 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
             _missionsSeen[seenId.GetString() ?? ""] = seenOrigin.GetString() ?? "";
         }
 
-        var mission = grant.GetPayloadValue<JsonElement>("mission");
-        if (await RefuseUnlessActiveAsync(mission, http.RequestAborted) is { } inactive) return inactive;
         var refreshToken = Options.Projection is null ? null : Remember(new ProjectedGrant(grant.Subject, mission, local, jkt, DateTimeOffset.UtcNow + ProjectionSettings.RefreshTokenLifetime));
         return new NoStoreJsonResult(Issue(grant.Subject, mission, local, jkt, expires, refreshToken), StatusCodes.Status200OK);
     }

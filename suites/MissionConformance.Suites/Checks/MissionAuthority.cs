@@ -3,6 +3,7 @@ using System.Text.Json;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.OAuth;
+using MissionConformance.Harness.Schemas;
 using MissionConformance.Suites.Infrastructure;
 
 namespace MissionConformance.Suites.Checks;
@@ -34,6 +35,10 @@ public sealed class ProjectedCredentialsNameTheMas : Check<MasProjectionEvidence
 
     public override Judgement Judge(MasProjectionEvidence e)
     {
+        if (ArtifactSchemas.Validate(ArtifactKind.TokenResponse, e.Redemption.Body) is { Count: > 0 } schemaErrors)
+        {
+            return Judgement.Fail($"{e.IssuerId}'s token response breaks token-response.schema.json: {string.Join("; ", schemaErrors.Take(3))}");
+        }
         var origins = new List<string>();
         foreach (var (source, token) in e.AccessTokens())
         {
@@ -128,6 +133,10 @@ public sealed class MasServesMissionStatus : Check<MasAuthorityEvidence>
         }
         if (e.StatusVerifies != true) return Judgement.Fail("the Mission Status answer does not verify against the keys of the MAS's jwks_uri");
         var payload = DecodedJwt.Decode(status.Body.Trim()).Payload;
+        if (ArtifactSchemas.Validate(ArtifactKind.MissionStatus, payload.GetRawText()) is { Count: > 0 } schemaErrors)
+        {
+            return Judgement.Fail($"the Mission Status answer breaks mission-status.schema.json: {string.Join("; ", schemaErrors.Take(3))}");
+        }
         var mission = payload.TryGetProperty("mission", out var m) && m.ValueKind == JsonValueKind.Object ? m : default;
         return Judgement.That(mission.ValueKind == JsonValueKind.Object && Subset.Text(mission, "id") == e.MissionId && Subset.Text(payload, "state") is not null,
             $"{e.DocumentUrl} lists the mas profile and its mission_status_endpoint, which answered a signed status of Mission {e.MissionId} (state {Subset.Text(payload, "state")})",

@@ -3,6 +3,7 @@ using System.Text.Json;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.OAuth;
+using MissionConformance.Harness.Schemas;
 using MissionConformance.Harness.Targets;
 using MissionConformance.Harness.Wire;
 using MissionConformance.Suites.Checks;
@@ -111,6 +112,11 @@ public sealed class ProjectionScenario : Scenario
             try
             {
                 var client = await MissionClient.DiscoverAsync(http, issuer.Issuer, context.Cancellation, context.Clock);
+                if (ArtifactSchemas.Validate(ArtifactKind.AsMetadata, client.Metadata.Document.GetRawText()) is { Count: > 0 } metadataErrors)
+                {
+                    InterruptAll(context, issuer, $"the RFC 8414 metadata of projection issuer {issuer.Id} breaks as-metadata.schema.json: {string.Join("; ", metadataErrors.Take(3))}");
+                    continue;
+                }
                 var credentials = new ClientCredentials(issuer.ClientId, issuer.Secret);
                 var grant = await flow.IdJagAsync(missionRefreshToken, TokenTypes.RefreshToken, issuer.Issuer.AbsoluteUri, key);
                 if (!grant.Succeeded || grant.AccessToken is not { } idJag)
