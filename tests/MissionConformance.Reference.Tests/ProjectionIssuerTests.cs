@@ -14,6 +14,48 @@ namespace MissionConformance.Reference.Tests;
 /// </summary>
 public sealed class ProjectionIssuerTests
 {
+    /// <summary>The MAS with its two issuers, a Mission the MAS holds, a DPoP key, and a session at the first issuer; disposing stops all.</summary>
+    internal sealed class Setup : IAsyncDisposable
+    {
+        private Setup(RunningReference authority, MissionAuthorityTopology topology, IssuedMission issued, IssuerSession first)
+            => (Authority, Topology, Issued, First) = (authority, topology, issued, first);
+
+        public RunningReference Authority { get; }
+
+        public MissionAuthorityTopology Topology { get; }
+
+        public IssuedMission Issued { get; }
+
+        public IssuerSession First { get; }
+
+        public DpopKey Key { get; } = new();
+
+        public static async Task<Setup> StartAsync(params Fault[] issuerFaults)
+        {
+            var (authority, topology) = await RunningReference.StartMissionAuthorityAsync(issuerFaults);
+            try
+            {
+                return new Setup(authority, topology, await authority.ObtainAsync(), await IssuerSession.DiscoverAsync(authority, topology.Issuers[0].Server));
+            }
+            catch
+            {
+                await authority.DisposeAsync();
+                await topology.DisposeAsync();
+                throw;
+            }
+        }
+
+        /// <summary>The Mission's ID-JAG for the first issuer, redeemed there.</summary>
+        public Task<WireResponse> RedeemAtFirstAsync() => First.RedeemAsync(Authority, Issued.RefreshToken!, Key);
+
+        public async ValueTask DisposeAsync()
+        {
+            Key.Dispose();
+            await Authority.DisposeAsync();
+            await Topology.DisposeAsync();
+        }
+    }
+
     /// <summary>A client of one projection issuer: the credentials the reference gives every Resource AS client, and its metadata.</summary>
     internal sealed record IssuerSession(ReferenceResourceAs Server, MissionClient Client)
     {
@@ -37,11 +79,8 @@ public sealed class ProjectionIssuerTests
     [Fact]
     public async Task EachIssuer_ProjectsTheMasMission_AndStopsDerivingOnceTheMasRevokesIt()
     {
-        var (authority, topology) = await RunningReference.StartMissionAuthorityAsync();
-        await using var _ = topology;
-        await using var __ = authority;
-        var issued = await authority.ObtainAsync();
-        using var key = new DpopKey();
+        await using var mas = await Setup.StartAsync();
+        var (authority, topology, issued, key) = (mas.Authority, mas.Topology, mas.Issued, mas.Key);
 
         var refreshTokens = new List<(IssuerSession At, string RefreshToken)>();
         foreach (var (spec, server) in topology.Issuers)
@@ -77,12 +116,8 @@ public sealed class ProjectionIssuerTests
     [Fact]
     public async Task AGrantRefusedForASuspendedMission_IsNotBurnt_AndIsRedeemedOnceTheMasResumesIt()
     {
-        var (authority, topology) = await RunningReference.StartMissionAuthorityAsync();
-        await using var _ = topology;
-        await using var __ = authority;
-        var issued = await authority.ObtainAsync();
-        using var key = new DpopKey();
-        var at = await IssuerSession.DiscoverAsync(authority, topology.Issuers[0].Server);
+        await using var mas = await Setup.StartAsync();
+        var (authority, issued, key, at) = (mas.Authority, mas.Issued, mas.Key, mas.First);
         var grant = (await authority.IdJagAsync(issued.RefreshToken!, key, audience: at.Server.Issuer.AbsoluteUri)).Member("access_token")!;
         Task<WireResponse> RedeemAsync() => at.Client.JwtBearerAsync(IssuerSession.Credentials, grant, key.Proof("POST", at.Server.TokenEndpoint, accessToken: null), null, RunningReference.Ct);
 
@@ -99,18 +134,13 @@ public sealed class ProjectionIssuerTests
     [Fact]
     public async Task AnIssuerThatCannotReachTheMas_FailsClosed()
     {
-        var (authority, topology) = await RunningReference.StartMissionAuthorityAsync();
-        await using var _ = topology;
-        await using var __ = authority;
-        var issued = await authority.ObtainAsync();
-        using var key = new DpopKey();
-        var at = await IssuerSession.DiscoverAsync(authority, topology.Issuers[0].Server);
-        var refreshToken = (await at.RedeemAsync(authority, issued.RefreshToken!, key)).Member("refresh_token")!;
+        await using var mas = await Setup.StartAsync();
+        var refreshToken = (await mas.RedeemAtFirstAsync()).Member("refresh_token")!;
 
-        await topology.Authority.DisposeAsync();
+        await mas.Topology.Authority.DisposeAsync();
 
         // MBO-MAS-003: no answer from the MAS is no permission.
-        var refused = await at.RefreshAsync(refreshToken, key);
+        var refused = await mas.First.RefreshAsync(refreshToken, mas.Key);
         Assert.Equal("invalid_grant", refused.Member("error"));
         Assert.Contains("fails closed", refused.Member("error_description"), StringComparison.Ordinal);
     }
@@ -118,12 +148,10 @@ public sealed class ProjectionIssuerTests
     [Fact]
     public async Task TheMas_AdvertisesTheMasProfile_AndAPlainAsDoesNot()
     {
-        var (authority, topology) = await RunningReference.StartMissionAuthorityAsync();
-        await using var _ = topology;
-        await using var __ = authority;
+        await using var mas = await Setup.StartAsync();
         await using var plain = await RunningReference.StartAsync();
 
-        Assert.Contains("mas", await ProfilesAsync(authority));
+        Assert.Contains("mas", await ProfilesAsync(mas.Authority));
         Assert.DoesNotContain("mas", await ProfilesAsync(plain));
     }
 
@@ -150,21 +178,16 @@ public sealed class ProjectionIssuerFaultTests
 
     private static async Task<bool> ProbeAsync(Fault probed, Fault[] faults)
     {
-        var (authority, topology) = await RunningReference.StartMissionAuthorityAsync(faults);
-        await using var _ = topology;
-        await using var __ = authority;
-        var issued = await authority.ObtainAsync();
-        using var key = new DpopKey();
-        var at = await ProjectionIssuerTests.IssuerSession.DiscoverAsync(authority, topology.Issuers[0].Server);
-        var redeemed = await at.RedeemAsync(authority, issued.RefreshToken!, key);
+        await using var mas = await ProjectionIssuerTests.Setup.StartAsync(faults);
+        var redeemed = await mas.RedeemAtFirstAsync();
         Assert.Equal(HttpStatusCode.OK, redeemed.Status);
         switch (probed)
         {
             case Fault.MasRevocationNotPropagated:
-                Assert.Equal(HttpStatusCode.OK, (await authority.LifecycleAsync(issued.MissionId, "revoke")).Status);
-                return (await at.RefreshAsync(redeemed.Member("refresh_token")!, key)).Status == HttpStatusCode.OK;
+                Assert.Equal(HttpStatusCode.OK, (await mas.Authority.LifecycleAsync(mas.Issued.MissionId, "revoke")).Status);
+                return (await mas.First.RefreshAsync(redeemed.Member("refresh_token")!, mas.Key)).Status == HttpStatusCode.OK;
             case Fault.ProjectionIssuerRewritesOrigin:
-                return DecodedJwt.Decode(redeemed.Member("access_token")!).Payload.GetProperty("mission").GetProperty("origin").GetString() != authority.Issuer;
+                return DecodedJwt.Decode(redeemed.Member("access_token")!).Payload.GetProperty("mission").GetProperty("origin").GetString() != mas.Authority.Issuer;
             default:
                 throw new ArgumentOutOfRangeException(nameof(probed), probed, "not a projection-issuer fault: give it a probe here");
         }
