@@ -21,6 +21,15 @@ public sealed class MissionAuthoritySelfTests
         => EmbeddedReference.StartAsync(new FaultSet(faults), Ct, FaultSelfTests.FormConsent, withResourceServers: false, withProjectionIssuers: true);
 
     [Fact]
+    public void TheEmbeddedTarget_GivesTheHarnessNoProjectionIssuersCredentials_AndOneStatusClientPerAudience()
+    {
+        var server = EmbeddedReference.TargetFor(new Uri("http://127.0.0.1:1/"), "embedded", FaultSelfTests.FormConsent).AuthorizationServer;
+
+        Assert.DoesNotContain(server.Clients, c => Reference.Configuration.TestPrincipals.IsProjectionIssuer(c.ClientId));
+        Assert.Equal(server.StatusClients.Count, server.StatusClients.Select(c => c.Audience).Distinct().Count());
+    }
+
+    [Fact]
     public async Task AMasThatRateLimitsTheStatusClient_IsAskedAgainAfterRetryAfter_NotFailed()
     {
         await using var reference = await StartAsync();

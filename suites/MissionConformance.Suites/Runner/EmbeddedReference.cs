@@ -214,7 +214,8 @@ public sealed class EmbeddedReference : IAsyncDisposable
             [
                 Client("agent", "agent-confidential"), Client("public", "agent-public"), Client("foreign", "agent-other"), Client("admin", "mission-admin"),
                 Client("delegate", TestPrincipals.DelegateClient),
-                .. TestPrincipals.Clients.Where(c => c.IsStatusClient).Select(c => Client("status", c.ClientId)),
+                // The projection issuers' status clients are theirs (the reference plays them), never the harness's.
+                .. TestPrincipals.Clients.Where(c => c.IsStatusClient && !TestPrincipals.IsProjectionIssuer(c.ClientId)).Select(c => Client("status", c.ClientId)),
             ],
             [
                 new TargetAccount("approver", alice.Username, alice.Password, alice.Subject, alice.SecondFactor, alice.DisplayName),
