@@ -10,6 +10,14 @@ public sealed record Advertisement(IReadOnlyList<int> Levels, IReadOnlyList<stri
         Strings(metadata, "mission_authorization_domain_tiers_supported"),
         Strings(metadata, "mission_profiles_supported"));
 
+    /// <summary>
+    /// What a mission-authority document advertises (conformance.md §4): the members of its mission_capability_advertisement,
+    /// or of the document itself when it has no such object.
+    /// </summary>
+    public static Advertisement FromMissionAuthority(JsonElement document)
+        => FromMetadata(document.ValueKind == JsonValueKind.Object && document.TryGetProperty("mission_capability_advertisement", out var advertised)
+            && advertised.ValueKind == JsonValueKind.Object ? advertised : document);
+
     /// <summary>MBO-AS-MD-009: advertised levels or tiers above what the run demonstrated.</summary>
     public IReadOnlyList<string> OverClaims(CapabilityCoordinate computed)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using MissionConformance.Harness.Coordinate;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.OAuth;
@@ -97,19 +98,8 @@ public sealed record MasAuthorityEvidence(Uri DocumentUrl, WireResponse Document
 {
     public JsonElement? DocumentJson => Document.Status == HttpStatusCode.OK ? Document.ObjectBody() : null;
 
-    /// <summary>mission_profiles_supported, top level or in mission_capability_advertisement (conformance.md §4).</summary>
-    public IReadOnlyList<string> Profiles
-    {
-        get
-        {
-            if (DocumentJson is not { } document) return [];
-            var holder = document.TryGetProperty("mission_capability_advertisement", out var advertised) && advertised.ValueKind == JsonValueKind.Object
-                && advertised.TryGetProperty("mission_profiles_supported", out _) ? advertised : document;
-            return holder.TryGetProperty("mission_profiles_supported", out var profiles) && profiles.ValueKind == JsonValueKind.Array
-                ? [.. profiles.EnumerateArray().Where(p => p.ValueKind == JsonValueKind.String).Select(p => p.GetString()!)]
-                : [];
-        }
-    }
+    /// <summary>mission_profiles_supported, from mission_capability_advertisement (conformance.md §4).</summary>
+    public IReadOnlyList<string> Profiles => DocumentJson is { } document ? Advertisement.FromMissionAuthority(document).Profiles : [];
 }
 
 /// <summary>MBO-MAS-004: the MAS serves Mission Status for the Missions it holds, discoverable through its mission-authority document.</summary>
