@@ -64,20 +64,6 @@ public sealed record ProjectionSettings(string StatusClientId, string StatusKeyJ
 {
     /// <summary>How long a projection issuer's refresh token lives at most; the MAS is asked at every use.</summary>
     public static readonly TimeSpan RefreshTokenLifetime = TimeSpan.FromHours(1);
-
-    internal ECDsaSecurityKey SigningKey()
-    {
-        var jwk = new JsonWebKey(StatusKeyJwk);
-        var ecdsa = ECDsa.Create(new ECParameters
-        {
-            Curve = ECCurve.NamedCurves.nistP256,
-            D = Base64UrlEncoder.DecodeBytes(jwk.D),
-            Q = new ECPoint { X = Base64UrlEncoder.DecodeBytes(jwk.X), Y = Base64UrlEncoder.DecodeBytes(jwk.Y) },
-        });
-        // Not cached by thumbprint: every projection issuer started with this test key disposes its own instance when it
-        // stops, and a process-wide cached signer would outlive it for the next one.
-        return new ECDsaSecurityKey(ecdsa) { KeyId = jwk.Kid, CryptoProviderFactory = new CryptoProviderFactory { CacheSignatureProviders = false } };
-    }
 }
 
 /// <summary>
@@ -124,7 +110,7 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         _origin = new IssuerTrust(_http, options.TrustedOrigin);
         if (options.Projection is { } projection)
         {
-            _authority = new MissionStateSource(_http, _origin, projection.StatusAudience, projection.StatusClientId, maxStaleSeconds: 0, projection.SigningKey());
+            _authority = new MissionStateSource(_http, _origin, projection.StatusAudience, projection.StatusClientId, maxStaleSeconds: 0, new JsonWebKey(projection.StatusKeyJwk));
         }
     }
 

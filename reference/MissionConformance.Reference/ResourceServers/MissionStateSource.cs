@@ -19,10 +19,10 @@ public sealed class MissionStateUnavailableException(string reason) : Exception(
 /// RS-B (MBO-RS-B-002, B-004, MBO-RS-C-008): the Mission's state from the issuer's Mission Status endpoint
 /// (mission-status.md), authenticated with private_key_jwt, the signed response verified (typ, signature,
 /// iss, aud, nonce, exp). A response is reused until its expires_at, and never longer than
-/// mission_max_stale_seconds after it was read. <paramref name="key"/> is the client's registered key (the source
-/// owns and disposes it); without one, a fresh key, for an issuer that does not check it (the harness's simulated AS).
+/// mission_max_stale_seconds after it was read. <paramref name="key"/> is the client's registered key; without one, a
+/// fresh key of its own, for an issuer that does not check it (the harness's simulated AS).
 /// </summary>
-public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, string resource, string clientId, int maxStaleSeconds, ECDsaSecurityKey? key = null) : IDisposable
+public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, string resource, string clientId, int maxStaleSeconds, SecurityKey? key = null) : IDisposable
 {
     public const string ResponseType = "application/mission-status-response+jwt";
 
@@ -34,7 +34,10 @@ public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, strin
 
     /// <summary>A lifecycle event for the Mission arrived (MBO-MAS-005: any state but active, known or not, stops it).</summary>
     public void Apply(string missionId, string state) => _pushed[missionId] = state;
-    private readonly ECDsaSecurityKey _key = key ?? new ECDsaSecurityKey(ECDsa.Create(ECCurve.NamedCurves.nistP256));
+    private readonly SecurityKey _key = key ?? new ECDsaSecurityKey(ECDsa.Create(ECCurve.NamedCurves.nistP256));
+
+    /// <summary>Whether <see cref="_key"/> is this source's own, to dispose with it.</summary>
+    private readonly bool _ownsKey = key is null;
 
     public async Task<MissionStatusView> GetAsync(string missionId, CancellationToken ct)
     {
@@ -162,5 +165,8 @@ public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, strin
         => Text(e, name) is { } text && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t)
             ? t : throw new MissionStateUnavailableException($"the Mission Status response has no RFC 3339 {name}");
 
-    public void Dispose() => _key.ECDsa.Dispose();
+    public void Dispose()
+    {
+        if (_ownsKey) ((ECDsaSecurityKey)_key).ECDsa.Dispose();
+    }
 }
