@@ -13,8 +13,10 @@ public abstract class Scenario
     public abstract IReadOnlyList<string> Requirements { get; }
 
     /// <summary>
-    /// Scenarios that count the target's Mission records before and after a step run first, one at a
-    /// time, so no other scenario's Missions disturb the count.
+    /// Scenarios that count the target's Mission records before and after a step, or that wait long enough
+    /// for one Mission to expire while others are being issued, run first, one at a time, so no other
+    /// scenario's Missions disturb the count and no other scenario's tokens see the clock move under them
+    /// (the embedded reference's clock, which a wait advances, is shared by every scenario).
     /// </summary>
     public virtual bool RunsAlone => false;
 

@@ -25,6 +25,9 @@ public sealed class LifecycleEventScenario : Scenario
     public override string Title => "an event_driven state authority pushes a signed lifecycle SET on suspension, revocation, completion and expiry";
     public override IReadOnlyList<string> Requirements { get; } = ["MBO-MAS-006"];
 
+    /// <summary>Its expiry wait moves the embedded clock by some 20 s: alone, it cannot carry another scenario's Mission past its expiry mid-issuance.</summary>
+    public override bool RunsAlone => true;
+
     public override async Task RunAsync(ScenarioContext context)
     {
         var metadata = context.Client.Metadata.Document;
