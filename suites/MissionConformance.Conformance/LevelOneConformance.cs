@@ -8,8 +8,9 @@ namespace MissionConformance.Conformance;
 /// Ladder Level 1 / AD-1: one test per requirement each scenario judges, so a failing requirement is a
 /// failing test. Filter with the traits, e.g. <c>--filter "Requirement=MBO-AS-GATE-002"</c>,
 /// <c>--filter "Level=1&amp;Keyword=MUST"</c> or <c>--filter "Scenario=lifecycle.gating"</c>; only the
-/// scenarios the selected tests need are run, each once.
+/// scenarios the selected tests need are run, each once, together (<see cref="ScenarioPlanOrderer"/>).
 /// </summary>
+[TestCaseOrderer(typeof(ScenarioPlanOrderer))]
 public sealed class LevelOneConformance(TargetFixture target)
 {
     private static readonly IReadOnlyList<RequirementCase> Cases = RequirementCase.All(ConformanceSuite.Scenarios(), RequirementCatalogue.Default);
@@ -24,6 +25,7 @@ public sealed class LevelOneConformance(TargetFixture target)
     public async Task Requirement(string scenario, string requirement)
     {
         var @case = Cases.Single(c => c.Scenario.Id == scenario && c.Requirement.Id == requirement);
+        target.Session.Plan(ScenarioPlanOrderer.Selected);
         var outcome = @case.Decide(await target.Session.RunScenarioAsync(@case.Scenario));
 
         TestContext.Current.TestOutputHelper?.WriteLine(outcome.Message);
@@ -43,6 +45,7 @@ public sealed class LevelOneConformance(TargetFixture target)
     [Trait("Coordinate", "true")]
     public async Task Coordinate()
     {
+        target.Session.Plan(ScenarioPlanOrderer.Selected);
         var run = await target.Session.CombinedAsync(ConformanceSuite.Scenarios());
         var summary = $"{run.Target.Name}: {run.Coordinate.Label}{Environment.NewLine}{string.Join(Environment.NewLine, run.Coordinate.Reasons)}";
         TestContext.Current.TestOutputHelper?.WriteLine(summary);

@@ -92,6 +92,32 @@ public sealed class EntryPointTests
         Assert.Single(combined.Findings, f => f.Scenario == "coordinate");
     }
 
+    [Fact]
+    public async Task PlannedScenarios_RunOnceAsOneRun_WhileAnUnplannedOneRunsAlone_AndCombineCountsEachOnce()
+    {
+        await using var session = await TargetSession.OpenAsync(null, null, FaultSet.None, TestContext.Current.CancellationToken, FaultSelfTests.FormConsent);
+        Scenario discovery = ScenarioById("discovery.metadata"), gating = ScenarioById("lifecycle.gating"), rotation = ScenarioById("refresh.rotation");
+
+        session.Plan([discovery, gating]);
+        var planned = await session.RunScenarioAsync(gating);
+        // Planning again, with a scenario already run, neither reruns it nor adds the unplanned one to its run.
+        session.Plan([gating]);
+        var alone = await session.RunScenarioAsync(rotation);
+
+        Assert.Same(planned, await session.RunScenarioAsync(discovery));
+        Assert.Same(planned, await session.RunScenarioAsync(gating));
+        Assert.Equal(["discovery.metadata", "lifecycle.gating"], planned.Scenarios.Select(s => s.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(["refresh.rotation"], alone.Scenarios.Select(s => s.Id));
+        // Each case reads its own scenario's findings from the shared run.
+        Assert.Equal(CaseResult.Pass, Case("discovery.metadata", "MBO-AS-MD-002").Decide(planned).Result);
+        Assert.Equal(CaseResult.Pass, Case("lifecycle.gating", "MBO-AS-GATE-002").Decide(planned).Result);
+        Assert.DoesNotContain(planned.Findings, f => f.Scenario == "refresh.rotation");
+
+        var combined = await session.CombinedAsync([discovery, gating, rotation]);
+        Assert.Equal(3, combined.Scenarios.Count);
+        Assert.Equal(planned.Wire.Exchanges.Count + alone.Wire.Exchanges.Count, combined.Wire.Exchanges.Count);
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.Peers;
 using MissionConformance.Harness.Targets;
@@ -9,7 +8,8 @@ namespace MissionConformance.Suites.Runner;
 /// <summary>
 /// What a run is pointed at: the target file named by <c>--target</c> or <c>MISSION_TARGET</c>, or,
 /// when there is none, the embedded reference started on 127.0.0.1. The CLI runs a whole suite through
-/// it; the xunit entry point runs one scenario at a time, each at most once per session.
+/// it; the xunit entry point asks for one scenario at a time, each run at most once per session, and
+/// the scenarios it has <see cref="Plan">planned</see> run together, as the CLI runs them.
 /// </summary>
 public sealed class TargetSession : IAsyncDisposable
 {
@@ -17,7 +17,8 @@ public sealed class TargetSession : IAsyncDisposable
 
     private readonly EmbeddedReference? _reference;
     private readonly PeerSet? _ownPeers;
-    private readonly ConcurrentDictionary<string, Lazy<Task<RunOutcome>>> _byScenario = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Lazy<Task<RunOutcome>>> _byScenario = new(StringComparer.Ordinal);
+    private readonly Lock _planLock = new();
 
     private TargetSession(Target target, TimeProvider clock, Func<TimeSpan, CancellationToken, Task> wait, EmbeddedReference? reference, PeerSet? ownPeers = null)
     {
@@ -79,15 +80,48 @@ public sealed class TargetSession : IAsyncDisposable
     /// <summary>
     /// One scenario, run the first time any caller asks for it and shared afterwards, so that a test per
     /// requirement costs one scenario run, and a filtered <c>dotnet test</c> runs only what it selects.
+    /// A planned scenario runs in its plan's one run, beside the others (see <see cref="Plan"/>).
     /// </summary>
     public Task<RunOutcome> RunScenarioAsync(Scenario scenario)
-        => _byScenario.GetOrAdd(scenario.Id, _ => new Lazy<Task<RunOutcome>>(() => RunAsync([scenario], CancellationToken.None))).Value;
+    {
+        Lazy<Task<RunOutcome>> run;
+        lock (_planLock)
+        {
+            if (!_byScenario.TryGetValue(scenario.Id, out run!))
+            {
+                run = new Lazy<Task<RunOutcome>>(() => RunAsync([scenario], CancellationToken.None));
+                _byScenario[scenario.Id] = run;
+            }
+        }
+        return run.Value;
+    }
 
-    /// <summary>The scenarios run so far in this session, as one outcome (its coordinate computed over all of them).</summary>
+    /// <summary>
+    /// Says which scenarios will be asked for (the tests a runner selected), so that the first ask runs all
+    /// those not yet run as one run: in parallel, with one consent driver, as the CLI does, instead of one
+    /// after the other with a browser each. Each scenario is still run once; the outcome is shared, and
+    /// <see cref="RequirementCase.Decide"/> reads only its scenario's findings from it.
+    /// </summary>
+    public void Plan(IEnumerable<Scenario> scenarios)
+    {
+        lock (_planLock)
+        {
+            var pending = scenarios.Where(s => !_byScenario.ContainsKey(s.Id)).DistinctBy(s => s.Id).ToList();
+            if (pending.Count == 0) return;
+            var batch = new Lazy<Task<RunOutcome>>(() => RunAsync(pending, CancellationToken.None));
+            foreach (var scenario in pending) _byScenario[scenario.Id] = batch;
+        }
+    }
+
+    /// <summary>The given scenarios' outcomes as one (its coordinate computed over all of them), each run counted once.</summary>
     public async Task<RunOutcome> CombinedAsync(IReadOnlyList<Scenario> scenarios)
     {
         var outcomes = new List<RunOutcome>();
-        foreach (var scenario in scenarios) outcomes.Add(await RunScenarioAsync(scenario));
+        foreach (var scenario in scenarios)
+        {
+            var outcome = await RunScenarioAsync(scenario);
+            if (!outcomes.Any(o => ReferenceEquals(o, outcome))) outcomes.Add(outcome);
+        }
         return ConformanceRun.Combine(outcomes);
     }
 
