@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -73,7 +74,7 @@ public sealed class ReferenceStack : IAsyncDisposable
     {
         ResolveLoopbackUrl(options.Url);
         var databasePath = options.DatabasePath ?? System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"mission-reference-{Guid.NewGuid():N}.db");
-        var connectionString = $"Data Source={databasePath};Default Timeout=30;Pooling=False";
+        var connectionString = ConnectionString(databasePath);
 
         var keys = await PrepareDatabaseAsync(connectionString, ct);
         try
@@ -104,7 +105,7 @@ public sealed class ReferenceStack : IAsyncDisposable
         services.AddSingleton(keys);
         services.AddSingleton<JwsSigner>();
         services.AddSingleton<ResourceServers.DpopVerifier>();  // delegated tokens are bound to the delegate's key at the token endpoint
-        services.AddDbContextFactory<ReferenceDbContext>(o => o.UseSqlite(connectionString).UseOpenIddict());
+        services.AddDbContextFactory<ReferenceDbContext>(o => o.UseSqlite(connectionString).UseOpenIddict().AddInterceptors(SqliteSynchronousNormal.Instance));
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<ReferenceDbContext>>().CreateDbContext());
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<LifecycleEventTransmitter>(sp, options.EventSubscriptions));
         services.AddSingleton<MissionStore>();
@@ -353,8 +354,16 @@ public sealed class ReferenceStack : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _app.StopAsync();
         await _app.DisposeAsync();
+        // Pooled connections hold the file open; close this database's before deleting it.
+        using (var pooled = new SqliteConnection(ConnectionString(DatabasePath))) SqliteConnection.ClearPool(pooled);
         if (_ownsDatabase) DeleteDatabase(DatabasePath);
     }
+
+    /// <summary>
+    /// Pooled: a connection opened per request costs a file open and a schema read each time, which was a third of a
+    /// self-test's run. The pool is cleared when the stack stops, so the file can be deleted or reopened.
+    /// </summary>
+    private static string ConnectionString(string databasePath) => $"Data Source={databasePath};Default Timeout=30";
 
     private static void DeleteDatabase(string path)
     {
