@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -50,9 +51,13 @@ public sealed class ReferenceStack : IAsyncDisposable
 
     private readonly bool _ownsDatabase;
 
-    private ReferenceStack(WebApplication app, ReferenceSettings settings, string databasePath, bool ownsDatabase, FaultSet faults)
+    private readonly X509Certificate2 _tlsCertificate;
+
+    private ReferenceStack(WebApplication app, ReferenceSettings settings, string databasePath, bool ownsDatabase, FaultSet faults, X509Certificate2 tlsCertificate)
     {
         _app = app;
+        _tlsCertificate = tlsCertificate;
+        TlsCertificate = X509CertificateLoader.LoadCertificate(tlsCertificate.RawData);
         _ownsDatabase = ownsDatabase;
         Settings = settings;
         DatabasePath = databasePath;
@@ -67,6 +72,9 @@ public sealed class ReferenceStack : IAsyncDisposable
 
     public FaultSet Faults { get; }
 
+    /// <summary>The TLS listener's certificate, without its key: what a client of the mtls alias must trust.</summary>
+    public X509Certificate2 TlsCertificate { get; }
+
     /// <summary>The server's services, for white-box tests of properties HTTP cannot force (e.g. a race).</summary>
     public IServiceProvider Services => _app.Services;
 
@@ -80,7 +88,11 @@ public sealed class ReferenceStack : IAsyncDisposable
         try
         {
             return await StartOnLoopbackAsync(options.Url, url => StartHostAsync(options, url,
-                new ReferenceSettings(new Uri(url.AbsoluteUri.TrimEnd('/') + "/"), options.Tenant, options.Catalogue), databasePath, connectionString, keys, ct));
+                new ReferenceSettings(new Uri(url.AbsoluteUri.TrimEnd('/') + "/"), options.Tenant, options.Catalogue)
+                {
+                    MutualTlsBase = new UriBuilder(Uri.UriSchemeHttps, url.Host, ResolveLoopbackUrl($"http://{url.Host}:0/").Port).Uri,
+                },
+                databasePath, connectionString, keys, ct));
         }
         catch when (options.DatabasePath is null)
         {
@@ -93,7 +105,19 @@ public sealed class ReferenceStack : IAsyncDisposable
         string databasePath, string connectionString, KeyRing keys, CancellationToken ct)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(url.AbsoluteUri.TrimEnd('/'));
+        // Plain HTTP at the issuer; TLS, asking for a client certificate it leaves to Mission Status to judge
+        // (self-signed, RFC 8705 §2.2), at the mtls alias of Mission Status.
+        var tlsCertificate = MutualTls.LoopbackServerCertificate();
+        var tlsPort = settings.MutualTlsBase!.Port;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Parse(url.Host), url.Port);
+            kestrel.Listen(IPAddress.Parse(url.Host), tlsPort, listen => listen.UseHttps(tlsCertificate, https =>
+            {
+                https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
+                https.AllowAnyClientCertificate();
+            }));
+        });
         builder.Logging.ClearProviders();
         options.ConfigureLogging?.Invoke(builder.Logging);
 
@@ -137,6 +161,16 @@ public sealed class ReferenceStack : IAsyncDisposable
         var app = builder.Build();
         app.Use(async (context, next) =>
         {
+            // The TLS listener serves the Mission Status alias only.
+            if (context.Connection.LocalPort == tlsPort && context.Request.Path != "/" + MissionStatusEndpoint.Path)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+            await next();
+        });
+        app.Use(async (context, next) =>
+        {
             // The login and consent pages refuse to be framed (clickjacking; RFC 9700 §4.16, MC-AS-APR-103).
             if (!options.Faults.Has(Fault.FramableConsent))
             {
@@ -176,7 +210,7 @@ public sealed class ReferenceStack : IAsyncDisposable
 
         await StartOrDisposeAsync(app, app, ct);
         await SeedClientsAsync(app.Services, ct);
-        return new ReferenceStack(app, settings, databasePath, options.DatabasePath is null, options.Faults);
+        return new ReferenceStack(app, settings, databasePath, options.DatabasePath is null, options.Faults, tlsCertificate);
     }
 
     private static async Task<KeyRing> PrepareDatabaseAsync(string connectionString, CancellationToken ct)
@@ -354,6 +388,7 @@ public sealed class ReferenceStack : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _tlsCertificate.Dispose();
         // Pooled connections hold the file open; close this database's before deleting it.
         using (var pooled = new SqliteConnection(ConnectionString(DatabasePath))) SqliteConnection.ClearPool(pooled);
         if (_ownsDatabase) DeleteDatabase(DatabasePath);

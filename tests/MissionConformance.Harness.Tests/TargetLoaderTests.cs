@@ -83,6 +83,30 @@ public sealed class TargetLoaderTests
         Assert.Empty(TargetLoader.Load(Path.Combine(Fixtures, "reference.json"), _ => null).AuthorizationServer.ProjectionIssuers);
     }
 
+    [Fact]
+    public void Parse_TlsTrustFile_TrustsEachCertificateOfThePem_BesideTheSystemRoots()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        using var first = Harness.OAuth.MutualTls.SelfSigned(key, "first");
+        using var second = Harness.OAuth.MutualTls.SelfSigned(key, "second");
+        var pem = Path.Combine(Path.GetTempPath(), $"trust-{Guid.NewGuid():N}.pem");
+        File.WriteAllText(pem, first.ExportCertificatePem() + "\n" + second.ExportCertificatePem());
+        try
+        {
+            var root = JsonNode.Parse(File.ReadAllText(Path.Combine(Fixtures, "reference.json")))!;
+            root["authorizationServers"]![0]!["tlsTrustFile"] = pem;
+
+            var server = TargetLoader.Parse(root.ToJsonString(), "trust.json", Fixtures, _ => null).AuthorizationServer;
+
+            Assert.Equal([first.Thumbprint, second.Thumbprint], server.TlsTrust.Select(c => c.Thumbprint));
+            Assert.Empty(TargetLoader.Load(Path.Combine(Fixtures, "reference.json"), _ => null).AuthorizationServer.TlsTrust);
+        }
+        finally
+        {
+            File.Delete(pem);
+        }
+    }
+
     [Theory]
     [InlineData("UnknownAuthMethod", "authorizationServers[0].clients[1].auth: unknown value \"basic\"")]
     [InlineData("MissingIssuer", "authorizationServers[0].issuer: required member \"issuer\" is missing")]
@@ -123,6 +147,8 @@ public sealed class TargetLoaderTests
     [InlineData("ProjectionIssuerIdOfAResourceAs", "authorizationServers[0].projectionIssuers: id \"workflow-ras\" also names another server of this file")]
     [InlineData("ProjectionIssuerWithoutClient", "authorizationServers[0].projectionIssuers[0]")]
     [InlineData("EventReceiverOnPortZero", "authorizationServers[0].lifecycleEvents.receiverPort")]
+    [InlineData("TrustFileMissing", "authorizationServers[0].tlsTrustFile: cannot read PEM certificates from")]
+    [InlineData("TrustFileWithoutCertificate", "holds no PEM certificate (-----BEGIN CERTIFICATE-----)")]
     public void Parse_BrokenTarget_NamesTheField(string variant, string expected)
     {
         var error = Assert.Throws<TargetFileException>(() => TargetLoader.Parse(Broken(variant), "my-target.json", Fixtures, _ => null));
@@ -174,6 +200,8 @@ public sealed class TargetLoaderTests
             case "ProjectionIssuerSecretUnset": server["projectionIssuers"] = new JsonArray(ProjectionIssuer("workflow-pi", "https://pi.example/", "${env:NOT_SET_ANYWHERE}")); break;
             case "TwoProjectionIssuersOneId": server["projectionIssuers"] = new JsonArray(ProjectionIssuer("workflow-pi", "https://pi.example/"), ProjectionIssuer("workflow-pi", "https://pi2.example/")); break;
             case "ProjectionIssuerIdOfAResourceAs": server["projectionIssuers"] = new JsonArray(ProjectionIssuer("workflow-ras", "https://pi.example/")); break;
+            case "TrustFileMissing": server["tlsTrustFile"] = "../keys/nobody.pem"; break;
+            case "TrustFileWithoutCertificate": server["tlsTrustFile"] = "../keys/agent-confidential.jwk.json"; break;
             case "EventReceiverOnPortZero": server["lifecycleEvents"] = new JsonObject { ["receiverPort"] = 0, ["audience"] = "https://finance.board-packet.example/mcp" }; break;
             case "ProjectionIssuerWithoutClient": server["projectionIssuers"] = new JsonArray(ProjectionIssuer("workflow-pi", "https://pi.example/")); server["projectionIssuers"]![0]!.AsObject().Remove("clientId"); break;
             case "UnknownPageKind": server["consent"]!["pages"]![1]!["kind"] = "captcha"; break;

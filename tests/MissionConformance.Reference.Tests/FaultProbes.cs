@@ -350,6 +350,19 @@ public static class FaultProbes
             var endpoint = r.Client.Metadata.MissionStatusEndpoint!.AbsoluteUri;
             return (await DpopStatusAsync(r, missionId, token, key.Proof("POST", endpoint, token))).Status != HttpStatusCode.OK;
         },
+        Fault.StatusMtlsCertificateUnchecked => async (r, _) =>
+        {
+            var missionId = (await r.ObtainAsync()).MissionId;
+            using var strangerKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+            using var stranger = MutualTls.SelfSigned(strangerKey, DocsStatusClient.ClientId);
+            return (await MutualTlsStatusAsync(r, missionId, stranger)).Status == HttpStatusCode.OK;
+        },
+        Fault.StatusMtlsRefused => async (r, _) =>
+        {
+            var missionId = (await r.ObtainAsync()).MissionId;
+            using var certificate = MutualTls.SelfSignedCertificate(DocsStatusClient.Key!, DocsStatusClient.ClientId)!;
+            return (await MutualTlsStatusAsync(r, missionId, certificate)).Status != HttpStatusCode.OK;
+        },
         Fault.StatusSignedByUnknownKey => async (r, clock) =>
             !await DecodedJwt.VerifySignatureAsync((await ActiveStatusAsync(r, clock)).Body, await r.Client.GetJwksAsync(RunningReference.Ct)),
         Fault.StatusAsIntrospectionJwt => async (r, clock) => (await ActiveStatusAsync(r, clock)).ContentType == "application/token-introspection+jwt",
@@ -576,6 +589,19 @@ public static class FaultProbes
 
     internal static Task<WireResponse> DpopStatusAsync(RunningReference r, string missionId, string token, string? proof)
         => r.Client.MissionStatusWithTokenAsync(r.Client.Metadata.MissionStatusEndpoint!, token, proof, missionId, ResourceCatalogue.DocsResource, MissionClient.NewNonce(), RunningReference.Ct);
+
+    /// <summary>
+    /// Mission Status at the mtls alias as rs-docs, presenting <paramref name="certificate"/> (none: no certificate), trusting the stack's TLS
+    /// certificate; with <paramref name="withAssertion"/>, a private_key_jwt assertion as well.
+    /// </summary>
+    internal static async Task<WireResponse> MutualTlsStatusAsync(RunningReference r, string missionId, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate,
+        bool withAssertion = false)
+    {
+        var alias = new Uri(r.Client.Metadata.Document.GetProperty("mtls_endpoint_aliases").GetProperty("mission_status_endpoint").GetString()!);
+        using var http = MutualTls.Client(new Harness.Wire.WireLog(), certificate, [r.Stack.TlsCertificate], TimeSpan.FromSeconds(20));
+        return await new MissionClient(http, r.Client.Metadata).MissionStatusAsync(alias, withAssertion ? DocsStatusClient : new ClientCredentials(DocsStatusClient.ClientId),
+            missionId, ResourceCatalogue.DocsResource, MissionClient.NewNonce(), RunningReference.Ct, withAssertion);
+    }
 
     private static async Task<WireResponse> ActiveStatusAsync(RunningReference r, FakeTimeProvider clock)
     {

@@ -62,13 +62,13 @@ public sealed class StatusTokenTests(SharedReference shared) : IClassFixture<Sha
     }
 
     [Fact]
-    public async Task MetadataAndTheMissionAuthorityDocument_AdvertiseBothMethods_AndTheGrant()
+    public async Task MetadataAndTheMissionAuthorityDocument_AdvertiseEachMethod_AndTheGrant()
     {
         var metadata = Reference.Client.Metadata.Document.GetProperty("mission_status_auth_methods_supported").EnumerateArray().Select(m => m.GetString());
         var document = await Reference.Client.GetDocumentAsync(new Uri(Reference.Client.Metadata.Issuer.TrimEnd('/') + "/.well-known/mission-authority"), RunningReference.Ct);
 
-        Assert.Equal(["private_key_jwt", "dpop_bearer"], metadata);
+        Assert.Equal(["private_key_jwt", "dpop_bearer", "mtls"], metadata);
         Assert.Contains("client_credentials", Reference.Client.Metadata.Document.GetProperty("grant_types_supported").EnumerateArray().Select(g => g.GetString()));
-        Assert.Equal(["private_key_jwt", "dpop_bearer"], document.Json.GetProperty("mission_status_auth_methods_supported").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(["private_key_jwt", "dpop_bearer", "mtls"], document.Json.GetProperty("mission_status_auth_methods_supported").EnumerateArray().Select(m => m.GetString()));
     }
 }

@@ -76,6 +76,12 @@ public sealed record AuthorizationServerTarget(
     /// <summary>Where the AS was configured to push lifecycle events to the harness (target file lifecycleEvents); none: not examined.</summary>
     public LifecycleEventsTarget? LifecycleEvents { get; init; }
 
+    /// <summary>
+    /// Certificates the harness trusts, besides the system's roots, at the AS's TLS endpoints (target file tlsTrustFile), such
+    /// as a self-signed Mission Status mtls alias; none: the system's roots only.
+    /// </summary>
+    public IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2> TlsTrust { get; init; } = [];
+
     public TargetClient? Client(string role) => Clients.FirstOrDefault(c => c.Role == role);
 
     /// <summary>The Mission Status clients, one per audience (role "status").</summary>

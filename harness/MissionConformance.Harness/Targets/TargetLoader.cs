@@ -168,7 +168,25 @@ public static partial class TargetLoader
             ResourceAuthorizationServers = ReadResourceAuthorizationServers(node["resourceAuthorizationServers"] as JsonArray ?? [], issuer, $"{at}.resourceAuthorizationServers", errors),
             LifecycleEvents = node["lifecycleEvents"] is JsonObject events ? new LifecycleEventsTarget((int)events["receiverPort"]!, (string)events["audience"]!) : null,
             ProjectionIssuers = ReadProjectionIssuers(node["projectionIssuers"] as JsonArray ?? [], issuer, $"{at}.projectionIssuers", environment, errors),
+            TlsTrust = (string?)node["tlsTrustFile"] is { } trustFile ? LoadCertificates(Path.GetFullPath(Path.Combine(baseDirectory, trustFile)), $"{at}.tlsTrustFile", errors) : [],
         };
+    }
+
+    /// <summary>Every certificate of a PEM file; none readable is an error, as the file was named to be trusted.</summary>
+    private static List<System.Security.Cryptography.X509Certificates.X509Certificate2> LoadCertificates(string path, string field, List<string> errors)
+    {
+        try
+        {
+            var certificates = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            certificates.ImportFromPemFile(path);
+            if (certificates.Count == 0) errors.Add($"{field}: {path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+            return [.. certificates];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            errors.Add($"{field}: cannot read PEM certificates from {path}: {e.Message}");
+            return [];
+        }
     }
 
     /// <summary>mas.md: each projection issuer is an authorization server of its own, with its own id and issuer.</summary>

@@ -26,6 +26,11 @@ public sealed record ReferenceSettings(Uri Issuer, string Tenant, ResourceCatalo
     public string MissionOrigin => Issuer.AbsoluteUri;
 
     public string Endpoint(string path) => Issuer.AbsoluteUri.TrimEnd('/') + "/" + path.TrimStart('/');
+
+    /// <summary>The TLS listener where Mission Status takes client certificates (mtls, RFC 8705 §5 endpoint alias); none: mtls is not offered.</summary>
+    public Uri? MutualTlsBase { get; init; }
+
+    public string? MutualTlsEndpoint(string path) => MutualTlsBase is null ? null : MutualTlsBase.AbsoluteUri.TrimEnd('/') + "/" + path.TrimStart('/');
 }
 
 /// <summary>A reference stack cannot start as configured; the message says which setting and why.</summary>

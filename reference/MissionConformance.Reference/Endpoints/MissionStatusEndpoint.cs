@@ -31,9 +31,11 @@ public sealed class MissionStatusEndpoint(
     public async Task<IResult> HandleAsync(HttpContext http)
     {
         http.Response.Headers.CacheControl = "no-store";
-        var (client, form, failure) = http.Request.Headers.Authorization.ToString().StartsWith("DPoP ", StringComparison.OrdinalIgnoreCase)
-            ? await AuthenticateDpopAsync(http)
-            : await AuthenticateAsync(http, Path);
+        var (client, form, failure) = http.Request.IsHttps
+            ? await AuthenticateMutualTlsAsync(http)
+            : http.Request.Headers.Authorization.ToString().StartsWith("DPoP ", StringComparison.OrdinalIgnoreCase)
+                ? await AuthenticateDpopAsync(http)
+                : await AuthenticateAsync(http, Path);
         if (failure is not null) return failure;
 
         string? nonce = form["nonce"];
@@ -103,6 +105,38 @@ public sealed class MissionStatusEndpoint(
         return (null, form, Error(StatusCodes.Status401Unauthorized, "unauthorized", failure!, EchoedNonce(form["nonce"])));
     }
 
+    /// <summary>
+    /// mtls, at the alias on the TLS listener: the client names itself by client_id and presents a certificate of the
+    /// key it is registered with (self_signed_tls_client_auth, RFC 8705 §2.2), and nothing else (exactly one method).
+    /// </summary>
+    private async Task<(Configuration.TestClient? Client, IFormCollection Form, IResult? Failure)> AuthenticateMutualTlsAsync(HttpContext http)
+    {
+        var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : FormCollection.Empty;
+        var certificate = await http.Connection.GetClientCertificateAsync(http.RequestAborted);
+        if (form.ContainsKey("client_assertion") || http.Request.Headers.Authorization.Count > 0)
+        {
+            return (null, form, Error(StatusCodes.Status400BadRequest, "invalid_request", "the mtls alias authenticates by client certificate only: one authentication method per request", EchoedNonce(form["nonce"])));
+        }
+        string? clientId = form["client_id"];
+        var client = Configuration.TestPrincipals.FindClient(clientId);
+        var why = certificate is null ? "no client certificate was presented (mtls, RFC 8705)"
+            : client is null ? "client_id names no registered client"
+            : Faults.Has(Fault.StatusMtlsRefused) ? "client certificate refused"
+            : !Faults.Has(Fault.StatusMtlsCertificateUnchecked) && (TestClientKeys.PublicKey(client.ClientId) is not { } key || !MutualTls.HoldsKey(certificate, key))
+                ? $"the client certificate does not certify the key {client.ClientId} is registered with (self_signed_tls_client_auth, RFC 8705 §2.2)"
+                : null;
+        if (why is null) return (client, form, null);
+        return (null, form, Error(StatusCodes.Status401Unauthorized, "unauthorized", why, EchoedNonce(form["nonce"])));
+    }
+
+    /// <summary>The methods Mission Status takes (mission_status_auth_methods_supported), as the AS metadata and the mission-authority document both say.</summary>
+    public static string[] AuthMethods(Configuration.ReferenceSettings settings)
+        => settings.MutualTlsBase is null ? ["private_key_jwt", "dpop_bearer"] : ["private_key_jwt", "dpop_bearer", "mtls"];
+
+    /// <summary>RFC 8705 §5 mtls_endpoint_aliases: where Mission Status takes client certificates; none without a TLS listener.</summary>
+    public static JsonObject? MutualTlsAliases(Configuration.ReferenceSettings settings)
+        => settings.MutualTlsEndpoint(Path) is { } alias ? new JsonObject { ["mission_status_endpoint"] = alias } : null;
+
     private void ApplyPayloadFaults(JsonObject payload, MissionRecord mission)
     {
         if (Faults.Has(Fault.StatusLeaksForeignAudience)) payload["authority_projection"] = JsonNode.Parse(mission.AuthoritySetJson);
@@ -170,7 +204,8 @@ public sealed class MissionAuthorityDocument(Configuration.ReferenceSettings set
             ["issuer"] = faults.Has(Fault.MissionAuthorityIssuerMismatch) ? settings.MissionOrigin.TrimEnd('/') : settings.MissionOrigin,
             ["jwks_uri"] = settings.Endpoint("jwks"),
             ["mission_status_endpoint"] = settings.Endpoint(MissionStatusEndpoint.Path),
-            ["mission_status_auth_methods_supported"] = new JsonArray("private_key_jwt", "dpop_bearer"),
+            ["mission_status_auth_methods_supported"] = new JsonArray([.. MissionStatusEndpoint.AuthMethods(settings).Select(m => (JsonNode?)m)]),
+            ["mtls_endpoint_aliases"] = MissionStatusEndpoint.MutualTlsAliases(settings),
             ["mission_lifecycle_endpoint"] = settings.Endpoint(LifecycleEndpoint.Path),
             ["mission_lifecycle_auth_methods_supported"] = new JsonArray("private_key_jwt"),
             ["mission_intent_schema_uri"] = settings.Endpoint(IntentSchemaPath),

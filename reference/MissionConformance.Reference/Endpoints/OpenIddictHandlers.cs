@@ -164,7 +164,11 @@ public sealed class MetadataHandler(ReferenceSettings settings, FaultSet faults,
         metadata["mission_lifecycle_endpoint"] = settings.Endpoint(LifecycleEndpoint.Path);
         metadata["mission_lifecycle_auth_methods_supported"] = Array(["private_key_jwt"]);
         metadata["mission_status_endpoint"] = settings.Endpoint(MissionStatusEndpoint.Path);
-        metadata["mission_status_auth_methods_supported"] = Array(["private_key_jwt", "dpop_bearer"]);
+        metadata["mission_status_auth_methods_supported"] = Array(MissionStatusEndpoint.AuthMethods(settings));
+        if (MissionStatusEndpoint.MutualTlsAliases(settings) is { } aliases)
+        {
+            metadata["mtls_endpoint_aliases"] = new OpenIddictParameter(JsonSerializer.SerializeToElement(aliases));
+        }
         // The grant a status client obtains a dpop_bearer token by (StatusTokenEndpoint), answered before OpenIddict sees it.
         context.GrantTypes.Add(OpenIddictConstants.GrantTypes.ClientCredentials);
         metadata["mission_intent_schema_uri"] = settings.Endpoint(MissionAuthorityDocument.IntentSchemaPath);

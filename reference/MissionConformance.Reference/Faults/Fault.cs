@@ -164,6 +164,8 @@ public enum Fault
     RsTrustsIntrospectionForDpop,
     StatusDpopProofUnchecked,
     StatusDpopBearerRefused,
+    StatusMtlsCertificateUnchecked,
+    StatusMtlsRefused,
     ResourceAsTrustsAnyOrigin,
     ResourceAsIgnoresAudience,
     ResourceAsAcceptsBearerJag,
@@ -412,6 +414,11 @@ public static class FaultCatalogue
         new(Fault.StatusDpopProofUnchecked, "Mission Status takes a Mission-Status-scoped DPoP token without its proof: presented as a bearer token, or with another key's proof, it answers",
             ["MBO-MS-002", "MBO-CM-006"]),
         new(Fault.StatusDpopBearerRefused, "Mission Status advertises dpop_bearer and the token endpoint issues the token, but Mission Status refuses it", ["MBO-MS-001", "MBO-CM-006"]),
+
+        // mtls at Mission Status (RFC 8705 §2.2, self-signed certificates of the client's registered key, at the mtls alias)
+        new(Fault.StatusMtlsCertificateUnchecked, "Mission Status's mtls alias takes the client_id of any client certificate: one of a key the client is not registered with answers",
+            ["MBO-MS-002", "MBO-CM-006"]),
+        new(Fault.StatusMtlsRefused, "Mission Status advertises mtls and an alias for it, but refuses the client's certificate of its registered key", ["MBO-MS-001", "MBO-CM-006"]),
 
         // The reference Resource AS (oauth-profile.md §14)
         new(Fault.ResourceAsTrustsAnyOrigin, "the Resource AS accepts an ID-JAG from any issuer, fetching the keys its metadata names, instead of its configured origin only",

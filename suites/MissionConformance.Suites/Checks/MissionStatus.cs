@@ -71,7 +71,19 @@ public sealed record MissionStatusEvidence(
 
     /// <summary>dpop_bearer, when the state authority advertises it: the token, and the active Mission asked with it.</summary>
     public DpopBearerAttempt? DpopBearer { get; init; }
+
+    /// <summary>mtls, when the state authority advertises it: the active Mission asked with a client certificate, without one, and with another key's.</summary>
+    public MutualTlsAttempt? MutualTls { get; init; }
 }
+
+/// <summary>
+/// mtls at Mission Status, at <paramref name="Endpoint"/> (the mtls_endpoint_aliases entry, else the endpoint itself): the
+/// active Mission asked with the status client's self-signed certificate of its registered key (RFC 8705 §2.2, the suite's
+/// convention), without a certificate, and with a certificate of another key; or why it was not exercised, or why no
+/// TLS connection could be made (<paramref name="Unreachable"/>).
+/// </summary>
+public sealed record MutualTlsAttempt(Uri Endpoint, StatusAnswer? Answer, WireResponse? WithoutCertificate, WireResponse? OtherKeyCertificate,
+    string? NotExercised = null, string? Unreachable = null);
 
 /// <summary>
 /// dpop_bearer at Mission Status: the Mission-Status-scoped token the suite obtained by its convention
@@ -101,17 +113,39 @@ public sealed class StatusAnswersSigned : Check<MissionStatusEvidence>
         }
         var passed = $"an authenticated POST (mission, audience, nonce) got 200 {StatusAnswer.MediaType}";
         // A server MUST support the methods it advertises (mission-status.md "Authentication").
-        return e.DpopBearer switch
+        var methods = new List<string> { "private_key_jwt" };
+        var notes = new List<string>();
+        switch (e.DpopBearer)
         {
-            null => Judgement.Pass(passed + " with private_key_jwt"),
-            { NotExercised: { } why } => Judgement.Pass($"{passed} with private_key_jwt; dpop_bearer, also advertised, was not exercised: {why}"),
-            { Answer: { } answer } when answer.Response.Status == HttpStatusCode.OK && answer.Response.ContentType == StatusAnswer.MediaType && answer.Jws is not null
-                => Judgement.Pass($"{passed}, with private_key_jwt and with dpop_bearer (a Mission-Status-scoped DPoP token and its proof)"),
-            { Answer: { } answer } => Judgement.Fail($"the state authority advertises dpop_bearer and issued a Mission-Status-scoped DPoP token, but Mission Status asked with it and its proof answered "
-                + $"HTTP {(int)answer.Response.Status} {answer.Response.ContentType ?? "(no content type)"}: {StatusJudgement.Excerpt(answer.Response.Body)}"),
-            _ => Judgement.Pass(passed + " with private_key_jwt"),
-        };
+            case { NotExercised: { } why }:
+                notes.Add($"dpop_bearer, also advertised, was not exercised: {why}");
+                break;
+            case { Answer: { } answer } when !Answered(answer):
+                return Judgement.Fail($"the state authority advertises dpop_bearer and issued a Mission-Status-scoped DPoP token, but Mission Status asked with it and its proof answered "
+                    + $"HTTP {(int)answer.Response.Status} {answer.Response.ContentType ?? "(no content type)"}: {StatusJudgement.Excerpt(answer.Response.Body)}");
+            case { Answer: not null }:
+                methods.Add("dpop_bearer (a Mission-Status-scoped DPoP token and its proof)");
+                break;
+        }
+        switch (e.MutualTls)
+        {
+            case { Unreachable: { } why }:
+                return new Judgement(null, $"{passed} with private_key_jwt, but mtls, also advertised, could not be judged: {why}", Verdict.Interrupted);
+            case { NotExercised: { } why }:
+                notes.Add($"mtls, also advertised, was not exercised: {why}");
+                break;
+            case { Answer: { } answer } unanswered when !Answered(answer):
+                return Judgement.Fail($"the state authority advertises mtls, but Mission Status at {unanswered.Endpoint} asked with a self-signed certificate of the client's registered key "
+                    + $"(RFC 8705 §2.2) answered HTTP {(int)answer.Response.Status} {answer.Response.ContentType ?? "(no content type)"}: {StatusJudgement.Excerpt(answer.Response.Body)}");
+            case { Answer: not null } attempt:
+                methods.Add($"mtls (a self-signed certificate of the client's registered key, at {attempt.Endpoint})");
+                break;
+        }
+        return Judgement.Pass($"{passed} with {string.Join(", with ", methods)}{string.Concat(notes.Select(n => "; " + n))}");
     }
+
+    private static bool Answered(StatusAnswer answer)
+        => answer.Response.Status == HttpStatusCode.OK && answer.Response.ContentType == StatusAnswer.MediaType && answer.Jws is not null;
 }
 
 public sealed class StatusRequiresAuthentication : Check<MissionStatusEvidence>
@@ -121,11 +155,31 @@ public sealed class StatusRequiresAuthentication : Check<MissionStatusEvidence>
     public override Judgement Judge(MissionStatusEvidence e)
     {
         var plain = LifecycleRequiresAdvertisedAuth.Refused("Mission Status", e.Unauthenticated, e.ClientSecretBasic);
-        if (plain.Holds != true || e.DpopBearer is not { WithoutProof: { } bare, OtherKeyProof: { } otherKey }) return plain;
-        // A DPoP-bound token is no credential without a proof of its key (RFC 9449 §7.1): the same token as a bare credential, or with another key's proof, is unauthenticated.
-        return bare.Status == HttpStatusCode.Unauthorized && otherKey.Status == HttpStatusCode.Unauthorized
-            ? Judgement.Pass(plain.Message + "; so do a Mission-Status-scoped DPoP token without its proof and with another key's proof")
-            : Judgement.Fail($"a Mission-Status-scoped DPoP token without its proof got HTTP {(int)bare.Status}, with another key's proof HTTP {(int)otherKey.Status}; both must be 401");
+        if (plain.Holds != true) return plain;
+        var message = plain.Message;
+        if (e.DpopBearer is { WithoutProof: { } bare, OtherKeyProof: { } otherKey })
+        {
+            // A DPoP-bound token is no credential without a proof of its key (RFC 9449 §7.1): the same token as a bare credential, or with another key's proof, is unauthenticated.
+            if (bare.Status != HttpStatusCode.Unauthorized || otherKey.Status != HttpStatusCode.Unauthorized)
+            {
+                return Judgement.Fail($"a Mission-Status-scoped DPoP token without its proof got HTTP {(int)bare.Status}, with another key's proof HTTP {(int)otherKey.Status}; both must be 401");
+            }
+            message += "; so do a Mission-Status-scoped DPoP token without its proof and with another key's proof";
+        }
+        if (e.MutualTls is { Unreachable: { } why })
+        {
+            return new Judgement(null, $"{message}, but mtls, also advertised, could not be judged: {why}", Verdict.Interrupted);
+        }
+        if (e.MutualTls is { WithoutCertificate: { } none, OtherKeyCertificate: { } stranger })
+        {
+            // mtls authenticates by the certificate: a client_id without one, or with a certificate of a key the client is not registered with, is unauthenticated.
+            if (none.Status != HttpStatusCode.Unauthorized || stranger.Status != HttpStatusCode.Unauthorized)
+            {
+                return Judgement.Fail($"at the mtls alias, the client's client_id without a client certificate got HTTP {(int)none.Status}, with a certificate of another key HTTP {(int)stranger.Status}; both must be 401");
+            }
+            message += "; so does the mtls alias for the client's client_id without a certificate and with a certificate of another key";
+        }
+        return Judgement.Pass(message);
     }
 }
 

@@ -44,6 +44,8 @@ public sealed class EmbeddedReference : IAsyncDisposable
                 {
                     ProjectionIssuers = [.. (topology?.Issuers ?? []).Select(ProjectionIssuerTargetFor)],
                     LifecycleEvents = peers.EventReceiver is { } receiver ? new LifecycleEventsTarget(receiver.Endpoint.Port, EventAudience) : null,
+                    // Its Mission Status mtls alias presents a self-signed certificate, as a target file would name in tlsTrustFile.
+                    TlsTrust = [stack.TlsCertificate],
                 },
             ],
             ResourceServers = [.. resourceServers.Select(ResourceServerTargetFor)],

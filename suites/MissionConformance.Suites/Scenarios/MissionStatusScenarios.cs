@@ -122,11 +122,51 @@ public sealed class MissionStatusScenario : Scenario
             unknown = await AskAsync("msn_" + MissionClient.NewNonce() + MissionClient.NewNonce());
             malformedNonce = await context.Client.MissionStatusAsync(statusEndpoint, caller.Credentials, missionId, audience, "abc", ct);
         }
+        var methods = AuthMethods(documentJson).Concat(AuthMethods(context.Client.Metadata.Document)).ToHashSet(StringComparer.Ordinal);
         DpopBearerAttempt? dpopBearer = null;
-        if (statusEndpoint is not null && AuthMethods(documentJson).Concat(AuthMethods(context.Client.Metadata.Document)).Contains("dpop_bearer"))
+        if (statusEndpoint is not null && methods.Contains("dpop_bearer"))
         {
             dpopBearer = await DpopBearerAsync(statusEndpoint, missionId);
         }
+        MutualTlsAttempt? mutualTls = null;
+        if (statusEndpoint is not null && methods.Contains("mtls"))
+        {
+            // RFC 8705 §5: a client using mTLS goes to the alias, when one is advertised.
+            mutualTls = await MutualTlsAsync(MutualTlsAlias(context.Client.Metadata.Document) ?? MutualTlsAlias(documentJson) ?? statusEndpoint, missionId);
+        }
+
+        // mtls by the suite's convention (self_signed_tls_client_auth, RFC 8705 §2.2): the caller's certificate of its registered key; none; another key's.
+        async Task<MutualTlsAttempt> MutualTlsAsync(Uri endpoint, string mission)
+        {
+            using var certificate = caller.Key is { } key ? MutualTls.SelfSignedCertificate(key, caller.ClientId) : null;
+            if (certificate is null)
+            {
+                return new MutualTlsAttempt(endpoint, null, null, null,
+                    NotExercised: $"status client {caller.ClientId}'s key is no EC private JWK, of which the suite makes its self-signed certificate (RFC 8705 §2.2)");
+            }
+            using var strangerKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+            using var stranger = MutualTls.SelfSigned(strangerKey, caller.ClientId);
+            var trust = flow.Server.TlsTrust;
+            var timeout = context.Target.Timeouts.Request;
+            using var withCertificate = MutualTls.Client(context.Wire, certificate, trust, timeout);
+            using var withoutCertificate = MutualTls.Client(context.Wire, null, trust, timeout);
+            using var withStranger = MutualTls.Client(context.Wire, stranger, trust, timeout);
+            var named = new ClientCredentials(caller.ClientId);
+            try
+            {
+                var nonce = MissionClient.NewNonce();
+                var answered = await Over(withCertificate).MissionStatusAsync(endpoint, named, mission, audience, nonce, ct, withAssertion: false);
+                var none = await Over(withoutCertificate).MissionStatusAsync(endpoint, named, mission, audience, MissionClient.NewNonce(), ct, withAssertion: false);
+                var other = await Over(withStranger).MissionStatusAsync(endpoint, named, mission, audience, MissionClient.NewNonce(), ct, withAssertion: false);
+                return new MutualTlsAttempt(endpoint, new StatusAnswer(answered, nonce, audience, caller.ClientId, mission, context.Clock.GetUtcNow()), none, other);
+            }
+            catch (HttpRequestException e)
+            {
+                var hint = trust.Count == 0 ? "; if no public CA issued its certificate, name that certificate in the target file's tlsTrustFile" : "";
+                return new MutualTlsAttempt(endpoint, null, null, null, Unreachable: $"no TLS exchange with {endpoint}: {e.Message}{(e.InnerException is { } inner ? $" ({inner.Message})" : "")}{hint}");
+            }
+        }
+        MissionClient Over(HttpClient http) => new(http, context.Client.Metadata, context.Clock);
 
         // dpop_bearer: a Mission-Status-scoped token by the suite's convention (client_credentials, resource = the endpoint), then the active Mission with it.
         async Task<DpopBearerAttempt> DpopBearerAsync(Uri endpoint, string mission)
@@ -222,7 +262,7 @@ public sealed class MissionStatusScenario : Scenario
         {
             var evidence = new MissionStatusEvidence(origin, anchor, jwks, active!, unauthenticated!, basic!, authenticationNonce,
                 unknown!, foreign, malformedNonce!, suspended, revoked, burst, whyNoOther ?? (foreign is null ? Dependencies.NoMissionId : null), whyNoTransitions,
-                stateAfterSuspend, stateAfterRevoke) { DpopBearer = dpopBearer };
+                stateAfterSuspend, stateAfterRevoke) { DpopBearer = dpopBearer, MutualTls = mutualTls };
             context.Judge(new StatusAnswersSigned(), evidence);
             context.Judge(new StatusRequiresAuthentication(), evidence);
             context.Judge(new StatusJwsVerifies(), evidence);
@@ -257,6 +297,12 @@ public sealed class MissionStatusScenario : Scenario
         => document is { ValueKind: JsonValueKind.Object } d && d.TryGetProperty("mission_status_auth_methods_supported", out var methods) && methods.ValueKind == JsonValueKind.Array
             ? methods.EnumerateArray().Where(m => m.ValueKind == JsonValueKind.String).Select(m => m.GetString()!)
             : [];
+
+    /// <summary>RFC 8705 §5 mtls_endpoint_aliases.mission_status_endpoint of a metadata document, if any.</summary>
+    private static Uri? MutualTlsAlias(JsonElement? document)
+        => document is { ValueKind: JsonValueKind.Object } d && d.TryGetProperty("mtls_endpoint_aliases", out var aliases) && aliases.ValueKind == JsonValueKind.Object
+            ? UriMember(aliases, "mission_status_endpoint")
+            : null;
 
     private static Uri? UriMember(JsonElement? document, string name)
         => document is { } d && Subset.Text(d, name) is { } text && Uri.TryCreate(text, UriKind.Absolute, out var uri) ? uri : null;
