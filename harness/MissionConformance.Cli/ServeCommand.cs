@@ -60,6 +60,7 @@ public static class ServeCommand
         Console.WriteLine($"Mission reference AS listening");
         Console.WriteLine($"  issuer     {stack.Settings.MissionOrigin}");
         Console.WriteLine($"  metadata   {issuer}/.well-known/oauth-authorization-server");
+        Console.WriteLine($"  mtls       {stack.Settings.MutualTlsEndpoint(Reference.Endpoints.MissionStatusEndpoint.Path)} (Mission Status's alias; its certificate: fixtures/keys/reference-tls.crt.pem)");
         Console.WriteLine($"  database   {stack.DatabasePath}");
         Console.WriteLine($"  faults     {(stack.Faults.Active.Count == 0 ? "none" : string.Join(",", stack.Faults.Active))}");
         Console.WriteLine("  clients    (redirect_uri " + TestPrincipals.RedirectUri + ")");

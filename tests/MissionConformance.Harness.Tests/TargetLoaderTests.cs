@@ -99,7 +99,10 @@ public sealed class TargetLoaderTests
             var server = TargetLoader.Parse(root.ToJsonString(), "trust.json", Fixtures, _ => null).AuthorizationServer;
 
             Assert.Equal([first.Thumbprint, second.Thumbprint], server.TlsTrust.Select(c => c.Thumbprint));
-            Assert.Empty(TargetLoader.Load(Path.Combine(Fixtures, "reference.json"), _ => null).AuthorizationServer.TlsTrust);
+            root["authorizationServers"]![0]!.AsObject().Remove("tlsTrustFile");
+            Assert.Empty(TargetLoader.Parse(root.ToJsonString(), "trust.json", Fixtures, _ => null).AuthorizationServer.TlsTrust);
+            // The reference's own: the certificate of its mtls alias, relative to the target file.
+            Assert.Equal("CN=127.0.0.1", Assert.Single(TargetLoader.Load(Path.Combine(Fixtures, "reference.json"), _ => null).AuthorizationServer.TlsTrust).Subject);
         }
         finally
         {

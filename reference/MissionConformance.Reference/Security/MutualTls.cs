@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.IdentityModel.Tokens;
@@ -12,19 +11,23 @@ namespace MissionConformance.Reference.Security;
 /// </summary>
 public static class MutualTls
 {
-    /// <summary>A self-signed P-256 certificate for 127.0.0.1, valid a day: a harness trusts it by its bytes, as no CA issued it.</summary>
+    /// <summary>
+    /// The TLS listener's certificate and key: fixtures/keys/reference-tls.*.pem, self-signed for 127.0.0.1 until 2046, so a
+    /// target file can name the certificate in tlsTrustFile as fixtures/targets/reference.json does.
+    /// </summary>
     public static X509Certificate2 LoopbackServerCertificate()
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
-        var now = DateTimeOffset.UtcNow;
-        using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
+        using var pem = X509Certificate2.CreateFromPem(Resource("reference-tls.crt.pem"), Resource("reference-tls.key.pem"));
         // Through PKCS#12, so the private key is usable by the TLS stack on every platform.
-        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
+        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+    }
+
+    private static string Resource(string name)
+    {
+        using var stream = typeof(MutualTls).Assembly.GetManifestResourceStream("keys." + name)
+            ?? throw new InvalidOperationException($"fixtures/keys/{name} is not embedded");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 
     /// <summary>Whether <paramref name="certificate"/> certifies <paramref name="registered"/>, an EC public JWK: the same curve point.</summary>
