@@ -205,7 +205,6 @@ public sealed class MissionAuthorityDocument(Configuration.ReferenceSettings set
             ["jwks_uri"] = settings.Endpoint("jwks"),
             ["mission_status_endpoint"] = settings.Endpoint(MissionStatusEndpoint.Path),
             ["mission_status_auth_methods_supported"] = new JsonArray([.. MissionStatusEndpoint.AuthMethods(settings).Select(m => (JsonNode?)m)]),
-            ["mtls_endpoint_aliases"] = MissionStatusEndpoint.MutualTlsAliases(settings),
             ["mission_lifecycle_endpoint"] = settings.Endpoint(LifecycleEndpoint.Path),
             ["mission_lifecycle_auth_methods_supported"] = new JsonArray("private_key_jwt"),
             ["mission_intent_schema_uri"] = settings.Endpoint(IntentSchemaPath),
@@ -225,6 +224,7 @@ public sealed class MissionAuthorityDocument(Configuration.ReferenceSettings set
                 ["mission_optional_modules_supported"] = new JsonArray(),
             },
         };
+        if (MissionStatusEndpoint.MutualTlsAliases(settings) is { } aliases) document["mtls_endpoint_aliases"] = aliases;
         return Results.Content(document.ToJsonString(), faults.Has(Fault.MissionAuthorityNotJson) ? "text/plain" : "application/json");
     }
 
