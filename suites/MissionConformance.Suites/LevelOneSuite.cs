@@ -40,6 +40,8 @@ public static class LevelOneSuite
         new TokenDelegationScenario(),
         new IdJagIssuanceScenario(),
         new PairwiseReferenceScenario(),
+        // Mission Expansion, by the suite's convention where the target file declares it (oauth-profile.md §13).
+        new MissionExpansionScenario(),
         // Level 3 / AD-3 at the state authority (issue 6); judged in the same run, so the domain's tier is one pass.
         new MissionStatusScenario(),
         // The MAS topology (mas.md), when the target file declares projection issuers: the MAS's own tier rests on them.

@@ -363,6 +363,19 @@ public static class FaultProbes
             using var certificate = MutualTls.SelfSignedCertificate(DocsStatusClient.Key!, DocsStatusClient.ClientId)!;
             return (await MutualTlsStatusAsync(r, missionId, certificate)).Status != HttpStatusCode.OK;
         },
+        Fault.ExpansionWithoutSupersedes => async (r, _) =>
+        {
+            var (prior, successor) = await ExpandAsync(r);
+            return (string?)(await r.RecordAsync(successor.MissionId))!["lifecycle"]!["supersedes"] != prior.MissionId;
+        },
+        Fault.ExpansionLeavesPriorActive => async (r, _) => (await r.RefreshAsync((await ExpandAsync(r)).Prior.RefreshToken!)).Status == HttpStatusCode.OK,
+        Fault.DeniedExpansionEndsPrior => async (r, _) =>
+        {
+            var kept = await r.ObtainAsync(NarrowBoardPacketIntent());
+            var par = await r.PushAsync(RunningReference.BoardPacketIntent().ToJsonString(), Pkce.Create(), null, (Endpoints.MissionParameters.Supersedes, kept.MissionId));
+            await r.ConsentAsync(par.Member("request_uri")!, ConsentDecision.Deny);
+            return (await r.RefreshAsync(kept.RefreshToken!)).Status != HttpStatusCode.OK;
+        },
         Fault.StatusSignedByUnknownKey => async (r, clock) =>
             !await DecodedJwt.VerifySignatureAsync((await ActiveStatusAsync(r, clock)).Body, await r.Client.GetJwksAsync(RunningReference.Ct)),
         Fault.StatusAsIntrospectionJwt => async (r, clock) => (await ActiveStatusAsync(r, clock)).ContentType == "application/token-introspection+jwt",
@@ -601,6 +614,22 @@ public static class FaultProbes
         using var http = MutualTls.Client(new Harness.Wire.WireLog(), certificate, [r.Stack.TlsCertificate], TimeSpan.FromSeconds(20));
         return await new MissionClient(http, r.Client.Metadata).MissionStatusAsync(alias, withAssertion ? DocsStatusClient : new ClientCredentials(DocsStatusClient.ClientId),
             missionId, ResourceCatalogue.DocsResource, MissionClient.NewNonce(), RunningReference.Ct, withAssertion);
+    }
+
+    /// <summary>The board-packet Intent without its last object: a Mission an expansion to the whole Intent widens.</summary>
+    internal static JsonObject NarrowBoardPacketIntent()
+    {
+        var intent = RunningReference.BoardPacketIntent();
+        var objects = intent["objects"]!.AsArray();
+        objects.RemoveAt(objects.Count - 1);
+        return intent;
+    }
+
+    /// <summary>Mission Expansion by the suite's convention: a narrow Mission, then the whole Intent pushed with mission_supersedes naming it, approved.</summary>
+    internal static async Task<(IssuedMission Prior, IssuedMission Successor)> ExpandAsync(RunningReference r)
+    {
+        var prior = await r.ObtainAsync(NarrowBoardPacketIntent());
+        return (prior, await r.ObtainAsync(parExtra: [(Endpoints.MissionParameters.Supersedes, prior.MissionId)]));
     }
 
     private static async Task<WireResponse> ActiveStatusAsync(RunningReference r, FakeTimeProvider clock)

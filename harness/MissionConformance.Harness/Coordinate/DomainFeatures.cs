@@ -88,7 +88,9 @@ public sealed class DomainFeatures
             // The AS under test is the origin of the Missions it holds; receiving another origin's ID-JAGs is judged at each
             // Resource AS of the target file (resourceAuthorizationServers[]), a domain of its own.
             new(ResourceAs, FeatureAvailability.NotOffered, "Resource AS validation is judged at each Resource AS of the target file, not at an origin AS"),
-            new(Expansion, FeatureAvailability.NotExamined, "it has no wire binding, oauth-profile.md §13"),
+            server?.Expansion == true
+                ? new(Expansion, FeatureAvailability.Offered, "the target file declares expansion: the AS takes the suite's convention (PAR with mission_supersedes)")
+                : new(Expansion, FeatureAvailability.NotExamined, "it has no wire binding (oauth-profile.md §13), and the target file does not declare the suite's convention (expansion)"),
             server?.ProjectionIssuers is [_, ..] projecting
                 ? new(MasTopology, FeatureAvailability.Offered, $"the target file declares {projecting.Count} projection issuer(s): {string.Join(", ", projecting.Select(p => p.Id))}")
                 : new(MasTopology, FeatureAvailability.NotOffered, "the target file declares no projectionIssuers: the AS is its own state authority, the default topology"),

@@ -82,6 +82,12 @@ public sealed record AuthorizationServerTarget(
     /// </summary>
     public IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2> TlsTrust { get; init; } = [];
 
+    /// <summary>
+    /// Whether the AS takes the suite's Mission Expansion convention (target file expansion): a PAR whose mission_intent is the
+    /// successor's and whose mission_supersedes names the prior Mission. oauth-profile.md §13 defines no wire binding.
+    /// </summary>
+    public bool Expansion { get; init; }
+
     public TargetClient? Client(string role) => Clients.FirstOrDefault(c => c.Role == role);
 
     /// <summary>The Mission Status clients, one per audience (role "status").</summary>

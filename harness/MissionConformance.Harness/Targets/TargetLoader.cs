@@ -168,6 +168,7 @@ public static partial class TargetLoader
             ResourceAuthorizationServers = ReadResourceAuthorizationServers(node["resourceAuthorizationServers"] as JsonArray ?? [], issuer, $"{at}.resourceAuthorizationServers", errors),
             LifecycleEvents = node["lifecycleEvents"] is JsonObject events ? new LifecycleEventsTarget((int)events["receiverPort"]!, (string)events["audience"]!) : null,
             ProjectionIssuers = ReadProjectionIssuers(node["projectionIssuers"] as JsonArray ?? [], issuer, $"{at}.projectionIssuers", environment, errors),
+            Expansion = (bool?)node["expansion"] ?? false,
             TlsTrust = (string?)node["tlsTrustFile"] is { } trustFile ? LoadCertificates(Path.GetFullPath(Path.Combine(baseDirectory, trustFile)), $"{at}.tlsTrustFile", errors) : [],
         };
     }

@@ -77,6 +77,12 @@ public static class HtmlPages
             b.Append("<section><h2>Expires</h2><p>This Mission ends at <time id=\"mission-expiry\" datetime=\"")
                 .Append(E(Text(expiry))).Append("\">").Append(E(Text(expiry))).Append("</time>.</p></section>");
         }
+        if (disclosure["supersedes"] is { } supersedes)
+        {
+            // oauth-profile.md §13: an expansion is a new Mission replacing the current one, which ends when this one is approved.
+            b.Append("<section><h2>Replaces a Mission</h2><p>Approving replaces Mission <code id=\"mission-supersedes\">").Append(E(Text(supersedes)))
+                .Append("</code>, which then ends; denying leaves it as it is.</p></section>");
+        }
         if (disclosure["purpose"] is { } purpose)
         {
             b.Append("<section><h2>Purpose</h2><p id=\"mission-purpose\">").Append(E(Text(purpose))).Append("</p></section>");

@@ -17,6 +17,12 @@ public static class MissionParameters
 {
     public const string MissionIntent = "mission_intent";
     public const string AuthorizationDetails = "authorization_details";
+
+    /// <summary>
+    /// Mission Expansion (oauth-profile.md §13), which has no wire binding in the seed era: the suite's convention is a PAR
+    /// whose mission_intent is the successor's and whose mission_supersedes is the prior Mission's id.
+    /// </summary>
+    public const string Supersedes = "mission_supersedes";
     public const string AdmittedIntentProperty = "mbo:admitted-intent";
     public const string TokenIssuanceItem = "mbo:token-issuance";
 }
@@ -47,6 +53,14 @@ public sealed class ParMissionIntentHandler(MissionIntentValidator validator, Mi
         if (request[MissionParameters.AuthorizationDetails] is not null && !faults.Has(Fault.AcceptIntentWithAuthorizationDetails))
         {
             await RefuseAsync(context, raw, "invalid_request", "mission_intent and authorization_details must not be sent together");  // MBO-AS-PAR-008
+            return;
+        }
+
+        if ((string?)request[MissionParameters.Supersedes] is { } supersedes
+            && (await store.FindAsync(supersedes, context.CancellationToken) is not { } prior || prior.ClientId != context.ClientId || prior.State != MissionState.Active))
+        {
+            // Only an active Mission of this client can be expanded; unknown and foreign Missions look alike.
+            await RefuseAsync(context, raw, "invalid_request", "mission_supersedes must name an active Mission of this client");
             return;
         }
 
@@ -100,7 +114,7 @@ public sealed class ParResponseHandler(MissionStore store, FaultSet faults) : IO
             return;
         }
         await store.CreatePendingAsync(admitted, context.Request!.ClientId!, context.Response.RequestUri,
-            context.Request.Resources ?? [], context.Request.LoginHint, context.CancellationToken);
+            context.Request.Resources ?? [], context.Request.LoginHint, context.CancellationToken, supersedes: (string?)context.Request[MissionParameters.Supersedes]);
         if (faults.Has(Fault.ParWithoutExpiresIn))
         {
             context.Response.ExpiresIn = null;

@@ -166,6 +166,9 @@ public enum Fault
     StatusDpopBearerRefused,
     StatusMtlsCertificateUnchecked,
     StatusMtlsRefused,
+    ExpansionWithoutSupersedes,
+    ExpansionLeavesPriorActive,
+    DeniedExpansionEndsPrior,
     ResourceAsTrustsAnyOrigin,
     ResourceAsIgnoresAudience,
     ResourceAsAcceptsBearerJag,
@@ -419,6 +422,12 @@ public static class FaultCatalogue
         new(Fault.StatusMtlsCertificateUnchecked, "Mission Status's mtls alias takes the client_id of any client certificate: one of a key the client is not registered with answers",
             ["MBO-MS-002", "MBO-CM-006"]),
         new(Fault.StatusMtlsRefused, "Mission Status advertises mtls and an alias for it, but refuses the client's certificate of its registered key", ["MBO-MS-001", "MBO-CM-006"]),
+
+        // Mission Expansion (oauth-profile.md §13; the suite's convention: PAR with mission_supersedes)
+        new(Fault.ExpansionWithoutSupersedes, "an approved expansion's successor keeps no link to the Mission it supersedes: its record and Mission Status name no supersedes",
+            ["MBO-AS-EXP-001"]),
+        new(Fault.ExpansionLeavesPriorActive, "the successor of an approved expansion activates, but the Mission it supersedes stays active and goes on deriving", ["MBO-AS-EXP-002"]),
+        new(Fault.DeniedExpansionEndsPrior, "denying an expansion completes the Mission it would have superseded, instead of leaving it active", ["MBO-AS-EXP-003"]),
 
         // The reference Resource AS (oauth-profile.md §14)
         new(Fault.ResourceAsTrustsAnyOrigin, "the Resource AS accepts an ID-JAG from any issuer, fetching the keys its metadata names, instead of its configured origin only",

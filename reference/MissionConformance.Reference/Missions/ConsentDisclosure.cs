@@ -28,6 +28,7 @@ public static class ConsentDisclosure
             disclosure["mission_expiry"] = intent["mission_expiry"]?.DeepClone();
         }
         if (intent["purpose"] is { } purpose) disclosure["purpose"] = purpose.DeepClone();
+        if (mission.Supersedes is { } prior) disclosure["supersedes"] = prior;
         if (intent["context"] is JsonObject context)
         {
             var bounds = new JsonObject();

@@ -49,6 +49,8 @@ public static class MissionRecordView
             ["approved_at"] = m.ApprovedAt is { } approved ? Time(approved) : null,
             ["updated_at"] = Time(m.UpdatedAt),
             ["history"] = JsonNode.Parse(m.HistoryJson),
+            // oauth-profile.md §13 and open point 9: the successor of a Mission Expansion names the Mission it supersedes.
+            ["supersedes"] = m.Supersedes,
         },
     };
 

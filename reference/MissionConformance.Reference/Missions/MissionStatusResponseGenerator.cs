@@ -66,6 +66,8 @@ public sealed class MissionStatusResponseGenerator(JwsSigner signer, TimeProvide
             ["version"] = mission.Version,
         };
         if (lifecycleEvent is not null) payload["lifecycle_event"] = lifecycleEvent;
+        // mission-status.md: the prior Mission of an Expansion, by its canonical id, so never in an answer by pairwise ref.
+        if (mission.Supersedes is { } prior && pairwiseRef is null) payload["supersedes"] = prior;
         return payload;
     }
 }

@@ -27,7 +27,7 @@ public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory
 
     public async Task<MissionRecord> CreatePendingAsync(
         AdmittedIntent intent, string clientId, string requestUri, IReadOnlyList<string> requestedResources,
-        string? loginHint, CancellationToken ct)
+        string? loginHint, CancellationToken ct, string? supersedes = null)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var submittedJson = intent.Submitted.ToJsonString();
@@ -55,6 +55,7 @@ public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory
             State = MissionState.PendingApproval,
             ClientId = clientId,
             LoginHint = loginHint,
+            Supersedes = supersedes,
             Tenant = settings.Tenant,
             Origin = settings.MissionOrigin,
             SubmittedIntentJson = submittedJson,
@@ -140,8 +141,29 @@ public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory
         return current;
     }
 
-    /// <summary>pending_approval → active, with the anchors computed over what was approved and shown.</summary>
+    /// <summary>
+    /// pending_approval → active, with the anchors computed over what was approved and shown. A successor of a Mission
+    /// Expansion then completes the Mission it supersedes (oauth-profile.md §13): its own transition, right after.
+    /// </summary>
     public async Task<MissionRecord?> ApproveAsync(string id, string subject, string approver, JsonObject disclosure, CancellationToken ct)
+    {
+        var approved = await ActivateAsync(id, subject, approver, disclosure, ct);
+        if (approved is { State: MissionState.Active, Supersedes: { } prior } && !faults.Has(Fault.ExpansionLeavesPriorActive))
+        {
+            await ApplyAsync(prior, LifecycleOperation.Complete, approver, $"superseded by {approved.Id} (Mission Expansion)", ct);
+        }
+        if (approved is { Supersedes: not null } && faults.Has(Fault.ExpansionWithoutSupersedes))
+        {
+            approved = await MutateAsync(id, record =>
+            {
+                record.Supersedes = null;
+                return true;
+            }, ct);
+        }
+        return approved;
+    }
+
+    private async Task<MissionRecord?> ActivateAsync(string id, string subject, string approver, JsonObject disclosure, CancellationToken ct)
     {
         return await MutateAsync(id, record =>
         {
@@ -189,10 +211,17 @@ public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory
         => MutateAsync(id, record => record.State == MissionState.PendingApproval && record.ApprovalEventId is not null
             && Transition(record, MissionState.Active, record.Approver!, "approve", null), ct);
 
-    /// <summary>pending_approval → rejected, when the user denies at consent.</summary>
-    public Task<MissionRecord?> RejectAsync(string id, string approver, CancellationToken ct)
-        => MutateAsync(id, record => record.State == MissionState.PendingApproval
+    /// <summary>pending_approval → rejected, when the user denies at consent; a denied expansion leaves the Mission it would supersede as it was.</summary>
+    public async Task<MissionRecord?> RejectAsync(string id, string approver, CancellationToken ct)
+    {
+        var rejected = await MutateAsync(id, record => record.State == MissionState.PendingApproval
             && Transition(record, MissionState.Rejected, approver, "deny", null), ct);
+        if (rejected is { State: MissionState.Rejected, Supersedes: { } prior } && faults.Has(Fault.DeniedExpansionEndsPrior))
+        {
+            await ApplyAsync(prior, LifecycleOperation.Complete, approver, "expansion denied", ct);
+        }
+        return rejected;
+    }
 
     /// <summary>A lifecycle operation: legal transition, idempotent repeat, or conflict (lifecycle.md).</summary>
     public async Task<(TransitionOutcome Outcome, MissionRecord? Record)> ApplyAsync(

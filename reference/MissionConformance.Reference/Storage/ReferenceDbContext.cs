@@ -13,6 +13,9 @@ public sealed class MissionRecord
     public string? Subject { get; set; }
     public string? Approver { get; set; }
     public string? LoginHint { get; set; }
+
+    /// <summary>Mission Expansion (oauth-profile.md §13): the prior Mission this one succeeds, as proposed at PAR (mission_supersedes).</summary>
+    public string? Supersedes { get; set; }
     public required string Tenant { get; set; }
     public required string Origin { get; set; }
     public required string SubmittedIntentJson { get; set; }

@@ -184,25 +184,21 @@ public sealed class MissionFlow(ScenarioContext context)
 
     /// <summary>The inventory record whose validated Intent has this goal (see <see cref="Intent"/>), if the target has an inventory.</summary>
     public async Task<JsonObject?> RecordByGoalAsync(string goal)
+        => (await RecordsAsync())?.LastOrDefault(m => (string?)m["mission_intent"]?["goal"] == goal);
+
+    /// <summary>Every Mission record the inventory shows the administrator (or the agent), when there is an inventory.</summary>
+    public async Task<IReadOnlyList<JsonObject>?> RecordsAsync()
     {
         if (!Server.UsesInventory || context.Client.Metadata.InventoryEndpoint is null) return null;
         var response = await context.Client.InventoryAsync((Server.Client("admin") ?? Agent).Credentials, null, null, context.Cancellation);
         if (response.Status != HttpStatusCode.OK || !response.IsJson || JsonNode.Parse(response.Body)?["missions"] is not JsonArray missions) return null;
-        return missions.OfType<JsonObject>().LastOrDefault(m => (string?)m["mission_intent"]?["goal"] == goal);
+        return [.. missions.OfType<JsonObject>()];
     }
 
     public async Task<string?> StateAsync(string missionId) => (string?)(await RecordAsync(missionId))?["state"];
 
     /// <summary>How many Mission records the inventory shows the administrator (or the agent), when there is an inventory.</summary>
-    public async Task<int?> CountMissionsAsync()
-    {
-        if (!Server.UsesInventory || context.Client.Metadata.InventoryEndpoint is null) return null;
-        var client = Server.Client("admin") ?? Agent;
-        var response = await context.Client.InventoryAsync(client.Credentials, null, null, context.Cancellation);
-        return response.Status == HttpStatusCode.OK && response.IsJson && response.Json.TryGetProperty("missions", out var list) && list.ValueKind == JsonValueKind.Array
-            ? list.GetArrayLength()
-            : null;
-    }
+    public async Task<int?> CountMissionsAsync() => (await RecordsAsync())?.Count;
 
     public static string Excerpt(string body) => body.Length <= 200 ? body : body[..200] + "…";
 }

@@ -228,6 +228,8 @@ public sealed class EmbeddedReference : IAsyncDisposable
             TestPrincipals.BoardPurpose, "urn:example:purpose:unregistered", UsesInventory: true, consent)
         {
             ResourceAuthorizationServers = [.. (catalogue.PartnerDomains ?? []).Select(d => new ResourceAuthorizationServer(d.Issuer, d.Resources))],
+            // The reference takes the suite's Mission Expansion convention (PAR with mission_supersedes).
+            Expansion = true,
         };
         return new Target(name, "seed-2026-06", [server], Timeouts.Default,
             new ScopeStatement(["oauth"], [], null, ["seed-2026-06"], []));

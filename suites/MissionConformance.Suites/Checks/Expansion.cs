@@ -1,0 +1,108 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using MissionConformance.Harness.Consent;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Suites.Infrastructure;
+
+namespace MissionConformance.Suites.Checks;
+
+// ---- Mission Expansion (oauth-profile.md §13; the suite's convention: PAR with mission_supersedes) ------------------
+
+/// <summary>
+/// An approved expansion: the prior Mission, the successor obtained by pushing the wider Intent with mission_supersedes
+/// naming the prior, the successor's inventory record (null without an inventory), the prior's refresh afterwards and the
+/// prior's state in the inventory.
+/// </summary>
+public sealed record ApprovedExpansionEvidence(string PriorId, TokenExchange Successor, JsonObject? SuccessorRecord, bool HasInventory,
+    TokenExchange PriorRefresh, string? PriorStateAfter);
+
+/// <summary>
+/// A denied expansion: the Mission it would have superseded, its record before and after (null without an inventory), the
+/// consent outcome, the Mission's refresh afterwards, and the inventory's records that name it as superseded.
+/// </summary>
+public sealed record DeniedExpansionEvidence(string KeptId, ConsentOutcome Denial, JsonObject? RecordBefore, JsonObject? RecordAfter,
+    TokenExchange KeptRefresh, IReadOnlyList<JsonObject> Successors);
+
+internal static class ExpansionRecord
+{
+    /// <summary>oauth-profile.md open point 9: supersedes on the successor's record, as mission.supersedes or lifecycle.supersedes; either passes.</summary>
+    public static string? Supersedes(JsonObject? record)
+        => (string?)record?["lifecycle"]?["supersedes"] ?? (string?)record?["mission"]?["supersedes"];
+
+    public static string? AuthorityHash(JsonObject? record) => (string?)record?["integrity"]?["authority_hash"];
+}
+
+public sealed class ExpansionCreatesSuccessor : Check<ApprovedExpansionEvidence>
+{
+    public override string RequirementId => "MBO-AS-EXP-001";
+
+    public override Judgement Judge(ApprovedExpansionEvidence e)
+    {
+        if (e.Successor.MissionId is not { } successorId) return Judgement.Skip("not judged: the successor's token names no mission.id (see MBO-AS-TOK-001)");
+        if (successorId == e.PriorId) return Judgement.Fail($"the approved expansion kept the prior Mission's id {e.PriorId}: a successor is a new Mission with a new id");
+        var onClaim = e.Successor.Mission is { } claim ? Subset.Text(claim, "supersedes") : null;
+        var onRecord = ExpansionRecord.Supersedes(e.SuccessorRecord);
+        if (onRecord == e.PriorId || onClaim == e.PriorId)
+        {
+            return Judgement.Pass($"the successor {successorId} names the prior Mission {e.PriorId} as supersedes ({(onRecord == e.PriorId ? "on its record" : "in its mission claim")})");
+        }
+        if (!e.HasInventory && onClaim is null)
+        {
+            return Judgement.Review($"the successor {successorId} has a new id, but no surface the suite reads shows supersedes: the target has no inventory (inventory) and the mission claim carries none");
+        }
+        return Judgement.Fail($"the successor {successorId} does not name the prior Mission {e.PriorId}: supersedes on its record is {onRecord ?? "(absent)"}, in its mission claim {onClaim ?? "(absent)"}");
+    }
+}
+
+public sealed class ExpansionCompletesPrior : Check<ApprovedExpansionEvidence>
+{
+    public override string RequirementId => "MBO-AS-EXP-002";
+
+    public override Judgement Judge(ApprovedExpansionEvidence e)
+    {
+        // Not RefreshGatedCheck: a prior Mission still active is this requirement's failure, not a reason to skip it.
+        var response = e.PriorRefresh.Response;
+        if (response.Status == HttpStatusCode.OK)
+        {
+            return Judgement.Fail($"after the successor activated, the prior Mission {e.PriorId} still derives (refresh 200){(e.PriorStateAfter is { } s ? $" and the inventory shows it {s}" : "")}; it must be completed");
+        }
+        var error = response.Member("error");
+        var state = response.Member("mission_state");
+        if (e.PriorStateAfter is { } after && after != "completed")
+        {
+            return Judgement.Fail($"after the successor activated, the inventory shows the prior Mission {e.PriorId} {after}, not completed");
+        }
+        return Judgement.That(error == "invalid_grant" && state == "completed",
+            $"the prior Mission {e.PriorId} is completed: its refresh is refused with invalid_grant, mission_state=completed",
+            $"the prior Mission's refresh got HTTP {(int)response.Status} error={error ?? "(none)"} mission_state={state ?? "(none)"}; expected invalid_grant with mission_state=completed");
+    }
+}
+
+public sealed class DeniedExpansionChangesNothing : Check<DeniedExpansionEvidence>
+{
+    public override string RequirementId => "MBO-AS-EXP-003";
+
+    public override Judgement Judge(DeniedExpansionEvidence e)
+    {
+        if (e.Denial.Code is not null) return Judgement.Skip("not judged: denying the expansion at consent still gave an authorization code (see MBO-AS-APR-003)");
+        if (e.KeptRefresh.Response.Status != HttpStatusCode.OK)
+        {
+            return Judgement.Fail($"after the expansion was denied, the Mission {e.KeptId} no longer derives: refresh got HTTP {(int)e.KeptRefresh.Response.Status} "
+                + $"error={e.KeptRefresh.Response.Member("error") ?? "(none)"} mission_state={e.KeptRefresh.Response.Member("mission_state") ?? "(none)"}");
+        }
+        if (e.RecordAfter is { } after && (string?)after["state"] != "active")
+        {
+            return Judgement.Fail($"after the expansion was denied, the inventory shows the Mission {e.KeptId} {(string?)after["state"]}, not active");
+        }
+        if (ExpansionRecord.AuthorityHash(e.RecordBefore) is { } before && ExpansionRecord.AuthorityHash(e.RecordAfter) is { } now && before != now)
+        {
+            return Judgement.Fail($"after the expansion was denied, the Mission's authority_hash changed from {before} to {now}: its bounds must stay as approved");
+        }
+        if (e.Successors.FirstOrDefault(s => (string?)s["state"] is "active" or "suspended") is { } successor)
+        {
+            return Judgement.Fail($"the denied expansion created a successor: Mission {(string?)successor["mission"]?["id"]} ({(string?)successor["state"]}) supersedes {e.KeptId}");
+        }
+        return Judgement.Pass($"denied ({e.Denial.Error ?? "no code"}): the Mission {e.KeptId} still derives"
+            + (e.RecordAfter is null ? "" : ", is active with its authority_hash unchanged, and no live Mission supersedes it"));
+    }
+}

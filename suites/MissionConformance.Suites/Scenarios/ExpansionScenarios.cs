@@ -1,0 +1,76 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using MissionConformance.Harness.Consent;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Crypto;
+using MissionConformance.Suites.Checks;
+using MissionConformance.Suites.Infrastructure;
+
+namespace MissionConformance.Suites.Scenarios;
+
+/// <summary>
+/// Mission Expansion (oauth-profile.md §13): a Mission too narrow is not widened but succeeded. The seed era defines no wire
+/// binding, so the suite drives its own convention where the target file declares it (expansion): a PAR whose mission_intent
+/// is the wider successor's and whose mission_supersedes is the prior Mission's id. Approved: a successor with a new id names
+/// the prior, which is completed. Denied: the Mission stays as it was and nothing succeeds it.
+/// </summary>
+public sealed class MissionExpansionScenario : Scenario
+{
+    public const string Parameter = "mission_supersedes";
+
+    public const string NotDeclared = "the target file does not declare expansion: Mission Expansion has no wire binding (oauth-profile.md §13), and the suite drives "
+        + "its convention (PAR with mission_supersedes) only at an AS that says it takes it";
+
+    public override string Id => "expansion.successor";
+    public override string Title => "An approved Mission Expansion makes a successor that names and completes the Mission it supersedes; a denied one changes nothing";
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-EXP-001", "MBO-AS-EXP-002", "MBO-AS-EXP-003"];
+
+    public override async Task RunAsync(ScenarioContext context)
+    {
+        if (!context.Server.Expansion)
+        {
+            foreach (var id in Requirements) context.Skip(id, NotDeclared);
+            return;
+        }
+        var flow = new MissionFlow(context);
+        var objects = flow.Intent()["objects"]!.AsArray().Select(o => (string?)o).OfType<string>().ToList();
+        if (objects.Count < 2)
+        {
+            foreach (var id in Requirements) context.Skip(id, "the target file's Intent names one object, so there is no narrower Mission to expand");
+            return;
+        }
+        // The prior Mission lacks the Intent's last object; the successor asks for all of them.
+        JsonObject Narrow()
+        {
+            var intent = flow.Intent();
+            intent["objects"] = new JsonArray([.. objects.SkipLast(1).Select(o => (JsonNode?)o)]);
+            return intent;
+        }
+
+        var prior = await flow.ObtainAsync(Narrow());
+        if (prior.MissionId is not { } priorId || prior.Token.RefreshToken is not { } priorRefresh)
+        {
+            foreach (var id in Requirements) context.Interrupt(id, $"{Dependencies.NoMissionId}, or the token response carried no refresh token to observe the prior Mission by");
+            return;
+        }
+        var successor = await flow.ObtainAsync(flow.Intent(), parExtra: [(Parameter, priorId)]);
+        var successorRecord = successor.MissionId is { } successorId ? await flow.RecordAsync(successorId) : null;
+        var priorAfter = await flow.RefreshAsync(priorRefresh);
+        var approved = new ApprovedExpansionEvidence(priorId, successor.Token, successorRecord, flow.Server.UsesInventory, priorAfter, await flow.StateAsync(priorId));
+        context.Judge(new ExpansionCreatesSuccessor(), approved);
+        context.Judge(new ExpansionCompletesPrior(), approved);
+
+        var kept = await flow.ObtainAsync(Narrow());
+        if (kept.MissionId is not { } keptId || kept.Token.RefreshToken is not { } keptRefresh)
+        {
+            context.Interrupt("MBO-AS-EXP-003", Dependencies.NoMissionId);
+            return;
+        }
+        var before = await flow.RecordAsync(keptId);
+        var (_, requestUri) = await flow.PushAcceptedAsync(flow.Intent(), Pkce.Create(), null, [(Parameter, keptId)]);
+        var denial = await flow.ConsentAsync(requestUri, ConsentDecision.Deny);
+        var keptAfter = await flow.RefreshAsync(keptRefresh);
+        var successors = await flow.RecordsAsync() is { } all ? all.Where(r => ExpansionRecord.Supersedes(r) == keptId).ToList() : [];
+        context.Judge(new DeniedExpansionChangesNothing(), new DeniedExpansionEvidence(keptId, denial, before, await flow.RecordAsync(keptId), keptAfter, successors));
+    }
+}
