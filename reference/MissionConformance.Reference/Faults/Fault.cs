@@ -295,10 +295,10 @@ public static class FaultCatalogue
         // Gating and refresh
         new(Fault.RefreshWhileSuspended, "refresh succeeds while the Mission is suspended", ["MBO-AS-GATE-001"]),
         new(Fault.RefreshAfterRevoke, "refresh succeeds after the Mission is revoked", ["MBO-AS-GATE-002"]),
-        new(Fault.RefreshAfterComplete, "refresh succeeds after the Mission is completed", ["MBO-AS-GATE-003"]),
+        new(Fault.RefreshAfterComplete, "refresh succeeds after the Mission is completed", ["MBO-AS-GATE-003", "MBO-AS-EXP-002"]),
         new(Fault.IgnoreMissionExpiry, "refresh succeeds after mission_expiry", ["MBO-AS-GATE-004"]),
         new(Fault.NonStandardMissionState, "gating errors carry mission_state=inactive",
-            ["MBO-AS-GATE-006", "MBO-AS-GATE-001", "MBO-AS-GATE-002", "MBO-AS-GATE-003", "MBO-AS-GATE-004", "MBO-AS-GATE-005", "MBO-AS-DEL-007", "MBO-AS-XD-004"]),
+            ["MBO-AS-GATE-006", "MBO-AS-GATE-001", "MBO-AS-GATE-002", "MBO-AS-GATE-003", "MBO-AS-GATE-004", "MBO-AS-GATE-005", "MBO-AS-DEL-007", "MBO-AS-XD-004", "MBO-AS-EXP-002"]),
         new(Fault.ResumeDoesNotRestore, "a resumed Mission still refuses refresh", ["MBO-AS-GATE-007"]),
         new(Fault.IgnoreMaxDerivations, "context.max_derivations is not enforced", ["MBO-AS-GATE-008", "MBO-AS-GATE-009"]),
         new(Fault.RacyDerivationCounter, "the derivation budget is checked and incremented non-atomically", ["MBO-AS-GATE-009"]),

@@ -147,11 +147,7 @@ public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory
     /// </summary>
     public async Task<MissionRecord?> ApproveAsync(string id, string subject, string approver, JsonObject disclosure, CancellationToken ct)
     {
-        var approved = await ActivateAsync(id, subject, approver, disclosure, ct);
-        if (approved is { State: MissionState.Active, Supersedes: { } prior } && !faults.Has(Fault.ExpansionLeavesPriorActive))
-        {
-            await ApplyAsync(prior, LifecycleOperation.Complete, approver, $"superseded by {approved.Id} (Mission Expansion)", ct);
-        }
+        var approved = await CompleteSupersededAsync(await ActivateAsync(id, subject, approver, disclosure, ct), approver, ct);
         if (approved is { Supersedes: not null } && faults.Has(Fault.ExpansionWithoutSupersedes))
         {
             approved = await MutateAsync(id, record =>
@@ -207,9 +203,22 @@ public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory
         }, ct);
 
     /// <summary>Fault ActivateOnRedemption: the approved-but-pending record activates when its code is redeemed.</summary>
-    public Task<MissionRecord?> ActivateLateAsync(string id, CancellationToken ct)
-        => MutateAsync(id, record => record.State == MissionState.PendingApproval && record.ApprovalEventId is not null
+    public async Task<MissionRecord?> ActivateLateAsync(string id, CancellationToken ct)
+    {
+        var activated = await MutateAsync(id, record => record.State == MissionState.PendingApproval && record.ApprovalEventId is not null
             && Transition(record, MissionState.Active, record.Approver!, "approve", null), ct);
+        return await CompleteSupersededAsync(activated, activated?.Approver ?? "clock", ct);
+    }
+
+    /// <summary>oauth-profile.md §13: as a successor activates, the Mission it supersedes is completed (its own transition, right after).</summary>
+    private async Task<MissionRecord?> CompleteSupersededAsync(MissionRecord? successor, string actor, CancellationToken ct)
+    {
+        if (successor is { State: MissionState.Active, Supersedes: { } prior } && !faults.Has(Fault.ExpansionLeavesPriorActive))
+        {
+            await ApplyAsync(prior, LifecycleOperation.Complete, actor, $"superseded by {successor.Id} (Mission Expansion)", ct);
+        }
+        return successor;
+    }
 
     /// <summary>pending_approval → rejected, when the user denies at consent; a denied expansion leaves the Mission it would supersede as it was.</summary>
     public async Task<MissionRecord?> RejectAsync(string id, string approver, CancellationToken ct)

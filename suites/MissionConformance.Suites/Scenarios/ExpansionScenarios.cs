@@ -1,8 +1,7 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using MissionConformance.Harness.Consent;
-using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.Crypto;
+using MissionConformance.Harness.Engine;
 using MissionConformance.Suites.Checks;
 using MissionConformance.Suites.Infrastructure;
 
@@ -50,10 +49,10 @@ public sealed class MissionExpansionScenario : Scenario
         var prior = await flow.ObtainAsync(Narrow());
         if (prior.MissionId is not { } priorId || prior.Token.RefreshToken is not { } priorRefresh)
         {
-            foreach (var id in Requirements) context.Interrupt(id, $"{Dependencies.NoMissionId}, or the token response carried no refresh token to observe the prior Mission by");
+            foreach (var id in Requirements) context.Blocked(id, prior.MissionId is null ? Dependencies.NoMissionId : "the token response carried no refresh token to observe the prior Mission by");
             return;
         }
-        var successor = await flow.ObtainAsync(flow.Intent(), parExtra: [(Parameter, priorId)]);
+        var successor = await ExpandAsync(() => flow.ObtainAsync(flow.Intent(), parExtra: [(Parameter, priorId)]), priorId);
         var successorRecord = successor.MissionId is { } successorId ? await flow.RecordAsync(successorId) : null;
         var priorAfter = await flow.RefreshAsync(priorRefresh);
         var approved = new ApprovedExpansionEvidence(priorId, successor.Token, successorRecord, flow.Server.UsesInventory, priorAfter, await flow.StateAsync(priorId));
@@ -63,14 +62,27 @@ public sealed class MissionExpansionScenario : Scenario
         var kept = await flow.ObtainAsync(Narrow());
         if (kept.MissionId is not { } keptId || kept.Token.RefreshToken is not { } keptRefresh)
         {
-            context.Interrupt("MBO-AS-EXP-003", Dependencies.NoMissionId);
+            context.Blocked("MBO-AS-EXP-003", kept.MissionId is null ? Dependencies.NoMissionId : "the token response carried no refresh token to observe the Mission by");
             return;
         }
         var before = await flow.RecordAsync(keptId);
-        var (_, requestUri) = await flow.PushAcceptedAsync(flow.Intent(), Pkce.Create(), null, [(Parameter, keptId)]);
+        var (_, requestUri) = await ExpandAsync(() => flow.PushAcceptedAsync(flow.Intent(), Pkce.Create(), null, [(Parameter, keptId)]), keptId);
         var denial = await flow.ConsentAsync(requestUri, ConsentDecision.Deny);
         var keptAfter = await flow.RefreshAsync(keptRefresh);
         var successors = await flow.RecordsAsync() is { } all ? all.Where(r => ExpansionRecord.Supersedes(r) == keptId).ToList() : [];
         context.Judge(new DeniedExpansionChangesNothing(), new DeniedExpansionEvidence(keptId, denial, before, await flow.RecordAsync(keptId), keptAfter, successors));
+    }
+
+    /// <summary>A step of the convention the target file declares; refused, the scenario is interrupted saying it was the expansion, not the Intent.</summary>
+    private static async Task<T> ExpandAsync<T>(Func<Task<T>> step, string prior)
+    {
+        try
+        {
+            return await step();
+        }
+        catch (ScenarioInterruptedException e)
+        {
+            throw new ScenarioInterruptedException($"the expansion of {prior} (PAR with {Parameter}, the suite's convention the target file declares with expansion) failed: {e.Message}");
+        }
     }
 }
