@@ -30,11 +30,26 @@ public sealed class ExpansionSelfTests
     }
 
     [Fact]
-    public async Task WithoutAnInventory_ASuccessorThatNamesNoPriorIsReview_WhileTheRefreshStillJudgesThePrior()
+    public async Task WithoutAnInventory_SupersedesIsReadFromMissionStatus()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var reference = await EmbeddedReference.StartAsync(FaultSet.None, ct, FaultSelfTests.FormConsent, withResourceServers: false);
+        var target = reference.Target with { AuthorizationServers = [reference.Target.AuthorizationServer with { UsesInventory = false }] };
+
+        var outcome = await ConformanceRun.RunAsync(target, reference.Clock, reference.Wait, [new MissionExpansionScenario()], ct, reference.Peers);
+
+        var finding = Assert.Single(outcome.Findings, f => f.RequirementId == "MBO-AS-EXP-001");
+        Assert.Equal(Verdict.Passed, finding.Verdict);
+        Assert.EndsWith("(in its Mission Status)", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithNeitherInventoryNorStatusClients_ASuccessorThatNamesNoPriorIsReview_WhileTheRefreshStillJudgesThePrior()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var reference = await EmbeddedReference.StartAsync(new FaultSet([Fault.ExpansionWithoutSupersedes]), ct, FaultSelfTests.FormConsent, withResourceServers: false);
-        var target = reference.Target with { AuthorizationServers = [reference.Target.AuthorizationServer with { UsesInventory = false }] };
+        var server = reference.Target.AuthorizationServer;
+        var target = reference.Target with { AuthorizationServers = [server with { UsesInventory = false, Clients = [.. server.Clients.Where(c => c.Role != "status")] }] };
 
         var outcome = await ConformanceRun.RunAsync(target, reference.Clock, reference.Wait, [new MissionExpansionScenario()], ct, reference.Peers);
 

@@ -10,11 +10,12 @@ namespace MissionConformance.Suites.Checks;
 
 /// <summary>
 /// An approved expansion: the prior Mission, the successor obtained by pushing the wider Intent with mission_supersedes
-/// naming the prior, the successor's inventory record (null without an inventory), the prior's refresh afterwards and the
-/// prior's state in the inventory.
+/// naming the prior, the successor's inventory record (null without an inventory), its Mission Status answer when the record
+/// and the claim did not show supersedes and the AS offers Mission Status to a status client of the file (else null), the
+/// prior's refresh afterwards and the prior's state in the inventory.
 /// </summary>
 public sealed record ApprovedExpansionEvidence(string PriorId, TokenExchange Successor, JsonObject? SuccessorRecord, bool HasInventory,
-    TokenExchange PriorRefresh, string? PriorStateAfter);
+    StatusAnswer? SuccessorStatus, TokenExchange PriorRefresh, string? PriorStateAfter);
 
 /// <summary>
 /// A denied expansion: the Mission it would have superseded, its record before and after (null without an inventory), the
@@ -40,17 +41,19 @@ public sealed class ExpansionCreatesSuccessor : Check<ApprovedExpansionEvidence>
     {
         if (e.Successor.MissionId is not { } successorId) return Judgement.Skip("not judged: the successor's token names no mission.id (see MBO-AS-TOK-001)");
         if (successorId == e.PriorId) return Judgement.Fail($"the approved expansion kept the prior Mission's id {e.PriorId}: a successor is a new Mission with a new id");
+        // oauth-profile.md open point 9: the record, the claim or Mission Status; any one naming the prior passes.
         var onClaim = e.Successor.Mission is { } claim ? Subset.Text(claim, "supersedes") : null;
         var onRecord = ExpansionRecord.Supersedes(e.SuccessorRecord);
-        if (onRecord == e.PriorId || onClaim == e.PriorId)
+        var onStatus = e.SuccessorStatus?.Payload is { } payload ? Subset.Text(payload, "supersedes") : null;
+        var where = onRecord == e.PriorId ? "on its record" : onClaim == e.PriorId ? "in its mission claim" : onStatus == e.PriorId ? "in its Mission Status" : null;
+        if (where is not null) return Judgement.Pass($"the successor {successorId} names the prior Mission {e.PriorId} as supersedes ({where})");
+        if (!e.HasInventory && onClaim is null && e.SuccessorStatus?.Payload is null)
         {
-            return Judgement.Pass($"the successor {successorId} names the prior Mission {e.PriorId} as supersedes ({(onRecord == e.PriorId ? "on its record" : "in its mission claim")})");
+            return Judgement.Review($"the successor {successorId} has a new id, but no surface the suite reads shows supersedes: the target has no inventory (inventory), "
+                + "the mission claim carries none, and Mission Status gave no signed answer about it");
         }
-        if (!e.HasInventory && onClaim is null)
-        {
-            return Judgement.Review($"the successor {successorId} has a new id, but no surface the suite reads shows supersedes: the target has no inventory (inventory) and the mission claim carries none");
-        }
-        return Judgement.Fail($"the successor {successorId} does not name the prior Mission {e.PriorId}: supersedes on its record is {onRecord ?? "(absent)"}, in its mission claim {onClaim ?? "(absent)"}");
+        return Judgement.Fail($"the successor {successorId} does not name the prior Mission {e.PriorId}: supersedes on its record is {onRecord ?? "(absent)"}, "
+            + $"in its mission claim {onClaim ?? "(absent)"}, in its Mission Status {(e.SuccessorStatus?.Payload is null ? "(not answered)" : onStatus ?? "(absent)")}");
     }
 }
 

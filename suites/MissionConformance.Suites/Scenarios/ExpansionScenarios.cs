@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using MissionConformance.Harness.Consent;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.OAuth;
 using MissionConformance.Suites.Checks;
 using MissionConformance.Suites.Infrastructure;
 
@@ -54,8 +55,15 @@ public sealed class MissionExpansionScenario : Scenario
         }
         var successor = await ExpandAsync(() => flow.ObtainAsync(flow.Intent(), parExtra: [(Parameter, priorId)]), priorId);
         var successorRecord = successor.MissionId is { } successorId ? await flow.RecordAsync(successorId) : null;
+        // Mission Status is asked only when neither the record nor the claim shows supersedes (open point 9 allows any of the three).
+        var claimed = successor.Token.Mission is { } claim ? Subset.Text(claim, "supersedes") : null;
+        StatusAnswer? successorStatus = null;
+        if (successor.MissionId is { } successorMission && ExpansionRecord.Supersedes(successorRecord) is null && claimed is null)
+        {
+            successorStatus = await SuccessorStatusAsync(context, objects, successorMission);
+        }
         var priorAfter = await flow.RefreshAsync(priorRefresh);
-        var approved = new ApprovedExpansionEvidence(priorId, successor.Token, successorRecord, flow.Server.UsesInventory, priorAfter, await flow.StateAsync(priorId));
+        var approved = new ApprovedExpansionEvidence(priorId, successor.Token, successorRecord, flow.Server.UsesInventory, successorStatus, priorAfter, await flow.StateAsync(priorId));
         context.Judge(new ExpansionCreatesSuccessor(), approved);
         context.Judge(new ExpansionCompletesPrior(), approved);
 
@@ -71,6 +79,19 @@ public sealed class MissionExpansionScenario : Scenario
         var keptAfter = await flow.RefreshAsync(keptRefresh);
         var successors = await flow.RecordsAsync() is { } all ? all.Where(r => ExpansionRecord.Supersedes(r) == keptId).ToList() : [];
         context.Judge(new DeniedExpansionChangesNothing(), new DeniedExpansionEvidence(keptId, denial, before, await flow.RecordAsync(keptId), keptAfter, successors));
+    }
+
+    /// <summary>The successor's Mission Status, asked by the first status client whose audience the Intent names; null where there is none, or no endpoint.</summary>
+    private static async Task<StatusAnswer?> SuccessorStatusAsync(ScenarioContext context, IReadOnlyList<string> objects, string missionId)
+    {
+        if (context.Client.Metadata.MissionStatusEndpoint is not { } endpoint
+            || context.Server.StatusClients.FirstOrDefault(c => c.Audience is { } audience && objects.Contains(audience)) is not { } caller)
+        {
+            return null;
+        }
+        var nonce = MissionClient.NewNonce();
+        var response = await context.Client.MissionStatusAsync(endpoint, caller.Credentials, missionId, caller.Audience!, nonce, context.Cancellation);
+        return new StatusAnswer(response, nonce, caller.Audience!, caller.ClientId, missionId, context.Clock.GetUtcNow());
     }
 
     /// <summary>A step of the convention the target file declares; refused, the scenario is interrupted saying it was the expansion, not the Intent.</summary>
