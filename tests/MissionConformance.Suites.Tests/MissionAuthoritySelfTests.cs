@@ -218,3 +218,34 @@ public sealed class LifecycleEventCheckTests
         Assert.True(new LifecycleEventsEmitted().Judge(new LifecycleEventEvidence(Issuer, Audience, jwks, [expected[0]], received)).Holds);
     }
 }
+
+/// <summary>MBO-MAS-001 checks each token response a projection issuer gave against token-response.schema.json: the refresh's as well as the first.</summary>
+public sealed class ProjectedTokenResponseSchemaTests
+{
+    private const string Mas = "https://mas.example/";
+
+    private static Harness.OAuth.WireResponse Ok(string body) => new(System.Net.HttpStatusCode.OK, "application/json", "no-store", body);
+
+    private static string Response(bool withDetails)
+    {
+        var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(
+            """{"iss":"https://pi.example/","mission":{"id":"msn_ABCDEFGHIJKLMNOPQRSTUVWX","origin":"https://mas.example/"}}""");
+        var details = withDetails
+            ? ""","authorization_details":[{"type":"mission_resource_access","resource":"https://rs.example/mcp","actions":["create_doc"]}]"""
+            : "";
+        return $$"""{"access_token":"{{token}}","token_type":"DPoP","expires_in":300{{details}}}""";
+    }
+
+    [Fact]
+    public void ARefreshResponseThatBreaksTheSchema_FailsMas001_NamingTheRefresh()
+    {
+        var check = new Checks.ProjectedCredentialsNameTheMas();
+
+        var valid = check.Judge(new Checks.MasProjectionEvidence("workflow-pi", Mas, "msn_1", Ok(Response(true)), Ok(Response(true)), null, null));
+        var brokenRefresh = check.Judge(new Checks.MasProjectionEvidence("workflow-pi", Mas, "msn_1", Ok(Response(true)), Ok(Response(false)), null, null));
+
+        Assert.True(valid.Holds, valid.Message);
+        Assert.False(brokenRefresh.Holds);
+        Assert.StartsWith("workflow-pi's refresh response breaks token-response.schema.json", brokenRefresh.Message, StringComparison.Ordinal);
+    }
+}

@@ -36,9 +36,12 @@ public sealed class ProjectedCredentialsNameTheMas : Check<MasProjectionEvidence
 
     public override Judgement Judge(MasProjectionEvidence e)
     {
-        if (ArtifactSchemas.Validate(ArtifactKind.TokenResponse, e.Redemption.Body) is { Count: > 0 } schemaErrors)
+        foreach (var (which, response) in new[] { ("token response", e.Redemption), ("refresh response", e.RefreshBefore) })
         {
-            return Judgement.Fail($"{e.IssuerId}'s token response breaks token-response.schema.json: {string.Join("; ", schemaErrors.Take(3))}");
+            if (response is { Status: HttpStatusCode.OK } && ArtifactSchemas.Validate(ArtifactKind.TokenResponse, response.Body) is { Count: > 0 } schemaErrors)
+            {
+                return Judgement.Fail($"{e.IssuerId}'s {which} breaks token-response.schema.json: {string.Join("; ", schemaErrors.Take(3))}");
+            }
         }
         var origins = new List<string>();
         foreach (var (source, token) in e.AccessTokens())
