@@ -12,7 +12,7 @@ namespace MissionConformance.Reference.Security;
 public static class MutualTls
 {
     /// <summary>
-    /// The TLS listener's certificate and key: fixtures/keys/reference-tls.*.pem, self-signed for 127.0.0.1 until 2046, so a
+    /// The TLS listener's certificate and key: fixtures/keys/reference-tls.*.pem, self-signed for 127.0.0.1, valid 2026–2046, so a
     /// target file can name the certificate in tlsTrustFile as fixtures/targets/reference.json does.
     /// </summary>
     public static X509Certificate2 LoopbackServerCertificate()
