@@ -110,6 +110,41 @@ public sealed class TargetLoaderTests
         }
     }
 
+    [Fact]
+    public void Parse_CertificateFile_GivesAStatusClientItsTlsClientCertificate_AndOnlyAStatusClient()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        using var certificate = Harness.OAuth.MutualTls.SelfSigned(key, "rs-finance");
+        var withKey = Path.Combine(Path.GetTempPath(), $"client-{Guid.NewGuid():N}.pem");
+        var withoutKey = Path.Combine(Path.GetTempPath(), $"client-{Guid.NewGuid():N}.pem");
+        File.WriteAllText(withKey, certificate.ExportCertificatePem() + "\n" + key.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(withoutKey, certificate.ExportCertificatePem());
+        try
+        {
+            string With(int client, string file)
+            {
+                var root = JsonNode.Parse(File.ReadAllText(Path.Combine(Fixtures, "reference.json")))!;
+                root["authorizationServers"]![0]!["clients"]![client]!["certificateFile"] = file;
+                return root.ToJsonString();
+            }
+
+            var status = TargetLoader.Parse(With(4, withKey), "mtls.json", Fixtures, _ => null).AuthorizationServer.Clients[4];
+            var noKey = Assert.Throws<TargetFileException>(() => TargetLoader.Parse(With(4, withoutKey), "mtls.json", Fixtures, _ => null));
+            var notStatus = Assert.Throws<TargetFileException>(() => TargetLoader.Parse(With(0, withKey), "mtls.json", Fixtures, _ => null));
+
+            Assert.Equal("status", status.Role);
+            Assert.Equal(certificate.Thumbprint, status.Certificate!.Thumbprint);
+            Assert.True(status.Certificate.HasPrivateKey);
+            Assert.Contains(noKey.Errors, e => e.StartsWith("authorizationServers[0].clients[4].certificateFile: cannot read a certificate and its private key", StringComparison.Ordinal));
+            Assert.Contains(notStatus.Errors, e => e.StartsWith("authorizationServers[0].clients[0].certificateFile: only a status client", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(withKey);
+            File.Delete(withoutKey);
+        }
+    }
+
     [Theory]
     [InlineData("UnknownAuthMethod", "authorizationServers[0].clients[1].auth: unknown value \"basic\"")]
     [InlineData("MissingIssuer", "authorizationServers[0].issuer: required member \"issuer\" is missing")]

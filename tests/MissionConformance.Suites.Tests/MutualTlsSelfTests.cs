@@ -32,4 +32,50 @@ public sealed class MutualTlsSelfTests
         // An interrupted AD-3 MUST is not demonstrated: the tier the run can show stops below AD-3.
         Assert.True(outcome.Coordinate.Ad < AdTier.Ad3, outcome.Coordinate.Label);
     }
+
+    [Fact]
+    public async Task AStatusClientsCertificateFile_IsPresentedInsteadOfASelfSignedOne()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var reference = await EmbeddedReference.StartAsync(FaultSet.None, ct, FaultSelfTests.FormConsent, withResourceServers: false);
+        var server = reference.Target.AuthorizationServer;
+        // A certificate a CA issued for each status client's registered key, as an AS taking tls_client_auth (RFC 8705 §2.1) would require.
+        using var caKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var caRequest = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=Test CA", caKey, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        caRequest.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension(true, false, 0, true));
+        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
+        var clients = server.Clients.ToList();
+        var issued = new List<System.Security.Cryptography.X509Certificates.X509Certificate2>();
+        for (var i = 0; i < clients.Count; i++)
+        {
+            if (clients[i] is not { Role: "status", Key: { } jwk } status) continue;
+            using var ecdsa = System.Security.Cryptography.ECDsa.Create(new System.Security.Cryptography.ECParameters
+            {
+                Curve = System.Security.Cryptography.ECCurve.NamedCurves.nistP256,
+                D = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.DecodeBytes(jwk.D),
+                Q = new System.Security.Cryptography.ECPoint { X = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.DecodeBytes(jwk.X), Y = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.DecodeBytes(jwk.Y) },
+            });
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest($"CN={status.ClientId}, O=Issued", ecdsa, System.Security.Cryptography.HashAlgorithmName.SHA256);
+            using var unkeyed = request.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1), [1, 2, 3, 4]);
+            using var keyed = System.Security.Cryptography.X509Certificates.ECDsaCertificateExtensions.CopyWithPrivateKey(unkeyed, ecdsa);
+            var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(
+                keyed.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12), null);
+            issued.Add(certificate);
+            clients[i] = status with { Certificate = certificate };
+        }
+        var target = reference.Target with { AuthorizationServers = [server with { Clients = clients }] };
+        try
+        {
+            var outcome = await ConformanceRun.RunAsync(target, reference.Clock, reference.Wait, [new MissionStatusScenario()], ct, reference.Peers);
+
+            var finding = Assert.Single(outcome.Findings, f => f.RequirementId == "MBO-MS-001");
+            Assert.Equal(Verdict.Passed, finding.Verdict);
+            Assert.Contains("mtls (the target file's certificate (", finding.Message, StringComparison.Ordinal);
+            Assert.Contains("O=Issued", finding.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var certificate in issued) certificate.Dispose();
+        }
+    }
 }

@@ -12,6 +12,12 @@ namespace MissionConformance.Harness.Targets;
 public sealed record TargetClient(string Role, string ClientId, string Auth, string? Secret, JsonWebKey? Key, string? Audience = null)
 {
     public ClientCredentials Credentials => new(ClientId, Auth == "client_secret_basic" ? Secret : null, Key, AssertAtTokenEndpoint: Auth == "private_key_jwt");
+
+    /// <summary>
+    /// A status client's TLS client certificate with its key (target file certificateFile), for Mission Status's mtls when the
+    /// AS takes CA-issued certificates (tls_client_auth, RFC 8705 §2.1); none: a self-signed one of <see cref="Key"/> (§2.2).
+    /// </summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; init; }
 }
 
 /// <summary>

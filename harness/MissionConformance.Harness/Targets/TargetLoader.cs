@@ -118,7 +118,11 @@ public static partial class TargetLoader
             if (role == "status" && auth != "private_key_jwt") errors.Add($"{field}.auth: a status client authenticates with private_key_jwt (mission-status.md forbids client secrets)");
             if (role != "status" && audience is not null) errors.Add($"{field}.audience: only a client with role \"status\" has an audience");
             if (role == "delegate" && auth == "none") errors.Add($"{field}.auth: a delegate is identified by its own client authentication (oauth-profile.md §10), so it cannot be public");
-            clients.Add(new TargetClient(role, (string)c["clientId"]!, auth, secret, key, audience));
+            var certificate = (string?)c["certificateFile"] is { } certificateFile
+                ? LoadClientCertificate(Path.GetFullPath(Path.Combine(baseDirectory, certificateFile)), $"{field}.certificateFile", errors)
+                : null;
+            if (certificate is not null && role != "status") errors.Add($"{field}.certificateFile: only a status client presents a TLS client certificate (Mission Status mtls)");
+            clients.Add(new TargetClient(role, (string)c["clientId"]!, auth, secret, key, audience) { Certificate = certificate });
         }
         if (clients.All(c => c.Role != "agent")) errors.Add($"{at}.clients: one client needs role \"agent\" (the client the suite requests Missions with)");
         foreach (var duplicate in clients.Where(c => c.Role == "status").GroupBy(c => c.Audience).Where(g => g.Count() > 1))
@@ -171,6 +175,23 @@ public static partial class TargetLoader
             Expansion = (bool?)node["expansion"] ?? false,
             TlsTrust = (string?)node["tlsTrustFile"] is { } trustFile ? LoadCertificates(Path.GetFullPath(Path.Combine(baseDirectory, trustFile)), $"{at}.tlsTrustFile", errors) : [],
         };
+    }
+
+    /// <summary>A PEM file holding a certificate and its private key, as a TLS client presents them.</summary>
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2? LoadClientCertificate(string path, string field, List<string> errors)
+    {
+        try
+        {
+            using var pem = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(path);
+            // Through PKCS#12, so the private key is usable by the TLS stack on every platform.
+            return System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(
+                pem.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12), null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            errors.Add($"{field}: cannot read a certificate and its private key (PEM) from {path}: {e.Message}");
+            return null;
+        }
     }
 
     /// <summary>Every certificate of a PEM file; none readable is an error, as the file was named to be trusted.</summary>

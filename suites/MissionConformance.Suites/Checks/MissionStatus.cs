@@ -83,7 +83,13 @@ public sealed record MissionStatusEvidence(
 /// TLS connection could be made (<paramref name="Unreachable"/>).
 /// </summary>
 public sealed record MutualTlsAttempt(Uri Endpoint, StatusAnswer? Answer, WireResponse? WithoutCertificate, WireResponse? OtherKeyCertificate,
-    string? NotExercised = null, string? Unreachable = null);
+    string? NotExercised = null, string? Unreachable = null)
+{
+    public const string SelfSigned = "a self-signed certificate of the client's registered key (RFC 8705 §2.2)";
+
+    /// <summary>What the client presented: <see cref="SelfSigned"/>, or the target file's certificate.</summary>
+    public string Presented { get; init; } = SelfSigned;
+}
 
 /// <summary>
 /// dpop_bearer at Mission Status: the Mission-Status-scoped token the suite obtained by its convention
@@ -135,10 +141,10 @@ public sealed class StatusAnswersSigned : Check<MissionStatusEvidence>
                 notes.Add($"mtls, also advertised, was not exercised: {why}");
                 break;
             case { Answer: { } answer } unanswered when !Answered(answer):
-                return Judgement.Fail($"the state authority advertises mtls, but Mission Status at {unanswered.Endpoint} asked with a self-signed certificate of the client's registered key "
-                    + $"(RFC 8705 §2.2) answered HTTP {(int)answer.Response.Status} {answer.Response.ContentType ?? "(no content type)"}: {StatusJudgement.Excerpt(answer.Response.Body)}");
+                return Judgement.Fail($"the state authority advertises mtls, but Mission Status at {unanswered.Endpoint} asked with {unanswered.Presented} "
+                    + $"answered HTTP {(int)answer.Response.Status} {answer.Response.ContentType ?? "(no content type)"}: {StatusJudgement.Excerpt(answer.Response.Body)}");
             case { Answer: not null } attempt:
-                methods.Add($"mtls (a self-signed certificate of the client's registered key, at {attempt.Endpoint})");
+                methods.Add($"mtls ({attempt.Presented}, at {attempt.Endpoint})");
                 break;
         }
         return Judgement.Pass($"{passed} with {string.Join(", with ", methods)}{string.Concat(notes.Select(n => "; " + n))}");

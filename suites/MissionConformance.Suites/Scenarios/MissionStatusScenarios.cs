@@ -135,14 +135,15 @@ public sealed class MissionStatusScenario : Scenario
             mutualTls = await MutualTlsAsync(MutualTlsAlias(context.Client.Metadata.Document) ?? MutualTlsAlias(documentJson) ?? statusEndpoint, missionId);
         }
 
-        // mtls by the suite's convention (self_signed_tls_client_auth, RFC 8705 §2.2): the caller's certificate of its registered key; none; another key's.
+        // mtls: the caller's certificate (the target file's, else self-signed of its registered key, RFC 8705 §2.2); none; another key's.
         async Task<MutualTlsAttempt> MutualTlsAsync(Uri endpoint, string mission)
         {
-            using var certificate = caller.Key is { } key ? MutualTls.SelfSignedCertificate(key, caller.ClientId) : null;
+            using var selfSigned = caller.Certificate is null && caller.Key is { } key ? MutualTls.SelfSignedCertificate(key, caller.ClientId) : null;
+            var certificate = caller.Certificate ?? selfSigned;
             if (certificate is null)
             {
                 return new MutualTlsAttempt(endpoint, null, null, null,
-                    NotExercised: $"status client {caller.ClientId}'s key is no EC private JWK, of which the suite makes its self-signed certificate (RFC 8705 §2.2)");
+                    NotExercised: $"status client {caller.ClientId} has no certificateFile, and its key is no EC private JWK, of which the suite makes a self-signed certificate (RFC 8705 §2.2)");
             }
             using var strangerKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
             using var stranger = MutualTls.SelfSigned(strangerKey, caller.ClientId);
@@ -158,7 +159,10 @@ public sealed class MissionStatusScenario : Scenario
                 var answered = await Over(withCertificate).MissionStatusAsync(endpoint, named, mission, audience, nonce, ct, withAssertion: false);
                 var none = await Over(withoutCertificate).MissionStatusAsync(endpoint, named, mission, audience, MissionClient.NewNonce(), ct, withAssertion: false);
                 var other = await Over(withStranger).MissionStatusAsync(endpoint, named, mission, audience, MissionClient.NewNonce(), ct, withAssertion: false);
-                return new MutualTlsAttempt(endpoint, new StatusAnswer(answered, nonce, audience, caller.ClientId, mission, context.Clock.GetUtcNow()), none, other);
+                return new MutualTlsAttempt(endpoint, new StatusAnswer(answered, nonce, audience, caller.ClientId, mission, context.Clock.GetUtcNow()), none, other)
+                {
+                    Presented = caller.Certificate is { } fromFile ? $"the target file's certificate ({fromFile.Subject}, certificateFile)" : MutualTlsAttempt.SelfSigned,
+                };
             }
             catch (HttpRequestException e)
             {
