@@ -78,4 +78,28 @@ public sealed class MutualTlsSelfTests
             foreach (var certificate in issued) certificate.Dispose();
         }
     }
+
+    [Fact]
+    public void AnAliasThatEndsTheHandshake_HasRefusedTheUnauthenticated_WhileOneThatAnswersAnotherKey_Fails()
+    {
+        static Harness.OAuth.WireResponse Response(System.Net.HttpStatusCode status) => new(status, "application/json", "no-store", "{}");
+        static Checks.StatusAnswer Answer(System.Net.HttpStatusCode status) => new(Response(status), "nonce", "https://rs.example/mcp", "rs", "msn_1", DateTimeOffset.UtcNow);
+        static Checks.MissionStatusEvidence With(Checks.MutualTlsAttempt mtls)
+            => new("https://as.example/", null, "{}", Answer(System.Net.HttpStatusCode.OK), Response(System.Net.HttpStatusCode.Unauthorized), Response(System.Net.HttpStatusCode.Unauthorized),
+                "nonce", Answer(System.Net.HttpStatusCode.NotFound), null, Response(System.Net.HttpStatusCode.BadRequest), null, null, []) { MutualTls = mtls };
+        var alias = new Uri("https://127.0.0.1:8443/missions/status");
+        var check = new Checks.StatusRequiresAuthentication();
+
+        var handshake = check.Judge(With(new Checks.MutualTlsAttempt(alias, Answer(System.Net.HttpStatusCode.OK), null, null)
+        {
+            WithoutCertificateHandshakeRefusal = "certificate required", OtherKeyHandshakeRefusal = "unknown CA",
+        }));
+        var answered = check.Judge(With(new Checks.MutualTlsAttempt(alias, Answer(System.Net.HttpStatusCode.OK),
+            Response(System.Net.HttpStatusCode.Unauthorized), Response(System.Net.HttpStatusCode.OK))));
+
+        Assert.True(handshake.Holds, handshake.Message);
+        Assert.Contains("without a certificate (refused in the TLS handshake (certificate required))", handshake.Message, StringComparison.Ordinal);
+        Assert.False(answered.Holds);
+        Assert.Contains("with a certificate of another key HTTP 200", answered.Message, StringComparison.Ordinal);
+    }
 }

@@ -89,6 +89,12 @@ public sealed record MutualTlsAttempt(Uri Endpoint, StatusAnswer? Answer, WireRe
 
     /// <summary>What the client presented: <see cref="SelfSigned"/>, or the target file's certificate.</summary>
     public string Presented { get; init; } = SelfSigned;
+
+    /// <summary>Why the TLS handshake without a certificate failed, when the alias refused it before any HTTP answer (<see cref="WithoutCertificate"/> is then null).</summary>
+    public string? WithoutCertificateHandshakeRefusal { get; init; }
+
+    /// <summary>Why the TLS handshake with another key's certificate failed, when the alias refused it before any HTTP answer.</summary>
+    public string? OtherKeyHandshakeRefusal { get; init; }
 }
 
 /// <summary>
@@ -176,14 +182,20 @@ public sealed class StatusRequiresAuthentication : Check<MissionStatusEvidence>
         {
             return new Judgement(null, $"{message}, but mtls, also advertised, could not be judged: {why}", Verdict.Interrupted);
         }
-        if (e.MutualTls is { WithoutCertificate: { } none, OtherKeyCertificate: { } stranger })
+        if (e.MutualTls is { Answer: not null } mtls)
         {
-            // mtls authenticates by the certificate: a client_id without one, or with a certificate of a key the client is not registered with, is unauthenticated.
-            if (none.Status != HttpStatusCode.Unauthorized || stranger.Status != HttpStatusCode.Unauthorized)
+            // mtls authenticates by the certificate: a client_id without one, or with a certificate of a key the client is not registered with, is
+            // unauthenticated. An alias may refuse them in the TLS handshake, before HTTP, where no 401 can be sent: that refuses them too.
+            static string Outcome(WireResponse? response, string? refusal) => response is { } r ? $"HTTP {(int)r.Status}" : $"refused in the TLS handshake ({refusal})";
+            static bool Refused(WireResponse? response) => response is null || response.Status == HttpStatusCode.Unauthorized;
+            if (!Refused(mtls.WithoutCertificate) || !Refused(mtls.OtherKeyCertificate))
             {
-                return Judgement.Fail($"at the mtls alias, the client's client_id without a client certificate got HTTP {(int)none.Status}, with a certificate of another key HTTP {(int)stranger.Status}; both must be 401");
+                return Judgement.Fail($"at the mtls alias, the client's client_id without a client certificate got {Outcome(mtls.WithoutCertificate, mtls.WithoutCertificateHandshakeRefusal)}, "
+                    + $"with a certificate of another key {Outcome(mtls.OtherKeyCertificate, mtls.OtherKeyHandshakeRefusal)}; both must be refused (401)");
             }
-            message += "; so does the mtls alias for the client's client_id without a certificate and with a certificate of another key";
+            message += mtls.WithoutCertificate is null || mtls.OtherKeyCertificate is null
+                ? $"; the mtls alias refuses the client's client_id without a certificate ({Outcome(mtls.WithoutCertificate, mtls.WithoutCertificateHandshakeRefusal)}) and with a certificate of another key ({Outcome(mtls.OtherKeyCertificate, mtls.OtherKeyHandshakeRefusal)})"
+                : "; so does the mtls alias for the client's client_id without a certificate and with a certificate of another key";
         }
         return Judgement.Pass(message);
     }

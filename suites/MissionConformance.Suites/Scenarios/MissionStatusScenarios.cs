@@ -153,21 +153,33 @@ public sealed class MissionStatusScenario : Scenario
             using var withoutCertificate = MutualTls.Client(context.Wire, null, trust, timeout);
             using var withStranger = MutualTls.Client(context.Wire, stranger, trust, timeout);
             var named = new ClientCredentials(caller.ClientId);
-            try
-            {
-                var nonce = MissionClient.NewNonce();
-                var answered = await Over(withCertificate).MissionStatusAsync(endpoint, named, mission, audience, nonce, ct, withAssertion: false);
-                var none = await Over(withoutCertificate).MissionStatusAsync(endpoint, named, mission, audience, MissionClient.NewNonce(), ct, withAssertion: false);
-                var other = await Over(withStranger).MissionStatusAsync(endpoint, named, mission, audience, MissionClient.NewNonce(), ct, withAssertion: false);
-                return new MutualTlsAttempt(endpoint, new StatusAnswer(answered, nonce, audience, caller.ClientId, mission, context.Clock.GetUtcNow()), none, other)
-                {
-                    Presented = caller.Certificate is { } fromFile ? $"the target file's certificate ({fromFile.Subject}, certificateFile)" : MutualTlsAttempt.SelfSigned,
-                };
-            }
-            catch (HttpRequestException e)
+            var nonce = MissionClient.NewNonce();
+            var (answered, failure) = await TlsAsync(withCertificate, nonce);
+            if (answered is null)
             {
                 var hint = trust.Count == 0 ? "; if no public CA issued its certificate, name that certificate in the target file's tlsTrustFile" : "";
-                return new MutualTlsAttempt(endpoint, null, null, null, Unreachable: $"no TLS exchange with {endpoint}: {e.Message}{(e.InnerException is { } inner ? $" ({inner.Message})" : "")}{hint}");
+                return new MutualTlsAttempt(endpoint, null, null, null, Unreachable: $"no TLS exchange with {endpoint}: {failure}{hint}");
+            }
+            // An alias that demands a certificate may end the handshake without one, or without one it trusts: a refusal before HTTP.
+            var (none, noneRefused) = await TlsAsync(withoutCertificate, MissionClient.NewNonce());
+            var (other, otherRefused) = await TlsAsync(withStranger, MissionClient.NewNonce());
+            return new MutualTlsAttempt(endpoint, new StatusAnswer(answered, nonce, audience, caller.ClientId, mission, context.Clock.GetUtcNow()), none, other)
+            {
+                Presented = caller.Certificate is { } fromFile ? $"the target file's certificate ({fromFile.Subject}, certificateFile)" : MutualTlsAttempt.SelfSigned,
+                WithoutCertificateHandshakeRefusal = noneRefused,
+                OtherKeyHandshakeRefusal = otherRefused,
+            };
+
+            async Task<(WireResponse? Response, string? Failure)> TlsAsync(HttpClient http, string requestNonce)
+            {
+                try
+                {
+                    return (await Over(http).MissionStatusAsync(endpoint, named, mission, audience, requestNonce, ct, withAssertion: false), null);
+                }
+                catch (HttpRequestException e)
+                {
+                    return (null, $"{e.Message}{(e.InnerException is { } inner ? $" ({inner.Message})" : "")}");
+                }
             }
         }
         MissionClient Over(HttpClient http) => new(http, context.Client.Metadata, context.Clock);
