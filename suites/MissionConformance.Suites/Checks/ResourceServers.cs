@@ -112,7 +112,10 @@ public sealed class RsServesActiveMission : Check<ActiveMissionEvidence>
         => Judgement.That(e.Response.Served, $"{e.Tool} was served for an active Mission", $"{e.Tool} with a valid token for an active Mission was answered {e.Response.Describe()}");
 }
 
-/// <summary>After the Mission was put in <paramref name="State"/>: whether the same token was refused, and how long after.</summary>
+/// <summary>
+/// After the Mission was put in <paramref name="State"/>: whether the same token was refused, and how long after the change
+/// (for a refusal, when the refused request was sent; else when the last answer came).
+/// </summary>
 public sealed record StateChange(string State, bool Refused, TimeSpan After, McpResponse Last);
 
 public sealed record StateChangeEvidence(IReadOnlyList<StateChange> Changes, int MaxStaleSeconds);
@@ -144,7 +147,7 @@ public sealed class RsHonoursMaxStale : Check<StateChangeEvidence>
         return Judgement.That(late.Count == 0,
             $"refused within {string.Join(", ", e.Changes.Select(c => $"{c.After.TotalSeconds:0.0} s ({c.State})"))} of the change; declared maxStaleSeconds {e.MaxStaleSeconds}",
             string.Join("; ", late.Select(c => c.Refused
-                ? $"{c.State}: first refused {c.After.TotalSeconds:0.0} s after the change, beyond maxStaleSeconds {e.MaxStaleSeconds}"
+                ? $"{c.State}: the first request refused was sent {c.After.TotalSeconds:0.0} s after the change, beyond maxStaleSeconds {e.MaxStaleSeconds}"
                 : $"{c.State}: still served {c.After.TotalSeconds:0.0} s after the change (maxStaleSeconds {e.MaxStaleSeconds})")));
     }
 }

@@ -132,15 +132,20 @@ public sealed class MissionStateScenario : ResourceServerScenario
         }
     }
 
-    /// <summary>Calls with the same token until it is refused, for at most maxStaleSeconds plus slack plus a second.</summary>
+    /// <summary>
+    /// Calls with the same token until it is refused, for at most maxStaleSeconds plus slack plus a second. A refusal is
+    /// dated by when its request was sent: the server refused what it was sent then, and how long its answer took to
+    /// arrive (longer on a loaded machine) says nothing of how stale its Mission state was.
+    /// </summary>
     private static async Task<StateChange> WatchAsync(ResourceServerProbe rs, string token, string state)
     {
         var clock = Stopwatch.StartNew();
         var limit = TimeSpan.FromSeconds(rs.Server.MaxStaleSeconds) + RsHonoursMaxStale.Slack + TimeSpan.FromSeconds(1);
         while (true)
         {
+            var sent = clock.Elapsed;
             var response = await rs.CallAsync(token, rs.Server.Allowed);
-            if (response.Refused) return new StateChange(state, true, clock.Elapsed, response);
+            if (response.Refused) return new StateChange(state, true, sent, response);
             if (clock.Elapsed > limit) return new StateChange(state, false, clock.Elapsed, response);
             await Task.Delay(TimeSpan.FromMilliseconds(250), rs.Cancellation);
         }
