@@ -49,12 +49,7 @@ public sealed class MutualTlsSelfTests
         for (var i = 0; i < clients.Count; i++)
         {
             if (clients[i] is not { Role: "status", Key: { } jwk } status) continue;
-            using var ecdsa = System.Security.Cryptography.ECDsa.Create(new System.Security.Cryptography.ECParameters
-            {
-                Curve = System.Security.Cryptography.ECCurve.NamedCurves.nistP256,
-                D = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.DecodeBytes(jwk.D),
-                Q = new System.Security.Cryptography.ECPoint { X = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.DecodeBytes(jwk.X), Y = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.DecodeBytes(jwk.Y) },
-            });
+            using var ecdsa = Harness.OAuth.MutualTls.PrivateKey(jwk)!;
             var request = new System.Security.Cryptography.X509Certificates.CertificateRequest($"CN={status.ClientId}, O=Issued", ecdsa, System.Security.Cryptography.HashAlgorithmName.SHA256);
             using var unkeyed = request.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1), [1, 2, 3, 4]);
             using var keyed = System.Security.Cryptography.X509Certificates.ECDsaCertificateExtensions.CopyWithPrivateKey(unkeyed, ecdsa);

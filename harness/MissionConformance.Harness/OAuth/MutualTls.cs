@@ -17,6 +17,13 @@ public static class MutualTls
     /// <summary>A self-signed certificate, valid a day, of <paramref name="key"/>, an EC private JWK; null for any other key.</summary>
     public static X509Certificate2? SelfSignedCertificate(JsonWebKey key, string clientId)
     {
+        using var ecdsa = PrivateKey(key);
+        return ecdsa is null ? null : SelfSigned(ecdsa, clientId);
+    }
+
+    /// <summary>The ECDsa private key an EC private JWK (P-256, P-384, P-521) holds; null for any other key.</summary>
+    public static ECDsa? PrivateKey(JsonWebKey key)
+    {
         if (key.Kty != JsonWebAlgorithmsKeyTypes.EllipticCurve || key.D is null || key.X is null || key.Y is null) return null;
         var curve = key.Crv switch
         {
@@ -25,14 +32,14 @@ public static class MutualTls
             "P-521" => ECCurve.NamedCurves.nistP521,
             _ => (ECCurve?)null,
         };
-        if (curve is not { } named) return null;
-        using var ecdsa = ECDsa.Create(new ECParameters
-        {
-            Curve = named,
-            D = Base64UrlEncoder.DecodeBytes(key.D),
-            Q = new ECPoint { X = Base64UrlEncoder.DecodeBytes(key.X), Y = Base64UrlEncoder.DecodeBytes(key.Y) },
-        });
-        return SelfSigned(ecdsa, clientId);
+        return curve is { } named
+            ? ECDsa.Create(new ECParameters
+            {
+                Curve = named,
+                D = Base64UrlEncoder.DecodeBytes(key.D),
+                Q = new ECPoint { X = Base64UrlEncoder.DecodeBytes(key.X), Y = Base64UrlEncoder.DecodeBytes(key.Y) },
+            })
+            : null;
     }
 
     /// <summary>A self-signed client certificate of <paramref name="key"/>, usable by the TLS stack on every platform (through PKCS#12).</summary>

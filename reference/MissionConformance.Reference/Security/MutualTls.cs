@@ -15,12 +15,14 @@ public static class MutualTls
     /// The TLS listener's certificate and key: fixtures/keys/reference-tls.*.pem, self-signed for 127.0.0.1, valid 2026–2046, so a
     /// target file can name the certificate in tlsTrustFile as fixtures/targets/reference.json does.
     /// </summary>
-    public static X509Certificate2 LoopbackServerCertificate()
+    public static X509Certificate2 LoopbackServerCertificate() => X509CertificateLoader.LoadPkcs12(Pkcs12.Value, null);
+
+    /// <summary>The fixture as PKCS#12, read once per process, so the private key is usable by the TLS stack on every platform.</summary>
+    private static readonly Lazy<byte[]> Pkcs12 = new(() =>
     {
         using var pem = X509Certificate2.CreateFromPem(Resource("reference-tls.crt.pem"), Resource("reference-tls.key.pem"));
-        // Through PKCS#12, so the private key is usable by the TLS stack on every platform.
-        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
-    }
+        return pem.Export(X509ContentType.Pkcs12);
+    });
 
     private static string Resource(string name)
     {
