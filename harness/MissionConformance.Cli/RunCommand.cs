@@ -28,37 +28,39 @@ public static class RunCommand
         var command = new Command("run", "Run the conformance suite and write a report") { target, output, requireLevel, filter, printPeers, faults };
         command.SetAction(async (parse, ct) =>
         {
+            // The invocation's writers, not Console, so a test can read what a user would see.
+            var (stdout, stderr) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
             var file = parse.GetValue(target) ?? Environment.GetEnvironmentVariable(TargetSession.TargetVariable);
             var scenarios = ConformanceRun.Select(ConformanceSuite.Scenarios(), parse.GetValue(filter));
             if (scenarios.Count == 0)
             {
-                await Console.Error.WriteLineAsync($"error: --filter \"{parse.GetValue(filter)}\" selects no scenario; `mission-conformance list scenarios` prints them");
+                await stderr.WriteLineAsync($"error: --filter \"{parse.GetValue(filter)}\" selects no scenario; `mission-conformance list scenarios` prints them");
                 return 2;
             }
             if (file is not null && parse.GetValue(faults) is not null)
             {
-                await Console.Error.WriteLineAsync("error: --faults starts the embedded reference with faults; it cannot change the servers a target file names");
+                await stderr.WriteLineAsync("error: --faults starts the embedded reference with faults; it cannot change the servers a target file names");
                 return 2;
             }
             try
             {
                 await using var session = await TargetSession.OpenAsync(file, Environment.CurrentDirectory, FaultSet.Parse(parse.GetValue(faults)), ct);
-                if (parse.GetValue(printPeers)) return PrintPeers(session);
+                if (parse.GetValue(printPeers)) return PrintPeers(session, stdout);
                 var outcome = await session.RunAsync(scenarios, ct);
                 var folder = ReportWriter.Write(outcome, parse.GetValue(output)!);
-                Print(outcome, folder);
+                Print(outcome, folder, stdout);
                 var mustFailed = outcome.Findings.Any(f => f.Verdict == Verdict.Failed);
                 var levelMissed = parse.GetValue(requireLevel) is { } required && outcome.Coordinate.Level < required;
                 return outcome.SetupError is not null || mustFailed || levelMissed ? 1 : 0;
             }
             catch (Exception e) when (e is TargetFileException or MissionConformance.Reference.Configuration.ReferenceConfigurationException)
             {
-                await Console.Error.WriteLineAsync("error: " + e.Message);
+                await stderr.WriteLineAsync("error: " + e.Message);
                 return 2;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                await Console.Error.WriteLineAsync($"harness error: {e.GetType().Name}: {e.Message}");
+                await stderr.WriteLineAsync($"harness error: {e.GetType().Name}: {e.Message}");
                 return 3;
             }
         });
@@ -66,37 +68,37 @@ public static class RunCommand
     }
 
     /// <summary>What a Resource Server under test must be configured with; fixed ports come from the target file's peers.</summary>
-    private static int PrintPeers(TargetSession session)
+    private static int PrintPeers(TargetSession session, TextWriter stdout)
     {
         if (session.Peers is not { } peers)
         {
-            Console.WriteLine($"{session.Target.Name} names no Resource Servers (resourceServers) or Resource ASes (resourceAuthorizationServers): the harness simulates no peers for it.");
+            stdout.WriteLine($"{session.Target.Name} names no Resource Servers (resourceServers) or Resource ASes (resourceAuthorizationServers): the harness simulates no peers for it.");
             return 0;
         }
-        Console.WriteLine($"Configure each Resource Server of {session.TargetFile ?? "the embedded reference"} to trust:");
-        foreach (var (name, value) in peers.Configuration()) Console.WriteLine($"  {name,-42} {value}");
-        Console.WriteLine("  The simulated AS signs with a key made for each run: fetch its JWKS again when a token names an unknown kid.");
+        stdout.WriteLine($"Configure each Resource Server of {session.TargetFile ?? "the embedded reference"} to trust:");
+        foreach (var (name, value) in peers.Configuration()) stdout.WriteLine($"  {name,-42} {value}");
+        stdout.WriteLine("  The simulated AS signs with a key made for each run: fetch its JWKS again when a token names an unknown kid.");
         if (session.Target.ResourceAses.Count > 0)
         {
-            Console.WriteLine($"Configure each Resource AS to trust {peers.AuthorizationServer.Issuer} as the origin of ID-JAGs (its metadata names its JWKS);");
-            Console.WriteLine("  the harness also presents one ID-JAG from a second simulated AS on a free port, which it must not trust.");
+            stdout.WriteLine($"Configure each Resource AS to trust {peers.AuthorizationServer.Issuer} as the origin of ID-JAGs (its metadata names its JWKS);");
+            stdout.WriteLine("  the harness also presents one ID-JAG from a second simulated AS on a free port, which it must not trust.");
         }
         if (session.TargetFile is not null && (session.Target.Peers.AuthorizationServerPort == 0 || session.Target.Peers.PdpPort == 0))
         {
-            Console.WriteLine("  warning: peers.authorizationServerPort or peers.pdpPort is not set in the target file, so these ports change with every run.");
+            stdout.WriteLine("  warning: peers.authorizationServerPort or peers.pdpPort is not set in the target file, so these ports change with every run.");
         }
         return 0;
     }
 
-    private static void Print(RunOutcome outcome, string folder)
+    private static void Print(RunOutcome outcome, string folder, TextWriter stdout)
     {
-        Console.WriteLine($"{outcome.Target.Name}: {outcome.Coordinate.Label}");
+        stdout.WriteLine($"{outcome.Target.Name}: {outcome.Coordinate.Label}");
         var verdicts = outcome.Verdicts.Values.ToList();
-        Console.WriteLine(string.Join(", ", Enum.GetValues<Verdict>().Select(v => $"{verdicts.Count(x => x == v)} {v.ToString().ToLowerInvariant()}"))
+        stdout.WriteLine(string.Join(", ", Enum.GetValues<Verdict>().Select(v => $"{verdicts.Count(x => x == v)} {v.ToString().ToLowerInvariant()}"))
             + $" ({outcome.Scenarios.Count} scenarios, {outcome.Duration.TotalSeconds:0.0} s)");
-        if (outcome.SetupError is not null) Console.WriteLine("interrupted: " + outcome.SetupError);
-        foreach (var id in outcome.FailedRequirements) Console.WriteLine($"  FAILED {id}");
-        foreach (var claim in outcome.OverClaims) Console.WriteLine($"  over-claim: {claim}");
-        Console.WriteLine($"report: {Path.Combine(folder, "report.html")}");
+        if (outcome.SetupError is not null) stdout.WriteLine("interrupted: " + outcome.SetupError);
+        foreach (var id in outcome.FailedRequirements) stdout.WriteLine($"  FAILED {id}");
+        foreach (var claim in outcome.OverClaims) stdout.WriteLine($"  over-claim: {claim}");
+        stdout.WriteLine($"report: {Path.Combine(folder, "report.html")}");
     }
 }

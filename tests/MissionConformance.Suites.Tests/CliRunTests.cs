@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.Text.Json;
+using MissionConformance.Cli;
+
+namespace MissionConformance.Suites.Tests;
+
+/// <summary>
+/// `mission-conformance run` as a user types it, with its exit codes (0 done, 1 a MUST failed or the level
+/// was missed, 2 a target or configuration error) and what it prints, against the embedded reference.
+/// </summary>
+public sealed class CliRunTests : IDisposable
+{
+    private readonly string reports = Directory.CreateTempSubdirectory("mc-cli-").FullName;
+
+    [Fact]
+    public async Task RunWithAFault_FailsWhatTheFaultBreaks_ExitsOne_AndWritesEveryReport()
+    {
+        var (code, stdout, stderr) = await RunAsync("run", "--faults", "StatusUnsigned", "--filter", "status.state-authority", "--out", reports);
+
+        Assert.True(code == 1, $"exit {code}\n{stdout}\n{stderr}");
+        Assert.Contains("  FAILED MBO-MS-001", stdout, StringComparison.Ordinal);
+        Assert.Contains("  FAILED MBO-MS-003", stdout, StringComparison.Ordinal);
+        var folder = Assert.Single(Directory.GetDirectories(reports));
+        foreach (var file in new[] { "report.json", "report.html", "junit.xml", "badge.svg", "wire.har" }) Assert.True(File.Exists(Path.Combine(folder, file)), file);
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "report.json")));
+        Assert.Contains("StatusUnsigned", report.RootElement.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunWithAnUnknownFault_ExitsTwo_NamingIt_AndWritesNothing()
+    {
+        var (code, _, stderr) = await RunAsync("run", "--faults", "StatusUnsigned,NoSuchFault", "--filter", "status.state-authority", "--out", reports);
+
+        Assert.Equal(2, code);
+        Assert.Contains("unknown fault \"NoSuchFault\"", stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(reports));
+    }
+
+    [Fact]
+    public async Task RunWithFaultsAndATargetFile_ExitsTwo_BeforeTouchingTheTarget()
+    {
+        var (code, _, stderr) = await RunAsync("run", "--target", Path.Combine(reports, "absent.json"), "--faults", "StatusUnsigned", "--out", reports);
+
+        Assert.Equal(2, code);
+        Assert.Contains("--faults starts the embedded reference", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunWithAFilterThatSelectsNothing_ExitsTwo()
+    {
+        var (code, _, stderr) = await RunAsync("run", "--filter", "no.such.scenario", "--out", reports);
+
+        Assert.Equal(2, code);
+        Assert.Contains("selects no scenario", stderr, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(reports, recursive: true);
+
+    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var root = new RootCommand { RunCommand.Create() };
+        var code = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, TestContext.Current.CancellationToken);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+}
