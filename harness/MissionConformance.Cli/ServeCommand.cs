@@ -2,6 +2,8 @@ using System.CommandLine;
 using MissionConformance.Reference;
 using MissionConformance.Reference.Configuration;
 using MissionConformance.Reference.Faults;
+using MissionConformance.Reference.Missions;
+using MissionConformance.Reference.ResourceAs;
 
 namespace MissionConformance.Cli;
 
@@ -13,9 +15,19 @@ public static class ServeCommand
         var urls = new Option<string>("--urls") { Description = "loopback URL to listen on (port 0: any free port)", DefaultValueFactory = _ => "http://127.0.0.1:0" };
         var faults = new Option<string>("--faults") { Description = "comma-separated named faults (see `list faults`); none by default" };
         var db = new Option<string?>("--db") { Description = "SQLite file; reusing one keeps Missions across restarts (default: a new temporary file)" };
-        var command = new Command("serve", "Start the reference Mission-Bound Authorization Server") { urls, faults, db };
+        var projectionIssuers = new Option<string?>("--projection-issuers")
+        {
+            Description = "run as Mission Authority Server (mas.md) of the board-packet projection issuers "
+                + string.Join(" and ", ProjectionIssuerSpec.BoardPacket.Select(p => p.Id)) + ", started at these comma-separated loopback URLs, in that order",
+        };
+        var events = new Option<string?>("--events")
+        {
+            Description = $"push lifecycle SETs (RFC 8935) to this receiver URL, audience {EventAudience}: the harness's, at http://127.0.0.1:<lifecycleEvents.receiverPort>/events",
+        };
+        var command = new Command("serve", "Start the reference Mission-Bound Authorization Server") { urls, faults, db, projectionIssuers, events };
         command.SetAction(async (parse, ct) =>
         {
+            var (stdout, stderr) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
             FaultSet faultSet;
             try
             {
@@ -23,24 +35,36 @@ public static class ServeCommand
             }
             catch (ReferenceConfigurationException e)
             {
-                await Console.Error.WriteLineAsync("error: " + e.Message);
+                await stderr.WriteLineAsync("error: " + e.Message);
                 return 2;
             }
 
             ReferenceStack stack;
+            MissionAuthorityTopology? topology = null;
             try
             {
-                stack = await ReferenceStack.StartAsync(new ReferenceStackOptions { Url = parse.GetValue(urls)!, Faults = faultSet, DatabasePath = parse.GetValue(db) }, ct);
+                var options = new ReferenceStackOptions
+                {
+                    Url = parse.GetValue(urls)!, Faults = faultSet, DatabasePath = parse.GetValue(db),
+                    EventSubscriptions = parse.GetValue(events) is { } receiver ? [new EventSubscription(LoopbackUrl(receiver, "--events"), EventAudience)] : [],
+                };
+                if (parse.GetValue(projectionIssuers) is { } issuerUrls)
+                {
+                    var each = issuerUrls.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    foreach (var url in each) LoopbackUrl(url, "--projection-issuers");
+                    topology = await MissionAuthorityTopology.StartAsync(options, ProjectionIssuerSpec.BoardPacket, FaultSet.None, each, ct);
+                }
+                stack = topology?.Authority ?? await ReferenceStack.StartAsync(options, ct);
             }
             catch (Exception e) when (e is ReferenceConfigurationException or IOException or UriFormatException)
             {
-                await Console.Error.WriteLineAsync("error: " + e.Message);
+                await stderr.WriteLineAsync("error: " + e.Message);
                 return 2;
             }
 
-            await using (stack)
+            await using (topology is null ? stack : (IAsyncDisposable)topology)
             {
-                PrintBanner(stack);
+                PrintBanner(stack, topology, parse.GetValue(events), stdout);
                 try
                 {
                     await Task.Delay(Timeout.Infinite, ct);
@@ -54,23 +78,36 @@ public static class ServeCommand
         return command;
     }
 
-    private static void PrintBanner(ReferenceStack stack)
+    /// <summary>The audience of the SETs `serve --events` pushes: a resource every board-packet Mission has an entry for, as in the embedded run.</summary>
+    public const string EventAudience = ResourceCatalogue.FinanceResource;
+
+    private static Uri LoopbackUrl(string text, string option)
+        => Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && url.IsLoopback
+            ? url
+            : throw new ReferenceConfigurationException($"{option}: \"{text}\" is not an http(s) URL on loopback");
+
+    private static void PrintBanner(ReferenceStack stack, MissionAuthorityTopology? topology, string? events, TextWriter stdout)
     {
         var issuer = stack.Settings.MissionOrigin.TrimEnd('/');
-        Console.WriteLine($"Mission reference AS listening");
-        Console.WriteLine($"  issuer     {stack.Settings.MissionOrigin}");
-        Console.WriteLine($"  metadata   {issuer}/.well-known/oauth-authorization-server");
-        Console.WriteLine($"  mtls       {stack.Settings.MutualTlsEndpoint(Reference.Endpoints.MissionStatusEndpoint.Path)} (Mission Status's alias; its certificate: fixtures/keys/reference-tls.crt.pem)");
-        Console.WriteLine($"  database   {stack.DatabasePath}");
-        Console.WriteLine($"  faults     {(stack.Faults.Active.Count == 0 ? "none" : string.Join(",", stack.Faults.Active))}");
-        Console.WriteLine("  clients    (redirect_uri " + TestPrincipals.RedirectUri + ")");
+        stdout.WriteLine($"Mission reference AS listening");
+        stdout.WriteLine($"  issuer     {stack.Settings.MissionOrigin}");
+        stdout.WriteLine($"  metadata   {issuer}/.well-known/oauth-authorization-server");
+        stdout.WriteLine($"  mtls       {stack.Settings.MutualTlsEndpoint(Reference.Endpoints.MissionStatusEndpoint.Path)} (Mission Status's alias; its certificate: fixtures/keys/reference-tls.crt.pem)");
+        stdout.WriteLine($"  database   {stack.DatabasePath}");
+        stdout.WriteLine($"  faults     {(stack.Faults.Active.Count == 0 ? "none" : string.Join(",", stack.Faults.Active))}");
+        foreach (var (spec, server) in topology?.Issuers ?? [])
+        {
+            stdout.WriteLine($"  projects   {spec.Id} at {server.Issuer} (resource {spec.Resource}; client {server.Options.ClientId}, client_secret_basic, its secret as fixtures/targets/reference.json gives it)");
+        }
+        if (events is not null) stdout.WriteLine($"  events     lifecycle SETs to {events}, audience {EventAudience}");
+        stdout.WriteLine("  clients    (redirect_uri " + TestPrincipals.RedirectUri + ")");
         foreach (var client in TestPrincipals.Clients)
         {
             var auth = client.IsStatusClient ? $"Mission Status only, audience {client.StatusAudience}; private_key_jwt (fixtures/keys/{client.ClientId}.jwk.json)"
                 : client.IsPublic ? "public, PKCE" : "client_secret_basic at /token; private_key_jwt (fixtures/keys/" + client.ClientId + ".jwk.json) at lifecycle/inventory";
-            Console.WriteLine($"    {client.ClientId,-20} {auth}{(client.IsAdmin ? "; administrator" : "")}");
+            stdout.WriteLine($"    {client.ClientId,-20} {auth}{(client.IsAdmin ? "; administrator" : "")}");
         }
-        Console.WriteLine("  accounts   " + string.Join(", ", TestPrincipals.Accounts.Select(a => $"{a.Username} ({a.Subject})")) + "; passwords in the README");
-        Console.WriteLine("Press Ctrl+C to stop.");
+        stdout.WriteLine("  accounts   " + string.Join(", ", TestPrincipals.Accounts.Select(a => $"{a.Username} ({a.Subject})")) + "; passwords in the README");
+        stdout.WriteLine("Press Ctrl+C to stop.");
     }
 }

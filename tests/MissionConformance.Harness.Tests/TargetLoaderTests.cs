@@ -29,7 +29,7 @@ public sealed class TargetLoaderTests
         Assert.Equal(["https://as.workflow.board-packet.example/", "https://as.docs.board-packet.example/"], server.ResourceAuthorizationServers.Select(r => r.Issuer.AbsoluteUri));
         Assert.Equal(["https://workflow.board-packet.example/mcp"], server.ResourceAuthorizationServers[0].Resources);
         Assert.All(server.StatusClients, c => Assert.True(c.Key!.HasPrivateKey && c.Audience is not null));
-        Assert.Equal(new Peers.PeerSettings(5201, 5202), target.Peers);
+        Assert.Equal(new Peers.PeerSettings(5201, 5202, EventReceiverPort: 5204), target.Peers);
         var ras = Assert.Single(target.ResourceAses);
         Assert.Equal(("workflow-ras", new Uri("http://127.0.0.1:5203/"), "agent-at-resource-as", "agent-at-resource-as-secret"), (ras.Id, ras.Issuer, ras.ClientId, ras.Secret));
         Assert.Equal("mission_resource_access", (string?)ras.Entry["type"]);
@@ -68,7 +68,8 @@ public sealed class TargetLoaderTests
         Assert.Equal(new LifecycleEventsTarget(5290, "https://finance.board-packet.example/mcp"), target.AuthorizationServer.LifecycleEvents);
         Assert.Equal(5290, target.Peers.EventReceiverPort);
         Assert.True(target.NeedsPeers);
-        Assert.Null(TargetLoader.Load(Path.Combine(Fixtures, "reference.json"), _ => null).Peers.EventReceiverPort);
+        // The file a user runs against `serve --events http://127.0.0.1:5204/events` declares the port serve pushes to.
+        Assert.Equal(5204, TargetLoader.Load(Path.Combine(Fixtures, "reference.json"), _ => null).Peers.EventReceiverPort);
     }
 
     [Fact]
@@ -80,7 +81,9 @@ public sealed class TargetLoaderTests
         var server = TargetLoader.Parse(root.ToJsonString(), "mas.json", Fixtures, name => name == "PI_SECRET" ? "from-env" : null).AuthorizationServer;
 
         Assert.Equal([new ProjectionIssuerTarget("workflow-pi", new Uri("https://pi.example/"), "agent-at-pi", "from-env")], server.ProjectionIssuers);
-        Assert.Empty(TargetLoader.Load(Path.Combine(Fixtures, "reference.json"), _ => null).AuthorizationServer.ProjectionIssuers);
+        // The file a user runs against `serve --projection-issuers …` names the two issuers serve starts, in its order.
+        Assert.Equal(["workflow-pi http://127.0.0.1:5211/", "docs-pi http://127.0.0.1:5212/"],
+            TargetLoader.Load(Path.Combine(Fixtures, "reference.json"), _ => null).AuthorizationServer.ProjectionIssuers.Select(p => $"{p.Id} {p.Issuer}"));
     }
 
     [Fact]

@@ -57,6 +57,7 @@ public sealed class EntryPointTests
             .Replace("http://127.0.0.1:5099/", $"http://127.0.0.1:{port}/", StringComparison.Ordinal)
             .Replace("\"authorizationServerPort\": 5201", $"\"authorizationServerPort\": {FreePort()}", StringComparison.Ordinal)
             .Replace("\"pdpPort\": 5202", $"\"pdpPort\": {FreePort()}", StringComparison.Ordinal)
+            .Replace("\"receiverPort\": 5204", $"\"receiverPort\": {FreePort()}", StringComparison.Ordinal)
             .Replace("\"../keys/", "\"" + Path.Combine(root.FullName, "fixtures/keys/"), StringComparison.Ordinal));
         try
         {

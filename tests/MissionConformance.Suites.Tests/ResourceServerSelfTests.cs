@@ -209,6 +209,7 @@ public sealed class ResourceServerSelfTests
                 .Replace("http://127.0.0.1:5099/", authorizationServer.Issuer.AbsoluteUri, StringComparison.Ordinal)
                 .Replace("\"authorizationServerPort\": 5201", $"\"authorizationServerPort\": {asPort}", StringComparison.Ordinal)
                 .Replace("\"pdpPort\": 5202", $"\"pdpPort\": {pdpPort}", StringComparison.Ordinal)
+                .Replace("\"receiverPort\": 5204", $"\"receiverPort\": {FreePort()}", StringComparison.Ordinal)
                 .Replace("\"../keys/", "\"" + Path.Combine(root.FullName, "fixtures/keys/"), StringComparison.Ordinal)
                 .Replace("http://127.0.0.1:5203/", resourceAs.Issuer.AbsoluteUri, StringComparison.Ordinal);
             foreach (var (profile, port) in ResourceServerProfile.All.Zip(ExamplePorts))

@@ -39,16 +39,21 @@ public sealed class MissionAuthorityTopology : IAsyncDisposable
 
     /// <param name="options">How to start the MAS; its catalogue gains the projection issuers.</param>
     /// <param name="issuerFaults">The projection issuers' faults (FaultSite.ProjectionIssuer).</param>
+    /// <param name="issuerUrls">Where each of <paramref name="specs"/> listens, in order (a loopback URL; port 0 picks a free port); all on free ports when null.</param>
     public static async Task<MissionAuthorityTopology> StartAsync(ReferenceStackOptions options, IReadOnlyList<ProjectionIssuerSpec> specs, FaultSet issuerFaults,
-        CancellationToken ct = default)
+        IReadOnlyList<string>? issuerUrls = null, CancellationToken ct = default)
     {
+        if (issuerUrls is not null && issuerUrls.Count != specs.Count)
+        {
+            throw new ReferenceConfigurationException($"--projection-issuers names {issuerUrls.Count} URL{(issuerUrls.Count == 1 ? "" : "s")} for {specs.Count} projection issuers ({string.Join(", ", specs.Select(s => s.Id))}): name one for each, in that order");
+        }
         for (var attempt = 1; ; attempt++)
         {
             var url = ReferenceStack.ResolveLoopbackUrl(options.Url);
             var issuers = new List<(ProjectionIssuerSpec, ReferenceResourceAs)>();
             try
             {
-                foreach (var spec in specs)
+                foreach (var (spec, index) in specs.Select((spec, index) => (spec, index)))
                 {
                     var key = TestClientKeys.PrivateJwk(spec.StatusClientId)
                         ?? throw new ReferenceConfigurationException($"projection issuer {spec.Id}: no test key for Mission Status client {spec.StatusClientId} in fixtures/keys");
@@ -56,6 +61,7 @@ public sealed class MissionAuthorityTopology : IAsyncDisposable
                     {
                         TrustedOrigin = new Uri(url.AbsoluteUri.TrimEnd('/') + "/"),
                         Resources = [spec.Resource],
+                        Url = issuerUrls?[index] ?? ResourceAsOptions.AnyLoopbackPort,
                         Faults = issuerFaults,
                         Projection = new ProjectionSettings(spec.StatusClientId, key, spec.Resource),
                     }, ct)));
@@ -68,7 +74,7 @@ public sealed class MissionAuthorityTopology : IAsyncDisposable
             {
                 foreach (var (_, server) in issuers) await server.DisposeAsync();
                 var taken = e is IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException };
-                if (!taken || new Uri(options.Url).Port != 0 || attempt >= Attempts) throw;
+                if (!taken || new Uri(options.Url).Port != 0 || issuerUrls is not null || attempt >= Attempts) throw;
             }
         }
     }

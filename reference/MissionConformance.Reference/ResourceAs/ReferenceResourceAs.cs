@@ -32,7 +32,9 @@ public sealed record ResourceAsOptions
     public string ClientSecret { get; init; } = DefaultClientSecret;
 
     /// <summary>A loopback URL; port 0 picks a free port.</summary>
-    public string Url { get; init; } = "http://127.0.0.1:0";
+    public string Url { get; init; } = AnyLoopbackPort;
+
+    public const string AnyLoopbackPort = "http://127.0.0.1:0";
 
     /// <summary>Deliberate defects (FaultSite.ResourceAs) that the suite's Resource AS checks must catch.</summary>
     public FaultSet Faults { get; init; } = FaultSet.None;

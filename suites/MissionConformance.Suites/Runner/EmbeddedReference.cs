@@ -95,7 +95,7 @@ public sealed class EmbeddedReference : IAsyncDisposable
         try
         {
             topology = withProjectionIssuers ?? withResourceServers
-                ? await MissionAuthorityTopology.StartAsync(options, ProjectionIssuerSpec.BoardPacket, faults, ct)
+                ? await MissionAuthorityTopology.StartAsync(options, ProjectionIssuerSpec.BoardPacket, faults, ct: ct)
                 : null;
             stack = topology?.Authority ?? await ReferenceStack.StartAsync(options, ct);
         }

@@ -77,7 +77,7 @@ public sealed class RunningReference : IAsyncDisposable
     {
         var log = new ServerLog();
         var topology = await ResourceAs.MissionAuthorityTopology.StartAsync(new ReferenceStackOptions { ConfigureLogging = logging => logging.AddProvider(log) },
-            ResourceAs.ProjectionIssuerSpec.BoardPacket, new FaultSet(issuerFaults), Ct);
+            ResourceAs.ProjectionIssuerSpec.BoardPacket, new FaultSet(issuerFaults), ct: Ct);
         var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(20) };
         var client = await MissionClient.DiscoverAsync(http, topology.Authority.Issuer, Ct);
         return (new RunningReference(topology.Authority, http, client, log, ownsStack: false), topology);
