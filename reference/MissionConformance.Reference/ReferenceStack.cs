@@ -145,6 +145,7 @@ public sealed class ReferenceStack : IAsyncDisposable
         services.AddScoped<InventoryEndpoint>();
         services.AddScoped<MissionStatusEndpoint>();
         services.AddScoped<StatusTokenEndpoint>();
+        services.AddScoped<IdJagReprojection>();
         services.AddScoped<IntrospectionEndpoint>();
         services.AddSingleton<StatusRateLimiter>();
         services.AddSingleton<MissionAuthorityDocument>();
@@ -199,6 +200,12 @@ public sealed class ReferenceStack : IAsyncDisposable
                 if (form is not null && form["grant_type"] == StatusTokenEndpoint.Grant)
                 {
                     await (await context.RequestServices.GetRequiredService<StatusTokenEndpoint>().IssueAsync(context, form)).ExecuteAsync(context);
+                    return;
+                }
+                if (form is not null && options.Faults.Has(Fault.ExchangeCopiesPairwiseRef) && form["grant_type"] == OpenIddictConstants.GrantTypes.TokenExchange
+                    && IdJagReprojection.SubjectTokenTypes.Contains(form["subject_token_type"].ToString()))
+                {
+                    await (await context.RequestServices.GetRequiredService<IdJagReprojection>().IssueAsync(context, form)).ExecuteAsync(context);
                     return;
                 }
             }

@@ -513,6 +513,16 @@ public static class FaultProbes
                 == await r.PairwiseRefAsync(issued.RefreshToken!, key, ResourceCatalogue.DocsAuthorizationServer);
         },
         Fault.PairwiseLeaksCanonicalId => async (r, clock) => (await IdJagClaimsAsync(r)).Payload.GetProperty("mission").TryGetProperty("id", out _),
+        Fault.ExchangeCopiesPairwiseRef => async (r, clock) =>
+        {
+            using var key = new DpopKey();
+            var issued = await r.ObtainAsync();
+            var first = await r.IdJagAsync(issued.RefreshToken!, key);
+            var reprojected = await r.IdJagAsync(first.Member("access_token")!, key, TokenTypes.IdJag, ResourceCatalogue.DocsAuthorizationServer);
+            var firstRef = DecodedJwt.Decode(first.Member("access_token")!).Payload.GetProperty("mission").GetProperty("ref").GetString()!;
+            return reprojected.Status == HttpStatusCode.OK
+                && DecodedJwt.Decode(reprojected.Member("access_token")!).Payload.GetProperty("mission").GetProperty("ref").GetString() == firstRef;
+        },
         Fault.PairwiseRefUnresolvable => async (r, clock) =>
         {
             using var key = new DpopKey();

@@ -127,6 +127,7 @@ public enum Fault
     PairwiseRefSharedAcrossSectors,
     PairwiseLeaksCanonicalId,
     PairwiseRefUnresolvable,
+    ExchangeCopiesPairwiseRef,
 
     // Reference Resource Servers (reference/…/ResourceServers)
     RsNoResourceMetadata,
@@ -369,6 +370,8 @@ public static class FaultCatalogue
         new(Fault.PairwiseRefSharedAcrossSectors, "a Mission has one pairwise ref for every sector: two Resource ASes can link it", ["MBO-AS-PW-001"]),
         new(Fault.PairwiseLeaksCanonicalId, "an ID-JAG's mission claim carries the canonical id next to the sector's ref", ["MBO-AS-PW-002"]),
         new(Fault.PairwiseRefUnresolvable, "Mission Status answers not_found for a pairwise ref, even asked by an audience of its sector", ["MBO-AS-PW-004"]),
+        new(Fault.ExchangeCopiesPairwiseRef, "Token Exchange takes an ID-JAG this AS issued as subject_token and re-projects it to another Resource AS, copying its mission claim: the first sector's ref reaches the second",
+            ["MBO-AS-PW-003"]),
         new(Fault.IdJagMislabelled, "the ID-JAG response says issued_token_type access_token and token_type Bearer", ["MBO-AS-XD-005"]),
 
         // Resource Servers: each applies to the reference RSes started with it, and never to the AS

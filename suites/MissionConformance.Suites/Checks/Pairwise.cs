@@ -14,6 +14,16 @@ namespace MissionConformance.Suites.Checks;
 public sealed record PairwiseEvidence(string Sector, string? CanonicalId, IReadOnlyList<(string Audience, TokenExchange Grant)> Grants,
     StatusAnswer? Resolved, string? WhyNotResolved)
 {
+    /// <summary>
+    /// MBO-AS-PW-003: the first grant presented back as subject_token (each subject_token_type tried) in a Token Exchange for
+    /// an ID-JAG audienced to <see cref="ReprojectedTo"/>, another sector; empty when not attempted (<see cref="WhyNoReprojection"/>).
+    /// </summary>
+    public IReadOnlyList<(string SubjectTokenType, TokenExchange Exchange)> Reprojections { get; init; } = [];
+
+    public string? ReprojectedTo { get; init; }
+
+    public string? WhyNoReprojection { get; init; }
+
     public static string? Ref(TokenExchange grant)
         => grant.Succeeded && grant.Jwt!.Payload.TryGetProperty("mission", out var m) && m.ValueKind == JsonValueKind.Object ? Subset.Text(m, "ref") : null;
 
@@ -86,5 +96,40 @@ public sealed class PairwiseRefResolvesForItsSector : Check<PairwiseEvidence>
         return Judgement.That(Subset.Text(mission, "ref") == answer.MissionRef,
             $"Mission Status resolved {answer.Audience}'s ref and echoed it (state {answer.State ?? "(none)"})",
             $"the Mission Status answer names mission.ref {Subset.Text(mission, "ref") ?? "(none)"}, not the ref asked for");
+    }
+}
+
+/// <summary>
+/// MBO-AS-PW-003: Token Exchange never copies an upstream pairwise ref into another sector. The only tokens that carry a
+/// ref here are ID-JAGs, so the first sector's is presented back as subject_token for the second sector: the AS may refuse
+/// (the profile issues ID-JAGs from refresh tokens only), or issue a grant that names the Mission by the second sector's
+/// ref; a grant carrying the first sector's ref fails.
+/// </summary>
+public sealed class PairwiseRefNotCopiedAcrossSectors : Check<PairwiseEvidence>
+{
+    public override string RequirementId => "MBO-AS-PW-003";
+
+    public override Judgement Judge(PairwiseEvidence e)
+    {
+        if (e.Reprojections.Count == 0) return Judgement.Skip("not judged: " + e.WhyNoReprojection);
+        var (first, copied) = (e.Grants[0].Audience, PairwiseEvidence.Ref(e.Grants[0].Grant)!);
+        var outcomes = new List<string>();
+        foreach (var (type, exchange) in e.Reprojections)
+        {
+            if (exchange.Response.Status != HttpStatusCode.OK)
+            {
+                outcomes.Add($"refused as {type} (HTTP {(int)exchange.Response.Status} {exchange.Response.Member("error") ?? "(no error)"})");
+                continue;
+            }
+            // The issued token is base64url inside the response: its decoded payload is where a copied ref would be.
+            if (exchange.Response.Body.Contains(copied, StringComparison.Ordinal) || exchange.Jwt?.Payload.GetRawText().Contains(copied, StringComparison.Ordinal) == true)
+            {
+                return Judgement.Fail($"the ID-JAG for {first}, presented as subject_token ({type}) for {e.ReprojectedTo}, was exchanged for a token that carries {first}'s ref {copied}: "
+                    + "the Mission is linkable across the two sectors");
+            }
+            if (exchange.Jwt is null) return Judgement.Review($"presented as subject_token ({type}) for {e.ReprojectedTo}, the ID-JAG for {first} was exchanged for a token that is no JWT: its mission claim cannot be read");
+            outcomes.Add($"exchanged as {type} for a token naming the Mission by {(PairwiseEvidence.Ref(exchange) is { } own ? "ref " + own : "no ref")}");
+        }
+        return Judgement.Pass($"the ID-JAG for {first}, presented back as subject_token for {e.ReprojectedTo}, was {string.Join("; ", outcomes)}: {first}'s ref reached no other sector");
     }
 }

@@ -74,13 +74,17 @@ public sealed class IdJagIssuanceScenario : Scenario
 /// conformance.md §5 L2 item 6, pairwise references "if advertised" (oauth-profile.md §15), in the
 /// resource_as sector, whose audiences the target file names (its Resource ASes): two ID-JAGs for
 /// the first Resource AS and one for the second, then Mission Status asked by the first Resource AS
-/// with its ref (its status client, role "status" with that Resource AS as audience).
+/// with its ref (its status client, role "status" with that Resource AS as audience); last, the first Resource AS's
+/// ID-JAG presented back as subject_token for the second (MBO-AS-PW-003).
 /// </summary>
 public sealed class PairwiseReferenceScenario : Scenario
 {
     public override string Id => "projection.pairwise";
     public override string Title => "a pairwise sector sees a stable ref of its own, never the canonical id, and Mission Status resolves it";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-PW-001", "MBO-AS-PW-002", "MBO-AS-PW-004"];
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-PW-001", "MBO-AS-PW-002", "MBO-AS-PW-003", "MBO-AS-PW-004"];
+
+    /// <summary>The subject_token_types an ID-JAG is presented back as (MBO-AS-PW-003): its own, and a generic JWT, which an AS taking any JWT it signed accepts.</summary>
+    public static readonly IReadOnlyList<string> ReprojectedAs = [TokenTypes.IdJag, "urn:ietf:params:oauth:token-type:jwt"];
 
     /// <summary>The sectors this suite version can name audiences of: a Resource AS is one, named by the target file.</summary>
     public const string ResourceAsSector = "resource_as";
@@ -134,9 +138,25 @@ public sealed class PairwiseReferenceScenario : Scenario
             resolved = new StatusAnswer(response, nonce, first, statusClient.ClientId, reference, context.Clock.GetUtcNow());
         }
 
-        var evidence = new PairwiseEvidence(sector!, obtained.MissionId, grants, resolved, whyNotResolved);
+        var reprojections = new List<(string, TokenExchange)>();
+        string? whyNoReprojection = null;
+        if (second is null) whyNoReprojection = "the target file declares one Resource AS: a ref can only be copied into a second sector";
+        else if (grants[0].Grant is not { Succeeded: true, AccessToken: { } firstGrant } || PairwiseEvidence.Ref(grants[0].Grant) is null)
+        {
+            whyNoReprojection = $"the ID-JAG for {first} was refused or carries no mission.ref (see MBO-AS-PW-001, MBO-AS-XD-001)";
+        }
+        else
+        {
+            foreach (var type in ReprojectedAs) reprojections.Add((type, await flow.IdJagAsync(firstGrant, type, second, key)));
+        }
+
+        var evidence = new PairwiseEvidence(sector!, obtained.MissionId, grants, resolved, whyNotResolved)
+        {
+            Reprojections = reprojections, ReprojectedTo = second, WhyNoReprojection = whyNoReprojection,
+        };
         context.Judge(new PairwiseRefPerSector(), evidence);
         context.Judge(new CanonicalIdWithheldFromSector(), evidence);
+        context.Judge(new PairwiseRefNotCopiedAcrossSectors(), evidence);
         context.Judge(new PairwiseRefResolvesForItsSector(), evidence);
     }
 }

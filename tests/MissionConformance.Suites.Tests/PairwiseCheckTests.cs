@@ -1,0 +1,56 @@
+using System.Net;
+using Microsoft.IdentityModel.JsonWebTokens;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.OAuth;
+using MissionConformance.Suites.Checks;
+using MissionConformance.Suites.Infrastructure;
+
+namespace MissionConformance.Suites.Tests;
+
+/// <summary>
+/// MBO-AS-PW-003 on answers the reference never gives: an AS that re-projects an ID-JAG under the second sector's own ref
+/// passes, one that issues an opaque token is REVIEW, one without a second sector is skipped with the reason. The refusal and
+/// the copied ref are proven against the reference (projection.pairwise, and the ExchangeCopiesPairwiseRef self-test).
+/// </summary>
+public sealed class PairwiseCheckTests
+{
+    private const string First = "https://as.first.example/";
+    private const string Second = "https://as.second.example/";
+
+    private static TokenExchange Grant(string audience, string reference)
+        => TokenExchange.From(Ok(new JsonWebTokenHandler().CreateToken($$$"""{"aud":"{{{audience}}}","mission":{"ref":"{{{reference}}}","origin":"https://as.example/"}}""")));
+
+    private static WireResponse Ok(string token) => new(HttpStatusCode.OK, "application/json", "no-store", $$"""{"access_token":"{{token}}","issued_token_type":"urn:ietf:params:oauth:token-type:id-jag","token_type":"N_A"}""");
+
+    private static PairwiseEvidence Evidence(params (string Type, TokenExchange Exchange)[] reprojections)
+        => new("resource_as", "msn_1", [(First, Grant(First, "ref_first")), (Second, Grant(Second, "ref_second"))], null, "not asked")
+        {
+            Reprojections = reprojections, ReprojectedTo = Second, WhyNoReprojection = reprojections.Length == 0 ? "the target file declares one Resource AS" : null,
+        };
+
+    [Fact]
+    public void AReprojectionUnderTheSecondSectorsOwnRef_Passes_AndTheFirstSectorsRef_Fails()
+    {
+        var own = new PairwiseRefNotCopiedAcrossSectors().Judge(Evidence((TokenTypes.IdJag, Grant(Second, "ref_second"))));
+        var copied = new PairwiseRefNotCopiedAcrossSectors().Judge(Evidence(
+            (TokenTypes.IdJag, TokenExchange.From(new WireResponse(HttpStatusCode.BadRequest, "application/json", "no-store", """{"error":"invalid_request"}"""))),
+            ("urn:ietf:params:oauth:token-type:jwt", Grant(Second, "ref_first"))));
+
+        Assert.True(own.Holds, own.Message);
+        Assert.Contains("naming the Mission by ref ref_second", own.Message, StringComparison.Ordinal);
+        Assert.False(copied.Holds);
+        Assert.Contains("(urn:ietf:params:oauth:token-type:jwt)", copied.Message, StringComparison.Ordinal);
+        Assert.Contains("ref_first", copied.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnOpaqueReprojection_IsReview_AndNoSecondSector_IsSkippedWithTheReason()
+    {
+        var opaque = new PairwiseRefNotCopiedAcrossSectors().Judge(Evidence((TokenTypes.IdJag, TokenExchange.From(Ok("opaque-grant-value")))));
+        var alone = new PairwiseRefNotCopiedAcrossSectors().Judge(Evidence());
+
+        Assert.Equal(Verdict.Review, opaque.Explicit);
+        Assert.Equal(Verdict.Skipped, alone.Explicit);
+        Assert.Equal("not judged: the target file declares one Resource AS", alone.Message);
+    }
+}
