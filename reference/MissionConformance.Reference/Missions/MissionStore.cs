@@ -143,11 +143,11 @@ public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory
 
     /// <summary>
     /// pending_approval → active, with the anchors computed over what was approved and shown. A successor of a Mission
-    /// Expansion then completes the Mission it supersedes (oauth-profile.md §13): its own transition, right after.
+    /// Expansion completes the Mission it supersedes in the same transaction (oauth-profile.md §13).
     /// </summary>
     public async Task<MissionRecord?> ApproveAsync(string id, string subject, string approver, JsonObject disclosure, CancellationToken ct)
     {
-        var approved = await CompleteSupersededAsync(await ActivateAsync(id, subject, approver, disclosure, ct), approver, ct);
+        var approved = await ActivateAsync(id, subject, approver, disclosure, ct);
         if (approved is { Supersedes: not null } && faults.Has(Fault.ExpansionWithoutSupersedes))
         {
             approved = await MutateAsync(id, record =>
@@ -177,7 +177,7 @@ public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory
             record.ApprovalEventId = "apv_" + RandomToken(18);
             record.ApprovedAt = clock.GetUtcNow().ToUnixTimeSeconds();
             return faults.Has(Fault.ActivateOnRedemption) || Transition(record, MissionState.Active, approver, "approve", null);
-        }, ct);
+        }, ct, completesSupersededAs: approver);
     }
 
     /// <summary>Fault FrontChannelWidensAuthority: adds front-channel entries to a pending Authority Set.</summary>
@@ -203,22 +203,9 @@ public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory
         }, ct);
 
     /// <summary>Fault ActivateOnRedemption: the approved-but-pending record activates when its code is redeemed.</summary>
-    public async Task<MissionRecord?> ActivateLateAsync(string id, CancellationToken ct)
-    {
-        var activated = await MutateAsync(id, record => record.State == MissionState.PendingApproval && record.ApprovalEventId is not null
-            && Transition(record, MissionState.Active, record.Approver!, "approve", null), ct);
-        return await CompleteSupersededAsync(activated, activated?.Approver ?? "clock", ct);
-    }
-
-    /// <summary>oauth-profile.md §13: as a successor activates, the Mission it supersedes is completed (its own transition, right after).</summary>
-    private async Task<MissionRecord?> CompleteSupersededAsync(MissionRecord? successor, string actor, CancellationToken ct)
-    {
-        if (successor is { State: MissionState.Active, Supersedes: { } prior } && !faults.Has(Fault.ExpansionLeavesPriorActive))
-        {
-            await ApplyAsync(prior, LifecycleOperation.Complete, actor, $"superseded by {successor.Id} (Mission Expansion)", ct);
-        }
-        return successor;
-    }
+    public Task<MissionRecord?> ActivateLateAsync(string id, CancellationToken ct)
+        => MutateAsync(id, record => record.State == MissionState.PendingApproval && record.ApprovalEventId is not null
+            && Transition(record, MissionState.Active, record.Approver!, "approve", null), ct, completesSupersededAs: "clock");
 
     /// <summary>pending_approval → rejected, when the user denies at consent; a denied expansion leaves the Mission it would supersede as it was.</summary>
     public async Task<MissionRecord?> RejectAsync(string id, string approver, CancellationToken ct)
@@ -324,14 +311,26 @@ public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory
         };
     }
 
-    private async Task<MissionRecord?> MutateAsync(string id, Func<MissionRecord, bool> change, CancellationToken ct)
+    /// <param name="completesSupersededAs">
+    /// For an activation: the actor in whose name a Mission Expansion's successor, once active, completes the Mission it
+    /// supersedes (oauth-profile.md §13), in the same transaction, so no reader ever sees both active.
+    /// </param>
+    private async Task<MissionRecord?> MutateAsync(string id, Func<MissionRecord, bool> change, CancellationToken ct, string? completesSupersededAs = null)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var record = await db.Missions.SingleOrDefaultAsync(m => m.Id == id, ct);
         if (record is null) return null;
-        var prior = record.State;
+        var was = record.State;
         var changed = change(record);
+        (MissionRecord Record, string Was)? superseded = null;
+        if (changed && completesSupersededAs is not null && record is { State: MissionState.Active, Supersedes: { } priorId } && !faults.Has(Fault.ExpansionLeavesPriorActive)
+            && await db.Missions.SingleOrDefaultAsync(m => m.Id == priorId, ct) is { } prior && LifecycleOperation.LegalSources(LifecycleOperation.Complete).Contains(prior.State))
+        {
+            superseded = (prior, prior.State);
+            Transition(prior, MissionState.Completed, completesSupersededAs, LifecycleOperation.Complete, $"superseded by {record.Id} (Mission Expansion)");
+            prior.UpdatedAt = clock.GetUtcNow().ToUnixTimeSeconds();
+        }
         if (changed)
         {
             record.UpdatedAt = clock.GetUtcNow().ToUnixTimeSeconds();
@@ -339,7 +338,8 @@ public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory
         }
         await transaction.CommitAsync(ct);
         // After the commit: a receiver never hears of a state the store did not keep.
-        if (changed && record.State != prior) events.Changed(record, prior);
+        if (changed && record.State != was) events.Changed(record, was);
+        if (superseded is var (completed, completedFrom)) events.Changed(completed, completedFrom);
         return record;
     }
 
