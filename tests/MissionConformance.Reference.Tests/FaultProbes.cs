@@ -96,6 +96,15 @@ public static class FaultProbes
             var (pkce, consent) = await r.PushAndApproveAsync();
             return (await r.RedeemAsync(consent.Code!, pkce.Verifier)).Body.Contains(Endpoints.AuthorizationEndpoint.ChangedAuthorityAction, StringComparison.Ordinal);
         },
+        Fault.StepUpWidensAuthority => async (r, clock) =>
+        {
+            // Alice steps up with her second factor; the Mission must grant what the Intent asked, no more.
+            var pkce = Pkce.Create();
+            var par = await r.PushAsync(Edit(i => i["context"]!["acr"] = AuthenticationContext.SecondFactor), pkce);
+            var alice = RunningReference.Alice with { SecondFactor = TestPrincipals.Accounts.Single(a => a.Username == RunningReference.Alice.Username).SecondFactor };
+            var consent = await r.ConsentAsync(par.Member("request_uri")!, ConsentDecision.Approve, account: alice);
+            return (await r.RedeemAsync(consent.Code!, pkce.Verifier)).Body.Contains(Endpoints.AuthorizationEndpoint.SteppedUpAuthorityAction, StringComparison.Ordinal);
+        },
         Fault.IgnoreAcr => async (r, clock) =>
         {
             // Alice's test credentials here carry no second factor: only an AS that skips the step-up issues a code.

@@ -27,6 +27,9 @@ public sealed class AuthorizationEndpoint(
     /// <summary>Fault ChangeAuthorityAfterRender: the action a "policy change" adds after the page was rendered.</summary>
     public const string ChangedAuthorityAction = "delete_records";
 
+    /// <summary>What the StepUpWidensAuthority fault adds to the first entry once the approver has stepped up.</summary>
+    public const string SteppedUpAuthorityAction = "approve_payments";
+
     public async Task<IResult> HandleAsync(HttpContext http)
     {
         var request = http.GetOpenIddictServerRequest()
@@ -55,6 +58,11 @@ public sealed class AuthorizationEndpoint(
             return HttpMethods.IsGet(http.Request.Method)
                 ? SecondFactorEndpoint.Challenge(http)
                 : HtmlPages.Error("Stronger sign-in required", "This Mission needs your second factor before it can be approved.", StatusCodes.Status400BadRequest);
+        }
+        if (faults.Has(Fault.StepUpWidensAuthority) && mission.RequiredAcr is not null)
+        {
+            // The defect (MBO-AS-EXP-005): an approver who stepped up is trusted with more than the Intent asked for.
+            mission = await store.AddActionToPendingAsync(mission.Id, SteppedUpAuthorityAction, http.RequestAborted) ?? mission;
         }
 
         // MBO-AS-APR-005: the subject is the authenticated user, or whom they chose among those the AS lets them

@@ -128,6 +128,7 @@ public enum Fault
     PairwiseLeaksCanonicalId,
     PairwiseRefUnresolvable,
     ExchangeCopiesPairwiseRef,
+    StepUpWidensAuthority,
 
     // Reference Resource Servers (reference/…/ResourceServers)
     RsNoResourceMetadata,
@@ -372,6 +373,8 @@ public static class FaultCatalogue
         new(Fault.PairwiseRefUnresolvable, "Mission Status answers not_found for a pairwise ref, even asked by an audience of its sector", ["MBO-AS-PW-004"]),
         new(Fault.ExchangeCopiesPairwiseRef, "Token Exchange takes an ID-JAG this AS issued as subject_token and re-projects it to another Resource AS, copying its mission claim: the first sector's ref reaches the second",
             ["MBO-AS-PW-003"]),
+        new(Fault.StepUpWidensAuthority, "an approver who steps up to the Intent's context.acr is granted an action the Intent did not ask for (approve_payments on its first resource): stronger sign-in widens the Mission",
+            ["MBO-AS-EXP-005"]),
         new(Fault.IdJagMislabelled, "the ID-JAG response says issued_token_type access_token and token_type Bearer", ["MBO-AS-XD-005"]),
 
         // Resource Servers: each applies to the reference RSes started with it, and never to the AS

@@ -191,13 +191,15 @@ public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory
             return true;
         }, ct);
 
-    /// <summary>Fault ChangeAuthorityAfterRender: the pending Authority Set's first entry gains an action after consent was rendered.</summary>
+    /// <summary>Faults ChangeAuthorityAfterRender and StepUpWidensAuthority: the pending Authority Set's first entry gains an action (once).</summary>
     public Task<MissionRecord?> AddActionToPendingAsync(string id, string action, CancellationToken ct)
         => MutateAsync(id, record =>
         {
             if (record.State != MissionState.PendingApproval) return false;
             var set = JsonNode.Parse(record.AuthoritySetJson)!.AsArray();
-            set[0]!["actions"]!.AsArray().Add(action);
+            var actions = set[0]!["actions"]!.AsArray();
+            if (actions.Any(a => (string?)a == action)) return false;
+            actions.Add(action);
             record.AuthoritySetJson = set.ToJsonString();
             return true;
         }, ct);

@@ -146,7 +146,19 @@ public sealed class NarrowingNeverExtends : Check<ExpiryNarrowingEvidence>
     }
 }
 
-public sealed record StepUpEvidence(string Acr, IReadOnlyList<ConsentPageCapture> Pages, IReadOnlySet<string> StepUpPages);
+public sealed record StepUpEvidence(string Acr, IReadOnlyList<ConsentPageCapture> Pages, IReadOnlySet<string> StepUpPages)
+{
+    /// <summary>Whether a step-up page came before the consent page (or there was no consent page).</summary>
+    public bool SteppedUp
+    {
+        get
+        {
+            var consent = Pages.ToList().FindIndex(p => p.Name == "consent");
+            var stepUp = Pages.ToList().FindIndex(p => StepUpPages.Contains(p.Name));
+            return stepUp >= 0 && (consent < 0 || stepUp < consent);
+        }
+    }
+}
 
 /// <summary>MC-AS-APR-101: with context.acr asking for more than a password, a step-up page comes before consent.</summary>
 public sealed class StepUpBeforeConsent : Check<StepUpEvidence>
@@ -156,9 +168,7 @@ public sealed class StepUpBeforeConsent : Check<StepUpEvidence>
     public override Judgement Judge(StepUpEvidence e)
     {
         var path = string.Join(" → ", e.Pages.Select(p => p.Name));
-        var consent = e.Pages.ToList().FindIndex(p => p.Name == "consent");
-        var stepUp = e.Pages.ToList().FindIndex(p => e.StepUpPages.Contains(p.Name));
-        return Judgement.That(stepUp >= 0 && (consent < 0 || stepUp < consent),
+        return Judgement.That(e.SteppedUp,
             $"context.acr {e.Acr} brought the step-up page before consent ({path})",
             $"the Intent asked for context.acr {e.Acr}, yet consent was shown without stronger authentication ({path}); authenticate the approver at the requested acr first (target file consent.stepUp names the acr, consent.pages the stepUp page)");
     }

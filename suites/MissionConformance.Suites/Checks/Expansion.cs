@@ -106,3 +106,35 @@ public sealed class DeniedExpansionChangesNothing : Check<DeniedExpansionEvidenc
             + (e.RecordAfter is null ? "" : ", is active with its authority_hash unchanged, and no live Mission supersedes it"));
     }
 }
+
+/// <summary>
+/// MBO-AS-EXP-005 (oauth-profile.md §13: RFC 9470 step-up satisfies acr/aal but never expands): the same Intent approved with
+/// and without <c>context.acr</c> <paramref name="Acr"/>; the token issued after the step-up, and the one issued without it.
+/// </summary>
+public sealed record StepUpAuthorityEvidence(string Acr, bool SteppedUp, TokenExchange SteppedUpToken, TokenExchange BaselineToken);
+
+/// <summary>MBO-AS-EXP-005: every entry the stepped-up approval yields is within an entry the same Intent yields without the step-up.</summary>
+public sealed class StepUpNeverExpands : Check<StepUpAuthorityEvidence>
+{
+    public override string RequirementId => "MBO-AS-EXP-005";
+
+    public override Judgement Judge(StepUpAuthorityEvidence e)
+    {
+        if (!e.SteppedUp) return Judgement.Skip($"not judged: context.acr {e.Acr} brought no step-up page (see MC-AS-APR-101)");
+        foreach (var (name, token) in new[] { ("stepped-up", e.SteppedUpToken), ("baseline", e.BaselineToken) })
+        {
+            if (token.Response.Status != HttpStatusCode.OK) return Judgement.Skip($"not judged: the {name} code redemption was refused (HTTP {(int)token.Response.Status} {token.Response.Member("error")})");
+            if (Entries(token) is null) return Judgement.Review($"the {name} token is opaque and its response carries no authorization_details: its authority cannot be read");
+        }
+        var baseline = Entries(e.BaselineToken)!;
+        var wider = Entries(e.SteppedUpToken)!.Where(entry => !baseline.Any(b => Subset.IsSubset(entry, b))).ToList();
+        return Judgement.That(wider.Count == 0,
+            $"after the step-up to {e.Acr}, the token's {Entries(e.SteppedUpToken)!.Count} entries are all within what the same Intent yields without it",
+            $"after the step-up to {e.Acr}, the token carries what the same Intent yields without it does not: {string.Join("; ", wider.Select(w => w.GetRawText()))}");
+    }
+
+    /// <summary>The token's entries, or the token response's when the token is opaque.</summary>
+    private static IReadOnlyList<System.Text.Json.JsonElement>? Entries(TokenExchange token)
+        => token.Jwt is not null ? token.Entries
+            : token.ResponseDetails is { ValueKind: System.Text.Json.JsonValueKind.Array } details ? details.EnumerateArray().ToList() : null;
+}

@@ -6,27 +6,40 @@ using MissionConformance.Suites.Infrastructure;
 
 namespace MissionConformance.Suites.Scenarios;
 
-/// <summary>MC-AS-APR-101 (oauth-profile.md §5 step 1): an Intent's context.acr is met before consent.</summary>
+/// <summary>
+/// MC-AS-APR-101 (oauth-profile.md §5 step 1): an Intent's context.acr is met before consent; and MBO-AS-EXP-005 (§13): the
+/// step-up never expands the Mission, judged against the same Intent approved without context.acr.
+/// </summary>
 public sealed class StepUpScenario : Scenario
 {
     public override string Id => "consent.step-up";
-    public override string Title => "an Intent asking for stronger authentication gets it before consent";
-    public override IReadOnlyList<string> Requirements { get; } = ["MC-AS-APR-101"];
+    public override string Title => "an Intent asking for stronger authentication gets it before consent, and no more authority for it";
+    public override IReadOnlyList<string> Requirements { get; } = ["MC-AS-APR-101", "MBO-AS-EXP-005"];
 
     public override async Task RunAsync(ScenarioContext context)
     {
         var flow = new MissionFlow(context);
         if (flow.Server.Consent.StepUpAcr is not { } acr)
         {
-            context.Skip("MC-AS-APR-101", "the target file names no acr that makes this AS step up (authorizationServers[0].consent.stepUp.acr)");
+            foreach (var id in Requirements) context.Skip(id, "the target file names no acr that makes this AS step up (authorizationServers[0].consent.stepUp.acr)");
             return;
         }
         var intent = flow.Intent();
         intent["context"] ??= new System.Text.Json.Nodes.JsonObject();
         intent["context"]!["acr"] = acr;
-        var (_, consent, _) = await flow.ApproveAsync(intent);
+        var (pkce, consent, _) = await flow.ApproveAsync(intent);
         var stepUpPages = flow.Server.Consent.Script.Pages.Where(p => p.Kind == ConsentPageKind.StepUp).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        context.Judge(new StepUpBeforeConsent(), new StepUpEvidence(acr, consent.Pages, stepUpPages));
+        var stepUp = new StepUpEvidence(acr, consent.Pages, stepUpPages);
+        context.Judge(new StepUpBeforeConsent(), stepUp);
+
+        if (consent.Code is null)
+        {
+            context.Blocked("MBO-AS-EXP-005", "the stepped-up approval issued no code (see MC-AS-APR-101)");
+            return;
+        }
+        var steppedUp = await flow.RedeemAsync(consent.Code, pkce.Verifier);
+        var baseline = await flow.ObtainAsync(flow.Intent());
+        context.Judge(new StepUpNeverExpands(), new StepUpAuthorityEvidence(acr, stepUp.SteppedUp, steppedUp, baseline.Token));
     }
 }
 
