@@ -138,6 +138,12 @@ public sealed class PairwiseReferenceScenario : Scenario
             resolved = new StatusAnswer(response, nonce, first, statusClient.ClientId, reference, context.Clock.GetUtcNow());
         }
 
+        var evidence = new PairwiseEvidence(sector!, obtained.MissionId, grants, resolved, whyNotResolved);
+        context.Judge(new PairwiseRefPerSector(), evidence);
+        context.Judge(new CanonicalIdWithheldFromSector(), evidence);
+        context.Judge(new PairwiseRefResolvesForItsSector(), evidence);
+
+        // Judged last, after the requests the others rest on: an AS that hangs on an ID-JAG as subject_token interrupts only MBO-AS-PW-003.
         var reprojections = new List<(string, TokenExchange)>();
         string? whyNoReprojection = null;
         if (second is null) whyNoReprojection = "the target file declares one Resource AS: a ref can only be copied into a second sector";
@@ -149,14 +155,6 @@ public sealed class PairwiseReferenceScenario : Scenario
         {
             foreach (var type in ReprojectedAs) reprojections.Add((type, await flow.IdJagAsync(firstGrant, type, second, key)));
         }
-
-        var evidence = new PairwiseEvidence(sector!, obtained.MissionId, grants, resolved, whyNotResolved)
-        {
-            Reprojections = reprojections, ReprojectedTo = second, WhyNoReprojection = whyNoReprojection,
-        };
-        context.Judge(new PairwiseRefPerSector(), evidence);
-        context.Judge(new CanonicalIdWithheldFromSector(), evidence);
-        context.Judge(new PairwiseRefNotCopiedAcrossSectors(), evidence);
-        context.Judge(new PairwiseRefResolvesForItsSector(), evidence);
+        context.Judge(new PairwiseRefNotCopiedAcrossSectors(), evidence with { Reprojections = reprojections, ReprojectedTo = second, WhyNoReprojection = whyNoReprojection });
     }
 }
