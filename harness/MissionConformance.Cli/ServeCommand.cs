@@ -31,7 +31,10 @@ public static class ServeCommand
             FaultSet faultSet;
             try
             {
-                faultSet = FaultSet.Parse(parse.GetValue(faults)).OnlyAt(FaultSite.AuthorizationServer, "serve");
+                // A projection issuer's faults only where serve starts them.
+                faultSet = parse.GetValue(projectionIssuers) is null
+                    ? FaultSet.Parse(parse.GetValue(faults)).OnlyAt(FaultSite.AuthorizationServer, "serve")
+                    : FaultSet.Parse(parse.GetValue(faults)).OnlyAt([FaultSite.AuthorizationServer, FaultSite.ProjectionIssuer], "serve --projection-issuers");
             }
             catch (ReferenceConfigurationException e)
             {
@@ -52,7 +55,7 @@ public static class ServeCommand
                 {
                     var each = issuerUrls.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                     foreach (var url in each) LoopbackUrl(url, "--projection-issuers");
-                    topology = await MissionAuthorityTopology.StartAsync(options, ProjectionIssuerSpec.BoardPacket, FaultSet.None, each, ct);
+                    topology = await MissionAuthorityTopology.StartAsync(options, ProjectionIssuerSpec.BoardPacket, faultSet, each, ct);
                 }
                 stack = topology?.Authority ?? await ReferenceStack.StartAsync(options, ct);
             }

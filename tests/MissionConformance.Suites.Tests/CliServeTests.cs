@@ -17,7 +17,7 @@ public sealed class CliServeTests
         using var stderr = new StringWriter();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var serving = Parse("serve", "--urls", $"http://127.0.0.1:{asPort}", "--projection-issuers", $"http://127.0.0.1:{workflowPort},http://127.0.0.1:{docsPort}",
-            "--events", "http://127.0.0.1:9/events").InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, stop.Token);
+            "--events", "http://127.0.0.1:9/events", "--faults", "MasRevocationNotPropagated").InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, stop.Token);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
 
         var authority = await PollAsync(http, $"http://127.0.0.1:{asPort}/.well-known/mission-authority", serving);
@@ -34,12 +34,15 @@ public sealed class CliServeTests
         Assert.Contains($"projects   workflow-pi at http://127.0.0.1:{workflowPort}/", stdout.ToString(), StringComparison.Ordinal);
         Assert.Contains("events     lifecycle SETs to http://127.0.0.1:9/events", stdout.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("agent-at-resource-as-secret", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains("faults     MasRevocationNotPropagated", stdout.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("--projection-issuers", "http://127.0.0.1:0", "--projection-issuers names 1 URL for 2 projection issuers (workflow-pi, docs-pi): name one for each, in that order")]
     [InlineData("--projection-issuers", "http://127.0.0.1:0,https://pi.example:5212", "--projection-issuers: \"https://pi.example:5212\" is not an http(s) URL on loopback")]
     [InlineData("--events", "ftp://127.0.0.1/events", "--events: \"ftp://127.0.0.1/events\" is not an http(s) URL on loopback")]
+    [InlineData("--faults", "MasRevocationNotPropagated",
+        "MasRevocationNotPropagated is a fault of the projection issuers (use serve --projection-issuers URL,URL --faults), not of serve")]
     public async Task ServeWithABadTopologyOption_ExitsTwo_SayingWhy(string option, string value, string why)
     {
         using var stderr = new StringWriter();

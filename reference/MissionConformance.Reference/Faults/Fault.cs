@@ -213,7 +213,7 @@ public static class FaultSites
     {
         FaultSite.AuthorizationServer => "serve",
         FaultSite.ResourceServer => "serve-rs",
-        FaultSite.ProjectionIssuer => "run",
+        FaultSite.ProjectionIssuer => "serve --projection-issuers URL,URL",
         _ => "serve-ras",
     };
 }
@@ -487,10 +487,13 @@ public sealed class FaultSet
 
     public IReadOnlyCollection<Fault> Active => _active;
 
-    /// <summary>Refuses faults of the other kind of server, so `serve --faults RsSkipsPdp` is an error rather than a no-op.</summary>
-    public FaultSet OnlyAt(FaultSite site, string command)
+    /// <summary>Refuses faults of the other kinds of server, so `serve --faults RsSkipsPdp` is an error rather than a no-op.</summary>
+    public FaultSet OnlyAt(FaultSite site, string command) => OnlyAt([site], command);
+
+    /// <summary>Refuses faults of servers <paramref name="command"/> does not start.</summary>
+    public FaultSet OnlyAt(IReadOnlyCollection<FaultSite> sites, string command)
     {
-        var misplaced = _active.Where(f => FaultCatalogue.Describe(f).Site != site).ToList();
+        var misplaced = _active.Where(f => !sites.Contains(FaultCatalogue.Describe(f).Site)).ToList();
         if (misplaced.Count == 0) return this;
         var owners = misplaced.Select(f => FaultCatalogue.Describe(f).Site).Distinct().Select(s => $"the {s.Title()} (use {s.Command()} --faults)");
         throw new ReferenceConfigurationException($"{string.Join(", ", misplaced)} {(misplaced.Count == 1 ? "is a fault" : "are faults")} of {string.Join(" and ", owners)}, not of {command}");
