@@ -1,9 +1,11 @@
 using System.Net;
 using Microsoft.IdentityModel.JsonWebTokens;
+using MissionConformance.Harness.Coordinate;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.OAuth;
 using MissionConformance.Suites.Checks;
 using MissionConformance.Suites.Infrastructure;
+using MissionConformance.Suites.Scenarios;
 
 namespace MissionConformance.Suites.Tests;
 
@@ -41,6 +43,30 @@ public sealed class PairwiseCheckTests
         Assert.False(copied.Holds);
         Assert.Contains("(urn:ietf:params:oauth:token-type:jwt)", copied.Message, StringComparison.Ordinal);
         Assert.Contains("ref_first", copied.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("resource_server", 2, Verdict.Review)]
+    [InlineData("trust_domain", 0, Verdict.Review)]
+    [InlineData("resource_as", 0, Verdict.Skipped)]
+    [InlineData(null, 2, Verdict.Skipped)]
+    public void ASectorTheSuiteDoesNotDrive_IsLeftToReview_WhileOneThatDoesNotApply_IsSkipped(string? sector, int resourceAses, Verdict expected)
+    {
+        Assert.Equal(expected, PairwiseReferenceScenario.NotJudged(sector, resourceAses)!.Value.Verdict);
+        Assert.Null(PairwiseReferenceScenario.NotJudged("resource_as", 2));
+    }
+
+    [Fact]
+    public void APairwiseRequirementLeftToReview_KeepsAd2FromBeingDemonstrated_WhereASkipWouldNot()
+    {
+        const string As = "https://as.example/";
+        var catalogue = RequirementCatalogue.Default;
+        var ad2 = catalogue.All.Where(r => r.Tier == "AD-2" && r.Role is "AS" or "MAS" && r.IsMandatory && r.Excluded is null).ToList();
+        Dictionary<(string, string), Verdict> With(Verdict pw001) => ad2.ToDictionary(r => (r.Id, As), r => r.Id == "MBO-AS-PW-001" ? pw001 : Verdict.Passed);
+        bool Demonstrated(Verdict pw001) => new CoordinateCalculator(catalogue).Evaluate(With(pw001), As, r => r.Tier == "AD-2" && r.Role is "AS" or "MAS").Demonstrated;
+
+        Assert.True(Demonstrated(Verdict.Skipped));
+        Assert.False(Demonstrated(Verdict.Review));
     }
 
     [Fact]

@@ -111,6 +111,9 @@ public sealed class ScenarioContext(
 
     public void Skip(string requirementId, string reason) => Record(requirementId, Verdict.Skipped, reason, []);
 
+    /// <summary>What the suite cannot judge on a surface the target offers: left to a reviewer, which keeps the tier from resting on silence.</summary>
+    public void Review(string requirementId, string reason) => Record(requirementId, Verdict.Review, reason, []);
+
     public void SkipAt(string subject, string requirementId, string reason, params string[] evidence) => Record(requirementId, Verdict.Skipped, reason, evidence, subject);
 
     public void InterruptAt(string subject, string requirementId, string reason, params string[] evidence) => Record(requirementId, Verdict.Interrupted, reason, evidence, subject);

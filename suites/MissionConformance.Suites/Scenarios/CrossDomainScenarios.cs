@@ -89,6 +89,21 @@ public sealed class PairwiseReferenceScenario : Scenario
     /// <summary>The sectors this suite version can name audiences of: a Resource AS is one, named by the target file.</summary>
     public const string ResourceAsSector = "resource_as";
 
+    /// <summary>
+    /// Why the pairwise requirements are not judged against an AS advertising <paramref name="sector"/>, and with which verdict:
+    /// SKIPPED where they do not apply (no sector, which MBO-AS-MD-004 fails; or the resource_as sector with no other domain's
+    /// Resource AS in the target file to be its audience), REVIEW where the AS offers a sector this suite version does not drive,
+    /// so that the tier rests on a reviewer, not on silence (a SKIPPED requirement would be neutral). Null: they are judged.
+    /// </summary>
+    public static (Verdict Verdict, string Reason)? NotJudged(string? sector, int resourceAses) => sector switch
+    {
+        null => (Verdict.Skipped, "not judged: the AS advertises pairwise references without mission_pairwise_sector (see MBO-AS-MD-004)"),
+        ResourceAsSector when resourceAses == 0 => (Verdict.Skipped, "not judged: the sector is resource_as, but the target file declares no resourceAuthorizationServers to ask ID-JAGs for"),
+        ResourceAsSector => null,
+        _ => (Verdict.Review, $"the AS offers pairwise references in sector {sector}, which this suite version does not drive (it drives the {ResourceAsSector} sector, "
+            + "through ID-JAGs for the Resource ASes a target file names); review by hand"),
+    };
+
     public override async Task RunAsync(ScenarioContext context)
     {
         var metadata = context.Client.Metadata.Document;
@@ -99,13 +114,13 @@ public sealed class PairwiseReferenceScenario : Scenario
             return;
         }
         var sector = Subset.Text(metadata, "mission_pairwise_sector");
-        string? why = sector is null ? "not judged: the AS advertises pairwise references without mission_pairwise_sector (see MBO-AS-MD-004)"
-            : sector != ResourceAsSector ? $"not judged: sector {sector}; this suite version judges pairwise references in the {ResourceAsSector} sector only, whose audiences a target file names"
-            : context.Server.ResourceAuthorizationServers.Count == 0 ? "not judged: the sector is resource_as, but the target file declares no resourceAuthorizationServers to ask ID-JAGs for"
-            : null;
-        if (why is not null)
+        if (NotJudged(sector, context.Server.ResourceAuthorizationServers.Count) is var (verdict, why))
         {
-            foreach (var id in Requirements) context.Skip(id, why);
+            foreach (var id in Requirements)
+            {
+                if (verdict == Verdict.Review) context.Review(id, $"{why}: {RequirementCatalogue.Default[id].Summary}");
+                else context.Skip(id, why);
+            }
             return;
         }
         var flow = new MissionFlow(context);
