@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using MissionConformance.Harness.Consent;
 using MissionConformance.Harness.Crypto;
+using MissionConformance.Reference.Configuration;
 using MissionConformance.Reference.Endpoints;
 using MissionConformance.Reference.Tests.Infrastructure;
 
@@ -30,8 +31,12 @@ public sealed class ExpansionTests(SharedReference shared) : IClassFixture<Share
         Assert.Equal("completed", (string?)priorRecord["state"]);
         Assert.Contains($"superseded by {successor.MissionId}", priorRecord["lifecycle"]!["history"]!.ToJsonString(), StringComparison.Ordinal);
         Assert.Equal((HttpStatusCode.BadRequest, "invalid_grant", "completed"), (refresh.Status, refresh.Member("error"), refresh.Member("mission_state")));
-        // The consent page said what approving would replace.
+        // The consent page said what approving would replace, and what it adds to it (§13: a diff against the current Mission).
         Assert.Contains(prior.MissionId, successor.Consent.ConsentPageText, StringComparison.Ordinal);
+        Assert.Contains("Compared with it, approving adds:", successor.Consent.ConsentPageText, StringComparison.Ordinal);
+        Assert.Contains("new: Workflow MCP server: notify_reviewer", successor.Consent.ConsentPageText, StringComparison.Ordinal);
+        // Only the workflow entry is new: finance and documents were the prior's already.
+        Assert.Equal([ResourceCatalogue.WorkflowResource], successorRecord["consent_disclosure"]!["expansion"]!["adds"]!.AsArray().Select(a => (string?)a!["resource"]));
     }
 
     [Fact]

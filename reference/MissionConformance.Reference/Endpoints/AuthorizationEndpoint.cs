@@ -86,7 +86,8 @@ public sealed class AuthorizationEndpoint(
                 ? ActingForEndpoint.Challenge(http)
                 : HtmlPages.Error("Whom is this Mission for?", "Choose whom you approve this Mission for, then approve it again.", StatusCodes.Status400BadRequest);
         }
-        var disclosure = ConsentDisclosure.Build(mission, subject, approver, settings.Catalogue, faults);
+        var superseded = mission.Supersedes is { } priorId ? await store.FindAsync(priorId, http.RequestAborted) : null;
+        var disclosure = ConsentDisclosure.Build(mission, subject, approver, settings.Catalogue, faults, superseded);
 
         if (HttpMethods.IsGet(http.Request.Method))
         {

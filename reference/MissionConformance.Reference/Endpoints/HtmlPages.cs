@@ -81,7 +81,21 @@ public static class HtmlPages
         {
             // oauth-profile.md §13: an expansion is a new Mission replacing the current one, which ends when this one is approved.
             b.Append("<section><h2>Replaces a Mission</h2><p>Approving replaces Mission <code id=\"mission-supersedes\">").Append(E(Text(supersedes)))
-                .Append("</code>, which then ends; denying leaves it as it is.</p></section>");
+                .Append("</code>, which then ends; denying leaves it as it is.</p>");
+            if (disclosure["expansion"]?["adds"] is JsonArray adds)
+            {
+                // The diff against the Mission it replaces (oauth-profile.md §13): what approving adds.
+                b.Append(adds.Count == 0 ? "<p id=\"mission-expansion-adds\">Compared with it, this Mission adds no authority.</p>"
+                    : "<p>Compared with it, approving adds:</p><ul id=\"mission-expansion-adds\">");
+                foreach (var added in adds)
+                {
+                    b.Append("<li class=\"added\" data-resource=\"").Append(E(Text(added!["resource"]))).Append("\">")
+                        .Append((bool?)added["new_resource"] == true ? "new: " : "more at ").Append(E(Text(added["name"]))).Append(": ")
+                        .Append(E(string.Join(", ", added["actions"]!.AsArray().Select(a => (string?)a)))).Append("</li>");
+                }
+                if (adds.Count > 0) b.Append("</ul>");
+            }
+            b.Append("</section>");
         }
         if (disclosure["purpose"] is { } purpose)
         {

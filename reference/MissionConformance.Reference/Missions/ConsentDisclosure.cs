@@ -11,7 +11,9 @@ namespace MissionConformance.Reference.Missions;
 /// </summary>
 public static class ConsentDisclosure
 {
-    public static JsonObject Build(MissionRecord mission, TestAccount subject, TestAccount approver, ResourceCatalogue catalogue, FaultSet faults)
+    /// <param name="superseded">For a Mission Expansion's successor, the Mission it replaces: the page then shows what approval adds to it.</param>
+    public static JsonObject Build(MissionRecord mission, TestAccount subject, TestAccount approver, ResourceCatalogue catalogue, FaultSet faults,
+        MissionRecord? superseded = null)
     {
         var intent = JsonNode.Parse(mission.IntentJson)!.AsObject();
         var client = TestPrincipals.FindClient(mission.ClientId);
@@ -28,7 +30,12 @@ public static class ConsentDisclosure
             disclosure["mission_expiry"] = intent["mission_expiry"]?.DeepClone();
         }
         if (intent["purpose"] is { } purpose) disclosure["purpose"] = purpose.DeepClone();
-        if (mission.Supersedes is { } prior) disclosure["supersedes"] = prior;
+        if (mission.Supersedes is { } prior)
+        {
+            disclosure["supersedes"] = prior;
+            // oauth-profile.md §13: the successor is shown as a diff against the current Mission.
+            if (superseded?.Id == prior) disclosure["expansion"] = new JsonObject { ["adds"] = Added(superseded, mission, catalogue) };
+        }
         if (intent["context"] is JsonObject context)
         {
             var bounds = new JsonObject();
@@ -63,5 +70,28 @@ public static class ConsentDisclosure
         disclosure["approver"] = new JsonObject { ["id"] = approver.Subject, ["name"] = approver.DisplayName };
         disclosure["policy_version"] = mission.PolicyVersion;
         return disclosure;
+    }
+
+    /// <summary>The successor's resources the prior has no entry for, and its actions the prior's entry for that resource lacks.</summary>
+    private static JsonArray Added(MissionRecord prior, MissionRecord successor, ResourceCatalogue catalogue)
+    {
+        var before = JsonNode.Parse(prior.AuthoritySetJson)!.AsArray()
+            .ToLookup(e => (string)e!["resource"]!, e => e!["actions"]!.AsArray().Select(a => (string)a!), StringComparer.Ordinal);
+        var added = new JsonArray();
+        foreach (var entry in JsonNode.Parse(successor.AuthoritySetJson)!.AsArray())
+        {
+            var resource = (string)entry!["resource"]!;
+            var known = before[resource].SelectMany(a => a).ToHashSet(StringComparer.Ordinal);
+            var actions = entry["actions"]!.AsArray().Select(a => (string)a!).Where(a => !known.Contains(a)).ToList();
+            if (actions.Count == 0) continue;
+            added.Add(new JsonObject
+            {
+                ["resource"] = resource,
+                ["name"] = catalogue.Find(resource)?.Name ?? resource,
+                ["actions"] = new JsonArray([.. actions.Select(a => (JsonNode?)a)]),
+                ["new_resource"] = !before.Contains(resource),
+            });
+        }
+        return added;
     }
 }
