@@ -40,6 +40,9 @@ public sealed record ReferenceStackOptions
     /// <summary>Where this AS pushes lifecycle SETs (mas.md, MBO-MAS-006); none: it does not advertise event_driven.</summary>
     public IReadOnlyList<EventSubscription> EventSubscriptions { get; init; } = [];
 
+    /// <summary>The pairwise sector (oauth-profile.md §15): <see cref="ReferenceSettings.ResourceAsSector"/> by default, or <see cref="ReferenceSettings.ResourceServerSector"/>.</summary>
+    public string PairwiseSector { get; init; } = ReferenceSettings.ResourceAsSector;
+
     /// <summary>Where ASP.NET Core logs go; silent by default. Tokens and secrets are never logged.</summary>
     public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
 }
@@ -90,6 +93,8 @@ public sealed class ReferenceStack : IAsyncDisposable
             return await StartOnLoopbackAsync(options.Url, url => StartHostAsync(options, url,
                 new ReferenceSettings(new Uri(url.AbsoluteUri.TrimEnd('/') + "/"), options.Tenant, options.Catalogue)
                 {
+                    PairwiseSector = options.PairwiseSector is ReferenceSettings.ResourceAsSector or ReferenceSettings.ResourceServerSector ? options.PairwiseSector
+                        : throw new ReferenceConfigurationException($"pairwise sector \"{options.PairwiseSector}\": the reference runs in {ReferenceSettings.ResourceAsSector} or {ReferenceSettings.ResourceServerSector}"),
                     MutualTlsBase = new UriBuilder(Uri.UriSchemeHttps, url.Host, ResolveLoopbackUrl($"http://{url.Host}:0/").Port).Uri,
                 },
                 databasePath, connectionString, keys, ct));

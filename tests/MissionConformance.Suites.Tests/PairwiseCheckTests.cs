@@ -46,14 +46,16 @@ public sealed class PairwiseCheckTests
     }
 
     [Theory]
-    [InlineData("resource_server", 2, Verdict.Review)]
-    [InlineData("trust_domain", 0, Verdict.Review)]
-    [InlineData("resource_as", 0, Verdict.Skipped)]
-    [InlineData(null, 2, Verdict.Skipped)]
-    public void ASectorTheSuiteDoesNotDrive_IsLeftToReview_WhileOneThatDoesNotApply_IsSkipped(string? sector, int resourceAses, Verdict expected)
+    [InlineData("tenant", 2, 3, Verdict.Review)]
+    [InlineData("trust_domain", 0, 3, Verdict.Review)]
+    [InlineData("resource_as", 0, 3, Verdict.Skipped)]
+    [InlineData("resource_server", 0, 1, Verdict.Skipped)]
+    [InlineData(null, 2, 3, Verdict.Skipped)]
+    public void ASectorTheSuiteDoesNotDrive_IsLeftToReview_WhileOneThatDoesNotApply_IsSkipped(string? sector, int resourceAses, int objects, Verdict expected)
     {
-        Assert.Equal(expected, PairwiseReferenceScenario.NotJudged(sector, resourceAses)!.Value.Verdict);
-        Assert.Null(PairwiseReferenceScenario.NotJudged("resource_as", 2));
+        Assert.Equal(expected, PairwiseReferenceScenario.NotJudged(sector, resourceAses, objects)!.Value.Verdict);
+        Assert.Null(PairwiseReferenceScenario.NotJudged("resource_as", 2, 3));
+        Assert.Null(PairwiseReferenceScenario.NotJudged("resource_server", 0, 2));
     }
 
     [Fact]

@@ -11,10 +11,20 @@ public sealed record ReferenceSettings(Uri Issuer, string Tenant, ResourceCatalo
     public static readonly string[] DomainTiers = ["AD-1", "AD-2", "AD-3"];
 
     /// <summary>
-    /// oauth-profile.md §15: each Resource AS of another domain is a pairwise sector; its ID-JAGs carry
+    /// oauth-profile.md §15, the default sector: each Resource AS of another domain is a pairwise sector; its ID-JAGs carry
     /// mission.ref, never mission.id. Audiences in this domain get the canonical id.
     /// </summary>
-    public const string PairwiseSector = "resource_as";
+    public const string ResourceAsSector = "resource_as";
+
+    /// <summary>
+    /// The other sector the reference can run in: each Resource Server of this domain is a sector, every token for it names the
+    /// Mission by that server's ref, and so a token is for one Resource Server only (a multi-audience token could not carry one
+    /// ref for each, and would change the claim mode per audience, MBO-AS-TOK-015). ID-JAGs then carry the canonical id.
+    /// </summary>
+    public const string ResourceServerSector = "resource_server";
+
+    /// <summary>The pairwise sector this instance advertises and issues refs in: <see cref="ResourceAsSector"/> or <see cref="ResourceServerSector"/>.</summary>
+    public string PairwiseSector { get; init; } = ResourceAsSector;
 
     /// <summary>Access tokens live five minutes at most, and never past mission_expiry (MBO-AS-TOK-007).</summary>
     public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromMinutes(5);

@@ -64,11 +64,12 @@ public sealed class MissionStatusEndpoint(
         IReadOnlyCollection<string> resources = [audience];
         string? pairwise = null;
         if (mission is null && !Faults.Has(Fault.PairwiseRefUnresolvable) && await Store.ResolvePairwiseAsync(reference, http.RequestAborted) is { } resolved
-            && resolved.Sector == audience && settings.Catalogue.FindAuthority(audience) is { } authority)
+            && resolved.Sector == audience)
         {
-            // oauth-profile.md §15 (MBO-AS-PW-004): a ref resolves for an audience of its sector, a Resource AS,
-            // whose projection is the entries of the resources it is authoritative for.
-            (mission, pairwise, resources) = (resolved.Mission, reference, authority.Resources);
+            // oauth-profile.md §15 (MBO-AS-PW-004): a ref resolves for an audience of its sector: a Resource AS, whose projection
+            // is the entries of the resources it is authoritative for, or (sector resource_server) that Resource Server.
+            if (settings.Catalogue.FindAuthority(audience) is { } authority) (mission, pairwise, resources) = (resolved.Mission, reference, authority.Resources);
+            else if (settings.PairwiseSector == Configuration.ReferenceSettings.ResourceServerSector) (mission, pairwise) = (resolved.Mission, reference);
         }
         var visible = mission is not null && client.StatusAudience == audience && MissionStatusResponseGenerator.ProjectionFor(mission, resources).Count > 0;
         if (!visible)
@@ -210,7 +211,7 @@ public sealed class MissionAuthorityDocument(Configuration.ReferenceSettings set
             ["mission_intent_schema_uri"] = settings.Endpoint(IntentSchemaPath),
             ["authority_set_types_supported"] = new JsonArray("mission_resource_access"),
             ["mission_pairwise_supported"] = true,
-            ["mission_pairwise_sector"] = Configuration.ReferenceSettings.PairwiseSector,
+            ["mission_pairwise_sector"] = settings.PairwiseSector,
             ["mission_framework_versions_supported"] = new JsonArray("seed-2026-06"),
             ["mission_normalization_profiles_supported"] = new JsonArray(Anchors.IntegrityAnchor.IntentNormalizationProfile),
             ["mission_capability_advertisement"] = new JsonObject

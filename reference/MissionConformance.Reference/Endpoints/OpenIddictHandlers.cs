@@ -191,7 +191,7 @@ public sealed class MetadataHandler(ReferenceSettings settings, FaultSet faults,
         // Not a spec member: the AD-1 inventory has no wire in the seed era (conformance.md open point 3).
         metadata["mission_inventory_endpoint"] = settings.Endpoint(InventoryEndpoint.Path);
         metadata["mission_pairwise_supported"] = true;
-        if (!faults.Has(Fault.PairwiseWithoutSector)) metadata["mission_pairwise_sector"] = ReferenceSettings.PairwiseSector;
+        if (!faults.Has(Fault.PairwiseWithoutSector)) metadata["mission_pairwise_sector"] = settings.PairwiseSector;
         // event_driven (mas.md, MBO-MAS-006) only where lifecycle SETs have somewhere to go.
         metadata["mission_enforcement_classes_supported"] = Array(events.EventDriven ? ["issuance", "introspection", "event_driven"] : ["issuance", "introspection"]);
         metadata["mission_max_stale_seconds"] = (long)ReferenceSettings.AccessTokenLifetime.TotalSeconds;

@@ -92,13 +92,18 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         {
             return error;
         }
+        var (sectorClaim, misfit) = await SectorClaimAsync(mission, selection.Entries!, http.RequestAborted);
+        if (misfit is not null)
+        {
+            return misfit;
+        }
 
         if (await ConsumeDerivationAsync(mission.Id, derivable, http.RequestAborted) is { } refusal)
         {
             return refusal;
         }
 
-        var principal = BuildPrincipal(mission, selection.Entries!, selection.Resources!, isRefresh);
+        var principal = BuildPrincipal(mission, selection.Entries!, selection.Resources!, isRefresh, missionClaim: sectorClaim);
         http.Items[MissionParameters.TokenIssuanceItem] = new TokenIssuance(selection.Entries!, authoritySet, isRefresh);
         return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
@@ -122,11 +127,14 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         }
         // OpenIddict has validated the subject token: signature, lifetime, and that it is not revoked.
         var subject = (await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal!;
-        if (subject.GetClaim("mission") is not { } missionClaim || (string?)JsonNode.Parse(missionClaim)?["id"] is not { } missionId)
+        if (subject.GetClaim("mission") is not { } missionClaim || JsonNode.Parse(missionClaim) is not JsonObject claimed
+            || ((string?)claimed["id"] ?? (string?)claimed["ref"]) is null)
         {
             return OAuthError("invalid_grant", "the subject token is not Mission-bound");
         }
-        var mission = await store.FindAsync(missionId, http.RequestAborted);
+        // A token for a Resource Server of a pairwise sector names the Mission by that server's ref (oauth-profile.md §15).
+        var mission = (string?)claimed["id"] is { } missionId ? await store.FindAsync(missionId, http.RequestAborted)
+            : (await store.ResolvePairwiseAsync((string)claimed["ref"]!, http.RequestAborted))?.Mission;
         if (mission is null)
         {
             return GatingError("mission_not_found");
@@ -158,13 +166,18 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         {
             return error;
         }
+        var (sectorClaim, misfit) = await SectorClaimAsync(mission, selection.Entries!, http.RequestAborted);
+        if (misfit is not null)
+        {
+            return misfit;
+        }
 
         if (await ConsumeDerivationAsync(mission.Id, derivable, http.RequestAborted) is { } refusal)
         {
             return refusal;
         }
 
-        var principal = BuildPrincipal(mission, selection.Entries!, selection.Resources!, isRefresh: false, isExchange: true);
+        var principal = BuildPrincipal(mission, selection.Entries!, selection.Resources!, isRefresh: false, isExchange: true, missionClaim: sectorClaim);
         http.Items[MissionParameters.TokenIssuanceItem] = new TokenIssuance(selection.Entries!, authoritySet, IsRefresh: false);
         return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
@@ -219,6 +232,11 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         {
             return OAuthError("invalid_grant", $"delegation narrows to no entries: none of the token's entries may be delegated to {actor.ClientId} at depth {depth}");  // MBO-AS-DEL-005
         }
+        var (sectorClaim, misfit) = selection.Entries!.Count == 0 ? (null, null) : await SectorClaimAsync(mission, selection.Entries!, http.RequestAborted);
+        if (misfit is not null)
+        {
+            return misfit;
+        }
 
         if (await ConsumeDerivationAsync(mission.Id, derivable, http.RequestAborted) is { } refusal)
         {
@@ -235,7 +253,7 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         }
         // client_id stays the approved agent (MBO-AS-DEL-001); cnf is the delegate's key (MBO-AS-DEL-003).
         http.Items[DelegatedTokenHandler.Item] = new DelegatedToken(faults.Has(Fault.DelegationNamesNoActor) ? null : delegating, jkt);
-        var principal = BuildPrincipal(mission, selection.Entries!, selection.Resources!, isRefresh: false, isExchange: true, extra);
+        var principal = BuildPrincipal(mission, selection.Entries!, selection.Resources!, isRefresh: false, isExchange: true, extra, sectorClaim);
         http.Items[MissionParameters.TokenIssuanceItem] = new TokenIssuance(selection.Entries!, authoritySet, IsRefresh: false);
         return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
@@ -311,8 +329,9 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
             ["iat"] = now.ToUnixTimeSeconds(),
             ["exp"] = (now + lifetime).ToUnixTimeSeconds(),
             ["cnf"] = new JsonObject { ["jkt"] = jkt },
-            // A projection issuer asks Mission Status by the canonical id; every other domain is a pairwise sector.
-            ["mission"] = authority.ProjectionIssuer
+            // A projection issuer asks Mission Status by the canonical id; every other domain is a pairwise sector, unless the
+            // sector is the Resource Servers of this domain.
+            ["mission"] = authority.ProjectionIssuer || settings.PairwiseSector != ReferenceSettings.ResourceAsSector
                 ? MissionClaim(mission, isRefresh: false, isExchange: false)
                 : await PairwiseClaimAsync(mission, authority.Issuer.AbsoluteUri, http.RequestAborted),
             ["authorization_details"] = entries,
@@ -466,8 +485,9 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         return new(entries, requested, null);
     }
 
+    /// <param name="missionClaim">The mission claim when it is not the canonical one: a pairwise sector's (<see cref="SectorClaimAsync"/>).</param>
     private ClaimsPrincipal BuildPrincipal(MissionRecord mission, JsonArray entries, IReadOnlyList<string> resources, bool isRefresh, bool isExchange = false,
-        IReadOnlyDictionary<string, JsonElement>? extraClaims = null)
+        IReadOnlyDictionary<string, JsonElement>? extraClaims = null, JsonObject? missionClaim = null)
     {
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         var subject = isRefresh && faults.Has(Fault.RefreshChangesSubject) ? mission.Subject + "-refreshed" : mission.Subject!;
@@ -485,7 +505,7 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
 
         if (!faults.Has(Fault.MissingMissionClaim))
         {
-            identity.SetClaim("mission", JsonSerializer.SerializeToElement(MissionClaim(mission, isRefresh, isExchange)));
+            identity.SetClaim("mission", JsonSerializer.SerializeToElement(missionClaim ?? MissionClaim(mission, isRefresh, isExchange)));
         }
 
         foreach (var (type, value) in extraClaims ?? new Dictionary<string, JsonElement>())
@@ -541,6 +561,20 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
     /// The mission claim for an audience of pairwise sector <paramref name="sector"/> (oauth-profile.md §15,
     /// sector resource_as): the sector's ref in place of the canonical id, which that audience never sees.
     /// </summary>
+    /// <summary>
+    /// oauth-profile.md §15 in the resource_server sector: a token is for one Resource Server, named by that server's ref, so a
+    /// selection of several is refused (invalid_target) before anything is counted. Null claim: the canonical one applies.
+    /// </summary>
+    private async Task<(JsonObject? Claim, IResult? Misfit)> SectorClaimAsync(MissionRecord mission, JsonArray entries, CancellationToken ct)
+    {
+        if (settings.PairwiseSector != ReferenceSettings.ResourceServerSector) return (null, null);
+        if (entries.Select(e => (string)e!["resource"]!).Distinct(StringComparer.Ordinal).ToList() is not [var resource])
+        {
+            return (null, OAuthError("invalid_target", "in pairwise sector resource_server a token is for one Resource Server, which sees its own mission.ref: name one with resource (RFC 8707)"));
+        }
+        return (await PairwiseClaimAsync(mission, resource, ct), null);
+    }
+
     private async Task<JsonObject> PairwiseClaimAsync(MissionRecord mission, string sector, CancellationToken ct)
     {
         var claim = MissionClaim(mission, isRefresh: false, isExchange: false);

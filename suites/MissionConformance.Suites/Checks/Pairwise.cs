@@ -7,13 +7,17 @@ using MissionConformance.Suites.Infrastructure;
 namespace MissionConformance.Suites.Checks;
 
 /// <summary>
-/// conformance.md §5 L2 item 6 in sector <paramref name="Sector"/>: ID-JAGs obtained in order, each with the
-/// Resource AS (the sector) it was asked for; the canonical id the Mission's own-domain token carries; and
-/// Mission Status asked by the first sector with its ref.
+/// conformance.md §5 L2 item 6 in sector <paramref name="Sector"/>: grants obtained in order, each with the audience (the
+/// sector) it was asked for (ID-JAGs for Resource ASes in the resource_as sector, access tokens for Resource Servers in the
+/// resource_server sector); the canonical id, when a token outside the sector showed it; and Mission Status asked by the
+/// first sector with its ref.
 /// </summary>
 public sealed record PairwiseEvidence(string Sector, string? CanonicalId, IReadOnlyList<(string Audience, TokenExchange Grant)> Grants,
     StatusAnswer? Resolved, string? WhyNotResolved)
 {
+    /// <summary>What the grants are, for the verdicts: "ID-JAG" or "access token".</summary>
+    public string Noun { get; init; } = "ID-JAG";
+
     /// <summary>
     /// MBO-AS-PW-003: the first grant presented back as subject_token (each subject_token_type tried) in a Token Exchange for
     /// an ID-JAG audienced to <see cref="ReprojectedTo"/>, another sector; empty when not attempted (<see cref="WhyNoReprojection"/>).
@@ -29,7 +33,7 @@ public sealed record PairwiseEvidence(string Sector, string? CanonicalId, IReadO
 
     /// <summary>Why the grants cannot be judged: one was refused (MBO-AS-XD-001 judges issuance).</summary>
     public string? NotIssued => Grants.FirstOrDefault(g => !g.Grant.Succeeded) is { Grant: not null } refused
-        ? $"not judged: an ID-JAG for {refused.Audience} was refused (HTTP {(int)refused.Grant.Response.Status} {refused.Grant.Response.Member("error")}; see MBO-AS-XD-001)"
+        ? $"not judged: an {Noun} for {refused.Audience} was refused (HTTP {(int)refused.Grant.Response.Status} {refused.Grant.Response.Member("error")}; see {(Noun == "ID-JAG" ? "MBO-AS-XD-001" : "MC-AS-PRJ-101")})"
         : null;
 }
 
@@ -41,10 +45,10 @@ public sealed class PairwiseRefPerSector : Check<PairwiseEvidence>
     public override Judgement Judge(PairwiseEvidence e)
     {
         if (e.NotIssued is { } why) return Judgement.Skip(why);
-        if (e.Grants.FirstOrDefault(g => PairwiseEvidence.Ref(g.Grant) is null) is { Audience: { } bare }) return Judgement.Fail($"an ID-JAG for {bare}, an audience of pairwise sector {e.Sector}, carries no mission.ref");
+        if (e.Grants.FirstOrDefault(g => PairwiseEvidence.Ref(g.Grant) is null) is { Audience: { } bare }) return Judgement.Fail($"an {e.Noun} for {bare}, an audience of pairwise sector {e.Sector}, carries no mission.ref");
         var bySector = e.Grants.GroupBy(g => g.Audience).Select(g => (Sector: g.Key, Refs: g.Select(x => PairwiseEvidence.Ref(x.Grant)!).Distinct(StringComparer.Ordinal).ToList())).ToList();
-        if (bySector.FirstOrDefault(s => s.Refs.Count > 1) is { Sector: { } unstable } s1) return Judgement.Fail($"two ID-JAGs for {unstable} carry different refs ({string.Join(", ", s1.Refs)}): a sector's ref must be stable");
-        if (bySector.Count < 2) return Judgement.Pass($"two ID-JAGs for {bySector[0].Sector} carry the same ref; the target file declares one Resource AS, so refs were not compared across sectors");
+        if (bySector.FirstOrDefault(s => s.Refs.Count > 1) is { Sector: { } unstable } s1) return Judgement.Fail($"two {e.Noun}s for {unstable} carry different refs ({string.Join(", ", s1.Refs)}): a sector's ref must be stable");
+        if (bySector.Count < 2) return Judgement.Pass($"two {e.Noun}s for {bySector[0].Sector} carry the same ref; there was one audience of the sector to ask for, so refs were not compared across sectors");
         var shared = bySector.GroupBy(s => s.Refs[0]).FirstOrDefault(g => g.Count() > 1);
         return shared is null
             ? Judgement.Pass($"each of {bySector.Count} sectors has its own stable ref")
@@ -60,17 +64,18 @@ public sealed class CanonicalIdWithheldFromSector : Check<PairwiseEvidence>
     public override Judgement Judge(PairwiseEvidence e)
     {
         if (e.NotIssued is { } why) return Judgement.Skip(why);
-        if (e.CanonicalId is not { } id) return Judgement.Skip("not judged: the Mission's own-domain token carries no mission.id to look for (see MBO-AS-TOK-001)");
         foreach (var (audience, grant) in e.Grants)
         {
             var payload = grant.Jwt!.Payload;
             if (payload.TryGetProperty("mission", out var m) && m.ValueKind == JsonValueKind.Object && m.TryGetProperty("id", out _))
             {
-                return Judgement.Fail($"the ID-JAG for {audience}, an audience of pairwise sector {e.Sector}, carries mission.id");
+                return Judgement.Fail($"the {e.Noun} for {audience}, an audience of pairwise sector {e.Sector}, carries mission.id");
             }
-            if (payload.GetRawText().Contains(id, StringComparison.Ordinal)) return Judgement.Fail($"the ID-JAG for {audience} discloses the canonical Mission id {id} outside mission.id");
+            if (e.CanonicalId is { } id && payload.GetRawText().Contains(id, StringComparison.Ordinal)) return Judgement.Fail($"the {e.Noun} for {audience} discloses the canonical Mission id {id} outside mission.id");
         }
-        return Judgement.Pass($"{e.Grants.Count} ID-JAGs for pairwise audiences name the Mission by ref only; the canonical id appears nowhere in them");
+        return Judgement.Pass(e.CanonicalId is null
+            ? $"{e.Grants.Count} {e.Noun}s for pairwise audiences name the Mission by ref, with no mission.id (no token outside the sector showed the canonical id to search them for)"
+            : $"{e.Grants.Count} {e.Noun}s for pairwise audiences name the Mission by ref only; the canonical id appears nowhere in them");
     }
 }
 
@@ -124,12 +129,12 @@ public sealed class PairwiseRefNotCopiedAcrossSectors : Check<PairwiseEvidence>
             // The issued token is base64url inside the response: its decoded payload is where a copied ref would be.
             if (exchange.Response.Body.Contains(copied, StringComparison.Ordinal) || exchange.Jwt?.Payload.GetRawText().Contains(copied, StringComparison.Ordinal) == true)
             {
-                return Judgement.Fail($"the ID-JAG for {first}, presented as subject_token ({type}) for {e.ReprojectedTo}, was exchanged for a token that carries {first}'s ref {copied}: "
+                return Judgement.Fail($"the {e.Noun} for {first}, presented as subject_token ({type}) for {e.ReprojectedTo}, was exchanged for a token that carries {first}'s ref {copied}: "
                     + "the Mission is linkable across the two sectors");
             }
-            if (exchange.Jwt is null) return Judgement.Review($"presented as subject_token ({type}) for {e.ReprojectedTo}, the ID-JAG for {first} was exchanged for a token that is no JWT: its mission claim cannot be read");
+            if (exchange.Jwt is null) return Judgement.Review($"presented as subject_token ({type}) for {e.ReprojectedTo}, the {e.Noun} for {first} was exchanged for a token that is no JWT: its mission claim cannot be read");
             outcomes.Add($"exchanged as {type} for a token naming the Mission by {(PairwiseEvidence.Ref(exchange) is { } own ? "ref " + own : "no ref")}");
         }
-        return Judgement.Pass($"the ID-JAG for {first}, presented back as subject_token for {e.ReprojectedTo}, was {string.Join("; ", outcomes)}: {first}'s ref reached no other sector");
+        return Judgement.Pass($"the {e.Noun} for {first}, presented back as subject_token for {e.ReprojectedTo}, was {string.Join("; ", outcomes)}: {first}'s ref reached no other sector");
     }
 }

@@ -78,8 +78,10 @@ public sealed class EmbeddedReference : IAsyncDisposable
     /// <param name="tiers">The tier each reference Resource Server (finance, docs, workflow) is started at; RS-D when not named.</param>
     /// <param name="withResourceServers">False starts the AS alone (the AS fault self-tests need nothing else); true also the Resource Servers and the Resource AS.</param>
     /// <param name="withProjectionIssuers">Whether the AS runs as Mission Authority Server of the two board-packet projection issuers (mas.md); by default when the Resource Servers run.</param>
+    /// <param name="pairwiseSector">The AS's pairwise sector (oauth-profile.md §15): resource_as by default, or resource_server.</param>
     public static async Task<EmbeddedReference> StartAsync(FaultSet faults, CancellationToken ct, ConsentSettings? consent = null,
-        IReadOnlyDictionary<string, RsTierSetting>? tiers = null, bool withResourceServers = true, bool? withProjectionIssuers = null)
+        IReadOnlyDictionary<string, RsTierSetting>? tiers = null, bool withResourceServers = true, bool? withProjectionIssuers = null,
+        string pairwiseSector = ReferenceSettings.ResourceAsSector)
     {
         var clock = new OffsetClock();
         // The peers first: the AS pushes its lifecycle SETs to the harness's receiver (event_driven, MBO-MAS-006).
@@ -89,6 +91,7 @@ public sealed class EmbeddedReference : IAsyncDisposable
             Faults = faults,
             Clock = clock,
             EventSubscriptions = [new EventSubscription(peers.EventReceiver!.Endpoint, EventAudience)],
+            PairwiseSector = pairwiseSector,
         };
         MissionAuthorityTopology? topology;
         ReferenceStack stack;

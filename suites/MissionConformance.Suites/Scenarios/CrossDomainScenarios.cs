@@ -71,11 +71,12 @@ public sealed class IdJagIssuanceScenario : Scenario
 }
 
 /// <summary>
-/// conformance.md §5 L2 item 6, pairwise references "if advertised" (oauth-profile.md §15), in the
-/// resource_as sector, whose audiences the target file names (its Resource ASes): two ID-JAGs for
-/// the first Resource AS and one for the second, then Mission Status asked by the first Resource AS
-/// with its ref (its status client, role "status" with that Resource AS as audience); last, the first Resource AS's
-/// ID-JAG presented back as subject_token for the second (MBO-AS-PW-003).
+/// conformance.md §5 L2 item 6, pairwise references "if advertised" (oauth-profile.md §15), in one of the two sectors whose
+/// audiences the suite can name. In the resource_as sector (the Resource ASes of the target file): two ID-JAGs for the first
+/// Resource AS and one for the second; last, the first's ID-JAG presented back as subject_token for the second (MBO-AS-PW-003).
+/// In the resource_server sector (the Intent's first two objects): the code redeemed for the first Resource Server (RFC 8707
+/// resource), refreshed for it again and for the second; last, the first's token exchanged for the second (MBO-AS-PW-003).
+/// Between the two, Mission Status asked with the first audience's ref by the status client whose audience it is.
 /// </summary>
 public sealed class PairwiseReferenceScenario : Scenario
 {
@@ -86,22 +87,28 @@ public sealed class PairwiseReferenceScenario : Scenario
     /// <summary>The subject_token_types an ID-JAG is presented back as (MBO-AS-PW-003): its own, and a generic JWT, which an AS taking any JWT it signed accepts.</summary>
     public static readonly IReadOnlyList<string> ReprojectedAs = [TokenTypes.IdJag, "urn:ietf:params:oauth:token-type:jwt"];
 
-    /// <summary>The sectors this suite version can name audiences of: a Resource AS is one, named by the target file.</summary>
+    /// <summary>Each Resource AS of another domain is a sector, named by the target file.</summary>
     public const string ResourceAsSector = "resource_as";
+
+    /// <summary>Each Resource Server is a sector: the Intent's objects.</summary>
+    public const string ResourceServerSector = "resource_server";
 
     /// <summary>
     /// Why the pairwise requirements are not judged against an AS advertising <paramref name="sector"/>, and with which verdict:
-    /// SKIPPED where they do not apply (no sector, which MBO-AS-MD-004 fails; or the resource_as sector with no other domain's
-    /// Resource AS in the target file to be its audience), REVIEW where the AS offers a sector this suite version does not drive,
-    /// so that the tier rests on a reviewer, not on silence (a SKIPPED requirement would be neutral). Null: they are judged.
+    /// SKIPPED where they do not apply (no sector, which MBO-AS-MD-004 fails; the resource_as sector with no other domain's
+    /// Resource AS in the target file to be its audience; the resource_server sector with an Intent of one object), REVIEW where
+    /// the AS offers a sector this suite version does not drive, so that the tier rests on a reviewer, not on silence (a SKIPPED
+    /// requirement would be neutral). Null: they are judged.
     /// </summary>
-    public static (Verdict Verdict, string Reason)? NotJudged(string? sector, int resourceAses) => sector switch
+    public static (Verdict Verdict, string Reason)? NotJudged(string? sector, int resourceAses, int objects = 2) => sector switch
     {
         null => (Verdict.Skipped, "not judged: the AS advertises pairwise references without mission_pairwise_sector (see MBO-AS-MD-004)"),
         ResourceAsSector when resourceAses == 0 => (Verdict.Skipped, "not judged: the sector is resource_as, but the target file declares no resourceAuthorizationServers to ask ID-JAGs for"),
         ResourceAsSector => null,
-        _ => (Verdict.Review, $"the AS offers pairwise references in sector {sector}, which this suite version does not drive (it drives the {ResourceAsSector} sector, "
-            + "through ID-JAGs for the Resource ASes a target file names); review by hand"),
+        ResourceServerSector when objects < 2 => (Verdict.Skipped, "not judged: the sector is resource_server, but the target file's Intent names one object, so there is no second sector to compare"),
+        ResourceServerSector => null,
+        _ => (Verdict.Review, $"the AS offers pairwise references in sector {sector}, which this suite version does not drive (it drives {ResourceAsSector}, "
+            + $"through ID-JAGs for the Resource ASes a target file names, and {ResourceServerSector}, through tokens for the Intent's objects); review by hand"),
     };
 
     public override async Task RunAsync(ScenarioContext context)
@@ -113,8 +120,10 @@ public sealed class PairwiseReferenceScenario : Scenario
             foreach (var id in Requirements) context.Skip(id, $"pairwise references are not offered: {pairwise.Reason}");
             return;
         }
+        var flow = new MissionFlow(context);
         var sector = Subset.Text(metadata, "mission_pairwise_sector");
-        if (NotJudged(sector, context.Server.ResourceAuthorizationServers.Count) is var (verdict, why))
+        var objects = (flow.Intent()["objects"] as System.Text.Json.Nodes.JsonArray ?? []).Select(o => (string?)o).OfType<string>().ToList();
+        if (NotJudged(sector, context.Server.ResourceAuthorizationServers.Count, objects.Count) is var (verdict, why))
         {
             foreach (var id in Requirements)
             {
@@ -123,7 +132,12 @@ public sealed class PairwiseReferenceScenario : Scenario
             }
             return;
         }
-        var flow = new MissionFlow(context);
+        if (sector == ResourceServerSector) await ResourceServersAsync(context, flow, objects[0], objects[1]);
+        else await ResourceAsesAsync(context, flow);
+    }
+
+    private async Task ResourceAsesAsync(ScenarioContext context, MissionFlow flow)
+    {
         var obtained = await flow.ObtainAsync();
         if (obtained.Token.RefreshToken is not { } refreshToken)
         {
@@ -139,24 +153,7 @@ public sealed class PairwiseReferenceScenario : Scenario
             (first, await flow.IdJagAsync(refreshToken, TokenTypes.RefreshToken, first, key)),
         };
         if (second is not null) grants.Add((second, await flow.IdJagAsync(refreshToken, TokenTypes.RefreshToken, second, key)));
-
-        StatusAnswer? resolved = null;
-        string? whyNotResolved = null;
-        var statusClient = context.Server.StatusClients.FirstOrDefault(c => c.Audience == first);
-        if (context.Client.Metadata.MissionStatusEndpoint is not { } statusEndpoint) whyNotResolved = "the AS advertises no mission_status_endpoint (see MBO-CM-006)";
-        else if (statusClient is null) whyNotResolved = $"the target file names no status client for audience {first} (role \"status\", audience the Resource AS)";
-        else if (PairwiseEvidence.Ref(grants[0].Grant) is not { } reference) whyNotResolved = $"the ID-JAG for {first} carries no mission.ref to resolve (see MBO-AS-PW-001)";
-        else
-        {
-            var nonce = MissionClient.NewNonce();
-            var response = await context.Client.MissionStatusAsync(statusEndpoint, statusClient.Credentials, reference, first, nonce, context.Cancellation);
-            resolved = new StatusAnswer(response, nonce, first, statusClient.ClientId, reference, context.Clock.GetUtcNow());
-        }
-
-        var evidence = new PairwiseEvidence(sector!, obtained.MissionId, grants, resolved, whyNotResolved);
-        context.Judge(new PairwiseRefPerSector(), evidence);
-        context.Judge(new CanonicalIdWithheldFromSector(), evidence);
-        context.Judge(new PairwiseRefResolvesForItsSector(), evidence);
+        var evidence = await JudgeAsync(context, new PairwiseEvidence(ResourceAsSector, obtained.MissionId, grants, null, null), "the Resource AS");
 
         // Judged last, after the requests the others rest on: an AS that hangs on an ID-JAG as subject_token interrupts only MBO-AS-PW-003.
         var reprojections = new List<(string, TokenExchange)>();
@@ -171,5 +168,61 @@ public sealed class PairwiseReferenceScenario : Scenario
             foreach (var type in ReprojectedAs) reprojections.Add((type, await flow.IdJagAsync(firstGrant, type, second, key)));
         }
         context.Judge(new PairwiseRefNotCopiedAcrossSectors(), evidence with { Reprojections = reprojections, ReprojectedTo = second, WhyNoReprojection = whyNoReprojection });
+    }
+
+    /// <summary>
+    /// The resource_server sector: every token for a Resource Server names the Mission by its ref, so each is asked for one
+    /// server (RFC 8707 resource): the code redeemed for the first, refreshed for it and for the second. The canonical id is not
+    /// shown to the client in this sector, so PW-002 looks for mission.id alone.
+    /// </summary>
+    private async Task ResourceServersAsync(ScenarioContext context, MissionFlow flow, string first, string second)
+    {
+        var obtained = await flow.ObtainAsync(tokenExtra: [("resource", first)]);
+        if (obtained.Token.RefreshToken is not { } refreshToken)
+        {
+            foreach (var id in Requirements) context.Blocked(id, "the code redemption returned no refresh_token, from which tokens for the other Resource Servers are asked (see MBO-AS-TOK-009)");
+            return;
+        }
+        var again = await flow.RefreshAsync(refreshToken, null, ("resource", first));
+        var other = await flow.RefreshAsync(again.RefreshToken ?? refreshToken, null, ("resource", second));
+        var grants = new List<(string Sector, TokenExchange Grant)> { (first, obtained.Token), (first, again), (second, other) };
+        var evidence = await JudgeAsync(context, new PairwiseEvidence(ResourceServerSector, null, grants, null, null) { Noun = "access token" }, "the Resource Server");
+
+        // Last: the first server's token (its ref) exchanged for the second server; the AS may refuse (it carries no
+        // authority there), or issue a token naming the Mission by the second server's ref.
+        string? whyNoReprojection = null;
+        var reprojections = new List<(string, TokenExchange)>();
+        if (grants[0].Grant is not { Succeeded: true, AccessToken: { } firstToken } || PairwiseEvidence.Ref(grants[0].Grant) is null)
+        {
+            whyNoReprojection = $"the access token for {first} carries no mission.ref (see MBO-AS-PW-001)";
+        }
+        else
+        {
+            reprojections.Add((TokenTypes.AccessToken, await flow.ExchangeAsync(firstToken, null, null, ("resource", second), ("audience", second))));
+        }
+        context.Judge(new PairwiseRefNotCopiedAcrossSectors(), evidence with { Reprojections = reprojections, ReprojectedTo = second, WhyNoReprojection = whyNoReprojection });
+    }
+
+    /// <summary>MBO-AS-PW-001, 002 and 004 on <paramref name="evidence"/>'s grants, Mission Status asked by the first audience's status client.</summary>
+    private static async Task<PairwiseEvidence> JudgeAsync(ScenarioContext context, PairwiseEvidence evidence, string audienceKind)
+    {
+        var (first, grant) = evidence.Grants[0];
+        StatusAnswer? resolved = null;
+        string? whyNotResolved = null;
+        var statusClient = context.Server.StatusClients.FirstOrDefault(c => c.Audience == first);
+        if (context.Client.Metadata.MissionStatusEndpoint is not { } statusEndpoint) whyNotResolved = "the AS advertises no mission_status_endpoint (see MBO-CM-006)";
+        else if (statusClient is null) whyNotResolved = $"the target file names no status client for audience {first} (role \"status\", audience {audienceKind})";
+        else if (PairwiseEvidence.Ref(grant) is not { } reference) whyNotResolved = $"the {evidence.Noun} for {first} carries no mission.ref to resolve (see MBO-AS-PW-001)";
+        else
+        {
+            var nonce = MissionClient.NewNonce();
+            var response = await context.Client.MissionStatusAsync(statusEndpoint, statusClient.Credentials, reference, first, nonce, context.Cancellation);
+            resolved = new StatusAnswer(response, nonce, first, statusClient.ClientId, reference, context.Clock.GetUtcNow());
+        }
+        evidence = evidence with { Resolved = resolved, WhyNotResolved = whyNotResolved };
+        context.Judge(new PairwiseRefPerSector(), evidence);
+        context.Judge(new CanonicalIdWithheldFromSector(), evidence);
+        context.Judge(new PairwiseRefResolvesForItsSector(), evidence);
+        return evidence;
     }
 }
