@@ -43,7 +43,9 @@ public sealed class MutualTlsSelfTests
         using var caKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
         var caRequest = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=Test CA", caKey, System.Security.Cryptography.HashAlgorithmName.SHA256);
         caRequest.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension(true, false, 0, true));
-        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
+        // One clock reading for both: a leaf may not outlive its CA, and two readings a second apart made it (a CI failure).
+        var now = DateTimeOffset.UtcNow;
+        using var ca = caRequest.CreateSelfSigned(now.AddMinutes(-5), now.AddHours(2));
         var clients = server.Clients.ToList();
         var issued = new List<System.Security.Cryptography.X509Certificates.X509Certificate2>();
         for (var i = 0; i < clients.Count; i++)
@@ -51,7 +53,7 @@ public sealed class MutualTlsSelfTests
             if (clients[i] is not { Role: "status", Key: { } jwk } status) continue;
             using var ecdsa = Harness.OAuth.MutualTls.PrivateKey(jwk)!;
             var request = new System.Security.Cryptography.X509Certificates.CertificateRequest($"CN={status.ClientId}, O=Issued", ecdsa, System.Security.Cryptography.HashAlgorithmName.SHA256);
-            using var unkeyed = request.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1), [1, 2, 3, 4]);
+            using var unkeyed = request.Create(ca, now.AddMinutes(-5), now.AddHours(1), [1, 2, 3, 4]);
             using var keyed = System.Security.Cryptography.X509Certificates.ECDsaCertificateExtensions.CopyWithPrivateKey(unkeyed, ecdsa);
             var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(
                 keyed.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12), null);
