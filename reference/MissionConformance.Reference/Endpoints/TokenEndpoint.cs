@@ -558,10 +558,6 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
     }
 
     /// <summary>
-    /// The mission claim for an audience of pairwise sector <paramref name="sector"/> (oauth-profile.md §15,
-    /// sector resource_as): the sector's ref in place of the canonical id, which that audience never sees.
-    /// </summary>
-    /// <summary>
     /// oauth-profile.md §15 in the resource_server sector: a token is for one Resource Server, named by that server's ref, so a
     /// selection of several is refused (invalid_target) before anything is counted. Null claim: the canonical one applies.
     /// </summary>
@@ -575,6 +571,10 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         return (await PairwiseClaimAsync(mission, resource, ct), null);
     }
 
+    /// <summary>
+    /// The mission claim for an audience of pairwise sector <paramref name="sector"/> (oauth-profile.md §15; a Resource AS, or a
+    /// Resource Server in the resource_server sector): the sector's ref in place of the canonical id, which that audience never sees.
+    /// </summary>
     private async Task<JsonObject> PairwiseClaimAsync(MissionRecord mission, string sector, CancellationToken ct)
     {
         var claim = MissionClaim(mission, isRefresh: false, isExchange: false);
