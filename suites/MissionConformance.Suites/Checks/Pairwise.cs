@@ -18,6 +18,9 @@ public sealed record PairwiseEvidence(string Sector, string? CanonicalId, IReadO
     /// <summary>What the grants are, for the verdicts: "ID-JAG" or "access token".</summary>
     public string Noun { get; init; } = "ID-JAG";
 
+    /// <summary>The requirement that judges the grants' issuance, named when one was refused.</summary>
+    public string IssuanceRequirement { get; init; } = "MBO-AS-XD-001";
+
     /// <summary>
     /// MBO-AS-PW-003: the first grant presented back as subject_token (each subject_token_type tried) in a Token Exchange for
     /// an ID-JAG audienced to <see cref="ReprojectedTo"/>, another sector; empty when not attempted (<see cref="WhyNoReprojection"/>).
@@ -33,7 +36,7 @@ public sealed record PairwiseEvidence(string Sector, string? CanonicalId, IReadO
 
     /// <summary>Why the grants cannot be judged: one was refused (MBO-AS-XD-001 judges issuance).</summary>
     public string? NotIssued => Grants.FirstOrDefault(g => !g.Grant.Succeeded) is { Grant: not null } refused
-        ? $"not judged: an {Noun} for {refused.Audience} was refused (HTTP {(int)refused.Grant.Response.Status} {refused.Grant.Response.Member("error")}; see {(Noun == "ID-JAG" ? "MBO-AS-XD-001" : "MC-AS-PRJ-101")})"
+        ? $"not judged: an {Noun} for {refused.Audience} was refused (HTTP {(int)refused.Grant.Response.Status} {refused.Grant.Response.Member("error")}; see {IssuanceRequirement})"
         : null;
 }
 
@@ -105,10 +108,11 @@ public sealed class PairwiseRefResolvesForItsSector : Check<PairwiseEvidence>
 }
 
 /// <summary>
-/// MBO-AS-PW-003: Token Exchange never copies an upstream pairwise ref into another sector. The only tokens that carry a
-/// ref here are ID-JAGs, so the first sector's is presented back as subject_token for the second sector: the AS may refuse
-/// (the profile issues ID-JAGs from refresh tokens only), or issue a grant that names the Mission by the second sector's
-/// ref; a grant carrying the first sector's ref fails.
+/// MBO-AS-PW-003: Token Exchange never copies an upstream pairwise ref into another sector. The first sector's grant (an
+/// ID-JAG in the resource_as sector, an access token in the resource_server sector) is presented back as subject_token for
+/// the second sector: the AS may refuse (ID-JAGs are issued from refresh tokens only; an access token carries no authority
+/// at another server), or issue a grant that names the Mission by the second sector's ref; one carrying the first sector's
+/// ref fails.
 /// </summary>
 public sealed class PairwiseRefNotCopiedAcrossSectors : Check<PairwiseEvidence>
 {

@@ -186,7 +186,7 @@ public sealed class PairwiseReferenceScenario : Scenario
         var again = await flow.RefreshAsync(refreshToken, null, ("resource", first));
         var other = await flow.RefreshAsync(again.RefreshToken ?? refreshToken, null, ("resource", second));
         var grants = new List<(string Sector, TokenExchange Grant)> { (first, obtained.Token), (first, again), (second, other) };
-        var evidence = await JudgeAsync(context, new PairwiseEvidence(ResourceServerSector, null, grants, null, null) { Noun = "access token" }, "the Resource Server");
+        var evidence = await JudgeAsync(context, new PairwiseEvidence(ResourceServerSector, null, grants, null, null) { Noun = "access token", IssuanceRequirement = "MC-AS-PRJ-101" }, "the Resource Server");
 
         // Last: the first server's token (its ref) exchanged for the second server; the AS may refuse (it carries no
         // authority there), or issue a token naming the Mission by the second server's ref.
