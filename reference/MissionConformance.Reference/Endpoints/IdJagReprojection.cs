@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -26,7 +25,7 @@ public sealed class IdJagReprojection(ReferenceSettings settings, KeyRing keys, 
 
     public async Task<IResult> IssueAsync(HttpContext http, IFormCollection form)
     {
-        if (ClientSecretBasic(http.Request) is not var (clientId, secret) || TestPrincipals.FindClient(clientId) is not { ClientSecret: { } registered } client
+        if (ClientAssertionAuthenticator.BasicCredentials(http.Request) is not var (clientId, secret) || TestPrincipals.FindClient(clientId) is not { ClientSecret: { } registered } client
             || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(registered)))
         {
             return TokenEndpoint.OAuthError("invalid_client", "client authentication failed", StatusCodes.Status401Unauthorized);
@@ -65,19 +64,5 @@ public sealed class IdJagReprojection(ReferenceSettings settings, KeyRing keys, 
             ["token_type"] = "N_A",
             ["expires_in"] = (long)TokenEndpoint.IdJagLifetime.TotalSeconds,
         }, StatusCodes.Status200OK);
-    }
-
-    private static (string ClientId, string Secret)? ClientSecretBasic(HttpRequest request)
-    {
-        if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var header) || header.Scheme != "Basic" || header.Parameter is null) return null;
-        try
-        {
-            var pair = Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter)).Split(':', 2);
-            return pair.Length == 2 ? (Uri.UnescapeDataString(pair[0]), Uri.UnescapeDataString(pair[1])) : null;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
     }
 }
