@@ -200,5 +200,8 @@ public sealed class MissionFlow(ScenarioContext context)
     /// <summary>How many Mission records the inventory shows the administrator (or the agent), when there is an inventory.</summary>
     public async Task<int?> CountMissionsAsync() => (await RecordsAsync())?.Count;
 
-    public static string Excerpt(string body) => body.Length <= 200 ? body : body[..200] + "…";
+    /// <summary>The Intent's objects, the resources its Mission is about, in order.</summary>
+    public static List<string> Objects(JsonObject intent) => (intent["objects"] as JsonArray ?? []).Select(o => (string?)o).OfType<string>().ToList();
+
+        public static string Excerpt(string body) => body.Length <= 200 ? body : body[..200] + "…";
 }

@@ -122,7 +122,7 @@ public sealed class PairwiseReferenceScenario : Scenario
         }
         var flow = new MissionFlow(context);
         var sector = Subset.Text(metadata, "mission_pairwise_sector");
-        var objects = (flow.Intent()["objects"] as System.Text.Json.Nodes.JsonArray ?? []).Select(o => (string?)o).OfType<string>().ToList();
+        var objects = MissionFlow.Objects(flow.Intent());
         if (NotJudged(sector, context.Server.ResourceAuthorizationServers.Count, objects.Count) is var (verdict, why))
         {
             foreach (var id in Requirements)

@@ -33,7 +33,7 @@ public sealed class MissionExpansionScenario : Scenario
             return;
         }
         var flow = new MissionFlow(context);
-        var objects = flow.Intent()["objects"]!.AsArray().Select(o => (string?)o).OfType<string>().ToList();
+        var objects = MissionFlow.Objects(flow.Intent());
         if (objects.Count < 2)
         {
             foreach (var id in Requirements) context.Skip(id, "the target file's Intent names one object, so there is no narrower Mission to expand");

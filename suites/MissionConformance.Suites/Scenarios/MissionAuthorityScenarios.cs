@@ -43,7 +43,7 @@ public sealed class MissionAuthorityScenario : Scenario
         var document = await context.Client.GetDocumentAsync(documentUrl, ct);
         var documentJson = document.Status == HttpStatusCode.OK ? document.ObjectBody() : null;
         var statusEndpoint = documentJson is { } d && Subset.Text(d, "mission_status_endpoint") is { } named && Uri.TryCreate(named, UriKind.Absolute, out var parsed) ? parsed : null;
-        var objects = obtained.Intent["objects"]!.AsArray().Select(o => (string?)o).OfType<string>().ToList();
+        var objects = MissionFlow.Objects(obtained.Intent);
         var caller = flow.Server.StatusClients.FirstOrDefault(c => objects.Contains(c.Audience!));
 
         WireResponse? status = null;

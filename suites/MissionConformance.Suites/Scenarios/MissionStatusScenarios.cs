@@ -86,7 +86,7 @@ public sealed class MissionStatusScenario : Scenario
             return;
         }
 
-        var objects = obtained.Intent["objects"]!.AsArray().Select(o => (string?)o).OfType<string>().ToList();
+        var objects = MissionFlow.Objects(obtained.Intent);
         var caller = flow.Server.StatusClients.FirstOrDefault(c => objects.Contains(c.Audience!) && obtained.Token.Audiences.Contains(c.Audience!));
         if (caller is null)
         {
