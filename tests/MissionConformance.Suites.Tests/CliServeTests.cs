@@ -12,7 +12,7 @@ public sealed class CliServeTests
     [Fact]
     public async Task ServeWithProjectionIssuers_IsAMas_WhoseIssuersListen_UntilCancelled()
     {
-        var (asPort, workflowPort, docsPort) = (FreePort(), FreePort(), FreePort());
+        var (asPort, workflowPort, docsPort) = (LoopbackPort.Free(), LoopbackPort.Free(), LoopbackPort.Free());
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
@@ -70,12 +70,5 @@ public sealed class CliServeTests
             }
         }
         throw new TimeoutException($"{url} did not answer within 30 s");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Reference.Faults;
 using MissionConformance.Suites.Runner;
@@ -52,12 +50,12 @@ public sealed class EntryPointTests
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (!File.Exists(Path.Combine(root.FullName, "MissionConformance.sln"))) root = root.Parent!;
         var file = Path.Combine(Path.GetTempPath(), $"unreachable-{Guid.NewGuid():N}.json");
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         File.WriteAllText(file, File.ReadAllText(Path.Combine(root.FullName, "fixtures/targets/reference.json"))
             .Replace("http://127.0.0.1:5099/", $"http://127.0.0.1:{port}/", StringComparison.Ordinal)
-            .Replace("\"authorizationServerPort\": 5201", $"\"authorizationServerPort\": {FreePort()}", StringComparison.Ordinal)
-            .Replace("\"pdpPort\": 5202", $"\"pdpPort\": {FreePort()}", StringComparison.Ordinal)
-            .Replace("\"receiverPort\": 5204", $"\"receiverPort\": {FreePort()}", StringComparison.Ordinal)
+            .Replace("\"authorizationServerPort\": 5201", $"\"authorizationServerPort\": {LoopbackPort.Free()}", StringComparison.Ordinal)
+            .Replace("\"pdpPort\": 5202", $"\"pdpPort\": {LoopbackPort.Free()}", StringComparison.Ordinal)
+            .Replace("\"receiverPort\": 5204", $"\"receiverPort\": {LoopbackPort.Free()}", StringComparison.Ordinal)
             .Replace("\"../keys/", "\"" + Path.Combine(root.FullName, "fixtures/keys/"), StringComparison.Ordinal));
         try
         {
@@ -117,12 +115,5 @@ public sealed class EntryPointTests
         var combined = await session.CombinedAsync([discovery, gating, rotation]);
         Assert.Equal(3, combined.Scenarios.Count);
         Assert.Equal(planned.Wire.Exchanges.Count + alone.Wire.Exchanges.Count, combined.Wire.Exchanges.Count);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

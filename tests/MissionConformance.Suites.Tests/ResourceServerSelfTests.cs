@@ -195,7 +195,7 @@ public sealed class ResourceServerSelfTests
     {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (!File.Exists(Path.Combine(root.FullName, "MissionConformance.sln"))) root = root.Parent!;
-        var (asPort, pdpPort) = (FreePort(), FreePort());
+        var (asPort, pdpPort) = (LoopbackPort.Free(), LoopbackPort.Free());
         await using var authorizationServer = await MissionConformance.Reference.ReferenceStack.StartAsync(new MissionConformance.Reference.ReferenceStackOptions(), Ct);
         var servers = new List<ReferenceResourceServer>();
         await using var resourceAs = await MissionConformance.Reference.ResourceAs.ReferenceResourceAs.StartAsync(new MissionConformance.Reference.ResourceAs.ResourceAsOptions
@@ -209,7 +209,7 @@ public sealed class ResourceServerSelfTests
                 .Replace("http://127.0.0.1:5099/", authorizationServer.Issuer.AbsoluteUri, StringComparison.Ordinal)
                 .Replace("\"authorizationServerPort\": 5201", $"\"authorizationServerPort\": {asPort}", StringComparison.Ordinal)
                 .Replace("\"pdpPort\": 5202", $"\"pdpPort\": {pdpPort}", StringComparison.Ordinal)
-                .Replace("\"receiverPort\": 5204", $"\"receiverPort\": {FreePort()}", StringComparison.Ordinal)
+                .Replace("\"receiverPort\": 5204", $"\"receiverPort\": {LoopbackPort.Free()}", StringComparison.Ordinal)
                 .Replace("\"../keys/", "\"" + Path.Combine(root.FullName, "fixtures/keys/"), StringComparison.Ordinal)
                 .Replace("http://127.0.0.1:5203/", resourceAs.Issuer.AbsoluteUri, StringComparison.Ordinal);
             foreach (var (profile, port) in ResourceServerProfile.All.Zip(ExamplePorts))
@@ -252,11 +252,4 @@ public sealed class ResourceServerSelfTests
 
     /// <summary>The ports fixtures/targets/reference.json gives the finance, docs and workflow servers.</summary>
     private static readonly int[] ExamplePorts = [5101, 5102, 5103];
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
