@@ -50,6 +50,13 @@ public sealed class ScenarioContext(
 
     public WireLog Wire => wire;
 
+    /// <summary>
+    /// An HTTP client for a party other than the AS under test (a Resource Server, a Resource AS, a peer the harness plays):
+    /// captured on the run's wire log, bounded by timeouts.requestSeconds, following no redirect. The caller disposes it.
+    /// </summary>
+    public HttpClient CreateHttpClient()
+        => new(new CapturingHandler(wire, new HttpClientHandler { AllowAutoRedirect = false })) { Timeout = target.Timeouts.Request };
+
     public TimeProvider Clock => clock;
 
     public CancellationToken Cancellation => cancellation;

@@ -5,7 +5,6 @@ using MissionConformance.Harness.Mcp;
 using MissionConformance.Harness.OAuth;
 using MissionConformance.Harness.Peers;
 using MissionConformance.Harness.Targets;
-using MissionConformance.Harness.Wire;
 using MissionConformance.Suites.Checks;
 
 namespace MissionConformance.Suites.Infrastructure;
@@ -32,7 +31,7 @@ public abstract class ResourceServerScenario : Scenario
             foreach (var id in Requirements) context.InterruptAt(server.Id, id, "harness error: no simulated peers were started for the Resource Servers of the target file");
             return;
         }
-        using var http = new HttpClient(new CapturingHandler(context.Wire, new HttpClientHandler { AllowAutoRedirect = false })) { Timeout = context.Target.Timeouts.Request };
+        using var http = context.CreateHttpClient();
         var probe = new ResourceServerProbe(context, peers, server, new McpClient(http));
         try
         {

@@ -5,7 +5,6 @@ using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.OAuth;
 using MissionConformance.Harness.Schemas;
 using MissionConformance.Harness.Targets;
-using MissionConformance.Harness.Wire;
 using MissionConformance.Suites.Checks;
 using MissionConformance.Suites.Infrastructure;
 
@@ -103,7 +102,7 @@ public sealed class ProjectionScenario : Scenario
             foreach (var issuer in issuers) InterruptAll(context, issuer, "not judged: the MAS issued no Mission-bound refresh token to project from (see MBO-AS-TOK-009)");
             return;
         }
-        using var http = new HttpClient(new CapturingHandler(context.Wire, new HttpClientHandler { AllowAutoRedirect = false })) { Timeout = context.Target.Timeouts.Request };
+        using var http = context.CreateHttpClient();
         using var key = new DpopKey();
 
         var sessions = new List<(ProjectionIssuerTarget Issuer, MissionClient Client, WireResponse Redemption, WireResponse? RefreshBefore, string? RefreshToken)>();

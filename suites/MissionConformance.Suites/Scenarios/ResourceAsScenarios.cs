@@ -6,7 +6,6 @@ using MissionConformance.Harness.OAuth;
 using MissionConformance.Harness.Peers;
 using MissionConformance.Harness.Schemas;
 using MissionConformance.Harness.Targets;
-using MissionConformance.Harness.Wire;
 using MissionConformance.Suites.Checks;
 
 namespace MissionConformance.Suites.Scenarios;
@@ -48,7 +47,7 @@ public sealed class ResourceAsValidationScenario : Scenario
             foreach (var id in Requirements) context.InterruptAt(ras.Id, id, "harness error: no simulated origin AS was started for the Resource ASes of the target file");
             return;
         }
-        using var http = new HttpClient(new CapturingHandler(context.Wire, new HttpClientHandler { AllowAutoRedirect = false })) { Timeout = context.Target.Timeouts.Request };
+        using var http = context.CreateHttpClient();
         try
         {
             var client = await MissionClient.DiscoverAsync(http, ras.Issuer, context.Cancellation, context.Clock);
