@@ -500,6 +500,25 @@ public static class FaultProbes
             var grant = (await IdJagClaimsAsync(r)).Payload;
             return grant.GetProperty("exp").GetInt64() - grant.GetProperty("iat").GetInt64() > 300;
         },
+        Fault.IdJagRepeatsJti => async (r, clock) =>
+        {
+            var refreshToken = (await r.ObtainAsync()).RefreshToken!;
+            using var key = new DpopKey();
+            var first = await r.IdJagGrantAsync(refreshToken, key);
+            return first.Payload.GetProperty("jti").GetString() == (await r.IdJagGrantAsync(refreshToken, key)).Payload.GetProperty("jti").GetString();
+        },
+        Fault.IdJagSignedByUnknownKey => async (r, clock) =>
+        {
+            using var key = new DpopKey();
+            var issued = await r.IdJagAsync((await r.ObtainAsync()).RefreshToken!, key);
+            return !await DecodedJwt.VerifySignatureAsync(issued.Member("access_token")!, await r.Client.GetJwksAsync(RunningReference.Ct));
+        },
+        Fault.IdJagBoundToOtherKey => async (r, clock) =>
+        {
+            using var key = new DpopKey();
+            var grant = await r.IdJagGrantAsync((await r.ObtainAsync()).RefreshToken!, key);
+            return grant.Payload.GetProperty("cnf").GetProperty("jkt").GetString() != key.Thumbprint;
+        },
         Fault.IdJagDisclosesOtherDomains => async (r, clock) =>
             (await IdJagClaimsAsync(r)).Payload.GetProperty("authorization_details").EnumerateArray().Any(e => e.GetProperty("resource").GetString() != ResourceCatalogue.WorkflowResource),
         Fault.IdJagAfterRevoke => async (r, clock) =>

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
-using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.Missions;
@@ -92,7 +91,7 @@ public sealed class MissionStatusEndpoint(
         {
             return Results.Content(payload.ToJsonString(), "application/json");
         }
-        var jws = Faults.Has(Fault.StatusSignedByUnknownKey) ? SignWithStrayKey(payload) : statusResponses.Sign(payload);
+        var jws = Faults.Has(Fault.StatusSignedByUnknownKey) ? JwsSigner.SignWithStrayKey(MissionStatusResponseGenerator.MediaType, payload) : statusResponses.Sign(payload);
         return Results.Text(jws, Faults.Has(Fault.StatusAsIntrospectionJwt) ? "application/token-introspection+jwt" : MissionStatusResponseGenerator.MediaType);
     }
 
@@ -156,15 +155,6 @@ public sealed class MissionStatusEndpoint(
     }
 
     private static string MissionClientNonce() => Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(18));
-
-    /// <summary>StatusSignedByUnknownKey: a well-formed JWS whose kid and key the AS's jwks_uri does not hold.</summary>
-    private static string SignWithStrayKey(JsonObject payload)
-    {
-        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var key = new ECDsaSecurityKey(ecdsa) { KeyId = "stray-" + Guid.NewGuid().ToString("N")[..8] };
-        return new JsonWebTokenHandler().CreateToken(payload.ToJsonString(), new SigningCredentials(key, SecurityAlgorithms.EcdsaSha256),
-            new Dictionary<string, object> { ["typ"] = MissionStatusResponseGenerator.MediaType });
-    }
 }
 
 /// <summary>

@@ -325,10 +325,12 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
             ["sub"] = mission.Subject,
             ["aud"] = authority.Issuer.AbsoluteUri,
             ["client_id"] = request.ClientId,
-            ["jti"] = "jag_" + Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18)),
+            ["jti"] = "jag_" + Base64Url.EncodeToString(faults.Has(Fault.IdJagRepeatsJti)
+                ? System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(mission.Id + " " + authority.Issuer.AbsoluteUri))[..18]
+                : System.Security.Cryptography.RandomNumberGenerator.GetBytes(18)),
             ["iat"] = now.ToUnixTimeSeconds(),
             ["exp"] = (now + lifetime).ToUnixTimeSeconds(),
-            ["cnf"] = new JsonObject { ["jkt"] = jkt },
+            ["cnf"] = new JsonObject { ["jkt"] = faults.Has(Fault.IdJagBoundToOtherKey) ? Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) : jkt },
             // A projection issuer asks Mission Status by the canonical id; every other domain is a pairwise sector, unless the
             // sector is the Resource Servers of this domain.
             ["mission"] = authority.ProjectionIssuer || settings.PairwiseSector != ReferenceSettings.ResourceAsSector
@@ -339,7 +341,7 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         var mislabelled = faults.Has(Fault.IdJagMislabelled);
         return new NoStoreJsonResult(new Dictionary<string, object>
         {
-            ["access_token"] = signer.Sign(IdJagMediaType, grant),
+            ["access_token"] = faults.Has(Fault.IdJagSignedByUnknownKey) ? JwsSigner.SignWithStrayKey(IdJagMediaType, grant) : signer.Sign(IdJagMediaType, grant),
             ["issued_token_type"] = mislabelled ? TokenTypeIdentifiers.AccessToken : IdJagTokenType,
             ["token_type"] = mislabelled ? "Bearer" : "N_A",
             ["expires_in"] = (long)lifetime.TotalSeconds,

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace MissionConformance.Reference.Security;
@@ -10,6 +11,15 @@ public sealed class JwsSigner(KeyRing keys)
 {
     public string Sign(string type, JsonObject payload)
         => Sign(new JsonObject { ["alg"] = "ES256", ["typ"] = type, ["kid"] = keys.SigningKey.KeyId }, Base64UrlEncoder.Encode(payload.ToJsonString()));
+
+    /// <summary>A well-formed JWS whose kid and key the AS's jwks_uri does not hold; used only by the faults that sign so (StatusSignedByUnknownKey, IdJagSignedByUnknownKey).</summary>
+    public static string SignWithStrayKey(string type, JsonObject payload)
+    {
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var key = new ECDsaSecurityKey(ecdsa) { KeyId = "stray-" + Guid.NewGuid().ToString("N")[..8] };
+        return new JsonWebTokenHandler().CreateToken(payload.ToJsonString(), new SigningCredentials(key, SecurityAlgorithms.EcdsaSha256),
+            new Dictionary<string, object> { ["typ"] = type });
+    }
 
     /// <summary>Re-signs an issued JWT with a changed JOSE typ; used only by the WrongTokenType fault.</summary>
     public string WithHeaderType(string jwt, string type)

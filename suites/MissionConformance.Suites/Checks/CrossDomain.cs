@@ -9,13 +9,28 @@ using MissionConformance.Suites.Infrastructure;
 namespace MissionConformance.Suites.Checks;
 
 /// <summary>
-/// conformance.md §5 L2 item 3: what <see cref="Scenarios.IdJagIssuanceScenario"/> asked for and got.
-/// <paramref name="Issued"/> is the ID-JAG from the refresh token; <paramref name="FromAccessToken"/> the
-/// same request with the access token as subject; <paramref name="Unrelated"/> one for
-/// <paramref name="UnrelatedAudience"/>; <paramref name="Revoked"/> the first request again after revocation.
+/// An ID-JAG the AS under test issued, presented with a DPoP proof of the requester's key at the Resource AS the harness
+/// plays for its audience (<see cref="Harness.Peers.SimulatedResourceAs"/>), and that Resource AS's answer.
 /// </summary>
-public sealed record IdJagEvidence(TokenExchange Subject, ResourceAuthorizationServer Target, string KeyThumbprint, string Issuer, bool SignatureVerifies,
-    TokenExchange Issued, TokenExchange FromAccessToken, string UnrelatedAudience, TokenExchange Unrelated,
+public sealed record IdJagRedemption(TokenExchange Grant, WireResponse Answer)
+{
+    public bool Redeemed => Answer.Status == HttpStatusCode.OK && Answer.Member("access_token") is not null;
+
+    /// <summary>Why the Resource AS refused it, in its own words.</summary>
+    public string Refusal => Answer.Member("error_description") ?? IdJagEvidence.Refusal(TokenExchange.From(Answer));
+}
+
+/// <summary>
+/// conformance.md §5 L2 item 3: what <see cref="Scenarios.IdJagIssuanceScenario"/> asked for and got.
+/// <paramref name="Issued"/> is the ID-JAG from the refresh token and <paramref name="Redeemed"/> its redemption at the Resource
+/// AS the harness plays; <paramref name="Again"/> a second ID-JAG from the same refresh token, redeemed there too (null, with
+/// <paramref name="WhyNotAgain"/>, when the first was not redeemed or the second not issued); <paramref name="FromAccessToken"/>
+/// the first request with the access token as subject; <paramref name="Unrelated"/> one for <paramref name="UnrelatedAudience"/>;
+/// <paramref name="Revoked"/> the first request again after revocation.
+/// </summary>
+public sealed record IdJagEvidence(TokenExchange Subject, ResourceAuthorizationServer Target, string KeyThumbprint, string Issuer,
+    TokenExchange Issued, IdJagRedemption? Redeemed, IdJagRedemption? Again, string? WhyNotAgain,
+    TokenExchange FromAccessToken, string UnrelatedAudience, TokenExchange Unrelated,
     ExchangeGating? Revoked, string? WhyNotRevoked, bool PairwiseOffered)
 {
     public string Audience => Target.Issuer.AbsoluteUri;
@@ -48,11 +63,14 @@ public sealed class IdJagFromRefreshTokenOnly : Check<IdJagEvidence>
     }
 }
 
-/// <summary>MBO-AS-XD-002: signed by the origin, aud the Resource AS, exp − iat ≤ 300 s, a jti, cnf of the requester's key, the Mission unchanged.</summary>
+/// <summary>
+/// MBO-AS-XD-002: the ID-JAG is redeemable at the Resource AS it is audienced to, which the harness plays and which
+/// validates it as oauth-profile.md §14 has a Resource AS do (the origin's signature and iss, aud itself alone, exp − iat at
+/// most 300 s, a jti it has not seen, cnf.jkt proven by a DPoP proof of the requester's key); a second ID-JAG from the same
+/// refresh token is redeemable too, so its jti was not the first's; and the mission claim is the Mission's, unchanged.
+/// </summary>
 public sealed class IdJagAudiencedShortLivedBound : Check<IdJagEvidence>
 {
-    public const int MaxLifetimeSeconds = 300;
-
     public override string RequirementId => "MBO-AS-XD-002";
 
     public override Judgement Judge(IdJagEvidence e)
@@ -64,13 +82,12 @@ public sealed class IdJagAudiencedShortLivedBound : Check<IdJagEvidence>
         var errors = ArtifactSchemas.Validate(ArtifactKind.IdJagClaims, claims.GetRawText())
             .Where(x => x.Pointer != "/mission" && !x.Pointer.StartsWith("/mission/", StringComparison.Ordinal) && !x.Pointer.StartsWith("/authorization_details/", StringComparison.Ordinal)).ToList();
         if (errors.Count > 0) return Judgement.Fail($"the ID-JAG's claims break id-jag-claims.schema.json: {string.Join("; ", errors.Take(3))}");
-        if (!e.SignatureVerifies) return Judgement.Fail("the ID-JAG's signature does not verify with the AS's jwks_uri keys");
-        if (Subset.Text(claims, "iss") != e.Issuer) return Judgement.Fail($"the ID-JAG's iss is {Subset.Text(claims, "iss")}, not the origin AS {e.Issuer}");
-        if (e.Issued.Audiences is not [var audience] || audience != e.Audience) return Judgement.Fail($"the ID-JAG's aud is [{string.Join(", ", e.Issued.Audiences)}], not the Resource AS {e.Audience} alone");
-        var lifetime = claims.GetProperty("exp").GetInt64() - claims.GetProperty("iat").GetInt64();
-        if (lifetime is <= 0 or > MaxLifetimeSeconds) return Judgement.Fail($"the ID-JAG lives {lifetime} s (exp − iat); at most {MaxLifetimeSeconds} s is allowed");
-        var cnf = claims.GetProperty("cnf");
-        if (Subset.Text(cnf, "jkt") is { } jkt && jkt != e.KeyThumbprint) return Judgement.Fail($"the ID-JAG is bound to cnf.jkt {jkt}, not the key of the request's DPoP proof ({e.KeyThumbprint})");
+        if (e.Redeemed is not { } redeemed) return Judgement.Skip($"not judged: the ID-JAG for {e.Audience} was not presented at a Resource AS");
+        if (!redeemed.Redeemed) return Judgement.Fail($"the Resource AS the harness plays for {e.Audience} refused the ID-JAG: {redeemed.Refusal}");
+        if (e.Again is { Redeemed: false } again)
+        {
+            return Judgement.Fail($"a second ID-JAG for {e.Audience}, from the same refresh token, was refused by the Resource AS the harness plays: {again.Refusal}");
+        }
         if (e.Subject.Mission is not { } before) return Judgement.Skip("not judged: the Mission's access token carries no mission claim to compare with (see MBO-AS-TOK-001)");
         foreach (var member in new[] { "origin", "authority_hash" })
         {
@@ -84,7 +101,11 @@ public sealed class IdJagAudiencedShortLivedBound : Check<IdJagEvidence>
             return Judgement.Fail($"the ID-JAG names Mission {Subset.Text(after, "id") ?? "ref " + Subset.Text(after, "ref")}, the Mission's tokens {Subset.Text(before, "id")}"
                 + (e.PairwiseOffered ? "" : " (and the AS advertises no pairwise references)"));
         }
-        return Judgement.Pass($"signed by {e.Issuer}, aud {e.Audience}, {lifetime} s, jti, cnf {(Subset.Text(cnf, "jkt") is null ? "present" : "jkt of the requester's key")}, the Mission's id, origin and authority_hash");
+        var lifetime = claims.GetProperty("exp").GetInt64() - claims.GetProperty("iat").GetInt64();
+        var second = e.Again is null ? $"; no second ID-JAG was redeemed ({e.WhyNotAgain})" : "; so was a second, with another jti";
+        return Judgement.Pass($"the Resource AS the harness plays for {e.Audience} redeemed it with a DPoP proof of the requester's key: signed by {e.Issuer}, "
+            + $"aud that Resource AS alone, {lifetime} s, a jti, cnf {(Subset.Text(claims.GetProperty("cnf"), "jkt") is null ? "present" : "jkt of the requester's key")}{second}; "
+            + "the Mission's id, origin and authority_hash");
     }
 }
 

@@ -2,6 +2,7 @@ using MissionConformance.Harness.Coordinate;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.OAuth;
+using MissionConformance.Harness.Peers;
 using MissionConformance.Suites.Checks;
 using MissionConformance.Suites.Infrastructure;
 
@@ -10,13 +11,17 @@ namespace MissionConformance.Suites.Scenarios;
 /// <summary>
 /// conformance.md §5 L2 item 3, ID-JAG issuance, when the target file declares a Resource AS of another
 /// trust domain (open point 4; oauth-profile.md §14): the Mission's refresh token exchanged for an
-/// ID-JAG audienced to that Resource AS, with a fresh DPoP key; the access token tried as subject
+/// ID-JAG audienced to that Resource AS, with a fresh DPoP key, and redeemed at that Resource AS, which the
+/// harness plays (<see cref="SimulatedResourceAs"/>), followed by a second; the access token tried as subject
 /// instead; an audience no policy knows; and, last, the same issuance after the Mission is revoked.
 /// </summary>
 public sealed class IdJagIssuanceScenario : Scenario
 {
     /// <summary>A Resource AS no deployment's policy names: the target of MBO-AS-XD-004's invalid_target probe.</summary>
     public const string UnrelatedResourceAs = "https://unrelated-resource-as.mission-conformance.example/";
+
+    /// <summary>The agent's client_id at the Resource AS the harness plays, which authenticates it by the grant's proof of possession alone.</summary>
+    public const string ResourceAsClientId = "agent-at-simulated-resource-as";
 
     public override string Id => "projection.id-jag";
     public override string Title => "an ID-JAG projects the Mission into another domain from the refresh token only: short-lived, bound, unchanged Mission, that domain's entries only";
@@ -42,6 +47,25 @@ public sealed class IdJagIssuanceScenario : Scenario
         using var key = new DpopKey();
         var audience = target.Issuer.AbsoluteUri;
         var issued = await flow.IdJagAsync(refreshToken, TokenTypes.RefreshToken, audience, key);
+
+        // The grant at its Resource AS, which the harness plays (the target file names it; the target brings none): redeemed
+        // with a proof of the key it is bound to, then a second grant from the same refresh token, which a reused jti would spoil.
+        IdJagRedemption? redeemed = null, again = null;
+        string? whyNotAgain = null;
+        if (issued is { Succeeded: true, AccessToken: { } grant })
+        {
+            using var resourceAs = SimulatedResourceAs.Start(target.Issuer, target.Resources, context.Client.Metadata.Issuer,
+                await context.Client.GetJwksAsync(context.Cancellation), context.Clock);
+            using var http = context.CreateHttpClient();
+            var atResourceAs = new MissionClient(http, resourceAs.Metadata, context.Clock);
+            async Task<IdJagRedemption> RedeemAsync(TokenExchange idJag) => new(idJag, await atResourceAs.JwtBearerAsync(new ClientCredentials(ResourceAsClientId), idJag.AccessToken!,
+                key.Proof("POST", resourceAs.TokenEndpoint.AbsoluteUri, accessToken: null), null, context.Cancellation));
+            redeemed = await RedeemAsync(issued);
+            var second = redeemed.Redeemed ? await flow.IdJagAsync(refreshToken, TokenTypes.RefreshToken, audience, key) : null;
+            if (second is null) whyNotAgain = "the first was refused";
+            else if (!second.Succeeded) whyNotAgain = $"the AS refused to issue it: {IdJagEvidence.Refusal(second)}";
+            else again = await RedeemAsync(second);
+        }
         var fromAccessToken = await flow.IdJagAsync(accessToken, TokenTypes.AccessToken, audience, key);
         var unrelated = await flow.IdJagAsync(refreshToken, TokenTypes.RefreshToken, UnrelatedResourceAs, key);
 
@@ -58,9 +82,8 @@ public sealed class IdJagIssuanceScenario : Scenario
                 : new ExchangeGating("revoke", $"unchanged (revoke answered HTTP {(int)lifecycle.Status})", TokenExchange.From(lifecycle), "revoked");
         }
 
-        var verifies = issued is { Succeeded: true, AccessToken: { } grant } && await DecodedJwt.VerifySignatureAsync(grant, await context.Client.GetJwksAsync(context.Cancellation));
-        var evidence = new IdJagEvidence(subject, target, key.Thumbprint, context.Client.Metadata.Issuer, verifies,
-            issued, fromAccessToken, UnrelatedResourceAs, unrelated, revoked, whyNotRevoked,
+        var evidence = new IdJagEvidence(subject, target, key.Thumbprint, context.Client.Metadata.Issuer, issued, redeemed, again, whyNotAgain,
+            fromAccessToken, UnrelatedResourceAs, unrelated, revoked, whyNotRevoked,
             features[DomainFeatures.Pairwise].Availability == FeatureAvailability.Offered);
         context.Judge(new IdJagFromRefreshTokenOnly(), evidence);
         context.Judge(new IdJagAudiencedShortLivedBound(), evidence);
