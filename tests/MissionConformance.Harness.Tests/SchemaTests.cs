@@ -59,10 +59,27 @@ public sealed class SchemaTests
         { "lifecycle SET (mas.md's sample)", ArtifactKind.LifecycleEventSet, LifecycleSet },
         { "lifecycle SET under another event key, with a ref and an unknown state", ArtifactKind.LifecycleEventSet,
             """{"iss":"https://mas.example/","aud":["https://rs.example/mcp"],"iat":1,"jti":"j","events":{"urn:example:mission-state":{"mission":{"ref":"ref_1","origin":"https://mas.example/"},"state":"paused_by_operator"}}}""" },
+        { "mission status request by private_key_jwt", ArtifactKind.MissionStatusRequest,
+            """{"mission":"msn_1","audience":"https://rs.example/mcp","nonce":"n0nce-0123456789_abc","client_assertion_type":"urn:ietf:params:oauth:client-assertion-type:jwt-bearer","client_assertion":"a.b.c"}""" },
+        { "mission status request by a pairwise ref, authenticated outside the form", ArtifactKind.MissionStatusRequest,
+            """{"mission":"mref_1","audience":"https://as.example/","nonce":"0123456789abcdef"}""" },
+        { "id-jag request", ArtifactKind.TokenExchangeRequest,
+            """{"grant_type":"urn:ietf:params:oauth:grant-type:token-exchange","subject_token":"rt","subject_token_type":"urn:ietf:params:oauth:token-type:refresh_token","audience":"https://as.example/","requested_token_type":"urn:ietf:params:oauth:token-type:id-jag"}""" },
+        { "delegation request", ArtifactKind.TokenExchangeRequest,
+            """{"grant_type":"urn:ietf:params:oauth:grant-type:token-exchange","subject_token":"at","subject_token_type":"urn:ietf:params:oauth:token-type:access_token","actor_token":"a.b.c","actor_token_type":"urn:ietf:params:oauth:token-type:jwt","resource":"https://rs.example/mcp","client_id":"agent"}""" },
     };
 
     public static TheoryData<string, ArtifactKind, string, string> Invalid => new()
     {
+        { "exchange request without subject_token_type", ArtifactKind.TokenExchangeRequest, """{"grant_type":"urn:ietf:params:oauth:grant-type:token-exchange","subject_token":"at"}""", "/subject_token_type" },
+        { "exchange request with an actor_token but no type", ArtifactKind.TokenExchangeRequest,
+            """{"grant_type":"urn:ietf:params:oauth:grant-type:token-exchange","subject_token":"at","subject_token_type":"urn:ietf:params:oauth:token-type:access_token","actor_token":"a.b.c"}""", "/actor_token_type" },
+        { "exchange request with a fragment in resource", ArtifactKind.TokenExchangeRequest,
+            """{"grant_type":"urn:ietf:params:oauth:grant-type:token-exchange","subject_token":"at","subject_token_type":"urn:ietf:params:oauth:token-type:access_token","resource":"https://rs.example/mcp#x"}""", "/resource" },
+        { "mission status request with a 15-character nonce", ArtifactKind.MissionStatusRequest, """{"mission":"msn_1","audience":"a","nonce":"0123456789abcde"}""", "/nonce" },
+        { "mission status request with a nonce outside the ABNF", ArtifactKind.MissionStatusRequest, """{"mission":"msn_1","audience":"a","nonce":"0123456789abcdef+/="}""", "/nonce" },
+        { "mission status request without audience", ArtifactKind.MissionStatusRequest, """{"mission":"msn_1","nonce":"0123456789abcdef"}""", "/audience" },
+        { "mission status request with an assertion but no type", ArtifactKind.MissionStatusRequest, """{"mission":"msn_1","audience":"a","nonce":"0123456789abcdef","client_assertion":"a.b.c"}""", "/client_assertion_type" },
         { "json-rpc with result and error", ArtifactKind.JsonRpcResponse, """{"jsonrpc":"2.0","id":1,"result":{},"error":{"code":1,"message":"m"}}""", "" },
         { "json-rpc error without code", ArtifactKind.JsonRpcResponse, """{"jsonrpc":"2.0","id":1,"error":{"message":"m"}}""", "/error/code" },
         { "metadata without resource", ArtifactKind.ProtectedResourceMetadata, """{"authorization_servers":["https://as.example/"]}""", "/resource" },

@@ -48,6 +48,8 @@ public sealed class ResourceServerFaultTests
             rs.Mission.State = "revoked";
             return await rs.ServedAsync(rs.Token()) && rs.Peers.AuthorizationServer.StatusRequestsFor(rs.Mission.Id) == 0;
         },
+        Fault.RsShortStatusNonce => async rs =>
+            await rs.ServedAsync(rs.Token()) && rs.Peers.AuthorizationServer.StatusRequestErrorsFor(rs.Mission.Id) is [var error] && error.Contains("/nonce", StringComparison.Ordinal),
         Fault.RsTreatsUnknownStateAsActive => async rs =>
         {
             var token = rs.Token();

@@ -34,7 +34,7 @@ public abstract class ResourceServerFaultSelfTests
         {
             // A requirement a server is not judged on (SKIPPED: e.g. MBO-MAS-005 at a server without an event receiver) cannot break there,
             // and a fault of one kind of server changes nothing at the others.
-            var affected = !OnlyAt.TryGetValue(fault.Fault, out var only) || only == server.Id;
+            var affected = !OnlyAt.TryGetValue(fault.Fault, out var only) || only.Contains(server.Id);
             var expected = declared.Where(id => affected && !outcome.Findings.Any(f => f.Subject == server.Id && f.RequirementId == id && f.Verdict == Verdict.Skipped)).ToList();
             var broken = outcome.Findings.Where(f => f.Subject == server.Id && f.Verdict is Verdict.Failed or Verdict.Warning)
                 .Select(f => f.RequirementId).Distinct().Order(StringComparer.Ordinal).ToList();
@@ -53,7 +53,12 @@ public abstract class ResourceServerFaultSelfTests
     }
 
     /// <summary>Faults that change one kind of server only, and the embedded reference's server of that kind (docs is the one that introspects).</summary>
-    private static readonly Dictionary<Fault, string> OnlyAt = new() { [Fault.RsTrustsIntrospectionForDpop] = "docs" };
+    /// <summary>The servers a fault changes: the introspecting one (docs) for an introspection fault, the others for a Mission Status one.</summary>
+    private static readonly Dictionary<Fault, string[]> OnlyAt = new()
+    {
+        [Fault.RsTrustsIntrospectionForDpop] = ["docs"],
+        [Fault.RsShortStatusNonce] = ["finance", "workflow"],
+    };
 
     private static RsTier TierOf(string tier) => tier switch { "RS-A" => RsTier.A, "RS-B" => RsTier.B, "RS-C" => RsTier.C, _ => RsTier.D };
 }

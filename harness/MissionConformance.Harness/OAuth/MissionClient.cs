@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.IdentityModel.Tokens;
 using MissionConformance.Harness.Crypto;
+using MissionConformance.Harness.Schemas;
 
 namespace MissionConformance.Harness.OAuth;
 
@@ -97,11 +98,17 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
 
     /// <summary>RFC 8693 Token Exchange of <paramref name="subjectToken"/> (an access token unless <paramref name="subjectTokenType"/> says otherwise).</summary>
     /// <remarks>With <paramref name="dpop"/>, the request carries an RFC 9449 proof by that key, so the issued token can be bound to it (a delegate's own key, MBO-AS-DEL-003).</remarks>
+    /// <exception cref="InvalidOperationException">A harness error: the request would break token-exchange-request.schema.json, so a refusal would prove nothing about the target.</exception>
     public Task<WireResponse> ExchangeAsync(ClientCredentials client, string subjectToken, IEnumerable<KeyValuePair<string, string>>? extra, CancellationToken ct,
         string subjectTokenType = TokenTypes.AccessToken, DpopKey? dpop = null)
-        => PostFormAsync(metadata.TokenEndpoint, client,
-            [new("grant_type", TokenTypes.ExchangeGrant), new("subject_token", subjectToken), new("subject_token_type", subjectTokenType), .. extra ?? []], ct,
-            dpop?.Proof("POST", metadata.TokenEndpoint.AbsoluteUri, accessToken: null));
+    {
+        List<KeyValuePair<string, string>> form = [new("grant_type", TokenTypes.ExchangeGrant), new("subject_token", subjectToken), new("subject_token_type", subjectTokenType), .. extra ?? []];
+        if (ArtifactSchemas.Validate(ArtifactKind.TokenExchangeRequest, ArtifactSchemas.FormAsJson(form)) is { Count: > 0 } errors)
+        {
+            throw new InvalidOperationException($"harness error: its Token Exchange request breaks token-exchange-request.schema.json: {string.Join("; ", errors.Take(3))}");
+        }
+        return PostFormAsync(metadata.TokenEndpoint, client, form, ct, dpop?.Proof("POST", metadata.TokenEndpoint.AbsoluteUri, accessToken: null));
+    }
 
     /// <summary>RFC 7523 §2.1 at a Resource AS: <paramref name="assertion"/> (an ID-JAG) for a local token, with a DPoP proof when one is given.</summary>
     public Task<WireResponse> JwtBearerAsync(ClientCredentials client, string assertion, string? dpopProof, IEnumerable<KeyValuePair<string, string>>? extra, CancellationToken ct)

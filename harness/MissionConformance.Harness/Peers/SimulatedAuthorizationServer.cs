@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using MissionConformance.Harness.Crypto;
+using MissionConformance.Harness.Schemas;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -96,6 +97,7 @@ public sealed class SimulatedAuthorizationServer : IDisposable
     private readonly PeerLog _log;
     private readonly ConcurrentDictionary<string, int> _statusRequests = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _introspections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string[]> _statusRequestErrors = new(StringComparer.Ordinal);
 
     private SimulatedAuthorizationServer(WireMockServer server, PeerLog log)
     {
@@ -203,6 +205,9 @@ public sealed class SimulatedAuthorizationServer : IDisposable
     /// <summary>How many authenticated Mission Status requests named this Mission (MBO-RS-C-008).</summary>
     public int StatusRequestsFor(string missionId) => _statusRequests.GetValueOrDefault(missionId);
 
+    /// <summary>What was wrong with each malformed Mission Status request naming this Mission, in order.</summary>
+    public IReadOnlyList<string> StatusRequestErrorsFor(string missionId) => _statusRequestErrors.GetValueOrDefault(missionId) ?? [];
+
     /// <summary>How many introspection requests named a token of the Mission.</summary>
     public int IntrospectionsFor(string missionId) => _introspections.GetValueOrDefault(missionId);
 
@@ -233,12 +238,23 @@ public sealed class SimulatedAuthorizationServer : IDisposable
         });
     }
 
-    /// <summary>POST /mission-status: authenticated (a client_assertion), by reference, signed, nonce echoed, projection filtered to the audience.</summary>
+    /// <summary>
+    /// POST /mission-status: authenticated (a client_assertion), by reference, signed, nonce echoed, projection filtered to the
+    /// audience. A request that breaks mission-status-request.schema.json (a nonce outside the ABNF, say) is answered all the
+    /// same, so that only the check that reads <see cref="StatusRequestErrorsFor"/> fails, not every call the Resource Server
+    /// would refuse for want of a state; a conformant state authority refuses it (MBO-MS-009).
+    /// </summary>
     private WireMock.ResponseMessage Status(WireMock.IRequestMessage request)
     {
         var form = System.Web.HttpUtility.ParseQueryString(request.Body ?? "");
         var nonce = form["nonce"];
         var missionId = form["mission"] ?? "";
+        var parameters = ArtifactSchemas.FormAsJson(form.AllKeys.OfType<string>().Select(name => new KeyValuePair<string, string>(name, form[name] ?? "")));
+        if (ArtifactSchemas.Validate(ArtifactKind.MissionStatusRequest, parameters) is { Count: > 0 } violations)
+        {
+            var described = "the request breaks mission-status-request.schema.json: " + string.Join("; ", violations.Take(3));
+            _statusRequestErrors.AddOrUpdate(missionId, [described], (_, known) => [.. known, described]);
+        }
         if (string.IsNullOrEmpty(form["client_assertion"]) || form["client_assertion_type"] != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
         {
             return _log.Answer("authorization server", request, 401, "application/json", Error("unauthorized", "authenticate with private_key_jwt", nonce), missionId);

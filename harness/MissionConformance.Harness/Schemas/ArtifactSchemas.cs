@@ -38,6 +38,8 @@ public enum ArtifactKind
     IdJagClaims,
     IdJagResponse,
     LifecycleEventSet,
+    MissionStatusRequest,
+    TokenExchangeRequest,
 }
 
 /// <summary>A schema violation: where (RFC 6901 JSON Pointer) and what.</summary>
@@ -84,8 +86,18 @@ public static partial class ArtifactSchemas
         ArtifactKind.IdJagClaims => "id-jag-claims.schema.json",
         ArtifactKind.IdJagResponse => "id-jag-response.schema.json",
         ArtifactKind.LifecycleEventSet => "lifecycle-event-set.schema.json",
+        ArtifactKind.MissionStatusRequest => "mission-status-request.schema.json",
+        ArtifactKind.TokenExchangeRequest => "token-exchange-request.schema.json",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no schema"),
     };
+
+    /// <summary>Form parameters (application/x-www-form-urlencoded) as the JSON object their request schema describes: one string member each, the last of a repeated name.</summary>
+    public static string FormAsJson(IEnumerable<KeyValuePair<string, string>> parameters)
+    {
+        var form = new JsonObject();
+        foreach (var (name, value) in parameters) form[name] = value;
+        return form.ToJsonString();
+    }
 
     public static IReadOnlyList<SchemaError> Validate(ArtifactKind kind, string json)
     {

@@ -32,6 +32,9 @@ public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, strin
     /// <summary>Event-driven: a Mission's state comes from the last lifecycle event received, once Mission Status was read.</summary>
     public bool EventDriven { get; init; }
 
+    /// <summary>RsShortStatusNonce: the request's nonce is 8 random bytes (11 characters), short of the ABNF's 16 and of 96 bits.</summary>
+    public bool ShortNonce { get; init; }
+
     /// <summary>A lifecycle event for the Mission arrived (MBO-MAS-005: any state but active, known or not, stops it).</summary>
     public void Apply(string missionId, string state) => _pushed[missionId] = state;
     private readonly SecurityKey _key = key ?? new ECDsaSecurityKey(ECDsa.Create(ECCurve.NamedCurves.nistP256));
@@ -50,7 +53,7 @@ public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, strin
 
         var issuer = await trust.GetAsync(null, ct);
         var endpoint = issuer.StatusEndpoint ?? throw new MissionStateUnavailableException("the trusted issuer advertises no mission_status_endpoint");
-        var nonce = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(18));
+        var nonce = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(ShortNonce ? 8 : 18));
         using var response = await SendAsync(endpoint, missionId, nonce, ct);
         var body = await response.Content.ReadAsStringAsync(ct);
         if (response.StatusCode == HttpStatusCode.NotFound) return Remember(missionId, Unknown(now), now);

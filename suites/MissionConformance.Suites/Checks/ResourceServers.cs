@@ -152,16 +152,30 @@ public sealed class RsHonoursMaxStale : Check<StateChangeEvidence>
     }
 }
 
-/// <summary>How the server learned the watched Missions' state: Mission Status and introspection requests, and lifecycle events it accepted (2xx) of those pushed.</summary>
-public sealed record StatusUseEvidence(int StatusRequests, string MissionId, int EventsPushed, int EventsAccepted, int Introspections = 0);
+/// <summary>
+/// How the server learned the watched Missions' state: Mission Status and introspection requests, and lifecycle events it
+/// accepted (2xx) of those pushed; and what was wrong with any Mission Status request that broke its schema.
+/// </summary>
+public sealed record StatusUseEvidence(int StatusRequests, string MissionId, int EventsPushed, int EventsAccepted, int Introspections = 0)
+{
+    public IReadOnlyList<string> MalformedStatusRequests { get; init; } = [];
+}
 
-/// <summary>MBO-RS-C-008: the server learns the Mission's state from Mission Status or introspection (the simulated AS counts both) or from the events pushed to it.</summary>
+/// <summary>
+/// MBO-RS-C-008: the server learns the Mission's state from Mission Status or introspection (the simulated AS counts both) or
+/// from the events pushed to it; its Mission Status requests are well-formed (mission-status.md Request: a nonce of the ABNF).
+/// </summary>
 public sealed class RsConsultsMissionStatus : Check<StatusUseEvidence>
 {
     public override string RequirementId => "MBO-RS-C-008";
 
     public override Judgement Judge(StatusUseEvidence e)
     {
+        if (e.MalformedStatusRequests is [var first, ..])
+        {
+            return Judgement.Fail($"{e.MalformedStatusRequests.Count} of its Mission Status requests were malformed, which a conformant state authority refuses "
+                + $"(the simulated AS answered them, so that only this check fails): {first}");
+        }
         if (e.EventsPushed > 0 && e.EventsAccepted < e.EventsPushed)
         {
             return Judgement.Fail($"its event receiver accepted {e.EventsAccepted} of the {e.EventsPushed} lifecycle events pushed to it (resourceServers[].events.receiver)");

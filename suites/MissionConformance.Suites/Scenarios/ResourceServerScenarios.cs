@@ -119,7 +119,10 @@ public sealed class MissionStateScenario : ResourceServerScenario
         rs.Judge(new RsRefusesInactiveMission(), evidence);
         rs.Judge(new RsHonoursMaxStale(), evidence);
         rs.Judge(new RsConsultsMissionStatus(), new StatusUseEvidence(known.Sum(o => rs.Peers.AuthorizationServer.StatusRequestsFor(o.Mission.Id)), known[0].Mission.Id,
-            known.Count(o => o.Pushed is not null), known.Count(o => o.Pushed is >= 200 and < 300), known.Sum(o => rs.Peers.AuthorizationServer.IntrospectionsFor(o.Mission.Id))));
+            known.Count(o => o.Pushed is not null), known.Count(o => o.Pushed is >= 200 and < 300), known.Sum(o => rs.Peers.AuthorizationServer.IntrospectionsFor(o.Mission.Id)))
+        {
+            MalformedStatusRequests = [.. known.SelectMany(o => rs.Peers.AuthorizationServer.StatusRequestErrorsFor(o.Mission.Id))],
+        });
 
         if (outcomes.Any(o => o.State == unknown))
         {
