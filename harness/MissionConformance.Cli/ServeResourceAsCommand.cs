@@ -21,18 +21,24 @@ public static class ServeResourceAsCommand
             DefaultValueFactory = _ => ResourceCatalogue.WorkflowResource,
         };
         var faults = new Option<string>("--faults") { Description = "comma-separated named faults of the Resource AS (see `list faults`); none by default" };
-        var command = new Command("serve-ras", "Start the reference Resource AS (redeems ID-JAGs by the JWT bearer grant)") { trust, urls, resources, faults };
+        var projection = new Option<bool>("--projection")
+        {
+            Description = $"a projection issuer (mas.md) of the trusted origin, its Mission Authority: asks its Mission Status (as {TestPrincipals.WorkflowProjectionIssuer}) before it issues, and refreshes what it issued",
+        };
+        var command = new Command("serve-ras", "Start the reference Resource AS (redeems ID-JAGs by the JWT bearer grant)") { trust, urls, resources, faults, projection };
         command.SetAction(async (parse, ct) =>
         {
             ReferenceResourceAs server;
             try
             {
+                var served = parse.GetValue(resources)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 server = await ReferenceResourceAs.StartAsync(new ResourceAsOptions
                 {
                     TrustedOrigin = ServeResourceServersCommand.Absolute(parse.GetValue(trust)!, "--trust"),
-                    Resources = parse.GetValue(resources)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                    Resources = served,
                     Url = parse.GetValue(urls)!,
                     Faults = FaultSet.Parse(parse.GetValue(faults)).OnlyAt(FaultSite.ResourceAs, "serve-ras"),
+                    Projection = parse.GetValue(projection) && served.Length > 0 ? ProjectionSettings.For(TestPrincipals.WorkflowProjectionIssuer, served[0]) : null,
                 }, ct);
             }
             catch (Exception e) when (e is ReferenceConfigurationException or IOException or UriFormatException)
@@ -41,7 +47,8 @@ public static class ServeResourceAsCommand
                 return 2;
             }
 
-            Console.WriteLine($"Mission reference Resource AS listening at {server.Issuer} (trusting {server.Options.TrustedOrigin}; resources: {string.Join(", ", server.Options.Resources)})");
+            Console.WriteLine($"Mission reference Resource AS listening at {server.Issuer} (trusting {server.Options.TrustedOrigin}; resources: {string.Join(", ", server.Options.Resources)})"
+                + (server.Options.Projection is { } settings ? $"; a projection issuer of that origin, asking its Mission Status as {settings.StatusClientId}" : ""));
             Console.WriteLine($"  client {server.Options.ClientId} (client_secret_basic), token endpoint {server.TokenEndpoint}");
             Console.WriteLine("Press Ctrl+C to stop.");
             try

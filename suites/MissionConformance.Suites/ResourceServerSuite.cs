@@ -29,7 +29,7 @@ public static class ResourceServerSuite
 /// </summary>
 public static class ResourceAsSuite
 {
-    public static IReadOnlyList<Scenario> Scenarios() => [new ResourceAsValidationScenario()];
+    public static IReadOnlyList<Scenario> Scenarios() => [new ResourceAsValidationScenario(), new ProjectionIssuerFailsClosedScenario()];
 }
 
 /// <summary>Everything the suite runs: the Level-1 / AD-1 scenarios, the Resource Server scenarios, then the Resource AS scenario.</summary>

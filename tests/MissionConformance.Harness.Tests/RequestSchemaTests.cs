@@ -8,7 +8,8 @@ using MissionConformance.Harness.Peers;
 namespace MissionConformance.Harness.Tests;
 
 /// <summary>
-/// The two requests with a schema: a Mission Status request, which a Resource Server under test sends to the simulated AS
+/// Mission Status at the simulated AS, which can also fail for one Mission (MBO-MAS-003), and the two requests with a
+/// schema: a Mission Status request, which a Resource Server under test sends to the simulated AS
 /// (MBO-RS-C-008 reads what was wrong with it), and a Token Exchange request, which only the harness sends and refuses to
 /// send malformed (a refusal of it would prove nothing about the target).
 /// </summary>
@@ -41,6 +42,26 @@ public sealed class RequestSchemaTests : IDisposable
         var error = Assert.Single(_as.StatusRequestErrorsFor(mission.Id));
         Assert.StartsWith("the request breaks mission-status-request.schema.json: /nonce: \"0123456789a\" does not match", error, StringComparison.Ordinal);
         Assert.DoesNotContain("client_assertion", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissionStatus_FailedForOneMission_GivesNoUsableAnswer_AndStillAnswersAnother()
+    {
+        var unavailable = _as.CreateMission("user-alice", "agent", [], TimeSpan.FromMinutes(5));
+        var garbled = _as.CreateMission("user-alice", "agent", [], TimeSpan.FromMinutes(5));
+        var other = _as.CreateMission("user-alice", "agent", [], TimeSpan.FromMinutes(5));
+
+        _as.FailStatus(unavailable, StatusOutage.Unavailable);
+        _as.FailStatus(garbled, StatusOutage.Garbage);
+
+        var refused = await StatusAsync(unavailable.Id, MissionClient.NewNonce());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.Status);
+        Assert.Equal("temporarily_unavailable", refused.Member("error"));
+        var garbage = await StatusAsync(garbled.Id, MissionClient.NewNonce());
+        Assert.Null(garbage.ContentType);
+        Assert.Equal(HttpStatusCode.OK, (await StatusAsync(other.Id, MissionClient.NewNonce())).Status);
+        Assert.Equal(1, _as.StatusRequestsFor(other.Id));
+        Assert.Equal(0, _as.StatusRequestsFor(unavailable.Id) + _as.StatusRequestsFor(garbled.Id));
     }
 
     [Fact]

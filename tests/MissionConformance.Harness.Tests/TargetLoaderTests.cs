@@ -34,6 +34,7 @@ public sealed class TargetLoaderTests
         Assert.Equal(("workflow-ras", new Uri("http://127.0.0.1:5203/"), "agent-at-resource-as", "agent-at-resource-as-secret"), (ras.Id, ras.Issuer, ras.ClientId, ras.Secret));
         Assert.Equal("mission_resource_access", (string?)ras.Entry["type"]);
         Assert.Equal(new ResourceAsIntrospection("rs-at-resource-as", "rs-at-resource-as-secret"), ras.Introspection);
+        Assert.True(ras.ProjectionIssuer);
         Assert.True(target.NeedsPeers);
         Assert.Equal(3, target.EffectiveScope!.ResourceServers.Count(r => r.InScope && r.Consequential));
     }

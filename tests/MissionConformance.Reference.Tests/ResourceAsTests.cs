@@ -309,17 +309,22 @@ public sealed class ResourceAsFaultTests(ResourceAsFixture fixture) : IClassFixt
     public async Task Fault_IsObservableOnTheWire_AndAbsentWithoutIt(string name)
     {
         var fault = FaultCatalogue.Find(name)!.Fault;
-        await using (var faultFree = await StartAsync(FaultSet.None))
+        // A projection issuer's fault shows only in projection mode, where the fixture's origin is also the Mission Authority.
+        var projection = fault == Fault.ProjectionIssuerFailsOpen;
+        await using (var faultFree = await StartAsync(FaultSet.None, projection))
         {
             Assert.False(await Probe(fault, new GrantPresenter(fixture, faultFree)), $"the fault-free Resource AS shows {name}'s behaviour");
         }
-        await using var faulty = await StartAsync(new FaultSet([fault]));
+        await using var faulty = await StartAsync(new FaultSet([fault]), projection);
         Assert.True(await Probe(fault, new GrantPresenter(fixture, faulty)), $"{name} is not observable: {FaultCatalogue.Describe(fault).Breaks}");
     }
 
-    private Task<ReferenceResourceAs> StartAsync(FaultSet faults)
-        => ReferenceResourceAs.StartAsync(new ResourceAsOptions { TrustedOrigin = fixture.Origin.Issuer, Resources = [ResourceCatalogue.WorkflowResource], Faults = faults },
-            TestContext.Current.CancellationToken);
+    private Task<ReferenceResourceAs> StartAsync(FaultSet faults, bool projection)
+        => ReferenceResourceAs.StartAsync(new ResourceAsOptions
+        {
+            TrustedOrigin = fixture.Origin.Issuer, Resources = [ResourceCatalogue.WorkflowResource], Faults = faults,
+            Projection = projection ? ProjectionSettings.For(TestPrincipals.WorkflowProjectionIssuer, ResourceCatalogue.WorkflowResource) : null,
+        }, TestContext.Current.CancellationToken);
 
     private async Task<bool> Probe(Fault fault, GrantPresenter at)
     {
@@ -358,6 +363,9 @@ public sealed class ResourceAsFaultTests(ResourceAsFixture fixture) : IClassFixt
                 {
                     return answer.StatusCode == HttpStatusCode.OK;
                 }
+            case Fault.ProjectionIssuerFailsOpen:
+                fixture.Origin.FailStatus(mission, StatusOutage.Unavailable);
+                return await at.IssuedAsync(at.Grant(mission, key), key);
             default:
                 throw new ArgumentOutOfRangeException(nameof(fault), fault, "not a Resource AS fault: give it a probe here");
         }

@@ -206,6 +206,9 @@ public sealed class ResourceServerSelfTests
         await using var resourceAs = await MissionConformance.Reference.ResourceAs.ReferenceResourceAs.StartAsync(new MissionConformance.Reference.ResourceAs.ResourceAsOptions
         {
             TrustedOrigin = new Uri($"http://127.0.0.1:{asPort}/"), Resources = [MissionConformance.Reference.Configuration.ResourceCatalogue.WorkflowResource],
+            // As serve-ras --projection starts it, which the file's "projectionIssuer": true declares.
+            Projection = MissionConformance.Reference.ResourceAs.ProjectionSettings.For(MissionConformance.Reference.Configuration.TestPrincipals.WorkflowProjectionIssuer,
+                MissionConformance.Reference.Configuration.ResourceCatalogue.WorkflowResource),
         }, Ct);
         var file = Path.Combine(Path.GetTempPath(), $"rs-target-{Guid.NewGuid():N}.json");
         try

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using MissionConformance.Harness.Crypto;
@@ -47,6 +48,16 @@ public sealed class SimulatedMission(string id, string origin, string subject, s
 
     /// <summary>The mission claim a token for this Mission carries (oauth-profile.md §8).</summary>
     public JsonObject Claim() => new() { ["id"] = id, ["origin"] = origin, ["authority_hash"] = authorityHash };
+}
+
+/// <summary>How <see cref="SimulatedAuthorizationServer.FailStatus"/> leaves a Mission Status request unanswered.</summary>
+public enum StatusOutage
+{
+    /// <summary>503 temporarily_unavailable, with Retry-After.</summary>
+    Unavailable,
+
+    /// <summary>200 with random bytes for a body and no content type.</summary>
+    Garbage,
 }
 
 /// <summary>What a minted access token says; every member can be set wrong on purpose.</summary>
@@ -132,7 +143,8 @@ public sealed class SimulatedAuthorizationServer : IDisposable
             .RespondWith(Response.Create().WithCallback(request => _log.Answer("authorization server", request, 200, "application/json", Metadata().ToJsonString())));
         _server.Given(Request.Create().WithPath("/jwks").UsingGet())
             .RespondWith(Response.Create().WithCallback(request => _log.Answer("authorization server", request, 200, "application/json", Jwks().ToJsonString())));
-        _server.Given(Request.Create().WithPath(StatusPath).UsingPost())
+        // Below the per-Mission mappings of FailStatus (WireMock: the lower number wins).
+        _server.Given(Request.Create().WithPath(StatusPath).UsingPost()).AtPriority(10)
             .RespondWith(Response.Create().WithCallback(Status));
         _server.Given(Request.Create().WithPath(IntrospectionPath).UsingPost())
             .RespondWith(Response.Create().WithCallback(IntrospectAsync));
@@ -201,6 +213,22 @@ public sealed class SimulatedAuthorizationServer : IDisposable
                 },
             },
         };
+
+    /// <summary>
+    /// From now on, a Mission Status request about <paramref name="mission"/> gets no usable answer, as when the state
+    /// authority cannot be reached (MBO-MAS-003): 503 temporarily_unavailable, or 200 with a body of random bytes and no
+    /// content type (WireMock's malformed-chunk fault). A peer shared by parallel scenarios cannot drop the connection for
+    /// one Mission alone; other Missions are answered as before.
+    /// </summary>
+    public void FailStatus(SimulatedMission mission, StatusOutage outage)
+    {
+        var response = outage == StatusOutage.Unavailable
+            ? Response.Create().WithStatusCode(503).WithHeader("Content-Type", "application/json").WithHeader("Retry-After", "30")
+                .WithBody("{\"error\":\"temporarily_unavailable\",\"error_description\":\"the Mission Authority cannot answer\"}")
+            : Response.Create().WithFault(FaultType.MALFORMED_RESPONSE_CHUNK);
+        _server.Given(Request.Create().WithPath(StatusPath).UsingPost().WithBody(new WireMock.Matchers.RegexMatcher($"(^|&)mission={Regex.Escape(mission.Id)}(&|$)")))
+            .AtPriority(1).RespondWith(response);
+    }
 
     /// <summary>How many authenticated Mission Status requests named this Mission (MBO-RS-C-008).</summary>
     public int StatusRequestsFor(string missionId) => _statusRequests.GetValueOrDefault(missionId);

@@ -206,6 +206,9 @@ public sealed record ResourceAsTarget(string Id, Uri Issuer, string ClientId, st
 {
     /// <summary>The credentials of this domain's Resource Server at its introspection endpoint (client_secret_basic), when the file gives them.</summary>
     public ResourceAsIntrospection? Introspection { get; init; }
+
+    /// <summary>A projection issuer (mas.md) of the harness's simulated AS, which plays its MAS: it asks that AS's Mission Status before it issues (MBO-MAS-003).</summary>
+    public bool ProjectionIssuer { get; init; }
 }
 
 /// <summary>Who may introspect a Resource AS's local tokens: a Resource Server of its domain, with client_secret_basic.</summary>

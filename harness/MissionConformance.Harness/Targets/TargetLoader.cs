@@ -351,7 +351,11 @@ public static partial class TargetLoader
                 : null;
             if (Resolve((string)node["secret"]!, $"{at}.secret", environment, errors) is { } secret)
             {
-                resourceAses.Add(new ResourceAsTarget((string)node["id"]!, issuer, (string)node["clientId"]!, secret, entry) { Introspection = introspection });
+                resourceAses.Add(new ResourceAsTarget((string)node["id"]!, issuer, (string)node["clientId"]!, secret, entry)
+                {
+                    Introspection = introspection,
+                    ProjectionIssuer = node["projectionIssuer"] is JsonValue projection && projection.GetValue<bool>(),
+                });
             }
         }
         foreach (var duplicate in resourceAses.GroupBy(s => s.Id).Where(g => g.Count() > 1))

@@ -183,6 +183,7 @@ public enum Fault
     ResourceAsWidensGrant,
     ResourceAsReportsMissionState,
     ResourceAsServesMissionStatus,
+    ProjectionIssuerFailsOpen,
     MasProfileUnadvertised,
     MasRevocationNotPropagated,
     ProjectionIssuerRewritesOrigin,
@@ -456,6 +457,8 @@ public static class FaultCatalogue
         new(Fault.ResourceAsReportsMissionState, "introspecting a local token at the Resource AS answers mission.state active, a state only the origin may report", ["MBO-AS-INT-005"], FaultSite.ResourceAs),
         new(Fault.ResourceAsServesMissionStatus, "the Resource AS advertises a mission_status_endpoint and answers it with state active for any Mission it redeemed a grant of, as if it held the Mission",
             ["MBO-RAS-007"], FaultSite.ResourceAs),
+        new(Fault.ProjectionIssuerFailsOpen, "a Resource AS that projects its origin's Missions issues when the origin's Mission Status gives no usable answer, as if the Mission were active",
+            ["MBO-MAS-003"], FaultSite.ResourceAs),
 
         // The MAS topology (mas.md): the reference AS as Mission Authority Server, and its two projection issuers
         new(Fault.MasProfileUnadvertised, "the mission-authority document of an AS with projection issuers lists mission_profiles_supported [\"oauth\"], without \"mas\"",

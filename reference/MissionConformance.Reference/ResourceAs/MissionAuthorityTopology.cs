@@ -1,6 +1,5 @@
 using MissionConformance.Reference.Configuration;
 using MissionConformance.Reference.Faults;
-using MissionConformance.Reference.Security;
 
 namespace MissionConformance.Reference.ResourceAs;
 
@@ -55,15 +54,13 @@ public sealed class MissionAuthorityTopology : IAsyncDisposable
             {
                 foreach (var (spec, index) in specs.Select((spec, index) => (spec, index)))
                 {
-                    var key = TestClientKeys.PrivateJwk(spec.StatusClientId)
-                        ?? throw new ReferenceConfigurationException($"projection issuer {spec.Id}: no test key for Mission Status client {spec.StatusClientId} in fixtures/keys");
                     issuers.Add((spec, await ReferenceResourceAs.StartAsync(new ResourceAsOptions
                     {
                         TrustedOrigin = new Uri(url.AbsoluteUri.TrimEnd('/') + "/"),
                         Resources = [spec.Resource],
                         Url = issuerUrls?[index] ?? ResourceAsOptions.AnyLoopbackPort,
                         Faults = issuerFaults,
-                        Projection = new ProjectionSettings(spec.StatusClientId, key, spec.Resource),
+                        Projection = ProjectionSettings.For(spec.StatusClientId, spec.Resource),
                     }, ct)));
                 }
                 var catalogue = options.Catalogue.WithProjectionIssuers(issuers.Select(i => new ResourceAuthority(i.Item2.Issuer, [i.Item1.Resource])));

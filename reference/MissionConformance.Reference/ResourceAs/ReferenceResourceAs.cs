@@ -66,6 +66,11 @@ public sealed record ProjectionSettings(string StatusClientId, string StatusKeyJ
 {
     /// <summary>How long a projection issuer's refresh token lives at most; the MAS is asked at every use.</summary>
     public static readonly TimeSpan RefreshTokenLifetime = TimeSpan.FromHours(1);
+
+    /// <summary>The settings of a projection issuer for <paramref name="resource"/> that asks as the test client <paramref name="statusClientId"/>, with its key from fixtures/keys.</summary>
+    public static ProjectionSettings For(string statusClientId, string resource)
+        => new(statusClientId, Security.TestClientKeys.PrivateJwk(statusClientId)
+            ?? throw new ReferenceConfigurationException($"no test key for Mission Status client {statusClientId} in fixtures/keys"), resource);
 }
 
 /// <summary>
@@ -330,6 +335,7 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         }
         catch (Exception e) when (e is MissionStateUnavailableException or HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException or InvalidOperationException)
         {
+            if (Options.Faults.Has(Fault.ProjectionIssuerFailsOpen)) return null;
             return Error("invalid_grant", $"the Mission Authority could not be asked about the Mission, and this projection issuer fails closed (mas.md contract 3): {e.Message}");
         }
         if (state == "active") return null;

@@ -4,6 +4,7 @@ using MissionConformance.Harness.Coordinate;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.OAuth;
+using MissionConformance.Harness.Peers;
 using MissionConformance.Harness.Schemas;
 using MissionConformance.Suites.Infrastructure;
 
@@ -134,5 +135,42 @@ public sealed class MasServesMissionStatus : Check<MasAuthorityEvidence>
         return Judgement.That(mission.ValueKind == JsonValueKind.Object && Subset.Text(mission, "id") == e.MissionId && Subset.Text(payload, "state") is not null,
             $"{e.DocumentUrl} lists the mas profile and its mission_status_endpoint, which answered a signed status of Mission {e.MissionId} (state {Subset.Text(payload, "state")})",
             $"the Mission Status answer is not about Mission {e.MissionId} with a state: mission {(mission.ValueKind == JsonValueKind.Object ? mission.GetRawText() : "(none)")}, state {Subset.Text(payload, "state") ?? "(none)"}");
+    }
+}
+
+/// <summary>
+/// mas.md contract 3: what <see cref="Scenarios.ProjectionIssuerFailsClosedScenario"/> presented at a projection issuer whose
+/// MAS is the harness's simulated AS: <paramref name="Reachable"/>, a grant for a Mission the MAS reports active, and how many
+/// Mission Status requests the MAS then counted for it; <paramref name="Outages"/>, a grant for each Mission whose status the
+/// MAS answered unusably.
+/// </summary>
+public sealed record MasOutageEvidence(string Mas, Redemption Reachable, int StatusRequestsWhenReachable, IReadOnlyList<(StatusOutage Outage, Redemption Redemption)> Outages)
+{
+    public static string Describe(StatusOutage outage) => outage switch
+    {
+        StatusOutage.Unavailable => "with 503 temporarily_unavailable",
+        _ => "with 200 and a body of random bytes",
+    };
+}
+
+/// <summary>MBO-MAS-003 (SHOULD): a projection issuer that cannot get a usable answer from its MAS issues nothing.</summary>
+public sealed class ProjectionIssuerFailsClosed : Check<MasOutageEvidence>
+{
+    public override string RequirementId => "MBO-MAS-003";
+
+    public override Judgement Judge(MasOutageEvidence e)
+    {
+        if (e.StatusRequestsWhenReachable == 0)
+        {
+            return Judgement.Fail($"it issued a local token for an active Mission without asking the Mission Status of {e.Mas}, its Mission Authority (mas.md contract 2), "
+                + "so it has nothing to fail closed on");
+        }
+        if (e.Outages.FirstOrDefault(o => o.Redemption.Issued) is { Redemption: not null } open)
+        {
+            return Judgement.Fail($"when {e.Mas} answered the Mission's status {MasOutageEvidence.Describe(open.Outage)}, it still issued a local token: "
+                + "a projection issuer that cannot learn the Mission's state from its MAS must issue nothing (mas.md contract 3)");
+        }
+        return Judgement.Pass($"it asked {e.Mas} about the active Mission before issuing, and refused the grants of the Missions whose status came "
+            + string.Join(" and ", e.Outages.Select(o => $"{MasOutageEvidence.Describe(o.Outage)} ({o.Redemption.Describe()})")));
     }
 }

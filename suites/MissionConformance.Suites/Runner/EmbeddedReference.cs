@@ -129,12 +129,14 @@ public sealed class EmbeddedReference : IAsyncDisposable
             }
             if (withResourceServers)
             {
-                // The workflow provider's Resource AS, a second trust domain, trusting the harness's simulated AS as the origin of ID-JAGs.
+                // The workflow provider's Resource AS, a second trust domain, trusting the harness's simulated AS as the origin of
+                // ID-JAGs, and as its Mission Authority: a projection issuer, which asks that AS's Mission Status before it issues.
                 resourceAs = await ReferenceResourceAs.StartAsync(new ResourceAsOptions
                 {
                     TrustedOrigin = peers.AuthorizationServer.Issuer,
                     Resources = [ResourceCatalogue.WorkflowResource],
                     Faults = faults,
+                    Projection = ProjectionSettings.For(TestPrincipals.WorkflowProjectionIssuer, ResourceCatalogue.WorkflowResource),
                 }, ct);
             }
         }
@@ -188,6 +190,7 @@ public sealed class EmbeddedReference : IAsyncDisposable
         return new ResourceAsTarget("workflow-ras", resourceAs.Issuer, resourceAs.Options.ClientId, resourceAs.Options.ClientSecret, entry)
         {
             Introspection = new ResourceAsIntrospection(resourceAs.Options.IntrospectionClientId, resourceAs.Options.IntrospectionClientSecret),
+            ProjectionIssuer = resourceAs.Options.Projection is not null,
         };
     }
 

@@ -11,12 +11,54 @@ using MissionConformance.Suites.Checks;
 namespace MissionConformance.Suites.Scenarios;
 
 /// <summary>
+/// A scenario at every Resource AS of the target file, with the harness as the origin AS (its simulated AS, which the
+/// Resource AS trusts, mints the ID-JAGs): discovery, and an interruption that names the cause when the Resource AS cannot
+/// be used, are common to all.
+/// </summary>
+public abstract class ResourceAsScenario : Scenario
+{
+    public override IReadOnlyList<string> Subjects(Target target) => [.. target.ResourceAses.Select(r => r.Id)];
+
+    public override Task RunAsync(ScenarioContext context) => Task.WhenAll(context.Target.ResourceAses.Select(ras => RunAtAsync(context, ras)));
+
+    /// <summary>Asks and judges at one Resource AS, through <paramref name="session"/>.</summary>
+    private protected abstract Task RunAtAsync(ScenarioContext context, ResourceAsTarget ras, ResourceAsSession session, PeerSet peers);
+
+    private async Task RunAtAsync(ScenarioContext context, ResourceAsTarget ras)
+    {
+        if (context.Peers is not { } peers)
+        {
+            foreach (var id in Requirements) context.InterruptAt(ras.Id, id, "harness error: no simulated origin AS was started for the Resource ASes of the target file");
+            return;
+        }
+        using var http = context.CreateHttpClient();
+        try
+        {
+            var client = await MissionClient.DiscoverAsync(http, ras.Issuer, context.Cancellation, context.Clock);
+            await RunAtAsync(context, ras, new ResourceAsSession(context, peers.AuthorizationServer, ras, client), peers);
+        }
+        catch (Exception e) when (e is HttpRequestException or ScenarioInterruptedException or JsonException or InvalidOperationException
+            or TaskCanceledException && !context.Cancellation.IsCancellationRequested)
+        {
+            var reason = e switch
+            {
+                HttpRequestException => $"Resource AS {ras.Id} unreachable at {ras.Issuer}: {e.Message}",
+                TaskCanceledException => $"Resource AS {ras.Id} gave no answer within {context.Target.Timeouts.Request.TotalSeconds:0} s (timeouts.requestSeconds)",
+                JsonException or InvalidOperationException => $"Resource AS {ras.Id}: its metadata at {ras.Issuer.AbsoluteUri.TrimEnd('/')}/.well-known/oauth-authorization-server cannot be used: {e.Message}",
+                _ => e.Message,
+            };
+            foreach (var id in Requirements.Where(id => !context.HasJudged(id, ras.Id))) context.InterruptAt(ras.Id, id, reason, [.. context.Wire.RecentIds(Id, 3)]);
+        }
+    }
+}
+
+/// <summary>
 /// conformance.md §5 L2 item 4 (MBO-RAS-001…006), at every Resource AS of the target file, with the harness
 /// as the origin AS: its simulated AS (which the Resource AS trusts) mints ID-JAGs, a second simulated AS it
 /// does not trust mints one more. A valid grant must be redeemed first: a Resource AS that refuses it cannot be
 /// judged on what it refuses.
 /// </summary>
-public sealed class ResourceAsValidationScenario : Scenario
+public sealed class ResourceAsValidationScenario : ResourceAsScenario
 {
     public const string IdJagType = "oauth-id-jag+jwt";
 
@@ -36,45 +78,43 @@ public sealed class ResourceAsValidationScenario : Scenario
     public override IReadOnlyList<string> Requirements { get; } =
         ["MBO-RAS-001", "MBO-RAS-002", "MBO-RAS-003", "MBO-RAS-004", "MBO-RAS-005", "MBO-RAS-006", "MBO-RAS-007", "MBO-AS-INT-005"];
 
-    public override IReadOnlyList<string> Subjects(Target target) => [.. target.ResourceAses.Select(r => r.Id)];
-
-    public override Task RunAsync(ScenarioContext context) => Task.WhenAll(context.Target.ResourceAses.Select(ras => RunAtAsync(context, ras)));
-
-    private async Task RunAtAsync(ScenarioContext context, ResourceAsTarget ras)
+    private protected override async Task RunAtAsync(ScenarioContext context, ResourceAsTarget ras, ResourceAsSession session, PeerSet peers)
     {
-        if (context.Peers is not { } peers)
+        var evidence = await session.CollectAsync(peers);
+        foreach (var check in new Check<ResourceAsEvidence>[]
         {
-            foreach (var id in Requirements) context.InterruptAt(ras.Id, id, "harness error: no simulated origin AS was started for the Resource ASes of the target file");
+            new ResourceAsTrustsConfiguredOriginOnly(), new ResourceAsValidatesGrant(), new ResourceAsRequiresProofOfPossession(),
+            new ResourceAsRejectsReplay(), new LocalTokenKeepsMissionBoundAndCapped(), new LocalAuthorityBoundedByGrant(),
+            new ResourceAsReportsNoMission(), new ResourceAsOmitsMissionState(),
+        })
+        {
+            context.JudgeAt(ras.Id, check, evidence, [.. context.Wire.RecentIds(Id, 3)]);
+        }
+    }
+}
+
+/// <summary>
+/// mas.md contract 3 (MBO-MAS-003), at every Resource AS the target file declares a projection issuer of the harness's
+/// simulated AS, which plays its Mission Authority Server: a grant for a Mission the MAS reports active must be redeemed,
+/// and the MAS asked about it; then, for two more Missions, the MAS's Mission Status gives no usable answer (503, then a
+/// body of random bytes), and neither grant may be redeemed.
+/// </summary>
+public sealed class ProjectionIssuerFailsClosedScenario : ResourceAsScenario
+{
+    public override string Id => "resource-as.mas-outage";
+
+    public override string Title => "a projection issuer asks its Mission Authority before it issues, and issues nothing when it gets no usable answer";
+
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-MAS-003"];
+
+    private protected override async Task RunAtAsync(ScenarioContext context, ResourceAsTarget ras, ResourceAsSession session, PeerSet peers)
+    {
+        if (!ras.ProjectionIssuer)
+        {
+            context.SkipAt(ras.Id, Requirements[0], "not judged: resourceAuthorizationServers[].projectionIssuer is not set, and a plain Resource AS asks no Mission Authority");
             return;
         }
-        using var http = context.CreateHttpClient();
-        try
-        {
-            var client = await MissionClient.DiscoverAsync(http, ras.Issuer, context.Cancellation, context.Clock);
-            var at = new ResourceAsSession(context, peers.AuthorizationServer, ras, client);
-            var evidence = await at.CollectAsync(peers);
-            foreach (var check in new Check<ResourceAsEvidence>[]
-            {
-                new ResourceAsTrustsConfiguredOriginOnly(), new ResourceAsValidatesGrant(), new ResourceAsRequiresProofOfPossession(),
-                new ResourceAsRejectsReplay(), new LocalTokenKeepsMissionBoundAndCapped(), new LocalAuthorityBoundedByGrant(),
-                new ResourceAsReportsNoMission(), new ResourceAsOmitsMissionState(),
-            })
-            {
-                context.JudgeAt(ras.Id, check, evidence, [.. context.Wire.RecentIds(Id, 3)]);
-            }
-        }
-        catch (Exception e) when (e is HttpRequestException or ScenarioInterruptedException or JsonException or InvalidOperationException
-            or TaskCanceledException && !context.Cancellation.IsCancellationRequested)
-        {
-            var reason = e switch
-            {
-                HttpRequestException => $"Resource AS {ras.Id} unreachable at {ras.Issuer}: {e.Message}",
-                TaskCanceledException => $"Resource AS {ras.Id} gave no answer within {context.Target.Timeouts.Request.TotalSeconds:0} s (timeouts.requestSeconds)",
-                JsonException or InvalidOperationException => $"Resource AS {ras.Id}: its metadata at {ras.Issuer.AbsoluteUri.TrimEnd('/')}/.well-known/oauth-authorization-server cannot be used: {e.Message}",
-                _ => e.Message,
-            };
-            foreach (var id in Requirements.Where(id => !context.HasJudged(id, ras.Id))) context.InterruptAt(ras.Id, id, reason, [.. context.Wire.RecentIds(Id, 3)]);
-        }
+        context.JudgeAt(ras.Id, new ProjectionIssuerFailsClosed(), await session.CollectOutagesAsync(), [.. context.Wire.RecentIds(Id, 3)]);
     }
 }
 
@@ -87,25 +127,11 @@ internal sealed class ResourceAsSession(ScenarioContext context, SimulatedAuthor
 
     public async Task<ResourceAsEvidence> CollectAsync(PeerSet peers)
     {
-        if (ArtifactSchemas.Validate(ArtifactKind.AsMetadata, client.Metadata.Document.GetRawText()) is { Count: > 0 } metadataErrors)
-        {
-            throw new ScenarioInterruptedException($"the RFC 8414 metadata of Resource AS {ras.Id} breaks as-metadata.schema.json: {string.Join("; ", metadataErrors.Take(3))}");
-        }
-        var mission = origin.CreateMission("user-conformance", "agent-conformance", new JsonArray(ras.Entry.DeepClone()), TimeSpan.FromHours(1), context.Wire);
-        if (Audience != ras.Issuer.AbsoluteUri)
-        {
-            throw new ScenarioInterruptedException($"the metadata of Resource AS {ras.Id} names issuer {Audience}, not {ras.Issuer} (RFC 8414 §3.3): check resourceAuthorizationServers[].issuer");
-        }
+        var mission = NewMission();
         using var key = new DpopKey();
         using var other = new DpopKey();
 
-        var valid = await RedeemAsync("a valid ID-JAG (120 s)", Grant(mission, key), key);
-        if (!valid.Issued)
-        {
-            throw new ScenarioInterruptedException($"Resource AS {ras.Id} refused a valid ID-JAG from the harness's origin ({valid.Describe()} {valid.Response.Member("error_description")}), "
-                + $"so its refusals of defective ones would show nothing. Check that it trusts {origin.Issuer} as an origin (run --print-peer-config), "
-                + "that resourceAuthorizationServers[].clientId and secret are its client, and that entry.resource is a resource it is authoritative for.");
-        }
+        var valid = await RedeemValidAsync(mission, key);
         var shortLived = await RedeemAsync("a valid ID-JAG living 20 s", Grant(mission, key, s => s with { Lifetime = ResourceAsValidationScenario.ShortGrantLifetime }), key);
         var replayed = await RedeemAsync("the valid ID-JAG again", valid.Grant, key);
 
@@ -125,11 +151,10 @@ internal sealed class ResourceAsSession(ScenarioContext context, SimulatedAuthor
         Redemption untrusted;
         using (var stranger = SimulatedAuthorizationServer.Start(0, peers.Log))
         {
-            // Validly signed by its own published key, and naming the trusted origin as the Mission's state authority.
-            var foreignMission = stranger.CreateMission("user-conformance", "agent-conformance", new JsonArray(ras.Entry.DeepClone()), TimeSpan.FromHours(1), context.Wire);
-            var claimsTrustedOrigin = new JsonObject { ["id"] = foreignMission.Id, ["origin"] = origin.Issuer.AbsoluteUri, ["authority_hash"] = foreignMission.AuthorityHash };
+            // Validly signed by its own published key, and naming the trusted origin's own active Mission: a projection issuer,
+            // which asks that origin's Mission Status, would hear "active" and must still refuse it for its signer.
             untrusted = await RedeemAsync($"an ID-JAG from {stranger.Issuer}, an origin it was not configured to trust",
-                Grant(foreignMission, key, s => s with { MissionClaim = claimsTrustedOrigin }, stranger), key);
+                Grant(mission, key, by: stranger), key);
         }
 
         var wider = (JsonObject)ras.Entry.DeepClone();
@@ -143,6 +168,52 @@ internal sealed class ResourceAsSession(ScenarioContext context, SimulatedAuthor
             MissionSurfaces = await AskMissionSurfacesAsync(mission),
             Introspection = await IntrospectAsync(valid),
         };
+    }
+
+    /// <summary>
+    /// MBO-MAS-003: a grant for an active Mission, redeemed (and its Mission Status asked, as the MAS counts); then one grant
+    /// for each <see cref="StatusOutage"/>, each for a Mission whose Mission Status the MAS no longer answers usably.
+    /// </summary>
+    public async Task<MasOutageEvidence> CollectOutagesAsync()
+    {
+        using var key = new DpopKey();
+        var reachable = NewMission();
+        var valid = await RedeemValidAsync(reachable, key);
+        var outages = new List<(StatusOutage, Redemption)>();
+        foreach (var outage in Enum.GetValues<StatusOutage>())
+        {
+            var mission = NewMission();
+            origin.FailStatus(mission, outage);
+            outages.Add((outage, await RedeemAsync($"a valid ID-JAG whose Mission's status the MAS answers {MasOutageEvidence.Describe(outage)}", Grant(mission, key), key)));
+        }
+        return new MasOutageEvidence(origin.Issuer.AbsoluteUri, valid, origin.StatusRequestsFor(reachable.Id), outages);
+    }
+
+    /// <summary>A Mission at the harness's origin with this Resource AS's entry, once its metadata is found fit to present grants to.</summary>
+    private SimulatedMission NewMission()
+    {
+        if (ArtifactSchemas.Validate(ArtifactKind.AsMetadata, client.Metadata.Document.GetRawText()) is { Count: > 0 } metadataErrors)
+        {
+            throw new ScenarioInterruptedException($"the RFC 8414 metadata of Resource AS {ras.Id} breaks as-metadata.schema.json: {string.Join("; ", metadataErrors.Take(3))}");
+        }
+        if (Audience != ras.Issuer.AbsoluteUri)
+        {
+            throw new ScenarioInterruptedException($"the metadata of Resource AS {ras.Id} names issuer {Audience}, not {ras.Issuer} (RFC 8414 §3.3): check resourceAuthorizationServers[].issuer");
+        }
+        return origin.CreateMission("user-conformance", "agent-conformance", new JsonArray(ras.Entry.DeepClone()), TimeSpan.FromHours(1), context.Wire);
+    }
+
+    /// <summary>A valid grant, which must be redeemed: a Resource AS that refuses it cannot be judged on anything it refuses.</summary>
+    private async Task<Redemption> RedeemValidAsync(SimulatedMission mission, DpopKey key)
+    {
+        var valid = await RedeemAsync("a valid ID-JAG (120 s)", Grant(mission, key), key);
+        if (!valid.Issued)
+        {
+            throw new ScenarioInterruptedException($"Resource AS {ras.Id} refused a valid ID-JAG from the harness's origin ({valid.Describe()} {valid.Response.Member("error_description")}), "
+                + $"so its refusals of defective ones would show nothing. Check that it trusts {origin.Issuer} as an origin (run --print-peer-config), "
+                + "that resourceAuthorizationServers[].clientId and secret are its client, and that entry.resource is a resource it is authoritative for.");
+        }
+        return valid;
     }
 
     /// <summary>MBO-RAS-007: every Mission surface the Resource AS advertises, asked about the Mission of the grants it just redeemed.</summary>
