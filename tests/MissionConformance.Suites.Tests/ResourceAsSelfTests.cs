@@ -57,6 +57,21 @@ public sealed class ResourceAsFaultSelfTests
     }
 
     [Fact]
+    public async Task AResourceAsNotDeclaredAProjectionIssuer_IsNotJudgedOnFailingClosed_AndStillValidates()
+    {
+        await using var reference = await EmbeddedReference.StartAsync(FaultSet.None, Ct, FaultSelfTests.FormConsent);
+        var target = reference.Target with { ResourceAses = [reference.Target.ResourceAses[0] with { ProjectionIssuer = false }] };
+
+        var outcome = await ConformanceRun.RunAsync(target, reference.Clock, reference.Wait, ResourceAsSuite.Scenarios(), Ct, reference.Peers);
+
+        var masOutage = Assert.Single(outcome.Findings, f => f.RequirementId == "MBO-MAS-003");
+        Assert.Equal(Verdict.Skipped, masOutage.Verdict);
+        Assert.Contains("projectionIssuer is not set", masOutage.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(outcome.Wire.Exchanges, x => x.Scenario == "resource-as.mas-outage");
+        Assert.True(Assert.Single(outcome.Coordinate.ResourceAses).Validates);
+    }
+
+    [Fact]
     public async Task AnUnreachableResourceAs_IsInterrupted_WithItsUrl_AndDoesNotValidate()
     {
         await using var reference = await EmbeddedReference.StartAsync(FaultSet.None, Ct, FaultSelfTests.FormConsent);

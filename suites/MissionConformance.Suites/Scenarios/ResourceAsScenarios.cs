@@ -24,8 +24,16 @@ public abstract class ResourceAsScenario : Scenario
     /// <summary>Asks and judges at one Resource AS, through <paramref name="session"/>.</summary>
     private protected abstract Task RunAtAsync(ScenarioContext context, ResourceAsTarget ras, ResourceAsSession session, PeerSet peers);
 
+    /// <summary>Why the scenario's requirements do not apply to <paramref name="ras"/> (SKIPPED, before anything is asked of it); null when they do.</summary>
+    private protected virtual string? NotApplicable(ResourceAsTarget ras) => null;
+
     private async Task RunAtAsync(ScenarioContext context, ResourceAsTarget ras)
     {
+        if (NotApplicable(ras) is { } why)
+        {
+            foreach (var id in Requirements) context.SkipAt(ras.Id, id, why);
+            return;
+        }
         if (context.Peers is not { } peers)
         {
             foreach (var id in Requirements) context.InterruptAt(ras.Id, id, "harness error: no simulated origin AS was started for the Resource ASes of the target file");
@@ -107,15 +115,11 @@ public sealed class ProjectionIssuerFailsClosedScenario : ResourceAsScenario
 
     public override IReadOnlyList<string> Requirements { get; } = ["MBO-MAS-003"];
 
+    private protected override string? NotApplicable(ResourceAsTarget ras)
+        => ras.ProjectionIssuer ? null : "not judged: resourceAuthorizationServers[].projectionIssuer is not set, and a plain Resource AS asks no Mission Authority";
+
     private protected override async Task RunAtAsync(ScenarioContext context, ResourceAsTarget ras, ResourceAsSession session, PeerSet peers)
-    {
-        if (!ras.ProjectionIssuer)
-        {
-            context.SkipAt(ras.Id, Requirements[0], "not judged: resourceAuthorizationServers[].projectionIssuer is not set, and a plain Resource AS asks no Mission Authority");
-            return;
-        }
-        context.JudgeAt(ras.Id, new ProjectionIssuerFailsClosed(), await session.CollectOutagesAsync(), [.. context.Wire.RecentIds(Id, 3)]);
-    }
+        => context.JudgeAt(ras.Id, new ProjectionIssuerFailsClosed(), await session.CollectOutagesAsync(), [.. context.Wire.RecentIds(Id, 3)]);
 }
 
 /// <summary>The harness as origin AS and as client of one Resource AS: mints ID-JAGs for one Mission and presents them.</summary>
