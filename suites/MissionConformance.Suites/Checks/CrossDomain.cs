@@ -28,7 +28,7 @@ public sealed record IdJagRedemption(TokenExchange Grant, WireResponse Answer)
 /// the first request with the access token as subject; <paramref name="Unrelated"/> one for <paramref name="UnrelatedAudience"/>;
 /// <paramref name="Revoked"/> the first request again after revocation.
 /// </summary>
-public sealed record IdJagEvidence(TokenExchange Subject, ResourceAuthorizationServer Target, string KeyThumbprint, string Issuer,
+public sealed record IdJagEvidence(TokenExchange Subject, ResourceAuthorizationServer Target, string Issuer,
     TokenExchange Issued, IdJagRedemption? Redeemed, IdJagRedemption? Again, string? WhyNotAgain,
     TokenExchange FromAccessToken, string UnrelatedAudience, TokenExchange Unrelated,
     ExchangeGating? Revoked, string? WhyNotRevoked, bool PairwiseOffered)

@@ -52,7 +52,7 @@ public sealed class IdJagIssuanceScenario : Scenario
         // with a proof of the key it is bound to, then a second grant from the same refresh token, which a reused jti would spoil.
         IdJagRedemption? redeemed = null, again = null;
         string? whyNotAgain = null;
-        if (issued is { Succeeded: true, AccessToken: { } grant })
+        if (issued is { Succeeded: true, AccessToken: not null })
         {
             using var resourceAs = SimulatedResourceAs.Start(target.Issuer, target.Resources, context.Client.Metadata.Issuer,
                 await context.Client.GetJwksAsync(context.Cancellation), context.Clock);
@@ -82,7 +82,7 @@ public sealed class IdJagIssuanceScenario : Scenario
                 : new ExchangeGating("revoke", $"unchanged (revoke answered HTTP {(int)lifecycle.Status})", TokenExchange.From(lifecycle), "revoked");
         }
 
-        var evidence = new IdJagEvidence(subject, target, key.Thumbprint, context.Client.Metadata.Issuer, issued, redeemed, again, whyNotAgain,
+        var evidence = new IdJagEvidence(subject, target, context.Client.Metadata.Issuer, issued, redeemed, again, whyNotAgain,
             fromAccessToken, UnrelatedResourceAs, unrelated, revoked, whyNotRevoked,
             features[DomainFeatures.Pairwise].Availability == FeatureAvailability.Offered);
         context.Judge(new IdJagFromRefreshTokenOnly(), evidence);
