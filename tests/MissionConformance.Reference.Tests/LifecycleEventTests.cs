@@ -73,4 +73,30 @@ public sealed class LifecycleEventTests
         Assert.Single(events);
         Assert.DoesNotContain("event_driven", plain.Client.Metadata.Document.GetProperty("mission_enforcement_classes_supported").EnumerateArray().Select(c => c.GetString()));
     }
+
+    [Fact]
+    public async Task ChangesInQuickSuccession_ReachAReceiverInCommitOrder_OneAfterAnother()
+    {
+        // A slow receiver: were the SETs sent side by side, all three would arrive within milliseconds, in any order.
+        using var slow = WireMock.Server.WireMockServer.Start(new WireMock.Settings.WireMockServerSettings { Urls = ["http://127.0.0.1:0"], StartAdminInterface = false });
+        slow.Given(WireMock.RequestBuilders.Request.Create().UsingPost()).RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(202).WithDelay(SlowAnswer));
+        await using var reference = await RunningReference.StartAsync(new ReferenceStackOptions
+        {
+            EventSubscriptions = [new(new Uri($"http://127.0.0.1:{slow.Ports[0]}/events"), ResourceCatalogue.FinanceResource)],
+        });
+        var issued = await reference.ObtainAsync();
+
+        foreach (var operation in new[] { "suspend", "resume", "revoke" }) await reference.LifecycleAsync(issued.MissionId, operation);
+
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(5);
+        while (slow.LogEntries.Count < 3 && DateTimeOffset.UtcNow < deadline) await Task.Delay(100, RunningReference.Ct);
+        var arrivals = slow.LogEntries.Select(e => e.RequestMessage!).OrderBy(r => r.DateTime)
+            .Select(r => (At: r.DateTime, State: DecodedJwt.Decode(r.Body!).Payload.GetProperty("events").EnumerateObject().First().Value.GetProperty("state").GetString()))
+            .ToList();
+        Assert.Equal(["suspended", "active", "revoked"], arrivals.Select(a => a.State));
+        Assert.All(arrivals.Zip(arrivals.Skip(1)), pair => Assert.True(pair.Second.At - pair.First.At >= SlowAnswer - TimeSpan.FromMilliseconds(50),
+            $"the {pair.Second.State} SET left {(pair.Second.At - pair.First.At).TotalMilliseconds:0} ms after the {pair.First.State} one, before its answer"));
+    }
+
+    private static readonly TimeSpan SlowAnswer = TimeSpan.FromMilliseconds(400);
 }

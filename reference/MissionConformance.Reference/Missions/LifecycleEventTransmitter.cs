@@ -21,7 +21,9 @@ public sealed record EventSubscription(Uri Endpoint, string Audience);
 /// event_driven enforcement (MBO-MAS-006): every state change of an approved Mission (suspend, resume, revoke,
 /// complete, expiry) is pushed as mas.md's provisional lifecycle SET (RFC 8417), signed with the AS's key, to each
 /// subscription whose audience the Mission has an entry for, and to no other. Delivery is in the background, once,
-/// with a 5 s timeout; a receiver that cannot be reached is logged, never a reason to refuse the transition.
+/// with a 5 s timeout, and to each receiver in the order the changes were committed: a receiver that keeps the last state
+/// it heard (as the reference Resource Server does) must not hear a resume before the suspension it ends. A receiver that
+/// cannot be reached is logged, never a reason to refuse the transition.
 /// </summary>
 public sealed partial class LifecycleEventTransmitter(IReadOnlyList<EventSubscription> subscriptions, JwsSigner signer, ReferenceSettings settings, FaultSet faults,
     TimeProvider clock, ILogger<LifecycleEventTransmitter> log) : IDisposable
@@ -33,6 +35,9 @@ public sealed partial class LifecycleEventTransmitter(IReadOnlyList<EventSubscri
     private static readonly string[] ApprovedStates = [MissionState.Active, MissionState.Suspended];
 
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    /// <summary>Each receiver's latest delivery, which the next one waits for: SETs leave in the order Changed was called.</summary>
+    private readonly Dictionary<EventSubscription, Task> _deliveries = [];
 
     /// <summary>Whether the AS advertises event_driven in mission_enforcement_classes_supported: only with a receiver to push to.</summary>
     public bool EventDriven => subscriptions.Count > 0;
@@ -63,7 +68,11 @@ public sealed partial class LifecycleEventTransmitter(IReadOnlyList<EventSubscri
                     },
                 },
             });
-            _ = DeliverAsync(subscription, set);
+            lock (_deliveries)
+            {
+                var previous = _deliveries.GetValueOrDefault(subscription, Task.CompletedTask);
+                _deliveries[subscription] = previous.ContinueWith(_ => DeliverAsync(subscription, set), TaskScheduler.Default).Unwrap();
+            }
         }
     }
 
