@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -28,7 +27,7 @@ public sealed class SimulatedResourceAsTests : IDisposable
 
     public SimulatedResourceAsTests()
     {
-        _resourceAs = SimulatedResourceAs.Start(Plays, [Workflow], Origin, Jwks(_originKey), TimeProvider.System);
+        _resourceAs = SimulatedResourceAs.Start(Plays, [Workflow], Origin, PublicJwks.Of(_originKey, "origin").ToJsonString(), TimeProvider.System);
     }
 
     [Fact]
@@ -150,12 +149,6 @@ public sealed class SimulatedResourceAsTests : IDisposable
         => new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(claims.ToJsonString(),
             new SigningCredentials(new ECDsaSecurityKey(key ?? _originKey) { KeyId = "origin" }, SecurityAlgorithms.EcdsaSha256),
             new Dictionary<string, object> { ["typ"] = "oauth-id-jag+jwt" });
-
-    private static string Jwks(ECDsa key)
-    {
-        var jwk = JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(ECDsa.Create(key.ExportParameters(false))));
-        return JsonSerializer.Serialize(new { keys = new[] { new { kty = jwk.Kty, crv = jwk.Crv, x = jwk.X, y = jwk.Y, kid = "origin", use = "sig", alg = "ES256" } } });
-    }
 
     public void Dispose()
     {

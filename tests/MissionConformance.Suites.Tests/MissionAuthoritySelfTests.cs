@@ -178,8 +178,7 @@ public sealed class LifecycleEventCheckTests
     {
         using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
         var signing = new Microsoft.IdentityModel.Tokens.ECDsaSecurityKey(key) { KeyId = "k1" };
-        var jwk = Microsoft.IdentityModel.Tokens.JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new Microsoft.IdentityModel.Tokens.ECDsaSecurityKey(System.Security.Cryptography.ECDsa.Create(key.ExportParameters(false))) { KeyId = "k1" });
-        var jwks = System.Text.Json.JsonSerializer.Serialize(new { keys = new[] { new { kty = jwk.Kty, crv = jwk.Crv, x = jwk.X, y = jwk.Y, kid = "k1" } } });
+        var jwks = Harness.Crypto.PublicJwks.Of(key, "k1").ToJsonString();
         string Set(string state, string typ = "secevent+jwt", string aud = Audience, Microsoft.IdentityModel.Tokens.SecurityKey? by = null)
             => new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(
                 new System.Text.Json.Nodes.JsonObject

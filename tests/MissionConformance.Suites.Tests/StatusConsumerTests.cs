@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -113,17 +112,11 @@ public sealed class StatusConsumerTests : IDisposable
             new Dictionary<string, object> { ["typ"] = StatusAnswer.MediaType });
     }
 
-    private string Jwks()
-    {
-        var jwk = JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(ECDsa.Create(origin.ExportParameters(false))) { KeyId = "k1" });
-        return JsonSerializer.Serialize(new { keys = new[] { new { kty = jwk.Kty, crv = jwk.Crv, x = jwk.X, y = jwk.Y, kid = "k1" } } });
-    }
-
     private MissionStatusEvidence Evidence(string jws)
     {
         var answer = new StatusAnswer(new WireResponse(HttpStatusCode.OK, StatusAnswer.MediaType, "no-store", jws), Nonce, Audience, Caller, "msn_1", Now);
         var refused = new WireResponse(HttpStatusCode.Unauthorized, "application/json", "no-store", """{"error":"unauthorized"}""");
         var unknown = new StatusAnswer(new WireResponse(HttpStatusCode.NotFound, "application/json", "no-store", """{"error":"not_found"}"""), Nonce, Audience, Caller, "msn_unknown", Now);
-        return new MissionStatusEvidence(Origin, null, Jwks(), answer, refused, refused, Nonce, unknown, null, refused, null, null, []);
+        return new MissionStatusEvidence(Origin, null, Harness.Crypto.PublicJwks.Of(origin, "k1").ToJsonString(), answer, refused, refused, Nonce, unknown, null, refused, null, null, []);
     }
 }

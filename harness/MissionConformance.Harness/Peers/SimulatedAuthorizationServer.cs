@@ -142,7 +142,7 @@ public sealed class SimulatedAuthorizationServer : IDisposable
         _server.Given(Request.Create().WithPath("/.well-known/oauth-authorization-server").UsingGet())
             .RespondWith(Response.Create().WithCallback(request => _log.Answer("authorization server", request, 200, "application/json", Metadata().ToJsonString())));
         _server.Given(Request.Create().WithPath("/jwks").UsingGet())
-            .RespondWith(Response.Create().WithCallback(request => _log.Answer("authorization server", request, 200, "application/json", Jwks().ToJsonString())));
+            .RespondWith(Response.Create().WithCallback(request => _log.Answer("authorization server", request, 200, "application/json", PublicJwks.Of(_key, Kid).ToJsonString())));
         // Below the per-Mission mappings of FailStatus (WireMock: the lower number wins).
         _server.Given(Request.Create().WithPath(StatusPath).UsingPost()).AtPriority(10)
             .RespondWith(Response.Create().WithCallback(Status));
@@ -160,15 +160,6 @@ public sealed class SimulatedAuthorizationServer : IDisposable
         ["introspection_endpoint_auth_methods_supported"] = new JsonArray("private_key_jwt"),
         ["authorization_details_types_supported"] = new JsonArray("mission_resource_access"),
     };
-
-    private JsonObject Jwks()
-    {
-        var jwk = JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(ECDsa.Create(_key.ExportParameters(false))));
-        return new JsonObject
-        {
-            ["keys"] = new JsonArray(new JsonObject { ["kty"] = jwk.Kty, ["crv"] = jwk.Crv, ["x"] = jwk.X, ["y"] = jwk.Y, ["kid"] = Kid, ["use"] = "sig", ["alg"] = "ES256" }),
-        };
-    }
 
     /// <summary>A Mission in state active, its authority_hash computed by the harness's own anchor code.</summary>
     public SimulatedMission CreateMission(string subject, string clientId, JsonArray authority, TimeSpan lifetime, Wire.WireLog? wire = null)
