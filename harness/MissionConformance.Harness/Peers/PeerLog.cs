@@ -26,6 +26,12 @@ public sealed class PeerLog
         params (string Name, string Value)[] headers)
     {
         Record(peer, request, status, contentType, body, missionId, headers);
+        return Response(status, contentType, body, headers);
+    }
+
+    /// <summary>A WireMock answer with a string body, for a peer whose requests come from the harness alone and are captured on its side.</summary>
+    public static ResponseMessage Response(int status, string contentType, string body, params (string Name, string Value)[] headers)
+    {
         var response = new ResponseMessage
         {
             StatusCode = status,

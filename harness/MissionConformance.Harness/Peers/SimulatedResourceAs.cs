@@ -230,20 +230,7 @@ public sealed class SimulatedResourceAs : IDisposable
     }
 
     private WireMock.ResponseMessage Answer(int status, string body)
-    {
-        var response = new WireMock.ResponseMessage
-        {
-            StatusCode = status,
-            BodyData = new WireMock.Util.BodyData { DetectedBodyType = WireMock.Types.BodyType.String, BodyAsString = body, Encoding = System.Text.Encoding.UTF8 },
-            Headers = new Dictionary<string, WireMock.Types.WireMockList<string>>
-            {
-                ["Content-Type"] = new("application/json"),
-                ["Cache-Control"] = new("no-store"),
-                [PeerHeader] = new($"Resource AS simulated for {_issuer.AbsoluteUri}"),
-            },
-        };
-        return response;
-    }
+        => PeerLog.Response(status, "application/json", body, ("Cache-Control", "no-store"), (PeerHeader, $"Resource AS simulated for {_issuer.AbsoluteUri}"));
 
     private static string Error(string error, string description) => new JsonObject { ["error"] = error, ["error_description"] = description }.ToJsonString();
 
