@@ -140,6 +140,7 @@ public sealed class ReferenceStack : IAsyncDisposable
         services.AddSingleton<MissionStore>();
         services.AddSingleton<MissionIntentValidator>();
         services.AddSingleton<MissionStatusResponseGenerator>();
+        services.AddSingleton<OneTimeUse>();
         services.AddSingleton<ClientAssertionAuthenticator>();
         services.AddScoped<TokenEndpoint>();
         services.AddScoped<AuthorizationEndpoint>();

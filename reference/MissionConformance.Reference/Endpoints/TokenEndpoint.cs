@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 using MissionConformance.Reference.Configuration;
 using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.Missions;
@@ -12,6 +13,7 @@ using MissionConformance.Reference.ResourceServers;
 using MissionConformance.Reference.Security;
 using MissionConformance.Reference.Storage;
 using OpenIddict.Abstractions;
+using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -22,7 +24,8 @@ namespace MissionConformance.Reference.Endpoints;
 /// refresh token): resolves the Mission from the grant, gates on its state and budget, narrows by
 /// RFC 8707 resource and RFC 9396 authorization_details, and issues the Mission-bound token.
 /// </summary>
-public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings, FaultSet faults, TimeProvider clock, DpopVerifier dpop, JwsSigner signer)
+public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings, FaultSet faults, TimeProvider clock, DpopVerifier dpop, JwsSigner signer,
+    OneTimeUse once, IOptionsMonitor<OpenIddictServerOptions> server)
 {
     public const string Path = "token";
 
@@ -98,6 +101,13 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
             return misfit;
         }
 
+        // A rotated refresh token is redeemed once (MBO-AS-RT-002): OpenIddict marks it redeemed only after the new tokens are
+        // made, so racing requests would each pass its validation; one conditional insert lets exactly one of them through.
+        if (isRefresh && !server.CurrentValue.DisableRollingRefreshTokens
+            && !await once.TryClaimAsync("refresh:" + grant.GetTokenId(), grant.GetExpirationDate() ?? clock.GetUtcNow().AddDays(1), http.RequestAborted))
+        {
+            return OAuthError("invalid_grant", "the refresh token has already been redeemed");
+        }
         if (await ConsumeDerivationAsync(mission.Id, derivable, http.RequestAborted) is { } refusal)
         {
             return refusal;

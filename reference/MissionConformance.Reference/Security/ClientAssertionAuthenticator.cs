@@ -16,7 +16,7 @@ namespace MissionConformance.Reference.Security;
 /// fault says otherwise.
 /// </summary>
 public sealed class ClientAssertionAuthenticator(
-    ReferenceSettings settings, IDbContextFactory<ReferenceDbContext> dbFactory, TimeProvider clock)
+    ReferenceSettings settings, OneTimeUse once, TimeProvider clock)
 {
     public const string AssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
     private static readonly TimeSpan MaxAssertionLifetime = TimeSpan.FromMinutes(5);
@@ -70,16 +70,10 @@ public sealed class ClientAssertionAuthenticator(
             return (null, "client_assertion needs sub equal to iss and a jti");
         }
 
-        // RFC 7523 §3: a jti is used once.
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var replayKey = client.ClientId + ":" + token.Id;
-        if (await db.UsedAssertions.AnyAsync(a => a.Key == replayKey, ct))
-        {
-            return (null, "client_assertion was already used");
-        }
-        db.UsedAssertions.Add(new UsedAssertion { Key = replayKey, ExpiresAt = new DateTimeOffset(token.ValidTo).ToUnixTimeSeconds() });
-        await db.SaveChangesAsync(ct);
-        return (client, null);
+        // RFC 7523 §3: a jti is used once, by one conditional insert however many requests race with it.
+        return await once.TryClaimAsync(client.ClientId + ":" + token.Id, new DateTimeOffset(token.ValidTo), ct)
+            ? (client, null)
+            : (null, "client_assertion was already used");
     }
 
     /// <summary>RFC 6749 §2.3.1 client_secret_basic: the form-decoded id and secret, or null.</summary>
