@@ -176,6 +176,7 @@ public sealed class ReferenceStack : IAsyncDisposable
             }
             await next();
         });
+        app.Use((context, next) => UnreadableFormGuard.InvokeAsync(context, () => next()));
         app.Use(async (context, next) =>
         {
             // The login and consent pages refuse to be framed (clickjacking; RFC 9700 §4.16, MC-AS-APR-103).
@@ -192,23 +193,14 @@ public sealed class ReferenceStack : IAsyncDisposable
             // own convention (StatusTokenEndpoint), answered before OpenIddict, which allows no such grant, sees the request.
             if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path == "/" + TokenEndpoint.Path && context.Request.HasFormContentType)
             {
-                IFormCollection? form = null;
-                try
-                {
-                    context.Request.EnableBuffering();
-                    form = await context.Request.ReadFormAsync(context.RequestAborted);
-                }
-                catch (Exception e) when (e is InvalidDataException or IOException)
-                {
-                    // A body that is no form: OpenIddict answers it, as before.
-                    context.Request.Body.Position = 0;
-                }
-                if (form is not null && form["grant_type"] == StatusTokenEndpoint.Grant)
+                // UnreadableFormGuard has read the form already; this is its cached copy.
+                var form = await context.Request.ReadFormAsync(context.RequestAborted);
+                if (form["grant_type"] == StatusTokenEndpoint.Grant)
                 {
                     await (await context.RequestServices.GetRequiredService<StatusTokenEndpoint>().IssueAsync(context, form)).ExecuteAsync(context);
                     return;
                 }
-                if (form is not null && options.Faults.Has(Fault.ExchangeCopiesPairwiseRef) && form["grant_type"] == OpenIddictConstants.GrantTypes.TokenExchange
+                if (options.Faults.Has(Fault.ExchangeCopiesPairwiseRef) && form["grant_type"] == OpenIddictConstants.GrantTypes.TokenExchange
                     && IdJagReprojection.SubjectTokenTypes.Contains(form["subject_token_type"].ToString()))
                 {
                     await (await context.RequestServices.GetRequiredService<IdJagReprojection>().IssueAsync(context, form)).ExecuteAsync(context);

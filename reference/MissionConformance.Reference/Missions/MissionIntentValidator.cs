@@ -51,6 +51,11 @@ public sealed class MissionIntentValidator(ResourceCatalogue catalogue, FaultSet
         JsonNode? parsed;
         try
         {
+            if (HasUnreadableString(raw))
+            {
+                // RFC 8259 §8.2: a lone surrogate escape is valid JSON syntax but no Unicode text; no member can hold it.
+                return Refuse("invalid_request", "mission_intent has a string escape that is not Unicode text (a lone surrogate)");
+            }
             if (!faults.Has(Fault.AcceptDuplicateMembers) && FindDuplicateMember(raw) is { } duplicate)
             {
                 return Refuse("invalid_request", $"mission_intent has duplicate member \"{duplicate}\"");  // MBO-AS-PAR-004
@@ -330,6 +335,34 @@ public sealed class MissionIntentValidator(ResourceCatalogue catalogue, FaultSet
     }
 
     /// <summary>The first member name repeated within one object, or null (RFC 8259 leaves duplicates open; §3.3 refuses them).</summary>
+    /// <summary>Whether a member name or string of <paramref name="json"/> is an escape no .NET string can hold (a lone surrogate); false for text that is not JSON at all.</summary>
+    public static bool HasUnreadableString(string json)
+    {
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json), new JsonReaderOptions { MaxDepth = 32 });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is JsonTokenType.PropertyName or JsonTokenType.String)
+                {
+                    try
+                    {
+                        reader.GetString();
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: MBO-AS-PAR-003's refusal says so.
+        }
+        return false;
+    }
+
     public static string? FindDuplicateMember(string json)
     {
         var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json), new JsonReaderOptions { MaxDepth = 32 });
