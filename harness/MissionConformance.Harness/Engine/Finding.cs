@@ -34,5 +34,11 @@ public abstract class Check<TEvidence>
 {
     public abstract string RequirementId { get; }
 
+    /// <summary>
+    /// The valid request a refusal is compared with (design.md principle 9), for a check that judges a
+    /// refusal; the engine judges it only when the scenario saw this control served for the same subject.
+    /// </summary>
+    public virtual PositiveControl? Control => null;
+
     public abstract Judgement Judge(TEvidence evidence);
 }

@@ -39,6 +39,9 @@ public sealed class ScenarioContext(
 {
     private readonly HashSet<(string Requirement, string Subject)> _judged = [];
 
+    /// <summary>Each positive control tried in this scenario, per subject: null once served, else why it was not (a failure sticks).</summary>
+    private readonly Dictionary<(string Control, string Subject), string?> _controls = [];
+
     public Target Target => target;
 
     public AuthorizationServerTarget Server => target.AuthorizationServer;
@@ -92,6 +95,11 @@ public sealed class ScenarioContext(
     public Verdict JudgeAt<TEvidence>(string subject, Check<TEvidence> check, TEvidence evidence, params string[] evidenceRefs)
     {
         var judgement = check.Judge(evidence);
+        if (check.Control is { } control && ControlProblem(subject, control, judged: judgement.Explicit is null) is { } problem)
+        {
+            Record(check.RequirementId, Verdict.Interrupted, problem, evidenceRefs, subject);
+            return Verdict.Interrupted;
+        }
         var requirement = recorder.Catalogue[check.RequirementId];
         var verdict = judgement.Explicit ?? (judgement.Holds == true
             ? Verdict.Passed
@@ -114,6 +122,40 @@ public sealed class ScenarioContext(
             return verdict;
         }
         return Judge(check, evidence, [.. screenshots, .. wire.RecentIds(scenario.Id, 3)]);
+    }
+
+    /// <summary>
+    /// Records whether the valid request <paramref name="control"/> describes was served, before the refusals compared
+    /// with it are judged; returns <paramref name="served"/>. One failed attempt fails the control for the whole scenario.
+    /// </summary>
+    public bool Control(PositiveControl control, bool served, string detail) => ControlAt(Subject, control, served, detail);
+
+    /// <summary><see cref="Control"/> about another subject of the scenario (a Resource Server's id).</summary>
+    public bool ControlAt(string subject, PositiveControl control, bool served, string detail)
+    {
+        lock (_controls)
+        {
+            var key = (control.Id, subject);
+            if (!served || !_controls.ContainsKey(key)) _controls[key] = served ? null : detail;
+        }
+        return served;
+    }
+
+    /// <summary>
+    /// Why a refusal cannot be judged: its control failed (whatever the check concluded, a skip included, since the
+    /// failed control is the real cause), or it was never tried though the check judged (a harness error).
+    /// </summary>
+    private string? ControlProblem(string subject, PositiveControl control, bool judged)
+    {
+        lock (_controls)
+        {
+            if (!_controls.TryGetValue((control.Id, subject), out var failure))
+            {
+                return judged ? $"harness error: scenario {scenario.Id} judged a refusal without trying its positive control ({control.Description})" : null;
+            }
+            return failure is null ? null
+                : $"{PositiveControl.FailedPrefix}{control.Description}, but {failure}; a refusal proves nothing when the valid request is refused too";
+        }
     }
 
     public void Skip(string requirementId, string reason) => Record(requirementId, Verdict.Skipped, reason, []);
