@@ -38,9 +38,28 @@ public sealed record WireResponse(HttpStatusCode Status, string? ContentType, st
     }
 
     public string? Member(string name)
-        => IsJson && Json.ValueKind == JsonValueKind.Object && Json.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+        => IsJson && ObjectBody() is { } body && body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
             ? v.GetString()
             : null;
+
+    /// <summary>
+    /// The <c>error</c> code of an error body, read whatever the content type says: a refusal whose JSON is served as
+    /// text still shows its code, and <see cref="ContentTypeProblem"/> names what is wrong with it.
+    /// </summary>
+    public string? ErrorCode => ObjectBody() is { } body && body.TryGetProperty("error", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    /// <summary>Set when the body is a JSON object served under another content type (RFC 6749 §5.1, §5.2 require application/json).</summary>
+    public string? ContentTypeProblem => !IsJson && ObjectBody() is not null
+        ? $"its JSON body is served as {ContentType ?? "no content type"}, not application/json (RFC 6749 §5.2)"
+        : null;
+
+    /// <summary>The status and error code, for verdict messages: "HTTP 400 invalid_grant", and the content type when it is wrong.</summary>
+    public string Outcome()
+    {
+        var error = ErrorCode;
+        var outcome = $"HTTP {(int)Status}{(error is null ? "" : " " + error)}";
+        return ContentTypeProblem is { } problem ? $"{outcome} ({problem})" : outcome;
+    }
 }
 
 /// <summary>RFC 8414 metadata members the client needs.</summary>
