@@ -14,14 +14,21 @@ public sealed class RefreshKeepsMissionBinding : Check<RefreshEvidence>
 
     public override Judgement Judge(RefreshEvidence e)
     {
-        if (!e.Refreshed.Succeeded) return Judgement.Fail($"refresh of an active Mission failed: HTTP {(int)e.Refreshed.Response.Status} {e.Refreshed.Response.Member("error")}");
-        string Binding(TokenExchange t) => t.Mission is { } m
-            ? $"{Subset.Text(m, "id") ?? Subset.Text(m, "ref")}|{Subset.Text(m, "origin")}|{Subset.Text(m, "authority_hash")}"
-            : "(no mission claim)";
-        var (before, after) = (Binding(e.Original), Binding(e.Refreshed));
-        return Judgement.That(before == after && e.Refreshed.Mission is not null, "the refreshed token keeps mission id, origin and authority_hash",
-            $"refresh changed the Mission binding from {before} to {after}");
+        if (!e.Refreshed.Succeeded) return Judgement.Fail($"refresh of an active Mission failed: {e.Refreshed.Response.Outcome()}");
+        if (e.Refreshed.Mission is null) return Judgement.Fail("the refreshed token carries no mission claim");
+        // A member absent from both tokens was not kept: two absences are equal and prove nothing.
+        var problems = new List<string>();
+        foreach (var (name, label) in new[] { ("id", "mission.id (or ref)"), ("origin", "mission.origin"), ("authority_hash", "mission.authority_hash") })
+        {
+            var (before, after) = (Binding(e.Original, name), Binding(e.Refreshed, name));
+            if (after is null) problems.Add($"{label} is absent from the refreshed token{(before is null ? " and from the original (MBO-AS-TOK-001)" : "")}");
+            else if (before != after) problems.Add($"{label} changed from {before ?? "(absent)"} to {after}");
+        }
+        return Judgement.That(problems.Count == 0, "the refreshed token keeps mission id, origin and authority_hash", string.Join("; ", problems));
     }
+
+    private static string? Binding(TokenExchange token, string member) => token.Mission is not { } m ? null
+        : member == "id" ? Subset.Text(m, "id") ?? Subset.Text(m, "ref") : Subset.Text(m, member);
 }
 
 public sealed class RefreshTokenRotated : Check<RefreshEvidence>
@@ -29,9 +36,10 @@ public sealed class RefreshTokenRotated : Check<RefreshEvidence>
     public override string RequirementId => "MBO-AS-RT-002";
 
     public override Judgement Judge(RefreshEvidence e)
-        => Judgement.That(e.PredecessorReuse is { Succeeded: false } reuse && reuse.Response.Member("error") == "invalid_grant",
-            "the rotated-away refresh token is refused with invalid_grant",
-            "the predecessor refresh token still works after rotation; invalidate it (and treat reuse as theft)");
+        => e.PredecessorReuse is not { } reuse ? Judgement.Fail("the predecessor refresh token was not tried again")
+            : reuse.Succeeded ? Judgement.Fail("the predecessor refresh token still works after rotation; invalidate it (and treat reuse as theft)")
+            : Judgement.That(reuse.Response.ErrorCode == "invalid_grant", "the rotated-away refresh token is refused with invalid_grant",
+                $"the rotated-away refresh token was refused with {reuse.Response.Outcome()}, not invalid_grant (RFC 6749 §5.2)");
 }
 
 public sealed class RefreshTokenConstrainedOrRotated : Check<RefreshEvidence>
