@@ -9,8 +9,9 @@ namespace MissionConformance.Cli;
 
 /// <summary>
 /// `run`: the suite against a target file, or the embedded reference when none is given. Exit codes:
-/// 0 done (and the level met when asked), 1 level not met or a MUST failed, 2 target file or
-/// configuration error, 3 harness error.
+/// 0 every requirement in scope judged and no MUST failed (and the level met when asked); 1 a MUST
+/// failed, the level was missed, or a requirement in scope is INTERRUPTED or REVIEW (not shown either
+/// way, <see cref="RunOutcome.Unresolved"/>); 2 target file or configuration error; 3 harness error.
 /// </summary>
 public static class RunCommand
 {
@@ -51,7 +52,7 @@ public static class RunCommand
                 Print(outcome, folder, stdout);
                 var mustFailed = outcome.Findings.Any(f => f.Verdict == Verdict.Failed);
                 var levelMissed = parse.GetValue(requireLevel) is { } required && outcome.Coordinate.Level < required;
-                return outcome.SetupError is not null || mustFailed || levelMissed ? 1 : 0;
+                return outcome.SetupError is not null || mustFailed || levelMissed || outcome.Unresolved.Count > 0 ? 1 : 0;
             }
             catch (Exception e) when (e is TargetFileException or MissionConformance.Reference.Configuration.ReferenceConfigurationException)
             {
@@ -90,6 +91,10 @@ public static class RunCommand
         return 0;
     }
 
+    private const int MaxCauses = 8;
+
+    private static string Shorten(string cause) => cause.Length <= 200 ? cause : cause[..200] + "…";
+
     private static void Print(RunOutcome outcome, string folder, TextWriter stdout)
     {
         stdout.WriteLine($"{outcome.Target.Name}: {outcome.Coordinate.Label}");
@@ -97,7 +102,15 @@ public static class RunCommand
         stdout.WriteLine(string.Join(", ", Enum.GetValues<Verdict>().Select(v => $"{verdicts.Count(x => x == v)} {v.ToString().ToLowerInvariant()}"))
             + $" ({outcome.Scenarios.Count} scenarios, {outcome.Duration.TotalSeconds:0.0} s)");
         if (outcome.SetupError is not null) stdout.WriteLine("interrupted: " + outcome.SetupError);
+        foreach (var (cause, count) in outcome.InterruptionCauses().Take(MaxCauses)) stdout.WriteLine($"  {count} interrupted: {Shorten(cause)}");
+        if (outcome.InterruptionCauses().Count > MaxCauses) stdout.WriteLine($"  … {outcome.InterruptionCauses().Count - MaxCauses} more causes in the report");
         foreach (var id in outcome.FailedRequirements) stdout.WriteLine($"  FAILED {id}");
+        var review = outcome.Unresolved.Where(u => u.Verdict == Verdict.Review).Select(u => u.Requirement).Distinct().ToList();
+        if (review.Count > 0) stdout.WriteLine($"  {review.Count} need review by a person: {string.Join(", ", review)}");
+        if (outcome.Unresolved.Count > 0)
+        {
+            stdout.WriteLine($"not shown: {outcome.Unresolved.Count} verdict(s) up to L{outcome.ScopeLevel} are INTERRUPTED or REVIEW, so the run exits 1 however the rest went");
+        }
         foreach (var claim in outcome.OverClaims) stdout.WriteLine($"  over-claim: {claim}");
         stdout.WriteLine($"report: {Path.Combine(folder, "report.html")}");
     }

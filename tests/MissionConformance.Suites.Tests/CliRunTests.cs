@@ -54,6 +54,24 @@ public sealed class CliRunTests : IDisposable
         Assert.Contains("selects no scenario", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RunWhereDiscoveryWorksButEveryEndpointIsClosed_ExitsOne_NamingTheCauseOnce()
+    {
+        var closed = LoopbackPort.Free();
+        using var server = ScriptedAuthorizationServer.WithEndpointsOn(closed);
+        var file = server.WriteTargetFile(Directory.CreateTempSubdirectory("mc-cli-target-").FullName);
+
+        var (code, stdout, stderr) = await RunAsync("run", "--target", file, "--filter", "par.,token.pkce,lifecycle.gating", "--out", reports);
+
+        // Nothing failed and nothing was shown: until the exit rule counted INTERRUPTED verdicts in scope, this exited 0.
+        Assert.True(code == 1, $"exit {code}\n{stdout}\n{stderr}");
+        Assert.DoesNotContain("FAILED", stdout, StringComparison.Ordinal);
+        var cause = Assert.Single(stdout.Split('\n'), l => l.Contains("interrupted: target unreachable", StringComparison.Ordinal));
+        Assert.Matches($@"^  \d+ interrupted: target unreachable: Connection refused \(127\.0\.0\.1:{closed}\)", cause);
+        Assert.Contains("not shown:", stdout, StringComparison.Ordinal);
+        Assert.Single(Directory.GetDirectories(reports));
+    }
+
     public void Dispose() => Directory.Delete(reports, recursive: true);
 
     private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args)

@@ -31,6 +31,33 @@ public sealed record RunOutcome(
     public IReadOnlyList<string> FailedRequirements => Verdicts.Where(v => v.Value == Verdict.Failed).Select(v => v.Key.Requirement).Distinct().Order(StringComparer.Ordinal).ToList();
 
     public int Count(Verdict verdict) => Verdicts.Count(v => v.Value == verdict);
+
+    /// <summary>
+    /// The Ladder level whose requirements the run must have shown one way or the other: the highest the target advertises
+    /// or the run demonstrated, and at least Level 1. Requirements without a level (Resource Server tiers, Resource AS, MAS)
+    /// are in scope whenever their subject was run.
+    /// </summary>
+    public int ScopeLevel => Math.Max(1, Math.Max(Coordinate.Level, Advertised.Levels.DefaultIfEmpty(0).Max()));
+
+    /// <summary>
+    /// Verdicts in scope that show nothing either way, INTERRUPTED or REVIEW: a run with any of them has not shown the target
+    /// conforms, so it never exits 0 (design.md principle 10; README "Exit codes").
+    /// </summary>
+    public IReadOnlyList<(string Requirement, string Subject, Verdict Verdict)> Unresolved => Verdicts
+        .Where(v => v.Value is Verdict.Interrupted or Verdict.Review && InScope(v.Key.Requirement))
+        .Select(v => (v.Key.Requirement, v.Key.Subject, v.Value)).OrderBy(v => v.Requirement, StringComparer.Ordinal).ToList();
+
+    private bool InScope(string requirement) => RequirementCatalogue.Default[requirement].Level is not { } level || level <= ScopeLevel;
+
+    /// <summary>
+    /// Why the run's INTERRUPTED verdicts are so, grouped by cause, most frequent first: one unreachable endpoint interrupts
+    /// every requirement behind it, and a user needs the one cause, not a hundred copies of it.
+    /// </summary>
+    public IReadOnlyList<(string Cause, int Count)> InterruptionCauses() => Verdicts
+        .Where(v => v.Value == Verdict.Interrupted)
+        .Select(v => Findings.First(f => f.RequirementId == v.Key.Requirement && f.Subject == v.Key.Subject && f.Verdict == Verdict.Interrupted).Message)
+        .GroupBy(cause => cause, StringComparer.Ordinal)
+        .Select(g => (g.Key, g.Count())).OrderByDescending(g => g.Item2).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
 }
 
 /// <summary>Runs a suite against a target: discovery, scenarios, coordinate, advertised-versus-computed.</summary>
