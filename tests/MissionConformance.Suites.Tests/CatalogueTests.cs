@@ -4,7 +4,7 @@ using MissionConformance.Harness.Engine;
 namespace MissionConformance.Suites.Tests;
 
 /// <summary>fixtures/requirements.json and the code agree: every requirement has checks or a reason, and the checks exist.</summary>
-public sealed class CatalogueTests
+public sealed partial class CatalogueTests
 {
     private static readonly RequirementCatalogue Catalogue = RequirementCatalogue.Default;
 
@@ -37,6 +37,43 @@ public sealed class CatalogueTests
 
         Assert.All(declared, d => Assert.True(Catalogue[d.id].Checks.Count > 0, $"{d.Id} declares {d.id}, which lists no check"));
     }
+
+    /// <summary>
+    /// Refusal requirements whose check needs no separate control, each with why: it judges the valid request itself (a
+    /// refused valid request is that requirement's failure), or what is refused is not a request the AS could serve.
+    /// </summary>
+    private static readonly IReadOnlyDictionary<string, string> ControlledWithin = new Dictionary<string, string>
+    {
+        ["MBO-AS-APR-003"] = "the denial is the user's at consent; the check judges that the AS then issues nothing",
+        ["MBO-AS-EXP-003"] = "the denial is the user's at consent; the check judges that the AS then changes nothing",
+        ["MC-AS-APR-103"] = "framing is refused by a response header, not by refusing a request",
+        ["MBO-AS-GATE-008"] = "its evidence is the derivations within the budget, which must be served, and the one beyond it",
+        ["MBO-AS-XD-001"] = "an ID-JAG from the refresh token must be issued, or the check fails; only then is the access token's refusal judged",
+        ["MBO-MCP-003"] = "a requestable denial must be answered with a task, not refused: the check judges the answer's shape",
+    };
+
+    /// <summary>design.md principle 9: a check judging a refusal names its positive control, which the engine enforces.</summary>
+    [Fact]
+    public void RefusalChecks_NameTheirPositiveControl()
+    {
+        var refusals = Catalogue.All.Where(r => r.Checks.Count > 0 && RefusalWording().IsMatch(r.Summary)).ToList();
+
+        var uncontrolled = refusals.Where(r => !ControlledWithin.ContainsKey(r.Id))
+            .SelectMany(r => r.Checks.Where(c => ControlOf(c) is null).Select(c => $"{r.Id} ({c})")).ToList();
+
+        Assert.True(uncontrolled.Count == 0, "refusal checks without a positive control: " + string.Join(", ", uncontrolled));
+        Assert.All(ControlledWithin.Keys, id => Assert.Contains(refusals, r => r.Id == id));
+        Assert.True(refusals.Count >= 40, $"only {refusals.Count} refusal requirements were recognised; the wording pattern has drifted");
+    }
+
+    private static PositiveControl? ControlOf(string checkName)
+    {
+        var type = typeof(LevelOneSuite).Assembly.GetTypes().Single(t => t.Name == checkName);
+        return (PositiveControl?)type.GetProperty(nameof(Check<object>.Control))!.GetValue(Activator.CreateInstance(type));
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(refus|reject|deni|deny|fails? closed|gated)", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex RefusalWording();
 
     private static bool IsCheck(Type type)
     {

@@ -41,7 +41,7 @@ public abstract class FaultSelfTests
 
         var outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait, LevelOneSuite.Scenarios(), TestContext.Current.CancellationToken, reference.Peers);
 
-        var interrupted = outcome.Findings.Where(f => f.Verdict == Verdict.Interrupted).Select(f => $"{f.RequirementId}: {f.Message}").ToList();
+        var interrupted = SelfTestVerdicts.UnexplainedInterruptions(outcome.Findings).Select(f => $"{f.RequirementId}: {f.Message}").ToList();
         Assert.True(interrupted.Count == 0, $"{name} interrupted: {string.Join("; ", interrupted)}");
         // Broken = FAILED (a MUST) or WARNING (a SHOULD), less the fault-free reference's own warning
         // and MD-009, whose over-claim warning follows any coordinate drop rather than the fault.

@@ -27,7 +27,7 @@ public abstract class ResourceServerFaultSelfTests
 
         var outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait, ResourceServerSuite.Scenarios(), Ct, reference.Peers);
 
-        var interrupted = outcome.Findings.Where(f => f.Verdict == Verdict.Interrupted).Select(f => $"{f.RequirementId} at {f.Subject}: {f.Message}").ToList();
+        var interrupted = SelfTestVerdicts.UnexplainedInterruptions(outcome.Findings).Select(f => $"{f.RequirementId} at {f.Subject}: {f.Message}").ToList();
         Assert.True(interrupted.Count == 0, $"{name} interrupted: {string.Join("; ", interrupted)}");
         var declared = fault.RequirementIds.Order(StringComparer.Ordinal).ToList();
         foreach (var server in reference.Target.ResourceServers)

@@ -135,13 +135,11 @@ public sealed class IdJagIssuanceRefusals : Check<IdJagEvidence>
 {
     public override string RequirementId => "MBO-AS-XD-004";
 
+    public override PositiveControl Control => Controls.IdJagServed;
+
     public override Judgement Judge(IdJagEvidence e)
     {
-        if (!e.Issued.Succeeded)
-        {
-            return Judgement.Skip($"not judged: the ID-JAG was refused for the declared Resource AS as well ({IdJagEvidence.Refusal(e.Issued)}, see MBO-AS-XD-001), so a refusal shows nothing");
-        }
-        if (e.Unrelated.Response.Status == HttpStatusCode.OK || e.Unrelated.Response.Member("error") != "invalid_target")
+        if (e.Unrelated.Response.Status == HttpStatusCode.OK || e.Unrelated.Response.ErrorCode != "invalid_target")
         {
             return Judgement.Fail($"an ID-JAG for {e.UnrelatedAudience}, a Resource AS no policy names, got {IdJagEvidence.Refusal(e.Unrelated)}; expected invalid_target");
         }

@@ -159,6 +159,8 @@ public sealed class EmptyDelegationRefused : Check<DelegatedTokenEvidence>
 {
     public override string RequirementId => "MBO-AS-DEL-005";
 
+    public override PositiveControl Control => Controls.DelegationServed;
+
     public override Judgement Judge(DelegatedTokenEvidence e)
     {
         if (e.Redelegated is not { } again) return Judgement.Skip("not judged: the first delegation gave no token to delegate again (see MBO-AS-DEL-001)");
@@ -168,8 +170,8 @@ public sealed class EmptyDelegationRefused : Check<DelegatedTokenEvidence>
         }
         if (!again.Succeeded)
         {
-            return Judgement.That(again.Response.Member("error") == "invalid_grant", "a delegation that leaves no entry (depth beyond every max_depth) is refused with invalid_grant",
-                $"a delegation that leaves no entry was refused with {again.Response.Member("error") ?? $"HTTP {(int)again.Response.Status}"}, not invalid_grant");
+            return Judgement.That(again.Response.ErrorCode == "invalid_grant", "a delegation that leaves no entry (depth beyond every max_depth) is refused with invalid_grant",
+                $"a delegation that leaves no entry was refused with {again.Response.Outcome()}, not invalid_grant");
         }
         return again.Entries.Count == 0
             ? Judgement.Fail("a delegation that leaves no entry issued a token with no authorization_details; it must be refused with invalid_grant")
@@ -199,13 +201,11 @@ public sealed class DelegationGatedOnMissionState : Check<DelegatedTokenEvidence
 {
     public override string RequirementId => "MBO-AS-DEL-007";
 
+    public override PositiveControl Control => Controls.DelegationServed;
+
     public override Judgement Judge(DelegatedTokenEvidence e)
     {
         if (e.Gated is not { } gated) return Judgement.Skip("not judged: the Mission could not be suspended (see MBO-AS-LC-002)");
-        if (!e.Delegated.Succeeded)
-        {
-            return Judgement.Skip($"not judged: delegation was refused while the Mission was active too ({DelegatedTokenEvidence.Refused(e.Delegated)}), so a later refusal shows nothing about gating");
-        }
         return RefreshGatedCheck.Gated("delegation", gated.Operation, gated.StateAfterOperation, gated.Exchange.Response, gated.ExpectedState);
     }
 }

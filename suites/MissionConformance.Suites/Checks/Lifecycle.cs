@@ -13,6 +13,8 @@ public sealed record GatingEvidence(string Operation, WireResponse Lifecycle, st
 /// <summary>Refresh after the operation is refused with invalid_grant and the expected mission_state.</summary>
 public abstract class RefreshGatedCheck : Check<GatingEvidence>
 {
+    public override PositiveControl Control => Controls.ActiveRefreshServed;
+
     public override Judgement Judge(GatingEvidence e) => Gated("refresh", e.Operation, e.StateAfterOperation, e.Refresh.Response, e.ExpectedState);
 
     /// <summary>oauth-profile.md §9: a derivation (refresh, exchange, …) of a Mission that is not active is refused with invalid_grant and its mission_state.</summary>
@@ -23,15 +25,15 @@ public abstract class RefreshGatedCheck : Check<GatingEvidence>
             return Judgement.Skip($"not judged: after {operation} the Mission is {state}, not {expectedState} (see MBO-AS-LC-001/002)");
         }
         if (response.Status == HttpStatusCode.OK) return Judgement.Fail($"{derivation} succeeded while the Mission is {expectedState}; only an active Mission derives");
-        var error = response.Member("error");
-        var missionState = response.Member("mission_state");
+        var error = response.ErrorCode;
+        var missionState = response.ObjectBody() is { } body && body.TryGetProperty("mission_state", out var s) && s.ValueKind == System.Text.Json.JsonValueKind.String ? s.GetString() : null;
         if (error == "mission_inactive" && missionState == expectedState)
         {
             return new Judgement(false, "refused with the formal profile's mission_inactive variant; invalid_grant is the seed form (open point 2)", Verdict.Warning);
         }
         return Judgement.That(error == "invalid_grant" && missionState == expectedState,
             $"{derivation} refused: invalid_grant, mission_state={expectedState}",
-            $"{derivation} after {operation} got error={error ?? "(none)"} mission_state={missionState ?? "(none)"}; expected invalid_grant with mission_state={expectedState}");
+            $"{derivation} after {operation} got {response.Outcome()} mission_state={missionState ?? "(none)"}; expected invalid_grant with mission_state={expectedState}");
     }
 }
 
@@ -173,6 +175,8 @@ public sealed class TerminalStatesAbsorbing : Check<TerminalEvidence>
 {
     public override string RequirementId => "MBO-AS-LC-005";
 
+    public override PositiveControl Control => Controls.LifecycleServed;
+
     public override Judgement Judge(TerminalEvidence e)
     {
         if (e.Precondition is { } skip) return Judgement.Skip(skip);
@@ -191,6 +195,8 @@ public sealed class SuspendedCannotComplete : Check<TerminalEvidence>
 {
     public override string RequirementId => "MBO-AS-LC-006";
 
+    public override PositiveControl Control => Controls.LifecycleServed;
+
     public override Judgement Judge(TerminalEvidence e)
         => e.Precondition is { } skip ? Judgement.Skip(skip) : Judgement.That((int)e.Response.Status is >= 400 and < 500 && e.StateAfter is null or "suspended",
             "complete on a suspended Mission was refused and it stayed suspended",
@@ -202,6 +208,8 @@ public sealed record LifecycleAuthEvidence(WireResponse Unauthenticated, WireRes
 public sealed class LifecycleRequiresAdvertisedAuth : Check<LifecycleAuthEvidence>
 {
     public override string RequirementId => "MBO-AS-LC-007";
+
+    public override PositiveControl Control => Controls.LifecycleAuthenticated;
 
     public override Judgement Judge(LifecycleAuthEvidence e) => Refused("lifecycle", e.Unauthenticated, e.ClientSecretBasic);
 
@@ -271,9 +279,9 @@ public sealed class DerivationBudgetEnforced : Check<BudgetEvidence>
     {
         var succeeded = e.Sequential.Count(t => t.Succeeded);
         var last = e.Sequential[^1];
-        return Judgement.That(succeeded == e.Budget && !last.Succeeded && last.Response.Member("error") == "invalid_grant",
+        return Judgement.That(succeeded == e.Budget && !last.Succeeded && last.Response.ErrorCode == "invalid_grant",
             $"max_derivations {e.Budget}: {e.Budget} derivations succeeded, the next got invalid_grant",
-            $"max_derivations {e.Budget}: {succeeded} of {e.Sequential.Count} derivations succeeded; derivation {e.Budget + 1} got {last.Response.Member("error") ?? "HTTP " + (int)last.Response.Status}");
+            $"max_derivations {e.Budget}: {succeeded} of {e.Sequential.Count} derivations succeeded; derivation {e.Budget + 1} got {last.Response.Outcome()}");
     }
 }
 

@@ -158,6 +158,8 @@ public sealed class ProjectionIssuerFailsClosed : Check<MasOutageEvidence>
 {
     public override string RequirementId => "MBO-MAS-003";
 
+    public override PositiveControl Control => Controls.IdJagRedeemed;
+
     public override Judgement Judge(MasOutageEvidence e)
     {
         if (e.StatusRequestsWhenReachable == 0)

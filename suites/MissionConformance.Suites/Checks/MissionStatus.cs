@@ -164,6 +164,8 @@ public sealed class StatusRequiresAuthentication : Check<MissionStatusEvidence>
 {
     public override string RequirementId => "MBO-MS-002";
 
+    public override PositiveControl Control => Controls.StatusServed;
+
     public override Judgement Judge(MissionStatusEvidence e)
     {
         var plain = LifecycleRequiresAdvertisedAuth.Refused("Mission Status", e.Unauthenticated, e.ClientSecretBasic);
@@ -348,6 +350,8 @@ public sealed class StatusErrorsEchoNonce : Check<MissionStatusEvidence>
 public sealed class StatusNonceFormatEnforced : Check<MissionStatusEvidence>
 {
     public override string RequirementId => "MBO-MS-009";
+
+    public override PositiveControl Control => Controls.StatusServed;
 
     public override Judgement Judge(MissionStatusEvidence e)
         => Judgement.That((int)e.MalformedNonce.Status >= 400,

@@ -45,9 +45,11 @@ public sealed class OutsideSetNotDerived : Check<OutsideSetRequest>
 {
     public override string RequirementId => "MBO-AS-SUB-003";
 
+    public override PositiveControl Control => Controls.ActiveRefreshServed;
+
     public override Judgement Judge(OutsideSetRequest e)
     {
-        if (e.Token.Response.Status != HttpStatusCode.OK) return Judgement.Pass($"a request for an action outside the Authority Set was refused ({e.Token.Response.Member("error")})");
+        if (e.Token.Response.Status != HttpStatusCode.OK) return Judgement.Pass($"a request for an action outside the Authority Set was refused ({e.Token.Response.Outcome()})");
         var outside = e.Token.TokenDetails is { ValueKind: JsonValueKind.Array } details
             ? details.EnumerateArray().Where(entry => !e.MissionEntries.EnumerateArray().Any(m => Subset.IsSubset(entry, m))).ToList()
             : [];

@@ -28,24 +28,32 @@ public sealed class ParAcceptsMissionIntent : Check<ParAcceptance>
 /// One attempt the AS must refuse: the case, what came back, the error code expected (null: must be
 /// accepted), and the inventory count before and after (null without an inventory).
 /// </summary>
-public sealed record Refusal(string Case, HttpStatusCode Status, string? Error, string? ExpectedError, int? MissionsBefore, int? MissionsAfter)
+public sealed record Refusal(string Case, HttpStatusCode Status, string? Error, string? ExpectedError, int? MissionsBefore, int? MissionsAfter,
+    string? ContentTypeProblem = null)
 {
+    /// <summary>The error code is read even from a JSON body served as text; the wrong content type is then named in the verdict.</summary>
     public static Refusal From(string @case, WireResponse response, string? expectedError, int? before, int? after)
-        => new(@case, response.Status, response.Member("error"), expectedError, before, after);
+        => new(@case, response.Status, response.ErrorCode, expectedError, before, after, response.ContentTypeProblem);
 
     public string? Problem()
     {
+        var got = $"HTTP {(int)Status}{(Error is null ? "" : " " + Error)}{(ContentTypeProblem is null ? "" : $" ({ContentTypeProblem})")}";
         if (ExpectedError is null)
         {
-            return Status is HttpStatusCode.Created or HttpStatusCode.OK ? null : $"{Case}: must be accepted, got HTTP {(int)Status} {Error}";
+            return Status is HttpStatusCode.Created or HttpStatusCode.OK ? null : $"{Case}: must be accepted, got {got}";
         }
         if (Status is HttpStatusCode.Created or HttpStatusCode.OK or HttpStatusCode.Redirect || Error is null)
         {
-            return $"{Case}: must be refused with {ExpectedError}, got HTTP {(int)Status}{(Error is null ? "" : " " + Error)}";
+            return $"{Case}: must be refused with {ExpectedError}, got {got}";
         }
         if (Error != ExpectedError)
         {
             return $"{Case}: refused with {Error}, expected {ExpectedError}";
+        }
+        // RFC 9126 §2.3 answers a PAR error as RFC 6749 §5.2 does a token error: HTTP 400 (401 only for invalid_client).
+        if (Status != HttpStatusCode.BadRequest)
+        {
+            return $"{Case}: refused with {Error} but HTTP {(int)Status}; RFC 9126 §2.3 and RFC 6749 §5.2 answer this error with 400";
         }
         return MissionsBefore is { } b && MissionsAfter is { } a && a != b
             ? $"{Case}: refused, but the inventory went from {b} to {a} Mission records; a refused request must create nothing"
@@ -53,14 +61,21 @@ public sealed record Refusal(string Case, HttpStatusCode Status, string? Error, 
     }
 }
 
-/// <summary>A requirement judged by a set of requests the AS must refuse (and create nothing for).</summary>
+/// <summary>
+/// A requirement judged by a set of requests the AS must refuse (and create nothing for), compared with
+/// the same client's valid Intent being accepted (<see cref="Controls.IntentAccepted"/>).
+/// </summary>
 public abstract class RefusalCheck : Check<IReadOnlyList<Refusal>>
 {
+    public override PositiveControl Control => Controls.IntentAccepted;
+
     public override Judgement Judge(IReadOnlyList<Refusal> cases)
     {
         var problems = cases.Select(c => c.Problem()).OfType<string>().ToList();
+        var contentTypes = cases.Where(c => c.ContentTypeProblem is not null).Select(c => $"{c.Case}: {c.ContentTypeProblem}").ToList();
         return Judgement.That(problems.Count == 0,
-            $"{cases.Count} case(s) answered as required: {string.Join(", ", cases.Select(c => c.Case))}",
+            $"{cases.Count} case(s) answered as required: {string.Join(", ", cases.Select(c => c.Case))}"
+                + (contentTypes.Count == 0 ? "" : "; but " + string.Join("; ", contentTypes)),
             string.Join("; ", problems));
     }
 }
@@ -87,4 +102,10 @@ public sealed class UncoveredResourceRefused : RefusalCheck { public override st
 
 public sealed class UnregisteredPurposeRefused : RefusalCheck { public override string RequirementId => "MBO-AS-PAR-015"; }
 
-public sealed class WrongCodeVerifierRefused : RefusalCheck { public override string RequirementId => "MBO-AS-PAR-016"; }
+/// <summary>Compared with a code of the same client redeemed with its own code_verifier.</summary>
+public sealed class WrongCodeVerifierRefused : RefusalCheck
+{
+    public override string RequirementId => "MBO-AS-PAR-016";
+
+    public override PositiveControl Control => Controls.CodeRedeemed;
+}

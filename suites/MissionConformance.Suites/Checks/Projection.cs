@@ -76,6 +76,8 @@ public sealed class ExchangeNeverWidens : Check<ExchangeEvidence>
 {
     public override string RequirementId => "MC-AS-XCH-102";
 
+    public override PositiveControl Control => Controls.ExchangeServed;
+
     public override Judgement Judge(ExchangeEvidence e)
     {
         if (e.Failure is { } failure) return Judgement.Skip("not judged: " + failure + " (see MC-AS-XCH-101)");
@@ -83,7 +85,7 @@ public sealed class ExchangeNeverWidens : Check<ExchangeEvidence>
         if (e.Widening is not { } widening) return Judgement.Pass($"the exchanged token's entries are a subset of the subject token's; a widening attempt was not possible: {e.WhyNoWidening}");
         if (!widening.Succeeded)
         {
-            return Judgement.Pass($"a token for {e.Resource} exchanged for {e.OtherResource}, which it does not carry, was refused: HTTP {(int)widening.Response.Status} {widening.Response.Member("error")}");
+            return Judgement.Pass($"a token for {e.Resource} exchanged for {e.OtherResource}, which it does not carry, was refused: {widening.Response.Outcome()}");
         }
         return Beyond(widening, e.Exchanged) is { } gained
             ? Judgement.Fail($"a token for {e.Resource} was exchanged for one carrying {gained}: Token Exchange must never widen (authority ⊆ subject token)")
@@ -121,19 +123,17 @@ public sealed class ExchangeResponseReturnsDetails : Check<ExchangeEvidence>
 /// <summary>An exchange attempted after a lifecycle operation, with the state the inventory then reported.</summary>
 public sealed record ExchangeGating(string Operation, string? StateAfterOperation, TokenExchange Exchange, string ExpectedState);
 
-/// <summary>The same exchange while the Mission was active, and after each operation: a refusal only shows gating if the exchange works otherwise.</summary>
-public sealed record ExchangeGatingEvidence(TokenExchange WhileActive, IReadOnlyList<ExchangeGating> Attempts);
+/// <summary>The same exchange after each operation; its control (<see cref="Controls.ExchangeServed"/>) is the exchange while the Mission was active.</summary>
+public sealed record ExchangeGatingEvidence(IReadOnlyList<ExchangeGating> Attempts);
 
 public sealed class ExchangeGatedOnMissionState : Check<ExchangeGatingEvidence>
 {
     public override string RequirementId => "MBO-AS-GATE-005";
 
+    public override PositiveControl Control => Controls.ExchangeServed;
+
     public override Judgement Judge(ExchangeGatingEvidence e)
     {
-        if (!e.WhileActive.Succeeded)
-        {
-            return Judgement.Skip($"not judged: the exchange was refused while the Mission was active too (HTTP {(int)e.WhileActive.Response.Status} {e.WhileActive.Response.Member("error")}, see MC-AS-XCH-101), so a later refusal shows nothing about gating");
-        }
         var attempts = e.Attempts;
         var judgements = attempts.Select(a => RefreshGatedCheck.Gated("Token Exchange", a.Operation, a.StateAfterOperation, a.Exchange.Response, a.ExpectedState)).ToList();
         // The worst wins: a derivation that went through, then the mission_inactive variant, then any pass; SKIPPED only if all were.

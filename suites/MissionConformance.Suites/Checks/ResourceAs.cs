@@ -54,6 +54,8 @@ public sealed class ResourceAsTrustsConfiguredOriginOnly : Check<ResourceAsEvide
 {
     public override string RequirementId => "MBO-RAS-001";
 
+    public override PositiveControl Control => Controls.IdJagRedeemed;
+
     public override Judgement Judge(ResourceAsEvidence e)
         => e.UntrustedOrigin.RefusedWith()
             ? Judgement.Pass($"a validly signed ID-JAG from an origin it was not configured to trust, naming {e.Origin} as mission.origin, was refused ({e.UntrustedOrigin.Describe()})")
@@ -65,6 +67,8 @@ public sealed class ResourceAsTrustsConfiguredOriginOnly : Check<ResourceAsEvide
 public sealed class ResourceAsValidatesGrant : Check<ResourceAsEvidence>
 {
     public override string RequirementId => "MBO-RAS-002";
+
+    public override PositiveControl Control => Controls.IdJagRedeemed;
 
     public override Judgement Judge(ResourceAsEvidence e)
         => AllInvalidGrant(e.Defective, "aud, signature and exp");
@@ -83,6 +87,8 @@ public sealed class ResourceAsRequiresProofOfPossession : Check<ResourceAsEviden
 {
     public override string RequirementId => "MBO-RAS-003";
 
+    public override PositiveControl Control => Controls.IdJagRedeemed;
+
     public override Judgement Judge(ResourceAsEvidence e)
     {
         var bound = ResourceAsValidatesGrant.AllInvalidGrant(e.Unbound, "that the grant is sender-constrained and that the request proves its key");
@@ -100,6 +106,8 @@ public sealed class ResourceAsRequiresProofOfPossession : Check<ResourceAsEviden
 public sealed class ResourceAsRejectsReplay : Check<ResourceAsEvidence>
 {
     public override string RequirementId => "MBO-RAS-004";
+
+    public override PositiveControl Control => Controls.IdJagRedeemed;
 
     public override Judgement Judge(ResourceAsEvidence e)
         => e.Replayed.RefusedWith("invalid_grant")

@@ -95,6 +95,8 @@ public sealed class RsRequiresMissionClaim : Check<MissingMissionEvidence>
 {
     public override string RequirementId => "MBO-RS-B-003";
 
+    public override PositiveControl Control => Controls.AllowedCallServed;
+
     public override Judgement Judge(MissingMissionEvidence e)
         => Judgement.That((int)e.Response.Status == 401 && e.Response.Challenge("error") == "invalid_token",
             "a token without a mission claim was refused with 401 invalid_token",
@@ -125,6 +127,8 @@ public sealed class RsRefusesInactiveMission : Check<StateChangeEvidence>
 {
     public override string RequirementId => "MBO-RS-B-002";
 
+    public override PositiveControl Control => Controls.AllowedCallServed;
+
     public override Judgement Judge(StateChangeEvidence e)
     {
         var served = e.Changes.Where(c => !c.Refused).ToList();
@@ -138,6 +142,8 @@ public sealed class RsRefusesInactiveMission : Check<StateChangeEvidence>
 public sealed class RsHonoursMaxStale : Check<StateChangeEvidence>
 {
     public override string RequirementId => "MBO-RS-B-004";
+
+    public override PositiveControl Control => Controls.AllowedCallServed;
 
     public static readonly TimeSpan Slack = TimeSpan.FromSeconds(1);
 
@@ -194,6 +200,8 @@ public sealed class RsTreatsUnknownStateAsInactive : Check<UnknownStateEvidence>
 {
     public override string RequirementId => "MBO-MAS-005";
 
+    public override PositiveControl Control => Controls.AllowedCallServed;
+
     public override Judgement Judge(UnknownStateEvidence e)
     {
         if (e.EventStatus is < 200 or >= 300) return Judgement.Fail($"the event receiver answered HTTP {e.EventStatus} to a lifecycle event with state \"{e.State}\"");
@@ -210,6 +218,8 @@ public sealed record McpRefusalEvidence(string Call, McpResponse Response);
 /// <summary>A check that passes when the call was refused (nothing done) and fails, with advice, when it was served.</summary>
 public abstract class McpRefusalCheck : Check<McpRefusalEvidence>
 {
+    public override PositiveControl Control => Controls.AllowedCallServed;
+
     protected abstract string Advice { get; }
 
     public override Judgement Judge(McpRefusalEvidence e)
@@ -309,6 +319,8 @@ public sealed record PdpRefusalEvidence(string Scripted, McpResponse Response, i
 /// <summary>A check that passes when the call the PDP did not permit was refused, and fails, with advice, when it was carried out.</summary>
 public abstract class PdpRefusalCheck : Check<PdpRefusalEvidence>
 {
+    public override PositiveControl Control => Controls.AllowedCallServed;
+
     protected abstract string Advice { get; }
 
     public override Judgement Judge(PdpRefusalEvidence e)

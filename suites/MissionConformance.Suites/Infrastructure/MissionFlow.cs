@@ -103,11 +103,31 @@ public sealed class MissionFlow(ScenarioContext context)
     public async Task<(WireResponse Par, string RequestUri)> PushAcceptedAsync(JsonObject intent, Pkce pkce, TargetClient? client = null, params (string Name, string Value)[] extra)
     {
         var par = await PushAsync(intent.ToJsonString(), pkce, client, extra);
-        if (par.Status != HttpStatusCode.Created || par.Member("request_uri") is not { } requestUri)
+        if (!IntentAccepted(par, out var requestUri))
         {
             throw new ScenarioInterruptedException($"PAR refused the target file's intent (authorizationServers[0].intent): HTTP {(int)par.Status} {Excerpt(par.Body)}");
         }
         return (par, requestUri);
+    }
+
+    /// <summary>Records <see cref="Checks.Controls.IntentAccepted"/> from a PAR answer to a valid Intent; true when it was accepted.</summary>
+    public bool IntentAccepted(WireResponse par, out string requestUri)
+    {
+        requestUri = par.Status == HttpStatusCode.Created && par.IsJson ? par.Member("request_uri") ?? "" : "";
+        return context.Control(Checks.Controls.IntentAccepted, requestUri.Length > 0,
+            $"PAR answered {par.Outcome()}{(par.Status == HttpStatusCode.Created ? " without a request_uri" : "")}");
+    }
+
+    /// <summary>
+    /// A refresh of an active Mission's refresh token, recorded as <see cref="Checks.Controls.ActiveRefreshServed"/>: the
+    /// control every gated derivation is compared with. Returns the refresh; its rotated token, if any, is the one to use next.
+    /// </summary>
+    public async Task<TokenExchange> ControlRefreshAsync(string refreshToken)
+    {
+        var refresh = await RefreshAsync(refreshToken);
+        context.Control(Checks.Controls.ActiveRefreshServed, refresh.Response.Status == HttpStatusCode.OK && refresh.AccessToken is not null,
+            $"the refresh of an active Mission answered {refresh.Response.Outcome()}");
+        return refresh;
     }
 
     /// <summary>Drives consent for <paramref name="requestUri"/> as <paramref name="account"/> (default: the target's approver).</summary>
@@ -162,7 +182,7 @@ public sealed class MissionFlow(ScenarioContext context)
         intent ??= Intent();
         var (pkce, consent, _) = await ApproveAsync(intent, client, parExtra);
         var token = await RedeemAsync(consent.Code!, pkce.Verifier, client, tokenExtra ?? []);
-        if (token.Response.Status != HttpStatusCode.OK)
+        if (!context.Control(Checks.Controls.CodeRedeemed, token.Response.Status == HttpStatusCode.OK, $"the redemption answered {token.Response.Outcome()}"))
         {
             throw new ScenarioInterruptedException($"the code from an approved consent was not redeemed: HTTP {(int)token.Response.Status} {Excerpt(token.Response.Body)}");
         }

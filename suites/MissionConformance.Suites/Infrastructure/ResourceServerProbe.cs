@@ -185,13 +185,17 @@ public sealed class ResourceServerProbe(ScenarioContext context, PeerSet peers, 
     public async Task<McpResponse> RequireServedAsync(string token, string why)
     {
         var response = await CallAsync(token, server.Allowed);
-        if (!response.Served)
+        if (!Control(response))
         {
             throw new ScenarioInterruptedException($"{server.Id} refused the allowed probe ({server.Allowed.Tool}) with a valid token for an active Mission ({why}): "
                 + $"{response.Describe()}. Check resourceServers[].probes.allowed, and that the server trusts the simulated peers (run --print-peer-config).");
         }
         return response;
     }
+
+    /// <summary>Records whether the allowed probe was served (<see cref="Checks.Controls.AllowedCallServed"/>), the control of this server's refusals.</summary>
+    public bool Control(McpResponse allowed)
+        => context.ControlAt(server.Id, Checks.Controls.AllowedCallServed, allowed.Served, $"{server.Allowed.Tool} was answered {allowed.Describe()}");
 
     public Verdict Judge<TEvidence>(Check<TEvidence> check, TEvidence evidence) => context.JudgeAt(server.Id, check, evidence, RecentExchanges());
 

@@ -11,7 +11,27 @@ namespace MissionConformance.Suites.Scenarios;
 
 internal static class Dependencies
 {
-    public const string NoMissionId = "the access token carries no mission.id (MBO-AS-TOK-001)";
+    /// <summary>
+    /// Why <paramref name="token"/> cannot name its Mission to the suite, as precisely as the token shows it (no access token,
+    /// not a JWT, no mission claim, or which of <paramref name="members"/> the claim lacks); null when it can.
+    /// </summary>
+    public static string? MissingMission(TokenExchange token, params string[] members)
+    {
+        if (token.AccessToken is null) return $"the token response carries no access_token ({token.Response.Outcome()})";
+        if (token.Jwt is null) return "the access token is not a JWT, so the suite reads no mission claim from it (MBO-AS-TOK-012)";
+        if (token.Mission is not { } claim) return "the access token carries no mission claim (MBO-AS-TOK-001)";
+        var absent = members.Where(name => Subset.Text(claim, name) is null).ToList();
+        if (absent.Count == 0) return null;
+        var onlyRef = absent.Contains("id") && Subset.Text(claim, "ref") is not null
+            ? "; it carries a pairwise ref, and this scenario names the Mission by its id" : "";
+        return $"the access token's mission claim carries no {string.Join(" and no ", absent)} (MBO-AS-TOK-001){onlyRef}";
+    }
+
+    /// <summary><see cref="MissingMission"/> for the Mission's id, which lifecycle requests and the inventory name it by.</summary>
+    public static string NoMissionId(TokenExchange token) => MissingMission(token, "id") ?? "the Mission has no id";
+
+    /// <summary>The first of <paramref name="missions"/> without a Mission id, said as <see cref="NoMissionId(TokenExchange)"/>.</summary>
+    public static string NoMissionId(params ObtainedMission[] missions) => NoMissionId(missions.First(m => m.MissionId is null).Token);
 
     public static void Block(ScenarioContext context, string cause, params string[] requirements)
     {
@@ -79,7 +99,7 @@ public sealed class ApprovalAndTokenScenario : Scenario
         context.Judge(new SenderConstraintAdvertised(), evidence);
         if (token.MissionId is null)
         {
-            Dependencies.Block(context, Dependencies.NoMissionId, "MBO-AS-REC-001", "MBO-AS-REC-002", "MBO-AS-REC-003", "MBO-AS-REC-004");
+            Dependencies.Block(context, Dependencies.NoMissionId(token), "MBO-AS-REC-001", "MBO-AS-REC-002", "MBO-AS-REC-003", "MBO-AS-REC-004");
             return;
         }
         context.Judge(new MissionIdOpaqueAndRandom(), evidence);
@@ -186,7 +206,7 @@ public sealed class NarrowingAndAnchorsScenario : Scenario
         var record = narrowed.MissionId is { } id ? await flow.RecordAsync(id) : null;
         if (record is null)
         {
-            var cause = narrowed.MissionId is null ? Dependencies.NoMissionId : "the target exposes no Mission record (inventory) to recompute anchors from";
+            var cause = narrowed.MissionId is null ? Dependencies.NoMissionId(narrowed) : "the target exposes no Mission record (inventory) to recompute anchors from";
             Dependencies.Block(context, cause, "MBO-AS-REC-005", "MBO-AS-REC-006", "MC-AS-REC-101");
             if (probe is not null) context.Blocked("MBO-AS-REC-009", cause);
             return;
@@ -230,8 +250,9 @@ public sealed class ResourceNarrowingScenario : Scenario
         context.Judge(new NarrowedEntryKeepsConstraints(), narrowedEvidence);
 
         var wider = new JsonArray(new JsonObject { ["type"] = "mission_resource_access", ["resource"] = resource, ["actions"] = new JsonArray("conformance_outside_action") });
-        var outside = await flow.RefreshAsync(full.Token.RefreshToken ?? throw new ScenarioInterruptedException("no refresh token was issued"), null,
-            ("authorization_details", wider.ToJsonString()));
+        // The control: the same refresh without the extra action is served; the rotated token, if any, then asks for the action.
+        var first = full.Token.RefreshToken ?? throw new ScenarioInterruptedException("no refresh token was issued");
+        var outside = await flow.RefreshAsync((await flow.ControlRefreshAsync(first)).RefreshToken ?? first, null, ("authorization_details", wider.ToJsonString()));
         context.Judge(new OutsideSetNotDerived(), new OutsideSetRequest(outside, missionEntries));
 
         var (pkce2, consent2, _) = await flow.ApproveAsync(flow.Intent());
@@ -254,8 +275,13 @@ public sealed class PkceScenario : Scenario
     {
         var flow = new MissionFlow(context);
         var client = flow.Server.Client("public") ?? flow.Agent;
-        var (_, consent, _) = await flow.ApproveAsync(flow.Intent(), client);
+        var (pkce, consent, _) = await flow.ApproveAsync(flow.Intent(), client);
         var token = await flow.RedeemAsync(consent.Code!, Pkce.Create().Verifier, client);
+        // The control: the same client's code redeemed with its own verifier. The refused code itself, if the AS still takes it;
+        // an AS may spend a code on a failed attempt, and then a fresh approval serves (ObtainAsync records the control).
+        var right = await flow.RedeemAsync(consent.Code!, pkce.Verifier, client);
+        if (right.Response.Status != HttpStatusCode.OK) await flow.ObtainAsync(client: client);
+        else context.Control(Controls.CodeRedeemed, true, "");
         context.Judge(new WrongCodeVerifierRefused(), [Refusal.From($"wrong code_verifier ({client.ClientId})", token.Response, "invalid_grant", null, null)]);
     }
 }
@@ -273,7 +299,7 @@ public sealed class ClientMissionIdScenario : Scenario
         var victim = await flow.ObtainAsync();
         if (victim.MissionId is null)
         {
-            context.Blocked("MBO-AS-APR-006", Dependencies.NoMissionId);
+            context.Blocked("MBO-AS-APR-006", Dependencies.NoMissionId(victim));
             return;
         }
         var (pkce, consent, _) = await flow.ApproveAsync(flow.Intent());

@@ -47,6 +47,7 @@ public sealed class IdJagIssuanceScenario : Scenario
         using var key = new DpopKey();
         var audience = target.Issuer.AbsoluteUri;
         var issued = await flow.IdJagAsync(refreshToken, TokenTypes.RefreshToken, audience, key);
+        context.Control(Controls.IdJagServed, issued.Succeeded, $"the ID-JAG for {audience} answered {issued.Response.Outcome()}");
 
         // The grant at its Resource AS, which the harness plays (the target file names it; the target brings none): redeemed
         // with a proof of the key it is bound to, then a second grant from the same refresh token, which a reused jti would spoil.
@@ -72,7 +73,7 @@ public sealed class IdJagIssuanceScenario : Scenario
         // Last: the Mission revoked, its refresh token still unexpired.
         ExchangeGating? revoked = null;
         string? whyNotRevoked = null;
-        if (obtained.MissionId is not { } missionId) whyNotRevoked = Dependencies.NoMissionId;
+        if (obtained.MissionId is not { } missionId) whyNotRevoked = Dependencies.NoMissionId(obtained);
         else if (context.Client.Metadata.LifecycleEndpoint is null) whyNotRevoked = "the AS advertises no mission_lifecycle_endpoint to revoke the Mission with (see MBO-AS-LC-001)";
         else
         {

@@ -50,7 +50,7 @@ public sealed class MissionExpansionScenario : Scenario
         var prior = await flow.ObtainAsync(Narrow());
         if (prior.MissionId is not { } priorId || prior.Token.RefreshToken is not { } priorRefresh)
         {
-            foreach (var id in Requirements) context.Blocked(id, prior.MissionId is null ? Dependencies.NoMissionId : "the token response carried no refresh token to observe the prior Mission by");
+            foreach (var id in Requirements) context.Blocked(id, prior.MissionId is null ? Dependencies.NoMissionId(prior) : "the token response carried no refresh token to observe the prior Mission by");
             return;
         }
         var successor = await ExpandAsync(() => flow.ObtainAsync(flow.Intent(), parExtra: [(Parameter, priorId)]), priorId);
@@ -70,7 +70,7 @@ public sealed class MissionExpansionScenario : Scenario
         var kept = await flow.ObtainAsync(Narrow());
         if (kept.MissionId is not { } keptId || kept.Token.RefreshToken is not { } keptRefresh)
         {
-            context.Blocked("MBO-AS-EXP-003", kept.MissionId is null ? Dependencies.NoMissionId : "the token response carried no refresh token to observe the Mission by");
+            context.Blocked("MBO-AS-EXP-003", kept.MissionId is null ? Dependencies.NoMissionId(kept) : "the token response carried no refresh token to observe the Mission by");
             return;
         }
         var before = await flow.RecordAsync(keptId);

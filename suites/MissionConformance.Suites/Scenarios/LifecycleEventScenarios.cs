@@ -62,7 +62,7 @@ public sealed class LifecycleEventScenario : Scenario
         var shortLived = await flow.ObtainAsync(flow.Intent(ShortLifetime));
         if (a.MissionId is not { } aId || b.MissionId is not { } bId || shortLived.MissionId is not { } cId)
         {
-            context.Blocked("MBO-MAS-006", Dependencies.NoMissionId);
+            context.Blocked("MBO-MAS-006", Dependencies.NoMissionId(a, b, shortLived));
             return;
         }
         // A transition the AS refused, or acknowledged without making (the inventory shows another state), has no event

@@ -37,7 +37,7 @@ public sealed class RefreshScenario : Scenario
             [("the code-redemption token", original), ("the first refresh", refreshed), ("the second refresh", second)]));
         if (original.Mission is null)
         {
-            Dependencies.Block(context, Dependencies.NoMissionId, "MBO-AS-REC-007", "MBO-AS-EXP-004");
+            Dependencies.Block(context, Dependencies.NoMissionId(original), "MBO-AS-REC-007", "MBO-AS-EXP-004");
             return;
         }
         var hashes = new[] { original, refreshed, second }.Where(t => t.Succeeded).Select(t => t.Mission is { } m ? Subset.Text(m, "authority_hash") : null).ToList();
@@ -103,6 +103,8 @@ public sealed class LifecycleGatingScenario : Scenario
             transitions.Add((operation, response.Status, state, expected));
             return (response, state);
         }
+        bool LifecycleControl(string operation, WireResponse response)
+            => context.Control(Controls.LifecycleServed, (int)response.Status is >= 200 and < 300, $"the {operation} answered {response.Outcome()}");
         async Task<TokenExchange> RefreshGatedAsync(string refreshToken)
         {
             var refresh = await flow.RefreshAsync(refreshToken);
@@ -114,44 +116,56 @@ public sealed class LifecycleGatingScenario : Scenario
         var a = await flow.ObtainAsync();
         if (a.MissionId is not { } aId)
         {
-            foreach (var id in Requirements) context.Blocked(id, Dependencies.NoMissionId);
+            foreach (var id in Requirements) context.Blocked(id, Dependencies.NoMissionId(a));
             return;
         }
+        // Each Mission's refresh is served while it is active (the control of GATE-001…003), before the operation that must gate it.
+        async Task<string> ControlAsync(ObtainedMission mission)
+        {
+            var token = mission.Token.RefreshToken ?? throw new ScenarioInterruptedException("no refresh_token was issued");
+            return (await flow.ControlRefreshAsync(token)).RefreshToken ?? token;
+        }
+        var refreshToken = await ControlAsync(a);
         var (suspend, suspendedState) = await ApplyAsync(aId, "suspend", "suspended");
         // The signed status must tell the truth: the state the inventory shows, else the operation's target state.
         context.Judge(new LifecycleReturnsSignedStatus(), new SignedLifecycleResponse(suspend, "suspend", suspendedState ?? "suspended", await context.Client.GetJwksAsync(context.Cancellation)));
-        var refreshToken = a.Token.RefreshToken ?? throw new ScenarioInterruptedException("no refresh_token was issued");
         var gatedSuspended = await RefreshGatedAsync(refreshToken);
         refreshToken = gatedSuspended.RefreshToken ?? refreshToken;  // a refresh that wrongly succeeded rotated the token
         context.Judge(new RefreshGatedWhenSuspended(), new GatingEvidence("suspend", suspend, suspendedState, gatedSuspended, "suspended"));
         repeats.Add(new RepeatEvidence("suspend", suspend, await flow.LifecycleAsync(aId, "suspend")));
         var (resume, resumedState) = await ApplyAsync(aId, "resume", "active");
+        LifecycleControl("resume of a suspended Mission", resume);
         var afterResume = await flow.RefreshAsync(refreshToken);
         context.Judge(new ResumeRestoresDerivation(), new ResumeEvidence(suspendedState, resume, resumedState, afterResume));
         await flow.LifecycleAsync(aId, "suspend");
         var stateBeforeComplete = await flow.StateAsync(aId);
         var completeSuspended = await flow.LifecycleAsync(aId, "complete");
-        context.Judge(new SuspendedCannotComplete(), new TerminalEvidence("suspended", stateBeforeComplete, "complete", completeSuspended, await flow.StateAsync(aId), afterResume));
+        var suspendedComplete = new TerminalEvidence("suspended", stateBeforeComplete, "complete", completeSuspended, await flow.StateAsync(aId), afterResume);
 
         // B: revoke → gated → repeat → resume refused and still gated.
         var b = await flow.ObtainAsync();
         var bId = b.MissionId!;
+        var bRefresh = await ControlAsync(b);
         var (revoke, revokedState) = await ApplyAsync(bId, "revoke", "revoked");
-        var gatedRevoked = await RefreshGatedAsync(b.Token.RefreshToken!);
+        var gatedRevoked = await RefreshGatedAsync(bRefresh);
         context.Judge(new RefreshGatedWhenRevoked(), new GatingEvidence("revoke", revoke, revokedState, gatedRevoked, "revoked"));
         repeats.Add(new RepeatEvidence("revoke", revoke, await flow.LifecycleAsync(bId, "revoke")));
         var stateBeforeResume = await flow.StateAsync(bId);
         var resumeRevoked = await flow.LifecycleAsync(bId, "resume");
         var terminal = new TerminalEvidence("revoked", stateBeforeResume, "resume", resumeRevoked, await flow.StateAsync(bId),
-            await RefreshGatedAsync(gatedRevoked.RefreshToken ?? b.Token.RefreshToken!));
+            await RefreshGatedAsync(gatedRevoked.RefreshToken ?? bRefresh));
         context.Judge(new TerminalStatesAbsorbing(), terminal);
         context.Judge(new ConflictCarriesStates(), terminal);
 
         // C: complete → gated → repeat.
         var c = await flow.ObtainAsync();
         var cId = c.MissionId!;
+        var cRefresh = await ControlAsync(c);
         var (complete, completedState) = await ApplyAsync(cId, "complete", "completed");
-        context.Judge(new RefreshGatedWhenCompleted(), new GatingEvidence("complete", complete, completedState, await RefreshGatedAsync(c.Token.RefreshToken!), "completed"));
+        LifecycleControl("complete of an active Mission", complete);
+        // Judged after C: a suspended Mission's refused complete is compared with an active one's served complete.
+        context.Judge(new SuspendedCannotComplete(), suspendedComplete);
+        context.Judge(new RefreshGatedWhenCompleted(), new GatingEvidence("complete", complete, completedState, await RefreshGatedAsync(cRefresh), "completed"));
         repeats.Add(new RepeatEvidence("complete", complete, await flow.LifecycleAsync(cId, "complete")));
 
         var transitionEvidence = new TransitionEvidence(transitions);
@@ -185,6 +199,12 @@ public sealed class LifecycleAuthenticationScenario : Scenario
         var missionId = obtained.MissionId ?? "msn_" + MissionClient.NewNonce();
         var unauthenticated = await context.Client.LifecycleAsync(new ClientCredentials(flow.Agent.ClientId), missionId, "suspend", null, context.Cancellation, withAssertion: false);
         var basic = await context.Client.LifecycleAsync(new ClientCredentials(flow.Agent.ClientId, flow.Agent.Secret ?? "not-a-secret"), missionId, "suspend", null, context.Cancellation, withAssertion: false);
+        // The control: the same suspend, authenticated as the AS advertises, gets past authentication (a Mission the token did not
+        // name is answered 404, which shows that too); a suspended Mission is resumed for LC-003 below.
+        var served = await flow.LifecycleAsync(missionId, "suspend");
+        context.Control(Controls.LifecycleAuthenticated, served.Status != HttpStatusCode.Unauthorized && (int)served.Status < 500,
+            $"the authenticated suspend answered {served.Outcome()}");
+        if ((int)served.Status is >= 200 and < 300) await flow.LifecycleAsync(missionId, "resume");
         context.Judge(new LifecycleRequiresAdvertisedAuth(), new LifecycleAuthEvidence(unauthenticated, basic));
 
         if (flow.Server.Client("foreign") is not { } foreign)
@@ -194,7 +214,7 @@ public sealed class LifecycleAuthenticationScenario : Scenario
         }
         if (obtained.MissionId is null)
         {
-            context.Blocked("MBO-AS-LC-003", Dependencies.NoMissionId);
+            context.Blocked("MBO-AS-LC-003", Dependencies.NoMissionId(obtained));
             return;
         }
         var nonce = MissionClient.NewNonce();
@@ -230,14 +250,18 @@ public sealed class ExpiryScenario : Scenario
             return;
         }
 
+        // The control of GATE-004: the same refresh is served while the Mission is active.
+        var first = obtained.Token.RefreshToken ?? throw new ScenarioInterruptedException("no refresh_token was issued");
+        var refreshToken = (await flow.ControlRefreshAsync(first)).RefreshToken ?? first;
+
         // Lazy expiry (lifecycle.md open point 5): wait past mission_expiry, then allow the target ≤30 s of clock skew.
         var remaining = obtained.MissionExpiry - context.Clock.GetUtcNow();
         await context.WaitAsync(remaining + TimeSpan.FromSeconds(2));
-        var refresh = await flow.RefreshAsync(obtained.Token.RefreshToken ?? throw new ScenarioInterruptedException("no refresh_token was issued"));
+        var refresh = await flow.RefreshAsync(refreshToken);
         for (var waited = TimeSpan.FromSeconds(2); refresh.Succeeded && waited < Skew; waited += TimeSpan.FromSeconds(7))
         {
             await context.WaitAsync(TimeSpan.FromSeconds(7));
-            refresh = await flow.RefreshAsync(refresh.RefreshToken ?? obtained.Token.RefreshToken!);
+            refresh = await flow.RefreshAsync(refresh.RefreshToken ?? refreshToken);
         }
         var state = obtained.MissionId is { } id ? await flow.StateAsync(id) : null;
         context.Judge(new RefreshGatedWhenExpired(), new GatingEvidence("mission_expiry", refresh.Response, state is "active" ? "expired" : state, refresh, "expired"));

@@ -34,7 +34,7 @@ public sealed class MissionAuthorityScenario : Scenario
         var obtained = await flow.ObtainAsync();
         if (obtained.MissionId is not { } missionId)
         {
-            context.Blocked("MBO-MAS-004", Dependencies.NoMissionId);
+            context.Blocked("MBO-MAS-004", Dependencies.NoMissionId(obtained));
             return;
         }
         var issuer = context.Client.Metadata.Issuer;

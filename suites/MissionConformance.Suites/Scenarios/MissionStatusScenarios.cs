@@ -44,7 +44,7 @@ public sealed class MissionStatusScenario : Scenario
         if (obtained.MissionId is not { } missionId || obtained.Token.Mission is not { } claim || Subset.Text(claim, "origin") is not { } origin
             || obtained.Token.AccessToken is not { } token)
         {
-            foreach (var id in Requirements) context.Blocked(id, Dependencies.NoMissionId);
+            foreach (var id in Requirements) context.Blocked(id, Dependencies.MissingMission(obtained.Token, "id", "origin") ?? "the code redemption returned no access_token");
             return;
         }
         if (!Uri.TryCreate(origin, UriKind.Absolute, out var originUri) || originUri.Query.Length > 0 || originUri.Fragment.Length > 0)
@@ -116,6 +116,7 @@ public sealed class MissionStatusScenario : Scenario
         if (statusEndpoint is not null)
         {
             active = await AskAsync(missionId);
+            context.Control(Controls.StatusServed, active.Response.Status == HttpStatusCode.OK, $"the authenticated request answered {active.Response.Outcome()}");
             unauthenticated = await context.Client.MissionStatusAsync(statusEndpoint, new ClientCredentials(caller.ClientId), missionId, audience, authenticationNonce, ct, withAssertion: false);
             basic = await context.Client.MissionStatusAsync(statusEndpoint, new ClientCredentials(flow.Agent.ClientId, flow.Agent.Secret ?? "not-a-secret"),
                 missionId, audience, MissionClient.NewNonce(), ct, withAssertion: false);
@@ -277,7 +278,7 @@ public sealed class MissionStatusScenario : Scenario
         if (statusEndpoint is not null)
         {
             var evidence = new MissionStatusEvidence(origin, anchor, jwks, active!, unauthenticated!, basic!, authenticationNonce,
-                unknown!, foreign, malformedNonce!, suspended, revoked, burst, whyNoOther ?? (foreign is null ? Dependencies.NoMissionId : null), whyNoTransitions,
+                unknown!, foreign, malformedNonce!, suspended, revoked, burst, whyNoOther ?? (foreign is null && other is not null ? Dependencies.NoMissionId(other) : null), whyNoTransitions,
                 stateAfterSuspend, stateAfterRevoke) { DpopBearer = dpopBearer, MutualTls = mutualTls };
             context.Judge(new StatusAnswersSigned(), evidence);
             context.Judge(new StatusRequiresAuthentication(), evidence);

@@ -54,6 +54,8 @@ public sealed class ParRefusalsScenario : Scenario
         }
         const string InvalidRequest = "invalid_request";
         var valid = flow.Intent().ToJsonString();
+        // The control every refusal below is compared with: the same client's valid Intent is accepted.
+        flow.IntentAccepted(await flow.PushAsync(valid, Pkce.Create()), out _);
 
         context.Judge(new UnparseableIntentRefused(), [await TryAsync("unparseable JSON", "{goal:", InvalidRequest), await TryAsync("not an object", "[" + valid + "]", InvalidRequest)]);
         context.Judge(new DuplicateMembersRefused(), [await TryAsync("duplicate goal", valid.Replace("{\"goal\":", "{\"goal\":\"first\",\"goal\":", StringComparison.Ordinal), InvalidRequest)]);
@@ -115,12 +117,15 @@ public sealed class FrontChannelScenario : Scenario
     public override async Task RunAsync(ScenarioContext context)
     {
         var flow = new MissionFlow(context);
+        var intent = flow.Intent().ToJsonString();
+        // The control: the same Intent is accepted when pushed, so a front-channel refusal is about the channel.
+        flow.IntentAccepted(await flow.PushAsync(intent, Pkce.Create()), out _);
         var before = await flow.CountMissionsAsync();
         var pkce = Pkce.Create();
         var query = new Dictionary<string, string>
         {
             ["client_id"] = flow.Agent.ClientId, ["response_type"] = "code", ["redirect_uri"] = flow.Server.RedirectUri,
-            ["code_challenge"] = pkce.Challenge, ["code_challenge_method"] = Pkce.Method, ["mission_intent"] = flow.Intent().ToJsonString(),
+            ["code_challenge"] = pkce.Challenge, ["code_challenge_method"] = Pkce.Method, ["mission_intent"] = intent,
         };
         var url = new Uri(context.Client.Metadata.AuthorizationEndpoint + "?" + string.Join("&", query.Select(p => p.Key + "=" + Uri.EscapeDataString(p.Value))));
         var (status, error) = await context.Client.GetAsync(url, context.Cancellation);

@@ -37,6 +37,7 @@ public sealed class TokenExchangeScenario : Scenario
 
         var resource = resources[0];
         var exchanged = await flow.ExchangeAsync(token, null, ("resource", resource));
+        context.Control(Controls.ExchangeServed, exchanged.Succeeded, $"the exchange for {resource} while the Mission was active answered {exchanged.Response.Outcome()}");
         var again = exchanged.Succeeded ? await flow.ExchangeAsync(token, null, ("resource", resource)) : null;
         var other = resources.Skip(1).FirstOrDefault();
         TokenExchange? widening = null;
@@ -56,7 +57,7 @@ public sealed class TokenExchangeScenario : Scenario
         // MBO-AS-GATE-005: the first token is still unexpired; the Mission behind it is not active.
         if (obtained.MissionId is not { } missionId)
         {
-            context.Blocked("MBO-AS-GATE-005", Dependencies.NoMissionId);
+            context.Blocked("MBO-AS-GATE-005", Dependencies.NoMissionId(obtained));
             return;
         }
         if (context.Client.Metadata.LifecycleEndpoint is null)
@@ -76,7 +77,7 @@ public sealed class TokenExchangeScenario : Scenario
             var state = await flow.StateAsync(missionId);
             attempts.Add(new ExchangeGating(operation, state, await flow.ExchangeAsync(token, null, ("resource", resource)), expected));
         }
-        context.Judge(new ExchangeGatedOnMissionState(), new ExchangeGatingEvidence(exchanged, attempts));
+        context.Judge(new ExchangeGatedOnMissionState(), new ExchangeGatingEvidence(attempts));
     }
 }
 
@@ -107,6 +108,7 @@ public sealed class TokenDelegationScenario : Scenario
         using var key = new DpopKey();
 
         var delegated = await flow.ExchangeAsync(token, delegateClient, key);
+        context.Control(Controls.DelegationServed, delegated.Succeeded, $"the delegation to {delegateClient.ClientId} answered {delegated.Response.Outcome()}");
         var unbound = await flow.ExchangeAsync(token, delegateClient, dpop: null);
         var redelegated = delegated is { Succeeded: true, AccessToken: { } delegatedToken } ? await flow.ExchangeAsync(delegatedToken, delegateClient, key) : null;
 

@@ -89,6 +89,7 @@ public sealed class ResourceAsValidationScenario : ResourceAsScenario
     private protected override async Task RunAtAsync(ScenarioContext context, ResourceAsTarget ras, ResourceAsSession session, PeerSet peers)
     {
         var evidence = await session.CollectAsync(peers);
+        context.ControlAt(ras.Id, Controls.IdJagRedeemed, evidence.Valid.Issued, $"the valid ID-JAG was answered {evidence.Valid.Describe()}");
         foreach (var check in new Check<ResourceAsEvidence>[]
         {
             new ResourceAsTrustsConfiguredOriginOnly(), new ResourceAsValidatesGrant(), new ResourceAsRequiresProofOfPossession(),
@@ -119,7 +120,11 @@ public sealed class ProjectionIssuerFailsClosedScenario : ResourceAsScenario
         => ras.ProjectionIssuer ? null : "not judged: resourceAuthorizationServers[].projectionIssuer is not set, and a plain Resource AS asks no Mission Authority";
 
     private protected override async Task RunAtAsync(ScenarioContext context, ResourceAsTarget ras, ResourceAsSession session, PeerSet peers)
-        => context.JudgeAt(ras.Id, new ProjectionIssuerFailsClosed(), await session.CollectOutagesAsync(), [.. context.Wire.RecentIds(Id, 3)]);
+    {
+        var evidence = await session.CollectOutagesAsync();
+        context.ControlAt(ras.Id, Controls.IdJagRedeemed, evidence.Reachable.Issued, $"the grant of a Mission its MAS reports active was answered {evidence.Reachable.Describe()}");
+        context.JudgeAt(ras.Id, new ProjectionIssuerFailsClosed(), evidence, [.. context.Wire.RecentIds(Id, 3)]);
+    }
 }
 
 /// <summary>The harness as origin AS and as client of one Resource AS: mints ID-JAGs for one Mission and presents them.</summary>

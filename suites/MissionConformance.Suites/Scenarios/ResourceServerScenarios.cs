@@ -85,11 +85,12 @@ public sealed class MissionStateScenario : ResourceServerScenario
     protected override async Task RunAsync(ResourceServerProbe rs)
     {
         var mission = rs.Mission();
-        var missing = await rs.CallAsync(rs.Token(mission, s => s with { OmitMission = true }), rs.Server.Allowed);
-        rs.Judge(new RsRequiresMissionClaim(), new MissingMissionEvidence(missing));
-
+        // The active Mission's token first: it is MBO-RS-B-001's evidence and the control every refusal below is compared with.
         var active = await rs.CallAsync(rs.Token(mission), rs.Server.Allowed);
         rs.Judge(new RsServesActiveMission(), new ActiveMissionEvidence(active, rs.Server.Allowed.Tool));
+        rs.Control(active);
+        var missing = await rs.CallAsync(rs.Token(mission, s => s with { OmitMission = true }), rs.Server.Allowed);
+        rs.Judge(new RsRequiresMissionClaim(), new MissingMissionEvidence(missing));
         if (!active.Served)
         {
             foreach (var id in new[] { "MBO-RS-B-002", "MBO-RS-B-004", "MBO-RS-C-008", "MBO-MAS-005" }) rs.Skip(id, "not judged: the active Mission's token was not served (MBO-RS-B-001)");
@@ -223,6 +224,7 @@ public sealed class PdpEnforcementScenario : RuntimeEnforcementScenario
         var permitted = rs.Mission();
         var response = await rs.CallAsync(rs.Token(permitted), rs.Server.Allowed);
         var answeredAt = DateTimeOffset.UtcNow;
+        rs.Control(response);  // what the denied and unanswered calls below are compared with
         var evaluations = pdp.EvaluationsFor(permitted.Id);
         rs.Judge(new PepEvaluatesBeforeActing(), new PdpCallEvidence(response, evaluations, answeredAt, rs.Server.Allowed.Tool));
         if (evaluations.Count > 0)
