@@ -268,8 +268,15 @@ public sealed class ConflictCarriesStates : Check<TerminalEvidence>
     }
 }
 
-/// <summary>Derivations against a context.max_derivations budget.</summary>
-public sealed record BudgetEvidence(int Budget, IReadOnlyList<TokenExchange> Sequential, IReadOnlyList<TokenExchange> Parallel, int ParallelAllowed);
+/// <summary>Derivations against a context.max_derivations budget: one after another, then a race while the budget still has room.</summary>
+public sealed record BudgetEvidence(int Budget, IReadOnlyList<TokenExchange> Sequential, BudgetRace Race);
+
+/// <summary>
+/// MBO-AS-GATE-009's evidence: <paramref name="Parallel"/> derivations of <paramref name="How"/> fired at once while
+/// <paramref name="Allowed"/> remained in the budget, so a check and increment that are not atomic let more through.
+/// <paramref name="WhyNot"/> says why no race could be run (the derivations the AS offers are serialised by rotation).
+/// </summary>
+public sealed record BudgetRace(string How, int Allowed, IReadOnlyList<TokenExchange> Parallel, string? WhyNot = null);
 
 public sealed class DerivationBudgetEnforced : Check<BudgetEvidence>
 {
@@ -289,10 +296,16 @@ public sealed class DerivationBudgetAtomic : Check<BudgetEvidence>
 {
     public override string RequirementId => "MBO-AS-GATE-009";
 
+    public override PositiveControl Control => Controls.DerivationServed;
+
     public override Judgement Judge(BudgetEvidence e)
     {
-        var succeeded = e.Parallel.Count(t => t.Succeeded);
-        return Judgement.That(succeeded <= e.ParallelAllowed, $"{e.Parallel.Count} parallel derivations with {e.ParallelAllowed} left in the budget: {succeeded} succeeded",
-            $"{e.Parallel.Count} parallel derivations with {e.ParallelAllowed} left in the budget: {succeeded} succeeded; the check and increment must be atomic");
+        var race = e.Race;
+        // With the budget already spent, every derivation is refused whether the counter is atomic or not: only a race
+        // while the budget has room can show a check and increment that are not one step.
+        if (race.WhyNot is { } why) return Judgement.Review($"not verifiable black-box here: {why}; atomicity of the budget counter needs a look at the implementation");
+        var succeeded = race.Parallel.Count(t => t.Succeeded);
+        var described = $"{race.Parallel.Count} parallel {race.How} with {race.Allowed} left in the budget: {succeeded} succeeded";
+        return Judgement.That(succeeded <= race.Allowed, described, $"{described}; the budget's check and increment must be one atomic step");
     }
 }

@@ -283,12 +283,39 @@ public sealed class DerivationBudgetScenario : Scenario
         var third = await flow.RefreshAsync(second.RefreshToken ?? obtained.Token.RefreshToken!);
         var sequential = new[] { obtained.Token, second, third };
 
-        // One derivation allowed, spent on the code: every parallel refresh must be refused.
-        var spent = await flow.ObtainAsync(flow.Intent(maxDerivations: "1"));
-        var parallel = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => flow.RefreshAsync(spent.Token.RefreshToken!)));
-
-        var evidence = new BudgetEvidence(2, sequential, parallel, ParallelAllowed: 0);
+        var evidence = new BudgetEvidence(2, sequential, await RaceAsync(context, flow));
         context.Judge(new DerivationBudgetEnforced(), evidence);
         context.Judge(new DerivationBudgetAtomic(), evidence);
+    }
+
+    private const int Racers = 4;
+
+    /// <summary>
+    /// MBO-AS-GATE-009: <see cref="Racers"/> derivations at once while the budget has room for fewer, after one of the same kind
+    /// was served on its own (the control). Token Exchange where the AS offers it (each counts once, oauth-profile.md §3); else
+    /// refreshes of one token, where the AS does not rotate it; a rotating AS without Token Exchange serialises every
+    /// derivation, and no client can race its counter.
+    /// </summary>
+    private static async Task<BudgetRace> RaceAsync(ScenarioContext context, MissionFlow flow)
+    {
+        var raced = await flow.ObtainAsync(flow.Intent(maxDerivations: "4"));  // the code is derivation 1
+        var exchange = Harness.Coordinate.DomainFeatures.Survey(context.Client.Metadata.Document, context.Server)[Harness.Coordinate.DomainFeatures.TokenExchange];
+        if (exchange.Availability == Harness.Coordinate.FeatureAvailability.Offered
+            && raced.Token is { AccessToken: { } access, Entries: [var entry, ..] } && Subset.Text(entry, "resource") is { } resource)
+        {
+            var single = await flow.ExchangeAsync(access, null, ("resource", resource));  // derivation 2
+            context.Control(Controls.DerivationServed, single.Succeeded, $"a single Token Exchange for {resource} answered {single.Response.Outcome()}");
+            var exchanges = await Task.WhenAll(Enumerable.Range(0, Racers).Select(_ => flow.ExchangeAsync(access, null, ("resource", resource))));
+            return new BudgetRace("Token Exchanges", 2, exchanges);
+        }
+        var refreshToken = raced.Token.RefreshToken ?? throw new ScenarioInterruptedException("no refresh_token was issued");
+        var first = await flow.RefreshAsync(refreshToken);  // derivation 2
+        context.Control(Controls.DerivationServed, first.Succeeded, $"a single refresh answered {first.Response.Outcome()}");
+        if (first.RefreshToken is { } next && next != refreshToken)
+        {
+            return new BudgetRace("refreshes", 2, [], "the AS rotates refresh tokens, which serialises refreshes, and offers no Token Exchange to race");
+        }
+        var refreshes = await Task.WhenAll(Enumerable.Range(0, Racers).Select(_ => flow.RefreshAsync(refreshToken)));
+        return new BudgetRace("refreshes of one non-rotated refresh token", 2, refreshes);
     }
 }
