@@ -72,6 +72,20 @@ public sealed class PairwiseCheckTests
     }
 
     [Fact]
+    public void RefsOfOneSectorOnly_AreReview_NotAPass_WhileTwoSectorsWithTheirOwnRefsPass()
+    {
+        // Issue 19: with one Resource AS, PW-001 passed though "refs differ across sectors" was never compared.
+        var one = new PairwiseEvidence("resource_as", "msn_1", [(First, Grant(First, "ref_first")), (First, Grant(First, "ref_first"))], null, "not asked");
+
+        var alone = new PairwiseRefPerSector().Judge(one);
+        var both = new PairwiseRefPerSector().Judge(Evidence());
+
+        Assert.Equal(Verdict.Review, alone.Explicit);
+        Assert.Contains("name a second one in the target file", alone.Message, StringComparison.Ordinal);
+        Assert.True(both.Holds);
+    }
+
+    [Fact]
     public void AnOpaqueReprojection_IsReview_AndNoSecondSector_IsSkippedWithTheReason()
     {
         var opaque = new PairwiseRefNotCopiedAcrossSectors().Judge(Evidence((TokenTypes.IdJag, TokenExchange.From(Ok("opaque-grant-value")))));
