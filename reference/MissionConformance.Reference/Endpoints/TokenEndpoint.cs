@@ -459,7 +459,7 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         {
             requested = grantedResources?.ToList() ?? missionResources;
         }
-        if (requested.FirstOrDefault(r => !missionResources.Contains(r)) is { } outside)
+        if (requested.FirstOrDefault(r => !missionResources.Contains(r)) is { } outside && !faults.Has(Fault.AcceptUncoveredResource))
         {
             return new(null, null, OAuthError("invalid_target", $"resource {outside} is not covered by the authority this grant carries"));
         }
@@ -527,6 +527,7 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
 
         var audiences = entries.Select(e => (string)e!["resource"]!).Distinct(StringComparer.Ordinal).ToList();
         if (faults.Has(Fault.AudienceIncludesUnrelated)) audiences.Add("https://unrelated.example/api");
+        if (faults.Has(Fault.AcceptUncoveredResource)) audiences.AddRange(resources.Except(audiences, StringComparer.Ordinal));
         var principal = new ClaimsPrincipal(identity);
         principal.SetResources(audiences);
         if (faults.Has(Fault.ScopeBroaderThanDetails)) principal.SetScopes("admin");

@@ -259,7 +259,7 @@ public sealed class ResourceNarrowingScenario : Scenario
         var foreign = await flow.RedeemAsync(consent2.Code!, pkce2.Verifier, null, ("resource", "https://unrelated-resource.invalid/api"));
         var refusal = foreign.Succeeded && !foreign.Audiences.Contains("https://unrelated-resource.invalid/api")
             ? new Refusal("token request resource outside the set (omitted)", HttpStatusCode.BadRequest, "invalid_target", "invalid_target", null, null)
-            : Refusal.From("token request resource outside the set", foreign.Response, "invalid_target", null, null);
+            : Refusal.From("token request resource outside the set", foreign.Response, "invalid_target", null, null, alsoAllowed: "invalid_request");
         context.Judge(new UncoveredResourceRefused(), [refusal]);
     }
 }

@@ -26,7 +26,7 @@ public sealed class ParAcceptanceScenario : Scenario
 }
 
 /// <summary>conformance.md §5 L1 items 3 and 8: each malformed Intent is refused with the spec's code, and nothing is created.</summary>
-public sealed class ParRefusalsScenario : Scenario
+public sealed partial class ParRefusalsScenario : Scenario
 {
     public override string Id => "par.refusals";
     public override string Title => "PAR refuses malformed Intents with the spec's error codes and creates nothing";
@@ -93,7 +93,7 @@ public sealed class ParRefusalsScenario : Scenario
             [await TryAsync("only an unknown object", Edit(i => i["objects"] = new JsonArray("https://unknown-resource.invalid/api")).ToJsonString(), "invalid_authorization_details")]);
 
         // PAR-012's token-endpoint half is judged by the narrowing scenario; both must hold.
-        context.Judge(new UncoveredResourceRefused(), [await TryAsync("PAR resource no entry covers", valid, "invalid_target", ("resource", "https://unrelated-resource.invalid/api"))]);
+        context.Judge(new UncoveredResourceRefused(), [await UncoveredResourceAsync(context, flow, valid)]);
 
         if (flow.Server.UnregisteredPurpose is { } purpose)
         {
@@ -103,6 +103,41 @@ public sealed class ParRefusalsScenario : Scenario
         {
             context.Skip("MBO-AS-PAR-015", "the target file declares no client-registered purposes (authorizationServers[0].purposes.unregistered)");
         }
+    }
+}
+
+public sealed partial class ParRefusalsScenario
+{
+    private const string UnrelatedResource = "https://unrelated-resource.invalid/api";
+
+    /// <summary>
+    /// MBO-AS-PAR-012 at PAR: a resource no derived entry covers is refused (invalid_target, RFC 8707 §2; or invalid_request),
+    /// or the request is accepted and the token it yields does not carry that audience, as the requirement's test allows.
+    /// </summary>
+    private static async Task<Refusal> UncoveredResourceAsync(ScenarioContext context, MissionFlow flow, string intent)
+    {
+        const string Case = "PAR resource no entry covers";
+        var pkce = Pkce.Create();
+        var par = await flow.PushAsync(intent, pkce, null, ("resource", UnrelatedResource));
+        if (par.Status != HttpStatusCode.Created || par.Member("request_uri") is not { } requestUri)
+        {
+            return Refusal.From(Case, par, "invalid_target", null, null, alsoAllowed: "invalid_request");
+        }
+        var consent = await flow.ConsentAsync(requestUri, ConsentDecision.Approve);
+        if (consent.Code is not { } code)
+        {
+            throw new ScenarioInterruptedException($"PAR accepted a resource no entry covers, and its approval gave no code: {consent.Error} {consent.ErrorDescription}");
+        }
+        var token = await flow.RedeemAsync(code, pkce.Verifier);
+        if (!token.Succeeded)
+        {
+            // Refused at the token endpoint: nothing was issued for the resource, a refusal all the same.
+            return Refusal.From($"{Case} (accepted at PAR, refused at the code's redemption)", token.Response, "invalid_target", null, null, alsoAllowed: "invalid_request");
+        }
+        // Accepted: the audience must be left out of the token, which is as good as a refusal of that resource.
+        return token.Audiences.Contains(UnrelatedResource)
+            ? new Refusal($"{Case} (accepted, and the token carries that audience)", HttpStatusCode.OK, null, "invalid_target", null, null)
+            : new Refusal($"{Case} (accepted, the token leaves that audience out)", HttpStatusCode.BadRequest, "invalid_target", "invalid_target", null, null);
     }
 }
 
