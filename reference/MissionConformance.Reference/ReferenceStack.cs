@@ -177,6 +177,11 @@ public sealed class ReferenceStack : IAsyncDisposable
             await next();
         });
         app.Use((context, next) => UnreadableFormGuard.InvokeAsync(context, () => next()));
+        if (options.Faults.Has(Fault.StatusDpopAnswerReplayed))
+        {
+            var answers = new FaultSeams.ReplayedDpopStatus();
+            app.Use((context, next) => answers.InvokeAsync(context, () => next()));
+        }
         app.Use(async (context, next) =>
         {
             // The login and consent pages refuse to be framed (clickjacking; RFC 9700 §4.16, MC-AS-APR-103).

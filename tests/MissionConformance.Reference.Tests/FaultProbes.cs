@@ -359,6 +359,17 @@ public static class FaultProbes
             var endpoint = r.Client.Metadata.MissionStatusEndpoint!.AbsoluteUri;
             return (await DpopStatusAsync(r, missionId, token, key.Proof("POST", endpoint, token))).Status != HttpStatusCode.OK;
         },
+        Fault.StatusDpopAnswerReplayed => async (r, clock) =>
+        {
+            var earlier = await ActiveStatusAsync(r, clock);
+            var missionId = (await r.ObtainAsync()).MissionId;
+            using var key = new DpopKey();
+            var token = await StatusTokenAsync(r, key);
+            clock.Advance(Endpoints.StatusRateLimiter.Window);
+            var endpoint = r.Client.Metadata.MissionStatusEndpoint!.AbsoluteUri;
+            var answer = await DpopStatusAsync(r, missionId, token, key.Proof("POST", endpoint, token));
+            return answer.Status == HttpStatusCode.OK && answer.Body == earlier.Body;
+        },
         Fault.StatusMtlsCertificateUnchecked => async (r, _) =>
         {
             var missionId = (await r.ObtainAsync()).MissionId;
@@ -455,6 +466,9 @@ public static class FaultProbes
             return (await IntrospectAsync(r, issued.AccessToken)).Json.GetProperty("active").GetBoolean();
         },
         Fault.IntrospectionOmitsMission => async (r, clock) => !(await IntrospectAsync(r, (await r.ObtainAsync()).AccessToken)).Json.TryGetProperty("mission", out _),
+        Fault.StateAuthorityWithoutHash => async (r, clock) =>
+            !StatusPayload(await ActiveStatusAsync(r, clock)).TryGetProperty("integrity_anchors", out _)
+            && !(await IntrospectAsync(r, (await r.ObtainAsync()).AccessToken)).Json.GetProperty("mission").TryGetProperty("authority_hash", out _),
         Fault.IntrospectionLeaksToNonAudience => async (r, clock) =>
         {
             var open = await IntrospectAsync(r, (await r.ObtainAsync()).AccessToken, withAssertion: false);

@@ -86,6 +86,7 @@ public sealed class IntrospectionEndpoint(
                 ["version"] = mission.Version,
                 ["expires_at"] = MissionIntentValidator.FormatRfc3339(DateTimeOffset.FromUnixTimeSeconds(mission.MissionExpiry)),
             };
+            if (faults.Has(Fault.StateAuthorityWithoutHash)) response["mission"]!.AsObject().Remove("authority_hash");
         }
         return Answer(http, client, response);
     }

@@ -141,7 +141,7 @@ public sealed class MissionStatusEndpoint(
     {
         if (Faults.Has(Fault.StatusLeaksForeignAudience)) payload["authority_projection"] = JsonNode.Parse(mission.AuthoritySetJson);
         if (Faults.Has(Fault.StatusWrongAudience)) payload["aud"] = payload["sub"]!.DeepClone();
-        if (Faults.Has(Fault.StatusOmitsAnchors)) payload.Remove("integrity_anchors");
+        if (Faults.Has(Fault.StatusOmitsAnchors) || Faults.Has(Fault.StateAuthorityWithoutHash)) payload.Remove("integrity_anchors");
         if (Faults.Has(Fault.StatusMissionWithIdAndRef))
         {
             payload["mission"]!["ref"] ??= "ref_" + mission.Id[^12..];

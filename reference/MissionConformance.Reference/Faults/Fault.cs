@@ -86,6 +86,7 @@ public enum Fault
     StatusIgnoresNonce,
     StatusWrongAudience,
     StatusOmitsAnchors,
+    StatusDpopAnswerReplayed,
     StatusLeaksForeignAudience,
     StatusForeignMissionOracle,
     StatusErrorsWithoutNonce,
@@ -100,6 +101,7 @@ public enum Fault
     // Introspection with the Mission projection (AD-3)
     IntrospectionActiveForInactiveMission,
     IntrospectionOmitsMission,
+    StateAuthorityWithoutHash,
     IntrospectionLeaksToNonAudience,
     IntrospectionErrorsOnMalformedToken,
     IntrospectionNeverSigned,
@@ -324,17 +326,17 @@ public static class FaultCatalogue
         new(Fault.CompleteWhileSuspended, "a suspended Mission can be completed directly", ["MBO-AS-LC-006"]),
         new(Fault.LifecycleAcceptsClientSecret, "the lifecycle endpoint accepts client_secret_basic", ["MBO-AS-LC-007"]),
 
-        // Mission Status (mission-status.md) and the mission-authority document. MBO-CM-006, AD-3's own
-        // requirement, breaks with any of MS-001…007.
-        new(Fault.StatusAcceptsClientSecret, "the Mission Status endpoint takes client_secret_basic instead of answering 401", ["MBO-MS-002", "MBO-CM-006"]),
-        new(Fault.StatusUnsigned, "Mission Status answers with the payload as plain JSON, unsigned", ["MBO-MS-001", "MBO-MS-003", "MBO-CM-006"]),
-        new(Fault.StatusSignedByUnknownKey, "Mission Status is signed with a key the AS's jwks_uri does not publish", ["MBO-MS-003", "MBO-CM-006"]),
-        new(Fault.StatusAsIntrospectionJwt, "Mission Status is served as application/token-introspection+jwt (the RFC 9701 form)", ["MBO-MS-001", "MBO-MS-018", "MBO-CM-006"]),
-        new(Fault.StatusIgnoresNonce, "Mission Status neither checks the request nonce's format nor echoes it: the payload carries a nonce of its own", ["MBO-MS-004", "MBO-MS-009", "MBO-CM-006"]),
-        new(Fault.StatusWrongAudience, "the Mission Status payload's aud is the caller's client id, not the audience it asked for", ["MBO-MS-004", "MBO-CM-006"]),
-        new(Fault.StatusOmitsAnchors, "the Mission Status payload carries no integrity_anchors", ["MBO-MS-005", "MBO-CM-006"]),
-        new(Fault.StatusLeaksForeignAudience, "the authority_projection carries the whole Authority Set, other audiences' entries included", ["MBO-MS-006", "MBO-CM-006"]),
-        new(Fault.StatusForeignMissionOracle, "a real Mission with no entry for the caller's audience gets 403 where an unknown id gets 404", ["MBO-MS-007", "MBO-CM-006"]),
+        // Mission Status (mission-status.md) and the mission-authority document. MBO-CM-006, AD-3's own requirement, is met by
+        // Mission Status or introspection with the Mission projection: a fault of one road leaves it to the other.
+        new(Fault.StatusAcceptsClientSecret, "the Mission Status endpoint takes client_secret_basic instead of answering 401", ["MBO-MS-002"]),
+        new(Fault.StatusUnsigned, "Mission Status answers with the payload as plain JSON, unsigned", ["MBO-MS-001", "MBO-MS-003"]),
+        new(Fault.StatusSignedByUnknownKey, "Mission Status is signed with a key the AS's jwks_uri does not publish", ["MBO-MS-003"]),
+        new(Fault.StatusAsIntrospectionJwt, "Mission Status is served as application/token-introspection+jwt (the RFC 9701 form)", ["MBO-MS-001", "MBO-MS-018"]),
+        new(Fault.StatusIgnoresNonce, "Mission Status neither checks the request nonce's format nor echoes it: the payload carries a nonce of its own", ["MBO-MS-004", "MBO-MS-009"]),
+        new(Fault.StatusWrongAudience, "the Mission Status payload's aud is the caller's client id, not the audience it asked for", ["MBO-MS-004"]),
+        new(Fault.StatusOmitsAnchors, "the Mission Status payload carries no integrity_anchors", ["MBO-MS-005"]),
+        new(Fault.StatusLeaksForeignAudience, "the authority_projection carries the whole Authority Set, other audiences' entries included", ["MBO-MS-006"]),
+        new(Fault.StatusForeignMissionOracle, "a real Mission with no entry for the caller's audience gets 403 where an unknown id gets 404", ["MBO-MS-007"]),
         new(Fault.StatusErrorsWithoutNonce, "Mission Status error bodies (401, 404) do not echo the nonce", ["MBO-MS-008"]),
         new(Fault.StatusHidesInactiveMissions, "a suspended, revoked or completed Mission gets 404 instead of a signed status saying so", ["MBO-MS-010"]),
         new(Fault.StatusLongLived, "Mission Status responses for active Missions live an hour", ["MBO-MS-011"]),
@@ -344,11 +346,13 @@ public static class FaultCatalogue
         new(Fault.MissionAuthorityIssuerMismatch, "the mission-authority document's issuer drops the trailing slash mission.origin has", ["MBO-AS-MD-005"]),
         new(Fault.MissionAuthorityNotJson, "the mission-authority document is served as text/plain", ["MBO-AS-MD-006"]),
 
-        // Introspection with the Mission projection (oauth-profile.md §11); MBO-CM-006 breaks with any of INT-001…003.
-        new(Fault.IntrospectionActiveForInactiveMission, "introspection says active:true for a valid token whose Mission is revoked", ["MBO-AS-INT-002", "MBO-CM-006"]),
-        new(Fault.IntrospectionOmitsMission, "introspection answers carry no mission member", ["MBO-AS-INT-001", "MBO-AS-INT-002", "MBO-CM-006"]),
+        // Introspection with the Mission projection (oauth-profile.md §11).
+        new(Fault.IntrospectionActiveForInactiveMission, "introspection says active:true for a valid token whose Mission is revoked", ["MBO-AS-INT-002"]),
+        new(Fault.IntrospectionOmitsMission, "introspection answers carry no mission member", ["MBO-AS-INT-001", "MBO-AS-INT-002"]),
         new(Fault.IntrospectionLeaksToNonAudience, "introspection answers anyone, unauthenticated callers and callers the token is not for included, with the Mission and every entry",
-            ["MBO-AS-INT-003", "MBO-CM-006"]),
+            ["MBO-AS-INT-003"]),
+        new(Fault.StateAuthorityWithoutHash, "neither road of MBO-CM-006 shows the Mission's authority_hash: Mission Status has no integrity_anchors, introspection's mission no authority_hash",
+            ["MBO-MS-005", "MBO-CM-006"]),
         new(Fault.IntrospectionErrorsOnMalformedToken, "a malformed or unknown token gets 400 invalid_token instead of {\"active\":false}", ["MBO-AS-INT-004"]),
         new(Fault.IntrospectionNeverSigned, "introspection ignores Accept: application/token-introspection+jwt and always answers plain JSON", ["MBO-AS-INT-006"]),
 
@@ -431,13 +435,15 @@ public static class FaultCatalogue
 
         // dpop_bearer at Mission Status (the reference's client_credentials convention, StatusTokenEndpoint)
         new(Fault.StatusDpopProofUnchecked, "Mission Status takes a Mission-Status-scoped DPoP token without its proof: presented as a bearer token, or with another key's proof, it answers",
-            ["MBO-MS-002", "MBO-CM-006"]),
-        new(Fault.StatusDpopBearerRefused, "Mission Status advertises dpop_bearer and the token endpoint issues the token, but Mission Status refuses it", ["MBO-MS-001", "MBO-CM-006"]),
+            ["MBO-MS-002"]),
+        new(Fault.StatusDpopAnswerReplayed, "a dpop_bearer request is answered with the Mission Status answer signed before it, another request's nonce and all",
+            ["MBO-MS-004"]),
+        new(Fault.StatusDpopBearerRefused, "Mission Status advertises dpop_bearer and the token endpoint issues the token, but Mission Status refuses it", ["MBO-MS-001"]),
 
         // mtls at Mission Status (RFC 8705 §2.2, self-signed certificates of the client's registered key, at the mtls alias)
         new(Fault.StatusMtlsCertificateUnchecked, "Mission Status's mtls alias takes the client_id of any client certificate: one of a key the client is not registered with answers",
-            ["MBO-MS-002", "MBO-CM-006"]),
-        new(Fault.StatusMtlsRefused, "Mission Status advertises mtls and an alias for it, but refuses the client's certificate of its registered key", ["MBO-MS-001", "MBO-CM-006"]),
+            ["MBO-MS-002"]),
+        new(Fault.StatusMtlsRefused, "Mission Status advertises mtls and an alias for it, but refuses the client's certificate of its registered key", ["MBO-MS-001"]),
 
         // Mission Expansion (oauth-profile.md §13; the suite's convention: PAR with mission_supersedes)
         new(Fault.ExpansionWithoutSupersedes, "an approved expansion's successor keeps no link to the Mission it supersedes: its record and Mission Status name no supersedes",

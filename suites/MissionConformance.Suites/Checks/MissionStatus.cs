@@ -229,26 +229,35 @@ public sealed class StatusBindsRequest : Check<MissionStatusEvidence>
 
     public override string RequirementId => "MBO-MS-004";
 
+    /// <remarks>
+    /// Every signed answer is bound, whichever authentication method obtained it: until issue 19 only the private_key_jwt answer
+    /// was, so a dpop_bearer or mtls answer replayed from another request, with that request's nonce, passed.
+    /// </remarks>
     public override Judgement Judge(MissionStatusEvidence e)
     {
-        if (e.Active.Payload is not { } p) return Judgement.Skip(StatusJudgement.NotSigned(e.Active));
-        var problems = new List<string>();
-        void Expect(string member, string expected)
+        List<(string How, StatusAnswer Answer)> answers = [("private_key_jwt", e.Active)];
+        if (e.DpopBearer?.Answer is { } dpop) answers.Add(("dpop_bearer", dpop));
+        if (e.MutualTls?.Answer is { } mtls) answers.Add(("mtls", mtls));
+        var signed = answers.Where(a => a.Answer.Payload is not null).ToList();
+        if (signed.Count == 0) return Judgement.Skip(StatusJudgement.NotSigned(e.Active));
+        var problems = signed.SelectMany(a => Unbound(a.Answer, e.Origin).Select(problem => $"the {a.How} answer's {problem}")).ToList();
+        return Judgement.That(problems.Count == 0,
+            $"iss, aud, sub, nonce, iat and exp bind each answer ({string.Join(", ", signed.Select(a => a.How))}) to its request and caller", string.Join("; ", problems));
+    }
+
+    private static IEnumerable<string> Unbound(StatusAnswer answer, string origin)
+    {
+        var p = answer.Payload!.Value;
+        foreach (var (member, expected) in new[] { ("iss", origin), ("aud", answer.Audience), ("sub", answer.ClientId), ("nonce", answer.Nonce) })
         {
-            var actual = Subset.Text(p, member);
-            if (actual != expected) problems.Add($"{member} is {actual ?? "(absent)"}, expected {expected}");
+            if (Subset.Text(p, member) is var actual && actual != expected) yield return $"{member} is {actual ?? "(absent)"}, expected {expected}";
         }
-        Expect("iss", e.Origin);
-        Expect("aud", e.Active.Audience);
-        Expect("sub", e.Active.ClientId);
-        Expect("nonce", e.Active.Nonce);
         long? Number(string member) => p.TryGetProperty(member, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : null;
-        var now = e.Active.ObservedAt.ToUnixTimeSeconds();
-        if (Number("iat") is not { } iat) problems.Add("iat is absent or not a NumericDate");
-        else if (iat > now + (long)Skew.TotalSeconds) problems.Add($"iat is {iat - now} s in the future");
-        if (Number("exp") is not { } exp) problems.Add("exp is absent or not a NumericDate");
-        else if (exp < now - (long)Skew.TotalSeconds) problems.Add($"exp passed {now - exp} s before the answer arrived");
-        return Judgement.That(problems.Count == 0, "iss, aud, sub, nonce, iat and exp bind the answer to this request and caller", string.Join("; ", problems));
+        var now = answer.ObservedAt.ToUnixTimeSeconds();
+        if (Number("iat") is not { } iat) yield return "iat is absent or not a NumericDate";
+        else if (iat > now + (long)Skew.TotalSeconds) yield return $"iat is {iat - now} s in the future";
+        if (Number("exp") is not { } exp) yield return "exp is absent or not a NumericDate";
+        else if (exp < now - (long)Skew.TotalSeconds) yield return $"exp passed {now - exp} s before the answer arrived";
     }
 }
 

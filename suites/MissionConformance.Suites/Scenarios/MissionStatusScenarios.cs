@@ -275,6 +275,7 @@ public sealed class MissionStatusScenario : Scenario
         var anchor = (string?)(await flow.RecordAsync(missionId))?["integrity"]?["authority_hash"] is { } recorded
             ? new AnchorReference(recorded, "Mission record")
             : Subset.Text(claim, "authority_hash") is { } carried ? new AnchorReference(carried, "token") : null;
+        MissionStatusEvidence? statusEvidence = null;
         if (statusEndpoint is not null)
         {
             var evidence = new MissionStatusEvidence(origin, anchor, jwks, active!, unauthenticated!, basic!, authenticationNonce,
@@ -295,8 +296,9 @@ public sealed class MissionStatusScenario : Scenario
             context.Judge(new StatusMissionMemberExclusive(), evidence);
             context.Judge(new StatusRateLimitSignalled(), evidence);
             context.Judge(new StatusNotIntrospectionFormat(), evidence);
-            context.Judge(new MissionStatusCapability(), evidence);
+            statusEvidence = evidence;
         }
+        IntrospectionEvidence? introspectionEvidence = null;
         if (introspectionEndpoint is not null)
         {
             var evidence = new IntrospectionEvidence(audience, missionId, anchor, introspected!, garbage!, introspectedOpenly!, nonAudience, whyNoNonAudience,
@@ -306,8 +308,30 @@ public sealed class MissionStatusScenario : Scenario
             context.Judge(new IntrospectionAudienceOnly(), evidence);
             context.Judge(new IntrospectionUnknownTokenInactive(), evidence);
             context.Judge(new IntrospectionSigned(), evidence);
-            context.Judge(new IntrospectionCapability(), evidence);
+            introspectionEvidence = evidence;
         }
+        JudgeCapability(context, statusEvidence, introspectionEvidence);
+    }
+
+    /// <summary>
+    /// MBO-CM-006: AD-3 needs Mission Status or introspection with the Mission projection, so one road that holds suffices and
+    /// only it is judged; when neither holds, each offered road is judged and says what it lacks. Judging both always made
+    /// the worst verdict win, which turned "or" into "and".
+    /// </summary>
+    private static void JudgeCapability(ScenarioContext context, MissionStatusEvidence? status, IntrospectionEvidence? introspection)
+    {
+        if (status is not null && new MissionStatusCapability().Judge(status).Holds == true)
+        {
+            context.Judge(new MissionStatusCapability(), status);
+            return;
+        }
+        if (introspection is not null && new IntrospectionCapability().Judge(introspection).Holds == true)
+        {
+            context.Judge(new IntrospectionCapability(), introspection);
+            return;
+        }
+        if (status is not null) context.Judge(new MissionStatusCapability(), status);
+        if (introspection is not null) context.Judge(new IntrospectionCapability(), introspection);
     }
 
     private static IEnumerable<string> AuthMethods(JsonElement? document)
