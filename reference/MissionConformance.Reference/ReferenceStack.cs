@@ -177,10 +177,16 @@ public sealed class ReferenceStack : IAsyncDisposable
             await next();
         });
         app.Use((context, next) => UnreadableFormGuard.InvokeAsync(context, () => next()));
+        if (options.Faults.Has(Fault.TokenResponseCacheable)) app.Use((context, next) => FaultSeams.CacheableTokenResponses(context, () => next()));
         if (options.Faults.Has(Fault.StatusDpopAnswerReplayed))
         {
             var answers = new FaultSeams.ReplayedDpopStatus();
             app.Use((context, next) => answers.InvokeAsync(context, () => next()));
+        }
+        if (options.Faults.Has(Fault.AuthorizationCodeReusable))
+        {
+            var codes = new FaultSeams.ReusableCodes();
+            app.Use((context, next) => codes.InvokeAsync(context, () => next()));
         }
         app.Use(async (context, next) =>
         {
@@ -269,7 +275,8 @@ public sealed class ReferenceStack : IAsyncDisposable
 
                 o.AddEventHandler(ParMissionIntentHandler.Descriptor);
                 o.AddEventHandler(ParResponseHandler.Descriptor);
-                o.AddEventHandler(FrontChannelHandler.Descriptor);
+                o.AddEventHandler(options.Faults.Has(Fault.ParNotRequired) ? FaultSeams.FrontChannelWithoutPar.Descriptor : FrontChannelHandler.Descriptor);
+                if (options.Faults.Has(Fault.AuthorizationResponseWithoutIss)) o.AddEventHandler(FaultSeams.AuthorizationResponseWithoutIss.Descriptor);
                 o.AddEventHandler(MetadataHandler.Descriptor);
                 o.AddEventHandler(TokenResponseHandler.Descriptor);
                 o.AddEventHandler(RefreshTokenIssuanceHandler.Descriptor);

@@ -76,6 +76,15 @@ public static class FaultProbes
             var (_, consent) = await r.PushAndApproveAsync();
             return (await r.RedeemAsync(consent.Code!, Pkce.Create().Verifier)).Status == HttpStatusCode.OK;
         },
+        Fault.AuthorizationCodeReusable => async (r, clock) =>
+        {
+            var (pkce, consent) = await r.PushAndApproveAsync();
+            await r.RedeemAsync(consent.Code!, pkce.Verifier);
+            return (await r.RedeemAsync(consent.Code!, pkce.Verifier)).Status == HttpStatusCode.OK;
+        },
+        Fault.TokenResponseCacheable => async (r, clock) => (await r.ObtainAsync()).TokenResponse.CacheControl?.Contains("no-store", StringComparison.Ordinal) != true,
+        Fault.AuthorizationResponseWithoutIss => async (r, clock) => (await r.PushAndApproveAsync()).Consent.Issuer is null,
+        Fault.ParNotRequired => async (r, clock) => await r.FrontChannelIntentErrorAsync(withIntent: false) is null,
         Fault.CreateStateOnRefusedPar => async (r, clock) =>
         {
             var before = await r.CountMissionsAsync();

@@ -111,3 +111,31 @@ public sealed class WrongCodeVerifierRefused : RefusalCheck
 
     public override PositiveControl Control => Controls.CodeRedeemed;
 }
+
+/// <summary>MC-AS-TOK-101 (RFC 6749 §4.1.2): a code already redeemed is refused, compared with its own first redemption.</summary>
+public sealed class CodeRedeemedOnce : RefusalCheck
+{
+    public override string RequirementId => "MC-AS-TOK-101";
+
+    public override PositiveControl Control => Controls.CodeRedeemed;
+}
+
+/// <summary>A front-channel authorization request without request_uri, where metadata says whether PAR is required.</summary>
+public sealed record PushedRequestEvidence(bool Required, HttpStatusCode Status, string? RedirectError);
+
+/// <summary>MC-AS-PAR-101 (RFC 9126 §5): require_pushed_authorization_requests means what it says.</summary>
+public sealed class PushedRequestRequired : Check<PushedRequestEvidence>
+{
+    public override string RequirementId => "MC-AS-PAR-101";
+
+    public override PositiveControl Control => Controls.IntentAccepted;
+
+    public override Judgement Judge(PushedRequestEvidence e)
+    {
+        if (!e.Required) return Judgement.Skip("the AS does not advertise require_pushed_authorization_requests, so a front-channel request may be served");
+        if (e.RedirectError is { } error) return Judgement.Pass($"a front-channel authorization request without request_uri was refused with {error}");
+        return Judgement.That(e.Status == HttpStatusCode.BadRequest, $"a front-channel authorization request without request_uri was refused with HTTP {(int)e.Status}",
+            $"metadata advertises require_pushed_authorization_requests, but a front-channel authorization request without request_uri got HTTP {(int)e.Status} "
+            + "with no error: it must be refused (RFC 9126 §5), or every Mission could skip PAR admission");
+    }
+}

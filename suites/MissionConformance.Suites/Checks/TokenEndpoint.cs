@@ -1,8 +1,10 @@
+using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.OAuth;
 using MissionConformance.Harness.Schemas;
 using MissionConformance.Suites.Infrastructure;
 
@@ -288,5 +290,42 @@ public sealed class AnchorsWellFormed : Check<TokenEvidence>
         var bad = anchors.Where(a => a.Value is not null && IntegrityAnchors.Classify(a.Value) != AnchorFormat.Sha256).ToList();
         return Judgement.That(bad.Count == 0, $"{anchors.Count} anchor(s) are sha-256: + 43 base64url characters",
             string.Join("; ", bad.Select(b => $"{b.Where} \"{b.Value}\" is not sha-256:<43 base64url characters, no padding>")));
+    }
+}
+
+/// <summary>Token responses that carried tokens, each with what it was.</summary>
+public sealed record TokenResponses(IReadOnlyList<(string What, WireResponse Response)> Responses);
+
+/// <summary>MC-AS-TOK-102 (RFC 6749 §5.1): a response containing tokens carries Cache-Control: no-store.</summary>
+public sealed class TokenResponseNotCached : Check<TokenResponses>
+{
+    public override string RequirementId => "MC-AS-TOK-102";
+
+    public override Judgement Judge(TokenResponses e)
+    {
+        var served = e.Responses.Where(r => r.Response.Status == HttpStatusCode.OK).ToList();
+        if (served.Count == 0) return Judgement.Skip("not judged: no token response carried tokens (see MBO-AS-RT-001)");
+        var cacheable = served.Where(r => r.Response.CacheControl?.Contains("no-store", StringComparison.OrdinalIgnoreCase) != true)
+            .Select(r => $"{r.What} (Cache-Control: {r.Response.CacheControl ?? "absent"})").ToList();
+        return Judgement.That(cacheable.Count == 0, $"{served.Count} token response(s) carry Cache-Control: no-store",
+            $"token responses without Cache-Control: no-store: {string.Join("; ", cacheable)} (RFC 6749 §5.1)");
+    }
+}
+
+/// <summary>An authorization response, and whether metadata promises RFC 9207's iss in it.</summary>
+public sealed record AuthorizationResponseEvidence(bool Advertised, string Issuer, string? ResponseIssuer);
+
+/// <summary>MC-AS-APR-105 (RFC 9207 §2): advertised, the iss parameter is in every authorization response, and is the issuer.</summary>
+public sealed class AuthorizationResponseCarriesIssuer : Check<AuthorizationResponseEvidence>
+{
+    public override string RequirementId => "MC-AS-APR-105";
+
+    public override Judgement Judge(AuthorizationResponseEvidence e)
+    {
+        if (!e.Advertised) return Judgement.Skip("the AS does not advertise authorization_response_iss_parameter_supported (RFC 9207 §3)");
+        return Judgement.That(e.ResponseIssuer == e.Issuer, $"the authorization response carries iss {e.Issuer}",
+            e.ResponseIssuer is null
+                ? "metadata advertises authorization_response_iss_parameter_supported, but the authorization response carries no iss (RFC 9207 §2)"
+                : $"the authorization response carries iss {e.ResponseIssuer}, not the issuer {e.Issuer} (RFC 9207 §2)");
     }
 }

@@ -49,7 +49,7 @@ public sealed class ApprovalAndTokenScenario : Scenario
     public override string Title => "approval activates the Mission and the token carries it";
     public override IReadOnlyList<string> Requirements { get; } =
     [
-        "MBO-AS-APR-001", "MBO-AS-APR-004", "MC-AS-APR-103",
+        "MBO-AS-APR-001", "MBO-AS-APR-004", "MC-AS-APR-103", "MC-AS-APR-105",
         "MBO-AS-TOK-001", "MBO-AS-TOK-002", "MBO-AS-TOK-003", "MBO-AS-TOK-004", "MBO-AS-TOK-005", "MBO-AS-TOK-006", "MBO-AS-TOK-007",
         "MBO-AS-TOK-008", "MBO-AS-TOK-009", "MBO-AS-TOK-010", "MBO-AS-TOK-011", "MBO-AS-TOK-012", "MBO-AS-TOK-013", "MBO-AS-MD-010",
         "MBO-AS-REC-001", "MBO-AS-REC-002", "MBO-AS-REC-003", "MBO-AS-REC-004",
@@ -60,6 +60,10 @@ public sealed class ApprovalAndTokenScenario : Scenario
         var flow = new MissionFlow(context);
         var intent = flow.Intent();
         var (pkce, consent, _) = await flow.ApproveAsync(intent);
+        var metadata = context.Client.Metadata;
+        context.Judge(new AuthorizationResponseCarriesIssuer(), new AuthorizationResponseEvidence(
+            metadata.Document.TryGetProperty("authorization_response_iss_parameter_supported", out var iss) && iss.ValueKind == JsonValueKind.True,
+            metadata.Issuer, consent.Issuer));
 
         // The record's state between code issuance and redemption (only an inventory can show it).
         var stateAtIssuance = (string?)(await flow.RecordByGoalAsync((string)intent["goal"]!))?["state"];
@@ -268,8 +272,8 @@ public sealed class ResourceNarrowingScenario : Scenario
 public sealed class PkceScenario : Scenario
 {
     public override string Id => "token.pkce";
-    public override string Title => "a code redeemed with the wrong code_verifier is refused";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-PAR-016"];
+    public override string Title => "a code redeemed with the wrong code_verifier, or a second time, is refused";
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-PAR-016", "MC-AS-TOK-101"];
 
     public override async Task RunAsync(ScenarioContext context)
     {
@@ -280,9 +284,18 @@ public sealed class PkceScenario : Scenario
         // The control: the same client's code redeemed with its own verifier. The refused code itself, if the AS still takes it;
         // an AS may spend a code on a failed attempt, and then a fresh approval serves (ObtainAsync records the control).
         var right = await flow.RedeemAsync(consent.Code!, pkce.Verifier, client);
-        if (right.Response.Status != HttpStatusCode.OK) await flow.ObtainAsync(client: client);
+        var (served, verifier) = (consent.Code!, pkce.Verifier);
+        if (right.Response.Status != HttpStatusCode.OK)
+        {
+            var fresh = await flow.ObtainAsync(client: client);
+            (served, verifier) = (fresh.Consent.Code!, fresh.Pkce.Verifier);
+        }
         else context.Control(Controls.CodeRedeemed, true, "");
         context.Judge(new WrongCodeVerifierRefused(), [Refusal.From($"wrong code_verifier ({client.ClientId})", token.Response, "invalid_grant", null, null)]);
+
+        // MC-AS-TOK-101: the code just served, redeemed again exactly as before (RFC 6749 §4.1.2).
+        var again = await flow.RedeemAsync(served, verifier, client);
+        context.Judge(new CodeRedeemedOnce(), [Refusal.From($"a served code redeemed again ({client.ClientId})", again.Response, "invalid_grant", null, null)]);
     }
 }
 

@@ -12,7 +12,7 @@ public sealed class RefreshScenario : Scenario
     public override string Id => "refresh.rotation";
     public override string Title => "refresh keeps the Mission, returns the details and rotates the refresh token";
     public override IReadOnlyList<string> Requirements { get; } =
-        ["MBO-AS-RT-001", "MBO-AS-RT-002", "MBO-AS-RT-003", "MBO-AS-RT-004", "MBO-AS-TOK-010", "MBO-AS-TOK-015", "MBO-AS-REC-007", "MBO-AS-EXP-004"];
+        ["MBO-AS-RT-001", "MBO-AS-RT-002", "MBO-AS-RT-003", "MBO-AS-RT-004", "MBO-AS-TOK-010", "MBO-AS-TOK-015", "MBO-AS-REC-007", "MBO-AS-EXP-004", "MC-AS-TOK-102"];
 
     public override async Task RunAsync(ScenarioContext context)
     {
@@ -32,6 +32,8 @@ public sealed class RefreshScenario : Scenario
         context.Judge(new RefreshTokenConstrainedOrRotated(), evidence);
         context.Judge(new RefreshResponseReturnsDetails(), evidence);
         context.Judge(new RefreshedTokenKeepsSubjectAndClient(), evidence);
+        context.Judge(new TokenResponseNotCached(), new TokenResponses(
+            [("the code redemption", original.Response), ("the first refresh", refreshed.Response), ("the second refresh", second.Response)]));
         // A refresh without resource keeps the grant's audiences, so all three tokens are for the same audience(s).
         context.Judge(new ClaimModeStableAcrossDerivations(), new ClaimModeEvidence(string.Join(" ", original.Audiences),
             [("the code-redemption token", original), ("the first refresh", refreshed), ("the second refresh", second)]));

@@ -147,7 +147,7 @@ public sealed class FrontChannelScenario : Scenario
     public override string Id => "par.front-channel";
     public override string Title => "mission_intent on the front channel is refused; front-channel parameters never widen a pushed request";
     public override bool RunsAlone => true;
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-PAR-002", "MBO-AS-PAR-010"];
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-PAR-002", "MBO-AS-PAR-010", "MC-AS-PAR-101"];
 
     public override async Task RunAsync(ScenarioContext context)
     {
@@ -162,11 +162,17 @@ public sealed class FrontChannelScenario : Scenario
             ["client_id"] = flow.Agent.ClientId, ["response_type"] = "code", ["redirect_uri"] = flow.Server.RedirectUri,
             ["code_challenge"] = pkce.Challenge, ["code_challenge_method"] = Pkce.Method, ["mission_intent"] = intent,
         };
-        var url = new Uri(context.Client.Metadata.AuthorizationEndpoint + "?" + string.Join("&", query.Select(p => p.Key + "=" + Uri.EscapeDataString(p.Value))));
-        var (status, error) = await context.Client.GetAsync(url, context.Cancellation);
+        Uri Authorize(IEnumerable<KeyValuePair<string, string>> parameters)
+            => new(context.Client.Metadata.AuthorizationEndpoint + "?" + string.Join("&", parameters.Select(p => p.Key + "=" + Uri.EscapeDataString(p.Value))));
+        var (status, error) = await context.Client.GetAsync(Authorize(query), context.Cancellation);
         // MBO-AS-PAR-002: a redirect carrying error=invalid_request counts as the refusal.
         context.Judge(new FrontChannelIntentRefused(),
             [new Refusal("mission_intent on GET /authorize", error is null ? status : HttpStatusCode.BadRequest, error, "invalid_request", before, await flow.CountMissionsAsync())]);
+
+        // MC-AS-PAR-101: the same request without mission_intent, still without request_uri (RFC 9126 §5).
+        var (plainStatus, plainError) = await context.Client.GetAsync(Authorize(query.Where(p => p.Key != "mission_intent")), context.Cancellation);
+        var required = context.Client.Metadata.Document.TryGetProperty("require_pushed_authorization_requests", out var requirePar) && requirePar.ValueKind == System.Text.Json.JsonValueKind.True;
+        context.Judge(new PushedRequestRequired(), new PushedRequestEvidence(required, plainStatus, plainError));
 
         var extraResource = "https://front-channel-extra.invalid/api";
         var extra = new JsonArray(new JsonObject { ["type"] = "mission_resource_access", ["resource"] = extraResource, ["actions"] = new JsonArray("pay") });

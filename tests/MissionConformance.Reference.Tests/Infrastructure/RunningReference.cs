@@ -194,14 +194,16 @@ public sealed class RunningReference : IAsyncDisposable
     /// Sends mission_intent on a front-channel /authorize request (no PAR) and returns the error it
     /// got, from the redirect or the body (MBO-AS-PAR-002 allows either); null if it was not refused.
     /// </summary>
-    public async Task<string?> FrontChannelIntentErrorAsync()
+    /// <remarks>Without <paramref name="withIntent"/>, the plain front-channel request, which PAR being required refuses too (RFC 9126 §5).</remarks>
+    public async Task<string?> FrontChannelIntentErrorAsync(bool withIntent = true)
     {
         var pkce = Pkce.Create();
         var query = new Dictionary<string, string>
         {
             ["client_id"] = Confidential.ClientId, ["response_type"] = "code", ["redirect_uri"] = RedirectUri,
-            ["code_challenge"] = pkce.Challenge, ["code_challenge_method"] = Pkce.Method, ["mission_intent"] = BoardPacketIntent().ToJsonString(),
+            ["code_challenge"] = pkce.Challenge, ["code_challenge_method"] = Pkce.Method,
         };
+        if (withIntent) query["mission_intent"] = BoardPacketIntent().ToJsonString();
         var url = new Uri(Client.Metadata.AuthorizationEndpoint + "?" + string.Join("&", query.Select(p => p.Key + "=" + Uri.EscapeDataString(p.Value))));
         return (await Client.GetAsync(url, Ct)).RedirectError;
     }
