@@ -59,6 +59,21 @@ public sealed class TargetLoaderTests
     }
 
     [Fact]
+    public void Parse_LifecycleClient_NamesWhoOperatesMissions_AndAnAbsentRoleIsAnErrorNamingTheField()
+    {
+        var root = JsonNode.Parse(File.ReadAllText(Path.Combine(Fixtures, "reference.json")))!;
+        Assert.Equal("agent-confidential", TargetLoader.Parse(root.ToJsonString(), "t.json", Fixtures, _ => null).AuthorizationServer.LifecycleOperator.ClientId);
+
+        root["authorizationServers"]![0]!["lifecycleClient"] = "admin";
+        Assert.Equal("mission-admin", TargetLoader.Parse(root.ToJsonString(), "t.json", Fixtures, _ => null).AuthorizationServer.LifecycleOperator.ClientId);
+
+        var clients = root["authorizationServers"]![0]!["clients"]!.AsArray();
+        clients.Remove(clients.Single(c => (string?)c!["role"] == "admin"));
+        var error = Assert.Throws<TargetFileException>(() => TargetLoader.Parse(root.ToJsonString(), "t.json", Fixtures, _ => null));
+        Assert.Contains("authorizationServers[0].lifecycleClient: \"admin\" names no client of clients[]", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_LifecycleEvents_DeclareWhereTheAsPushes_AndTheHarnessListensThere()
     {
         var root = JsonNode.Parse(File.ReadAllText(Path.Combine(Fixtures, "reference.json")))!;

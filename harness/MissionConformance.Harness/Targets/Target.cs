@@ -94,6 +94,12 @@ public sealed record AuthorizationServerTarget(
     /// </summary>
     public bool Expansion { get; init; }
 
+    /// <summary>The client that suspends, resumes, revokes and completes Missions (target file lifecycleClient): the agent, unless the AS reserves lifecycle to an admin.</summary>
+    public TargetClient LifecycleOperator => LifecycleRole is { } role ? Client(role) ?? Agent : Agent;
+
+    /// <summary>The role named by lifecycleClient; null: the agent.</summary>
+    public string? LifecycleRole { get; init; }
+
     public TargetClient? Client(string role) => Clients.FirstOrDefault(c => c.Role == role);
 
     /// <summary>The Mission Status clients, one per audience (role "status").</summary>

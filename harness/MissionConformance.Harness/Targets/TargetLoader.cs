@@ -173,8 +173,17 @@ public static partial class TargetLoader
             LifecycleEvents = node["lifecycleEvents"] is JsonObject events ? new LifecycleEventsTarget((int)events["receiverPort"]!, (string)events["audience"]!) : null,
             ProjectionIssuers = ReadProjectionIssuers(node["projectionIssuers"] as JsonArray ?? [], issuer, $"{at}.projectionIssuers", environment, errors),
             Expansion = (bool?)node["expansion"] ?? false,
+            LifecycleRole = LifecycleRole(node, clients, $"{at}.lifecycleClient", errors),
             TlsTrust = (string?)node["tlsTrustFile"] is { } trustFile ? LoadCertificates(Path.GetFullPath(Path.Combine(baseDirectory, trustFile)), $"{at}.tlsTrustFile", errors) : [],
         };
+    }
+
+    /// <summary>lifecycleClient: a role that a client of the file has; "admin" without an admin client is an error naming the field.</summary>
+    private static string? LifecycleRole(JsonObject node, IReadOnlyList<TargetClient> clients, string at, List<string> errors)
+    {
+        var role = (string?)node["lifecycleClient"];
+        if (role is not null && clients.All(c => c.Role != role)) errors.Add($"{at}: \"{role}\" names no client of clients[] (add one with \"role\": \"{role}\")");
+        return role;
     }
 
     /// <summary>A PEM file holding a certificate and its private key, as a TLS client presents them.</summary>

@@ -189,8 +189,9 @@ public sealed class MissionFlow(ScenarioContext context)
         return new ObtainedMission(intent, pkce, consent, token, DateTimeOffset.Parse((string)intent["mission_expiry"]!, System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    /// <summary>A lifecycle operation, asked by the target file's lifecycleClient (the agent unless it names the admin).</summary>
     public Task<WireResponse> LifecycleAsync(string missionId, string operation, TargetClient? client = null)
-        => context.Client.LifecycleAsync((client ?? Agent).Credentials, missionId, operation, null, context.Cancellation);
+        => context.Client.LifecycleAsync((client ?? Server.LifecycleOperator).Credentials, missionId, operation, null, context.Cancellation);
 
     /// <summary>The Mission record from the inventory, when the target exposes one (MissionRecord schema-checked).</summary>
     public async Task<JsonObject?> RecordAsync(string missionId)

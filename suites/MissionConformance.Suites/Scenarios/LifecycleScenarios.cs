@@ -90,7 +90,7 @@ public sealed class LifecycleGatingScenario : Scenario
         {
             foreach (var id in Requirements)
             {
-                context.Interrupt(id, "the AS advertises no mission_lifecycle_endpoint and the target file declares no admin hook");
+                context.Interrupt(id, "the AS advertises no mission_lifecycle_endpoint, the suite's only way to suspend, resume, revoke and complete a Mission");
             }
             return;
         }
