@@ -61,6 +61,19 @@ public static class ListCommand
             foreach (var s in all) Console.WriteLine($"{s.Id,-32} {s.Title}{Environment.NewLine}{"",-32} {string.Join(" ", s.Requirements)}");
             return 0;
         });
-        return new Command("list", "List catalogues") { faults, requirements, scenarios };
+        var variants = new Command("variants", "The named variants of the reference: choices the spec allows, which the whole suite must pass") { json };
+        variants.SetAction(parse =>
+        {
+            var all = MissionConformance.Reference.Configuration.VariantCatalogue.All;
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(all.Select(v => new { name = v.Name, behaviour = v.Behaviour, target_file = v.TargetFile }), Indented));
+                return 0;
+            }
+            foreach (var v in all) Console.WriteLine($"{v.Name,-24} {v.Behaviour}{Environment.NewLine}{"",-24} target file: {v.TargetFile}");
+            Console.WriteLine($"{all.Count} variant(s); run --variants NAME starts the embedded reference in one");
+            return 0;
+        });
+        return new Command("list", "List catalogues") { faults, requirements, scenarios, variants };
     }
 }

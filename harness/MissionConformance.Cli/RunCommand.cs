@@ -26,7 +26,11 @@ public static class RunCommand
         {
             Description = "embedded reference only: start it with these comma-separated named faults (`list faults`), to watch the suite catch them",
         };
-        var command = new Command("run", "Run the conformance suite and write a report") { target, output, requireLevel, filter, printPeers, faults };
+        var variants = new Option<string?>("--variants")
+        {
+            Description = "embedded reference only: start it in these comma-separated variants (`list variants`), choices the spec allows that the suite must pass",
+        };
+        var command = new Command("run", "Run the conformance suite and write a report") { target, output, requireLevel, filter, printPeers, faults, variants };
         command.SetAction(async (parse, ct) =>
         {
             // The invocation's writers, not Console, so a test can read what a user would see.
@@ -38,14 +42,15 @@ public static class RunCommand
                 await stderr.WriteLineAsync($"error: --filter \"{parse.GetValue(filter)}\" selects no scenario; `mission-conformance list scenarios` prints them");
                 return 2;
             }
-            if (file is not null && parse.GetValue(faults) is not null)
+            if (file is not null && (parse.GetValue(faults) ?? parse.GetValue(variants)) is not null)
             {
-                await stderr.WriteLineAsync("error: --faults starts the embedded reference with faults; it cannot change the servers a target file names");
+                await stderr.WriteLineAsync("error: --faults and --variants start the embedded reference; they cannot change the servers a target file names");
                 return 2;
             }
             try
             {
-                await using var session = await TargetSession.OpenAsync(file, Environment.CurrentDirectory, FaultSet.Parse(parse.GetValue(faults)), ct);
+                await using var session = await TargetSession.OpenAsync(file, Environment.CurrentDirectory, FaultSet.Parse(parse.GetValue(faults)), ct,
+                    variants: MissionConformance.Reference.Configuration.VariantSet.Parse(parse.GetValue(variants)));
                 if (parse.GetValue(printPeers)) return PrintPeers(session, stdout);
                 var outcome = await session.RunAsync(scenarios, ct);
                 var folder = ReportWriter.Write(outcome, parse.GetValue(output)!);

@@ -31,6 +31,9 @@ public sealed record ReferenceStackOptions
 
     public FaultSet Faults { get; init; } = FaultSet.None;
 
+    /// <summary>Choices the spec allows, made the other way (<see cref="VariantCatalogue"/>); none by default.</summary>
+    public VariantSet Variants { get; init; } = VariantSet.None;
+
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     public ResourceCatalogue Catalogue { get; init; } = ResourceCatalogue.BoardPacket;
@@ -56,7 +59,7 @@ public sealed class ReferenceStack : IAsyncDisposable
 
     private readonly X509Certificate2 _tlsCertificate;
 
-    private ReferenceStack(WebApplication app, ReferenceSettings settings, string databasePath, bool ownsDatabase, FaultSet faults, X509Certificate2 tlsCertificate)
+    private ReferenceStack(WebApplication app, ReferenceSettings settings, string databasePath, bool ownsDatabase, FaultSet faults, VariantSet variants, X509Certificate2 tlsCertificate)
     {
         _app = app;
         _tlsCertificate = tlsCertificate;
@@ -65,6 +68,7 @@ public sealed class ReferenceStack : IAsyncDisposable
         Settings = settings;
         DatabasePath = databasePath;
         Faults = faults;
+        Variants = variants;
     }
 
     public ReferenceSettings Settings { get; }
@@ -74,6 +78,8 @@ public sealed class ReferenceStack : IAsyncDisposable
     public string DatabasePath { get; }
 
     public FaultSet Faults { get; }
+
+    public VariantSet Variants { get; }
 
     /// <summary>The TLS listener's certificate, without its key: what a client of the mtls alias must trust.</summary>
     public X509Certificate2 TlsCertificate { get; }
@@ -141,6 +147,7 @@ public sealed class ReferenceStack : IAsyncDisposable
         services.AddSingleton<MissionIntentValidator>();
         services.AddSingleton<MissionStatusResponseGenerator>();
         services.AddSingleton<OneTimeUse>();
+        services.AddSingleton(new LifecycleOperators(AdminOnly: options.Variants.Has(Variant.AdminOnlyLifecycle)));
         services.AddSingleton<ClientAssertionAuthenticator>();
         services.AddScoped<TokenEndpoint>();
         services.AddScoped<AuthorizationEndpoint>();
@@ -226,7 +233,7 @@ public sealed class ReferenceStack : IAsyncDisposable
 
         await StartOrDisposeAsync(app, app, ct);
         await SeedClientsAsync(app.Services, ct);
-        return new ReferenceStack(app, settings, databasePath, options.DatabasePath is null, options.Faults, tlsCertificate);
+        return new ReferenceStack(app, settings, databasePath, options.DatabasePath is null, options.Faults, options.Variants, tlsCertificate);
     }
 
     private static async Task<KeyRing> PrepareDatabaseAsync(string connectionString, CancellationToken ct)

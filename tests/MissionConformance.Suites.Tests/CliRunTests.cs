@@ -42,7 +42,7 @@ public sealed class CliRunTests : IDisposable
         var (code, _, stderr) = await RunAsync("run", "--target", Path.Combine(reports, "absent.json"), "--faults", "StatusUnsigned", "--out", reports);
 
         Assert.Equal(2, code);
-        Assert.Contains("--faults starts the embedded reference", stderr, StringComparison.Ordinal);
+        Assert.Contains("--faults and --variants start the embedded reference", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -67,7 +67,7 @@ public abstract class MissionEndpointBase(ClientAssertionAuthenticator authentic
 
 /// <summary>POST mission_lifecycle_endpoint: revoke, suspend, resume, complete (oauth-profile.md §12, lifecycle.md).</summary>
 public sealed class LifecycleEndpoint(
-    ClientAssertionAuthenticator authenticator, MissionStore store, FaultSet faults, MissionStatusResponseGenerator statusResponses)
+    ClientAssertionAuthenticator authenticator, MissionStore store, FaultSet faults, MissionStatusResponseGenerator statusResponses, LifecycleOperators operators)
     : MissionEndpointBase(authenticator, store, faults)
 {
     public const string Path = "missions/lifecycle";
@@ -99,6 +99,8 @@ public sealed class LifecycleEndpoint(
 
         var (mission, hidden) = await FindVisibleAsync(client!, form["mission"]!, nonce, http.RequestAborted);
         if (hidden is not null) return hidden;
+        // A client that may see the Mission but not operate it learns no more than about an unknown one (conformance.md §5 L1 item 13).
+        if (!operators.MayOperate(client!)) return NotFound(nonce);
 
         var (outcome, current) = await Store.ApplyAsync(mission!.Id, operation, client!.ClientId, reason, http.RequestAborted);
         switch (outcome)

@@ -34,7 +34,8 @@ public sealed class EmbeddedReference : IAsyncDisposable
         Clock = clock;
         Peers = peers;
         var name = $"embedded reference AS{(topology is null ? "" : " as MAS with its projection issuers")}, resource servers and Resource AS"
-            + (stack.Faults.Active.Count == 0 ? "" : " with faults " + string.Join(",", stack.Faults.Active));
+            + (stack.Faults.Active.Count == 0 ? "" : " with faults " + string.Join(",", stack.Faults.Active))
+            + (stack.Variants.Active.Count == 0 ? "" : " in variant " + string.Join(",", stack.Variants.Active));
         var target = TargetFor(stack.Issuer, name, consent);
         Target = target with
         {
@@ -46,6 +47,8 @@ public sealed class EmbeddedReference : IAsyncDisposable
                     LifecycleEvents = peers.EventReceiver is { } receiver ? new LifecycleEventsTarget(receiver.Endpoint.Port, EventAudience) : null,
                     // Its Mission Status mtls alias presents a self-signed certificate, as a target file would name in tlsTrustFile.
                     TlsTrust = [stack.TlsCertificate],
+                    // What a target file says for this variant (VariantCatalogue): lifecycle asked by the admin client.
+                    LifecycleRole = stack.Variants.Has(Variant.AdminOnlyLifecycle) ? "admin" : null,
                 },
             ],
             ResourceServers = [.. resourceServers.Select(ResourceServerTargetFor)],
@@ -81,7 +84,7 @@ public sealed class EmbeddedReference : IAsyncDisposable
     /// <param name="pairwiseSector">The AS's pairwise sector (oauth-profile.md §15): resource_as by default, or resource_server.</param>
     public static async Task<EmbeddedReference> StartAsync(FaultSet faults, CancellationToken ct, ConsentSettings? consent = null,
         IReadOnlyDictionary<string, RsTierSetting>? tiers = null, bool withResourceServers = true, bool? withProjectionIssuers = null,
-        string pairwiseSector = ReferenceSettings.ResourceAsSector)
+        string pairwiseSector = ReferenceSettings.ResourceAsSector, VariantSet? variants = null)
     {
         var clock = new OffsetClock();
         // The peers first: the AS pushes its lifecycle SETs to the harness's receiver (event_driven, MBO-MAS-006).
@@ -92,6 +95,7 @@ public sealed class EmbeddedReference : IAsyncDisposable
             Clock = clock,
             EventSubscriptions = [new EventSubscription(peers.EventReceiver!.Endpoint, EventAudience)],
             PairwiseSector = pairwiseSector,
+            Variants = variants ?? VariantSet.None,
         };
         MissionAuthorityTopology? topology;
         ReferenceStack stack;

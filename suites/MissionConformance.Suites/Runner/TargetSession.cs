@@ -47,11 +47,12 @@ public sealed class TargetSession : IAsyncDisposable
     /// browser) when <paramref name="targetFile"/> is null. A bad target file throws
     /// <see cref="TargetFileException"/> before anything is sent.
     /// </summary>
-    public static async Task<TargetSession> OpenAsync(string? targetFile, string? workingDirectory, FaultSet? faults, CancellationToken ct, ConsentSettings? consent = null)
+    public static async Task<TargetSession> OpenAsync(string? targetFile, string? workingDirectory, FaultSet? faults, CancellationToken ct, ConsentSettings? consent = null,
+        MissionConformance.Reference.Configuration.VariantSet? variants = null)
     {
         if (targetFile is null)
         {
-            var reference = await EmbeddedReference.StartAsync(faults ?? FaultSet.None, ct, consent);
+            var reference = await EmbeddedReference.StartAsync(faults ?? FaultSet.None, ct, consent, variants: variants);
             return new TargetSession(reference.Target, reference.Clock, reference.Wait, reference);
         }
         var path = Path.GetFullPath(targetFile, workingDirectory ?? Environment.CurrentDirectory);
