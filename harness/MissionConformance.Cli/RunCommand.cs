@@ -107,8 +107,9 @@ public static class RunCommand
         stdout.WriteLine(string.Join(", ", Enum.GetValues<Verdict>().Select(v => $"{verdicts.Count(x => x == v)} {v.ToString().ToLowerInvariant()}"))
             + $" ({outcome.Scenarios.Count} scenarios, {outcome.Duration.TotalSeconds:0.0} s)");
         if (outcome.SetupError is not null) stdout.WriteLine("interrupted: " + outcome.SetupError);
-        foreach (var (cause, count) in outcome.InterruptionCauses().Take(MaxCauses)) stdout.WriteLine($"  {count} interrupted: {Shorten(cause)}");
-        if (outcome.InterruptionCauses().Count > MaxCauses) stdout.WriteLine($"  … {outcome.InterruptionCauses().Count - MaxCauses} more causes in the report");
+        var causes = outcome.InterruptionCauses();
+        foreach (var (cause, count) in causes.Take(MaxCauses)) stdout.WriteLine($"  {count} interrupted: {Shorten(cause)}");
+        if (causes.Count > MaxCauses) stdout.WriteLine($"  … {causes.Count - MaxCauses} more causes in the report");
         foreach (var id in outcome.FailedRequirements) stdout.WriteLine($"  FAILED {id}");
         var review = outcome.Unresolved.Where(u => u.Verdict == Verdict.Review).Select(u => u.Requirement).Distinct().ToList();
         if (review.Count > 0) stdout.WriteLine($"  {review.Count} need review by a person: {string.Join(", ", review)}");

@@ -55,7 +55,24 @@ public sealed class StatusConsumerTests : IDisposable
         var judgement = new StatusBindsRequest().Judge(Evidence(Sign(payload, origin)));
 
         Assert.False(judgement.Holds);
-        Assert.Equal(named, judgement.Message);
+        Assert.Equal("the private_key_jwt answer's " + named, judgement.Message);
+    }
+
+    [Fact]
+    public void ADpopBearerAnswerCarryingAnotherRequestsNonce_IsRejected_ThoughThePrivateKeyJwtAnswerIsGenuine()
+    {
+        // Issue 19: only the private_key_jwt answer was bound, so a replayed dpop_bearer (or mtls) answer passed.
+        var replayed = Payload();
+        replayed["nonce"] = "n0nce-of-another-request-00";
+        var evidence = Evidence(Sign(Payload(), origin)) with
+        {
+            DpopBearer = new DpopBearerAttempt(null, Answer(Sign(replayed, origin), "n0nce-dpop-000000000000"), null, null, null),
+        };
+
+        var judgement = new StatusBindsRequest().Judge(evidence);
+
+        Assert.False(judgement.Holds);
+        Assert.Equal("the dpop_bearer answer's nonce is n0nce-of-another-request-00, expected n0nce-dpop-000000000000", judgement.Message);
     }
 
     [Fact]
@@ -112,9 +129,12 @@ public sealed class StatusConsumerTests : IDisposable
             new Dictionary<string, object> { ["typ"] = StatusAnswer.MediaType });
     }
 
+    private static StatusAnswer Answer(string jws, string nonce = Nonce)
+        => new(new WireResponse(HttpStatusCode.OK, StatusAnswer.MediaType, "no-store", jws), nonce, Audience, Caller, "msn_1", Now);
+
     private MissionStatusEvidence Evidence(string jws)
     {
-        var answer = new StatusAnswer(new WireResponse(HttpStatusCode.OK, StatusAnswer.MediaType, "no-store", jws), Nonce, Audience, Caller, "msn_1", Now);
+        var answer = Answer(jws);
         var refused = new WireResponse(HttpStatusCode.Unauthorized, "application/json", "no-store", """{"error":"unauthorized"}""");
         var unknown = new StatusAnswer(new WireResponse(HttpStatusCode.NotFound, "application/json", "no-store", """{"error":"not_found"}"""), Nonce, Audience, Caller, "msn_unknown", Now);
         return new MissionStatusEvidence(Origin, null, Harness.Crypto.PublicJwks.Of(origin, "k1").ToJsonString(), answer, refused, refused, Nonce, unknown, null, refused, null, null, []);

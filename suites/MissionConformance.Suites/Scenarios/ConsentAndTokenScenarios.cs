@@ -285,12 +285,15 @@ public sealed class PkceScenario : Scenario
         // an AS may spend a code on a failed attempt, and then a fresh approval serves (ObtainAsync records the control).
         var right = await flow.RedeemAsync(consent.Code!, pkce.Verifier, client);
         var (served, verifier) = (consent.Code!, pkce.Verifier);
-        if (right.Response.Status != HttpStatusCode.OK)
+        if (right.Response.Status == HttpStatusCode.OK)
+        {
+            context.Control(Controls.CodeRedeemed, true, "");
+        }
+        else
         {
             var fresh = await flow.ObtainAsync(client: client);
             (served, verifier) = (fresh.Consent.Code!, fresh.Pkce.Verifier);
         }
-        else context.Control(Controls.CodeRedeemed, true, "");
         context.Judge(new WrongCodeVerifierRefused(), [Refusal.From($"wrong code_verifier ({client.ClientId})", token.Response, "invalid_grant", null, null)]);
 
         // MC-AS-TOK-101: the code just served, redeemed again exactly as before (RFC 6749 §4.1.2).
