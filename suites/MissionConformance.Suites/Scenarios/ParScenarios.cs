@@ -178,24 +178,38 @@ public sealed class FrontChannelScenario : Scenario
         var extra = new JsonArray(new JsonObject { ["type"] = "mission_resource_access", ["resource"] = extraResource, ["actions"] = new JsonArray("pay") });
         var (grantPkce, consent, _) = await flow.ApproveAsync(flow.Intent(), frontChannelExtra: new Dictionary<string, string>
         {
-            ["authorization_details"] = extra.ToJsonString(), ["scope"] = "payments:write", ["resource"] = extraResource,
+            ["authorization_details"] = extra.ToJsonString(), ["scope"] = FrontChannelWidening.ExtraScope, ["resource"] = extraResource,
         });
         var token = await flow.RedeemAsync(consent.Code!, grantPkce.Verifier);
-        var widened = token.Response.Body.Contains(extraResource, StringComparison.Ordinal) || token.Audiences.Contains(extraResource);
-        context.Judge(new FrontChannelParametersIgnored(), new FrontChannelWidening(widened, extraResource));
+        context.Judge(new FrontChannelParametersIgnored(), new FrontChannelWidening(token, extraResource));
     }
 }
 
 /// <summary>Whether front-channel parameters on the request_uri redemption widened the issued token.</summary>
-public sealed record FrontChannelWidening(bool Widened, string ExtraResource);
+public sealed record FrontChannelWidening(TokenExchange Token, string ExtraResource)
+{
+    /// <summary>The scope added on the front channel, which no pushed parameter asked for.</summary>
+    public const string ExtraScope = "payments:write";
+}
 
 public sealed class FrontChannelParametersIgnored : Check<FrontChannelWidening>
 {
     public override string RequirementId => "MBO-AS-PAR-010";
 
     public override Judgement Judge(FrontChannelWidening e)
-        => Judgement.That(!e.Widened, "authorization_details, scope and resource added on the front channel were ignored",
-            $"authority for {e.ExtraResource}, added only on the front-channel /authorize request, reached the token; pushed parameters must be authoritative");
+    {
+        var problems = new List<string>();
+        if (e.Token.Audiences.Contains(e.ExtraResource) || e.Token.Entries.Any(entry => Subset.Text(entry, "resource") == e.ExtraResource)
+            || e.Token.ResponseDetails?.GetRawText().Contains(e.ExtraResource, StringComparison.Ordinal) == true)
+        {
+            problems.Add($"authority for {e.ExtraResource}");
+        }
+        // The scope an AS grants is in the token response (RFC 6749 §5.1) or the access token's scope claim (RFC 9068 §2.2.3).
+        var scopes = $"{e.Token.Response.Member("scope")} {e.Token.Claim("scope")}".Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (scopes.Contains(FrontChannelWidening.ExtraScope, StringComparer.Ordinal)) problems.Add($"scope {FrontChannelWidening.ExtraScope}");
+        return Judgement.That(problems.Count == 0, "authorization_details, scope and resource added on the front channel were ignored",
+            $"{string.Join(" and ", problems)}, added only on the front-channel /authorize request, reached the token; pushed parameters must be authoritative");
+    }
 }
 
 /// <summary>conformance.md §5 L1 item 15: the Intent has no identity; two identical submissions give two Missions.</summary>
