@@ -221,8 +221,10 @@ public sealed class LifecycleAuthenticationScenario : Scenario
         }
         var nonce = MissionClient.NewNonce();
         var foreignResponse = await context.Client.LifecycleAsync(foreign.Credentials, obtained.MissionId, "revoke", nonce, context.Cancellation);
-        var unknownResponse = await context.Client.LifecycleAsync(foreign.Credentials, "msn_" + MissionClient.NewNonce() + MissionClient.NewNonce(), "revoke", nonce, context.Cancellation);
-        context.Judge(new ForeignMissionLooksUnknown(), new ForeignAccessEvidence(foreignResponse, unknownResponse, await flow.StateAsync(obtained.MissionId)));
+        Task<WireResponse> UnknownAsync() => context.Client.LifecycleAsync(foreign.Credentials, "msn_" + MissionClient.NewNonce() + MissionClient.NewNonce(), "revoke", nonce, context.Cancellation);
+        var unknownResponse = await UnknownAsync();
+        var unknownAgain = await UnknownAsync();
+        context.Judge(new ForeignMissionLooksUnknown(), new ForeignAccessEvidence(foreignResponse, unknownResponse, unknownAgain, await flow.StateAsync(obtained.MissionId)));
     }
 }
 

@@ -110,7 +110,7 @@ public sealed class MissionStatusScenario : Scenario
             => context.Client.IntrospectAsync(introspectionEndpoint!, caller.Credentials, value, ct, withAssertion, accept);
 
         // The active Mission, and the refusals that need no second Mission.
-        StatusAnswer? active = null, unknown = null;
+        StatusAnswer? active = null, unknown = null, unknownAgain = null;
         WireResponse? unauthenticated = null, basic = null, malformedNonce = null;
         var authenticationNonce = MissionClient.NewNonce();
         if (statusEndpoint is not null)
@@ -121,6 +121,7 @@ public sealed class MissionStatusScenario : Scenario
             basic = await context.Client.MissionStatusAsync(statusEndpoint, new ClientCredentials(flow.Agent.ClientId, flow.Agent.Secret ?? "not-a-secret"),
                 missionId, audience, MissionClient.NewNonce(), ct, withAssertion: false);
             unknown = await AskAsync("msn_" + MissionClient.NewNonce() + MissionClient.NewNonce());
+            unknownAgain = await AskAsync("msn_" + MissionClient.NewNonce() + MissionClient.NewNonce());
             malformedNonce = await context.Client.MissionStatusAsync(statusEndpoint, caller.Credentials, missionId, audience, "abc", ct);
         }
         var methods = AuthMethods(documentJson).Concat(AuthMethods(context.Client.Metadata.Document)).ToHashSet(StringComparer.Ordinal);
@@ -280,7 +281,7 @@ public sealed class MissionStatusScenario : Scenario
         {
             var evidence = new MissionStatusEvidence(origin, anchor, jwks, active!, unauthenticated!, basic!, authenticationNonce,
                 unknown!, foreign, malformedNonce!, suspended, revoked, burst, whyNoOther ?? (foreign is null && other is not null ? Dependencies.NoMissionId(other) : null), whyNoTransitions,
-                stateAfterSuspend, stateAfterRevoke) { DpopBearer = dpopBearer, MutualTls = mutualTls };
+                stateAfterSuspend, stateAfterRevoke) { DpopBearer = dpopBearer, MutualTls = mutualTls, UnknownAgain = unknownAgain };
             context.Judge(new StatusAnswersSigned(), evidence);
             context.Judge(new StatusRequiresAuthentication(), evidence);
             context.Judge(new StatusJwsVerifies(), evidence);
