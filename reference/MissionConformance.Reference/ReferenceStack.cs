@@ -183,6 +183,7 @@ public sealed class ReferenceStack : IAsyncDisposable
             }
             await next();
         });
+        if (options.Variants.Has(Variant.ErrorBodiesWithExtraMembers)) app.Use((context, next) => VariantSeams.ErrorBodiesWithExtraMembers(context, () => next()));
         app.Use((context, next) => UnreadableFormGuard.InvokeAsync(context, () => next()));
         if (options.Faults.Has(Fault.TokenResponseCacheable)) app.Use((context, next) => FaultSeams.CacheableTokenResponses(context, () => next()));
         if (options.Faults.Has(Fault.StatusDpopAnswerReplayed))

@@ -7,6 +7,7 @@ namespace MissionConformance.Reference.Configuration;
 public enum Variant
 {
     AdminOnlyLifecycle,
+    ErrorBodiesWithExtraMembers,
 }
 
 /// <summary>A variant, what the reference does differently in it, and what a target file says to be judged in it.</summary>
@@ -22,6 +23,9 @@ public static class VariantCatalogue
         new(Variant.AdminOnlyLifecycle,
             "lifecycle operations (suspend, resume, revoke, complete) are reserved to the admin client; the agent that requested a Mission gets the same 404 not_found as for an unknown one",
             "authorizationServers[0].lifecycleClient: \"admin\""),
+        new(Variant.ErrorBodiesWithExtraMembers,
+            "every JSON error body of the Authorization Server carries error_uri and an x_trace_id extension member beside error and error_description",
+            "nothing: a client ignores members it does not understand"),
     ];
 
     public static VariantInfo? Find(string name) => All.FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -83,28 +83,11 @@ public static class FaultSeams
                 return;
             }
             var dpop = context.Request.Headers.Authorization.ToString().StartsWith("DPoP ", StringComparison.OrdinalIgnoreCase);
-            var body = await CaptureAsync(context, next);
+            var body = await ResponseCapture.CaptureAsync(context, next);
             if (context.Response.StatusCode == StatusCodes.Status200OK && Interlocked.Exchange(ref _last, body) is { } previous && dpop) body = previous;
             context.Response.ContentLength = body.Length;
             await context.Response.Body.WriteAsync(body, context.RequestAborted);
         }
-    }
-
-    /// <summary>Runs the rest of the pipeline with the response body held back, and returns it unsent.</summary>
-    private static async Task<byte[]> CaptureAsync(HttpContext context, Func<Task> next)
-    {
-        var original = context.Response.Body;
-        using var captured = new MemoryStream();
-        context.Response.Body = captured;
-        try
-        {
-            await next();
-        }
-        finally
-        {
-            context.Response.Body = original;
-        }
-        return captured.ToArray();
     }
 
     /// <summary>
@@ -135,7 +118,7 @@ public static class FaultSeams
                 await context.Response.Body.WriteAsync(replay, context.RequestAborted);
                 return;
             }
-            var body = await CaptureAsync(context, next);
+            var body = await ResponseCapture.CaptureAsync(context, next);
             if (context.Response.StatusCode == StatusCodes.Status200OK) _answers[code] = body;
             await context.Response.Body.WriteAsync(body, context.RequestAborted);
         }
