@@ -42,16 +42,27 @@ public sealed class RefreshTokenRotated : Check<RefreshEvidence>
                 $"the rotated-away refresh token was refused with {reuse.Response.Outcome()}, not invalid_grant (RFC 6749 §5.2)");
 }
 
-public sealed class RefreshTokenConstrainedOrRotated : Check<RefreshEvidence>
+/// <summary>One client's refresh token, refreshed and then presented again; whether that client authenticates at the token endpoint.</summary>
+public sealed record RefreshBinding(string ClientId, bool Authenticated, TokenExchange Refreshed, TokenExchange Reuse);
+
+/// <summary>
+/// MBO-AS-RT-003 (RFC 9700 §4.14.2): a refresh token is rotated, or bound to its holder. A confidential client's is bound by its
+/// client authentication; a public client's must be rotated (or sender-constrained, which the harness cannot yet prove: it
+/// sends no DPoP proof at refresh). Until issue 19 the access token's cnf was taken as proof the refresh token was bound.
+/// </summary>
+public sealed class RefreshTokenConstrainedOrRotated : Check<IReadOnlyList<RefreshBinding>>
 {
     public override string RequirementId => "MBO-AS-RT-003";
 
-    public override Judgement Judge(RefreshEvidence e)
+    public override Judgement Judge(IReadOnlyList<RefreshBinding> clients)
     {
-        var senderConstrained = e.Original.Jwt is { } jwt && jwt.Payload.TryGetProperty("cnf", out _);
-        var rotated = e.PredecessorReuse is { Succeeded: false };
-        return Judgement.That(senderConstrained || rotated, rotated ? "refresh tokens are rotated" : "tokens are sender-constrained (cnf)",
-            "Mission-bound refresh tokens are neither rotated (the predecessor still works) nor sender-constrained");
+        var judged = clients.Where(c => c.Refreshed.Succeeded).ToList();
+        if (judged.Count == 0) return Judgement.Skip("not judged: no refresh was served (see MBO-AS-RT-001)");
+        var unbound = judged.Where(c => c.Reuse.Succeeded && !c.Authenticated).Select(c => c.ClientId).ToList();
+        var how = judged.Select(c => !c.Reuse.Succeeded ? $"{c.ClientId}: rotated" : $"{c.ClientId}: not rotated, bound to the client's authentication").ToList();
+        return Judgement.That(unbound.Count == 0, string.Join("; ", how),
+            $"the refresh tokens of public client {string.Join(", ", unbound)} are neither rotated (the predecessor still works) nor bound to the client, "
+            + "which authenticates with nothing (RFC 9700 §4.14.2)");
     }
 }
 

@@ -29,7 +29,16 @@ public sealed class RefreshScenario : Scenario
         var evidence = new RefreshEvidence(original, refreshed, reuse);
         context.Judge(new RefreshKeepsMissionBinding(), evidence);
         context.Judge(new RefreshTokenRotated(), evidence);
-        context.Judge(new RefreshTokenConstrainedOrRotated(), evidence);
+        // MBO-AS-RT-003 matters most for a public client, whose refresh token nothing else binds: its own, when the file names one.
+        List<RefreshBinding> bindings = [new(flow.Agent.ClientId, flow.Agent.Auth != "none", refreshed, reuse)];
+        if (flow.Server.Client("public") is { } publicClient)
+        {
+            var mission = await flow.ObtainAsync(client: publicClient);
+            var token = mission.Token.RefreshToken ?? throw new ScenarioInterruptedException($"no refresh_token was issued to public client {publicClient.ClientId}");
+            var publicRefresh = await flow.RefreshAsync(token, publicClient);
+            bindings.Add(new(publicClient.ClientId, publicClient.Auth != "none", publicRefresh, await flow.RefreshAsync(token, publicClient)));
+        }
+        context.Judge(new RefreshTokenConstrainedOrRotated(), bindings);
         context.Judge(new RefreshResponseReturnsDetails(), evidence);
         context.Judge(new RefreshedTokenKeepsSubjectAndClient(), evidence);
         context.Judge(new TokenResponseNotCached(), new TokenResponses(
