@@ -148,6 +148,7 @@ public sealed class ReferenceStack : IAsyncDisposable
         services.AddSingleton<MissionStatusResponseGenerator>();
         services.AddSingleton<OneTimeUse>();
         services.AddSingleton(new LifecycleOperators(AdminOnly: options.Variants.Has(Variant.AdminOnlyLifecycle)));
+        services.AddSingleton(Rotation(options));
         services.AddSingleton<ClientAssertionAuthenticator>();
         services.AddScoped<TokenEndpoint>();
         services.AddScoped<AuthorizationEndpoint>();
@@ -275,7 +276,7 @@ public sealed class ReferenceStack : IAsyncDisposable
                     opt.TimeProvider = options.Clock;
                     opt.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain);
                 });
-                if (options.Faults.Has(Fault.NoRefreshRotation)) o.DisableRollingRefreshTokens();
+                if (!Rotation(options).Everywhere) o.DisableRollingRefreshTokens();
                 if (options.Faults.Has(Fault.SkipPkceVerification))
                 {
                     o.RemoveEventHandler(OpenIddict.Server.OpenIddictServerHandlers.Exchange.ValidateCodeVerifier.Descriptor);
@@ -303,6 +304,10 @@ public sealed class ReferenceStack : IAsyncDisposable
                  .DisableTransportSecurityRequirement();  // loopback http only
             });
     }
+
+    private static RefreshRotation Rotation(ReferenceStackOptions options) => options.Faults.Has(Fault.NoRefreshRotation)
+        ? new RefreshRotation(Confidential: false, Public: false)
+        : new RefreshRotation(Confidential: !options.Variants.Has(Variant.ConfidentialRefreshNotRotated), Public: true);
 
     private static void MapEndpoints(WebApplication app)
     {

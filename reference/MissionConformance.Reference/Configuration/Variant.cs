@@ -8,10 +8,14 @@ public enum Variant
 {
     AdminOnlyLifecycle,
     ErrorBodiesWithExtraMembers,
+    ConfidentialRefreshNotRotated,
 }
 
-/// <summary>A variant, what the reference does differently in it, and what a target file says to be judged in it.</summary>
-public sealed record VariantInfo(Variant Variant, string Behaviour, string TargetFile)
+/// <summary>
+/// A variant, what the reference does differently in it, and what a target file says to be judged in it; and the SHOULDs
+/// the choice departs from, whose WARNING the suite must give (a SHOULD allows the choice, and says it is discouraged).
+/// </summary>
+public sealed record VariantInfo(Variant Variant, string Behaviour, string TargetFile, IReadOnlyList<string>? Warns = null)
 {
     public string Name => Variant.ToString();
 }
@@ -26,6 +30,9 @@ public static class VariantCatalogue
         new(Variant.ErrorBodiesWithExtraMembers,
             "every JSON error body of the Authorization Server carries error_uri and an x_trace_id extension member beside error and error_description",
             "nothing: a client ignores members it does not understand"),
+        new(Variant.ConfidentialRefreshNotRotated,
+            "a confidential client keeps its refresh token (bound by its client authentication, RFC 9700 §4.14.2); a public client's is still rotated",
+            "nothing", Warns: ["MBO-AS-RT-002"]),
     ];
 
     public static VariantInfo? Find(string name) => All.FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
@@ -46,6 +53,19 @@ public sealed class VariantSet(IEnumerable<Variant> variants)
     public IReadOnlyCollection<Variant> Active => _active;
 
     public bool Has(Variant variant) => _active.Contains(variant);
+}
+
+/// <summary>
+/// Which clients' refresh tokens are rotated (MBO-AS-RT-002/003): every client's by default; a public client's only under
+/// <see cref="Variant.ConfidentialRefreshNotRotated"/>; none under the fault NoRefreshRotation. The token endpoint redeems a
+/// rotated token once (OneTimeUse), which is rotation whether or not OpenIddict rolls tokens itself.
+/// </summary>
+public sealed record RefreshRotation(bool Confidential, bool Public)
+{
+    public bool Rotates(TestClient? client) => client?.IsPublic == true ? Public : Confidential;
+
+    /// <summary>Whether OpenIddict may roll every refresh token itself: only when every client's is rotated.</summary>
+    public bool Everywhere => Confidential && Public;
 }
 
 /// <summary>

@@ -268,9 +268,9 @@ public sealed class RevocationRevokesMissionHandler(MissionStore store) : IOpenI
 /// <summary>
 /// Issues a refresh token with every Mission-bound grant without the offline_access scope, which
 /// would otherwise appear in the access token's scope claim (MBO-AS-TOK-009). A refresh only gets
-/// a new refresh token when rolling is on, i.e. rotation (MBO-AS-RT-002/003).
+/// a new refresh token when the client's tokens are rotated (<see cref="RefreshRotation"/>, MBO-AS-RT-002/003).
 /// </summary>
-public sealed class RefreshTokenIssuanceHandler : IOpenIddictServerHandler<ProcessSignInContext>
+public sealed class RefreshTokenIssuanceHandler(RefreshRotation rotation) : IOpenIddictServerHandler<ProcessSignInContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
@@ -286,7 +286,7 @@ public sealed class RefreshTokenIssuanceHandler : IOpenIddictServerHandler<Proce
             return default;
         }
         var rotates = context.Request.IsAuthorizationCodeGrantType()
-            || (context.Request.IsRefreshTokenGrantType() && !context.Options.DisableRollingRefreshTokens);
+            || (context.Request.IsRefreshTokenGrantType() && rotation.Rotates(TestPrincipals.FindClient(context.ClientId)));
         if (rotates)
         {
             context.GenerateRefreshToken = true;

@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
 using MissionConformance.Reference.Configuration;
 using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.Missions;
@@ -13,7 +12,6 @@ using MissionConformance.Reference.ResourceServers;
 using MissionConformance.Reference.Security;
 using MissionConformance.Reference.Storage;
 using OpenIddict.Abstractions;
-using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -25,7 +23,7 @@ namespace MissionConformance.Reference.Endpoints;
 /// RFC 8707 resource and RFC 9396 authorization_details, and issues the Mission-bound token.
 /// </summary>
 public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings, FaultSet faults, TimeProvider clock, DpopVerifier dpop, JwsSigner signer,
-    OneTimeUse once, IOptionsMonitor<OpenIddictServerOptions> server)
+    OneTimeUse once, RefreshRotation rotation)
 {
     public const string Path = "token";
 
@@ -102,8 +100,9 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         }
 
         // A rotated refresh token is redeemed once (MBO-AS-RT-002): OpenIddict marks it redeemed only after the new tokens are
-        // made, so racing requests would each pass its validation; one conditional insert lets exactly one of them through.
-        if (isRefresh && !server.CurrentValue.DisableRollingRefreshTokens
+        // made (or not at all, where it rolls no token itself), so racing requests would each pass its validation; one
+        // conditional insert lets exactly one of them through.
+        if (isRefresh && rotation.Rotates(TestPrincipals.FindClient(request.ClientId))
             && !await once.TryClaimAsync("refresh:" + grant.GetTokenId(), grant.GetExpirationDate() ?? clock.GetUtcNow().AddDays(1), http.RequestAborted))
         {
             return OAuthError("invalid_grant", "the refresh token has already been redeemed");
