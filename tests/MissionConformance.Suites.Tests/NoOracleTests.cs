@@ -26,6 +26,16 @@ public sealed class NoOracleTests
     }
 
     [Fact]
+    public void TheNonceTheClientChose_IsNoOracle_WithoutASecondUnknownAnswer_ButAnotherMemberIs()
+    {
+        var unknown = NotFound("""{"error":"not_found","nonce":"a"}""");
+
+        Assert.Empty(NoOracle.Differences(unknown, null, NotFound("""{"error":"not_found","nonce":"b"}"""), "nonce"));
+        Assert.Equal(["member x_trace_id: \"2\" against (absent)"],
+            NoOracle.Differences(unknown, null, NotFound("""{"error":"not_found","nonce":"b","x_trace_id":"2"}"""), "nonce"));
+    }
+
+    [Fact]
     public void AMemberStableForUnknownIds_ButDifferentForARealMission_IsAnOracle()
     {
         var differences = NoOracle.Differences(

@@ -69,7 +69,11 @@ public sealed record MissionStatusEvidence(
 {
     public IEnumerable<StatusAnswer> SignedAnswers => new[] { Active, Suspended, Revoked }.OfType<StatusAnswer>().Where(a => a.Jws is not null);
 
-    /// <summary>A second unknown id asked about (MBO-MS-007): what differs between the two unknown answers is per-request noise.</summary>
+    /// <summary>
+    /// A second unknown id asked about (MBO-MS-007), only when the other audience's answer differs from the first unknown one
+    /// beyond the nonce: what differs between the two unknown answers is per-request noise. Asked only then, as the state
+    /// authority's rate limit counts every request.
+    /// </summary>
     public StatusAnswer? UnknownAgain { get; init; }
 
     /// <summary>dpop_bearer, when the state authority advertises it: the token, and the active Mission asked with it.</summary>
@@ -312,9 +316,9 @@ public sealed class StatusNoOracle : Check<MissionStatusEvidence>
         {
             problems.Add($"the unknown id got HTTP {(int)unknown.Response.Status} and the other audience's Mission HTTP {(int)foreign.Response.Status}; both must be 404 not_found");
         }
-        // The status is compared above; a second unknown answer tells per-request members (the echoed nonce) from an oracle.
-        if (e.UnknownAgain is not { } again) return Judgement.Skip("not judged: no second unknown id was asked about, to tell per-request members from an oracle");
-        problems.AddRange(NoOracle.Differences(unknown.Response, again.Response, foreign.Response).Where(d => !d.StartsWith("HTTP ", StringComparison.Ordinal)));
+        // The status is compared above; the echoed nonce is the client's own doing, and a second unknown answer, when one was
+        // taken, tells other per-request members from an oracle.
+        problems.AddRange(NoOracle.Differences(unknown.Response, e.UnknownAgain?.Response, foreign.Response, "nonce").Where(d => !d.StartsWith("HTTP ", StringComparison.Ordinal)));
         return Judgement.That(problems.Count == 0, "an unknown id and another audience's real Mission get the same 404, headers and body (but per-request members)", string.Join("; ", problems));
     }
 }

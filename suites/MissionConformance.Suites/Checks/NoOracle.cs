@@ -13,18 +13,22 @@ namespace MissionConformance.Suites.Checks;
 /// </summary>
 public static class NoOracle
 {
-    /// <summary>What differs between <paramref name="probed"/> and <paramref name="unknown"/>, but not between the two unknown answers.</summary>
-    public static IReadOnlyList<string> Differences(WireResponse unknown, WireResponse unknownAgain, WireResponse probed)
+    /// <summary>
+    /// What differs between <paramref name="probed"/> and <paramref name="unknown"/>, leaving out the members the client made
+    /// differ (<paramref name="perRequest"/>, such as an echoed nonce) and what differs between the two unknown answers; without
+    /// <paramref name="unknownAgain"/>, only the former.
+    /// </summary>
+    public static IReadOnlyList<string> Differences(WireResponse unknown, WireResponse? unknownAgain, WireResponse probed, params string[] perRequest)
     {
         var differences = new List<string>();
         if (unknown.Status != probed.Status) differences.Add($"HTTP {(int)probed.Status} against {(int)unknown.Status}");
         if (unknown.ContentType != probed.ContentType) differences.Add($"Content-Type {probed.ContentType ?? "(absent)"} against {unknown.ContentType ?? "(absent)"}");
-        differences.AddRange(Members(unknown.Body, unknownAgain.Body, probed.Body));
-        differences.AddRange(Headers(unknown, unknownAgain, probed));
+        differences.AddRange(Members(unknown.Body, (unknownAgain ?? unknown).Body, probed.Body, perRequest));
+        differences.AddRange(Headers(unknown, unknownAgain ?? unknown, probed));
         return differences;
     }
 
-    private static IEnumerable<string> Members(string unknown, string unknownAgain, string probed)
+    private static IEnumerable<string> Members(string unknown, string unknownAgain, string probed, string[] perRequest)
     {
         if (Object(unknown) is not { } a || Object(unknownAgain) is not { } again || Object(probed) is not { } b)
         {
@@ -32,7 +36,7 @@ public static class NoOracle
             if (unknown != probed && unknown == unknownAgain) yield return $"the body {Excerpt(probed)} against {Excerpt(unknown)}";
             yield break;
         }
-        foreach (var name in a.Select(p => p.Key).Union(b.Select(p => p.Key)).Order(StringComparer.Ordinal))
+        foreach (var name in a.Select(p => p.Key).Union(b.Select(p => p.Key)).Except(perRequest).Order(StringComparer.Ordinal))
         {
             var (value, noise, other) = (Text(a[name]), Text(again[name]), Text(b[name]));
             if (value != noise) continue;
