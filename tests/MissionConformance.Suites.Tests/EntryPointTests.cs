@@ -47,16 +47,13 @@ public sealed class EntryPointTests
     [Fact]
     public async Task Case_AgainstAnUnreachableTarget_FailsWithTheReason()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "MissionConformance.sln"))) root = root.Parent!;
         var file = Path.Combine(Path.GetTempPath(), $"unreachable-{Guid.NewGuid():N}.json");
         var port = LoopbackPort.Free();
-        File.WriteAllText(file, File.ReadAllText(Path.Combine(root.FullName, "fixtures/targets/reference.json"))
+        File.WriteAllText(file, ExampleTarget.Text()
             .Replace("http://127.0.0.1:5099/", $"http://127.0.0.1:{port}/", StringComparison.Ordinal)
             .Replace("\"authorizationServerPort\": 5201", $"\"authorizationServerPort\": {LoopbackPort.Free()}", StringComparison.Ordinal)
             .Replace("\"pdpPort\": 5202", $"\"pdpPort\": {LoopbackPort.Free()}", StringComparison.Ordinal)
-            .Replace("\"receiverPort\": 5204", $"\"receiverPort\": {LoopbackPort.Free()}", StringComparison.Ordinal)
-            .Replace("\"../keys/", "\"" + Path.Combine(root.FullName, "fixtures/keys/"), StringComparison.Ordinal));
+            .Replace("\"receiverPort\": 5204", $"\"receiverPort\": {LoopbackPort.Free()}", StringComparison.Ordinal));
         try
         {
             await using var session = await TargetSession.OpenAsync(file, null, null, TestContext.Current.CancellationToken, FaultSelfTests.FormConsent);

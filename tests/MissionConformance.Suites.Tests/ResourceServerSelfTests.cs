@@ -198,8 +198,6 @@ public sealed class ResourceServerSelfTests
     [InlineData(false)]
     public async Task TargetFile_WithPreconfiguredResourceServersAndResourceAs_TheSessionStartsThePeersTheyTrust_AndTheyReachRsD(bool withAuthorizationServer)
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "MissionConformance.sln"))) root = root.Parent!;
         var (asPort, pdpPort) = (LoopbackPort.Free(), LoopbackPort.Free());
         await using var authorizationServer = await MissionConformance.Reference.ReferenceStack.StartAsync(new MissionConformance.Reference.ReferenceStackOptions(), Ct);
         var servers = new List<ReferenceResourceServer>();
@@ -213,12 +211,11 @@ public sealed class ResourceServerSelfTests
         var file = Path.Combine(Path.GetTempPath(), $"rs-target-{Guid.NewGuid():N}.json");
         try
         {
-            var text = File.ReadAllText(Path.Combine(root.FullName, "fixtures/targets/reference.json"))
+            var text = ExampleTarget.Text()
                 .Replace("http://127.0.0.1:5099/", authorizationServer.Issuer.AbsoluteUri, StringComparison.Ordinal)
                 .Replace("\"authorizationServerPort\": 5201", $"\"authorizationServerPort\": {asPort}", StringComparison.Ordinal)
                 .Replace("\"pdpPort\": 5202", $"\"pdpPort\": {pdpPort}", StringComparison.Ordinal)
                 .Replace("\"receiverPort\": 5204", $"\"receiverPort\": {LoopbackPort.Free()}", StringComparison.Ordinal)
-                .Replace("\"../keys/", "\"" + Path.Combine(root.FullName, "fixtures/keys/"), StringComparison.Ordinal)
                 .Replace("http://127.0.0.1:5203/", resourceAs.Issuer.AbsoluteUri, StringComparison.Ordinal);
             foreach (var (profile, port) in ResourceServerProfile.All.Zip(ExamplePorts))
             {

@@ -42,11 +42,7 @@ internal sealed class ScriptedAuthorizationServer : IDisposable
     /// </summary>
     public string WriteTargetFile(string folder)
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "MissionConformance.sln"))) root = root.Parent!;
-        var text = File.ReadAllText(Path.Combine(root.FullName, "fixtures/targets/reference.json"))
-            .Replace("\"../keys/", "\"" + Path.Combine(root.FullName, "fixtures/keys/"), StringComparison.Ordinal);
-        var target = JsonNode.Parse(text)!.AsObject();
+        var target = JsonNode.Parse(ExampleTarget.Text())!.AsObject();
         foreach (var member in new[] { "resourceServers", "peers", "scope" }) target.Remove(member);
         var server = target["authorizationServers"]![0]!.AsObject();
         server["issuer"] = Issuer.AbsoluteUri;

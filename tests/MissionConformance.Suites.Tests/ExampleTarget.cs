@@ -1,0 +1,14 @@
+namespace MissionConformance.Suites.Tests;
+
+/// <summary>fixtures/targets/reference.json, the worked example, as a test rewrites it for servers it starts itself.</summary>
+internal static class ExampleTarget
+{
+    /// <summary>Its text, with the key files it names by absolute path, so the rewritten file may live in any folder.</summary>
+    public static string Text()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "MissionConformance.sln"))) root = root.Parent!;
+        return File.ReadAllText(Path.Combine(root.FullName, "fixtures/targets/reference.json"))
+            .Replace("\"../keys/", "\"" + Path.Combine(root.FullName, "fixtures/keys/"), StringComparison.Ordinal);
+    }
+}
