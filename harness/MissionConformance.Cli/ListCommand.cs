@@ -67,13 +67,14 @@ public static class ListCommand
             var all = MissionConformance.Reference.Configuration.VariantCatalogue.All;
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(all.Select(v => new { name = v.Name, behaviour = v.Behaviour, target_file = v.TargetFile, warns = v.Warns ?? [] }), Indented));
+                Console.WriteLine(JsonSerializer.Serialize(all.Select(v => new { name = v.Name, behaviour = v.Behaviour, target_file = v.TargetFile, warns = v.Warns ?? [], meets = v.Meets ?? [] }), Indented));
                 return 0;
             }
             foreach (var v in all)
             {
                 Console.WriteLine($"{v.Name,-30} {v.Behaviour}{Environment.NewLine}{"",-30} target file: {v.TargetFile}");
                 if (v.Warns is { Count: > 0 } warns) Console.WriteLine($"{"",-30} warns, as the SHOULD it departs from: {string.Join(", ", warns)}");
+                if (v.Meets is { Count: > 0 } meets) Console.WriteLine($"{"",-30} meets the SHOULD the default departs from: {string.Join(", ", meets)}");
             }
             Console.WriteLine($"{all.Count} variant(s); run --variants NAME starts the embedded reference in one");
             return 0;

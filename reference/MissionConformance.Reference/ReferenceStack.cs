@@ -149,6 +149,8 @@ public sealed class ReferenceStack : IAsyncDisposable
         services.AddSingleton<OneTimeUse>();
         services.AddSingleton(new LifecycleOperators(AdminOnly: options.Variants.Has(Variant.AdminOnlyLifecycle)));
         services.AddSingleton(Rotation(options));
+        services.AddSingleton(new SenderConstraint(Dpop: options.Variants.Has(Variant.DpopBoundTokens)));
+        services.AddSingleton<DpopNonces>();
         services.AddSingleton<ClientAssertionAuthenticator>();
         services.AddScoped<TokenEndpoint>();
         services.AddScoped<AuthorizationEndpoint>();

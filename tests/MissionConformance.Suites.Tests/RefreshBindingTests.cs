@@ -37,4 +37,16 @@ public sealed class RefreshBindingTests
     [Fact]
     public void APublicClientsRotatedToken_Passes()
         => Assert.True(new RefreshTokenConstrainedOrRotated().Judge([new("public-app", false, Served(), Refused)]).Holds);
+
+    [Fact]
+    public void APublicClientsTokenThatIsNotRotated_PassesWhenAnotherKeysProofIsRefused_AndFailsWhenItIsServed()
+    {
+        var bound = new RefreshTokenConstrainedOrRotated().Judge([new("public-app", false, Served(), Served(), OtherKey: Refused)]);
+        var unbound = new RefreshTokenConstrainedOrRotated().Judge([new("public-app", false, Served(), Served(), OtherKey: Served())]);
+
+        Assert.True(bound.Holds, bound.Message);
+        Assert.Contains("bound to its DPoP key", bound.Message, StringComparison.Ordinal);
+        Assert.False(unbound.Holds);
+        Assert.Contains("nor to its DPoP key", unbound.Message, StringComparison.Ordinal);
+    }
 }

@@ -23,8 +23,11 @@ public sealed class DpopKey : IDisposable
     /// <summary>cnf.jkt of a token bound to this key.</summary>
     public string Thumbprint { get; }
 
-    /// <summary>A proof for one request: htm, htu (no query or fragment, RFC 9449 §4.2), iat, jti, and ath for the access token.</summary>
-    public string Proof(string method, string url, string? accessToken)
+    /// <summary>
+    /// A proof for one request: htm, htu (no query or fragment, RFC 9449 §4.2), iat, jti, ath for the access token, and the
+    /// server's <paramref name="nonce"/> when it asked for one (RFC 9449 §8).
+    /// </summary>
+    public string Proof(string method, string url, string? accessToken, string? nonce = null)
     {
         var claims = new Dictionary<string, object>
         {
@@ -34,6 +37,7 @@ public sealed class DpopKey : IDisposable
             ["iat"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
         };
         if (accessToken is not null) claims["ath"] = AccessTokenHash(accessToken);
+        if (nonce is not null) claims["nonce"] = nonce;
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
             TokenType = "dpop+jwt",

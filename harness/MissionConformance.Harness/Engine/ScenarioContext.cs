@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MissionConformance.Harness.Consent;
+using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.OAuth;
 using MissionConformance.Harness.Targets;
 using MissionConformance.Harness.Wire;
@@ -48,6 +49,15 @@ public sealed class ScenarioContext(
 
     /// <summary>The client of the Authorization Server under test (scenarios about an AS only: a target of Resource Servers alone has none).</summary>
     public MissionClient Client => client ?? throw new InvalidOperationException("harness error: an Authorization Server scenario ran against a target without one");
+
+    /// <summary>The DPoP keys this scenario's clients prove, and the tokens bound to them.</summary>
+    public DpopHolders Holders { get; } = new();
+
+    /// <summary>
+    /// Whether tokens are asked for with DPoP proofs (RFC 9449): the target file says so (authorizationServers[].dpop) or the AS
+    /// advertises DPoP. Then code redemption, refresh and exchange carry a proof by the client's key, with the nonce retry of §8.
+    /// </summary>
+    public bool SendsDpop => Server.Dpop || Client.AdvertisesDpop;
 
     public IConsentDriver Consent => consent;
 

@@ -91,7 +91,19 @@ public sealed record AuthorizationServerMetadata(JsonElement Document)
 /// </summary>
 public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata metadata, TimeProvider? clock = null)
 {
+    /// <summary>The last DPoP-Nonce the token endpoint gave (RFC 9449 §8), put in every later proof made for it.</summary>
+    private string? _tokenEndpointNonce;
+
     public AuthorizationServerMetadata Metadata => metadata;
+
+    /// <summary>
+    /// Whether tokens are to be asked for with DPoP proofs: the AS advertises DPoP (RFC 9449 §5.1
+    /// dpop_signing_alg_values_supported, or "dpop" in mission_sender_constraints_supported).
+    /// </summary>
+    public bool AdvertisesDpop
+        => (metadata.Document.TryGetProperty("dpop_signing_alg_values_supported", out var algs) && algs.ValueKind == JsonValueKind.Array && algs.GetArrayLength() > 0)
+            || (metadata.Document.TryGetProperty("mission_sender_constraints_supported", out var mechanisms) && mechanisms.ValueKind == JsonValueKind.Array
+                && mechanisms.EnumerateArray().Any(m => m.ValueKind == JsonValueKind.String && m.GetString() == "dpop"));
 
     /// <summary>Fetches RFC 8414 metadata; <paramref name="clock"/> dates client assertions (a test's fake clock).</summary>
     public static async Task<MissionClient> DiscoverAsync(HttpClient http, Uri issuer, CancellationToken ct, TimeProvider? clock = null)
@@ -104,16 +116,16 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
     public Task<WireResponse> PushAsync(ClientCredentials client, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken ct)
         => PostFormAsync(metadata.ParEndpoint, client, parameters, ct);
 
+    /// <remarks>With <paramref name="dpop"/>, the request carries an RFC 9449 proof by that key, so the tokens can be bound to it (§5).</remarks>
     public Task<WireResponse> RedeemCodeAsync(ClientCredentials client, string code, string verifier, string redirectUri,
-        IEnumerable<KeyValuePair<string, string>>? extra, CancellationToken ct)
-        => PostFormAsync(metadata.TokenEndpoint, client,
-            [new("grant_type", "authorization_code"), new("code", code), new("code_verifier", verifier), new("redirect_uri", redirectUri), .. extra ?? []], ct);
+        IEnumerable<KeyValuePair<string, string>>? extra, CancellationToken ct, DpopKey? dpop = null)
+        => PostTokenAsync(client,
+            [new("grant_type", "authorization_code"), new("code", code), new("code_verifier", verifier), new("redirect_uri", redirectUri), .. extra ?? []], dpop, ct);
 
     /// <remarks>With <paramref name="dpop"/>, the request proves the key a DPoP-bound refresh token is bound to (RFC 9449 §5).</remarks>
     public Task<WireResponse> RefreshAsync(ClientCredentials client, string refreshToken, IEnumerable<KeyValuePair<string, string>>? extra, CancellationToken ct,
         DpopKey? dpop = null)
-        => PostFormAsync(metadata.TokenEndpoint, client, [new("grant_type", "refresh_token"), new("refresh_token", refreshToken), .. extra ?? []], ct,
-            dpop?.Proof("POST", metadata.TokenEndpoint.AbsoluteUri, accessToken: null));
+        => PostTokenAsync(client, [new("grant_type", "refresh_token"), new("refresh_token", refreshToken), .. extra ?? []], dpop, ct);
 
     /// <summary>RFC 8693 Token Exchange of <paramref name="subjectToken"/> (an access token unless <paramref name="subjectTokenType"/> says otherwise).</summary>
     /// <remarks>With <paramref name="dpop"/>, the request carries an RFC 9449 proof by that key, so the issued token can be bound to it (a delegate's own key, MBO-AS-DEL-003).</remarks>
@@ -126,7 +138,7 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
         {
             throw new InvalidOperationException($"harness error: its Token Exchange request breaks token-exchange-request.schema.json: {string.Join("; ", errors.Take(3))}");
         }
-        return PostFormAsync(metadata.TokenEndpoint, client, form, ct, dpop?.Proof("POST", metadata.TokenEndpoint.AbsoluteUri, accessToken: null));
+        return PostTokenAsync(client, form, dpop, ct);
     }
 
     /// <summary>RFC 7523 §2.1 at a Resource AS: <paramref name="assertion"/> (an ID-JAG) for a local token, with a DPoP proof when one is given.</summary>
@@ -173,16 +185,19 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
     public Task<WireResponse> StatusTokenAsync(ClientCredentials client, Uri statusEndpoint, DpopKey key, CancellationToken ct)
     {
         var signer = client.Key ?? throw new InvalidOperationException($"client {client.ClientId} has no key for private_key_jwt");
-        var request = new HttpRequestMessage(HttpMethod.Post, metadata.TokenEndpoint)
+        return WithTokenEndpointNonceAsync(key, proof =>
         {
-            Content = new FormUrlEncodedContent(
-            [
-                new("grant_type", "client_credentials"), new("resource", statusEndpoint.AbsoluteUri),
-                new("client_assertion_type", ClientAssertion.Type), new("client_assertion", ClientAssertion.Create(signer, client.ClientId, metadata.Issuer, clock)),
-            ]),
-        };
-        request.Headers.Add("DPoP", key.Proof("POST", metadata.TokenEndpoint.AbsoluteUri, accessToken: null));
-        return SendAsync(request, ct);
+            var request = new HttpRequestMessage(HttpMethod.Post, metadata.TokenEndpoint)
+            {
+                Content = new FormUrlEncodedContent(
+                [
+                    new("grant_type", "client_credentials"), new("resource", statusEndpoint.AbsoluteUri),
+                    new("client_assertion_type", ClientAssertion.Type), new("client_assertion", ClientAssertion.Create(signer, client.ClientId, metadata.Issuer, clock)),
+                ]),
+            };
+            request.Headers.Add("DPoP", proof!);
+            return SendAsync(request, ct);
+        });
     }
 
     /// <summary>A Mission Status request authenticated by dpop_bearer: <c>Authorization: DPoP</c> with <paramref name="token"/>, and <paramref name="proof"/> (none: no DPoP header).</summary>
@@ -257,6 +272,30 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
         form.Add(new("client_assertion_type", ClientAssertion.Type));
         form.Add(new("client_assertion", ClientAssertion.Create(key, client.ClientId, metadata.Issuer, clock)));
         return SendAsync(new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new FormUrlEncodedContent(form) }, ct);
+    }
+
+    /// <summary>A token request, with a proof by <paramref name="dpop"/> when one is given, retried once with the nonce the AS asks for.</summary>
+    private Task<WireResponse> PostTokenAsync(ClientCredentials client, IEnumerable<KeyValuePair<string, string>> parameters, DpopKey? dpop, CancellationToken ct)
+    {
+        var form = parameters.ToList();
+        return WithTokenEndpointNonceAsync(dpop, proof => PostFormAsync(metadata.TokenEndpoint, client, form, ct, proof));
+    }
+
+    /// <summary>
+    /// RFC 9449 §8: sends a request to the token endpoint with a fresh proof by <paramref name="dpop"/> (none: no proof), carrying
+    /// the last nonce the AS gave; when the AS answers 400 use_dpop_nonce with a DPoP-Nonce header, sends it once more with that
+    /// nonce (a new proof, new jti, and a new client assertion, built by <paramref name="send"/>). Every DPoP-Nonce an answer carries
+    /// is kept for the next proof (§8.2).
+    /// </summary>
+    private async Task<WireResponse> WithTokenEndpointNonceAsync(DpopKey? dpop, Func<string?, Task<WireResponse>> send)
+    {
+        var url = metadata.TokenEndpoint.AbsoluteUri;
+        var sent = _tokenEndpointNonce;
+        var response = await send(dpop?.Proof("POST", url, accessToken: null, sent));
+        if (dpop is null || response.Header("DPoP-Nonce") is not { Length: > 0 } nonce) return response;
+        var retry = response.Status == HttpStatusCode.BadRequest && response.ErrorCode == "use_dpop_nonce" && nonce != sent;
+        _tokenEndpointNonce = nonce;
+        return retry ? await send(dpop.Proof("POST", url, accessToken: null, nonce)) : response;
     }
 
     private Task<WireResponse> PostFormAsync(Uri endpoint, ClientCredentials client, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken ct,

@@ -100,6 +100,9 @@ public sealed record AuthorizationServerTarget(
     /// <summary>The role named by lifecycleClient; null: the agent.</summary>
     public string? LifecycleRole { get; init; }
 
+    /// <summary>Target file dpop: ask for DPoP-bound tokens (RFC 9449) even where the metadata does not advertise DPoP.</summary>
+    public bool Dpop { get; init; }
+
     public TargetClient? Client(string role) => Clients.FirstOrDefault(c => c.Role == role);
 
     /// <summary>The Mission Status clients, one per audience (role "status").</summary>

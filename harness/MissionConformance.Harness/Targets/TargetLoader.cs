@@ -174,6 +174,7 @@ public static partial class TargetLoader
             ProjectionIssuers = ReadProjectionIssuers(node["projectionIssuers"] as JsonArray ?? [], issuer, $"{at}.projectionIssuers", environment, errors),
             Expansion = (bool?)node["expansion"] ?? false,
             LifecycleRole = LifecycleRole(node, clients, $"{at}.lifecycleClient", errors),
+            Dpop = (bool?)node["dpop"] ?? false,
             TlsTrust = (string?)node["tlsTrustFile"] is { } trustFile ? LoadCertificates(Path.GetFullPath(Path.Combine(baseDirectory, trustFile)), $"{at}.tlsTrustFile", errors) : [],
         };
     }

@@ -9,13 +9,15 @@ public enum Variant
     AdminOnlyLifecycle,
     ErrorBodiesWithExtraMembers,
     ConfidentialRefreshNotRotated,
+    DpopBoundTokens,
 }
 
 /// <summary>
 /// A variant, what the reference does differently in it, and what a target file says to be judged in it; and the SHOULDs
-/// the choice departs from, whose WARNING the suite must give (a SHOULD allows the choice, and says it is discouraged).
+/// the choice departs from, whose WARNING the suite must give (a SHOULD allows the choice, and says it is discouraged); and the
+/// SHOULDs the default reference departs from that the variant meets, whose WARNING goes.
 /// </summary>
-public sealed record VariantInfo(Variant Variant, string Behaviour, string TargetFile, IReadOnlyList<string>? Warns = null)
+public sealed record VariantInfo(Variant Variant, string Behaviour, string TargetFile, IReadOnlyList<string>? Warns = null, IReadOnlyList<string>? Meets = null)
 {
     public string Name => Variant.ToString();
 }
@@ -33,6 +35,11 @@ public static class VariantCatalogue
         new(Variant.ConfidentialRefreshNotRotated,
             "a confidential client keeps its refresh token (bound by its client authentication, RFC 9700 §4.14.2); a public client's is still rotated",
             "nothing", Warns: ["MBO-AS-RT-002"]),
+        new(Variant.DpopBoundTokens,
+            "a code redemption, refresh or exchange carrying a DPoP proof gets an access token bound to its key (cnf.jkt, token_type DPoP), and a public client's refresh "
+            + "token is bound too (RFC 9449 §5); the token endpoint first asks for a DPoP-Nonce (§8); the metadata advertises dpop_signing_alg_values_supported and "
+            + "mission_sender_constraints_supported [\"dpop\"]",
+            "nothing: the metadata advertises DPoP", Meets: ["MBO-AS-TOK-011"]),
     ];
 
     public static VariantInfo? Find(string name) => All.FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
@@ -67,6 +74,12 @@ public sealed record RefreshRotation(bool Confidential, bool Public)
     /// <summary>Whether OpenIddict may roll every refresh token itself: only when every client's is rotated.</summary>
     public bool Everywhere => Confidential && Public;
 }
+
+/// <summary>
+/// Whether the token endpoint binds what it issues to the key of the request's DPoP proof and asks for a nonce first (RFC 9449
+/// §5, §8): under <see cref="Variant.DpopBoundTokens"/> only. Delegated tokens and ID-JAGs are bound to the proof's key always.
+/// </summary>
+public sealed record SenderConstraint(bool Dpop);
 
 /// <summary>
 /// Who may operate a Mission's lifecycle once they may see it: its requesting client or an administrator, or under

@@ -155,7 +155,8 @@ public sealed class FrontChannelHandler(FaultSet faults) : IOpenIddictServerHand
 }
 
 /// <summary>RFC 8414 metadata additions of oauth-profile.md §2, advertising only what this server implements.</summary>
-public sealed class MetadataHandler(ReferenceSettings settings, FaultSet faults, LifecycleEventTransmitter events) : IOpenIddictServerHandler<HandleConfigurationRequestContext>
+public sealed class MetadataHandler(ReferenceSettings settings, FaultSet faults, LifecycleEventTransmitter events, SenderConstraint binding)
+    : IOpenIddictServerHandler<HandleConfigurationRequestContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<HandleConfigurationRequestContext>()
@@ -200,6 +201,12 @@ public sealed class MetadataHandler(ReferenceSettings settings, FaultSet faults,
         metadata["mission_authorization_domain_tiers_supported"] = Array(faults.Has(Fault.CapabilityOutOfEnum) ? [.. ReferenceSettings.DomainTiers, "AD-4"] : ReferenceSettings.DomainTiers);
         metadata["mission_profiles_supported"] = Array(["oauth"]);
         metadata["mission_optional_modules_supported"] = Array([]);
+        if (binding.Dpop)
+        {
+            // Variant DpopBoundTokens: RFC 9449 §5.1, and open point 8's advertisement, which makes sender constraint a MUST.
+            metadata["dpop_signing_alg_values_supported"] = Array(["ES256"]);
+            metadata["mission_sender_constraints_supported"] = Array(["dpop"]);
+        }
         return default;
     }
 
@@ -239,6 +246,11 @@ public sealed class TokenResponseHandler(FaultSet faults, JwsSigner signer) : IO
         if (faults.Has(Fault.WrongTokenType))
         {
             context.Response.AccessToken = signer.WithHeaderType(context.Response.AccessToken, "JWT");
+        }
+        // RFC 9449 §5: a token bound to a DPoP key is announced as such, so the client presents it with the DPoP scheme.
+        if (http.Items[DelegatedTokenHandler.Item] is DelegatedToken { Jkt: not null })
+        {
+            context.Response.TokenType = "DPoP";
         }
         return default;
     }
@@ -375,9 +387,10 @@ public sealed class AuthorizedPartyHandler : IOpenIddictServerHandler<ValidateTo
         => context.Request.IsTokenExchangeGrantType() ? default : _builtIn.HandleAsync(context);
 }
 
-/// <summary>What a delegated access token says that OpenIddict would otherwise write its own way.</summary>
-/// <param name="ClientId">the delegating agent: the approved client stays client_id (MBO-AS-DEL-001)</param>
-/// <param name="Jkt">the delegate's DPoP key thumbprint for cnf (MBO-AS-DEL-003); OpenIddict drops a cnf claim it did not make</param>
+/// <summary>What a delegated or DPoP-bound access token says that OpenIddict would otherwise write its own way.</summary>
+/// <param name="ClientId">the delegating agent: the approved client stays client_id (MBO-AS-DEL-001); null: OpenIddict's own</param>
+/// <param name="Jkt">the DPoP key thumbprint for cnf: a delegate's own key (MBO-AS-DEL-003), or under DpopBoundTokens the key the
+/// request proved (RFC 9449 §6); OpenIddict drops a cnf claim it did not make</param>
 public sealed record DelegatedToken(string? ClientId, string? Jkt);
 
 /// <summary>

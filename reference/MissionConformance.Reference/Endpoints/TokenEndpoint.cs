@@ -23,7 +23,7 @@ namespace MissionConformance.Reference.Endpoints;
 /// RFC 8707 resource and RFC 9396 authorization_details, and issues the Mission-bound token.
 /// </summary>
 public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings, FaultSet faults, TimeProvider clock, DpopVerifier dpop, JwsSigner signer,
-    OneTimeUse once, RefreshRotation rotation)
+    OneTimeUse once, RefreshRotation rotation, SenderConstraint binding, DpopNonces nonces)
 {
     public const string Path = "token";
 
@@ -37,6 +37,9 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
     /// <summary>Private claims kept in codes and refresh tokens, never in access tokens.</summary>
     public const string MissionRecordClaim = "mbo_mission_record";
     public const string GrantedResourcesClaim = "mbo_granted_resources";
+
+    /// <summary>The DPoP key a public client's refresh token is bound to (RFC 9449 §5), kept in the refresh token only.</summary>
+    public const string RefreshKeyClaim = "mbo_refresh_jkt";
 
     public async Task<IResult> HandleAsync(HttpContext http)
     {
@@ -53,6 +56,19 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
 
         var grant = (await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal!;
         var isRefresh = request.IsRefreshTokenGrantType();
+
+        // Variant DpopBoundTokens (RFC 9449 §5): a proof binds what is issued to its key, and a refresh token bound to a key is
+        // redeemed only with a proof of it. Judged before anything is spent, so a nonce challenge costs the client nothing.
+        string? jkt = null;
+        if (binding.Dpop && http.Request.Headers.ContainsKey("DPoP"))
+        {
+            (jkt, var invalidProof) = await ProofKeyAsync(http, "the DPoP proof of a token request");
+            if (invalidProof is not null) return invalidProof;
+        }
+        if (isRefresh && grant.GetClaim(RefreshKeyClaim) is { } refreshKey && refreshKey != jkt)
+        {
+            return OAuthError("invalid_grant", "the refresh token is bound to a DPoP key this request does not prove (RFC 9449 §5)");
+        }
 
         // The Mission is resolved from the presented grant, never from client input (MBO-AS-APR-006).
         var missionId = grant.GetClaim(MissionRecordClaim);
@@ -113,6 +129,12 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         }
 
         var principal = BuildPrincipal(mission, selection.Entries!, selection.Resources!, isRefresh, missionClaim: sectorClaim);
+        if (jkt is not null)
+        {
+            http.Items[DelegatedTokenHandler.Item] = new DelegatedToken(ClientId: null, jkt);
+            // A confidential client's refresh token is bound by its client authentication instead (RFC 9449 §5).
+            if (TestPrincipals.FindClient(request.ClientId)?.IsPublic == true) principal.SetClaim(RefreshKeyClaim, jkt);
+        }
         http.Items[MissionParameters.TokenIssuanceItem] = new TokenIssuance(selection.Entries!, authoritySet, isRefresh);
         return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
@@ -154,11 +176,13 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         {
             return await DelegateAsync(http, request, subject, mission, delegating, TestPrincipals.FindClient(caller)!);
         }
-        if (BoundKey(subject) is { } bound)
+        // A token derived from a DPoP-bound one stays bound to the same key; under DpopBoundTokens any proof binds the new token.
+        string? shown = null;
+        if (BoundKey(subject) is { } bound || (binding.Dpop && http.Request.Headers.ContainsKey("DPoP")))
         {
-            var (shown, invalidProof) = await ProofKeyAsync(http, "the subject token is DPoP-bound");
+            (shown, var invalidProof) = await ProofKeyAsync(http, "the subject token is DPoP-bound");
             if (invalidProof is not null) return invalidProof;
-            if (shown != bound) return OAuthError("invalid_grant", "the subject token is bound to a key this request's DPoP proof does not show");
+            if (BoundKey(subject) is { } key && shown != key) return OAuthError("invalid_grant", "the subject token is bound to a key this request's DPoP proof does not show");
         }
         var derivable = ExchangeableStates(Fault.ExchangeAfterRevoke);
         if (!derivable.Contains(mission.State))
@@ -187,6 +211,7 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         }
 
         var principal = BuildPrincipal(mission, selection.Entries!, selection.Resources!, isRefresh: false, isExchange: true, missionClaim: sectorClaim);
+        if (shown is not null) http.Items[DelegatedTokenHandler.Item] = new DelegatedToken(ClientId: null, shown);
         http.Items[MissionParameters.TokenIssuanceItem] = new TokenIssuance(selection.Entries!, authoritySet, IsRefresh: false);
         return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
@@ -211,8 +236,9 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
             if (invalidProof is not null) return invalidProof;
         }
 
-        // A delegated token delegated further is presented by the holder of the key it is bound to.
-        if (BoundKey(subject) is { } bound && bound != jkt && !faults.Has(Fault.DelegationUnbound))
+        // A delegated token delegated further is presented by the holder of the key it is bound to; the agent's own token (no
+        // act), even DPoP-bound, is the delegate's to present with its own key.
+        if (subject.GetClaim("act") is not null && BoundKey(subject) is { } bound && bound != jkt && !faults.Has(Fault.DelegationUnbound))
         {
             return OAuthError("invalid_grant", "the subject token is bound to a key this request's DPoP proof does not show");
         }
@@ -308,6 +334,10 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         }
         var (jkt, invalidProof) = await ProofKeyAsync(http, "an ID-JAG is sender-constrained to the key of the request's DPoP proof");
         if (invalidProof is not null) return invalidProof;
+        if ((BoundKey(subject) ?? subject.GetClaim(RefreshKeyClaim)) is { } subjectKey && subjectKey != jkt)
+        {
+            return OAuthError("invalid_grant", "the subject token is bound to a key this request's DPoP proof does not show");
+        }
 
         // Only what the grant carries, and of that only the entries the target domain is authoritative for.
         var authoritySet = JsonNode.Parse(mission.AuthoritySetJson)!.AsArray();
@@ -420,11 +450,17 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
             : new(StringComparer.Ordinal) { MissionState.Active };
 
     /// <summary>The thumbprint of the key this request's one DPoP proof (RFC 9449, htu the token endpoint) is made with, or the invalid_dpop_proof refusal.</summary>
+    /// <remarks>Under <see cref="Variant.DpopBoundTokens"/> a proof must carry this server's nonce (RFC 9449 §8).</remarks>
     private async Task<(string? Key, IResult? Refusal)> ProofKeyAsync(HttpContext http, string why)
     {
         try
         {
-            return (await dpop.ProofKeyAsync(http, settings.Endpoint(Path), accessToken: null), null);
+            return (await dpop.ProofKeyAsync(http, settings.Endpoint(Path), accessToken: null, binding.Dpop ? nonces.Accepts : null), null);
+        }
+        catch (DpopNonceRequiredException e)
+        {
+            http.Response.Headers["DPoP-Nonce"] = nonces.Current;
+            return (null, OAuthError("use_dpop_nonce", e.Message));
         }
         catch (DpopProofException e)
         {
@@ -542,7 +578,7 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
 
         principal.SetDestinations(claim => claim.Type switch
         {
-            MissionRecordClaim or GrantedResourcesClaim => [],
+            MissionRecordClaim or GrantedResourcesClaim or RefreshKeyClaim => [],
             _ => [Destinations.AccessToken],
         });
         return principal;

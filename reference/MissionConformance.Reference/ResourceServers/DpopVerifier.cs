@@ -9,7 +9,10 @@ using Microsoft.IdentityModel.Tokens;
 namespace MissionConformance.Reference.ResourceServers;
 
 /// <summary>A DPoP-bound token presented without a valid proof (RFC 9449 §7.1: 401 with error invalid_dpop_proof).</summary>
-public sealed class DpopProofException(string message) : SecurityTokenException(message);
+public class DpopProofException(string message) : SecurityTokenException(message);
+
+/// <summary>A proof without the nonce the server asks for (RFC 9449 §8: 400 use_dpop_nonce with a DPoP-Nonce header).</summary>
+public sealed class DpopNonceRequiredException(string message) : DpopProofException(message);
 
 /// <summary>
 /// RFC 9449 proofs: typ dpop+jwt, ES256, signed by the key in its jwk header, htm and htu of this
@@ -31,8 +34,11 @@ public sealed class DpopVerifier
         if (await ProofKeyAsync(http, htu, token) != jktValue.GetString()) throw new DpopProofException("the DPoP proof is signed by a key the token is not bound to");
     }
 
-    /// <summary>Verifies the request's one DPoP proof and returns the RFC 7638 thumbprint of its key.</summary>
-    public async Task<string> ProofKeyAsync(HttpContext http, string htu, string? accessToken)
+    /// <summary>
+    /// Verifies the request's one DPoP proof and returns the RFC 7638 thumbprint of its key; with <paramref name="nonceAccepted"/>,
+    /// a proof whose nonce it does not accept throws <see cref="DpopNonceRequiredException"/> before its jti is spent.
+    /// </summary>
+    public async Task<string> ProofKeyAsync(HttpContext http, string htu, string? accessToken, Func<string?, bool>? nonceAccepted = null)
     {
         var proofs = http.Request.Headers["DPoP"];
         if (proofs.Count != 1 || string.IsNullOrEmpty(proofs[0])) throw new DpopProofException("exactly one DPoP proof header is required");
@@ -64,6 +70,10 @@ public sealed class DpopVerifier
         {
             var ath = Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(accessToken)));
             if (!proof.TryGetPayloadValue<string>("ath", out var proofAth) || proofAth != ath) throw new DpopProofException("the DPoP proof's ath is not the hash of this access token");
+        }
+        if (nonceAccepted is not null && !nonceAccepted(proof.TryGetPayloadValue<string>("nonce", out var nonce) ? nonce : null))
+        {
+            throw new DpopNonceRequiredException("the DPoP proof must carry the nonce this server gives in DPoP-Nonce");
         }
         if (!proof.TryGetPayloadValue<string>("jti", out var jti) || !_seen.TryAdd(jti, DateTimeOffset.UtcNow)) throw new DpopProofException("the DPoP proof has no jti or was used before");
         if (_seen.Count > 10_000)

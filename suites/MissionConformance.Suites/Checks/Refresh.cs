@@ -42,13 +42,16 @@ public sealed class RefreshTokenRotated : Check<RefreshEvidence>
                 $"the rotated-away refresh token was refused with {reuse.Response.Outcome()}, not invalid_grant (RFC 6749 §5.2)");
 }
 
-/// <summary>One client's refresh token, refreshed and then presented again; whether that client authenticates at the token endpoint.</summary>
-public sealed record RefreshBinding(string ClientId, bool Authenticated, TokenExchange Refreshed, TokenExchange Reuse);
+/// <summary>
+/// One client's refresh token, refreshed and then presented again; whether that client authenticates at the token endpoint; and,
+/// when the predecessor still worked and the tokens were DPoP-bound, the same token presented with a proof by another key.
+/// </summary>
+public sealed record RefreshBinding(string ClientId, bool Authenticated, TokenExchange Refreshed, TokenExchange Reuse, TokenExchange? OtherKey = null);
 
 /// <summary>
 /// MBO-AS-RT-003 (RFC 9700 §4.14.2): a refresh token is rotated, or bound to its holder. A confidential client's is bound by its
-/// client authentication; a public client's must be rotated (or sender-constrained, which the harness cannot yet prove: it
-/// sends no DPoP proof at refresh). Until issue 19 the access token's cnf was taken as proof the refresh token was bound.
+/// client authentication; a public client's is rotated, or sender-constrained, which shows when the token that still works with
+/// its own DPoP key is refused with another's (RFC 9449 §5). The access token's cnf proves nothing of the refresh token.
 /// </summary>
 public sealed class RefreshTokenConstrainedOrRotated : Check<IReadOnlyList<RefreshBinding>>
 {
@@ -58,12 +61,19 @@ public sealed class RefreshTokenConstrainedOrRotated : Check<IReadOnlyList<Refre
     {
         var judged = clients.Where(c => c.Refreshed.Succeeded).ToList();
         if (judged.Count == 0) return Judgement.Skip("not judged: no refresh was served (see MBO-AS-RT-001)");
-        var unbound = judged.Where(c => c.Reuse.Succeeded && !c.Authenticated).Select(c => c.ClientId).ToList();
-        var how = judged.Select(c => !c.Reuse.Succeeded ? $"{c.ClientId}: rotated" : $"{c.ClientId}: not rotated, bound to the client's authentication").ToList();
+        var unbound = judged.Where(c => c.Reuse.Succeeded && !c.Authenticated && c.OtherKey is not { Response.Status: not HttpStatusCode.OK }).ToList();
+        var how = judged.Select(Binding).ToList();
         return Judgement.That(unbound.Count == 0, string.Join("; ", how),
-            $"the refresh tokens of public client {string.Join(", ", unbound)} are neither rotated (the predecessor still works) nor bound to the client, "
-            + "which authenticates with nothing (RFC 9700 §4.14.2)");
+            $"the refresh tokens of public client {string.Join(", ", unbound.Select(c => c.ClientId))} are neither rotated (the predecessor still works) nor bound to the client, "
+            + "which authenticates with nothing" + (unbound.Any(c => c.OtherKey is not null) ? ", nor to its DPoP key (a proof by another key was served)" : "")
+            + " (RFC 9700 §4.14.2)");
     }
+
+    private static string Binding(RefreshBinding c)
+        => !c.Reuse.Succeeded ? $"{c.ClientId}: rotated"
+            : c.Authenticated ? $"{c.ClientId}: not rotated, bound to the client's authentication"
+            : c.OtherKey is { Response.Status: not HttpStatusCode.OK } refused ? $"{c.ClientId}: not rotated, bound to its DPoP key (another key's proof got {refused.Response.Outcome()})"
+            : $"{c.ClientId}: not rotated, not bound";
 }
 
 public sealed class RefreshResponseReturnsDetails : Check<RefreshEvidence>

@@ -177,19 +177,48 @@ public sealed class SubjectAndClientOfMission : Check<TokenEvidence>
     }
 }
 
+/// <summary>
+/// MBO-AS-TOK-011 (open point 8): a SHOULD, a MUST once the AS advertises mission_sender_constraints_supported. A DPoP binding
+/// counts only when it is to the key the redemption proved, announced as token_type DPoP (RFC 9449 §5, §6): a cnf.jkt of a key
+/// the client never showed binds the token to nobody it can prove.
+/// </summary>
 public sealed class AccessTokenSenderConstrained : Check<TokenEvidence>
 {
     public override string RequirementId => "MBO-AS-TOK-011";
 
     public override Judgement Judge(TokenEvidence e)
     {
-        var advertised = e.Metadata.TryGetProperty("mission_sender_constraints_supported", out var s) && s.ValueKind == JsonValueKind.Array && s.GetArrayLength() > 0;
-        var bound = e.Token.Jwt is { } jwt && jwt.Payload.TryGetProperty("cnf", out _);
-        if (bound) return Judgement.Pass("the access token carries cnf");
-        // Open point 8: SHOULD unless the AS advertises mission_sender_constraints_supported, then MUST.
-        return advertised
-            ? Judgement.Fail("the AS advertises mission_sender_constraints_supported but the access token carries no cnf")
-            : new Judgement(false, "the access token is a bearer token (no cnf); sender-constraining it is recommended", Verdict.Warning);
+        var mechanisms = e.Metadata.TryGetProperty("mission_sender_constraints_supported", out var s) && s.ValueKind == JsonValueKind.Array
+            ? s.EnumerateArray().Select(m => m.ValueKind == JsonValueKind.String ? m.GetString() : null).OfType<string>().ToList()
+            : [];
+        var proved = e.Token.ProvedKey;
+        if (e.Token.Jwt is { } jwt && jwt.Payload.TryGetProperty("cnf", out var cnf))
+        {
+            if (cnf.ValueKind != JsonValueKind.Object) return Judgement.Fail("the access token's cnf is not a JSON object (RFC 7800 §3.1)");
+            if (Subset.Text(cnf, "jkt") is { } jkt)
+            {
+                if (proved is null) return Judgement.Fail($"the access token is bound to DPoP key {jkt}, but the redemption carried no DPoP proof: a key the client never showed");
+                if (jkt != proved) return Judgement.Fail($"cnf.jkt {jkt} is not the thumbprint {proved} of the key the redemption proved (RFC 9449 §6)");
+                return Judgement.That(e.Token.DpopBound, "the access token is bound to the key the redemption proved (cnf.jkt), announced as token_type DPoP",
+                    $"the access token is DPoP-bound but the response says token_type {e.Token.Response.Member("token_type") ?? "(absent)"}, not DPoP (RFC 9449 §5)");
+            }
+            return Subset.Text(cnf, "x5t#S256") is not null
+                ? Judgement.Pass("the access token is bound to a client certificate (cnf.x5t#S256); the harness presents none at the token endpoint, so which one is not compared")
+                : Judgement.Fail("cnf carries neither jkt (RFC 9449) nor x5t#S256 (RFC 8705)");
+        }
+        var how = proved is null
+            ? "the redemption carried no DPoP proof (the AS advertises no DPoP and the target file does not set authorizationServers[].dpop)"
+            : "though the redemption carried a DPoP proof";
+        if (mechanisms.Count == 0)
+        {
+            return new Judgement(false, $"the access token is a bearer token (no cnf), {how}; sender-constraining it is recommended", Verdict.Warning);
+        }
+        if (proved is null && !mechanisms.Contains("dpop"))
+        {
+            return Judgement.Skip($"the AS advertises sender constraint by {string.Join(", ", mechanisms)} only, and the harness presents no client certificate at the token endpoint: "
+                + "whether it binds its tokens is not verifiable black-box");
+        }
+        return Judgement.Fail($"the AS advertises mission_sender_constraints_supported ({string.Join(", ", mechanisms)}) but the access token carries no cnf, {how}");
     }
 }
 

@@ -15,6 +15,12 @@ public sealed record TokenExchange(WireResponse Response, string? AccessToken, D
 {
     public bool Succeeded => Response.Status == HttpStatusCode.OK && Jwt is not null;
 
+    /// <summary>The RFC 7638 thumbprint of the key whose DPoP proof the request carried; null when it carried none.</summary>
+    public string? ProvedKey { get; init; }
+
+    /// <summary>RFC 9449 §5: token_type DPoP says the access token is bound to the key the request proved.</summary>
+    public bool DpopBound => string.Equals(Response.Member("token_type"), "DPoP", StringComparison.OrdinalIgnoreCase);
+
     public JsonElement? Mission => Jwt is { } jwt && jwt.Payload.TryGetProperty("mission", out var m) && m.ValueKind == JsonValueKind.Object ? m : null;
 
     public string? MissionId => Mission is { } m && m.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
@@ -150,22 +156,49 @@ public sealed class MissionFlow(ScenarioContext context)
         return (pkce, consent, par);
     }
 
+    /// <summary>Code redemption, with a DPoP proof by the client's key when tokens are asked for with DPoP (<see cref="ScenarioContext.SendsDpop"/>).</summary>
     public async Task<TokenExchange> RedeemAsync(string code, string verifier, TargetClient? client = null, params (string Name, string Value)[] extra)
-        => TokenExchange.From(await context.Client.RedeemCodeAsync((client ?? Agent).Credentials, code, verifier, Server.RedirectUri,
-            extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), context.Cancellation));
+    {
+        var key = ProverOf(client ?? Agent);
+        return Held(TokenExchange.From(await context.Client.RedeemCodeAsync((client ?? Agent).Credentials, code, verifier, Server.RedirectUri,
+            extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), context.Cancellation, key)), key);
+    }
 
-    public async Task<TokenExchange> RefreshAsync(string refreshToken, TargetClient? client = null, params (string Name, string Value)[] extra)
-        => TokenExchange.From(await context.Client.RefreshAsync((client ?? Agent).Credentials, refreshToken,
-            extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), context.Cancellation));
+    /// <summary>A refresh, proving the key the refresh token is bound to (or, under DPoP, the client's key, which the new access token is bound to).</summary>
+    public Task<TokenExchange> RefreshAsync(string refreshToken, TargetClient? client = null, params (string Name, string Value)[] extra)
+        => RefreshWithKeyAsync(refreshToken, client, context.Holders.KeyFor(refreshToken) ?? ProverOf(client ?? Agent), extra);
 
-    /// <summary>RFC 8693 Token Exchange of a Mission-bound access token, by the agent unless told otherwise.</summary>
+    /// <summary>A refresh proving <paramref name="key"/> (none: no proof), whatever the token is bound to: the wrong-key case of MBO-AS-RT-003.</summary>
+    public async Task<TokenExchange> RefreshWithKeyAsync(string refreshToken, TargetClient? client, DpopKey? key, params (string Name, string Value)[] extra)
+        => Held(TokenExchange.From(await context.Client.RefreshAsync((client ?? Agent).Credentials, refreshToken,
+            extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), context.Cancellation, key)), key);
+
+    /// <summary>
+    /// RFC 8693 Token Exchange of a Mission-bound access token, by the agent unless told otherwise, proving the key the subject
+    /// token is bound to (or, under DPoP, the client's key).
+    /// </summary>
     public Task<TokenExchange> ExchangeAsync(string subjectToken, TargetClient? client = null, params (string Name, string Value)[] extra)
-        => ExchangeAsync(subjectToken, client, null, extra);
+        => ExchangeAsync(subjectToken, client, context.Holders.KeyFor(subjectToken) ?? ProverOf(client ?? Agent), extra);
 
-    /// <summary>Token Exchange with an RFC 9449 proof of <paramref name="dpop"/> (a delegate binding its token to its own key).</summary>
+    /// <summary>Token Exchange with an RFC 9449 proof of <paramref name="dpop"/> exactly (a delegate binding its token to its own key; none: no proof).</summary>
     public async Task<TokenExchange> ExchangeAsync(string subjectToken, TargetClient? client, DpopKey? dpop, params (string Name, string Value)[] extra)
-        => TokenExchange.From(await context.Client.ExchangeAsync((client ?? Agent).Credentials, subjectToken,
-            extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), context.Cancellation, dpop: dpop));
+        => Held(TokenExchange.From(await context.Client.ExchangeAsync((client ?? Agent).Credentials, subjectToken,
+            extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), context.Cancellation, dpop: dpop)), dpop);
+
+    /// <summary>The key <paramref name="client"/> proves at the token endpoint, when tokens are asked for with DPoP.</summary>
+    private DpopKey? ProverOf(TargetClient client) => context.SendsDpop ? context.Holders.KeyOf(client.ClientId) : null;
+
+    /// <summary>Notes which key the request proved, and the tokens the AS says it bound to it (token_type DPoP).</summary>
+    private TokenExchange Held(TokenExchange token, DpopKey? key)
+    {
+        if (key is null) return token;
+        if (token.DpopBound)
+        {
+            if (token.AccessToken is { } access) context.Holders.Bind(access, key);
+            if (token.RefreshToken is { } refresh) context.Holders.Bind(refresh, key);
+        }
+        return token with { ProvedKey = key.Thumbprint };
+    }
 
     /// <summary>
     /// oauth-profile.md §14: Token Exchange of <paramref name="subjectToken"/> (of <paramref name="subjectTokenType"/>) for an

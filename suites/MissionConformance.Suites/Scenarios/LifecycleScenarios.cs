@@ -1,4 +1,5 @@
 using System.Net;
+using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.OAuth;
 using MissionConformance.Suites.Checks;
@@ -36,7 +37,15 @@ public sealed class RefreshScenario : Scenario
             var mission = await flow.ObtainAsync(client: publicClient);
             var token = mission.Token.RefreshToken ?? throw new ScenarioInterruptedException($"no refresh_token was issued to public client {publicClient.ClientId}");
             var publicRefresh = await flow.RefreshAsync(token, publicClient);
-            bindings.Add(new(publicClient.ClientId, publicClient.Auth != "none", publicRefresh, await flow.RefreshAsync(token, publicClient)));
+            var publicReuse = await flow.RefreshAsync(token, publicClient);
+            TokenExchange? otherKey = null;
+            if (publicReuse.Succeeded && mission.Token.DpopBound)
+            {
+                // Not rotated, and issued DPoP-bound: the binding shows when the token that works with its own key fails with another's.
+                using var stranger = new DpopKey();
+                otherKey = await flow.RefreshWithKeyAsync(token, publicClient, stranger);
+            }
+            bindings.Add(new(publicClient.ClientId, publicClient.Auth != "none", publicRefresh, publicReuse, otherKey));
         }
         context.Judge(new RefreshTokenConstrainedOrRotated(), bindings);
         context.Judge(new RefreshResponseReturnsDetails(), evidence);

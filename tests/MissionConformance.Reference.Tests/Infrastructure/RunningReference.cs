@@ -129,8 +129,9 @@ public sealed class RunningReference : IAsyncDisposable
         return (pkce, consent);
     }
 
-    public Task<WireResponse> RedeemAsync(string code, string verifier, ClientCredentials? client = null, IEnumerable<KeyValuePair<string, string>>? extra = null)
-        => Client.RedeemCodeAsync(client ?? Confidential, code, verifier, RedirectUri, extra, Ct);
+    public Task<WireResponse> RedeemAsync(string code, string verifier, ClientCredentials? client = null, IEnumerable<KeyValuePair<string, string>>? extra = null,
+        DpopKey? dpop = null)
+        => Client.RedeemCodeAsync(client ?? Confidential, code, verifier, RedirectUri, extra, Ct, dpop);
 
     /// <summary>PAR → consent (approve) → code redemption, asserting each step worked.</summary>
     public async Task<IssuedMission> ObtainAsync(JsonObject? intent = null, ClientCredentials? client = null,
