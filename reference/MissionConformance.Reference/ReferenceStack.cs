@@ -102,6 +102,9 @@ public sealed class ReferenceStack : IAsyncDisposable
                     PairwiseSector = options.PairwiseSector is ReferenceSettings.ResourceAsSector or ReferenceSettings.ResourceServerSector ? options.PairwiseSector
                         : throw new ReferenceConfigurationException($"pairwise sector \"{options.PairwiseSector}\": the reference runs in {ReferenceSettings.ResourceAsSector} or {ReferenceSettings.ResourceServerSector}"),
                     MutualTlsBase = new UriBuilder(Uri.UriSchemeHttps, url.Host, ResolveLoopbackUrl($"http://{url.Host}:0/").Port).Uri,
+                    StatusAuthMethods = options.Variants.Has(Variant.StatusOnlyMtls) ? ["mtls"]
+                        : options.Variants.Has(Variant.StatusOnlyDpopBearer) ? ["dpop_bearer"]
+                        : ["private_key_jwt", "dpop_bearer", "mtls"],
                 },
                 databasePath, connectionString, keys, ct));
         }

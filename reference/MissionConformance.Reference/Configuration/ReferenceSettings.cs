@@ -40,6 +40,12 @@ public sealed record ReferenceSettings(Uri Issuer, string Tenant, ResourceCatalo
     /// <summary>The TLS listener where Mission Status takes client certificates (mtls, RFC 8705 §5 endpoint alias); none: mtls is not offered.</summary>
     public Uri? MutualTlsBase { get; init; }
 
+    /// <summary>
+    /// How Mission Status may be asked (mission_status_auth_methods_supported): all three by default; one only under the variants
+    /// StatusOnlyMtls and StatusOnlyDpopBearer. mtls needs <see cref="MutualTlsBase"/>.
+    /// </summary>
+    public IReadOnlyList<string> StatusAuthMethods { get; init; } = ["private_key_jwt", "dpop_bearer", "mtls"];
+
     public string? MutualTlsEndpoint(string path) => MutualTlsBase is null ? null : MutualTlsBase.AbsoluteUri.TrimEnd('/') + "/" + path.TrimStart('/');
 }
 

@@ -10,6 +10,8 @@ public enum Variant
     ErrorBodiesWithExtraMembers,
     ConfidentialRefreshNotRotated,
     DpopBoundTokens,
+    StatusOnlyMtls,
+    StatusOnlyDpopBearer,
 }
 
 /// <summary>
@@ -40,6 +42,13 @@ public static class VariantCatalogue
             + "token is bound too (RFC 9449 §5); the token endpoint first asks for a DPoP-Nonce (§8); the metadata advertises dpop_signing_alg_values_supported and "
             + "mission_sender_constraints_supported [\"dpop\"]",
             "nothing: the metadata advertises DPoP", Meets: ["MBO-AS-TOK-011"]),
+        new(Variant.StatusOnlyMtls,
+            "Mission Status is offered by mtls only, at its RFC 8705 §5 alias (self_signed_tls_client_auth); a private_key_jwt or dpop_bearer question gets 401",
+            "nothing: the status clients' keys are EC private JWKs, of which the suite makes self-signed certificates (or name a certificateFile)"),
+        new(Variant.StatusOnlyDpopBearer,
+            "Mission Status is offered by dpop_bearer only: a Mission-Status-scoped DPoP token (client_credentials, resource the endpoint) and its proof; "
+            + "a private_key_jwt or mtls question gets 401",
+            "nothing: the suite obtains the token by its documented convention"),
     ];
 
     public static VariantInfo? Find(string name) => All.FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -30,12 +30,22 @@ public sealed class MissionStatusEndpoint(
     public async Task<IResult> HandleAsync(HttpContext http)
     {
         http.Response.Headers.CacheControl = "no-store";
-        var (client, form, failure) = http.Request.IsHttps
-            ? await AuthenticateMutualTlsAsync(http)
-            : http.Request.Headers.Authorization.ToString().StartsWith("DPoP ", StringComparison.OrdinalIgnoreCase)
-                ? await AuthenticateDpopAsync(http)
-                : await AuthenticateAsync(http, Path);
+        var method = http.Request.IsHttps ? "mtls"
+            : http.Request.Headers.Authorization.ToString().StartsWith("DPoP ", StringComparison.OrdinalIgnoreCase) ? "dpop_bearer"
+            : "private_key_jwt";
+        var (client, form, failure) = method switch
+        {
+            "mtls" => await AuthenticateMutualTlsAsync(http),
+            "dpop_bearer" => await AuthenticateDpopAsync(http),
+            _ => await AuthenticateAsync(http, Path),
+        };
         if (failure is not null) return failure;
+        if (!AuthMethods(settings).Contains(method))
+        {
+            // A method this deployment does not offer authenticates nobody (variants StatusOnlyMtls, StatusOnlyDpopBearer).
+            return Error(StatusCodes.Status401Unauthorized, "unauthorized", $"Mission Status is asked by {string.Join(" or ", AuthMethods(settings))} here, not {method}",
+                EchoedNonce(form["nonce"]));
+        }
 
         string? nonce = form["nonce"];
         if (!limiter.TryAcquire(client!.ClientId, out var retryAfter))
@@ -131,7 +141,7 @@ public sealed class MissionStatusEndpoint(
 
     /// <summary>The methods Mission Status takes (mission_status_auth_methods_supported), as the AS metadata and the mission-authority document both say.</summary>
     public static string[] AuthMethods(Configuration.ReferenceSettings settings)
-        => settings.MutualTlsBase is null ? ["private_key_jwt", "dpop_bearer"] : ["private_key_jwt", "dpop_bearer", "mtls"];
+        => [.. settings.StatusAuthMethods.Where(m => m != "mtls" || settings.MutualTlsBase is not null)];
 
     /// <summary>RFC 8705 §5 mtls_endpoint_aliases: where Mission Status takes client certificates; none without a TLS listener.</summary>
     public static JsonObject? MutualTlsAliases(Configuration.ReferenceSettings settings)

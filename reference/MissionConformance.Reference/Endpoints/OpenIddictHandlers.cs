@@ -185,7 +185,7 @@ public sealed class MetadataHandler(ReferenceSettings settings, FaultSet faults,
             metadata["mtls_endpoint_aliases"] = new OpenIddictParameter(JsonSerializer.SerializeToElement(aliases));
         }
         // The grant a status client obtains a dpop_bearer token by (StatusTokenEndpoint), answered before OpenIddict sees it.
-        context.GrantTypes.Add(OpenIddictConstants.GrantTypes.ClientCredentials);
+        if (MissionStatusEndpoint.AuthMethods(settings).Contains("dpop_bearer")) context.GrantTypes.Add(OpenIddictConstants.GrantTypes.ClientCredentials);
         metadata["mission_intent_schema_uri"] = settings.Endpoint(MissionAuthorityDocument.IntentSchemaPath);
         metadata["introspection_endpoint"] = settings.Endpoint(IntrospectionEndpoint.Path);
         metadata["introspection_endpoint_auth_methods_supported"] = Array(["private_key_jwt"]);

@@ -36,6 +36,10 @@ public sealed class StatusTokenEndpoint(
             http.Response.Headers.WWWAuthenticate = "private_key_jwt realm=\"mission\"";
             return TokenEndpoint.OAuthError("invalid_client", failure!, StatusCodes.Status401Unauthorized);
         }
+        if (!MissionStatusEndpoint.AuthMethods(settings).Contains("dpop_bearer"))
+        {
+            return TokenEndpoint.OAuthError("unauthorized_client", "Mission Status is not offered by dpop_bearer here, so no Mission-Status-scoped token is issued");
+        }
         if (!client.IsStatusClient)
         {
             return TokenEndpoint.OAuthError("unauthorized_client", "only a Resource Server's Mission Status client obtains a Mission-Status-scoped token");

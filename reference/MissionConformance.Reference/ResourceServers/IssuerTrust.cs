@@ -14,7 +14,16 @@ public sealed class IssuerTrust(HttpClient http, Uri issuer) : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Snapshot? _current;
 
-    public sealed record Snapshot(string Issuer, Uri? StatusEndpoint, Uri? IntrospectionEndpoint, IReadOnlyList<SecurityKey> Keys);
+    public sealed record Snapshot(string Issuer, Uri? StatusEndpoint, Uri? IntrospectionEndpoint, IReadOnlyList<SecurityKey> Keys)
+    {
+        /// <summary>mission_status_auth_methods_supported; empty when not advertised.</summary>
+        public IReadOnlyList<string> StatusMethods { get; init; } = [];
+
+        /// <summary>RFC 8705 §5 mtls_endpoint_aliases.mission_status_endpoint, if advertised.</summary>
+        public Uri? MutualTlsStatusEndpoint { get; init; }
+
+        public Uri? TokenEndpoint { get; init; }
+    }
 
     public async Task<Snapshot> GetAsync(string? kid, CancellationToken ct)
     {
@@ -33,7 +42,16 @@ public sealed class IssuerTrust(HttpClient http, Uri issuer) : IDisposable
             var jwksUri = new Uri(metadata.GetProperty("jwks_uri").GetString()!);
             var jwks = new JsonWebKeySet(await http.GetStringAsync(jwksUri, ct));
             _current = new Snapshot(metadata.GetProperty("issuer").GetString()!, Endpoint(metadata, "mission_status_endpoint"), Endpoint(metadata, "introspection_endpoint"),
-                [.. jwks.GetSigningKeys()]);
+                [.. jwks.GetSigningKeys()])
+            {
+                StatusMethods = metadata.TryGetProperty("mission_status_auth_methods_supported", out var methods) && methods.ValueKind == JsonValueKind.Array
+                    ? [.. methods.EnumerateArray().Where(m => m.ValueKind == JsonValueKind.String).Select(m => m.GetString()!)]
+                    : [],
+                MutualTlsStatusEndpoint = metadata.TryGetProperty("mtls_endpoint_aliases", out var aliases) && aliases.ValueKind == JsonValueKind.Object
+                    ? Endpoint(aliases, "mission_status_endpoint")
+                    : null,
+                TokenEndpoint = Endpoint(metadata, "token_endpoint"),
+            };
             return _current;
         }
         finally

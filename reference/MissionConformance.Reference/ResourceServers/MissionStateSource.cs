@@ -17,7 +17,7 @@ public sealed class MissionStateUnavailableException(string reason) : Exception(
 
 /// <summary>
 /// RS-B (MBO-RS-B-002, B-004, MBO-RS-C-008): the Mission's state from the issuer's Mission Status endpoint
-/// (mission-status.md), authenticated with private_key_jwt, the signed response verified (typ, signature,
+/// (mission-status.md), authenticated as the issuer advertises (<see cref="StatusClientAuthentication"/>), the signed response verified (typ, signature,
 /// iss, aud, nonce, exp). A response is reused until its expires_at, and never longer than
 /// mission_max_stale_seconds after it was read. <paramref name="key"/> is the client's registered key; without one, a
 /// fresh key of its own, for an issuer that does not check it (the harness's simulated AS).
@@ -42,6 +42,11 @@ public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, strin
     /// <summary>Whether <see cref="_key"/> is this source's own, to dispose with it.</summary>
     private readonly bool _ownsKey = key is null;
 
+    private StatusClientAuthentication? _authentication;
+
+    /// <summary>How this client authenticates at Mission Status: as the issuer advertises.</summary>
+    private StatusClientAuthentication Authentication => _authentication ??= new StatusClientAuthentication(http, clientId, _key);
+
     public async Task<MissionStatusView> GetAsync(string missionId, CancellationToken ct)
     {
         var now = DateTimeOffset.UtcNow;
@@ -54,7 +59,7 @@ public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, strin
         var issuer = await trust.GetAsync(null, ct);
         var endpoint = issuer.StatusEndpoint ?? throw new MissionStateUnavailableException("the trusted issuer advertises no mission_status_endpoint");
         var nonce = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(ShortNonce ? 8 : 18));
-        using var response = await SendAsync(endpoint, missionId, nonce, ct);
+        using var response = await SendAsync(issuer, endpoint, missionId, nonce, ct);
         var body = await response.Content.ReadAsStringAsync(ct);
         if (response.StatusCode == HttpStatusCode.NotFound) return Remember(missionId, Unknown(now), now);
         if (response.StatusCode != HttpStatusCode.OK || response.Content.Headers.ContentType?.MediaType != ResponseType)
@@ -85,7 +90,7 @@ public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, strin
             {
                 ["token"] = token,
                 ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-                ["client_assertion"] = Assertion(endpoint),
+                ["client_assertion"] = Authentication.Assertion(endpoint),
             }), ct);
             if (response.StatusCode != HttpStatusCode.OK) throw new MissionStateUnavailableException($"introspection answered HTTP {(int)response.StatusCode}");
             body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement.Clone();
@@ -112,29 +117,11 @@ public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, strin
 
     private static MissionStatusView Unknown(DateTimeOffset now) => new("unknown", null, null, null, now, now, now, true);
 
-    /// <summary>private_key_jwt (RFC 7523) for the issuer's endpoint.</summary>
-    private string Assertion(Uri endpoint) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    private async Task<HttpResponseMessage> SendAsync(IssuerTrust.Snapshot issuer, Uri endpoint, string missionId, string nonce, CancellationToken ct)
     {
-        Issuer = clientId,
-        Audience = endpoint.AbsoluteUri,
-        Claims = new Dictionary<string, object> { ["sub"] = clientId, ["jti"] = Guid.NewGuid().ToString("N") },
-        Expires = DateTime.UtcNow.AddMinutes(1),
-        SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.EcdsaSha256),
-    });
-
-    private async Task<HttpResponseMessage> SendAsync(Uri endpoint, string missionId, string nonce, CancellationToken ct)
-    {
-        var assertion = Assertion(endpoint);
         try
         {
-            return await http.PostAsync(endpoint, new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["mission"] = missionId,
-                ["audience"] = resource,
-                ["nonce"] = nonce,
-                ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-                ["client_assertion"] = assertion,
-            }), ct);
+            return await Authentication.SendAsync(issuer, endpoint, new Dictionary<string, string> { ["mission"] = missionId, ["audience"] = resource, ["nonce"] = nonce }, ct);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
@@ -170,6 +157,7 @@ public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, strin
 
     public void Dispose()
     {
+        _authentication?.Dispose();
         if (_ownsKey) ((ECDsaSecurityKey)_key).ECDsa.Dispose();
     }
 }

@@ -76,6 +76,9 @@ public sealed record MissionStatusEvidence(
     /// </summary>
     public StatusAnswer? UnknownAgain { get; init; }
 
+    /// <summary>The method every question above went by (<see cref="StatusCaller"/>): the first advertised of private_key_jwt, dpop_bearer, mtls.</summary>
+    public string Method { get; init; } = StatusCaller.PrivateKeyJwt;
+
     /// <summary>dpop_bearer, when the state authority advertises it: the token, and the active Mission asked with it.</summary>
     public DpopBearerAttempt? DpopBearer { get; init; }
 
@@ -132,7 +135,7 @@ public sealed class StatusAnswersSigned : Check<MissionStatusEvidence>
         }
         var passed = $"an authenticated POST (mission, audience, nonce) got 200 {StatusAnswer.MediaType}";
         // A server MUST support the methods it advertises (mission-status.md "Authentication").
-        var methods = new List<string> { "private_key_jwt" };
+        var methods = new List<string> { e.Method };
         var notes = new List<string>();
         switch (e.DpopBearer)
         {
@@ -143,13 +146,14 @@ public sealed class StatusAnswersSigned : Check<MissionStatusEvidence>
                 return Judgement.Fail($"the state authority advertises dpop_bearer and issued a Mission-Status-scoped DPoP token, but Mission Status asked with it and its proof answered "
                     + $"HTTP {(int)answer.Response.Status} {answer.Response.ContentType ?? "(no content type)"}: {StatusJudgement.Excerpt(answer.Response.Body)}");
             case { Answer: not null }:
+                methods.Remove(StatusCaller.DpopBearer);
                 methods.Add("dpop_bearer (a Mission-Status-scoped DPoP token and its proof)");
                 break;
         }
         switch (e.MutualTls)
         {
             case { Unreachable: { } why }:
-                return new Judgement(null, $"{passed} with private_key_jwt, but mtls, also advertised, could not be judged: {why}", Verdict.Interrupted);
+                return new Judgement(null, $"{passed} with {e.Method}, but mtls, also advertised, could not be judged: {why}", Verdict.Interrupted);
             case { NotExercised: { } why }:
                 notes.Add($"mtls, also advertised, was not exercised: {why}");
                 break;
@@ -157,6 +161,7 @@ public sealed class StatusAnswersSigned : Check<MissionStatusEvidence>
                 return Judgement.Fail($"the state authority advertises mtls, but Mission Status at {unanswered.Endpoint} asked with {unanswered.Presented} "
                     + $"answered HTTP {(int)answer.Response.Status} {answer.Response.ContentType ?? "(no content type)"}: {StatusJudgement.Excerpt(answer.Response.Body)}");
             case { Answer: not null } attempt:
+                methods.Remove(StatusCaller.MutualTlsMethod);
                 methods.Add($"mtls ({attempt.Presented}, at {attempt.Endpoint})");
                 break;
         }

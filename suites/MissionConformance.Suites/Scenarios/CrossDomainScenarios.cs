@@ -240,7 +240,8 @@ public sealed class PairwiseReferenceScenario : Scenario
         else
         {
             var nonce = MissionClient.NewNonce();
-            var response = await context.Client.MissionStatusAsync(statusEndpoint, statusClient.Credentials, reference, first, nonce, context.Cancellation);
+            using var status = StatusCaller.For(context, statusClient, statusEndpoint);
+            var response = await status.AskAsync(reference, first, nonce);
             resolved = new StatusAnswer(response, nonce, first, statusClient.ClientId, reference, context.Clock.GetUtcNow());
         }
         evidence = evidence with { Resolved = resolved, WhyNotResolved = whyNotResolved };

@@ -90,7 +90,8 @@ public sealed class MissionExpansionScenario : Scenario
             return null;
         }
         var nonce = MissionClient.NewNonce();
-        var response = await context.Client.MissionStatusAsync(endpoint, caller.Credentials, missionId, caller.Audience!, nonce, context.Cancellation);
+        using var status = StatusCaller.For(context, caller, endpoint);
+        var response = await status.AskAsync(missionId, caller.Audience!, nonce);
         return new StatusAnswer(response, nonce, caller.Audience!, caller.ClientId, missionId, context.Clock.GetUtcNow());
     }
 

@@ -52,13 +52,14 @@ public sealed class MissionAuthorityScenario : Scenario
         else if (caller is null) notAsked = "the target file names no status client whose audience is one of the Intent's objects";
         else
         {
-            status = await context.Client.MissionStatusAsync(statusEndpoint, caller.Credentials, missionId, caller.Audience!, MissionClient.NewNonce(), ct);
+            using var asker = StatusCaller.For(context, caller, statusEndpoint, documentJson);
+            status = await asker.AskAsync(missionId, caller.Audience!, MissionClient.NewNonce());
             // Rate limiting is the MAS's right (MBO-MS-016), and another scenario may have spent this client's window: a client
             // waits as told and asks again, so a 429 is never taken for a refusal.
             for (var retry = 0; retry < MaxRetries && status.Status == HttpStatusCode.TooManyRequests; retry++)
             {
                 await context.WaitAsync(RetryDelay(status));
-                status = await context.Client.MissionStatusAsync(statusEndpoint, caller.Credentials, missionId, caller.Audience!, MissionClient.NewNonce(), ct);
+                status = await asker.AskAsync(missionId, caller.Audience!, MissionClient.NewNonce());
             }
             if (status.Status == HttpStatusCode.OK)
             {

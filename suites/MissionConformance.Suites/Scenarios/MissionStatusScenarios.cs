@@ -100,10 +100,12 @@ public sealed class MissionStatusScenario : Scenario
         var jwksUri = UriMember(documentJson, "jwks_uri") ?? context.Client.Metadata.JwksUri;
         var jwks = (await context.Client.GetDocumentAsync(jwksUri, ct)).Body;
 
+        // Every question goes by a method the state authority advertises (private_key_jwt first), as its Resource Servers would ask.
+        using var status = statusEndpoint is null ? null : StatusCaller.For(context, caller, statusEndpoint, documentJson);
         async Task<StatusAnswer> AskAsync(string mission)
         {
             var nonce = MissionClient.NewNonce();
-            var response = await context.Client.MissionStatusAsync(statusEndpoint!, caller.Credentials, mission, audience, nonce, ct);
+            var response = await status!.AskAsync(mission, audience, nonce);
             return new StatusAnswer(response, nonce, audience, caller.ClientId, mission, context.Clock.GetUtcNow());
         }
         Task<WireResponse> IntrospectAsync(string value, bool withAssertion = true, string? accept = null)
@@ -121,9 +123,9 @@ public sealed class MissionStatusScenario : Scenario
             basic = await context.Client.MissionStatusAsync(statusEndpoint, new ClientCredentials(flow.Agent.ClientId, flow.Agent.Secret ?? "not-a-secret"),
                 missionId, audience, MissionClient.NewNonce(), ct, withAssertion: false);
             unknown = await AskAsync("msn_" + MissionClient.NewNonce() + MissionClient.NewNonce());
-            malformedNonce = await context.Client.MissionStatusAsync(statusEndpoint, caller.Credentials, missionId, audience, "abc", ct);
+            malformedNonce = await status!.AskAsync(missionId, audience, "abc");
         }
-        var methods = AuthMethods(documentJson).Concat(AuthMethods(context.Client.Metadata.Document)).ToHashSet(StringComparer.Ordinal);
+        var methods = StatusCaller.Methods(documentJson).Concat(StatusCaller.Methods(context.Client.Metadata.Document)).ToHashSet(StringComparer.Ordinal);
         DpopBearerAttempt? dpopBearer = null;
         if (statusEndpoint is not null && methods.Contains("dpop_bearer"))
         {
@@ -133,7 +135,7 @@ public sealed class MissionStatusScenario : Scenario
         if (statusEndpoint is not null && methods.Contains("mtls"))
         {
             // RFC 8705 §5: a client using mTLS goes to the alias, when one is advertised.
-            mutualTls = await MutualTlsAsync(MutualTlsAlias(context.Client.Metadata.Document) ?? MutualTlsAlias(documentJson) ?? statusEndpoint, missionId);
+            mutualTls = await MutualTlsAsync(StatusCaller.MutualTlsAlias(context.Client.Metadata.Document) ?? StatusCaller.MutualTlsAlias(documentJson) ?? statusEndpoint, missionId);
         }
 
         // mtls: the caller's certificate (the target file's, else self-signed of its registered key, RFC 8705 §2.2); none; another key's.
@@ -284,7 +286,7 @@ public sealed class MissionStatusScenario : Scenario
         {
             var evidence = new MissionStatusEvidence(origin, anchor, jwks, active!, unauthenticated!, basic!, authenticationNonce,
                 unknown!, foreign, malformedNonce!, suspended, revoked, burst, whyNoOther ?? (foreign is null && other is not null ? Dependencies.NoMissionId(other) : null), whyNoTransitions,
-                stateAfterSuspend, stateAfterRevoke) { DpopBearer = dpopBearer, MutualTls = mutualTls, UnknownAgain = unknownAgain };
+                stateAfterSuspend, stateAfterRevoke) { Method = status!.Method, DpopBearer = dpopBearer, MutualTls = mutualTls, UnknownAgain = unknownAgain };
             context.Judge(new StatusAnswersSigned(), evidence);
             context.Judge(new StatusRequiresAuthentication(), evidence);
             context.Judge(new StatusJwsVerifies(), evidence);
@@ -337,17 +339,6 @@ public sealed class MissionStatusScenario : Scenario
         if (status is not null) context.Judge(new MissionStatusCapability(), status);
         if (introspection is not null) context.Judge(new IntrospectionCapability(), introspection);
     }
-
-    private static IEnumerable<string> AuthMethods(JsonElement? document)
-        => document is { ValueKind: JsonValueKind.Object } d && d.TryGetProperty("mission_status_auth_methods_supported", out var methods) && methods.ValueKind == JsonValueKind.Array
-            ? methods.EnumerateArray().Where(m => m.ValueKind == JsonValueKind.String).Select(m => m.GetString()!)
-            : [];
-
-    /// <summary>RFC 8705 §5 mtls_endpoint_aliases.mission_status_endpoint of a metadata document, if any.</summary>
-    private static Uri? MutualTlsAlias(JsonElement? document)
-        => document is { ValueKind: JsonValueKind.Object } d && d.TryGetProperty("mtls_endpoint_aliases", out var aliases) && aliases.ValueKind == JsonValueKind.Object
-            ? UriMember(aliases, "mission_status_endpoint")
-            : null;
 
     private static Uri? UriMember(JsonElement? document, string name)
         => document is { } d && Subset.Text(d, name) is { } text && Uri.TryCreate(text, UriKind.Absolute, out var uri) ? uri : null;

@@ -1,0 +1,124 @@
+using System.Net;
+using System.Text.Json;
+using MissionConformance.Harness.Crypto;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.OAuth;
+using MissionConformance.Harness.Targets;
+
+namespace MissionConformance.Suites.Infrastructure;
+
+/// <summary>
+/// Mission Status asked as a Resource Server would, by a method the state authority advertises (mission-status.md
+/// "Authentication"): private_key_jwt when it is advertised, or when nothing is; otherwise dpop_bearer (a Mission-Status-scoped
+/// DPoP token by the suite's convention, obtained once, with a fresh proof per request); otherwise mtls, at the RFC 8705 §5
+/// alias, with the client's certificate or a self-signed one of its key (§2.2). Until issue 19 every question went by
+/// private_key_jwt, so a state authority offering only mtls or dpop_bearer could not reach AD-3.
+/// </summary>
+public sealed class StatusCaller : IDisposable
+{
+    public const string PrivateKeyJwt = "private_key_jwt";
+    public const string DpopBearer = "dpop_bearer";
+    public const string MutualTlsMethod = "mtls";
+
+    private readonly ScenarioContext _context;
+    private readonly TargetClient _caller;
+    private readonly Uri _endpoint;
+    private readonly DpopKey _key = new();
+    private HttpClient? _tls;
+    private System.Security.Cryptography.X509Certificates.X509Certificate2? _selfSigned;
+    private string? _statusToken;
+
+    private StatusCaller(ScenarioContext context, TargetClient caller, Uri endpoint, string method)
+        => (_context, _caller, _endpoint, Method) = (context, caller, endpoint, method);
+
+    /// <summary>The method every question goes by.</summary>
+    public string Method { get; }
+
+    /// <summary>Where the questions go: the Mission Status endpoint, or its mtls alias.</summary>
+    public Uri Endpoint => _endpoint;
+
+    /// <summary>
+    /// A caller for <paramref name="caller"/> at <paramref name="endpoint"/>, by the first method of private_key_jwt, dpop_bearer and
+    /// mtls that the AS metadata or <paramref name="authorityDocument"/> (the mission-authority document) lists.
+    /// </summary>
+    public static StatusCaller For(ScenarioContext context, TargetClient caller, Uri endpoint, JsonElement? authorityDocument = null)
+    {
+        var methods = Methods(context.Client.Metadata.Document).Concat(Methods(authorityDocument)).ToHashSet(StringComparer.Ordinal);
+        if (methods.Count == 0 || methods.Contains(PrivateKeyJwt)) return new StatusCaller(context, caller, endpoint, PrivateKeyJwt);
+        if (methods.Contains(DpopBearer)) return new StatusCaller(context, caller, endpoint, DpopBearer);
+        if (methods.Contains(MutualTlsMethod))
+        {
+            return new StatusCaller(context, caller, MutualTlsAlias(context.Client.Metadata.Document) ?? MutualTlsAlias(authorityDocument) ?? endpoint, MutualTlsMethod);
+        }
+        throw new ScenarioInterruptedException($"Mission Status advertises only {string.Join(", ", methods)}; the suite asks by private_key_jwt, dpop_bearer or mtls");
+    }
+
+    /// <summary>mission_status_auth_methods_supported of a metadata document.</summary>
+    public static IEnumerable<string> Methods(JsonElement? document)
+        => document is { ValueKind: JsonValueKind.Object } d && d.TryGetProperty("mission_status_auth_methods_supported", out var methods) && methods.ValueKind == JsonValueKind.Array
+            ? methods.EnumerateArray().Where(m => m.ValueKind == JsonValueKind.String).Select(m => m.GetString()!)
+            : [];
+
+    /// <summary>RFC 8705 §5 mtls_endpoint_aliases.mission_status_endpoint of a metadata document, if any.</summary>
+    public static Uri? MutualTlsAlias(JsonElement? document)
+        => document is { ValueKind: JsonValueKind.Object } d && d.TryGetProperty("mtls_endpoint_aliases", out var aliases) && aliases.ValueKind == JsonValueKind.Object
+            && aliases.TryGetProperty("mission_status_endpoint", out var alias) && alias.ValueKind == JsonValueKind.String
+            && Uri.TryCreate(alias.GetString(), UriKind.Absolute, out var uri)
+            ? uri
+            : null;
+
+    /// <summary>
+    /// One question: <paramref name="mission"/> for <paramref name="audience"/> with <paramref name="nonce"/>. A method the suite
+    /// cannot use with this client (no token issued, no certificate, no TLS exchange) interrupts the scenario, saying why.
+    /// </summary>
+    public async Task<WireResponse> AskAsync(string mission, string audience, string nonce)
+    {
+        var ct = _context.Cancellation;
+        switch (Method)
+        {
+            case DpopBearer:
+                var token = _statusToken ??= await StatusTokenAsync();
+                return await _context.Client.MissionStatusWithTokenAsync(_endpoint, token, _key.Proof("POST", _endpoint.AbsoluteUri, token), mission, audience, nonce, ct);
+            case MutualTlsMethod:
+                try
+                {
+                    return await new MissionClient(_tls ??= TlsClient(), _context.Client.Metadata, _context.Clock)
+                        .MissionStatusAsync(_endpoint, new ClientCredentials(_caller.ClientId), mission, audience, nonce, ct, withAssertion: false);
+                }
+                catch (HttpRequestException e)
+                {
+                    var hint = _context.Server.TlsTrust.Count == 0 ? "; if no public CA issued its certificate, name that certificate in the target file's tlsTrustFile" : "";
+                    throw new ScenarioInterruptedException($"Mission Status is offered by mtls only, and no TLS exchange with {_endpoint} succeeded: {e.Message}{hint}");
+                }
+            default:
+                return await _context.Client.MissionStatusAsync(_endpoint, _caller.Credentials, mission, audience, nonce, ct);
+        }
+    }
+
+    private async Task<string> StatusTokenAsync()
+    {
+        var issued = await _context.Client.StatusTokenAsync(_caller.Credentials, _endpoint, _key, _context.Cancellation);
+        return issued.Status == HttpStatusCode.OK && issued.ObjectBody() is { } body && body.TryGetProperty("access_token", out var token) && token.ValueKind == JsonValueKind.String
+            && body.TryGetProperty("token_type", out var type) && string.Equals(type.GetString(), "DPoP", StringComparison.OrdinalIgnoreCase)
+            ? token.GetString()!
+            : throw new ScenarioInterruptedException("Mission Status is offered by dpop_bearer only, and the suite's way to a Mission-Status-scoped DPoP token "
+                + $"(client_credentials at the token endpoint, {_caller.ClientId}'s private_key_jwt, resource the Mission Status endpoint, a DPoP proof; "
+                + $"mission-status.md names no way) was answered {issued.Outcome()}");
+    }
+
+    private HttpClient TlsClient()
+    {
+        _selfSigned = _caller.Certificate is null && _caller.Key is { } key ? MutualTls.SelfSignedCertificate(key, _caller.ClientId) : null;
+        var certificate = _caller.Certificate ?? _selfSigned
+            ?? throw new ScenarioInterruptedException($"Mission Status is offered by mtls only, and status client {_caller.ClientId} has no certificateFile, and its key is no EC "
+                + "private JWK, of which the suite makes a self-signed certificate (RFC 8705 §2.2)");
+        return MutualTls.Client(_context.Wire, certificate, _context.Server.TlsTrust, _context.Target.Timeouts.Request);
+    }
+
+    public void Dispose()
+    {
+        _tls?.Dispose();
+        _selfSigned?.Dispose();
+        _key.Dispose();
+    }
+}
