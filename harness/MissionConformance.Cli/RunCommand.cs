@@ -103,6 +103,7 @@ public static class RunCommand
     private static void Print(RunOutcome outcome, string folder, TextWriter stdout)
     {
         stdout.WriteLine($"{outcome.Target.Name}: {outcome.Coordinate.Label}");
+        foreach (var claimed in outcome.Coordinate.Claimed) stdout.WriteLine("  " + claimed);
         var verdicts = outcome.Verdicts.Values.ToList();
         stdout.WriteLine(string.Join(", ", Enum.GetValues<Verdict>().Select(v => $"{verdicts.Count(x => x == v)} {v.ToString().ToLowerInvariant()}"))
             + $" ({outcome.Scenarios.Count} scenarios, {outcome.Duration.TotalSeconds:0.0} s)");

@@ -71,6 +71,40 @@ public sealed class CoordinateTests
     }
 
     [Fact]
+    public void Tiers_AMustSkippedForWantOfATargetFileField_LeavesTheTierClaimedNotDemonstrated()
+    {
+        // Issue 19 item 2: a neutral skip let AD-2 rest on half its MUSTs when the file simply gave no way to test the rest.
+        var verdicts = Passed(As, "AD1-a", "AD1-b", "AD2-a");
+        verdicts[("AD2-b", As)] = Verdict.Skipped;
+        var wanting = new CoordinateCalculator(Catalogue) { Wants = new Dictionary<(string, string), string> { [("AD2-b", As)] = "authorizationServers[0].narrowing" } };
+
+        var neutral = Compute(verdicts);
+        var claimed = wanting.Compute(verdicts, As, null);
+
+        Assert.Equal(AdTier.Ad2, neutral.Ad);
+        Assert.Equal(AdTier.Ad1, claimed.Ad);
+        var claim = Assert.Single(claimed.Claimed);
+        Assert.Equal(("AD-2", As), (claim.Tier, claim.Subject));
+        Assert.Equal("AD-2 claimed, not demonstrated at https://as.example/: add to the target file what AD2-b needs authorizationServers[0].narrowing", claim.ToString());
+        Assert.Contains(claimed.Reasons, r => r.StartsWith("AD-2 claimed, not demonstrated", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Tiers_AWantAlongsideAFailure_IsNoClaim()
+    {
+        var verdicts = Passed(As, "AD1-a", "AD1-b");
+        verdicts[("AD2-a", As)] = Verdict.Failed;
+        verdicts[("AD2-b", As)] = Verdict.Skipped;
+        var wanting = new CoordinateCalculator(Catalogue) { Wants = new Dictionary<(string, string), string> { [("AD2-b", As)] = "a field" } };
+
+        var coordinate = wanting.Compute(verdicts, As, null);
+
+        Assert.Equal(AdTier.Ad1, coordinate.Ad);
+        Assert.Empty(coordinate.Claimed);
+        Assert.Contains(coordinate.Reasons, r => r.Contains("AD2-a FAILED", StringComparison.Ordinal) && r.Contains("AD2-b needs a field", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Tiers_ACapabilityRequirementMustPass_ItsSkipDemonstratesNothing()
     {
         // MBO-CM-006 is AD-3 itself: a state authority without Mission Status skips it, and other AD-3 passes must not make up for that.

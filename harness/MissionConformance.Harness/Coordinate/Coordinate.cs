@@ -50,12 +50,28 @@ public sealed record CapabilityCoordinate(int Level, AdTier Ad, IReadOnlyList<Re
     /// <summary>The lowest tier among consequential in-scope Resource Servers, which is what the level can rest on.</summary>
     public RsTier? LowestInScopeRs => ResourceServers.Where(r => r.InScope && r.Consequential).Select(r => (RsTier?)r.Tier).Min();
 
+    /// <summary>Tiers the run did not demonstrate only because the target file gave no means to judge some of their MUSTs.</summary>
+    public IReadOnlyList<ClaimedTier> Claimed { get; init; } = [];
+
     /// <summary>"L1 · AD-1", or "L3 · RS-C · AD-3" when Resource Servers are in scope.</summary>
     public string Label => LowestInScopeRs is { } rs ? $"L{Level} · {rs.Name()} · {Ad.Name()}" : $"L{Level} · {Ad.Name()}";
+}
+
+/// <summary>
+/// A tier claimed, not demonstrated (issue 19 item 2): nothing stopped it at <paramref name="Subject"/> but MUSTs the target file
+/// gave no means to judge, each "ID needs FIELD".
+/// </summary>
+public sealed record ClaimedTier(string Tier, string Subject, IReadOnlyList<string> Needs)
+{
+    public override string ToString() => $"{Tier} claimed, not demonstrated at {Subject}: add to the target file what {string.Join("; ", Needs)}";
 }
 
 /// <summary>
 /// A tier group's outcome: demonstrated, or the requirement ids that stopped it; <paramref name="Planned"/> MUSTs of it the suite
 /// does not judge yet, <paramref name="NotOffered"/> MUSTs of optional surfaces the domain does not offer.
 /// </summary>
-public sealed record GroupOutcome(bool Demonstrated, int Passed, int Skipped, IReadOnlyList<string> Blockers, int Planned = 0, int NotOffered = 0);
+public sealed record GroupOutcome(bool Demonstrated, int Passed, int Skipped, IReadOnlyList<string> Blockers, int Planned = 0, int NotOffered = 0)
+{
+    /// <summary>MUSTs of the group SKIPPED for want of a target-file field, each "ID needs FIELD": the tier is claimed, not demonstrated.</summary>
+    public IReadOnlyList<string> Wanting { get; init; } = [];
+}

@@ -12,6 +12,12 @@ namespace MissionConformance.Harness.Coordinate;
 /// </summary>
 public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
 {
+    /// <summary>
+    /// For SKIPPED requirements, the target-file field that would have let them be judged (<see cref="Finding.Wants"/>). A tier
+    /// that needs such a MUST is not demonstrated but claimed: the coordinate names it, and what to add.
+    /// </summary>
+    public IReadOnlyDictionary<(string Requirement, string Subject), string> Wants { get; init; } = new Dictionary<(string, string), string>();
+
     private static readonly string[] DomainRoles = ["AS", "MAS"];
     // A PDP's own requirements (role PDP) judge a PDP under test, not the Resource Server that asks it.
     private static readonly string[] ResourceRoles = ["RS", "PEP"];
@@ -21,6 +27,7 @@ public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
     {
         features ??= DomainFeatures.Unknown;
         var blockers = new List<string>();
+        var wanting = new List<string>();
         int passed = 0, skipped = 0, planned = 0, notOffered = 0;
         foreach (var requirement in catalogue.All.Where(r => r.IsMandatory && (r.Excluded is null || r.IsPlanned) && inGroup(r)))
         {
@@ -40,17 +47,20 @@ public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
                 case Verdict.Passed or Verdict.Warning: passed++; break;
                 // A tier's own capability requirement (MBO-CM-*, e.g. CM-006 "AD-3 provides Mission Status")
                 // is the tier: "not applicable" cannot demonstrate it.
+                case Verdict.Skipped when Wants.TryGetValue((requirement.Id, subject), out var field): wanting.Add($"{requirement.Id} needs {field}"); break;
                 case Verdict.Skipped when requirement.IsCapability: blockers.Add($"{requirement.Id} SKIPPED (the tier's own capability was not shown)"); break;
                 case Verdict.Skipped: skipped++; break;
                 default: blockers.Add($"{requirement.Id} {verdict.ToString().ToUpperInvariant()}"); break;
             }
         }
-        if (passed == 0 && blockers.Count == 0) blockers.Add("no requirement of the group was demonstrated");
-        return new GroupOutcome(blockers.Count == 0, passed, skipped, blockers, planned, notOffered);
+        if (passed == 0 && blockers.Count == 0 && wanting.Count == 0) blockers.Add("no requirement of the group was demonstrated");
+        return new GroupOutcome(blockers.Count == 0 && wanting.Count == 0, passed, skipped, blockers, planned, notOffered) { Wanting = wanting };
     }
 
     /// <summary>The AD tier of one authorization domain (AD-k group: tier AD-k, roles AS/MAS, levels 1–3).</summary>
-    public (AdTier Tier, List<string> Reasons) DomainTier(IReadOnlyDictionary<(string, string), Verdict> verdicts, string domain, DomainFeatures? features = null)
+    /// <param name="claimed">Collects the tier blocked only by requirements the target file gave no means to judge.</param>
+    public (AdTier Tier, List<string> Reasons) DomainTier(IReadOnlyDictionary<(string, string), Verdict> verdicts, string domain, DomainFeatures? features = null,
+        List<ClaimedTier>? claimed = null)
     {
         var reasons = new List<string>();
         var tier = AdTier.None;
@@ -59,7 +69,7 @@ public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
             var outcome = Evaluate(verdicts, domain, r => r.Tier == candidate.Name() && DomainRoles.Contains(r.Role) && r.Level is null or <= 3, features);
             if (!outcome.Demonstrated)
             {
-                reasons.Add($"{candidate.Name()} not demonstrated at {domain}: {Summarise(outcome.Blockers)}");
+                reasons.Add(NotDemonstrated(candidate.Name(), domain, outcome, claimed));
                 break;
             }
             reasons.Add($"{candidate.Name()} demonstrated at {domain} ({outcome.Passed} passed, {outcome.Skipped} not applicable{Unjudged(outcome)})");
@@ -69,7 +79,7 @@ public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
     }
 
     /// <summary>The RS tier of one Resource Server (cumulative RS-A … RS-D groups).</summary>
-    public (RsTier Tier, List<string> Reasons) ResourceServerTier(IReadOnlyDictionary<(string, string), Verdict> verdicts, string rs)
+    public (RsTier Tier, List<string> Reasons) ResourceServerTier(IReadOnlyDictionary<(string, string), Verdict> verdicts, string rs, List<ClaimedTier>? claimed = null)
     {
         var reasons = new List<string>();
         var tier = RsTier.None;
@@ -78,7 +88,7 @@ public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
             var outcome = Evaluate(verdicts, rs, r => r.Tier == candidate.Name() && ResourceRoles.Contains(r.Role));
             if (!outcome.Demonstrated)
             {
-                reasons.Add($"{candidate.Name()} not demonstrated at {rs}: {Summarise(outcome.Blockers)}");
+                reasons.Add(NotDemonstrated(candidate.Name(), rs, outcome, claimed));
                 break;
             }
             reasons.Add($"{candidate.Name()} demonstrated at {rs} ({outcome.Passed} passed, {outcome.Skipped} not applicable{Unjudged(outcome)})");
@@ -97,6 +107,17 @@ public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
         return outcome.Demonstrated
             ? (true, $"AD-2 receiving-domain validation demonstrated at Resource AS {resourceAs} ({outcome.Passed} passed{Unjudged(outcome)})")
             : (false, $"AD-2 receiving-domain validation not demonstrated at Resource AS {resourceAs}: {Summarise(outcome.Blockers)}");
+    }
+
+    /// <summary>
+    /// Why a tier stopped: its blockers; or, when nothing stopped it but MUSTs the target file gave no means to judge, that it is
+    /// claimed, not demonstrated, and what to add (issue 19 item 2).
+    /// </summary>
+    private static string NotDemonstrated(string tier, string subject, GroupOutcome outcome, List<ClaimedTier>? claimed)
+    {
+        if (outcome.Blockers.Count > 0) return $"{tier} not demonstrated at {subject}: {Summarise([.. outcome.Blockers, .. outcome.Wanting])}";
+        claimed?.Add(new ClaimedTier(tier, subject, outcome.Wanting));
+        return $"{tier} claimed, not demonstrated at {subject}: the target file gives no means to judge {Summarise(outcome.Wanting)}; add them to demonstrate it";
     }
 
     /// <summary>What a demonstrated tier rests on less than it should: mandatory requirements this suite version does not judge yet.</summary>
@@ -167,14 +188,15 @@ public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
             projecting.Add(new ProjectionIssuerStanding(id, projects));
         }
         verdicts = FoldProjectionIssuers(verdicts, domain, projectionIssuers ?? []);
-        var (ad, reasons) = DomainTier(verdicts, domain, features);
+        var claimed = new List<ClaimedTier>();
+        var (ad, reasons) = DomainTier(verdicts, domain, features, claimed);
         if (projecting.Count > 0) reasons.Insert(0, $"{domain} is judged as Mission Authority Server: its AD tier is the MAS tier, and its MAS requirements rest on every projection issuer (rule 7)");
         reasons.AddRange(issuerReasons);
         if (domain.Length > 0) reasons.Add(Surfaces(domain, features));
         var resourceServers = new List<ResourceServerTier>();
         foreach (var rs in scope?.ResourceServers ?? [])
         {
-            var (tier, rsReasons) = ResourceServerTier(verdicts, rs.Id);
+            var (tier, rsReasons) = ResourceServerTier(verdicts, rs.Id, claimed);
             reasons.AddRange(rsReasons);
             resourceServers.Add(new ResourceServerTier(rs.Id, tier, rs.Consequential, rs.InScope));
         }
@@ -196,7 +218,7 @@ public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
             level = 1;
         }
         if (scope is null) reasons.Add("incomplete: the target file has no scope statement (conformance.md §3 rule 8, MBO-CM-002)");
-        return new CapabilityCoordinate(level, ad, resourceServers, reasons, scope is not null) { ResourceAses = receiving, ProjectionIssuers = projecting };
+        return new CapabilityCoordinate(level, ad, resourceServers, reasons, scope is not null) { ResourceAses = receiving, ProjectionIssuers = projecting, Claimed = claimed };
     }
 
     /// <summary>Rules 1–4: the level is the highest whose domain, RS and manifest preconditions all hold.</summary>

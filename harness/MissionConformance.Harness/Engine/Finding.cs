@@ -10,7 +10,14 @@ public sealed record Finding(
     string Message,
     string Subject,
     string Scenario,
-    IReadOnlyList<string> Evidence);
+    IReadOnlyList<string> Evidence)
+{
+    /// <summary>
+    /// For a SKIPPED finding, the target-file field whose absence left the requirement unjudged (issue 19 item 2): a tier that
+    /// needs the requirement is then claimed, not demonstrated, until the field is added.
+    /// </summary>
+    public string? Wants { get; init; }
+}
 
 /// <summary>A check's judgement before the requirement's keyword maps a failure to FAILED or WARNING.</summary>
 public readonly record struct Judgement(bool? Holds, string Message, Verdict? Explicit = null)

@@ -170,6 +170,13 @@ public sealed class ScenarioContext(
 
     public void Skip(string requirementId, string reason) => Record(requirementId, Verdict.Skipped, reason, []);
 
+    /// <summary>
+    /// SKIPPED because the target file does not give the means, naming the <paramref name="field"/> that would: a tier that needs
+    /// the requirement is then claimed, not demonstrated (<see cref="Finding.Wants"/>).
+    /// </summary>
+    public void SkipForWant(string requirementId, string field, string reason, string? subject = null)
+        => Record(requirementId, Verdict.Skipped, reason, [], subject, field);
+
     /// <summary>What the suite cannot judge on a surface the target offers: left to a reviewer, which keeps the tier from resting on silence.</summary>
     public void Review(string requirementId, string reason) => Record(requirementId, Verdict.Review, reason, []);
 
@@ -182,7 +189,7 @@ public sealed class ScenarioContext(
 
     public void Interrupt(string requirementId, string reason, params string[] evidence) => Record(requirementId, Verdict.Interrupted, reason, evidence);
 
-    private void Record(string requirementId, Verdict verdict, string message, string[] evidence, string? subject = null)
+    private void Record(string requirementId, Verdict verdict, string message, string[] evidence, string? subject = null, string? wants = null)
     {
         if (!scenario.Requirements.Contains(requirementId))
         {
@@ -190,6 +197,6 @@ public sealed class ScenarioContext(
         }
         subject ??= Subject;
         lock (_judged) _judged.Add((requirementId, subject));
-        recorder.Add(new Finding(requirementId, verdict, message, subject, scenario.Id, evidence.Length > 0 ? evidence : wire.RecentIds(scenario.Id, 3)));
+        recorder.Add(new Finding(requirementId, verdict, message, subject, scenario.Id, evidence.Length > 0 ? evidence : wire.RecentIds(scenario.Id, 3)) { Wants = wants });
     }
 }

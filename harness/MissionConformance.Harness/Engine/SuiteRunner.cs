@@ -99,4 +99,10 @@ public static class SuiteRunner
     /// <summary>One verdict per requirement and subject: the worst of its findings.</summary>
     public static IReadOnlyDictionary<(string Requirement, string Subject), Verdict> Verdicts(IEnumerable<Finding> findings)
         => findings.GroupBy(f => (f.RequirementId, f.Subject)).ToDictionary(g => g.Key, g => VerdictOrder.Combine(g.Select(f => f.Verdict)));
+
+    /// <summary>The target-file fields that would let a SKIPPED requirement be judged, per requirement and subject (<see cref="Finding.Wants"/>).</summary>
+    public static IReadOnlyDictionary<(string Requirement, string Subject), string> Wants(IEnumerable<Finding> findings)
+        => findings.GroupBy(f => (f.RequirementId, f.Subject))
+            .Where(g => VerdictOrder.Combine(g.Select(f => f.Verdict)) == Verdict.Skipped && g.Any(f => f.Wants is not null))
+            .ToDictionary(g => g.Key, g => g.First(f => f.Wants is not null).Wants!);
 }

@@ -200,4 +200,7 @@ public sealed class ResourceServerProbe(ScenarioContext context, PeerSet peers, 
     public Verdict Judge<TEvidence>(Check<TEvidence> check, TEvidence evidence) => context.JudgeAt(server.Id, check, evidence, RecentExchanges());
 
     public void Skip(string requirementId, string reason) => context.SkipAt(server.Id, requirementId, reason, RecentExchanges());
+
+    /// <summary>SKIPPED for want of the target-file <paramref name="field"/>: a tier that needs the requirement is claimed, not demonstrated.</summary>
+    public void SkipForWant(string requirementId, string field, string reason) => context.SkipForWant(requirementId, field, reason, server.Id);
 }

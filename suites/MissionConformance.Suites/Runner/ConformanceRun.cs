@@ -141,7 +141,7 @@ public static class ConformanceRun
     private static RunOutcome Finish(string runId, Target target, string issuer, string consentDriver, DateTimeOffset started, TimeSpan duration,
         IReadOnlyList<Scenario> scenarios, List<Finding> findings, System.Text.Json.JsonElement metadata, WireLog wire, string? setupError)
     {
-        var calculator = new CoordinateCalculator(RequirementCatalogue.Default);
+        var calculator = new CoordinateCalculator(RequirementCatalogue.Default) { Wants = SuiteRunner.Wants(findings) };
         var subject = target.DomainSubject ?? "";
         var coordinate = calculator.Compute(SuiteRunner.Verdicts(findings), subject, target.EffectiveScope,
             DomainFeatures.Survey(metadata, target.AuthorizationServers.Count > 0 ? target.AuthorizationServers[0] : null), [.. target.ResourceAses.Select(r => r.Id)],

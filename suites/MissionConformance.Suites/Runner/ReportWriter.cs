@@ -57,6 +57,10 @@ public static class ReportWriter
         {
             ["label"] = run.Coordinate.Label, ["level"] = run.Coordinate.Level, ["ad_tier"] = run.Coordinate.Ad.ToString(),
             ["scope_stated"] = run.Coordinate.ScopeStated, ["reasons"] = new JsonArray(run.Coordinate.Reasons.Select(r => (JsonNode)r).ToArray()),
+            ["claimed_not_demonstrated"] = new JsonArray(run.Coordinate.Claimed.Select(c => (JsonNode)new JsonObject
+            {
+                ["tier"] = c.Tier, ["subject"] = c.Subject, ["needs"] = new JsonArray(c.Needs.Select(n => (JsonNode)n).ToArray()),
+            }).ToArray()),
             ["resource_servers"] = new JsonArray(run.Coordinate.ResourceServers.Select(rs => (JsonNode)new JsonObject
             {
                 ["id"] = rs.Id, ["resource"] = Tested(run, rs.Id)?.Resource, ["tier"] = rs.Tier.Name(), ["claimed_tier"] = Tested(run, rs.Id)?.ClaimedTier,
@@ -116,6 +120,7 @@ public static class ReportWriter
          .Append(" · edition ").Append(E(run.Target.Edition)).Append(" · consent driver ").Append(E(run.ConsentDriver)).Append(" · run ").Append(E(run.RunId)).Append("</p><ul>");
         foreach (var reason in run.Coordinate.Reasons) b.Append("<li>").Append(E(reason)).Append("</li>");
         foreach (var claim in run.OverClaims) b.Append("<li class=\"WARNING\">over-claim: ").Append(E(claim)).Append("</li>");
+        foreach (var claimed in run.Coordinate.Claimed) b.Append("<li class=\"WARNING\">").Append(E(claimed.ToString())).Append("</li>");
         b.Append("</ul>");
         if (run.Coordinate.ResourceServers.Count > 0)
         {

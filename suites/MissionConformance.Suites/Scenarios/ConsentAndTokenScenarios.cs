@@ -126,7 +126,7 @@ public sealed class SubjectScenario : Scenario
         var other = flow.Server.Accounts.FirstOrDefault(a => a.Role == "other");
         if (other is null)
         {
-            context.Skip("MBO-AS-APR-005", "the target file names no second account (accounts[].role \"other\")");
+            context.SkipForWant("MBO-AS-APR-005", "a second account (authorizationServers[0].accounts[] with role \"other\")", "the target file names no second account (accounts[].role \"other\")");
             return;
         }
         var obtained = await flow.ObtainAsync(parExtra: [("login_hint", other.Username)]);
@@ -196,8 +196,8 @@ public sealed class NarrowingAndAnchorsScenario : Scenario
         var probe = flow.Server.Narrowing;
         if (probe is null)
         {
-            context.Skip("MBO-AS-APR-002", "the target file does not say how to make this AS narrow an Intent (authorizationServers[0].narrowing)");
-            context.Skip("MBO-AS-REC-009", "the target file declares no narrowing probe");
+            context.SkipForWant("MBO-AS-APR-002", "authorizationServers[0].narrowing", "the target file does not say how to make this AS narrow an Intent (authorizationServers[0].narrowing)");
+            context.SkipForWant("MBO-AS-REC-009", "authorizationServers[0].narrowing", "the target file declares no narrowing probe");
         }
         var intent = flow.Intent(TimeSpan.FromDays(probe?.MissionLifetimeDays ?? 1));
         if (probe?.UnknownObject is { } unknown) intent["objects"]!.AsArray().Add(unknown);

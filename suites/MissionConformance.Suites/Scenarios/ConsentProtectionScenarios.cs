@@ -21,7 +21,7 @@ public sealed class StepUpScenario : Scenario
         var flow = new MissionFlow(context);
         if (flow.Server.Consent.StepUpAcr is not { } acr)
         {
-            foreach (var id in Requirements) context.Skip(id, "the target file names no acr that makes this AS step up (authorizationServers[0].consent.stepUp.acr)");
+            foreach (var id in Requirements) context.SkipForWant(id, "authorizationServers[0].consent.stepUp.acr", "the target file names no acr that makes this AS step up (authorizationServers[0].consent.stepUp.acr)");
             return;
         }
         var intent = flow.Intent();
@@ -74,7 +74,7 @@ public sealed class OnBehalfConsentScenario : Scenario
         var flow = new MissionFlow(context);
         if (flow.Server.Delegate is not { } assistant || flow.Server.Account(assistant.OnBehalfOf!) is not { } subject)
         {
-            context.Skip("MC-AS-APR-104", "the target file names no account that approves on behalf of another (authorizationServers[0].accounts[] with role \"delegate\" and onBehalfOf)");
+            context.SkipForWant("MC-AS-APR-104", "an account with role \"delegate\" and onBehalfOf (authorizationServers[0].accounts[])", "the target file names no account that approves on behalf of another (authorizationServers[0].accounts[] with role \"delegate\" and onBehalfOf)");
             return;
         }
         var (pkce, consent, _) = await flow.ApproveAsync(flow.Intent(), account: assistant);

@@ -36,7 +36,7 @@ public sealed class MissionExpansionScenario : Scenario
         var objects = MissionFlow.Objects(flow.Intent());
         if (objects.Count < 2)
         {
-            foreach (var id in Requirements) context.Skip(id, "the target file's Intent names one object, so there is no narrower Mission to expand");
+            foreach (var id in Requirements) context.SkipForWant(id, "a second object in authorizationServers[0].intent.objects", "the target file's Intent names one object, so there is no narrower Mission to expand");
             return;
         }
         // The prior Mission lacks the Intent's last object; the successor asks for all of them.

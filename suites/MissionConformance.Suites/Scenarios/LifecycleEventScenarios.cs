@@ -41,7 +41,7 @@ public sealed class LifecycleEventScenario : Scenario
         }
         if (context.Server.LifecycleEvents is not { } declared)
         {
-            context.Skip("MBO-MAS-006", "the AS advertises event_driven, but the target file declares no lifecycleEvents (receiverPort, audience) to receive its SETs at");
+            context.SkipForWant("MBO-MAS-006", "authorizationServers[0].lifecycleEvents", "the AS advertises event_driven, but the target file declares no lifecycleEvents (receiverPort, audience) to receive its SETs at");
             return;
         }
         var flow = new MissionFlow(context);

@@ -229,7 +229,7 @@ public sealed class LifecycleAuthenticationScenario : Scenario
 
         if (flow.Server.Client("foreign") is not { } foreign)
         {
-            context.Skip("MBO-AS-LC-003", "the target file names no second client (clients[].role \"foreign\") to try another client's Mission with");
+            context.SkipForWant("MBO-AS-LC-003", "a second client (authorizationServers[0].clients[] with role \"foreign\")", "the target file names no second client (clients[].role \"foreign\") to try another client's Mission with");
             return;
         }
         if (obtained.MissionId is null)

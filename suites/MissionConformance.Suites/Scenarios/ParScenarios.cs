@@ -101,7 +101,7 @@ public sealed partial class ParRefusalsScenario : Scenario
         }
         else
         {
-            context.Skip("MBO-AS-PAR-015", "the target file declares no client-registered purposes (authorizationServers[0].purposes.unregistered)");
+            context.SkipForWant("MBO-AS-PAR-015", "authorizationServers[0].purposes.unregistered", "the target file declares no client-registered purposes (authorizationServers[0].purposes.unregistered)");
         }
     }
 }

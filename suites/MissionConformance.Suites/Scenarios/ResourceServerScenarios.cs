@@ -186,7 +186,7 @@ public sealed class AuthorityEnforcementScenario : ResourceServerScenario
         }
         else
         {
-            rs.Skip("MBO-RS-C-002", "the target file gives no constraint-violating call (resourceServers[].probes.constraintViolation)");
+            rs.SkipForWant("MBO-RS-C-002", "resourceServers[].probes.constraintViolation", "the target file gives no constraint-violating call (resourceServers[].probes.constraintViolation)");
         }
 
         var unknown = server.Entry();
@@ -269,7 +269,7 @@ public sealed class ExecutionEvidenceScenario : RuntimeEnforcementScenario
     {
         if (rs.Server.Evidence is null)
         {
-            foreach (var id in Requirements) rs.Skip(id, "the target file names no evidence export (resourceServers[].evidence); runtime.md open point 2: without one, Execution Evidence cannot be tested");
+            foreach (var id in Requirements) rs.SkipForWant(id, "resourceServers[].evidence", "the target file names no evidence export (resourceServers[].evidence); runtime.md open point 2: without one, Execution Evidence cannot be tested");
             return;
         }
         var mission = rs.Mission();
