@@ -174,11 +174,11 @@ public sealed class MissionFlow(ScenarioContext context)
             extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), context.Cancellation, key)), key);
 
     /// <summary>
-    /// RFC 8693 Token Exchange of a Mission-bound access token, by the agent unless told otherwise, proving the key the subject
-    /// token is bound to (or, under DPoP, the client's key).
+    /// RFC 8693 Token Exchange of a Mission-bound access token, by the agent unless told otherwise, under DPoP proving that client's
+    /// own key: the key its tokens are bound to, and never another client's (a foreign client does not hold the agent's key).
     /// </summary>
     public Task<TokenExchange> ExchangeAsync(string subjectToken, TargetClient? client = null, params (string Name, string Value)[] extra)
-        => ExchangeAsync(subjectToken, client, context.Holders.KeyFor(subjectToken) ?? ProverOf(client ?? Agent), extra);
+        => ExchangeAsync(subjectToken, client, ProverOf(client ?? Agent), extra);
 
     /// <summary>Token Exchange with an RFC 9449 proof of <paramref name="dpop"/> exactly (a delegate binding its token to its own key; none: no proof).</summary>
     public async Task<TokenExchange> ExchangeAsync(string subjectToken, TargetClient? client, DpopKey? dpop, params (string Name, string Value)[] extra)
