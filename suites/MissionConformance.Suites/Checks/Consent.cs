@@ -16,31 +16,50 @@ public sealed record AuthorityShown(string Resource, IReadOnlyList<string> Actio
 /// <summary>
 /// MBO-AS-APR-001. The authority compared is the one the Mission was activated with, so a page that
 /// showed less than was activated (authority changed after rendering, oauth-profile.md §5) fails here too.
+/// A page is read as a person reads it: case, Unicode width and runs of white space do not matter, and
+/// the expiry may be shown as any common rendering of its date in any time zone (UTC−12 to UTC+14). The
+/// cost: a page that shows some other date within a day of the expiry, and not the expiry, is read as showing it.
 /// </summary>
 public sealed class ConsentShowsIntentAndAuthority : Check<ConsentPage>
 {
+    private static readonly string[] DateFormats = ["yyyy-MM-dd", "yyyy/MM/dd", "d MMMM yyyy", "d MMM yyyy", "MMMM d, yyyy", "MMM d, yyyy", "MMMM d yyyy", "MMM d yyyy", "dd/MM/yyyy", "MM/dd/yyyy", "d/M/yyyy", "M/d/yyyy", "dd.MM.yyyy", "d.M.yyyy"];
+
     public override string RequirementId => "MBO-AS-APR-001";
 
     public override Judgement Judge(ConsentPage e)
     {
         // The page shows the validated expiry, which narrowing may have moved: the recorded one when known.
         var expiry = e.RecordedExpiry ?? DateTimeOffset.Parse((string)e.Intent["mission_expiry"]!, System.Globalization.CultureInfo.InvariantCulture);
-        var required = new List<(string What, string Value)> { ("goal", (string)e.Intent["goal"]!), ("mission_expiry date", expiry.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)) };
-        required.AddRange(e.Intent["constraints"]!.AsArray().Select(c => ("constraint", (string)c!)));
-        required.AddRange((e.Intent["success_criteria"] as JsonArray ?? []).Select(c => ("success criterion", (string)c!)));
-        if (e.Intent["context"]?["max_derivations"] is { } bound) required.Add(("context bound max_derivations", bound.ToString()));
+        var required = new List<(string What, string[] Renderings)> { ("goal", [(string)e.Intent["goal"]!]), ("mission_expiry date", ExpiryRenderings(expiry)) };
+        required.AddRange(e.Intent["constraints"]!.AsArray().Select(c => ("constraint", new[] { (string)c! })));
+        required.AddRange((e.Intent["success_criteria"] as JsonArray ?? []).Select(c => ("success criterion", new[] { (string)c! })));
+        if (e.Intent["context"]?["max_derivations"] is { } bound) required.Add(("context bound max_derivations", [bound.ToString()]));
         foreach (var entry in e.Authority)
         {
-            required.Add(("resource", entry.Resource));
-            required.AddRange(entry.Actions.Select(a => ($"action of {entry.Resource}", a)));
-            required.AddRange(entry.ConstraintKeys.Select(k => ($"constraint of {entry.Resource}", k)));
+            required.Add(("resource", [entry.Resource]));
+            required.AddRange(entry.Actions.Select(a => ($"action of {entry.Resource}", new[] { a })));
+            required.AddRange(entry.ConstraintKeys.Select(k => ($"constraint of {entry.Resource}", new[] { k })));
         }
-        var missing = required.Where(r => !e.Text.Contains(r.Value, StringComparison.Ordinal)).ToList();
+        var page = Normalized(e.Text);
+        var missing = required.Where(r => !r.Renderings.Any(v => page.Contains(Normalized(v), StringComparison.Ordinal))).ToList();
         return Judgement.That(missing.Count == 0,
             $"the consent page shows the goal, {e.Intent["constraints"]!.AsArray().Count} constraints, the success criteria, the limits, the expiry and {e.Authority.Count} resources with their actions and constraints",
-            "the consent page does not show: " + string.Join(", ", missing.Select(m => $"{m.What} \"{m.Value}\""))
+            "the consent page does not show: " + string.Join(", ", missing.Select(m => $"{m.What} \"{m.Renderings[0]}\""))
             + (missing.Any(m => m.What.StartsWith("action", StringComparison.Ordinal)) ? " (the Mission was activated with authority the approver did not see: re-render and ask again, oauth-profile §5)" : ""));
     }
+
+    /// <summary>The expiry's date as the page may show it: the full instant, or its calendar date wherever on Earth the page was rendered for.</summary>
+    public static string[] ExpiryRenderings(DateTimeOffset expiry)
+    {
+        var dates = new[] { TimeSpan.FromHours(0), TimeSpan.FromHours(-12), TimeSpan.FromHours(14) }
+            .Select(offset => DateOnly.FromDateTime(expiry.ToOffset(offset).DateTime)).Distinct();
+        return [expiry.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            .. dates.SelectMany(d => DateFormats.Select(f => d.ToString(f, System.Globalization.CultureInfo.InvariantCulture))).Distinct()];
+    }
+
+    /// <summary>Text as a reader compares it: compatibility-normalised, lower case, white space collapsed.</summary>
+    public static string Normalized(string text)
+        => System.Text.RegularExpressions.Regex.Replace(text.Normalize(System.Text.NormalizationForm.FormKC).ToLowerInvariant(), @"\s+", " ").Trim();
 }
 
 public sealed record NarrowingDisclosure(string Text, IReadOnlyList<string> NarrowedFields);

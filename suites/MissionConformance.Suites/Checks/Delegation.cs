@@ -95,11 +95,9 @@ public sealed class DelegatedAuthorityWithinSubject : Check<DelegatedTokenEviden
         foreach (var (subject, delegated, label) in new[] { (e.Subject, e.Delegated, "the agent's token"), (e.Narrowed, e.NarrowedDelegated, "the agent's narrowed token") })
         {
             if (subject is null || delegated is not { Succeeded: true }) continue;
-            var allowed = subject.Entries;
-            if (delegated.Entries.FirstOrDefault(d => !allowed.Any(a => Subset.IsSubset(d, a))) is { ValueKind: JsonValueKind.Object } wider)
-            {
-                return Judgement.Fail($"a token delegated from {label} carries {TokenResponseEchoesDetails.Short(wider)}, which {label} does not");
-            }
+            var (wider, undecided) = Subset.Beyond(delegated.Entries, subject.Entries.ToList());
+            if (wider is { } entry) return Judgement.Fail($"a token delegated from {label} carries {TokenResponseEchoesDetails.Short(entry)}, which {label} does not");
+            if (undecided is not null) return Judgement.Review(Subset.UndecidedReview($"delegated from {label}, {undecided}"));
         }
         return e.Delegated.Succeeded
             ? Judgement.Pass($"every delegated entry is a subset of the delegating token's{(e.NarrowedDelegated is { Succeeded: true } ? ", the narrowed token's delegation included" : "")}")
@@ -141,7 +139,7 @@ public sealed class DelegatedEntriesEligible : Check<DelegatedTokenEvidence>
             if (token is not { Succeeded: true }) continue;
             foreach (var entry in token.Entries)
             {
-                var source = subjectEntries.FirstOrDefault(s => Subset.IsSubset(entry, s));
+                var source = subjectEntries.FirstOrDefault(s => Subset.Contains(entry, s) != Containment.Outside);
                 if (source.ValueKind != JsonValueKind.Object) continue;  // beyond the agent's token: DEL-002's
                 if (DelegatedTokenEvidence.Delegable(source, depth, e.DelegateId, profile) == false)
                 {
@@ -189,7 +187,7 @@ public sealed class SelfAssertedProfileIgnored : Check<DelegatedTokenEvidence>
         if (e.ClaimedProfile is null || e.SelfAsserted is not { } attempt) return Judgement.Skip("not judged: no entry of the agent's token admits delegates by sub_profile");
         if (!attempt.Succeeded) return Judgement.Pass($"{e.ForeignId}, claiming sub_profile {e.ClaimedProfile} in an actor_token, was refused: {DelegatedTokenEvidence.Refused(attempt)}");
         var gained = attempt.Entries
-            .Where(entry => e.SubjectEntries.FirstOrDefault(s => Subset.IsSubset(entry, s)) is { ValueKind: JsonValueKind.Object } source
+            .Where(entry => e.SubjectEntries.FirstOrDefault(s => Subset.Contains(entry, s) != Containment.Outside) is { ValueKind: JsonValueKind.Object } source
                 && DelegatedTokenEvidence.Delegable(source, 1, e.ForeignId, null) is null)
             .Select(entry => Subset.Text(entry, "resource")).ToList();
         return Judgement.That(gained.Count == 0, $"{e.ForeignId}'s self-asserted sub_profile {e.ClaimedProfile} admitted no entry",

@@ -127,10 +127,11 @@ public sealed class StepUpNeverExpands : Check<StepUpAuthorityEvidence>
             if (Entries(token) is null) return Judgement.Review($"the {name} token is opaque and its response carries no authorization_details: its authority cannot be read");
         }
         var baseline = Entries(e.BaselineToken)!;
-        var wider = Entries(e.SteppedUpToken)!.Where(entry => !baseline.Any(b => Subset.IsSubset(entry, b))).ToList();
-        return Judgement.That(wider.Count == 0,
-            $"after the step-up to {e.Acr}, the token's {Entries(e.SteppedUpToken)!.Count} entries are all within what the same Intent yields without it",
-            $"after the step-up to {e.Acr}, the token carries what the same Intent yields without it does not: {string.Join("; ", wider.Select(w => w.GetRawText()))}");
+        var (wider, undecided) = Subset.Beyond(Entries(e.SteppedUpToken)!, baseline.ToList());
+        if (wider is { } entry) return Judgement.Fail($"after the step-up to {e.Acr}, the token carries what the same Intent yields without it does not: {entry.GetRawText()}");
+        return undecided is null
+            ? Judgement.Pass($"after the step-up to {e.Acr}, the token's {Entries(e.SteppedUpToken)!.Count} entries are all within what the same Intent yields without it")
+            : Judgement.Review(Subset.UndecidedReview($"after the step-up to {e.Acr}, {undecided}"));
     }
 
     /// <summary>The token's entries, or the token response's when the token is opaque.</summary>

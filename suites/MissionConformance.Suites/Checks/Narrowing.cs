@@ -29,13 +29,17 @@ public sealed class NarrowedEntryKeepsConstraints : Check<NarrowedToken>
     public override Judgement Judge(NarrowedToken e)
     {
         if (e.Token.TokenDetails is not { ValueKind: JsonValueKind.Array } details) return Judgement.Fail("the narrowed token carries no authorization_details");
-        var dropped = details.EnumerateArray().Select(entry =>
+        var changes = new List<(string? Resource, ConstraintFinding Change)>();
+        foreach (var entry in details.EnumerateArray())
         {
             var mission = e.MissionEntries.EnumerateArray().FirstOrDefault(m => Subset.Text(m, "resource") == Subset.Text(entry, "resource"));
-            return mission.ValueKind == JsonValueKind.Undefined ? null : Subset.MissingOrLooserConstraint(entry, mission) is { } key ? $"{Subset.Text(entry, "resource")}: {key}" : null;
-        }).OfType<string>().ToList();
-        return Judgement.That(dropped.Count == 0, "narrowed entries keep every constraint key of the Mission entry, no looser",
-            "narrowing dropped or loosened constraint(s) " + string.Join(", ", dropped));
+            if (mission.ValueKind != JsonValueKind.Undefined && Subset.ConstraintChange(entry, mission) is { } change) changes.Add((Subset.Text(entry, "resource"), change));
+        }
+        var broken = changes.Where(c => c.Change.Containment == Containment.Outside).ToList();
+        if (broken.Count > 0) return Judgement.Fail("narrowing dropped or loosened " + string.Join(", ", broken.Select(c => $"{c.Resource}: {c.Change.Why}")));
+        return changes.Count == 0
+            ? Judgement.Pass("narrowed entries keep every constraint key of the Mission entry, each equal or provably tighter")
+            : Judgement.Review(Subset.UndecidedReview($"{changes[0].Resource}: {changes[0].Change.Why}"));
     }
 }
 
@@ -50,10 +54,10 @@ public sealed class OutsideSetNotDerived : Check<OutsideSetRequest>
     public override Judgement Judge(OutsideSetRequest e)
     {
         if (e.Token.Response.Status != HttpStatusCode.OK) return Judgement.Pass($"a request for an action outside the Authority Set was refused ({e.Token.Response.Outcome()})");
-        var outside = e.Token.TokenDetails is { ValueKind: JsonValueKind.Array } details
-            ? details.EnumerateArray().Where(entry => !e.MissionEntries.EnumerateArray().Any(m => Subset.IsSubset(entry, m))).ToList()
-            : [];
-        return Judgement.That(outside.Count == 0, "a request for an action outside the Authority Set was answered without it",
-            $"the AS derived entries outside the Authority Set: {string.Join(", ", outside.Select(o => o.GetRawText()))}");
+        var (outside, undecided) = e.Token.TokenDetails is { ValueKind: JsonValueKind.Array } details
+            ? Subset.Beyond(details.EnumerateArray(), e.MissionEntries.EnumerateArray().ToList())
+            : (null, null);
+        if (outside is { } entry) return Judgement.Fail($"the AS derived an entry outside the Authority Set: {entry.GetRawText()}");
+        return undecided is null ? Judgement.Pass("a request for an action outside the Authority Set was answered without it") : Judgement.Review(Subset.UndecidedReview(undecided));
     }
 }

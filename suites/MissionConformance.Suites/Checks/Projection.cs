@@ -81,24 +81,21 @@ public sealed class ExchangeNeverWidens : Check<ExchangeEvidence>
     public override Judgement Judge(ExchangeEvidence e)
     {
         if (e.Failure is { } failure) return Judgement.Skip("not judged: " + failure + " (see MC-AS-XCH-101)");
-        if (Beyond(e.Exchanged, e.Subject) is { } wider) return Judgement.Fail($"the exchanged token carries {wider}, which the subject token does not");
-        if (e.Widening is not { } widening) return Judgement.Pass($"the exchanged token's entries are a subset of the subject token's; a widening attempt was not possible: {e.WhyNoWidening}");
-        if (!widening.Succeeded)
+        var (wider, undecided) = Subset.Beyond(e.Exchanged.Entries, e.Subject.Entries.ToList());
+        if (wider is { } entry) return Judgement.Fail($"the exchanged token carries the entry {TokenResponseEchoesDetails.Short(entry)}, which the subject token does not");
+        if (e.Widening is { Succeeded: true } widening)
         {
-            return Judgement.Pass($"a token for {e.Resource} exchanged for {e.OtherResource}, which it does not carry, was refused: {widening.Response.Outcome()}");
+            var (gained, unclear) = Subset.Beyond(widening.Entries, e.Exchanged.Entries.ToList());
+            if (gained is { } more) return Judgement.Fail($"a token for {e.Resource} was exchanged for one carrying the entry {TokenResponseEchoesDetails.Short(more)}: Token Exchange must never widen (authority ⊆ subject token)");
+            undecided ??= unclear;
         }
-        return Beyond(widening, e.Exchanged) is { } gained
-            ? Judgement.Fail($"a token for {e.Resource} was exchanged for one carrying {gained}: Token Exchange must never widen (authority ⊆ subject token)")
-            : Judgement.Pass($"exchanging a token for {e.Resource} for {e.OtherResource} gave nothing beyond the subject token's entries");
-    }
-
-    /// <summary>The first entry of <paramref name="token"/> that is no subset of an entry of <paramref name="subject"/>, described.</summary>
-    private static string? Beyond(TokenExchange token, TokenExchange subject)
-    {
-        var allowed = subject.Entries;
-        return token.Entries.FirstOrDefault(entry => !allowed.Any(a => Subset.IsSubset(entry, a))) is { ValueKind: JsonValueKind.Object } outside
-            ? $"the entry {TokenResponseEchoesDetails.Short(outside)}"
-            : null;
+        if (undecided is not null) return Judgement.Review(Subset.UndecidedReview($"exchanged, {undecided}"));
+        return e.Widening switch
+        {
+            null => Judgement.Pass($"the exchanged token's entries are a subset of the subject token's; a widening attempt was not possible: {e.WhyNoWidening}"),
+            { Succeeded: false } refused => Judgement.Pass($"a token for {e.Resource} exchanged for {e.OtherResource}, which it does not carry, was refused: {refused.Response.Outcome()}"),
+            _ => Judgement.Pass($"exchanging a token for {e.Resource} for {e.OtherResource} gave nothing beyond the subject token's entries"),
+        };
     }
 }
 

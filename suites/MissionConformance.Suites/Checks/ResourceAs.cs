@@ -186,7 +186,9 @@ public sealed class LocalAuthorityBoundedByGrant : Check<ResourceAsEvidence>
             if (!redemption.Issued) continue;
             foreach (var entry in LocalEntries(redemption))
             {
-                if (!Subset.IsSubset(entry, e.GrantedEntry))
+                var place = Subset.Contains(entry, e.GrantedEntry);
+                if (place == Containment.Undecided) return Judgement.Review(Subset.UndecidedReview($"the local token {label}: {Subset.ConstraintChange(entry, e.GrantedEntry)!.Why}"));
+                if (place == Containment.Outside)
                 {
                     return Judgement.Fail($"the local token {label} carries {entry.GetRawText()}, which is not within what the ID-JAG conveyed ({e.GrantedEntry.GetRawText()})");
                 }

@@ -94,9 +94,9 @@ public sealed class TokenDetailsWithinAuthoritySet : Check<TokenEvidence>
     {
         if (e.RecordAuthoritySet is not { } set) return Judgement.Skip("the target exposes no Mission record to read the Authority Set from (inventory)");
         if (e.Token.TokenDetails is not { ValueKind: JsonValueKind.Array } details) return Judgement.Fail("the access token has no authorization_details array");
-        var outside = details.EnumerateArray().Where(entry => !set.EnumerateArray().Any(m => Subset.IsSubset(entry, m))).ToList();
-        return Judgement.That(outside.Count == 0, $"all {details.GetArrayLength()} token entries are subsets of the Authority Set",
-            $"token entries exceed the Authority Set: {string.Join(", ", outside.Select(o => o.GetRawText()))}");
+        var (outside, undecided) = Subset.Beyond(details.EnumerateArray(), set.EnumerateArray().ToList());
+        if (outside is { } entry) return Judgement.Fail($"a token entry exceeds the Authority Set: {entry.GetRawText()}");
+        return undecided is null ? Judgement.Pass($"all {details.GetArrayLength()} token entries are subsets of the Authority Set") : Judgement.Review(Subset.UndecidedReview(undecided));
     }
 }
 
