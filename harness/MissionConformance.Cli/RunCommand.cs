@@ -114,6 +114,8 @@ public static class RunCommand
         foreach (var id in outcome.FailedRequirements) stdout.WriteLine($"  FAILED {id}");
         var review = outcome.Unresolved.Where(u => u.Verdict == Verdict.Review).Select(u => u.Requirement).Distinct().ToList();
         if (review.Count > 0) stdout.WriteLine($"  {review.Count} need review by a person: {string.Join(", ", review)}");
+        var unverifiable = outcome.NotVerifiable();
+        if (unverifiable.Count > 0) stdout.WriteLine($"  {unverifiable.Count} skipped as not verifiable black-box (nothing on the wire shows them): {string.Join(", ", unverifiable)}");
         if (outcome.Unresolved.Count > 0)
         {
             stdout.WriteLine($"not shown: {outcome.Unresolved.Count} verdict(s) up to L{outcome.ScopeLevel} are INTERRUPTED or REVIEW, so the run exits 1 however the rest went");

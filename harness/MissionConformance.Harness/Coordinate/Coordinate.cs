@@ -74,4 +74,7 @@ public sealed record GroupOutcome(bool Demonstrated, int Passed, int Skipped, IR
 {
     /// <summary>MUSTs of the group SKIPPED for want of a target-file field, each "ID needs FIELD": the tier is claimed, not demonstrated.</summary>
     public IReadOnlyList<string> Wanting { get; init; } = [];
+
+    /// <summary>MUSTs of the group nothing on the wire could show here (<see cref="Engine.Finding.NotVerifiable"/>): neutral, but named.</summary>
+    public IReadOnlyList<string> NotVerifiable { get; init; } = [];
 }

@@ -18,6 +18,12 @@ public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
     /// </summary>
     public IReadOnlyDictionary<(string Requirement, string Subject), string> Wants { get; init; } = new Dictionary<(string, string), string>();
 
+    /// <summary>
+    /// SKIPPED requirements nothing on the wire could show (<see cref="Finding.NotVerifiable"/>). They do not stop a tier (no
+    /// implementation could show them black-box), but a demonstrated tier names them, so the coordinate does not rest on silence.
+    /// </summary>
+    public IReadOnlySet<(string Requirement, string Subject)> NotVerifiable { get; init; } = new HashSet<(string, string)>();
+
     private static readonly string[] DomainRoles = ["AS", "MAS"];
     // A PDP's own requirements (role PDP) judge a PDP under test, not the Resource Server that asks it.
     private static readonly string[] ResourceRoles = ["RS", "PEP"];
@@ -28,6 +34,7 @@ public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
         features ??= DomainFeatures.Unknown;
         var blockers = new List<string>();
         var wanting = new List<string>();
+        var notVerifiable = new List<string>();
         int passed = 0, skipped = 0, planned = 0, notOffered = 0;
         foreach (var requirement in catalogue.All.Where(r => r.IsMandatory && (r.Excluded is null || r.IsPlanned) && inGroup(r)))
         {
@@ -48,13 +55,14 @@ public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
                 // A tier's own capability requirement (MBO-CM-*, e.g. CM-006 "AD-3 provides Mission Status")
                 // is the tier: "not applicable" cannot demonstrate it.
                 case Verdict.Skipped when Wants.TryGetValue((requirement.Id, subject), out var field): wanting.Add($"{requirement.Id} needs {field}"); break;
+                case Verdict.Skipped when NotVerifiable.Contains((requirement.Id, subject)) && !requirement.IsCapability: notVerifiable.Add(requirement.Id); skipped++; break;
                 case Verdict.Skipped when requirement.IsCapability: blockers.Add($"{requirement.Id} SKIPPED (the tier's own capability was not shown)"); break;
                 case Verdict.Skipped: skipped++; break;
                 default: blockers.Add($"{requirement.Id} {verdict.ToString().ToUpperInvariant()}"); break;
             }
         }
         if (passed == 0 && blockers.Count == 0 && wanting.Count == 0) blockers.Add("no requirement of the group was demonstrated");
-        return new GroupOutcome(blockers.Count == 0 && wanting.Count == 0, passed, skipped, blockers, planned, notOffered) { Wanting = wanting };
+        return new GroupOutcome(blockers.Count == 0 && wanting.Count == 0, passed, skipped, blockers, planned, notOffered) { Wanting = wanting, NotVerifiable = notVerifiable };
     }
 
     /// <summary>The AD tier of one authorization domain (AD-k group: tier AD-k, roles AS/MAS, levels 1–3).</summary>
@@ -123,7 +131,8 @@ public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
     /// <summary>What a demonstrated tier rests on less than it should: mandatory requirements this suite version does not judge yet.</summary>
     private static string Unjudged(GroupOutcome outcome)
         => (outcome.NotOffered == 0 ? "" : $"; {outcome.NotOffered} MUST{(outcome.NotOffered == 1 ? " belongs" : "s belong")} to surfaces the domain does not offer")
-            + (outcome.Planned == 0 ? "" : $"; {outcome.Planned} MUST{(outcome.Planned == 1 ? " is" : "s are")} not judged by this suite version yet, see fixtures/requirements.json");
+            + (outcome.Planned == 0 ? "" : $"; {outcome.Planned} MUST{(outcome.Planned == 1 ? " is" : "s are")} not judged by this suite version yet, see fixtures/requirements.json")
+            + (outcome.NotVerifiable.Count == 0 ? "" : $"; not verifiable black-box here: {string.Join(", ", outcome.NotVerifiable)}");
 
     /// <summary>One line on the optional surfaces, so the reader sees what "not applicable" rests on.</summary>
     private static string Surfaces(string domain, DomainFeatures features)

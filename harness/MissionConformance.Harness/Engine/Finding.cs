@@ -17,10 +17,16 @@ public sealed record Finding(
     /// needs the requirement is then claimed, not demonstrated, until the field is added.
     /// </summary>
     public string? Wants { get; init; }
+
+    /// <summary>
+    /// For a SKIPPED finding, that nothing the spec puts on the wire can show the requirement (design.md principle 10): not a
+    /// neutral skip, and not the target file's to remedy. The report says "not verifiable black-box".
+    /// </summary>
+    public bool NotVerifiable { get; init; }
 }
 
 /// <summary>A check's judgement before the requirement's keyword maps a failure to FAILED or WARNING.</summary>
-public readonly record struct Judgement(bool? Holds, string Message, Verdict? Explicit = null)
+public readonly record struct Judgement(bool? Holds, string Message, Verdict? Explicit = null, bool NotVerifiable = false, string? Wants = null)
 {
     public static Judgement Pass(string message) => new(true, message);
 
@@ -29,6 +35,14 @@ public readonly record struct Judgement(bool? Holds, string Message, Verdict? Ex
     public static Judgement Skip(string reason) => new(null, reason, Verdict.Skipped);
 
     public static Judgement Review(string reason) => new(null, reason, Verdict.Review);
+
+    /// <summary>SKIPPED because the target file does not give the means; <paramref name="field"/> would (<see cref="Finding.Wants"/>).</summary>
+    public static Judgement SkipForWant(string field, string reason) => new(null, reason, Verdict.Skipped, Wants: field);
+
+    /// <summary>Nothing on the wire can show the requirement here: SKIPPED, marked <see cref="Finding.NotVerifiable"/>.</summary>
+    public static Judgement Unverifiable(string reason) => new(null, NotVerifiablePrefix + reason, Verdict.Skipped, NotVerifiable: true);
+
+    public const string NotVerifiablePrefix = "not verifiable black-box: ";
 
     public static Judgement That(bool holds, string passMessage, string failMessage) => holds ? Pass(passMessage) : Fail(failMessage);
 }

@@ -114,7 +114,7 @@ public sealed class ScenarioContext(
         var verdict = judgement.Explicit ?? (judgement.Holds == true
             ? Verdict.Passed
             : requirement.IsMandatory ? Verdict.Failed : Verdict.Warning);
-        Record(check.RequirementId, verdict, judgement.Message, evidenceRefs, subject);
+        Record(check.RequirementId, verdict, judgement.Message, evidenceRefs, subject, judgement.Wants, judgement.NotVerifiable);
         return verdict;
     }
 
@@ -177,6 +177,10 @@ public sealed class ScenarioContext(
     public void SkipForWant(string requirementId, string field, string reason, string? subject = null)
         => Record(requirementId, Verdict.Skipped, reason, [], subject, field);
 
+    /// <summary>SKIPPED because nothing the spec puts on the wire can show the requirement here (<see cref="Finding.NotVerifiable"/>).</summary>
+    public void NotVerifiable(string requirementId, string reason)
+        => Record(requirementId, Verdict.Skipped, Judgement.NotVerifiablePrefix + reason, [], notVerifiable: true);
+
     /// <summary>What the suite cannot judge on a surface the target offers: left to a reviewer, which keeps the tier from resting on silence.</summary>
     public void Review(string requirementId, string reason) => Record(requirementId, Verdict.Review, reason, []);
 
@@ -189,7 +193,7 @@ public sealed class ScenarioContext(
 
     public void Interrupt(string requirementId, string reason, params string[] evidence) => Record(requirementId, Verdict.Interrupted, reason, evidence);
 
-    private void Record(string requirementId, Verdict verdict, string message, string[] evidence, string? subject = null, string? wants = null)
+    private void Record(string requirementId, Verdict verdict, string message, string[] evidence, string? subject = null, string? wants = null, bool notVerifiable = false)
     {
         if (!scenario.Requirements.Contains(requirementId))
         {
@@ -197,6 +201,9 @@ public sealed class ScenarioContext(
         }
         subject ??= Subject;
         lock (_judged) _judged.Add((requirementId, subject));
-        recorder.Add(new Finding(requirementId, verdict, message, subject, scenario.Id, evidence.Length > 0 ? evidence : wire.RecentIds(scenario.Id, 3)) { Wants = wants });
+        recorder.Add(new Finding(requirementId, verdict, message, subject, scenario.Id, evidence.Length > 0 ? evidence : wire.RecentIds(scenario.Id, 3))
+        {
+            Wants = wants, NotVerifiable = notVerifiable,
+        });
     }
 }

@@ -105,4 +105,10 @@ public static class SuiteRunner
         => findings.GroupBy(f => (f.RequirementId, f.Subject))
             .Where(g => VerdictOrder.Combine(g.Select(f => f.Verdict)) == Verdict.Skipped && g.Any(f => f.Wants is not null))
             .ToDictionary(g => g.Key, g => g.First(f => f.Wants is not null).Wants!);
+
+    /// <summary>The SKIPPED requirements, per subject, that nothing on the wire could show (<see cref="Finding.NotVerifiable"/>), unless a target-file field would.</summary>
+    public static IReadOnlySet<(string Requirement, string Subject)> NotVerifiable(IEnumerable<Finding> findings)
+        => findings.GroupBy(f => (f.RequirementId, f.Subject))
+            .Where(g => VerdictOrder.Combine(g.Select(f => f.Verdict)) == Verdict.Skipped && g.Any(f => f.NotVerifiable) && g.All(f => f.Wants is null))
+            .Select(g => g.Key).ToHashSet();
 }

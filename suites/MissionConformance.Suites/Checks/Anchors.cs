@@ -98,8 +98,8 @@ public sealed class MissionNeverWidenedInPlace : Check<AnchorHistory>
     }
 }
 
-/// <summary>Two Missions' records and what their consent pages showed.</summary>
-public sealed record RenderingHashEvidence(JsonObject First, string FirstPage, JsonObject Second, string SecondPage);
+/// <summary>Two Missions' consent_rendering_hash, as <paramref name="Source"/> shows them, and what their consent pages showed.</summary>
+public sealed record RenderingHashEvidence(string? First, string FirstPage, string? Second, string SecondPage, string Source);
 
 /// <summary>
 /// MC-AS-REC-101: consent_rendering_hash covers the disclosure shown at approval (oauth-profile.md §7). It
@@ -111,13 +111,12 @@ public sealed class RenderingHashCoversDisclosure : Check<RenderingHashEvidence>
 
     public override Judgement Judge(RenderingHashEvidence e)
     {
-        static string? Hash(JsonObject record) => (string?)record["integrity"]?["consent_rendering_hash"];
-        if (Hash(e.First) is not { } first || Hash(e.Second) is not { } second)
+        if (e.First is not { } first || e.Second is not { } second)
         {
-            return Judgement.Skip("the Mission record does not expose integrity.consent_rendering_hash");
+            return Judgement.Unverifiable($"{e.Source} did not show both Missions' consent_rendering_hash");
         }
         if (e.FirstPage == e.SecondPage) return Judgement.Skip("not judged: the two consent pages showed the same text, so their hashes may agree");
-        return Judgement.That(first != second, $"two Missions whose consent pages differed have different consent_rendering_hash values ({first}, {second})",
-            $"two Missions whose consent pages showed different goals and decisions share consent_rendering_hash {first}: it must be computed over the disclosure the approver saw (goal, constraints, expiry, authority, narrowing decisions), not over a template or constant");
+        return Judgement.That(first != second, $"two Missions whose consent pages differed have different consent_rendering_hash values, as {e.Source} shows them ({first}, {second})",
+            $"two Missions whose consent pages showed different goals and decisions share consent_rendering_hash {first} ({e.Source}): it must be computed over the disclosure the approver saw (goal, constraints, expiry, authority, narrowing decisions), not over a template or constant");
     }
 }

@@ -147,22 +147,55 @@ public sealed class ApprovalNotReplayable : Check<ReplayEvidence>
             "replaying the consent approval issued a second authorization code for the same proposal");
 }
 
-public sealed record ExpiryNarrowingEvidence(DateTimeOffset Submitted, DateTimeOffset? Recorded, TokenExchange Token);
+/// <summary>
+/// An Intent as submitted, and what shows its Mission after validation: the record (only an inventory shows it), Mission Status or
+/// introspection, and the token.
+/// </summary>
+public sealed record NarrowingEvidence(JsonObject Submitted, JsonObject? Record, MissionWitness? Witness, TokenExchange Token);
 
-public sealed class NarrowingNeverExtends : Check<ExpiryNarrowingEvidence>
+/// <summary>
+/// MBO-AS-PAR-014: narrowing never extends mission_expiry, enlarges objects, or removes client constraints. The expiry is judged on
+/// every surface that shows it (the record, Mission Status, the token's exp). Objects and constraints of the validated Intent are on
+/// no surface the spec defines but the record; without one, the verdict says so. An object may be replaced by a strict-subset URI
+/// (oauth-profile §3.2): a path below a submitted one.
+/// </summary>
+public sealed class NarrowingNeverExtends : Check<NarrowingEvidence>
 {
     public override string RequirementId => "MBO-AS-PAR-014";
 
-    public override Judgement Judge(ExpiryNarrowingEvidence e)
+    public override Judgement Judge(NarrowingEvidence e)
     {
-        if (e.Recorded is { } recorded && recorded > e.Submitted)
-        {
-            return Judgement.Fail($"the Mission's mission_expiry {recorded:yyyy-MM-ddTHH:mm:ssZ} is later than the submitted {e.Submitted:yyyy-MM-ddTHH:mm:ssZ}");
-        }
+        var submitted = Instant((string?)e.Submitted["mission_expiry"]) ?? throw new InvalidOperationException("harness error: the submitted Intent has no mission_expiry");
         var exp = e.Token.Jwt is { } jwt && jwt.Payload.TryGetProperty("exp", out var x) && x.TryGetInt64(out var s) ? DateTimeOffset.FromUnixTimeSeconds(s) : (DateTimeOffset?)null;
-        return Judgement.That(exp is null || exp <= e.Submitted, "narrowing kept mission_expiry at or before the submitted value",
-            $"token exp {exp:yyyy-MM-ddTHH:mm:ssZ} is later than the submitted mission_expiry {e.Submitted:yyyy-MM-ddTHH:mm:ssZ}");
+        var validated = e.Record?["mission_intent"] as JsonObject;
+        var shown = new (string Surface, DateTimeOffset? Expiry)[]
+        {
+            ("the Mission record's mission_expiry", Instant((string?)e.Record?["mission_expiry"]) ?? Instant((string?)validated?["mission_expiry"])),
+            ($"mission_expiry as {e.Witness?.Source}", e.Witness?.MissionExpiry),
+            ("the token's exp", exp),
+        };
+        // A second of slack: the Intent's expiry is written to the second, the recorded one may be normalised from it.
+        if (shown.FirstOrDefault(v => v.Expiry > submitted.AddSeconds(1)) is { Expiry: { } later } extended)
+        {
+            return Judgement.Fail($"{extended.Surface} {later:yyyy-MM-ddTHH:mm:ssZ} is later than the submitted mission_expiry {submitted:yyyy-MM-ddTHH:mm:ssZ}");
+        }
+        var surfaces = string.Join(", ", shown.Where(v => v.Expiry is not null).Select(v => v.Surface));
+        if (validated is null)
+        {
+            return Judgement.Pass($"mission_expiry is not extended ({surfaces}); whether objects were enlarged or constraints removed is not verifiable black-box: "
+                + "the validated Intent is on no surface the spec defines but the Mission record, which this target does not expose");
+        }
+        var submittedObjects = MissionFlow.Objects(e.Submitted);
+        var added = MissionFlow.Objects(validated).Where(o => !submittedObjects.Any(s => o == s || o.StartsWith(s.TrimEnd('/') + "/", StringComparison.Ordinal))).ToList();
+        if (added.Count > 0) return Judgement.Fail($"the validated Intent's objects include {string.Join(", ", added)}, which the submitted Intent does not (narrowing never enlarges objects)");
+        var kept = (validated["constraints"] as JsonArray ?? []).Select(c => (string?)c).ToHashSet(StringComparer.Ordinal);
+        var removed = (e.Submitted["constraints"] as JsonArray ?? []).Select(c => (string?)c).Where(c => !kept.Contains(c)).ToList();
+        return Judgement.That(removed.Count == 0, $"mission_expiry is not extended ({surfaces}), objects only shrank, and every submitted constraint is kept",
+            $"the validated Intent drops the client's constraint(s) {string.Join(", ", removed.Select(r => $"\"{r}\""))}: the AS may add constraints, never remove them");
     }
+
+    private static DateTimeOffset? Instant(string? text)
+        => DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null;
 }
 
 public sealed record StepUpEvidence(string Acr, IReadOnlyList<ConsentPageCapture> Pages, IReadOnlySet<string> StepUpPages)

@@ -28,6 +28,17 @@ public sealed record TokenEvidence(
     public JsonElement? RecordAuthoritySet => Record?["authority_set"] is JsonArray set ? JsonSerializer.SerializeToElement(set) : null;
 
     public string? RecordAnchor(string name) => (string?)Record?["integrity"]?[name];
+
+    /// <summary>What Mission Status or introspection showed of the Mission, when no record was read (issue 19: anchors without an inventory).</summary>
+    public MissionWitness? Witness { get; init; }
+
+    /// <summary>Why neither a record nor a <see cref="Witness"/> is at hand.</summary>
+    public MissionWitness.Gap? WitnessGap { get; init; }
+
+    /// <summary>The judgement when nothing shows the Mission: SKIPPED for want of a target-file field, or not verifiable black-box.</summary>
+    public Judgement Unseen(string what)
+        => WitnessGap is { Wants: { } field } gap ? Judgement.SkipForWant(field, $"not judged: {what} is shown by Mission Status or introspection, and {gap.Reason}")
+            : Judgement.Unverifiable($"{what} is shown only by Mission Status or introspection, and {WitnessGap?.Reason ?? "neither was asked"}");
 }
 
 public sealed class MissionClaimCarried : Check<TokenEvidence>
@@ -52,9 +63,14 @@ public sealed class MissionClaimAuthorityHash : Check<TokenEvidence>
     {
         var hash = e.Token.Mission is { } m ? Subset.Text(m, "authority_hash") : null;
         if (hash is null) return Judgement.Fail("the mission claim carries no authority_hash");
-        if (e.RecordAnchor("authority_hash") is not { } recorded) return Judgement.Pass($"mission.authority_hash {hash} (no Mission record to compare with)");
-        return Judgement.That(hash == recorded, $"mission.authority_hash equals the Mission's ({hash})",
-            $"token mission.authority_hash {hash} differs from the Mission record's {recorded}");
+        if (e.RecordAnchor("authority_hash") is { } recorded)
+        {
+            return Judgement.That(hash == recorded, $"mission.authority_hash equals the Mission record's ({hash})",
+                $"token mission.authority_hash {hash} differs from the Mission record's {recorded}");
+        }
+        if (e.Witness is not { AuthorityHash: { } shown } witness) return e.Witness is null ? e.Unseen("the Mission's authority_hash") : Judgement.Fail($"{e.Witness.Source} shows no authority_hash to compare with");
+        return Judgement.That(hash == shown, $"mission.authority_hash equals the Mission's, as {witness.Source} shows it ({hash})",
+            $"token mission.authority_hash {hash} differs from the Mission's {shown}, as {witness.Source} shows it");
     }
 }
 
@@ -92,11 +108,32 @@ public sealed class TokenDetailsWithinAuthoritySet : Check<TokenEvidence>
 
     public override Judgement Judge(TokenEvidence e)
     {
-        if (e.RecordAuthoritySet is not { } set) return Judgement.Skip("the target exposes no Mission record to read the Authority Set from (inventory)");
         if (e.Token.TokenDetails is not { ValueKind: JsonValueKind.Array } details) return Judgement.Fail("the access token has no authorization_details array");
+        if (e.RecordAuthoritySet is not { } set)
+        {
+            if (e.Witness is null) return e.Unseen("the Mission's Authority Set");
+            return e.Witness.Projection is { ValueKind: JsonValueKind.Array } projection ? WithinProjection(details, projection, e.Witness)
+                : Judgement.Fail($"{e.Witness.Source} shows no authority projection to compare the token's entries with");
+        }
         var (outside, undecided) = Subset.Beyond(details.EnumerateArray(), set.EnumerateArray().ToList());
         if (outside is { } entry) return Judgement.Fail($"a token entry exceeds the Authority Set: {entry.GetRawText()}");
         return undecided is null ? Judgement.Pass($"all {details.GetArrayLength()} token entries are subsets of the Authority Set") : Judgement.Review(Subset.UndecidedReview(undecided));
+    }
+
+    /// <summary>
+    /// The token's entries for the witness's audience against the Mission's projection for it (audience-filtered by the spec). Entries
+    /// for other resources are named as not compared; with none for that audience, nothing was compared and nothing passes.
+    /// </summary>
+    private static Judgement WithinProjection(JsonElement details, JsonElement projection, MissionWitness witness)
+    {
+        var mine = details.EnumerateArray().Where(entry => Subset.Text(entry, "resource") == witness.Audience).ToList();
+        var others = details.EnumerateArray().Select(entry => Subset.Text(entry, "resource")).Where(r => r != witness.Audience).Distinct().ToList();
+        if (mine.Count == 0) return Judgement.Unverifiable($"the token has no entry for {witness.Audience}, the only audience {witness.Source} answers for");
+        var (outside, undecided) = Subset.Beyond(mine, projection.EnumerateArray().ToList());
+        if (outside is { } entry) return Judgement.Fail($"a token entry exceeds the Mission's Authority Set as {witness.Source} projects it for {witness.Audience}: {entry.GetRawText()}");
+        if (undecided is not null) return Judgement.Review(Subset.UndecidedReview(undecided));
+        return Judgement.Pass($"the token's {mine.Count} entries for {witness.Audience} are within the Mission's projection for it ({witness.Source})"
+            + (others.Count == 0 ? "" : $"; entries for {string.Join(", ", others)} were not compared: Mission Status answers each audience only for itself"));
     }
 }
 

@@ -25,6 +25,9 @@ public sealed record TokenExchange(WireResponse Response, string? AccessToken, D
 
     public string? MissionId => Mission is { } m && m.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
 
+    /// <summary>The pairwise mission.ref a token carries instead of the id (oauth-profile §14); Mission Status resolves it for the sector.</summary>
+    public string? MissionRef => Mission is { } m && m.TryGetProperty("ref", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+
     public string? Claim(string name) => Jwt is { } jwt && jwt.Payload.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     public JsonElement? ResponseDetails => Response.IsJson && Response.Json.TryGetProperty("authorization_details", out var d) ? d : null;

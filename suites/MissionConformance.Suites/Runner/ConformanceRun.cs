@@ -32,6 +32,9 @@ public sealed record RunOutcome(
 
     public int Count(Verdict verdict) => Verdicts.Count(v => v.Value == verdict);
 
+    /// <summary>Requirement ids SKIPPED because nothing on the wire could show them (<see cref="Finding.NotVerifiable"/>).</summary>
+    public IReadOnlyList<string> NotVerifiable() => SuiteRunner.NotVerifiable(Findings).Select(k => k.Requirement).Distinct().Order(StringComparer.Ordinal).ToList();
+
     /// <summary>
     /// The Ladder level whose requirements the run must have shown one way or the other: the highest the target advertises
     /// or the run demonstrated, and at least Level 1. Requirements without a level (Resource Server tiers, Resource AS, MAS)
@@ -141,7 +144,7 @@ public static class ConformanceRun
     private static RunOutcome Finish(string runId, Target target, string issuer, string consentDriver, DateTimeOffset started, TimeSpan duration,
         IReadOnlyList<Scenario> scenarios, List<Finding> findings, System.Text.Json.JsonElement metadata, WireLog wire, string? setupError)
     {
-        var calculator = new CoordinateCalculator(RequirementCatalogue.Default) { Wants = SuiteRunner.Wants(findings) };
+        var calculator = new CoordinateCalculator(RequirementCatalogue.Default) { Wants = SuiteRunner.Wants(findings), NotVerifiable = SuiteRunner.NotVerifiable(findings) };
         var subject = target.DomainSubject ?? "";
         var coordinate = calculator.Compute(SuiteRunner.Verdicts(findings), subject, target.EffectiveScope,
             DomainFeatures.Survey(metadata, target.AuthorizationServers.Count > 0 ? target.AuthorizationServers[0] : null), [.. target.ResourceAses.Select(r => r.Id)],

@@ -82,16 +82,13 @@ public static class ReportWriter
             ["domain_tiers"] = new JsonArray(run.Advertised.DomainTiers.Select(t => (JsonNode)t).ToArray()),
         },
         ["over_claims"] = new JsonArray(run.OverClaims.Select(o => (JsonNode)o).ToArray()),
-        ["counts"] = new JsonObject(Enum.GetValues<Verdict>().Select(v => KeyValuePair.Create(v.ToString().ToLowerInvariant(), (JsonNode?)Rows(run).Count(r => r.Verdict == v)))),
+        ["counts"] = new JsonObject(Enum.GetValues<Verdict>().Select(v => KeyValuePair.Create(v.ToString().ToLowerInvariant(), (JsonNode?)Rows(run).Count(r => r.Verdict == v)))
+            .Append(KeyValuePair.Create("not_verifiable", (JsonNode?)run.NotVerifiable().Count))),
         ["requirements"] = new JsonArray(Rows(run).Select(row => (JsonNode)new JsonObject
         {
             ["id"] = row.Requirement.Id, ["keyword"] = row.Requirement.Keyword, ["level"] = row.Requirement.Level, ["tier"] = row.Requirement.Tier,
             ["section"] = row.Requirement.Section, ["source"] = row.Requirement.Source, ["summary"] = row.Requirement.Summary, ["verdict"] = row.Verdict.ToString().ToUpperInvariant(),
-            ["findings"] = new JsonArray(row.Findings.Select(f => (JsonNode)new JsonObject
-            {
-                ["verdict"] = f.Verdict.ToString().ToUpperInvariant(), ["message"] = f.Message, ["subject"] = f.Subject, ["scenario"] = f.Scenario,
-                ["evidence"] = new JsonArray(f.Evidence.Select(e => (JsonNode)e).ToArray()),
-            }).ToArray()),
+            ["findings"] = new JsonArray(row.Findings.Select(FindingJson).ToArray()),
         }).ToArray()),
         ["wire_log"] = "wire.har",
         ["attachments"] = new JsonArray(run.Wire.Attachments.Select(a => (JsonNode)new JsonObject
@@ -99,6 +96,17 @@ public static class ReportWriter
             ["id"] = a.Id, ["scenario"] = a.Scenario, ["name"] = a.Name, ["media_type"] = a.MediaType, ["file"] = "attachments/" + a.FileName,
         }).ToArray()),
     };
+
+    private static JsonNode FindingJson(Finding f)
+    {
+        var json = new JsonObject
+        {
+            ["verdict"] = f.Verdict.ToString().ToUpperInvariant(), ["message"] = f.Message, ["subject"] = f.Subject, ["scenario"] = f.Scenario,
+            ["evidence"] = new JsonArray(f.Evidence.Select(e => (JsonNode)e).ToArray()),
+        };
+        if (f.NotVerifiable) json["not_verifiable"] = true;
+        return json;
+    }
 
     private static ResourceServerTarget? Tested(RunOutcome run, string id) => run.Target.ResourceServers.FirstOrDefault(r => r.Id == id);
 
@@ -155,7 +163,12 @@ public static class ReportWriter
             }
             b.Append("</tbody></table>");
         }
-        b.Append("<p>").Append(string.Join(" · ", Enum.GetValues<Verdict>().Select(v => $"{rows.Count(r => r.Verdict == v)} {v.ToString().ToLowerInvariant()}"))).Append("</p>");
+        b.Append("<p>").Append(string.Join(" · ", Enum.GetValues<Verdict>().Select(v => $"{rows.Count(r => r.Verdict == v)} {v.ToString().ToLowerInvariant()}")));
+        if (run.NotVerifiable() is { Count: > 0 } unverifiable)
+        {
+            b.Append(" (").Append(unverifiable.Count).Append(" of the skipped not verifiable black-box: ").Append(E(string.Join(", ", unverifiable))).Append(')');
+        }
+        b.Append("</p>");
 
         var problems = rows.Where(r => r.Verdict is Verdict.Failed or Verdict.Interrupted or Verdict.Warning).ToList();
         b.Append("<h2 id=\"failures\">Failures, interruptions and warnings</h2><ul>");

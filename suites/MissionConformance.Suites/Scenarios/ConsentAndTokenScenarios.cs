@@ -85,8 +85,13 @@ public sealed class ApprovalAndTokenScenario : Scenario
         context.JudgeRendering(new ConsentShowsIntentAndAuthority(), new ConsentPage(consent.ConsentPageText, intent, authority, recordedExpiry), consent.Screenshots);
         context.Judge(new ConsentNotFramable(), new FramingEvidence(consent.Pages));
 
+        // Without a record, the Mission as the spec's own surfaces show it: Mission Status, else introspection.
+        var (witness, gap) = record is null ? await MissionWitness.AskAsync(context, token) : (null, null);
         var evidence = new TokenEvidence(token, context.Client.Metadata.Issuer, flow.Agent.ClientId, flow.Server.Approver.Subject,
-            DateTimeOffset.Parse((string)intent["mission_expiry"]!, System.Globalization.CultureInfo.InvariantCulture), [], context.Client.Metadata.Document, record);
+            DateTimeOffset.Parse((string)intent["mission_expiry"]!, System.Globalization.CultureInfo.InvariantCulture), [], context.Client.Metadata.Document, record)
+        {
+            Witness = witness, WitnessGap = gap,
+        };
         context.Judge(new MissionClaimCarried(), evidence);
         context.Judge(new MissionClaimAuthorityHash(), evidence);
         context.Judge(new MissionClaimIdOrRef(), evidence);
@@ -187,11 +192,11 @@ public sealed class NarrowingAndAnchorsScenario : Scenario
     public override async Task RunAsync(ScenarioContext context)
     {
         var flow = new MissionFlow(context);
-        var submittedExpiry = context.Clock.GetUtcNow().AddHours(1);
-        var shortMission = await flow.ObtainAsync(flow.Intent(TimeSpan.FromHours(1)));
+        var shortIntent = flow.Intent(TimeSpan.FromHours(1));
+        var shortMission = await flow.ObtainAsync(shortIntent);
         var shortRecord = shortMission.MissionId is { } shortId ? await flow.RecordAsync(shortId) : null;
-        var recordedExpiry = (string?)shortRecord?["mission_expiry"] is { } text ? DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : (DateTimeOffset?)null;
-        context.Judge(new NarrowingNeverExtends(), new ExpiryNarrowingEvidence(submittedExpiry.AddSeconds(1), recordedExpiry, shortMission.Token));
+        var (shortWitness, _) = await MissionWitness.AskAsync(context, shortMission.Token);
+        context.Judge(new NarrowingNeverExtends(), new NarrowingEvidence(shortIntent, shortRecord, shortWitness, shortMission.Token));
 
         var probe = flow.Server.Narrowing;
         if (probe is null)
@@ -208,19 +213,40 @@ public sealed class NarrowingAndAnchorsScenario : Scenario
         }
 
         var record = narrowed.MissionId is { } id ? await flow.RecordAsync(id) : null;
+        if (narrowed.MissionId is null)
+        {
+            Dependencies.Block(context, Dependencies.NoMissionId(narrowed), "MBO-AS-REC-005", "MBO-AS-REC-006", "MC-AS-REC-101");
+            if (probe is not null) context.Blocked("MBO-AS-REC-009", Dependencies.NoMissionId(narrowed));
+            return;
+        }
         if (record is null)
         {
-            var cause = narrowed.MissionId is null ? Dependencies.NoMissionId(narrowed) : "the target exposes no Mission record (inventory) to recompute anchors from";
-            Dependencies.Block(context, cause, "MBO-AS-REC-005", "MBO-AS-REC-006", "MC-AS-REC-101");
-            if (probe is not null) context.Blocked("MBO-AS-REC-009", cause);
+            // Open point 5: the inputs of the anchors (the normalised Authority Set, the validated Intent, the tenant the envelope binds)
+            // are on no surface the spec defines. Their format and cross-surface equality are judged (REC-004, TOK-002, MS-008).
+            const string Inputs = "the normalised Authority Set, the validated Intent and the tenant the anchor envelope binds appear on no surface the spec defines, "
+                + "so the anchors cannot be recomputed; a target with a Mission inventory (authorizationServers[].inventory, a suite extension) lets the suite recompute them";
+            context.NotVerifiable("MBO-AS-REC-005", Inputs);
+            context.NotVerifiable("MBO-AS-REC-006", Inputs);
+            if (probe is not null) context.NotVerifiable("MBO-AS-REC-009", Inputs);
+            context.Judge(new RenderingHashCoversDisclosure(), await RenderingHashesAsync(context, shortMission, narrowed));
             return;
         }
         if (shortRecord is null) context.Blocked("MC-AS-REC-101", "the first Mission's record could not be read from the inventory");
-        else context.Judge(new RenderingHashCoversDisclosure(), new RenderingHashEvidence(shortRecord, shortMission.Consent.ConsentPageText, record, narrowed.Consent.ConsentPageText));
+        else context.Judge(new RenderingHashCoversDisclosure(), new RenderingHashEvidence(Rendering(shortRecord["integrity"]), shortMission.Consent.ConsentPageText,
+            Rendering(record["integrity"]), narrowed.Consent.ConsentPageText, "the Mission record"));
         var evidence = new RecordEvidence(record, intent, context.Client.Metadata.Issuer);
         context.Judge(new AuthorityHashRecomputes(), evidence);
         context.Judge(new ProposalHashRecomputes(), evidence);
         if (probe is not null) context.Judge(new ProposalHashOverValidatedIntent(), evidence);
+    }
+
+    private static string? Rendering(JsonNode? anchors) => (string?)anchors?["consent_rendering_hash"];
+
+    /// <summary>Both Missions' consent_rendering_hash as Mission Status shows it (its integrity_anchors), when no record is at hand.</summary>
+    private static async Task<RenderingHashEvidence> RenderingHashesAsync(ScenarioContext context, ObtainedMission first, ObtainedMission second)
+    {
+        async Task<string?> HashAsync(ObtainedMission mission) => (await MissionWitness.AskAsync(context, mission.Token)).Witness?.ConsentRenderingHash;
+        return new RenderingHashEvidence(await HashAsync(first), first.Consent.ConsentPageText, await HashAsync(second), second.Consent.ConsentPageText, "Mission Status");
     }
 }
 
