@@ -48,7 +48,10 @@ public sealed class MissionStatusEndpoint(
         }
 
         string? nonce = form["nonce"];
-        if (!limiter.TryAcquire(client!.ClientId, out var retryAfter))
+        // MBO-MS-017: the window is the consumer's; StatusRateLimitPerMission keys it by the Mission asked about instead.
+        var consumer = client!.ClientId;
+        if (Faults.Has(Fault.StatusRateLimitPerMission)) consumer = "mission:" + form["mission"];
+        if (!limiter.TryAcquire(consumer, out var retryAfter))
         {
             // MBO-MS-016: 429 with retry_after and Retry-After.
             var seconds = (long)Math.Ceiling(retryAfter.TotalSeconds);
@@ -178,10 +181,10 @@ public sealed class StatusRateLimiter(TimeProvider clock)
 
     private readonly ConcurrentDictionary<string, (DateTimeOffset Start, int Count)> _windows = new(StringComparer.Ordinal);
 
-    public bool TryAcquire(string clientId, out TimeSpan retryAfter)
+    public bool TryAcquire(string consumer, out TimeSpan retryAfter)
     {
         var now = clock.GetUtcNow();
-        var window = _windows.AddOrUpdate(clientId, _ => (now, 1),
+        var window = _windows.AddOrUpdate(consumer, _ => (now, 1),
             (_, w) => now - w.Start >= Window ? (now, 1) : (w.Start, w.Count + 1));
         retryAfter = window.Start + Window - now;
         return window.Count <= Limit;

@@ -99,6 +99,7 @@ public enum Fault
     StatusFreshnessAfterIssue,
     StatusMissionWithIdAndRef,
     StatusRateLimitWithoutRetryAfter,
+    StatusRateLimitPerMission,
     MissionAuthorityIssuerMismatch,
     MissionAuthorityNotJson,
 
@@ -146,6 +147,7 @@ public enum Fault
     RsIgnoresRevokedMission,
     RsNeverAsksMissionStatus,
     RsShortStatusNonce,
+    RsReusesExpiredStatus,
     RsTreatsUnknownStateAsActive,
     RsIgnoresActions,
     RsIgnoresConstraint,
@@ -351,6 +353,8 @@ public static class FaultCatalogue
         new(Fault.StatusFreshnessAfterIssue, "freshness_at is 30 s later than issued_at", ["MBO-MS-012"]),
         new(Fault.StatusMissionWithIdAndRef, "the Mission Status mission member carries both id and ref (so a pairwise audience learns the canonical id)", ["MBO-MS-014", "MBO-AS-PW-004"]),
         new(Fault.StatusRateLimitWithoutRetryAfter, "rate-limited Mission Status requests get 429 without Retry-After or retry_after", ["MBO-MS-016"]),
+        new(Fault.StatusRateLimitPerMission, "Mission Status counts requests per Mission asked about, not per consumer: one client's burst shuts out every other asking about that Mission",
+            ["MBO-MS-017"]),
         new(Fault.MissionAuthorityIssuerMismatch, "the mission-authority document's issuer drops the trailing slash mission.origin has", ["MBO-AS-MD-005"]),
         new(Fault.MissionAuthorityNotJson, "the mission-authority document is served as text/plain", ["MBO-AS-MD-006"]),
 
@@ -415,6 +419,7 @@ public static class FaultCatalogue
         new(Fault.RsNeverAsksMissionStatus, "the RS has no source of Mission state (no Mission Status requests; an event-driven server has no event receiver): it cannot refuse inactive Missions, and its PDP requests lack policy_version and freshness",
             ["MBO-RS-B-002", "MBO-RS-B-004", "MBO-RS-C-008", "MBO-RT-PEP-004", "MBO-RT-PEP-005", "MBO-RT-PEP-011", "MBO-MAS-005"], FaultSite.ResourceServer),
         new(Fault.RsShortStatusNonce, "the RS's Mission Status nonce is 8 random bytes (11 characters), short of the ABNF's 16 characters and of 96 bits", ["MBO-RS-C-008"], FaultSite.ResourceServer),
+        new(Fault.RsReusesExpiredStatus, "the RS reuses a Mission Status answer for its whole mission_max_stale_seconds, past the answer's expires_at", ["MBO-MS-015"], FaultSite.ResourceServer),
         new(Fault.RsTreatsUnknownStateAsActive, "an event-driven RS takes a lifecycle event with a state it does not know for active", ["MBO-MAS-005"], FaultSite.ResourceServer),
         new(Fault.RsIgnoresActions, "the RS executes any tool when it holds an entry for itself, whatever the entry's actions (so neither scope nor x_ members are what widen it)",
             ["MBO-RS-C-001", "MBO-MCP-002", "MBO-RS-C-004", "MBO-RS-C-009"], FaultSite.ResourceServer),

@@ -35,6 +35,9 @@ public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, strin
     /// <summary>RsShortStatusNonce: the request's nonce is 8 random bytes (11 characters), short of the ABNF's 16 and of 96 bits.</summary>
     public bool ShortNonce { get; init; }
 
+    /// <summary>RsReusesExpiredStatus: an answer is reused for mission_max_stale_seconds after it was read, whatever its expires_at.</summary>
+    public bool ReuseExpired { get; init; }
+
     /// <summary>A lifecycle event for the Mission arrived (MBO-MAS-005: any state but active, known or not, stops it).</summary>
     public void Apply(string missionId, string state) => _pushed[missionId] = state;
     private readonly SecurityKey _key = key ?? new ECDsaSecurityKey(ECDsa.Create(ECCurve.NamedCurves.nistP256));
@@ -110,7 +113,10 @@ public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, strin
 
     private MissionStatusView Remember(string missionId, MissionStatusView view, DateTimeOffset now)
     {
-        var until = EventDriven ? DateTimeOffset.MaxValue : new[] { view.ExpiresAt, now.AddSeconds(maxStaleSeconds) }.Min();
+        // MBO-MS-015: never past expires_at; RsReusesExpiredStatus keeps the answer for the whole staleness bound instead.
+        var until = EventDriven ? DateTimeOffset.MaxValue
+            : ReuseExpired ? now.AddSeconds(maxStaleSeconds)
+            : new[] { view.ExpiresAt, now.AddSeconds(maxStaleSeconds) }.Min();
         _cache[missionId] = (view, until);
         return view;
     }

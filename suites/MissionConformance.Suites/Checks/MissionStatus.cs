@@ -84,7 +84,13 @@ public sealed record MissionStatusEvidence(
 
     /// <summary>mtls, when the state authority advertises it: the active Mission asked with a client certificate, without one, and with another key's.</summary>
     public MutualTlsAttempt? MutualTls { get; init; }
+
+    /// <summary>Another status client's question right after the burst was rate-limited (MBO-MS-017); null when the burst never was, or there is no other client.</summary>
+    public RateLimitNeighbour? Neighbour { get; init; }
 }
+
+/// <summary>What another consumer, <paramref name="ClientId"/>, was answered just before the first client's burst and while it was rate-limited.</summary>
+public sealed record RateLimitNeighbour(string ClientId, WireResponse Before, WireResponse After);
 
 /// <summary>
 /// mtls at Mission Status, at <paramref name="Endpoint"/> (the mtls_endpoint_aliases entry, else the endpoint itself): the
@@ -461,6 +467,35 @@ public sealed class StatusRateLimitSignalled : Check<MissionStatusEvidence>
         var header = limited.Header("Retry-After");
         return Judgement.That(header is not null && retryAfterBody, $"429 with Retry-After: {header} and retry_after in the body",
             $"429 {(header is null ? "without a Retry-After header" : "")}{(header is null && !retryAfterBody ? " and " : "")}{(retryAfterBody ? "" : "without retry_after in the body")}");
+    }
+}
+
+/// <summary>
+/// MBO-MS-017: the endpoint rate-limits per consumer. Judged when the bounded burst met a limit: another status client asking at
+/// once must not be limited too. A limit beyond the burst cannot be shown within the suite's bounded traffic.
+/// </summary>
+public sealed class StatusRateLimitedPerConsumer : Check<MissionStatusEvidence>
+{
+    public override string RequirementId => "MBO-MS-017";
+
+    public override Judgement Judge(MissionStatusEvidence e)
+    {
+        if (e.Burst.All(r => r.Status != HttpStatusCode.TooManyRequests))
+        {
+            return Judgement.Unverifiable($"{e.Burst.Count} requests in a burst from one client were never rate-limited; a limit above that needs more traffic than the suite sends");
+        }
+        if (e.Neighbour is not { } neighbour)
+        {
+            return Judgement.SkipForWant("a second status client (clients[] with role \"status\")",
+                "not judged: the burst was rate-limited, and the target file names no second status client to show the limit is per consumer");
+        }
+        if (neighbour.Before.Status == HttpStatusCode.TooManyRequests)
+        {
+            return Judgement.Skip($"not judged: {neighbour.ClientId} was itself rate-limited before the burst (by its own earlier requests), so it cannot show whose limit a later 429 is");
+        }
+        return Judgement.That(neighbour.After.Status != HttpStatusCode.TooManyRequests,
+            $"with {e.Active.ClientId} rate-limited after {e.Burst.Count} requests, {neighbour.ClientId} asking at once was answered HTTP {(int)neighbour.After.Status}: the limit is per consumer",
+            $"with {e.Active.ClientId} rate-limited after {e.Burst.Count} requests, {neighbour.ClientId} asking at once was rate-limited too: the limit is not per consumer");
     }
 }
 

@@ -118,9 +118,45 @@ public sealed class RsServesActiveMission : Check<ActiveMissionEvidence>
 /// After the Mission was put in <paramref name="State"/>: whether the same token was refused, and how long after the change
 /// (for a refusal, when the refused request was sent; else when the last answer came).
 /// </summary>
-public sealed record StateChange(string State, bool Refused, TimeSpan After, McpResponse Last);
+public sealed record StateChange(string State, bool Refused, TimeSpan After, McpResponse Last)
+{
+    /// <summary>When the last request the server still served after the change was sent; null when the first was refused.</summary>
+    public TimeSpan? LastServed { get; init; }
+}
 
 public sealed record StateChangeEvidence(IReadOnlyList<StateChange> Changes, int MaxStaleSeconds);
+
+/// <summary>
+/// A revocation watched at a server, with what it could have known: every Mission Status answer the simulated AS gave lives
+/// <paramref name="StatusLifetime"/> (expires_at − issued_at), how many it asked about the Mission, and whether it took an event.
+/// </summary>
+public sealed record StatusRelianceEvidence(StateChange Revoked, TimeSpan StatusLifetime, int StatusRequests, bool EventAccepted);
+
+/// <summary>
+/// MBO-MS-015: a consumer does not rely on a Mission Status answer after its expires_at, with no skew for terminal states. Every
+/// answer given before the revocation expired at most <see cref="StatusRelianceEvidence.StatusLifetime"/> after it, so a request
+/// sent later than that (plus half a second of measuring slack) and still served was served on an expired answer.
+/// </summary>
+public sealed class RsStopsAtStatusExpiry : Check<StatusRelianceEvidence>
+{
+    public override string RequirementId => "MBO-MS-015";
+
+    public override PositiveControl Control => Controls.AllowedCallServed;
+
+    public static readonly TimeSpan Slack = TimeSpan.FromMilliseconds(500);
+
+    public override Judgement Judge(StatusRelianceEvidence e)
+    {
+        if (e.EventAccepted) return Judgement.Skip("not judged: the server took the revocation as a lifecycle event, so it needed no Mission Status answer to stop");
+        if (e.StatusRequests == 0) return Judgement.Skip("not judged: the server asked Mission Status nothing about the watched Mission (it learns state otherwise, see MBO-RS-C-008)");
+        var bound = e.StatusLifetime + Slack;
+        // A server that never refused is MBO-RS-B-002's failure; this judges how long it went on after the answers expired.
+        if (!e.Revoked.Refused) return Judgement.Skip("not judged: the revoked Mission's token was never refused (MBO-RS-B-002)");
+        return Judgement.That(e.Revoked.LastServed is not { } served || served <= bound,
+            $"no request sent later than {e.StatusLifetime.TotalSeconds:0.#} s after the revocation (the Mission Status answers' lifetime) was served; the first refused was sent at {e.Revoked.After.TotalSeconds:0.0} s",
+            $"a request sent {e.Revoked.LastServed?.TotalSeconds:0.0} s after the revocation was served, when every Mission Status answer given before it had expired (expires_at {e.StatusLifetime.TotalSeconds:0.#} s after issue): it relied on an expired answer");
+    }
+}
 
 /// <summary>MBO-RS-B-002: once the Mission is suspended or revoked, the still-valid token is refused.</summary>
 public sealed class RsRefusesInactiveMission : Check<StateChangeEvidence>

@@ -75,7 +75,7 @@ public sealed class EmbeddedReference : IAsyncDisposable
     public const string EventAudience = ResourceCatalogue.FinanceResource;
 
     /// <summary>How long a reference Resource Server may go on using a Mission state it read (its mission_max_stale_seconds).</summary>
-    public const int ResourceServerMaxStaleSeconds = 2;
+    public const int ResourceServerMaxStaleSeconds = 3;
 
     /// <param name="consent">How consent is driven; by default in the browser with the reference script, as a user's target file would.</param>
     /// <param name="tiers">The tier each reference Resource Server (finance, docs, workflow) is started at; RS-D when not named.</param>

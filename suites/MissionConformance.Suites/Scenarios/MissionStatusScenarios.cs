@@ -27,7 +27,7 @@ public sealed class MissionStatusScenario : Scenario
     private static readonly string[] StatusRequirements =
     [
         "MBO-MS-001", "MBO-MS-002", "MBO-MS-003", "MBO-MS-004", "MBO-MS-005", "MBO-MS-006", "MBO-MS-007", "MBO-MS-008", "MBO-MS-009",
-        "MBO-MS-010", "MBO-MS-011", "MBO-MS-012", "MBO-MS-014", "MBO-MS-016", "MBO-MS-018",
+        "MBO-MS-010", "MBO-MS-011", "MBO-MS-012", "MBO-MS-014", "MBO-MS-016", "MBO-MS-017", "MBO-MS-018",
     ];
 
     private static readonly string[] IntrospectionRequirements = ["MBO-AS-INT-001", "MBO-AS-INT-002", "MBO-AS-INT-003", "MBO-AS-INT-004", "MBO-AS-INT-006"];
@@ -271,11 +271,22 @@ public sealed class MissionStatusScenario : Scenario
         }
         var whyNoRevoked = whyNoTransitions ?? (stateAfterRevoke is { } s && s != "revoked" ? $"after revoke the inventory shows the Mission {s} (see MBO-AS-LC-001)" : null);
 
+        // MBO-MS-017: another consumer asks about the Mission for its own audience just before the burst and right after it. A limit per
+        // consumer leaves it served after; a limit on the endpoint or the Mission refuses it too.
+        var neighbour = statusEndpoint is null ? null : flow.Server.StatusClients.FirstOrDefault(c => c.ClientId != caller.ClientId && c.Audience is not null);
+        using var neighbourAsker = neighbour is null ? null : StatusCaller.For(context, neighbour, statusEndpoint!, documentJson);
+        var neighbourBefore = neighbourAsker is null ? null : await neighbourAsker.AskAsync(missionId, neighbour!.Audience!, MissionClient.NewNonce());
+
         // Last, because it may leave this client rate-limited for a while: a bounded burst (MBO-MS-016).
         var burst = new List<WireResponse>();
         for (var i = 0; statusEndpoint is not null && i < BurstLimit && burst.All(r => r.Status != HttpStatusCode.TooManyRequests); i++)
         {
             burst.Add((await AskAsync(missionId)).Response);
+        }
+        RateLimitNeighbour? afterBurst = null;
+        if (neighbourBefore is not null && burst.Any(r => r.Status == HttpStatusCode.TooManyRequests))
+        {
+            afterBurst = new RateLimitNeighbour(neighbour!.ClientId, neighbourBefore, await neighbourAsker!.AskAsync(missionId, neighbour.Audience!, MissionClient.NewNonce()));
         }
 
         var anchor = (string?)(await flow.RecordAsync(missionId))?["integrity"]?["authority_hash"] is { } recorded
@@ -286,7 +297,7 @@ public sealed class MissionStatusScenario : Scenario
         {
             var evidence = new MissionStatusEvidence(origin, anchor, jwks, active!, unauthenticated!, basic!, authenticationNonce,
                 unknown!, foreign, malformedNonce!, suspended, revoked, burst, whyNoOther ?? (foreign is null && other is not null ? Dependencies.NoMissionId(other) : null), whyNoTransitions,
-                stateAfterSuspend, stateAfterRevoke) { Method = status!.Method, DpopBearer = dpopBearer, MutualTls = mutualTls, UnknownAgain = unknownAgain };
+                stateAfterSuspend, stateAfterRevoke) { Method = status!.Method, DpopBearer = dpopBearer, MutualTls = mutualTls, UnknownAgain = unknownAgain, Neighbour = afterBurst };
             context.Judge(new StatusAnswersSigned(), evidence);
             context.Judge(new StatusRequiresAuthentication(), evidence);
             context.Judge(new StatusJwsVerifies(), evidence);
@@ -298,6 +309,7 @@ public sealed class MissionStatusScenario : Scenario
             context.Judge(new StatusNonceFormatEnforced(), evidence);
             context.Judge(new StatusReportsInactiveMissions(), evidence);
             context.Judge(new StatusLifetimeRecommended(), evidence);
+            context.Judge(new StatusRateLimitedPerConsumer(), evidence);
             context.Judge(new StatusTimestampsOrdered(), evidence);
             context.Judge(new StatusMissionMemberExclusive(), evidence);
             context.Judge(new StatusRateLimitSignalled(), evidence);

@@ -80,7 +80,7 @@ public sealed class MissionStateScenario : ResourceServerScenario
 {
     public override string Id => "rs.mission-state";
     public override string Title => "a token outlives neither its Mission's revocation nor its suspension";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-RS-B-001", "MBO-RS-B-002", "MBO-RS-B-003", "MBO-RS-B-004", "MBO-RS-C-008", "MBO-MAS-005"];
+    public override IReadOnlyList<string> Requirements { get; } = ["MBO-RS-B-001", "MBO-RS-B-002", "MBO-RS-B-003", "MBO-RS-B-004", "MBO-RS-C-008", "MBO-MAS-005", "MBO-MS-015"];
 
     protected override async Task RunAsync(ResourceServerProbe rs)
     {
@@ -93,7 +93,7 @@ public sealed class MissionStateScenario : ResourceServerScenario
         rs.Judge(new RsRequiresMissionClaim(), new MissingMissionEvidence(missing));
         if (!active.Served)
         {
-            foreach (var id in new[] { "MBO-RS-B-002", "MBO-RS-B-004", "MBO-RS-C-008", "MBO-MAS-005" }) rs.Skip(id, "not judged: the active Mission's token was not served (MBO-RS-B-001)");
+            foreach (var id in new[] { "MBO-RS-B-002", "MBO-RS-B-004", "MBO-RS-C-008", "MBO-MAS-005", "MBO-MS-015" }) rs.Skip(id, "not judged: the active Mission's token was not served (MBO-RS-B-001)");
             return;
         }
 
@@ -119,6 +119,9 @@ public sealed class MissionStateScenario : ResourceServerScenario
         var evidence = new StateChangeEvidence([.. known.Select(o => o.Change)], rs.Server.MaxStaleSeconds);
         rs.Judge(new RsRefusesInactiveMission(), evidence);
         rs.Judge(new RsHonoursMaxStale(), evidence);
+        var revoked = known.Single(o => o.State == "revoked");
+        rs.Judge(new RsStopsAtStatusExpiry(), new StatusRelianceEvidence(revoked.Change, rs.Peers.AuthorizationServer.StatusLifetime,
+            rs.Peers.AuthorizationServer.StatusRequestsFor(revoked.Mission.Id), revoked.Pushed is >= 200 and < 300));
         rs.Judge(new RsConsultsMissionStatus(), new StatusUseEvidence(known.Sum(o => rs.Peers.AuthorizationServer.StatusRequestsFor(o.Mission.Id)), known[0].Mission.Id,
             known.Count(o => o.Pushed is not null), known.Count(o => o.Pushed is >= 200 and < 300), known.Sum(o => rs.Peers.AuthorizationServer.IntrospectionsFor(o.Mission.Id)))
         {
@@ -145,12 +148,14 @@ public sealed class MissionStateScenario : ResourceServerScenario
     {
         var clock = Stopwatch.StartNew();
         var limit = TimeSpan.FromSeconds(rs.Server.MaxStaleSeconds) + RsHonoursMaxStale.Slack + TimeSpan.FromSeconds(1);
+        TimeSpan? lastServed = null;
         while (true)
         {
             var sent = clock.Elapsed;
             var response = await rs.CallAsync(token, rs.Server.Allowed);
-            if (response.Refused) return new StateChange(state, true, sent, response);
-            if (clock.Elapsed > limit) return new StateChange(state, false, clock.Elapsed, response);
+            if (response.Refused) return new StateChange(state, true, sent, response) { LastServed = lastServed };
+            lastServed = sent;
+            if (clock.Elapsed > limit) return new StateChange(state, false, clock.Elapsed, response) { LastServed = lastServed };
             await Task.Delay(TimeSpan.FromMilliseconds(250), rs.Cancellation);
         }
     }
