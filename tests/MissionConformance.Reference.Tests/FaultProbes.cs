@@ -455,6 +455,19 @@ public static class FaultProbes
             }
             throw new InvalidOperationException($"no 429 after {Endpoints.StatusRateLimiter.Limit + 1} requests within one window");
         },
+        Fault.StatusRateLimitPerMission => async (r, clock) =>
+        {
+            // The workflow client spends its window on one Mission; the docs client then asks about the same Mission, within the window.
+            var missionId = (await r.ObtainAsync()).MissionId;
+            clock.Advance(Endpoints.StatusRateLimiter.Window);
+            for (var i = 0; i <= Endpoints.StatusRateLimiter.Limit; i++)
+            {
+                var response = await StatusAsync(r, clock, missionId, WorkflowStatusClient, audience: ResourceCatalogue.WorkflowResource, advance: false);
+                if (response.Status == HttpStatusCode.TooManyRequests) break;
+            }
+            return (await StatusAsync(r, clock, missionId, advance: false)).Status == HttpStatusCode.TooManyRequests;
+        },
+        Fault.StatusOmitsPolicyVersion => async (r, clock) => !StatusPayload(await ActiveStatusAsync(r, clock)).TryGetProperty("policy_version", out _),
         Fault.MissionAuthorityIssuerMismatch => async (r, clock) =>
             JsonDocument.Parse((await MissionAuthorityAsync(r)).Body).RootElement.GetProperty("issuer").GetString() != r.Issuer,
         Fault.MissionAuthorityNotJson => async (r, clock) => (await MissionAuthorityAsync(r)).ContentType != "application/json",

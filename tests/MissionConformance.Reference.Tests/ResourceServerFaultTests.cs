@@ -50,6 +50,15 @@ public sealed class ResourceServerFaultTests
         },
         Fault.RsShortStatusNonce => async rs =>
             await rs.ServedAsync(rs.Token()) && rs.Peers.AuthorizationServer.StatusRequestErrorsFor(rs.Mission.Id) is [var error] && error.Contains("/nonce", StringComparison.Ordinal),
+        Fault.RsReusesExpiredStatus => async rs =>
+        {
+            // The simulated AS's answers live 1 s; the server's staleness bound is 3 s. Revoked, and asked again after the answer expired.
+            var token = rs.Token();
+            Assert.True(await rs.ServedAsync(token));
+            rs.Mission.State = "revoked";
+            await Task.Delay(rs.Peers.AuthorizationServer.StatusLifetime + TimeSpan.FromMilliseconds(700), TestContext.Current.CancellationToken);
+            return await rs.ServedAsync(token);
+        },
         Fault.RsTreatsUnknownStateAsActive => async rs =>
         {
             var token = rs.Token();

@@ -155,6 +155,7 @@ public sealed class MissionStatusEndpoint(
         if (Faults.Has(Fault.StatusLeaksForeignAudience)) payload["authority_projection"] = JsonNode.Parse(mission.AuthoritySetJson);
         if (Faults.Has(Fault.StatusWrongAudience)) payload["aud"] = payload["sub"]!.DeepClone();
         if (Faults.Has(Fault.StatusOmitsAnchors) || Faults.Has(Fault.StateAuthorityWithoutHash)) payload.Remove("integrity_anchors");
+        if (Faults.Has(Fault.StatusOmitsPolicyVersion)) payload.Remove("policy_version");
         if (Faults.Has(Fault.StatusMissionWithIdAndRef))
         {
             payload["mission"]!["ref"] ??= "ref_" + mission.Id[^12..];
@@ -223,8 +224,8 @@ public sealed class MissionAuthorityDocument(Configuration.ReferenceSettings set
                 ["mission_authorization_domain_tiers_supported"] = new JsonArray([.. Configuration.ReferenceSettings.DomainTiers.Select(t => (JsonNode)t)]),
                 // mas.md Metadata: a state authority with projection issuers is a Mission Authority Server.
                 ["mission_profiles_supported"] = settings.Catalogue.IsMissionAuthority && !faults.Has(Fault.MasProfileUnadvertised)
-                    ? new JsonArray("oauth", "mas")
-                    : new JsonArray("oauth"),
+                    ? new JsonArray("oauth", "runtime_enforcement", "mas")
+                    : new JsonArray("oauth", "runtime_enforcement"),
                 ["mission_optional_modules_supported"] = new JsonArray(),
             },
         };

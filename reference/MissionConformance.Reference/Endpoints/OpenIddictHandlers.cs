@@ -199,7 +199,8 @@ public sealed class MetadataHandler(ReferenceSettings settings, FaultSet faults,
         metadata["mission_framework_versions_supported"] = Array(["seed-2026-06"]);
         metadata["mission_ladder_levels_supported"] = Numbers(faults.Has(Fault.CapabilityOutOfEnum) ? [.. ReferenceSettings.LadderLevels, 6] : ReferenceSettings.LadderLevels);
         metadata["mission_authorization_domain_tiers_supported"] = Array(faults.Has(Fault.CapabilityOutOfEnum) ? [.. ReferenceSettings.DomainTiers, "AD-4"] : ReferenceSettings.DomainTiers);
-        metadata["mission_profiles_supported"] = Array(["oauth"]);
+        // Runtime enforcement (runtime.md): Mission Status carries policy_version for the PEPs' PDP context (MBO-MS-013).
+        metadata["mission_profiles_supported"] = Array(["oauth", "runtime_enforcement"]);
         metadata["mission_optional_modules_supported"] = Array([]);
         if (binding.Dpop)
         {

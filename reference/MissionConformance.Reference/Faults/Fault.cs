@@ -100,6 +100,7 @@ public enum Fault
     StatusMissionWithIdAndRef,
     StatusRateLimitWithoutRetryAfter,
     StatusRateLimitPerMission,
+    StatusOmitsPolicyVersion,
     MissionAuthorityIssuerMismatch,
     MissionAuthorityNotJson,
 
@@ -355,6 +356,7 @@ public static class FaultCatalogue
         new(Fault.StatusRateLimitWithoutRetryAfter, "rate-limited Mission Status requests get 429 without Retry-After or retry_after", ["MBO-MS-016"]),
         new(Fault.StatusRateLimitPerMission, "Mission Status counts requests per Mission asked about, not per consumer: one client's burst shuts out every other asking about that Mission",
             ["MBO-MS-017"]),
+        new(Fault.StatusOmitsPolicyVersion, "Mission Status answers carry no policy_version, though the AS advertises runtime_enforcement", ["MBO-MS-013"]),
         new(Fault.MissionAuthorityIssuerMismatch, "the mission-authority document's issuer drops the trailing slash mission.origin has", ["MBO-AS-MD-005"]),
         new(Fault.MissionAuthorityNotJson, "the mission-authority document is served as text/plain", ["MBO-AS-MD-006"]),
 

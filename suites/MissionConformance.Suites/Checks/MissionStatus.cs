@@ -85,6 +85,9 @@ public sealed record MissionStatusEvidence(
     /// <summary>mtls, when the state authority advertises it: the active Mission asked with a client certificate, without one, and with another key's.</summary>
     public MutualTlsAttempt? MutualTls { get; init; }
 
+    /// <summary>Where the state authority says it offers runtime enforcement (mission-status.md open point 2), or null when it does not.</summary>
+    public string? RuntimeEnforcementAdvertised { get; init; }
+
     /// <summary>Another status client's question right after the burst was rate-limited (MBO-MS-017); null when the burst never was, or there is no other client.</summary>
     public RateLimitNeighbour? Neighbour { get; init; }
 }
@@ -496,6 +499,27 @@ public sealed class StatusRateLimitedPerConsumer : Check<MissionStatusEvidence>
         return Judgement.That(neighbour.After.Status != HttpStatusCode.TooManyRequests,
             $"with {e.Active.ClientId} rate-limited after {e.Burst.Count} requests, {neighbour.ClientId} asking at once was answered HTTP {(int)neighbour.After.Status}: the limit is per consumer",
             $"with {e.Active.ClientId} rate-limited after {e.Burst.Count} requests, {neighbour.ClientId} asking at once was rate-limited too: the limit is not per consumer");
+    }
+}
+
+/// <summary>
+/// MBO-MS-013: with runtime enforcement enabled, Mission Status carries policy_version, the version the PEPs' PDP context names
+/// (runtime.md). Enabled means advertised: runtime_enforcement in mission_profiles_supported, or Level 4 claimed (open point 2).
+/// </summary>
+public sealed class StatusCarriesPolicyVersion : Check<MissionStatusEvidence>
+{
+    public override string RequirementId => "MBO-MS-013";
+
+    public override Judgement Judge(MissionStatusEvidence e)
+    {
+        if (e.RuntimeEnforcementAdvertised is not { } where)
+        {
+            return Judgement.Skip("not applicable: the state authority advertises no runtime enforcement (no runtime_enforcement in mission_profiles_supported, no Level 4)");
+        }
+        if (e.Active.Payload is not { } p) return Judgement.Skip(StatusJudgement.NotSigned(e.Active));
+        var version = Subset.Text(p, "policy_version");
+        return Judgement.That(!string.IsNullOrEmpty(version), $"policy_version \"{version}\" ({where})",
+            $"{where}, yet the Mission Status answer carries no policy_version");
     }
 }
 

@@ -27,7 +27,7 @@ public sealed class MissionStatusScenario : Scenario
     private static readonly string[] StatusRequirements =
     [
         "MBO-MS-001", "MBO-MS-002", "MBO-MS-003", "MBO-MS-004", "MBO-MS-005", "MBO-MS-006", "MBO-MS-007", "MBO-MS-008", "MBO-MS-009",
-        "MBO-MS-010", "MBO-MS-011", "MBO-MS-012", "MBO-MS-014", "MBO-MS-016", "MBO-MS-017", "MBO-MS-018",
+        "MBO-MS-010", "MBO-MS-011", "MBO-MS-012", "MBO-MS-013", "MBO-MS-014", "MBO-MS-016", "MBO-MS-017", "MBO-MS-018",
     ];
 
     private static readonly string[] IntrospectionRequirements = ["MBO-AS-INT-001", "MBO-AS-INT-002", "MBO-AS-INT-003", "MBO-AS-INT-004", "MBO-AS-INT-006"];
@@ -297,7 +297,9 @@ public sealed class MissionStatusScenario : Scenario
         {
             var evidence = new MissionStatusEvidence(origin, anchor, jwks, active!, unauthenticated!, basic!, authenticationNonce,
                 unknown!, foreign, malformedNonce!, suspended, revoked, burst, whyNoOther ?? (foreign is null && other is not null ? Dependencies.NoMissionId(other) : null), whyNoTransitions,
-                stateAfterSuspend, stateAfterRevoke) { Method = status!.Method, DpopBearer = dpopBearer, MutualTls = mutualTls, UnknownAgain = unknownAgain, Neighbour = afterBurst };
+                stateAfterSuspend, stateAfterRevoke) { Method = status!.Method, DpopBearer = dpopBearer, MutualTls = mutualTls, UnknownAgain = unknownAgain, Neighbour = afterBurst,
+                RuntimeEnforcementAdvertised = RuntimeEnforcement(context.Client.Metadata.Document, documentJson),
+            };
             context.Judge(new StatusAnswersSigned(), evidence);
             context.Judge(new StatusRequiresAuthentication(), evidence);
             context.Judge(new StatusJwsVerifies(), evidence);
@@ -310,6 +312,7 @@ public sealed class MissionStatusScenario : Scenario
             context.Judge(new StatusReportsInactiveMissions(), evidence);
             context.Judge(new StatusLifetimeRecommended(), evidence);
             context.Judge(new StatusRateLimitedPerConsumer(), evidence);
+            context.Judge(new StatusCarriesPolicyVersion(), evidence);
             context.Judge(new StatusTimestampsOrdered(), evidence);
             context.Judge(new StatusMissionMemberExclusive(), evidence);
             context.Judge(new StatusRateLimitSignalled(), evidence);
@@ -350,6 +353,34 @@ public sealed class MissionStatusScenario : Scenario
         }
         if (status is not null) context.Judge(new MissionStatusCapability(), status);
         if (introspection is not null) context.Judge(new IntrospectionCapability(), introspection);
+    }
+
+    /// <summary>
+    /// Where runtime enforcement is advertised (mission-status.md open point 2): runtime_enforcement in the AS metadata's or the
+    /// mission-authority document's mission_profiles_supported, or Level 4 in mission_ladder_levels_supported; null when nowhere.
+    /// </summary>
+    private static string? RuntimeEnforcement(JsonElement metadata, JsonElement? document)
+    {
+        var advertisements = new (string Where, JsonElement? Object)[]
+        {
+            ("the AS metadata", metadata),
+            ("the mission-authority document", document is { ValueKind: JsonValueKind.Object } d && d.TryGetProperty("mission_capability_advertisement", out var c) ? c : document),
+        };
+        foreach (var (where, value) in advertisements)
+        {
+            if (value is not { ValueKind: JsonValueKind.Object } o) continue;
+            if (o.TryGetProperty("mission_profiles_supported", out var profiles) && profiles.ValueKind == JsonValueKind.Array
+                && profiles.EnumerateArray().Any(p => p.ValueKind == JsonValueKind.String && p.GetString() == "runtime_enforcement"))
+            {
+                return $"{where} lists runtime_enforcement in mission_profiles_supported";
+            }
+            if (o.TryGetProperty("mission_ladder_levels_supported", out var levels) && levels.ValueKind == JsonValueKind.Array
+                && levels.EnumerateArray().Any(l => l.ValueKind == JsonValueKind.Number && l.TryGetInt32(out var n) && n == 4))
+            {
+                return $"{where} claims Level 4";
+            }
+        }
+        return null;
     }
 
     private static Uri? UriMember(JsonElement? document, string name)
