@@ -269,6 +269,8 @@ public sealed class ReferenceStack : IAsyncDisposable
                 o.AddSigningKey(keys.SigningKey);
                 o.AddEncryptionKey(keys.EncryptionKey);
                 o.DisableAccessTokenEncryption();
+                // Variant OpaqueAccessTokens: OpenIddict stores the token and hands out a reference to it (oauth-profile §1: opaque + introspection).
+                if (options.Variants.Has(Variant.OpaqueAccessTokens)) o.UseReferenceAccessTokens();
                 o.SetAccessTokenLifetime(ReferenceSettings.AccessTokenLifetime);
                 // MBO-AS-RT-002: a rotated refresh token is dead at once (OpenIddict allows 30 s of reuse by default).
                 o.SetRefreshTokenReuseLeeway(TimeSpan.Zero);

@@ -49,4 +49,19 @@ public sealed class VariantSelfTests
 
         Assert.Equal(Verdict.Failed, outcome.Verdicts[("MBO-AS-LC-002", outcome.Issuer)]);
     }
+
+    [Fact]
+    public async Task OpaqueAccessTokens_AreNoJwt_AndAnIntrospectionWithoutMissionFailsTok013()
+    {
+        // The variant is a real choice: no JWT on the wire, every claim read by introspection; and TOK-013 can fail there.
+        await using var reference = await EmbeddedReference.StartAsync(FaultSet.Parse(nameof(Fault.IntrospectionOmitsMission)), TestContext.Current.CancellationToken,
+            FaultSelfTests.FormConsent, withResourceServers: false, variants: VariantSet.Parse(nameof(Variant.OpaqueAccessTokens)));
+
+        var outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait, [new Scenarios.ApprovalAndTokenScenario()], TestContext.Current.CancellationToken);
+
+        var opaque = Assert.Single(outcome.Findings, f => f.RequirementId == "MBO-AS-TOK-013");
+        Assert.True(opaque.Verdict == Verdict.Failed, $"{opaque.Verdict} {opaque.Message}");
+        Assert.Contains("answered no mission member", opaque.Message, StringComparison.Ordinal);
+        Assert.Equal(Verdict.Skipped, outcome.Verdicts[("MBO-AS-TOK-012", outcome.Issuer)]);
+    }
 }

@@ -12,6 +12,7 @@ public enum Variant
     DpopBoundTokens,
     StatusOnlyMtls,
     StatusOnlyDpopBearer,
+    OpaqueAccessTokens,
 }
 
 /// <summary>
@@ -49,6 +50,10 @@ public static class VariantCatalogue
             "Mission Status is offered by dpop_bearer only: a Mission-Status-scoped DPoP token (client_credentials, resource the endpoint) and its proof; "
             + "a private_key_jwt or mtls question gets 401",
             "nothing: the suite obtains the token by its documented convention"),
+        new(Variant.OpaqueAccessTokens,
+            "access tokens are opaque reference strings (no JWT on the wire); their claims, the mission projection included, are read by RFC 7662 "
+            + "introspection (oauth-profile §11), which answers each Resource Server for its own audience",
+            "nothing: the suite introspects opaque tokens as the target file's status clients"),
     ];
 
     public static VariantInfo? Find(string name) => All.FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));

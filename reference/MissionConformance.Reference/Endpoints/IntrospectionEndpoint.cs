@@ -75,6 +75,11 @@ public sealed class IntrospectionEndpoint(
             ["authorization_details"] = new JsonArray(details.Where(e => isAudience ? (string?)e!["resource"] == audience : true).Select(e => e!.DeepClone()).ToArray()),
         };
         if (claims.TryGetPayloadValue<string>("scope", out var scope)) response["scope"] = scope;
+        // RFC 7662 §2.2 lets any claim of the token through: the delegation chain (RFC 8693 §4.1) and the binding (RFC 9449 §6.2, RFC 8705 §3.2).
+        foreach (var name in new[] { "act", "cnf" })
+        {
+            if (claims.TryGetPayloadValue<JsonElement>(name, out var value)) response[name] = JsonNode.Parse(value.GetRawText());
+        }
         if (mission is not null && !faults.Has(Fault.IntrospectionOmitsMission))
         {
             response["mission"] = new JsonObject
@@ -97,6 +102,8 @@ public sealed class IntrospectionEndpoint(
     /// </summary>
     private async Task<JsonWebToken?> ValidateAsync(string token, CancellationToken ct)
     {
+        // An opaque access token (variant OpaqueAccessTokens) is the reference id of the stored JWT.
+        if (await tokens.FindByReferenceIdAsync(token, ct) is { } stored && await tokens.GetPayloadAsync(stored, ct) is { } payload) token = payload;
         var handler = new JsonWebTokenHandler();
         if (!handler.CanReadToken(token)) return null;
         var now = clock.GetUtcNow().UtcDateTime;

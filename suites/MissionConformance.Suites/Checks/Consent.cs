@@ -166,7 +166,7 @@ public sealed class NarrowingNeverExtends : Check<NarrowingEvidence>
     public override Judgement Judge(NarrowingEvidence e)
     {
         var submitted = Instant((string?)e.Submitted["mission_expiry"]) ?? throw new InvalidOperationException("harness error: the submitted Intent has no mission_expiry");
-        var exp = e.Token.Jwt is { } jwt && jwt.Payload.TryGetProperty("exp", out var x) && x.TryGetInt64(out var s) ? DateTimeOffset.FromUnixTimeSeconds(s) : (DateTimeOffset?)null;
+        var exp = e.Token.Claims is { } claims && claims.TryGetProperty("exp", out var x) && x.TryGetInt64(out var s) ? DateTimeOffset.FromUnixTimeSeconds(s) : (DateTimeOffset?)null;
         var validated = e.Record?["mission_intent"] as JsonObject;
         var shown = new (string Surface, DateTimeOffset? Expiry)[]
         {

@@ -30,7 +30,7 @@ public sealed record DelegatedTokenEvidence(
     public IReadOnlyList<JsonElement> SubjectEntries => Subject.Entries;
 
     /// <summary>The delegated token's outermost act, when it has one.</summary>
-    public JsonElement? Act => Delegated.Jwt is { } jwt && jwt.Payload.TryGetProperty("act", out var act) && act.ValueKind == JsonValueKind.Object ? act : null;
+    public JsonElement? Act => Delegated.Claims is { } claims && claims.TryGetProperty("act", out var act) && act.ValueKind == JsonValueKind.Object ? act : null;
 
     /// <summary>
     /// Whether an entry may go to <paramref name="delegateId"/> at <paramref name="depth"/> (oauth-profile.md §10):
@@ -117,7 +117,7 @@ public sealed class DelegatedTokenBoundToDelegateKey : Check<DelegatedTokenEvide
         }
         if (e.NotDelegated() is { } why) return Judgement.Skip(why);
         if (!e.Delegated.Succeeded) return Judgement.Skip($"not judged: the delegation was refused ({DelegatedTokenEvidence.Refused(e.Delegated)}, see MBO-AS-DEL-001)");
-        var jkt = e.Delegated.Jwt!.Payload.TryGetProperty("cnf", out var cnf) && cnf.ValueKind == JsonValueKind.Object ? Subset.Text(cnf, "jkt") : null;
+        var jkt = e.Delegated.Claims!.Value.TryGetProperty("cnf", out var cnf) && cnf.ValueKind == JsonValueKind.Object ? Subset.Text(cnf, "jkt") : null;
         return Judgement.That(jkt == e.DelegateKeyThumbprint, "the delegated token's cnf.jkt is the thumbprint of the delegate's DPoP key; without a proof, no token",
             jkt is null ? "the delegated token carries no cnf.jkt" : $"the delegated token is bound to {jkt}, not the delegate's key {e.DelegateKeyThumbprint}");
     }

@@ -136,6 +136,6 @@ public sealed class StepUpNeverExpands : Check<StepUpAuthorityEvidence>
 
     /// <summary>The token's entries, or the token response's when the token is opaque.</summary>
     private static IReadOnlyList<System.Text.Json.JsonElement>? Entries(TokenExchange token)
-        => token.Jwt is not null ? token.Entries
+        => token.Claims is not null ? token.Entries
             : token.ResponseDetails is { ValueKind: System.Text.Json.JsonValueKind.Array } details ? details.EnumerateArray().ToList() : null;
 }

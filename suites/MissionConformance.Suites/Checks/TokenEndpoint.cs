@@ -47,7 +47,7 @@ public sealed class MissionClaimCarried : Check<TokenEvidence>
 
     public override Judgement Judge(TokenEvidence e)
     {
-        if (e.Token.Jwt is null) return Judgement.Skip("the access token is not a JWT; MBO-AS-TOK-013 judges opaque tokens");
+        if (e.Token.Claims is null) return Judgement.Skip("the access token is opaque and no status client could introspect it; MBO-AS-TOK-013 judges that");
         if (e.Token.Mission is not { } mission) return Judgement.Fail("the access token carries no mission claim");
         var hasReference = Subset.Text(mission, "id") is not null || Subset.Text(mission, "ref") is not null;
         return Judgement.That(hasReference && Subset.Text(mission, "origin") is not null, $"mission claim {mission.GetRawText()}",
@@ -156,9 +156,11 @@ public sealed class TokenExpiryWithinMission : Check<TokenEvidence>
 
     public override Judgement Judge(TokenEvidence e)
     {
-        if (e.Token.Jwt is not { } jwt || !jwt.Payload.TryGetProperty("exp", out var exp) || !exp.TryGetInt64(out var seconds))
+        if (e.Token.Claims is not { } claims || !claims.TryGetProperty("exp", out var exp) || !exp.TryGetInt64(out var seconds))
         {
-            return Judgement.Skip("no JWT exp to compare (opaque tokens are judged through introspection)");
+            return e.Token.Claims is null
+                ? Judgement.Skip("the access token is opaque and no status client could introspect it, so its exp is unseen (MBO-AS-TOK-013)")
+                : Judgement.Fail(e.Token.Jwt is null ? "introspection shows no exp for the access token" : "the access token has no exp");
         }
         var tokenExpiry = DateTimeOffset.FromUnixTimeSeconds(seconds);
         return Judgement.That(tokenExpiry <= e.MissionExpiry, $"exp {tokenExpiry:u} is not after mission_expiry {e.MissionExpiry:u}",
@@ -229,7 +231,7 @@ public sealed class AccessTokenSenderConstrained : Check<TokenEvidence>
             ? s.EnumerateArray().Select(m => m.ValueKind == JsonValueKind.String ? m.GetString() : null).OfType<string>().ToList()
             : [];
         var proved = e.Token.ProvedKey;
-        if (e.Token.Jwt is { } jwt && jwt.Payload.TryGetProperty("cnf", out var cnf))
+        if (e.Token.Claims is { } claims && claims.TryGetProperty("cnf", out var cnf))
         {
             if (cnf.ValueKind != JsonValueKind.Object) return Judgement.Fail("the access token's cnf is not a JSON object (RFC 7800 §3.1)");
             if (Subset.Text(cnf, "jkt") is { } jkt)
@@ -279,9 +281,20 @@ public sealed class OpaqueTokenIntrospectable : Check<TokenEvidence>
     public override string RequirementId => "MBO-AS-TOK-013";
 
     public override Judgement Judge(TokenEvidence e)
-        => e.Token.Jwt is not null
-            ? Judgement.Skip("the access token is a JWT; the mission claim is read from it directly")
-            : Judgement.Fail("the access token is opaque and this suite version has no introspection scenario to reveal its mission");
+    {
+        if (e.Token.Jwt is not null) return Judgement.Skip("the access token is a JWT; the mission claim is read from it directly");
+        if (!e.Metadata.TryGetProperty("introspection_endpoint", out _)) return Judgement.Fail("the access token is opaque and the AS advertises no introspection_endpoint: nothing shows its Mission");
+        if (e.Token.IntrospectedFor.Count == 0)
+        {
+            return Judgement.SkipForWant("a Resource Server client (clients[] with role \"status\") whose audience the token carries",
+                "not judged: the access token is opaque, and introspection answered no status client of the target file as an audience of it");
+        }
+        var mission = e.Token.Mission;
+        return Judgement.That(mission is { } m && (Subset.Text(m, "id") ?? Subset.Text(m, "ref")) is not null && Subset.Text(m, "origin") is not null,
+            $"the opaque access token's mission, introspected for {string.Join(", ", e.Token.IntrospectedFor)}: {mission?.GetRawText()}",
+            mission is null ? $"introspection of the opaque access token for {string.Join(", ", e.Token.IntrospectedFor)} answered no mission member"
+                : $"introspection of the opaque access token answered a mission member without id (or ref) and origin: {mission.Value.GetRawText()}");
+    }
 }
 
 public sealed class SenderConstraintAdvertised : Check<TokenEvidence>
@@ -290,7 +303,7 @@ public sealed class SenderConstraintAdvertised : Check<TokenEvidence>
 
     public override Judgement Judge(TokenEvidence e)
     {
-        if (e.Token.Jwt is not { } jwt || !jwt.Payload.TryGetProperty("cnf", out var cnf)) return Judgement.Skip("tokens carry no cnf, so no mechanism needs advertising");
+        if (e.Token.Claims is not { } claims || !claims.TryGetProperty("cnf", out var cnf)) return Judgement.Skip("tokens carry no cnf, so no mechanism needs advertising");
         var mechanism = cnf.TryGetProperty("jkt", out _) ? "dpop" : "mtls";
         var listed = e.Metadata.TryGetProperty("mission_sender_constraints_supported", out var s) && s.ValueKind == JsonValueKind.Array
             && s.EnumerateArray().Any(m => m.GetString() == mechanism);

@@ -10,10 +10,22 @@ using MissionConformance.Harness.Targets;
 
 namespace MissionConformance.Suites.Infrastructure;
 
-/// <summary>A token endpoint answer with its decoded access token and schema findings.</summary>
+/// <summary>
+/// A token endpoint answer with its access token's claims: decoded from a JWT, or for an opaque token introspected
+/// (<see cref="OpaqueTokens"/>), as far as the AS shows them.
+/// </summary>
 public sealed record TokenExchange(WireResponse Response, string? AccessToken, DecodedJwt? Jwt, string? RefreshToken)
 {
-    public bool Succeeded => Response.Status == HttpStatusCode.OK && Jwt is not null;
+    public bool Succeeded => Response.Status == HttpStatusCode.OK && Claims is not null;
+
+    /// <summary>An opaque access token's claims as introspection showed them (<see cref="OpaqueTokens.ReadAsync"/>); null for a JWT or when nobody could introspect it.</summary>
+    public JsonElement? Introspected { get; init; }
+
+    /// <summary>The audiences whose status clients introspected the opaque token: the claims show what the AS shows them, no more.</summary>
+    public IReadOnlyList<string> IntrospectedFor { get; init; } = [];
+
+    /// <summary>The access token's claims: the JWT's payload, else what introspection showed.</summary>
+    public JsonElement? Claims => Jwt?.Payload ?? Introspected;
 
     /// <summary>The RFC 7638 thumbprint of the key whose DPoP proof the request carried; null when it carried none.</summary>
     public string? ProvedKey { get; init; }
@@ -21,23 +33,23 @@ public sealed record TokenExchange(WireResponse Response, string? AccessToken, D
     /// <summary>RFC 9449 §5: token_type DPoP says the access token is bound to the key the request proved.</summary>
     public bool DpopBound => string.Equals(Response.Member("token_type"), "DPoP", StringComparison.OrdinalIgnoreCase);
 
-    public JsonElement? Mission => Jwt is { } jwt && jwt.Payload.TryGetProperty("mission", out var m) && m.ValueKind == JsonValueKind.Object ? m : null;
+    public JsonElement? Mission => Claims is { } claims && claims.TryGetProperty("mission", out var m) && m.ValueKind == JsonValueKind.Object ? m : null;
 
     public string? MissionId => Mission is { } m && m.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
 
     /// <summary>The pairwise mission.ref a token carries instead of the id (oauth-profile §14); Mission Status resolves it for the sector.</summary>
     public string? MissionRef => Mission is { } m && m.TryGetProperty("ref", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
 
-    public string? Claim(string name) => Jwt is { } jwt && jwt.Payload.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    public string? Claim(string name) => Claims is { } claims && claims.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     public JsonElement? ResponseDetails => Response.IsJson && Response.Json.TryGetProperty("authorization_details", out var d) ? d : null;
 
-    public JsonElement? TokenDetails => Jwt is { } jwt && jwt.Payload.TryGetProperty("authorization_details", out var d) ? d : null;
+    public JsonElement? TokenDetails => Claims is { } claims && claims.TryGetProperty("authorization_details", out var d) ? d : null;
 
     /// <summary>The token's authorization_details entries; none when it has no array of them.</summary>
     public IReadOnlyList<JsonElement> Entries => TokenDetails is { ValueKind: JsonValueKind.Array } details ? details.EnumerateArray().ToList() : [];
 
-    public IReadOnlyList<string> Audiences => Jwt is not { } jwt || !jwt.Payload.TryGetProperty("aud", out var aud)
+    public IReadOnlyList<string> Audiences => Claims is not { } claims || !claims.TryGetProperty("aud", out var aud)
         ? []
         : aud.ValueKind == JsonValueKind.Array ? aud.EnumerateArray().Select(a => a.GetString() ?? "").ToList() : [aud.GetString() ?? ""];
 
@@ -163,7 +175,7 @@ public sealed class MissionFlow(ScenarioContext context)
     public async Task<TokenExchange> RedeemAsync(string code, string verifier, TargetClient? client = null, params (string Name, string Value)[] extra)
     {
         var key = ProverOf(client ?? Agent);
-        return Held(TokenExchange.From(await context.Client.RedeemCodeAsync((client ?? Agent).Credentials, code, verifier, Server.RedirectUri,
+        return await HeldAsync(TokenExchange.From(await context.Client.RedeemCodeAsync((client ?? Agent).Credentials, code, verifier, Server.RedirectUri,
             extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), context.Cancellation, key)), key);
     }
 
@@ -173,7 +185,7 @@ public sealed class MissionFlow(ScenarioContext context)
 
     /// <summary>A refresh proving <paramref name="key"/> (none: no proof), whatever the token is bound to: the wrong-key case of MBO-AS-RT-003.</summary>
     public async Task<TokenExchange> RefreshWithKeyAsync(string refreshToken, TargetClient? client, DpopKey? key, params (string Name, string Value)[] extra)
-        => Held(TokenExchange.From(await context.Client.RefreshAsync((client ?? Agent).Credentials, refreshToken,
+        => await HeldAsync(TokenExchange.From(await context.Client.RefreshAsync((client ?? Agent).Credentials, refreshToken,
             extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), context.Cancellation, key)), key);
 
     /// <summary>
@@ -185,15 +197,19 @@ public sealed class MissionFlow(ScenarioContext context)
 
     /// <summary>Token Exchange with an RFC 9449 proof of <paramref name="dpop"/> exactly (a delegate binding its token to its own key; none: no proof).</summary>
     public async Task<TokenExchange> ExchangeAsync(string subjectToken, TargetClient? client, DpopKey? dpop, params (string Name, string Value)[] extra)
-        => Held(TokenExchange.From(await context.Client.ExchangeAsync((client ?? Agent).Credentials, subjectToken,
+        => await HeldAsync(TokenExchange.From(await context.Client.ExchangeAsync((client ?? Agent).Credentials, subjectToken,
             extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), context.Cancellation, dpop: dpop)), dpop);
 
     /// <summary>The key <paramref name="client"/> proves at the token endpoint, when tokens are asked for with DPoP.</summary>
     private DpopKey? ProverOf(TargetClient client) => context.SendsDpop ? context.Holders.KeyOf(client.ClientId) : null;
 
-    /// <summary>Notes which key the request proved, and the tokens the AS says it bound to it (token_type DPoP).</summary>
-    private TokenExchange Held(TokenExchange token, DpopKey? key)
+    /// <summary>
+    /// Notes which key the request proved, and the tokens the AS says it bound to it (token_type DPoP); an opaque access token's
+    /// claims are introspected.
+    /// </summary>
+    private async Task<TokenExchange> HeldAsync(TokenExchange token, DpopKey? key)
     {
+        token = await OpaqueTokens.ReadAsync(context, token);
         if (key is null) return token;
         if (token.DpopBound)
         {

@@ -18,7 +18,7 @@ internal static class Dependencies
     public static string? MissingMission(TokenExchange token, params string[] members)
     {
         if (token.AccessToken is null) return $"the token response carries no access_token ({token.Response.Outcome()})";
-        if (token.Jwt is null) return "the access token is not a JWT, so the suite reads no mission claim from it (MBO-AS-TOK-012)";
+        if (token.Claims is null) return "the access token is opaque and no status client could introspect it, so the suite reads no mission claim (MBO-AS-TOK-013)";
         if (token.Mission is not { } claim) return "the access token carries no mission claim (MBO-AS-TOK-001)";
         var absent = members.Where(name => Subset.Text(claim, name) is null).ToList();
         if (absent.Count == 0) return null;
