@@ -141,7 +141,9 @@ public sealed class IdJagTests(SharedReference shared) : IClassFixture<SharedRef
     [Fact]
     public async Task IdJag_OfAGrantWithNoEntryForThatDomain_IsInvalidTarget()
     {
-        var financeOnly = await Reference.ObtainAsync(tokenExtra: [new("resource", ResourceCatalogue.FinanceResource)]);
+        // The grant's resources are the authorization request's (RFC 8707 §2.2): a resource named only at redemption narrows that
+        // access token, not the grant its refresh token carries on.
+        var financeOnly = await Reference.ObtainAsync(parExtra: [("resource", ResourceCatalogue.FinanceResource)]);
         using var key = new DpopKey();
 
         var refused = await Reference.IdJagAsync(financeOnly.RefreshToken!, key);
@@ -193,5 +195,17 @@ public sealed class IdJagTests(SharedReference shared) : IClassFixture<SharedRef
         Assert.Equal(HttpStatusCode.OK, second.Status);
         Assert.Equal(HttpStatusCode.BadRequest, third.Status);
         Assert.Equal("invalid_grant", third.Member("error"));
+    }
+
+    [Fact]
+    public async Task IdJag_OfAGrantWhoseFirstTokenWasNarrowed_StillCoversTheGrantsOtherDomains()
+    {
+        // RFC 8707 §2.2: naming finance at redemption narrows that access token only; the refresh token keeps the whole grant.
+        var narrowedToken = await Reference.ObtainAsync(tokenExtra: [new("resource", ResourceCatalogue.FinanceResource)]);
+        using var key = new DpopKey();
+
+        var issued = await Reference.IdJagAsync(narrowedToken.RefreshToken!, key);
+
+        Assert.True(issued.Status == HttpStatusCode.OK, issued.Body);
     }
 }

@@ -128,7 +128,9 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
             return refusal;
         }
 
-        var principal = BuildPrincipal(mission, selection.Entries!, selection.Resources!, isRefresh, missionClaim: sectorClaim);
+        // RFC 8707 §2.2: the refresh token keeps the original grant's resources, whichever one this access token was narrowed to.
+        var principal = BuildPrincipal(mission, selection.Entries!, selection.Resources!, isRefresh, missionClaim: sectorClaim,
+            grantResources: granted ?? [.. authoritySet.Select(e => (string)e!["resource"]!).Distinct(StringComparer.Ordinal)]);
         if (jkt is not null)
         {
             http.Items[DelegatedTokenHandler.Item] = new DelegatedToken(ClientId: null, jkt);
@@ -178,7 +180,7 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         }
         // A token derived from a DPoP-bound one stays bound to the same key; under DpopBoundTokens any proof binds the new token.
         string? shown = null;
-        if (BoundKey(subject) is { } bound || (binding.Dpop && http.Request.Headers.ContainsKey("DPoP")))
+        if (BoundKey(subject) is not null || (binding.Dpop && http.Request.Headers.ContainsKey("DPoP")))
         {
             (shown, var invalidProof) = await ProofKeyAsync(http, "the subject token is DPoP-bound");
             if (invalidProof is not null) return invalidProof;
@@ -533,14 +535,15 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
     }
 
     /// <param name="missionClaim">The mission claim when it is not the canonical one: a pairwise sector's (<see cref="SectorClaimAsync"/>).</param>
+    /// <param name="grantResources">The resources of the grant a refresh token carries on (RFC 8707 §2.2); <paramref name="resources"/> when not given.</param>
     private ClaimsPrincipal BuildPrincipal(MissionRecord mission, JsonArray entries, IReadOnlyList<string> resources, bool isRefresh, bool isExchange = false,
-        IReadOnlyDictionary<string, JsonElement>? extraClaims = null, JsonObject? missionClaim = null)
+        IReadOnlyDictionary<string, JsonElement>? extraClaims = null, JsonObject? missionClaim = null, IReadOnlyList<string>? grantResources = null)
     {
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         var subject = isRefresh && faults.Has(Fault.RefreshChangesSubject) ? mission.Subject + "-refreshed" : mission.Subject!;
         identity.SetClaim(Claims.Subject, subject);
         identity.SetClaim(MissionRecordClaim, mission.Id);
-        identity.SetClaim(GrantedResourcesClaim, JsonSerializer.Serialize(resources));
+        identity.SetClaim(GrantedResourcesClaim, JsonSerializer.Serialize(grantResources ?? resources));
 
         foreach (var entry in entries)
         {
