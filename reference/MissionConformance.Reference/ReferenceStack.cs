@@ -99,7 +99,8 @@ public sealed class ReferenceStack : IAsyncDisposable
             return await StartOnLoopbackAsync(options.Url, url => StartHostAsync(options, url,
                 new ReferenceSettings(new Uri(url.AbsoluteUri.TrimEnd('/') + "/"), options.Tenant, options.Catalogue)
                 {
-                    PairwiseSector = options.PairwiseSector is ReferenceSettings.ResourceAsSector or ReferenceSettings.ResourceServerSector ? options.PairwiseSector
+                    PairwiseSector = options.Variants.Has(Variant.ResourceServerSector) ? ReferenceSettings.ResourceServerSector
+                        : options.PairwiseSector is ReferenceSettings.ResourceAsSector or ReferenceSettings.ResourceServerSector ? options.PairwiseSector
                         : throw new ReferenceConfigurationException($"pairwise sector \"{options.PairwiseSector}\": the reference runs in {ReferenceSettings.ResourceAsSector} or {ReferenceSettings.ResourceServerSector}"),
                     MutualTlsBase = new UriBuilder(Uri.UriSchemeHttps, url.Host, ResolveLoopbackUrl($"http://{url.Host}:0/").Port).Uri,
                     StatusAuthMethods = options.Variants.Has(Variant.StatusOnlyMtls) ? ["mtls"]

@@ -13,6 +13,7 @@ public enum Variant
     StatusOnlyMtls,
     StatusOnlyDpopBearer,
     OpaqueAccessTokens,
+    ResourceServerSector,
 }
 
 /// <summary>
@@ -54,6 +55,10 @@ public static class VariantCatalogue
             "access tokens are opaque reference strings (no JWT on the wire); their claims, the mission projection included, are read by RFC 7662 "
             + "introspection (oauth-profile §11), which answers each Resource Server for its own audience",
             "nothing: the suite introspects opaque tokens as the target file's status clients"),
+        new(Variant.ResourceServerSector,
+            "pairwise sector resource_server (oauth-profile §15): every access token is for one Resource Server and names the Mission by that server's "
+            + "mission.ref, never its id; a redemption or refresh that names no single resource (RFC 8707) is refused with invalid_target",
+            "nothing: the metadata advertises mission_pairwise_sector"),
     ];
 
     public static VariantInfo? Find(string name) => All.FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));

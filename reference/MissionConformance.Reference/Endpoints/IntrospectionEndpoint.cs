@@ -59,7 +59,11 @@ public sealed class IntrospectionEndpoint(
         }
 
         var missionClaim = claims.TryGetPayloadValue<JsonElement>("mission", out var m) && m.ValueKind == JsonValueKind.Object ? JsonNode.Parse(m.GetRawText())!.AsObject() : null;
-        var mission = (string?)missionClaim?["id"] is { } id ? await store.FindAsync(id, http.RequestAborted) : null;
+        // A token for a pairwise audience names the Mission by its ref, and so does the answer (oauth-profile.md §15).
+        var pairwiseRef = (string?)missionClaim?["ref"];
+        var mission = (string?)missionClaim?["id"] is { } id ? await store.FindAsync(id, http.RequestAborted)
+            : pairwiseRef is not null ? (await store.ResolvePairwiseAsync(pairwiseRef, http.RequestAborted))?.Mission
+            : null;
         var missionActive = mission?.State == MissionState.Active || faults.Has(Fault.IntrospectionActiveForInactiveMission);
         var details = claims.TryGetPayloadValue<JsonElement>("authorization_details", out var d) && d.ValueKind == JsonValueKind.Array ? JsonNode.Parse(d.GetRawText())!.AsArray() : [];
         var response = new JsonObject
@@ -84,7 +88,7 @@ public sealed class IntrospectionEndpoint(
         {
             response["mission"] = new JsonObject
             {
-                ["id"] = mission.Id,
+                [pairwiseRef is null ? "id" : "ref"] = pairwiseRef ?? mission.Id,
                 ["origin"] = mission.Origin,
                 ["authority_hash"] = mission.AuthorityHash,
                 ["state"] = mission.State,

@@ -42,7 +42,8 @@ public abstract class MissionEndpointBase(ClientAssertionAuthenticator authentic
     /// <summary>The Mission if the caller may see it: its requesting client, or an administrator.</summary>
     protected async Task<(MissionRecord? Mission, IResult? Failure)> FindVisibleAsync(TestClient client, string id, string? nonce, CancellationToken ct)
     {
-        var mission = await store.FindAsync(id, ct);
+        // A Mission is named by its id or by a pairwise ref (oauth-profile.md §12 "mission (id or ref)", §15).
+        var mission = await store.FindAsync(id, ct) ?? (await store.ResolvePairwiseAsync(id, ct))?.Mission;
         if (mission is not null && (client.IsAdmin || mission.ClientId == client.ClientId))
         {
             return (mission, null);

@@ -56,12 +56,17 @@ public sealed class ParMissionIntentHandler(MissionIntentValidator validator, Mi
             return;
         }
 
-        if ((string?)request[MissionParameters.Supersedes] is { } supersedes
-            && (await store.FindAsync(supersedes, context.CancellationToken) is not { } prior || prior.ClientId != context.ClientId || prior.State != MissionState.Active))
+        // The prior Mission by its id, or by the pairwise ref the client's tokens carry (oauth-profile.md §15); recorded by its id.
+        if ((string?)request[MissionParameters.Supersedes] is { } supersedes)
         {
-            // Only an active Mission of this client can be expanded; unknown and foreign Missions look alike.
-            await RefuseAsync(context, raw, "invalid_request", "mission_supersedes must name an active Mission of this client");
-            return;
+            var prior = await store.FindAsync(supersedes, context.CancellationToken) ?? (await store.ResolvePairwiseAsync(supersedes, context.CancellationToken))?.Mission;
+            if (prior is null || prior.ClientId != context.ClientId || prior.State != MissionState.Active)
+            {
+                // Only an active Mission of this client can be expanded; unknown and foreign Missions look alike.
+                await RefuseAsync(context, raw, "invalid_request", "mission_supersedes must name an active Mission of this client");
+                return;
+            }
+            request[MissionParameters.Supersedes] = prior.Id;
         }
 
         var client = TestPrincipals.FindClient(context.ClientId)!;

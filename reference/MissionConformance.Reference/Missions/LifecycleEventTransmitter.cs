@@ -42,8 +42,12 @@ public sealed partial class LifecycleEventTransmitter(IReadOnlyList<EventSubscri
     /// <summary>Whether the AS advertises event_driven in mission_enforcement_classes_supported: only with a receiver to push to.</summary>
     public bool EventDriven => subscriptions.Count > 0;
 
-    /// <summary>The Mission's state moved from <paramref name="prior"/> to its current one; pushed only for a Mission that was approved.</summary>
-    public void Changed(MissionRecord mission, string prior)
+    /// <summary>
+    /// The Mission's state moved from <paramref name="prior"/> to its current one; pushed only for a Mission that was approved. In pairwise
+    /// sector resource_server a receiver is a Resource Server, which knows the Mission only by its ref (<paramref name="pairwiseRef"/>:
+    /// Mission id and sector to ref), never by its id (oauth-profile.md §15).
+    /// </summary>
+    public void Changed(MissionRecord mission, string prior, Func<string, string, CancellationToken, Task<string>> pairwiseRef)
     {
         if (!EventDriven || !ApprovedStates.Contains(prior) || prior == mission.State) return;
         if (mission.State == MissionState.Suspended && faults.Has(Fault.LifecycleEventsSkipSuspension)) return;
@@ -51,7 +55,20 @@ public sealed partial class LifecycleEventTransmitter(IReadOnlyList<EventSubscri
         var committed = DateTimeOffset.FromUnixTimeSeconds(mission.UpdatedAt);
         foreach (var subscription in subscriptions.Where(s => resources.Contains(s.Audience)))
         {
-            var set = signer.Sign("secevent+jwt", new JsonObject
+            var named = settings.PairwiseSector == ReferenceSettings.ResourceServerSector
+                ? pairwiseRef(mission.Id, subscription.Audience, CancellationToken.None).ContinueWith(r => new JsonObject { ["ref"] = r.Result, ["origin"] = settings.MissionOrigin }, TaskScheduler.Default)
+                : Task.FromResult(new JsonObject { ["id"] = mission.Id, ["origin"] = settings.MissionOrigin });
+            var state = mission.State;
+            lock (_deliveries)
+            {
+                var previous = _deliveries.GetValueOrDefault(subscription, Task.CompletedTask);
+                _deliveries[subscription] = previous.ContinueWith(async _ => await DeliverAsync(subscription, Set(subscription, await named, prior, state, committed)), TaskScheduler.Default).Unwrap();
+            }
+        }
+    }
+
+    private string Set(EventSubscription subscription, JsonObject mission, string prior, string state, DateTimeOffset committed)
+        => signer.Sign("secevent+jwt", new JsonObject
             {
                 ["iss"] = settings.Issuer.AbsoluteUri,
                 ["aud"] = subscription.Audience,
@@ -61,20 +78,13 @@ public sealed partial class LifecycleEventTransmitter(IReadOnlyList<EventSubscri
                 {
                     [EventType] = new JsonObject
                     {
-                        ["mission"] = new JsonObject { ["id"] = mission.Id, ["origin"] = settings.MissionOrigin },
+                        ["mission"] = mission,
                         ["prior_state"] = prior,
-                        ["state"] = mission.State,
+                        ["state"] = state,
                         ["committed_at"] = MissionIntentValidator.FormatRfc3339(committed),
                     },
                 },
             });
-            lock (_deliveries)
-            {
-                var previous = _deliveries.GetValueOrDefault(subscription, Task.CompletedTask);
-                _deliveries[subscription] = previous.ContinueWith(_ => DeliverAsync(subscription, set), TaskScheduler.Default).Unwrap();
-            }
-        }
-    }
 
     private async Task DeliverAsync(EventSubscription subscription, string set)
     {

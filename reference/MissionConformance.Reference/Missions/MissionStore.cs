@@ -340,8 +340,8 @@ public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory
         }
         await transaction.CommitAsync(ct);
         // After the commit: a receiver never hears of a state the store did not keep.
-        if (changed && record.State != was) events.Changed(record, was);
-        if (superseded is var (completed, completedFrom)) events.Changed(completed, completedFrom);
+        if (changed && record.State != was) events.Changed(record, was, PairwiseRefAsync);
+        if (superseded is var (completed, completedFrom)) events.Changed(completed, completedFrom, PairwiseRefAsync);
         return record;
     }
 

@@ -96,7 +96,9 @@ public sealed class IdJagAudiencedShortLivedBound : Check<IdJagEvidence>
                 return Judgement.Fail($"the ID-JAG carries mission.{member} {Subset.Text(after, member) ?? "(none)"}, the Mission's tokens {Subset.Text(before, member) ?? "(none)"}: the mission claim travels unchanged");
             }
         }
-        if (Subset.Text(after, "id") is { } id ? id != Subset.Text(before, "id") : !e.PairwiseOffered)
+        // An id is compared with an id; a token in a pairwise sector names the Mission by its ref, which is meant not to match anything.
+        var beforeId = Subset.Text(before, "id");
+        if (Subset.Text(after, "id") is { } id ? beforeId is not null && id != beforeId : !e.PairwiseOffered)
         {
             return Judgement.Fail($"the ID-JAG names Mission {Subset.Text(after, "id") ?? "ref " + Subset.Text(after, "ref")}, the Mission's tokens {Subset.Text(before, "id")}"
                 + (e.PairwiseOffered ? "" : " (and the AS advertises no pairwise references)"));
@@ -105,7 +107,7 @@ public sealed class IdJagAudiencedShortLivedBound : Check<IdJagEvidence>
         var second = e.Again is null ? $"; no second ID-JAG was redeemed ({e.WhyNotAgain})" : "; so was a second, with another jti";
         return Judgement.Pass($"the Resource AS the harness plays for {e.Audience} redeemed it with a DPoP proof of the requester's key: signed by {e.Issuer}, "
             + $"aud that Resource AS alone, {lifetime} s, a jti, cnf {(Subset.Text(claims.GetProperty("cnf"), "jkt") is null ? "present" : "jkt of the requester's key")}{second}; "
-            + "the Mission's id, origin and authority_hash");
+            + (beforeId is null ? "the Mission's origin and authority_hash (the access token names it by a pairwise ref, so the ids are not compared)" : "the Mission's id, origin and authority_hash"));
     }
 }
 

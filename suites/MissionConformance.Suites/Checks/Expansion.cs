@@ -15,7 +15,14 @@ namespace MissionConformance.Suites.Checks;
 /// prior's refresh afterwards and the prior's state in the inventory.
 /// </summary>
 public sealed record ApprovedExpansionEvidence(string PriorId, TokenExchange Successor, JsonObject? SuccessorRecord, bool HasInventory,
-    StatusAnswer? SuccessorStatus, TokenExchange PriorRefresh, string? PriorStateAfter);
+    StatusAnswer? SuccessorStatus, TokenExchange PriorRefresh, string? PriorStateAfter)
+{
+    /// <summary>
+    /// Every name the prior Mission goes by: the one its token gave (<see cref="PriorId"/>, a pairwise ref in sector resource_server)
+    /// and its canonical id where its record shows it. A successor's record names the prior by its id.
+    /// </summary>
+    public IReadOnlyCollection<string> PriorNames { get; init; } = [PriorId];
+}
 
 /// <summary>
 /// A denied expansion: the Mission it would have superseded, its record before and after (null without an inventory), the
@@ -45,7 +52,8 @@ public sealed class ExpansionCreatesSuccessor : Check<ApprovedExpansionEvidence>
         var onClaim = e.Successor.Mission is { } claim ? Subset.Text(claim, "supersedes") : null;
         var onRecord = ExpansionRecord.Supersedes(e.SuccessorRecord);
         var onStatus = e.SuccessorStatus?.Payload is { } payload ? Subset.Text(payload, "supersedes") : null;
-        var where = onRecord == e.PriorId ? "on its record" : onClaim == e.PriorId ? "in its mission claim" : onStatus == e.PriorId ? "in its Mission Status" : null;
+        bool Names(string? value) => value is not null && e.PriorNames.Contains(value);
+        var where = Names(onRecord) ? "on its record" : Names(onClaim) ? "in its mission claim" : Names(onStatus) ? "in its Mission Status" : null;
         if (where is not null) return Judgement.Pass($"the successor {successorId} names the prior Mission {e.PriorId} as supersedes ({where})");
         if (!e.HasInventory && onClaim is null && e.SuccessorStatus?.Payload is null)
         {

@@ -54,7 +54,9 @@ public sealed record LifecycleEventEvidence(string Issuer, string Audience, stri
         var audiences = set.Payload.GetProperty("aud") is { ValueKind: JsonValueKind.Array } list ? list.EnumerateArray().Select(a => a.GetString()).ToList() : [set.Payload.GetProperty("aud").GetString()];
         if (!audiences.Contains(Audience)) return (null, null, $"aud {string.Join(", ", audiences)}, not the receiver's audience {Audience}");
         var payload = set.Payload.GetProperty("events").EnumerateObject().First().Value;
-        return (Subset.Text(payload.GetProperty("mission"), "id"), Subset.Text(payload, "state"), null);
+        // A receiver in a pairwise sector knows the Mission by its ref (oauth-profile.md §15), and the SET names it so.
+        var mission = payload.GetProperty("mission");
+        return (Subset.Text(mission, "id") ?? Subset.Text(mission, "ref"), Subset.Text(payload, "state"), null);
     }
 }
 

@@ -132,7 +132,7 @@ public sealed class MasServesMissionStatus : Check<MasAuthorityEvidence>
             return Judgement.Fail($"the Mission Status answer breaks mission-status.schema.json: {string.Join("; ", schemaErrors.Take(3))}");
         }
         var mission = payload.TryGetProperty("mission", out var m) && m.ValueKind == JsonValueKind.Object ? m : default;
-        return Judgement.That(mission.ValueKind == JsonValueKind.Object && Subset.Text(mission, "id") == e.MissionId && Subset.Text(payload, "state") is not null,
+        return Judgement.That(mission.ValueKind == JsonValueKind.Object && (Subset.Text(mission, "id") ?? Subset.Text(mission, "ref")) == e.MissionId && Subset.Text(payload, "state") is not null,
             $"{e.DocumentUrl} lists the mas profile and its mission_status_endpoint, which answered a signed status of Mission {e.MissionId} (state {Subset.Text(payload, "state")})",
             $"the Mission Status answer is not about Mission {e.MissionId} with a state: mission {(mission.ValueKind == JsonValueKind.Object ? mission.GetRawText() : "(none)")}, state {Subset.Text(payload, "state") ?? "(none)"}");
     }

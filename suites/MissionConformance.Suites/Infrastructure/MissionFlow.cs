@@ -35,7 +35,11 @@ public sealed record TokenExchange(WireResponse Response, string? AccessToken, D
 
     public JsonElement? Mission => Claims is { } claims && claims.TryGetProperty("mission", out var m) && m.ValueKind == JsonValueKind.Object ? m : null;
 
-    public string? MissionId => Mission is { } m && m.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+    /// <summary>
+    /// The name the token gives its Mission: its id, or in a pairwise sector the audience's ref, which Mission Status and the lifecycle
+    /// endpoint take alike (oauth-profile §12 "mission (id or ref)", §15). Checks that need the canonical id read mission.id itself.
+    /// </summary>
+    public string? MissionId => Mission is { } m && m.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : MissionRef;
 
     /// <summary>The pairwise mission.ref a token carries instead of the id (oauth-profile §14); Mission Status resolves it for the sector.</summary>
     public string? MissionRef => Mission is { } m && m.TryGetProperty("ref", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
@@ -164,6 +168,7 @@ public sealed class MissionFlow(ScenarioContext context)
         var pkce = Pkce.Create();
         var (par, requestUri) = await PushAcceptedAsync(intent, pkce, client, parExtra ?? []);
         var consent = await ConsentAsync(requestUri, ConsentDecision.Approve, client, frontChannelExtra, account);
+        if (consent.Code is not null) _objectsByCode[consent.Code] = Objects(intent);
         if (consent.Code is null)
         {
             throw new ScenarioInterruptedException($"approval gave no authorization code: {consent.Error} {consent.ErrorDescription}");
@@ -171,12 +176,44 @@ public sealed class MissionFlow(ScenarioContext context)
         return (pkce, consent, par);
     }
 
+    /// <summary>
+    /// Whether every access token is for one Resource Server: pairwise sector resource_server (oauth-profile §15), where a token names
+    /// the Mission by that server's ref, so a redemption or refresh names its resource (RFC 8707).
+    /// </summary>
+    public bool TokensPerResource => context.Client.Metadata.Document.TryGetProperty("mission_pairwise_sector", out var sector)
+        && sector.ValueKind == JsonValueKind.String && sector.GetString() == "resource_server";
+
+    private readonly Dictionary<string, List<string>> _objectsByCode = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _resourceByRefreshToken = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Under <see cref="TokensPerResource"/>, <paramref name="extra"/> with a resource when it names none: the first object of the Intent
+    /// the code was approved for (else of the target file's), or the resource the refresh token's grant was redeemed for.
+    /// </summary>
+    private (string Name, string Value)[] PerResource((string Name, string Value)[] extra, string? code, string? refreshToken)
+    {
+        if (!TokensPerResource || extra.Any(p => p.Name is "resource" or "authorization_details")) return extra;
+        var resource = refreshToken is not null && _resourceByRefreshToken.TryGetValue(refreshToken, out var held) ? held
+            : code is not null && _objectsByCode.TryGetValue(code, out var objects) && objects.Count > 0 ? objects[0]
+            : Objects(Server.IntentExpiringIn(context.Clock.GetUtcNow(), DefaultLifetime)).FirstOrDefault();
+        return resource is null ? extra : [.. extra, ("resource", resource)];
+    }
+
+    /// <summary>Remembers which resource a refresh token's grant is for, so its refreshes name it too.</summary>
+    private TokenExchange Remember(TokenExchange token, (string Name, string Value)[] extra, string? from = null)
+    {
+        var resource = extra.FirstOrDefault(p => p.Name == "resource").Value ?? (from is not null ? _resourceByRefreshToken.GetValueOrDefault(from) : null);
+        if (TokensPerResource && token.RefreshToken is { } refresh && resource is not null) _resourceByRefreshToken[refresh] = resource;
+        return token;
+    }
+
     /// <summary>Code redemption, with a DPoP proof by the client's key when tokens are asked for with DPoP (<see cref="ScenarioContext.SendsDpop"/>).</summary>
     public async Task<TokenExchange> RedeemAsync(string code, string verifier, TargetClient? client = null, params (string Name, string Value)[] extra)
     {
+        extra = PerResource(extra, code, null);
         var key = ProverOf(client ?? Agent);
-        return await HeldAsync(TokenExchange.From(await context.Client.RedeemCodeAsync((client ?? Agent).Credentials, code, verifier, Server.RedirectUri,
-            extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), context.Cancellation, key)), key);
+        return Remember(await HeldAsync(TokenExchange.From(await context.Client.RedeemCodeAsync((client ?? Agent).Credentials, code, verifier, Server.RedirectUri,
+            extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), context.Cancellation, key)), key), extra);
     }
 
     /// <summary>A refresh, proving the key the refresh token is bound to (or, under DPoP, the client's key, which the new access token is bound to).</summary>
@@ -185,8 +222,11 @@ public sealed class MissionFlow(ScenarioContext context)
 
     /// <summary>A refresh proving <paramref name="key"/> (none: no proof), whatever the token is bound to: the wrong-key case of MBO-AS-RT-003.</summary>
     public async Task<TokenExchange> RefreshWithKeyAsync(string refreshToken, TargetClient? client, DpopKey? key, params (string Name, string Value)[] extra)
-        => await HeldAsync(TokenExchange.From(await context.Client.RefreshAsync((client ?? Agent).Credentials, refreshToken,
-            extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), context.Cancellation, key)), key);
+    {
+        extra = PerResource(extra, null, refreshToken);
+        return Remember(await HeldAsync(TokenExchange.From(await context.Client.RefreshAsync((client ?? Agent).Credentials, refreshToken,
+            extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), context.Cancellation, key)), key), extra, refreshToken);
+    }
 
     /// <summary>
     /// RFC 8693 Token Exchange of a Mission-bound access token, by the agent unless told otherwise, under DPoP proving that client's

@@ -106,9 +106,16 @@ public sealed class StatusCaller : IDisposable
                 + $"mission-status.md names no way) was answered {issued.Outcome()}");
     }
 
+    /// <summary>
+    /// The certificate a status client shows at an mtls endpoint when the target file names none: self-signed of its registered EC key
+    /// (RFC 8705 §2.2), for the caller to dispose; null when it has a certificateFile, or no key of which to make one.
+    /// </summary>
+    public static System.Security.Cryptography.X509Certificates.X509Certificate2? SelfSignedFor(TargetClient caller)
+        => caller.Certificate is null && caller.Key is { } key ? MutualTls.SelfSignedCertificate(key, caller.ClientId) : null;
+
     private HttpClient TlsClient()
     {
-        _selfSigned = _caller.Certificate is null && _caller.Key is { } key ? MutualTls.SelfSignedCertificate(key, _caller.ClientId) : null;
+        _selfSigned = SelfSignedFor(_caller);
         var certificate = _caller.Certificate ?? _selfSigned
             ?? throw new ScenarioInterruptedException($"Mission Status is offered by mtls only, and status client {_caller.ClientId} has no certificateFile, and its key is no EC "
                 + "private JWK, of which the suite makes a self-signed certificate (RFC 8705 §2.2)");

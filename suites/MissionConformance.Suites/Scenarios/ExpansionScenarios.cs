@@ -63,7 +63,10 @@ public sealed class MissionExpansionScenario : Scenario
             successorStatus = await SuccessorStatusAsync(context, objects, successorMission);
         }
         var priorAfter = await flow.RefreshAsync(priorRefresh);
-        var approved = new ApprovedExpansionEvidence(priorId, successor.Token, successorRecord, flow.Server.UsesInventory, successorStatus, priorAfter, await flow.StateAsync(priorId));
+        var approved = new ApprovedExpansionEvidence(priorId, successor.Token, successorRecord, flow.Server.UsesInventory, successorStatus, priorAfter, await flow.StateAsync(priorId))
+        {
+            PriorNames = await NamesAsync(flow, priorId),
+        };
         context.Judge(new ExpansionCreatesSuccessor(), approved);
         context.Judge(new ExpansionCompletesPrior(), approved);
 
@@ -77,9 +80,14 @@ public sealed class MissionExpansionScenario : Scenario
         var (_, requestUri) = await ExpandAsync(() => flow.PushAcceptedAsync(flow.Intent(), Pkce.Create(), null, [(Parameter, keptId)]), keptId);
         var denial = await flow.ConsentAsync(requestUri, ConsentDecision.Deny);
         var keptAfter = await flow.RefreshAsync(keptRefresh);
-        var successors = await flow.RecordsAsync() is { } all ? all.Where(r => ExpansionRecord.Supersedes(r) == keptId).ToList() : [];
+        var keptNames = await NamesAsync(flow, keptId);
+        var successors = await flow.RecordsAsync() is { } all ? all.Where(r => ExpansionRecord.Supersedes(r) is { } named && keptNames.Contains(named)).ToList() : [];
         context.Judge(new DeniedExpansionChangesNothing(), new DeniedExpansionEvidence(keptId, denial, before, await flow.RecordAsync(keptId), keptAfter, successors));
     }
+
+    /// <summary>The names a Mission goes by: <paramref name="name"/> (its id, or a pairwise ref), and its canonical id where the inventory shows its record.</summary>
+    private static async Task<IReadOnlyCollection<string>> NamesAsync(MissionFlow flow, string name)
+        => (string?)(await flow.RecordAsync(name))?["mission"]?["id"] is { } id && id != name ? [name, id] : [name];
 
     /// <summary>The successor's Mission Status, asked by the first status client whose audience the Intent names; null where there is none, or no endpoint.</summary>
     private static async Task<StatusAnswer?> SuccessorStatusAsync(ScenarioContext context, IReadOnlyList<string> objects, string missionId)

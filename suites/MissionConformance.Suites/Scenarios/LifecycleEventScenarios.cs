@@ -57,9 +57,11 @@ public sealed class LifecycleEventScenario : Scenario
             return;
         }
         var expected = new List<ExpectedEvent>();
-        var a = await flow.ObtainAsync();
-        var b = await flow.ObtainAsync();
-        var shortLived = await flow.ObtainAsync(flow.Intent(ShortLifetime));
+        // In pairwise sector resource_server the receiver knows each Mission by its own ref: the Missions are named by a token for it.
+        (string, string)[] forReceiver = flow.TokensPerResource ? [("resource", declared.Audience)] : [];
+        var a = await flow.ObtainAsync(tokenExtra: forReceiver);
+        var b = await flow.ObtainAsync(tokenExtra: forReceiver);
+        var shortLived = await flow.ObtainAsync(flow.Intent(ShortLifetime), tokenExtra: forReceiver);
         if (a.MissionId is not { } aId || b.MissionId is not { } bId || shortLived.MissionId is not { } cId)
         {
             context.Blocked("MBO-MAS-006", Dependencies.NoMissionId(a, b, shortLived));

@@ -141,7 +141,7 @@ public sealed class MissionStatusScenario : Scenario
         // mtls: the caller's certificate (the target file's, else self-signed of its registered key, RFC 8705 §2.2); none; another key's.
         async Task<MutualTlsAttempt> MutualTlsAsync(Uri endpoint, string mission)
         {
-            using var selfSigned = caller.Certificate is null && caller.Key is { } key ? MutualTls.SelfSignedCertificate(key, caller.ClientId) : null;
+            using var selfSigned = StatusCaller.SelfSignedFor(caller);
             var certificate = caller.Certificate ?? selfSigned;
             if (certificate is null)
             {

@@ -95,6 +95,23 @@ public sealed class TokenDelegationScenario : Scenario
     public override IReadOnlyList<string> Requirements { get; } =
         ["MBO-AS-DEL-001", "MBO-AS-DEL-002", "MBO-AS-DEL-003", "MBO-AS-DEL-004", "MBO-AS-DEL-005", "MBO-AS-DEL-006", "MBO-AS-DEL-007"];
 
+    /// <summary>
+    /// The agent's token to delegate: the first one, or where every token is for one Resource Server (pairwise sector resource_server),
+    /// a refresh for the first object whose entry admits the delegate, so the delegation has something to carry.
+    /// </summary>
+    private static async Task<TokenExchange> DelegableTokenAsync(MissionFlow flow, ObtainedMission obtained, string delegateId)
+    {
+        static bool Admits(TokenExchange token, string delegateId) => token.Entries.Any(e => DelegatedTokenEvidence.Delegable(e, 1, delegateId, null) != false);
+        if (!flow.TokensPerResource || Admits(obtained.Token, delegateId) || obtained.Token.RefreshToken is not { } refresh) return obtained.Token;
+        foreach (var resource in MissionFlow.Objects(obtained.Intent).Skip(1))
+        {
+            var candidate = await flow.RefreshAsync(refresh, null, ("resource", resource));
+            refresh = candidate.RefreshToken ?? refresh;
+            if (candidate.Succeeded && Admits(candidate, delegateId)) return candidate;
+        }
+        return obtained.Token;
+    }
+
     public override async Task RunAsync(ScenarioContext context)
     {
         var delegation = DomainFeatures.Survey(context.Client.Metadata.Document, context.Server)[DomainFeatures.Delegation];
@@ -105,7 +122,7 @@ public sealed class TokenDelegationScenario : Scenario
         }
         var flow = new MissionFlow(context);
         var obtained = await flow.ObtainAsync();
-        var subject = obtained.Token;
+        var subject = await DelegableTokenAsync(flow, obtained, delegateClient.ClientId);
         var token = subject.AccessToken ?? throw new ScenarioInterruptedException("the code redemption returned no access_token to delegate");
         using var key = new DpopKey();
 
@@ -180,6 +197,8 @@ public sealed class AudienceProjectionScenario : Scenario
         var obtained = await flow.ObtainAsync();
         var original = obtained.Token;
         var resources = original.Entries.Select(e => Subset.Text(e, "resource")).OfType<string>().Distinct(StringComparer.Ordinal).Take(2).ToList();
+        // Where every token is for one Resource Server (pairwise sector resource_server), the Intent says which resources there are.
+        if (resources.Count < 2 && flow.TokensPerResource) resources = [.. MissionFlow.Objects(obtained.Intent).Take(2)];
         if (resources.Count < 2)
         {
             context.Judge(new SameDomainProjection(), new ProjectionEvidence(original, [],
