@@ -17,7 +17,7 @@ public static class ListCommand
         {
             if (parse.GetValue(json))
             {
-                var rows = FaultCatalogue.All.Select(f => new { name = f.Name, site = f.Site.Slug(), breaks = f.Breaks, requirements = f.RequirementIds });
+                var rows = FaultCatalogue.All.Select(f => new { name = f.Name, site = f.Site.Slug(), breaks = f.Breaks, requirements = f.RequirementIds, under = f.Under?.ToString() });
                 Console.WriteLine(JsonSerializer.Serialize(rows, Indented));
                 return 0;
             }
@@ -27,7 +27,7 @@ public static class ListCommand
                 foreach (var fault in FaultCatalogue.All.Where(f => f.Site == site))
                 {
                     Console.WriteLine($"  {fault.Name,-36} {string.Join(" ", fault.RequirementIds)}");
-                    Console.WriteLine($"  {"",-36} {fault.Breaks}");
+                    Console.WriteLine($"  {"",-36} {fault.Breaks}{(fault.Under is { } under ? $" (in variant {under}, which --faults brings along)" : "")}");
                 }
             }
             Console.WriteLine($"{FaultCatalogue.All.Count} faults ({string.Join(", ", FaultSites.All.Select(site => $"{FaultCatalogue.All.Count(f => f.Site == site)} of the {site.Title()}"))})");

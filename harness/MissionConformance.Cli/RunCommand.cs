@@ -49,8 +49,11 @@ public static class RunCommand
             }
             try
             {
-                await using var session = await TargetSession.OpenAsync(file, Environment.CurrentDirectory, FaultSet.Parse(parse.GetValue(faults)), ct,
-                    variants: MissionConformance.Reference.Configuration.VariantSet.Parse(parse.GetValue(variants)));
+                // A fault that lives in a variant (FaultDescriptor.Under) brings its variant along.
+                var faultSet = FaultSet.Parse(parse.GetValue(faults));
+                var variantSet = MissionConformance.Reference.Configuration.VariantSet.Parse(parse.GetValue(variants))
+                    .Including(faultSet.Active.Select(f => FaultCatalogue.Describe(f).Under).OfType<MissionConformance.Reference.Configuration.Variant>());
+                await using var session = await TargetSession.OpenAsync(file, Environment.CurrentDirectory, faultSet, ct, variants: variantSet);
                 if (parse.GetValue(printPeers)) return PrintPeers(session, stdout);
                 var outcome = await session.RunAsync(scenarios, ct);
                 var folder = ReportWriter.Write(outcome, parse.GetValue(output)!);

@@ -467,6 +467,15 @@ public static class FaultProbes
             }
             return (await StatusAsync(r, clock, missionId, advance: false)).Status == HttpStatusCode.TooManyRequests;
         },
+        Fault.DpopAnnouncedAsBearer => async (r, clock) =>
+        {
+            // Under DpopBoundTokens: a redemption proving a key gets a token bound to it; the fault says Bearer all the same.
+            using var key = new DpopKey();
+            var (pkce, consent) = await r.PushAndApproveAsync();
+            var redeemed = await r.RedeemAsync(consent.Code!, pkce.Verifier, extra: null, dpop: key);
+            Assert.Equal(key.Thumbprint, DecodedJwt.Decode(redeemed.Member("access_token")!).Payload.GetProperty("cnf").GetProperty("jkt").GetString());
+            return redeemed.Member("token_type") != "DPoP";
+        },
         Fault.StatusOmitsPolicyVersion => async (r, clock) => !StatusPayload(await ActiveStatusAsync(r, clock)).TryGetProperty("policy_version", out _),
         Fault.MissionAuthorityIssuerMismatch => async (r, clock) =>
             JsonDocument.Parse((await MissionAuthorityAsync(r)).Body).RootElement.GetProperty("issuer").GetString() != r.Issuer,

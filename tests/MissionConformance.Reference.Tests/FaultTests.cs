@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
+using MissionConformance.Reference.Configuration;
 using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.Tests.Infrastructure;
 
@@ -27,14 +28,25 @@ public sealed class FaultTests(FaultFreeReference faultFree) : IClassFixture<Fau
     [MemberData(nameof(AllFaults))]
     public async Task Fault_IsObservableOnTheWire_AndAbsentWithoutIt(string name)
     {
-        var fault = FaultCatalogue.Find(name)!.Fault;
+        var descriptor = FaultCatalogue.Find(name)!;
+        var fault = descriptor.Fault;
         var probe = FaultProbes.For(fault);
-
-        Assert.False(await probe(faultFree.Reference, faultFree.Clock), $"the fault-free reference shows {name}'s behaviour\n{faultFree.Reference.Log}");
+        // A fault that lives in a variant is compared with the fault-free reference in that variant.
+        var variants = descriptor.Under is { } under ? new VariantSet([under]) : VariantSet.None;
+        if (descriptor.Under is null)
+        {
+            Assert.False(await probe(faultFree.Reference, faultFree.Clock), $"the fault-free reference shows {name}'s behaviour\n{faultFree.Reference.Log}");
+        }
+        else
+        {
+            var plainClock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+            await using var plain = await RunningReference.StartAsync(new ReferenceStackOptions { Clock = plainClock, Catalogue = FaultProbes.Catalogue, Variants = variants });
+            Assert.False(await probe(plain, plainClock), $"the fault-free reference in variant {descriptor.Under} shows {name}'s behaviour\n{plain.Log}");
+        }
 
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var faulty = await RunningReference.StartAsync(new ReferenceStackOptions { Faults = new FaultSet([fault]), Clock = clock, Catalogue = FaultProbes.Catalogue,
-            EventSubscriptions = LifecycleEventTests.Subscriptions() });
+            EventSubscriptions = LifecycleEventTests.Subscriptions(), Variants = variants });
         Assert.True(await probe(faulty, clock), $"{name} is not observable: {FaultCatalogue.Describe(fault).Breaks}\n{faulty.Log}");
     }
 

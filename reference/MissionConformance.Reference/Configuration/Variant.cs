@@ -78,6 +78,9 @@ public sealed class VariantSet(IEnumerable<Variant> variants)
 
     public IReadOnlyCollection<Variant> Active => _active;
 
+    /// <summary>These variants and <paramref name="more"/>.</summary>
+    public VariantSet Including(IEnumerable<Variant> more) => new(_active.Concat(more));
+
     public bool Has(Variant variant) => _active.Contains(variant);
 }
 

@@ -254,7 +254,7 @@ public sealed class TokenResponseHandler(FaultSet faults, JwsSigner signer) : IO
             context.Response.AccessToken = signer.WithHeaderType(context.Response.AccessToken, "JWT");
         }
         // RFC 9449 §5: a token bound to a DPoP key is announced as such, so the client presents it with the DPoP scheme.
-        if (http.Items[DelegatedTokenHandler.Item] is DelegatedToken { Jkt: not null })
+        if (http.Items[DelegatedTokenHandler.Item] is DelegatedToken { Jkt: not null, AnnouncedAsBearer: false })
         {
             context.Response.TokenType = "DPoP";
         }
@@ -397,7 +397,11 @@ public sealed class AuthorizedPartyHandler : IOpenIddictServerHandler<ValidateTo
 /// <param name="ClientId">the delegating agent: the approved client stays client_id (MBO-AS-DEL-001); null: OpenIddict's own</param>
 /// <param name="Jkt">the DPoP key thumbprint for cnf: a delegate's own key (MBO-AS-DEL-003), or under DpopBoundTokens the key the
 /// request proved (RFC 9449 §6); OpenIddict drops a cnf claim it did not make</param>
-public sealed record DelegatedToken(string? ClientId, string? Jkt);
+public sealed record DelegatedToken(string? ClientId, string? Jkt)
+{
+    /// <summary>DpopAnnouncedAsBearer: the bound token is announced as token_type Bearer.</summary>
+    public bool AnnouncedAsBearer { get; init; }
+}
 
 /// <summary>
 /// A delegated token names the approved agent as client_id, the delegate only in act, and is bound

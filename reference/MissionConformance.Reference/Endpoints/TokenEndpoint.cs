@@ -133,7 +133,7 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
             grantResources: granted ?? [.. authoritySet.Select(e => (string)e!["resource"]!).Distinct(StringComparer.Ordinal)]);
         if (jkt is not null)
         {
-            http.Items[DelegatedTokenHandler.Item] = new DelegatedToken(ClientId: null, jkt);
+            http.Items[DelegatedTokenHandler.Item] = new DelegatedToken(ClientId: null, jkt) { AnnouncedAsBearer = faults.Has(Fault.DpopAnnouncedAsBearer) };
             // A confidential client's refresh token is bound by its client authentication instead (RFC 9449 §5).
             if (TestPrincipals.FindClient(request.ClientId)?.IsPublic == true) principal.SetClaim(RefreshKeyClaim, jkt);
         }

@@ -101,6 +101,7 @@ public enum Fault
     StatusRateLimitWithoutRetryAfter,
     StatusRateLimitPerMission,
     StatusOmitsPolicyVersion,
+    DpopAnnouncedAsBearer,
     MissionAuthorityIssuerMismatch,
     MissionAuthorityNotJson,
 
@@ -239,6 +240,12 @@ public static class FaultSites
 public sealed record FaultDescriptor(Fault Fault, string Breaks, IReadOnlyList<string> RequirementIds, FaultSite Site = FaultSite.AuthorizationServer)
 {
     public string Name => Fault.ToString();
+
+    /// <summary>
+    /// The variant the fault lives in, when its behaviour exists only where the reference makes that choice (a DPoP binding announced
+    /// wrongly needs a reference that binds): its self-tests start the reference in that variant, and so should a run that wants to see it.
+    /// </summary>
+    public Configuration.Variant? Under { get; init; }
 }
 
 public static class FaultCatalogue
@@ -357,6 +364,8 @@ public static class FaultCatalogue
         new(Fault.StatusRateLimitPerMission, "Mission Status counts requests per Mission asked about, not per consumer: one client's burst shuts out every other asking about that Mission",
             ["MBO-MS-017"]),
         new(Fault.StatusOmitsPolicyVersion, "Mission Status answers carry no policy_version, though the AS advertises runtime_enforcement", ["MBO-MS-013"]),
+        new(Fault.DpopAnnouncedAsBearer, "an access token bound to the redemption's DPoP key (cnf.jkt) is announced as token_type Bearer, not DPoP (RFC 9449 §5)",
+            ["MBO-AS-TOK-011"]) { Under = Configuration.Variant.DpopBoundTokens },
         new(Fault.MissionAuthorityIssuerMismatch, "the mission-authority document's issuer drops the trailing slash mission.origin has", ["MBO-AS-MD-005"]),
         new(Fault.MissionAuthorityNotJson, "the mission-authority document is served as text/plain", ["MBO-AS-MD-006"]),
 
