@@ -315,7 +315,7 @@ public sealed class ReferenceStack : IAsyncDisposable
 
     private static RefreshRotation Rotation(ReferenceStackOptions options) => options.Faults.Has(Fault.NoRefreshRotation)
         ? new RefreshRotation(Confidential: false, Public: false)
-        : new RefreshRotation(Confidential: !options.Variants.Has(Variant.ConfidentialRefreshNotRotated), Public: true);
+        : new RefreshRotation(Confidential: !options.Variants.Has(Variant.ConfidentialRefreshNotRotated), Public: !options.Faults.Has(Fault.PublicRefreshNeitherRotatedNorBound));
 
     private static void MapEndpoints(WebApplication app)
     {

@@ -476,6 +476,17 @@ public static class FaultProbes
             Assert.Equal(key.Thumbprint, DecodedJwt.Decode(redeemed.Member("access_token")!).Payload.GetProperty("cnf").GetProperty("jkt").GetString());
             return redeemed.Member("token_type") != "DPoP";
         },
+        Fault.PublicRefreshNeitherRotatedNorBound => async (r, clock) =>
+        {
+            // Under DpopBoundTokens a public client's refresh token is rotated and bound; with the fault, another key redeems it twice.
+            using var key = new DpopKey();
+            using var stranger = new DpopKey();
+            var (pkce, consent) = await r.PushAndApproveAsync(client: RunningReference.Public);
+            var refreshToken = (await r.RedeemAsync(consent.Code!, pkce.Verifier, RunningReference.Public, dpop: key)).Member("refresh_token")!;
+            var first = await r.Client.RefreshAsync(RunningReference.Public, refreshToken, null, RunningReference.Ct, stranger);
+            var again = await r.Client.RefreshAsync(RunningReference.Public, refreshToken, null, RunningReference.Ct, stranger);
+            return first.Status == HttpStatusCode.OK && again.Status == HttpStatusCode.OK;
+        },
         Fault.StatusOmitsPolicyVersion => async (r, clock) => !StatusPayload(await ActiveStatusAsync(r, clock)).TryGetProperty("policy_version", out _),
         Fault.MissionAuthorityIssuerMismatch => async (r, clock) =>
             JsonDocument.Parse((await MissionAuthorityAsync(r)).Body).RootElement.GetProperty("issuer").GetString() != r.Issuer,

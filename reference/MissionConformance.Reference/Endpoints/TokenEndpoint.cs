@@ -135,7 +135,7 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         {
             http.Items[DelegatedTokenHandler.Item] = new DelegatedToken(ClientId: null, jkt) { AnnouncedAsBearer = faults.Has(Fault.DpopAnnouncedAsBearer) };
             // A confidential client's refresh token is bound by its client authentication instead (RFC 9449 §5).
-            if (TestPrincipals.FindClient(request.ClientId)?.IsPublic == true) principal.SetClaim(RefreshKeyClaim, jkt);
+            if (TestPrincipals.FindClient(request.ClientId)?.IsPublic == true && !faults.Has(Fault.PublicRefreshNeitherRotatedNorBound)) principal.SetClaim(RefreshKeyClaim, jkt);
         }
         http.Items[MissionParameters.TokenIssuanceItem] = new TokenIssuance(selection.Entries!, authoritySet, isRefresh);
         return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);

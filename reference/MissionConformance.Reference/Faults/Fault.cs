@@ -102,6 +102,7 @@ public enum Fault
     StatusRateLimitPerMission,
     StatusOmitsPolicyVersion,
     DpopAnnouncedAsBearer,
+    PublicRefreshNeitherRotatedNorBound,
     MissionAuthorityIssuerMismatch,
     MissionAuthorityNotJson,
 
@@ -366,6 +367,8 @@ public static class FaultCatalogue
         new(Fault.StatusOmitsPolicyVersion, "Mission Status answers carry no policy_version, though the AS advertises runtime_enforcement", ["MBO-MS-013"]),
         new(Fault.DpopAnnouncedAsBearer, "an access token bound to the redemption's DPoP key (cnf.jkt) is announced as token_type Bearer, not DPoP (RFC 9449 §5)",
             ["MBO-AS-TOK-011"]) { Under = Configuration.Variant.DpopBoundTokens },
+        new(Fault.PublicRefreshNeitherRotatedNorBound, "a public client's refresh token is neither rotated nor bound to its DPoP key: another key's proof redeems it (RFC 9700 §4.14.2)",
+            ["MBO-AS-RT-003"]) { Under = Configuration.Variant.DpopBoundTokens },
         new(Fault.MissionAuthorityIssuerMismatch, "the mission-authority document's issuer drops the trailing slash mission.origin has", ["MBO-AS-MD-005"]),
         new(Fault.MissionAuthorityNotJson, "the mission-authority document is served as text/plain", ["MBO-AS-MD-006"]),
 
