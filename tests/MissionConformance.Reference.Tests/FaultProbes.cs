@@ -57,6 +57,12 @@ public static class FaultProbes
             var (pkce, consent) = await r.PushAndApproveAsync(frontChannelExtra: new Dictionary<string, string> { ["authorization_details"] = extra });
             return (await r.RedeemAsync(consent.Code!, pkce.Verifier)).Body.Contains("https://payments.example/api", StringComparison.Ordinal);
         },
+        Fault.FrontChannelScopeGranted => async (r, clock) =>
+        {
+            var (pkce, consent) = await r.PushAndApproveAsync(frontChannelExtra: new Dictionary<string, string> { ["scope"] = "payments:write" });
+            var token = (await r.RedeemAsync(consent.Code!, pkce.Verifier)).Member("access_token")!;
+            return DecodedJwt.Decode(token).Payload.TryGetProperty("scope", out var scope) && scope.GetString()!.Contains("payments:write", StringComparison.Ordinal);
+        },
         Fault.AcceptUncoveredResource => async (r, clock) => (await r.PushAsync(Intent().ToJsonString(), Pkce.Create(), null, ("resource", "https://unrelated.example/api"))).Status == HttpStatusCode.Created,
         Fault.ReuseMissionIdForIdenticalIntent => async (r, clock) =>
         {

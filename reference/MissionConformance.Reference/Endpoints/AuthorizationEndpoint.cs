@@ -134,6 +134,10 @@ public sealed class AuthorizationEndpoint(
             {
                 mission = await store.WidenPendingAsync(mission.Id, extra[0]!, http.RequestAborted);
             }
+            if (mission is not null && faults.Has(Fault.FrontChannelScopeGranted) && http.Request.Query["scope"] is { Count: > 0 } scope)
+            {
+                mission = await store.GrantFrontChannelScopeAsync(mission.Id, scope[0]!, http.RequestAborted);
+            }
         }
         else
         {

@@ -569,6 +569,7 @@ public sealed class TokenEndpoint(MissionStore store, ReferenceSettings settings
         var principal = new ClaimsPrincipal(identity);
         principal.SetResources(audiences);
         if (faults.Has(Fault.ScopeBroaderThanDetails)) principal.SetScopes("admin");
+        if (faults.Has(Fault.FrontChannelScopeGranted) && mission.FrontChannelScope is { } frontChannel) principal.SetScopes(frontChannel.Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
         // MBO-AS-TOK-007: no access token outlives the Mission.
         var remaining = DateTimeOffset.FromUnixTimeSeconds(mission.MissionExpiry) - clock.GetUtcNow();

@@ -103,6 +103,7 @@ public enum Fault
     StatusOmitsPolicyVersion,
     DpopAnnouncedAsBearer,
     PublicRefreshNeitherRotatedNorBound,
+    FrontChannelScopeGranted,
     MissionAuthorityIssuerMismatch,
     MissionAuthorityNotJson,
 
@@ -269,6 +270,7 @@ public static class FaultCatalogue
         new(Fault.AcceptIntentWithAuthorizationDetails, "accepts mission_intent together with authorization_details", ["MBO-AS-PAR-008"]),
         new(Fault.AcceptZeroMaxDerivations, "accepts context.max_derivations below 1", ["MBO-AS-PAR-009"]),
         new(Fault.FrontChannelWidensAuthority, "adds front-channel authorization_details on request_uri redemption to the Authority Set", ["MBO-AS-PAR-010"]),
+        new(Fault.FrontChannelScopeGranted, "a scope added on the front-channel request that redeems the request_uri is granted to the Mission's tokens (scope claim)", ["MBO-AS-PAR-010"]),
         new(Fault.AcceptUncoveredResource, "accepts a resource value no derived entry covers, at PAR and at the token endpoint, and issues the token for it", ["MBO-AS-PAR-012"]),
         new(Fault.ReuseMissionIdForIdenticalIntent, "gives a second identical Intent the Mission id of the first", ["MBO-AS-PAR-013", "MBO-AS-REC-010"]),
         new(Fault.ExtendMissionExpiry, "narrowing sets mission_expiry to the policy ceiling even when the submitted value is earlier", ["MBO-AS-PAR-014"]),

@@ -191,6 +191,15 @@ public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory
             return true;
         }, ct);
 
+    /// <summary>Fault FrontChannelScopeGranted: the front channel's scope is kept for the Mission's tokens.</summary>
+    public Task<MissionRecord?> GrantFrontChannelScopeAsync(string id, string scope, CancellationToken ct)
+        => MutateAsync(id, record =>
+        {
+            if (record.State != MissionState.PendingApproval) return false;
+            record.FrontChannelScope = scope;
+            return true;
+        }, ct);
+
     /// <summary>Faults ChangeAuthorityAfterRender and StepUpWidensAuthority: the pending Authority Set's first entry gains an action (once).</summary>
     public Task<MissionRecord?> AddActionToPendingAsync(string id, string action, CancellationToken ct)
         => MutateAsync(id, record =>

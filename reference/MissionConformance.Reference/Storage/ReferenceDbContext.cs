@@ -23,6 +23,9 @@ public sealed class MissionRecord
     public required string NarrowingJson { get; set; }
     public required string AuthoritySetJson { get; set; }
     public string? RequestedResourcesJson { get; set; }
+
+    /// <summary>Fault FrontChannelScopeGranted: a scope the front-channel request added, which the Mission's tokens then carry.</summary>
+    public string? FrontChannelScope { get; set; }
     public string? ProposalHash { get; set; }
     public string? AuthorityHash { get; set; }
     public string? ConsentRenderingHash { get; set; }
