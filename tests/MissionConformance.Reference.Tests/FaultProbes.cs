@@ -76,6 +76,19 @@ public static class FaultProbes
             return DateTimeOffset.Parse((string)record!["mission_expiry"]!, System.Globalization.CultureInfo.InvariantCulture)
                 > DateTimeOffset.Parse((string)intent["mission_expiry"]!, System.Globalization.CultureInfo.InvariantCulture);
         },
+        Fault.NarrowingAddsObject => async (r, clock) =>
+        {
+            var intent = RunningReference.BoardPacketIntent(clock.GetUtcNow(), TimeSpan.FromHours(1));
+            var record = await r.RecordAsync((await r.ObtainAsync(intent)).MissionId);
+            var submitted = intent["objects"]!.AsArray().Select(o => (string?)o).ToHashSet();
+            return record!["mission_intent"]!["objects"]!.AsArray().Any(o => !submitted.Contains((string?)o));
+        },
+        Fault.NarrowingDropsConstraint => async (r, clock) =>
+        {
+            var intent = RunningReference.BoardPacketIntent(clock.GetUtcNow(), TimeSpan.FromHours(1));
+            var record = await r.RecordAsync((await r.ObtainAsync(intent)).MissionId);
+            return record!["mission_intent"]!["constraints"]!.AsArray().Count < intent["constraints"]!.AsArray().Count;
+        },
         Fault.AcceptUnregisteredPurpose => (r, clock) => AcceptedAsync(r, Edit(i => i["purpose"] = "urn:example:purpose:unregistered")),
         Fault.SkipPkceVerification => async (r, clock) =>
         {

@@ -104,6 +104,8 @@ public enum Fault
     DpopAnnouncedAsBearer,
     PublicRefreshNeitherRotatedNorBound,
     FrontChannelScopeGranted,
+    NarrowingDropsConstraint,
+    NarrowingAddsObject,
     MissionAuthorityIssuerMismatch,
     MissionAuthorityNotJson,
 
@@ -270,6 +272,8 @@ public static class FaultCatalogue
         new(Fault.AcceptIntentWithAuthorizationDetails, "accepts mission_intent together with authorization_details", ["MBO-AS-PAR-008"]),
         new(Fault.AcceptZeroMaxDerivations, "accepts context.max_derivations below 1", ["MBO-AS-PAR-009"]),
         new(Fault.FrontChannelWidensAuthority, "adds front-channel authorization_details on request_uri redemption to the Authority Set", ["MBO-AS-PAR-010"]),
+        new(Fault.NarrowingAddsObject, "validation adds an object the client never submitted to the validated Intent the Mission records", ["MBO-AS-PAR-014"]),
+        new(Fault.NarrowingDropsConstraint, "validation removes the Intent's last client constraint from the validated Intent the Mission records (and renders)", ["MBO-AS-PAR-014"]),
         new(Fault.FrontChannelScopeGranted, "a scope added on the front-channel request that redeems the request_uri is granted to the Mission's tokens (scope claim)", ["MBO-AS-PAR-010"]),
         new(Fault.AcceptUncoveredResource, "accepts a resource value no derived entry covers, at PAR and at the token endpoint, and issues the token for it", ["MBO-AS-PAR-012"]),
         new(Fault.ReuseMissionIdForIdenticalIntent, "gives a second identical Intent the Mission id of the first", ["MBO-AS-PAR-013", "MBO-AS-REC-010"]),

@@ -246,6 +246,10 @@ public sealed class MissionIntentValidator(ResourceCatalogue catalogue, FaultSet
             return Refuse("invalid_authorization_details", "no object of the mission_intent maps to a resource this server can authorize");
         }
         validated["objects"] = new JsonArray(kept.Select(o => (JsonNode)JsonValue.Create(o)!).ToArray());
+        // MBO-AS-PAR-014: objects only shrink; NarrowingAddsObject records one the client never submitted (no authority derives from it).
+        if (faults.Has(Fault.NarrowingAddsObject)) validated["objects"]!.AsArray().Add("https://archive.board-packet.example/records");
+        // MBO-AS-PAR-014: constraints may be added, never removed; NarrowingDropsConstraint removes the client's last one.
+        if (faults.Has(Fault.NarrowingDropsConstraint) && validated["constraints"] is JsonArray { Count: > 0 } constraints) constraints.RemoveAt(constraints.Count - 1);
 
         var authority = new JsonArray();
         foreach (var resource in kept.Select(o => catalogue.Find(o)!))

@@ -81,7 +81,9 @@ public sealed class ApprovalAndTokenScenario : Scenario
                 e.TryGetProperty("constraints", out var c) && c.ValueKind == JsonValueKind.Object ? [.. c.EnumerateObject().Select(p => p.Name)] : [])).ToList()
             : [];
         var recordedExpiry = (string?)record?["mission_expiry"] is { } expiryText ? DateTimeOffset.Parse(expiryText, System.Globalization.CultureInfo.InvariantCulture) : (DateTimeOffset?)null;
-        context.JudgeRendering(new ConsentShowsIntentAndAuthority(), new ConsentPage(consent.ConsentPageText, intent, authority, recordedExpiry), consent.Screenshots);
+        // oauth-profile.md §5: the page renders the validated Intent, which the record shows; else the Intent as submitted.
+        var rendered = record?["mission_intent"] as JsonObject ?? intent;
+        context.JudgeRendering(new ConsentShowsIntentAndAuthority(), new ConsentPage(consent.ConsentPageText, rendered, authority, recordedExpiry), consent.Screenshots);
         context.Judge(new ConsentNotFramable(), new FramingEvidence(consent.Pages));
 
         // Without a record, the Mission as the spec's own surfaces show it: Mission Status, else introspection.
