@@ -82,7 +82,7 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
         var app = builder.Build();
         var server = new ReferenceResourceServer(app, http, options, baseUrl);
         var trust = new IssuerTrust(http, options.TrustedIssuer);
-        var states = new MissionStateSource(http, trust, server.Resource, options.EffectiveClientId, options.MaxStaleSeconds) 
+        var states = new MissionStateSource(http, trust, server.Resource, options.EffectiveClientId, options.MaxStaleSeconds)
         {
             EventDriven = options.EventDriven, ShortNonce = options.Faults.Has(Fault.RsShortStatusNonce), ReuseExpired = options.Faults.Has(Fault.RsReusesExpiredStatus),
         };

@@ -286,7 +286,7 @@ public sealed class OpaqueTokenIntrospectable : Check<TokenEvidence>
         if (!e.Metadata.TryGetProperty("introspection_endpoint", out _)) return Judgement.Fail("the access token is opaque and the AS advertises no introspection_endpoint: nothing shows its Mission");
         if (e.Token.IntrospectedFor.Count == 0)
         {
-            return Judgement.SkipForWant("a Resource Server client (clients[] with role \"status\") whose audience the token carries",
+            return Judgement.SkipForWant(MissionWitness.StatusClientField,
                 "not judged: the access token is opaque, and introspection answered no status client of the target file as an audience of it");
         }
         var mission = e.Token.Mission;

@@ -168,11 +168,11 @@ public sealed class MissionFlow(ScenarioContext context)
         var pkce = Pkce.Create();
         var (par, requestUri) = await PushAcceptedAsync(intent, pkce, client, parExtra ?? []);
         var consent = await ConsentAsync(requestUri, ConsentDecision.Approve, client, frontChannelExtra, account);
-        if (consent.Code is not null) _objectsByCode[consent.Code] = Objects(intent);
         if (consent.Code is null)
         {
             throw new ScenarioInterruptedException($"approval gave no authorization code: {consent.Error} {consent.ErrorDescription}");
         }
+        _objectsByCode[consent.Code] = Objects(intent);
         return (pkce, consent, par);
     }
 

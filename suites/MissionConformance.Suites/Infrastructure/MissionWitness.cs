@@ -17,6 +17,9 @@ public sealed record MissionWitness(string Source, string Audience, string? Auth
     /// <summary>integrity_anchors.consent_rendering_hash of a Mission Status answer (introspection does not carry it).</summary>
     public string? ConsentRenderingHash { get; init; }
 
+    /// <summary>The target-file field that lets the suite ask Mission Status or introspection about a token: a client the AS answers for it.</summary>
+    public const string StatusClientField = "a Resource Server client (clients[] with role \"status\") whose audience the token carries";
+
     /// <summary>Why no surface could be asked, and whether the target file could change that (the field to add), or nothing on the wire can.</summary>
     public sealed record Gap(string Reason, string? Wants);
 
@@ -35,11 +38,10 @@ public sealed record MissionWitness(string Source, string Audience, string? Auth
         var caller = context.Server.StatusClients.FirstOrDefault(c => c.Audience is { } a && token.Audiences.Contains(a));
         if (caller is null)
         {
-            return (null, new Gap($"no status client of the target file is an audience of the token ({string.Join(", ", token.Audiences)})",
-                "a Resource Server client (clients[] with role \"status\") whose audience the token carries"));
+            return (null, new Gap($"no status client of the target file is an audience of the token ({string.Join(", ", token.Audiences)})", StatusClientField));
         }
         var audience = caller.Audience!;
-        if (metadata.MissionStatusEndpoint is { } endpoint && (token.MissionId ?? token.MissionRef) is { } mission)
+        if (metadata.MissionStatusEndpoint is { } endpoint && token.MissionId is { } mission)
         {
             string why;
             try
