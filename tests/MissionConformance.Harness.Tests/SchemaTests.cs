@@ -5,7 +5,7 @@ namespace MissionConformance.Harness.Tests;
 
 /// <summary>
 /// Every schema with a valid sample and invalid ones that must be caught at the expected JSON
-/// Pointer: a keyword NJsonSchema ignored would show up here as a failing negative sample.
+/// Pointer: a keyword the validator ignored (NJsonSchema, before issue 20, ignored dependencies and if/then) would show up here as a failing negative sample.
 /// </summary>
 public sealed class SchemaTests
 {
@@ -98,7 +98,7 @@ public sealed class SchemaTests
         { "evaluation without policy_version", ArtifactKind.EvaluationRequest, Evaluation(mission: """{"id":"m","origin":"https://as.example/","authority_hash":"sha-256:a","policy_view_id":"v","policy_view_version":"1"}"""), "/context/mission/policy_version" },
         { "evaluation with an unknown freshness mode", ArtifactKind.EvaluationRequest, Evaluation(freshness: Freshness.Replace("fresh\"", "live\"", StringComparison.Ordinal)), "/context/freshness/mode" },
         { "evaluation without freshness", ArtifactKind.EvaluationRequest, Evaluation().Replace(",\"freshness\":" + Freshness, "", StringComparison.Ordinal), "/context/freshness" },
-        { "evaluation with parameters but no digest", ArtifactKind.EvaluationRequest, Evaluation(extra: ""","parameters":{"a":1}"""), "/context" },
+        { "evaluation with parameters but no digest (dependencies)", ArtifactKind.EvaluationRequest, Evaluation(extra: ""","parameters":{"a":1}"""), "/context" },
         { "pairwise without sector value", ArtifactKind.AsMetadata, """{"issuer":"https://as.example/","token_endpoint":"t","jwks_uri":"j","mission_pairwise_sector":"galaxy"}""", "/mission_pairwise_sector" },
         { "jwks_uri as a number", ArtifactKind.AsMetadata, """{"issuer":"https://as.example/","token_endpoint":"https://as.example/token","jwks_uri":7}""", "/jwks_uri" },
         { "max size as string", ArtifactKind.AsMetadata, """{"issuer":"https://as.example/","token_endpoint":"t","jwks_uri":"j","mission_intent_max_size":"16384"}""", "/mission_intent_max_size" },

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using NJsonSchema;
-using NJsonSchema.Validation;
+using Json.Schema;
 
 namespace MissionConformance.Harness.Schemas;
 
@@ -49,12 +47,12 @@ public sealed record SchemaError(string Pointer, string Message)
 }
 
 /// <summary>
-/// Validates artifacts against fixtures/schemas (draft-07, NJsonSchema: see the README for why not
-/// 2020-12). Schemas referenced by URN are inlined before compilation, so no resolver reaches out.
+/// Validates artifacts against fixtures/schemas (draft-07, declared by each schema's $schema) with JsonSchema.Net 7.4.0, the
+/// version that runs beside WireMock's Humanizer 2.14.1. Schemas referenced by URN are inlined first, so no resolver reaches out.
 /// </summary>
-public static partial class ArtifactSchemas
+public static class ArtifactSchemas
 {
-    private static readonly ConcurrentDictionary<ArtifactKind, JsonSchema> Compiled = new();
+    private static readonly ConcurrentDictionary<ArtifactKind, (JsonSchema Schema, JsonNode Text)> Compiled = new();
 
     public static string FileName(ArtifactKind kind) => kind switch
     {
@@ -99,62 +97,115 @@ public static partial class ArtifactSchemas
         return form.ToJsonString();
     }
 
+    /// <summary>
+    /// JsonSchema.Net evaluates every keyword of draft-07 (and 2020-12): NJsonSchema, before it, silently ignored if/then and
+    /// dependencies. Format is asserted, as the schemas mean it. The hierarchical output keeps anyOf's alternatives apart.
+    /// </summary>
+    private static readonly EvaluationOptions Options = new() { OutputFormat = OutputFormat.Hierarchical, RequireFormatValidation = true };
+
+    static ArtifactSchemas()
+    {
+        // The missing members as a JSON array, so each becomes its own error with its own pointer.
+        ErrorMessages.Required = "[[missing]]";
+    }
+
     public static IReadOnlyList<SchemaError> Validate(ArtifactKind kind, string json)
     {
-        var schema = Compiled.GetOrAdd(kind, k => JsonSchema.FromJsonAsync(Inline(Text(FileName(k))).ToJsonString()).GetAwaiter().GetResult());
+        var (schema, text) = Compiled.GetOrAdd(kind, k => Inline(Text(FileName(k))) is var inlined ? (JsonSchema.FromText(inlined.ToJsonString()), inlined) : default);
+        JsonNode? instance;
+        try
+        {
+            instance = JsonNode.Parse(json);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return [new SchemaError("", "not JSON: " + e.Message)];
+        }
         var errors = new List<SchemaError>();
-        Collect(schema.Validate(json), errors);
+        Collect(schema.Evaluate(instance, Options), instance, text, errors);
         return errors.DistinctBy(e => e.ToString()).ToList();
     }
 
-    private static void Collect(IEnumerable<ValidationError> errors, List<SchemaError> into)
+    /// <summary>The errors of a failed evaluation node and its failed children; of a failed anyOf, only the alternative that came closest.</summary>
+    private static void Collect(EvaluationResults node, JsonNode? instance, JsonNode schema, List<SchemaError> into)
     {
-        foreach (var error in errors)
+        if (node.IsValid) return;
+        var failed = node.HasDetails ? node.Details.Where(d => !d.IsValid).ToList() : [];
+        var errors = node.HasErrors ? node.Errors! : new Dictionary<string, string>();
+        var pointer = node.InstanceLocation.ToString();
+        var value = Value(instance, node.InstanceLocation);
+        // anyOf and oneOf are read from their alternatives (the keyword itself may carry no message): which held, and which came closest.
+        var children = node.HasDetails ? node.Details : [];
+        var oneOf = children.Where(d => Segment(d, 1) == "oneOf").ToList();
+        if (oneOf.Count > 0 && oneOf.Count(d => d.IsValid) != 1)
         {
-            if (error is ChildSchemaValidationError child && child.Errors.Count > 0 && error.Kind != ValidationErrorKind.NotOneOf)
-            {
-                // For anyOf, the alternative that came closest says what is wrong (e.g. a seed entry's actions).
-                var alternatives = error.Kind == ValidationErrorKind.NotAnyOf
-                    ? [child.Errors.Values.Where(e => e.Count > 0).OrderBy(e => e.Count).First()]
-                    : child.Errors.Values;
-                foreach (var nested in alternatives) Collect(nested, into);
-                continue;
-            }
-            into.Add(new SchemaError(Pointer(error), Describe(error)));
+            into.Add(new SchemaError(pointer, $"must match exactly one of the alternatives (for the mission claim: exactly one of id and ref); got {Truncate(value ?? "")}"));
         }
+        var anyOf = children.Where(d => Segment(d, 1) == "anyOf").ToList();
+        if (anyOf.Count > 0 && anyOf.All(d => !d.IsValid))
+        {
+            // For anyOf, the alternative that came closest says what is wrong (e.g. a seed entry's actions).
+            Collect(anyOf.OrderBy(Count).First(), instance, schema, into);
+        }
+        failed = [.. failed.Where(d => Segment(d, 1) is not ("oneOf" or "anyOf"))];
+        foreach (var (keyword, message) in errors)
+        {
+            switch (keyword)
+            {
+                case "oneOf" or "anyOf":
+                    break;
+                case "required":
+                    var missing = System.Text.Json.JsonSerializer.Deserialize<string[]>(message) ?? [];
+                    into.AddRange(missing.Select(name => new SchemaError(pointer + "/" + Escape(name), $"required member \"{name}\" is missing")));
+                    break;
+                default:
+                    into.Add(new SchemaError(pointer, Describe(keyword, message, value, node, schema)));
+                    break;
+            }
+        }
+        // A failed "not" carries no message of its own: its subschema held, which is the failure.
+        if (errors.Count == 0 && failed.Count == 0 && node.HasDetails && node.Details.Any(d => d.IsValid && Segment(d, 0) == "not"))
+        {
+            into.Add(new SchemaError(pointer, instance is null || node.InstanceLocation.TryEvaluate(instance, out var here) && here is JsonValue
+                ? $"value {value} is not allowed here"
+                : "this combination of members is not allowed here"));
+        }
+        foreach (var child in failed) Collect(child, instance, schema, into);
     }
 
-    private static string Describe(ValidationError e)
+    private static string Describe(string keyword, string message, string? value, EvaluationResults node, JsonNode schema) => keyword switch
     {
-        var value = e.Token?.ToString(Newtonsoft.Json.Formatting.None);
-        return e.Kind switch
-        {
-            ValidationErrorKind.PropertyRequired => $"required member \"{e.Property}\" is missing",
-            ValidationErrorKind.NoAdditionalPropertiesAllowed => $"unknown member \"{e.Property}\"",
-            ValidationErrorKind.NotInEnumeration => $"unknown value {value}; allowed: {string.Join(", ", e.Schema?.Enumeration.Select(v => v?.ToString()) ?? [])}",
-            ValidationErrorKind.PatternMismatch => $"{value} does not match {e.Schema?.Pattern}",
-            ValidationErrorKind.NotOneOf => $"must match exactly one of the alternatives (for the mission claim: exactly one of id and ref); got {value}",
-            ValidationErrorKind.NotAnyOf => $"matches none of the allowed forms: {value}",
-            ValidationErrorKind.ExcludedSchemaValidates => $"value {value} is not allowed here",
-            _ => $"{Regex.Replace(e.Kind.ToString(), "(?<=[a-z])(?=[A-Z])", " ").ToLowerInvariant()}{(value is null ? "" : ": " + Truncate(value))}",
-        };
+        // additionalProperties: false fails the member itself against the false schema.
+        "" or "false" when Segment(node, 0) == "additionalProperties" => $"unknown member \"{Unescape(node.InstanceLocation.ToString().Split('/')[^1])}\"",
+        "enum" => $"unknown value {value}; allowed: {string.Join(", ", (Keyword(node, schema, "enum") as JsonArray ?? []).Select(v => v?.ToJsonString()))}",
+        "pattern" => $"{value} does not match {(string?)Keyword(node, schema, "pattern")}",
+        _ => $"{keyword}: {message}{(value is null ? "" : ": " + Truncate(value))}",
+    };
+
+    /// <summary>The value of <paramref name="keyword"/> in the (inlined) schema at the node's evaluation path.</summary>
+    private static JsonNode? Keyword(EvaluationResults node, JsonNode schema, string keyword)
+        => Json.Pointer.JsonPointer.Parse(node.EvaluationPath + "/" + keyword).TryEvaluate(schema, out var found) ? found : null;
+
+    /// <summary>
+    /// How many errors a node and its failed children hold, a failure without a message (a "not") counting as one: the closest anyOf
+    /// alternative has the fewest, and of equals the first.
+    /// </summary>
+    private static int Count(EvaluationResults node)
+        => Math.Max(node.IsValid ? 0 : 1, (node.HasErrors ? node.Errors!.Count : 0) + (node.HasDetails ? node.Details.Where(d => !d.IsValid).Sum(Count) : 0));
+
+    /// <summary>The evaluation path's segment <paramref name="fromEnd"/> places before its last (0: the last).</summary>
+    private static string? Segment(EvaluationResults node, int fromEnd)
+    {
+        var segments = node.EvaluationPath.ToString().Split('/');
+        return segments.Length > fromEnd + 1 ? segments[^(fromEnd + 1)] : null;
     }
+
+    private static string? Value(JsonNode? instance, Json.Pointer.JsonPointer location)
+        => location.TryEvaluate(instance, out var found) ? found?.ToJsonString() ?? "null" : null;
 
     private static string Truncate(string value) => value.Length <= 120 ? value : value[..120] + "…";
 
-    /// <summary>NJsonSchema's "#/a[0].b" as an RFC 6901 pointer "/a/0/b", with the missing member appended.</summary>
-    private static string Pointer(ValidationError e)
-    {
-        var path = (e.Path ?? "#").TrimStart('#');
-        var pointer = string.Concat(PathToken().Matches(path).Select(m => "/" + (m.Groups["index"].Success ? m.Groups["index"].Value
-            : m.Groups["quoted"].Success ? Escape(Regex.Replace(m.Groups["quoted"].Value, @"\\(.)", "$1")) : Escape(m.Groups["name"].Value))));
-        if (e.Kind is ValidationErrorKind.PropertyRequired or ValidationErrorKind.NoAdditionalPropertiesAllowed && e.Property is { } property
-            && !pointer.EndsWith("/" + Escape(property), StringComparison.Ordinal))
-        {
-            pointer += "/" + Escape(property);
-        }
-        return pointer;
-    }
+    private static string Unescape(string token) => token.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
 
     private static string Escape(string name) => name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 
@@ -207,8 +258,4 @@ public static partial class ArtifactSchemas
         "urn:mission-conformance:schema:act:seed-2026-06" => "act.schema.json",
         _ => throw new InvalidOperationException($"no schema with $id {id}"),
     };
-
-    // Json.NET writes a member whose name has '.', '/', '[' or a space as ['name'] (with \' and \\ escaped): a lifecycle SET's event URI.
-    [GeneratedRegex("\\['(?<quoted>(?:[^'\\\\]|\\\\.)*)'\\]|(?:^|[./])(?:(?<name>[^.\\[\\]/]+)|\\[(?<index>[0-9]+)\\])|\\[(?<index>[0-9]+)\\]", RegexOptions.CultureInvariant)]
-    private static partial Regex PathToken();
 }
