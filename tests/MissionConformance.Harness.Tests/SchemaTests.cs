@@ -104,6 +104,12 @@ public sealed class SchemaTests
         { "max size as string", ArtifactKind.AsMetadata, """{"issuer":"https://as.example/","token_endpoint":"t","jwks_uri":"j","mission_intent_max_size":"16384"}""", "/mission_intent_max_size" },
         { "level 6", ArtifactKind.AsMetadata, """{"issuer":"https://as.example/","token_endpoint":"t","jwks_uri":"j","mission_ladder_levels_supported":[1,6]}""", "/mission_ladder_levels_supported/1" },
         { "tier AD-4", ArtifactKind.AsMetadata, """{"issuer":"https://as.example/","token_endpoint":"t","jwks_uri":"j","mission_authorization_domain_tiers_supported":["AD-4"]}""", "/mission_authorization_domain_tiers_supported/0" },
+        { "empty request_uri (minLength)", ArtifactKind.ParResponse, """{"request_uri":"","expires_in":60}""", "/request_uri" },
+        { "conflict with another error code (const)", ArtifactKind.ConcurrentModification, """{"error":"conflict","current_state":"revoked","observed_state":"suspended"}""", "/error" },
+        { "negative max_stale_seconds (minimum)", ArtifactKind.AsMetadata, """{"issuer":"https://as.example/","token_endpoint":"https://as.example/token","jwks_uri":"https://as.example/jwks","mission_max_stale_seconds":-1}""", "/mission_max_stale_seconds" },
+        { "id-jag for a one-item array of two (maxItems)", ArtifactKind.IdJagClaims, $$"""{"iss":"https://as.example/","sub":"u","aud":["https://ras.example/","https://other.example/"],"client_id":"c","iat":1,"exp":121,"jti":"j","cnf":{"jkt":"k"},"authorization_details":[{{Entry}}],"mission":{{Mission}}}""", "/aud" },
+        { "goal over 4096 characters (maxLength)", ArtifactKind.MissionIntent, $$"""{"goal":"{{new string('g', 4097)}}","objects":["o"],"constraints":[],"success_criteria":[],"mission_expiry":"2026-12-01T10:00:00Z"}""", "/goal" },
+        { "delegate named by sub and sub_profile at once (maxProperties)", ArtifactKind.AuthorizationDetails, """[{"type":"mission_resource_access","resource":"https://rs/","actions":["a"],"delegation":{"max_depth":1,"allowed_delegates":[{"sub":"d","sub_profile":"ai_agent"}]}}]""", "/0/delegation/allowed_delegates/0" },
         { "no expires_in", ArtifactKind.ParResponse, """{"request_uri":"urn:x"}""", "/expires_in" },
         { "zero expires_in", ArtifactKind.ParResponse, """{"request_uri":"urn:x","expires_in":0}""", "/expires_in" },
         { "unknown mission_state", ArtifactKind.OAuthError, """{"error":"invalid_grant","mission_state":"inactive"}""", "/mission_state" },
@@ -197,5 +203,56 @@ public sealed class SchemaTests
 
         Assert.Contains("\"inactive\"", error.Message, StringComparison.Ordinal);
         Assert.Contains("suspended", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Keywords that only apply subschemas: a violation inside them is caught, and named, by the subschema's own keyword.</summary>
+    private static readonly string[] Applicators = ["properties", "patternProperties", "items", "$ref"];
+
+    /// <summary>
+    /// Every assertion keyword the schemas use is caught by at least one negative sample, so no keyword of ours can go unevaluated
+    /// unnoticed (NJsonSchema, until issue 20, skipped dependencies and if/then without a word). A schema that starts using a new
+    /// keyword needs a negative sample for it. Every schema also states its draft in $schema.
+    /// </summary>
+    [Fact]
+    public void EveryKeywordTheSchemasUse_IsCaughtByANegativeSample_AndEverySchemaStatesItsDraft()
+    {
+        var folder = Path.Combine(Path.GetDirectoryName(TargetLoaderTests.Fixtures)!, "schemas");
+        var files = Directory.GetFiles(folder, "*.schema.json");
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            var schema = JsonNode.Parse(File.ReadAllText(file))!;
+            Assert.True((string?)schema["$schema"] == "http://json-schema.org/draft-07/schema#", $"{Path.GetFileName(file)} does not state draft-07 in $schema");
+            Keywords(schema, used);
+        }
+        var caught = Invalid.SelectMany(row => ArtifactSchemas.Validate(row.Data.Item2, row.Data.Item3))
+            .SelectMany(e => (e.Keyword ?? "").Split('/')).ToHashSet(StringComparer.Ordinal);
+
+        var unproven = used.Except(Applicators).Except(caught).Order(StringComparer.Ordinal).ToList();
+        Assert.True(unproven.Count == 0, $"no negative sample is caught by: {string.Join(", ", unproven)} (caught: {string.Join(", ", caught.Order(StringComparer.Ordinal))})");
+    }
+
+    private static readonly HashSet<string> KeywordNames = new(StringComparer.Ordinal)
+    {
+        "type", "required", "properties", "additionalProperties", "enum", "const", "pattern", "minLength", "maxLength", "minimum", "maximum",
+        "exclusiveMinimum", "exclusiveMaximum", "items", "minItems", "maxItems", "uniqueItems", "anyOf", "oneOf", "allOf", "not", "format",
+        "dependencies", "if", "then", "else", "propertyNames", "patternProperties", "contains", "$ref", "minProperties", "maxProperties", "multipleOf",
+    };
+
+    /// <summary>The schema keywords of <paramref name="node"/>, not counting member names under properties, patternProperties or dependencies.</summary>
+    private static void Keywords(JsonNode? node, HashSet<string> into, bool names = false)
+    {
+        if (node is JsonObject o)
+        {
+            foreach (var (key, value) in o)
+            {
+                if (!names && KeywordNames.Contains(key)) into.Add(key);
+                Keywords(value, into, names: !names && key is "properties" or "patternProperties" or "dependencies");
+            }
+        }
+        else if (node is JsonArray a)
+        {
+            foreach (var item in a) Keywords(item, into);
+        }
     }
 }

@@ -40,8 +40,8 @@ public enum ArtifactKind
     TokenExchangeRequest,
 }
 
-/// <summary>A schema violation: where (RFC 6901 JSON Pointer) and what.</summary>
-public sealed record SchemaError(string Pointer, string Message)
+/// <summary>A schema violation: where (RFC 6901 JSON Pointer), what, and the keyword that caught it.</summary>
+public sealed record SchemaError(string Pointer, string Message, string? Keyword = null)
 {
     public override string ToString() => $"{(Pointer.Length == 0 ? "/" : Pointer)}: {Message}";
 }
@@ -139,13 +139,20 @@ public static class ArtifactSchemas
         var oneOf = children.Where(d => Segment(d, 1) == "oneOf").ToList();
         if (oneOf.Count > 0 && oneOf.Count(d => d.IsValid) != 1)
         {
-            into.Add(new SchemaError(pointer, $"must match exactly one of the alternatives (for the mission claim: exactly one of id and ref); got {Truncate(value ?? "")}"));
+            // When none held, the keywords that failed the alternatives are named with it (the error itself stays one: which alternative was meant is unknown).
+            var inner = new List<SchemaError>();
+            if (oneOf.All(d => !d.IsValid)) foreach (var alternative in oneOf) Collect(alternative, instance, schema, inner);
+            var keywords = string.Join("/", inner.Select(e => e.Keyword).OfType<string>().Distinct(StringComparer.Ordinal).Prepend("oneOf"));
+            into.Add(new SchemaError(pointer, $"must match exactly one of the alternatives (for the mission claim: exactly one of id and ref); got {Truncate(value ?? "")}", keywords));
         }
         var anyOf = children.Where(d => Segment(d, 1) == "anyOf").ToList();
         if (anyOf.Count > 0 && anyOf.All(d => !d.IsValid))
         {
             // For anyOf, the alternative that came closest says what is wrong (e.g. a seed entry's actions).
+            var before = into.Count;
             Collect(anyOf.OrderBy(Count).First(), instance, schema, into);
+            // The closest alternative's errors say what is wrong; that an anyOf caught them is recorded too.
+            for (var i = before; i < into.Count; i++) into[i] = into[i] with { Keyword = "anyOf/" + into[i].Keyword };
         }
         failed = [.. failed.Where(d => Segment(d, 1) is not ("oneOf" or "anyOf"))];
         foreach (var (keyword, message) in errors)
@@ -156,10 +163,12 @@ public static class ArtifactSchemas
                     break;
                 case "required":
                     var missing = System.Text.Json.JsonSerializer.Deserialize<string[]>(message) ?? [];
-                    into.AddRange(missing.Select(name => new SchemaError(pointer + "/" + Escape(name), $"required member \"{name}\" is missing")));
+                    var under = Segment(node, 0) is { } last && (Segment(node, 1) == "dependencies") ? "dependencies" : "required";
+                    into.AddRange(missing.Select(name => new SchemaError(pointer + "/" + Escape(name), $"required member \"{name}\" is missing", under)));
                     break;
                 default:
-                    into.Add(new SchemaError(pointer, Describe(keyword, message, value, node, schema)));
+                    into.Add(new SchemaError(pointer, Describe(keyword, message, value, node, schema),
+                        keyword is "" or "false" && Segment(node, 0) == "additionalProperties" ? "additionalProperties" : keyword));
                     break;
             }
         }
@@ -168,7 +177,7 @@ public static class ArtifactSchemas
         {
             into.Add(new SchemaError(pointer, instance is null || node.InstanceLocation.TryEvaluate(instance, out var here) && here is JsonValue
                 ? $"value {value} is not allowed here"
-                : "this combination of members is not allowed here"));
+                : "this combination of members is not allowed here", "not"));
         }
         foreach (var child in failed) Collect(child, instance, schema, into);
     }
