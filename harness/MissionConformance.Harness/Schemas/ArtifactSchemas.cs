@@ -163,7 +163,7 @@ public static class ArtifactSchemas
                     break;
                 case "required":
                     var missing = System.Text.Json.JsonSerializer.Deserialize<string[]>(message) ?? [];
-                    var under = Segment(node, 0) is { } last && (Segment(node, 1) == "dependencies") ? "dependencies" : "required";
+                    var under = Segment(node, 1) == "dependencies" ? "dependencies" : "required";
                     into.AddRange(missing.Select(name => new SchemaError(pointer + "/" + Escape(name), $"required member \"{name}\" is missing", under)));
                     break;
                 default:
