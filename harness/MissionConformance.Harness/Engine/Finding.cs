@@ -42,7 +42,7 @@ public readonly record struct Judgement(bool? Holds, string Message, Verdict? Ex
     /// <summary>Nothing on the wire can show the requirement here: SKIPPED, marked <see cref="Finding.NotVerifiable"/>.</summary>
     public static Judgement Unverifiable(string reason) => new(null, NotVerifiablePrefix + reason, Verdict.Skipped, NotVerifiable: true);
 
-    public const string NotVerifiablePrefix = "not verifiable black-box: ";
+    private const string NotVerifiablePrefix = "not verifiable black-box: ";
 
     public static Judgement That(bool holds, string passMessage, string failMessage) => holds ? Pass(passMessage) : Fail(failMessage);
 }

@@ -179,7 +179,7 @@ public sealed class ScenarioContext(
 
     /// <summary>SKIPPED because nothing the spec puts on the wire can show the requirement here (<see cref="Finding.NotVerifiable"/>).</summary>
     public void NotVerifiable(string requirementId, string reason)
-        => Record(requirementId, Verdict.Skipped, Judgement.NotVerifiablePrefix + reason, [], notVerifiable: true);
+        => Record(requirementId, Verdict.Skipped, Judgement.Unverifiable(reason).Message, [], notVerifiable: true);
 
     /// <summary>What the suite cannot judge on a surface the target offers: left to a reviewer, which keeps the tier from resting on silence.</summary>
     public void Review(string requirementId, string reason) => Record(requirementId, Verdict.Review, reason, []);

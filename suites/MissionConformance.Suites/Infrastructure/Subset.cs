@@ -28,8 +28,6 @@ public sealed record ConstraintFinding(Containment Containment, string Key, stri
 /// </summary>
 public static class Subset
 {
-    public static bool IsSubset(JsonElement candidate, JsonElement mission) => Contains(candidate, mission) == Containment.Within;
-
     /// <summary>Where <paramref name="candidate"/> stands against <paramref name="mission"/>.</summary>
     public static Containment Contains(JsonElement candidate, JsonElement mission)
     {
