@@ -1,6 +1,6 @@
 using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Runner;
 using MissionConformance.Suites;
-using MissionConformance.Suites.Runner;
 
 namespace MissionConformance.Conformance;
 

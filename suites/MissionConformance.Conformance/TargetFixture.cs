@@ -1,4 +1,6 @@
-using MissionConformance.Suites.Runner;
+using MissionConformance.Embedded;
+using MissionConformance.Harness.Runner;
+using MissionConformance.Reference.Faults;
 
 [assembly: AssemblyFixture(typeof(MissionConformance.Conformance.TargetFixture))]
 
@@ -19,8 +21,9 @@ public sealed class TargetFixture : IAsyncLifetime
         try
         {
             // VSTest starts the test host in the output folder; the shell's PWD is where the user typed the command.
-            _session = await TargetSession.OpenAsync(Environment.GetEnvironmentVariable(TargetSession.TargetVariable),
-                Environment.GetEnvironmentVariable("PWD"), faults: null, TestContext.Current.CancellationToken);
+            _session = Environment.GetEnvironmentVariable(TargetSession.TargetVariable) is { } file
+                ? await TargetSession.OpenAsync(file, Environment.GetEnvironmentVariable("PWD"))
+                : await EmbeddedReference.OpenSessionAsync(FaultSet.None, TestContext.Current.CancellationToken);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

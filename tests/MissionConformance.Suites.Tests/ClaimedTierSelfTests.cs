@@ -1,7 +1,9 @@
+using MissionConformance.Embedded;
 using MissionConformance.Harness.Coordinate;
 using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Reports;
+using MissionConformance.Harness.Runner;
 using MissionConformance.Reference.Faults;
-using MissionConformance.Suites.Runner;
 
 namespace MissionConformance.Suites.Tests;
 
@@ -25,7 +27,7 @@ public sealed class ClaimedTierSelfTests
         var claimed = Assert.Single(outcome.Coordinate.Claimed);
         Assert.Equal("AD-1", claimed.Tier);
         Assert.Equal(["MBO-AS-APR-002 needs authorizationServers[0].narrowing", "MBO-AS-REC-009 needs authorizationServers[0].narrowing"], claimed.Needs.Order(StringComparer.Ordinal));
-        var report = ReportWriter.Json(outcome)["coordinate"]!["claimed_not_demonstrated"]!.AsArray();
+        var report = JsonReport.Build(outcome)["coordinate"]!["claimed_not_demonstrated"]!.AsArray();
         Assert.Equal("AD-1", (string?)Assert.Single(report)!["tier"]);
     }
 }

@@ -1,6 +1,7 @@
+using MissionConformance.Embedded;
 using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Runner;
 using MissionConformance.Reference.Faults;
-using MissionConformance.Suites.Runner;
 
 namespace MissionConformance.Suites.Tests;
 
@@ -18,7 +19,7 @@ public sealed class EntryPointTests
     [Fact]
     public async Task Case_AgainstRefreshAfterRevoke_FailsOnlyTheRevokedGate_WithTheMessageAndEvidence()
     {
-        await using var session = await TargetSession.OpenAsync(null, null, new FaultSet([Fault.RefreshAfterRevoke]), TestContext.Current.CancellationToken, FaultSelfTests.FormConsent);
+        await using var session = await EmbeddedReference.OpenSessionAsync(new FaultSet([Fault.RefreshAfterRevoke]), TestContext.Current.CancellationToken, FaultSelfTests.FormConsent);
 
         var run = await session.RunScenarioAsync(ScenarioById("lifecycle.gating"));
 
@@ -34,7 +35,7 @@ public sealed class EntryPointTests
     [Fact]
     public async Task Case_NotApplicable_IsSkippedWithItsReason_AndABrokenShouldIsAWarning()
     {
-        await using var session = await TargetSession.OpenAsync(null, null, FaultSet.None, TestContext.Current.CancellationToken, FaultSelfTests.FormConsent);
+        await using var session = await EmbeddedReference.OpenSessionAsync(FaultSet.None, TestContext.Current.CancellationToken, FaultSelfTests.FormConsent);
 
         var run = await session.RunScenarioAsync(ScenarioById("consent.approve-and-issue"));
 
@@ -56,7 +57,7 @@ public sealed class EntryPointTests
             .Replace("\"receiverPort\": 5204", $"\"receiverPort\": {LoopbackPort.Free()}", StringComparison.Ordinal));
         try
         {
-            await using var session = await TargetSession.OpenAsync(file, null, null, TestContext.Current.CancellationToken, FaultSelfTests.FormConsent);
+            await using var session = await TargetSession.OpenAsync(file, null);
 
             var outcome = Case("discovery.metadata", "MBO-AS-MD-002").Decide(await session.RunScenarioAsync(ScenarioById("discovery.metadata")));
 
@@ -73,7 +74,7 @@ public sealed class EntryPointTests
     [Fact]
     public async Task Combine_KeepsEveryFindingsEvidence_AndComputesTheCoordinateOverAllScenarios()
     {
-        await using var session = await TargetSession.OpenAsync(null, null, FaultSet.None, TestContext.Current.CancellationToken, FaultSelfTests.FormConsent);
+        await using var session = await EmbeddedReference.OpenSessionAsync(FaultSet.None, TestContext.Current.CancellationToken, FaultSelfTests.FormConsent);
         var scenarios = new[] { ScenarioById("discovery.metadata"), ScenarioById("refresh.rotation") };
 
         var parts = new List<RunOutcome>();
@@ -91,7 +92,7 @@ public sealed class EntryPointTests
     [Fact]
     public async Task PlannedScenarios_RunOnceAsOneRun_WhileAnUnplannedOneRunsAlone_AndCombineCountsEachOnce()
     {
-        await using var session = await TargetSession.OpenAsync(null, null, FaultSet.None, TestContext.Current.CancellationToken, FaultSelfTests.FormConsent);
+        await using var session = await EmbeddedReference.OpenSessionAsync(FaultSet.None, TestContext.Current.CancellationToken, FaultSelfTests.FormConsent);
         Scenario discovery = ScenarioById("discovery.metadata"), gating = ScenarioById("lifecycle.gating"), rotation = ScenarioById("refresh.rotation");
 
         session.Plan([discovery, gating]);

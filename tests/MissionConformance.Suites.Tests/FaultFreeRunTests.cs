@@ -1,7 +1,8 @@
+using MissionConformance.Embedded;
 using MissionConformance.Harness.Coordinate;
 using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Runner;
 using MissionConformance.Reference.Faults;
-using MissionConformance.Suites.Runner;
 
 namespace MissionConformance.Suites.Tests;
 

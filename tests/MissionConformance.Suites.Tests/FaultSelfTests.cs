@@ -1,9 +1,10 @@
+using MissionConformance.Embedded;
 using MissionConformance.Harness.Coordinate;
 using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Runner;
 using MissionConformance.Harness.Targets;
 using MissionConformance.Reference.Configuration;
 using MissionConformance.Reference.Faults;
-using MissionConformance.Suites.Runner;
 
 namespace MissionConformance.Suites.Tests;
 

@@ -1,8 +1,10 @@
-using MissionConformance.Harness.Engine;
+using MissionConformance.Embedded;
 using MissionConformance.Harness.Coordinate;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Reports;
+using MissionConformance.Harness.Runner;
 using MissionConformance.Reference.Faults;
 using MissionConformance.Suites.Checks;
-using MissionConformance.Suites.Runner;
 
 namespace MissionConformance.Suites.Tests;
 

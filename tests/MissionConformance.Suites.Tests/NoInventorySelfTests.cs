@@ -1,12 +1,14 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
+using MissionConformance.Embedded;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.OAuth;
+using MissionConformance.Harness.Reports;
+using MissionConformance.Harness.Runner;
+using MissionConformance.Reference.Faults;
 using MissionConformance.Suites.Checks;
 using MissionConformance.Suites.Infrastructure;
-using MissionConformance.Reference.Faults;
-using MissionConformance.Suites.Runner;
 
 namespace MissionConformance.Suites.Tests;
 
@@ -49,7 +51,7 @@ public sealed class NoInventorySelfTests
             Assert.True(finding is { Verdict: Verdict.Skipped, NotVerifiable: true }, $"{id}: {finding.Verdict} {finding.Message}");
         }
         Assert.Equal(["MBO-AS-REC-005", "MBO-AS-REC-006", "MBO-AS-REC-009"], outcome.NotVerifiable());
-        Assert.Equal(3, (int?)ReportWriter.Json(outcome)["counts"]!["not_verifiable"]);
+        Assert.Equal(3, (int?)JsonReport.Build(outcome)["counts"]!["not_verifiable"]);
     }
 
     [Theory]

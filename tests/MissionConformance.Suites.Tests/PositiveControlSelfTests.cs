@@ -1,6 +1,6 @@
 using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Runner;
 using MissionConformance.Harness.Targets;
-using MissionConformance.Suites.Runner;
 using MissionConformance.Suites.Scenarios;
 
 namespace MissionConformance.Suites.Tests;

@@ -1,9 +1,11 @@
 using Microsoft.Playwright;
+using MissionConformance.Embedded;
 using MissionConformance.Harness.Consent;
+using MissionConformance.Harness.Reports;
+using MissionConformance.Harness.Runner;
 using MissionConformance.Harness.Schemas;
 using MissionConformance.Reference.Configuration;
 using MissionConformance.Reference.Faults;
-using MissionConformance.Suites.Runner;
 
 namespace MissionConformance.Suites.Tests;
 

@@ -1,8 +1,10 @@
+using MissionConformance.Embedded;
 using MissionConformance.Harness.Coordinate;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.Peers;
+using MissionConformance.Harness.Reports;
+using MissionConformance.Harness.Runner;
 using MissionConformance.Reference.Faults;
-using MissionConformance.Suites.Runner;
 
 namespace MissionConformance.Suites.Tests;
 

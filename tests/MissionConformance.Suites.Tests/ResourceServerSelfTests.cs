@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
+using MissionConformance.Embedded;
 using MissionConformance.Harness.Coordinate;
 using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Runner;
 using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.ResourceServers;
-using MissionConformance.Suites.Runner;
 
 namespace MissionConformance.Suites.Tests;
 
@@ -234,7 +235,7 @@ public sealed class ResourceServerSelfTests
                 text = alone.ToJsonString();
             }
             File.WriteAllText(file, text);
-            await using var session = await TargetSession.OpenAsync(file, null, null, Ct, FaultSelfTests.FormConsent);
+            await using var session = await TargetSession.OpenAsync(file, null);
 
             var outcome = await session.RunAsync([.. ResourceServerSuite.Scenarios(), .. ResourceAsSuite.Scenarios()], Ct);
 

@@ -93,14 +93,3 @@ public sealed class NoUnregisteredOptionalModules : Check<MetadataEvidence>
             ? Judgement.Fail($"mission_optional_modules_supported lists {modules.GetRawText()}, but no optional module is registered yet")
             : Judgement.Pass("no optional modules are advertised (none is registered yet)");
 }
-
-/// <summary>What the target advertises against what the run computed.</summary>
-public sealed record AdvertisementEvidence(IReadOnlyList<string> OverClaims, string Computed);
-
-public sealed class AdvertisementWithinCoordinate : Check<AdvertisementEvidence>
-{
-    public override string RequirementId => "MBO-AS-MD-009";
-
-    public override Judgement Judge(AdvertisementEvidence e)
-        => Judgement.That(e.OverClaims.Count == 0, $"advertised levels and tiers do not exceed the computed {e.Computed}", string.Join("; ", e.OverClaims));
-}

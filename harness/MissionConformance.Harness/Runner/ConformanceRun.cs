@@ -7,7 +7,7 @@ using MissionConformance.Harness.Peers;
 using MissionConformance.Harness.Targets;
 using MissionConformance.Harness.Wire;
 
-namespace MissionConformance.Suites.Runner;
+namespace MissionConformance.Harness.Runner;
 
 /// <summary>Everything a run produced: the report's input.</summary>
 public sealed record RunOutcome(
@@ -154,8 +154,8 @@ public static class ConformanceRun
         if (setupError is null && target.DomainSubject is not null)
         {
             // MBO-AS-MD-009 (SHOULD) is judged on the computed coordinate, after every scenario.
-            var check = new Checks.AdvertisementWithinCoordinate();
-            var judgement = check.Judge(new Checks.AdvertisementEvidence(overClaims, coordinate.Label));
+            var check = new AdvertisementWithinCoordinate();
+            var judgement = check.Judge(new AdvertisementEvidence(overClaims, coordinate.Label));
             findings.Add(new Finding(check.RequirementId, judgement.Holds == true ? Verdict.Passed : Verdict.Warning, judgement.Message, subject, CoordinateScenario, []));
         }
         // A Resource Server's claimed tier (target file, conformance.md open point 1) is set beside the computed one.

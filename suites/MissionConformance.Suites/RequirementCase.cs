@@ -1,7 +1,8 @@
 using System.Text;
 using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Runner;
 
-namespace MissionConformance.Suites.Runner;
+namespace MissionConformance.Suites;
 
 /// <summary>How a test runner reports one case: passed, passed with a warning (a broken SHOULD), skipped with the reason, or failed.</summary>
 public enum CaseResult { Pass, Warn, Skip, Fail }

@@ -1,9 +1,11 @@
 using System.CommandLine;
+using MissionConformance.Embedded;
 using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Reports;
+using MissionConformance.Harness.Runner;
 using MissionConformance.Harness.Targets;
 using MissionConformance.Reference.Faults;
 using MissionConformance.Suites;
-using MissionConformance.Suites.Runner;
 
 namespace MissionConformance.Cli;
 
@@ -53,7 +55,9 @@ public static class RunCommand
                 var faultSet = FaultSet.Parse(parse.GetValue(faults));
                 var variantSet = MissionConformance.Reference.Configuration.VariantSet.Parse(parse.GetValue(variants))
                     .Including(faultSet.Active.Select(f => FaultCatalogue.Describe(f).Under).OfType<MissionConformance.Reference.Configuration.Variant>());
-                await using var session = await TargetSession.OpenAsync(file, Environment.CurrentDirectory, faultSet, ct, variants: variantSet);
+                await using var session = file is null
+                    ? await EmbeddedReference.OpenSessionAsync(faultSet, ct, variants: variantSet)
+                    : await TargetSession.OpenAsync(file, Environment.CurrentDirectory);
                 if (parse.GetValue(printPeers)) return PrintPeers(session, stdout);
                 var outcome = await session.RunAsync(scenarios, ct);
                 var folder = ReportWriter.Write(outcome, parse.GetValue(output)!);

@@ -1,13 +1,28 @@
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.Peers;
 using MissionConformance.Harness.Targets;
-using MissionConformance.Reference.Faults;
 
-namespace MissionConformance.Suites.Runner;
+namespace MissionConformance.Harness.Runner;
 
 /// <summary>
-/// What a run is pointed at: the target file named by <c>--target</c> or <c>MISSION_TARGET</c>, or,
-/// when there is none, the embedded reference started on 127.0.0.1. The CLI runs a whole suite through
+/// A target the process started itself (the embedded reference stack, in its own project), with the target file it
+/// would need, the clock it shares with the harness and the simulated peers its servers trust.
+/// </summary>
+public interface IEmbeddedTarget : IAsyncDisposable
+{
+    Target Target { get; }
+
+    TimeProvider Clock { get; }
+
+    /// <summary>How a scenario waits: an embedded target may advance its clock instead.</summary>
+    Func<TimeSpan, CancellationToken, Task> Wait { get; }
+
+    PeerSet Peers { get; }
+}
+
+/// <summary>
+/// What a run is pointed at: the target file named by <c>--target</c> or <c>MISSION_TARGET</c>, or a target
+/// the process started (<see cref="IEmbeddedTarget"/>, the embedded reference on 127.0.0.1). The CLI runs a whole suite through
 /// it; the xunit entry point asks for one scenario at a time, each run at most once per session, and
 /// the scenarios it has <see cref="Plan">planned</see> run together, as the CLI runs them.
 /// </summary>
@@ -15,22 +30,22 @@ public sealed class TargetSession : IAsyncDisposable
 {
     public const string TargetVariable = "MISSION_TARGET";
 
-    private readonly EmbeddedReference? _reference;
+    private readonly IEmbeddedTarget? _embedded;
     private readonly PeerSet? _ownPeers;
     private readonly Dictionary<string, Lazy<Task<RunOutcome>>> _byScenario = new(StringComparer.Ordinal);
     private readonly Lock _planLock = new();
 
-    private TargetSession(Target target, TimeProvider clock, Func<TimeSpan, CancellationToken, Task> wait, EmbeddedReference? reference, PeerSet? ownPeers = null)
+    private TargetSession(Target target, TimeProvider clock, Func<TimeSpan, CancellationToken, Task> wait, IEmbeddedTarget? embedded, PeerSet? ownPeers = null)
     {
         Target = target;
         Clock = clock;
         Wait = wait;
-        _reference = reference;
+        _embedded = embedded;
         _ownPeers = ownPeers;
     }
 
     /// <summary>The simulated AS and PDP the target's Resource Servers and Resource ASes trust, when it has any.</summary>
-    public PeerSet? Peers => _reference?.Peers ?? _ownPeers;
+    public PeerSet? Peers => _embedded?.Peers ?? _ownPeers;
 
     public Target Target { get; }
 
@@ -42,25 +57,20 @@ public sealed class TargetSession : IAsyncDisposable
     public string? TargetFile { get; private init; }
 
     /// <summary>
-    /// Opens the target file (a relative path is taken from <paramref name="workingDirectory"/>), or starts
-    /// the embedded reference with <paramref name="faults"/> (and <paramref name="consent"/>, by default the
-    /// browser) when <paramref name="targetFile"/> is null. A bad target file throws
-    /// <see cref="TargetFileException"/> before anything is sent.
+    /// Opens the target file (a relative path is taken from <paramref name="workingDirectory"/>). A bad target file
+    /// throws <see cref="TargetFileException"/> before anything is sent.
     /// </summary>
-    public static async Task<TargetSession> OpenAsync(string? targetFile, string? workingDirectory, FaultSet? faults, CancellationToken ct, ConsentSettings? consent = null,
-        MissionConformance.Reference.Configuration.VariantSet? variants = null)
+    public static Task<TargetSession> OpenAsync(string targetFile, string? workingDirectory)
     {
-        if (targetFile is null)
-        {
-            var reference = await EmbeddedReference.StartAsync(faults ?? FaultSet.None, ct, consent, variants: variants);
-            return new TargetSession(reference.Target, reference.Clock, reference.Wait, reference);
-        }
         var path = Path.GetFullPath(targetFile, workingDirectory ?? Environment.CurrentDirectory);
         var target = TargetLoader.Load(path);
         // The peers listen where the target's Resource Servers were configured to find them (peers.*Port).
         var peers = target.NeedsPeers ? StartPeers(target.Peers, path) : null;
-        return new TargetSession(target, TimeProvider.System, (d, c) => Task.Delay(d, c), null, peers) { TargetFile = path };
+        return Task.FromResult(new TargetSession(target, TimeProvider.System, (d, c) => Task.Delay(d, c), null, peers) { TargetFile = path });
     }
+
+    /// <summary>A session over a target the process started; disposing the session stops it.</summary>
+    public static TargetSession Over(IEmbeddedTarget embedded) => new(embedded.Target, embedded.Clock, embedded.Wait, embedded);
 
     private static PeerSet StartPeers(PeerSettings settings, string path)
     {
@@ -101,7 +111,7 @@ public sealed class TargetSession : IAsyncDisposable
     /// Says which scenarios will be asked for (the tests a runner selected), so that the first ask runs all
     /// those not yet run as one run: in parallel, with one consent driver, as the CLI does, instead of one
     /// after the other with a browser each. Each scenario is still run once; the outcome is shared, and
-    /// <see cref="RequirementCase.Decide"/> reads only its scenario's findings from it.
+    /// the xunit entry point reads only its scenario's findings from it.
     /// </summary>
     public void Plan(IEnumerable<Scenario> scenarios)
     {
@@ -128,7 +138,7 @@ public sealed class TargetSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_reference is not null) await _reference.DisposeAsync();
+        if (_embedded is not null) await _embedded.DisposeAsync();
         _ownPeers?.Dispose();
     }
 }

@@ -1,23 +1,24 @@
 using System.Text.Json.Nodes;
 using Microsoft.IdentityModel.Tokens;
 using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Peers;
+using MissionConformance.Harness.Runner;
 using MissionConformance.Harness.Targets;
 using MissionConformance.Reference;
 using MissionConformance.Reference.Configuration;
-using MissionConformance.Harness.Peers;
 using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.Missions;
 using MissionConformance.Reference.ResourceAs;
 using MissionConformance.Reference.ResourceServers;
 using MissionConformance.Reference.Security;
 
-namespace MissionConformance.Suites.Runner;
+namespace MissionConformance.Embedded;
 
 /// <summary>
 /// The reference AS started on 127.0.0.1 as a target, with the target file it would need. It shares
 /// an <see cref="OffsetClock"/> with the harness, so expiry scenarios advance time instead of waiting.
 /// </summary>
-public sealed class EmbeddedReference : IAsyncDisposable
+public sealed class EmbeddedReference : IEmbeddedTarget
 {
     private readonly ReferenceStack _stack;
     private readonly MissionAuthorityTopology? _topology;
@@ -60,6 +61,8 @@ public sealed class EmbeddedReference : IAsyncDisposable
 
     public OffsetClock Clock { get; }
 
+    TimeProvider IEmbeddedTarget.Clock => Clock;
+
     /// <summary>The simulated AS and PDP the reference Resource Servers trust.</summary>
     public PeerSet Peers { get; }
 
@@ -76,6 +79,10 @@ public sealed class EmbeddedReference : IAsyncDisposable
 
     /// <summary>How long a reference Resource Server may go on using a Mission state it read (its mission_max_stale_seconds).</summary>
     public const int ResourceServerMaxStaleSeconds = 3;
+
+    /// <summary>A session over the embedded reference started with <paramref name="faults"/> and <paramref name="variants"/>.</summary>
+    public static async Task<TargetSession> OpenSessionAsync(FaultSet faults, CancellationToken ct, ConsentSettings? consent = null, VariantSet? variants = null)
+        => TargetSession.Over(await StartAsync(faults, ct, consent, variants: variants));
 
     /// <param name="consent">How consent is driven; by default in the browser with the reference script, as a user's target file would.</param>
     /// <param name="tiers">The tier each reference Resource Server (finance, docs, workflow) is started at; RS-D when not named.</param>

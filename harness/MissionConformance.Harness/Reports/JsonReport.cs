@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+using MissionConformance.Harness.Coordinate;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Runner;
+using MissionConformance.Harness.Targets;
+
+namespace MissionConformance.Harness.Reports;
+
+/// <summary>report.json, the machine contract (fixtures/schemas/report.schema.json).</summary>
+public static class JsonReport
+{
+    public static JsonObject Build(RunOutcome run) => new()
+    {
+        ["schema_version"] = "mission-conformance-report/1",
+        ["run"] = new JsonObject
+        {
+            ["id"] = run.RunId, ["started_at"] = run.StartedAt.ToString("O"), ["duration_ms"] = (long)run.Duration.TotalMilliseconds,
+            ["edition"] = run.Target.Edition, ["consent_driver"] = run.ConsentDriver, ["setup_error"] = run.SetupError,
+        },
+        ["target"] = new JsonObject { ["name"] = run.Target.Name, ["issuer"] = run.Issuer },
+        ["coordinate"] = new JsonObject
+        {
+            ["label"] = run.Coordinate.Label, ["level"] = run.Coordinate.Level, ["ad_tier"] = run.Coordinate.Ad.ToString(),
+            ["scope_stated"] = run.Coordinate.ScopeStated, ["reasons"] = new JsonArray(run.Coordinate.Reasons.Select(r => (JsonNode)r).ToArray()),
+            ["claimed_not_demonstrated"] = new JsonArray(run.Coordinate.Claimed.Select(c => (JsonNode)new JsonObject
+            {
+                ["tier"] = c.Tier, ["subject"] = c.Subject, ["needs"] = new JsonArray(c.Needs.Select(n => (JsonNode)n).ToArray()),
+            }).ToArray()),
+            ["resource_servers"] = new JsonArray(run.Coordinate.ResourceServers.Select(rs => (JsonNode)new JsonObject
+            {
+                ["id"] = rs.Id, ["resource"] = ReportRows.Tested(run, rs.Id)?.Resource, ["tier"] = rs.Tier.Name(), ["claimed_tier"] = ReportRows.Tested(run, rs.Id)?.ClaimedTier,
+                ["consequential"] = rs.Consequential, ["in_scope"] = rs.InScope,
+            }).ToArray()),
+            ["resource_authorization_servers"] = new JsonArray(run.Coordinate.ResourceAses.Select(ras => (JsonNode)new JsonObject
+            {
+                ["id"] = ras.Id, ["issuer"] = run.Target.ResourceAses.FirstOrDefault(r => r.Id == ras.Id)?.Issuer.AbsoluteUri, ["validates"] = ras.Validates,
+            }).ToArray()),
+            ["projection_issuers"] = new JsonArray(run.Coordinate.ProjectionIssuers.Select(p => (JsonNode)new JsonObject
+            {
+                ["id"] = p.Id, ["issuer"] = ReportRows.ProjectionIssuer(run, p.Id)?.Issuer.AbsoluteUri, ["projects"] = p.Projects,
+            }).ToArray()),
+            ["mas_tier"] = run.Coordinate.IsMissionAuthority ? run.Coordinate.Ad.Name() : null,
+        },
+        ["advertised"] = new JsonObject
+        {
+            ["levels"] = new JsonArray(run.Advertised.Levels.Select(l => (JsonNode)l).ToArray()),
+            ["domain_tiers"] = new JsonArray(run.Advertised.DomainTiers.Select(t => (JsonNode)t).ToArray()),
+        },
+        ["over_claims"] = new JsonArray(run.OverClaims.Select(o => (JsonNode)o).ToArray()),
+        ["counts"] = new JsonObject(Enum.GetValues<Verdict>().Select(v => KeyValuePair.Create(v.ToString().ToLowerInvariant(), (JsonNode?)ReportRows.Rows(run).Count(r => r.Verdict == v)))
+            .Append(KeyValuePair.Create("not_verifiable", (JsonNode?)run.NotVerifiable().Count))),
+        ["requirements"] = new JsonArray(ReportRows.Rows(run).Select(row => (JsonNode)new JsonObject
+        {
+            ["id"] = row.Requirement.Id, ["keyword"] = row.Requirement.Keyword, ["level"] = row.Requirement.Level, ["tier"] = row.Requirement.Tier,
+            ["section"] = row.Requirement.Section, ["source"] = row.Requirement.Source, ["summary"] = row.Requirement.Summary, ["verdict"] = row.Verdict.ToString().ToUpperInvariant(),
+            ["findings"] = new JsonArray(row.Findings.Select(FindingJson).ToArray()),
+        }).ToArray()),
+        ["wire_log"] = "wire.har",
+        ["attachments"] = new JsonArray(run.Wire.Attachments.Select(a => (JsonNode)new JsonObject
+        {
+            ["id"] = a.Id, ["scenario"] = a.Scenario, ["name"] = a.Name, ["media_type"] = a.MediaType, ["file"] = "attachments/" + a.FileName,
+        }).ToArray()),
+    };
+
+    private static JsonNode FindingJson(Finding f)
+    {
+        var json = new JsonObject
+        {
+            ["verdict"] = f.Verdict.ToString().ToUpperInvariant(), ["message"] = f.Message, ["subject"] = f.Subject, ["scenario"] = f.Scenario,
+            ["evidence"] = new JsonArray(f.Evidence.Select(e => (JsonNode)e).ToArray()),
+        };
+        if (f.NotVerifiable) json["not_verifiable"] = true;
+        return json;
+    }
+}

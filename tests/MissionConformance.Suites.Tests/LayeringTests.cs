@@ -1,0 +1,43 @@
+using System.Xml.Linq;
+using MissionConformance.Harness.Engine;
+
+namespace MissionConformance.Suites.Tests;
+
+/// <summary>
+/// The projects depend one way: the harness on nothing of ours, the suite implementers run on the harness alone, and
+/// only the embedded stack, the CLI and the tests reach the reference servers (issue 20).
+/// </summary>
+public sealed class LayeringTests
+{
+    private static readonly DirectoryInfo Root = FindRoot();
+
+    [Theory]
+    [InlineData("harness/MissionConformance.Harness/MissionConformance.Harness.csproj", new string[0])]
+    [InlineData("suites/MissionConformance.Suites/MissionConformance.Suites.csproj", new[] { "MissionConformance.Harness" })]
+    [InlineData("reference/MissionConformance.Reference/MissionConformance.Reference.csproj", new string[0])]
+    [InlineData("reference/MissionConformance.Embedded/MissionConformance.Embedded.csproj", new[] { "MissionConformance.Harness", "MissionConformance.Reference" })]
+    public void ProjectReferencesOnlyItsLayer(string project, string[] expected)
+    {
+        var references = XDocument.Load(Path.Combine(Root.FullName, project)).Descendants("ProjectReference")
+            .Select(r => Path.GetFileNameWithoutExtension(r.Attribute("Include")!.Value))
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(expected.Order(StringComparer.Ordinal), references);
+    }
+
+    [Fact]
+    public void SuiteAndHarnessAssembliesLoadNothingOfTheReference()
+    {
+        foreach (var assembly in new[] { typeof(LevelOneSuite).Assembly, typeof(Scenario).Assembly })
+        {
+            var ours = assembly.GetReferencedAssemblies().Select(a => a.Name!).Where(n => n.StartsWith("MissionConformance.", StringComparison.Ordinal));
+            Assert.DoesNotContain(ours, n => n.StartsWith("MissionConformance.Reference", StringComparison.Ordinal) || n.StartsWith("MissionConformance.Embedded", StringComparison.Ordinal));
+        }
+    }
+
+    private static DirectoryInfo FindRoot()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "MissionConformance.sln"))) root = root.Parent!;
+        return root;
+    }
+}
