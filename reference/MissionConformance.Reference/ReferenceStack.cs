@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MissionConformance.Reference.Configuration;
+using MissionConformance.Reference.Endpoints.Token;
 using MissionConformance.Reference.Endpoints;
 using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.Missions;
@@ -156,6 +157,18 @@ public sealed class ReferenceStack : IAsyncDisposable
         services.AddSingleton(new SenderConstraint(Dpop: options.Variants.Has(Variant.DpopBoundTokens)));
         services.AddSingleton<DpopNonces>();
         services.AddSingleton<ClientAssertionAuthenticator>();
+        var stackFaults = FaultInstaller.StackFaults(options.Faults);
+        services.AddHooks(options.Faults);
+        foreach (var fault in stackFaults) fault.AddServices(services);
+        services.AddScoped<GatingPolicy>();
+        services.AddScoped<AuthorityDeriver>();
+        services.AddScoped<MissionClaimBuilder>();
+        services.AddScoped<TokenPrincipalBuilder>();
+        services.AddScoped<TokenRequestProof>();
+        services.AddScoped<CodeAndRefreshGrant>();
+        services.AddScoped<ExchangeGrant>();
+        services.AddScoped<DelegationGrant>();
+        services.AddScoped<IdJagGrant>();
         services.AddScoped<TokenEndpoint>();
         services.AddScoped<AuthorizationEndpoint>();
         services.AddScoped<LoginEndpoint>();
@@ -165,7 +178,6 @@ public sealed class ReferenceStack : IAsyncDisposable
         services.AddScoped<InventoryEndpoint>();
         services.AddScoped<MissionStatusEndpoint>();
         services.AddScoped<StatusTokenEndpoint>();
-        services.AddScoped<IdJagReprojection>();
         services.AddScoped<IntrospectionEndpoint>();
         services.AddSingleton<StatusRateLimiter>();
         services.AddSingleton<MissionAuthorityDocument>();
@@ -192,25 +204,12 @@ public sealed class ReferenceStack : IAsyncDisposable
         });
         if (options.Variants.Has(Variant.ErrorBodiesWithExtraMembers)) app.Use((context, next) => VariantSeams.ErrorBodiesWithExtraMembers(context, () => next()));
         app.Use((context, next) => UnreadableFormGuard.InvokeAsync(context, () => next()));
-        if (options.Faults.Has(Fault.TokenResponseCacheable)) app.Use((context, next) => FaultSeams.CacheableTokenResponses(context, () => next()));
-        if (options.Faults.Has(Fault.StatusDpopAnswerReplayed))
-        {
-            var answers = new FaultSeams.ReplayedDpopStatus();
-            app.Use((context, next) => answers.InvokeAsync(context, () => next()));
-        }
-        if (options.Faults.Has(Fault.AuthorizationCodeReusable))
-        {
-            var codes = new FaultSeams.ReusableCodes();
-            app.Use((context, next) => codes.InvokeAsync(context, () => next()));
-        }
+        foreach (var fault in stackFaults) fault.Use(app);
         app.Use(async (context, next) =>
         {
             // The login and consent pages refuse to be framed (clickjacking; RFC 9700 §4.16, MC-AS-APR-103).
-            if (!options.Faults.Has(Fault.FramableConsent))
-            {
-                context.Response.Headers.XFrameOptions = "DENY";
-                context.Response.Headers.ContentSecurityPolicy = "frame-ancestors 'none'";
-            }
+            context.Response.Headers.XFrameOptions = "DENY";
+            context.Response.Headers.ContentSecurityPolicy = "frame-ancestors 'none'";
             await next();
         });
         app.Use(async (context, next) =>
@@ -224,12 +223,6 @@ public sealed class ReferenceStack : IAsyncDisposable
                 if (form["grant_type"] == StatusTokenEndpoint.Grant)
                 {
                     await (await context.RequestServices.GetRequiredService<StatusTokenEndpoint>().IssueAsync(context, form)).ExecuteAsync(context);
-                    return;
-                }
-                if (options.Faults.Has(Fault.ExchangeCopiesPairwiseRef) && form["grant_type"] == OpenIddictConstants.GrantTypes.TokenExchange
-                    && IdJagReprojection.SubjectTokenTypes.Contains(form["subject_token_type"].ToString()))
-                {
-                    await (await context.RequestServices.GetRequiredService<IdJagReprojection>().IssueAsync(context, form)).ExecuteAsync(context);
                     return;
                 }
             }
@@ -277,7 +270,7 @@ public sealed class ReferenceStack : IAsyncDisposable
                 o.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
                 o.Configure(opt => opt.RequestTokenLifetime = MissionStore.ApprovalWindow);
                 // RFC 8707 resource values are judged by the Mission's Authority Set, not a static list
-                // (PAR: ParMissionIntentHandler; token endpoint: TokenEndpoint.SelectEntries).
+                // (PAR: ParMissionIntentHandler; token endpoint: AuthorityDeriver).
                 o.DisableResourceValidation().IgnoreResourcePermissions();
                 o.Configure(opt =>
                 {
@@ -285,15 +278,10 @@ public sealed class ReferenceStack : IAsyncDisposable
                     opt.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain);
                 });
                 if (!Rotation(options).Everywhere) o.DisableRollingRefreshTokens();
-                if (options.Faults.Has(Fault.SkipPkceVerification))
-                {
-                    o.RemoveEventHandler(OpenIddict.Server.OpenIddictServerHandlers.Exchange.ValidateCodeVerifier.Descriptor);
-                }
 
                 o.AddEventHandler(ParMissionIntentHandler.Descriptor);
                 o.AddEventHandler(ParResponseHandler.Descriptor);
-                o.AddEventHandler(options.Faults.Has(Fault.ParNotRequired) ? FaultSeams.FrontChannelWithoutPar.Descriptor : FrontChannelHandler.Descriptor);
-                if (options.Faults.Has(Fault.AuthorizationResponseWithoutIss)) o.AddEventHandler(FaultSeams.AuthorizationResponseWithoutIss.Descriptor);
+                o.AddEventHandler(FrontChannelHandler.Descriptor);
                 o.AddEventHandler(MetadataHandler.Descriptor);
                 o.AddEventHandler(TokenResponseHandler.Descriptor);
                 o.AddEventHandler(RefreshTokenIssuanceHandler.Descriptor);
@@ -304,7 +292,7 @@ public sealed class ReferenceStack : IAsyncDisposable
                 o.AddEventHandler(DelegatedTokenHandler.Descriptor);
                 o.RemoveEventHandler(OpenIddict.Server.OpenIddictServerHandlers.Protection.ValidateProofOfPossession.Descriptor);
                 o.AddEventHandler(ProofOfPossessionHandler.Descriptor);
-                if (options.Faults.Has(Fault.TokenRevocationRevokesMission)) o.AddEventHandler(RevocationRevokesMissionHandler.Descriptor);
+                foreach (var fault in FaultInstaller.StackFaults(options.Faults)) fault.Configure(o);
 
                 o.UseAspNetCore()
                  .EnableAuthorizationEndpointPassthrough()
@@ -313,9 +301,10 @@ public sealed class ReferenceStack : IAsyncDisposable
             });
     }
 
-    private static RefreshRotation Rotation(ReferenceStackOptions options) => options.Faults.Has(Fault.NoRefreshRotation)
-        ? new RefreshRotation(Confidential: false, Public: false)
-        : new RefreshRotation(Confidential: !options.Variants.Has(Variant.ConfidentialRefreshNotRotated), Public: !options.Faults.Has(Fault.PublicRefreshNeitherRotatedNorBound));
+    /// <summary>Which clients' refresh tokens are rotated (MBO-AS-RT-002/003): every client's, unless a variant or fault says otherwise.</summary>
+    private static RefreshRotation Rotation(ReferenceStackOptions options)
+        => FaultInstaller.StackFaults(options.Faults).Aggregate(
+            new RefreshRotation(Confidential: !options.Variants.Has(Variant.ConfidentialRefreshNotRotated), Public: true), (rotation, fault) => fault.Rotation(rotation));
 
     private static void MapEndpoints(WebApplication app)
     {

@@ -4,6 +4,7 @@ using System.Text;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.OAuth;
 using MissionConformance.Reference.Configuration;
+using MissionConformance.Reference.Endpoints.Token;
 using MissionConformance.Reference.Tests.Infrastructure;
 
 namespace MissionConformance.Reference.Tests;

@@ -8,6 +8,7 @@ using MissionConformance.Harness.Consent;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.OAuth;
 using MissionConformance.Reference.Configuration;
+using MissionConformance.Reference.Endpoints.Token;
 using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.Missions;
 using MissionConformance.Reference.Tests.Infrastructure;

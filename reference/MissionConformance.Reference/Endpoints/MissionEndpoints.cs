@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using MissionConformance.Reference.Configuration;
+using MissionConformance.Reference.Endpoints.Token;
 using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.Missions;
 using MissionConformance.Reference.Security;

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Http;
 using MissionConformance.Reference.Configuration;
+using MissionConformance.Reference.Endpoints.Token;
 using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.Missions;
 using MissionConformance.Reference.Security;
@@ -262,27 +263,6 @@ public sealed class TokenResponseHandler(FaultSet faults, JwsSigner signer) : IO
     }
 }
 
-/// <summary>Fault TokenRevocationRevokesMission: RFC 7009 revocation of a token also revokes its Mission.</summary>
-public sealed class RevocationRevokesMissionHandler(MissionStore store) : IOpenIddictServerHandler<HandleRevocationRequestContext>
-{
-    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
-        OpenIddictServerHandlerDescriptor.CreateBuilder<HandleRevocationRequestContext>()
-            .UseScopedHandler<RevocationRevokesMissionHandler>()
-            .SetOrder(OpenIddictServerHandlers.Revocation.AttachPrincipal.Descriptor.Order + 1)
-            .SetType(OpenIddictServerHandlerType.Custom)
-            .Build();
-
-    public async ValueTask HandleAsync(HandleRevocationRequestContext context)
-    {
-        var missionId = context.GenericTokenPrincipal?.GetClaim(TokenEndpoint.MissionRecordClaim)
-            ?? (context.GenericTokenPrincipal?.GetClaim("mission") is { } claim ? (string?)JsonNode.Parse(claim)?["id"] : null);
-        if (missionId is not null)
-        {
-            await store.ApplyAsync(missionId, LifecycleOperation.Revoke, "token-revocation", "RFC 7009 revocation", context.CancellationToken);
-        }
-    }
-}
-
 /// <summary>
 /// Issues a refresh token with every Mission-bound grant without the offline_access scope, which
 /// would otherwise appear in the access token's scope claim (MBO-AS-TOK-009). A refresh only gets
@@ -451,5 +431,5 @@ public sealed class ProofOfPossessionHandler : IOpenIddictServerHandler<Validate
             .Build();
 
     public ValueTask HandleAsync(ValidateTokenContext context)
-        => TokenEndpoint.BoundKey(context.Principal) is not null ? default : _builtIn.HandleAsync(context);
+        => TokenRequestProof.BoundKey(context.Principal) is not null ? default : _builtIn.HandleAsync(context);
 }

@@ -387,7 +387,7 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
             ValidAudience = Issuer.AbsoluteUri,
             ValidateAudience = !Options.Faults.Has(Fault.ResourceAsIgnoresAudience),
             IssuerSigningKeys = origin.Keys,
-            ValidTypes = [Endpoints.TokenEndpoint.IdJagMediaType],
+            ValidTypes = [Endpoints.Token.TokenEndpoint.IdJagMediaType],
             ClockSkew = TimeSpan.Zero,
             RequireExpirationTime = true,
         });
@@ -450,7 +450,7 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
             && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(credentials.Secret), Encoding.UTF8.GetBytes(secret));
 
     private static NoStoreJsonResult Error(string error, string description, int status = StatusCodes.Status400BadRequest)
-        => Endpoints.TokenEndpoint.OAuthError(error, description, status);
+        => Endpoints.Token.TokenEndpoint.OAuthError(error, description, status);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using MissionConformance.Reference.Endpoints.Token;
 using MissionConformance.Reference.Endpoints;
 
 namespace MissionConformance.Reference.Security;

@@ -5,10 +5,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using MissionConformance.Reference.Configuration;
+using MissionConformance.Reference.Endpoints;
+using MissionConformance.Reference.Endpoints.Token;
 using MissionConformance.Reference.Missions;
 using MissionConformance.Reference.Security;
 
-namespace MissionConformance.Reference.Endpoints;
+namespace MissionConformance.Reference.Faults.Stack;
 
 /// <summary>
 /// The ExchangeCopiesPairwiseRef fault (MBO-AS-PW-003), and only that: Token Exchange that takes an ID-JAG this AS

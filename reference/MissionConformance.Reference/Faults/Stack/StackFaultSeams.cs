@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
+using MissionConformance.Reference.Endpoints.Token;
 using MissionConformance.Reference.Endpoints;
 using OpenIddict.Server;
 
-namespace MissionConformance.Reference.Faults;
+namespace MissionConformance.Reference.Faults.Stack;
 
 /// <summary>
 /// Faults that live beside the correct path instead of inside it: each is a handler or middleware the stack registers only
