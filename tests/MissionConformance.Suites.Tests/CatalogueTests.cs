@@ -8,8 +8,10 @@ public sealed partial class CatalogueTests
 {
     private static readonly RequirementCatalogue Catalogue = RequirementCatalogue.Default;
 
-    private static readonly IReadOnlyDictionary<string, string> CheckRequirements = typeof(LevelOneSuite).Assembly.GetTypes()
-        .Where(t => !t.IsAbstract && IsCheck(t))
+    /// <summary>Every check class: the suite's, and the runner's own (MBO-AS-MD-009, judged on the computed coordinate).</summary>
+    private static readonly Type[] CheckTypes = [.. typeof(LevelOneSuite).Assembly.GetTypes().Concat(typeof(Scenario).Assembly.GetTypes()).Where(t => !t.IsAbstract && IsCheck(t))];
+
+    private static readonly IReadOnlyDictionary<string, string> CheckRequirements = CheckTypes
         .ToDictionary(t => t.Name, t => (string)t.GetProperty("RequirementId")!.GetValue(Activator.CreateInstance(t))!);
 
     [Fact]
@@ -69,7 +71,7 @@ public sealed partial class CatalogueTests
 
     private static PositiveControl? ControlOf(string checkName)
     {
-        var type = typeof(LevelOneSuite).Assembly.GetTypes().Single(t => t.Name == checkName);
+        var type = CheckTypes.Single(t => t.Name == checkName);
         return (PositiveControl?)type.GetProperty(nameof(Check<object>.Control))!.GetValue(Activator.CreateInstance(type));
     }
 
