@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using MissionConformance.Reference.Configuration;
-using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.Missions;
+using MissionConformance.Reference.Seams;
 using MissionConformance.Reference.Security;
 using MissionConformance.Reference.Storage;
 using OpenIddict.Abstractions;
@@ -20,7 +20,7 @@ namespace MissionConformance.Reference.Endpoints;
 /// Accept: application/token-introspection+jwt the answer is signed (RFC 9701).
 /// </summary>
 public sealed class IntrospectionEndpoint(
-    ClientAssertionAuthenticator authenticator, MissionStore store, FaultSet faults, ReferenceSettings settings, KeyRing keys, JwsSigner signer,
+    ClientAssertionAuthenticator authenticator, MissionStore store, Hooks<IStateAuthorityHook> hooks, ReferenceSettings settings, KeyRing keys, JwsSigner signer,
     IOpenIddictTokenManager tokens, TimeProvider clock)
 {
     public const string Path = "introspect";
@@ -31,10 +31,11 @@ public sealed class IntrospectionEndpoint(
         http.Response.Headers.CacheControl = "no-store";
         var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : FormCollection.Empty;
         var (client, failure) = await authenticator.AuthenticateAsync(http.Request, form, Path, http.RequestAborted);
-        if (client is null && !faults.Has(Fault.IntrospectionLeaksToNonAudience))
+        if (Check(IntrospectionRule.Authenticated, client is not null ? null
+            : Results.Json(new JsonObject { ["error"] = "invalid_client", ["error_description"] = failure }, statusCode: StatusCodes.Status401Unauthorized)) is { } unauthenticated)
         {
             http.Response.Headers.WWWAuthenticate = "private_key_jwt realm=\"introspection\"";
-            return Results.Json(new JsonObject { ["error"] = "invalid_client", ["error_description"] = failure }, statusCode: StatusCodes.Status401Unauthorized);
+            return unauthenticated;
         }
         string? token = form["token"];
         if (string.IsNullOrEmpty(token))
@@ -45,17 +46,15 @@ public sealed class IntrospectionEndpoint(
         var claims = await ValidateAsync(token, http.RequestAborted);
         if (claims is null)
         {
-            return faults.Has(Fault.IntrospectionErrorsOnMalformedToken)
-                ? Results.Json(new JsonObject { ["error"] = "invalid_token", ["error_description"] = "not a token this server issued" }, statusCode: StatusCodes.Status400BadRequest)
-                : Answer(http, client, new JsonObject { ["active"] = false });
+            return Check(IntrospectionRule.KnownToken, Answer(http, client, new JsonObject { ["active"] = false }, null))!;
         }
         var audiences = Audiences(claims);
         var audience = client?.StatusAudience;
         var isAudience = audience is not null && audiences.Contains(audience);
-        if (!isAudience && !faults.Has(Fault.IntrospectionLeaksToNonAudience))
+        // No oracle: a caller the token is not for learns only that it may not use it.
+        if (Check(IntrospectionRule.Audience, isAudience ? null : Answer(http, client, new JsonObject { ["active"] = false }, null)) is { } notForYou)
         {
-            // No oracle: a caller the token is not for learns only that it may not use it.
-            return Answer(http, client, new JsonObject { ["active"] = false });
+            return notForYou;
         }
 
         var missionClaim = claims.TryGetPayloadValue<JsonElement>("mission", out var m) && m.ValueKind == JsonValueKind.Object ? JsonNode.Parse(m.GetRawText())!.AsObject() : null;
@@ -64,7 +63,7 @@ public sealed class IntrospectionEndpoint(
         var mission = (string?)missionClaim?["id"] is { } id ? await store.FindAsync(id, http.RequestAborted)
             : pairwiseRef is not null ? (await store.ResolvePairwiseAsync(pairwiseRef, http.RequestAborted))?.Mission
             : null;
-        var missionActive = mission?.State == MissionState.Active || faults.Has(Fault.IntrospectionActiveForInactiveMission);
+        var missionActive = mission?.State == MissionState.Active;
         var details = claims.TryGetPayloadValue<JsonElement>("authorization_details", out var d) && d.ValueKind == JsonValueKind.Array ? JsonNode.Parse(d.GetRawText())!.AsArray() : [];
         var response = new JsonObject
         {
@@ -84,7 +83,7 @@ public sealed class IntrospectionEndpoint(
         {
             if (claims.TryGetPayloadValue<JsonElement>(name, out var value)) response[name] = JsonNode.Parse(value.GetRawText());
         }
-        if (mission is not null && !faults.Has(Fault.IntrospectionOmitsMission))
+        if (mission is not null)
         {
             response["mission"] = new JsonObject
             {
@@ -95,9 +94,8 @@ public sealed class IntrospectionEndpoint(
                 ["version"] = mission.Version,
                 ["expires_at"] = MissionIntentValidator.FormatRfc3339(DateTimeOffset.FromUnixTimeSeconds(mission.MissionExpiry)),
             };
-            if (faults.Has(Fault.StateAuthorityWithoutHash)) response["mission"]!.AsObject().Remove("authority_hash");
         }
-        return Answer(http, client, response);
+        return Answer(http, client, response, mission);
     }
 
     /// <summary>
@@ -132,10 +130,20 @@ public sealed class IntrospectionEndpoint(
 
     private static List<string> Audiences(JsonWebToken jwt) => jwt.Audiences.ToList();
 
-    private IResult Answer(HttpContext http, TestClient? client, JsonObject response)
+    /// <summary>A check of the request: <paramref name="refusal"/> is its answer, null when it holds.</summary>
+    private IResult? Check(IntrospectionRule check, IResult? refusal)
     {
+        var checkedCall = new IntrospectionCheck(check, refusal);
+        hooks.Run(h => h.IntrospectionChecked(checkedCall));
+        return checkedCall.Refusal;
+    }
+
+    private IResult Answer(HttpContext http, TestClient? client, JsonObject response, MissionRecord? mission)
+    {
+        var answer = new IntrospectionAnswer(response, mission);
+        hooks.Run(h => h.IntrospectionBuilt(answer));
         var wantsJwt = http.Request.Headers.Accept.Any(a => a?.Contains(SignedMediaType, StringComparison.OrdinalIgnoreCase) == true);
-        if (!wantsJwt || client is null || faults.Has(Fault.IntrospectionNeverSigned))
+        if (!wantsJwt || client is null || !answer.Signed)
         {
             return Results.Content(response.ToJsonString(), "application/json");
         }

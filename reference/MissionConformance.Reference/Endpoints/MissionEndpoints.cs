@@ -3,8 +3,8 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using MissionConformance.Reference.Configuration;
 using MissionConformance.Reference.Endpoints.Token;
-using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.Missions;
+using MissionConformance.Reference.Seams;
 using MissionConformance.Reference.Security;
 using MissionConformance.Reference.Storage;
 
@@ -14,31 +14,27 @@ namespace MissionConformance.Reference.Endpoints;
 /// Shared shape of the two Mission-management endpoints: private_key_jwt, 401 "unauthorized" when it
 /// is missing, and one 404 "not_found" for unknown and foreign Missions alike (no oracle).
 /// </summary>
-public abstract class MissionEndpointBase(ClientAssertionAuthenticator authenticator, MissionStore store, FaultSet faults)
+public abstract class MissionEndpointBase(ClientAssertionAuthenticator authenticator, MissionStore store, Hooks<IStateAuthorityHook> hooks, string path)
 {
     private static readonly Regex NonceFormat = new("^[A-Za-z0-9_-]{16,128}$", RegexOptions.CultureInvariant);
 
     protected MissionStore Store => store;
 
-    protected FaultSet Faults => faults;
+    protected Hooks<IStateAuthorityHook> Hooks => hooks;
 
-    /// <summary>Whether a fault makes this endpoint take client_secret_basic as well.</summary>
-    protected virtual bool AcceptsClientSecret => faults.Has(Fault.LifecycleAcceptsClientSecret);
-
-    protected async Task<(TestClient? Client, IFormCollection Form, IResult? Failure)> AuthenticateAsync(HttpContext http, string path)
+    protected async Task<(TestClient? Client, IFormCollection Form, IResult? Failure)> AuthenticateAsync(HttpContext http)
     {
         var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : FormCollection.Empty;
-        var (client, failure) = await authenticator.AuthenticateAsync(http.Request, form, path, http.RequestAborted, AcceptsClientSecret);
+        var authentication = new ClientAuthentication(path);
+        hooks.Run(h => h.Authenticating(authentication));
+        var (client, failure) = await authenticator.AuthenticateAsync(http.Request, form, path, http.RequestAborted, authentication.AcceptsClientSecret);
         if (client is null)
         {
             http.Response.Headers.WWWAuthenticate = "private_key_jwt realm=\"mission\"";
-            return (null, form, Error(StatusCodes.Status401Unauthorized, "unauthorized", failure!, EchoedNonce(form["nonce"])));
+            return (null, form, Error(StatusCodes.Status401Unauthorized, "unauthorized", failure!, form["nonce"]));
         }
         return (client, form, null);
     }
-
-    /// <summary>The nonce an error body echoes (mission-status.md "Errors"); none under StatusErrorsWithoutNonce.</summary>
-    protected virtual string? EchoedNonce(string? nonce) => nonce;
 
     /// <summary>The Mission if the caller may see it: its requesting client, or an administrator.</summary>
     protected async Task<(MissionRecord? Mission, IResult? Failure)> FindVisibleAsync(TestClient client, string id, string? nonce, CancellationToken ct)
@@ -49,34 +45,36 @@ public abstract class MissionEndpointBase(ClientAssertionAuthenticator authentic
         {
             return (mission, null);
         }
-        if (mission is not null && faults.Has(Fault.LeakForeignMissionOnLifecycle))
-        {
-            return (null, Error(StatusCodes.Status403Forbidden, "forbidden", "this Mission belongs to another client", nonce));
-        }
-        return (null, NotFound(nonce));
+        var hidden = new HiddenMission(mission, NotFound(nonce), (status, error, description) => Error(status, error, description, nonce));
+        hooks.Run(h => h.MissionHidden(hidden));
+        return (null, hidden.Answer);
     }
 
     protected static bool IsValidNonce(string? nonce) => nonce is not null && NonceFormat.IsMatch(nonce);
 
-    protected IResult NotFound(string? nonce) => Error(StatusCodes.Status404NotFound, "not_found", "mission not found", EchoedNonce(nonce));
+    protected IResult NotFound(string? nonce) => Error(StatusCodes.Status404NotFound, "not_found", "mission not found", nonce);
 
-    protected static IResult Error(int status, string error, string description, string? nonce)
+    /// <summary>An error answer echoing the request's nonce (mission-status.md "Errors").</summary>
+    protected IResult Error(int status, string error, string description, string? nonce)
+        => new NoStoreJsonResult(ErrorBody(new JsonObject { ["error"] = error, ["error_description"] = description, ["nonce"] = nonce }), status);
+
+    protected JsonObject ErrorBody(JsonObject body)
     {
-        var body = new Dictionary<string, string?> { ["error"] = error, ["error_description"] = description, ["nonce"] = nonce };
-        return new NoStoreJsonResult(body, status);
+        hooks.Run(h => h.ErrorAnswered(new EndpointError(path, body)));
+        return body;
     }
 }
 
 /// <summary>POST mission_lifecycle_endpoint: revoke, suspend, resume, complete (oauth-profile.md §12, lifecycle.md).</summary>
 public sealed class LifecycleEndpoint(
-    ClientAssertionAuthenticator authenticator, MissionStore store, FaultSet faults, MissionStatusResponseGenerator statusResponses, LifecycleOperators operators)
-    : MissionEndpointBase(authenticator, store, faults)
+    ClientAssertionAuthenticator authenticator, MissionStore store, Hooks<IStateAuthorityHook> hooks, MissionStatusResponseGenerator statusResponses, LifecycleOperators operators)
+    : MissionEndpointBase(authenticator, store, hooks, Path)
 {
     public const string Path = "missions/lifecycle";
 
     public async Task<IResult> HandleAsync(HttpContext http)
     {
-        var (client, form, failure) = await AuthenticateAsync(http, Path);
+        var (client, form, failure) = await AuthenticateAsync(http);
         if (failure is not null) return failure;
 
         string? nonce = form["nonce"];
@@ -86,7 +84,9 @@ public sealed class LifecycleEndpoint(
         {
             return Error(StatusCodes.Status400BadRequest, "invalid_request", "nonce must match [A-Za-z0-9_-]{16,128}", null);
         }
-        if (operation is null || !LifecycleOperation.All.Contains(operation) || operation == LifecycleOperation.Complete && Faults.Has(Fault.CompleteNotSupported))
+        var request = new LifecycleRequest(operation);
+        Hooks.Run(h => h.LifecycleRequested(request));
+        if (operation is null || !request.Supported.Contains(operation))
         {
             return Error(StatusCodes.Status400BadRequest, "invalid_request", "operation must be revoke, suspend, resume or complete", nonce);
         }
@@ -137,14 +137,14 @@ public sealed class LifecycleEndpoint(
 /// The AD-1 Mission inventory (conformance.md §1): one record, or the Missions of a subject, visible
 /// to the requesting client (all of them to an administrator).
 /// </summary>
-public sealed class InventoryEndpoint(ClientAssertionAuthenticator authenticator, MissionStore store, FaultSet faults)
-    : MissionEndpointBase(authenticator, store, faults)
+public sealed class InventoryEndpoint(ClientAssertionAuthenticator authenticator, MissionStore store, Hooks<IStateAuthorityHook> hooks)
+    : MissionEndpointBase(authenticator, store, hooks, Path)
 {
     public const string Path = "missions/inventory";
 
     public async Task<IResult> HandleAsync(HttpContext http)
     {
-        var (client, form, failure) = await AuthenticateAsync(http, Path);
+        var (client, form, failure) = await AuthenticateAsync(http);
         if (failure is not null) return failure;
         http.Response.Headers.CacheControl = "no-store";
 

@@ -4,8 +4,8 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.IdentityModel.Tokens;
 using MissionConformance.Reference.Endpoints.Token;
-using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.Missions;
+using MissionConformance.Reference.Seams;
 using MissionConformance.Reference.Security;
 using MissionConformance.Reference.Storage;
 
@@ -18,15 +18,11 @@ namespace MissionConformance.Reference.Endpoints;
 /// audience; everything else is the one not_found answer (MBO-MS-007).
 /// </summary>
 public sealed class MissionStatusEndpoint(
-    ClientAssertionAuthenticator authenticator, MissionStore store, FaultSet faults, MissionStatusResponseGenerator statusResponses, StatusRateLimiter limiter,
-    Configuration.ReferenceSettings settings, StatusTokenEndpoint statusTokens)
-    : MissionEndpointBase(authenticator, store, faults)
+    ClientAssertionAuthenticator authenticator, MissionStore store, Hooks<IStateAuthorityHook> hooks, MissionStatusResponseGenerator statusResponses,
+    StatusRateLimiter limiter, Configuration.ReferenceSettings settings, StatusTokenEndpoint statusTokens)
+    : MissionEndpointBase(authenticator, store, hooks, Path)
 {
     public const string Path = "missions/status";
-
-    protected override bool AcceptsClientSecret => Faults.Has(Fault.StatusAcceptsClientSecret);
-
-    protected override string? EchoedNonce(string? nonce) => Faults.Has(Fault.StatusErrorsWithoutNonce) ? null : nonce;
 
     public async Task<IResult> HandleAsync(HttpContext http)
     {
@@ -38,75 +34,72 @@ public sealed class MissionStatusEndpoint(
         {
             "mtls" => await AuthenticateMutualTlsAsync(http),
             "dpop_bearer" => await AuthenticateDpopAsync(http),
-            _ => await AuthenticateAsync(http, Path),
+            _ => await AuthenticateAsync(http),
         };
         if (failure is not null) return failure;
         if (!AuthMethods(settings).Contains(method))
         {
             // A method this deployment does not offer authenticates nobody (variants StatusOnlyMtls, StatusOnlyDpopBearer).
             return Error(StatusCodes.Status401Unauthorized, "unauthorized", $"Mission Status is asked by {string.Join(" or ", AuthMethods(settings))} here, not {method}",
-                EchoedNonce(form["nonce"]));
+                form["nonce"]);
         }
 
         string? nonce = form["nonce"];
-        // MBO-MS-017: the window is the consumer's; StatusRateLimitPerMission keys it by the Mission asked about instead.
-        var consumer = client!.ClientId;
-        if (Faults.Has(Fault.StatusRateLimitPerMission)) consumer = "mission:" + form["mission"];
-        if (!limiter.TryAcquire(consumer, out var retryAfter))
+        // MBO-MS-017: the window is the consumer's.
+        var consumer = new StatusConsumer(client!.ClientId, form["mission"]);
+        Hooks.Run(h => h.RateLimiting(consumer));
+        if (!limiter.TryAcquire(consumer.Key, out var retryAfter))
         {
             // MBO-MS-016: 429 with retry_after and Retry-After.
             var seconds = (long)Math.Ceiling(retryAfter.TotalSeconds);
-            if (!Faults.Has(Fault.StatusRateLimitWithoutRetryAfter)) http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var body = new JsonObject { ["error"] = "rate_limited", ["error_description"] = "too many Mission Status requests from this client", ["nonce"] = EchoedNonce(nonce) };
-            if (!Faults.Has(Fault.StatusRateLimitWithoutRetryAfter)) body["retry_after"] = seconds;
+            http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var body = ErrorBody(new JsonObject
+            {
+                ["error"] = "rate_limited", ["error_description"] = "too many Mission Status requests from this client", ["nonce"] = nonce, ["retry_after"] = seconds,
+            });
+            Hooks.Run(h => h.RateLimited(new RateLimitedAnswer(body, http.Response.Headers)));
             return Results.Content(body.ToJsonString(), "application/json", statusCode: StatusCodes.Status429TooManyRequests);
         }
-        if (!IsValidNonce(nonce) && !Faults.Has(Fault.StatusIgnoresNonce))
+        // MBO-MS-009: a nonce outside the ABNF is refused, never signed back.
+        var request = new StatusRequest(nonce, IsValidNonce(nonce) ? null : Error(StatusCodes.Status400BadRequest, "invalid_request", "nonce must match [A-Za-z0-9_-]{16,128}", null));
+        Hooks.Run(h => h.StatusRequested(request));
+        if (request.Refusal is { } badNonce)
         {
-            // MBO-MS-009: a nonce outside the ABNF is refused, never signed back.
-            return Error(StatusCodes.Status400BadRequest, "invalid_request", "nonce must match [A-Za-z0-9_-]{16,128}", null);
+            return badNonce;
         }
         string? reference = form["mission"];
         string? audience = form["audience"];
         if (string.IsNullOrEmpty(reference) || string.IsNullOrEmpty(audience))
         {
-            return Error(StatusCodes.Status400BadRequest, "invalid_request", "mission and audience are required", EchoedNonce(nonce));
+            return Error(StatusCodes.Status400BadRequest, "invalid_request", "mission and audience are required", nonce);
         }
 
-        var mission = await Store.FindAsync(reference, http.RequestAborted);
-        IReadOnlyCollection<string> resources = [audience];
-        string? pairwise = null;
-        if (mission is null && !Faults.Has(Fault.PairwiseRefUnresolvable) && await Store.ResolvePairwiseAsync(reference, http.RequestAborted) is { } resolved
-            && resolved.Sector == audience)
+        var lookup = new StatusLookup(audience) { Mission = await Store.FindAsync(reference, http.RequestAborted) };
+        if (lookup.Mission is null && await Store.ResolvePairwiseAsync(reference, http.RequestAborted) is { } resolved && resolved.Sector == audience)
         {
             // oauth-profile.md §15 (MBO-AS-PW-004): a ref resolves for an audience of its sector: a Resource AS, whose projection
             // is the entries of the resources it is authoritative for, or (sector resource_server) that Resource Server.
-            if (settings.Catalogue.FindAuthority(audience) is { } authority) (mission, pairwise, resources) = (resolved.Mission, reference, authority.Resources);
-            else if (settings.PairwiseSector == Configuration.ReferenceSettings.ResourceServerSector) (mission, pairwise) = (resolved.Mission, reference);
+            if (settings.Catalogue.FindAuthority(audience) is { } authority) (lookup.Mission, lookup.PairwiseRef, lookup.Resources) = (resolved.Mission, reference, authority.Resources);
+            else if (settings.PairwiseSector == Configuration.ReferenceSettings.ResourceServerSector) (lookup.Mission, lookup.PairwiseRef) = (resolved.Mission, reference);
+            lookup.ByPairwiseRef = lookup.Mission is not null;
         }
-        var visible = mission is not null && client.StatusAudience == audience && MissionStatusResponseGenerator.ProjectionFor(mission, resources).Count > 0;
-        if (!visible)
+        Hooks.Run(h => h.StatusMissionFound(lookup));
+        var mission = lookup.Mission;
+        var visible = mission is not null && client.StatusAudience == audience && MissionStatusResponseGenerator.ProjectionFor(mission, lookup.Resources).Count > 0;
+        // A reference is never a bearer capability: unknown, foreign and not-your-audience look alike.
+        var decision = new StatusDecision(mission, visible, visible ? null : NotFound(nonce), () => NotFound(nonce),
+            (status, error, description) => Error(status, error, description, nonce));
+        Hooks.Run(h => h.StatusDecided(decision));
+        if (decision.Refusal is { } refusal)
         {
-            // A reference is never a bearer capability: unknown, foreign and not-your-audience look alike.
-            return mission is not null && Faults.Has(Fault.StatusForeignMissionOracle)
-                ? Error(StatusCodes.Status403Forbidden, "forbidden", "this Mission has no entry for your audience", EchoedNonce(nonce))
-                : NotFound(nonce);
-        }
-        if (Faults.Has(Fault.StatusHidesInactiveMissions) && mission!.State is not MissionState.Active)
-        {
-            return NotFound(nonce);
+            return refusal;
         }
 
-        var echoed = Faults.Has(Fault.StatusIgnoresNonce) ? MissionClientNonce() : nonce!;
-        var payload = statusResponses.Payload(mission!, audience, client.ClientId, echoed, null,
-            Faults.Has(Fault.StatusLongLived) ? TimeSpan.FromHours(1) : null, pairwise, resources);
-        ApplyPayloadFaults(payload, mission!);
-        if (Faults.Has(Fault.StatusUnsigned))
-        {
-            return Results.Content(payload.ToJsonString(), "application/json");
-        }
-        var jws = Faults.Has(Fault.StatusSignedByUnknownKey) ? JwsSigner.SignWithStrayKey(MissionStatusResponseGenerator.MediaType, payload) : statusResponses.Sign(payload);
-        return Results.Text(jws, Faults.Has(Fault.StatusAsIntrospectionJwt) ? "application/token-introspection+jwt" : MissionStatusResponseGenerator.MediaType);
+        var payload = statusResponses.Payload(mission!, audience, client.ClientId, nonce!, null, pairwiseRef: lookup.PairwiseRef, resources: lookup.Resources);
+        Hooks.Run(h => h.StatusPayloadBuilt(new StatusPayload(payload, mission!)));
+        var answer = new StatusAnswer(payload, statusResponses.Sign, MissionStatusResponseGenerator.MediaType);
+        Hooks.Run(h => h.StatusAnswering(answer));
+        return answer.Instead ?? Results.Text(answer.Sign(payload), answer.MediaType);
     }
 
     /// <summary>dpop_bearer: a Mission-Status-scoped token (<see cref="StatusTokenEndpoint"/>) with a proof of its key.</summary>
@@ -116,7 +109,7 @@ public sealed class MissionStatusEndpoint(
         var (client, failure) = await statusTokens.AuthenticateAsync(http);
         if (client is not null) return (client, form, null);
         http.Response.Headers.WWWAuthenticate = "DPoP realm=\"mission\", error=\"invalid_token\"";
-        return (null, form, Error(StatusCodes.Status401Unauthorized, "unauthorized", failure!, EchoedNonce(form["nonce"])));
+        return (null, form, Error(StatusCodes.Status401Unauthorized, "unauthorized", failure!, form["nonce"]));
     }
 
     /// <summary>
@@ -129,18 +122,19 @@ public sealed class MissionStatusEndpoint(
         var certificate = await http.Connection.GetClientCertificateAsync(http.RequestAborted);
         if (form.ContainsKey("client_assertion") || http.Request.Headers.Authorization.Count > 0)
         {
-            return (null, form, Error(StatusCodes.Status400BadRequest, "invalid_request", "the mtls alias authenticates by client certificate only: one authentication method per request", EchoedNonce(form["nonce"])));
+            return (null, form, Error(StatusCodes.Status400BadRequest, "invalid_request", "the mtls alias authenticates by client certificate only: one authentication method per request", form["nonce"]));
         }
         string? clientId = form["client_id"];
         var client = Configuration.TestPrincipals.FindClient(clientId);
-        var why = certificate is null ? "no client certificate was presented (mtls, RFC 8705)"
+        var keyMatches = certificate is not null && client is not null && TestClientKeys.PublicKey(client.ClientId) is { } key && MutualTls.HoldsKey(certificate, key);
+        var check = new MutualTlsCheck(client, certificate is not null, keyMatches,
+            certificate is null ? "no client certificate was presented (mtls, RFC 8705)"
             : client is null ? "client_id names no registered client"
-            : Faults.Has(Fault.StatusMtlsRefused) ? "client certificate refused"
-            : !Faults.Has(Fault.StatusMtlsCertificateUnchecked) && (TestClientKeys.PublicKey(client.ClientId) is not { } key || !MutualTls.HoldsKey(certificate, key))
-                ? $"the client certificate does not certify the key {client.ClientId} is registered with (self_signed_tls_client_auth, RFC 8705 §2.2)"
-                : null;
-        if (why is null) return (client, form, null);
-        return (null, form, Error(StatusCodes.Status401Unauthorized, "unauthorized", why, EchoedNonce(form["nonce"])));
+            : !keyMatches ? $"the client certificate does not certify the key {client.ClientId} is registered with (self_signed_tls_client_auth, RFC 8705 §2.2)"
+            : null);
+        Hooks.Run(h => h.MutualTlsChecked(check));
+        if (check.Failure is null) return (client, form, null);
+        return (null, form, Error(StatusCodes.Status401Unauthorized, "unauthorized", check.Failure, form["nonce"]));
     }
 
     /// <summary>The methods Mission Status takes (mission_status_auth_methods_supported), as the AS metadata and the mission-authority document both say.</summary>
@@ -150,26 +144,6 @@ public sealed class MissionStatusEndpoint(
     /// <summary>RFC 8705 §5 mtls_endpoint_aliases: where Mission Status takes client certificates; none without a TLS listener.</summary>
     public static JsonObject? MutualTlsAliases(Configuration.ReferenceSettings settings)
         => settings.MutualTlsEndpoint(Path) is { } alias ? new JsonObject { ["mission_status_endpoint"] = alias } : null;
-
-    private void ApplyPayloadFaults(JsonObject payload, MissionRecord mission)
-    {
-        if (Faults.Has(Fault.StatusLeaksForeignAudience)) payload["authority_projection"] = JsonNode.Parse(mission.AuthoritySetJson);
-        if (Faults.Has(Fault.StatusWrongAudience)) payload["aud"] = payload["sub"]!.DeepClone();
-        if (Faults.Has(Fault.StatusOmitsAnchors) || Faults.Has(Fault.StateAuthorityWithoutHash)) payload.Remove("integrity_anchors");
-        if (Faults.Has(Fault.StatusOmitsPolicyVersion)) payload.Remove("policy_version");
-        if (Faults.Has(Fault.StatusMissionWithIdAndRef))
-        {
-            payload["mission"]!["ref"] ??= "ref_" + mission.Id[^12..];
-            payload["mission"]!["id"] = mission.Id;
-        }
-        if (Faults.Has(Fault.StatusFreshnessAfterIssue))
-        {
-            var issued = DateTimeOffset.Parse((string)payload["issued_at"]!, System.Globalization.CultureInfo.InvariantCulture);
-            payload["freshness_at"] = MissionIntentValidator.FormatRfc3339(issued.AddSeconds(30));
-        }
-    }
-
-    private static string MissionClientNonce() => Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(18));
 }
 
 /// <summary>
@@ -197,7 +171,7 @@ public sealed class StatusRateLimiter(TimeProvider clock)
 /// GET {mission.origin}/.well-known/mission-authority (oauth-profile.md §2, framework "State authority
 /// metadata document"; MBO-AS-MD-005, MD-006), and the Intent schema it names.
 /// </summary>
-public sealed class MissionAuthorityDocument(Configuration.ReferenceSettings settings, FaultSet faults)
+public sealed class MissionAuthorityDocument(Configuration.ReferenceSettings settings, Hooks<IStateAuthorityHook> hooks)
 {
     public const string Path = ".well-known/mission-authority";
     public const string IntentSchemaPath = "schemas/mission-intent.json";
@@ -206,8 +180,8 @@ public sealed class MissionAuthorityDocument(Configuration.ReferenceSettings set
     {
         var document = new JsonObject
         {
-            // The issuer exactly as mission.origin spells it; a fault drops the trailing slash.
-            ["issuer"] = faults.Has(Fault.MissionAuthorityIssuerMismatch) ? settings.MissionOrigin.TrimEnd('/') : settings.MissionOrigin,
+            // The issuer exactly as mission.origin spells it.
+            ["issuer"] = settings.MissionOrigin,
             ["jwks_uri"] = settings.Endpoint("jwks"),
             ["mission_status_endpoint"] = settings.Endpoint(MissionStatusEndpoint.Path),
             ["mission_status_auth_methods_supported"] = new JsonArray([.. MissionStatusEndpoint.AuthMethods(settings).Select(m => (JsonNode?)m)]),
@@ -224,14 +198,16 @@ public sealed class MissionAuthorityDocument(Configuration.ReferenceSettings set
                 ["mission_ladder_levels_supported"] = new JsonArray([.. Configuration.ReferenceSettings.LadderLevels.Select(l => (JsonNode)l)]),
                 ["mission_authorization_domain_tiers_supported"] = new JsonArray([.. Configuration.ReferenceSettings.DomainTiers.Select(t => (JsonNode)t)]),
                 // mas.md Metadata: a state authority with projection issuers is a Mission Authority Server.
-                ["mission_profiles_supported"] = settings.Catalogue.IsMissionAuthority && !faults.Has(Fault.MasProfileUnadvertised)
+                ["mission_profiles_supported"] = settings.Catalogue.IsMissionAuthority
                     ? new JsonArray("oauth", "runtime_enforcement", "mas")
                     : new JsonArray("oauth", "runtime_enforcement"),
                 ["mission_optional_modules_supported"] = new JsonArray(),
             },
         };
         if (MissionStatusEndpoint.MutualTlsAliases(settings) is { } aliases) document["mtls_endpoint_aliases"] = aliases;
-        return Results.Content(document.ToJsonString(), faults.Has(Fault.MissionAuthorityNotJson) ? "text/plain" : "application/json");
+        var served = new AuthorityDocument(document);
+        hooks.Run(h => h.AuthorityDocumentBuilt(served));
+        return Results.Content(document.ToJsonString(), served.MediaType);
     }
 
     /// <summary>The JSON Schema of mission_intent in force (fixtures/schemas/mission-intent.schema.json, embedded).</summary>

@@ -5,8 +5,8 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using MissionConformance.Reference.Configuration;
 using MissionConformance.Reference.Endpoints.Token;
-using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.ResourceServers;
+using MissionConformance.Reference.Seams;
 using MissionConformance.Reference.Security;
 
 namespace MissionConformance.Reference.Endpoints;
@@ -19,7 +19,8 @@ namespace MissionConformance.Reference.Endpoints;
 /// key, five minutes. OpenIddict is not told about the grant: the request is answered before it reaches OpenIddict.
 /// </summary>
 public sealed class StatusTokenEndpoint(
-    ClientAssertionAuthenticator authenticator, ReferenceSettings settings, DpopVerifier dpop, JwsSigner signer, KeyRing keys, TimeProvider clock, FaultSet faults)
+    ClientAssertionAuthenticator authenticator, ReferenceSettings settings, DpopVerifier dpop, JwsSigner signer, KeyRing keys, TimeProvider clock,
+    Hooks<IStateAuthorityHook> hooks)
 {
     public const string Grant = "client_credentials";
 
@@ -75,7 +76,14 @@ public sealed class StatusTokenEndpoint(
     /// <summary>The status client a request's <c>Authorization: DPoP</c> token was issued to, if the token and its proof hold; else why not.</summary>
     public async Task<(TestClient? Client, string? Failure)> AuthenticateAsync(HttpContext http)
     {
-        if (faults.Has(Fault.StatusDpopBearerRefused)) return (null, "authenticate with private_key_jwt");
+        var (client, failure, proofChecked) = await CheckAsync(http);
+        var check = new DpopTokenCheck(client, failure, proofChecked);
+        hooks.Run(h => h.DpopTokenChecked(check));
+        return check.Failure is null ? (check.TokenClient, null) : (null, check.Failure);
+    }
+
+    private async Task<(TestClient? Client, string? Failure, bool ProofChecked)> CheckAsync(HttpContext http)
+    {
         var token = http.Request.Headers.Authorization.ToString()["DPoP ".Length..].Trim();
         var now = clock.GetUtcNow().UtcDateTime;
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
@@ -87,10 +95,9 @@ public sealed class StatusTokenEndpoint(
             RequireExpirationTime = true,
             LifetimeValidator = (_, expires, _, _) => expires is { } exp && exp > now,
         });
-        if (!result.IsValid || result.SecurityToken is not JsonWebToken valid) return (null, "the DPoP token is not a valid Mission-Status-scoped token of this AS");
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken valid) return (null, "the DPoP token is not a valid Mission-Status-scoped token of this AS", false);
         var client = valid.TryGetPayloadValue<string>("client_id", out var clientId) ? TestPrincipals.FindClient(clientId) : null;
-        if (client is not { IsStatusClient: true }) return (null, "the DPoP token was not issued to a Mission Status client");
-        if (faults.Has(Fault.StatusDpopProofUnchecked)) return (client, null);
+        if (client is not { IsStatusClient: true }) return (null, "the DPoP token was not issued to a Mission Status client", false);
         string proven;
         try
         {
@@ -98,9 +105,9 @@ public sealed class StatusTokenEndpoint(
         }
         catch (DpopProofException e)
         {
-            return (null, $"the DPoP token needs a proof of its key: {e.Message}");
+            return (client, $"the DPoP token needs a proof of its key: {e.Message}", true);
         }
         var bound = (string?)(JsonNode.Parse(Base64UrlEncoder.Decode(valid.EncodedPayload))?["cnf"]?["jkt"] as JsonValue);
-        return proven == bound ? (client, null) : (null, "the DPoP proof is made with another key than the one the token is bound to (cnf.jkt)");
+        return proven == bound ? (client, null, true) : (client, "the DPoP proof is made with another key than the one the token is bound to (cnf.jkt)", true);
     }
 }
