@@ -35,6 +35,10 @@ public static class FaultInstaller
         return services;
     }
 
+    /// <summary>The hooks of kind <typeparamref name="THook"/> of the active faults, for a server assembled without the container.</summary>
+    public static Hooks<THook> HooksFor<THook>(FaultSet faults) where THook : class
+        => new([.. Registered.Where(r => faults.Has(r.Fault) && typeof(THook).IsAssignableFrom(r.Type)).Select(r => (THook)Activator.CreateInstance(r.Type)!)]);
+
     /// <summary>The active faults that change how the AS is assembled, each a new instance.</summary>
     public static IReadOnlyList<IStackFault> StackFaults(FaultSet faults)
         => [.. Registered.Where(r => faults.Has(r.Fault) && typeof(IStackFault).IsAssignableFrom(r.Type)).Select(r => (IStackFault)Activator.CreateInstance(r.Type)!)];

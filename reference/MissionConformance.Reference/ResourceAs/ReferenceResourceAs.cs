@@ -117,7 +117,7 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         _origin = new IssuerTrust(_http, options.TrustedOrigin);
         if (options.Projection is { } projection)
         {
-            _authority = new MissionStateSource(_http, _origin, projection.StatusAudience, projection.StatusClientId, maxStaleSeconds: 0, new JsonWebKey(projection.StatusKeyJwk));
+            _authority = new MissionStateSource(_http, _origin, projection.StatusAudience, projection.StatusClientId, maxStaleSeconds: 0, new Seams.Hooks<IResourceServerHook>([]), new JsonWebKey(projection.StatusKeyJwk));
         }
     }
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using MissionConformance.Reference.Faults;
+using MissionConformance.Reference.Seams;
 
 namespace MissionConformance.Reference.ResourceServers;
 
@@ -11,7 +11,7 @@ namespace MissionConformance.Reference.ResourceServers;
 /// issuer. A SET that verifies (typ secevent+jwt, issuer's key, iss, aud = this resource) and names a
 /// Mission and a state is applied and answered 202; anything else 400 with an RFC 8935 error.
 /// </summary>
-public sealed class EventReceiver(IssuerTrust trust, MissionStateSource states, string resource, FaultSet faults)
+public sealed class EventReceiver(IssuerTrust trust, MissionStateSource states, string resource, Hooks<IResourceServerHook> hooks)
 {
     public async Task HandleAsync(HttpContext http)
     {
@@ -54,7 +54,9 @@ public sealed class EventReceiver(IssuerTrust trust, MissionStateSource states, 
         }
         // MBO-MAS-005: a state this server does not know is treated as not active.
         var known = state is "active" or "suspended" or "revoked" or "completed" or "expired" or "pending_approval" or "rejected";
-        states.Apply(id.GetString()!, known || !faults.Has(Fault.RsTreatsUnknownStateAsActive) ? state : "active");
+        var received = new ReceivedState(state, known);
+        hooks.Run(h => h.EventReceived(received));
+        states.Apply(id.GetString()!, received.State);
         http.Response.StatusCode = StatusCodes.Status202Accepted;
     }
 

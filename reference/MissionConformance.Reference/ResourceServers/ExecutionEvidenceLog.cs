@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using MissionConformance.Reference.Anchors;
-using MissionConformance.Reference.Faults;
+using MissionConformance.Reference.Seams;
 
 namespace MissionConformance.Reference.ResourceServers;
 
@@ -16,44 +16,33 @@ namespace MissionConformance.Reference.ResourceServers;
 /// GET /evidence?mission_id=… with the export's bearer credential, answering
 /// {"mission_id": …, "execution_evidence": [records]}.
 /// </summary>
-public sealed class ExecutionEvidenceLog(ResourceServerOptions options) : IDisposable
+public sealed class ExecutionEvidenceLog(ResourceServerOptions options, Hooks<IResourceServerHook> hooks) : IDisposable
 {
     private readonly ConcurrentDictionary<string, ConcurrentQueue<JsonObject>> _byMission = new(StringComparer.Ordinal);
 
     // The envelope's signing key lives as long as the server; no verifier is configured with it yet.
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
-    private FaultSet Faults => options.Faults;
-
     /// <summary>Records the outcome of a permitted call (MBO-RT-PEP-009), with the decision's parameter_digest (MBO-RT-PEP-010).</summary>
     public void Record(string missionId, string? decisionId, string? parameterDigest, McpTool tool, JsonObject arguments, DateTimeOffset attemptedAt, DateTimeOffset completedAt)
     {
-        if (Faults.Has(Fault.RsOmitsExecutionEvidence)) return;
         var record = new JsonObject
         {
             ["execution_id"] = IntegrityAnchor.Base64Url(RandomNumberGenerator.GetBytes(16)),
             // A PDP that names no decision leaves the record unlinkable, and the record says so.
             ["decision_id"] = decisionId ?? "unidentified",
             ["mission_id"] = missionId,
-            ["outcome"] = Faults.Has(Fault.RsEvidenceInventsOutcome) ? "succeeded" : "completed",
+            ["outcome"] = "completed",
             ["outcome_at"] = Rfc3339(completedAt),
             ["attempted_at"] = Rfc3339(attemptedAt),
             ["completed_at"] = Rfc3339(completedAt),
             // MBO-RT-EV-002: metadata only, never the caller's content.
-            ["result_summary"] = Faults.Has(Fault.RsEvidenceCarriesContent)
-                ? new JsonObject { ["tool"] = tool.Name, ["arguments"] = arguments.DeepClone() }
-                : new JsonObject { ["tool"] = tool.Name, ["content_items"] = 1, ["is_error"] = false },
+            ["result_summary"] = new JsonObject { ["tool"] = tool.Name, ["content_items"] = 1, ["is_error"] = false },
         };
-        if (Faults.Has(Fault.RsEvidenceDigestMismatch))
-        {
-            var withDefaults = (JsonObject)arguments.DeepClone();
-            withDefaults["dry_run"] = false;
-            record["parameter_digest"] = IntegrityAnchor.ParameterDigest(options.ParameterSchemaVersion, options.AuthorizationDomain, "", withDefaults);
-        }
-        else if (parameterDigest is not null)
-        {
-            record["parameter_digest"] = parameterDigest;
-        }
+        if (parameterDigest is not null) record["parameter_digest"] = parameterDigest;
+        var recording = new EvidenceRecord(record, tool, arguments, options);
+        hooks.Run(h => h.EvidenceRecording(recording));
+        if (!recording.Kept) return;
         record["evidence_envelope"] = new JsonObject { ["format"] = "jws-compact", ["value"] = Sign(record) };
         _byMission.GetOrAdd(missionId, _ => new()).Enqueue(record);
     }

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using MissionConformance.Reference.Anchors;
-using MissionConformance.Reference.Faults;
+using MissionConformance.Reference.Seams;
 
 namespace MissionConformance.Reference.ResourceServers;
 
@@ -13,7 +13,7 @@ namespace MissionConformance.Reference.ResourceServers;
 /// in order: the token (RS-A), the Mission's state (RS-B), the Authority Set entries for this resource
 /// (RS-C), the PDP for consequential calls (RS-D). Every refusal happens before the side effect.
 /// </summary>
-public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trust, MissionStateSource states, PdpClient pdp)
+public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trust, MissionStateSource states, PdpClient pdp, Hooks<IResourceServerHook> hooks)
 {
     private readonly McpTasks _tasks = new();
 
@@ -21,94 +21,14 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
 
     private ResourceServerOptions Options => server.Options;
 
-    private FaultSet Faults => Options.Faults;
-
     private bool AtLeast(RsTierSetting tier) => Options.Tier >= tier;
 
     public async Task HandleAsync(HttpContext http)
     {
         var ct = http.RequestAborted;
-        var header = http.Request.Headers.Authorization.ToString();
-        var space = header.IndexOf(' ', StringComparison.Ordinal);
-        var scheme = space > 0 ? header[..space] : "";
-        if (!scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase) && !scheme.Equals("DPoP", StringComparison.OrdinalIgnoreCase))
-        {
-            await Challenge(http, null, "a bearer or DPoP access token is required");
-            return;
-        }
-        JsonElement claims;
-        var token = header[(space + 1)..].Trim();
-        try
-        {
-            claims = await ValidateAsync(token, ct);
-            // MBO-RS-C-007: introspection checks no proof of possession, so an introspecting server verifies cnf itself all the same.
-            var trustsIntrospection = Options.Introspection && Faults.Has(Fault.RsTrustsIntrospectionForDpop);
-            if (!Faults.Has(Fault.RsIgnoresDpopBinding) && !trustsIntrospection) await _dpop.VerifyAsync(http, scheme, token, claims, server.Resource);
-        }
-        catch (DpopProofException e)
-        {
-            await Challenge(http, "invalid_dpop_proof", e.Message, "DPoP");
-            return;
-        }
-        catch (SecurityTokenException e)
-        {
-            await Challenge(http, "invalid_token", e.Message);
-            return;
-        }
-
-        JsonObject? rpc;
-        try
-        {
-            rpc = JsonNode.Parse(await new StreamReader(http.Request.Body).ReadToEndAsync(ct)) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            rpc = null;
-        }
-        if (rpc?["method"] is not JsonValue methodValue || !methodValue.TryGetValue<string>(out var method))
-        {
-            await RpcError(http, rpc?["id"], -32600, "not a JSON-RPC request");
-            return;
-        }
-
-        MissionStatusView? status = null;
-        JsonElement mission = default;
-        // Two faults take a task poll for a continuation of a call authorised earlier, and skip the state check for it.
-        var uncheckedPoll = method == "tasks/get" && (Faults.Has(Fault.RsExecutesOnApprovalUnchecked) || Faults.Has(Fault.RsReevaluatesWithStaleState));
-        if (uncheckedPoll)
-        {
-            claims.TryGetProperty("mission", out mission);
-        }
-        else if (AtLeast(RsTierSetting.B))
-        {
-            // MBO-RS-B-003: a server that governs by Mission refuses a token without one.
-            if (!claims.TryGetProperty("mission", out mission) || mission.ValueKind != JsonValueKind.Object || Text(mission, "id") is null)
-            {
-                if (!Faults.Has(Fault.RsAcceptsMissingMission))
-                {
-                    await Challenge(http, "invalid_token", "the access token carries no mission claim");
-                    return;
-                }
-            }
-            else if (!Faults.Has(Fault.RsNeverAsksMissionStatus))
-            {
-                // MBO-RS-B-002: an unexpired token does not outlive its Mission.
-                try
-                {
-                    status = Options.Introspection ? await states.IntrospectAsync(token, ct) : await states.GetAsync(Text(mission, "id")!, ct);
-                }
-                catch (MissionStateUnavailableException e)
-                {
-                    await Refuse(http, StatusCodes.Status503ServiceUnavailable, "temporarily_unavailable", "the Mission's state cannot be established: " + e.Message);
-                    return;
-                }
-                if (status.State != "active" && !Faults.Has(Fault.RsIgnoresRevokedMission))
-                {
-                    await Refuse(http, StatusCodes.Status403Forbidden, "mission_inactive", $"the Mission is {status.State}");
-                    return;
-                }
-            }
-        }
+        if (await AuthenticateAsync(http, ct) is not var (claims, token)) return;
+        if (await ReadRpcAsync(http, ct) is not var (rpc, method)) return;
+        if (await CheckMissionAsync(http, claims, token, method, ct) is not var (mission, status)) return;
 
         switch (method)
         {
@@ -122,10 +42,11 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
                 return;
             case "tools/list":
                 // MBO-MCP-001: exposure control only; every call is still authorised on its own.
-                var listed = AtLeast(RsTierSetting.C) && !Faults.Has(Fault.RsListsEveryTool)
-                    ? Options.Profile.Tools.Where(t => Entries(claims).Any(e => Actions(e).Contains(t.Name)))
-                    : Options.Profile.Tools;
-                await RpcResult(http, rpc["id"], new JsonObject { ["tools"] = new JsonArray([.. listed.Select(t => (JsonNode)t.Describe())]) });
+                var listing = new ToolListing(Options.Profile.Tools, AtLeast(RsTierSetting.C)
+                    ? [.. Options.Profile.Tools.Where(t => Entries(claims).Any(e => Actions(e).Contains(t.Name)))]
+                    : Options.Profile.Tools);
+                hooks.Run(h => h.ToolsListed(listing));
+                await RpcResult(http, rpc["id"], new JsonObject { ["tools"] = new JsonArray([.. listing.Listed.Select(t => (JsonNode)t.Describe())]) });
                 return;
             case "tools/call":
                 await CallAsync(http, rpc, claims, mission, status, ct);
@@ -149,6 +70,111 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
         }
     }
 
+    /// <summary>RS-A: a bearer or DPoP access token this server accepts, with its proof of possession; else the challenge is written.</summary>
+    private async Task<(JsonElement Claims, string Token)?> AuthenticateAsync(HttpContext http, CancellationToken ct)
+    {
+        var header = http.Request.Headers.Authorization.ToString();
+        var space = header.IndexOf(' ', StringComparison.Ordinal);
+        var scheme = space > 0 ? header[..space] : "";
+        if (!scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase) && !scheme.Equals("DPoP", StringComparison.OrdinalIgnoreCase))
+        {
+            await Challenge(http, null, "a bearer or DPoP access token is required");
+            return null;
+        }
+        var token = header[(space + 1)..].Trim();
+        JsonElement claims;
+        try
+        {
+            claims = await ValidateAsync(token, ct);
+        }
+        catch (SecurityTokenException e)
+        {
+            await Challenge(http, "invalid_token", e.Message);
+            return null;
+        }
+        // MBO-RS-C-007: introspection checks no proof of possession, so an introspecting server verifies cnf itself all the same.
+        DpopProofException? failure = null;
+        try
+        {
+            await _dpop.VerifyAsync(http, scheme, token, claims, server.Resource);
+        }
+        catch (DpopProofException e)
+        {
+            failure = e;
+        }
+        var proof = new ProofCheck(Options.Introspection, failure);
+        hooks.Run(h => h.ProofChecked(proof));
+        if (proof.Failure is { } invalid)
+        {
+            await Challenge(http, "invalid_dpop_proof", invalid.Message, "DPoP");
+            return null;
+        }
+        return (claims, token);
+    }
+
+    /// <summary>The JSON-RPC request and its method; else the JSON-RPC error is written.</summary>
+    private static async Task<(JsonObject Rpc, string Method)?> ReadRpcAsync(HttpContext http, CancellationToken ct)
+    {
+        JsonObject? rpc;
+        try
+        {
+            rpc = JsonNode.Parse(await new StreamReader(http.Request.Body).ReadToEndAsync(ct)) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            rpc = null;
+        }
+        if (rpc?["method"] is not JsonValue methodValue || !methodValue.TryGetValue<string>(out var method))
+        {
+            await RpcError(http, rpc?["id"], -32600, "not a JSON-RPC request");
+            return null;
+        }
+        return (rpc, method);
+    }
+
+    /// <summary>RS-B: the token's Mission and, asked of the state authority, its state, which must be active; else the refusal is written.</summary>
+    private async Task<(JsonElement Mission, MissionStatusView? Status)?> CheckMissionAsync(HttpContext http, JsonElement claims, string token, string method, CancellationToken ct)
+    {
+        if (!AtLeast(RsTierSetting.B)) return (default, null);
+        var check = new StateCheck(method);
+        hooks.Run(h => h.StateChecking(check));
+        // MBO-RS-B-003: a server that governs by Mission refuses a token without one.
+        if (!claims.TryGetProperty("mission", out var mission) || mission.ValueKind != JsonValueKind.Object || Text(mission, "id") is null)
+        {
+            if (check.Checks && Refuses(MissionRefusalReason.NoMissionClaim))
+            {
+                await Challenge(http, "invalid_token", "the access token carries no mission claim");
+                return null;
+            }
+            return (mission, null);
+        }
+        if (!check.Checks || !check.AsksState) return (mission, null);
+        // MBO-RS-B-002: an unexpired token does not outlive its Mission.
+        MissionStatusView status;
+        try
+        {
+            status = Options.Introspection ? await states.IntrospectAsync(token, ct) : await states.GetAsync(Text(mission, "id")!, ct);
+        }
+        catch (MissionStateUnavailableException e)
+        {
+            await Refuse(http, StatusCodes.Status503ServiceUnavailable, "temporarily_unavailable", "the Mission's state cannot be established: " + e.Message);
+            return null;
+        }
+        if (status.State != "active" && Refuses(MissionRefusalReason.Inactive))
+        {
+            await Refuse(http, StatusCodes.Status403Forbidden, "mission_inactive", $"the Mission is {status.State}");
+            return null;
+        }
+        return (mission, status);
+    }
+
+    private bool Refuses(MissionRefusalReason reason)
+    {
+        var refusal = new MissionRefusal(reason);
+        hooks.Run(h => h.MissionRefused(refusal));
+        return refusal.Refused;
+    }
+
     private async Task CallAsync(HttpContext http, JsonObject rpc, JsonElement claims, JsonElement mission, MissionStatusView? status, CancellationToken ct)
     {
         var name = (string?)rpc["params"]?["name"];
@@ -168,21 +194,24 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
         PdpDecision? decision = null;
         string? parameterDigest = null;
         var missionId = Text(mission, "id");
-        if (AtLeast(RsTierSetting.D) && tool.Consequential && !Faults.Has(Fault.RsSkipsPdp))
+        var consultation = new PdpConsultation();
+        hooks.Run(h => h.PdpConsulting(consultation));
+        if (AtLeast(RsTierSetting.D) && tool.Consequential && consultation.Consults)
         {
             var evaluation = Evaluation(claims, mission, status, tool, arguments);
             parameterDigest = (string?)evaluation["context"]?["parameter_digest"];
             decision = await pdp.EvaluateAsync(evaluation, ct);
-            if (decision.Decision is null && !Faults.Has(Fault.RsFailsOpenWhenPdpDown))
+            var outcome = new PdpOutcome(decision.Decision, offersTask: decision.AccessRequest is not null && missionId is not null);
+            hooks.Run(h => h.PdpDecided(outcome));
+            if (decision.Decision is null && !outcome.Proceeds)
             {
                 await Refuse(http, StatusCodes.Status503ServiceUnavailable, "temporarily_unavailable", "no decision from the PDP, so nothing was done: " + decision.Problem);
                 return;
             }
-            if (decision.Decision == false && !Faults.Has(Fault.RsActsOnDeny))
+            if (decision.Decision == false && !outcome.Proceeds)
             {
                 // runtime.md §11, MBO-MCP-003: a requestable denial becomes an Access Request and an MCP task the client polls; nothing is done yet.
-                if (decision.AccessRequest is not null && missionId is not null && !Faults.Has(Fault.RsNoTaskOnRequestableDenial)
-                    && await pdp.SubmitAccessRequestAsync(evaluation, decision, ct) is { } statusEndpoint)
+                if (outcome.OffersTask && missionId is not null && await pdp.SubmitAccessRequestAsync(evaluation, decision, ct) is { } statusEndpoint)
                 {
                     await RpcResult(http, rpc["id"], new JsonObject { ["task"] = _tasks.Create(missionId, tool, arguments, statusEndpoint).Describe() });
                     return;
@@ -208,9 +237,11 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
         }
         if (call.Status == "working" && call.TryBeginSettling())
         {
+            var settlement = new ApprovalSettlement();
+            hooks.Run(h => h.ApprovalSettling(settlement));
             switch (await pdp.AccessRequestStatusAsync(call.StatusEndpoint, ct))
             {
-                case "approved" when Faults.Has(Fault.RsExecutesOnApprovalUnchecked):
+                case "approved" when !settlement.Reevaluates:
                     call.Complete(Execute(call.Tool, call.Arguments, call.MissionId, null, null));
                     break;
                 case "approved":
@@ -258,14 +289,13 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
     /// <summary>RS-C: the call must be an action of an entry for this resource, within that entry's constraints.</summary>
     private Refusal? Authorize(JsonElement claims, JsonElement mission, McpTool tool, JsonObject arguments)
     {
-        var covering = Entries(claims).Where(e => Actions(e).Contains(tool.Name)).ToList();
+        var honoured = Entries(claims).ToList();
+        var covering = honoured.Where(e => Actions(e).Contains(tool.Name)).ToList();
         if (covering.Count == 0)
         {
-            var widened = Faults.Has(Fault.RsIgnoresActions) && Entries(claims).Any()
-                || Faults.Has(Fault.RsScopeWidensDetails) && Text(claims, "scope") is { } scope && scope.Split(' ').Contains(tool.Name)
-                || Faults.Has(Fault.RsTrustsUnknownMissionMembers) && mission.ValueKind == JsonValueKind.Object
-                    && mission.TryGetProperty("x_extra", out var extra) && extra.ValueKind == JsonValueKind.Object && Actions(extra).Contains(tool.Name);
-            return widened ? null : new Refusal("insufficient_scope", $"{tool.Name} is not an action of any authorization_details entry for {server.Resource}");
+            var check = new ActionCheck(claims, mission, tool, honoured, refused: true);
+            hooks.Run(h => h.ActionChecked(check));
+            return check.Refused ? new Refusal("insufficient_scope", $"{tool.Name} is not an action of any authorization_details entry for {server.Resource}") : null;
         }
         var problems = new List<string>();
         foreach (var entry in covering)
@@ -275,16 +305,13 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
             {
                 foreach (var constraint in constraints.EnumerateObject())
                 {
-                    if (!Options.Profile.ConstraintKeys.Contains(constraint.Name))
-                    {
-                        // MBO-RS-C-003: a constraint this server cannot enforce fails closed.
-                        if (!Faults.Has(Fault.RsAcceptsUnknownConstraint)) violations.Add($"constraint {constraint.Name} is not one this server can enforce");
-                        continue;
-                    }
-                    if (!Faults.Has(Fault.RsIgnoresConstraint) && ConstraintRules.Violation(constraint.Name, JsonNode.Parse(constraint.Value.GetRawText()), arguments) is { } violation)
-                    {
-                        violations.Add(violation);
-                    }
+                    // MBO-RS-C-003: a constraint this server cannot enforce fails closed.
+                    var enforceable = Options.Profile.ConstraintKeys.Contains(constraint.Name);
+                    var check = new ConstraintCheck(constraint.Name, enforceable, enforceable
+                        ? ConstraintRules.Violation(constraint.Name, JsonNode.Parse(constraint.Value.GetRawText()), arguments)
+                        : $"constraint {constraint.Name} is not one this server can enforce");
+                    hooks.Run(h => h.ConstraintChecked(check));
+                    if (check.Violation is { } violation) violations.Add(violation);
                 }
             }
             if (violations.Count == 0) return null;
@@ -298,8 +325,14 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
     {
         if (!claims.TryGetProperty("authorization_details", out var details)) return [];
         var all = details.ValueKind == JsonValueKind.Array ? details.EnumerateArray().ToList() : details.ValueKind == JsonValueKind.Object ? [details] : [];
-        return all.Where(e => e.ValueKind == JsonValueKind.Object && Text(e, "type") == "mission_resource_access"
-            && (Faults.Has(Fault.RsHonoursForeignEntries) || Text(e, "resource") == server.Resource));
+        return all.Where(e => e.ValueKind == JsonValueKind.Object && Text(e, "type") == "mission_resource_access" && Honours(e));
+    }
+
+    private bool Honours(JsonElement entry)
+    {
+        var scope = new EntryScope(entry, Text(entry, "resource") == server.Resource);
+        hooks.Run(h => h.EntryHonoured(scope));
+        return scope.Honoured;
     }
 
     private static IReadOnlyList<string> Actions(JsonElement entry)
@@ -310,31 +343,29 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
     /// <summary>runtime.md §4: the AuthZEN evaluation with the Mission context (MBO-RT-PEP-004, -005, -006, -008).</summary>
     private JsonObject Evaluation(JsonElement claims, JsonElement mission, MissionStatusView? status, McpTool tool, JsonObject arguments)
     {
-        var missionContext = new JsonObject { ["id"] = Text(mission, "id") };
-        if (!Faults.Has(Fault.RsOmitsMissionContext))
+        var missionContext = new JsonObject
         {
-            missionContext["origin"] = Text(mission, "origin");
-            missionContext["authority_hash"] = Text(mission, "authority_hash");
-            missionContext["policy_version"] = status?.PolicyVersion;
-            missionContext["policy_view_id"] = status?.PolicyViewId;
-            missionContext["policy_view_version"] = status?.PolicyViewVersion;
-        }
+            ["id"] = Text(mission, "id"),
+            ["origin"] = Text(mission, "origin"),
+            ["authority_hash"] = Text(mission, "authority_hash"),
+            ["policy_version"] = status?.PolicyVersion,
+            ["policy_view_id"] = status?.PolicyViewId,
+            ["policy_view_version"] = status?.PolicyViewVersion,
+        };
         var context = new JsonObject
         {
             ["mission"] = missionContext,
-            ["actor"] = Actor(claims, tool),
+            ["actor"] = Actor(claims),
             ["audience"] = server.Resource,
+            ["tool_id"] = server.Resource + "#" + tool.Name,
         };
-        if (!Faults.Has(Fault.RsOmitsToolId)) context["tool_id"] = server.Resource + "#" + tool.Name;
         if (tool.NeedsParameterBinding)
         {
             // MBO-RT-PEP-006: the arguments as they will be executed, and their digest in the mission-action-parameters envelope.
             context["parameters"] = arguments.DeepClone();
-            context["parameter_digest"] = Faults.Has(Fault.RsWrongParameterDigest)
-                ? IntegrityAnchor.Digest(Jcs.Canonicalize(JsonSerializer.SerializeToElement(arguments)))
-                : IntegrityAnchor.ParameterDigest(Options.ParameterSchemaVersion, Options.AuthorizationDomain, Text(mission, "origin") ?? "", arguments);
+            context["parameter_digest"] = IntegrityAnchor.ParameterDigest(Options.ParameterSchemaVersion, Options.AuthorizationDomain, Text(mission, "origin") ?? "", arguments);
         }
-        if (!Faults.Has(Fault.RsOmitsFreshness) && status is not null)
+        if (status is not null)
         {
             context["freshness"] = new JsonObject
             {
@@ -344,13 +375,15 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
                 ["freshness_at"] = Rfc3339(status.FreshnessAt),
             };
         }
-        return new JsonObject
+        var evaluation = new JsonObject
         {
             ["subject"] = new JsonObject { ["type"] = "user", ["id"] = Text(claims, "sub") },
             ["resource"] = new JsonObject { ["type"] = "mcp_tool", ["id"] = server.Resource, ["properties"] = new JsonObject { ["tool"] = tool.Name } },
             ["action"] = new JsonObject { ["name"] = tool.Name },
             ["context"] = context,
         };
+        hooks.Run(h => h.EvaluationBuilt(new EvaluationRequest(evaluation, tool)));
+        return evaluation;
     }
 
     /// <summary>
@@ -358,13 +391,10 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
     /// token carries it: the acting party is the chain's head, not client_id (MBO-RS-C-006); provenance such
     /// as the tool stays out of act (MBO-RT-PEP-007).
     /// </summary>
-    private JsonObject Actor(JsonElement claims, McpTool tool)
+    private static JsonObject Actor(JsonElement claims)
     {
         var actor = new JsonObject { ["client_id"] = Text(claims, "client_id") };
-        if (Faults.Has(Fault.RsActorFromClientId) || !claims.TryGetProperty("act", out var act) || act.ValueKind != JsonValueKind.Object) return actor;
-        var chain = JsonNode.Parse(act.GetRawText())!.AsObject();
-        if (Faults.Has(Fault.RsProvenanceInAct)) chain["tool"] = tool.Name;
-        actor["act"] = chain;
+        if (claims.TryGetProperty("act", out var act) && act.ValueKind == JsonValueKind.Object) actor["act"] = JsonNode.Parse(act.GetRawText());
         return actor;
     }
 
@@ -389,15 +419,17 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
         {
             throw new SecurityTokenException($"the trusted issuer's metadata or keys cannot be read: {e.Message}");
         }
-        var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
+        var parameters = new TokenValidationParameters
         {
             ValidIssuer = issuer.Issuer,
             ValidAudience = server.Resource,
             IssuerSigningKeys = issuer.Keys,
-            ValidTypes = Faults.Has(Fault.RsAcceptsWrongTyp) ? null : ["at+jwt", "application/at+jwt"],
+            ValidTypes = ["at+jwt", "application/at+jwt"],
             RequireExpirationTime = true,
             ClockSkew = TimeSpan.FromSeconds(5),
-        });
+        };
+        hooks.Run(h => h.TokenValidating(parameters));
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, parameters);
         if (!result.IsValid) throw result.Exception as SecurityTokenException ?? new SecurityTokenException(result.Exception?.Message ?? "the access token is not valid");
         return JsonDocument.Parse(Base64UrlEncoder.Decode(jwt.EncodedPayload)).RootElement.Clone();
     }
@@ -405,7 +437,9 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
     private async Task Challenge(HttpContext http, string? error, string description, string scheme = "Bearer")
     {
         var challenge = scheme + " realm=\"" + Options.Profile.Name + "\"";
-        if (!Faults.Has(Fault.RsNoResourceMetadata)) challenge += ", resource_metadata=\"" + server.ResourceMetadataUrl + "\"";
+        var metadata = new Challenge(server.ResourceMetadataUrl);
+        hooks.Run(h => h.Challenging(metadata));
+        if (metadata.ResourceMetadata is { } url) challenge += ", resource_metadata=\"" + url + "\"";
         if (error is not null) challenge += $", error=\"{error}\", error_description=\"{Quote(description)}\"";
         http.Response.Headers.WWWAuthenticate = challenge;
         http.Response.StatusCode = StatusCodes.Status401Unauthorized;

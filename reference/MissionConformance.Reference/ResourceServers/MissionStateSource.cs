@@ -5,6 +5,8 @@ using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
+using MissionConformance.Reference.Seams;
+
 namespace MissionConformance.Reference.ResourceServers;
 
 /// <summary>What the state authority said about a Mission, as the RS-D PEP passes it on (runtime.md §4 freshness).</summary>
@@ -22,7 +24,8 @@ public sealed class MissionStateUnavailableException(string reason) : Exception(
 /// mission_max_stale_seconds after it was read. <paramref name="key"/> is the client's registered key; without one, a
 /// fresh key of its own, for an issuer that does not check it (the harness's simulated AS).
 /// </summary>
-public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, string resource, string clientId, int maxStaleSeconds, SecurityKey? key = null) : IDisposable
+public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, string resource, string clientId, int maxStaleSeconds, Hooks<IResourceServerHook> hooks,
+    SecurityKey? key = null) : IDisposable
 {
     public const string ResponseType = "application/mission-status-response+jwt";
 
@@ -31,12 +34,6 @@ public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, strin
 
     /// <summary>Event-driven: a Mission's state comes from the last lifecycle event received, once Mission Status was read.</summary>
     public bool EventDriven { get; init; }
-
-    /// <summary>RsShortStatusNonce: the request's nonce is 8 random bytes (11 characters), short of the ABNF's 16 and of 96 bits.</summary>
-    public bool ShortNonce { get; init; }
-
-    /// <summary>RsReusesExpiredStatus: an answer is reused for mission_max_stale_seconds after it was read, whatever its expires_at.</summary>
-    public bool ReuseExpired { get; init; }
 
     /// <summary>A lifecycle event for the Mission arrived (MBO-MAS-005: any state but active, known or not, stops it).</summary>
     public void Apply(string missionId, string state) => _pushed[missionId] = state;
@@ -61,7 +58,9 @@ public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, strin
 
         var issuer = await trust.GetAsync(null, ct);
         var endpoint = issuer.StatusEndpoint ?? throw new MissionStateUnavailableException("the trusted issuer advertises no mission_status_endpoint");
-        var nonce = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(ShortNonce ? 8 : 18));
+        var query = new StatusQuery();
+        hooks.Run(h => h.StatusAsking(query));
+        var nonce = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(query.NonceBytes));
         using var response = await SendAsync(issuer, endpoint, missionId, nonce, ct);
         var body = await response.Content.ReadAsStringAsync(ct);
         if (response.StatusCode == HttpStatusCode.NotFound) return Remember(missionId, Unknown(now), now);
@@ -113,11 +112,10 @@ public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, strin
 
     private MissionStatusView Remember(string missionId, MissionStatusView view, DateTimeOffset now)
     {
-        // MBO-MS-015: never past expires_at; RsReusesExpiredStatus keeps the answer for the whole staleness bound instead.
-        var until = EventDriven ? DateTimeOffset.MaxValue
-            : ReuseExpired ? now.AddSeconds(maxStaleSeconds)
-            : new[] { view.ExpiresAt, now.AddSeconds(maxStaleSeconds) }.Min();
-        _cache[missionId] = (view, until);
+        // MBO-MS-015: never past expires_at, nor past the staleness bound.
+        var entry = new StatusCacheEntry(now, EventDriven ? DateTimeOffset.MaxValue : new[] { view.ExpiresAt, now.AddSeconds(maxStaleSeconds) }.Min(), maxStaleSeconds, EventDriven);
+        hooks.Run(h => h.StatusCached(entry));
+        _cache[missionId] = (view, entry.Until);
         return view;
     }
 

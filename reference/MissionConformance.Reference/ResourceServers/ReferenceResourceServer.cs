@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using MissionConformance.Reference.Configuration;
 using MissionConformance.Reference.Faults;
+using MissionConformance.Reference.Seams;
 
 namespace MissionConformance.Reference.ResourceServers;
 
@@ -31,11 +32,15 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
         _owned.Add(http);
         Options = options;
         BaseUrl = baseUrl;
-        Evidence = new ExecutionEvidenceLog(options);
+        Hooks = FaultInstaller.HooksFor<IResourceServerHook>(options.Faults);
+        Evidence = new ExecutionEvidenceLog(options, Hooks);
         _owned.Add(Evidence);
     }
 
     public ResourceServerOptions Options { get; }
+
+    /// <summary>The hooks of the faults this server was started with (none for a correct server).</summary>
+    public Hooks<IResourceServerHook> Hooks { get; }
 
     public Uri BaseUrl { get; }
 
@@ -81,26 +86,21 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
         var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var app = builder.Build();
         var server = new ReferenceResourceServer(app, http, options, baseUrl);
+        server.Hooks.Run(h => h.Use(app));
         var trust = new IssuerTrust(http, options.TrustedIssuer);
-        var states = new MissionStateSource(http, trust, server.Resource, options.EffectiveClientId, options.MaxStaleSeconds)
-        {
-            EventDriven = options.EventDriven, ShortNonce = options.Faults.Has(Fault.RsShortStatusNonce), ReuseExpired = options.Faults.Has(Fault.RsReusesExpiredStatus),
-        };
+        var states = new MissionStateSource(http, trust, server.Resource, options.EffectiveClientId, options.MaxStaleSeconds, server.Hooks) { EventDriven = options.EventDriven };
         server._owned.Add(trust);
         server._owned.Add(states);
-        var endpoint = new McpEndpoint(server, trust, states, new PdpClient(http, options.Pdp, options.PdpTimeout));
+        var endpoint = new McpEndpoint(server, trust, states, new PdpClient(http, options.Pdp, options.PdpTimeout), server.Hooks);
         app.MapPost("/mcp", endpoint.HandleAsync);
-        if (options.EventDriven && !options.Faults.Has(Fault.RsNeverAsksMissionStatus))
+        if (options.EventDriven)
         {
-            var receiver = new EventReceiver(trust, states, server.Resource, options.Faults);
+            var receiver = new EventReceiver(trust, states, server.Resource, server.Hooks);
             app.MapPost("/events", receiver.HandleAsync);
         }
         if (server.EvidenceExport is not null) app.MapGet("/evidence", server.Evidence.ExportAsync);
         if (server.ManifestUrl is not null) app.MapGet("/.well-known/mission-enforcement-scope", () => Results.Json(server.EnforcementManifest()));
-        if (!options.Faults.Has(Fault.RsNoResourceMetadata))
-        {
-            app.MapGet("/.well-known/oauth-protected-resource/mcp", () => Results.Json(server.ProtectedResourceMetadata()));
-        }
+        app.MapGet("/.well-known/oauth-protected-resource/mcp", () => Results.Json(server.ProtectedResourceMetadata()));
         return await ReferenceStack.StartOrDisposeAsync(app, server, ct);
     }
 
@@ -132,7 +132,6 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
     public JsonObject EnforcementManifest()
     {
         var consequential = Options.Profile.Tools.Where(t => t.Consequential).ToList();
-        var covered = Options.Faults.Has(Fault.RsManifestMissesAction) ? consequential.Skip(1) : consequential;
         var manifest = new JsonObject
         {
             ["manifest_id"] = Options.Profile.Name + "-enforcement-scope",
@@ -144,13 +143,13 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
             {
                 ["pep_id"] = Options.Profile.Name + "-mcp-pep",
                 ["kind"] = "in_process_middleware",
-                ["covers"] = new JsonArray([.. covered.Select(t => (JsonNode)t.Name)]),
+                ["covers"] = new JsonArray([.. consequential.Select(t => (JsonNode)t.Name)]),
                 ["endpoint_uri"] = Resource,
             }),
             ["freshness_mode"] = Options.EventDriven ? "event_driven" : "cached",
             ["max_stale_seconds"] = Options.MaxStaleSeconds,
         };
-        if (Options.Faults.Has(Fault.RsManifestWithoutPeps)) manifest.Remove("pep_locations");
+        Hooks.Run(h => h.ManifestBuilt(manifest));
         return manifest;
     }
 
