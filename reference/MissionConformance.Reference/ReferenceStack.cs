@@ -268,7 +268,7 @@ public sealed class ReferenceStack : IAsyncDisposable
                 o.SetAccessTokenLifetime(ReferenceSettings.AccessTokenLifetime);
                 // MBO-AS-RT-002: a rotated refresh token is dead at once (OpenIddict allows 30 s of reuse by default).
                 o.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
-                o.Configure(opt => opt.RequestTokenLifetime = MissionStore.ApprovalWindow);
+                o.Configure(opt => opt.RequestTokenLifetime = MissionStateMachine.ApprovalWindow);
                 // RFC 8707 resource values are judged by the Mission's Authority Set, not a static list
                 // (PAR: ParMissionIntentHandler; token endpoint: AuthorityDeriver).
                 o.DisableResourceValidation().IgnoreResourcePermissions();

@@ -123,7 +123,7 @@ public static class FaultProbes
         Fault.ChangeAuthorityAfterRender => async (r, clock) =>
         {
             var (pkce, consent) = await r.PushAndApproveAsync();
-            return (await r.RedeemAsync(consent.Code!, pkce.Verifier)).Body.Contains(Endpoints.AuthorizationEndpoint.ChangedAuthorityAction, StringComparison.Ordinal);
+            return (await r.RedeemAsync(consent.Code!, pkce.Verifier)).Body.Contains(Faults.Authorization.ChangeAuthorityAfterRender.ChangedAuthorityAction, StringComparison.Ordinal);
         },
         Fault.StepUpWidensAuthority => async (r, clock) =>
         {
@@ -132,7 +132,7 @@ public static class FaultProbes
             var par = await r.PushAsync(Edit(i => i["context"]!["acr"] = AuthenticationContext.SecondFactor), pkce);
             var alice = RunningReference.Alice with { SecondFactor = TestPrincipals.Accounts.Single(a => a.Username == RunningReference.Alice.Username).SecondFactor };
             var consent = await r.ConsentAsync(par.Member("request_uri")!, ConsentDecision.Approve, account: alice);
-            return (await r.RedeemAsync(consent.Code!, pkce.Verifier)).Body.Contains(Endpoints.AuthorizationEndpoint.SteppedUpAuthorityAction, StringComparison.Ordinal);
+            return (await r.RedeemAsync(consent.Code!, pkce.Verifier)).Body.Contains(Faults.Authorization.StepUpWidensAuthority.SteppedUpAuthorityAction, StringComparison.Ordinal);
         },
         Fault.IgnoreAcr => async (r, clock) =>
         {

@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using MissionConformance.Reference.Configuration;
 using MissionConformance.Reference.Endpoints.Token;
-using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.Missions;
+using MissionConformance.Reference.Seams;
 using MissionConformance.Reference.Storage;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
@@ -21,16 +21,8 @@ namespace MissionConformance.Reference.Endpoints;
 /// Mission and issues the code, or records the denial.
 /// </summary>
 public sealed class AuthorizationEndpoint(
-    MissionStore store, MissionIntentValidator validator, ReferenceSettings settings, FaultSet faults, IAntiforgery antiforgery)
+    MissionStore store, MissionIntentValidator validator, ReferenceSettings settings, Hooks<IAuthorizationHook> hooks, IAntiforgery antiforgery)
 {
-    public const string PendingField = "mission_pending";
-
-    /// <summary>Fault ChangeAuthorityAfterRender: the action a "policy change" adds after the page was rendered.</summary>
-    public const string ChangedAuthorityAction = "delete_records";
-
-    /// <summary>What the StepUpWidensAuthority fault adds to the first entry once the approver has stepped up.</summary>
-    public const string SteppedUpAuthorityAction = "approve_payments";
-
     public async Task<IResult> HandleAsync(HttpContext http)
     {
         var request = http.GetOpenIddictServerRequest()
@@ -54,24 +46,26 @@ public sealed class AuthorizationEndpoint(
         }
 
         // oauth-profile.md §5 step 1 (MC-AS-APR-101): the approver meets the Intent's context.acr before consent.
-        if (!AuthenticationContext.Satisfies(login.Principal!.FindFirstValue(AuthenticationContext.ClaimType), mission.RequiredAcr) && !faults.Has(Fault.IgnoreAcr))
+        var acr = new AcrCheck(mission, AuthenticationContext.Satisfies(login.Principal!.FindFirstValue(AuthenticationContext.ClaimType), mission.RequiredAcr));
+        hooks.Run(h => h.AcrChecked(acr));
+        if (!acr.Satisfied)
         {
             return HttpMethods.IsGet(http.Request.Method)
                 ? SecondFactorEndpoint.Challenge(http)
                 : HtmlPages.Error("Stronger sign-in required", "This Mission needs your second factor before it can be approved.", StatusCodes.Status400BadRequest);
         }
-        if (faults.Has(Fault.StepUpWidensAuthority) && mission.RequiredAcr is not null)
-        {
-            // The defect (MBO-AS-EXP-005): an approver who stepped up is trusted with more than the Intent asked for.
-            mission = await store.AddActionToPendingAsync(mission.Id, SteppedUpAuthorityAction, http.RequestAborted) ?? mission;
-        }
+        var ready = new ConsentStep(store, mission, http.RequestAborted);
+        await hooks.RunAsync(h => h.ApproverReadyAsync(ready));
+        mission = ready.Mission;
 
         // MBO-AS-APR-005: the subject is the authenticated user, or whom they chose among those the AS lets them
         // approve for (oauth-profile.md §5 step 2); never client input.
+        var choice = new SubjectChoice(mission, approver);
+        hooks.Run(h => h.ChoosingSubject(choice));
         TestAccount subject;
-        if (faults.Has(Fault.SubjectFromLoginHint) && mission.LoginHint is { } hint)
+        if (choice.Subject is { } chosenByHook)
         {
-            subject = TestPrincipals.Accounts.FirstOrDefault(a => a.Username == hint || a.Subject == hint) ?? approver;
+            subject = chosenByHook;
         }
         else if (approver.Represents.Count == 0)
         {
@@ -88,14 +82,19 @@ public sealed class AuthorizationEndpoint(
                 : HtmlPages.Error("Whom is this Mission for?", "Choose whom you approve this Mission for, then approve it again.", StatusCodes.Status400BadRequest);
         }
         var superseded = mission.Supersedes is { } priorId ? await store.FindAsync(priorId, http.RequestAborted) : null;
-        var disclosure = ConsentDisclosure.Build(mission, subject, approver, settings.Catalogue, faults, superseded);
+        var disclosure = ConsentDisclosure.Build(mission, subject, approver, settings.Catalogue, superseded);
+        hooks.Run(h => h.DisclosureBuilt(new DisclosureDraft(disclosure, subject != approver)));
 
         if (HttpMethods.IsGet(http.Request.Method))
         {
-            return HtmlPages.Consent(http, antiforgery, disclosure, HiddenFields(request, mission));
+            var consentForm = new ConsentForm(request, mission, new() { [Parameters.ClientId] = request.ClientId!, [Parameters.RequestUri] = request.RequestUri ?? "" });
+            hooks.Run(h => h.ConsentRendering(consentForm));
+            return HtmlPages.Consent(http, antiforgery, disclosure, consentForm.HiddenFields);
         }
 
-        if (!faults.Has(Fault.NoAntiForgery) && !await antiforgery.IsRequestValidAsync(http))
+        var antiForgery = new AntiForgeryCheck(await antiforgery.IsRequestValidAsync(http));
+        hooks.Run(h => h.AntiForgeryChecked(antiForgery));
+        if (!antiForgery.Valid)
         {
             return HtmlPages.Error("Request refused", "The consent form is missing its anti-forgery token.", StatusCodes.Status400BadRequest);
         }
@@ -103,77 +102,33 @@ public sealed class AuthorizationEndpoint(
         await ActingForEndpoint.ForgetAsync(http, login.Principal!, approver);
         if (form["decision"] == "approve")
         {
-            if (faults.Has(Fault.ChangeAuthorityAfterRender))
-            {
-                await store.AddActionToPendingAsync(mission.Id, ChangedAuthorityAction, http.RequestAborted);
-            }
-            var approved = await store.ApproveAsync(mission.Id, subject.Subject, approver.Subject, disclosure, http.RequestAborted);
-            var activated = approved?.State == MissionState.Active
-                || faults.Has(Fault.ActivateOnRedemption) && approved?.ApprovalEventId is not null;
-            if (!activated)
+            await hooks.RunAsync(h => h.ApprovingAsync(new ConsentStep(store, mission, http.RequestAborted)));
+            var approved = new ApprovalResult(await store.ApproveAsync(mission.Id, subject.Subject, approver.Subject, disclosure, http.RequestAborted));
+            hooks.Run(h => h.Approved(approved));
+            if (!approved.IssuesCode)
             {
                 return Refuse(Errors.InvalidRequest, "the Mission is no longer awaiting approval");
             }
-            return IssueCode(approved!, subject);
+            return IssueCode(approved.Approved!, subject);
         }
 
         await store.RejectAsync(mission.Id, approver.Subject, http.RequestAborted);
-        if (faults.Has(Fault.DenyIssuesCode))
-        {
-            return IssueCode(mission, subject);
-        }
-        return Refuse(Errors.AccessDenied, "the user denied the Mission");  // MBO-AS-APR-003
+        var denied = new DenialResult(mission, subject, Refuse(Errors.AccessDenied, "the user denied the Mission"));  // MBO-AS-APR-003
+        hooks.Run(h => h.Denied(denied));
+        return denied.Answer;
     }
 
     private async Task<MissionRecord?> FindPendingAsync(HttpContext http, OpenIddictRequest request)
     {
-        MissionRecord? mission;
-        if (!string.IsNullOrEmpty(request.RequestUri))
-        {
-            mission = await store.FindByRequestUriAsync(request.RequestUri, http.RequestAborted);
-            if (mission is not null && faults.Has(Fault.FrontChannelWidensAuthority) && http.Request.Query[MissionParameters.AuthorizationDetails] is { Count: > 0 } extra)
-            {
-                mission = await store.WidenPendingAsync(mission.Id, extra[0]!, http.RequestAborted);
-            }
-            if (mission is not null && faults.Has(Fault.FrontChannelScopeGranted) && http.Request.Query["scope"] is { Count: > 0 } scope)
-            {
-                mission = await store.GrantFrontChannelScopeAsync(mission.Id, scope[0]!, http.RequestAborted);
-            }
-        }
-        else
-        {
-            // Reached only under the AcceptFrontChannelIntent fault: FrontChannelHandler refuses it otherwise.
-            mission = await AdmitFrontChannelAsync(http, request);
-        }
-        var reusable = faults.Has(Fault.ReuseMissionIdForIdenticalIntent) && mission?.State == MissionState.Active;
-        return mission?.State == MissionState.PendingApproval || reusable ? mission : null;
+        // FrontChannelHandler has refused a request without request_uri: this one continues a pushed request.
+        var mission = string.IsNullOrEmpty(request.RequestUri) ? null : await store.FindByRequestUriAsync(request.RequestUri, http.RequestAborted);
+        var pending = new PendingMission(http, request, store, validator, mission);
+        await hooks.RunAsync(h => h.PendingFoundAsync(pending));
+        return pending.Mission is { } found && pending.Continues(found) ? found : null;
     }
 
-    private async Task<MissionRecord?> AdmitFrontChannelAsync(HttpContext http, OpenIddictRequest request)
-    {
-        if (HttpMethods.IsPost(http.Request.Method))
-        {
-            var form = await http.Request.ReadFormAsync(http.RequestAborted);
-            return await store.FindByRequestUriAsync(form[PendingField].ToString(), http.RequestAborted);
-        }
-        var validation = validator.Validate((string?)request[MissionParameters.MissionIntent] ?? "", TestPrincipals.FindClient(request.ClientId)!);
-        return validation.Admitted is { } admitted
-            ? await store.CreatePendingAsync(admitted, request.ClientId!, "front:" + MissionStore.RandomToken(12), [], request.LoginHint, http.RequestAborted)
-            : null;
-    }
-
-    private static Dictionary<string, string> HiddenFields(OpenIddictRequest request, MissionRecord mission)
-    {
-        if (!string.IsNullOrEmpty(request.RequestUri))
-        {
-            return new() { [Parameters.ClientId] = request.ClientId!, [Parameters.RequestUri] = request.RequestUri };
-        }
-        var fields = request.GetParameters().ToDictionary(p => p.Key, p => (string?)p.Value ?? "");
-        fields[PendingField] = mission.RequestUri!;
-        return fields;
-    }
-
-    private static IResult IssueCode(MissionRecord mission, TestAccount subject)
+    /// <summary>The code for <paramref name="mission"/>, approved for <paramref name="subject"/>.</summary>
+    internal static IResult IssueCode(MissionRecord mission, TestAccount subject)
     {
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, subject.Subject);

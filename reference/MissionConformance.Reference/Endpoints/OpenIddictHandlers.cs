@@ -4,8 +4,8 @@ using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Http;
 using MissionConformance.Reference.Configuration;
 using MissionConformance.Reference.Endpoints.Token;
-using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.Missions;
+using MissionConformance.Reference.Seams;
 using MissionConformance.Reference.Security;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
@@ -32,7 +32,7 @@ public static class MissionParameters
 /// PAR admission (oauth-profile.md §3): validates and narrows mission_intent after OpenIddict's own
 /// validation passed, so that a request refused for any reason creates nothing.
 /// </summary>
-public sealed class ParMissionIntentHandler(MissionIntentValidator validator, MissionStore store, FaultSet faults)
+public sealed class ParMissionIntentHandler(MissionIntentValidator validator, MissionStore store, Hooks<IAuthorizationHook> hooks)
     : IOpenIddictServerHandler<ValidatePushedAuthorizationRequestContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
@@ -51,9 +51,10 @@ public sealed class ParMissionIntentHandler(MissionIntentValidator validator, Mi
             context.Reject("invalid_request", "this Authorization Server issues Mission-bound tokens only: push a mission_intent");
             return;
         }
-        if (request[MissionParameters.AuthorizationDetails] is not null && !faults.Has(Fault.AcceptIntentWithAuthorizationDetails))
+        if (Check(ParRule.IntentAlone, request[MissionParameters.AuthorizationDetails] is null ? null
+            : new("invalid_request", "mission_intent and authorization_details must not be sent together")) is { } together)
         {
-            await RefuseAsync(context, raw, "invalid_request", "mission_intent and authorization_details must not be sent together");  // MBO-AS-PAR-008
+            await RefuseAsync(context, raw, together.Error, together.Description);  // MBO-AS-PAR-008
             return;
         }
 
@@ -81,29 +82,33 @@ public sealed class ParMissionIntentHandler(MissionIntentValidator validator, Mi
         var admitted = validation.Admitted!;
         var derived = admitted.AuthoritySet.Select(e => (string)e!["resource"]!).ToHashSet(StringComparer.Ordinal);
         var uncovered = (request.Resources ?? []).Where(r => r is null || !derived.Contains(r)).ToList();
-        if (uncovered.Count > 0 && !faults.Has(Fault.AcceptUncoveredResource))
+        // MBO-AS-PAR-012: a requested resource no derived entry covers is refused (RFC 8707 invalid_target).
+        if (Check(ParRule.ResourcesCovered, uncovered.Count == 0 ? null
+            : new("invalid_target", $"resource {uncovered[0]} is not covered by the authority derived from the mission_intent")) is { } notCovered)
         {
-            // MBO-AS-PAR-012: a requested resource no derived entry covers is refused (RFC 8707 invalid_target).
-            context.Reject("invalid_target", $"resource {uncovered[0]} is not covered by the authority derived from the mission_intent");
+            context.Reject(notCovered.Error, notCovered.Description);
             return;
         }
         context.Transaction.SetProperty(MissionParameters.AdmittedIntentProperty, admitted);
     }
 
+    private IntentRefusal? Check(ParRule rule, IntentRefusal? refusal)
+    {
+        var check = new ParCheck(rule, refusal);
+        hooks.Run(h => h.ParChecked(check));
+        return check.Refusal;
+    }
+
+    /// <summary>A refusal creates nothing (MBO-AS-PAR-013).</summary>
     private async Task RefuseAsync(ValidatePushedAuthorizationRequestContext context, string raw, string error, string description)
     {
-        if (faults.Has(Fault.CreateStateOnRefusedPar))
-        {
-            var junk = new JsonObject { ["goal"] = "(refused)", ["raw"] = raw };
-            var placeholder = new AdmittedIntent(junk, junk, [], [], DateTimeOffset.UtcNow.AddHours(1), null, null);
-            await store.CreatePendingAsync(placeholder, context.ClientId!, "refused:" + MissionStore.RandomToken(12), [], null, context.CancellationToken);
-        }
+        await hooks.RunAsync(h => h.ParRefusedAsync(new ParRefusal(store, context.ClientId!, raw, context.CancellationToken)));
         context.Reject(error, description);
     }
 }
 
 /// <summary>On a successful PAR response, records the pending Mission keyed by its request_uri.</summary>
-public sealed class ParResponseHandler(MissionStore store, FaultSet faults) : IOpenIddictServerHandler<ApplyPushedAuthorizationResponseContext>
+public sealed class ParResponseHandler(MissionStore store, Hooks<IAuthorizationHook> hooks) : IOpenIddictServerHandler<ApplyPushedAuthorizationResponseContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyPushedAuthorizationResponseContext>()
@@ -121,10 +126,7 @@ public sealed class ParResponseHandler(MissionStore store, FaultSet faults) : IO
         }
         await store.CreatePendingAsync(admitted, context.Request!.ClientId!, context.Response.RequestUri,
             context.Request.Resources ?? [], context.Request.LoginHint, context.CancellationToken, supersedes: (string?)context.Request[MissionParameters.Supersedes]);
-        if (faults.Has(Fault.ParWithoutExpiresIn))
-        {
-            context.Response.ExpiresIn = null;
-        }
+        hooks.Run(h => h.ParAnswered(context.Response));
     }
 }
 
@@ -133,7 +135,7 @@ public sealed class ParResponseHandler(MissionStore store, FaultSet faults) : IO
 /// request. Pushed parameters stay authoritative: OpenIddict replaces the front-channel request with
 /// the pushed one, so extra front-channel parameters are ignored (MBO-AS-PAR-010).
 /// </summary>
-public sealed class FrontChannelHandler(FaultSet faults) : IOpenIddictServerHandler<ValidateAuthorizationRequestContext>
+public sealed class FrontChannelHandler(Hooks<IAuthorizationHook> hooks) : IOpenIddictServerHandler<ValidateAuthorizationRequestContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateAuthorizationRequestContext>()
@@ -149,7 +151,9 @@ public sealed class FrontChannelHandler(FaultSet faults) : IOpenIddictServerHand
             return default;
         }
         var hasIntent = context.Request[MissionParameters.MissionIntent] is not null;
-        if (hasIntent && faults.Has(Fault.AcceptFrontChannelIntent))
+        var frontChannel = new FrontChannelRequest(hasIntent);
+        hooks.Run(h => h.FrontChannelRequested(frontChannel));
+        if (!frontChannel.Refused)
         {
             return default;
         }
@@ -161,7 +165,7 @@ public sealed class FrontChannelHandler(FaultSet faults) : IOpenIddictServerHand
 }
 
 /// <summary>RFC 8414 metadata additions of oauth-profile.md §2, advertising only what this server implements.</summary>
-public sealed class MetadataHandler(ReferenceSettings settings, FaultSet faults, LifecycleEventTransmitter events, SenderConstraint binding)
+public sealed class MetadataHandler(ReferenceSettings settings, Hooks<IAuthorizationHook> hooks, LifecycleEventTransmitter events, SenderConstraint binding)
     : IOpenIddictServerHandler<HandleConfigurationRequestContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
@@ -179,9 +183,7 @@ public sealed class MetadataHandler(ReferenceSettings settings, FaultSet faults,
         metadata["acr_values_supported"] = Array([.. AuthenticationContext.Supported]);
         metadata["authorization_details_types_supported"] = Array(["mission_resource_access"]);
         metadata["authority_set_types_supported"] = Array(["mission_resource_access"]);
-        metadata["mission_intent_max_size"] = faults.Has(Fault.MalformedMissionMetadata)
-            ? new OpenIddictParameter(MissionIntentValidator.DefaultMaxSize.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            : new OpenIddictParameter(MissionIntentValidator.DefaultMaxSize);
+        metadata["mission_intent_max_size"] = new OpenIddictParameter(MissionIntentValidator.DefaultMaxSize);
         metadata["mission_lifecycle_endpoint"] = settings.Endpoint(LifecycleEndpoint.Path);
         metadata["mission_lifecycle_auth_methods_supported"] = Array(["private_key_jwt"]);
         metadata["mission_status_endpoint"] = settings.Endpoint(MissionStatusEndpoint.Path);
@@ -198,13 +200,13 @@ public sealed class MetadataHandler(ReferenceSettings settings, FaultSet faults,
         // Not a spec member: the AD-1 inventory has no wire in the seed era (conformance.md open point 3).
         metadata["mission_inventory_endpoint"] = settings.Endpoint(InventoryEndpoint.Path);
         metadata["mission_pairwise_supported"] = true;
-        if (!faults.Has(Fault.PairwiseWithoutSector)) metadata["mission_pairwise_sector"] = settings.PairwiseSector;
+        metadata["mission_pairwise_sector"] = settings.PairwiseSector;
         // event_driven (mas.md, MBO-MAS-006) only where lifecycle SETs have somewhere to go.
         metadata["mission_enforcement_classes_supported"] = Array(events.EventDriven ? ["issuance", "introspection", "event_driven"] : ["issuance", "introspection"]);
         metadata["mission_max_stale_seconds"] = (long)ReferenceSettings.AccessTokenLifetime.TotalSeconds;
         metadata["mission_framework_versions_supported"] = Array(["seed-2026-06"]);
-        metadata["mission_ladder_levels_supported"] = Numbers(faults.Has(Fault.CapabilityOutOfEnum) ? [.. ReferenceSettings.LadderLevels, 6] : ReferenceSettings.LadderLevels);
-        metadata["mission_authorization_domain_tiers_supported"] = Array(faults.Has(Fault.CapabilityOutOfEnum) ? [.. ReferenceSettings.DomainTiers, "AD-4"] : ReferenceSettings.DomainTiers);
+        metadata["mission_ladder_levels_supported"] = Numbers(ReferenceSettings.LadderLevels);
+        metadata["mission_authorization_domain_tiers_supported"] = Array(ReferenceSettings.DomainTiers);
         // Runtime enforcement (runtime.md): Mission Status carries policy_version for the PEPs' PDP context (MBO-MS-013).
         metadata["mission_profiles_supported"] = Array(["oauth", "runtime_enforcement"]);
         metadata["mission_optional_modules_supported"] = Array([]);
@@ -214,12 +216,13 @@ public sealed class MetadataHandler(ReferenceSettings settings, FaultSet faults,
             metadata["dpop_signing_alg_values_supported"] = Array(["ES256"]);
             metadata["mission_sender_constraints_supported"] = Array(["dpop"]);
         }
+        hooks.Run(h => h.MetadataBuilt(metadata));
         return default;
     }
 
-    private static OpenIddictParameter Array(string[] values) => new(JsonSerializer.SerializeToElement(values));
+    public static OpenIddictParameter Array(string[] values) => new(JsonSerializer.SerializeToElement(values));
 
-    private static OpenIddictParameter Numbers(int[] values) => new(JsonSerializer.SerializeToElement(values));
+    public static OpenIddictParameter Numbers(int[] values) => new(JsonSerializer.SerializeToElement(values));
 }
 
 /// <summary>What the token endpoint issued, for the response handler to echo (RFC 9396 §7).</summary>
@@ -229,7 +232,7 @@ public sealed record TokenIssuance(JsonArray TokenDetails, JsonArray AuthoritySe
 /// Adds the granted authorization_details to every token response (MBO-AS-TOK-004, MBO-AS-RT-004),
 /// exactly the array carried by the issued token.
 /// </summary>
-public sealed class TokenResponseHandler(FaultSet faults, JwsSigner signer) : IOpenIddictServerHandler<ApplyTokenResponseContext>
+public sealed class TokenResponseHandler(Hooks<ITokenHook> hooks, JwsSigner signer) : IOpenIddictServerHandler<ApplyTokenResponseContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyTokenResponseContext>()
@@ -245,15 +248,8 @@ public sealed class TokenResponseHandler(FaultSet faults, JwsSigner signer) : IO
         {
             return default;
         }
-        var echoed = faults.Has(Fault.TokenResponseDetailsDiffer) ? issued.AuthoritySet : issued.TokenDetails;
-        if (!(issued.IsRefresh && faults.Has(Fault.RefreshResponseWithoutDetails)))
-        {
-            context.Response[MissionParameters.AuthorizationDetails] = new OpenIddictParameter(JsonSerializer.SerializeToElement(echoed));
-        }
-        if (faults.Has(Fault.WrongTokenType))
-        {
-            context.Response.AccessToken = signer.WithHeaderType(context.Response.AccessToken, "JWT");
-        }
+        context.Response[MissionParameters.AuthorizationDetails] = new OpenIddictParameter(JsonSerializer.SerializeToElement(issued.TokenDetails));
+        hooks.Run(h => h.TokenResponding(new TokenResponseDraft(context.Response, issued, signer)));
         // RFC 9449 §5: a token bound to a DPoP key is announced as such, so the client presents it with the DPoP scheme.
         if (http.Items[DelegatedTokenHandler.Item] is DelegatedToken { Jkt: not null, AnnouncedAsBearer: false })
         {

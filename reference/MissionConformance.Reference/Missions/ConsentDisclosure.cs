@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using MissionConformance.Reference.Configuration;
-using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.Storage;
 
 namespace MissionConformance.Reference.Missions;
@@ -12,7 +11,7 @@ namespace MissionConformance.Reference.Missions;
 public static class ConsentDisclosure
 {
     /// <param name="superseded">For a Mission Expansion's successor, the Mission it replaces: the page then shows what approval adds to it.</param>
-    public static JsonObject Build(MissionRecord mission, TestAccount subject, TestAccount approver, ResourceCatalogue catalogue, FaultSet faults,
+    public static JsonObject Build(MissionRecord mission, TestAccount subject, TestAccount approver, ResourceCatalogue catalogue,
         MissionRecord? superseded = null)
     {
         var intent = JsonNode.Parse(mission.IntentJson)!.AsObject();
@@ -25,10 +24,7 @@ public static class ConsentDisclosure
             ["constraints"] = intent["constraints"]?.DeepClone(),
             ["success_criteria"] = intent["success_criteria"]?.DeepClone(),
         };
-        if (!faults.Has(Fault.OmitExpiryFromConsent))
-        {
-            disclosure["mission_expiry"] = intent["mission_expiry"]?.DeepClone();
-        }
+        disclosure["mission_expiry"] = intent["mission_expiry"]?.DeepClone();
         if (intent["purpose"] is { } purpose) disclosure["purpose"] = purpose.DeepClone();
         if (mission.Supersedes is { } prior)
         {
@@ -59,14 +55,8 @@ public static class ConsentDisclosure
             });
         }
         disclosure["authority"] = authority;
-        if (!faults.Has(Fault.HideNarrowingDecisions))
-        {
-            disclosure["narrowing"] = JsonNode.Parse(mission.NarrowingJson);
-        }
-        if (subject == approver || !faults.Has(Fault.HideSubjectOnBehalf))
-        {
-            disclosure["subject"] = new JsonObject { ["id"] = subject.Subject, ["name"] = subject.DisplayName };  // oauth-profile.md §5 step 2, MC-AS-APR-104
-        }
+        disclosure["narrowing"] = JsonNode.Parse(mission.NarrowingJson);
+        disclosure["subject"] = new JsonObject { ["id"] = subject.Subject, ["name"] = subject.DisplayName };  // oauth-profile.md §5 step 2, MC-AS-APR-104
         disclosure["approver"] = new JsonObject { ["id"] = approver.Subject, ["name"] = approver.DisplayName };
         disclosure["policy_version"] = mission.PolicyVersion;
         return disclosure;

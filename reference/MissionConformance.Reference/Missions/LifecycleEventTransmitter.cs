@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
 using MissionConformance.Reference.Configuration;
-using MissionConformance.Reference.Faults;
+using MissionConformance.Reference.Seams;
 using MissionConformance.Reference.Security;
 using MissionConformance.Reference.Storage;
 
@@ -25,8 +25,8 @@ public sealed record EventSubscription(Uri Endpoint, string Audience);
 /// it heard (as the reference Resource Server does) must not hear a resume before the suspension it ends. A receiver that
 /// cannot be reached is logged, never a reason to refuse the transition.
 /// </summary>
-public sealed partial class LifecycleEventTransmitter(IReadOnlyList<EventSubscription> subscriptions, JwsSigner signer, ReferenceSettings settings, FaultSet faults,
-    TimeProvider clock, ILogger<LifecycleEventTransmitter> log) : IDisposable
+public sealed partial class LifecycleEventTransmitter(IReadOnlyList<EventSubscription> subscriptions, JwsSigner signer, ReferenceSettings settings,
+    Hooks<IMissionHook> hooks, TimeProvider clock, ILogger<LifecycleEventTransmitter> log) : IDisposable
 {
     public const string EventType = "https://schemas.karlmcguinness.com/mission/lifecycle-change";
 
@@ -50,7 +50,9 @@ public sealed partial class LifecycleEventTransmitter(IReadOnlyList<EventSubscri
     public void Changed(MissionRecord mission, string prior, Func<string, string, CancellationToken, Task<string>> pairwiseRef)
     {
         if (!EventDriven || !ApprovedStates.Contains(prior) || prior == mission.State) return;
-        if (mission.State == MissionState.Suspended && faults.Has(Fault.LifecycleEventsSkipSuspension)) return;
+        var publishing = new EventPublishing(mission, prior);
+        hooks.Run(h => h.EventPublishing(publishing));
+        if (!publishing.Publishes) return;
         var resources = JsonNode.Parse(mission.AuthoritySetJson)!.AsArray().Select(e => (string?)e?["resource"]).ToHashSet(StringComparer.Ordinal);
         var committed = DateTimeOffset.FromUnixTimeSeconds(mission.UpdatedAt);
         foreach (var subscription in subscriptions.Where(s => resources.Contains(s.Audience)))

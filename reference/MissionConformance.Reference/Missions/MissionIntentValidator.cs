@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using MissionConformance.Reference.Configuration;
-using MissionConformance.Reference.Faults;
+using MissionConformance.Reference.Seams;
 
 namespace MissionConformance.Reference.Missions;
 
@@ -24,7 +24,7 @@ public sealed record AdmittedIntent(
     int? MaxDerivations,
     string? RequiredAcr);
 
-public sealed class MissionIntentValidator(ResourceCatalogue catalogue, FaultSet faults, TimeProvider clock)
+public sealed class MissionIntentValidator(ResourceCatalogue catalogue, TimeProvider clock, Hooks<IIntentHook> hooks)
 {
     public const int DefaultMaxSize = 16384;
     public const int MaxArrayLength = 64;
@@ -43,9 +43,10 @@ public sealed class MissionIntentValidator(ResourceCatalogue catalogue, FaultSet
     public IntentValidation Validate(string raw, TestClient client)
     {
         // MBO-AS-PAR-007: the size limit is measured on the parameter value, in UTF-8 octets.
-        if (Encoding.UTF8.GetByteCount(raw) > DefaultMaxSize && !faults.Has(Fault.IgnoreIntentSizeLimit))
+        if (Check(IntentRule.SizeLimit, Encoding.UTF8.GetByteCount(raw) <= DefaultMaxSize ? null
+            : new("invalid_request", $"mission_intent exceeds mission_intent_max_size ({DefaultMaxSize} octets)")) is { } tooLarge)
         {
-            return Refuse("invalid_request", $"mission_intent exceeds mission_intent_max_size ({DefaultMaxSize} octets)");
+            return new(null, tooLarge);
         }
 
         JsonNode? parsed;
@@ -56,20 +57,18 @@ public sealed class MissionIntentValidator(ResourceCatalogue catalogue, FaultSet
                 // RFC 8259 §8.2: a lone surrogate escape is valid JSON syntax but no Unicode text; no member can hold it.
                 return Refuse("invalid_request", "mission_intent has a string escape that is not Unicode text (a lone surrogate)");
             }
-            if (!faults.Has(Fault.AcceptDuplicateMembers) && FindDuplicateMember(raw) is { } duplicate)
+            if (Check(IntentRule.NoDuplicateMembers, FindDuplicateMember(raw) is { } duplicate
+                ? new("invalid_request", $"mission_intent has duplicate member \"{duplicate}\"") : null) is { } duplicated)
             {
-                return Refuse("invalid_request", $"mission_intent has duplicate member \"{duplicate}\"");  // MBO-AS-PAR-004
+                return new(null, duplicated);  // MBO-AS-PAR-004
             }
-            parsed = faults.Has(Fault.AcceptDuplicateMembers)
-                ? ParseLastMemberWins(raw)
-                : JsonNode.Parse(raw, documentOptions: new JsonDocumentOptions { MaxDepth = 32 });
+            var parsing = new IntentParsing(text => JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 32 }));
+            hooks.Run(h => h.Parsing(parsing));
+            parsed = parsing.Parse(raw);
         }
         catch (JsonException)
         {
-            if (faults.Has(Fault.MalformedIntentServerError))
-            {
-                throw new InvalidOperationException("fault MalformedIntentServerError: unparseable mission_intent");
-            }
+            hooks.Run(h => h.Unparseable(raw));
             return Refuse("invalid_request", "mission_intent is not valid JSON");  // MBO-AS-PAR-003
         }
 
@@ -77,44 +76,36 @@ public sealed class MissionIntentValidator(ResourceCatalogue catalogue, FaultSet
         {
             return Refuse("invalid_request", "mission_intent must be a JSON object");
         }
+        hooks.Run(h => h.Parsed(new ParsedIntent(intent, clock.GetUtcNow())));
         return ValidateObject(intent, client);
     }
 
     private IntentValidation ValidateObject(JsonObject intent, TestClient client)
     {
-        var lenientMembers = faults.Has(Fault.AcceptUnknownMembers);
-        var lenientRequired = faults.Has(Fault.AcceptMissingRequiredMembers);
-
-        foreach (var (name, _) in intent)
+        var unknown = intent.Select(m => m.Key).FirstOrDefault(name => !KnownMembers.Contains(name) && !IsExtension(name));
+        if (Check(IntentRule.KnownMembers, unknown is null ? null : new("invalid_request", $"mission_intent has unknown member \"{unknown}\"")) is { } hasUnknown)
         {
-            if (!KnownMembers.Contains(name) && !IsExtension(name) && !lenientMembers)
-            {
-                return Refuse("invalid_request", $"mission_intent has unknown member \"{name}\"");  // MBO-AS-PAR-006
-            }
+            return new(null, hasUnknown);  // MBO-AS-PAR-006
         }
-        foreach (var name in RequiredMembers)
+        var missing = RequiredMembers.FirstOrDefault(name => !intent.ContainsKey(name));
+        if (Check(IntentRule.RequiredMembers, missing is null ? null : new("invalid_request", $"mission_intent lacks required member \"{missing}\"")) is { } lacks)
         {
-            if (!intent.ContainsKey(name) && !lenientRequired)
-            {
-                return Refuse("invalid_request", $"mission_intent lacks required member \"{name}\"");  // MBO-AS-PAR-005
-            }
+            return new(null, lacks);  // MBO-AS-PAR-005
         }
 
         if (!TryString(intent["goal"], out var goal) || goal.Length is 0 or > MaxGoalLength)
         {
-            if (!lenientRequired) return Refuse("invalid_request", $"goal must be a string of 1 to {MaxGoalLength} characters");
-            goal = "(no goal)";
+            return Refuse("invalid_request", $"goal must be a string of 1 to {MaxGoalLength} characters");
         }
         if (!TryStringArray(intent["objects"], out var objects) || objects.Count == 0)
         {
-            if (!lenientRequired) return Refuse("invalid_request", "objects must be a non-empty array of non-empty strings");
-            objects = [];
+            return Refuse("invalid_request", "objects must be a non-empty array of non-empty strings");
         }
-        if (!TryStringArray(intent["constraints"] ?? (lenientRequired ? new JsonArray() : null), out var constraints, unique: true))
+        if (!TryStringArray(intent["constraints"], out var constraints, unique: true))
         {
             return Refuse("invalid_request", "constraints must be an array of distinct non-empty strings");
         }
-        if (!TryStringArray(intent["success_criteria"] ?? (lenientRequired ? new JsonArray() : null), out _, unique: true))
+        if (!TryStringArray(intent["success_criteria"], out _, unique: true))
         {
             return Refuse("invalid_request", "success_criteria must be an array of distinct non-empty strings");
         }
@@ -133,12 +124,7 @@ public sealed class MissionIntentValidator(ResourceCatalogue catalogue, FaultSet
         }
 
         var now = clock.GetUtcNow();
-        DateTimeOffset expiry;
-        if (intent["mission_expiry"] is null && lenientRequired)
-        {
-            expiry = now + MaxMissionLifetime;
-        }
-        else if (!TryString(intent["mission_expiry"], out var expiryText) || !TryParseRfc3339(expiryText, out expiry))
+        if (!TryString(intent["mission_expiry"], out var expiryText) || !TryParseRfc3339(expiryText, out var expiry))
         {
             return Refuse("invalid_request", "mission_expiry must be an RFC 3339 date-time");
         }
@@ -154,9 +140,10 @@ public sealed class MissionIntentValidator(ResourceCatalogue catalogue, FaultSet
                 return Refuse("invalid_request", "purpose must be an absolute URI");
             }
             // MBO-AS-PAR-015: this deployment uses client-registered purposes.
-            if (!client.RegisteredPurposes.Contains(purpose) && !faults.Has(Fault.AcceptUnregisteredPurpose))
+            if (Check(IntentRule.RegisteredPurpose, client.RegisteredPurposes.Contains(purpose) ? null
+                : new("invalid_request", $"purpose \"{purpose}\" is not registered for client {client.ClientId}")) is { } unregistered)
             {
-                return Refuse("invalid_request", $"purpose \"{purpose}\" is not registered for client {client.ClientId}");
+                return new(null, unregistered);
             }
         }
         if (intent["language"] is { } language && !TryString(language, out _))
@@ -172,12 +159,13 @@ public sealed class MissionIntentValidator(ResourceCatalogue catalogue, FaultSet
             {
                 return Refuse("invalid_request", "context must be an object");
             }
+            var unknownInContext = context.Select(m => m.Key).FirstOrDefault(name => !KnownContextMembers.Contains(name) && !IsExtension(name));
+            if (Check(IntentRule.KnownMembers, unknownInContext is null ? null : new("invalid_request", $"context has unknown member \"{unknownInContext}\"")) is { } contextUnknown)
+            {
+                return new(null, contextUnknown);  // MBO-AS-PAR-006
+            }
             foreach (var (name, value) in context)
             {
-                if (!KnownContextMembers.Contains(name) && !IsExtension(name) && !lenientMembers)
-                {
-                    return Refuse("invalid_request", $"context has unknown member \"{name}\"");  // MBO-AS-PAR-006
-                }
                 if (value is null && KnownContextMembers.Contains(name))
                 {
                     return Refuse("invalid_request", $"context.{name} must not be null");
@@ -190,9 +178,9 @@ public sealed class MissionIntentValidator(ResourceCatalogue catalogue, FaultSet
                 {
                     return Refuse("invalid_request", "context.max_derivations must be a positive integer or decimal string");
                 }
-                if (value < 1 && !faults.Has(Fault.AcceptZeroMaxDerivations))
+                if (Check(IntentRule.PositiveBudget, value >= 1 ? null : new("invalid_request", "context.max_derivations must be at least 1")) is { } zero)
                 {
-                    return Refuse("invalid_request", "context.max_derivations must be at least 1");  // MBO-AS-PAR-009
+                    return new(null, zero);  // MBO-AS-PAR-009
                 }
                 maxDerivations = (int)Math.Clamp(value, 0, int.MaxValue);
             }
@@ -222,15 +210,12 @@ public sealed class MissionIntentValidator(ResourceCatalogue catalogue, FaultSet
         var validated = (JsonObject)submitted.DeepClone();
 
         var ceiling = TruncateToSeconds(now + MaxMissionLifetime);
-        var validatedExpiry = expiry;
-        if (faults.Has(Fault.ExtendMissionExpiry) && expiry < ceiling)
+        var narrowing = new ExpiryNarrowing(expiry, ceiling);
+        hooks.Run(h => h.ExpiryNarrowing(narrowing));
+        var validatedExpiry = narrowing.Validated;
+        if (expiry > ceiling)
         {
-            validatedExpiry = ceiling;
-        }
-        else if (expiry > ceiling)
-        {
-            validatedExpiry = ceiling;
-            decisions.Add(new("mission_expiry", FormatRfc3339(expiry), FormatRfc3339(ceiling), "policy:max-mission-lifetime-30d"));
+            decisions.Add(new("mission_expiry", FormatRfc3339(expiry), FormatRfc3339(validatedExpiry), "policy:max-mission-lifetime-30d"));
         }
         validated["mission_expiry"] = FormatRfc3339(validatedExpiry);
 
@@ -246,10 +231,8 @@ public sealed class MissionIntentValidator(ResourceCatalogue catalogue, FaultSet
             return Refuse("invalid_authorization_details", "no object of the mission_intent maps to a resource this server can authorize");
         }
         validated["objects"] = new JsonArray(kept.Select(o => (JsonNode)JsonValue.Create(o)!).ToArray());
-        // MBO-AS-PAR-014: objects only shrink; NarrowingAddsObject records one the client never submitted (no authority derives from it).
-        if (faults.Has(Fault.NarrowingAddsObject)) validated["objects"]!.AsArray().Add("https://archive.board-packet.example/records");
-        // MBO-AS-PAR-014: constraints may be added, never removed; NarrowingDropsConstraint removes the client's last one.
-        if (faults.Has(Fault.NarrowingDropsConstraint) && validated["constraints"] is JsonArray { Count: > 0 } constraints) constraints.RemoveAt(constraints.Count - 1);
+        // MBO-AS-PAR-014: objects only shrink, and constraints may be added, never removed.
+        hooks.Run(h => h.Narrowed(validated));
 
         var authority = new JsonArray();
         foreach (var resource in kept.Select(o => catalogue.Find(o)!))
@@ -258,16 +241,25 @@ public sealed class MissionIntentValidator(ResourceCatalogue catalogue, FaultSet
             {
                 ["type"] = "mission_resource_access",
                 ["resource"] = resource.Resource,
-                ["actions"] = new JsonArray(resource.Actions.Select(a => (JsonNode)JsonValue.Create(faults.Has(Fault.InvalidActionName) ? a.Replace('_', ' ') + "!" : a)!).ToArray()),
+                ["actions"] = new JsonArray(resource.Actions.Select(a => (JsonNode)JsonValue.Create(a)!).ToArray()),
                 ["constraints"] = resource.Constraints.DeepClone(),
             };
             if (resource.Delegation is { } delegation) entry["delegation"] = delegation.DeepClone();
             authority.Add(entry);
         }
+        hooks.Run(h => h.AuthorityDerived(authority));
         return new IntentValidation(new AdmittedIntent(submitted, validated, decisions, authority, validatedExpiry, maxDerivations, acr), null);
     }
 
     private static IntentValidation Refuse(string error, string description) => new(null, new IntentRefusal(error, description));
+
+    /// <summary>A rule's answer, once the hooks have seen it: <paramref name="refusal"/>, or null when the rule holds.</summary>
+    private IntentRefusal? Check(IntentRule rule, IntentRefusal? refusal)
+    {
+        var check = new IntentCheck(rule, refusal);
+        hooks.Run(h => h.Checked(check));
+        return check.Refusal;
+    }
 
     private static bool IsExtension(string name) => name.StartsWith("x_", StringComparison.Ordinal) && name.Length > 2;
 
@@ -325,18 +317,6 @@ public sealed class MissionIntentValidator(ResourceCatalogue catalogue, FaultSet
         => new(value.Ticks - value.Ticks % TimeSpan.TicksPerSecond, value.Offset);
 
     /// <summary>Fault AcceptDuplicateMembers: a repeated member silently replaces the earlier one.</summary>
-    private static JsonNode? ParseLastMemberWins(string raw)
-    {
-        using var document = JsonDocument.Parse(raw, new JsonDocumentOptions { MaxDepth = 32 });
-        return Copy(document.RootElement);
-
-        static JsonNode? Copy(JsonElement element) => element.ValueKind switch
-        {
-            JsonValueKind.Object => element.EnumerateObject().Aggregate(new JsonObject(), (obj, p) => { obj[p.Name] = Copy(p.Value); return obj; }),
-            JsonValueKind.Array => new JsonArray(element.EnumerateArray().Select(Copy).ToArray()),
-            _ => JsonValue.Create(element.Clone()),
-        };
-    }
 
     /// <summary>The first member name repeated within one object, or null (RFC 8259 leaves duplicates open; §3.3 refuses them).</summary>
     /// <summary>Whether a member name or string of <paramref name="json"/> is an escape no .NET string can hold (a lone surrogate); false for text that is not JSON at all.</summary>

@@ -51,6 +51,9 @@ public interface ITokenHook
     /// <summary>How an issued token is bound to the request's DPoP key, and announced.</summary>
     void Binding(TokenBinding binding) { }
 
+    /// <summary>A token response (authorization_details echoed, RFC 9396 §7), before it is written.</summary>
+    void TokenResponding(TokenResponseDraft response) { }
+
     /// <summary>An ID-JAG request's subject, before it is accepted.</summary>
     void IdJagRequested(IdJagRequest request) { }
 
@@ -248,4 +251,14 @@ public sealed class IdJagDraft(MissionRecord mission, string audience, JsonObjec
     public string IssuedTokenType { get; set; } = TokenEndpoint.IdJagTokenType;
 
     public string TokenType { get; set; } = "N_A";
+}
+
+/// <summary>A token response before it is written, with what the token endpoint issued.</summary>
+public sealed class TokenResponseDraft(OpenIddictResponse response, TokenIssuance issued, Security.JwsSigner signer)
+{
+    public OpenIddictResponse Response { get; } = response;
+
+    public TokenIssuance Issued { get; } = issued;
+
+    public Security.JwsSigner Signer { get; } = signer;
 }

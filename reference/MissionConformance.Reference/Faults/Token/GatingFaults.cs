@@ -84,16 +84,3 @@ internal sealed class MissionFromClientParameter : ITokenHook
         if ((string?)lookup.Request["mission_id"] is { Length: > 0 } supplied) lookup.MissionId = supplied;
     }
 }
-
-/// <summary>The Mission becomes active when its code is redeemed, instead of at approval.</summary>
-[FaultHook(Fault.ActivateOnRedemption)]
-internal sealed class ActivateOnRedemption : ITokenHook
-{
-    public async ValueTask MissionFoundAsync(MissionLookup lookup)
-    {
-        if (lookup.Mission is { } mission && lookup.Grant != GrantKind.Refresh)
-        {
-            lookup.Mission = await lookup.Store.ActivateLateAsync(mission.Id, lookup.Aborted) ?? mission;
-        }
-    }
-}

@@ -22,10 +22,15 @@ internal sealed class ExchangeWidensAuthority : ITokenHook
     }
 }
 
-/// <summary>A resource the grant does not cover is accepted, and becomes an audience of the token.</summary>
+/// <summary>A resource the Mission does not cover is accepted at PAR and at the token endpoint, and becomes an audience of the token.</summary>
 [FaultHook(Fault.AcceptUncoveredResource)]
-internal sealed class AcceptUncoveredResourceAtTokenEndpoint : ITokenHook
+internal sealed class AcceptUncoveredResource : ITokenHook, Endpoints.IAuthorizationHook
 {
+    public void ParChecked(Endpoints.ParCheck check)
+    {
+        if (check.Rule == Endpoints.ParRule.ResourcesCovered) check.Refusal = null;
+    }
+
     public void SelectionChecked(EntrySelection selection, SelectionCheck check)
     {
         if (check == SelectionCheck.ResourcesCovered) selection.Refusal = null;

@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using MissionConformance.Reference.Configuration;
+using MissionConformance.Reference.Endpoints;
+using MissionConformance.Reference.Endpoints.Token;
+using MissionConformance.Reference.Missions;
+using MissionConformance.Reference.Storage;
+using OpenIddict.Abstractions;
+
+namespace MissionConformance.Reference.Faults.Authorization;
+
+[FaultHook(Fault.AcceptIntentWithAuthorizationDetails)]
+internal sealed class AcceptIntentWithAuthorizationDetails : IAuthorizationHook
+{
+    public void ParChecked(ParCheck check)
+    {
+        if (check.Rule == ParRule.IntentAlone) check.Refusal = null;
+    }
+}
+
+/// <summary>A refused PAR leaves a pending record behind (MBO-AS-PAR-013).</summary>
+[FaultHook(Fault.CreateStateOnRefusedPar)]
+internal sealed class CreateStateOnRefusedPar : IAuthorizationHook
+{
+    public async ValueTask ParRefusedAsync(ParRefusal refusal)
+    {
+        var junk = new JsonObject { ["goal"] = "(refused)", ["raw"] = refusal.RawIntent };
+        var placeholder = new AdmittedIntent(junk, junk, [], [], DateTimeOffset.UtcNow.AddHours(1), null, null);
+        await refusal.Store.CreatePendingAsync(placeholder, refusal.ClientId, "refused:" + MissionStore.RandomToken(12), [], null, refusal.Aborted);
+    }
+}
+
+[FaultHook(Fault.ParWithoutExpiresIn)]
+internal sealed class ParWithoutExpiresIn : IAuthorizationHook
+{
+    public void ParAnswered(OpenIddictResponse response) => response.ExpiresIn = null;
+}
+
+/// <summary>
+/// mission_intent is taken on the front channel: the request passes the front-channel check, a pending Mission is admitted
+/// from it, and the consent form carries the request's parameters and the record's key itself (MBO-AS-PAR-002).
+/// </summary>
+[FaultHook(Fault.AcceptFrontChannelIntent)]
+internal sealed class AcceptFrontChannelIntent : IAuthorizationHook
+{
+    public const string PendingField = "mission_pending";
+
+    public void FrontChannelRequested(FrontChannelRequest request)
+    {
+        if (request.HasIntent) request.Refused = false;
+    }
+
+    public async ValueTask PendingFoundAsync(PendingMission pending)
+    {
+        if (!string.IsNullOrEmpty(pending.Request.RequestUri)) return;
+        var http = pending.Http;
+        if (Microsoft.AspNetCore.Http.HttpMethods.IsPost(http.Request.Method))
+        {
+            var form = await http.Request.ReadFormAsync(http.RequestAborted);
+            pending.Mission = await pending.Store.FindByRequestUriAsync(form[PendingField].ToString(), http.RequestAborted);
+            return;
+        }
+        var validation = pending.Validator.Validate((string?)pending.Request[MissionParameters.MissionIntent] ?? "", TestPrincipals.FindClient(pending.Request.ClientId)!);
+        pending.Mission = validation.Admitted is { } admitted
+            ? await pending.Store.CreatePendingAsync(admitted, pending.Request.ClientId!, "front:" + MissionStore.RandomToken(12), [], pending.Request.LoginHint, http.RequestAborted)
+            : null;
+    }
+
+    public void ConsentRendering(ConsentForm form)
+    {
+        if (!string.IsNullOrEmpty(form.Request.RequestUri)) return;
+        var fields = form.Request.GetParameters().ToDictionary(p => p.Key, p => (string?)p.Value ?? "");
+        fields[PendingField] = form.Mission.RequestUri!;
+        form.HiddenFields = fields;
+    }
+}
+
+/// <summary>mission_intent_max_size is a string, not a number.</summary>
+[FaultHook(Fault.MalformedMissionMetadata)]
+internal sealed class MalformedMissionMetadata : IAuthorizationHook
+{
+    public void MetadataBuilt(IDictionary<string, OpenIddictParameter> metadata)
+        => metadata["mission_intent_max_size"] = new OpenIddictParameter(MissionIntentValidator.DefaultMaxSize.ToString(CultureInfo.InvariantCulture));
+}
+
+[FaultHook(Fault.PairwiseWithoutSector)]
+internal sealed class PairwiseWithoutSector : IAuthorizationHook
+{
+    public void MetadataBuilt(IDictionary<string, OpenIddictParameter> metadata) => metadata.Remove("mission_pairwise_sector");
+}
+
+/// <summary>The capability advertisement lists a level and a tier outside the enums.</summary>
+[FaultHook(Fault.CapabilityOutOfEnum)]
+internal sealed class CapabilityOutOfEnum : IAuthorizationHook
+{
+    public void MetadataBuilt(IDictionary<string, OpenIddictParameter> metadata)
+    {
+        metadata["mission_ladder_levels_supported"] = MetadataHandler.Numbers([.. ReferenceSettings.LadderLevels, 6]);
+        metadata["mission_authorization_domain_tiers_supported"] = MetadataHandler.Array([.. ReferenceSettings.DomainTiers, "AD-4"]);
+    }
+}
+
+/// <summary>The token response echoes the whole Authority Set, not what the token carries (MBO-AS-TOK-004).</summary>
+[FaultHook(Fault.TokenResponseDetailsDiffer)]
+internal sealed class TokenResponseDetailsDiffer : ITokenHook
+{
+    public void TokenResponding(TokenResponseDraft response)
+        => response.Response[MissionParameters.AuthorizationDetails] = new OpenIddictParameter(System.Text.Json.JsonSerializer.SerializeToElement(response.Issued.AuthoritySet));
+}
+
+[FaultHook(Fault.RefreshResponseWithoutDetails)]
+internal sealed class RefreshResponseWithoutDetails : ITokenHook
+{
+    public void TokenResponding(TokenResponseDraft response)
+    {
+        if (response.Issued.IsRefresh) response.Response.RemoveParameter(MissionParameters.AuthorizationDetails);
+    }
+}
+
+/// <summary>Access tokens carry typ JWT, not at+jwt (RFC 9068 §2.1).</summary>
+[FaultHook(Fault.WrongTokenType)]
+internal sealed class WrongTokenType : ITokenHook
+{
+    public void TokenResponding(TokenResponseDraft response) => response.Response.AccessToken = response.Signer.WithHeaderType(response.Response.AccessToken!, "JWT");
+}
