@@ -12,6 +12,7 @@ using Microsoft.IdentityModel.Tokens;
 using MissionConformance.Reference.Configuration;
 using MissionConformance.Reference.Endpoints;
 using MissionConformance.Reference.Faults;
+using MissionConformance.Reference.Seams;
 using MissionConformance.Reference.Missions;
 using MissionConformance.Reference.ResourceServers;
 
@@ -98,14 +99,13 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
     private readonly string _kid = "ras-" + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(6));
     private readonly ConcurrentDictionary<string, DateTimeOffset> _redeemed = new(StringComparer.Ordinal);
 
-    /// <summary>The Missions of the grants redeemed here (by id): only the ResourceAsServesMissionStatus fault reads them.</summary>
-    private readonly ConcurrentDictionary<string, string> _missionsSeen = new(StringComparer.Ordinal);
-
     /// <summary>The refresh tokens a projection issuer has issued, by value: what each may derive again.</summary>
     private readonly ConcurrentDictionary<string, ProjectedGrant> _refreshTokens = new(StringComparer.Ordinal);
 
     /// <summary>The MAS's Mission Status, for a projection issuer; asked afresh every time (no reuse of an answer).</summary>
     private readonly MissionStateSource? _authority;
+
+    private readonly Hooks<IResourceAsHook> _hooks;
 
     private sealed record ProjectedGrant(string? Subject, JsonElement Mission, JsonArray Entries, string Jkt, DateTimeOffset Expires);
 
@@ -114,6 +114,7 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         _app = app;
         Options = options;
         Issuer = issuer;
+        _hooks = FaultInstaller.HooksFor<IResourceAsHook>(options.Faults);
         _origin = new IssuerTrust(_http, options.TrustedOrigin);
         if (options.Projection is { } projection)
         {
@@ -141,11 +142,11 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var server = new ReferenceResourceAs(app, options, new Uri(url.AbsoluteUri.TrimEnd('/') + "/"));
+        server._hooks.Run(h => h.Use(app, server));
         app.MapGet("/.well-known/oauth-authorization-server", () => Results.Json(server.Metadata()));
         app.MapGet("/jwks", () => Results.Json(server.Jwks()));
         app.MapPost("/token", (Func<HttpContext, Task<IResult>>)server.TokenAsync);
         app.MapPost("/introspect", (Func<HttpContext, Task<IResult>>)server.IntrospectAsync);
-        if (options.Faults.Has(Fault.ResourceAsServesMissionStatus)) app.MapPost("/mission-status", (Func<HttpContext, Task<IResult>>)server.MissionStatusAsync);
         return await ReferenceStack.StartOrDisposeAsync(app, server, ct);
     }
 
@@ -165,8 +166,15 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
             ["dpop_signing_alg_values_supported"] = new JsonArray("ES256"),
             ["authorization_details_types_supported"] = new JsonArray("mission_resource_access"),
         };
-        if (Options.Faults.Has(Fault.ResourceAsServesMissionStatus)) metadata["mission_status_endpoint"] = Issuer.AbsoluteUri + "mission-status";
+        _hooks.Run(h => h.MetadataBuilt(metadata, Issuer));
         return metadata;
+    }
+
+    private IResult? Check(ResourceAsRule rule, IResult? refusal)
+    {
+        var check = new ResourceAsCheck(rule, refusal);
+        _hooks.Run(h => h.Checked(check));
+        return check.Refusal;
     }
 
     private JsonObject Jwks()
@@ -200,17 +208,8 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         if (!result.IsValid || result.SecurityToken is not JsonWebToken local) return inactive;
         var answer = JsonNode.Parse(Base64UrlEncoder.Decode(local.EncodedPayload))!.AsObject();
         answer["active"] = true;
-        if (Options.Faults.Has(Fault.ResourceAsReportsMissionState) && answer["mission"] is JsonObject mission) mission["state"] = "active";
+        _hooks.Run(h => h.IntrospectionAnswered(answer));
         return new NoStoreJsonResult(answer, StatusCodes.Status200OK);
-    }
-
-    /// <summary>Only with the ResourceAsServesMissionStatus fault: a Mission Status look-alike answering for Missions this AS does not hold.</summary>
-    private async Task<IResult> MissionStatusAsync(HttpContext http)
-    {
-        var form = await http.Request.ReadFormAsync(http.RequestAborted);
-        return form["mission"] is [{ Length: > 0 } id] && _missionsSeen.TryGetValue(id, out var origin)
-            ? new NoStoreJsonResult(new JsonObject { ["mission"] = new JsonObject { ["id"] = id, ["origin"] = origin }, ["state"] = "active" }, StatusCodes.Status200OK)
-            : Error("not_found", "no such Mission", StatusCodes.Status404NotFound);
     }
 
     private async Task<IResult> TokenAsync(HttpContext http)
@@ -235,9 +234,10 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         var bound = grant!.TryGetPayloadValue<JsonElement>("cnf", out var cnf) && cnf.ValueKind == JsonValueKind.Object && cnf.TryGetProperty("jkt", out var jktValue)
             ? jktValue.GetString()
             : null;
-        if (string.IsNullOrEmpty(bound) && !Options.Faults.Has(Fault.ResourceAsAcceptsBearerJag))
+        if (Check(ResourceAsRule.SenderConstrained, !string.IsNullOrEmpty(bound) ? null
+            : Error("invalid_grant", "the ID-JAG is a bearer grant (no cnf.jkt); only a sender-constrained grant is redeemed")) is { } bearer)
         {
-            return Error("invalid_grant", "the ID-JAG is a bearer grant (no cnf.jkt); only a sender-constrained grant is redeemed");
+            return bearer;
         }
         string proven;
         try
@@ -258,7 +258,10 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
 
         // MBO-RAS-004: single use within the grant's lifetime (after the proof: a refused request does not burn the grant).
         var expires = DateTimeOffset.FromUnixTimeSeconds(grant.TryGetPayloadValue<long>("exp", out var exp) ? exp : 0);
-        if (!_redeemed.TryAdd(grant.Id ?? "", expires) && !Options.Faults.Has(Fault.ResourceAsAcceptsReplayedJag)) return Error("invalid_grant", "this ID-JAG (jti) was redeemed before");
+        if (Check(ResourceAsRule.SingleUse, _redeemed.TryAdd(grant.Id ?? "", expires) ? null : Error("invalid_grant", "this ID-JAG (jti) was redeemed before")) is { } replayed)
+        {
+            return replayed;
+        }
         foreach (var spent in _redeemed.Where(r => r.Value < DateTimeOffset.UtcNow)) _redeemed.TryRemove(spent.Key, out _);
 
         // MBO-RAS-006: the local authority is the grant's entries for this AS's resources, narrowed by the request, never more.
@@ -268,19 +271,19 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         var local = new JsonArray([.. conveyed.Where(e => (string?)e?["resource"] is { } r && Options.Resources.Contains(r)).Select(e => e!.DeepClone())]);
         if (form["authorization_details"] is [{ Length: > 0 } requested])
         {
-            if (JsonNode.Parse(requested) is not JsonArray wanted
-                || wanted.Any(w => w is not JsonObject || !(Options.Faults.Has(Fault.ResourceAsWidensGrant) || local.Any(e => SubsetRule.IsSubset(w!, e!)))))
+            var beyond = Error("invalid_authorization_details", "a requested entry is not a subset of what the ID-JAG conveys for this Resource AS's resources");
+            if (JsonNode.Parse(requested) is not JsonArray wanted || wanted.Any(w => w is not JsonObject))
             {
-                return Error("invalid_authorization_details", "a requested entry is not a subset of what the ID-JAG conveys for this Resource AS's resources");
+                return beyond;
+            }
+            if (Check(ResourceAsRule.WithinGrant, wanted.All(w => local.Any(e => SubsetRule.IsSubset(w!, e!))) ? null : beyond) is { } widened)
+            {
+                return widened;
             }
             local = new JsonArray([.. wanted.Select(w => w!.DeepClone())]);
         }
         if (local.Count == 0) return Error("invalid_grant", "the ID-JAG conveys no authority at this Resource AS's resources");
-        if (Options.Faults.Has(Fault.ResourceAsServesMissionStatus) && grant.GetPayloadValue<JsonElement>("mission") is { ValueKind: JsonValueKind.Object } seen
-            && seen.TryGetProperty("id", out var seenId) && seen.TryGetProperty("origin", out var seenOrigin))
-        {
-            _missionsSeen[seenId.GetString() ?? ""] = seenOrigin.GetString() ?? "";
-        }
+        _hooks.Run(h => h.GrantRedeemed(mission));
 
         var refreshToken = Options.Projection is null ? null : Remember(new ProjectedGrant(grant.Subject, mission, local, jkt, DateTimeOffset.UtcNow + ProjectionSettings.RefreshTokenLifetime));
         return new NoStoreJsonResult(Issue(grant.Subject, mission, local, jkt, expires, refreshToken), StatusCodes.Status200OK);
@@ -305,7 +308,7 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         {
             return Error("invalid_grant", $"the refresh token is bound to a key this request does not prove: {e.Message}");
         }
-        if (!Options.Faults.Has(Fault.MasRevocationNotPropagated) && await RefuseUnlessActiveAsync(held.Mission, http.RequestAborted) is { } inactive) return inactive;
+        if (Check(ResourceAsRule.MissionActiveOnRefresh, await RefuseUnlessActiveAsync(held.Mission, http.RequestAborted)) is { } inactive) return inactive;
         return new NoStoreJsonResult(Issue(held.Subject, held.Mission, held.Entries, held.Jkt, held.Expires, token), StatusCodes.Status200OK);
     }
 
@@ -335,8 +338,8 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         }
         catch (Exception e) when (e is MissionStateUnavailableException or HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException or InvalidOperationException)
         {
-            if (Options.Faults.Has(Fault.ProjectionIssuerFailsOpen)) return null;
-            return Error("invalid_grant", $"the Mission Authority could not be asked about the Mission, and this projection issuer fails closed (mas.md contract 3): {e.Message}");
+            return Check(ResourceAsRule.FailsClosed,
+                Error("invalid_grant", $"the Mission Authority could not be asked about the Mission, and this projection issuer fails closed (mas.md contract 3): {e.Message}"));
         }
         if (state == "active") return null;
         return new NoStoreJsonResult(new Dictionary<string, string>
@@ -359,38 +362,32 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         {
             return (null, Error("invalid_grant", "the assertion is not a JWT"));
         }
-        var anyOrigin = Options.Faults.Has(Fault.ResourceAsTrustsAnyOrigin);
-        if (grant.Issuer != Options.TrustedOrigin.AbsoluteUri && !anyOrigin)
+        var resolution = new GrantOrigin(grant.Issuer, grant.Kid, Options.TrustedOrigin, _http, c => _origin.GetAsync(grant.Kid, c));
+        _hooks.Run(h => h.OriginResolving(resolution));
+        if (!resolution.Trusted)
         {
             return (null, Error("invalid_grant", $"the ID-JAG's issuer {grant.Issuer} is not an origin this Resource AS trusts"));
         }
         IssuerTrust.Snapshot origin;
         try
         {
-            if (anyOrigin && Uri.TryCreate(grant.Issuer, UriKind.Absolute, out var claimed) && claimed != Options.TrustedOrigin)
-            {
-                using var trust = new IssuerTrust(_http, claimed);
-                origin = await trust.GetAsync(grant.Kid, ct);
-            }
-            else
-            {
-                origin = await _origin.GetAsync(grant.Kid, ct);
-            }
+            origin = await resolution.Keys(ct);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException or InvalidOperationException)
         {
             return (null, Error("invalid_grant", $"the trusted origin's keys could not be read: {e.Message}"));
         }
-        var result = await new JsonWebTokenHandler().ValidateTokenAsync(grant, new TokenValidationParameters
+        var parameters = new TokenValidationParameters
         {
-            ValidIssuer = anyOrigin ? grant.Issuer : Options.TrustedOrigin.AbsoluteUri,
+            ValidIssuer = resolution.ValidIssuer,
             ValidAudience = Issuer.AbsoluteUri,
-            ValidateAudience = !Options.Faults.Has(Fault.ResourceAsIgnoresAudience),
             IssuerSigningKeys = origin.Keys,
             ValidTypes = [Endpoints.Token.TokenEndpoint.IdJagMediaType],
             ClockSkew = TimeSpan.Zero,
             RequireExpirationTime = true,
-        });
+        };
+        _hooks.Run(h => h.GrantValidating(parameters));
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(grant, parameters);
         if (!result.IsValid) return (null, Error("invalid_grant", $"the ID-JAG does not validate: {result.Exception?.GetType().Name.Replace("SecurityToken", "", StringComparison.Ordinal)}"));
         if (string.IsNullOrEmpty(grant.Id)) return (null, Error("invalid_grant", "the ID-JAG has no jti"));
         if (!grant.TryGetPayloadValue<JsonElement>("mission", out var mission) || mission.ValueKind != JsonValueKind.Object)
@@ -407,12 +404,10 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
     private JsonObject Issue(string? subject, JsonElement mission, JsonArray entries, string jkt, DateTimeOffset notAfter, string? refreshToken)
     {
         var now = DateTimeOffset.UtcNow;
-        var expires = now + LocalTokenLifetime < notAfter || Options.Faults.Has(Fault.LocalTokenOutlivesGrant) ? now + LocalTokenLifetime : notAfter;
-        if (Options.Projection is not null && Options.Faults.Has(Fault.ProjectionIssuerRewritesOrigin) && JsonNode.Parse(mission.GetRawText()) is JsonObject rewritten)
-        {
-            rewritten["origin"] = Issuer.AbsoluteUri;
-            mission = JsonSerializer.SerializeToElement(rewritten);
-        }
+        var draft = new LocalTokenDraft(now, notAfter, now + LocalTokenLifetime < notAfter ? now + LocalTokenLifetime : notAfter, mission, Options.Projection is not null, Issuer);
+        _hooks.Run(h => h.Issuing(draft));
+        var expires = draft.Expires;
+        mission = draft.Mission;
         var claims = new Dictionary<string, object>
         {
             ["sub"] = subject!,
