@@ -33,10 +33,12 @@ public static class ListCommand
             Console.WriteLine($"{FaultCatalogue.All.Count} faults ({string.Join(", ", FaultSites.All.Select(site => $"{FaultCatalogue.All.Count(f => f.Site == site)} of the {site.Title()}"))})");
             return 0;
         });
-        var requirements = new Command("requirements", "The requirement catalogue with each requirement's checks or exclusion") { json };
+        var ids = new Argument<string[]>("id") { Description = "requirement ids to show in full: check and its file, scenarios, faults and variants", Arity = ArgumentArity.ZeroOrMore };
+        var requirements = new Command("requirements", "The requirement catalogue with each requirement's checks or exclusion; with ids, where each is judged") { json, ids };
         requirements.SetAction(parse =>
         {
             var all = MissionConformance.Harness.Engine.RequirementCatalogue.Default.All;
+            if (parse.GetValue(ids) is { Length: > 0 } asked) return RequirementTrace.Print(asked, parse.GetValue(json), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(all, Indented));

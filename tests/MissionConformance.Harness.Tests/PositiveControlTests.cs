@@ -94,7 +94,7 @@ public sealed class PositiveControlTests
     {
         public override string Id => "test.refusal";
         public override string Title => "a refusal and its control";
-        public override IReadOnlyList<string> Requirements { get; } = ["T-REFUSAL"];
+        public override IReadOnlyList<ICheck> Checks { get; } = [new RefusalCheck()];
 
         public override Task RunAsync(ScenarioContext context)
         {

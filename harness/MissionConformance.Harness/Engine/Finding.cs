@@ -47,11 +47,20 @@ public readonly record struct Judgement(bool? Holds, string Message, Verdict? Ex
     public static Judgement That(bool holds, string passMessage, string failMessage) => holds ? Pass(passMessage) : Fail(failMessage);
 }
 
+/// <summary>What every check says about itself, whatever evidence it judges.</summary>
+public interface ICheck
+{
+    /// <summary>The one requirement the check judges: where the tie between a requirement and its check is written.</summary>
+    string RequirementId { get; }
+
+    PositiveControl? Control { get; }
+}
+
 /// <summary>
 /// A check judges one requirement from typed evidence (design.md principle 2). It never decides
 /// the verdict's severity: a failed MUST is FAILED, a failed SHOULD a WARNING, by the catalogue.
 /// </summary>
-public abstract class Check<TEvidence>
+public abstract class Check<TEvidence> : ICheck
 {
     public abstract string RequirementId { get; }
 

@@ -2,15 +2,22 @@ namespace MissionConformance.Harness.Engine;
 
 /// <summary>
 /// A scenario orchestrates steps against the target and hands the evidence to checks. It declares
-/// the requirements it judges; one it ends without judging is reported INTERRUPTED as a harness error.
+/// the checks it judges with, and so the requirements it judges; one it ends without judging is
+/// reported INTERRUPTED as a harness error.
 /// </summary>
 public abstract class Scenario
 {
+    private IReadOnlyList<string>? _requirements;
+
     public abstract string Id { get; }
 
     public abstract string Title { get; }
 
-    public abstract IReadOnlyList<string> Requirements { get; }
+    /// <summary>The checks this scenario hands its evidence to.</summary>
+    public abstract IReadOnlyList<ICheck> Checks { get; }
+
+    /// <summary>The requirements this scenario judges: its checks', in their order, so a requirement id is written in its check alone.</summary>
+    public IReadOnlyList<string> Requirements => _requirements ??= [.. Checks.Select(c => c.RequirementId).Distinct(StringComparer.Ordinal)];
 
     /// <summary>
     /// Scenarios that count the target's Mission records before and after a step, or that wait long enough

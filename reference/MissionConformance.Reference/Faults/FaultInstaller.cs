@@ -43,6 +43,9 @@ public static class FaultInstaller
     public static IReadOnlyList<IStackFault> StackFaults(FaultSet faults)
         => [.. Registered.Where(r => faults.Has(r.Fault) && typeof(IStackFault).IsAssignableFrom(r.Type)).Select(r => (IStackFault)Activator.CreateInstance(r.Type)!)];
 
+    /// <summary>The classes that are <paramref name="fault"/>.</summary>
+    public static IReadOnlyList<Type> HookTypes(Fault fault) => [.. Registered.Where(r => r.Fault == fault).Select(r => r.Type)];
+
     /// <summary>The faults that are hooks (the others are still conditionals of the code they break, or seams of their own).</summary>
     public static IReadOnlyCollection<Fault> Hooked => [.. Registered.Select(r => r.Fault)];
 }

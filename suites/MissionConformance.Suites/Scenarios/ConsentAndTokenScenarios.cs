@@ -46,12 +46,30 @@ public sealed class ApprovalAndTokenScenario : Scenario
 {
     public override string Id => "consent.approve-and-issue";
     public override string Title => "approval activates the Mission and the token carries it";
-    public override IReadOnlyList<string> Requirements { get; } =
+    public override IReadOnlyList<ICheck> Checks { get; } =
     [
-        "MBO-AS-APR-001", "MBO-AS-APR-004", "MC-AS-APR-103", "MC-AS-APR-105",
-        "MBO-AS-TOK-001", "MBO-AS-TOK-002", "MBO-AS-TOK-003", "MBO-AS-TOK-004", "MBO-AS-TOK-005", "MBO-AS-TOK-006", "MBO-AS-TOK-007",
-        "MBO-AS-TOK-008", "MBO-AS-TOK-009", "MBO-AS-TOK-010", "MBO-AS-TOK-011", "MBO-AS-TOK-012", "MBO-AS-TOK-013", "MBO-AS-MD-010",
-        "MBO-AS-REC-001", "MBO-AS-REC-002", "MBO-AS-REC-003", "MBO-AS-REC-004",
+        new ConsentShowsIntentAndAuthority(),
+        new MissionActiveAtCodeIssuance(),
+        new ConsentNotFramable(),
+        new AuthorizationResponseCarriesIssuer(),
+        new MissionClaimCarried(),
+        new MissionClaimAuthorityHash(),
+        new MissionClaimIdOrRef(),
+        new TokenResponseEchoesDetails(),
+        new TokenDetailsWithinAuthoritySet(),
+        new TokenDetailsWellFormed(),
+        new TokenExpiryWithinMission(),
+        new AudienceOnlyEntitledServers(),
+        new ScopeDerivableFromDetails(),
+        new SubjectAndClientOfMission(),
+        new AccessTokenSenderConstrained(),
+        new AccessTokenIsRfc9068(),
+        new OpaqueTokenIntrospectable(),
+        new SenderConstraintAdvertised(),
+        new MissionIdOpaqueAndRandom(),
+        new MissionIdCarriesNoMeaning(),
+        new MissionOriginIsIssuer(),
+        new AnchorsWellFormed(),
     ];
 
     public override async Task RunAsync(ScenarioContext context)
@@ -124,7 +142,7 @@ public sealed class SubjectScenario : Scenario
 {
     public override string Id => "consent.subject";
     public override string Title => "a login_hint naming another user does not change the Mission subject";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-APR-005"];
+    public override IReadOnlyList<ICheck> Checks { get; } = [new SubjectNotFromClientInput()];
 
     public override async Task RunAsync(ScenarioContext context)
     {
@@ -145,7 +163,7 @@ public sealed class DenialScenario : Scenario
 {
     public override string Id => "consent.deny";
     public override string Title => "denying consent yields access_denied and no Mission-bound credential";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-APR-003"];
+    public override IReadOnlyList<ICheck> Checks { get; } = [new DenialYieldsAccessDenied()];
 
     public override async Task RunAsync(ScenarioContext context)
     {
@@ -163,7 +181,7 @@ public sealed class ApprovalReplayScenario : Scenario
 {
     public override string Id => "consent.replay";
     public override string Title => "replaying an approval creates no second code";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-APR-008"];
+    public override IReadOnlyList<ICheck> Checks { get; } = [new ApprovalNotReplayable()];
 
     public override async Task RunAsync(ScenarioContext context)
     {
@@ -188,7 +206,15 @@ public sealed class NarrowingAndAnchorsScenario : Scenario
 {
     public override string Id => "consent.narrowing-and-anchors";
     public override string Title => "a narrowed Intent is disclosed at consent and anchored as validated";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-APR-002", "MBO-AS-PAR-014", "MBO-AS-REC-005", "MBO-AS-REC-006", "MBO-AS-REC-009", "MC-AS-REC-101"];
+    public override IReadOnlyList<ICheck> Checks { get; } =
+    [
+        new ConsentDisclosesNarrowing(),
+        new NarrowingNeverExtends(),
+        new AuthorityHashRecomputes(),
+        new ProposalHashRecomputes(),
+        new ProposalHashOverValidatedIntent(),
+        new RenderingHashCoversDisclosure(),
+    ];
 
     public override async Task RunAsync(ScenarioContext context)
     {
@@ -256,7 +282,15 @@ public sealed class ResourceNarrowingScenario : Scenario
 {
     public override string Id => "token.narrowing";
     public override string Title => "a token narrowed to one resource is single-audience and a subset; nothing outside the set is derived";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-TOK-004", "MBO-AS-TOK-008", "MBO-AS-SUB-001", "MBO-AS-SUB-002", "MBO-AS-SUB-003", "MBO-AS-PAR-012"];
+    public override IReadOnlyList<ICheck> Checks { get; } =
+    [
+        new TokenResponseEchoesDetails(),
+        new AudienceOnlyEntitledServers(),
+        new NarrowedEntryKeepsResourceAndActions(),
+        new NarrowedEntryKeepsConstraints(),
+        new OutsideSetNotDerived(),
+        new UncoveredResourceRefused(),
+    ];
 
     public override async Task RunAsync(ScenarioContext context)
     {
@@ -300,7 +334,7 @@ public sealed class PkceScenario : Scenario
 {
     public override string Id => "token.pkce";
     public override string Title => "a code redeemed with the wrong code_verifier, or a second time, is refused";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-PAR-016", "MC-AS-TOK-101"];
+    public override IReadOnlyList<ICheck> Checks { get; } = [new WrongCodeVerifierRefused(), new CodeRedeemedOnce()];
 
     public override async Task RunAsync(ScenarioContext context)
     {
@@ -334,7 +368,7 @@ public sealed class ClientMissionIdScenario : Scenario
 {
     public override string Id => "token.client-mission-id";
     public override string Title => "a mission_id parameter on the token request is ignored";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-APR-006"];
+    public override IReadOnlyList<ICheck> Checks { get; } = [new ClientSuppliedMissionIdIgnored()];
 
     public override async Task RunAsync(ScenarioContext context)
     {

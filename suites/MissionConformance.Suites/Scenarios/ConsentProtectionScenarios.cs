@@ -14,7 +14,7 @@ public sealed class StepUpScenario : Scenario
 {
     public override string Id => "consent.step-up";
     public override string Title => "an Intent asking for stronger authentication gets it before consent, and no more authority for it";
-    public override IReadOnlyList<string> Requirements { get; } = ["MC-AS-APR-101", "MBO-AS-EXP-005"];
+    public override IReadOnlyList<ICheck> Checks { get; } = [new StepUpBeforeConsent(), new StepUpNeverExpands()];
 
     public override async Task RunAsync(ScenarioContext context)
     {
@@ -48,7 +48,7 @@ public sealed class ForgedApprovalScenario : Scenario
 {
     public override string Id => "consent.forgery";
     public override string Title => "an approval without the consent page's anti-forgery value issues no code";
-    public override IReadOnlyList<string> Requirements { get; } = ["MC-AS-APR-102"];
+    public override IReadOnlyList<ICheck> Checks { get; } = [new ApprovalNotForgeable()];
 
     public override async Task RunAsync(ScenarioContext context)
     {
@@ -67,7 +67,7 @@ public sealed class OnBehalfConsentScenario : Scenario
 {
     public override string Id => "consent.on-behalf";
     public override string Title => "an approval on behalf of someone else shows whom the Mission is for";
-    public override IReadOnlyList<string> Requirements { get; } = ["MC-AS-APR-104"];
+    public override IReadOnlyList<ICheck> Checks { get; } = [new ConsentNamesSubject()];
 
     public override async Task RunAsync(ScenarioContext context)
     {

@@ -25,7 +25,14 @@ public sealed class IdJagIssuanceScenario : Scenario
 
     public override string Id => "projection.id-jag";
     public override string Title => "an ID-JAG projects the Mission into another domain from the refresh token only: short-lived, bound, unchanged Mission, that domain's entries only";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-XD-001", "MBO-AS-XD-002", "MBO-AS-XD-003", "MBO-AS-XD-004", "MBO-AS-XD-005"];
+    public override IReadOnlyList<ICheck> Checks { get; } =
+    [
+        new IdJagFromRefreshTokenOnly(),
+        new IdJagAudiencedShortLivedBound(),
+        new IdJagScopedToItsDomain(),
+        new IdJagIssuanceRefusals(),
+        new IdJagResponseLabelled(),
+    ];
 
     public override async Task RunAsync(ScenarioContext context)
     {
@@ -106,7 +113,13 @@ public sealed class PairwiseReferenceScenario : Scenario
 {
     public override string Id => "projection.pairwise";
     public override string Title => "a pairwise sector sees a stable ref of its own, never the canonical id, and Mission Status resolves it";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-PW-001", "MBO-AS-PW-002", "MBO-AS-PW-003", "MBO-AS-PW-004"];
+    public override IReadOnlyList<ICheck> Checks { get; } =
+    [
+        new PairwiseRefPerSector(),
+        new CanonicalIdWithheldFromSector(),
+        new PairwiseRefNotCopiedAcrossSectors(),
+        new PairwiseRefResolvesForItsSector(),
+    ];
 
     /// <summary>The subject_token_types an ID-JAG is presented back as (MBO-AS-PW-003): its own, and a generic JWT, which an AS taking any JWT it signed accepts.</summary>
     public static readonly IReadOnlyList<string> ReprojectedAs = [TokenTypes.IdJag, "urn:ietf:params:oauth:token-type:jwt"];

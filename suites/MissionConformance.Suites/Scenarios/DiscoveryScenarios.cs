@@ -9,8 +9,15 @@ public sealed class MetadataScenario : Scenario
 {
     public override string Id => "discovery.metadata";
     public override string Title => "AS metadata advertises Mission support with well-typed members";
-    public override IReadOnlyList<string> Requirements { get; } =
-        ["MBO-AS-MD-001", "MBO-AS-MD-002", "MBO-AS-MD-003", "MBO-AS-MD-004", "MBO-AS-MD-007", "MBO-AS-MD-008"];
+    public override IReadOnlyList<ICheck> Checks { get; } =
+    [
+        new MissionSupportFlagIsBoolean(),
+        new MissionResourceAccessAdvertised(),
+        new MissionMetadataMembersTyped(),
+        new PairwiseSectorAdvertised(),
+        new CapabilityFieldsUseClosedEnums(),
+        new NoUnregisteredOptionalModules(),
+    ];
 
     public override Task RunAsync(ScenarioContext context)
     {

@@ -23,7 +23,12 @@ public sealed class MissionExpansionScenario : Scenario
 
     public override string Id => "expansion.successor";
     public override string Title => "An approved Mission Expansion makes a successor that names and completes the Mission it supersedes; a denied one changes nothing";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-EXP-001", "MBO-AS-EXP-002", "MBO-AS-EXP-003"];
+    public override IReadOnlyList<ICheck> Checks { get; } =
+    [
+        new ExpansionCreatesSuccessor(),
+        new ExpansionCompletesPrior(),
+        new DeniedExpansionChangesNothing(),
+    ];
 
     public override async Task RunAsync(ScenarioContext context)
     {

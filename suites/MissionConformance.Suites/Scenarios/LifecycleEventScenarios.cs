@@ -23,7 +23,7 @@ public sealed class LifecycleEventScenario : Scenario
 
     public override string Id => "events.lifecycle";
     public override string Title => "an event_driven state authority pushes a signed lifecycle SET on suspension, revocation, completion and expiry";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-MAS-006"];
+    public override IReadOnlyList<ICheck> Checks { get; } = [new LifecycleEventsEmitted()];
 
     /// <summary>Its expiry wait moves the embedded clock by some 20 s: alone, it cannot carry another scenario's Mission past its expiry mid-issuance.</summary>
     public override bool RunsAlone => true;

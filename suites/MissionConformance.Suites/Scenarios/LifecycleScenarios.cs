@@ -12,8 +12,18 @@ public sealed class RefreshScenario : Scenario
 {
     public override string Id => "refresh.rotation";
     public override string Title => "refresh keeps the Mission, returns the details and rotates the refresh token";
-    public override IReadOnlyList<string> Requirements { get; } =
-        ["MBO-AS-RT-001", "MBO-AS-RT-002", "MBO-AS-RT-003", "MBO-AS-RT-004", "MBO-AS-TOK-010", "MBO-AS-TOK-015", "MBO-AS-REC-007", "MBO-AS-EXP-004", "MC-AS-TOK-102"];
+    public override IReadOnlyList<ICheck> Checks { get; } =
+    [
+        new RefreshKeepsMissionBinding(),
+        new RefreshTokenRotated(),
+        new RefreshTokenConstrainedOrRotated(),
+        new RefreshResponseReturnsDetails(),
+        new RefreshedTokenKeepsSubjectAndClient(),
+        new ClaimModeStableAcrossDerivations(),
+        new AnchorsStableForMissionLife(),
+        new MissionNeverWidenedInPlace(),
+        new TokenResponseNotCached(),
+    ];
 
     public override async Task RunAsync(ScenarioContext context)
     {
@@ -72,7 +82,7 @@ public sealed class TokenRevocationScenario : Scenario
 {
     public override string Id => "refresh.token-revocation";
     public override string Title => "RFC 7009 revocation of an access token leaves the Mission active";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-GATE-013"];
+    public override IReadOnlyList<ICheck> Checks { get; } = [new TokenRevocationLeavesMission()];
 
     public override async Task RunAsync(ScenarioContext context)
     {
@@ -95,10 +105,22 @@ public sealed class LifecycleGatingScenario : Scenario
 {
     public override string Id => "lifecycle.gating";
     public override string Title => "suspend, resume, revoke and complete transition the Mission and gate refresh";
-    public override IReadOnlyList<string> Requirements { get; } =
+    public override IReadOnlyList<ICheck> Checks { get; } =
     [
-        "MBO-AS-GATE-001", "MBO-AS-GATE-002", "MBO-AS-GATE-003", "MBO-AS-GATE-006", "MBO-AS-GATE-007", "MBO-AS-GATE-010",
-        "MBO-AS-LC-001", "MBO-AS-LC-002", "MBO-AS-LC-004", "MBO-AS-LC-005", "MBO-AS-LC-006", "MBO-AS-LC-008", "MBO-AS-LC-009", "MBO-CM-005",
+        new RefreshGatedWhenSuspended(),
+        new RefreshGatedWhenRevoked(),
+        new RefreshGatedWhenCompleted(),
+        new GatingMissionStateEnumerated(),
+        new ResumeRestoresDerivation(),
+        new GatingErrorShape(),
+        new RevokeByIdWithoutToken(),
+        new LifecycleOperationsTransition(),
+        new LifecycleIdempotent(),
+        new TerminalStatesAbsorbing(),
+        new SuspendedCannotComplete(),
+        new LifecycleReturnsSignedStatus(),
+        new ConflictCarriesStates(),
+        new LifecycleOperationsExposed(),
     ];
 
     public override async Task RunAsync(ScenarioContext context)
@@ -204,7 +226,7 @@ public sealed class LifecycleAuthenticationScenario : Scenario
 {
     public override string Id => "lifecycle.authentication";
     public override string Title => "the lifecycle endpoint needs its advertised authentication and hides foreign Missions";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-LC-003", "MBO-AS-LC-007"];
+    public override IReadOnlyList<ICheck> Checks { get; } = [new ForeignMissionLooksUnknown(), new LifecycleRequiresAdvertisedAuth()];
 
     public override async Task RunAsync(ScenarioContext context)
     {
@@ -254,7 +276,7 @@ public sealed class ExpiryScenario : Scenario
 
     public override string Id => "lifecycle.expiry";
     public override string Title => "a token never outlives mission_expiry, and refresh after it is gated as expired";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-TOK-007", "MBO-AS-GATE-004"];
+    public override IReadOnlyList<ICheck> Checks { get; } = [new TokenExpiryWithinMission(), new RefreshGatedWhenExpired()];
 
     public override async Task RunAsync(ScenarioContext context)
     {
@@ -295,7 +317,7 @@ public sealed class DerivationBudgetScenario : Scenario
 {
     public override string Id => "lifecycle.derivation-budget";
     public override string Title => "derivations beyond context.max_derivations are refused, atomically";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-GATE-008", "MBO-AS-GATE-009"];
+    public override IReadOnlyList<ICheck> Checks { get; } = [new DerivationBudgetEnforced(), new DerivationBudgetAtomic()];
 
     public override async Task RunAsync(ScenarioContext context)
     {

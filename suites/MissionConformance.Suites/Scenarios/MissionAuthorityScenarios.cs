@@ -20,7 +20,7 @@ public sealed class MissionAuthorityScenario : Scenario
 
     public override string Id => "mas.authority";
     public override string Title => "a Mission Authority Server names the mas profile in its mission-authority document and answers Mission Status for the Missions it holds";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-MAS-004"];
+    public override IReadOnlyList<ICheck> Checks { get; } = [new MasServesMissionStatus()];
 
     public override async Task RunAsync(ScenarioContext context)
     {
@@ -88,7 +88,7 @@ public sealed class ProjectionScenario : Scenario
 {
     public override string Id => "mas.projection";
     public override string Title => "each projection issuer's credentials reference the MAS's Mission, and a revocation at the MAS stops derivation at every one of them";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-MAS-001", "MBO-MAS-002"];
+    public override IReadOnlyList<ICheck> Checks { get; } = [new ProjectedCredentialsNameTheMas(), new MasRevocationStopsProjectedDerivation()];
 
     public override IReadOnlyList<string> Subjects(Target target)
         => target.AuthorizationServers.Count > 0 ? [.. target.AuthorizationServer.ProjectionIssuers.Select(p => p.Id)] : [];

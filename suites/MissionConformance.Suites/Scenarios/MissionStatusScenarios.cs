@@ -22,19 +22,31 @@ public sealed class MissionStatusScenario : Scenario
 
     private const string SignedIntrospection = "application/token-introspection+jwt";
 
-    private static readonly string[] DocumentRequirements = ["MBO-AS-MD-005", "MBO-AS-MD-006"];
+    private static readonly ICheck[] DocumentChecks = [new MissionAuthorityDocumentValid(), new MissionAuthorityServedAsJson()];
 
-    private static readonly string[] StatusRequirements =
+    private static readonly ICheck[] StatusChecks =
     [
-        "MBO-MS-001", "MBO-MS-002", "MBO-MS-003", "MBO-MS-004", "MBO-MS-005", "MBO-MS-006", "MBO-MS-007", "MBO-MS-008", "MBO-MS-009",
-        "MBO-MS-010", "MBO-MS-011", "MBO-MS-012", "MBO-MS-013", "MBO-MS-014", "MBO-MS-016", "MBO-MS-017", "MBO-MS-018",
+        new StatusAnswersSigned(), new StatusRequiresAuthentication(), new StatusJwsVerifies(), new StatusBindsRequest(), new StatusPayloadComplete(),
+        new StatusProjectionAudienceOnly(), new StatusNoOracle(), new StatusErrorsEchoNonce(), new StatusNonceFormatEnforced(), new StatusReportsInactiveMissions(),
+        new StatusLifetimeRecommended(), new StatusTimestampsOrdered(), new StatusCarriesPolicyVersion(), new StatusMissionMemberExclusive(),
+        new StatusRateLimitSignalled(), new StatusRateLimitedPerConsumer(), new StatusNotIntrospectionFormat(),
     ];
 
-    private static readonly string[] IntrospectionRequirements = ["MBO-AS-INT-001", "MBO-AS-INT-002", "MBO-AS-INT-003", "MBO-AS-INT-004", "MBO-AS-INT-006"];
+    private static readonly ICheck[] IntrospectionChecks =
+    [
+        new IntrospectionShowsActiveMission(), new IntrospectionShowsInactiveMission(), new IntrospectionAudienceOnly(), new IntrospectionUnknownTokenInactive(),
+        new IntrospectionSigned(),
+    ];
+
+    private static readonly string[] DocumentRequirements = [.. DocumentChecks.Select(c => c.RequirementId)];
+
+    private static readonly string[] StatusRequirements = [.. StatusChecks.Select(c => c.RequirementId)];
+
+    private static readonly string[] IntrospectionRequirements = [.. IntrospectionChecks.Select(c => c.RequirementId)];
 
     public override string Id => "status.state-authority";
     public override string Title => "Mission Status and introspection tell a Resource Server the Mission's state, signed and filtered to its audience, and tell nobody else anything";
-    public override IReadOnlyList<string> Requirements { get; } = [.. DocumentRequirements, .. StatusRequirements, .. IntrospectionRequirements, "MBO-CM-006"];
+    public override IReadOnlyList<ICheck> Checks { get; } = [.. DocumentChecks, .. StatusChecks, .. IntrospectionChecks, new MissionStatusCapability(), new IntrospectionCapability()];
 
     public override async Task RunAsync(ScenarioContext context)
     {

@@ -14,7 +14,7 @@ public sealed class ParAcceptanceScenario : Scenario
 {
     public override string Id => "par.accepts-intent";
     public override string Title => "PAR with a valid mission_intent and PKCE answers 201";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-PAR-001"];
+    public override IReadOnlyList<ICheck> Checks { get; } = [new ParAcceptsMissionIntent()];
 
     public override async Task RunAsync(ScenarioContext context)
     {
@@ -31,10 +31,18 @@ public sealed partial class ParRefusalsScenario : Scenario
     public override string Id => "par.refusals";
     public override string Title => "PAR refuses malformed Intents with the spec's error codes and creates nothing";
     public override bool RunsAlone => true;
-    public override IReadOnlyList<string> Requirements { get; } =
+    public override IReadOnlyList<ICheck> Checks { get; } =
     [
-        "MBO-AS-PAR-003", "MBO-AS-PAR-004", "MBO-AS-PAR-005", "MBO-AS-PAR-006", "MBO-AS-PAR-007", "MBO-AS-PAR-008",
-        "MBO-AS-PAR-009", "MBO-AS-PAR-011", "MBO-AS-PAR-012", "MBO-AS-PAR-015",
+        new UnparseableIntentRefused(),
+        new DuplicateMembersRefused(),
+        new IncompleteIntentRefused(),
+        new UnknownMembersRefused(),
+        new OversizeIntentRefused(),
+        new IntentWithAuthorizationDetailsRefused(),
+        new ZeroDerivationBudgetRefused(),
+        new UnderivableIntentRefused(),
+        new UncoveredResourceRefused(),
+        new UnregisteredPurposeRefused(),
     ];
 
     public override async Task RunAsync(ScenarioContext context)
@@ -147,7 +155,12 @@ public sealed class FrontChannelScenario : Scenario
     public override string Id => "par.front-channel";
     public override string Title => "mission_intent on the front channel is refused; front-channel parameters never widen a pushed request";
     public override bool RunsAlone => true;
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-PAR-002", "MBO-AS-PAR-010", "MC-AS-PAR-101"];
+    public override IReadOnlyList<ICheck> Checks { get; } =
+    [
+        new FrontChannelIntentRefused(),
+        new FrontChannelParametersIgnored(),
+        new PushedRequestRequired(),
+    ];
 
     public override async Task RunAsync(ScenarioContext context)
     {
@@ -217,7 +230,7 @@ public sealed class IdenticalIntentsScenario : Scenario
 {
     public override string Id => "par.identical-intents";
     public override string Title => "two identical Intents become two distinct Missions";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-PAR-013", "MBO-AS-REC-010"];
+    public override IReadOnlyList<ICheck> Checks { get; } = [new IdenticalIntentsGiveDistinctMissions(), new MissionIdsNeverReused()];
 
     public override async Task RunAsync(ScenarioContext context)
     {

@@ -18,7 +18,14 @@ public sealed class TokenExchangeScenario : Scenario
 {
     public override string Id => "projection.exchange";
     public override string Title => "Token Exchange projects the Mission to one audience without widening it, and only while the Mission is active";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-AS-GATE-005", "MC-AS-XCH-101", "MC-AS-XCH-102", "MBO-AS-RT-004", "MBO-AS-TOK-015"];
+    public override IReadOnlyList<ICheck> Checks { get; } =
+    [
+        new ExchangeGatedOnMissionState(),
+        new ExchangeKeepsMission(),
+        new ExchangeNeverWidens(),
+        new ExchangeResponseReturnsDetails(),
+        new ClaimModeStableAcrossDerivations(),
+    ];
 
     public override async Task RunAsync(ScenarioContext context)
     {
@@ -92,8 +99,16 @@ public sealed class TokenDelegationScenario : Scenario
 {
     public override string Id => "projection.delegation";
     public override string Title => "a delegated token keeps the agent as client, names the delegate in act, is bound to its key and carries only what may be delegated to it";
-    public override IReadOnlyList<string> Requirements { get; } =
-        ["MBO-AS-DEL-001", "MBO-AS-DEL-002", "MBO-AS-DEL-003", "MBO-AS-DEL-004", "MBO-AS-DEL-005", "MBO-AS-DEL-006", "MBO-AS-DEL-007"];
+    public override IReadOnlyList<ICheck> Checks { get; } =
+    [
+        new DelegatedTokenNamesDelegate(),
+        new DelegatedAuthorityWithinSubject(),
+        new DelegatedTokenBoundToDelegateKey(),
+        new DelegatedEntriesEligible(),
+        new EmptyDelegationRefused(),
+        new SelfAssertedProfileIgnored(),
+        new DelegationGatedOnMissionState(),
+    ];
 
     /// <summary>
     /// The agent's token to delegate: the first one, or where every token is for one Resource Server (pairwise sector resource_server),
@@ -189,7 +204,7 @@ public sealed class AudienceProjectionScenario : Scenario
 {
     public override string Id => "projection.audiences";
     public override string Title => "one Mission yields a single-audience token per resource, each with only its entries and the same Mission";
-    public override IReadOnlyList<string> Requirements { get; } = ["MC-AS-PRJ-101"];
+    public override IReadOnlyList<ICheck> Checks { get; } = [new SameDomainProjection()];
 
     public override async Task RunAsync(ScenarioContext context)
     {

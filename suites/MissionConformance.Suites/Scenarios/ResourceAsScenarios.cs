@@ -83,8 +83,17 @@ public sealed class ResourceAsValidationScenario : ResourceAsScenario
     public override string Title => "a valid ID-JAG is redeemed for a bound local token that keeps the Mission and expires by the grant; an untrusted origin, "
         + "another audience, a bad signature, an expired or bearer grant, a proof by another key, a replay and authority beyond the grant are refused";
 
-    public override IReadOnlyList<string> Requirements { get; } =
-        ["MBO-RAS-001", "MBO-RAS-002", "MBO-RAS-003", "MBO-RAS-004", "MBO-RAS-005", "MBO-RAS-006", "MBO-RAS-007", "MBO-AS-INT-005"];
+    public override IReadOnlyList<ICheck> Checks { get; } =
+    [
+        new ResourceAsTrustsConfiguredOriginOnly(),
+        new ResourceAsValidatesGrant(),
+        new ResourceAsRequiresProofOfPossession(),
+        new ResourceAsRejectsReplay(),
+        new LocalTokenKeepsMissionBoundAndCapped(),
+        new LocalAuthorityBoundedByGrant(),
+        new ResourceAsReportsNoMission(),
+        new ResourceAsOmitsMissionState(),
+    ];
 
     private protected override async Task RunAtAsync(ScenarioContext context, ResourceAsTarget ras, ResourceAsSession session, PeerSet peers)
     {
@@ -114,7 +123,7 @@ public sealed class ProjectionIssuerFailsClosedScenario : ResourceAsScenario
 
     public override string Title => "a projection issuer asks its Mission Authority before it issues, and issues nothing when it gets no usable answer";
 
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-MAS-003"];
+    public override IReadOnlyList<ICheck> Checks { get; } = [new ProjectionIssuerFailsClosed()];
 
     private protected override string? NotApplicable(ResourceAsTarget ras)
         => ras.ProjectionIssuer ? null : "not judged: resourceAuthorizationServers[].projectionIssuer is not set, and a plain Resource AS asks no Mission Authority";

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Mcp;
 using MissionConformance.Harness.Peers;
+using MissionConformance.Harness.Engine;
 using MissionConformance.Suites.Checks;
 using MissionConformance.Suites.Infrastructure;
 
@@ -13,7 +14,7 @@ public sealed class ResourceDiscoveryScenario : ResourceServerScenario
 {
     public override string Id => "rs.discovery";
     public override string Title => "an unauthenticated MCP call points at protected-resource metadata naming the AS";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-MCP-004"];
+    public override IReadOnlyList<ICheck> Checks { get; } = [new ResourceMetadataAdvertised()];
 
     protected override async Task RunAsync(ResourceServerProbe rs)
     {
@@ -32,7 +33,7 @@ public sealed class TokenValidationScenario : ResourceServerScenario
 {
     public override string Id => "rs.token-validation";
     public override string Title => "a bad signature, a wrong audience, an expired token, a wrong typ and a DPoP-bound token without its proof are each refused";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-RS-A-001", "MBO-RS-C-007"];
+    public override IReadOnlyList<ICheck> Checks { get; } = [new RsValidatesTokens(), new RsVerifiesPopDespiteIntrospection()];
 
     protected override async Task RunAsync(ResourceServerProbe rs)
     {
@@ -80,7 +81,16 @@ public sealed class MissionStateScenario : ResourceServerScenario
 {
     public override string Id => "rs.mission-state";
     public override string Title => "a token outlives neither its Mission's revocation nor its suspension";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-RS-B-001", "MBO-RS-B-002", "MBO-RS-B-003", "MBO-RS-B-004", "MBO-RS-C-008", "MBO-MAS-005", "MBO-MS-015"];
+    public override IReadOnlyList<ICheck> Checks { get; } =
+    [
+        new RsServesActiveMission(),
+        new RsRefusesInactiveMission(),
+        new RsRequiresMissionClaim(),
+        new RsHonoursMaxStale(),
+        new RsConsultsMissionStatus(),
+        new RsTreatsUnknownStateAsInactive(),
+        new RsStopsAtStatusExpiry(),
+    ];
 
     protected override async Task RunAsync(ResourceServerProbe rs)
     {
@@ -166,8 +176,17 @@ public sealed class AuthorityEnforcementScenario : ResourceServerScenario
 {
     public override string Id => "rs.authority";
     public override string Title => "only the entry's actions within its constraints are carried out, whatever else the token says";
-    public override IReadOnlyList<string> Requirements { get; } =
-        ["MBO-RS-C-001", "MBO-RS-C-002", "MBO-RS-C-003", "MBO-RS-C-004", "MBO-RS-C-005", "MBO-RS-C-009", "MBO-MCP-001", "MBO-MCP-002"];
+    public override IReadOnlyList<ICheck> Checks { get; } =
+    [
+        new RsRefusesOutOfSetAction(),
+        new RsEnforcesConstraints(),
+        new RsFailsClosedOnUnknownConstraint(),
+        new RsScopeNeverWidens(),
+        new RsIgnoresForeignEntries(),
+        new RsIgnoresUnknownMissionMembers(),
+        new McpListFilteredByMission(),
+        new McpAuthorizesEveryCall(),
+    ];
 
     protected override async Task RunAsync(ResourceServerProbe rs)
     {
@@ -220,8 +239,16 @@ public sealed class PdpEnforcementScenario : RuntimeEnforcementScenario
 {
     public override string Id => "rs.pdp";
     public override string Title => "every consequential call is evaluated at the PDP first, and a deny or silence stops it";
-    public override IReadOnlyList<string> Requirements { get; } =
-        ["MBO-RT-PEP-001", "MBO-RT-PEP-002", "MBO-RT-PEP-003", "MBO-RT-PEP-004", "MBO-RT-PEP-005", "MBO-RT-PEP-006", "MBO-RT-PEP-008"];
+    public override IReadOnlyList<ICheck> Checks { get; } =
+    [
+        new PepEvaluatesBeforeActing(),
+        new PepEnforcesDeny(),
+        new PepFailsClosed(),
+        new PepSendsMissionContext(),
+        new PepSendsAudienceAndFreshness(),
+        new PepBindsParameters(),
+        new PepSendsToolId(),
+    ];
 
     protected override async Task RunConsequentialAsync(ResourceServerProbe rs)
     {
@@ -265,7 +292,13 @@ public sealed class ExecutionEvidenceScenario : RuntimeEnforcementScenario
 {
     public override string Id => "rs.evidence";
     public override string Title => "a permitted consequential call leaves schema-valid Execution Evidence linked to its decision and its parameter_digest";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-RT-PEP-009", "MBO-RT-PEP-010", "MBO-RT-EV-001", "MBO-RT-EV-002"];
+    public override IReadOnlyList<ICheck> Checks { get; } =
+    [
+        new PepEmitsExecutionEvidence(),
+        new PepEvidenceDigestMatchesDecision(),
+        new ExecutionEvidenceIsWellFormed(),
+        new ExecutionEvidenceHasNoContent(),
+    ];
 
     /// <summary>How long the export may take to show a record (a server may write evidence after it answered).</summary>
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
@@ -308,7 +341,7 @@ public sealed class RequestableDenialScenario : RuntimeEnforcementScenario
 {
     public override string Id => "rs.requestable";
     public override string Title => "a requestable denial waits as an MCP task and runs after approval only on a fresh decision, never for a Mission revoked meanwhile";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-MCP-003", "MBO-RT-PEP-011"];
+    public override IReadOnlyList<ICheck> Checks { get; } = [new McpRequestableDenialBecomesTask(), new PepRechecksAfterTheWindow()];
 
     /// <summary>How long tasks/get is polled after approval before the task is taken as never finishing.</summary>
     private static readonly TimeSpan PollLimit = TimeSpan.FromSeconds(10);
@@ -368,7 +401,7 @@ public sealed class EnforcementManifestScenario : RuntimeEnforcementScenario
 {
     public override string Id => "rs.manifest";
     public override string Title => "the enforcement-scope manifest is published, schema-valid, and names a PEP covering the tested action";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-RT-MF-001", "MBO-RT-MF-002"];
+    public override IReadOnlyList<ICheck> Checks { get; } = [new ManifestPublished(), new ManifestCoversTestedActions()];
 
     protected override async Task RunConsequentialAsync(ResourceServerProbe rs)
     {
@@ -386,7 +419,7 @@ public sealed class DelegationScenario : RuntimeEnforcementScenario
 {
     public override string Id => "rs.delegation";
     public override string Title => "a delegated token's act chain, not its client_id, names the acting party to the PDP, with no provenance inside act";
-    public override IReadOnlyList<string> Requirements { get; } = ["MBO-RS-C-006", "MBO-RT-PEP-007"];
+    public override IReadOnlyList<ICheck> Checks { get; } = [new RsIdentifiesActorFromAct(), new PepKeepsProvenanceOutOfAct()];
 
     protected override async Task RunConsequentialAsync(ResourceServerProbe rs)
     {
