@@ -7,4 +7,5 @@ root.Subcommands.Add(ServeResourceServersCommand.Create());
 root.Subcommands.Add(ServeResourceAsCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(ListCommand.Create());
+root.Subcommands.Add(DocsCommand.Create());
 return await root.Parse(args).InvokeAsync();
