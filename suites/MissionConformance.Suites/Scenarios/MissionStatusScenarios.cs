@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.OAuth;
+using MissionConformance.Harness.Targets;
 using MissionConformance.Suites.Checks;
 using MissionConformance.Suites.Infrastructure;
 
@@ -50,161 +51,201 @@ public sealed class MissionStatusScenario : Scenario
 
     public override async Task RunAsync(ScenarioContext context)
     {
-        var flow = new MissionFlow(context);
-        var ct = context.Cancellation;
-        var obtained = await flow.ObtainAsync();
-        if (obtained.MissionId is not { } missionId || obtained.Token.Mission is not { } claim || Subset.Text(claim, "origin") is not { } origin
-            || obtained.Token.AccessToken is not { } token)
+        if (await StateAuthorityRun.StartAsync(context, Requirements) is not { } run) return;
+        using (run)
         {
-            foreach (var id in Requirements) context.Blocked(id, Dependencies.MissingMission(obtained.Token, "id", "origin") ?? "the code redemption returned no access_token");
-            return;
+            await run.AskActiveAsync();
+            await run.TryOtherMethodsAsync();
+            await run.IntrospectActiveAsync();
+            await run.AskAboutAnotherMissionAsync();
+            await run.SuspendAndRevokeAsync();
+            // Last, because it may leave this client rate-limited for a while.
+            await run.BurstAsync();
+            await run.JudgeAsync();
         }
-        if (!Uri.TryCreate(origin, UriKind.Absolute, out var originUri) || originUri.Query.Length > 0 || originUri.Fragment.Length > 0)
+    }
+
+    /// <summary>
+    /// One run of the scenario against a state authority, in named steps that share what they learnt: the Mission, where the
+    /// state authority answers, the status client asking as a Resource Server would, and the answers gathered for the checks.
+    /// </summary>
+    private sealed class StateAuthorityRun : IDisposable
+    {
+        private readonly ScenarioContext _context;
+        private readonly MissionFlow _flow;
+        private readonly ObtainedMission _obtained;
+        private readonly string _missionId;
+        private readonly string _token;
+        private readonly JsonElement _claim;
+        private readonly string _origin;
+        private readonly JsonElement? _document;
+        private readonly Uri? _statusEndpoint;
+        private readonly Uri? _introspectionEndpoint;
+        private readonly TargetClient _caller;
+        private readonly string _audience;
+        private readonly string _jwks;
+        private readonly StatusCaller? _status;
+
+        private StatusAnswer? _active, _unknown, _unknownAgain, _foreign, _suspended, _revoked;
+        private WireResponse? _unauthenticated, _basic, _malformedNonce;
+        private readonly string _authenticationNonce = MissionClient.NewNonce();
+        private DpopBearerAttempt? _dpopBearer;
+        private MutualTlsAttempt? _mutualTls;
+        private WireResponse? _introspected, _garbage, _introspectedOpenly, _introspectedSigned, _nonAudience, _introspectedRevoked;
+        private ObtainedMission? _other;
+        private string? _whyNoOther, _whyNoNonAudience, _whyNoTransitions, _stateAfterSuspend, _stateAfterRevoke;
+        private readonly List<WireResponse> _burst = [];
+        private RateLimitNeighbour? _afterBurst;
+
+        private StateAuthorityRun(ScenarioContext context, MissionFlow flow, ObtainedMission obtained, string missionId, string token, JsonElement claim, string origin,
+            JsonElement? document, Uri? statusEndpoint, Uri? introspectionEndpoint, TargetClient caller, string jwks)
         {
-            foreach (var id in Requirements) context.Blocked(id, $"mission.origin \"{origin}\" is not a URL without query or fragment (MBO-AS-REC-003), so the state authority cannot be located from it");
-            return;
+            (_context, _flow, _obtained, _missionId, _token, _claim, _origin) = (context, flow, obtained, missionId, token, claim, origin);
+            (_document, _statusEndpoint, _introspectionEndpoint, _caller, _audience, _jwks) = (document, statusEndpoint, introspectionEndpoint, caller, caller.Audience!, jwks);
+            // Every question goes by a method the state authority advertises (private_key_jwt first), as its Resource Servers would ask.
+            _status = statusEndpoint is null ? null : StatusCaller.For(context, caller, statusEndpoint, document);
         }
 
-        // The state authority is mission.origin (mission-status.md "Purpose"); its document says where to ask.
-        var documentUrl = new Uri(origin.TrimEnd('/') + "/.well-known/mission-authority");
-        var document = await context.Client.GetDocumentAsync(documentUrl, ct);
-        var documentJson = document.Status == HttpStatusCode.OK ? document.ObjectBody() : null;
-        var statusEndpoint = context.Client.Metadata.MissionStatusEndpoint ?? UriMember(documentJson, "mission_status_endpoint");
-        var introspectionEndpoint = context.Client.Metadata.IntrospectionEndpoint;
-        if (statusEndpoint is null && document.Status != HttpStatusCode.OK)
+        private CancellationToken Ct => _context.Cancellation;
+
+        /// <summary>
+        /// A Mission, its state authority (mission.origin's document, the AS metadata), and a status client to ask as; null when the
+        /// scenario cannot go on, every requirement then given its reason. The mission-authority document is judged here.
+        /// </summary>
+        public static async Task<StateAuthorityRun?> StartAsync(ScenarioContext context, IReadOnlyList<string> requirements)
         {
-            foreach (var id in DocumentRequirements.Concat(StatusRequirements))
+            var flow = new MissionFlow(context);
+            var ct = context.Cancellation;
+            var obtained = await flow.ObtainAsync();
+            if (obtained.MissionId is not { } missionId || obtained.Token.Mission is not { } claim || Subset.Text(claim, "origin") is not { } origin
+                || obtained.Token.AccessToken is not { } token)
             {
-                context.Skip(id, "the state authority advertises no mission_status_endpoint and publishes no mission-authority document: it offers no Mission Status");
+                foreach (var id in requirements) context.Blocked(id, Dependencies.MissingMission(obtained.Token, "id", "origin") ?? "the code redemption returned no access_token");
+                return null;
             }
-        }
-        else
-        {
-            var authority = new MissionAuthorityEvidence(documentUrl, document, origin);
-            context.Judge(new MissionAuthorityDocumentValid(), authority);
-            context.Judge(new MissionAuthorityServedAsJson(), authority);
-            if (statusEndpoint is null)
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var originUri) || originUri.Query.Length > 0 || originUri.Fragment.Length > 0)
             {
-                foreach (var id in StatusRequirements) context.Skip(id, "neither the AS metadata nor the mission-authority document names a mission_status_endpoint");
+                foreach (var id in requirements) context.Blocked(id, $"mission.origin \"{origin}\" is not a URL without query or fragment (MBO-AS-REC-003), so the state authority cannot be located from it");
+                return null;
             }
-        }
-        if (introspectionEndpoint is null)
-        {
-            foreach (var id in IntrospectionRequirements) context.Skip(id, "the AS advertises no introspection_endpoint (RFC 8414)");
-        }
-        if (statusEndpoint is null && introspectionEndpoint is null)
-        {
-            context.Skip("MBO-CM-006", "the state authority offers neither Mission Status nor introspection");
-            return;
+
+            // The state authority is mission.origin (mission-status.md "Purpose"); its document says where to ask.
+            var documentUrl = new Uri(origin.TrimEnd('/') + "/.well-known/mission-authority");
+            var document = await context.Client.GetDocumentAsync(documentUrl, ct);
+            var documentJson = document.Status == HttpStatusCode.OK ? document.ObjectBody() : null;
+            var statusEndpoint = context.Client.Metadata.MissionStatusEndpoint ?? UriMember(documentJson, "mission_status_endpoint");
+            var introspectionEndpoint = context.Client.Metadata.IntrospectionEndpoint;
+            if (statusEndpoint is null && document.Status != HttpStatusCode.OK)
+            {
+                foreach (var id in DocumentRequirements.Concat(StatusRequirements))
+                {
+                    context.Skip(id, "the state authority advertises no mission_status_endpoint and publishes no mission-authority document: it offers no Mission Status");
+                }
+            }
+            else
+            {
+                var authority = new MissionAuthorityEvidence(documentUrl, document, origin);
+                context.Judge(new MissionAuthorityDocumentValid(), authority);
+                context.Judge(new MissionAuthorityServedAsJson(), authority);
+                if (statusEndpoint is null)
+                {
+                    foreach (var id in StatusRequirements) context.Skip(id, "neither the AS metadata nor the mission-authority document names a mission_status_endpoint");
+                }
+            }
+            if (introspectionEndpoint is null)
+            {
+                foreach (var id in IntrospectionRequirements) context.Skip(id, "the AS advertises no introspection_endpoint (RFC 8414)");
+            }
+            if (statusEndpoint is null && introspectionEndpoint is null)
+            {
+                context.Skip("MBO-CM-006", "the state authority offers neither Mission Status nor introspection");
+                return null;
+            }
+
+            var objects = MissionFlow.Objects(obtained.Intent);
+            var caller = flow.Server.StatusClients.FirstOrDefault(c => objects.Contains(c.Audience!) && obtained.Token.Audiences.Contains(c.Audience!));
+            if (caller is null)
+            {
+                var why = flow.Server.StatusClients.Count == 0
+                    ? "the target file names no Resource Server client (clients[] with role \"status\", its keyFile and the audience it asks for)"
+                    : "no status client's audience is both one of the Intent's objects and an audience of the issued token";
+                foreach (var id in requirements.Except(context.Judged)) context.Interrupt(id, why);
+                return null;
+            }
+            var jwksUri = UriMember(documentJson, "jwks_uri") ?? context.Client.Metadata.JwksUri;
+            var jwks = (await context.Client.GetDocumentAsync(jwksUri, ct)).Body;
+            return new StateAuthorityRun(context, flow, obtained, missionId, token, claim, origin, documentJson, statusEndpoint, introspectionEndpoint, caller, jwks);
         }
 
-        var objects = MissionFlow.Objects(obtained.Intent);
-        var caller = flow.Server.StatusClients.FirstOrDefault(c => objects.Contains(c.Audience!) && obtained.Token.Audiences.Contains(c.Audience!));
-        if (caller is null)
-        {
-            var why = flow.Server.StatusClients.Count == 0
-                ? "the target file names no Resource Server client (clients[] with role \"status\", its keyFile and the audience it asks for)"
-                : "no status client's audience is both one of the Intent's objects and an audience of the issued token";
-            foreach (var id in Requirements.Except(context.Judged)) context.Interrupt(id, why);
-            return;
-        }
-        var audience = caller.Audience!;
-        var jwksUri = UriMember(documentJson, "jwks_uri") ?? context.Client.Metadata.JwksUri;
-        var jwks = (await context.Client.GetDocumentAsync(jwksUri, ct)).Body;
-
-        // Every question goes by a method the state authority advertises (private_key_jwt first), as its Resource Servers would ask.
-        using var status = statusEndpoint is null ? null : StatusCaller.For(context, caller, statusEndpoint, documentJson);
-        async Task<StatusAnswer> AskAsync(string mission)
+        private async Task<StatusAnswer> AskAsync(string mission)
         {
             var nonce = MissionClient.NewNonce();
-            var response = await status!.AskAsync(mission, audience, nonce);
-            return new StatusAnswer(response, nonce, audience, caller.ClientId, mission, context.Clock.GetUtcNow());
+            var response = await _status!.AskAsync(mission, _audience, nonce);
+            return new StatusAnswer(response, nonce, _audience, _caller.ClientId, mission, _context.Clock.GetUtcNow());
         }
-        Task<WireResponse> IntrospectAsync(string value, bool withAssertion = true, string? accept = null)
-            => context.Client.IntrospectAsync(introspectionEndpoint!, caller.Credentials, value, ct, withAssertion, accept);
 
-        // The active Mission, and the refusals that need no second Mission.
-        StatusAnswer? active = null, unknown = null, unknownAgain = null;
-        WireResponse? unauthenticated = null, basic = null, malformedNonce = null;
-        var authenticationNonce = MissionClient.NewNonce();
-        if (statusEndpoint is not null)
+        private Task<WireResponse> IntrospectAsync(string value, bool withAssertion = true, string? accept = null)
+            => _context.Client.IntrospectAsync(_introspectionEndpoint!, _caller.Credentials, value, Ct, withAssertion, accept);
+
+        /// <summary>The active Mission, and the refusals that need no second Mission: no authentication, client_secret_basic, an unknown id, a malformed nonce.</summary>
+        public async Task AskActiveAsync()
         {
-            active = await AskAsync(missionId);
-            context.Control(Controls.StatusServed, active.Response.Status == HttpStatusCode.OK, $"the authenticated request answered {active.Response.Outcome()}");
-            unauthenticated = await context.Client.MissionStatusAsync(statusEndpoint, new ClientCredentials(caller.ClientId), missionId, audience, authenticationNonce, ct, withAssertion: false);
-            basic = await context.Client.MissionStatusAsync(statusEndpoint, new ClientCredentials(flow.Agent.ClientId, flow.Agent.Secret ?? "not-a-secret"),
-                missionId, audience, MissionClient.NewNonce(), ct, withAssertion: false);
-            unknown = await AskAsync("msn_" + MissionClient.NewNonce() + MissionClient.NewNonce());
-            malformedNonce = await status!.AskAsync(missionId, audience, "abc");
+            if (_statusEndpoint is null) return;
+            _active = await AskAsync(_missionId);
+            _context.Control(Controls.StatusServed, _active.Response.Status == HttpStatusCode.OK, $"the authenticated request answered {_active.Response.Outcome()}");
+            _unauthenticated = await _context.Client.MissionStatusAsync(_statusEndpoint, new ClientCredentials(_caller.ClientId), _missionId, _audience, _authenticationNonce, Ct, withAssertion: false);
+            _basic = await _context.Client.MissionStatusAsync(_statusEndpoint, new ClientCredentials(_flow.Agent.ClientId, _flow.Agent.Secret ?? "not-a-secret"),
+                _missionId, _audience, MissionClient.NewNonce(), Ct, withAssertion: false);
+            _unknown = await AskAsync("msn_" + MissionClient.NewNonce() + MissionClient.NewNonce());
+            _malformedNonce = await _status!.AskAsync(_missionId, _audience, "abc");
         }
-        var methods = StatusCaller.Methods(documentJson).Concat(StatusCaller.Methods(context.Client.Metadata.Document)).ToHashSet(StringComparer.Ordinal);
-        DpopBearerAttempt? dpopBearer = null;
-        if (statusEndpoint is not null && methods.Contains("dpop_bearer"))
+
+        /// <summary>The same Mission by dpop_bearer and by mtls, where the state authority advertises them, each with the requests it must refuse.</summary>
+        public async Task TryOtherMethodsAsync()
         {
-            dpopBearer = await DpopBearerAsync(statusEndpoint, missionId);
-        }
-        MutualTlsAttempt? mutualTls = null;
-        if (statusEndpoint is not null && methods.Contains("mtls"))
-        {
+            if (_statusEndpoint is null) return;
+            var methods = StatusCaller.Methods(_document).Concat(StatusCaller.Methods(_context.Client.Metadata.Document)).ToHashSet(StringComparer.Ordinal);
+            if (methods.Contains("dpop_bearer")) _dpopBearer = await DpopBearerAsync(_statusEndpoint);
             // RFC 8705 §5: a client using mTLS goes to the alias, when one is advertised.
-            mutualTls = await MutualTlsAsync(StatusCaller.MutualTlsAlias(context.Client.Metadata.Document) ?? StatusCaller.MutualTlsAlias(documentJson) ?? statusEndpoint, missionId);
+            if (methods.Contains("mtls")) _mutualTls = await MutualTlsAsync(StatusCaller.MutualTlsAlias(_context.Client.Metadata.Document) ?? StatusCaller.MutualTlsAlias(_document) ?? _statusEndpoint);
         }
 
-        // mtls: the caller's certificate (the target file's, else self-signed of its registered key, RFC 8705 §2.2); none; another key's.
-        async Task<MutualTlsAttempt> MutualTlsAsync(Uri endpoint, string mission)
+        /// <summary>mtls: the caller's certificate (the target file's, else self-signed of its registered key, RFC 8705 §2.2); none; another key's.</summary>
+        private async Task<MutualTlsAttempt> MutualTlsAsync(Uri endpoint)
         {
-            using var selfSigned = StatusCaller.SelfSignedFor(caller);
-            var certificate = caller.Certificate ?? selfSigned;
+            using var selfSigned = StatusCaller.SelfSignedFor(_caller);
+            var certificate = _caller.Certificate ?? selfSigned;
             if (certificate is null)
             {
                 return new MutualTlsAttempt(endpoint, null, null, null,
-                    NotExercised: $"status client {caller.ClientId} has no certificateFile, and its key is no EC private JWK, of which the suite makes a self-signed certificate (RFC 8705 §2.2)");
+                    NotExercised: $"status client {_caller.ClientId} has no certificateFile, and its key is no EC private JWK, of which the suite makes a self-signed certificate (RFC 8705 §2.2)");
             }
             using var strangerKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
-            using var stranger = MutualTls.SelfSigned(strangerKey, caller.ClientId);
-            var trust = flow.Server.TlsTrust;
-            var timeout = context.Target.Timeouts.Request;
-            using var withCertificate = MutualTls.Client(context.Wire, certificate, trust, timeout);
-            using var withoutCertificate = MutualTls.Client(context.Wire, null, trust, timeout);
-            using var withStranger = MutualTls.Client(context.Wire, stranger, trust, timeout);
-            var named = new ClientCredentials(caller.ClientId);
+            using var stranger = MutualTls.SelfSigned(strangerKey, _caller.ClientId);
             var nonce = MissionClient.NewNonce();
-            var (answered, failure) = await TlsAsync(withCertificate, nonce);
+            var (answered, failure) = await _status!.AskPresentingAsync(endpoint, certificate, _missionId, _audience, nonce);
             if (answered is null)
             {
-                var hint = trust.Count == 0 ? "; if no public CA issued its certificate, name that certificate in the target file's tlsTrustFile" : "";
+                var hint = _flow.Server.TlsTrust.Count == 0 ? "; if no public CA issued its certificate, name that certificate in the target file's tlsTrustFile" : "";
                 return new MutualTlsAttempt(endpoint, null, null, null, Unreachable: $"no TLS exchange with {endpoint}: {failure}{hint}");
             }
             // An alias that demands a certificate may end the handshake without one, or without one it trusts: a refusal before HTTP.
-            var (none, noneRefused) = await TlsAsync(withoutCertificate, MissionClient.NewNonce());
-            var (other, otherRefused) = await TlsAsync(withStranger, MissionClient.NewNonce());
-            return new MutualTlsAttempt(endpoint, new StatusAnswer(answered, nonce, audience, caller.ClientId, mission, context.Clock.GetUtcNow()), none, other)
+            var (none, noneRefused) = await _status.AskPresentingAsync(endpoint, null, _missionId, _audience, MissionClient.NewNonce());
+            var (other, otherRefused) = await _status.AskPresentingAsync(endpoint, stranger, _missionId, _audience, MissionClient.NewNonce());
+            return new MutualTlsAttempt(endpoint, new StatusAnswer(answered, nonce, _audience, _caller.ClientId, _missionId, _context.Clock.GetUtcNow()), none, other)
             {
-                Presented = caller.Certificate is { } fromFile ? $"the target file's certificate ({fromFile.Subject}, certificateFile)" : MutualTlsAttempt.SelfSigned,
+                Presented = _caller.Certificate is { } fromFile ? $"the target file's certificate ({fromFile.Subject}, certificateFile)" : MutualTlsAttempt.SelfSigned,
                 WithoutCertificateHandshakeRefusal = noneRefused,
                 OtherKeyHandshakeRefusal = otherRefused,
             };
-
-            async Task<(WireResponse? Response, string? Failure)> TlsAsync(HttpClient http, string requestNonce)
-            {
-                try
-                {
-                    return (await Over(http).MissionStatusAsync(endpoint, named, mission, audience, requestNonce, ct, withAssertion: false), null);
-                }
-                catch (HttpRequestException e)
-                {
-                    return (null, $"{e.Message}{(e.InnerException is { } inner ? $" ({inner.Message})" : "")}");
-                }
-            }
         }
-        MissionClient Over(HttpClient http) => new(http, context.Client.Metadata, context.Clock);
 
-        // dpop_bearer: a Mission-Status-scoped token by the suite's convention (client_credentials, resource = the endpoint), then the active Mission with it.
-        async Task<DpopBearerAttempt> DpopBearerAsync(Uri endpoint, string mission)
+        /// <summary>dpop_bearer: a Mission-Status-scoped token by the suite's convention (client_credentials, resource = the endpoint), then the active Mission with it.</summary>
+        private async Task<DpopBearerAttempt> DpopBearerAsync(Uri endpoint)
         {
             using var key = new DpopKey();
             using var other = new DpopKey();
-            var issued = await context.Client.StatusTokenAsync(caller.Credentials, endpoint, key, ct);
+            var issued = await _context.Client.StatusTokenAsync(_caller.Credentials, endpoint, key, Ct);
             if (issued.Status != HttpStatusCode.OK || issued.ObjectBody() is not { } body || Subset.Text(body, "access_token") is not { } statusToken
                 || !string.Equals(Subset.Text(body, "token_type"), "DPoP", StringComparison.OrdinalIgnoreCase))
             {
@@ -212,150 +253,137 @@ public sealed class MissionStatusScenario : Scenario
                     + $"resource the Mission Status endpoint, a DPoP proof; mission-status.md names no way) was answered HTTP {(int)issued.Status} {issued.Member("error") ?? ""}".TrimEnd());
             }
             var nonce = MissionClient.NewNonce();
-            var answered = await context.Client.MissionStatusWithTokenAsync(endpoint, statusToken, key.Proof("POST", endpoint.AbsoluteUri, statusToken), mission, audience, nonce, ct);
-            var withoutProof = await context.Client.MissionStatusWithTokenAsync(endpoint, statusToken, null, mission, audience, MissionClient.NewNonce(), ct);
-            var otherKey = await context.Client.MissionStatusWithTokenAsync(endpoint, statusToken, other.Proof("POST", endpoint.AbsoluteUri, statusToken), mission, audience, MissionClient.NewNonce(), ct);
-            return new DpopBearerAttempt(issued, new StatusAnswer(answered, nonce, audience, caller.ClientId, mission, context.Clock.GetUtcNow()), withoutProof, otherKey, null);
-        }
-        WireResponse? introspected = null, garbage = null, introspectedOpenly = null, introspectedSigned = null;
-        if (introspectionEndpoint is not null)
-        {
-            introspected = await IntrospectAsync(token);
-            garbage = await IntrospectAsync("not-a-token-" + MissionClient.NewNonce());
-            introspectedOpenly = await IntrospectAsync(token, withAssertion: false);
-            introspectedSigned = await IntrospectAsync(token, accept: SignedIntrospection);
+            var answered = await _context.Client.MissionStatusWithTokenAsync(endpoint, statusToken, key.Proof("POST", endpoint.AbsoluteUri, statusToken), _missionId, _audience, nonce, Ct);
+            var withoutProof = await _context.Client.MissionStatusWithTokenAsync(endpoint, statusToken, null, _missionId, _audience, MissionClient.NewNonce(), Ct);
+            var otherKey = await _context.Client.MissionStatusWithTokenAsync(endpoint, statusToken, other.Proof("POST", endpoint.AbsoluteUri, statusToken), _missionId, _audience, MissionClient.NewNonce(), Ct);
+            return new DpopBearerAttempt(issued, new StatusAnswer(answered, nonce, _audience, _caller.ClientId, _missionId, _context.Clock.GetUtcNow()), withoutProof, otherKey, null);
         }
 
-        // Another audience's real Mission: the same Intent without this caller's resource.
-        ObtainedMission? other = null;
-        string? whyNoOther = null;
-        if (objects.Count < 2)
+        /// <summary>Introspection of the active Mission's token: authenticated, a malformed token, unauthenticated, and signed (RFC 9701).</summary>
+        public async Task IntrospectActiveAsync()
         {
-            whyNoOther = $"the target file's Intent names one object, so no Mission without {audience} can be made";
-        }
-        else
-        {
-            var otherIntent = flow.Intent();
-            otherIntent["objects"] = new JsonArray(objects.Where(o => o != audience).Select(o => (JsonNode?)o).ToArray());
-            other = await flow.ObtainAsync(otherIntent);
-        }
-        StatusAnswer? foreign = null;
-        WireResponse? nonAudience = null;
-        string? whyNoNonAudience = whyNoOther;
-        if (other?.MissionId is { } otherId && statusEndpoint is not null) foreign = await AskAsync(otherId);
-        if (foreign is not null && NoOracle.Differences(unknown!.Response, null, foreign.Response, "nonce").Count > 0)
-        {
-            unknownAgain = await AskAsync("msn_" + MissionClient.NewNonce() + MissionClient.NewNonce());
-        }
-        if (other?.Token.AccessToken is { } otherToken && introspectionEndpoint is not null)
-        {
-            if (!other.Token.Audiences.Contains(audience)) nonAudience = await IntrospectAsync(otherToken);
-            else whyNoNonAudience = $"the token of a Mission without {audience} still names it as an audience (see MBO-AS-TOK-008)";
+            if (_introspectionEndpoint is null) return;
+            _introspected = await IntrospectAsync(_token);
+            _garbage = await IntrospectAsync("not-a-token-" + MissionClient.NewNonce());
+            _introspectedOpenly = await IntrospectAsync(_token, withAssertion: false);
+            _introspectedSigned = await IntrospectAsync(_token, accept: SignedIntrospection);
         }
 
-        // Suspended, then revoked: Mission Status still answers, with the state signed (MBO-MS-010); introspection says inactive (INT-002).
-        StatusAnswer? suspended = null, revoked = null;
-        WireResponse? introspectedRevoked = null;
-        string? whyNoTransitions = null, stateAfterSuspend = null, stateAfterRevoke = null;
-        if (context.Client.Metadata.LifecycleEndpoint is null)
+        /// <summary>Another audience's real Mission, the same Intent without this caller's resource: no oracle, and no answer for it.</summary>
+        public async Task AskAboutAnotherMissionAsync()
         {
-            whyNoTransitions = "the AS advertises no mission_lifecycle_endpoint to suspend and revoke the Mission with";
-        }
-        else if (await flow.LifecycleAsync(missionId, "suspend") is { } suspend && (int)suspend.Status is < 200 or >= 300)
-        {
-            whyNoTransitions = $"suspend answered HTTP {(int)suspend.Status} (see MBO-AS-LC-002)";
-        }
-        else
-        {
-            stateAfterSuspend = await flow.StateAsync(missionId);
-            if (statusEndpoint is not null) suspended = await AskAsync(missionId);
-            var revoke = await flow.LifecycleAsync(missionId, "revoke");
-            if ((int)revoke.Status is < 200 or >= 300)
+            var objects = MissionFlow.Objects(_obtained.Intent);
+            if (objects.Count < 2)
             {
-                (whyNoTransitions, suspended) = ($"revoke answered HTTP {(int)revoke.Status} (see MBO-AS-LC-001)", null);
+                _whyNoOther = $"the target file's Intent names one object, so no Mission without {_audience} can be made";
             }
             else
             {
-                stateAfterRevoke = await flow.StateAsync(missionId);
-                if (statusEndpoint is not null) revoked = await AskAsync(missionId);
-                if (stateAfterRevoke is null or "revoked" && introspectionEndpoint is not null) introspectedRevoked = await IntrospectAsync(token);
+                var otherIntent = _flow.Intent();
+                otherIntent["objects"] = new JsonArray(objects.Where(o => o != _audience).Select(o => (JsonNode?)o).ToArray());
+                _other = await _flow.ObtainAsync(otherIntent);
             }
-        }
-        var whyNoRevoked = whyNoTransitions ?? (stateAfterRevoke is { } s && s != "revoked" ? $"after revoke the inventory shows the Mission {s} (see MBO-AS-LC-001)" : null);
-
-        // MBO-MS-017: another consumer asks about the Mission for its own audience just before the burst and right after it. A limit per
-        // consumer leaves it served after; a limit on the endpoint or the Mission refuses it too.
-        // A neighbour the suite cannot ask by the advertised method leaves MS-017 for want of one; it never interrupts this scenario.
-        var neighbour = statusEndpoint is null ? null : flow.Server.StatusClients.FirstOrDefault(c => c.ClientId != caller.ClientId && c.Audience is not null);
-        using var neighbourAsker = neighbour is null ? null : StatusCaller.For(context, neighbour, statusEndpoint!, documentJson);
-        async Task<WireResponse?> NeighbourAsksAsync()
-        {
-            try
+            _whyNoNonAudience = _whyNoOther;
+            if (_other?.MissionId is { } otherId && _statusEndpoint is not null) _foreign = await AskAsync(otherId);
+            if (_foreign is not null && NoOracle.Differences(_unknown!.Response, null, _foreign.Response, "nonce").Count > 0)
             {
-                return await neighbourAsker!.AskAsync(missionId, neighbour!.Audience!, MissionClient.NewNonce());
+                _unknownAgain = await AskAsync("msn_" + MissionClient.NewNonce() + MissionClient.NewNonce());
             }
-            catch (ScenarioInterruptedException)
+            if (_other?.Token.AccessToken is { } otherToken && _introspectionEndpoint is not null)
             {
-                return null;
+                if (!_other.Token.Audiences.Contains(_audience)) _nonAudience = await IntrospectAsync(otherToken);
+                else _whyNoNonAudience = $"the token of a Mission without {_audience} still names it as an audience (see MBO-AS-TOK-008)";
             }
         }
-        var neighbourBefore = neighbourAsker is null ? null : await NeighbourAsksAsync();
 
-        // Last, because it may leave this client rate-limited for a while: a bounded burst (MBO-MS-016).
-        var burst = new List<WireResponse>();
-        for (var i = 0; statusEndpoint is not null && i < BurstLimit && burst.All(r => r.Status != HttpStatusCode.TooManyRequests); i++)
+        /// <summary>Suspended, then revoked: Mission Status still answers, with the state signed (MBO-MS-010); introspection says inactive (INT-002).</summary>
+        public async Task SuspendAndRevokeAsync()
         {
-            burst.Add((await AskAsync(missionId)).Response);
-        }
-        RateLimitNeighbour? afterBurst = null;
-        if (neighbourBefore is not null && burst.Any(r => r.Status == HttpStatusCode.TooManyRequests) && await NeighbourAsksAsync() is { } neighbourAfter)
-        {
-            afterBurst = new RateLimitNeighbour(neighbour!.ClientId, neighbourBefore, neighbourAfter);
+            if (_context.Client.Metadata.LifecycleEndpoint is null)
+            {
+                _whyNoTransitions = "the AS advertises no mission_lifecycle_endpoint to suspend and revoke the Mission with";
+                return;
+            }
+            if (await _flow.LifecycleAsync(_missionId, "suspend") is { } suspend && (int)suspend.Status is < 200 or >= 300)
+            {
+                _whyNoTransitions = $"suspend answered HTTP {(int)suspend.Status} (see MBO-AS-LC-002)";
+                return;
+            }
+            _stateAfterSuspend = await _flow.StateAsync(_missionId);
+            if (_statusEndpoint is not null) _suspended = await AskAsync(_missionId);
+            var revoke = await _flow.LifecycleAsync(_missionId, "revoke");
+            if ((int)revoke.Status is < 200 or >= 300)
+            {
+                (_whyNoTransitions, _suspended) = ($"revoke answered HTTP {(int)revoke.Status} (see MBO-AS-LC-001)", null);
+                return;
+            }
+            _stateAfterRevoke = await _flow.StateAsync(_missionId);
+            if (_statusEndpoint is not null) _revoked = await AskAsync(_missionId);
+            if (_stateAfterRevoke is null or "revoked" && _introspectionEndpoint is not null) _introspectedRevoked = await IntrospectAsync(_token);
         }
 
-        var anchor = (string?)(await flow.RecordAsync(missionId))?["integrity"]?["authority_hash"] is { } recorded
-            ? new AnchorReference(recorded, "Mission record")
-            : Subset.Text(claim, "authority_hash") is { } carried ? new AnchorReference(carried, "token") : null;
-        MissionStatusEvidence? statusEvidence = null;
-        if (statusEndpoint is not null)
+        /// <summary>
+        /// A bounded burst (MBO-MS-016), with another consumer asking for its own audience just before and right after (MBO-MS-017): a limit
+        /// per consumer leaves it served after; a limit on the endpoint or the Mission refuses it too. A neighbour the suite cannot ask by
+        /// the advertised method leaves MS-017 for want of one; it never interrupts this scenario.
+        /// </summary>
+        public async Task BurstAsync()
         {
-            var evidence = new MissionStatusEvidence(origin, anchor, jwks, active!, unauthenticated!, basic!, authenticationNonce,
-                unknown!, foreign, malformedNonce!, suspended, revoked, burst, whyNoOther ?? (foreign is null && other is not null ? Dependencies.NoMissionId(other) : null), whyNoTransitions,
-                stateAfterSuspend, stateAfterRevoke) { Method = status!.Method, DpopBearer = dpopBearer, MutualTls = mutualTls, UnknownAgain = unknownAgain, Neighbour = afterBurst,
-                RuntimeEnforcementAdvertised = RuntimeEnforcement(context.Client.Metadata.Document, documentJson),
-            };
-            context.Judge(new StatusAnswersSigned(), evidence);
-            context.Judge(new StatusRequiresAuthentication(), evidence);
-            context.Judge(new StatusJwsVerifies(), evidence);
-            context.Judge(new StatusBindsRequest(), evidence);
-            context.Judge(new StatusPayloadComplete(), evidence);
-            context.Judge(new StatusProjectionAudienceOnly(), evidence);
-            context.Judge(new StatusNoOracle(), evidence);
-            context.Judge(new StatusErrorsEchoNonce(), evidence);
-            context.Judge(new StatusNonceFormatEnforced(), evidence);
-            context.Judge(new StatusReportsInactiveMissions(), evidence);
-            context.Judge(new StatusLifetimeRecommended(), evidence);
-            context.Judge(new StatusRateLimitedPerConsumer(), evidence);
-            context.Judge(new StatusCarriesPolicyVersion(), evidence);
-            context.Judge(new StatusTimestampsOrdered(), evidence);
-            context.Judge(new StatusMissionMemberExclusive(), evidence);
-            context.Judge(new StatusRateLimitSignalled(), evidence);
-            context.Judge(new StatusNotIntrospectionFormat(), evidence);
-            statusEvidence = evidence;
+            if (_statusEndpoint is null) return;
+            var neighbour = _flow.Server.StatusClients.FirstOrDefault(c => c.ClientId != _caller.ClientId && c.Audience is not null);
+            using var neighbourAsker = neighbour is null ? null : StatusCaller.For(_context, neighbour, _statusEndpoint, _document);
+            async Task<WireResponse?> NeighbourAsksAsync()
+            {
+                try
+                {
+                    return await neighbourAsker!.AskAsync(_missionId, neighbour!.Audience!, MissionClient.NewNonce());
+                }
+                catch (ScenarioInterruptedException)
+                {
+                    return null;
+                }
+            }
+            var neighbourBefore = neighbourAsker is null ? null : await NeighbourAsksAsync();
+            for (var i = 0; i < BurstLimit && _burst.All(r => r.Status != HttpStatusCode.TooManyRequests); i++)
+            {
+                _burst.Add((await AskAsync(_missionId)).Response);
+            }
+            if (neighbourBefore is not null && _burst.Any(r => r.Status == HttpStatusCode.TooManyRequests) && await NeighbourAsksAsync() is { } neighbourAfter)
+            {
+                _afterBurst = new RateLimitNeighbour(neighbour!.ClientId, neighbourBefore, neighbourAfter);
+            }
         }
-        IntrospectionEvidence? introspectionEvidence = null;
-        if (introspectionEndpoint is not null)
+
+        /// <summary>Every check, on what the steps gathered.</summary>
+        public async Task JudgeAsync()
         {
-            var evidence = new IntrospectionEvidence(audience, missionId, anchor, introspected!, garbage!, introspectedOpenly!, nonAudience, whyNoNonAudience,
-                introspectedSigned!, jwks, introspectedRevoked, whyNoRevoked ?? (introspectedRevoked is null ? "the Mission could not be revoked" : null));
-            context.Judge(new IntrospectionShowsActiveMission(), evidence);
-            context.Judge(new IntrospectionShowsInactiveMission(), evidence);
-            context.Judge(new IntrospectionAudienceOnly(), evidence);
-            context.Judge(new IntrospectionUnknownTokenInactive(), evidence);
-            context.Judge(new IntrospectionSigned(), evidence);
-            introspectionEvidence = evidence;
+            var whyNoRevoked = _whyNoTransitions ?? (_stateAfterRevoke is { } s && s != "revoked" ? $"after revoke the inventory shows the Mission {s} (see MBO-AS-LC-001)" : null);
+            var anchor = (string?)(await _flow.RecordAsync(_missionId))?["integrity"]?["authority_hash"] is { } recorded
+                ? new AnchorReference(recorded, "Mission record")
+                : Subset.Text(_claim, "authority_hash") is { } carried ? new AnchorReference(carried, "token") : null;
+            MissionStatusEvidence? statusEvidence = null;
+            if (_statusEndpoint is not null)
+            {
+                statusEvidence = new MissionStatusEvidence(_origin, anchor, _jwks, _active!, _unauthenticated!, _basic!, _authenticationNonce,
+                    _unknown!, _foreign, _malformedNonce!, _suspended, _revoked, _burst, _whyNoOther ?? (_foreign is null && _other is not null ? Dependencies.NoMissionId(_other) : null),
+                    _whyNoTransitions, _stateAfterSuspend, _stateAfterRevoke)
+                {
+                    Method = _status!.Method, DpopBearer = _dpopBearer, MutualTls = _mutualTls, UnknownAgain = _unknownAgain, Neighbour = _afterBurst,
+                    RuntimeEnforcementAdvertised = RuntimeEnforcement(_context.Client.Metadata.Document, _document),
+                };
+                foreach (var check in StatusChecks.Cast<Check<MissionStatusEvidence>>()) _context.Judge(check, statusEvidence);
+            }
+            IntrospectionEvidence? introspectionEvidence = null;
+            if (_introspectionEndpoint is not null)
+            {
+                introspectionEvidence = new IntrospectionEvidence(_audience, _missionId, anchor, _introspected!, _garbage!, _introspectedOpenly!, _nonAudience, _whyNoNonAudience,
+                    _introspectedSigned!, _jwks, _introspectedRevoked, whyNoRevoked ?? (_introspectedRevoked is null ? "the Mission could not be revoked" : null));
+                foreach (var check in IntrospectionChecks.Cast<Check<IntrospectionEvidence>>()) _context.Judge(check, introspectionEvidence);
+            }
+            JudgeCapability(_context, statusEvidence, introspectionEvidence);
         }
-        JudgeCapability(context, statusEvidence, introspectionEvidence);
+
+        public void Dispose() => _status?.Dispose();
     }
 
     /// <summary>

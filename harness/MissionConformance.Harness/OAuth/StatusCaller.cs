@@ -1,11 +1,11 @@
 using System.Net;
 using System.Text.Json;
+using System.Security.Cryptography.X509Certificates;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
-using MissionConformance.Harness.OAuth;
 using MissionConformance.Harness.Targets;
 
-namespace MissionConformance.Suites.Infrastructure;
+namespace MissionConformance.Harness.OAuth;
 
 /// <summary>
 /// Mission Status asked as a Resource Server would, by a method the state authority advertises (mission-status.md
@@ -25,7 +25,7 @@ public sealed class StatusCaller : IDisposable
     private readonly Uri _endpoint;
     private readonly DpopKey _key = new();
     private HttpClient? _tls;
-    private System.Security.Cryptography.X509Certificates.X509Certificate2? _selfSigned;
+    private X509Certificate2? _selfSigned;
     private string? _statusToken;
 
     private StatusCaller(ScenarioContext context, TargetClient caller, Uri endpoint, string method)
@@ -107,10 +107,28 @@ public sealed class StatusCaller : IDisposable
     }
 
     /// <summary>
+    /// One question at an mtls endpoint with <paramref name="certificate"/> presented (null: none), over a TLS connection of its own,
+    /// as a probe of what the endpoint accepts; a failed TLS exchange is the failure's text, never an exception.
+    /// </summary>
+    public async Task<(WireResponse? Response, string? Failure)> AskPresentingAsync(Uri endpoint, X509Certificate2? certificate, string mission, string audience, string nonce)
+    {
+        using var http = MutualTls.Client(_context.Wire, certificate, _context.Server.TlsTrust, _context.Target.Timeouts.Request);
+        try
+        {
+            return (await new MissionClient(http, _context.Client.Metadata, _context.Clock)
+                .MissionStatusAsync(endpoint, new ClientCredentials(_caller.ClientId), mission, audience, nonce, _context.Cancellation, withAssertion: false), null);
+        }
+        catch (HttpRequestException e)
+        {
+            return (null, $"{e.Message}{(e.InnerException is { } inner ? $" ({inner.Message})" : "")}");
+        }
+    }
+
+    /// <summary>
     /// The certificate a status client shows at an mtls endpoint when the target file names none: self-signed of its registered EC key
     /// (RFC 8705 §2.2), for the caller to dispose; null when it has a certificateFile, or no key of which to make one.
     /// </summary>
-    public static System.Security.Cryptography.X509Certificates.X509Certificate2? SelfSignedFor(TargetClient caller)
+    public static X509Certificate2? SelfSignedFor(TargetClient caller)
         => caller.Certificate is null && caller.Key is { } key ? MutualTls.SelfSignedCertificate(key, caller.ClientId) : null;
 
     private HttpClient TlsClient()
