@@ -17,7 +17,7 @@ public sealed class RequirementTraceTests
         Assert.Equal("MBO-AS-PAR-004", trace.Id);
         var check = Assert.Single(trace.Checks);
         Assert.Equal("DuplicateMembersRefused", check.Name);
-        Assert.Matches(@"^suites/MissionConformance\.Suites/Checks/\w+\.cs:\d+$", check.File);
+        Assert.Matches(@"^suites/MissionConformance\.Suites/Checks/AS-PAR\.cs:\d+$", check.File);
         Assert.Contains("par.refusals", trace.Scenarios);
         Assert.Contains(trace.Faults, f => f.Name == nameof(Fault.AcceptDuplicateMembers) && f.File!.StartsWith("reference/MissionConformance.Reference/Faults/", StringComparison.Ordinal));
     }
@@ -35,6 +35,22 @@ public sealed class RequirementTraceTests
 
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
+
+    [Fact]
+    public void EveryCheck_IsInItsFamilysFile()
+    {
+        var misplaced = typeof(LevelOneSuite).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && typeof(ICheck).IsAssignableFrom(t))
+            .Select(t => (Type: t, Id: ((ICheck)Activator.CreateInstance(t)!).RequirementId, File: SourceLocation.Of(t)?.Split(':')[0]))
+            .Where(c => c.File != $"suites/MissionConformance.Suites/Checks/{Family(c.Id)}.cs")
+            .Select(c => $"{c.Type.Name} ({c.Id}) is in {c.File}")
+            .ToList();
+
+        Assert.True(misplaced.Count == 0, string.Join("\n", misplaced));
+    }
+
+    /// <summary>MBO-AS-GATE-002 and MC-AS-GATE-101 are AS-GATE; MBO-MS-004 is MS.</summary>
+    private static string Family(string id) => string.Join('-', id.Split('-')[1..^1]);
 
     [Fact]
     public void EveryFault_LeadsToItsHookFile()

@@ -198,33 +198,6 @@ public sealed class FrontChannelScenario : Scenario
     }
 }
 
-/// <summary>Whether front-channel parameters on the request_uri redemption widened the issued token.</summary>
-public sealed record FrontChannelWidening(TokenExchange Token, string ExtraResource)
-{
-    /// <summary>The scope added on the front channel, which no pushed parameter asked for.</summary>
-    public const string ExtraScope = "payments:write";
-}
-
-public sealed class FrontChannelParametersIgnored : Check<FrontChannelWidening>
-{
-    public override string RequirementId => "MBO-AS-PAR-010";
-
-    public override Judgement Judge(FrontChannelWidening e)
-    {
-        var problems = new List<string>();
-        if (e.Token.Audiences.Contains(e.ExtraResource) || e.Token.Entries.Any(entry => Subset.Text(entry, "resource") == e.ExtraResource)
-            || e.Token.ResponseDetails?.GetRawText().Contains(e.ExtraResource, StringComparison.Ordinal) == true)
-        {
-            problems.Add($"authority for {e.ExtraResource}");
-        }
-        // The scope an AS grants is in the token response (RFC 6749 §5.1) or the access token's scope claim (RFC 9068 §2.2.3).
-        var scopes = $"{e.Token.Response.Member("scope")} {e.Token.Claim("scope")}".Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (scopes.Contains(FrontChannelWidening.ExtraScope, StringComparer.Ordinal)) problems.Add($"scope {FrontChannelWidening.ExtraScope}");
-        return Judgement.That(problems.Count == 0, "authorization_details, scope and resource added on the front channel were ignored",
-            $"{string.Join(" and ", problems)}, added only on the front-channel /authorize request, reached the token; pushed parameters must be authoritative");
-    }
-}
-
 /// <summary>conformance.md §5 L1 item 15: the Intent has no identity; two identical submissions give two Missions.</summary>
 public sealed class IdenticalIntentsScenario : Scenario
 {
@@ -248,24 +221,4 @@ public sealed class IdenticalIntentsScenario : Scenario
         context.Judge(new IdenticalIntentsGiveDistinctMissions(), ids);
         context.Judge(new MissionIdsNeverReused(), ids);
     }
-}
-
-public sealed record DistinctMissions(IReadOnlyList<string> Ids);
-
-public sealed class IdenticalIntentsGiveDistinctMissions : Check<DistinctMissions>
-{
-    public override string RequirementId => "MBO-AS-PAR-013";
-
-    public override Judgement Judge(DistinctMissions e)
-        => Judgement.That(e.Ids.Distinct().Count() == e.Ids.Count, "two identical Intents gave two Missions: " + string.Join(", ", e.Ids),
-            $"two identical Intents were approved into the same Mission {e.Ids[0]}; each submission is a new proposal");
-}
-
-public sealed class MissionIdsNeverReused : Check<DistinctMissions>
-{
-    public override string RequirementId => "MBO-AS-REC-010";
-
-    public override Judgement Judge(DistinctMissions e)
-        => Judgement.That(e.Ids.Distinct().Count() == e.Ids.Count, $"{e.Ids.Count} Missions, {e.Ids.Count} distinct ids",
-            $"a mission.id was used for two Missions: {string.Join(", ", e.Ids.GroupBy(i => i).Where(g => g.Count() > 1).Select(g => g.Key))}");
 }

@@ -1,135 +1,15 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using System.Text.Json;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Mcp;
 using MissionConformance.Harness.OAuth;
+using MissionConformance.Harness.Peers;
 using MissionConformance.Harness.Schemas;
 using MissionConformance.Suites.Infrastructure;
 
 namespace MissionConformance.Suites.Checks;
-
-// ---- Mission Status (mission-status.md; conformance.md §5 L3 / AD-3 items 1–2) ------------------
-
-/// <summary>One Mission Status request as sent (nonce, audience, caller, reference) and its answer.</summary>
-public sealed record StatusAnswer(WireResponse Response, string Nonce, string Audience, string ClientId, string MissionRef, DateTimeOffset ObservedAt)
-{
-    public const string MediaType = "application/mission-status-response+jwt";
-
-    /// <summary>The decoded JWS, whether or not its signature verifies (MBO-MS-003 judges that); null when the body is no compact JWS.</summary>
-    public DecodedJwt? Jws { get; } = Decode(Response);
-
-    public JsonElement? Payload => Jws?.Payload;
-
-    public string? State => Payload is { } p ? Subset.Text(p, "state") : null;
-
-    /// <summary>authority_projection, or the early draft's authorization_details (mission-status.md open point 1).</summary>
-    public JsonElement? Projection => Payload is not { } p ? null
-        : p.TryGetProperty("authority_projection", out var a) ? a
-        : p.TryGetProperty("authorization_details", out var d) ? d : null;
-
-    private static DecodedJwt? Decode(WireResponse response)
-    {
-        if (response.Status != HttpStatusCode.OK || response.Body.Count(c => c == '.') != 2) return null;
-        try
-        {
-            return DecodedJwt.Decode(response.Body.Trim());
-        }
-        catch (Exception ex) when (ex is FormatException or JsonException or ArgumentException)
-        {
-            return null;
-        }
-    }
-}
-
-/// <summary>
-/// The authority_hash a Mission Status answer must carry: the Mission record's when the inventory shows
-/// it, else the token's (token against record is MBO-AS-TOK-002's to judge, not Mission Status's).
-/// </summary>
-public sealed record AnchorReference(string AuthorityHash, string Source);
-
-/// <summary>Everything the Mission Status scenario captured, for the checks of MS-001…018 and CM-006.</summary>
-public sealed record MissionStatusEvidence(
-    string Origin,
-    AnchorReference? Anchor,
-    string Jwks,
-    StatusAnswer Active,
-    WireResponse Unauthenticated,
-    WireResponse ClientSecretBasic,
-    string AuthenticationNonce,
-    StatusAnswer Unknown,
-    StatusAnswer? Foreign,
-    WireResponse MalformedNonce,
-    StatusAnswer? Suspended,
-    StatusAnswer? Revoked,
-    IReadOnlyList<WireResponse> Burst,
-    string? WhyNoForeign = null,
-    string? WhyNoTransitions = null,
-    string? StateAfterSuspend = null,
-    string? StateAfterRevoke = null)
-{
-    public IEnumerable<StatusAnswer> SignedAnswers => new[] { Active, Suspended, Revoked }.OfType<StatusAnswer>().Where(a => a.Jws is not null);
-
-    /// <summary>
-    /// A second unknown id asked about (MBO-MS-007), only when the other audience's answer differs from the first unknown one
-    /// beyond the nonce: what differs between the two unknown answers is per-request noise. Asked only then, as the state
-    /// authority's rate limit counts every request.
-    /// </summary>
-    public StatusAnswer? UnknownAgain { get; init; }
-
-    /// <summary>The method every question above went by (<see cref="StatusCaller"/>): the first advertised of private_key_jwt, dpop_bearer, mtls.</summary>
-    public string Method { get; init; } = StatusCaller.PrivateKeyJwt;
-
-    /// <summary>dpop_bearer, when the state authority advertises it: the token, and the active Mission asked with it.</summary>
-    public DpopBearerAttempt? DpopBearer { get; init; }
-
-    /// <summary>mtls, when the state authority advertises it: the active Mission asked with a client certificate, without one, and with another key's.</summary>
-    public MutualTlsAttempt? MutualTls { get; init; }
-
-    /// <summary>Where the state authority says it offers runtime enforcement (mission-status.md open point 2), or null when it does not.</summary>
-    public string? RuntimeEnforcementAdvertised { get; init; }
-
-    /// <summary>Another status client's question right after the burst was rate-limited (MBO-MS-017); null when the burst never was, or there is no other client.</summary>
-    public RateLimitNeighbour? Neighbour { get; init; }
-}
-
-/// <summary>What another consumer, <paramref name="ClientId"/>, was answered just before the first client's burst and while it was rate-limited.</summary>
-public sealed record RateLimitNeighbour(string ClientId, WireResponse Before, WireResponse After);
-
-/// <summary>
-/// mtls at Mission Status, at <paramref name="Endpoint"/> (the mtls_endpoint_aliases entry, else the endpoint itself): the
-/// active Mission asked with the status client's self-signed certificate of its registered key (RFC 8705 §2.2, the suite's
-/// convention), without a certificate, and with a certificate of another key; or why it was not exercised, or why no
-/// TLS connection could be made (<paramref name="Unreachable"/>).
-/// </summary>
-public sealed record MutualTlsAttempt(Uri Endpoint, StatusAnswer? Answer, WireResponse? WithoutCertificate, WireResponse? OtherKeyCertificate,
-    string? NotExercised = null, string? Unreachable = null)
-{
-    public const string SelfSigned = "a self-signed certificate of the client's registered key (RFC 8705 §2.2)";
-
-    /// <summary>What the client presented: <see cref="SelfSigned"/>, or the target file's certificate.</summary>
-    public string Presented { get; init; } = SelfSigned;
-
-    /// <summary>Why the TLS handshake without a certificate failed, when the alias refused it before any HTTP answer (<see cref="WithoutCertificate"/> is then null).</summary>
-    public string? WithoutCertificateHandshakeRefusal { get; init; }
-
-    /// <summary>Why the TLS handshake with another key's certificate failed, when the alias refused it before any HTTP answer.</summary>
-    public string? OtherKeyHandshakeRefusal { get; init; }
-}
-
-/// <summary>
-/// dpop_bearer at Mission Status: the Mission-Status-scoped token the suite obtained by its convention
-/// (<see cref="Harness.OAuth.MissionClient.StatusTokenAsync"/>), the active Mission asked with it and a proof of its key,
-/// the same token without a proof, and with another key's proof; or why it was not exercised.
-/// </summary>
-public sealed record DpopBearerAttempt(WireResponse? TokenResponse, StatusAnswer? Answer, WireResponse? WithoutProof, WireResponse? OtherKeyProof, string? NotExercised);
-
-internal static class StatusJudgement
-{
-    public static string NotSigned(StatusAnswer answer)
-        => $"not judged: the Mission Status answer was HTTP {(int)answer.Response.Status} {answer.Response.ContentType ?? "(no content type)"}, not a compact JWS (see MBO-MS-001, MBO-MS-003)";
-
-    public static string Excerpt(string body) => MissionFlow.Excerpt(body);
-}
 
 public sealed class StatusAnswersSigned : Check<MissionStatusEvidence>
 {
@@ -538,206 +418,28 @@ public sealed class StatusNotIntrospectionFormat : Check<MissionStatusEvidence>
     }
 }
 
-/// <summary>MBO-CM-006: AD-3's own requirement, judged as MS-001…007 together with anchors equal to the token's.</summary>
-public sealed class MissionStatusCapability : Check<MissionStatusEvidence>
+/// <summary>
+/// MBO-MS-015: a consumer does not rely on a Mission Status answer after its expires_at, with no skew for terminal states. Every
+/// answer given before the revocation expired at most <see cref="StatusRelianceEvidence.StatusLifetime"/> after it, so a request
+/// sent later than that (plus half a second of measuring slack) and still served was served on an expired answer.
+/// </summary>
+public sealed class RsStopsAtStatusExpiry : Check<StatusRelianceEvidence>
 {
-    private static readonly Check<MissionStatusEvidence>[] Parts =
-        [new StatusAnswersSigned(), new StatusRequiresAuthentication(), new StatusJwsVerifies(), new StatusBindsRequest(), new StatusPayloadComplete(), new StatusProjectionAudienceOnly(), new StatusNoOracle()];
+    public override string RequirementId => "MBO-MS-015";
 
-    public override string RequirementId => "MBO-CM-006";
+    public override PositiveControl Control => Controls.AllowedCallServed;
 
-    public override Judgement Judge(MissionStatusEvidence e)
+    public static readonly TimeSpan Slack = TimeSpan.FromMilliseconds(500);
+
+    public override Judgement Judge(StatusRelianceEvidence e)
     {
-        var problems = Parts.Select(part => (part.RequirementId, Judgement: part.Judge(e)))
-            // A part that could not be judged (say MS-007 with a one-object Intent) leaves the others to decide.
-            .Where(x => x.Judgement.Holds == false)
-            .Select(x => $"{x.RequirementId}: {x.Judgement.Message}").ToList();
-        var anchors = e.Active.Payload is { } p && p.TryGetProperty("integrity_anchors", out var a) && a.ValueKind == JsonValueKind.Object ? a : (JsonElement?)null;
-        if (anchors is null) problems.Add("the answer carries no integrity_anchors");
-        else if (e.Anchor is { } expected && Subset.Text(anchors.Value, "authority_hash") != expected.AuthorityHash)
-        {
-            problems.Add($"integrity_anchors.authority_hash is {Subset.Text(anchors.Value, "authority_hash") ?? "(absent)"}, not the {expected.Source}'s {expected.AuthorityHash}");
-        }
-        return Judgement.That(problems.Count == 0,
-            "authenticated, signed Mission Status with state, the token's anchors and only the caller's projection (MBO-MS-001…007)",
-            "AD-3 Mission Status not demonstrated: " + string.Join("; ", problems));
-    }
-}
-
-// ---- The state-authority metadata document ------------------------------------------------------
-
-public sealed record MissionAuthorityEvidence(Uri Url, WireResponse Response, string Origin);
-
-public sealed class MissionAuthorityDocumentValid : Check<MissionAuthorityEvidence>
-{
-    public override string RequirementId => "MBO-AS-MD-005";
-
-    public override Judgement Judge(MissionAuthorityEvidence e)
-    {
-        if (e.Response.Status != HttpStatusCode.OK) return Judgement.Fail($"GET {e.Url} answered HTTP {(int)e.Response.Status}");
-        if (e.Response.ObjectBody() is not { } document) return Judgement.Fail($"{e.Url} is not a JSON object: {StatusJudgement.Excerpt(e.Response.Body)}");
-        var problems = ArtifactSchemas.Validate(ArtifactKind.MissionAuthority, document.GetRawText()).Select(x => x.ToString()).ToList();
-        var issuer = Subset.Text(document, "issuer");
-        if (issuer != e.Origin) problems.Insert(0, $"issuer is {issuer ?? "(absent)"}, but mission.origin is {e.Origin}");
-        return Judgement.That(problems.Count == 0, $"{e.Url}: issuer equals mission.origin and every required member is present", string.Join("; ", problems));
-    }
-}
-
-public sealed class MissionAuthorityServedAsJson : Check<MissionAuthorityEvidence>
-{
-    public override string RequirementId => "MBO-AS-MD-006";
-
-    public override Judgement Judge(MissionAuthorityEvidence e)
-    {
-        if (e.Response.Status != HttpStatusCode.OK) return Judgement.Skip($"not judged: the document answered HTTP {(int)e.Response.Status} (see MBO-AS-MD-005)");
-        // TLS cannot be asked of a server the harness reaches on loopback; anywhere else plain http fails.
-        var transport = e.Url.Scheme == Uri.UriSchemeHttps || e.Url.IsLoopback;
-        var json = e.Response.ContentType == "application/json";
-        return Judgement.That(transport && json, $"served as application/json over {(e.Url.Scheme == Uri.UriSchemeHttps ? "TLS" : "loopback http")}",
-            $"served {(transport ? "" : "over plain http from a non-loopback host, ")}as {e.Response.ContentType ?? "(no content type)"}{(json ? "" : ", not application/json")}");
-    }
-}
-
-// ---- Introspection with the Mission projection (oauth-profile.md §11; conformance.md §5 L3 item 3) ----
-
-/// <summary>What the introspection scenario captured: answers for an audience, a stranger, garbage and a revoked Mission.</summary>
-public sealed record IntrospectionEvidence(
-    string Audience,
-    string MissionId,
-    AnchorReference? Anchor,
-    WireResponse Active,
-    WireResponse Garbage,
-    WireResponse Unauthenticated,
-    WireResponse? NonAudience,
-    string? WhyNoNonAudience,
-    WireResponse Signed,
-    string Jwks,
-    WireResponse? Revoked,
-    string? WhyNoRevoked);
-
-internal static class Introspection
-{
-    public static JsonElement? Body(WireResponse response) => response.Status == HttpStatusCode.OK && response.IsJson ? response.ObjectBody() : null;
-
-    public static bool? Active(JsonElement body) => body.TryGetProperty("active", out var a) && a.ValueKind is JsonValueKind.True or JsonValueKind.False ? a.GetBoolean() : null;
-
-    public static JsonElement? Mission(JsonElement body) => body.TryGetProperty("mission", out var m) && m.ValueKind == JsonValueKind.Object ? m : null;
-
-    public static string Describe(WireResponse response) => $"HTTP {(int)response.Status} {response.ContentType ?? "(no content type)"}: {StatusJudgement.Excerpt(response.Body)}";
-}
-
-public sealed class IntrospectionShowsActiveMission : Check<IntrospectionEvidence>
-{
-    public override string RequirementId => "MBO-AS-INT-001";
-
-    public override Judgement Judge(IntrospectionEvidence e)
-    {
-        if (Introspection.Body(e.Active) is not { } body) return Judgement.Fail("introspection as an audience of the token got " + Introspection.Describe(e.Active));
-        // The anchor's format is MBO-AS-REC-004's to judge.
-        var errors = ArtifactSchemas.Validate(ArtifactKind.IntrospectionResponse, body.GetRawText()).Where(x => x.Pointer != "/mission/authority_hash").ToList();
-        if (errors.Count > 0) return Judgement.Fail("introspection response: " + string.Join("; ", errors));
-        if (Introspection.Active(body) != true) return Judgement.Fail("a valid token of an active Mission was introspected active:false");
-        if (Introspection.Mission(body) is not { } mission) return Judgement.Fail("active:true, but the answer carries no mission member");
-        var id = Subset.Text(mission, "id") ?? Subset.Text(mission, "ref");
-        var state = Subset.Text(mission, "state");
-        return Judgement.That(state == "active" && (Subset.Text(mission, "ref") is not null || id == e.MissionId),
-            $"active:true with mission {id}, state active",
-            $"active:true with mission {id ?? "(no id)"} in state {state ?? "(absent)"}; expected {e.MissionId}, state active");
-    }
-}
-
-public sealed class IntrospectionShowsInactiveMission : Check<IntrospectionEvidence>
-{
-    public override string RequirementId => "MBO-AS-INT-002";
-
-    public override Judgement Judge(IntrospectionEvidence e)
-    {
-        if (e.Revoked is not { } revoked) return Judgement.Skip("not judged: " + e.WhyNoRevoked);
-        if (Introspection.Body(revoked) is not { } body) return Judgement.Fail("introspecting a revoked Mission's valid token got " + Introspection.Describe(revoked));
-        var state = Introspection.Mission(body) is { } mission ? Subset.Text(mission, "state") : null;
-        return Judgement.That(Introspection.Active(body) == false && state == "revoked",
-            "a valid token of a revoked Mission: active:false with mission.state revoked",
-            $"a valid token of a revoked Mission: active {Introspection.Active(body)?.ToString().ToLowerInvariant() ?? "(absent)"}, mission.state {state ?? "(absent)"}; expected active:false and mission.state revoked");
-    }
-}
-
-public sealed class IntrospectionAudienceOnly : Check<IntrospectionEvidence>
-{
-    public override string RequirementId => "MBO-AS-INT-003";
-
-    public override Judgement Judge(IntrospectionEvidence e)
-    {
-        var problems = new List<string>();
-        if (e.Unauthenticated.Status != HttpStatusCode.Unauthorized && Introspection.Body(e.Unauthenticated) is { } open && Introspection.Mission(open) is not null)
-        {
-            problems.Add("an unauthenticated caller was given the Mission");
-        }
-        if (e.NonAudience is { } stranger && Introspection.Body(stranger) is { } strangerBody && Introspection.Mission(strangerBody) is not null)
-        {
-            problems.Add($"{e.Audience}, not an audience of the token, was given its Mission");
-        }
-        if (Introspection.Body(e.Active) is { } body && body.TryGetProperty("authorization_details", out var details) && details.ValueKind == JsonValueKind.Array)
-        {
-            var foreign = details.EnumerateArray().Select(d => d.ValueKind == JsonValueKind.Object ? Subset.Text(d, "resource") : null).Where(r => r != e.Audience).Distinct().ToList();
-            if (foreign.Count > 0) problems.Add($"asked as {e.Audience}, the answer also carries entries for {string.Join(", ", foreign.Select(r => r ?? "(no resource)"))}");
-        }
-        if (problems.Count == 0 && e.NonAudience is null) return Judgement.Skip("not judged in full: " + e.WhyNoNonAudience);
-        return Judgement.That(problems.Count == 0, "Mission data goes only to an authenticated audience of the token, filtered to its entries", string.Join("; ", problems));
-    }
-}
-
-public sealed class IntrospectionUnknownTokenInactive : Check<IntrospectionEvidence>
-{
-    public override string RequirementId => "MBO-AS-INT-004";
-
-    public override Judgement Judge(IntrospectionEvidence e)
-    {
-        if (Introspection.Body(e.Garbage) is not { } body) return Judgement.Fail("a malformed token got " + Introspection.Describe(e.Garbage) + "; expected 200 {\"active\":false}");
-        return Judgement.That(Introspection.Active(body) == false && Introspection.Mission(body) is null, "a malformed token is {\"active\":false} without mission",
-            $"a malformed token got {StatusJudgement.Excerpt(e.Garbage.Body)}; expected {{\"active\":false}} and no mission member");
-    }
-}
-
-public sealed class IntrospectionSigned : Check<IntrospectionEvidence>
-{
-    private const string MediaType = "application/token-introspection+jwt";
-
-    public override string RequirementId => "MBO-AS-INT-006";
-
-    public override Judgement Judge(IntrospectionEvidence e)
-    {
-        if (e.Signed.ContentType != MediaType) return Judgement.Fail($"asked with Accept: {MediaType}, got {e.Signed.ContentType ?? "(no content type)"} (RFC 9701 signed responses are recommended)");
-        DecodedJwt jwt;
-        try
-        {
-            jwt = DecodedJwt.Decode(e.Signed.Body.Trim());
-        }
-        catch (Exception ex) when (ex is FormatException or JsonException or ArgumentException)
-        {
-            return Judgement.Fail("the signed introspection response is not a compact JWT");
-        }
-        if (!DecodedJwt.VerifySignatureAsync(e.Signed.Body.Trim(), e.Jwks).GetAwaiter().GetResult()) return Judgement.Fail("the signed introspection response does not verify with the AS's jwks_uri");
-        // What the answer says is INT-001…003's to judge; this one judges that it is signed as RFC 9701 says.
-        return Judgement.That(jwt.Payload.TryGetProperty("token_introspection", out var inner) && inner.ValueKind == JsonValueKind.Object && Introspection.Active(inner) is not null,
-            "RFC 9701: a verified JWT carrying the introspection response in token_introspection", "the signed response has no token_introspection object with an active member");
-    }
-}
-
-/// <summary>MBO-CM-006 by the other road the capability model allows: INT-001…003 with the Mission's authority_hash.</summary>
-public sealed class IntrospectionCapability : Check<IntrospectionEvidence>
-{
-    private static readonly Check<IntrospectionEvidence>[] Parts = [new IntrospectionShowsActiveMission(), new IntrospectionShowsInactiveMission(), new IntrospectionAudienceOnly()];
-
-    public override string RequirementId => "MBO-CM-006";
-
-    public override Judgement Judge(IntrospectionEvidence e)
-    {
-        var problems = Parts.Select(part => (part.RequirementId, Judgement: part.Judge(e))).Where(x => x.Judgement.Holds == false)
-            .Select(x => $"{x.RequirementId}: {x.Judgement.Message}").ToList();
-        var hash = Introspection.Body(e.Active) is { } body && Introspection.Mission(body) is { } mission ? Subset.Text(mission, "authority_hash") : null;
-        if (e.Anchor is { } expected && hash is not null && hash != expected.AuthorityHash) problems.Add($"mission.authority_hash is {hash}, not the {expected.Source}'s {expected.AuthorityHash}");
-        if (hash is null && problems.Count == 0) problems.Add("the answer carries no mission.authority_hash");
-        return Judgement.That(problems.Count == 0, "introspection with the Mission projection: state, authority_hash, audience-filtered (MBO-AS-INT-001…003)",
-            "AD-3 introspection projection not demonstrated: " + string.Join("; ", problems));
+        if (e.EventAccepted) return Judgement.Skip("not judged: the server took the revocation as a lifecycle event, so it needed no Mission Status answer to stop");
+        if (e.StatusRequests == 0) return Judgement.Skip("not judged: the server asked Mission Status nothing about the watched Mission (it learns state otherwise, see MBO-RS-C-008)");
+        var bound = e.StatusLifetime + Slack;
+        // A server that never refused is MBO-RS-B-002's failure; this judges how long it went on after the answers expired.
+        if (!e.Revoked.Refused) return Judgement.Skip("not judged: the revoked Mission's token was never refused (MBO-RS-B-002)");
+        return Judgement.That(e.Revoked.LastServed is not { } served || served <= bound,
+            $"no request sent later than {e.StatusLifetime.TotalSeconds:0.#} s after the revocation (the Mission Status answers' lifetime) was served; the first refused was sent at {e.Revoked.After.TotalSeconds:0.0} s",
+            $"a request sent {e.Revoked.LastServed?.TotalSeconds:0.0} s after the revocation was served, when every Mission Status answer given before it had expired (expires_at {e.StatusLifetime.TotalSeconds:0.#} s after issue): it relied on an expired answer");
     }
 }

@@ -8,47 +8,6 @@ using MissionConformance.Suites.Infrastructure;
 
 namespace MissionConformance.Suites.Checks;
 
-/// <summary>One ID-JAG the harness presented at the Resource AS under test, what was wrong with it (if anything), and the answer.</summary>
-public sealed record Redemption(string Case, string Grant, WireResponse Response)
-{
-    /// <summary>A local token was issued.</summary>
-    public bool Issued => Response.Status == HttpStatusCode.OK && Response.ObjectBody() is { } body && Subset.Text(body, "access_token") is { Length: > 0 };
-
-    public string? Error => Response.ObjectBody() is { } body ? Subset.Text(body, "error") : null;
-
-    public string? AccessToken => Response.ObjectBody() is { } body ? Subset.Text(body, "access_token") : null;
-
-    /// <summary>The grant's own claims, as the harness minted them.</summary>
-    public JsonElement GrantClaims => DecodedJwt.Decode(Grant).Payload;
-
-    /// <summary>Refused as RFC 6749 §5.2 says, with <paramref name="errors"/> (any error when none is named).</summary>
-    public bool RefusedWith(params string[] errors)
-        => !Issued && (int)Response.Status is 400 or 401 && Error is { } error && (errors.Length == 0 || errors.Contains(error));
-
-    public string Describe() => $"HTTP {(int)Response.Status} {Error ?? (Issued ? "with a local token" : "(no OAuth error)")}";
-}
-
-/// <summary>
-/// conformance.md §5 L2 item 4: what <see cref="Scenarios.ResourceAsValidationScenario"/> presented at one Resource AS and
-/// what it answered. <paramref name="Valid"/> and <paramref name="ShortLived"/> are well-formed grants bound to
-/// <paramref name="KeyThumbprint"/> (120 s and 20 s); the others each carry one defect.
-/// </summary>
-public sealed record ResourceAsEvidence(string ResourceAs, string Origin, string KeyThumbprint, JsonElement GrantedEntry,
-    Redemption Valid, Redemption ShortLived, Redemption Replayed, Redemption UntrustedOrigin,
-    IReadOnlyList<Redemption> Defective, IReadOnlyList<Redemption> Unbound, Redemption? WithoutProof, Redemption BeyondGrant, string BeyondAction)
-{
-    /// <summary>What each Mission surface the Resource AS advertises answered about the Mission of its grants.</summary>
-    public IReadOnlyList<MissionSurfaceAnswer> MissionSurfaces { get; init; } = [];
-
-    public LocalIntrospection Introspection { get; init; } = new(null, "not judged: no introspection was attempted");
-}
-
-/// <summary>A Mission Status or lifecycle surface the Resource AS advertises, and its answer about a Mission it does not hold.</summary>
-public sealed record MissionSurfaceAnswer(string Surface, WireResponse Answer);
-
-/// <summary>The introspection of the valid local token at the Resource AS, or why there was none.</summary>
-public sealed record LocalIntrospection(WireResponse? Answer, string? NotIntrospected);
-
 /// <summary>MBO-RAS-001: an ID-JAG from an origin the Resource AS does not trust by policy is refused, whatever mission.origin names.</summary>
 public sealed class ResourceAsTrustsConfiguredOriginOnly : Check<ResourceAsEvidence>
 {
@@ -238,28 +197,3 @@ public sealed class ResourceAsReportsNoMission : Check<ResourceAsEvidence>
                 + "a Resource AS never reports, creates or alters a Mission (oauth-profile.md §14)");
     }
 }
-
-/// <summary>MBO-AS-INT-005: introspecting a local token at the Resource AS answers no mission.state: only the origin reports it.</summary>
-public sealed class ResourceAsOmitsMissionState : Check<ResourceAsEvidence>
-{
-    public override string RequirementId => "MBO-AS-INT-005";
-
-    public override Judgement Judge(ResourceAsEvidence e)
-    {
-        if (e.Introspection is not { Answer: { } answer }) return Judgement.Skip(e.Introspection.NotIntrospected ?? "not judged");
-        if (answer.Status != HttpStatusCode.OK || answer.ObjectBody() is not { } body)
-        {
-            return Judgement.Fail($"introspecting its own fresh local token was answered HTTP {(int)answer.Status}{(answer.Member("error") is { } error ? " " + error : "")}, not an RFC 7662 answer");
-        }
-        var errors = ArtifactSchemas.Validate(ArtifactKind.IntrospectionResponse, answer.Body);
-        if (errors.Count > 0) return Judgement.Fail($"the introspection answer breaks introspection-response.schema.json: {string.Join("; ", errors.Take(3))}");
-        if (body.TryGetProperty("mission", out var mission) && mission.ValueKind == JsonValueKind.Object && mission.TryGetProperty("state", out var state))
-        {
-            return Judgement.Fail($"introspecting a local token at the Resource AS answers mission.state {state.GetRawText()}: only the origin {e.Origin} may report a Mission's state");
-        }
-        return body.TryGetProperty("active", out var active) && active.ValueKind == JsonValueKind.True
-            ? Judgement.Pass($"the local token introspects as active{(mission.ValueKind == JsonValueKind.Object ? ", with its mission claim and no state" : ", with no mission member")}")
-            : Judgement.Skip("not judged: the Resource AS reports its own fresh local token inactive, so the answer shows nothing about what it would report");
-    }
-}
-

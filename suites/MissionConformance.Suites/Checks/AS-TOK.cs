@@ -1,6 +1,6 @@
 using System.Net;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
@@ -10,35 +10,44 @@ using MissionConformance.Suites.Infrastructure;
 
 namespace MissionConformance.Suites.Checks;
 
-/// <summary>
-/// One issued token and what it is judged against: the issuer, the agent client, the approver's
-/// subject (when the target file names it), the Intent's mission_expiry, the resources requested
-/// with RFC 8707, the AS metadata and the Mission record (when the target exposes an inventory).
-/// </summary>
-public sealed record TokenEvidence(
-    TokenExchange Token,
-    string Issuer,
-    string ClientId,
-    string? ApproverSubject,
-    DateTimeOffset MissionExpiry,
-    IReadOnlyList<string> RequestedResources,
-    JsonElement Metadata,
-    JsonObject? Record)
+/// <summary>MC-AS-TOK-101 (RFC 6749 §4.1.2): a code already redeemed is refused, compared with its own first redemption.</summary>
+public sealed class CodeRedeemedOnce : RefusalCheck
 {
-    public JsonElement? RecordAuthoritySet => Record?["authority_set"] is JsonArray set ? JsonSerializer.SerializeToElement(set) : null;
+    public override string RequirementId => "MC-AS-TOK-101";
 
-    public string? RecordAnchor(string name) => (string?)Record?["integrity"]?[name];
+    public override PositiveControl Control => Controls.CodeRedeemed;
+}
 
-    /// <summary>What Mission Status or introspection showed of the Mission, when no record was read (issue 19: anchors without an inventory).</summary>
-    public MissionWitness? Witness { get; init; }
+/// <summary>MBO-AS-TOK-015: once an audience got mission.id (or a ref), every later token for it carries the same member with the same value.</summary>
+public sealed class ClaimModeStableAcrossDerivations : Check<ClaimModeEvidence>
+{
+    public override string RequirementId => "MBO-AS-TOK-015";
 
-    /// <summary>Why neither a record nor a <see cref="Witness"/> is at hand.</summary>
-    public MissionWitness.Gap? WitnessGap { get; init; }
+    public override Judgement Judge(ClaimModeEvidence e)
+    {
+        var bound = e.Tokens.Where(t => t.Token.Succeeded && t.Token.Mission is not null)
+            .Select(t => (t.How, Mode: Mode(t.Token.Mission!.Value))).ToList();
+        if (bound.Count < 2) return Judgement.Skip($"not judged: fewer than two Mission-bound tokens for {e.Audience} were issued (see MBO-AS-TOK-001, MBO-AS-RT-001)");
+        var first = bound[0];
+        var changed = bound.Skip(1).FirstOrDefault(t => t.Mode != first.Mode);
+        return changed.How is null
+            ? Judgement.Pass($"{bound.Count} tokens for {e.Audience} ({string.Join(", ", bound.Select(b => b.How))}) all carry {first.Mode}")
+            : Judgement.Fail($"the mode of the mission claim varies for {e.Audience}: {first.How} carried {first.Mode}, {changed.How} carries {changed.Mode}");
+    }
 
-    /// <summary>The judgement when nothing shows the Mission: SKIPPED for want of a target-file field, or not verifiable black-box.</summary>
-    public Judgement Unseen(string what)
-        => WitnessGap is { Wants: { } field } gap ? Judgement.SkipForWant(field, $"not judged: {what} is shown by Mission Status or introspection, and {gap.Reason}")
-            : Judgement.Unverifiable($"{what} is shown only by Mission Status or introspection, and {WitnessGap?.Reason ?? "neither was asked"}");
+    /// <summary>The mode, and for a ref its value ("mode and ref value stay constant"); a changed canonical id is another Mission (RT-001, MC-AS-XCH-101).</summary>
+    private static string Mode(JsonElement mission)
+        => Subset.Text(mission, "id") is not null ? "mission.id" : Subset.Text(mission, "ref") is { } reference ? $"mission.ref {reference}" : "neither id nor ref";
+}
+
+public sealed class RefreshedTokenKeepsSubjectAndClient : Check<RefreshEvidence>
+{
+    public override string RequirementId => "MBO-AS-TOK-010";
+
+    public override Judgement Judge(RefreshEvidence e)
+        => Judgement.That(e.Original.Claim("sub") == e.Refreshed.Claim("sub") && e.Original.Claim("client_id") == e.Refreshed.Claim("client_id"),
+            "sub and client_id are unchanged by refresh",
+            $"refresh changed sub/client_id from {e.Original.Claim("sub")}/{e.Original.Claim("client_id")} to {e.Refreshed.Claim("sub")}/{e.Refreshed.Claim("client_id")}");
 }
 
 public sealed class MissionClaimCarried : Check<TokenEvidence>
@@ -297,84 +306,6 @@ public sealed class OpaqueTokenIntrospectable : Check<TokenEvidence>
     }
 }
 
-public sealed class SenderConstraintAdvertised : Check<TokenEvidence>
-{
-    public override string RequirementId => "MBO-AS-MD-010";
-
-    public override Judgement Judge(TokenEvidence e)
-    {
-        if (e.Token.Claims is not { } claims || !claims.TryGetProperty("cnf", out var cnf)) return Judgement.Skip("tokens carry no cnf, so no mechanism needs advertising");
-        var mechanism = cnf.TryGetProperty("jkt", out _) ? "dpop" : "mtls";
-        var listed = e.Metadata.TryGetProperty("mission_sender_constraints_supported", out var s) && s.ValueKind == JsonValueKind.Array
-            && s.EnumerateArray().Any(m => m.GetString() == mechanism);
-        return Judgement.That(listed, $"mission_sender_constraints_supported lists {mechanism}",
-            $"tokens are bound with {mechanism} (cnf) but mission_sender_constraints_supported does not list it");
-    }
-}
-
-public sealed partial class MissionIdOpaqueAndRandom : Check<TokenEvidence>
-{
-    public override string RequirementId => "MBO-AS-REC-001";
-
-    public override Judgement Judge(TokenEvidence e)
-    {
-        var id = e.Token.MissionId!;
-        if (!IdPattern().IsMatch(id)) return Judgement.Fail($"mission.id \"{id}\" is not 1–256 characters of [A-Za-z0-9_-]");
-        // 128 bits need at least 22 base64url characters of randomness; a prefix does not count.
-        var body = id.Contains('_', StringComparison.Ordinal) ? id[(id.IndexOf('_', StringComparison.Ordinal) + 1)..] : id;
-        return Judgement.That(body.Length >= 22 && !body.All(char.IsAsciiDigit), $"mission.id \"{id}\" is opaque and long enough for 128 bits",
-            $"mission.id \"{id}\" is too short or too regular to carry 128 bits of entropy");
-    }
-
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,256}$")]
-    private static partial Regex IdPattern();
-}
-
-public sealed class MissionIdCarriesNoMeaning : Check<TokenEvidence>
-{
-    public override string RequirementId => "MBO-AS-REC-002";
-
-    public override Judgement Judge(TokenEvidence e)
-    {
-        var id = e.Token.MissionId!;
-        var meaningful = new[] { e.Token.Claim("sub"), e.ClientId, (string?)e.Record?["tenant"] }.Concat(e.Token.Audiences.Select(a => new Uri(a, UriKind.RelativeOrAbsolute).IsAbsoluteUri ? new Uri(a).Host : a))
-            .OfType<string>().Where(s => s.Length >= 3).FirstOrDefault(s => id.Contains(s, StringComparison.OrdinalIgnoreCase));
-        return Judgement.That(meaningful is null, "mission.id contains no subject, client, tenant or audience",
-            $"mission.id \"{id}\" contains \"{meaningful}\"; the id must carry no principal, tenant or audience information");
-    }
-}
-
-public sealed class MissionOriginIsIssuer : Check<TokenEvidence>
-{
-    public override string RequirementId => "MBO-AS-REC-003";
-
-    public override Judgement Judge(TokenEvidence e)
-    {
-        var origin = Subset.Text(e.Token.Mission!.Value, "origin");
-        if (origin is null || !Uri.TryCreate(origin, UriKind.Absolute, out var uri)) return Judgement.Fail($"mission.origin \"{origin}\" is not an absolute URL");
-        if (uri.Query.Length > 0 || uri.Fragment.Length > 0) return Judgement.Fail($"mission.origin \"{origin}\" carries a query or fragment");
-        return Judgement.That(origin == e.Issuer, $"mission.origin is the issuer {e.Issuer}",
-            $"mission.origin \"{origin}\" is not the AS issuer \"{e.Issuer}\" (no MAS is declared)");
-    }
-}
-
-public sealed class AnchorsWellFormed : Check<TokenEvidence>
-{
-    public override string RequirementId => "MBO-AS-REC-004";
-
-    public override Judgement Judge(TokenEvidence e)
-    {
-        var anchors = new List<(string Where, string? Value)> { ("mission.authority_hash", Subset.Text(e.Token.Mission!.Value, "authority_hash")) };
-        if (e.Record?["integrity"] is JsonObject integrity) anchors.AddRange(integrity.Select(p => ("record " + p.Key, (string?)p.Value)));
-        var bad = anchors.Where(a => a.Value is not null && IntegrityAnchors.Classify(a.Value) != AnchorFormat.Sha256).ToList();
-        return Judgement.That(bad.Count == 0, $"{anchors.Count} anchor(s) are sha-256: + 43 base64url characters",
-            string.Join("; ", bad.Select(b => $"{b.Where} \"{b.Value}\" is not sha-256:<43 base64url characters, no padding>")));
-    }
-}
-
-/// <summary>Token responses that carried tokens, each with what it was.</summary>
-public sealed record TokenResponses(IReadOnlyList<(string What, WireResponse Response)> Responses);
-
 /// <summary>MC-AS-TOK-102 (RFC 6749 §5.1): a response containing tokens carries Cache-Control: no-store.</summary>
 public sealed class TokenResponseNotCached : Check<TokenResponses>
 {
@@ -388,23 +319,5 @@ public sealed class TokenResponseNotCached : Check<TokenResponses>
             .Select(r => $"{r.What} (Cache-Control: {r.Response.CacheControl ?? "absent"})").ToList();
         return Judgement.That(cacheable.Count == 0, $"{served.Count} token response(s) carry Cache-Control: no-store",
             $"token responses without Cache-Control: no-store: {string.Join("; ", cacheable)} (RFC 6749 §5.1)");
-    }
-}
-
-/// <summary>An authorization response, and whether metadata promises RFC 9207's iss in it.</summary>
-public sealed record AuthorizationResponseEvidence(bool Advertised, string Issuer, string? ResponseIssuer);
-
-/// <summary>MC-AS-APR-105 (RFC 9207 §2): advertised, the iss parameter is in every authorization response, and is the issuer.</summary>
-public sealed class AuthorizationResponseCarriesIssuer : Check<AuthorizationResponseEvidence>
-{
-    public override string RequirementId => "MC-AS-APR-105";
-
-    public override Judgement Judge(AuthorizationResponseEvidence e)
-    {
-        if (!e.Advertised) return Judgement.Skip("the AS does not advertise authorization_response_iss_parameter_supported (RFC 9207 §3)");
-        return Judgement.That(e.ResponseIssuer == e.Issuer, $"the authorization response carries iss {e.Issuer}",
-            e.ResponseIssuer is null
-                ? "metadata advertises authorization_response_iss_parameter_supported, but the authorization response carries no iss (RFC 9207 §2)"
-                : $"the authorization response carries iss {e.ResponseIssuer}, not the issuer {e.Issuer} (RFC 9207 §2)");
     }
 }

@@ -1,19 +1,14 @@
+using System.Net;
+using System.Text.Json.Nodes;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.OAuth;
 using MissionConformance.Harness.Schemas;
+using MissionConformance.Suites.Infrastructure;
 
 namespace MissionConformance.Suites.Checks;
-
-/// <summary>The AS metadata document and its schema violations (fixtures/schemas/as-metadata.schema.json).</summary>
-public sealed record MetadataEvidence(JsonElement Document, IReadOnlyList<SchemaError> SchemaErrors)
-{
-    /// <summary>Members judged by their own requirement rather than by MBO-AS-MD-003.</summary>
-    public static readonly string[] CapabilityMembers =
-        ["/mission_ladder_levels_supported", "/mission_authorization_domain_tiers_supported", "/mission_profiles_supported", "/mission_optional_modules_supported"];
-
-    public IEnumerable<SchemaError> ErrorsUnder(params string[] pointers)
-        => SchemaErrors.Where(e => pointers.Any(p => e.Pointer == p || e.Pointer.StartsWith(p + "/", StringComparison.Ordinal)));
-}
 
 public sealed class MissionSupportFlagIsBoolean : Check<MetadataEvidence>
 {
@@ -92,4 +87,49 @@ public sealed class NoUnregisteredOptionalModules : Check<MetadataEvidence>
         => e.Document.TryGetProperty("mission_optional_modules_supported", out var modules) && modules.ValueKind == JsonValueKind.Array && modules.GetArrayLength() > 0
             ? Judgement.Fail($"mission_optional_modules_supported lists {modules.GetRawText()}, but no optional module is registered yet")
             : Judgement.Pass("no optional modules are advertised (none is registered yet)");
+}
+
+public sealed class MissionAuthorityDocumentValid : Check<MissionAuthorityEvidence>
+{
+    public override string RequirementId => "MBO-AS-MD-005";
+
+    public override Judgement Judge(MissionAuthorityEvidence e)
+    {
+        if (e.Response.Status != HttpStatusCode.OK) return Judgement.Fail($"GET {e.Url} answered HTTP {(int)e.Response.Status}");
+        if (e.Response.ObjectBody() is not { } document) return Judgement.Fail($"{e.Url} is not a JSON object: {StatusJudgement.Excerpt(e.Response.Body)}");
+        var problems = ArtifactSchemas.Validate(ArtifactKind.MissionAuthority, document.GetRawText()).Select(x => x.ToString()).ToList();
+        var issuer = Subset.Text(document, "issuer");
+        if (issuer != e.Origin) problems.Insert(0, $"issuer is {issuer ?? "(absent)"}, but mission.origin is {e.Origin}");
+        return Judgement.That(problems.Count == 0, $"{e.Url}: issuer equals mission.origin and every required member is present", string.Join("; ", problems));
+    }
+}
+
+public sealed class MissionAuthorityServedAsJson : Check<MissionAuthorityEvidence>
+{
+    public override string RequirementId => "MBO-AS-MD-006";
+
+    public override Judgement Judge(MissionAuthorityEvidence e)
+    {
+        if (e.Response.Status != HttpStatusCode.OK) return Judgement.Skip($"not judged: the document answered HTTP {(int)e.Response.Status} (see MBO-AS-MD-005)");
+        // TLS cannot be asked of a server the harness reaches on loopback; anywhere else plain http fails.
+        var transport = e.Url.Scheme == Uri.UriSchemeHttps || e.Url.IsLoopback;
+        var json = e.Response.ContentType == "application/json";
+        return Judgement.That(transport && json, $"served as application/json over {(e.Url.Scheme == Uri.UriSchemeHttps ? "TLS" : "loopback http")}",
+            $"served {(transport ? "" : "over plain http from a non-loopback host, ")}as {e.Response.ContentType ?? "(no content type)"}{(json ? "" : ", not application/json")}");
+    }
+}
+
+public sealed class SenderConstraintAdvertised : Check<TokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-MD-010";
+
+    public override Judgement Judge(TokenEvidence e)
+    {
+        if (e.Token.Claims is not { } claims || !claims.TryGetProperty("cnf", out var cnf)) return Judgement.Skip("tokens carry no cnf, so no mechanism needs advertising");
+        var mechanism = cnf.TryGetProperty("jkt", out _) ? "dpop" : "mtls";
+        var listed = e.Metadata.TryGetProperty("mission_sender_constraints_supported", out var s) && s.ValueKind == JsonValueKind.Array
+            && s.EnumerateArray().Any(m => m.GetString() == mechanism);
+        return Judgement.That(listed, $"mission_sender_constraints_supported lists {mechanism}",
+            $"tokens are bound with {mechanism} (cnf) but mission_sender_constraints_supported does not list it");
+    }
 }

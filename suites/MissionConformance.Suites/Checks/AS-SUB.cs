@@ -5,9 +5,6 @@ using MissionConformance.Suites.Infrastructure;
 
 namespace MissionConformance.Suites.Checks;
 
-/// <summary>A token narrowed with RFC 8707 resource, against the Mission's entries (from the full-set token or the record).</summary>
-public sealed record NarrowedToken(string Resource, TokenExchange Token, JsonElement MissionEntries);
-
 public sealed class NarrowedEntryKeepsResourceAndActions : Check<NarrowedToken>
 {
     public override string RequirementId => "MBO-AS-SUB-001";
@@ -42,8 +39,6 @@ public sealed class NarrowedEntryKeepsConstraints : Check<NarrowedToken>
             : Judgement.Review(Subset.UndecidedReview($"{changes[0].Resource}: {changes[0].Change.Why}"));
     }
 }
-
-public sealed record OutsideSetRequest(TokenExchange Token, JsonElement MissionEntries);
 
 public sealed class OutsideSetNotDerived : Check<OutsideSetRequest>
 {

@@ -1,8 +1,10 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using System.Text.Json;
 using MissionConformance.Harness.Coordinate;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Mcp;
 using MissionConformance.Harness.OAuth;
 using MissionConformance.Harness.Peers;
 using MissionConformance.Harness.Schemas;
@@ -10,24 +12,23 @@ using MissionConformance.Suites.Infrastructure;
 
 namespace MissionConformance.Suites.Checks;
 
-/// <summary>
-/// mas.md, at one projection issuer: the local token it issued for the MAS's ID-JAG (<paramref name="Redemption"/>), a refresh
-/// while the Mission was active (<paramref name="RefreshBefore"/>), the revocation at the MAS, and a refresh after it.
-/// </summary>
-public sealed record MasProjectionEvidence(string IssuerId, string MasIssuer, string MissionId, WireResponse Redemption,
-    WireResponse? RefreshBefore, WireResponse? Revoke, WireResponse? RefreshAfter)
+/// <summary>MBO-MAS-006: a state authority advertising event_driven emits a lifecycle SET on suspend, revoke, complete and expiry.</summary>
+public sealed class LifecycleEventsEmitted : Check<LifecycleEventEvidence>
 {
-    public string? RefreshToken => Redemption.Member("refresh_token");
+    public override string RequirementId => "MBO-MAS-006";
 
-    /// <summary>The access tokens the projection issuer handed out, and where each came from.</summary>
-    public IEnumerable<(string Source, string Token)> AccessTokens()
+    public override Judgement Judge(LifecycleEventEvidence e)
     {
-        if (Redemption.Member("access_token") is { } first) yield return ("the local token for the MAS's ID-JAG", first);
-        if (RefreshBefore?.Member("access_token") is { } refreshed) yield return ("the token refreshed while the Mission was active", refreshed);
+        var sets = e.Sets().ToList();
+        var missing = e.Expected.Where(x => !sets.Any(s => s.Problem is null && s.MissionId == x.MissionId && s.State == x.State)).ToList();
+        var problems = sets.Where(s => s.Problem is not null).Select(s => s.Problem!).Distinct().ToList();
+        var notJudged = e.NotCaused.Count == 0 ? "" : $"; not judged, as the transition did not happen: {string.Join("; ", e.NotCaused)}";
+        return Judgement.That(missing.Count == 0,
+            $"a signed lifecycle SET arrived for each transition: {string.Join(", ", e.Expected.Select(x => $"{x.Transition} ⇒ {x.State}"))} ({sets.Count} SETs received in all){notJudged}",
+            $"no valid lifecycle SET arrived for {string.Join(", ", missing.Select(x => $"{x.Transition} of {x.MissionId} (state {x.State})"))}"
+                + (problems.Count > 0 ? $"; SETs that did not count: {string.Join("; ", problems)}" : $"; {sets.Count} SETs received in all")
+                + ": the AS advertises event_driven, so each state change must reach its receivers (mas.md, lifecycle.md)" + notJudged);
     }
-
-    public static string Describe(WireResponse response)
-        => $"HTTP {(int)response.Status}{(response.Member("error") is { } error ? " " + error : "")}{(response.Member("mission_state") is { } state ? $" (mission_state {state})" : "")}";
 }
 
 /// <summary>MBO-MAS-001: credentials issued by a projection issuer carry mission.origin equal to the MAS issuer.</summary>
@@ -97,15 +98,6 @@ public sealed class MasRevocationStopsProjectedDerivation : Check<MasProjectionE
     }
 }
 
-/// <summary>mas.md contract 4 at the MAS: its mission-authority document, and the Mission Status answer it leads to.</summary>
-public sealed record MasAuthorityEvidence(Uri DocumentUrl, WireResponse Document, string MasIssuer, string MissionId, WireResponse? Status, bool? StatusVerifies, string? NotAsked)
-{
-    public JsonElement? DocumentJson => Document.Status == HttpStatusCode.OK ? Document.ObjectBody() : null;
-
-    /// <summary>mission_profiles_supported, from mission_capability_advertisement (conformance.md §4).</summary>
-    public IReadOnlyList<string> Profiles => DocumentJson is { } document ? Advertisement.FromMissionAuthority(document).Profiles : [];
-}
-
 /// <summary>MBO-MAS-004: the MAS serves Mission Status for the Missions it holds, discoverable through its mission-authority document.</summary>
 public sealed class MasServesMissionStatus : Check<MasAuthorityEvidence>
 {
@@ -138,21 +130,6 @@ public sealed class MasServesMissionStatus : Check<MasAuthorityEvidence>
     }
 }
 
-/// <summary>
-/// mas.md contract 3: what <see cref="Scenarios.ProjectionIssuerFailsClosedScenario"/> presented at a projection issuer whose
-/// MAS is the harness's simulated AS: <paramref name="Reachable"/>, a grant for a Mission the MAS reports active, and how many
-/// Mission Status requests the MAS then counted for it; <paramref name="Outages"/>, a grant for each Mission whose status the
-/// MAS answered unusably.
-/// </summary>
-public sealed record MasOutageEvidence(string Mas, Redemption Reachable, int StatusRequestsWhenReachable, IReadOnlyList<(StatusOutage Outage, Redemption Redemption)> Outages)
-{
-    public static string Describe(StatusOutage outage) => outage switch
-    {
-        StatusOutage.Unavailable => "with 503 temporarily_unavailable",
-        _ => "with 200 and a body of random bytes",
-    };
-}
-
 /// <summary>MBO-MAS-003 (SHOULD): a projection issuer that cannot get a usable answer from its MAS issues nothing.</summary>
 public sealed class ProjectionIssuerFailsClosed : Check<MasOutageEvidence>
 {
@@ -174,5 +151,19 @@ public sealed class ProjectionIssuerFailsClosed : Check<MasOutageEvidence>
         }
         return Judgement.Pass($"it asked {e.Mas} about the active Mission before issuing, and refused the grants of the Missions whose status came "
             + string.Join(" and ", e.Outages.Select(o => $"{MasOutageEvidence.Describe(o.Outage)} ({o.Redemption.Describe()})")));
+    }
+}
+
+public sealed class RsTreatsUnknownStateAsInactive : Check<UnknownStateEvidence>
+{
+    public override string RequirementId => "MBO-MAS-005";
+
+    public override PositiveControl Control => Controls.AllowedCallServed;
+
+    public override Judgement Judge(UnknownStateEvidence e)
+    {
+        if (e.EventStatus is < 200 or >= 300) return Judgement.Fail($"the event receiver answered HTTP {e.EventStatus} to a lifecycle event with state \"{e.State}\"");
+        return Judgement.That(e.After.Refused, $"after an event with the unknown state \"{e.State}\" the token was refused within {e.After.After.TotalSeconds:0.0} s",
+            $"after an event with the unknown state \"{e.State}\" the token was still served {e.After.After.TotalSeconds:0.0} s later: any state but active is non-deriving, unknown ones included");
     }
 }

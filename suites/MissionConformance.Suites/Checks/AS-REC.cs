@@ -1,33 +1,14 @@
+using System.Net;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.OAuth;
+using MissionConformance.Harness.Schemas;
+using MissionConformance.Suites.Infrastructure;
 
 namespace MissionConformance.Suites.Checks;
-
-/// <summary>A Mission record from the inventory, and the Intent the harness submitted for it.</summary>
-public sealed record RecordEvidence(JsonObject Record, JsonObject SubmittedIntent, string Issuer)
-{
-    public const string DefaultIntentSchema = "urn:mbo:schema:mission-intent:1";
-    public const string DefaultAuthoritySetSchema = "urn:mbo:schema:mission-authority-set:1";
-
-    public string Tenant => (string?)Record["tenant"] ?? "";
-    public string Origin => (string?)Record["mission"]?["origin"] ?? Issuer;
-    public string? Anchor(string name) => (string?)Record["integrity"]?[name];
-    public string Schema(string envelope, string fallback) => (string?)Record["anchor_profile"]?[envelope] ?? fallback;
-
-    /// <summary>Open point 5: framework pipeline first; a legacy-envelope match is named in the failure.</summary>
-    public Judgement Recompute(string anchorName, string envelope, string schemaFallback, JsonNode value)
-    {
-        if (Anchor(anchorName) is not { } recorded) return Judgement.Fail($"the Mission record has no integrity.{anchorName}");
-        if (IntegrityAnchors.Classify(recorded) != AnchorFormat.Sha256) return Judgement.Skip($"not judged: {anchorName} \"{recorded}\" is not a sha-256 anchor (MBO-AS-REC-004)");
-        var framework = IntegrityAnchors.Framework(envelope, Schema(envelope, schemaFallback), Tenant, Origin, value);
-        if (framework == recorded) return Judgement.Pass($"{anchorName} {recorded} recomputes from the record (JCS + SHA-256, framework envelope)");
-        var legacy = IntegrityAnchors.Legacy(envelope, Issuer, value);
-        return Judgement.Fail(legacy == recorded
-            ? $"{anchorName} matches only the first core draft's legacy envelope ({{typ, iss, value}}); the framework pipeline gives {framework}"
-            : $"{anchorName} {recorded} does not recompute: the framework pipeline over the recorded value gives {framework}");
-    }
-}
 
 public sealed class AuthorityHashRecomputes : Check<RecordEvidence>
 {
@@ -64,9 +45,6 @@ public sealed class ProposalHashOverValidatedIntent : Check<RecordEvidence>
     }
 }
 
-/// <summary>The anchors seen over a Mission's life: every token's authority_hash and the record before and after.</summary>
-public sealed record AnchorHistory(IReadOnlyList<string?> TokenAuthorityHashes, JsonObject? RecordBefore, JsonObject? RecordAfter);
-
 public sealed class AnchorsStableForMissionLife : Check<AnchorHistory>
 {
     public override string RequirementId => "MBO-AS-REC-007";
@@ -82,24 +60,6 @@ public sealed class AnchorsStableForMissionLife : Check<AnchorHistory>
             $"the record's anchors changed from {before} to {after}");
     }
 }
-
-public sealed class MissionNeverWidenedInPlace : Check<AnchorHistory>
-{
-    public override string RequirementId => "MBO-AS-EXP-004";
-
-    public override Judgement Judge(AnchorHistory e)
-    {
-        if (e.TokenAuthorityHashes.Distinct().Count() != 1) return Judgement.Fail($"the authority bound to the Mission changed in place: {string.Join(" → ", e.TokenAuthorityHashes)}");
-        if (e.RecordBefore is null || e.RecordAfter is null) return Judgement.Pass("authority_hash is constant across the Mission's tokens (no record to compare)");
-        var before = e.RecordBefore["integrity"]?.ToJsonString();
-        var after = e.RecordAfter["integrity"]?.ToJsonString();
-        return Judgement.That(before == after, "proposal_hash and authority_hash are unchanged over the Mission's life",
-            $"the record's integrity anchors changed from {before} to {after}");
-    }
-}
-
-/// <summary>Two Missions' consent_rendering_hash, as <paramref name="Source"/> shows them, and what their consent pages showed.</summary>
-public sealed record RenderingHashEvidence(string? First, string FirstPage, string? Second, string SecondPage, string Source);
 
 /// <summary>
 /// MC-AS-REC-101: consent_rendering_hash covers the disclosure shown at approval (oauth-profile.md §7). It
@@ -119,4 +79,73 @@ public sealed class RenderingHashCoversDisclosure : Check<RenderingHashEvidence>
         return Judgement.That(first != second, $"two Missions whose consent pages differed have different consent_rendering_hash values, as {e.Source} shows them ({first}, {second})",
             $"two Missions whose consent pages showed different goals and decisions share consent_rendering_hash {first} ({e.Source}): it must be computed over the disclosure the approver saw (goal, constraints, expiry, authority, narrowing decisions), not over a template or constant");
     }
+}
+
+public sealed partial class MissionIdOpaqueAndRandom : Check<TokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-REC-001";
+
+    public override Judgement Judge(TokenEvidence e)
+    {
+        var id = e.Token.MissionId!;
+        if (!IdPattern().IsMatch(id)) return Judgement.Fail($"mission.id \"{id}\" is not 1–256 characters of [A-Za-z0-9_-]");
+        // 128 bits need at least 22 base64url characters of randomness; a prefix does not count.
+        var body = id.Contains('_', StringComparison.Ordinal) ? id[(id.IndexOf('_', StringComparison.Ordinal) + 1)..] : id;
+        return Judgement.That(body.Length >= 22 && !body.All(char.IsAsciiDigit), $"mission.id \"{id}\" is opaque and long enough for 128 bits",
+            $"mission.id \"{id}\" is too short or too regular to carry 128 bits of entropy");
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,256}$")]
+    private static partial Regex IdPattern();
+}
+
+public sealed class MissionIdCarriesNoMeaning : Check<TokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-REC-002";
+
+    public override Judgement Judge(TokenEvidence e)
+    {
+        var id = e.Token.MissionId!;
+        var meaningful = new[] { e.Token.Claim("sub"), e.ClientId, (string?)e.Record?["tenant"] }.Concat(e.Token.Audiences.Select(a => new Uri(a, UriKind.RelativeOrAbsolute).IsAbsoluteUri ? new Uri(a).Host : a))
+            .OfType<string>().Where(s => s.Length >= 3).FirstOrDefault(s => id.Contains(s, StringComparison.OrdinalIgnoreCase));
+        return Judgement.That(meaningful is null, "mission.id contains no subject, client, tenant or audience",
+            $"mission.id \"{id}\" contains \"{meaningful}\"; the id must carry no principal, tenant or audience information");
+    }
+}
+
+public sealed class MissionOriginIsIssuer : Check<TokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-REC-003";
+
+    public override Judgement Judge(TokenEvidence e)
+    {
+        var origin = Subset.Text(e.Token.Mission!.Value, "origin");
+        if (origin is null || !Uri.TryCreate(origin, UriKind.Absolute, out var uri)) return Judgement.Fail($"mission.origin \"{origin}\" is not an absolute URL");
+        if (uri.Query.Length > 0 || uri.Fragment.Length > 0) return Judgement.Fail($"mission.origin \"{origin}\" carries a query or fragment");
+        return Judgement.That(origin == e.Issuer, $"mission.origin is the issuer {e.Issuer}",
+            $"mission.origin \"{origin}\" is not the AS issuer \"{e.Issuer}\" (no MAS is declared)");
+    }
+}
+
+public sealed class AnchorsWellFormed : Check<TokenEvidence>
+{
+    public override string RequirementId => "MBO-AS-REC-004";
+
+    public override Judgement Judge(TokenEvidence e)
+    {
+        var anchors = new List<(string Where, string? Value)> { ("mission.authority_hash", Subset.Text(e.Token.Mission!.Value, "authority_hash")) };
+        if (e.Record?["integrity"] is JsonObject integrity) anchors.AddRange(integrity.Select(p => ("record " + p.Key, (string?)p.Value)));
+        var bad = anchors.Where(a => a.Value is not null && IntegrityAnchors.Classify(a.Value) != AnchorFormat.Sha256).ToList();
+        return Judgement.That(bad.Count == 0, $"{anchors.Count} anchor(s) are sha-256: + 43 base64url characters",
+            string.Join("; ", bad.Select(b => $"{b.Where} \"{b.Value}\" is not sha-256:<43 base64url characters, no padding>")));
+    }
+}
+
+public sealed class MissionIdsNeverReused : Check<DistinctMissions>
+{
+    public override string RequirementId => "MBO-AS-REC-010";
+
+    public override Judgement Judge(DistinctMissions e)
+        => Judgement.That(e.Ids.Distinct().Count() == e.Ids.Count, $"{e.Ids.Count} Missions, {e.Ids.Count} distinct ids",
+            $"a mission.id was used for two Missions: {string.Join(", ", e.Ids.GroupBy(i => i).Where(g => g.Count() > 1).Select(g => g.Key))}");
 }

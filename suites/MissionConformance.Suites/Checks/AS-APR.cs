@@ -1,17 +1,15 @@
+using System.Net;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using MissionConformance.Harness.Consent;
+using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.OAuth;
+using MissionConformance.Harness.Schemas;
 using MissionConformance.Suites.Infrastructure;
 
 namespace MissionConformance.Suites.Checks;
-
-/// <summary>
-/// The text the consent page showed a person (rendered in a browser), the Intent submitted, the
-/// Authority Set the Mission was activated with, and the recorded mission_expiry if the inventory shows it.
-/// </summary>
-public sealed record ConsentPage(string Text, JsonObject Intent, IReadOnlyList<AuthorityShown> Authority, DateTimeOffset? RecordedExpiry);
-
-public sealed record AuthorityShown(string Resource, IReadOnlyList<string> Actions, IReadOnlyList<string> ConstraintKeys);
 
 /// <summary>
 /// MBO-AS-APR-001. The authority compared is the one the Mission was activated with, so a page that
@@ -62,8 +60,6 @@ public sealed class ConsentShowsIntentAndAuthority : Check<ConsentPage>
         => System.Text.RegularExpressions.Regex.Replace(text.Normalize(System.Text.NormalizationForm.FormKC).ToLowerInvariant(), @"\s+", " ").Trim();
 }
 
-public sealed record NarrowingDisclosure(string Text, IReadOnlyList<string> NarrowedFields);
-
 public sealed class ConsentDisclosesNarrowing : Check<NarrowingDisclosure>
 {
     public override string RequirementId => "MBO-AS-APR-002";
@@ -75,8 +71,6 @@ public sealed class ConsentDisclosesNarrowing : Check<NarrowingDisclosure>
             $"the Intent was narrowed ({string.Join(", ", e.NarrowedFields)}; target file narrowing.fields) but the consent page does not mention {string.Join(", ", silent)}");
     }
 }
-
-public sealed record DenialEvidence(ConsentOutcome Outcome, string? StateAfter);
 
 public sealed class DenialYieldsAccessDenied : Check<DenialEvidence>
 {
@@ -90,9 +84,6 @@ public sealed class DenialYieldsAccessDenied : Check<DenialEvidence>
             $"denial redirected correctly but the Mission record is {e.StateAfter}, expected rejected");
     }
 }
-
-/// <summary>The record's state right after the code was issued and before it was redeemed (from the inventory).</summary>
-public sealed record ActivationEvidence(string? StateAtCodeIssuance, TokenExchange Token);
 
 public sealed class MissionActiveAtCodeIssuance : Check<ActivationEvidence>
 {
@@ -110,8 +101,6 @@ public sealed class MissionActiveAtCodeIssuance : Check<ActivationEvidence>
     }
 }
 
-public sealed record SubjectEvidence(TokenExchange Token, string? ApproverSubject, string OtherAccount, string? OtherSubject);
-
 public sealed class SubjectNotFromClientInput : Check<SubjectEvidence>
 {
     public override string RequirementId => "MBO-AS-APR-005";
@@ -125,8 +114,6 @@ public sealed class SubjectNotFromClientInput : Check<SubjectEvidence>
     }
 }
 
-public sealed record ClientMissionIdEvidence(string VictimMissionId, TokenExchange Token);
-
 public sealed class ClientSuppliedMissionIdIgnored : Check<ClientMissionIdEvidence>
 {
     public override string RequirementId => "MBO-AS-APR-006";
@@ -136,8 +123,6 @@ public sealed class ClientSuppliedMissionIdIgnored : Check<ClientMissionIdEviden
             $"mission_id={e.VictimMissionId} on the token request bound the token to that Mission; resolve the Mission from the grant only");
 }
 
-public sealed record ReplayEvidence(ConsentOutcome First, string? ReplayCode);
-
 public sealed class ApprovalNotReplayable : Check<ReplayEvidence>
 {
     public override string RequirementId => "MBO-AS-APR-008";
@@ -145,71 +130,6 @@ public sealed class ApprovalNotReplayable : Check<ReplayEvidence>
     public override Judgement Judge(ReplayEvidence e)
         => Judgement.That(e.ReplayCode is null || e.ReplayCode == e.First.Code, "replaying the approval gave no second code",
             "replaying the consent approval issued a second authorization code for the same proposal");
-}
-
-/// <summary>
-/// An Intent as submitted, and what shows its Mission after validation: the record (only an inventory shows it), Mission Status or
-/// introspection, and the token.
-/// </summary>
-public sealed record NarrowingEvidence(JsonObject Submitted, JsonObject? Record, MissionWitness? Witness, TokenExchange Token);
-
-/// <summary>
-/// MBO-AS-PAR-014: narrowing never extends mission_expiry, enlarges objects, or removes client constraints. The expiry is judged on
-/// every surface that shows it (the record, Mission Status, the token's exp). Objects and constraints of the validated Intent are on
-/// no surface the spec defines but the record; without one, the verdict says so. An object may be replaced by a strict-subset URI
-/// (oauth-profile §3.2): a path below a submitted one.
-/// </summary>
-public sealed class NarrowingNeverExtends : Check<NarrowingEvidence>
-{
-    public override string RequirementId => "MBO-AS-PAR-014";
-
-    public override Judgement Judge(NarrowingEvidence e)
-    {
-        var submitted = Instant((string?)e.Submitted["mission_expiry"]) ?? throw new InvalidOperationException("harness error: the submitted Intent has no mission_expiry");
-        var exp = e.Token.Claims is { } claims && claims.TryGetProperty("exp", out var x) && x.TryGetInt64(out var s) ? DateTimeOffset.FromUnixTimeSeconds(s) : (DateTimeOffset?)null;
-        var validated = e.Record?["mission_intent"] as JsonObject;
-        var shown = new (string Surface, DateTimeOffset? Expiry)[]
-        {
-            ("the Mission record's mission_expiry", Instant((string?)e.Record?["mission_expiry"]) ?? Instant((string?)validated?["mission_expiry"])),
-            ($"mission_expiry as {e.Witness?.Source}", e.Witness?.MissionExpiry),
-            ("the token's exp", exp),
-        };
-        // A second of slack: the Intent's expiry is written to the second, the recorded one may be normalised from it.
-        if (shown.FirstOrDefault(v => v.Expiry > submitted.AddSeconds(1)) is { Expiry: { } later } extended)
-        {
-            return Judgement.Fail($"{extended.Surface} {later:yyyy-MM-ddTHH:mm:ssZ} is later than the submitted mission_expiry {submitted:yyyy-MM-ddTHH:mm:ssZ}");
-        }
-        var surfaces = string.Join(", ", shown.Where(v => v.Expiry is not null).Select(v => v.Surface));
-        if (validated is null)
-        {
-            return Judgement.Pass($"mission_expiry is not extended ({surfaces}); whether objects were enlarged or constraints removed is not verifiable black-box: "
-                + "the validated Intent is on no surface the spec defines but the Mission record, which this target does not expose");
-        }
-        var submittedObjects = MissionFlow.Objects(e.Submitted);
-        var added = MissionFlow.Objects(validated).Where(o => !submittedObjects.Any(s => o == s || o.StartsWith(s.TrimEnd('/') + "/", StringComparison.Ordinal))).ToList();
-        if (added.Count > 0) return Judgement.Fail($"the validated Intent's objects include {string.Join(", ", added)}, which the submitted Intent does not (narrowing never enlarges objects)");
-        var kept = (validated["constraints"] as JsonArray ?? []).Select(c => (string?)c).ToHashSet(StringComparer.Ordinal);
-        var removed = (e.Submitted["constraints"] as JsonArray ?? []).Select(c => (string?)c).Where(c => !kept.Contains(c)).ToList();
-        return Judgement.That(removed.Count == 0, $"mission_expiry is not extended ({surfaces}), objects only shrank, and every submitted constraint is kept",
-            $"the validated Intent drops the client's constraint(s) {string.Join(", ", removed.Select(r => $"\"{r}\""))}: the AS may add constraints, never remove them");
-    }
-
-    private static DateTimeOffset? Instant(string? text)
-        => DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null;
-}
-
-public sealed record StepUpEvidence(string Acr, IReadOnlyList<ConsentPageCapture> Pages, IReadOnlySet<string> StepUpPages)
-{
-    /// <summary>Whether a step-up page came before the consent page (or there was no consent page).</summary>
-    public bool SteppedUp
-    {
-        get
-        {
-            var consent = Pages.ToList().FindIndex(p => p.Name == "consent");
-            var stepUp = Pages.ToList().FindIndex(p => StepUpPages.Contains(p.Name));
-            return stepUp >= 0 && (consent < 0 || stepUp < consent);
-        }
-    }
 }
 
 /// <summary>MC-AS-APR-101: with context.acr asking for more than a password, a step-up page comes before consent.</summary>
@@ -226,8 +146,6 @@ public sealed class StepUpBeforeConsent : Check<StepUpEvidence>
     }
 }
 
-public sealed record ForgeryEvidence(ConsentOutcome Outcome);
-
 /// <summary>MC-AS-APR-102: an approval without the page's own per-session values issues no code.</summary>
 public sealed class ApprovalNotForgeable : Check<ForgeryEvidence>
 {
@@ -240,9 +158,6 @@ public sealed class ApprovalNotForgeable : Check<ForgeryEvidence>
             + "a cross-site page can approve a Mission for a signed-in user; bind the consent POST to the rendered page (anti-forgery token, RFC 6749 §10.12)");
 }
 
-/// <summary>The text of the consent page an assistant saw, and how the AS names the person the Mission is for.</summary>
-public sealed record SubjectShown(string Text, string Approver, string SubjectName);
-
 /// <summary>MC-AS-APR-104: when the approver is not the subject, the consent page shows the subject.</summary>
 public sealed class ConsentNamesSubject : Check<SubjectShown>
 {
@@ -254,8 +169,6 @@ public sealed class ConsentNamesSubject : Check<SubjectShown>
             $"{e.Approver} approved on behalf of another person, but the consent page does not name them (\"{e.SubjectName}\", the represented account's displayName, else subject): "
             + "an approver must see whom the Mission acts for (oauth-profile §5 step 2)");
 }
-
-public sealed record FramingEvidence(IReadOnlyList<ConsentPageCapture> Pages);
 
 /// <summary>MC-AS-APR-103: every page of the approval flow refuses to be framed.</summary>
 public sealed class ConsentNotFramable : Check<FramingEvidence>
@@ -275,5 +188,20 @@ public sealed class ConsentNotFramable : Check<FramingEvidence>
         var ancestors = (page.Header("Content-Security-Policy") ?? "").Split(';', StringSplitOptions.TrimEntries)
             .FirstOrDefault(d => d.StartsWith("frame-ancestors", StringComparison.OrdinalIgnoreCase));
         return ancestors is not null && !ancestors.Contains('*', StringComparison.Ordinal);
+    }
+}
+
+/// <summary>MC-AS-APR-105 (RFC 9207 §2): advertised, the iss parameter is in every authorization response, and is the issuer.</summary>
+public sealed class AuthorizationResponseCarriesIssuer : Check<AuthorizationResponseEvidence>
+{
+    public override string RequirementId => "MC-AS-APR-105";
+
+    public override Judgement Judge(AuthorizationResponseEvidence e)
+    {
+        if (!e.Advertised) return Judgement.Skip("the AS does not advertise authorization_response_iss_parameter_supported (RFC 9207 §3)");
+        return Judgement.That(e.ResponseIssuer == e.Issuer, $"the authorization response carries iss {e.Issuer}",
+            e.ResponseIssuer is null
+                ? "metadata advertises authorization_response_iss_parameter_supported, but the authorization response carries no iss (RFC 9207 §2)"
+                : $"the authorization response carries iss {e.ResponseIssuer}, not the issuer {e.Issuer} (RFC 9207 §2)");
     }
 }

@@ -59,22 +59,3 @@ public sealed record LifecycleEventEvidence(string Issuer, string Audience, stri
         return (Subset.Text(mission, "id") ?? Subset.Text(mission, "ref"), Subset.Text(payload, "state"), null);
     }
 }
-
-/// <summary>MBO-MAS-006: a state authority advertising event_driven emits a lifecycle SET on suspend, revoke, complete and expiry.</summary>
-public sealed class LifecycleEventsEmitted : Check<LifecycleEventEvidence>
-{
-    public override string RequirementId => "MBO-MAS-006";
-
-    public override Judgement Judge(LifecycleEventEvidence e)
-    {
-        var sets = e.Sets().ToList();
-        var missing = e.Expected.Where(x => !sets.Any(s => s.Problem is null && s.MissionId == x.MissionId && s.State == x.State)).ToList();
-        var problems = sets.Where(s => s.Problem is not null).Select(s => s.Problem!).Distinct().ToList();
-        var notJudged = e.NotCaused.Count == 0 ? "" : $"; not judged, as the transition did not happen: {string.Join("; ", e.NotCaused)}";
-        return Judgement.That(missing.Count == 0,
-            $"a signed lifecycle SET arrived for each transition: {string.Join(", ", e.Expected.Select(x => $"{x.Transition} ⇒ {x.State}"))} ({sets.Count} SETs received in all){notJudged}",
-            $"no valid lifecycle SET arrived for {string.Join(", ", missing.Select(x => $"{x.Transition} of {x.MissionId} (state {x.State})"))}"
-                + (problems.Count > 0 ? $"; SETs that did not count: {string.Join("; ", problems)}" : $"; {sets.Count} SETs received in all")
-                + ": the AS advertises event_driven, so each state change must reach its receivers (mas.md, lifecycle.md)" + notJudged);
-    }
-}

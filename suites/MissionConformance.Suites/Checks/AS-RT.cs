@@ -1,12 +1,28 @@
 using System.Net;
 using System.Text.Json;
 using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Schemas;
 using MissionConformance.Suites.Infrastructure;
 
 namespace MissionConformance.Suites.Checks;
 
-/// <summary>A refresh and what came before it: the original token, the refreshed one, and a reuse of the predecessor.</summary>
-public sealed record RefreshEvidence(TokenExchange Original, TokenExchange Refreshed, TokenExchange? PredecessorReuse);
+/// <summary>MBO-AS-RT-004 for the exchange response: RFC 8693 §2.2.1 members and the granted authorization_details, as on the token.</summary>
+public sealed class ExchangeResponseReturnsDetails : Check<ExchangeEvidence>
+{
+    public override string RequirementId => "MBO-AS-RT-004";
+
+    public override Judgement Judge(ExchangeEvidence e)
+    {
+        if (e.Failure is { } failure) return Judgement.Skip("not judged: " + failure + " (see MC-AS-XCH-101)");
+        // The entries' own shape is MBO-AS-TOK-006's; this check judges the RFC 8693 members and that the details are returned.
+        var errors = ArtifactSchemas.Validate(ArtifactKind.TokenExchangeResponse, e.Exchanged.Response.Body)
+            .Where(x => !x.Pointer.StartsWith("/authorization_details/", StringComparison.Ordinal)).ToList();
+        if (errors.Count > 0) return Judgement.Fail($"the exchange response breaks token-exchange-response.schema.json: {string.Join("; ", errors.Take(3))}");
+        return Judgement.That(e.Exchanged.TokenDetails is { } token && JsonElement.DeepEquals(e.Exchanged.ResponseDetails!.Value, token),
+            "the exchange response returns exactly the exchanged token's authorization_details",
+            "the exchange response's authorization_details differ from the exchanged token's");
+    }
+}
 
 public sealed class RefreshKeepsMissionBinding : Check<RefreshEvidence>
 {
@@ -41,12 +57,6 @@ public sealed class RefreshTokenRotated : Check<RefreshEvidence>
             : Judgement.That(reuse.Response.ErrorCode == "invalid_grant", "the rotated-away refresh token is refused with invalid_grant",
                 $"the rotated-away refresh token was refused with {reuse.Response.Outcome()}, not invalid_grant (RFC 6749 §5.2)");
 }
-
-/// <summary>
-/// One client's refresh token, refreshed and then presented again; whether that client authenticates at the token endpoint; and,
-/// when the predecessor still worked and the tokens were DPoP-bound, the same token presented with a proof by another key.
-/// </summary>
-public sealed record RefreshBinding(string ClientId, bool Authenticated, TokenExchange Refreshed, TokenExchange Reuse, TokenExchange? OtherKey = null);
 
 /// <summary>
 /// MBO-AS-RT-003 (RFC 9700 §4.14.2): a refresh token is rotated, or bound to its holder. A confidential client's is bound by its
@@ -84,28 +94,4 @@ public sealed class RefreshResponseReturnsDetails : Check<RefreshEvidence>
         => Judgement.That(e.Refreshed.ResponseDetails is { ValueKind: JsonValueKind.Array },
             "the refresh response returns authorization_details",
             "the refresh response has no authorization_details (oauth-profile.md §8: refresh and exchange responses return them too)");
-}
-
-public sealed class RefreshedTokenKeepsSubjectAndClient : Check<RefreshEvidence>
-{
-    public override string RequirementId => "MBO-AS-TOK-010";
-
-    public override Judgement Judge(RefreshEvidence e)
-        => Judgement.That(e.Original.Claim("sub") == e.Refreshed.Claim("sub") && e.Original.Claim("client_id") == e.Refreshed.Claim("client_id"),
-            "sub and client_id are unchanged by refresh",
-            $"refresh changed sub/client_id from {e.Original.Claim("sub")}/{e.Original.Claim("client_id")} to {e.Refreshed.Claim("sub")}/{e.Refreshed.Claim("client_id")}");
-}
-
-public sealed record TokenRevocationEvidence(HttpStatusCode RevocationStatus, TokenExchange RefreshAfter, string? StateAfter);
-
-public sealed class TokenRevocationLeavesMission : Check<TokenRevocationEvidence>
-{
-    public override string RequirementId => "MBO-AS-GATE-013";
-
-    public override Judgement Judge(TokenRevocationEvidence e)
-    {
-        if (e.StateAfter is { } state && state != "active") return Judgement.Fail($"revoking one access token (RFC 7009) moved the Mission to {state}");
-        return Judgement.That(e.RefreshAfter.Succeeded, "after RFC 7009 revocation of an access token the Mission still derives",
-            $"after revoking one access token, refresh failed: {e.RefreshAfter.Response.Member("error")} {e.RefreshAfter.Response.Member("mission_state")}");
-    }
 }

@@ -1,0 +1,78 @@
+using System.Text.Json.Nodes;
+using System.Text.Json;
+using System.Text;
+using Microsoft.IdentityModel.Tokens;
+using MissionConformance.Harness.Crypto;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Mcp;
+using MissionConformance.Harness.OAuth;
+using MissionConformance.Harness.Peers;
+using MissionConformance.Harness.Schemas;
+using MissionConformance.Harness.Targets;
+
+namespace MissionConformance.Suites.Checks;
+
+/// <summary>
+/// MBO-RT-EV-001: the export and its records are schema-valid (execution-evidence.schema.json: the outcome
+/// enum, error when failed, no unknown members), and a jws-compact envelope's payload is the JCS of the
+/// record without its envelope. The signature is not verified: the suite is given no key of the PEP.
+/// </summary>
+public sealed class ExecutionEvidenceIsWellFormed : Check<ExecutionEvidenceExport>
+{
+    public override string RequirementId => "MBO-RT-EV-001";
+
+    public override Judgement Judge(ExecutionEvidenceExport e)
+    {
+        if (e.Records.Count == 0 && e.SchemaErrors.Count == 0) return Judgement.Skip($"{e.Export} holds no Execution Evidence for the Mission to validate");
+        var problems = e.SchemaErrors.Select(s => s.ToString()).ToList();
+        for (var i = 0; i < e.Records.Count; i++)
+        {
+            if (EnvelopeProblem(e.Records[i]) is { } problem) problems.Add($"/execution_evidence/{i}/evidence_envelope: {problem}");
+        }
+        return Judgement.That(problems.Count == 0, $"{e.Records.Count} record(s) valid against execution-evidence.schema.json, each envelope over the record's JCS",
+            "the exported Execution Evidence is not valid (execution-evidence.schema.json): " + string.Join("; ", problems));
+    }
+
+    private static string? EnvelopeProblem(JsonObject record)
+    {
+        if (record["evidence_envelope"] is not JsonObject envelope) return null;  // the schema already says so
+        var format = ExecutionEvidenceExport.Text(envelope, "format");
+        if (format != "jws-compact") return $"format \"{format}\" is not one a consumer can verify (runtime.md §6: unknown formats are rejected)";
+        var parts = (ExecutionEvidenceExport.Text(envelope, "value") ?? "").Split('.');
+        if (parts.Length != 3) return "value is not a compact JWS";
+        string payload;
+        try
+        {
+            payload = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(parts[1]));
+        }
+        catch (FormatException)
+        {
+            return "the JWS payload is not base64url";
+        }
+        var bare = (JsonObject)record.DeepClone();
+        bare.Remove("evidence_envelope");
+        var expected = Jcs.Canonicalize(JsonSerializer.SerializeToElement(bare));
+        return payload == expected ? null : "the JWS payload is not the JCS of the record without its envelope";
+    }
+}
+
+/// <summary>
+/// MBO-RT-EV-002: result_summary is metadata only. Heuristic, so it can only fail on certainty: a free-text
+/// argument of the call (a string with whitespace, e.g. a title) found in the summary is user content.
+/// </summary>
+public sealed class ExecutionEvidenceHasNoContent : Check<ExecutionEvidenceExport>
+{
+    public override string RequirementId => "MBO-RT-EV-002";
+
+    public override Judgement Judge(ExecutionEvidenceExport e)
+    {
+        var freeText = e.Call.Arguments.Select(a => a.Value).OfType<JsonValue>()
+            .Select(v => v.TryGetValue<string>(out var s) ? s : null).OfType<string>().Where(s => s.Any(char.IsWhiteSpace)).ToList();
+        if (freeText.Count == 0) return Judgement.Skip($"the call's arguments ({e.Call.Arguments.ToJsonString()}) hold no free text to look for in result_summary");
+        var summaries = e.Linked.Where(l => l.Record?["result_summary"] is not null).Select(l => l.Record!["result_summary"]!.ToJsonString()).ToList();
+        if (summaries.Count == 0) return Judgement.Skip("not judged: no linked Execution Evidence carries a result_summary");
+        var leaked = freeText.Where(t => summaries.Any(s => s.Contains(JsonSerializer.Serialize(t), StringComparison.Ordinal))).ToList();
+        return Judgement.That(leaked.Count == 0, $"result_summary carries none of the call's free text ({string.Join(", ", freeText.Select(t => $"\"{t}\""))})",
+            $"result_summary repeats the caller's content {string.Join(", ", leaked.Select(t => $"\"{t}\""))}: it may carry metadata only");
+    }
+}

@@ -1,0 +1,11 @@
+using System.Net;
+using System.Text.Json;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Suites.Infrastructure;
+
+namespace MissionConformance.Suites.Checks;
+
+/// <summary>A token narrowed with RFC 8707 resource, against the Mission's entries (from the full-set token or the record).</summary>
+public sealed record NarrowedToken(string Resource, TokenExchange Token, JsonElement MissionEntries);
+
+public sealed record OutsideSetRequest(TokenExchange Token, JsonElement MissionEntries);

@@ -1,0 +1,109 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Mcp;
+using MissionConformance.Harness.Peers;
+using MissionConformance.Harness.Schemas;
+
+namespace MissionConformance.Suites.Checks;
+
+// ---- RS-A ---------------------------------------------------------------------------------------
+
+/// <summary>An unauthenticated call, the challenge's resource_metadata, and the RFC 9728 document found there.</summary>
+public sealed record ProtectedResourceEvidence(McpResponse Unauthenticated, int? MetadataStatus, JsonElement? Metadata, string Resource, string TrustedIssuer);
+
+/// <summary>A defective token and what the server answered to it.</summary>
+public sealed record BadTokenCase(string Defect, McpResponse Response);
+
+/// <summary>The defective tokens and their answers; <paramref name="ValidDpop"/> is the answer to a DPoP-bound token with a good proof, when DPoP was exercised.</summary>
+public sealed record TokenHygieneEvidence(IReadOnlyList<BadTokenCase> Cases, McpResponse? ValidDpop = null);
+
+/// <summary>MBO-RS-C-007: the DPoP cases at a server that introspects; <paramref name="Introspections"/> is how many introspections named the Mission.</summary>
+public sealed record IntrospectionPopEvidence(bool DpopExercised, int Introspections, IReadOnlyList<BadTokenCase> ProofCases);
+
+// ---- RS-B ---------------------------------------------------------------------------------------
+
+public sealed record MissingMissionEvidence(McpResponse Response);
+
+public sealed record ActiveMissionEvidence(McpResponse Response, string Tool);
+
+/// <summary>
+/// After the Mission was put in <paramref name="State"/>: whether the same token was refused, and how long after the change
+/// (for a refusal, when the refused request was sent; else when the last answer came).
+/// </summary>
+public sealed record StateChange(string State, bool Refused, TimeSpan After, McpResponse Last)
+{
+    /// <summary>When the last request the server still served after the change was sent; null when the first was refused.</summary>
+    public TimeSpan? LastServed { get; init; }
+}
+
+public sealed record StateChangeEvidence(IReadOnlyList<StateChange> Changes, int MaxStaleSeconds);
+
+/// <summary>
+/// A revocation watched at a server, with what it could have known: every Mission Status answer the simulated AS gave lives
+/// <paramref name="StatusLifetime"/> (expires_at − issued_at), how many it asked about the Mission, and whether it took an event.
+/// </summary>
+public sealed record StatusRelianceEvidence(StateChange Revoked, TimeSpan StatusLifetime, int StatusRequests, bool EventAccepted);
+
+/// <summary>
+/// How the server learned the watched Missions' state: Mission Status and introspection requests, and lifecycle events it
+/// accepted (2xx) of those pushed; and what was wrong with any Mission Status request that broke its schema.
+/// </summary>
+public sealed record StatusUseEvidence(int StatusRequests, string MissionId, int EventsPushed, int EventsAccepted, int Introspections = 0)
+{
+    public IReadOnlyList<string> MalformedStatusRequests { get; init; } = [];
+}
+
+/// <summary>MBO-MAS-005 (SHOULD): after a lifecycle event with a state the spec does not define, the server refuses the Mission's token.</summary>
+public sealed record UnknownStateEvidence(string State, int EventStatus, StateChange After);
+
+// ---- RS-C ---------------------------------------------------------------------------------------
+
+/// <summary>A call the server must refuse, and its answer.</summary>
+public sealed record McpRefusalEvidence(string Call, McpResponse Response);
+
+/// <summary>A check that passes when the call was refused (nothing done) and fails, with advice, when it was served.</summary>
+public abstract class McpRefusalCheck : Check<McpRefusalEvidence>
+{
+    public override PositiveControl Control => Controls.AllowedCallServed;
+
+    protected abstract string Advice { get; }
+
+    public override Judgement Judge(McpRefusalEvidence e)
+        => Judgement.That(e.Response.Refused, $"refused {e.Call}: {e.Response.Describe()}", $"served {e.Call} ({e.Response.Describe()}): {Advice}");
+}
+
+public sealed record ToolListEvidence(McpResponse List, string Allowed, string Forbidden);
+
+// ---- RS-D ---------------------------------------------------------------------------------------
+
+/// <summary>A consequential call with the PDP scripted to permit, the evaluations it received for the Mission, and when the answer came.</summary>
+public sealed record PdpCallEvidence(McpResponse Response, IReadOnlyList<Evaluation> Evaluations, DateTimeOffset AnsweredAt, string Tool);
+
+/// <summary>MBO-RT-PEP-002 and -003: a deny, or no answer from the PDP, leaves the action undone.</summary>
+public sealed record PdpRefusalEvidence(string Scripted, McpResponse Response, int Evaluations);
+
+/// <summary>A check that passes when the call the PDP did not permit was refused, and fails, with advice, when it was carried out.</summary>
+public abstract class PdpRefusalCheck : Check<PdpRefusalEvidence>
+{
+    public override PositiveControl Control => Controls.AllowedCallServed;
+
+    protected abstract string Advice { get; }
+
+    public override Judgement Judge(PdpRefusalEvidence e)
+        => Judgement.That(e.Response.Refused, $"the PDP {e.Scripted} ({e.Evaluations} evaluation(s)) and the call was refused: {e.Response.Describe()}",
+            $"the PDP {e.Scripted}, yet the call was carried out ({e.Response.Describe()}, {e.Evaluations} evaluation(s) received): {Advice}");
+}
+
+/// <summary>One captured evaluation request, with the Mission and resource it should describe.</summary>
+public sealed record EvaluationEvidence(Evaluation Evaluation, SimulatedMission Mission, string Resource)
+{
+    public IReadOnlyList<SchemaError> SchemaErrors { get; } = ArtifactSchemas.Validate(ArtifactKind.EvaluationRequest, Evaluation.Raw);
+
+    public string? Text(string path)
+    {
+        JsonNode? node = Evaluation.Body;
+        foreach (var part in path.Split('.')) node = node?[part];
+        return node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    }
+}

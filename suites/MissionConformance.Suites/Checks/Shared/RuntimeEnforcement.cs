@@ -1,0 +1,106 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.IdentityModel.Tokens;
+using MissionConformance.Harness.Crypto;
+using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Mcp;
+using MissionConformance.Harness.OAuth;
+using MissionConformance.Harness.Peers;
+using MissionConformance.Harness.Schemas;
+using MissionConformance.Harness.Targets;
+
+namespace MissionConformance.Suites.Checks;
+
+// ---- RS-D: parameter binding (runtime.md §4) ----------------------------------------------------
+
+/// <summary>The evaluation of a call, the call, the server's declared digest inputs, and the Mission's origin (the envelope's state_authority).</summary>
+public sealed record ParameterBindingEvidence(Evaluation Evaluation, ToolProbe Call, ParameterBinding? Binding, string Origin);
+
+// ---- RS-D: Execution Evidence (runtime.md §7, read from the export of open point 2) ------------
+
+/// <summary>
+/// What the evidence export held for a Mission after one permitted call: the raw document, its records,
+/// the permits the simulated PDP gave for the Mission, and the call's arguments.
+/// </summary>
+public sealed record ExecutionEvidenceExport(string Export, string Document, IReadOnlyList<JsonObject> Records, IReadOnlyList<Evaluation> Permits, ToolProbe Call)
+{
+    public IReadOnlyList<SchemaError> SchemaErrors { get; } = ArtifactSchemas.Validate(ArtifactKind.EvidenceExport, Document);
+
+    /// <summary>Each permit with the record that names its decision_id, if any.</summary>
+    public IEnumerable<(Evaluation Permit, JsonObject? Record)> Linked
+        => Permits.Select(p => (p, Records.FirstOrDefault(r => Text(r, "decision_id") == p.DecisionId)));
+
+    public static string? Text(JsonObject record, string name) => record[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+}
+
+// ---- RS-D: requestable denial and MCP tasks (runtime.md §5, §11) ------------------------------
+
+/// <summary>How a call met by a requestable denial went: the first answer, the Access Requests, and the task's end after approval.</summary>
+public sealed record DeferredCall(
+    string Label,
+    McpResponse First,
+    IReadOnlyList<AccessRequest> AccessRequests,
+    McpResponse? Final,
+    DateTimeOffset ApprovedAt,
+    DateTimeOffset? CompletedSeenAt,
+    IReadOnlyList<Evaluation> Evaluations,
+    int StatusRequestsAfterApproval)
+{
+    public bool Completed => Final?.TaskStatus == "completed";
+
+    /// <summary>Evaluations the PDP received after the approval and no later than the poll that showed the task completed.</summary>
+    public IReadOnlyList<Evaluation> FreshEvaluations => [.. Evaluations.Where(e => e.At > ApprovedAt && (CompletedSeenAt is null || e.At <= CompletedSeenAt))];
+}
+
+/// <summary>The approved call, and the call whose Mission was revoked while it waited; <paramref name="Waited"/> is how long both waited past the decision.</summary>
+public sealed record RequestableDenialEvidence(DeferredCall Approved, DeferredCall Revoked, TimeSpan Waited, int MaxStaleSeconds);
+
+// ---- RS-D: the enforcement-scope manifest (runtime.md §10) ---------------------------------------
+
+/// <summary>
+/// The manifest as fetched (null when none was named or advertised), whether the server claims RS-D, and
+/// the call the suite tested at it.
+/// </summary>
+public sealed record ManifestEvidence(string? Url, WireResponse? Response, bool ClaimsRsD, ToolProbe Tested, string Resource)
+{
+    public IReadOnlyList<SchemaError> SchemaErrors { get; } = Response is { IsJson: true } r && (int)r.Status == 200
+        ? ArtifactSchemas.Validate(ArtifactKind.EnforcementManifest, r.Body)
+        : [];
+
+    public bool Valid => Response is { IsJson: true } r && (int)r.Status == 200 && SchemaErrors.Count == 0;
+}
+
+// ---- Delegation: the act chain in the evaluation's context.actor (runtime.md §4) ----------------
+
+/// <summary>The evaluation of a call made with a delegated token (null when none reached the PDP) and the token's act claim.</summary>
+public sealed record DelegationEvidence(Evaluation? Evaluation, JsonObject Act)
+{
+    public JsonObject? Actor => Evaluation?.Body?["context"]?["actor"] as JsonObject;
+
+    /// <summary>The sub of each actor of a chain, head first.</summary>
+    public static IReadOnlyList<string> Chain(JsonObject? act)
+    {
+        var subs = new List<string>();
+        for (var node = act; node is not null; node = node["act"] as JsonObject)
+        {
+            if (node["sub"] is JsonValue v && v.TryGetValue<string>(out var sub)) subs.Add(sub);
+        }
+        return subs;
+    }
+
+    /// <summary>Every act object under context.actor, at any depth.</summary>
+    public IEnumerable<JsonObject> ActObjects()
+    {
+        var pending = new Stack<JsonNode?>([Actor]);
+        while (pending.Count > 0)
+        {
+            if (pending.Pop() is not JsonObject node) continue;
+            foreach (var (name, value) in node)
+            {
+                if (name == "act" && value is JsonObject act) yield return act;
+                pending.Push(value);
+            }
+        }
+    }
+}
