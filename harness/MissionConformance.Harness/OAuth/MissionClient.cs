@@ -18,6 +18,15 @@ public sealed record ClientCredentials(string ClientId, string? Secret = null, J
 public sealed record WireResponse(HttpStatusCode Status, string? ContentType, string? CacheControl, string Body,
     IReadOnlyDictionary<string, string>? Headers = null)
 {
+    /// <summary>
+    /// The artifact this response is, as the call that captured it declared for its status (a PAR response, a token response,
+    /// an OAuth error …), validated against its schema when it was captured; null for a call that declared none.
+    /// </summary>
+    public CapturedArtifact? Artifact { get; init; }
+
+    /// <summary>The schema errors of <see cref="Artifact"/>; none when it validated, or when no artifact was declared.</summary>
+    public IReadOnlyList<SchemaError> SchemaErrors => Artifact?.Errors ?? [];
+
     public string? Header(string name) => Headers is { } headers && headers.TryGetValue(name, out var value) ? value : null;
 
     public JsonElement Json => JsonDocument.Parse(Body).RootElement.Clone();
@@ -60,6 +69,12 @@ public sealed record WireResponse(HttpStatusCode Status, string? ContentType, st
         var outcome = $"HTTP {(int)Status}{(error is null ? "" : " " + error)}";
         return ContentTypeProblem is { } problem ? $"{outcome} ({problem})" : outcome;
     }
+}
+
+/// <summary>An artifact as captured: its kind and the errors its schema found (fixtures/schemas/, draft-07).</summary>
+public sealed record CapturedArtifact(ArtifactKind Kind, IReadOnlyList<SchemaError> Errors)
+{
+    public static CapturedArtifact Validate(ArtifactKind kind, string body) => new(kind, ArtifactSchemas.Validate(kind, body));
 }
 
 /// <summary>RFC 8414 metadata members the client needs.</summary>
@@ -114,18 +129,18 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
     }
 
     public Task<WireResponse> PushAsync(ClientCredentials client, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken ct)
-        => PostFormAsync(metadata.ParEndpoint, client, parameters, ct);
+        => CaptureAsync(PostFormAsync(metadata.ParEndpoint, client, parameters, ct), status => status == HttpStatusCode.Created ? ArtifactKind.ParResponse : ErrorKind(status));
 
     /// <remarks>With <paramref name="dpop"/>, the request carries an RFC 9449 proof by that key, so the tokens can be bound to it (§5).</remarks>
     public Task<WireResponse> RedeemCodeAsync(ClientCredentials client, string code, string verifier, string redirectUri,
         IEnumerable<KeyValuePair<string, string>>? extra, CancellationToken ct, DpopKey? dpop = null)
-        => PostTokenAsync(client,
-            [new("grant_type", "authorization_code"), new("code", code), new("code_verifier", verifier), new("redirect_uri", redirectUri), .. extra ?? []], dpop, ct);
+        => CaptureAsync(PostTokenAsync(client,
+            [new("grant_type", "authorization_code"), new("code", code), new("code_verifier", verifier), new("redirect_uri", redirectUri), .. extra ?? []], dpop, ct), TokenKind);
 
     /// <remarks>With <paramref name="dpop"/>, the request proves the key a DPoP-bound refresh token is bound to (RFC 9449 §5).</remarks>
     public Task<WireResponse> RefreshAsync(ClientCredentials client, string refreshToken, IEnumerable<KeyValuePair<string, string>>? extra, CancellationToken ct,
         DpopKey? dpop = null)
-        => PostTokenAsync(client, [new("grant_type", "refresh_token"), new("refresh_token", refreshToken), .. extra ?? []], dpop, ct);
+        => CaptureAsync(PostTokenAsync(client, [new("grant_type", "refresh_token"), new("refresh_token", refreshToken), .. extra ?? []], dpop, ct), TokenKind);
 
     /// <summary>RFC 8693 Token Exchange of <paramref name="subjectToken"/> (an access token unless <paramref name="subjectTokenType"/> says otherwise).</summary>
     /// <remarks>With <paramref name="dpop"/>, the request carries an RFC 9449 proof by that key, so the issued token can be bound to it (a delegate's own key, MBO-AS-DEL-003).</remarks>
@@ -138,12 +153,13 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
         {
             throw new InvalidOperationException($"harness error: its Token Exchange request breaks token-exchange-request.schema.json: {string.Join("; ", errors.Take(3))}");
         }
-        return PostTokenAsync(client, form, dpop, ct);
+        var issued = form.Any(p => p.Key == "requested_token_type" && p.Value == TokenTypes.IdJag) ? ArtifactKind.IdJagResponse : ArtifactKind.TokenExchangeResponse;
+        return CaptureAsync(PostTokenAsync(client, form, dpop, ct), status => status == HttpStatusCode.OK ? issued : ErrorKind(status));
     }
 
     /// <summary>RFC 7523 §2.1 at a Resource AS: <paramref name="assertion"/> (an ID-JAG) for a local token, with a DPoP proof when one is given.</summary>
     public Task<WireResponse> JwtBearerAsync(ClientCredentials client, string assertion, string? dpopProof, IEnumerable<KeyValuePair<string, string>>? extra, CancellationToken ct)
-        => PostFormAsync(metadata.TokenEndpoint, client, [new("grant_type", TokenTypes.JwtBearerGrant), new("assertion", assertion), .. extra ?? []], ct, dpopProof);
+        => CaptureAsync(PostFormAsync(metadata.TokenEndpoint, client, [new("grant_type", TokenTypes.JwtBearerGrant), new("assertion", assertion), .. extra ?? []], ct, dpopProof), TokenKind);
 
     public Task<WireResponse> RevokeTokenAsync(ClientCredentials client, string token, CancellationToken ct)
         => PostFormAsync(metadata.RevocationEndpoint ?? throw new InvalidOperationException("no revocation_endpoint advertised"), client, [new("token", token)], ct);
@@ -154,7 +170,9 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
     {
         var endpoint = metadata.LifecycleEndpoint ?? throw new InvalidOperationException("no mission_lifecycle_endpoint advertised");
         List<KeyValuePair<string, string>> form = [new("mission", missionId), new("operation", operation), new("nonce", nonce ?? NewNonce())];
-        return withAssertion ? PostAssertedAsync(endpoint, client, form, ct) : PostFormAsync(endpoint, client, form, ct);
+        // A success is a Mission Status JWS, validated where it is decoded; a conflict and the other errors have schemas of their own.
+        return CaptureAsync(withAssertion ? PostAssertedAsync(endpoint, client, form, ct) : PostFormAsync(endpoint, client, form, ct),
+            status => status == HttpStatusCode.Conflict ? ArtifactKind.ConcurrentModification : (int)status >= 400 ? ArtifactKind.StatusError : null);
     }
 
     public Task<WireResponse> InventoryAsync(ClientCredentials client, string? missionId, string? subject, CancellationToken ct)
@@ -163,7 +181,7 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
         List<KeyValuePair<string, string>> form = [];
         if (missionId is not null) form.Add(new("mission", missionId));
         if (subject is not null) form.Add(new("subject", subject));
-        return PostAssertedAsync(endpoint, client, form, ct);
+        return CaptureAsync(PostAssertedAsync(endpoint, client, form, ct), status => status == HttpStatusCode.OK && missionId is not null ? ArtifactKind.MissionRecord : null);
     }
 
     /// <summary>
@@ -174,7 +192,7 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
         bool withAssertion = true)
     {
         List<KeyValuePair<string, string>> form = [new("mission", mission), new("audience", audience), new("nonce", nonce)];
-        return withAssertion ? PostAssertedAsync(endpoint, client, form, ct) : PostFormAsync(endpoint, client, form, ct);
+        return CaptureAsync(withAssertion ? PostAssertedAsync(endpoint, client, form, ct) : PostFormAsync(endpoint, client, form, ct), StatusKind);
     }
 
     /// <summary>
@@ -209,7 +227,7 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
         };
         request.Headers.TryAddWithoutValidation("Authorization", "DPoP " + token);
         if (proof is not null) request.Headers.Add("DPoP", proof);
-        return SendAsync(request, ct);
+        return CaptureAsync(SendAsync(request, ct), StatusKind);
     }
 
     /// <summary>
@@ -222,7 +240,7 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
         if (withAssertion && client.Key is null && client.Secret is not null)
         {
             // A client with a secret only (a Resource AS's Resource Server): client_secret_basic.
-            return PostFormAsync(endpoint, client, form, ct);
+            return CaptureAsync(PostFormAsync(endpoint, client, form, ct), IntrospectionKind(accept));
         }
         if (withAssertion)
         {
@@ -232,8 +250,30 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
         }
         var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new FormUrlEncodedContent(form) };
         if (accept is not null) request.Headers.Accept.ParseAdd(accept);
-        return SendAsync(request, ct);
+        return CaptureAsync(SendAsync(request, ct), IntrospectionKind(accept));
     }
+
+    /// <summary>
+    /// The capture layer's schema step: the response, with the artifact <paramref name="kindOf"/> says its status makes it validated
+    /// against that artifact's schema. Each call that receives a specified artifact declares it here, so none escapes validation.
+    /// </summary>
+    private static async Task<WireResponse> CaptureAsync(Task<WireResponse> sent, Func<HttpStatusCode, ArtifactKind?> kindOf)
+    {
+        var response = await sent;
+        return kindOf(response.Status) is { } kind ? response with { Artifact = CapturedArtifact.Validate(kind, response.Body) } : response;
+    }
+
+    /// <summary>RFC 6749 §5.2: an OAuth endpoint's error answer, whatever its status, is an error response.</summary>
+    private static ArtifactKind? ErrorKind(HttpStatusCode status) => (int)status >= 400 ? ArtifactKind.OAuthError : null;
+
+    private static ArtifactKind? TokenKind(HttpStatusCode status) => status == HttpStatusCode.OK ? ArtifactKind.TokenResponse : ErrorKind(status);
+
+    /// <summary>Mission Status: a success is a JWS, validated where it is decoded; an error has its own schema.</summary>
+    private static ArtifactKind? StatusKind(HttpStatusCode status) => (int)status >= 400 ? ArtifactKind.StatusError : null;
+
+    /// <summary>RFC 7662 JSON; the RFC 9701 signed form is a JWT, validated where it is decoded.</summary>
+    private static Func<HttpStatusCode, ArtifactKind?> IntrospectionKind(string? accept)
+        => status => status == HttpStatusCode.OK && accept is null ? ArtifactKind.IntrospectionResponse : null;
 
     /// <summary>A plain GET of a metadata document, as a <see cref="WireResponse"/>.</summary>
     public Task<WireResponse> GetDocumentAsync(Uri url, CancellationToken ct) => SendAsync(new HttpRequestMessage(HttpMethod.Get, url), ct);

@@ -22,7 +22,7 @@ public sealed class GatingMissionStateEnumerated : Check<GatingErrors>
 
     public override Judgement Judge(GatingErrors e)
     {
-        var bad = e.Responses.Where(r => r.IsJson).SelectMany(r => ArtifactSchemas.Validate(ArtifactKind.OAuthError, r.Body)).ToList();
+        var bad = e.Responses.Where(r => r.IsJson).SelectMany(r => r.SchemaErrors).ToList();
         return Judgement.That(bad.Count == 0, $"{e.Responses.Count} gating error bodies carry only the six non-active states or mission_not_found",
             "gating error body: " + string.Join("; ", bad.Select(b => b.ToString())));
     }

@@ -117,7 +117,7 @@ public sealed class ResourceAsOmitsMissionState : Check<ResourceAsEvidence>
         {
             return Judgement.Fail($"introspecting its own fresh local token was answered HTTP {(int)answer.Status}{(answer.Member("error") is { } error ? " " + error : "")}, not an RFC 7662 answer");
         }
-        var errors = ArtifactSchemas.Validate(ArtifactKind.IntrospectionResponse, answer.Body);
+        var errors = answer.SchemaErrors;
         if (errors.Count > 0) return Judgement.Fail($"the introspection answer breaks introspection-response.schema.json: {string.Join("; ", errors.Take(3))}");
         if (body.TryGetProperty("mission", out var mission) && mission.ValueKind == JsonValueKind.Object && mission.TryGetProperty("state", out var state))
         {

@@ -134,7 +134,7 @@ public sealed class ConflictCarriesStates : Check<TerminalEvidence>
         if (e.Precondition is { } skip) return Judgement.Skip(skip);
         if ((int)e.Response.Status is >= 200 and < 300) return Judgement.Skip($"not judged: {e.Attempt} after {e.Terminal} was accepted, not refused (see MBO-AS-LC-005)");
         if (e.Response.Status != HttpStatusCode.Conflict) return Judgement.Fail($"a conflicting operation answered HTTP {(int)e.Response.Status}, 409 is recommended");
-        var errors = e.Response.IsJson ? ArtifactSchemas.Validate(ArtifactKind.ConcurrentModification, e.Response.Body) : [new SchemaError("", "not JSON")];
+        var errors = e.Response.IsJson ? e.Response.SchemaErrors : [new SchemaError("", "not JSON")];
         return Judgement.That(errors.Count == 0, "409 mission_concurrent_modification with current_state and observed_state",
             "concurrent-modification body: " + string.Join("; ", errors));
     }

@@ -126,7 +126,7 @@ public sealed class IdJagResponseLabelled : Check<IdJagEvidence>
     public override Judgement Judge(IdJagEvidence e)
     {
         if (e.NotIssued is { } why) return Judgement.Skip(why);
-        var errors = ArtifactSchemas.Validate(ArtifactKind.IdJagResponse, e.Issued.Response.Body);
+        var errors = e.Issued.Response.SchemaErrors;
         return Judgement.That(errors.Count == 0,
             $"issued_token_type {e.Issued.Response.Member("issued_token_type")}, token_type {e.Issued.Response.Member("token_type")}",
             $"the ID-JAG response breaks id-jag-response.schema.json ({string.Join("; ", errors.Take(3))}); expected issued_token_type {TokenTypes.IdJag} and token_type N_A");

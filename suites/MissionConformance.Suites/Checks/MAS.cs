@@ -40,7 +40,7 @@ public sealed class ProjectedCredentialsNameTheMas : Check<MasProjectionEvidence
     {
         foreach (var (which, response) in new[] { ("token response", e.Redemption), ("refresh response", e.RefreshBefore) })
         {
-            if (response is { Status: HttpStatusCode.OK } && ArtifactSchemas.Validate(ArtifactKind.TokenResponse, response.Body) is { Count: > 0 } schemaErrors)
+            if (response is { Status: HttpStatusCode.OK, SchemaErrors: { Count: > 0 } schemaErrors })
             {
                 return Judgement.Fail($"{e.IssuerId}'s {which} breaks token-response.schema.json: {string.Join("; ", schemaErrors.Take(3))}");
             }

@@ -235,7 +235,7 @@ public sealed class StatusErrorsEchoNonce : Check<MissionStatusEvidence>
                 problems.Add($"the {what} body is {response.ContentType ?? "(no content type)"}, not JSON");
                 continue;
             }
-            problems.AddRange(ArtifactSchemas.Validate(ArtifactKind.StatusError, response.Body).Select(x => $"{what} body {x}"));
+            problems.AddRange(response.SchemaErrors.Select(x => $"{what} body {x}"));
             if (response.Member("nonce") != nonce) problems.Add($"the {what} body's nonce is {response.Member("nonce") ?? "(absent)"}, not the one sent");
         }
         return Judgement.That(problems.Count == 0, $"the {string.Join(" and ", errors.Select(x => x.What))} bodies carry error, error_description and the echoed nonce", string.Join("; ", problems));

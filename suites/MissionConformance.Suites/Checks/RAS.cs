@@ -86,7 +86,7 @@ public sealed class LocalTokenKeepsMissionBoundAndCapped : Check<ResourceAsEvide
     {
         foreach (var redemption in new[] { e.Valid, e.ShortLived })
         {
-            var responseErrors = ArtifactSchemas.Validate(ArtifactKind.TokenResponse, redemption.Response.Body)
+            var responseErrors = redemption.Response.SchemaErrors
                 .Where(x => x.Pointer != "/authorization_details" && !x.Pointer.StartsWith("/authorization_details/", StringComparison.Ordinal)).ToList();
             if (!redemption.Issued) return Judgement.Fail($"{redemption.Case} was answered {redemption.Describe()}, not a local token");
             if (responseErrors.Count > 0) return Judgement.Fail($"the answer to {redemption.Case} breaks token-response.schema.json: {string.Join("; ", responseErrors.Take(3))}");

@@ -292,7 +292,7 @@ public sealed class MissionFlow(ScenarioContext context)
         var client = Server.Client("admin") ?? Agent;
         var response = await context.Client.InventoryAsync(client.Credentials, missionId, null, context.Cancellation);
         if (response.Status != HttpStatusCode.OK || !response.IsJson) return null;
-        return ArtifactSchemas.Validate(ArtifactKind.MissionRecord, response.Body).Count == 0 ? JsonNode.Parse(response.Body)!.AsObject() : null;
+        return response.SchemaErrors.Count == 0 ? JsonNode.Parse(response.Body)!.AsObject() : null;
     }
 
     /// <summary>The inventory record whose validated Intent has this goal (see <see cref="Intent"/>), if the target has an inventory.</summary>

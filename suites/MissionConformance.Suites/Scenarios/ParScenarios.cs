@@ -20,7 +20,7 @@ public sealed class ParAcceptanceScenario : Scenario
     {
         var flow = new MissionFlow(context);
         var response = await flow.PushAsync(flow.Intent().ToJsonString(), Pkce.Create());
-        var errors = response.Status == HttpStatusCode.Created && response.IsJson ? ArtifactSchemas.Validate(ArtifactKind.ParResponse, response.Body) : [];
+        var errors = response.Status == HttpStatusCode.Created && response.IsJson ? response.SchemaErrors : [];
         context.Judge(new ParAcceptsMissionIntent(), new ParAcceptance(response, errors));
     }
 }
