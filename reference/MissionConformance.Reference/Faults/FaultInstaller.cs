@@ -4,11 +4,32 @@ using MissionConformance.Reference.Seams;
 
 namespace MissionConformance.Reference.Faults;
 
-/// <summary>Marks a class as what a named fault does: a hook (<see cref="Hooks{THook}"/>) registered only while the fault is active.</summary>
+/// <summary>
+/// Marks a class as what a named fault does, a hook (<see cref="Hooks{THook}"/>) registered only while the fault is active, and
+/// describes the fault: what it breaks and the requirement ids whose checks it must make fail (its <see cref="FaultDescriptor"/>).
+/// </summary>
 [AttributeUsage(AttributeTargets.Class)]
-public sealed class FaultHookAttribute(Fault fault) : Attribute
+public sealed class FaultHookAttribute(Fault fault, string breaks, params string[] requirementIds) : Attribute
 {
+    private Configuration.Variant? _under;
+
     public Fault Fault { get; } = fault;
+
+    public string Breaks { get; } = breaks;
+
+    public IReadOnlyList<string> RequirementIds { get; } = requirementIds;
+
+    /// <summary>The server the fault belongs to: the Authorization Server unless named.</summary>
+    public FaultSite Site { get; set; } = FaultSite.AuthorizationServer;
+
+    /// <summary>The variant the fault lives in (<see cref="FaultDescriptor.Under"/>), when it has one.</summary>
+    public Configuration.Variant Under
+    {
+        get => _under ?? default;
+        set => _under = value;
+    }
+
+    public FaultDescriptor Descriptor => new(Fault, Breaks, RequirementIds, Site) { Under = _under };
 }
 
 /// <summary>
@@ -17,10 +38,15 @@ public sealed class FaultHookAttribute(Fault fault) : Attribute
 /// </summary>
 public static class FaultInstaller
 {
-    private static readonly (Fault Fault, Type Type)[] Registered = [.. typeof(FaultInstaller).Assembly.GetTypes()
+    private static readonly (FaultHookAttribute Attribute, Type Type)[] Hooked = [.. typeof(FaultInstaller).Assembly.GetTypes()
         .Select(t => (Attribute: t.GetCustomAttribute<FaultHookAttribute>(), Type: t))
         .Where(t => t.Attribute is not null)
-        .Select(t => (t.Attribute!.Fault, t.Type))];
+        .Select(t => (t.Attribute!, t.Type))];
+
+    private static readonly (Fault Fault, Type Type)[] Registered = [.. Hooked.Select(h => (h.Attribute.Fault, h.Type))];
+
+    /// <summary>What each fault's hook class says of it: the catalogue (<see cref="FaultCatalogue"/>).</summary>
+    public static IEnumerable<FaultDescriptor> Descriptors => Hooked.Select(h => h.Attribute.Descriptor);
 
     public static IServiceCollection AddHooks(this IServiceCollection services, FaultSet faults)
     {
@@ -46,6 +72,6 @@ public static class FaultInstaller
     /// <summary>The classes that are <paramref name="fault"/>.</summary>
     public static IReadOnlyList<Type> HookTypes(Fault fault) => [.. Registered.Where(r => r.Fault == fault).Select(r => r.Type)];
 
-    /// <summary>The faults that are hooks (the others are still conditionals of the code they break, or seams of their own).</summary>
-    public static IReadOnlyCollection<Fault> Hooked => [.. Registered.Select(r => r.Fault)];
+    /// <summary>The faults that have a hook class.</summary>
+    public static IReadOnlyCollection<Fault> HookedFaults => [.. Registered.Select(r => r.Fault)];
 }

@@ -13,20 +13,20 @@ internal abstract class WaivedIntentRule(IntentRule rule) : IIntentHook
     }
 }
 
-[FaultHook(Fault.IgnoreIntentSizeLimit)]
+[FaultHook(Fault.IgnoreIntentSizeLimit, "accepts a mission_intent larger than mission_intent_max_size", "MBO-AS-PAR-007")]
 internal sealed class IgnoreIntentSizeLimit() : WaivedIntentRule(IntentRule.SizeLimit);
 
-[FaultHook(Fault.AcceptUnknownMembers)]
+[FaultHook(Fault.AcceptUnknownMembers, "accepts unknown non-x_ members at the top level and in context", "MBO-AS-PAR-006")]
 internal sealed class AcceptUnknownMembers() : WaivedIntentRule(IntentRule.KnownMembers);
 
-[FaultHook(Fault.AcceptUnregisteredPurpose)]
+[FaultHook(Fault.AcceptUnregisteredPurpose, "accepts an Intent whose purpose is not registered for the client", "MBO-AS-PAR-015")]
 internal sealed class AcceptUnregisteredPurpose() : WaivedIntentRule(IntentRule.RegisteredPurpose);
 
-[FaultHook(Fault.AcceptZeroMaxDerivations)]
+[FaultHook(Fault.AcceptZeroMaxDerivations, "accepts context.max_derivations below 1", "MBO-AS-PAR-009")]
 internal sealed class AcceptZeroMaxDerivations() : WaivedIntentRule(IntentRule.PositiveBudget);
 
 /// <summary>Duplicate members are taken, the last one winning, where RFC 8259 leaves the meaning undefined (MBO-AS-PAR-004).</summary>
-[FaultHook(Fault.AcceptDuplicateMembers)]
+[FaultHook(Fault.AcceptDuplicateMembers, "accepts a mission_intent with duplicate member names", "MBO-AS-PAR-004")]
 internal sealed class AcceptDuplicateMembers : WaivedIntentRule, IIntentHook
 {
     public AcceptDuplicateMembers() : base(IntentRule.NoDuplicateMembers)
@@ -50,7 +50,10 @@ internal sealed class AcceptDuplicateMembers : WaivedIntentRule, IIntentHook
 }
 
 /// <summary>An Intent missing required members is admitted, the missing ones given defaults (MBO-AS-PAR-005).</summary>
-[FaultHook(Fault.AcceptMissingRequiredMembers)]
+[FaultHook(
+    Fault.AcceptMissingRequiredMembers,
+    "does not require goal, constraints, success_criteria or mission_expiry: a missing one is filled in and the Intent admitted",
+    "MBO-AS-PAR-005")]
 internal sealed class AcceptMissingRequiredMembers : WaivedIntentRule, IIntentHook
 {
     public AcceptMissingRequiredMembers() : base(IntentRule.RequiredMembers)
@@ -68,14 +71,17 @@ internal sealed class AcceptMissingRequiredMembers : WaivedIntentRule, IIntentHo
 }
 
 /// <summary>An unparseable Intent makes the server fail (HTTP 500) instead of refusing it (MBO-AS-PAR-003).</summary>
-[FaultHook(Fault.MalformedIntentServerError)]
+[FaultHook(Fault.MalformedIntentServerError, "answers an unparseable mission_intent with 500 server_error", "MBO-AS-PAR-003")]
 internal sealed class MalformedIntentServerError : IIntentHook
 {
     public void Unparseable(string raw) => throw new InvalidOperationException("fault MalformedIntentServerError: unparseable mission_intent");
 }
 
 /// <summary>A mission_expiry before the policy ceiling is extended to it (MBO-AS-PAR-014: narrowing never widens).</summary>
-[FaultHook(Fault.ExtendMissionExpiry)]
+[FaultHook(
+    Fault.ExtendMissionExpiry,
+    "narrowing sets mission_expiry to the policy ceiling even when the submitted value is earlier",
+    "MBO-AS-PAR-014")]
 internal sealed class ExtendMissionExpiry : IIntentHook
 {
     public void ExpiryNarrowing(ExpiryNarrowing expiry)
@@ -85,14 +91,20 @@ internal sealed class ExtendMissionExpiry : IIntentHook
 }
 
 /// <summary>The validated Intent names an object the client never submitted (no authority derives from it).</summary>
-[FaultHook(Fault.NarrowingAddsObject)]
+[FaultHook(
+    Fault.NarrowingAddsObject,
+    "validation adds an object the client never submitted to the validated Intent the Mission records",
+    "MBO-AS-PAR-014")]
 internal sealed class NarrowingAddsObject : IIntentHook
 {
     public void Narrowed(JsonObject validated) => validated["objects"]!.AsArray().Add("https://archive.board-packet.example/records");
 }
 
 /// <summary>The validated Intent loses the client's last constraint.</summary>
-[FaultHook(Fault.NarrowingDropsConstraint)]
+[FaultHook(
+    Fault.NarrowingDropsConstraint,
+    "validation removes the Intent's last client constraint from the validated Intent the Mission records (and renders)",
+    "MBO-AS-PAR-014")]
 internal sealed class NarrowingDropsConstraint : IIntentHook
 {
     public void Narrowed(JsonObject validated)
@@ -102,7 +114,7 @@ internal sealed class NarrowingDropsConstraint : IIntentHook
 }
 
 /// <summary>Derived actions are not RFC 9396 action names (spaces and punctuation).</summary>
-[FaultHook(Fault.InvalidActionName)]
+[FaultHook(Fault.InvalidActionName, "derived entries (and so the tokens) carry action names outside the action pattern", "MBO-AS-TOK-006")]
 internal sealed class InvalidActionName : IIntentHook
 {
     public void AuthorityDerived(JsonArray authoritySet)

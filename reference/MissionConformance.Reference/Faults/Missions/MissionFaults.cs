@@ -8,7 +8,7 @@ using MissionConformance.Reference.Storage;
 namespace MissionConformance.Reference.Faults.Missions;
 
 /// <summary>An identical Intent from the same client reopens the Mission it made before, which is approved again (MBO-AS-REC-003).</summary>
-[FaultHook(Fault.ReuseMissionIdForIdenticalIntent)]
+[FaultHook(Fault.ReuseMissionIdForIdenticalIntent, "gives a second identical Intent the Mission id of the first", "MBO-AS-PAR-013", "MBO-AS-REC-010")]
 internal sealed class ReuseMissionIdForIdenticalIntent : IMissionHook, Endpoints.IAuthorizationHook
 {
     public ValueTask PendingFoundAsync(Endpoints.PendingMission pending)
@@ -37,7 +37,7 @@ internal sealed class ReuseMissionIdForIdenticalIntent : IMissionHook, Endpoints
 }
 
 /// <summary>Mission ids count up from the number of records (MBO-AS-REC-001: opaque, unguessable).</summary>
-[FaultHook(Fault.SequentialMissionId)]
+[FaultHook(Fault.SequentialMissionId, "mission.id is a sequence number", "MBO-AS-REC-001")]
 internal sealed class SequentialMissionId : IMissionHook
 {
     private int _sequence;
@@ -53,7 +53,7 @@ internal sealed class SequentialMissionId : IMissionHook
     }
 }
 
-[FaultHook(Fault.MissionIdEmbedsSubject)]
+[FaultHook(Fault.MissionIdEmbedsSubject, "mission.id contains the requesting client_id", "MBO-AS-REC-002")]
 internal sealed class MissionIdEmbedsSubject : IMissionHook
 {
     public ValueTask NamingAsync(MissionNaming naming)
@@ -63,26 +63,36 @@ internal sealed class MissionIdEmbedsSubject : IMissionHook
     }
 }
 
-[FaultHook(Fault.PairwiseRefSharedAcrossSectors)]
+[FaultHook(Fault.PairwiseRefSharedAcrossSectors, "a Mission has one pairwise ref for every sector: two Resource ASes can link it", "MBO-AS-PW-001")]
 internal sealed class PairwiseRefSharedAcrossSectors : IMissionHook
 {
     public void PairwiseLookup(PairwiseLookup lookup) => lookup.Sector = null;
 }
 
-[FaultHook(Fault.ProposalHashOverRawIntent)]
+[FaultHook(
+    Fault.ProposalHashOverRawIntent,
+    "proposal_hash is computed over the submitted Intent instead of the validated one",
+    "MBO-AS-REC-009",
+    "MBO-AS-REC-006")]
 internal sealed class ProposalHashOverRawIntent : IMissionHook
 {
     public void Approving(Approval approval) => approval.ProposedIntent = JsonNode.Parse(approval.Record.SubmittedIntentJson)!;
 }
 
-[FaultHook(Fault.ConstantRenderingHash)]
+[FaultHook(
+    Fault.ConstantRenderingHash,
+    "consent_rendering_hash is computed over the consent template's name, not the disclosure shown, so every Mission gets the same one",
+    "MC-AS-REC-101")]
 internal sealed class ConstantRenderingHash : IMissionHook
 {
     public void Approving(Approval approval) => approval.Rendered = new JsonObject { ["template"] = "consent-page" };
 }
 
 /// <summary>Approval leaves the Mission pending; it becomes active when its code is redeemed.</summary>
-[FaultHook(Fault.ActivateOnRedemption)]
+[FaultHook(
+    Fault.ActivateOnRedemption,
+    "the code is issued while the Mission stays pending_approval; it activates only at code redemption",
+    "MBO-AS-APR-004")]
 internal sealed class ActivateOnRedemption : IMissionHook, ITokenHook, Endpoints.IAuthorizationHook
 {
     public void Approving(Approval approval) => approval.Activates = false;
@@ -102,7 +112,10 @@ internal sealed class ActivateOnRedemption : IMissionHook, ITokenHook, Endpoints
 }
 
 /// <summary>An approved Mission Expansion forgets which Mission it supersedes.</summary>
-[FaultHook(Fault.ExpansionWithoutSupersedes)]
+[FaultHook(
+    Fault.ExpansionWithoutSupersedes,
+    "an approved expansion's successor keeps no link to the Mission it supersedes: its record and Mission Status name no supersedes",
+    "MBO-AS-EXP-001")]
 internal sealed class ExpansionWithoutSupersedes : IMissionHook
 {
     public async ValueTask ApprovedAsync(MissionOutcome outcome)
@@ -117,7 +130,10 @@ internal sealed class ExpansionWithoutSupersedes : IMissionHook
 }
 
 /// <summary>A denied Mission Expansion completes the Mission it would have superseded.</summary>
-[FaultHook(Fault.DeniedExpansionEndsPrior)]
+[FaultHook(
+    Fault.DeniedExpansionEndsPrior,
+    "denying an expansion completes the Mission it would have superseded, instead of leaving it active",
+    "MBO-AS-EXP-003")]
 internal sealed class DeniedExpansionEndsPrior : IMissionHook
 {
     public async ValueTask RejectedAsync(MissionOutcome outcome)
@@ -129,13 +145,16 @@ internal sealed class DeniedExpansionEndsPrior : IMissionHook
     }
 }
 
-[FaultHook(Fault.ExpansionLeavesPriorActive)]
+[FaultHook(
+    Fault.ExpansionLeavesPriorActive,
+    "the successor of an approved expansion activates, but the Mission it supersedes stays active and goes on deriving",
+    "MBO-AS-EXP-002")]
 internal sealed class ExpansionLeavesPriorActive : IMissionHook
 {
     public void Superseding(Supersession supersession) => supersession.CompletesPrior = false;
 }
 
-[FaultHook(Fault.ResumeFromTerminal)]
+[FaultHook(Fault.ResumeFromTerminal, "resume re-activates a revoked or completed Mission", "MBO-AS-LC-005")]
 internal sealed class ResumeFromTerminal : IMissionHook
 {
     public void Transitioning(LifecycleTransition transition)
@@ -144,7 +163,7 @@ internal sealed class ResumeFromTerminal : IMissionHook
     }
 }
 
-[FaultHook(Fault.CompleteWhileSuspended)]
+[FaultHook(Fault.CompleteWhileSuspended, "a suspended Mission can be completed directly", "MBO-AS-LC-006")]
 internal sealed class CompleteWhileSuspended : IMissionHook
 {
     public void Transitioning(LifecycleTransition transition)
@@ -153,13 +172,13 @@ internal sealed class CompleteWhileSuspended : IMissionHook
     }
 }
 
-[FaultHook(Fault.NonIdempotentLifecycle)]
+[FaultHook(Fault.NonIdempotentLifecycle, "repeating an operation already applied returns 409", "MBO-AS-LC-004")]
 internal sealed class NonIdempotentLifecycle : IMissionHook
 {
     public void Transitioning(LifecycleTransition transition) => transition.RepeatIsIdempotent = false;
 }
 
-[FaultHook(Fault.RevokeIsNoOp)]
+[FaultHook(Fault.RevokeIsNoOp, "the lifecycle endpoint acknowledges revoke without changing state", "MBO-AS-LC-001")]
 internal sealed class RevokeIsNoOp : IMissionHook
 {
     public void Transitioning(LifecycleTransition transition)
@@ -168,7 +187,7 @@ internal sealed class RevokeIsNoOp : IMissionHook
     }
 }
 
-[FaultHook(Fault.SuspendIsNoOp)]
+[FaultHook(Fault.SuspendIsNoOp, "the lifecycle endpoint acknowledges suspend without changing state", "MBO-AS-LC-002")]
 internal sealed class SuspendIsNoOp : IMissionHook
 {
     public void Transitioning(LifecycleTransition transition)
@@ -177,14 +196,14 @@ internal sealed class SuspendIsNoOp : IMissionHook
     }
 }
 
-[FaultHook(Fault.IgnoreMaxDerivations)]
+[FaultHook(Fault.IgnoreMaxDerivations, "context.max_derivations is not enforced", "MBO-AS-GATE-008", "MBO-AS-GATE-009")]
 internal sealed class IgnoreMaxDerivations : IMissionHook
 {
     public void CountingDerivation(DerivationCount count) => count.BudgetApplies = false;
 }
 
 /// <summary>The derivation count is checked, then written after a pause, outside one transaction: a second request slips in between.</summary>
-[FaultHook(Fault.RacyDerivationCounter)]
+[FaultHook(Fault.RacyDerivationCounter, "the derivation budget is checked and incremented non-atomically", "MBO-AS-GATE-009")]
 internal sealed class RacyDerivationCounter : IMissionHook
 {
     public void CountingDerivation(DerivationCount count) => count.Instead = () => CountRacilyAsync(count);
@@ -206,7 +225,7 @@ internal sealed class RacyDerivationCounter : IMissionHook
     }
 }
 
-[FaultHook(Fault.IgnoreMissionExpiry)]
+[FaultHook(Fault.IgnoreMissionExpiry, "refresh succeeds after mission_expiry", "MBO-AS-GATE-004")]
 internal sealed class IgnoreMissionExpiry : IMissionHook
 {
     public void ExpiryChecked(ExpiryCheck check)
@@ -216,7 +235,10 @@ internal sealed class IgnoreMissionExpiry : IMissionHook
 }
 
 /// <summary>The authority hash is the bare JCS digest of the Authority Set, outside its envelope.</summary>
-[FaultHook(Fault.AuthorityHashWithoutEnvelope)]
+[FaultHook(
+    Fault.AuthorityHashWithoutEnvelope,
+    "authority_hash is SHA-256 over the JCS of the bare Authority Set, without the domain-separating envelope",
+    "MBO-AS-REC-005")]
 internal sealed class AuthorityHashWithoutEnvelope : IMissionHook
 {
     public void AnchorComputed(AnchorDraft anchor)
@@ -226,7 +248,7 @@ internal sealed class AuthorityHashWithoutEnvelope : IMissionHook
 }
 
 /// <summary>Anchors are padded standard base64 without the algorithm prefix.</summary>
-[FaultHook(Fault.PaddedAnchors)]
+[FaultHook(Fault.PaddedAnchors, "anchors use padded standard base64", "MBO-AS-REC-004")]
 internal sealed class PaddedAnchors : IMissionHook
 {
     public void AnchorComputed(AnchorDraft anchor)
@@ -236,7 +258,10 @@ internal sealed class PaddedAnchors : IMissionHook
     }
 }
 
-[FaultHook(Fault.LifecycleEventsSkipSuspension)]
+[FaultHook(
+    Fault.LifecycleEventsSkipSuspension,
+    "the AS advertises event_driven and pushes a lifecycle SET on revocation, completion and expiry, but none on suspension",
+    "MBO-MAS-006")]
 internal sealed class LifecycleEventsSkipSuspension : IMissionHook
 {
     public void EventPublishing(EventPublishing publishing)

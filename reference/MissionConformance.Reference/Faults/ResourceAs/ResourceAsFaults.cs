@@ -19,24 +19,48 @@ internal abstract class WaivedResourceAsRule(ResourceAsRule rule) : IResourceAsH
     }
 }
 
-[FaultHook(Fault.ResourceAsAcceptsBearerJag)]
+[FaultHook(
+    Fault.ResourceAsAcceptsBearerJag,
+    "the Resource AS redeems an ID-JAG without cnf (a bearer grant), binding the local token to whatever key the request proves",
+    "MBO-RAS-003",
+    Site = FaultSite.ResourceAs)]
 internal sealed class ResourceAsAcceptsBearerJag() : WaivedResourceAsRule(ResourceAsRule.SenderConstrained);
 
-[FaultHook(Fault.ResourceAsAcceptsReplayedJag)]
+[FaultHook(
+    Fault.ResourceAsAcceptsReplayedJag,
+    "the Resource AS keeps no record of redeemed jti values, so one ID-JAG is redeemed again and again",
+    "MBO-RAS-004",
+    Site = FaultSite.ResourceAs)]
 internal sealed class ResourceAsAcceptsReplayedJag() : WaivedResourceAsRule(ResourceAsRule.SingleUse);
 
-[FaultHook(Fault.ResourceAsWidensGrant)]
+[FaultHook(
+    Fault.ResourceAsWidensGrant,
+    "requested authorization_details are issued as asked, without checking they are within what the ID-JAG conveys",
+    "MBO-RAS-006",
+    Site = FaultSite.ResourceAs)]
 internal sealed class ResourceAsWidensGrant() : WaivedResourceAsRule(ResourceAsRule.WithinGrant);
 
 /// <summary>A projection issuer refreshes without asking the MAS, so a revocation there does not reach it (mas.md contract 2).</summary>
-[FaultHook(Fault.MasRevocationNotPropagated)]
+[FaultHook(
+    Fault.MasRevocationNotPropagated,
+    "a projection issuer asks the MAS about a Mission when it first issues, then refreshes without asking again, so a revocation at the MAS never reaches it",
+    "MBO-MAS-002",
+    Site = FaultSite.ProjectionIssuer)]
 internal sealed class MasRevocationNotPropagated() : WaivedResourceAsRule(ResourceAsRule.MissionActiveOnRefresh);
 
-[FaultHook(Fault.ProjectionIssuerFailsOpen)]
+[FaultHook(
+    Fault.ProjectionIssuerFailsOpen,
+    "a Resource AS that projects its origin's Missions issues when the origin's Mission Status gives no usable answer, as if the Mission were active",
+    "MBO-MAS-003",
+    Site = FaultSite.ResourceAs)]
 internal sealed class ProjectionIssuerFailsOpen() : WaivedResourceAsRule(ResourceAsRule.FailsClosed);
 
 /// <summary>ID-JAGs from any issuer are redeemed, their keys read from the issuer they name (MBO-RAS-001).</summary>
-[FaultHook(Fault.ResourceAsTrustsAnyOrigin)]
+[FaultHook(
+    Fault.ResourceAsTrustsAnyOrigin,
+    "the Resource AS accepts an ID-JAG from any issuer, fetching the keys its metadata names, instead of its configured origin only",
+    "MBO-RAS-001",
+    Site = FaultSite.ResourceAs)]
 internal sealed class ResourceAsTrustsAnyOrigin : IResourceAsHook
 {
     public void OriginResolving(GrantOrigin origin)
@@ -53,21 +77,25 @@ internal sealed class ResourceAsTrustsAnyOrigin : IResourceAsHook
     }
 }
 
-[FaultHook(Fault.ResourceAsIgnoresAudience)]
+[FaultHook(Fault.ResourceAsIgnoresAudience, "the Resource AS redeems an ID-JAG audienced to another AS", "MBO-RAS-002", Site = FaultSite.ResourceAs)]
 internal sealed class ResourceAsIgnoresAudience : IResourceAsHook
 {
     public void GrantValidating(TokenValidationParameters parameters) => parameters.ValidateAudience = false;
 }
 
 /// <summary>Local tokens live their full lifetime, past the grant they were issued from (MBO-RAS-005).</summary>
-[FaultHook(Fault.LocalTokenOutlivesGrant)]
+[FaultHook(Fault.LocalTokenOutlivesGrant, "local tokens live five minutes whatever the ID-JAG's exp", "MBO-RAS-005", Site = FaultSite.ResourceAs)]
 internal sealed class LocalTokenOutlivesGrant : IResourceAsHook
 {
     public void Issuing(LocalTokenDraft draft) => draft.Expires = draft.Now + ReferenceResourceAs.LocalTokenLifetime;
 }
 
 /// <summary>A projection issuer writes itself as mission.origin (MBO-MAS-001: the origin stays the MAS's).</summary>
-[FaultHook(Fault.ProjectionIssuerRewritesOrigin)]
+[FaultHook(
+    Fault.ProjectionIssuerRewritesOrigin,
+    "a projection issuer's tokens carry mission.origin its own issuer instead of the MAS's",
+    "MBO-MAS-001",
+    Site = FaultSite.ProjectionIssuer)]
 internal sealed class ProjectionIssuerRewritesOrigin : IResourceAsHook
 {
     public void Issuing(LocalTokenDraft draft)
@@ -79,7 +107,11 @@ internal sealed class ProjectionIssuerRewritesOrigin : IResourceAsHook
 }
 
 /// <summary>Introspection reports the Mission's state, which only the origin may (MBO-AS-INT-005).</summary>
-[FaultHook(Fault.ResourceAsReportsMissionState)]
+[FaultHook(
+    Fault.ResourceAsReportsMissionState,
+    "introspecting a local token at the Resource AS answers mission.state active, a state only the origin may report",
+    "MBO-AS-INT-005",
+    Site = FaultSite.ResourceAs)]
 internal sealed class ResourceAsReportsMissionState : IResourceAsHook
 {
     public void IntrospectionAnswered(JsonObject answer)
@@ -92,7 +124,11 @@ internal sealed class ResourceAsReportsMissionState : IResourceAsHook
 /// The Resource AS serves a Mission Status look-alike, answering "active" for every Mission whose ID-JAG it redeemed: a
 /// state authority for Missions it does not hold (MBO-MAS-002).
 /// </summary>
-[FaultHook(Fault.ResourceAsServesMissionStatus)]
+[FaultHook(
+    Fault.ResourceAsServesMissionStatus,
+    "the Resource AS advertises a mission_status_endpoint and answers it with state active for any Mission it redeemed a grant of, as if it held the Mission",
+    "MBO-RAS-007",
+    Site = FaultSite.ResourceAs)]
 internal sealed class ResourceAsServesMissionStatus : IResourceAsHook
 {
     private const string Path = "/mission-status";

@@ -8,20 +8,30 @@ using MissionConformance.Reference.ResourceServers;
 
 namespace MissionConformance.Reference.Faults.ResourceServers;
 
-[FaultHook(Fault.RsAcceptsWrongTyp)]
+[FaultHook(Fault.RsAcceptsWrongTyp, "the RS accepts an access token whose typ is not at+jwt", "MBO-RS-A-001", Site = FaultSite.ResourceServer)]
 internal sealed class RsAcceptsWrongTyp : IResourceServerHook
 {
     public void TokenValidating(TokenValidationParameters parameters) => parameters.ValidTypes = null;
 }
 
-[FaultHook(Fault.RsIgnoresDpopBinding)]
+[FaultHook(
+    Fault.RsIgnoresDpopBinding,
+    "the RS serves a DPoP-bound token (cnf.jkt) without checking its proof: as a bearer token, or with another key's proof (an introspecting RS included)",
+    "MBO-RS-A-001",
+    "MBO-RS-C-007",
+    Site = FaultSite.ResourceServer)]
 internal sealed class RsIgnoresDpopBinding : IResourceServerHook
 {
     public void ProofChecked(ProofCheck check) => check.Failure = null;
 }
 
 /// <summary>An introspecting server takes introspection's word for a DPoP-bound token and checks no proof (MBO-RS-C-007).</summary>
-[FaultHook(Fault.RsTrustsIntrospectionForDpop)]
+[FaultHook(
+    Fault.RsTrustsIntrospectionForDpop,
+    "a server that introspects takes active:true for enough and skips its own DPoP proof check (only introspecting servers change)",
+    "MBO-RS-A-001",
+    "MBO-RS-C-007",
+    Site = FaultSite.ResourceServer)]
 internal sealed class RsTrustsIntrospectionForDpop : IResourceServerHook
 {
     public void ProofChecked(ProofCheck check)
@@ -40,17 +50,26 @@ internal abstract class UncheckedPoll : IResourceServerHook
 }
 
 /// <summary>An approved Access Request is carried out on the approval alone, without a fresh decision (MBO-RT-PEP-011).</summary>
-[FaultHook(Fault.RsExecutesOnApprovalUnchecked)]
+[FaultHook(
+    Fault.RsExecutesOnApprovalUnchecked,
+    "an approved task is carried out as soon as tasks/get sees the approval: no fresh decision, no look at the Mission's state",
+    "MBO-MCP-003",
+    "MBO-RT-PEP-011",
+    Site = FaultSite.ResourceServer)]
 internal sealed class RsExecutesOnApprovalUnchecked : UncheckedPoll, IResourceServerHook
 {
     public void ApprovalSettling(ApprovalSettlement settlement) => settlement.Reevaluates = false;
 }
 
 /// <summary>The fresh decision after an approval is made with the Mission state of the original call.</summary>
-[FaultHook(Fault.RsReevaluatesWithStaleState)]
+[FaultHook(
+    Fault.RsReevaluatesWithStaleState,
+    "tasks/get skips the Mission-state check (the task was authorised when created), so an approved task is re-evaluated but carried out for a Mission revoked meanwhile",
+    "MBO-RT-PEP-011",
+    Site = FaultSite.ResourceServer)]
 internal sealed class RsReevaluatesWithStaleState : UncheckedPoll;
 
-[FaultHook(Fault.RsAcceptsMissingMission)]
+[FaultHook(Fault.RsAcceptsMissingMission, "the RS serves a token that carries no mission claim", "MBO-RS-B-003", Site = FaultSite.ResourceServer)]
 internal sealed class RsAcceptsMissingMission : IResourceServerHook
 {
     public void MissionRefused(MissionRefusal refusal)
@@ -59,7 +78,14 @@ internal sealed class RsAcceptsMissingMission : IResourceServerHook
     }
 }
 
-[FaultHook(Fault.RsIgnoresRevokedMission)]
+[FaultHook(
+    Fault.RsIgnoresRevokedMission,
+    "the RS reads the Mission's state but serves a revoked or suspended Mission's token anyway (an approved task included)",
+    "MBO-RS-B-002",
+    "MBO-RS-B-004",
+    "MBO-MAS-005",
+    "MBO-RT-PEP-011",
+    Site = FaultSite.ResourceServer)]
 internal sealed class RsIgnoresRevokedMission : IResourceServerHook
 {
     public void MissionRefused(MissionRefusal refusal)
@@ -69,7 +95,17 @@ internal sealed class RsIgnoresRevokedMission : IResourceServerHook
 }
 
 /// <summary>The server trusts the token alone: it never asks Mission Status, and takes no lifecycle events either.</summary>
-[FaultHook(Fault.RsNeverAsksMissionStatus)]
+[FaultHook(
+    Fault.RsNeverAsksMissionStatus,
+    "the RS has no source of Mission state (no Mission Status requests; an event-driven server has no event receiver): it cannot refuse inactive Missions, and its PDP requests lack policy_version and freshness",
+    "MBO-RS-B-002",
+    "MBO-RS-B-004",
+    "MBO-RS-C-008",
+    "MBO-RT-PEP-004",
+    "MBO-RT-PEP-005",
+    "MBO-RT-PEP-011",
+    "MBO-MAS-005",
+    Site = FaultSite.ResourceServer)]
 internal sealed class RsNeverAsksMissionStatus : IResourceServerHook
 {
     public void StateChecking(StateCheck check) => check.AsksState = false;
@@ -82,20 +118,27 @@ internal sealed class RsNeverAsksMissionStatus : IResourceServerHook
     });
 }
 
-[FaultHook(Fault.RsListsEveryTool)]
+[FaultHook(Fault.RsListsEveryTool, "tools/list shows every tool, also those outside the Mission", "MBO-MCP-001", Site = FaultSite.ResourceServer)]
 internal sealed class RsListsEveryTool : IResourceServerHook
 {
     public void ToolsListed(ToolListing listing) => listing.Listed = listing.All;
 }
 
-[FaultHook(Fault.RsHonoursForeignEntries)]
+[FaultHook(Fault.RsHonoursForeignEntries, "the RS honours entries whose resource is another server", "MBO-RS-C-005", Site = FaultSite.ResourceServer)]
 internal sealed class RsHonoursForeignEntries : IResourceServerHook
 {
     public void EntryHonoured(EntryScope scope) => scope.Honoured = true;
 }
 
 /// <summary>Any honoured entry allows any tool, whatever its actions say.</summary>
-[FaultHook(Fault.RsIgnoresActions)]
+[FaultHook(
+    Fault.RsIgnoresActions,
+    "the RS executes any tool when it holds an entry for itself, whatever the entry's actions (so neither scope nor x_ members are what widen it)",
+    "MBO-RS-C-001",
+    "MBO-MCP-002",
+    "MBO-RS-C-004",
+    "MBO-RS-C-009",
+    Site = FaultSite.ResourceServer)]
 internal sealed class RsIgnoresActions : IResourceServerHook
 {
     public void ActionChecked(ActionCheck check)
@@ -105,7 +148,11 @@ internal sealed class RsIgnoresActions : IResourceServerHook
 }
 
 /// <summary>A scope value naming the tool allows it, beside authorization_details.</summary>
-[FaultHook(Fault.RsScopeWidensDetails)]
+[FaultHook(
+    Fault.RsScopeWidensDetails,
+    "a tool named in the token's scope is executed though no entry lists it",
+    "MBO-RS-C-004",
+    Site = FaultSite.ResourceServer)]
 internal sealed class RsScopeWidensDetails : IResourceServerHook
 {
     public void ActionChecked(ActionCheck check)
@@ -118,7 +165,11 @@ internal sealed class RsScopeWidensDetails : IResourceServerHook
 }
 
 /// <summary>Actions under an unknown member of the mission claim (x_extra) are honoured.</summary>
-[FaultHook(Fault.RsTrustsUnknownMissionMembers)]
+[FaultHook(
+    Fault.RsTrustsUnknownMissionMembers,
+    "the RS grants the actions listed in mission.x_extra",
+    "MBO-RS-C-009",
+    Site = FaultSite.ResourceServer)]
 internal sealed class RsTrustsUnknownMissionMembers : IResourceServerHook
 {
     public void ActionChecked(ActionCheck check)
@@ -132,7 +183,11 @@ internal sealed class RsTrustsUnknownMissionMembers : IResourceServerHook
     }
 }
 
-[FaultHook(Fault.RsAcceptsUnknownConstraint)]
+[FaultHook(
+    Fault.RsAcceptsUnknownConstraint,
+    "the RS ignores a constraint key it cannot enforce instead of refusing",
+    "MBO-RS-C-003",
+    Site = FaultSite.ResourceServer)]
 internal sealed class RsAcceptsUnknownConstraint : IResourceServerHook
 {
     public void ConstraintChecked(ConstraintCheck check)
@@ -141,7 +196,11 @@ internal sealed class RsAcceptsUnknownConstraint : IResourceServerHook
     }
 }
 
-[FaultHook(Fault.RsIgnoresConstraint)]
+[FaultHook(
+    Fault.RsIgnoresConstraint,
+    "the RS does not check the entry's constraints against the call's arguments",
+    "MBO-RS-C-002",
+    Site = FaultSite.ResourceServer)]
 internal sealed class RsIgnoresConstraint : IResourceServerHook
 {
     public void ConstraintChecked(ConstraintCheck check)
@@ -150,13 +209,19 @@ internal sealed class RsIgnoresConstraint : IResourceServerHook
     }
 }
 
-[FaultHook(Fault.RsSkipsPdp)]
+[FaultHook(
+    Fault.RsSkipsPdp,
+    "the RS-D server executes consequential calls without asking the PDP",
+    "MBO-RT-PEP-001",
+    "MBO-RT-PEP-002",
+    "MBO-RT-PEP-003",
+    Site = FaultSite.ResourceServer)]
 internal sealed class RsSkipsPdp : IResourceServerHook
 {
     public void PdpConsulting(PdpConsultation consultation) => consultation.Consults = false;
 }
 
-[FaultHook(Fault.RsFailsOpenWhenPdpDown)]
+[FaultHook(Fault.RsFailsOpenWhenPdpDown, "the RS executes the call when the PDP does not answer", "MBO-RT-PEP-003", Site = FaultSite.ResourceServer)]
 internal sealed class RsFailsOpenWhenPdpDown : IResourceServerHook
 {
     public void PdpDecided(PdpOutcome outcome)
@@ -165,7 +230,12 @@ internal sealed class RsFailsOpenWhenPdpDown : IResourceServerHook
     }
 }
 
-[FaultHook(Fault.RsActsOnDeny)]
+[FaultHook(
+    Fault.RsActsOnDeny,
+    "the RS executes a call the PDP denied, a requestable denial included (so no task waits for approval)",
+    "MBO-RT-PEP-002",
+    "MBO-MCP-003",
+    Site = FaultSite.ResourceServer)]
 internal sealed class RsActsOnDeny : IResourceServerHook
 {
     public void PdpDecided(PdpOutcome outcome)
@@ -174,14 +244,18 @@ internal sealed class RsActsOnDeny : IResourceServerHook
     }
 }
 
-[FaultHook(Fault.RsNoTaskOnRequestableDenial)]
+[FaultHook(
+    Fault.RsNoTaskOnRequestableDenial,
+    "a requestable denial is refused like a plain deny: no Access Request, no MCP task to wait on",
+    "MBO-MCP-003",
+    Site = FaultSite.ResourceServer)]
 internal sealed class RsNoTaskOnRequestableDenial : IResourceServerHook
 {
     public void PdpDecided(PdpOutcome outcome) => outcome.OffersTask = false;
 }
 
 /// <summary>The evaluation's Mission context carries the id only (MBO-RT-PEP-004).</summary>
-[FaultHook(Fault.RsOmitsMissionContext)]
+[FaultHook(Fault.RsOmitsMissionContext, "the evaluation's context.mission carries only the id", "MBO-RT-PEP-004", Site = FaultSite.ResourceServer)]
 internal sealed class RsOmitsMissionContext : IResourceServerHook
 {
     public void EvaluationBuilt(EvaluationRequest evaluation)
@@ -191,14 +265,18 @@ internal sealed class RsOmitsMissionContext : IResourceServerHook
     }
 }
 
-[FaultHook(Fault.RsOmitsToolId)]
+[FaultHook(Fault.RsOmitsToolId, "the evaluation of an MCP tool call carries no context.tool_id", "MBO-RT-PEP-008", Site = FaultSite.ResourceServer)]
 internal sealed class RsOmitsToolId : IResourceServerHook
 {
     public void EvaluationBuilt(EvaluationRequest evaluation) => evaluation.Context.Remove("tool_id");
 }
 
 /// <summary>parameter_digest is the bare JCS digest of the arguments, outside the mission-action-parameters envelope (MBO-RT-PEP-006).</summary>
-[FaultHook(Fault.RsWrongParameterDigest)]
+[FaultHook(
+    Fault.RsWrongParameterDigest,
+    "parameter_digest is SHA-256 over the JCS of the bare parameters, without the mission-action-parameters envelope",
+    "MBO-RT-PEP-006",
+    Site = FaultSite.ResourceServer)]
 internal sealed class RsWrongParameterDigest : IResourceServerHook
 {
     public void EvaluationBuilt(EvaluationRequest evaluation)
@@ -210,21 +288,29 @@ internal sealed class RsWrongParameterDigest : IResourceServerHook
     }
 }
 
-[FaultHook(Fault.RsOmitsFreshness)]
+[FaultHook(Fault.RsOmitsFreshness, "the evaluation carries no context.freshness", "MBO-RT-PEP-005", Site = FaultSite.ResourceServer)]
 internal sealed class RsOmitsFreshness : IResourceServerHook
 {
     public void EvaluationBuilt(EvaluationRequest evaluation) => evaluation.Context.Remove("freshness");
 }
 
 /// <summary>The actor is the client alone, even on a delegated token (MBO-RS-C-006).</summary>
-[FaultHook(Fault.RsActorFromClientId)]
+[FaultHook(
+    Fault.RsActorFromClientId,
+    "on a delegated token the PDP is told only the client_id: the act chain, which names the acting party, is dropped",
+    "MBO-RS-C-006",
+    Site = FaultSite.ResourceServer)]
 internal sealed class RsActorFromClientId : IResourceServerHook
 {
     public void EvaluationBuilt(EvaluationRequest evaluation) => (evaluation.Context["actor"] as JsonObject)?.Remove("act");
 }
 
 /// <summary>The tool is written into the act chain, which is for parties, not provenance (MBO-RT-PEP-007).</summary>
-[FaultHook(Fault.RsProvenanceInAct)]
+[FaultHook(
+    Fault.RsProvenanceInAct,
+    "the evaluation's act chain also carries the tool being called, provenance that does not belong in act",
+    "MBO-RT-PEP-007",
+    Site = FaultSite.ResourceServer)]
 internal sealed class RsProvenanceInAct : IResourceServerHook
 {
     public void EvaluationBuilt(EvaluationRequest evaluation)
@@ -234,7 +320,11 @@ internal sealed class RsProvenanceInAct : IResourceServerHook
 }
 
 /// <summary>No RFC 9728 metadata: not served, and not named in challenges.</summary>
-[FaultHook(Fault.RsNoResourceMetadata)]
+[FaultHook(
+    Fault.RsNoResourceMetadata,
+    "the MCP server's 401 names no resource_metadata and it publishes no RFC 9728 metadata",
+    "MBO-MCP-004",
+    Site = FaultSite.ResourceServer)]
 internal sealed class RsNoResourceMetadata : IResourceServerHook
 {
     public void Challenging(Challenge challenge) => challenge.ResourceMetadata = null;
@@ -247,20 +337,32 @@ internal sealed class RsNoResourceMetadata : IResourceServerHook
     });
 }
 
-[FaultHook(Fault.RsOmitsExecutionEvidence)]
+[FaultHook(
+    Fault.RsOmitsExecutionEvidence,
+    "the RS carries out permitted consequential calls without recording Execution Evidence",
+    "MBO-RT-PEP-009",
+    Site = FaultSite.ResourceServer)]
 internal sealed class RsOmitsExecutionEvidence : IResourceServerHook
 {
     public void EvidenceRecording(EvidenceRecord record) => record.Kept = false;
 }
 
-[FaultHook(Fault.RsEvidenceInventsOutcome)]
+[FaultHook(
+    Fault.RsEvidenceInventsOutcome,
+    "Execution Evidence says outcome \"succeeded\", which is not one of attempted, completed, failed, suppressed",
+    "MBO-RT-EV-001",
+    Site = FaultSite.ResourceServer)]
 internal sealed class RsEvidenceInventsOutcome : IResourceServerHook
 {
     public void EvidenceRecording(EvidenceRecord record) => record.Record["outcome"] = "succeeded";
 }
 
 /// <summary>The record's result summary carries the caller's arguments (MBO-RT-EV-002: metadata only).</summary>
-[FaultHook(Fault.RsEvidenceCarriesContent)]
+[FaultHook(
+    Fault.RsEvidenceCarriesContent,
+    "Execution Evidence's result_summary repeats the call's arguments (user content)",
+    "MBO-RT-EV-002",
+    Site = FaultSite.ResourceServer)]
 internal sealed class RsEvidenceCarriesContent : IResourceServerHook
 {
     public void EvidenceRecording(EvidenceRecord record)
@@ -268,7 +370,11 @@ internal sealed class RsEvidenceCarriesContent : IResourceServerHook
 }
 
 /// <summary>The record's parameter_digest is over the arguments with a default filled in, not over what was decided.</summary>
-[FaultHook(Fault.RsEvidenceDigestMismatch)]
+[FaultHook(
+    Fault.RsEvidenceDigestMismatch,
+    "Execution Evidence carries a parameter_digest over the arguments with defaults filled in, not the decision's",
+    "MBO-RT-PEP-010",
+    Site = FaultSite.ResourceServer)]
 internal sealed class RsEvidenceDigestMismatch : IResourceServerHook
 {
     public void EvidenceRecording(EvidenceRecord record)
@@ -279,7 +385,11 @@ internal sealed class RsEvidenceDigestMismatch : IResourceServerHook
     }
 }
 
-[FaultHook(Fault.RsTreatsUnknownStateAsActive)]
+[FaultHook(
+    Fault.RsTreatsUnknownStateAsActive,
+    "an event-driven RS takes a lifecycle event with a state it does not know for active",
+    "MBO-MAS-005",
+    Site = FaultSite.ResourceServer)]
 internal sealed class RsTreatsUnknownStateAsActive : IResourceServerHook
 {
     public void EventReceived(ReceivedState state)
@@ -289,14 +399,22 @@ internal sealed class RsTreatsUnknownStateAsActive : IResourceServerHook
 }
 
 /// <summary>The Mission Status request's nonce is 8 random bytes (11 characters), short of the ABNF's 16 and of 96 bits.</summary>
-[FaultHook(Fault.RsShortStatusNonce)]
+[FaultHook(
+    Fault.RsShortStatusNonce,
+    "the RS's Mission Status nonce is 8 random bytes (11 characters), short of the ABNF's 16 characters and of 96 bits",
+    "MBO-RS-C-008",
+    Site = FaultSite.ResourceServer)]
 internal sealed class RsShortStatusNonce : IResourceServerHook
 {
     public void StatusAsking(StatusQuery query) => query.NonceBytes = 8;
 }
 
 /// <summary>An answer is reused for mission_max_stale_seconds after it was read, whatever its expires_at (MBO-MS-015).</summary>
-[FaultHook(Fault.RsReusesExpiredStatus)]
+[FaultHook(
+    Fault.RsReusesExpiredStatus,
+    "the RS reuses a Mission Status answer for its whole mission_max_stale_seconds, past the answer's expires_at",
+    "MBO-MS-015",
+    Site = FaultSite.ResourceServer)]
 internal sealed class RsReusesExpiredStatus : IResourceServerHook
 {
     public void StatusCached(StatusCacheEntry entry)
@@ -306,7 +424,11 @@ internal sealed class RsReusesExpiredStatus : IResourceServerHook
 }
 
 /// <summary>The manifest's PEP does not cover the first consequential tool (MBO-RT-MF-002).</summary>
-[FaultHook(Fault.RsManifestMissesAction)]
+[FaultHook(
+    Fault.RsManifestMissesAction,
+    "the manifest's PEP covers only the server's other consequential tool, not the one its Missions use",
+    "MBO-RT-MF-002",
+    Site = FaultSite.ResourceServer)]
 internal sealed class RsManifestMissesAction : IResourceServerHook
 {
     public void ManifestBuilt(JsonObject manifest)
@@ -315,7 +437,11 @@ internal sealed class RsManifestMissesAction : IResourceServerHook
     }
 }
 
-[FaultHook(Fault.RsManifestWithoutPeps)]
+[FaultHook(
+    Fault.RsManifestWithoutPeps,
+    "the enforcement-scope manifest has no pep_locations, so it is not schema-valid",
+    "MBO-RT-MF-001",
+    Site = FaultSite.ResourceServer)]
 internal sealed class RsManifestWithoutPeps : IResourceServerHook
 {
     public void ManifestBuilt(JsonObject manifest) => manifest.Remove("pep_locations");

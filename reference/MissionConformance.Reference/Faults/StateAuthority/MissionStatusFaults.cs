@@ -8,7 +8,7 @@ using MissionConformance.Reference.Security;
 
 namespace MissionConformance.Reference.Faults.StateAuthority;
 
-[FaultHook(Fault.StatusAcceptsClientSecret)]
+[FaultHook(Fault.StatusAcceptsClientSecret, "the Mission Status endpoint takes client_secret_basic instead of answering 401", "MBO-MS-002")]
 internal sealed class StatusAcceptsClientSecret : IStateAuthorityHook
 {
     public void Authenticating(ClientAuthentication authentication)
@@ -17,7 +17,7 @@ internal sealed class StatusAcceptsClientSecret : IStateAuthorityHook
     }
 }
 
-[FaultHook(Fault.StatusErrorsWithoutNonce)]
+[FaultHook(Fault.StatusErrorsWithoutNonce, "Mission Status error bodies (401, 404) do not echo the nonce", "MBO-MS-008")]
 internal sealed class StatusErrorsWithoutNonce : IStateAuthorityHook
 {
     public void ErrorAnswered(EndpointError answer)
@@ -27,13 +27,16 @@ internal sealed class StatusErrorsWithoutNonce : IStateAuthorityHook
 }
 
 /// <summary>The rate-limit window is keyed by the Mission asked about, not by the consumer (MBO-MS-017).</summary>
-[FaultHook(Fault.StatusRateLimitPerMission)]
+[FaultHook(
+    Fault.StatusRateLimitPerMission,
+    "Mission Status counts requests per Mission asked about, not per consumer: one client's burst shuts out every other asking about that Mission",
+    "MBO-MS-017")]
 internal sealed class StatusRateLimitPerMission : IStateAuthorityHook
 {
     public void RateLimiting(StatusConsumer consumer) => consumer.Key = "mission:" + consumer.Mission;
 }
 
-[FaultHook(Fault.StatusRateLimitWithoutRetryAfter)]
+[FaultHook(Fault.StatusRateLimitWithoutRetryAfter, "rate-limited Mission Status requests get 429 without Retry-After or retry_after", "MBO-MS-016")]
 internal sealed class StatusRateLimitWithoutRetryAfter : IStateAuthorityHook
 {
     public void RateLimited(RateLimitedAnswer answer)
@@ -44,7 +47,11 @@ internal sealed class StatusRateLimitWithoutRetryAfter : IStateAuthorityHook
 }
 
 /// <summary>Any nonce is taken, and the answer carries one of the AS's own instead of the caller's (MBO-MS-004, MS-009).</summary>
-[FaultHook(Fault.StatusIgnoresNonce)]
+[FaultHook(
+    Fault.StatusIgnoresNonce,
+    "Mission Status neither checks the request nonce's format nor echoes it: the payload carries a nonce of its own",
+    "MBO-MS-004",
+    "MBO-MS-009")]
 internal sealed class StatusIgnoresNonce : IStateAuthorityHook
 {
     public void StatusRequested(StatusRequest request) => request.Refusal = null;
@@ -53,7 +60,10 @@ internal sealed class StatusIgnoresNonce : IStateAuthorityHook
 }
 
 /// <summary>A pairwise ref never resolves at Mission Status (MBO-AS-PW-004).</summary>
-[FaultHook(Fault.PairwiseRefUnresolvable)]
+[FaultHook(
+    Fault.PairwiseRefUnresolvable,
+    "Mission Status answers not_found for a pairwise ref, even asked by an audience of its sector",
+    "MBO-AS-PW-004")]
 internal sealed class PairwiseRefUnresolvable : IStateAuthorityHook
 {
     public void StatusMissionFound(StatusLookup lookup)
@@ -64,7 +74,10 @@ internal sealed class PairwiseRefUnresolvable : IStateAuthorityHook
 }
 
 /// <summary>A Mission that exists but is not the caller's is told apart from an unknown one (MBO-MS-007).</summary>
-[FaultHook(Fault.StatusForeignMissionOracle)]
+[FaultHook(
+    Fault.StatusForeignMissionOracle,
+    "a real Mission with no entry for the caller's audience gets 403 where an unknown id gets 404",
+    "MBO-MS-007")]
 internal sealed class StatusForeignMissionOracle : IStateAuthorityHook
 {
     public void StatusDecided(StatusDecision decision)
@@ -76,7 +89,10 @@ internal sealed class StatusForeignMissionOracle : IStateAuthorityHook
     }
 }
 
-[FaultHook(Fault.StatusHidesInactiveMissions)]
+[FaultHook(
+    Fault.StatusHidesInactiveMissions,
+    "a suspended, revoked or completed Mission gets 404 instead of a signed status saying so",
+    "MBO-MS-010")]
 internal sealed class StatusHidesInactiveMissions : IStateAuthorityHook
 {
     public void StatusDecided(StatusDecision decision)
@@ -86,7 +102,7 @@ internal sealed class StatusHidesInactiveMissions : IStateAuthorityHook
 }
 
 /// <summary>The answer lives an hour, whatever the Mission's state.</summary>
-[FaultHook(Fault.StatusLongLived)]
+[FaultHook(Fault.StatusLongLived, "Mission Status responses for active Missions live an hour", "MBO-MS-011")]
 internal sealed class StatusLongLived : IStateAuthorityHook
 {
     public void StatusPayloadBuilt(StatusPayload payload)
@@ -97,31 +113,41 @@ internal sealed class StatusLongLived : IStateAuthorityHook
     }
 }
 
-[FaultHook(Fault.StatusLeaksForeignAudience)]
+[FaultHook(
+    Fault.StatusLeaksForeignAudience,
+    "the authority_projection carries the whole Authority Set, other audiences' entries included",
+    "MBO-MS-006")]
 internal sealed class StatusLeaksForeignAudience : IStateAuthorityHook
 {
     public void StatusPayloadBuilt(StatusPayload payload) => payload.Payload["authority_projection"] = JsonNode.Parse(payload.Mission.AuthoritySetJson);
 }
 
-[FaultHook(Fault.StatusWrongAudience)]
+[FaultHook(Fault.StatusWrongAudience, "the Mission Status payload's aud is the caller's client id, not the audience it asked for", "MBO-MS-004")]
 internal sealed class StatusWrongAudience : IStateAuthorityHook
 {
     public void StatusPayloadBuilt(StatusPayload payload) => payload.Payload["aud"] = payload.Payload["sub"]!.DeepClone();
 }
 
-[FaultHook(Fault.StatusOmitsAnchors)]
+[FaultHook(Fault.StatusOmitsAnchors, "the Mission Status payload carries no integrity_anchors", "MBO-MS-005")]
 internal sealed class StatusOmitsAnchors : IStateAuthorityHook
 {
     public void StatusPayloadBuilt(StatusPayload payload) => payload.Payload.Remove("integrity_anchors");
 }
 
-[FaultHook(Fault.StatusOmitsPolicyVersion)]
+[FaultHook(
+    Fault.StatusOmitsPolicyVersion,
+    "Mission Status answers carry no policy_version, though the AS advertises runtime_enforcement",
+    "MBO-MS-013")]
 internal sealed class StatusOmitsPolicyVersion : IStateAuthorityHook
 {
     public void StatusPayloadBuilt(StatusPayload payload) => payload.Payload.Remove("policy_version");
 }
 
-[FaultHook(Fault.StatusMissionWithIdAndRef)]
+[FaultHook(
+    Fault.StatusMissionWithIdAndRef,
+    "the Mission Status mission member carries both id and ref (so a pairwise audience learns the canonical id)",
+    "MBO-MS-014",
+    "MBO-AS-PW-004")]
 internal sealed class StatusMissionWithIdAndRef : IStateAuthorityHook
 {
     public void StatusPayloadBuilt(StatusPayload payload)
@@ -132,7 +158,7 @@ internal sealed class StatusMissionWithIdAndRef : IStateAuthorityHook
 }
 
 /// <summary>freshness_at is later than issued_at (MBO-MS-013).</summary>
-[FaultHook(Fault.StatusFreshnessAfterIssue)]
+[FaultHook(Fault.StatusFreshnessAfterIssue, "freshness_at is 30 s later than issued_at", "MBO-MS-012")]
 internal sealed class StatusFreshnessAfterIssue : IStateAuthorityHook
 {
     public void StatusPayloadBuilt(StatusPayload payload)
@@ -142,25 +168,32 @@ internal sealed class StatusFreshnessAfterIssue : IStateAuthorityHook
     }
 }
 
-[FaultHook(Fault.StatusUnsigned)]
+[FaultHook(Fault.StatusUnsigned, "Mission Status answers with the payload as plain JSON, unsigned", "MBO-MS-001", "MBO-MS-003")]
 internal sealed class StatusUnsigned : IStateAuthorityHook
 {
     public void StatusAnswering(StatusAnswer answer) => answer.Instead = Results.Content(answer.Payload.ToJsonString(), "application/json");
 }
 
-[FaultHook(Fault.StatusSignedByUnknownKey)]
+[FaultHook(Fault.StatusSignedByUnknownKey, "Mission Status is signed with a key the AS's jwks_uri does not publish", "MBO-MS-003")]
 internal sealed class StatusSignedByUnknownKey : IStateAuthorityHook
 {
     public void StatusAnswering(StatusAnswer answer) => answer.Sign = payload => JwsSigner.SignWithStrayKey(MissionStatusResponseGenerator.MediaType, payload);
 }
 
-[FaultHook(Fault.StatusAsIntrospectionJwt)]
+[FaultHook(
+    Fault.StatusAsIntrospectionJwt,
+    "Mission Status is served as application/token-introspection+jwt (the RFC 9701 form)",
+    "MBO-MS-001",
+    "MBO-MS-018")]
 internal sealed class StatusAsIntrospectionJwt : IStateAuthorityHook
 {
     public void StatusAnswering(StatusAnswer answer) => answer.MediaType = "application/token-introspection+jwt";
 }
 
-[FaultHook(Fault.StatusMtlsRefused)]
+[FaultHook(
+    Fault.StatusMtlsRefused,
+    "Mission Status advertises mtls and an alias for it, but refuses the client's certificate of its registered key",
+    "MBO-MS-001")]
 internal sealed class StatusMtlsRefused : IStateAuthorityHook
 {
     public void MutualTlsChecked(MutualTlsCheck check)
@@ -169,7 +202,10 @@ internal sealed class StatusMtlsRefused : IStateAuthorityHook
     }
 }
 
-[FaultHook(Fault.StatusMtlsCertificateUnchecked)]
+[FaultHook(
+    Fault.StatusMtlsCertificateUnchecked,
+    "Mission Status's mtls alias takes the client_id of any client certificate: one of a key the client is not registered with answers",
+    "MBO-MS-002")]
 internal sealed class StatusMtlsCertificateUnchecked : IStateAuthorityHook
 {
     public void MutualTlsChecked(MutualTlsCheck check)
@@ -178,14 +214,20 @@ internal sealed class StatusMtlsCertificateUnchecked : IStateAuthorityHook
     }
 }
 
-[FaultHook(Fault.StatusDpopBearerRefused)]
+[FaultHook(
+    Fault.StatusDpopBearerRefused,
+    "Mission Status advertises dpop_bearer and the token endpoint issues the token, but Mission Status refuses it",
+    "MBO-MS-001")]
 internal sealed class StatusDpopBearerRefused : IStateAuthorityHook
 {
     public void DpopTokenChecked(DpopTokenCheck check) => check.Failure = "authenticate with private_key_jwt";
 }
 
 /// <summary>A valid Mission-Status-scoped token is taken without a proof of its key.</summary>
-[FaultHook(Fault.StatusDpopProofUnchecked)]
+[FaultHook(
+    Fault.StatusDpopProofUnchecked,
+    "Mission Status takes a Mission-Status-scoped DPoP token without its proof: presented as a bearer token, or with another key's proof, it answers",
+    "MBO-MS-002")]
 internal sealed class StatusDpopProofUnchecked : IStateAuthorityHook
 {
     public void DpopTokenChecked(DpopTokenCheck check)

@@ -3,7 +3,7 @@ using MissionConformance.Reference.Missions;
 
 namespace MissionConformance.Reference.Faults.Token;
 
-[FaultHook(Fault.RefreshWhileSuspended)]
+[FaultHook(Fault.RefreshWhileSuspended, "refresh succeeds while the Mission is suspended", "MBO-AS-GATE-001")]
 internal sealed class RefreshWhileSuspended : ITokenHook
 {
     public void Gating(Gate gate)
@@ -12,7 +12,7 @@ internal sealed class RefreshWhileSuspended : ITokenHook
     }
 }
 
-[FaultHook(Fault.RefreshAfterRevoke)]
+[FaultHook(Fault.RefreshAfterRevoke, "refresh succeeds after the Mission is revoked", "MBO-AS-GATE-002")]
 internal sealed class RefreshAfterRevoke : ITokenHook
 {
     public void Gating(Gate gate)
@@ -21,7 +21,7 @@ internal sealed class RefreshAfterRevoke : ITokenHook
     }
 }
 
-[FaultHook(Fault.RefreshAfterComplete)]
+[FaultHook(Fault.RefreshAfterComplete, "refresh succeeds after the Mission is completed", "MBO-AS-GATE-003", "MBO-AS-EXP-002")]
 internal sealed class RefreshAfterComplete : ITokenHook
 {
     public void Gating(Gate gate)
@@ -41,17 +41,17 @@ internal abstract class InactiveDerivation(GrantKind grant) : ITokenHook
     }
 }
 
-[FaultHook(Fault.ExchangeAfterRevoke)]
+[FaultHook(Fault.ExchangeAfterRevoke, "Token Exchange ignores the Mission's state: a suspended or revoked Mission still derives", "MBO-AS-GATE-005")]
 internal sealed class ExchangeAfterRevoke() : InactiveDerivation(GrantKind.Exchange);
 
-[FaultHook(Fault.DelegationWhileInactive)]
+[FaultHook(Fault.DelegationWhileInactive, "a suspended or revoked Mission still yields delegated tokens", "MBO-AS-DEL-007")]
 internal sealed class DelegationWhileInactive() : InactiveDerivation(GrantKind.Delegation);
 
-[FaultHook(Fault.IdJagAfterRevoke)]
+[FaultHook(Fault.IdJagAfterRevoke, "an ID-JAG is issued for a suspended or revoked Mission", "MBO-AS-XD-004")]
 internal sealed class IdJagAfterRevoke() : InactiveDerivation(GrantKind.IdJag);
 
 /// <summary>A Mission resumed after a suspension still refuses refresh, as if suspended.</summary>
-[FaultHook(Fault.ResumeDoesNotRestore)]
+[FaultHook(Fault.ResumeDoesNotRestore, "a resumed Mission still refuses refresh", "MBO-AS-GATE-007")]
 internal sealed class ResumeDoesNotRestore : ITokenHook
 {
     public void Gating(Gate gate)
@@ -63,20 +63,31 @@ internal sealed class ResumeDoesNotRestore : ITokenHook
     }
 }
 
-[FaultHook(Fault.NonStandardMissionState)]
+[FaultHook(
+    Fault.NonStandardMissionState,
+    "gating errors carry mission_state=inactive",
+    "MBO-AS-GATE-006",
+    "MBO-AS-GATE-001",
+    "MBO-AS-GATE-002",
+    "MBO-AS-GATE-003",
+    "MBO-AS-GATE-004",
+    "MBO-AS-GATE-005",
+    "MBO-AS-DEL-007",
+    "MBO-AS-XD-004",
+    "MBO-AS-EXP-002")]
 internal sealed class NonStandardMissionState : ITokenHook
 {
     public void GatingRefused(GatingRefusal refusal) => refusal.Body["mission_state"] = "inactive";
 }
 
-[FaultHook(Fault.CacheableGatingError)]
+[FaultHook(Fault.CacheableGatingError, "gating errors lack Cache-Control: no-store", "MBO-AS-GATE-010")]
 internal sealed class CacheableGatingError : ITokenHook
 {
     public void GatingRefused(GatingRefusal refusal) => refusal.Cacheable = true;
 }
 
 /// <summary>The Mission is taken from a mission_id parameter the client sends, not from the grant (MBO-AS-APR-006).</summary>
-[FaultHook(Fault.MissionFromClientParameter)]
+[FaultHook(Fault.MissionFromClientParameter, "binds a token to the Mission named by a client-supplied mission_id parameter", "MBO-AS-APR-006")]
 internal sealed class MissionFromClientParameter : ITokenHook
 {
     public void ResolvingMission(MissionLookup lookup)
