@@ -18,62 +18,6 @@ using MissionConformance.Reference.ResourceServers;
 
 namespace MissionConformance.Reference.ResourceAs;
 
-/// <summary>How to start a reference Resource AS: where, which origin it trusts, which resources it is authoritative for, and its one client.</summary>
-public sealed record ResourceAsOptions
-{
-    /// <summary>The origin AS whose ID-JAGs this Resource AS accepts, by policy (its metadata names jwks_uri).</summary>
-    public required Uri TrustedOrigin { get; init; }
-
-    /// <summary>The resources this Resource AS issues local tokens for; entries for any other resource are never issued.</summary>
-    public required IReadOnlyList<string> Resources { get; init; }
-
-    /// <summary>The client that redeems ID-JAGs here (client_secret_basic); the origin's client_id is an audit reference only.</summary>
-    public string ClientId { get; init; } = DefaultClientId;
-
-    public string ClientSecret { get; init; } = DefaultClientSecret;
-
-    /// <summary>A loopback URL; port 0 picks a free port.</summary>
-    public string Url { get; init; } = AnyLoopbackPort;
-
-    public const string AnyLoopbackPort = "http://127.0.0.1:0";
-
-    /// <summary>Deliberate defects (FaultSite.ResourceAs) that the suite's Resource AS checks must catch.</summary>
-    public FaultSet Faults { get; init; } = FaultSet.None;
-
-    /// <summary>The Resource Server of this domain that may introspect local tokens (client_secret_basic).</summary>
-    public string IntrospectionClientId { get; init; } = DefaultIntrospectionClientId;
-
-    public string IntrospectionClientSecret { get; init; } = DefaultIntrospectionClientSecret;
-
-    /// <summary>
-    /// Under the MAS topology (mas.md), this AS is an authorised projection issuer of <see cref="TrustedOrigin"/>, the
-    /// Mission Authority Server: before every issuance and refresh it asks the MAS's Mission Status about the Mission
-    /// (contract 2), fails closed when it cannot (contract 3), and issues refresh tokens, which live while the MAS says
-    /// the Mission is active. Null: a plain Resource AS, which issues no refresh token and asks no one.
-    /// </summary>
-    public ProjectionSettings? Projection { get; init; }
-
-    public const string DefaultClientId = "agent-at-resource-as";
-
-    public const string DefaultClientSecret = "agent-at-resource-as-secret";
-
-    public const string DefaultIntrospectionClientId = "rs-at-resource-as";
-
-    public const string DefaultIntrospectionClientSecret = "rs-at-resource-as-secret";
-}
-
-/// <summary>How a projection issuer asks the MAS: as Mission Status client <paramref name="StatusClientId"/> (private_key_jwt with the ES256 JWK <paramref name="StatusKeyJwk"/>), about <paramref name="StatusAudience"/>.</summary>
-public sealed record ProjectionSettings(string StatusClientId, string StatusKeyJwk, string StatusAudience)
-{
-    /// <summary>How long a projection issuer's refresh token lives at most; the MAS is asked at every use.</summary>
-    public static readonly TimeSpan RefreshTokenLifetime = TimeSpan.FromHours(1);
-
-    /// <summary>The settings of a projection issuer for <paramref name="resource"/> that asks as the test client <paramref name="statusClientId"/>, with its key from fixtures/keys.</summary>
-    public static ProjectionSettings For(string statusClientId, string resource)
-        => new(statusClientId, Security.TestClientKeys.PrivateJwk(statusClientId)
-            ?? throw new ReferenceConfigurationException($"no test key for Mission Status client {statusClientId} in fixtures/keys"), resource);
-}
-
 /// <summary>
 /// A reference Resource Authorization Server of a second trust domain (oauth-profile.md §14, MBO-RAS-*):
 /// it redeems ID-JAGs by the RFC 7523 JWT bearer grant for local, DPoP-bound access tokens. An ID-JAG
@@ -95,15 +39,14 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly IssuerTrust _origin;
     private readonly DpopVerifier _dpop = new();
-    private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-    private readonly string _kid = "ras-" + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(6));
     private readonly ConcurrentDictionary<string, DateTimeOffset> _redeemed = new(StringComparer.Ordinal);
 
     /// <summary>The refresh tokens a projection issuer has issued, by value: what each may derive again.</summary>
     private readonly ConcurrentDictionary<string, ProjectedGrant> _refreshTokens = new(StringComparer.Ordinal);
 
-    /// <summary>The MAS's Mission Status, for a projection issuer; asked afresh every time (no reuse of an answer).</summary>
-    private readonly MissionStateSource? _authority;
+    private readonly GrantValidator _grants;
+    private readonly LocalTokenIssuer _tokens;
+    private readonly ProjectionGate _gate;
 
     private readonly Hooks<IResourceAsHook> _hooks;
 
@@ -116,10 +59,12 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         Issuer = issuer;
         _hooks = FaultInstaller.HooksFor<IResourceAsHook>(options.Faults);
         _origin = new IssuerTrust(_http, options.TrustedOrigin);
-        if (options.Projection is { } projection)
-        {
-            _authority = new MissionStateSource(_http, _origin, projection.StatusAudience, projection.StatusClientId, maxStaleSeconds: 0, new Seams.Hooks<IResourceServerHook>([]), new JsonWebKey(projection.StatusKeyJwk));
-        }
+        _grants = new GrantValidator(options.TrustedOrigin, issuer, _http, _origin, _hooks);
+        _tokens = new LocalTokenIssuer(issuer, options.ClientId, options.Projection is not null, _hooks);
+        // The MAS's Mission Status, for a projection issuer; asked afresh every time (no reuse of an answer).
+        _gate = new ProjectionGate(options.Projection is { } projection
+            ? new MissionStateSource(_http, _origin, projection.StatusAudience, projection.StatusClientId, maxStaleSeconds: 0, new Hooks<IResourceServerHook>([]), new JsonWebKey(projection.StatusKeyJwk))
+            : null, _hooks);
     }
 
     public ResourceAsOptions Options { get; }
@@ -144,7 +89,7 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         var server = new ReferenceResourceAs(app, options, new Uri(url.AbsoluteUri.TrimEnd('/') + "/"));
         server._hooks.Run(h => h.Use(app, server));
         app.MapGet("/.well-known/oauth-authorization-server", () => Results.Json(server.Metadata()));
-        app.MapGet("/jwks", () => Results.Json(server.Jwks()));
+        app.MapGet("/jwks", () => Results.Json(server._tokens.Jwks()));
         app.MapPost("/token", (Func<HttpContext, Task<IResult>>)server.TokenAsync);
         app.MapPost("/introspect", (Func<HttpContext, Task<IResult>>)server.IntrospectAsync);
         return await ReferenceStack.StartOrDisposeAsync(app, server, ct);
@@ -170,18 +115,7 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         return metadata;
     }
 
-    private IResult? Check(ResourceAsRule rule, IResult? refusal)
-    {
-        var check = new ResourceAsCheck(rule, refusal);
-        _hooks.Run(h => h.Checked(check));
-        return check.Refusal;
-    }
-
-    private JsonObject Jwks()
-    {
-        var jwk = JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(_key));
-        return new JsonObject { ["keys"] = new JsonArray(new JsonObject { ["kty"] = jwk.Kty, ["crv"] = jwk.Crv, ["x"] = jwk.X, ["y"] = jwk.Y, ["kid"] = _kid, ["use"] = "sig", ["alg"] = "ES256" }) };
-    }
+    private IResult? Check(ResourceAsRule rule, IResult? refusal) => ResourceAsRules.Check(_hooks, rule, refusal);
 
     /// <summary>
     /// RFC 7662 for this domain's Resource Server: a local token minted here, unexpired, is active with its claims; the
@@ -201,7 +135,7 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         {
             ValidIssuer = Issuer.AbsoluteUri,
             ValidateAudience = false,
-            IssuerSigningKey = new ECDsaSecurityKey(_key) { KeyId = _kid },
+            IssuerSigningKey = _tokens.VerificationKey,
             ValidTypes = ["at+jwt"],
             ClockSkew = TimeSpan.Zero,
         });
@@ -227,7 +161,7 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         }
         if (form["assertion"] is not [{ Length: > 0 } assertion]) return Error("invalid_request", "assertion (the ID-JAG) is required");
 
-        var (grant, refusal) = await ValidateGrantAsync(assertion, http.RequestAborted);
+        var (grant, refusal) = await _grants.ValidateAsync(assertion, http.RequestAborted);
         if (refusal is not null) return refusal;
 
         // MBO-RAS-003: the grant is sender-constrained, and the request proves the key it is bound to.
@@ -254,7 +188,7 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         // mas.md contracts 2 and 3: a projection issuer issues nothing for a Mission the MAS does not say is active, and a
         // refusal here (the MAS unreachable included) does not burn the grant either.
         var mission = grant.GetPayloadValue<JsonElement>("mission");
-        if (await RefuseUnlessActiveAsync(mission, http.RequestAborted) is { } inactive) return inactive;
+        if (await _gate.RefuseUnlessActiveAsync(mission, http.RequestAborted) is { } inactive) return inactive;
 
         // MBO-RAS-004: single use within the grant's lifetime (after the proof: a refused request does not burn the grant).
         var expires = DateTimeOffset.FromUnixTimeSeconds(grant.TryGetPayloadValue<long>("exp", out var exp) ? exp : 0);
@@ -286,7 +220,7 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         _hooks.Run(h => h.GrantRedeemed(mission));
 
         var refreshToken = Options.Projection is null ? null : Remember(new ProjectedGrant(grant.Subject, mission, local, jkt, DateTimeOffset.UtcNow + ProjectionSettings.RefreshTokenLifetime));
-        return new NoStoreJsonResult(Issue(grant.Subject, mission, local, jkt, expires, refreshToken), StatusCodes.Status200OK);
+        return new NoStoreJsonResult(_tokens.Issue(grant.Subject, mission, local, jkt, expires, refreshToken), StatusCodes.Status200OK);
     }
 
     /// <summary>
@@ -308,8 +242,8 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         {
             return Error("invalid_grant", $"the refresh token is bound to a key this request does not prove: {e.Message}");
         }
-        if (Check(ResourceAsRule.MissionActiveOnRefresh, await RefuseUnlessActiveAsync(held.Mission, http.RequestAborted)) is { } inactive) return inactive;
-        return new NoStoreJsonResult(Issue(held.Subject, held.Mission, held.Entries, held.Jkt, held.Expires, token), StatusCodes.Status200OK);
+        if (Check(ResourceAsRule.MissionActiveOnRefresh, await _gate.RefuseUnlessActiveAsync(held.Mission, http.RequestAborted)) is { } inactive) return inactive;
+        return new NoStoreJsonResult(_tokens.Issue(held.Subject, held.Mission, held.Entries, held.Jkt, held.Expires, token), StatusCodes.Status200OK);
     }
 
     private string Remember(ProjectedGrant grant)
@@ -320,140 +254,20 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         return token;
     }
 
-    /// <summary>
-    /// A projection issuer's gate (mas.md contracts 2 and 3): the MAS's Mission Status, asked by the Mission's id (or ref),
-    /// must say active. A plain Resource AS holds no Mission and asks no one (null: go on).
-    /// </summary>
-    private async Task<IResult?> RefuseUnlessActiveAsync(JsonElement mission, CancellationToken ct)
-    {
-        if (_authority is null) return null;
-        var reference = mission.ValueKind == JsonValueKind.Object && (mission.TryGetProperty("id", out var id) || mission.TryGetProperty("ref", out id)) && id.ValueKind == JsonValueKind.String
-            ? id.GetString()!
-            : null;
-        if (reference is null) return Error("invalid_grant", "the grant's mission claim names no id or ref to ask the Mission Authority about");
-        string state;
-        try
-        {
-            state = (await _authority.GetAsync(reference, ct)).State;
-        }
-        catch (Exception e) when (e is MissionStateUnavailableException or HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            return Check(ResourceAsRule.FailsClosed,
-                Error("invalid_grant", $"the Mission Authority could not be asked about the Mission, and this projection issuer fails closed (mas.md contract 3): {e.Message}"));
-        }
-        if (state == "active") return null;
-        return new NoStoreJsonResult(new Dictionary<string, string>
-        {
-            ["error"] = "invalid_grant",
-            ["error_description"] = $"the Mission Authority reports the Mission {state}",
-            ["mission_state"] = state == "unknown" ? "mission_not_found" : state,
-        }, StatusCodes.Status400BadRequest);
-    }
-
-    /// <summary>MBO-RAS-001/002: from the trusted origin only, signed by its key, audienced to this AS, unexpired, typed as an ID-JAG, with a jti and a mission claim.</summary>
-    private async Task<(JsonWebToken? Grant, IResult? Refusal)> ValidateGrantAsync(string assertion, CancellationToken ct)
-    {
-        JsonWebToken grant;
-        try
-        {
-            grant = new JsonWebToken(assertion);
-        }
-        catch (ArgumentException)
-        {
-            return (null, Error("invalid_grant", "the assertion is not a JWT"));
-        }
-        var resolution = new GrantOrigin(grant.Issuer, grant.Kid, Options.TrustedOrigin, _http, c => _origin.GetAsync(grant.Kid, c));
-        _hooks.Run(h => h.OriginResolving(resolution));
-        if (!resolution.Trusted)
-        {
-            return (null, Error("invalid_grant", $"the ID-JAG's issuer {grant.Issuer} is not an origin this Resource AS trusts"));
-        }
-        IssuerTrust.Snapshot origin;
-        try
-        {
-            origin = await resolution.Keys(ct);
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            return (null, Error("invalid_grant", $"the trusted origin's keys could not be read: {e.Message}"));
-        }
-        var parameters = new TokenValidationParameters
-        {
-            ValidIssuer = resolution.ValidIssuer,
-            ValidAudience = Issuer.AbsoluteUri,
-            IssuerSigningKeys = origin.Keys,
-            ValidTypes = [Endpoints.Token.TokenEndpoint.IdJagMediaType],
-            ClockSkew = TimeSpan.Zero,
-            RequireExpirationTime = true,
-        };
-        _hooks.Run(h => h.GrantValidating(parameters));
-        var result = await new JsonWebTokenHandler().ValidateTokenAsync(grant, parameters);
-        if (!result.IsValid) return (null, Error("invalid_grant", $"the ID-JAG does not validate: {result.Exception?.GetType().Name.Replace("SecurityToken", "", StringComparison.Ordinal)}"));
-        if (string.IsNullOrEmpty(grant.Id)) return (null, Error("invalid_grant", "the ID-JAG has no jti"));
-        if (!grant.TryGetPayloadValue<JsonElement>("mission", out var mission) || mission.ValueKind != JsonValueKind.Object)
-        {
-            return (null, Error("invalid_grant", "the ID-JAG carries no mission claim"));
-        }
-        return (grant, null);
-    }
-
-    /// <summary>
-    /// MBO-RAS-005: iss this AS, the mission claim as the grant carried it (mission.origin the MAS's, MBO-MAS-001), cnf the
-    /// grant's key, exp no later than <paramref name="notAfter"/> (the grant's, or a projection issuer's refresh token's).
-    /// </summary>
-    private JsonObject Issue(string? subject, JsonElement mission, JsonArray entries, string jkt, DateTimeOffset notAfter, string? refreshToken)
-    {
-        var now = DateTimeOffset.UtcNow;
-        var draft = new LocalTokenDraft(now, notAfter, now + LocalTokenLifetime < notAfter ? now + LocalTokenLifetime : notAfter, mission, Options.Projection is not null, Issuer);
-        _hooks.Run(h => h.Issuing(draft));
-        var expires = draft.Expires;
-        mission = draft.Mission;
-        var claims = new Dictionary<string, object>
-        {
-            ["sub"] = subject!,
-            ["client_id"] = Options.ClientId,
-            ["jti"] = "rat_" + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(12)),
-            ["authorization_details"] = JsonSerializer.SerializeToElement(entries),
-            ["mission"] = mission,
-            ["cnf"] = new Dictionary<string, object> { ["jkt"] = jkt },
-        };
-        var audiences = entries.Select(e => (string)e!["resource"]!).Distinct(StringComparer.Ordinal).ToList();
-        claims["aud"] = audiences.Count == 1 ? audiences[0] : audiences;
-        var token = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = Issuer.AbsoluteUri,
-            IssuedAt = now.UtcDateTime,
-            NotBefore = now.UtcDateTime,
-            Expires = expires.UtcDateTime,
-            TokenType = "at+jwt",
-            Claims = claims,
-            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(_key) { KeyId = _kid }, SecurityAlgorithms.EcdsaSha256),
-        });
-        var response = new JsonObject
-        {
-            ["access_token"] = token,
-            ["token_type"] = "DPoP",
-            ["expires_in"] = Math.Max(0, (long)(expires - now).TotalSeconds),
-            ["authorization_details"] = entries.DeepClone(),
-        };
-        if (refreshToken is not null) response["refresh_token"] = refreshToken;
-        return response;
-    }
-
     private static bool Authenticated(HttpContext http, string clientId, string secret)
         => Security.ClientAssertionAuthenticator.BasicCredentials(http.Request) is { } credentials && credentials.Id == clientId
             && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(credentials.Secret), Encoding.UTF8.GetBytes(secret));
 
     private static NoStoreJsonResult Error(string error, string description, int status = StatusCodes.Status400BadRequest)
-        => Endpoints.Token.TokenEndpoint.OAuthError(error, description, status);
+        => ResourceAsRules.Error(error, description, status);
 
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-        _authority?.Dispose();
+        _gate.Dispose();
         _origin.Dispose();
         _http.Dispose();
-        _key.Dispose();
+        _tokens.Dispose();
     }
 }
