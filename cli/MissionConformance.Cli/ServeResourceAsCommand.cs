@@ -1,6 +1,5 @@
 using System.CommandLine;
 using MissionConformance.Reference.Configuration;
-using MissionConformance.Reference.Endpoints.Token;
 using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.ResourceAs;
 

@@ -1,5 +1,4 @@
 using MissionConformance.Harness.Engine;
-using MissionConformance.Harness.Runner;
 using MissionConformance.Suites;
 
 namespace MissionConformance.Conformance;

@@ -2,9 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using MissionConformance.Harness.Crypto;
-using MissionConformance.Harness.OAuth;
 using MissionConformance.Reference.Configuration;
-using MissionConformance.Reference.Endpoints.Token;
 using MissionConformance.Reference.Tests.Infrastructure;
 
 namespace MissionConformance.Reference.Tests;

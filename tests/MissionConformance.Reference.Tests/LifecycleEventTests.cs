@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Peers;
 using MissionConformance.Reference.Configuration;

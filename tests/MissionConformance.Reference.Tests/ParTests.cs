@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using MissionConformance.Harness.Consent;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Reference.Configuration;
 using MissionConformance.Reference.Tests.Infrastructure;

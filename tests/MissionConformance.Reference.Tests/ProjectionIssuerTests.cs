@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.OAuth;
-using MissionConformance.Reference.Endpoints.Token;
 using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.ResourceAs;
 using MissionConformance.Reference.Tests.Infrastructure;

@@ -6,7 +6,6 @@ using System.Text.Json.Nodes;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Peers;
 using MissionConformance.Reference.Configuration;
-using MissionConformance.Reference.Endpoints.Token;
 using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.ResourceAs;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using MissionConformance.Harness.Crypto;
-using MissionConformance.Harness.Mcp;
 using MissionConformance.Harness.Peers;
 using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.ResourceServers;

@@ -2,7 +2,6 @@ using System.Net;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.OAuth;
 using MissionConformance.Reference.Configuration;
-using MissionConformance.Reference.Endpoints.Token;
 using MissionConformance.Reference.Tests.Infrastructure;
 
 namespace MissionConformance.Reference.Tests;

@@ -1,4 +1,3 @@
-using System.Reflection;
 using MissionConformance.Harness.Engine;
 
 namespace MissionConformance.Suites.Tests;

@@ -1,5 +1,4 @@
 using MissionConformance.Embedded;
-using MissionConformance.Harness.Coordinate;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.Runner;
 using MissionConformance.Reference.Faults;

@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.IdentityModel.JsonWebTokens;
 using MissionConformance.Harness.OAuth;
 using MissionConformance.Suites.Checks;
-using Infrastructure = MissionConformance.Suites.Infrastructure;
 using MissionConformance.Suites.Scenarios;
 
 namespace MissionConformance.Suites.Tests;

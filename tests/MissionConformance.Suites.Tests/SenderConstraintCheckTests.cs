@@ -4,7 +4,6 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.OAuth;
 using MissionConformance.Suites.Checks;
-using Infrastructure = MissionConformance.Suites.Infrastructure;
 
 namespace MissionConformance.Suites.Tests;
 

@@ -1,5 +1,3 @@
-using MissionConformance.Harness.Engine;
-
 namespace MissionConformance.Harness.Coordinate;
 
 public enum AdTier { None = 0, Ad1 = 1, Ad2 = 2, Ad3 = 3 }

@@ -1,5 +1,4 @@
 using System.Net;
-using MissionConformance.Harness.Coordinate;
 using MissionConformance.Harness.Runner;
 
 namespace MissionConformance.Harness.Reports;

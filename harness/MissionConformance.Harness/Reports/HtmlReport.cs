@@ -3,7 +3,6 @@ using System.Text;
 using MissionConformance.Harness.Coordinate;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.Runner;
-using MissionConformance.Harness.Targets;
 using MissionConformance.Harness.Wire;
 
 namespace MissionConformance.Harness.Reports;

@@ -1,7 +1,6 @@
 using System.Xml.Linq;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.Runner;
-using MissionConformance.Harness.Targets;
 
 namespace MissionConformance.Harness.Reports;
 

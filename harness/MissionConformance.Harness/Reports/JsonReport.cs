@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using MissionConformance.Harness.Coordinate;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.Runner;
-using MissionConformance.Harness.Targets;
 
 namespace MissionConformance.Harness.Reports;
 

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using MissionConformance.Reference.Configuration;
-using MissionConformance.Reference.Endpoints.Token;
 using MissionConformance.Reference.Missions;
 using MissionConformance.Reference.Seams;
 using MissionConformance.Reference.Security;

@@ -1,13 +1,10 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
-using Microsoft.IdentityModel.Tokens;
 using MissionConformance.Reference.Endpoints.Token;
 using MissionConformance.Reference.Missions;
 using MissionConformance.Reference.Seams;
 using MissionConformance.Reference.Security;
-using MissionConformance.Reference.Storage;
 
 namespace MissionConformance.Reference.Endpoints;
 

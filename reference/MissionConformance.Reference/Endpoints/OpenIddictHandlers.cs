@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore;
-using Microsoft.AspNetCore.Http;
 using MissionConformance.Reference.Configuration;
 using MissionConformance.Reference.Endpoints.Token;
 using MissionConformance.Reference.Missions;

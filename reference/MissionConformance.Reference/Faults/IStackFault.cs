@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using MissionConformance.Reference.Configuration;
-using OpenIddict.Server;
 
 namespace MissionConformance.Reference.Faults;
 

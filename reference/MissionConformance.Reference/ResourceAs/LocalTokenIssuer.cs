@@ -1,10 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using MissionConformance.Reference.Endpoints;
 using MissionConformance.Reference.ResourceServers;
 using MissionConformance.Reference.Seams;
 

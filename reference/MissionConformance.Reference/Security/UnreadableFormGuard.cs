@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using MissionConformance.Reference.Endpoints.Token;
-using MissionConformance.Reference.Endpoints;
 
 namespace MissionConformance.Reference.Security;
 

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.Schemas;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
-using MissionConformance.Harness.OAuth;
 using MissionConformance.Harness.Schemas;
 using MissionConformance.Suites.Infrastructure;
 

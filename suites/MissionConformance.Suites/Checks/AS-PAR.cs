@@ -1,8 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using MissionConformance.Harness.Consent;
 using MissionConformance.Harness.Engine;
-using MissionConformance.Harness.OAuth;
 using MissionConformance.Harness.Schemas;
 using MissionConformance.Suites.Infrastructure;
 

@@ -1,10 +1,7 @@
-using System.Net;
 using System.Text.Json.Nodes;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
-using MissionConformance.Harness.OAuth;
 using MissionConformance.Harness.Schemas;
 using MissionConformance.Suites.Infrastructure;
 

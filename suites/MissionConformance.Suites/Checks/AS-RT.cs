@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using MissionConformance.Harness.Engine;
-using MissionConformance.Harness.Schemas;
 using MissionConformance.Suites.Infrastructure;
 
 namespace MissionConformance.Suites.Checks;

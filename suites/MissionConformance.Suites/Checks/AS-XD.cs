@@ -3,7 +3,6 @@ using System.Text.Json;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.OAuth;
 using MissionConformance.Harness.Schemas;
-using MissionConformance.Harness.Targets;
 using MissionConformance.Suites.Infrastructure;
 
 namespace MissionConformance.Suites.Checks;

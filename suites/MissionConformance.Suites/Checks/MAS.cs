@@ -1,10 +1,7 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using System.Text.Json;
-using MissionConformance.Harness.Coordinate;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
-using MissionConformance.Harness.Mcp;
 using MissionConformance.Harness.OAuth;
 using MissionConformance.Harness.Peers;
 using MissionConformance.Harness.Schemas;

@@ -1,7 +1,5 @@
-using System.Text.Json.Nodes;
 using System.Text.Json;
 using MissionConformance.Harness.Engine;
-using MissionConformance.Harness.Mcp;
 using MissionConformance.Harness.Peers;
 using MissionConformance.Harness.Schemas;
 

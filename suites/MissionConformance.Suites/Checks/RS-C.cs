@@ -1,10 +1,8 @@
-using System.Text.Json.Nodes;
 using System.Text.Json;
 using System.Text;
 using Microsoft.IdentityModel.Tokens;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
-using MissionConformance.Harness.Mcp;
 using MissionConformance.Harness.OAuth;
 using MissionConformance.Harness.Peers;
 using MissionConformance.Harness.Schemas;

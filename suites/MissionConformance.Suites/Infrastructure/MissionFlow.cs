@@ -5,7 +5,6 @@ using MissionConformance.Harness.Consent;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.OAuth;
-using MissionConformance.Harness.Schemas;
 using MissionConformance.Harness.Targets;
 
 namespace MissionConformance.Suites.Infrastructure;

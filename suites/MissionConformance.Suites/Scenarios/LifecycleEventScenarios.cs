@@ -1,6 +1,5 @@
 using System.Text.Json;
 using MissionConformance.Harness.Engine;
-using MissionConformance.Harness.Peers;
 using MissionConformance.Suites.Checks;
 using MissionConformance.Suites.Infrastructure;
 

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using MissionConformance.Harness.Consent;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
-using MissionConformance.Harness.Schemas;
 using MissionConformance.Suites.Checks;
 using MissionConformance.Suites.Infrastructure;
 

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using MissionConformance.Harness.Consent;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.OAuth;
-using MissionConformance.Reference.Endpoints.Token;
 using MissionConformance.Reference;
 using MissionConformance.Reference.Configuration;
 using Microsoft.Extensions.Logging;

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MissionConformance.Harness.Consent;
 using MissionConformance.Harness.Crypto;
-using MissionConformance.Harness.OAuth;
 using MissionConformance.Reference.Configuration;
 using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.Tests.Infrastructure;

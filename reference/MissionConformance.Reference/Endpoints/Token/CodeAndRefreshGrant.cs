@@ -1,11 +1,9 @@
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using MissionConformance.Reference.Configuration;
 using MissionConformance.Reference.Missions;
 using MissionConformance.Reference.Seams;
-using MissionConformance.Reference.Security;
 using MissionConformance.Reference.Storage;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using MissionConformance.Reference.Configuration;
-using MissionConformance.Reference.Missions;
 using MissionConformance.Reference.Seams;
 using MissionConformance.Reference.Storage;
 using OpenIddict.Abstractions;

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MissionConformance.Reference.Configuration;
-using MissionConformance.Reference.Missions;
 using MissionConformance.Reference.Seams;
 using MissionConformance.Reference.Storage;
 using OpenIddict.Abstractions;

@@ -1,8 +1,6 @@
-using Microsoft.AspNetCore.Http;
 using MissionConformance.Reference.Configuration;
 using MissionConformance.Reference.Endpoints;
 using MissionConformance.Reference.Faults.Missions;
-using MissionConformance.Reference.Missions;
 
 namespace MissionConformance.Reference.Faults.Authorization;
 

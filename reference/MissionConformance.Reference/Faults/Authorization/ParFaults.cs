@@ -4,7 +4,6 @@ using MissionConformance.Reference.Configuration;
 using MissionConformance.Reference.Endpoints;
 using MissionConformance.Reference.Endpoints.Token;
 using MissionConformance.Reference.Missions;
-using MissionConformance.Reference.Storage;
 using OpenIddict.Abstractions;
 
 namespace MissionConformance.Reference.Faults.Authorization;

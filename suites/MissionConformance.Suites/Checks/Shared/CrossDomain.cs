@@ -1,8 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.OAuth;
-using MissionConformance.Harness.Schemas;
 using MissionConformance.Harness.Targets;
 using MissionConformance.Suites.Infrastructure;
 

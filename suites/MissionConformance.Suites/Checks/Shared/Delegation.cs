@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.Schemas;
 using MissionConformance.Suites.Infrastructure;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.Schemas;
 
 namespace MissionConformance.Suites.Checks;

@@ -1,7 +1,5 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using MissionConformance.Harness.Consent;
-using MissionConformance.Harness.Engine;
 using MissionConformance.Suites.Infrastructure;
 
 namespace MissionConformance.Suites.Checks;

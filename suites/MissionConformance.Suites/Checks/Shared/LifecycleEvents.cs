@@ -1,6 +1,5 @@
 using System.Text.Json;
 using MissionConformance.Harness.Crypto;
-using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.Peers;
 using MissionConformance.Harness.Schemas;
 using MissionConformance.Suites.Infrastructure;

@@ -1,11 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using MissionConformance.Harness.Coordinate;
-using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.OAuth;
 using MissionConformance.Harness.Peers;
-using MissionConformance.Harness.Schemas;
 using MissionConformance.Suites.Infrastructure;
 
 namespace MissionConformance.Suites.Checks;

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Text.Json;
-using MissionConformance.Harness.Engine;
 using MissionConformance.Suites.Infrastructure;
 
 namespace MissionConformance.Suites.Checks;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Suites.Infrastructure;
 

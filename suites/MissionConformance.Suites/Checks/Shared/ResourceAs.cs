@@ -1,9 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using MissionConformance.Harness.Crypto;
-using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.OAuth;
-using MissionConformance.Harness.Schemas;
 using MissionConformance.Suites.Infrastructure;
 
 namespace MissionConformance.Suites.Checks;
