@@ -57,7 +57,8 @@ public sealed class CliRunTests : IDisposable
     [Fact]
     public async Task RunWhereDiscoveryWorksButEveryEndpointIsClosed_ExitsOne_NamingTheCauseOnce()
     {
-        var closed = LoopbackPort.Free();
+        using var refusing = LoopbackPort.Refusing();
+        var closed = refusing.Port;
         using var server = ScriptedAuthorizationServer.WithEndpointsOn(closed);
         var file = server.WriteTargetFile(Directory.CreateTempSubdirectory("mc-cli-target-").FullName);
 
