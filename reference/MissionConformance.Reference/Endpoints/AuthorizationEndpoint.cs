@@ -45,7 +45,7 @@ public sealed class AuthorizationEndpoint(
         }
 
         // oauth-profile.md §5 step 1 (MC-AS-APR-101): the approver meets the Intent's context.acr before consent.
-        var acr = new AcrCheck(mission, AuthenticationContext.Satisfies(login.Principal!.FindFirstValue(AuthenticationContext.ClaimType), mission.RequiredAcr));
+        var acr = new AcrCheck(AuthenticationContext.Satisfies(login.Principal!.FindFirstValue(AuthenticationContext.ClaimType), mission.RequiredAcr));
         hooks.Run(h => h.AcrChecked(acr));
         if (!acr.Satisfied)
         {

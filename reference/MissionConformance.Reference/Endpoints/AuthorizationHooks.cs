@@ -109,10 +109,8 @@ public sealed class PendingMission(HttpContext http, OpenIddictRequest request, 
     public Func<MissionRecord, bool> Continues { get; set; } = m => m.State == MissionState.PendingApproval;
 }
 
-public sealed class AcrCheck(MissionRecord mission, bool satisfied)
+public sealed class AcrCheck(bool satisfied)
 {
-    public MissionRecord Mission { get; } = mission;
-
     public bool Satisfied { get; set; } = satisfied;
 }
 

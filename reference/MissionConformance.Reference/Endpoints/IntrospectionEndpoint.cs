@@ -46,7 +46,9 @@ public sealed class IntrospectionEndpoint(
         var claims = await ValidateAsync(token, http.RequestAborted);
         if (claims is null)
         {
-            return Check(IntrospectionRule.KnownToken, Answer(http, client, new JsonObject { ["active"] = false }, null))!;
+            // A token this AS did not issue, or no longer honours, is inactive (RFC 7662 §2.2), never an error.
+            var inactive = Answer(http, client, new JsonObject { ["active"] = false }, null);
+            return Check(IntrospectionRule.KnownToken, inactive) ?? inactive;
         }
         var audiences = Audiences(claims);
         var audience = client?.StatusAudience;

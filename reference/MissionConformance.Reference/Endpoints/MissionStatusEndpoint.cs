@@ -58,7 +58,7 @@ public sealed class MissionStatusEndpoint(
             return Results.Content(body.ToJsonString(), "application/json", statusCode: StatusCodes.Status429TooManyRequests);
         }
         // MBO-MS-009: a nonce outside the ABNF is refused, never signed back.
-        var request = new StatusRequest(nonce, IsValidNonce(nonce) ? null : Error(StatusCodes.Status400BadRequest, "invalid_request", "nonce must match [A-Za-z0-9_-]{16,128}", null));
+        var request = new StatusRequest(IsValidNonce(nonce) ? null : Error(StatusCodes.Status400BadRequest, "invalid_request", "nonce must match [A-Za-z0-9_-]{16,128}", null));
         Hooks.Run(h => h.StatusRequested(request));
         if (request.Refusal is { } badNonce)
         {

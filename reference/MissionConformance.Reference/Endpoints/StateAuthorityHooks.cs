@@ -109,10 +109,8 @@ public sealed class RateLimitedAnswer(JsonObject body, IHeaderDictionary headers
     public IHeaderDictionary Headers { get; } = headers;
 }
 
-public sealed class StatusRequest(string? nonce, IResult? refusal)
+public sealed class StatusRequest(IResult? refusal)
 {
-    public string? Nonce { get; } = nonce;
-
     public IResult? Refusal { get; set; } = refusal;
 }
 

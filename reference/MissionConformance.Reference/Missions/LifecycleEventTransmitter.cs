@@ -50,7 +50,7 @@ public sealed partial class LifecycleEventTransmitter(IReadOnlyList<EventSubscri
     public void Changed(MissionRecord mission, string prior, Func<string, string, CancellationToken, Task<string>> pairwiseRef)
     {
         if (!EventDriven || !ApprovedStates.Contains(prior) || prior == mission.State) return;
-        var publishing = new EventPublishing(mission, prior);
+        var publishing = new EventPublishing(mission);
         hooks.Run(h => h.EventPublishing(publishing));
         if (!publishing.Publishes) return;
         var resources = JsonNode.Parse(mission.AuthoritySetJson)!.AsArray().Select(e => (string?)e?["resource"]).ToHashSet(StringComparer.Ordinal);

@@ -116,11 +116,9 @@ public sealed class AnchorDraft(string envelope, JsonNode value, string anchor)
     public string Anchor { get; set; } = anchor;
 }
 
-public sealed class LifecycleTransition(string operation, MissionRecord record)
+public sealed class LifecycleTransition(string operation)
 {
     public string Operation { get; } = operation;
-
-    public MissionRecord Record { get; } = record;
 
     /// <summary>The states the operation is legal from.</summary>
     public HashSet<string> Sources { get; } = [.. LifecycleOperation.LegalSources(operation)];
@@ -156,20 +154,14 @@ public sealed class ExpiryCheck(MissionRecord record, bool due)
     public bool Due { get; set; } = due;
 }
 
-public sealed class Supersession(MissionRecord successor, string priorId)
+public sealed class Supersession
 {
-    public MissionRecord Successor { get; } = successor;
-
-    public string PriorId { get; } = priorId;
-
     public bool CompletesPrior { get; set; } = true;
 }
 
-public sealed class EventPublishing(MissionRecord mission, string prior)
+public sealed class EventPublishing(MissionRecord mission)
 {
     public MissionRecord Mission { get; } = mission;
-
-    public string Prior { get; } = prior;
 
     /// <summary>Whether the change is pushed: every change of an approved Mission is.</summary>
     public bool Publishes { get; set; } = true;

@@ -30,7 +30,7 @@ public sealed class MissionStateMachine(TimeProvider clock, Hooks<IMissionHook> 
     public (TransitionOutcome Outcome, bool Changed) Apply(MissionRecord record, string operation, string actor, string? reason)
     {
         var target = LifecycleOperation.TargetState(operation);
-        var transition = new LifecycleTransition(operation, record);
+        var transition = new LifecycleTransition(operation);
         hooks.Run(h => h.Transitioning(transition));
         if (record.State == target && transition.RepeatIsIdempotent) return (TransitionOutcome.AlreadyInState, false);
         if (!transition.Sources.Contains(record.State)) return (TransitionOutcome.Conflict, false);

@@ -232,7 +232,7 @@ public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory
         var was = record.State;
         var changed = change(record);
         (MissionRecord Record, string Was)? superseded = null;
-        if (changed && completesSupersededAs is not null && record is { State: MissionState.Active, Supersedes: { } priorId } && CompletesPrior(record, priorId)
+        if (changed && completesSupersededAs is not null && record is { State: MissionState.Active, Supersedes: { } priorId } && CompletesPrior()
             && await db.Missions.SingleOrDefaultAsync(m => m.Id == priorId, ct) is { } prior && LifecycleOperation.LegalSources(LifecycleOperation.Complete).Contains(prior.State))
         {
             superseded = (prior, prior.State);
@@ -251,9 +251,9 @@ public sealed class MissionStore(IDbContextFactory<ReferenceDbContext> dbFactory
         return record;
     }
 
-    private bool CompletesPrior(MissionRecord successor, string priorId)
+    private bool CompletesPrior()
     {
-        var supersession = new Supersession(successor, priorId);
+        var supersession = new Supersession();
         hooks.Run(h => h.Superseding(supersession));
         return supersession.CompletesPrior;
     }

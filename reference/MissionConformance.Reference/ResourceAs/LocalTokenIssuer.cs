@@ -32,7 +32,7 @@ public sealed class LocalTokenIssuer(Uri issuer, string clientId, bool projectio
     public JsonObject Issue(string? subject, JsonElement mission, JsonArray entries, string jkt, DateTimeOffset notAfter, string? refreshToken)
     {
         var now = DateTimeOffset.UtcNow;
-        var draft = new LocalTokenDraft(now, notAfter, now + ReferenceResourceAs.LocalTokenLifetime < notAfter ? now + ReferenceResourceAs.LocalTokenLifetime : notAfter, mission, projectionIssuer, issuer);
+        var draft = new LocalTokenDraft(now, now + ReferenceResourceAs.LocalTokenLifetime < notAfter ? now + ReferenceResourceAs.LocalTokenLifetime : notAfter, mission, projectionIssuer, issuer);
         hooks.Run(h => h.Issuing(draft));
         var expires = draft.Expires;
         mission = draft.Mission;

@@ -86,12 +86,9 @@ public sealed class ResourceAsCheck(ResourceAsRule rule, IResult? refusal)
     public IResult? Refusal { get; set; } = refusal;
 }
 
-public sealed class LocalTokenDraft(DateTimeOffset now, DateTimeOffset notAfter, DateTimeOffset expires, JsonElement mission, bool projectionIssuer, Uri issuer)
+public sealed class LocalTokenDraft(DateTimeOffset now, DateTimeOffset expires, JsonElement mission, bool projectionIssuer, Uri issuer)
 {
     public DateTimeOffset Now { get; } = now;
-
-    /// <summary>What the token may not outlive: the grant, or a projection issuer's refresh token.</summary>
-    public DateTimeOffset NotAfter { get; } = notAfter;
 
     public DateTimeOffset Expires { get; set; } = expires;
 

@@ -24,7 +24,7 @@ public sealed class IdJagGrant(MissionStore store, ReferenceSettings settings, G
 {
     public async Task<IResult> HandleAsync(HttpContext http, OpenIddictRequest request, IReadOnlyList<string> audiences)
     {
-        var asked = new IdJagRequest(request.SubjectTokenType);
+        var asked = new IdJagRequest();
         hooks.Run(h => h.IdJagRequested(asked));
         var fromAccessToken = asked.AcceptsAccessToken && request.SubjectTokenType == TokenTypeIdentifiers.AccessToken;
         if (request.SubjectTokenType != TokenTypeIdentifiers.RefreshToken && !fromAccessToken)

@@ -213,8 +213,6 @@ public sealed class TokenBinding(GrantKind grant, bool publicClient)
 {
     public GrantKind Grant { get; } = grant;
 
-    public bool PublicClient { get; } = publicClient;
-
     /// <summary>Whether a public client's refresh token is bound to the proof's key.</summary>
     public bool BindsRefreshToken { get; set; } = publicClient;
 
@@ -223,10 +221,8 @@ public sealed class TokenBinding(GrantKind grant, bool publicClient)
 }
 
 /// <summary>An ID-JAG request's subject (oauth-profile.md §14).</summary>
-public sealed class IdJagRequest(string? subjectTokenType)
+public sealed class IdJagRequest
 {
-    public string? SubjectTokenType { get; } = subjectTokenType;
-
     /// <summary>Whether an access token is taken as subject, where only the refresh token is (MBO-AS-XD-001).</summary>
     public bool AcceptsAccessToken { get; set; }
 
