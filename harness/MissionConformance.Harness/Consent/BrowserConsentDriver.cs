@@ -225,11 +225,10 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
                 foreach (var step in current.Steps) await StepAsync(step);
                 if (current.Kind == ConsentPageKind.Consent)
                 {
-                    consentHtml = await page.ContentAsync();
-                    consentText = await page.InnerTextAsync("body");
+                    (consentHtml, consentText) = await ReadConsentAsync();
                     if (request.Decision == ConsentDecision.ForgedApproval) return await ForgeAsync(current, consentHtml, consentText);
                     var button = request.Decision == ConsentDecision.Approve ? current.Approve : current.Deny;
-                    await StepAsync(new ScriptStep("click", button ?? throw new ConsentDriverException("decide", Redact(page.Url), $"consent page \"{current.Name}\" names no {request.Decision} selector"), null));
+                    await DecideAsync(button ?? throw new ConsentDriverException("decide", Redact(page.Url), $"consent page \"{current.Name}\" names no {request.Decision} selector"), redirect);
                 }
                 await LeaveAsync(current, redirect);
             }
@@ -279,6 +278,40 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
             await Task.WhenAny(gone, redirect);
             if (redirect.IsCompleted || gone.IsCompletedSuccessfully) return;
             throw await FailAsync($"leave page \"{current.Name}\"", $"its steps ran but the page stayed ({current.When} still present after {driver._timeout.TotalSeconds:0} s); it shows: {Excerpt(await SafeTextAsync())}");
+        }
+
+        /// <summary>The consent page's markup and the text a person sees, which the consent checks judge.</summary>
+        private async Task<(string Html, string Text)> ReadConsentAsync()
+        {
+            try
+            {
+                return (await page.ContentAsync(), await page.InnerTextAsync("body"));
+            }
+            catch (Exception e) when (e is PlaywrightException or TimeoutException)
+            {
+                throw await FailAsync("read the consent page", FirstLine(e.Message));
+            }
+        }
+
+        /// <summary>
+        /// Clicks the decision. The redirect back to the client is what the click is for: once it has arrived the
+        /// flow's outcome is known, whatever Playwright still waits for (on a loaded machine a click that
+        /// navigated was seen to time out waiting for that navigation, with the code already in hand).
+        /// </summary>
+        private async Task DecideAsync(string selector, Task<Uri> redirect)
+        {
+            var clicked = page.Locator(selector).ClickAsync();
+            Observe(clicked);
+            await Task.WhenAny(clicked, redirect);
+            if (redirect.IsCompletedSuccessfully) return;
+            try
+            {
+                await clicked;
+            }
+            catch (Exception e) when (e is PlaywrightException or TimeoutException)
+            {
+                throw await FailAsync(new ScriptStep("click", selector, null).Describe(), FirstLine(e.Message));
+            }
         }
 
         private async Task StepAsync(ScriptStep step)
@@ -346,9 +379,9 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
             {
                 return driver._wire.Attach(name, "image/png", await page.ScreenshotAsync(new PageScreenshotOptions { FullPage = true, Type = ScreenshotType.Png }), scenario);
             }
-            catch (PlaywrightException)
+            catch (Exception e) when (e is PlaywrightException or TimeoutException)
             {
-                return null;  // a page that cannot be photographed still gets its verdict; only the picture is missing
+                return null;  // a page that cannot be photographed in time still gets its verdict; only the picture is missing
             }
         }
 

@@ -97,7 +97,7 @@ public static class ConformanceRun
             return Finish(runId, target, server.Issuer.AbsoluteUri, server.Consent.Driver, started, watch.Elapsed, scenarios, interrupted, default, wire, reason);
         }
 
-        var consent = await ConsentDrivers.OpenAsync(server.Consent, target.Timeouts.Request, wire);
+        var consent = await ConsentDrivers.OpenAsync(server.Consent, target.Timeouts.Consent, wire);
         try
         {
             var run = new SuiteRun(target, client, consent, wire, clock, wait, RequirementCatalogue.Default) { Peers = peers };

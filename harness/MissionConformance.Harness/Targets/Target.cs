@@ -132,9 +132,13 @@ public sealed record AuthorizationServerTarget(
     }
 }
 
-public sealed record Timeouts(TimeSpan Request, TimeSpan Scenario)
+/// <param name="Request">Per HTTP request.</param>
+/// <param name="Scenario">Per scenario, its waits included.</param>
+/// <param name="Consent">Per browser action in a consent flow (a page to load, a click to land): a browser on a
+/// loaded two-core machine is slower than an HTTP request, and a timed-out click is a harness failure, not the target's.</param>
+public sealed record Timeouts(TimeSpan Request, TimeSpan Scenario, TimeSpan Consent)
 {
-    public static Timeouts Default { get; } = new(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(120));
+    public static Timeouts Default { get; } = new(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(120), TimeSpan.FromSeconds(30));
 }
 
 public sealed record ScopedResourceServer(string Id, string Resource, bool Consequential, bool InScope);

@@ -79,9 +79,10 @@ public static partial class TargetLoader
         }
         if (errors.Count > 0) throw new TargetFileException(fileName, errors);
 
-        var timeouts = root["timeouts"] is JsonObject t
-            ? new Timeouts(TimeSpan.FromSeconds((int?)t["requestSeconds"] ?? 10), TimeSpan.FromSeconds((int?)t["scenarioSeconds"] ?? 120))
-            : Timeouts.Default;
+        var t = root["timeouts"];
+        TimeSpan Seconds(string field, TimeSpan fallback) => (int?)t?[field] is { } seconds ? TimeSpan.FromSeconds(seconds) : fallback;
+        var timeouts = new Timeouts(Seconds("requestSeconds", Timeouts.Default.Request), Seconds("scenarioSeconds", Timeouts.Default.Scenario),
+            Seconds("consentSeconds", Timeouts.Default.Consent));
         return new Target((string)root["name"]!, (string?)root["edition"] ?? "seed-2026-06", servers, timeouts, ReadScope(root["scope"]))
         {
             ResourceServers = resourceServers,
