@@ -53,7 +53,6 @@ public abstract class ResourceServerFaultSelfTests
         }
     }
 
-    /// <summary>Faults that change one kind of server only, and the embedded reference's server of that kind (docs is the one that introspects).</summary>
     /// <summary>The servers a fault changes: the introspecting one (docs) for an introspection fault, the others for a Mission Status one.</summary>
     private static readonly Dictionary<Fault, string[]> OnlyAt = new()
     {

@@ -65,4 +65,20 @@ public sealed class RuntimeCheckTests
         Assert.True(new ManifestCoversTestedActions().Judge(new ManifestEvidence(resource, Served($"[\"{resource}#create_doc\"]"), true, Tested, resource)).Holds);
         Assert.False(new ManifestCoversTestedActions().Judge(new ManifestEvidence(resource, Served("[\"delete_doc\"]"), true, Tested, resource)).Holds);
     }
+
+    [Theory]
+    [InlineData(null, 2.0, "passed")]      // the first request after the change was already refused, within 3 s + 1 s slack
+    [InlineData(1.0, 2.5, "passed")]       // served at 1 s, refused at 2.5 s
+    [InlineData(4.5, 4.75, "failed")]      // a request sent 4.5 s after the change was still served
+    [InlineData(1.0, 4.5, "interrupted")]  // nothing sent between 1 s and 4.5 s: when refusing began is not known
+    public void MaxStale_FailsOnlyARequestServedPastTheBound_AndCannotJudgeAnUnprobedWindow(double? lastServed, double firstRefused, string verdict)
+    {
+        var refused = new McpResponse(new WireResponse(HttpStatusCode.Unauthorized, "application/json", null, "{}"), "Bearer error=\"invalid_token\"");
+        var change = new StateChange("revoked", true, TimeSpan.FromSeconds(firstRefused), refused) { LastServed = lastServed is { } s ? TimeSpan.FromSeconds(s) : null };
+
+        var judgement = new RsHonoursMaxStale().Judge(new StateChangeEvidence([change], MaxStaleSeconds: 3));
+
+        var actual = judgement.Explicit switch { Verdict.Interrupted => "interrupted", _ => judgement.Holds == true ? "passed" : "failed" };
+        Assert.True(verdict == actual, $"{verdict} expected, {actual}: {judgement.Message}");
+    }
 }

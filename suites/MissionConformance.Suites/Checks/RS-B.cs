@@ -43,7 +43,11 @@ public sealed class RsRefusesInactiveMission : Check<StateChangeEvidence>
     }
 }
 
-/// <summary>MBO-RS-B-004: the refusal came within the declared mission_max_stale_seconds (one second of measuring slack).</summary>
+/// <summary>
+/// MBO-RS-B-004: the refusal came within the declared mission_max_stale_seconds (one second of measuring slack). A
+/// request served after that bound fails it; a first refusal after the bound, with no request sent between the last one
+/// served and the bound (the harness was slow to send), cannot tell when the server began refusing: INTERRUPTED.
+/// </summary>
 public sealed class RsHonoursMaxStale : Check<StateChangeEvidence>
 {
     public override string RequirementId => "MBO-RS-B-004";
@@ -54,11 +58,21 @@ public sealed class RsHonoursMaxStale : Check<StateChangeEvidence>
 
     public override Judgement Judge(StateChangeEvidence e)
     {
-        var late = e.Changes.Where(c => !c.Refused || c.After > TimeSpan.FromSeconds(e.MaxStaleSeconds) + Slack).ToList();
-        return Judgement.That(late.Count == 0,
-            $"refused within {string.Join(", ", e.Changes.Select(c => $"{c.After.TotalSeconds:0.0} s ({c.State})"))} of the change; declared maxStaleSeconds {e.MaxStaleSeconds}",
-            string.Join("; ", late.Select(c => c.Refused
-                ? $"{c.State}: the first request refused was sent {c.After.TotalSeconds:0.0} s after the change, beyond maxStaleSeconds {e.MaxStaleSeconds}"
+        var bound = TimeSpan.FromSeconds(e.MaxStaleSeconds) + Slack;
+        var late = e.Changes.Where(c => !c.Refused || c.LastServed > bound).ToList();
+        if (late.Count > 0)
+        {
+            return Judgement.Fail(string.Join("; ", late.Select(c => c.Refused
+                ? $"{c.State}: still served a request sent {c.LastServed!.Value.TotalSeconds:0.0} s after the change, beyond maxStaleSeconds {e.MaxStaleSeconds}"
                 : $"{c.State}: still served {c.After.TotalSeconds:0.0} s after the change (maxStaleSeconds {e.MaxStaleSeconds})")));
+        }
+        var unprobed = e.Changes.Where(c => c.After > bound).ToList();
+        if (unprobed.Count > 0)
+        {
+            return new Judgement(null, "harness too slow to judge: " + string.Join("; ", unprobed.Select(c =>
+                $"{c.State}: no request was sent between {(c.LastServed ?? TimeSpan.Zero).TotalSeconds:0.0} s (served) and {c.After.TotalSeconds:0.0} s (refused) after the change, "
+                + $"so whether the refusal began within maxStaleSeconds {e.MaxStaleSeconds} is not known")), Verdict.Interrupted);
+        }
+        return Judgement.Pass($"refused within {string.Join(", ", e.Changes.Select(c => $"{c.After.TotalSeconds:0.0} s ({c.State})"))} of the change; declared maxStaleSeconds {e.MaxStaleSeconds}");
     }
 }

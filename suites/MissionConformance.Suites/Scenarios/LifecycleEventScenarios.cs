@@ -60,7 +60,7 @@ public sealed class LifecycleEventScenario : Scenario
         (string, string)[] forReceiver = flow.TokensPerResource ? [("resource", declared.Audience)] : [];
         var a = await flow.ObtainAsync(tokenExtra: forReceiver);
         var b = await flow.ObtainAsync(tokenExtra: forReceiver);
-        var shortLived = await flow.ObtainAsync(flow.Intent(ShortLifetime), tokenExtra: forReceiver);
+        var shortLived = await flow.ObtainShortLivedAsync(ShortLifetime, forReceiver);
         if (a.MissionId is not { } aId || b.MissionId is not { } bId || shortLived.MissionId is not { } cId)
         {
             context.Blocked("MBO-MAS-006", Dependencies.NoMissionId(a, b, shortLived));

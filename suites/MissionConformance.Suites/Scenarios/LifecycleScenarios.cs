@@ -281,7 +281,7 @@ public sealed class ExpiryScenario : Scenario
     public override async Task RunAsync(ScenarioContext context)
     {
         var flow = new MissionFlow(context);
-        var obtained = await flow.ObtainAsync(flow.Intent(Lifetime));
+        var obtained = await flow.ObtainShortLivedAsync(Lifetime);
         // The Mission's own expiry when the inventory shows it; a later one than submitted is MBO-AS-PAR-014's to judge.
         var recorded = obtained.MissionId is { } missionId && (string?)(await flow.RecordAsync(missionId))?["mission_expiry"] is { } text
             ? DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture)
