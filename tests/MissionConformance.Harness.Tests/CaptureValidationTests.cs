@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
 using MissionConformance.Harness.OAuth;
 using MissionConformance.Harness.Schemas;
 
@@ -63,5 +64,61 @@ public sealed class CaptureValidationTests
 
         Assert.Equal(ArtifactKind.ConcurrentModification, conflict.Artifact?.Kind);
         Assert.NotEmpty(conflict.SchemaErrors);  // current_state and observed_state are missing
+    }
+
+    private static string Jws(string payload)
+        => $"{Base64UrlEncoder.Encode("""{"alg":"ES256","typ":"mission-status+jwt"}""")}.{Base64UrlEncoder.Encode(payload)}.c2ln";
+
+    [Fact]
+    public async Task AMissionStatusAnswer_IsValidatedByItsPayload_AndABodyThatIsNoJws_IsOneError()
+    {
+        var endpoint = new Uri("https://as.example/status");
+        var signed = await Answering(HttpStatusCode.OK, Jws("""{"state":"dormant"}"""))
+            .MissionStatusAsync(endpoint, Agent, "msn_1", "https://rs.example/", "n-1", TestContext.Current.CancellationToken, withAssertion: false);
+        var plain = await Answering(HttpStatusCode.OK, """{"state":"active"}""")
+            .MissionStatusAsync(endpoint, Agent, "msn_1", "https://rs.example/", "n-1", TestContext.Current.CancellationToken, withAssertion: false);
+
+        Assert.Equal(ArtifactKind.MissionStatus, signed.Artifact?.Kind);
+        Assert.Contains(signed.SchemaErrors, e => e.Pointer == "/state");  // not one of the seven states
+        Assert.Equal("jws", Assert.Single(plain.SchemaErrors).Keyword);
+    }
+
+    [Fact]
+    public void AJwtDecodedAsAnAccessToken_CarriesItsHeaderAndClaimsValidation()
+    {
+        var header = Base64UrlEncoder.Encode("""{"alg":"ES256","typ":"JWT"}""");
+        var claims = Base64UrlEncoder.Encode("""{"iss":"https://as.example/","sub":"u","aud":"https://rs.example/","exp":2,"iat":1,"jti":"j","client_id":"agent","act":{"client_id":7}}""");
+
+        var token = Crypto.DecodedJwt.Decode($"{header}.{claims}.c2ln", Crypto.JwtArtifact.AccessToken);
+        var plain = Crypto.DecodedJwt.Decode($"{header}.{claims}.c2ln");
+
+        Assert.Contains(token.HeaderArtifact!.Errors, e => e.Pointer == "/typ");  // RFC 9068 §2.1: at+jwt
+        Assert.NotEmpty(token.PayloadArtifact!.Under("/act"));
+        Assert.All(token.PayloadArtifact.Under("/act"), e => Assert.False(e.Pointer.StartsWith("/act", StringComparison.Ordinal)));
+        Assert.Null(plain.PayloadArtifact);  // decoded as nothing in particular: nothing claims it was validated
+    }
+
+    [Fact]
+    public async Task ADocumentFetchedAsAnArtifact_IsValidated_OnlyWhenServed()
+    {
+        var url = new Uri("https://as.example/.well-known/mission-authority");
+        var served = await Answering(HttpStatusCode.OK, """{"issuer":7}""").GetDocumentAsync(url, TestContext.Current.CancellationToken, ArtifactKind.MissionAuthority);
+        var missing = await Answering(HttpStatusCode.NotFound, "{}").GetDocumentAsync(url, TestContext.Current.CancellationToken, ArtifactKind.MissionAuthority);
+
+        Assert.Equal(ArtifactKind.MissionAuthority, served.Artifact?.Kind);
+        Assert.NotEmpty(served.SchemaErrors);
+        Assert.Null(missing.Artifact);
+    }
+
+    [Fact]
+    public void WhatThePeersTake_IsValidatedAsTheyTakeIt()
+    {
+        var set = new Peers.ReceivedEvent("application/secevent+jwt", Jws("""{"iss":"https://as.example/"}"""), DateTimeOffset.UnixEpoch);
+        var evaluation = new Peers.Evaluation(null, """{"subject":{}}""", DateTimeOffset.UnixEpoch, null, Peers.PdpAnswer.Permit, "d-1");
+
+        Assert.Equal(ArtifactKind.LifecycleEventSet, set.Artifact.Kind);
+        Assert.NotEmpty(set.Artifact.Errors);
+        Assert.Equal(ArtifactKind.EvaluationRequest, evaluation.Artifact.Kind);
+        Assert.NotEmpty(evaluation.Artifact.Errors);
     }
 }

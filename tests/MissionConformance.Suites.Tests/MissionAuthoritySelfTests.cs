@@ -228,7 +228,7 @@ public sealed class ProjectedTokenResponseSchemaTests
     /// <summary>A token response as the client captures it: validated against token-response.schema.json.</summary>
     private static Harness.OAuth.WireResponse Ok(string body) => new(System.Net.HttpStatusCode.OK, "application/json", "no-store", body)
     {
-        Artifact = Harness.OAuth.CapturedArtifact.Validate(Harness.Schemas.ArtifactKind.TokenResponse, body),
+        Artifact = Harness.Schemas.CapturedArtifact.Validate(Harness.Schemas.ArtifactKind.TokenResponse, body),
     };
 
     private static string Response(bool withDetails)

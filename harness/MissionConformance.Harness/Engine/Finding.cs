@@ -36,6 +36,12 @@ public readonly record struct Judgement(bool? Holds, string Message, Verdict? Ex
 
     public static Judgement Review(string reason) => new(null, reason, Verdict.Review);
 
+    /// <summary>INTERRUPTED: the harness did not capture what the check needs (an artifact not validated where it was captured).</summary>
+    public static Judgement HarnessError(string reason) => new(null, "harness error: " + reason, Verdict.Interrupted);
+
+    /// <summary><see cref="HarnessError"/> for an artifact that reached a check without the schema errors its capture should have found.</summary>
+    public static Judgement NotValidatedAtCapture(string artifact) => HarnessError($"{artifact} was not validated where it was captured");
+
     /// <summary>SKIPPED because the target file does not give the means; <paramref name="field"/> would (<see cref="Finding.Wants"/>).</summary>
     public static Judgement SkipForWant(string field, string reason) => new(null, reason, Verdict.Skipped, Wants: field);
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MissionConformance.Harness.OAuth;
+using MissionConformance.Harness.Schemas;
 
 namespace MissionConformance.Harness.Mcp;
 
@@ -24,7 +25,7 @@ public sealed record McpResponse(WireResponse Http, string? WwwAuthenticate, str
     /// </summary>
     public IReadOnlyList<string> ProtocolErrors => _protocolErrors ??= (int)Status is < 200 or >= 300 ? []
         : Rpc is null ? [$"the {Http.ContentType ?? "untyped"} body holds no JSON-RPC message"]
-        : [.. Schemas.ArtifactSchemas.Validate(Schemas.ArtifactKind.JsonRpcResponse, Rpc.ToJsonString()).Select(e => e.ToString())];
+        : [.. ArtifactSchemas.Validate(ArtifactKind.JsonRpcResponse, Rpc.ToJsonString()).Select(e => e.ToString())];
 
     private IReadOnlyList<string>? _protocolErrors;
 
@@ -129,14 +130,16 @@ public sealed class McpClient(HttpClient http)
     }
 
     /// <summary>A GET, with a bearer credential when the resource needs one: the answer as captured, and its exchange.</summary>
-    public async Task<(WireResponse Response, string? ExchangeId)> GetAsync(string url, CancellationToken ct, string? bearer = null)
+    public async Task<(WireResponse Response, string? ExchangeId)> GetAsync(string url, CancellationToken ct, string? bearer = null, ArtifactKind? artifact = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         if (bearer is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
         using var response = await http.SendAsync(request, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
-        return (new WireResponse(response.StatusCode, response.Content.Headers.ContentType?.MediaType, response.Headers.CacheControl?.ToString(), text),
-            request.Options.TryGetValue(Wire.CapturingHandler.ExchangeId, out var id) ? id : null);
+        var captured = new WireResponse(response.StatusCode, response.Content.Headers.ContentType?.MediaType, response.Headers.CacheControl?.ToString(), text);
+        // A 2xx answer is the document asked for: validated as the artifact the caller named, as it is captured.
+        if (artifact is { } kind && (int)response.StatusCode is >= 200 and < 300) captured = captured with { Artifact = CapturedArtifact.Validate(kind, text) };
+        return (captured, request.Options.TryGetValue(Wire.CapturingHandler.ExchangeId, out var id) ? id : null);
     }
 
     /// <summary>A GET of a JSON document; the document is null unless 2xx and JSON.</summary>

@@ -71,15 +71,16 @@ public sealed record WireResponse(HttpStatusCode Status, string? ContentType, st
     }
 }
 
-/// <summary>An artifact as captured: its kind and the errors its schema found (fixtures/schemas/, draft-07).</summary>
-public sealed record CapturedArtifact(ArtifactKind Kind, IReadOnlyList<SchemaError> Errors)
-{
-    public static CapturedArtifact Validate(ArtifactKind kind, string body) => new(kind, ArtifactSchemas.Validate(kind, body));
-}
-
 /// <summary>RFC 8414 metadata members the client needs.</summary>
 public sealed record AuthorizationServerMetadata(JsonElement Document)
 {
+    /// <summary>The document validated as RFC 8414 metadata with the Mission members when it was fetched (<see cref="MissionClient.DiscoverAsync"/>).</summary>
+    public CapturedArtifact? Artifact { get; init; }
+
+    /// <summary>The schema errors of <see cref="Artifact"/>; a harness error when the metadata was not fetched by discovery.</summary>
+    public IReadOnlyList<SchemaError> SchemaErrors => Artifact?.Errors
+        ?? throw new InvalidOperationException("harness error: this authorization server metadata was not validated where it was fetched");
+
     public string Issuer => Required("issuer");
     public Uri ParEndpoint => new(Required("pushed_authorization_request_endpoint"));
     public Uri AuthorizationEndpoint => new(Required("authorization_endpoint"));
@@ -125,7 +126,8 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
     {
         var url = new Uri(issuer.AbsoluteUri.TrimEnd('/') + "/.well-known/oauth-authorization-server");
         var body = await http.GetStringAsync(url, ct);
-        return new MissionClient(http, new AuthorizationServerMetadata(JsonDocument.Parse(body).RootElement.Clone()), clock);
+        var metadata = new AuthorizationServerMetadata(JsonDocument.Parse(body).RootElement.Clone()) { Artifact = CapturedArtifact.Validate(ArtifactKind.AsMetadata, body) };
+        return new MissionClient(http, metadata, clock);
     }
 
     public Task<WireResponse> PushAsync(ClientCredentials client, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken ct)
@@ -170,9 +172,9 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
     {
         var endpoint = metadata.LifecycleEndpoint ?? throw new InvalidOperationException("no mission_lifecycle_endpoint advertised");
         List<KeyValuePair<string, string>> form = [new("mission", missionId), new("operation", operation), new("nonce", nonce ?? NewNonce())];
-        // A success is a Mission Status JWS, validated where it is decoded; a conflict and the other errors have schemas of their own.
+        // A success is a Mission Status JWS (its payload validated); a conflict and the other errors have schemas of their own.
         return CaptureAsync(withAssertion ? PostAssertedAsync(endpoint, client, form, ct) : PostFormAsync(endpoint, client, form, ct),
-            status => status == HttpStatusCode.Conflict ? ArtifactKind.ConcurrentModification : (int)status >= 400 ? ArtifactKind.StatusError : null);
+            status => status == HttpStatusCode.Conflict ? ArtifactKind.ConcurrentModification : StatusKind(status));
     }
 
     public Task<WireResponse> InventoryAsync(ClientCredentials client, string? missionId, string? subject, CancellationToken ct)
@@ -268,15 +270,17 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
 
     private static ArtifactKind? TokenKind(HttpStatusCode status) => status == HttpStatusCode.OK ? ArtifactKind.TokenResponse : ErrorKind(status);
 
-    /// <summary>Mission Status: a success is a JWS, validated where it is decoded; an error has its own schema.</summary>
-    private static ArtifactKind? StatusKind(HttpStatusCode status) => (int)status >= 400 ? ArtifactKind.StatusError : null;
+    /// <summary>Mission Status: a success is a JWS whose payload is validated (<see cref="CapturedArtifact.SentAsJws"/>); an error has its own schema.</summary>
+    private static ArtifactKind? StatusKind(HttpStatusCode status)
+        => (int)status is >= 200 and < 300 ? ArtifactKind.MissionStatus : (int)status >= 400 ? ArtifactKind.StatusError : null;
 
     /// <summary>RFC 7662 JSON; the RFC 9701 signed form is a JWT, validated where it is decoded.</summary>
     private static Func<HttpStatusCode, ArtifactKind?> IntrospectionKind(string? accept)
         => status => status == HttpStatusCode.OK && accept is null ? ArtifactKind.IntrospectionResponse : null;
 
-    /// <summary>A plain GET of a metadata document, as a <see cref="WireResponse"/>.</summary>
-    public Task<WireResponse> GetDocumentAsync(Uri url, CancellationToken ct) => SendAsync(new HttpRequestMessage(HttpMethod.Get, url), ct);
+    /// <summary>A plain GET of a document, as a <see cref="WireResponse"/>; a 200 is validated as <paramref name="artifact"/> when one is named.</summary>
+    public Task<WireResponse> GetDocumentAsync(Uri url, CancellationToken ct, ArtifactKind? artifact = null)
+        => CaptureAsync(SendAsync(new HttpRequestMessage(HttpMethod.Get, url), ct), status => status == HttpStatusCode.OK ? artifact : null);
 
     /// <summary>A GET that follows no redirect: its status, and the error of a redirect back to the client, if any.</summary>
     public async Task<(HttpStatusCode Status, string? RedirectError)> GetAsync(Uri url, CancellationToken ct)

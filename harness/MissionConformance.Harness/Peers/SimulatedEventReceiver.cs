@@ -1,12 +1,16 @@
+using MissionConformance.Harness.Schemas;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
 using WireMock.Settings;
-
 namespace MissionConformance.Harness.Peers;
 
 /// <summary>One SET pushed to the harness (RFC 8935), as received: its content type and the compact JWS.</summary>
-public sealed record ReceivedEvent(string? ContentType, string Body, DateTimeOffset At);
+public sealed record ReceivedEvent(string? ContentType, string Body, DateTimeOffset At)
+{
+    /// <summary>The SET's payload validated as a lifecycle event (lifecycle-event-set.schema.json) as the receiver took it; one error when the body is no JWS.</summary>
+    public CapturedArtifact Artifact { get; init; } = CapturedArtifact.Validate(ArtifactKind.LifecycleEventSet, Body);
+}
 
 /// <summary>
 /// The harness as receiver of an AS's lifecycle events (mas.md, MBO-MAS-006): POST {url}/events answered 202, every

@@ -2,11 +2,11 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.IdentityModel.Tokens;
+using MissionConformance.Harness.Schemas;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
 using WireMock.Settings;
-
 namespace MissionConformance.Harness.Peers;
 
 /// <summary>How the simulated PDP answers evaluations for one Mission.</summary>
@@ -45,6 +45,9 @@ public sealed record Evaluation(JsonObject? Body, string Raw, DateTimeOffset At,
 {
     /// <summary>The parameter_digest the PEP sent, which the decision is bound to (runtime.md §4, §7).</summary>
     public string? ParameterDigest => Body?["context"]?["parameter_digest"] is JsonValue v && v.TryGetValue<string>(out var digest) ? digest : null;
+
+    /// <summary>The request validated as an AuthZEN evaluation with the Mission context (authzen-evaluation.schema.json) as the PDP took it.</summary>
+    public CapturedArtifact Artifact { get; init; } = CapturedArtifact.Validate(ArtifactKind.EvaluationRequest, Raw);
 }
 
 /// <summary>
