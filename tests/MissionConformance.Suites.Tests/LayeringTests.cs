@@ -34,6 +34,25 @@ public sealed class LayeringTests
         }
     }
 
+    /// <summary>
+    /// Validation at capture (issue 20): the suite never calls the validator. Every artifact a check judges arrives validated by the
+    /// harness call, decoder or peer that captured it (<c>CapturedArtifact</c>), so a new check cannot read an artifact that escaped it.
+    /// </summary>
+    [Fact]
+    public void TheSuiteNeverValidates_ItReadsWhatTheCaptureLayerFound()
+    {
+        var suite = new DirectoryInfo(Path.Combine(Root.FullName, "suites", "MissionConformance.Suites"));
+        var callers = suite.EnumerateFiles("*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.FullName.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(f => File.ReadLines(f.FullName).Select((line, i) => (File: f, Line: i + 1, Text: line)))
+            .Where(l => l.Text.Contains("ArtifactSchemas.", StringComparison.Ordinal))
+            .Select(l => $"{Path.GetRelativePath(Root.FullName, l.File.FullName)}:{l.Line}")
+            .ToList();
+
+        Assert.True(suite.Exists);
+        Assert.True(callers.Count == 0, "validates instead of reading the capture's result: " + string.Join(", ", callers));
+    }
+
     private static DirectoryInfo FindRoot()
     {
         var root = new DirectoryInfo(AppContext.BaseDirectory);

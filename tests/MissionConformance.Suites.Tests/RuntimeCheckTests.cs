@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.Mcp;
 using MissionConformance.Harness.OAuth;
+using MissionConformance.Harness.Schemas;
 using MissionConformance.Harness.Targets;
 using MissionConformance.Suites.Checks;
 
@@ -34,7 +35,10 @@ public sealed class RuntimeCheckTests
     [InlineData("https://rs.example/.well-known/mission-enforcement-scope", "application/json", true)]
     public void Manifest_NeedsTlsOffLoopback_AndApplicationJson(string url, string contentType, bool holds)
     {
-        var evidence = new ManifestEvidence(url, new WireResponse(HttpStatusCode.OK, contentType, null, Manifest), true, Tested, "https://rs.example/mcp");
+        var evidence = new ManifestEvidence(url, new WireResponse(HttpStatusCode.OK, contentType, null, Manifest)
+        {
+            Artifact = CapturedArtifact.Validate(ArtifactKind.EnforcementManifest, Manifest),
+        }, true, Tested, "https://rs.example/mcp");
 
         Assert.Equal(holds, new ManifestPublished().Judge(evidence).Holds);
     }
@@ -44,22 +48,29 @@ public sealed class RuntimeCheckTests
     {
         var challenge = new McpResponse(new WireResponse(HttpStatusCode.Unauthorized, "application/json", null, "{}"),
             "Bearer resource_metadata=\"https://rs.example/.well-known/oauth-protected-resource/mcp\"");
-        System.Text.Json.JsonElement Metadata(string servers)
-            => System.Text.Json.JsonDocument.Parse($$"""{"resource":"https://rs.example/mcp","authorization_servers":{{servers}}}""").RootElement.Clone();
+        static WireResponse Metadata(string servers) => Captured(ArtifactKind.ProtectedResourceMetadata,
+            $$"""{"resource":"https://rs.example/mcp","authorization_servers":{{servers}}}""");
 
-        var valid = new ResourceMetadataAdvertised().Judge(new ProtectedResourceEvidence(challenge, 200, Metadata("[\"https://as.example/\"]"), "https://rs.example/mcp", "https://as.example/"));
-        var invalid = new ResourceMetadataAdvertised().Judge(new ProtectedResourceEvidence(challenge, 200, Metadata("\"https://as.example/\""), "https://rs.example/mcp", "https://as.example/"));
+        var valid = new ResourceMetadataAdvertised().Judge(new ProtectedResourceEvidence(challenge, Metadata("[\"https://as.example/\"]"), "https://rs.example/mcp", "https://as.example/"));
+        var invalid = new ResourceMetadataAdvertised().Judge(new ProtectedResourceEvidence(challenge, Metadata("\"https://as.example/\""), "https://rs.example/mcp", "https://as.example/"));
+        var unvalidated = new ResourceMetadataAdvertised().Judge(new ProtectedResourceEvidence(challenge,
+            new WireResponse(HttpStatusCode.OK, "application/json", null, """{"resource":"https://rs.example/mcp","authorization_servers":"https://as.example/"}"""), "https://rs.example/mcp", "https://as.example/"));
 
         Assert.True(valid.Holds, valid.Message);
         Assert.False(invalid.Holds);
         Assert.Contains("/authorization_servers", invalid.Message, StringComparison.Ordinal);
+        Assert.Equal(Verdict.Interrupted, unvalidated.Explicit);  // metadata that escaped validation at capture is a harness error, never a pass
     }
+
+    /// <summary>A 200 JSON answer as the capture layer hands it on: validated as <paramref name="kind"/>.</summary>
+    private static WireResponse Captured(ArtifactKind kind, string body)
+        => new(HttpStatusCode.OK, "application/json", null, body) { Artifact = CapturedArtifact.Validate(kind, body) };
 
     [Fact]
     public void Manifest_CoversTheTestedTool_ByNameOrToolId_NotAnotherTool()
     {
         var resource = "https://rs.example/mcp";
-        WireResponse Served(string covers) => new(HttpStatusCode.OK, "application/json", null, Manifest.Replace("[\"create_doc\"]", covers, StringComparison.Ordinal));
+        WireResponse Served(string covers) => Captured(ArtifactKind.EnforcementManifest, Manifest.Replace("[\"create_doc\"]", covers, StringComparison.Ordinal));
 
         Assert.True(new ManifestCoversTestedActions().Judge(new ManifestEvidence(resource, Served("[\"create_doc\"]"), true, Tested, resource)).Holds);
         Assert.True(new ManifestCoversTestedActions().Judge(new ManifestEvidence(resource, Served($"[\"{resource}#create_doc\"]"), true, Tested, resource)).Holds);

@@ -19,7 +19,8 @@ public sealed class DelegatedTokenNamesDelegate : Check<DelegatedTokenEvidence>
             return Judgement.Fail($"the delegated token's client_id is {e.Delegated.Claim("client_id")}; it stays the approved agent {e.Subject.Claim("client_id")} and the delegate goes in act");
         }
         if (e.Act is not { } act) return Judgement.Fail("the delegated token has no act claim naming the delegate");
-        var errors = ArtifactSchemas.Validate(ArtifactKind.Act, act.GetRawText());
+        if (e.Delegated.ClaimsArtifact is not { } claims) return Judgement.NotValidatedAtCapture("the delegated token's claims");
+        var errors = claims.Under("/act");
         if (errors.Count > 0) return Judgement.Fail($"the delegated token's act breaks act.schema.json: {string.Join("; ", errors.Take(3))}");
         return Judgement.That(Subset.Text(act, "sub") == e.DelegateId, $"sub and client_id are the agent's; the outermost act names {e.DelegateId}",
             $"the outermost act names {Subset.Text(act, "sub") ?? "(no sub)"}, not the delegate {e.DelegateId}");

@@ -114,8 +114,9 @@ public sealed class LifecycleReturnsSignedStatus : Check<SignedLifecycleResponse
             return Judgement.Fail("the lifecycle response body is not a compact JWS");
         }
         if (!DecodedJwt.VerifySignatureAsync(e.Response.Body, e.Jwks).GetAwaiter().GetResult()) return Judgement.Fail("the lifecycle response signature does not verify with the AS's jwks_uri");
+        if (e.Response.Artifact?.Kind != ArtifactKind.MissionStatus) return Judgement.NotValidatedAtCapture("the lifecycle response");
         // Anchor formats are MBO-AS-REC-004's to judge.
-        var errors = ArtifactSchemas.Validate(ArtifactKind.MissionStatus, status.Payload.GetRawText())
+        var errors = e.Response.SchemaErrors
             .Where(x => !x.Pointer.StartsWith("/integrity_anchors/", StringComparison.Ordinal)).ToList();
         if (errors.Count > 0) return Judgement.Fail("Mission Status payload: " + string.Join("; ", errors));
         var state = Subset.Text(status.Payload, "state");

@@ -94,7 +94,8 @@ public sealed class MissionAuthorityDocumentValid : Check<MissionAuthorityEviden
     {
         if (e.Response.Status != HttpStatusCode.OK) return Judgement.Fail($"GET {e.Url} answered HTTP {(int)e.Response.Status}");
         if (e.Response.ObjectBody() is not { } document) return Judgement.Fail($"{e.Url} is not a JSON object: {StatusJudgement.Excerpt(e.Response.Body)}");
-        var problems = ArtifactSchemas.Validate(ArtifactKind.MissionAuthority, document.GetRawText()).Select(x => x.ToString()).ToList();
+        if (e.Response.Artifact?.Kind != ArtifactKind.MissionAuthority) return Judgement.NotValidatedAtCapture("the mission-authority document");
+        var problems = e.Response.SchemaErrors.Select(x => x.ToString()).ToList();
         var issuer = Subset.Text(document, "issuer");
         if (issuer != e.Origin) problems.Insert(0, $"issuer is {issuer ?? "(absent)"}, but mission.origin is {e.Origin}");
         return Judgement.That(problems.Count == 0, $"{e.Url}: issuer equals mission.origin and every required member is present", string.Join("; ", problems));

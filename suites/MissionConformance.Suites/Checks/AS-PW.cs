@@ -65,8 +65,9 @@ public sealed class PairwiseRefResolvesForItsSector : Check<PairwiseEvidence>
         if (answer.Payload is not { } payload) return Judgement.Skip(StatusJudgement.NotSigned(answer));
         if (!payload.TryGetProperty("mission", out var mission) || mission.ValueKind != JsonValueKind.Object) return Judgement.Fail("the Mission Status answer to a ref carries no mission member");
         if (mission.TryGetProperty("id", out _)) return Judgement.Fail($"the Mission Status answer to {answer.Audience}'s ref discloses mission.id to a pairwise audience");
+        if (answer.Response.Artifact?.Kind != ArtifactKind.MissionStatus) return Judgement.NotValidatedAtCapture("the Mission Status answer");
         // The rest of the answer is MBO-MS-001…014's to judge; here only the member that names the Mission.
-        var errors = ArtifactSchemas.Validate(ArtifactKind.MissionStatus, payload.GetRawText())
+        var errors = answer.Response.SchemaErrors
             .Where(x => x.Pointer == "/mission" || x.Pointer.StartsWith("/mission/", StringComparison.Ordinal)).ToList();
         if (errors.Count > 0) return Judgement.Fail($"the Mission Status answer's mission member breaks mission-status.schema.json: {string.Join("; ", errors.Take(3))}");
         return Judgement.That(Subset.Text(mission, "ref") == answer.MissionRef,

@@ -42,7 +42,8 @@ public sealed class IdJagAudiencedShortLivedBound : Check<IdJagEvidence>
         var claims = e.Issued.Jwt!.Payload;
         if (!claims.TryGetProperty("mission", out var after) || after.ValueKind != JsonValueKind.Object) return Judgement.Fail("the ID-JAG carries no mission claim");
         // The mission claim's and the entries' own shapes are MBO-AS-TOK-001/006's, judged on every access token.
-        var errors = ArtifactSchemas.Validate(ArtifactKind.IdJagClaims, claims.GetRawText())
+        if (e.Issued.Jwt!.PayloadArtifact is not { Kind: ArtifactKind.IdJagClaims } validated) return Judgement.NotValidatedAtCapture("the ID-JAG's claims");
+        var errors = validated.Errors
             .Where(x => x.Pointer != "/mission" && !x.Pointer.StartsWith("/mission/", StringComparison.Ordinal) && !x.Pointer.StartsWith("/authorization_details/", StringComparison.Ordinal)).ToList();
         if (errors.Count > 0) return Judgement.Fail($"the ID-JAG's claims break id-jag-claims.schema.json: {string.Join("; ", errors.Take(3))}");
         if (e.Redeemed is not { } redeemed) return Judgement.Skip($"not judged: the ID-JAG for {e.Audience} was not presented at a Resource AS");

@@ -21,7 +21,8 @@ public sealed class ResourceMetadataAdvertised : Check<ProtectedResourceEvidence
             return Judgement.Fail($"the 401 carries no resource_metadata in WWW-Authenticate ({e.Unauthenticated.WwwAuthenticate ?? "no WWW-Authenticate at all"})");
         }
         if (e.Metadata is not { ValueKind: JsonValueKind.Object } metadata) return Judgement.Fail($"resource_metadata {url} answered HTTP {e.MetadataStatus}, not an RFC 9728 JSON document");
-        if (ArtifactSchemas.Validate(ArtifactKind.ProtectedResourceMetadata, metadata.GetRawText()) is { Count: > 0 } errors)
+        if (e.MetadataResponse!.Artifact is not { Kind: ArtifactKind.ProtectedResourceMetadata } captured) return Judgement.NotValidatedAtCapture($"the metadata at {url}");
+        if (captured.Errors is { Count: > 0 } errors)
         {
             return Judgement.Fail($"the metadata at {url} is not valid RFC 9728 metadata (protected-resource-metadata.schema.json): {string.Join("; ", errors)}");
         }

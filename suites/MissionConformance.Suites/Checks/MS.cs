@@ -166,8 +166,12 @@ public sealed class StatusPayloadComplete : Check<MissionStatusEvidence>
     public override Judgement Judge(MissionStatusEvidence e)
     {
         if (e.SignedAnswers.ToList() is not { Count: > 0 } answers) return Judgement.Skip(StatusJudgement.NotSigned(e.Active));
+        if (answers.FirstOrDefault(a => a.Response.Artifact?.Kind != ArtifactKind.MissionStatus) is { } unvalidated)
+        {
+            return Judgement.NotValidatedAtCapture($"the {unvalidated.State ?? "?"} Mission Status answer");
+        }
         // The mission member's id/ref rule is MBO-MS-014's to judge, the anchors' format MBO-AS-REC-004's.
-        var problems = answers.SelectMany(a => ArtifactSchemas.Validate(ArtifactKind.MissionStatus, a.Payload!.Value.GetRawText())
+        var problems = answers.SelectMany(a => a.Response.SchemaErrors
                 .Where(x => x.Pointer != "/mission" && !x.Pointer.StartsWith("/mission/", StringComparison.Ordinal)
                     && !x.Pointer.StartsWith("/integrity_anchors/", StringComparison.Ordinal))
                 .Select(x => $"{a.State ?? "?"} answer {x}"))

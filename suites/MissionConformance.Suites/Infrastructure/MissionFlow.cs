@@ -5,6 +5,7 @@ using MissionConformance.Harness.Consent;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.OAuth;
+using MissionConformance.Harness.Schemas;
 using MissionConformance.Harness.Targets;
 
 namespace MissionConformance.Suites.Infrastructure;
@@ -49,6 +50,19 @@ public sealed record TokenExchange(WireResponse Response, string? AccessToken, D
 
     public JsonElement? TokenDetails => Claims is { } claims && claims.TryGetProperty("authorization_details", out var d) ? d : null;
 
+    /// <summary>
+    /// <see cref="Claims"/> validated as access-token claims where they were captured: the JWT's payload as it was decoded, or
+    /// introspection's answers as <see cref="OpaqueTokens"/> joined them (whose root lacks what introspection does not show,
+    /// so read those by <see cref="CapturedArtifact.Under"/> a claim). Null when no claims were captured.
+    /// </summary>
+    public CapturedArtifact? ClaimsArtifact => Jwt?.PayloadArtifact ?? IntrospectedArtifact;
+
+    /// <summary>The introspected claims' validation, set with <see cref="Introspected"/>.</summary>
+    public CapturedArtifact? IntrospectedArtifact { get; init; }
+
+    /// <summary>The schema errors of <see cref="TokenDetails"/>, from <see cref="ClaimsArtifact"/>.</summary>
+    public IReadOnlyList<SchemaError>? DetailsErrors => ClaimsArtifact?.Under("/authorization_details");
+
     /// <summary>The token's authorization_details entries; none when it has no array of them.</summary>
     public IReadOnlyList<JsonElement> Entries => TokenDetails is { ValueKind: JsonValueKind.Array } details ? details.EnumerateArray().ToList() : [];
 
@@ -56,8 +70,11 @@ public sealed record TokenExchange(WireResponse Response, string? AccessToken, D
         ? []
         : aud.ValueKind == JsonValueKind.Array ? aud.EnumerateArray().Select(a => a.GetString() ?? "").ToList() : [aud.GetString() ?? ""];
 
-    /// <summary>Decodes a token response; an access token that is not a JWT leaves <see cref="Jwt"/> null.</summary>
-    public static TokenExchange From(WireResponse response)
+    /// <summary>
+    /// Decodes a token response, validating the issued token as what it is (an access token unless <paramref name="issued"/> says
+    /// otherwise, e.g. an ID-JAG); an access token that is not a JWT leaves <see cref="Jwt"/> null.
+    /// </summary>
+    public static TokenExchange From(WireResponse response, JwtArtifact? issued = null)
     {
         var accessToken = response.Member("access_token");
         DecodedJwt? jwt = null;
@@ -65,7 +82,7 @@ public sealed record TokenExchange(WireResponse Response, string? AccessToken, D
         {
             try
             {
-                jwt = DecodedJwt.Decode(accessToken);
+                jwt = DecodedJwt.Decode(accessToken, issued ?? JwtArtifact.AccessToken);
             }
             catch (Exception e) when (e is FormatException or JsonException or ArgumentException)
             {
@@ -264,7 +281,7 @@ public sealed class MissionFlow(ScenarioContext context)
     /// </summary>
     public async Task<TokenExchange> IdJagAsync(string subjectToken, string subjectTokenType, string resourceAs, DpopKey key)
         => TokenExchange.From(await context.Client.ExchangeAsync(Agent.Credentials, subjectToken,
-            [new("audience", resourceAs), new("requested_token_type", TokenTypes.IdJag)], context.Cancellation, subjectTokenType, key));
+            [new("audience", resourceAs), new("requested_token_type", TokenTypes.IdJag)], context.Cancellation, subjectTokenType, key), JwtArtifact.IdJag);
 
     /// <summary>PAR → approval → code redemption; interrupted if the redemption itself is refused.</summary>
     public async Task<ObtainedMission> ObtainAsync(JsonObject? intent = null, TargetClient? client = null, (string, string)[]? parExtra = null,

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Schemas;
 
 namespace MissionConformance.Suites.Infrastructure;
 
@@ -35,7 +36,14 @@ public static class OpaqueTokens
                 answers.Add((caller.Audience!, body));
             }
         }
-        return answers.Count == 0 ? token : token with { Introspected = Join(answers.Select(a => a.Body)), IntrospectedFor = [.. answers.Select(a => a.Audience)] };
+        if (answers.Count == 0) return token;
+        var claims = Join(answers.Select(a => a.Body));
+        return token with
+        {
+            Introspected = claims,
+            IntrospectedFor = [.. answers.Select(a => a.Audience)],
+            IntrospectedArtifact = CapturedArtifact.Of(ArtifactKind.AccessTokenClaims, claims),
+        };
     }
 
     /// <summary>The claims the answers show together: the first answer's members, with every audience and entry any of them shows.</summary>

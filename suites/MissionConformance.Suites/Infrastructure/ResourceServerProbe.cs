@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.Mcp;
 using MissionConformance.Harness.OAuth;
+using MissionConformance.Harness.Schemas;
 using MissionConformance.Harness.Peers;
 using MissionConformance.Harness.Targets;
 using MissionConformance.Suites.Checks;
@@ -115,10 +116,10 @@ public sealed class ResourceServerProbe(ScenarioContext context, PeerSet peers, 
         return (status, document);
     }
 
-    /// <summary>A GET of a document the server publishes, as captured.</summary>
-    public async Task<WireResponse> GetAsync(string url)
+    /// <summary>A GET of a document the server publishes, as captured: a 2xx validated as <paramref name="artifact"/>.</summary>
+    public async Task<WireResponse> GetAsync(string url, ArtifactKind artifact)
     {
-        var (response, exchange) = await mcp.GetAsync(url, context.Cancellation);
+        var (response, exchange) = await mcp.GetAsync(url, context.Cancellation, artifact: artifact);
         Remember(exchange);
         return response;
     }
@@ -142,17 +143,30 @@ public sealed class ResourceServerProbe(ScenarioContext context, PeerSet peers, 
     {
         var export = server.Evidence!;
         var url = export.Export.AbsoluteUri + (export.Export.Query.Length > 0 ? "&" : "?") + "mission_id=" + Uri.EscapeDataString(missionId);
-        var (status, document, exchange) = await mcp.GetJsonAsync(url, context.Cancellation, export.Token);
+        var (response, exchange) = await mcp.GetAsync(url, context.Cancellation, export.Token, ArtifactKind.EvidenceExport);
         Remember(exchange);
-        if (document is not { } json)
+        var status = (int)response.Status;
+        if (status is < 200 or >= 300 || response.Artifact is null || Json(response.Body) is not { } json)
         {
-            throw new ScenarioInterruptedException($"the evidence export {export.Export} answered HTTP {(int)status}" + ((int)status is 401 or 403
-                ? ": check resourceServers[].evidence.token" : (int)status is >= 200 and < 300 ? " with a body that is not JSON" : ""));
+            throw new ScenarioInterruptedException($"the evidence export {export.Export} answered HTTP {status}" + (status is 401 or 403
+                ? ": check resourceServers[].evidence.token" : status is >= 200 and < 300 ? " with a body that is not JSON" : ""));
         }
         var records = json.ValueKind == JsonValueKind.Object && json.TryGetProperty("execution_evidence", out var list) && list.ValueKind == JsonValueKind.Array
             ? list.EnumerateArray().Select(r => JsonNode.Parse(r.GetRawText()) as JsonObject).OfType<JsonObject>().ToList()
             : [];
-        return new ExecutionEvidenceExport(export.Export.AbsoluteUri, json.GetRawText(), records, permits, server.Allowed);
+        return new ExecutionEvidenceExport(export.Export.AbsoluteUri, response.Artifact, records, permits, server.Allowed);
+    }
+
+    private static JsonElement? Json(string body)
+    {
+        try
+        {
+            return JsonDocument.Parse(body).RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private McpResponse Remember(McpResponse response)

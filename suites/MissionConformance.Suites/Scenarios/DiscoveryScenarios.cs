@@ -22,7 +22,7 @@ public sealed class MetadataScenario : Scenario
     public override Task RunAsync(ScenarioContext context)
     {
         var document = context.Client.Metadata.Document;
-        var evidence = new MetadataEvidence(document, ArtifactSchemas.Validate(ArtifactKind.AsMetadata, document.GetRawText()));
+        var evidence = new MetadataEvidence(document, context.Client.Metadata.SchemaErrors);
         context.Judge(new MissionSupportFlagIsBoolean(), evidence);
         context.Judge(new MissionResourceAccessAdvertised(), evidence);
         context.Judge(new MissionMetadataMembersTyped(), evidence);

@@ -39,7 +39,7 @@ public sealed class MissionAuthorityScenario : Scenario
         }
         var issuer = context.Client.Metadata.Issuer;
         var documentUrl = new Uri(issuer.TrimEnd('/') + "/.well-known/mission-authority");
-        var document = await context.Client.GetDocumentAsync(documentUrl, ct);
+        var document = await context.Client.GetDocumentAsync(documentUrl, ct, ArtifactKind.MissionAuthority);
         var documentJson = document.Status == HttpStatusCode.OK ? document.ObjectBody() : null;
         var statusEndpoint = documentJson is { } d && Subset.Text(d, "mission_status_endpoint") is { } named && Uri.TryCreate(named, UriKind.Absolute, out var parsed) ? parsed : null;
         var objects = MissionFlow.Objects(obtained.Intent);
@@ -112,7 +112,7 @@ public sealed class ProjectionScenario : Scenario
             try
             {
                 var client = await MissionClient.DiscoverAsync(http, issuer.Issuer, context.Cancellation, context.Clock);
-                if (ArtifactSchemas.Validate(ArtifactKind.AsMetadata, client.Metadata.Document.GetRawText()) is { Count: > 0 } metadataErrors)
+                if (client.Metadata.SchemaErrors is { Count: > 0 } metadataErrors)
                 {
                     InterruptAll(context, issuer, $"the RFC 8414 metadata of projection issuer {issuer.Id} breaks as-metadata.schema.json: {string.Join("; ", metadataErrors.Take(3))}");
                     continue;

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.OAuth;
+using MissionConformance.Harness.Schemas;
 using MissionConformance.Harness.Targets;
 using MissionConformance.Suites.Checks;
 using MissionConformance.Suites.Infrastructure;
@@ -131,7 +132,7 @@ public sealed class MissionStatusScenario : Scenario
 
             // The state authority is mission.origin (mission-status.md "Purpose"); its document says where to ask.
             var documentUrl = new Uri(origin.TrimEnd('/') + "/.well-known/mission-authority");
-            var document = await context.Client.GetDocumentAsync(documentUrl, ct);
+            var document = await context.Client.GetDocumentAsync(documentUrl, ct, ArtifactKind.MissionAuthority);
             var documentJson = document.Status == HttpStatusCode.OK ? document.ObjectBody() : null;
             var statusEndpoint = context.Client.Metadata.MissionStatusEndpoint ?? UriMember(documentJson, "mission_status_endpoint");
             var introspectionEndpoint = context.Client.Metadata.IntrospectionEndpoint;

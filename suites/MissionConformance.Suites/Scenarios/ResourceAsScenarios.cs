@@ -210,7 +210,7 @@ internal sealed class ResourceAsSession(ScenarioContext context, SimulatedAuthor
     /// <summary>A Mission at the harness's origin with this Resource AS's entry, once its metadata is found fit to present grants to.</summary>
     private SimulatedMission NewMission()
     {
-        if (ArtifactSchemas.Validate(ArtifactKind.AsMetadata, client.Metadata.Document.GetRawText()) is { Count: > 0 } metadataErrors)
+        if (client.Metadata.SchemaErrors is { Count: > 0 } metadataErrors)
         {
             throw new ScenarioInterruptedException($"the RFC 8414 metadata of Resource AS {ras.Id} breaks as-metadata.schema.json: {string.Join("; ", metadataErrors.Take(3))}");
         }

@@ -6,6 +6,7 @@ using MissionConformance.Harness.Peers;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Suites.Checks;
 using MissionConformance.Suites.Infrastructure;
+using MissionConformance.Harness.Schemas;
 
 namespace MissionConformance.Suites.Scenarios;
 
@@ -19,12 +20,10 @@ public sealed class ResourceDiscoveryScenario : ResourceServerScenario
     protected override async Task RunAsync(ResourceServerProbe rs)
     {
         var unauthenticated = await rs.ListAsync(null);
-        (System.Net.HttpStatusCode Status, System.Text.Json.JsonElement? Document)? metadata = unauthenticated.Challenge("resource_metadata") is { } url
-            && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-            ? await rs.GetJsonAsync(url)
+        var metadata = unauthenticated.Challenge("resource_metadata") is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? await rs.GetAsync(url, ArtifactKind.ProtectedResourceMetadata)
             : null;
-        rs.Judge(new ResourceMetadataAdvertised(), new ProtectedResourceEvidence(unauthenticated, (int?)metadata?.Status, metadata?.Document,
-            rs.Server.Resource, rs.Peers.AuthorizationServer.Issuer.AbsoluteUri));
+        rs.Judge(new ResourceMetadataAdvertised(), new ProtectedResourceEvidence(unauthenticated, metadata, rs.Server.Resource, rs.Peers.AuthorizationServer.Issuer.AbsoluteUri));
     }
 }
 
@@ -408,7 +407,7 @@ public sealed class EnforcementManifestScenario : RuntimeEnforcementScenario
         // The action the manifest must cover is one the suite has just carried out at the server itself.
         await rs.RequireServedAsync(rs.Token(rs.Mission()), "the tested action the manifest must cover");
         var url = rs.Server.Manifest?.AbsoluteUri ?? await rs.AdvertisedManifestAsync();
-        var evidence = new ManifestEvidence(url, url is null ? null : await rs.GetAsync(url), rs.Server.ClaimedTier == "RS-D", rs.Server.Allowed, rs.Server.Resource);
+        var evidence = new ManifestEvidence(url, url is null ? null : await rs.GetAsync(url, ArtifactKind.EnforcementManifest), rs.Server.ClaimedTier == "RS-D", rs.Server.Allowed, rs.Server.Resource);
         rs.Judge(new ManifestPublished(), evidence);
         rs.Judge(new ManifestCoversTestedActions(), evidence);
     }

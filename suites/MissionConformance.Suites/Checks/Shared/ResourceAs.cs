@@ -16,6 +16,30 @@ public sealed record Redemption(string Case, string Grant, WireResponse Response
 
     public string? AccessToken => Response.ObjectBody() is { } body ? Subset.Text(body, "access_token") : null;
 
+    /// <summary>
+    /// The local token decoded as an RFC 9068 access token, its claims validated as it was captured (MBO-RAS-005 reads them
+    /// only when it says typ at+jwt); null when no local token was issued or it is no JWT (<see cref="LocalTokenUnreadable"/> says why).
+    /// </summary>
+    public DecodedJwt? LocalToken => _local.Value.Token;
+
+    /// <summary>Why an issued local token could not be decoded as a JWT; null when it could, or none was issued.</summary>
+    public string? LocalTokenUnreadable => _local.Value.Problem;
+
+    private readonly Lazy<(DecodedJwt? Token, string? Problem)> _local = new(() => DecodeLocal(Response));
+
+    private static (DecodedJwt?, string?) DecodeLocal(WireResponse response)
+    {
+        if (response.ObjectBody() is not { } body || Subset.Text(body, "access_token") is not { Length: > 0 } token) return (null, null);
+        try
+        {
+            return (DecodedJwt.Decode(token, JwtArtifact.AccessToken), null);
+        }
+        catch (Exception x) when (x is FormatException or JsonException or ArgumentException)
+        {
+            return (null, x.Message);
+        }
+    }
+
     /// <summary>The grant's own claims, as the harness minted them.</summary>
     public JsonElement GrantClaims => DecodedJwt.Decode(Grant).Payload;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.Mcp;
+using MissionConformance.Harness.OAuth;
 using MissionConformance.Harness.Peers;
 using MissionConformance.Harness.Schemas;
 
@@ -9,8 +10,14 @@ namespace MissionConformance.Suites.Checks;
 
 // ---- RS-A ---------------------------------------------------------------------------------------
 
-/// <summary>An unauthenticated call, the challenge's resource_metadata, and the RFC 9728 document found there.</summary>
-public sealed record ProtectedResourceEvidence(McpResponse Unauthenticated, int? MetadataStatus, JsonElement? Metadata, string Resource, string TrustedIssuer);
+/// <summary>The unauthenticated call, and the answer at the resource_metadata URL its challenge named (null when it named none to fetch).</summary>
+public sealed record ProtectedResourceEvidence(McpResponse Unauthenticated, WireResponse? MetadataResponse, string Resource, string TrustedIssuer)
+{
+    public int? MetadataStatus => (int?)MetadataResponse?.Status;
+
+    /// <summary>The metadata document: a 2xx JSON object.</summary>
+    public JsonElement? Metadata => MetadataResponse is { } r && (int)r.Status is >= 200 and < 300 ? r.ObjectBody() : null;
+}
 
 /// <summary>A defective token and what the server answered to it.</summary>
 public sealed record BadTokenCase(string Defect, McpResponse Response);
@@ -98,7 +105,8 @@ public abstract class PdpRefusalCheck : Check<PdpRefusalEvidence>
 /// <summary>One captured evaluation request, with the Mission and resource it should describe.</summary>
 public sealed record EvaluationEvidence(Evaluation Evaluation, SimulatedMission Mission, string Resource)
 {
-    public IReadOnlyList<SchemaError> SchemaErrors { get; } = ArtifactSchemas.Validate(ArtifactKind.EvaluationRequest, Evaluation.Raw);
+    /// <summary>What the simulated PDP's capture found wrong with the request.</summary>
+    public IReadOnlyList<SchemaError> SchemaErrors => Evaluation.Artifact.Errors;
 
     public string? Text(string path)
     {

@@ -21,9 +21,10 @@ public sealed record ParameterBindingEvidence(Evaluation Evaluation, ToolProbe C
 /// What the evidence export held for a Mission after one permitted call: the raw document, its records,
 /// the permits the simulated PDP gave for the Mission, and the call's arguments.
 /// </summary>
-public sealed record ExecutionEvidenceExport(string Export, string Document, IReadOnlyList<JsonObject> Records, IReadOnlyList<Evaluation> Permits, ToolProbe Call)
+public sealed record ExecutionEvidenceExport(string Export, CapturedArtifact Artifact, IReadOnlyList<JsonObject> Records, IReadOnlyList<Evaluation> Permits, ToolProbe Call)
 {
-    public IReadOnlyList<SchemaError> SchemaErrors { get; } = ArtifactSchemas.Validate(ArtifactKind.EvidenceExport, Document);
+    /// <summary>What validating the export as it was captured found (evidence-export.schema.json).</summary>
+    public IReadOnlyList<SchemaError> SchemaErrors => Artifact.Errors;
 
     /// <summary>Each permit with the record that names its decision_id, if any.</summary>
     public IEnumerable<(Evaluation Permit, JsonObject? Record)> Linked
@@ -62,8 +63,10 @@ public sealed record RequestableDenialEvidence(DeferredCall Approved, DeferredCa
 /// </summary>
 public sealed record ManifestEvidence(string? Url, WireResponse? Response, bool ClaimsRsD, ToolProbe Tested, string Resource)
 {
-    public IReadOnlyList<SchemaError> SchemaErrors { get; } = Response is { IsJson: true } r && (int)r.Status == 200
-        ? ArtifactSchemas.Validate(ArtifactKind.EnforcementManifest, r.Body)
+    /// <summary>What validating a JSON 200 as it was captured found (enforcement-manifest.schema.json); none for any other answer.</summary>
+    public IReadOnlyList<SchemaError> SchemaErrors => Response is { IsJson: true } r && (int)r.Status == 200
+        ? r.Artifact is { Kind: ArtifactKind.EnforcementManifest } captured ? captured.Errors
+            : throw new InvalidOperationException("harness error: the manifest was not validated where it was captured")
         : [];
 
     public bool Valid => Response is { IsJson: true } r && (int)r.Status == 200 && SchemaErrors.Count == 0;
