@@ -14,6 +14,8 @@ namespace MissionConformance.Cli;
 /// 0 every requirement in scope judged and no MUST failed (and the level met when asked); 1 a MUST
 /// failed, the level was missed, or a requirement in scope is INTERRUPTED or REVIEW (not shown either
 /// way, <see cref="RunOutcome.Unresolved"/>); 2 target file or configuration error; 3 harness error.
+/// With <c>--baseline FILE</c>, failures and unresolved verdicts the file lists do not count, and an
+/// entry the run no longer shows (stale) does, unless <c>--update-baseline</c> rewrites the file.
 /// </summary>
 public static class RunCommand
 {
@@ -32,7 +34,18 @@ public static class RunCommand
         {
             Description = "embedded reference only: start it in these comma-separated variants (`list variants`), choices the spec allows that the suite must pass",
         };
-        var command = new Command("run", "Run the conformance suite and write a report") { target, output, requireLevel, filter, printPeers, faults, variants };
+        var baselineFile = new Option<string?>("--baseline")
+        {
+            Description = "known failures to accept, each with its reason (fixtures/schemas/baseline.schema.json); a listed verdict the run no longer shows fails the run as stale",
+        };
+        var updateBaseline = new Option<bool>("--update-baseline")
+        {
+            Description = "rewrite the --baseline file to this run: stale entries go, unlisted failures are added for a person to give their reason (creates the file if missing)",
+        };
+        var command = new Command("run", "Run the conformance suite and write a report")
+        {
+            target, output, requireLevel, filter, printPeers, faults, variants, baselineFile, updateBaseline,
+        };
         command.SetAction(async (parse, ct) =>
         {
             // The invocation's writers, not Console, so a test can read what a user would see.
@@ -49,8 +62,18 @@ public static class RunCommand
                 await stderr.WriteLineAsync("error: --faults and --variants start the embedded reference; they cannot change the servers a target file names");
                 return 2;
             }
+            var baselinePath = parse.GetValue(baselineFile);
+            var update = parse.GetValue(updateBaseline);
+            if (update && baselinePath is null)
+            {
+                await stderr.WriteLineAsync("error: --update-baseline rewrites the file --baseline names; give --baseline FILE");
+                return 2;
+            }
             try
             {
+                var baseline = baselinePath is null ? null
+                    : update && !File.Exists(baselinePath) ? new Baseline([])
+                    : Baseline.Load(baselinePath);
                 // A fault that lives in a variant (FaultDescriptor.Under) brings its variant along.
                 var faultSet = FaultSet.Parse(parse.GetValue(faults));
                 var variantSet = MissionConformance.Reference.Configuration.VariantSet.Parse(parse.GetValue(variants))
@@ -60,13 +83,16 @@ public static class RunCommand
                     : await TargetSession.OpenAsync(file, Environment.CurrentDirectory);
                 if (parse.GetValue(printPeers)) return PrintPeers(session, stdout);
                 var outcome = await session.RunAsync(scenarios, ct);
+                if (baseline is not null) outcome = outcome with { Baseline = Compare(baseline, baselinePath!, outcome, update, session.Target.Name) };
                 var folder = ReportWriter.Write(outcome, parse.GetValue(output)!);
                 Print(outcome, folder, stdout);
-                var mustFailed = outcome.Findings.Any(f => f.Verdict == Verdict.Failed);
                 var levelMissed = parse.GetValue(requireLevel) is { } required && outcome.Coordinate.Level < required;
-                return outcome.SetupError is not null || mustFailed || levelMissed || outcome.Unresolved.Count > 0 ? 1 : 0;
+                var unexplained = outcome.Baseline is { } compared
+                    ? !compared.Rewritten && !compared.Comparison.Holds
+                    : outcome.Findings.Any(f => f.Verdict == Verdict.Failed) || outcome.Unresolved.Count > 0;
+                return outcome.SetupError is not null || levelMissed || unexplained ? 1 : 0;
             }
-            catch (Exception e) when (e is TargetFileException or MissionConformance.Reference.Configuration.ReferenceConfigurationException)
+            catch (Exception e) when (e is TargetFileException or BaselineFileException or MissionConformance.Reference.Configuration.ReferenceConfigurationException)
             {
                 await stderr.WriteLineAsync("error: " + e.Message);
                 return 2;
@@ -103,6 +129,18 @@ public static class RunCommand
         return 0;
     }
 
+    /// <summary>The run against its baseline; with <paramref name="update"/>, the file rewritten to the run.</summary>
+    private static BaselineResult Compare(Baseline baseline, string path, RunOutcome outcome, bool update, string targetName)
+    {
+        var comparison = baseline.Compare(outcome);
+        if (update && !comparison.Holds)
+        {
+            File.WriteAllText(path, (baseline.Updated(comparison, outcome, DateTimeOffset.UtcNow) with { TargetName = baseline.TargetName ?? targetName }).ToJson());
+            return new BaselineResult(path, comparison, Rewritten: true);
+        }
+        return new BaselineResult(path, comparison, Rewritten: false);
+    }
+
     private const int MaxCauses = 8;
 
     private static string Shorten(string cause) => cause.Length <= 200 ? cause : cause[..200] + "…";
@@ -128,6 +166,27 @@ public static class RunCommand
             stdout.WriteLine($"not shown: {outcome.Unresolved.Count} verdict(s) up to L{outcome.ScopeLevel} are INTERRUPTED or REVIEW, so the run exits 1 however the rest went");
         }
         foreach (var claim in outcome.OverClaims) stdout.WriteLine($"  over-claim: {claim}");
+        if (outcome.Baseline is { } baseline) PrintBaseline(baseline, stdout);
         stdout.WriteLine($"report: {Path.Combine(folder, "report.html")}");
+    }
+
+    private static void PrintBaseline(BaselineResult baseline, TextWriter stdout)
+    {
+        var c = baseline.Comparison;
+        stdout.WriteLine($"baseline {baseline.File}: {c.Accepted.Count} known failure(s) accepted, {c.Unlisted.Count} not listed, {c.Stale.Count} stale");
+        foreach (var v in c.Unlisted) stdout.WriteLine($"  not in the baseline: {v.Requirement} at {v.Subject} {v.Verdict.ToString().ToUpperInvariant()}");
+        foreach (var s in c.Stale) stdout.WriteLine($"  stale: {s.Entry.Describe()} is now {s.Now}");
+        if (baseline.Rewritten)
+        {
+            stdout.WriteLine($"  rewritten (--update-baseline): {c.Stale.Count} stale entry(ies) removed, {c.Unlisted.Count} added for a person to give their reason");
+        }
+        else if (c.Holds && c.Accepted.Count > 0)
+        {
+            stdout.WriteLine("  every failure of this run is a known one: the run passes with its baseline");
+        }
+        else if (!c.Holds)
+        {
+            stdout.WriteLine("  the run fails: fix or list what is not in the baseline, and remove what is stale (or run again with --update-baseline)");
+        }
     }
 }

@@ -65,6 +65,8 @@ public sealed class SchemaTests
             """{"mission":"mref_1","audience":"https://as.example/","nonce":"0123456789abcdef"}""" },
         { "id-jag request", ArtifactKind.TokenExchangeRequest,
             """{"grant_type":"urn:ietf:params:oauth:grant-type:token-exchange","subject_token":"rt","subject_token_type":"urn:ietf:params:oauth:token-type:refresh_token","audience":"https://as.example/","requested_token_type":"urn:ietf:params:oauth:token-type:id-jag"}""" },
+        { "baseline", ArtifactKind.Baseline,
+            """{"schema_version":"mission-conformance-baseline/1","entries":[{"requirement":"MBO-AS-TOK-007","verdict":"FAILED","reason":"upstream issue 12"}]}""" },
         { "delegation request", ArtifactKind.TokenExchangeRequest,
             """{"grant_type":"urn:ietf:params:oauth:grant-type:token-exchange","subject_token":"at","subject_token_type":"urn:ietf:params:oauth:token-type:access_token","actor_token":"a.b.c","actor_token_type":"urn:ietf:params:oauth:token-type:jwt","resource":"https://rs.example/mcp","client_id":"agent"}""" },
     };
@@ -159,6 +161,10 @@ public sealed class SchemaTests
         { "lifecycle SET mission with id and ref", ArtifactKind.LifecycleEventSet, LifecycleSet.Replace("\"id\":\"msn_1\"", "\"id\":\"msn_1\",\"ref\":\"r\"", StringComparison.Ordinal),
             "/events/https:~1~1schemas.karlmcguinness.com~1mission~1lifecycle-change/mission" },
         { "lifecycle SET without jti", ArtifactKind.LifecycleEventSet, LifecycleSet.Replace("\"jti\":\"set-91ab\",", "", StringComparison.Ordinal), "/jti" },
+        { "baseline entry accepting a warning", ArtifactKind.Baseline,
+            """{"schema_version":"mission-conformance-baseline/1","entries":[{"requirement":"MBO-AS-TOK-011","verdict":"WARNING","reason":"r"}]}""", "/entries/0/verdict" },
+        { "baseline entry without its reason", ArtifactKind.Baseline,
+            """{"schema_version":"mission-conformance-baseline/1","entries":[{"requirement":"MBO-AS-TOK-007","verdict":"FAILED"}]}""", "/entries/0/reason" },
     };
 
     [Fact]

@@ -26,6 +26,44 @@ public sealed class CliRunTests : IDisposable
         Assert.Contains("StatusUnsigned", report.RootElement.GetRawText(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// run --baseline: --update-baseline records the fault's failure, the faulty run then passes with its baseline and says so
+    /// (its junit.xml shows the case skipped with the reason), and once the fault is gone the entry is stale and fails the run.
+    /// </summary>
+    [Fact]
+    public async Task RunWithABaseline_AcceptsKnownFailures_AndFailsOnAStaleEntry()
+    {
+        var baseline = Path.Combine(reports, "baseline.json");
+        string[] Run(params string[] extra) => ["run", "--filter", "discovery.metadata", "--out", Path.Combine(reports, "out"), "--baseline", baseline, .. extra];
+
+        var (recorded, recordedOut, recordedErr) = await RunAsync(Run("--faults", "CapabilityOutOfEnum", "--update-baseline"));
+        var (accepted, acceptedOut, _) = await RunAsync(Run("--faults", "CapabilityOutOfEnum"));
+        var (stale, staleOut, _) = await RunAsync(Run());
+
+        Assert.True(recorded == 0, $"exit {recorded}\n{recordedOut}\n{recordedErr}");
+        Assert.Contains("\"requirement\": \"MBO-AS-MD-007\"", File.ReadAllText(baseline), StringComparison.Ordinal);
+        Assert.True(accepted == 0, $"exit {accepted}\n{acceptedOut}");
+        Assert.Contains("1 known failure(s) accepted, 0 not listed, 0 stale", acceptedOut, StringComparison.Ordinal);
+        Assert.Contains(Directory.GetFiles(Path.Combine(reports, "out"), "junit.xml", SearchOption.AllDirectories),
+            junit => File.ReadAllText(junit).Contains("baselined FAILED", StringComparison.Ordinal));
+        Assert.True(stale == 1, $"exit {stale}\n{staleOut}");
+        Assert.Contains("stale: MBO-AS-MD-007 FAILED is now PASSED", staleOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunWithAMalformedBaseline_ExitsTwo_NamingTheField()
+    {
+        var baseline = Path.Combine(reports, "baseline.json");
+        await File.WriteAllTextAsync(baseline, """{"schema_version":"mission-conformance-baseline/1","entries":[{"requirement":"MBO-AS-MD-007","verdict":"WARNING","reason":"r"}]}""",
+            TestContext.Current.CancellationToken);
+
+        var (code, _, stderr) = await RunAsync("run", "--filter", "discovery.metadata", "--out", Path.Combine(reports, "out"), "--baseline", baseline);
+
+        Assert.Equal(2, code);
+        Assert.Contains("/entries/0/verdict", stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(reports, "out")));
+    }
+
     [Fact]
     public async Task RunWithAnUnknownFault_ExitsTwo_NamingIt_AndWritesNothing()
     {

@@ -10,6 +10,28 @@ namespace MissionConformance.Harness.Reports;
 /// <summary>report.html: self-contained and offline, the coordinate first, then every requirement with its evidence.</summary>
 public static class HtmlReport
 {
+    /// <summary>The known failures the run was given: which it accepted (with their reasons), which it did not list, which went stale.</summary>
+    private static void AppendBaseline(StringBuilder b, BaselineResult baseline)
+    {
+        static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
+        var c = baseline.Comparison;
+        b.Append("<h2 id=\"baseline\">Baseline ").Append(E(Path.GetFileName(baseline.File))).Append("</h2><p>")
+         .Append(c.Accepted.Count).Append(" known failure(s) accepted, ").Append(c.Unlisted.Count).Append(" not listed, ").Append(c.Stale.Count).Append(" stale")
+         .Append(baseline.Rewritten ? " · the file was rewritten (--update-baseline)" : "").Append("</p><ul>");
+        foreach (var v in c.Accepted)
+        {
+            b.Append("<li><a href=\"#").Append(E(v.Requirement)).Append("\">").Append(E(v.Requirement)).Append("</a> at ").Append(E(v.Subject)).Append(' ')
+             .Append(v.Verdict.ToString().ToUpperInvariant()).Append(", accepted: ").Append(E(v.Reason)).Append("</li>");
+        }
+        foreach (var v in c.Unlisted)
+        {
+            b.Append("<li class=\"FAILED\">not in the baseline: <a href=\"#").Append(E(v.Requirement)).Append("\">").Append(E(v.Requirement)).Append("</a> at ")
+             .Append(E(v.Subject)).Append(' ').Append(v.Verdict.ToString().ToUpperInvariant()).Append("</li>");
+        }
+        foreach (var s in c.Stale) b.Append("<li class=\"FAILED\">stale: ").Append(E(s.Entry.Describe())).Append(" is now ").Append(E(s.Now)).Append("</li>");
+        b.Append("</ul>");
+    }
+
     public static string Render(RunOutcome run)
     {
         static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
@@ -66,6 +88,8 @@ public static class HtmlReport
             b.Append(" (").Append(unverifiable.Count).Append(" of the skipped not verifiable black-box: ").Append(E(string.Join(", ", unverifiable))).Append(')');
         }
         b.Append("</p>");
+
+        if (run.Baseline is { } baseline) AppendBaseline(b, baseline);
 
         var problems = rows.Where(r => r.Verdict is Verdict.Failed or Verdict.Interrupted or Verdict.Warning).ToList();
         b.Append("<h2 id=\"failures\">Failures, interruptions and warnings</h2><ul>");

@@ -54,12 +54,32 @@ public static class JsonReport
             ["section"] = row.Requirement.Section, ["source"] = row.Requirement.Source, ["summary"] = row.Requirement.Summary, ["verdict"] = row.Verdict.ToString().ToUpperInvariant(),
             ["findings"] = new JsonArray(row.Findings.Select(FindingJson).ToArray()),
         }).ToArray()),
+        ["baseline"] = run.Baseline is { } baseline ? BaselineJson(baseline) : null,
         ["wire_log"] = "wire.har",
         ["attachments"] = new JsonArray(run.Wire.Attachments.Select(a => (JsonNode)new JsonObject
         {
             ["id"] = a.Id, ["scenario"] = a.Scenario, ["name"] = a.Name, ["media_type"] = a.MediaType, ["file"] = "attachments/" + a.FileName,
         }).ToArray()),
     };
+
+    private static JsonObject BaselineJson(BaselineResult baseline)
+    {
+        static JsonObject Verdict(BaselinedVerdict v) => new()
+        {
+            ["requirement"] = v.Requirement, ["subject"] = v.Subject, ["verdict"] = v.Verdict.ToString().ToUpperInvariant(), ["reason"] = v.Reason, ["message"] = v.Message,
+        };
+        return new JsonObject
+        {
+            ["file"] = Path.GetFileName(baseline.File), ["rewritten"] = baseline.Rewritten, ["holds"] = baseline.Comparison.Holds,
+            ["accepted"] = new JsonArray([.. baseline.Comparison.Accepted.Select(v => (JsonNode)Verdict(v))]),
+            ["unlisted"] = new JsonArray([.. baseline.Comparison.Unlisted.Select(v => (JsonNode)Verdict(v))]),
+            ["stale"] = new JsonArray([.. baseline.Comparison.Stale.Select(s => (JsonNode)new JsonObject
+            {
+                ["requirement"] = s.Entry.Requirement, ["subject"] = s.Entry.Subject, ["verdict"] = s.Entry.Verdict.ToString().ToUpperInvariant(),
+                ["reason"] = s.Entry.Reason, ["now"] = s.Now,
+            })]),
+        };
+    }
 
     private static JsonNode FindingJson(Finding f)
     {

@@ -27,6 +27,9 @@ public sealed record RunOutcome(
     string? SetupError,
     System.Text.Json.JsonElement Metadata)
 {
+    /// <summary>The run compared with the known failures it was given (<c>run --baseline</c>); null when it was given none.</summary>
+    public BaselineResult? Baseline { get; init; }
+
     /// <summary>Requirement ids judged in this run whose verdict is FAILED.</summary>
     public IReadOnlyList<string> FailedRequirements => Verdicts.Where(v => v.Value == Verdict.Failed).Select(v => v.Key.Requirement).Distinct().Order(StringComparer.Ordinal).ToList();
 

@@ -38,6 +38,7 @@ public enum ArtifactKind
     LifecycleEventSet,
     MissionStatusRequest,
     TokenExchangeRequest,
+    Baseline,
 }
 
 /// <summary>A schema violation: where (RFC 6901 JSON Pointer), what, and the keyword that caught it.</summary>
@@ -86,6 +87,7 @@ public static class ArtifactSchemas
         ArtifactKind.LifecycleEventSet => "lifecycle-event-set.schema.json",
         ArtifactKind.MissionStatusRequest => "mission-status-request.schema.json",
         ArtifactKind.TokenExchangeRequest => "token-exchange-request.schema.json",
+        ArtifactKind.Baseline => "baseline.schema.json",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no schema"),
     };
 
