@@ -248,7 +248,7 @@ public sealed class EmbeddedReference : IEmbeddedTarget
             // The reference takes the suite's Mission Expansion convention (PAR with mission_supersedes).
             Expansion = true,
         };
-        return new Target(name, "seed-2026-06", [server], Timeouts.Default,
+        return new Target(name, Harness.Editions.Edition.Seed, [server], Timeouts.Default,
             new ScopeStatement(["oauth"], [], null, ["seed-2026-06"], []));
     }
 

@@ -15,7 +15,7 @@ public sealed class BaselineTests
     private static RunOutcome Run(params (string Requirement, string Subject, Verdict Verdict)[] verdicts)
     {
         var findings = verdicts.Select(v => new Finding(v.Requirement, v.Verdict, $"{v.Requirement} {v.Verdict} at {v.Subject}", v.Subject, "scenario", [])).ToList();
-        var target = new Target("t", "seed-2026-06", [], Timeouts.Default, null);
+        var target = new Target("t", Editions.Edition.Seed, [], Timeouts.Default, null);
         return new RunOutcome("r", target, As, "form", DateTimeOffset.UnixEpoch, TimeSpan.Zero, [], findings, SuiteRunner.Verdicts(findings),
             new CapabilityCoordinate(1, AdTier.Ad1, [], [], true), new Advertisement([], [], []), [], new WireLog(), null, JsonDocument.Parse("{}").RootElement);
     }

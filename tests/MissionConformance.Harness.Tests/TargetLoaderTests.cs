@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using MissionConformance.Harness.Consent;
+using MissionConformance.Harness.Editions;
 using MissionConformance.Harness.Targets;
 
 namespace MissionConformance.Harness.Tests;
@@ -56,6 +57,40 @@ public sealed class TargetLoaderTests
         var target = TargetLoader.Load(Path.Combine(Fixtures, "reference.json"), name => name == "MISSION_REFERENCE_ALICE_PASSWORD" ? "from-env" : null);
 
         Assert.Equal("from-env", target.AuthorizationServer.Approver.Password);
+    }
+
+    [Fact]
+    public void Parse_Edition_ChoosesTheVocabulary_AndAnIetfIntentIsGivenInItsShape()
+    {
+        var root = JsonNode.Parse(File.ReadAllText(Path.Combine(Fixtures, "reference.json")))!;
+        Assert.Same(Edition.Seed, TargetLoader.Parse(root.ToJsonString(), "t.json", Fixtures, _ => null).Edition);
+
+        root["edition"] = "ietf-2026-08";
+        var intent = root["authorizationServers"]![0]!["intent"]!.AsObject();
+        intent["resources"] = intent["objects"]!.DeepClone();
+        intent.Remove("objects");
+        var target = TargetLoader.Parse(root.ToJsonString(), "t.json", Fixtures, _ => null);
+
+        Assert.Same(Edition.Ietf202608, target.Edition);
+        Assert.Equal(3, target.Edition.Resources(target.AuthorizationServer.Intent).Count);
+    }
+
+    [Fact]
+    public void AnEdition_WritesTheIntentInItsOwnVocabulary()
+    {
+        var intent = new JsonObject { ["goal"] = "g", ["resources"] = new JsonArray("https://a.example/", "https://b.example/") };
+        var at = new DateTimeOffset(2026, 12, 8, 10, 0, 0, TimeSpan.Zero);
+
+        var ietf = Edition.Ietf202608.WithMaxDerivations(Edition.Ietf202608.WithExpiry(intent, at), 5);
+        var seed = Edition.Seed.WithMaxDerivations(Edition.Seed.WithExpiry(new JsonObject { ["goal"] = "g" }, at), 5);
+
+        Assert.Equal("2026-12-08T10:00:00Z", (string?)ietf["expires_at"]);
+        Assert.Equal(5, (int)ietf["controls"]!["max_derivations"]!);
+        Assert.Equal("5", (string?)seed["context"]!["max_derivations"]);
+        Assert.Equal(at, Edition.Seed.Expiry(seed));
+        Assert.Equal("intent", JsonNode.Parse(Edition.Ietf202608.Submission(ietf))!.AsObject().Single().Key);  // the Submission envelope
+        Assert.Equal(seed.ToJsonString(), Edition.Seed.Submission(seed));
+        Assert.Equal(["https://a.example/"], Edition.Ietf202608.Resources(Edition.Ietf202608.WithResources(intent, ["https://a.example/"])));
     }
 
     [Fact]
@@ -206,6 +241,9 @@ public sealed class TargetLoaderTests
     [InlineData("EventReceiverOnPortZero", "authorizationServers[0].lifecycleEvents.receiverPort")]
     [InlineData("TrustFileMissing", "authorizationServers[0].tlsTrustFile: cannot read PEM certificates from")]
     [InlineData("TrustFileWithoutCertificate", "holds no PEM certificate (-----BEGIN CERTIFICATE-----)")]
+    [InlineData("UnknownEdition", "edition: unknown value \"ietf-2025-01\"; allowed: \"seed-2026-06\", \"ietf-2026-08\"")]
+    [InlineData("SeedIntentWithoutObjects", "authorizationServers[0].intent.objects: required by edition seed-2026-06")]
+    [InlineData("IetfIntentInTheSeedShape", "authorizationServers[0].intent.resources: required by edition ietf-2026-08")]
     public void Parse_BrokenTarget_NamesTheField(string variant, string expected)
     {
         var error = Assert.Throws<TargetFileException>(() => TargetLoader.Parse(Broken(variant), "my-target.json", Fixtures, _ => null));
@@ -223,6 +261,9 @@ public sealed class TargetLoaderTests
         switch (variant)
         {
             case "UnknownAuthMethod": clients[1]!["auth"] = "basic"; break;
+            case "UnknownEdition": root["edition"] = "ietf-2025-01"; break;
+            case "SeedIntentWithoutObjects": server["intent"]!.AsObject().Remove("objects"); break;
+            case "IetfIntentInTheSeedShape": root["edition"] = "ietf-2026-08"; break;
             case "MissingIssuer": server.Remove("issuer"); break;
             case "UnknownMember": server["colour"] = "blue"; break;
             case "MissingEnvironment": clients[0]!["secret"] = "${env:NOT_SET_ANYWHERE}"; break;

@@ -16,7 +16,7 @@ public sealed class ConsentRenderingCheckTests
         ["goal"] = "Prepare the Q3 board packet",
         ["mission_expiry"] = Expiry.ToString("O"),
         ["constraints"] = new JsonArray("audit-committee-only"),
-    }, [new AuthorityShown("https://finance.example/mcp", ["read"], ["max_rows"])], Expiry);
+    }, [new AuthorityShown("https://finance.example/mcp", ["read"], ["max_rows"])], Expiry, Harness.Editions.Edition.Seed);
 
     private const string Authority = "https://finance.example/mcp read max_rows";
 

@@ -26,7 +26,8 @@ public sealed class NarrowingCheckTests
     private static readonly TokenExchange Opaque = TokenExchange.From(new WireResponse(HttpStatusCode.OK, "application/json", "no-store", """{"access_token":"opaque","token_type":"Bearer"}"""));
 
     private static Judgement Judge(JsonObject? validated, MissionWitness? witness = null)
-        => new NarrowingNeverExtends().Judge(new NarrowingEvidence(Submitted, validated is null ? null : new JsonObject { ["mission_intent"] = validated }, witness, Opaque));
+        => new NarrowingNeverExtends().Judge(new NarrowingEvidence(Submitted, validated is null ? null : new JsonObject { ["mission_intent"] = validated }, witness, Opaque,
+            Harness.Editions.Edition.Seed));
 
     [Fact]
     public void ObjectsThatShrinkOrNarrowToASubPath_AndConstraintsAdded_Pass()

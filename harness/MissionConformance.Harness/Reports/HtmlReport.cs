@@ -44,7 +44,7 @@ public static class HtmlReport
          .Append(".FAILED{color:#b00020;font-weight:bold}.WARNING{color:#a05a00}.PASSED{color:#1b7f3b}.INTERRUPTED{color:#6a1b9a;font-weight:bold}.SKIPPED{color:#666}pre{white-space:pre-wrap;background:#f6f6f6;padding:.4rem;font-size:.8rem}figure.screenshot img{max-width:100%;border:1px solid #ccc}")
          .Append("</style></head><body>");
         b.Append("<h1 id=\"coordinate\">").Append(E(run.Coordinate.Label)).Append("</h1><p>").Append(E(run.Target.Name)).Append(" · ").Append(E(run.Issuer))
-         .Append(" · edition ").Append(E(run.Target.Edition)).Append(" · consent driver ").Append(E(run.ConsentDriver)).Append(" · run ").Append(E(run.RunId)).Append("</p><ul>");
+         .Append(" · edition ").Append(E(run.Target.Edition.Name)).Append(" · consent driver ").Append(E(run.ConsentDriver)).Append(" · run ").Append(E(run.RunId)).Append("</p><ul>");
         foreach (var reason in run.Coordinate.Reasons) b.Append("<li>").Append(E(reason)).Append("</li>");
         foreach (var claim in run.OverClaims) b.Append("<li class=\"WARNING\">over-claim: ").Append(E(claim)).Append("</li>");
         foreach (var claimed in run.Coordinate.Claimed) b.Append("<li class=\"WARNING\">").Append(E(claimed.ToString())).Append("</li>");

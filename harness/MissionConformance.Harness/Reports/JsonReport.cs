@@ -14,7 +14,7 @@ public static class JsonReport
         ["run"] = new JsonObject
         {
             ["id"] = run.RunId, ["started_at"] = run.StartedAt.ToString("O"), ["duration_ms"] = (long)run.Duration.TotalMilliseconds,
-            ["edition"] = run.Target.Edition, ["consent_driver"] = run.ConsentDriver, ["setup_error"] = run.SetupError,
+            ["edition"] = run.Target.Edition.Name, ["consent_driver"] = run.ConsentDriver, ["setup_error"] = run.SetupError,
         },
         ["target"] = new JsonObject { ["name"] = run.Target.Name, ["issuer"] = run.Issuer },
         ["coordinate"] = new JsonObject

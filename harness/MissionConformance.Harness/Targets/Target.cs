@@ -123,13 +123,6 @@ public sealed record AuthorizationServerTarget(
         => new(account.Username, account.Password, account.SecondFactor,
             account.OnBehalfOf is { } username && Account(username) is { } represented ? represented.Subject ?? represented.Username : null);
 
-    /// <summary>The configured Intent with mission_expiry <paramref name="lifetime"/> from <paramref name="now"/>.</summary>
-    public JsonObject IntentExpiringIn(DateTimeOffset now, TimeSpan lifetime)
-    {
-        var intent = (JsonObject)Intent.DeepClone();
-        intent["mission_expiry"] = (now + lifetime).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        return intent;
-    }
 }
 
 /// <param name="Request">Per HTTP request.</param>
@@ -228,7 +221,7 @@ public sealed record ResourceAsTarget(string Id, Uri Issuer, string ClientId, st
 public sealed record ResourceAsIntrospection(string ClientId, string Secret);
 
 /// <summary>What is under test (design.md "The target file").</summary>
-public sealed record Target(string Name, string Edition, IReadOnlyList<AuthorizationServerTarget> AuthorizationServers, Timeouts Timeouts, ScopeStatement? Scope)
+public sealed record Target(string Name, Editions.Edition Edition, IReadOnlyList<AuthorizationServerTarget> AuthorizationServers, Timeouts Timeouts, ScopeStatement? Scope)
 {
     /// <summary>The Authorization Server under test; a target of Resource Servers alone has none.</summary>
     public AuthorizationServerTarget AuthorizationServer => AuthorizationServers.Count > 0

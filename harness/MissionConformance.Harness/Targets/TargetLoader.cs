@@ -60,9 +60,20 @@ public static partial class TargetLoader
         {
             throw new TargetFileException(fileName, ["authorizationServers, resourceServers, resourceAuthorizationServers: name at least one server to test"]);
         }
+        var edition = Editions.Edition.Named((string?)root["edition"] ?? Editions.Edition.SeedName)!;  // the schema's enum names every edition
         for (var i = 0; i < serverNodes.Count; i++)
         {
             servers.Add(ReadServer(serverNodes[i]!.AsObject(), $"authorizationServers[{i}]", baseDirectory, environment, errors));
+            // The Intent is submitted as written, so it is in the edition's shape (its expiry the harness sets for each Mission).
+            var intent = serverNodes[i]!["intent"]!.AsObject();
+            foreach (var member in edition.RequiredIntentMembers.Where(m => intent[m] is null))
+            {
+                errors.Add($"authorizationServers[{i}].intent.{member}: required by edition {edition.Name}");
+            }
+            if (edition.Resources(intent).Count < 2)
+            {
+                errors.Add($"authorizationServers[{i}].intent.{edition.ResourcesMember}: give at least two, so a Mission can be narrowed to fewer");
+            }
         }
         if (errors.Count > 0) throw new TargetFileException(fileName, errors);
 
@@ -83,7 +94,7 @@ public static partial class TargetLoader
         TimeSpan Seconds(string field, TimeSpan fallback) => (int?)t?[field] is { } seconds ? TimeSpan.FromSeconds(seconds) : fallback;
         var timeouts = new Timeouts(Seconds("requestSeconds", Timeouts.Default.Request), Seconds("scenarioSeconds", Timeouts.Default.Scenario),
             Seconds("consentSeconds", Timeouts.Default.Consent));
-        return new Target((string)root["name"]!, (string?)root["edition"] ?? "seed-2026-06", servers, timeouts, ReadScope(root["scope"]))
+        return new Target((string)root["name"]!, edition, servers, timeouts, ReadScope(root["scope"]))
         {
             ResourceServers = resourceServers,
             ResourceAses = resourceAses,

@@ -23,11 +23,11 @@ public sealed class ConsentShowsIntentAndAuthority : Check<ConsentPage>
     public override Judgement Judge(ConsentPage e)
     {
         // The page shows the validated expiry, which narrowing may have moved: the recorded one when known.
-        var expiry = e.RecordedExpiry ?? DateTimeOffset.Parse((string)e.Intent["mission_expiry"]!, System.Globalization.CultureInfo.InvariantCulture);
-        var required = new List<(string What, string[] Renderings)> { ("goal", [(string)e.Intent["goal"]!]), ("mission_expiry date", ExpiryRenderings(expiry)) };
-        required.AddRange(e.Intent["constraints"]!.AsArray().Select(c => ("constraint", new[] { (string)c! })));
+        var expiry = e.RecordedExpiry ?? e.Edition.Expiry(e.Intent) ?? throw new InvalidOperationException($"harness error: the submitted Intent has no {e.Edition.ExpiryMember}");
+        var required = new List<(string What, string[] Renderings)> { ("goal", [(string)e.Intent["goal"]!]), ($"{e.Edition.ExpiryMember} date", ExpiryRenderings(expiry)) };
+        required.AddRange((e.Intent["constraints"] as JsonArray ?? []).Select(c => ("constraint", new[] { (string)c! })));
         required.AddRange((e.Intent["success_criteria"] as JsonArray ?? []).Select(c => ("success criterion", new[] { (string)c! })));
-        if (e.Intent["context"]?["max_derivations"] is { } bound) required.Add(("context bound max_derivations", [bound.ToString()]));
+        if (e.Edition.MaxDerivations(e.Intent) is { } bound) required.Add(($"{e.Edition.BoundsMember} bound max_derivations", [bound.ToString()]));
         foreach (var entry in e.Authority)
         {
             required.Add(("resource", [entry.Resource]));
@@ -37,7 +37,7 @@ public sealed class ConsentShowsIntentAndAuthority : Check<ConsentPage>
         var page = Normalized(e.Text);
         var missing = required.Where(r => !r.Renderings.Any(v => page.Contains(Normalized(v), StringComparison.Ordinal))).ToList();
         return Judgement.That(missing.Count == 0,
-            $"the consent page shows the goal, {e.Intent["constraints"]!.AsArray().Count} constraints, the success criteria, the limits, the expiry and {e.Authority.Count} resources with their actions and constraints",
+            $"the consent page shows the goal, {(e.Intent["constraints"] as JsonArray ?? []).Count} constraints, the success criteria, the limits, the expiry and {e.Authority.Count} resources with their actions and constraints",
             "the consent page does not show: " + string.Join(", ", missing.Select(m => $"{m.What} \"{m.Renderings[0]}\""))
             + (missing.Any(m => m.What.StartsWith("action", StringComparison.Ordinal)) ? " (the Mission was activated with authority the approver did not see: re-render and ask again, oauth-profile §5)" : ""));
     }

@@ -18,32 +18,36 @@ public sealed class NarrowingNeverExtends : Check<NarrowingEvidence>
 
     public override Judgement Judge(NarrowingEvidence e)
     {
-        var submitted = Instant((string?)e.Submitted["mission_expiry"]) ?? throw new InvalidOperationException("harness error: the submitted Intent has no mission_expiry");
+        var expiry = e.Edition.ExpiryMember;
+        var submitted = e.Edition.Expiry(e.Submitted) ?? throw new InvalidOperationException($"harness error: the submitted Intent has no {expiry}");
         var exp = e.Token.Claims is { } claims && claims.TryGetProperty("exp", out var x) && x.TryGetInt64(out var s) ? DateTimeOffset.FromUnixTimeSeconds(s) : (DateTimeOffset?)null;
         var validated = e.Record?["mission_intent"] as JsonObject;
         var shown = new (string Surface, DateTimeOffset? Expiry)[]
         {
-            ("the Mission record's mission_expiry", Instant((string?)e.Record?["mission_expiry"]) ?? Instant((string?)validated?["mission_expiry"])),
-            ($"mission_expiry as {e.Witness?.Source}", e.Witness?.MissionExpiry),
+            ($"the Mission record's {expiry}", Instant((string?)e.Record?[expiry]) ?? (validated is null ? null : e.Edition.Expiry(validated))),
+            ($"{expiry} as {e.Witness?.Source}", e.Witness?.MissionExpiry),
             ("the token's exp", exp),
         };
         // A second of slack: the Intent's expiry is written to the second, the recorded one may be normalised from it.
         if (shown.FirstOrDefault(v => v.Expiry > submitted.AddSeconds(1)) is { Expiry: { } later } extended)
         {
-            return Judgement.Fail($"{extended.Surface} {later:yyyy-MM-ddTHH:mm:ssZ} is later than the submitted mission_expiry {submitted:yyyy-MM-ddTHH:mm:ssZ}");
+            return Judgement.Fail($"{extended.Surface} {later:yyyy-MM-ddTHH:mm:ssZ} is later than the submitted {expiry} {submitted:yyyy-MM-ddTHH:mm:ssZ}");
         }
         var surfaces = string.Join(", ", shown.Where(v => v.Expiry is not null).Select(v => v.Surface));
         if (validated is null)
         {
-            return Judgement.Pass($"mission_expiry is not extended ({surfaces}); whether objects were enlarged or constraints removed is not verifiable black-box: "
+            return Judgement.Pass($"{expiry} is not extended ({surfaces}); whether {e.Edition.ResourcesMember} were enlarged or constraints removed is not verifiable black-box: "
                 + "the validated Intent is on no surface the spec defines but the Mission record, which this target does not expose");
         }
-        var submittedObjects = MissionFlow.Objects(e.Submitted);
-        var added = MissionFlow.Objects(validated).Where(o => !submittedObjects.Any(s => o == s || o.StartsWith(s.TrimEnd('/') + "/", StringComparison.Ordinal))).ToList();
-        if (added.Count > 0) return Judgement.Fail($"the validated Intent's objects include {string.Join(", ", added)}, which the submitted Intent does not (narrowing never enlarges objects)");
+        var submittedObjects = e.Edition.Resources(e.Submitted);
+        var added = e.Edition.Resources(validated).Where(o => !submittedObjects.Any(s => o == s || o.StartsWith(s.TrimEnd('/') + "/", StringComparison.Ordinal))).ToList();
+        if (added.Count > 0)
+        {
+            return Judgement.Fail($"the validated Intent's {e.Edition.ResourcesMember} include {string.Join(", ", added)}, which the submitted Intent does not (narrowing never enlarges them)");
+        }
         var kept = (validated["constraints"] as JsonArray ?? []).Select(c => (string?)c).ToHashSet(StringComparer.Ordinal);
         var removed = (e.Submitted["constraints"] as JsonArray ?? []).Select(c => (string?)c).Where(c => !kept.Contains(c)).ToList();
-        return Judgement.That(removed.Count == 0, $"mission_expiry is not extended ({surfaces}), objects only shrank, and every submitted constraint is kept",
+        return Judgement.That(removed.Count == 0, $"{expiry} is not extended ({surfaces}), {e.Edition.ResourcesMember} only shrank, and every submitted constraint is kept",
             $"the validated Intent drops the client's constraint(s) {string.Join(", ", removed.Select(r => $"\"{r}\""))}: the AS may add constraints, never remove them");
     }
 

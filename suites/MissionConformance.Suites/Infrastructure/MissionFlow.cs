@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MissionConformance.Harness.Consent;
 using MissionConformance.Harness.Crypto;
+using MissionConformance.Harness.Editions;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.OAuth;
 using MissionConformance.Harness.Schemas;
@@ -97,6 +98,9 @@ public sealed record TokenExchange(WireResponse Response, string? AccessToken, D
 public sealed record ObtainedMission(JsonObject Intent, Pkce Pkce, ConsentOutcome Consent, TokenExchange Token, DateTimeOffset MissionExpiry)
 {
     public string? MissionId => Token.MissionId;
+
+    /// <summary>The resources the Intent named (objects, or resources, as its edition calls them), in order.</summary>
+    public IReadOnlyList<string> Resources { get; init; } = [];
 }
 
 /// <summary>
@@ -111,21 +115,26 @@ public sealed class MissionFlow(ScenarioContext context)
 
     public TargetClient Agent => Server.Agent;
 
+    /// <summary>The edition the target speaks: the Intent's shape and the members the wire names (<see cref="Edition"/>).</summary>
+    public Edition Edition => context.Target.Edition;
+
     /// <summary>
     /// The target file's Intent expiring <paramref name="lifetime"/> from now, its goal marked with a
     /// nonce: goals are preserved verbatim (§3.2), so the marker finds this Mission in the inventory.
     /// </summary>
-    public JsonObject Intent(TimeSpan? lifetime = null, string? maxDerivations = null)
+    public JsonObject Intent(TimeSpan? lifetime = null, int? maxDerivations = null)
     {
-        var intent = Server.IntentExpiringIn(context.Clock.GetUtcNow(), lifetime ?? DefaultLifetime);
+        var intent = Edition.WithExpiry(Server.Intent, context.Clock.GetUtcNow() + (lifetime ?? DefaultLifetime));
         intent["goal"] = $"{(string?)intent["goal"]} (conformance run {MissionClient.NewNonce()[..12]})";
-        if (maxDerivations is not null)
-        {
-            intent["context"] ??= new JsonObject();
-            intent["context"]!["max_derivations"] = maxDerivations;
-        }
-        return intent;
+        return maxDerivations is { } bound ? Edition.WithMaxDerivations(intent, bound) : intent;
     }
+
+    /// <summary>The resources an Intent names, in its edition's member.</summary>
+    public IReadOnlyList<string> Resources(JsonObject intent) => Edition.Resources(intent);
+
+    /// <summary>The Intent's requested expiry; a harness error when it has none (every Intent the harness sends has one).</summary>
+    public DateTimeOffset Expiry(JsonObject intent)
+        => Edition.Expiry(intent) ?? throw new InvalidOperationException($"harness error: the Intent has no {Edition.ExpiryMember}");
 
     public Task<WireResponse> PushAsync(string intent, Pkce pkce, TargetClient? client = null, params (string Name, string Value)[] extra)
     {
@@ -134,7 +143,7 @@ public sealed class MissionFlow(ScenarioContext context)
         [
             new("response_type", "code"), new("client_id", client.ClientId), new("redirect_uri", Server.RedirectUri),
             new("code_challenge", pkce.Challenge), new("code_challenge_method", Pkce.Method), new("state", "st-" + MissionClient.NewNonce()[..10]),
-            new("mission_intent", intent),
+            new("mission_intent", Edition.Submission(intent)),
         ];
         form.AddRange(extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)));
         return context.Client.PushAsync(client.Credentials, form, context.Cancellation);
@@ -188,7 +197,7 @@ public sealed class MissionFlow(ScenarioContext context)
         {
             throw new ScenarioInterruptedException($"approval gave no authorization code: {consent.Error} {consent.ErrorDescription}");
         }
-        _objectsByCode[consent.Code] = Objects(intent);
+        _objectsByCode[consent.Code] = [.. Resources(intent)];
         return (pkce, consent, par);
     }
 
@@ -211,7 +220,7 @@ public sealed class MissionFlow(ScenarioContext context)
         if (!TokensPerResource || extra.Any(p => p.Name is "resource" or "authorization_details")) return extra;
         var resource = refreshToken is not null && _resourceByRefreshToken.TryGetValue(refreshToken, out var held) ? held
             : code is not null && _objectsByCode.TryGetValue(code, out var objects) && objects.Count > 0 ? objects[0]
-            : Objects(Server.IntentExpiringIn(context.Clock.GetUtcNow(), DefaultLifetime)).FirstOrDefault();
+            : Resources(Server.Intent) is [var first, ..] ? first : null;
         return resource is null ? extra : [.. extra, ("resource", resource)];
     }
 
@@ -309,7 +318,7 @@ public sealed class MissionFlow(ScenarioContext context)
             var intent = Intent(lifetime);
             var (pkce, consent, _) = await ApproveAsync(intent);
             var approved = context.Clock.GetUtcNow();
-            var expiry = DateTimeOffset.Parse((string)intent["mission_expiry"]!, System.Globalization.CultureInfo.InvariantCulture);
+            var expiry = Expiry(intent);
             if (attempt == 0 && expiry - approved < ShortLivedHeadroom)
             {
                 lifetime += 2 * (approved - started);
@@ -328,7 +337,7 @@ public sealed class MissionFlow(ScenarioContext context)
         {
             throw new ScenarioInterruptedException($"the code from an approved consent was not redeemed: HTTP {(int)token.Response.Status} {Excerpt(token.Response.Body)}");
         }
-        return new ObtainedMission(intent, pkce, consent, token, DateTimeOffset.Parse((string)intent["mission_expiry"]!, System.Globalization.CultureInfo.InvariantCulture));
+        return new ObtainedMission(intent, pkce, consent, token, Expiry(intent)) { Resources = Resources(intent) };
     }
 
     /// <summary>A lifecycle operation, asked by the target file's lifecycleClient (the agent unless it names the admin).</summary>
@@ -363,8 +372,5 @@ public sealed class MissionFlow(ScenarioContext context)
     /// <summary>How many Mission records the inventory shows the administrator (or the agent), when there is an inventory.</summary>
     public async Task<int?> CountMissionsAsync() => (await RecordsAsync())?.Count;
 
-    /// <summary>The Intent's objects, the resources its Mission is about, in order.</summary>
-    public static List<string> Objects(JsonObject intent) => (intent["objects"] as JsonArray ?? []).Select(o => (string?)o).OfType<string>().ToList();
-
-        public static string Excerpt(string body) => body.Length <= 200 ? body : body[..200] + "…";
+    public static string Excerpt(string body) => body.Length <= 200 ? body : body[..200] + "…";
 }

@@ -101,13 +101,13 @@ public sealed class ApprovalAndTokenScenario : Scenario
         var recordedExpiry = (string?)record?["mission_expiry"] is { } expiryText ? DateTimeOffset.Parse(expiryText, System.Globalization.CultureInfo.InvariantCulture) : (DateTimeOffset?)null;
         // oauth-profile.md §5: the page renders the validated Intent, which the record shows; else the Intent as submitted.
         var rendered = record?["mission_intent"] as JsonObject ?? intent;
-        context.JudgeRendering(new ConsentShowsIntentAndAuthority(), new ConsentPage(consent.ConsentPageText, rendered, authority, recordedExpiry), consent.Screenshots);
+        context.JudgeRendering(new ConsentShowsIntentAndAuthority(), new ConsentPage(consent.ConsentPageText, rendered, authority, recordedExpiry, flow.Edition), consent.Screenshots);
         context.Judge(new ConsentNotFramable(), new FramingEvidence(consent.Pages));
 
         // Without a record, the Mission as the spec's own surfaces show it: Mission Status, else introspection.
         var (witness, gap) = record is null ? await MissionWitness.AskAsync(context, token) : (null, null);
         var evidence = new TokenEvidence(token, context.Client.Metadata.Issuer, flow.Agent.ClientId, flow.Server.Approver.Subject,
-            DateTimeOffset.Parse((string)intent["mission_expiry"]!, System.Globalization.CultureInfo.InvariantCulture), [], context.Client.Metadata.Document, record)
+            flow.Expiry(intent), [], context.Client.Metadata.Document, record)
         {
             Witness = witness, WitnessGap = gap,
         };
@@ -223,7 +223,7 @@ public sealed class NarrowingAndAnchorsScenario : Scenario
         var shortMission = await flow.ObtainAsync(shortIntent);
         var shortRecord = shortMission.MissionId is { } shortId ? await flow.RecordAsync(shortId) : null;
         var (shortWitness, _) = await MissionWitness.AskAsync(context, shortMission.Token);
-        context.Judge(new NarrowingNeverExtends(), new NarrowingEvidence(shortIntent, shortRecord, shortWitness, shortMission.Token));
+        context.Judge(new NarrowingNeverExtends(), new NarrowingEvidence(shortIntent, shortRecord, shortWitness, shortMission.Token, flow.Edition));
 
         var probe = flow.Server.Narrowing;
         if (probe is null)
@@ -232,7 +232,7 @@ public sealed class NarrowingAndAnchorsScenario : Scenario
             context.SkipForWant("MBO-AS-REC-009", "authorizationServers[0].narrowing", "the target file declares no narrowing probe");
         }
         var intent = flow.Intent(TimeSpan.FromDays(probe?.MissionLifetimeDays ?? 1));
-        if (probe?.UnknownObject is { } unknown) intent["objects"]!.AsArray().Add(unknown);
+        if (probe?.UnknownObject is { } unknown) intent = flow.Edition.WithResources(intent, [.. flow.Resources(intent), unknown]);
         var narrowed = await flow.ObtainAsync(intent);
         if (probe is not null)
         {

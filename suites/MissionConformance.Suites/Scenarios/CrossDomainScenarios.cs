@@ -159,7 +159,7 @@ public sealed class PairwiseReferenceScenario : Scenario
         }
         var flow = new MissionFlow(context);
         var sector = Subset.Text(metadata, "mission_pairwise_sector");
-        var objects = MissionFlow.Objects(flow.Intent());
+        var objects = flow.Resources(flow.Server.Intent);
         if (NotJudged(sector, context.Server.ResourceAuthorizationServers.Count, objects.Count) is var (verdict, why))
         {
             foreach (var id in Requirements)

@@ -38,19 +38,14 @@ public sealed class MissionExpansionScenario : Scenario
             return;
         }
         var flow = new MissionFlow(context);
-        var objects = MissionFlow.Objects(flow.Intent());
+        var objects = flow.Resources(flow.Server.Intent);
         if (objects.Count < 2)
         {
             foreach (var id in Requirements) context.SkipForWant(id, "a second object in authorizationServers[0].intent.objects", "the target file's Intent names one object, so there is no narrower Mission to expand");
             return;
         }
         // The prior Mission lacks the Intent's last object; the successor asks for all of them.
-        JsonObject Narrow()
-        {
-            var intent = flow.Intent();
-            intent["objects"] = new JsonArray([.. objects.SkipLast(1).Select(o => (JsonNode?)o)]);
-            return intent;
-        }
+        JsonObject Narrow() => flow.Edition.WithResources(flow.Intent(), objects.SkipLast(1));
 
         var prior = await flow.ObtainAsync(Narrow());
         if (prior.MissionId is not { } priorId || prior.Token.RefreshToken is not { } priorRefresh)

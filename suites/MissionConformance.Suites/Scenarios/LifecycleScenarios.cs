@@ -283,7 +283,7 @@ public sealed class ExpiryScenario : Scenario
         var flow = new MissionFlow(context);
         var obtained = await flow.ObtainShortLivedAsync(Lifetime);
         // The Mission's own expiry when the inventory shows it; a later one than submitted is MBO-AS-PAR-014's to judge.
-        var recorded = obtained.MissionId is { } missionId && (string?)(await flow.RecordAsync(missionId))?["mission_expiry"] is { } text
+        var recorded = obtained.MissionId is { } missionId && (string?)(await flow.RecordAsync(missionId))?[flow.Edition.ExpiryMember] is { } text
             ? DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture)
             : (DateTimeOffset?)null;
         context.Judge(new TokenExpiryWithinMission(), new TokenEvidence(obtained.Token, context.Client.Metadata.Issuer, flow.Agent.ClientId, null,
@@ -322,7 +322,7 @@ public sealed class DerivationBudgetScenario : Scenario
     public override async Task RunAsync(ScenarioContext context)
     {
         var flow = new MissionFlow(context);
-        var obtained = await flow.ObtainAsync(flow.Intent(maxDerivations: "2"));  // derivation 1
+        var obtained = await flow.ObtainAsync(flow.Intent(maxDerivations: 2));  // derivation 1
         var second = await flow.RefreshAsync(obtained.Token.RefreshToken ?? throw new ScenarioInterruptedException("no refresh_token was issued"));
         var third = await flow.RefreshAsync(second.RefreshToken ?? obtained.Token.RefreshToken!);
         var sequential = new[] { obtained.Token, second, third };
@@ -342,7 +342,7 @@ public sealed class DerivationBudgetScenario : Scenario
     /// </summary>
     private static async Task<BudgetRace> RaceAsync(ScenarioContext context, MissionFlow flow)
     {
-        var raced = await flow.ObtainAsync(flow.Intent(maxDerivations: "4"));  // the code is derivation 1
+        var raced = await flow.ObtainAsync(flow.Intent(maxDerivations: 4));  // the code is derivation 1
         var exchange = Harness.Coordinate.DomainFeatures.Survey(context.Client.Metadata.Document, context.Server)[Harness.Coordinate.DomainFeatures.TokenExchange];
         if (exchange.Availability == Harness.Coordinate.FeatureAvailability.Offered
             && raced.Token is { AccessToken: { } access, Entries: [var entry, ..] } && Subset.Text(entry, "resource") is { } resource)

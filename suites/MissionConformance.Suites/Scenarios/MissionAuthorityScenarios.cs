@@ -42,7 +42,7 @@ public sealed class MissionAuthorityScenario : Scenario
         var document = await context.Client.GetDocumentAsync(documentUrl, ct, ArtifactKind.MissionAuthority);
         var documentJson = document.Status == HttpStatusCode.OK ? document.ObjectBody() : null;
         var statusEndpoint = documentJson is { } d && Subset.Text(d, "mission_status_endpoint") is { } named && Uri.TryCreate(named, UriKind.Absolute, out var parsed) ? parsed : null;
-        var objects = MissionFlow.Objects(obtained.Intent);
+        var objects = obtained.Resources;
         var caller = flow.Server.StatusClients.FirstOrDefault(c => objects.Contains(c.Audience!));
 
         WireResponse? status = null;

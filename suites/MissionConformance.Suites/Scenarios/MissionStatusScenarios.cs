@@ -163,7 +163,7 @@ public sealed class MissionStatusScenario : Scenario
                 return null;
             }
 
-            var objects = MissionFlow.Objects(obtained.Intent);
+            var objects = obtained.Resources;
             var caller = flow.Server.StatusClients.FirstOrDefault(c => objects.Contains(c.Audience!) && obtained.Token.Audiences.Contains(c.Audience!));
             if (caller is null)
             {
@@ -273,16 +273,14 @@ public sealed class MissionStatusScenario : Scenario
         /// <summary>Another audience's real Mission, the same Intent without this caller's resource: no oracle, and no answer for it.</summary>
         public async Task AskAboutAnotherMissionAsync()
         {
-            var objects = MissionFlow.Objects(_obtained.Intent);
+            var objects = _obtained.Resources;
             if (objects.Count < 2)
             {
                 _whyNoOther = $"the target file's Intent names one object, so no Mission without {_audience} can be made";
             }
             else
             {
-                var otherIntent = _flow.Intent();
-                otherIntent["objects"] = new JsonArray(objects.Where(o => o != _audience).Select(o => (JsonNode?)o).ToArray());
-                _other = await _flow.ObtainAsync(otherIntent);
+                _other = await _flow.ObtainAsync(_flow.Edition.WithResources(_flow.Intent(), objects.Where(o => o != _audience)));
             }
             _whyNoNonAudience = _whyNoOther;
             if (_other?.MissionId is { } otherId && _statusEndpoint is not null) _foreign = await AskAsync(otherId);

@@ -68,17 +68,18 @@ public sealed partial class ParRefusalsScenario : Scenario
         context.Judge(new DuplicateMembersRefused(), [await TryAsync("duplicate goal", valid.Replace("{\"goal\":", "{\"goal\":\"first\",\"goal\":", StringComparison.Ordinal), InvalidRequest)]);
 
         var incomplete = new List<Refusal>();
-        foreach (var member in new[] { "goal", "objects", "constraints", "success_criteria", "mission_expiry" })
+        var edition = flow.Edition;
+        foreach (var member in edition.RequiredIntentMembers.Append(edition.ExpiryMember))
         {
             incomplete.Add(await TryAsync($"without {member}", Edit(i => i.Remove(member)).ToJsonString(), InvalidRequest));
         }
-        incomplete.Add(await TryAsync("empty objects", Edit(i => i["objects"] = new JsonArray()).ToJsonString(), InvalidRequest));
+        incomplete.Add(await TryAsync($"empty {edition.ResourcesMember}", Edit(i => i[edition.ResourcesMember] = new JsonArray()).ToJsonString(), InvalidRequest));
         context.Judge(new IncompleteIntentRefused(), incomplete);
 
         context.Judge(new UnknownMembersRefused(),
         [
             await TryAsync("unknown top-level member", Edit(i => i["foo"] = 1).ToJsonString(), InvalidRequest),
-            await TryAsync("unknown context member", Edit(i => { i["context"] ??= new JsonObject(); i["context"]!["bar"] = 1; }).ToJsonString(), InvalidRequest),
+            await TryAsync($"unknown {edition.BoundsMember} member", Edit(i => { i[edition.BoundsMember] ??= new JsonObject(); i[edition.BoundsMember]!["bar"] = 1; }).ToJsonString(), InvalidRequest),
             await TryAsync("x_ extension member (must be accepted)", Edit(i => i["x_conformance_note"] = "accepted").ToJsonString(), null),
         ]);
 
@@ -87,17 +88,26 @@ public sealed partial class ParRefusalsScenario : Scenario
             && advertised.ValueKind == System.Text.Json.JsonValueKind.Number && advertised.TryGetInt32(out var size) ? size : 16384;
         context.Judge(new OversizeIntentRefused(), [await TryAsync($"over {maxSize} octets", Edit(i => i["x_filler"] = new string('x', maxSize + 100)).ToJsonString(), InvalidRequest)]);
 
-        var details = new JsonArray(new JsonObject { ["type"] = "mission_resource_access", ["resource"] = (string)flow.Server.Intent["objects"]![0]!, ["actions"] = new JsonArray("read") });
-        context.Judge(new IntentWithAuthorizationDetailsRefused(), [await TryAsync("with authorization_details", valid, InvalidRequest, ("authorization_details", details.ToJsonString()))]);
+        if (edition.SubmitsEnvelope)
+        {
+            // ietf-2026-08 §The Authority Proposal: authorization_details pushed beside the Intent is a proposal, not an error.
+            context.Skip(new IntentWithAuthorizationDetailsRefused().RequirementId, $"not a requirement of edition {edition.Name}: authorization_details beside the Intent is its Authority Proposal "
+                + "(draft-mcguinness-oauth-mission, The Authority Proposal)");
+        }
+        else
+        {
+            var details = new JsonArray(new JsonObject { ["type"] = "mission_resource_access", ["resource"] = flow.Resources(flow.Server.Intent)[0], ["actions"] = new JsonArray("read") });
+            context.Judge(new IntentWithAuthorizationDetailsRefused(), [await TryAsync("with authorization_details", valid, InvalidRequest, ("authorization_details", details.ToJsonString()))]);
+        }
 
         context.Judge(new ZeroDerivationBudgetRefused(),
         [
-            await TryAsync("max_derivations \"0\"", Edit(i => { i["context"] ??= new JsonObject(); i["context"]!["max_derivations"] = "0"; }).ToJsonString(), InvalidRequest),
-            await TryAsync("max_derivations 0", Edit(i => { i["context"] ??= new JsonObject(); i["context"]!["max_derivations"] = 0; }).ToJsonString(), InvalidRequest),
+            await TryAsync("max_derivations \"0\"", edition.WithMaxDerivations(flow.Intent(), JsonValue.Create("0")).ToJsonString(), InvalidRequest),
+            await TryAsync("max_derivations 0", edition.WithMaxDerivations(flow.Intent(), JsonValue.Create(0)).ToJsonString(), InvalidRequest),
         ]);
 
         context.Judge(new UnderivableIntentRefused(),
-            [await TryAsync("only an unknown object", Edit(i => i["objects"] = new JsonArray("https://unknown-resource.invalid/api")).ToJsonString(), "invalid_authorization_details")]);
+            [await TryAsync("only an unknown resource", edition.WithResources(flow.Intent(), ["https://unknown-resource.invalid/api"]).ToJsonString(), "invalid_authorization_details")]);
 
         // PAR-012's token-endpoint half is judged by the narrowing scenario; both must hold.
         context.Judge(new UncoveredResourceRefused(), [await UncoveredResourceAsync(context, flow, valid)]);

@@ -118,7 +118,7 @@ public sealed class TokenDelegationScenario : Scenario
     {
         static bool Admits(TokenExchange token, string delegateId) => token.Entries.Any(e => DelegatedTokenEvidence.Delegable(e, 1, delegateId, null) != false);
         if (!flow.TokensPerResource || Admits(obtained.Token, delegateId) || obtained.Token.RefreshToken is not { } refresh) return obtained.Token;
-        foreach (var resource in MissionFlow.Objects(obtained.Intent).Skip(1))
+        foreach (var resource in obtained.Resources.Skip(1))
         {
             var candidate = await flow.RefreshAsync(refresh, null, ("resource", resource));
             refresh = candidate.RefreshToken ?? refresh;
@@ -213,7 +213,7 @@ public sealed class AudienceProjectionScenario : Scenario
         var original = obtained.Token;
         var resources = original.Entries.Select(e => Subset.Text(e, "resource")).OfType<string>().Distinct(StringComparer.Ordinal).Take(2).ToList();
         // Where every token is for one Resource Server (pairwise sector resource_server), the Intent says which resources there are.
-        if (resources.Count < 2 && flow.TokensPerResource) resources = [.. MissionFlow.Objects(obtained.Intent).Take(2)];
+        if (resources.Count < 2 && flow.TokensPerResource) resources = [.. obtained.Resources.Take(2)];
         if (resources.Count < 2)
         {
             context.Judge(new SameDomainProjection(), new ProjectionEvidence(original, [],

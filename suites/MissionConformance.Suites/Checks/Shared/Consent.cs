@@ -1,14 +1,15 @@
 using System.Text.Json.Nodes;
 using MissionConformance.Harness.Consent;
+using MissionConformance.Harness.Editions;
 using MissionConformance.Suites.Infrastructure;
 
 namespace MissionConformance.Suites.Checks;
 
 /// <summary>
-/// The text the consent page showed a person (rendered in a browser), the Intent submitted, the
-/// Authority Set the Mission was activated with, and the recorded mission_expiry if the inventory shows it.
+/// The text the consent page showed a person (rendered in a browser), the Intent submitted (in <paramref name="Edition"/>'s shape),
+/// the Authority Set the Mission was activated with, and the recorded mission_expiry if the inventory shows it.
 /// </summary>
-public sealed record ConsentPage(string Text, JsonObject Intent, IReadOnlyList<AuthorityShown> Authority, DateTimeOffset? RecordedExpiry);
+public sealed record ConsentPage(string Text, JsonObject Intent, IReadOnlyList<AuthorityShown> Authority, DateTimeOffset? RecordedExpiry, Edition Edition);
 
 public sealed record AuthorityShown(string Resource, IReadOnlyList<string> Actions, IReadOnlyList<string> ConstraintKeys);
 
@@ -29,7 +30,7 @@ public sealed record ReplayEvidence(ConsentOutcome First, string? ReplayCode);
 /// An Intent as submitted, and what shows its Mission after validation: the record (only an inventory shows it), Mission Status or
 /// introspection, and the token.
 /// </summary>
-public sealed record NarrowingEvidence(JsonObject Submitted, JsonObject? Record, MissionWitness? Witness, TokenExchange Token);
+public sealed record NarrowingEvidence(JsonObject Submitted, JsonObject? Record, MissionWitness? Witness, TokenExchange Token, Edition Edition);
 
 public sealed record StepUpEvidence(string Acr, IReadOnlyList<ConsentPageCapture> Pages, IReadOnlySet<string> StepUpPages)
 {

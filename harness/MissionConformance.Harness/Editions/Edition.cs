@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace MissionConformance.Harness.Editions;
+
+/// <summary>
+/// One edition of the drafts, as data: the names and shapes its wire uses where editions differ (issue 21 item 2). Scenarios and
+/// checks read these instead of spelling members out, so a target of another edition is driven in its own vocabulary.
+/// <list type="bullet">
+/// <item><c>seed-2026-06</c>: the seed documents (../shared/spec/seeds/), which the catalogue digests.</item>
+/// <item><c>ietf-2026-08</c>: the Internet-Drafts the spec author's implementation pins (../shared/spec/editions/ietf-2026-08/).</item>
+/// </list>
+/// </summary>
+public sealed record Edition
+{
+    public const string SeedName = "seed-2026-06";
+    public const string IetfName = "ietf-2026-08";
+
+    public required string Name { get; init; }
+
+    /// <summary>Where the draft text of this edition is, for citations.</summary>
+    public required string Source { get; init; }
+
+    /// <summary>The Intent member listing the resources the task needs: seed oauth-profile §3 <c>objects</c>; ietf §Mission Intent <c>resources</c>.</summary>
+    public required string ResourcesMember { get; init; }
+
+    /// <summary>The Intent member with the requested not-after ceiling: seed <c>mission_expiry</c>; ietf <c>expires_at</c>.</summary>
+    public required string ExpiryMember { get; init; }
+
+    /// <summary>The Intent object holding machine bounds such as max_derivations: seed <c>context</c> (values are strings); ietf <c>controls</c> (integers).</summary>
+    public required string BoundsMember { get; init; }
+
+    /// <summary>Whether bounds are written as strings (seed: <c>"max_derivations": "50"</c>) rather than numbers (ietf: <c>50</c>).</summary>
+    public required bool BoundsAreStrings { get; init; }
+
+    /// <summary>
+    /// Whether the PAR parameter <c>mission_intent</c> carries the Intent itself (seed) or the Intent Submission envelope
+    /// <c>{"intent": …, "evidence"?: …}</c> (ietf §Submission via PAR).
+    /// </summary>
+    public required bool SubmitsEnvelope { get; init; }
+
+    /// <summary>The Intent members the target file must give (besides the expiry, which the harness sets).</summary>
+    public required IReadOnlyList<string> RequiredIntentMembers { get; init; }
+
+    public static Edition Seed { get; } = new()
+    {
+        Name = SeedName, Source = "../shared/spec/seeds/", ResourcesMember = "objects", ExpiryMember = "mission_expiry", BoundsMember = "context",
+        BoundsAreStrings = true, SubmitsEnvelope = false, RequiredIntentMembers = ["goal", "objects", "constraints", "success_criteria"],
+    };
+
+    public static Edition Ietf202608 { get; } = new()
+    {
+        Name = IetfName, Source = "../shared/spec/editions/ietf-2026-08/", ResourcesMember = "resources", ExpiryMember = "expires_at", BoundsMember = "controls",
+        BoundsAreStrings = false, SubmitsEnvelope = true, RequiredIntentMembers = ["goal", "resources"],
+    };
+
+    public static IReadOnlyList<Edition> All { get; } = [Seed, Ietf202608];
+
+    /// <summary>The edition of that name; null for a name no edition has.</summary>
+    public static Edition? Named(string name) => All.FirstOrDefault(e => e.Name == name);
+
+    /// <summary>The Intent's resources, in order; none when it lists none.</summary>
+    public IReadOnlyList<string> Resources(JsonObject intent)
+        => [.. (intent[ResourcesMember] as JsonArray ?? []).Select(o => o is JsonValue v && v.TryGetValue<string>(out var s) ? s : null).OfType<string>()];
+
+    /// <summary>The Intent with <paramref name="resources"/> as its resources.</summary>
+    public JsonObject WithResources(JsonObject intent, IEnumerable<string> resources)
+    {
+        var copy = (JsonObject)intent.DeepClone();
+        copy[ResourcesMember] = new JsonArray([.. resources.Select(r => (JsonNode?)r)]);
+        return copy;
+    }
+
+    /// <summary>The Intent's requested expiry; null when absent or not an RFC 3339 date-time.</summary>
+    public DateTimeOffset? Expiry(JsonObject intent)
+        => intent[ExpiryMember] is JsonValue v && v.TryGetValue<string>(out var text)
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+
+    /// <summary>The Intent with its expiry set to <paramref name="at"/>, to the second, in UTC.</summary>
+    public JsonObject WithExpiry(JsonObject intent, DateTimeOffset at)
+    {
+        var copy = (JsonObject)intent.DeepClone();
+        copy[ExpiryMember] = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        return copy;
+    }
+
+    /// <summary>The Intent's max_derivations bound as written; null when it has none.</summary>
+    public JsonNode? MaxDerivations(JsonObject intent) => intent[BoundsMember]?["max_derivations"];
+
+    /// <summary>The Intent with a max_derivations bound of <paramref name="value"/>, written as this edition writes bounds.</summary>
+    public JsonObject WithMaxDerivations(JsonObject intent, int value) => WithMaxDerivations(intent, BoundsAreStrings ? JsonValue.Create(value.ToString(CultureInfo.InvariantCulture)) : JsonValue.Create(value));
+
+    /// <summary>The Intent with max_derivations set to exactly <paramref name="value"/> (a malformed one included).</summary>
+    public JsonObject WithMaxDerivations(JsonObject intent, JsonNode? value)
+    {
+        var copy = (JsonObject)intent.DeepClone();
+        copy[BoundsMember] ??= new JsonObject();
+        copy[BoundsMember]!["max_derivations"] = value;
+        return copy;
+    }
+
+    /// <summary>The value of PAR's <c>mission_intent</c> parameter for this Intent (already serialised, for one that is deliberately malformed).</summary>
+    public string Submission(string intentJson) => SubmitsEnvelope ? $$"""{"intent":{{intentJson}}}""" : intentJson;
+
+    public string Submission(JsonObject intent) => Submission(intent.ToJsonString());
+}
