@@ -24,7 +24,7 @@ public sealed class TargetLoaderTests
         Assert.Equal(ConsentScript.Reference, server.Consent.Script, ScriptComparer.Instance);
         Assert.Equal(ConsentSettings.ReferenceStepUpAcr, server.Consent.StepUpAcr);
         Assert.Equal("482916", server.Approver.SecondFactor);
-        Assert.Equal(new ApproverAccount("carol", "carol-assists", "264810", OnBehalfOf: "user-alice"), server.ConsentAccount(server.Delegate!));
+        Assert.Equal(new ApproverAccount("carol", "carol-assists", "264810", OnBehalfOf: "user-alice") { Subject = "user-carol", MissionSubject = "user-alice" }, server.ConsentAccount(server.Delegate!));
         Assert.Equal(["finance", "docs", "workflow"], target.ResourceServers.Select(r => r.Id));
         Assert.Equal(["rs-finance", "rs-docs", "rs-workflow", "ras-workflow"], server.StatusClients.Select(c => c.ClientId));
         Assert.Equal(["https://as.workflow.board-packet.example/", "https://as.docs.board-packet.example/"], server.ResourceAuthorizationServers.Select(r => r.Issuer.AbsoluteUri));
@@ -73,6 +73,25 @@ public sealed class TargetLoaderTests
 
         Assert.Same(Edition.Ietf202608, target.Edition);
         Assert.Equal(3, target.Edition.Resources(target.AuthorizationServer.Intent).Count);
+    }
+
+    [Fact]
+    public void Parse_ClientParameters_AnApproverForAnotherSubject_AndADecisionSentAsJson()
+    {
+        var root = JsonNode.Parse(File.ReadAllText(Path.Combine(Fixtures, "reference.json")))!;
+        var server = root["authorizationServers"]![0]!;
+        server["clients"]![0]!["parameters"] = JsonNode.Parse("""{"par":{"scope":"payments","resource":["https://a.example/","https://b.example/"]},"token":{"resource":"https://a.example/"}}""");
+        server["accounts"]![0]!["approvesFor"] = "alice";
+        server["consent"]!["pages"]![3]!["submit"] = JsonNode.Parse("""{"as":"json","add":{"approver":"${username}","subject":"${missionSubject}"}}""");
+
+        var target = TargetLoader.Parse(root.ToJsonString(), "t.json", Fixtures, _ => null).AuthorizationServer;
+
+        Assert.Equal(["scope=payments", "resource=https://a.example/", "resource=https://b.example/"], target.Agent.ParParameters.Select(p => $"{p.Key}={p.Value}"));
+        Assert.Equal(["resource=https://a.example/"], target.Agent.TokenParameters.Select(p => $"{p.Key}={p.Value}"));
+        Assert.Equal("alice", target.Approver.MissionSubject);
+        var submit = target.Consent.Script.Pages[3].Submit!;
+        Assert.True(submit.AsJson);
+        Assert.Equal("alice", ConsentScript.Substitute(submit.Add["subject"], target.ConsentAccount(target.Approver)));
     }
 
     [Fact]

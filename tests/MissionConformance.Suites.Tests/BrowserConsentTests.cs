@@ -63,4 +63,34 @@ public sealed class BrowserConsentTests
         var loginPages = outcome.Wire.Exchanges.Count(x => x.Method == "GET" && new Uri(x.Url).AbsolutePath == "/login");
         Assert.Equal(2, loginPages);
     }
+
+    /// <summary>
+    /// consent.pages[].submit (issue 21 item 1): an AS whose approval form declares enctype application/json, which Chromium sends
+    /// urlencoded, and which needs an approver and a subject the page does not show, gets its decision as JSON with both added.
+    /// </summary>
+    [Fact]
+    public async Task ADecisionToBeSubmittedAsJson_ReachesTheAsAsJson_WithTheFieldsTheTargetFileAdds()
+    {
+        var chromium = RequireChromium();
+        using var site = WireMock.Server.WireMockServer.Start(new WireMock.Settings.WireMockServerSettings { Urls = ["http://127.0.0.1:0"], StartAdminInterface = false });
+        site.Given(WireMock.RequestBuilders.Request.Create().WithPath("/auth").UsingGet())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithHeader("Content-Type", "text/html")
+                .WithBody("""<!doctype html><h1>Approve mission?</h1><form method="post" action="/decide" enctype="application/json"><button name="decision" value="approve">Approve</button><button name="decision" value="deny">Deny</button></form>"""));
+        site.Given(WireMock.RequestBuilders.Request.Create().WithPath("/decide").UsingPost())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(303).WithHeader("Location", "http://127.0.0.1/cb?code=c-1&state=s"));
+        var script = new ConsentScript([new ScriptPage("approval", ConsentPageKind.Consent, "form[action$='/decide']", [], "button[value=approve]", "button[value=deny]")
+        {
+            Submit = new DecisionSubmission(AsJson: true, new Dictionary<string, string> { ["approver"] = "${username}", ["subject"] = "${missionSubject}" }),
+        }]);
+        var wire = new Harness.Wire.WireLog();
+        await using var driver = await BrowserConsentDriver.CreateAsync(chromium, script, TimeSpan.FromSeconds(30), wire);
+
+        var outcome = await driver.RunAsync(new ConsentRequest(new Uri(site.Urls[0] + "/auth"), "agent", "urn:x", "http://127.0.0.1/cb",
+            new ApproverAccount("bob", "unused") { MissionSubject = "alice" }, ConsentDecision.Approve), TestContext.Current.CancellationToken);
+
+        Assert.Equal("c-1", outcome.Code);
+        var decision = Assert.Single(site.LogEntries, e => e.RequestMessage?.Path == "/decide").RequestMessage!;
+        Assert.StartsWith("application/json", decision.Headers!["Content-Type"].Single(), StringComparison.Ordinal);
+        Assert.Equal("""{"decision":"approve","approver":"bob","subject":"alice"}""", decision.Body);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using MissionConformance.Harness.Wire;
 
@@ -228,7 +229,7 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
                     (consentHtml, consentText) = await ReadConsentAsync();
                     if (request.Decision == ConsentDecision.ForgedApproval) return await ForgeAsync(current, consentHtml, consentText);
                     var button = request.Decision == ConsentDecision.Approve ? current.Approve : current.Deny;
-                    await DecideAsync(button ?? throw new ConsentDriverException("decide", Redact(page.Url), $"consent page \"{current.Name}\" names no {request.Decision} selector"), redirect);
+                    await DecideAsync(current, button ?? throw new ConsentDriverException("decide", Redact(page.Url), $"consent page \"{current.Name}\" names no {request.Decision} selector"), redirect);
                 }
                 await LeaveAsync(current, redirect);
             }
@@ -298,20 +299,58 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
         /// flow's outcome is known, whatever Playwright still waits for (on a loaded machine a click that
         /// navigated was seen to time out waiting for that navigation, with the code already in hand).
         /// </summary>
-        private async Task DecideAsync(string selector, Task<Uri> redirect)
+        private async Task DecideAsync(ScriptPage consent, string selector, Task<Uri> redirect)
         {
-            var clicked = page.Locator(selector).ClickAsync();
-            Observe(clicked);
-            await Task.WhenAny(clicked, redirect);
-            if (redirect.IsCompletedSuccessfully) return;
+            Func<IRoute, Task>? resend = consent.Submit is { } submit ? route => ResendAsync(route, submit) : null;
+            if (resend is not null) await page.RouteAsync("**/*", resend);
             try
             {
-                await clicked;
+                var clicked = page.Locator(selector).ClickAsync();
+                Observe(clicked);
+                await Task.WhenAny(clicked, redirect);
+                if (redirect.IsCompletedSuccessfully) return;
+                try
+                {
+                    await clicked;
+                }
+                catch (Exception e) when (e is PlaywrightException or TimeoutException)
+                {
+                    throw await FailAsync(new ScriptStep("click", selector, null).Describe(), FirstLine(e.Message));
+                }
             }
-            catch (Exception e) when (e is PlaywrightException or TimeoutException)
+            finally
             {
-                throw await FailAsync(new ScriptStep("click", selector, null).Describe(), FirstLine(e.Message));
+                if (resend is not null) await page.UnrouteAsync("**/*", resend);
             }
+        }
+
+        /// <summary>
+        /// The form submission the decision click starts, re-sent as the target file says (<see cref="DecisionSubmission"/>): its
+        /// fields as JSON, and the members it adds. Every other request goes on untouched (to the redirect capture among them).
+        /// </summary>
+        private async Task ResendAsync(IRoute route, DecisionSubmission submit)
+        {
+            var sent = route.Request;
+            if (sent.Method != "POST" || !sent.IsNavigationRequest)
+            {
+                await route.FallbackAsync();
+                return;
+            }
+            var fields = new List<KeyValuePair<string, string>>();
+            var form = System.Web.HttpUtility.ParseQueryString(sent.PostData ?? "");
+            foreach (var name in form.AllKeys.OfType<string>()) fields.Add(new(name, form[name] ?? ""));
+            foreach (var (name, value) in submit.Add)
+            {
+                fields.RemoveAll(f => f.Key == name);
+                fields.Add(new(name, ConsentScript.Substitute(value, request.Account)));
+            }
+            var (body, contentType) = submit.AsJson
+                ? (new JsonObject([.. fields.Select(f => KeyValuePair.Create(f.Key, (JsonNode?)f.Value))]).ToJsonString(), "application/json")
+                : (await new FormUrlEncodedContent(fields).ReadAsStringAsync(), "application/x-www-form-urlencoded");
+            var headers = sent.Headers.Where(h => !h.Key.Equals("content-type", StringComparison.OrdinalIgnoreCase) && !h.Key.Equals("content-length", StringComparison.OrdinalIgnoreCase))
+                .ToDictionary(h => h.Key, h => h.Value);
+            headers["content-type"] = contentType;
+            await route.ContinueAsync(new RouteContinueOptions { PostData = System.Text.Encoding.UTF8.GetBytes(body), Headers = headers });
         }
 
         private async Task StepAsync(ScriptStep step)

@@ -16,7 +16,18 @@ public sealed record ScriptStep(string Action, string? Selector, string? Value)
 }
 
 /// <summary>A page the flow may show, recognised by the CSS selector <see cref="When"/>, and the steps to take on it.</summary>
-public sealed record ScriptPage(string Name, ConsentPageKind Kind, string When, IReadOnlyList<ScriptStep> Steps, string? Approve = null, string? Deny = null);
+public sealed record ScriptPage(string Name, ConsentPageKind Kind, string When, IReadOnlyList<ScriptStep> Steps, string? Approve = null, string? Deny = null)
+{
+    /// <summary>How the decision goes to the AS, when not as the page's form sends it (target file consent.pages[].submit).</summary>
+    public DecisionSubmission? Submit { get; init; }
+}
+
+/// <summary>
+/// A decision re-sent by the driver: the fields the page's form submits, as a JSON object when <paramref name="AsJson"/> (an AS
+/// whose form declares enctype application/json, which browsers do not send), with <paramref name="Add"/> added (values substituted
+/// as in steps), e.g. an approver and a subject the page does not show.
+/// </summary>
+public sealed record DecisionSubmission(bool AsJson, IReadOnlyDictionary<string, string> Add);
 
 /// <summary>
 /// How to get through an authorization server's pages (the target file's consent.pages): after each
@@ -43,5 +54,7 @@ public sealed record ConsentScript(IReadOnlyList<ScriptPage> Pages)
         => value.Replace("${username}", account.Username, StringComparison.Ordinal)
                 .Replace("${password}", account.Password, StringComparison.Ordinal)
                 .Replace("${secondFactor}", account.SecondFactor ?? "", StringComparison.Ordinal)
-                .Replace("${onBehalfOf}", account.OnBehalfOf ?? "", StringComparison.Ordinal);
+                .Replace("${onBehalfOf}", account.OnBehalfOf ?? "", StringComparison.Ordinal)
+                .Replace("${missionSubject}", account.MissionSubject ?? account.Username, StringComparison.Ordinal)
+                .Replace("${subject}", account.Subject ?? account.Username, StringComparison.Ordinal);
 }

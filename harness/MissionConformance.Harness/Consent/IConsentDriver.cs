@@ -12,7 +12,14 @@ public enum ConsentDecision { Approve, Deny, ForgedApproval }
 /// A test account the consent driver signs in with; SecondFactor answers a step-up page, and OnBehalfOf is
 /// whom an approver who approves for others chooses on the AS's own page (${onBehalfOf} in steps).
 /// </summary>
-public sealed record ApproverAccount(string Username, string Password, string? SecondFactor = null, string? OnBehalfOf = null);
+public sealed record ApproverAccount(string Username, string Password, string? SecondFactor = null, string? OnBehalfOf = null)
+{
+    /// <summary>The subject the AS gives this account, when the target file says.</summary>
+    public string? Subject { get; init; }
+
+    /// <summary>Whom the Missions it approves are for (target file approvesFor, else <see cref="Subject"/>).</summary>
+    public string? MissionSubject { get; init; }
+}
 
 /// <summary>What the driver must do: open the PAR-issued authorization URL, sign in, decide.</summary>
 public sealed record ConsentRequest(

@@ -13,6 +13,12 @@ public sealed record TargetClient(string Role, string ClientId, string Auth, str
 {
     public ClientCredentials Credentials => new(ClientId, Auth == "client_secret_basic" ? Secret : null, Key, AssertAtTokenEndpoint: Auth == "private_key_jwt");
 
+    /// <summary>What this client adds to every pushed authorization request (target file parameters.par), in order.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ParParameters { get; init; } = [];
+
+    /// <summary>What this client adds to every code redemption and refresh (target file parameters.token), in order.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> TokenParameters { get; init; } = [];
+
     /// <summary>
     /// A status client's TLS client certificate with its key (target file certificateFile), for Mission Status's mtls when the
     /// AS takes CA-issued certificates (tls_client_auth, RFC 8705 §2.1); none: a self-signed one of <see cref="Key"/> (§2.2).
@@ -25,7 +31,14 @@ public sealed record TargetClient(string Role, string ClientId, string Auth, str
 /// (oauth-profile.md §5 step 2); <paramref name="DisplayName"/> is how the AS names an account on its pages.
 /// </summary>
 public sealed record TargetAccount(string Role, string Username, string Password, string? Subject, string? SecondFactor = null,
-    string? DisplayName = null, string? OnBehalfOf = null);
+    string? DisplayName = null, string? OnBehalfOf = null)
+{
+    /// <summary>The subject of the Missions this account approves, when the AS keeps approver and subject apart (target file approvesFor).</summary>
+    public string? ApprovesFor { get; init; }
+
+    /// <summary>Whom the Missions this account approves are for: <see cref="ApprovesFor"/>, else the account's own subject.</summary>
+    public string? MissionSubject => ApprovesFor ?? Subject;
+}
 
 /// <summary>How consent is driven (target file consent): the driver, the script of pages, and the acr that makes the AS step up.</summary>
 public sealed record ConsentSettings(string Driver, ConsentScript Script, string? StepUpAcr)
@@ -120,8 +133,13 @@ public sealed record AuthorizationServerTarget(
 
     /// <summary>What the consent driver needs of an account; for a delegate, the subject it picks (the represented account's subject, else its username).</summary>
     public ApproverAccount ConsentAccount(TargetAccount account)
-        => new(account.Username, account.Password, account.SecondFactor,
-            account.OnBehalfOf is { } username && Account(username) is { } represented ? represented.Subject ?? represented.Username : null);
+    {
+        var represented = account.OnBehalfOf is { } username && Account(username) is { } other ? other.Subject ?? other.Username : null;
+        return new(account.Username, account.Password, account.SecondFactor, represented)
+        {
+            Subject = account.Subject, MissionSubject = account.ApprovesFor ?? represented ?? account.Subject,
+        };
+    }
 
 }
 

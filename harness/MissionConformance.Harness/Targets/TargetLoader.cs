@@ -133,7 +133,10 @@ public static partial class TargetLoader
                 ? LoadClientCertificate(Path.GetFullPath(Path.Combine(baseDirectory, certificateFile)), $"{field}.certificateFile", errors)
                 : null;
             if (certificate is not null && role != "status") errors.Add($"{field}.certificateFile: only a status client presents a TLS client certificate (Mission Status mtls)");
-            clients.Add(new TargetClient(role, (string)c["clientId"]!, auth, secret, key, audience) { Certificate = certificate });
+            clients.Add(new TargetClient(role, (string)c["clientId"]!, auth, secret, key, audience)
+            {
+                Certificate = certificate, ParParameters = Parameters(c["parameters"]?["par"]), TokenParameters = Parameters(c["parameters"]?["token"]),
+            });
         }
         if (clients.All(c => c.Role != "agent")) errors.Add($"{at}.clients: one client needs role \"agent\" (the client the suite requests Missions with)");
         foreach (var duplicate in clients.Where(c => c.Role == "status").GroupBy(c => c.Audience).Where(g => g.Count() > 1))
@@ -153,7 +156,7 @@ public static partial class TargetLoader
             var password = Resolve((string)a["password"]!, $"{at}.accounts[{i}].password", environment, errors) ?? "";
             var secondFactor = Resolve((string?)a["secondFactor"], $"{at}.accounts[{i}].secondFactor", environment, errors);
             accounts.Add(new TargetAccount((string)a["role"]!, (string)a["username"]!, password, (string?)a["subject"], secondFactor,
-                (string?)a["displayName"], (string?)a["onBehalfOf"]));
+                (string?)a["displayName"], (string?)a["onBehalfOf"]) { ApprovesFor = (string?)a["approvesFor"] });
         }
         if (accounts.All(a => a.Role != "approver")) errors.Add($"{at}.accounts: one account needs role \"approver\"");
         for (var i = 0; i < accounts.Count; i++)
@@ -272,6 +275,14 @@ public static partial class TargetLoader
     }
 
     /// <summary>The consent block; absent parts default to the reference AS's script in the browser.</summary>
+    /// <summary>A parameters object of the target file: each member once, or once per value of an array.</summary>
+    private static List<KeyValuePair<string, string>> Parameters(JsonNode? node)
+        => node is JsonObject members
+            ? [.. members.SelectMany(m => m.Value is JsonArray values
+                ? values.Select(v => KeyValuePair.Create(m.Key, (string)v!))
+                : [KeyValuePair.Create(m.Key, (string)m.Value!)])]
+            : [];
+
     private static ConsentSettings ReadConsent(JsonObject? consent, string at, List<string> errors)
     {
         if (consent is null) return ConsentSettings.Reference;
@@ -286,7 +297,12 @@ public static partial class TargetLoader
         }
         var script = consent["pages"] is JsonArray pages
             ? new ConsentScript([.. pages.Select(p => new ScriptPage((string)p!["name"]!, PageKind((string)p["kind"]!), (string)p["when"]!,
-                [.. (p["steps"] as JsonArray ?? []).Select(s => ReadStep(s!.AsObject()))], (string?)p["approve"], (string?)p["deny"]))])
+                [.. (p["steps"] as JsonArray ?? []).Select(s => ReadStep(s!.AsObject()))], (string?)p["approve"], (string?)p["deny"])
+                {
+                    Submit = p["submit"] is JsonObject submit
+                        ? new DecisionSubmission((string?)submit["as"] == "json", (submit["add"] as JsonObject ?? []).ToDictionary(m => m.Key, m => (string)m.Value!, StringComparer.Ordinal))
+                        : null,
+                })])
             : ConsentScript.Reference;
         var stepUp = consent.ContainsKey("stepUp") ? (string?)consent["stepUp"]?["acr"] : consent["pages"] is null ? ConsentSettings.ReferenceStepUpAcr : null;
         return new ConsentSettings((string?)consent["driver"] ?? "browser", script, stepUp);

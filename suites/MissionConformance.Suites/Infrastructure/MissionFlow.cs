@@ -146,6 +146,7 @@ public sealed class MissionFlow(ScenarioContext context)
             new("mission_intent", Edition.Submission(intent)),
         ];
         form.AddRange(extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)));
+        form.AddRange(client.ParParameters.Where(p => !form.Any(f => f.Key == p.Key)));
         return context.Client.PushAsync(client.Credentials, form, context.Cancellation);
     }
 
@@ -238,7 +239,7 @@ public sealed class MissionFlow(ScenarioContext context)
         extra = PerResource(extra, code, null);
         var key = ProverOf(client ?? Agent);
         return Remember(await HeldAsync(TokenExchange.From(await context.Client.RedeemCodeAsync((client ?? Agent).Credentials, code, verifier, Server.RedirectUri,
-            extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), context.Cancellation, key)), key), extra);
+            WithClientParameters(extra, client ?? Agent), context.Cancellation, key)), key), extra);
     }
 
     /// <summary>A refresh, proving the key the refresh token is bound to (or, under DPoP, the client's key, which the new access token is bound to).</summary>
@@ -250,7 +251,15 @@ public sealed class MissionFlow(ScenarioContext context)
     {
         extra = PerResource(extra, null, refreshToken);
         return Remember(await HeldAsync(TokenExchange.From(await context.Client.RefreshAsync((client ?? Agent).Credentials, refreshToken,
-            extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), context.Cancellation, key)), key), extra, refreshToken);
+            WithClientParameters(extra, client ?? Agent), context.Cancellation, key)), key), extra, refreshToken);
+    }
+
+    /// <summary>A token request's parameters: the scenario's, then the client's own from the target file (parameters.token) that it does not set.</summary>
+    private static List<KeyValuePair<string, string>> WithClientParameters((string Name, string Value)[] extra, TargetClient client)
+    {
+        List<KeyValuePair<string, string>> parameters = [.. extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value))];
+        parameters.AddRange(client.TokenParameters.Where(p => !extra.Any(e => e.Name == p.Key)));
+        return parameters;
     }
 
     /// <summary>

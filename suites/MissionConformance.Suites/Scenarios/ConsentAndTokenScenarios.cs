@@ -106,7 +106,7 @@ public sealed class ApprovalAndTokenScenario : Scenario
 
         // Without a record, the Mission as the spec's own surfaces show it: Mission Status, else introspection.
         var (witness, gap) = record is null ? await MissionWitness.AskAsync(context, token) : (null, null);
-        var evidence = new TokenEvidence(token, context.Client.Metadata.Issuer, flow.Agent.ClientId, flow.Server.Approver.Subject,
+        var evidence = new TokenEvidence(token, context.Client.Metadata.Issuer, flow.Agent.ClientId, flow.Server.Approver.MissionSubject,
             flow.Expiry(intent), [], context.Client.Metadata.Document, record)
         {
             Witness = witness, WitnessGap = gap,
@@ -154,7 +154,7 @@ public sealed class SubjectScenario : Scenario
             return;
         }
         var obtained = await flow.ObtainAsync(parExtra: [("login_hint", other.Username)]);
-        context.Judge(new SubjectNotFromClientInput(), new SubjectEvidence(obtained.Token, flow.Server.Approver.Subject, other.Username, other.Subject));
+        context.Judge(new SubjectNotFromClientInput(), new SubjectEvidence(obtained.Token, flow.Server.Approver.MissionSubject, other.Username, other.MissionSubject));
     }
 }
 
