@@ -42,16 +42,37 @@ public sealed record Edition
     /// <summary>The Intent members the target file must give (besides the expiry, which the harness sets).</summary>
     public required IReadOnlyList<string> RequiredIntentMembers { get; init; }
 
+    /// <summary>
+    /// The mission claim member naming the Mission's state authority: seed oauth-profile §9 <c>origin</c>; ietf §The Mission Claim
+    /// <c>issuer</c>.
+    /// </summary>
+    public required string MissionAuthorityMember { get; init; }
+
+    /// <summary>
+    /// The member of a gated derivation's error response (invalid_grant) that says why: seed oauth-profile §8 <c>mission_state</c>
+    /// with the state, required; ietf §Issuance Gating <c>mission_error</c> with <c>mission_revoked</c>, <c>mission_expired</c>, …, a SHOULD.
+    /// </summary>
+    public required string GatingMember { get; init; }
+
+    /// <summary>Whether <see cref="GatingMember"/> is required (seed) or recommended (ietf-2026-08).</summary>
+    public required bool GatingMemberRequired { get; init; }
+
+    /// <summary>The value <see cref="GatingMember"/> takes for a Mission in <paramref name="state"/>; null when the edition defines none for it.</summary>
+    public string? GatingValue(string state) => Name == SeedName ? state
+        : state switch { "revoked" => "mission_revoked", "expired" => "mission_expired", _ => null };
+
     public static Edition Seed { get; } = new()
     {
         Name = SeedName, Source = "../shared/spec/seeds/", ResourcesMember = "objects", ExpiryMember = "mission_expiry", BoundsMember = "context",
         BoundsAreStrings = true, SubmitsEnvelope = false, RequiredIntentMembers = ["goal", "objects", "constraints", "success_criteria"],
+        MissionAuthorityMember = "origin", GatingMember = "mission_state", GatingMemberRequired = true,
     };
 
     public static Edition Ietf202608 { get; } = new()
     {
         Name = IetfName, Source = "../shared/spec/editions/ietf-2026-08/", ResourcesMember = "resources", ExpiryMember = "expires_at", BoundsMember = "controls",
         BoundsAreStrings = false, SubmitsEnvelope = true, RequiredIntentMembers = ["goal", "resources"],
+        MissionAuthorityMember = "issuer", GatingMember = "mission_error", GatingMemberRequired = false,
     };
 
     public static IReadOnlyList<Edition> All { get; } = [Seed, Ietf202608];

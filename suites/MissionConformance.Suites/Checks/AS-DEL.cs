@@ -146,6 +146,6 @@ public sealed class DelegationGatedOnMissionState : Check<DelegatedTokenEvidence
     public override Judgement Judge(DelegatedTokenEvidence e)
     {
         if (e.Gated is not { } gated) return Judgement.Skip("not judged: the Mission could not be suspended (see MBO-AS-LC-002)");
-        return RefreshGatedCheck.Gated("delegation", gated.Operation, gated.StateAfterOperation, gated.Exchange.Response, gated.ExpectedState);
+        return RefreshGatedCheck.Gated("delegation", gated.Operation, gated.StateAfterOperation, gated.Exchange.Response, gated.ExpectedState, gated.Exchange.Edition);
     }
 }

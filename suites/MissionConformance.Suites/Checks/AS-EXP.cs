@@ -62,8 +62,9 @@ public sealed class ExpansionCompletesPrior : Check<ApprovedExpansionEvidence>
         {
             return Judgement.Fail($"after the successor activated, the inventory shows the prior Mission {e.PriorId} {after}, not completed");
         }
-        // Refused: judged as every gated derivation is (invalid_grant with mission_state; the formal mission_inactive a warning).
-        return RefreshGatedCheck.Gated("the prior Mission's refresh", "its successor activated", null, response, "completed");
+        // Refused: judged as every gated derivation is (invalid_grant with mission_state; the formal mission_inactive a warning), in the
+        // seed edition's terms: expansion by mission_supersedes is that edition's convention (open point 9).
+        return RefreshGatedCheck.Gated("the prior Mission's refresh", "its successor activated", null, response, "completed", Harness.Editions.Edition.Seed);
     }
 }
 

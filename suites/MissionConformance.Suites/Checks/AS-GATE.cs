@@ -93,7 +93,7 @@ public sealed class ExchangeGatedOnMissionState : Check<ExchangeGatingEvidence>
     public override Judgement Judge(ExchangeGatingEvidence e)
     {
         var attempts = e.Attempts;
-        var judgements = attempts.Select(a => RefreshGatedCheck.Gated("Token Exchange", a.Operation, a.StateAfterOperation, a.Exchange.Response, a.ExpectedState)).ToList();
+        var judgements = attempts.Select(a => RefreshGatedCheck.Gated("Token Exchange", a.Operation, a.StateAfterOperation, a.Exchange.Response, a.ExpectedState, a.Exchange.Edition)).ToList();
         // The worst wins: a derivation that went through, then the mission_inactive variant, then any pass; SKIPPED only if all were.
         var worst = judgements.Where(j => j.Holds == false && j.Explicit is null)
             .Concat(judgements.Where(j => j.Explicit == Verdict.Warning)).Take(1).ToList();

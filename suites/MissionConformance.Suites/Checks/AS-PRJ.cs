@@ -23,7 +23,7 @@ public sealed class SameDomainProjection : Check<ProjectionEvidence>
             var others = token.Entries.Select(d => Subset.Text(d, "resource")).Where(r => r != resource).Distinct().ToList();
             if (others.Count > 0) return Judgement.Fail($"the token for {resource} ({how}) carries entries for {string.Join(", ", others)} too");
             // A pairwise audience gets its own ref (oauth-profile.md §15): only a canonical id is compared.
-            foreach (var member in new[] { "id", "origin", "authority_hash" })
+            foreach (var member in token.BindingMembers)
             {
                 if (member == "id" && (token.Mission is not { } withId || Subset.Text(withId, "id") is null)) continue;
                 if (token.Mission is not { } carried || Subset.Text(carried, member) != Subset.Text(mission, member))

@@ -116,11 +116,12 @@ public sealed class MissionOriginIsIssuer : Check<TokenEvidence>
 
     public override Judgement Judge(TokenEvidence e)
     {
-        var origin = Subset.Text(e.Token.Mission!.Value, "origin");
-        if (origin is null || !Uri.TryCreate(origin, UriKind.Absolute, out var uri)) return Judgement.Fail($"mission.origin \"{origin}\" is not an absolute URL");
-        if (uri.Query.Length > 0 || uri.Fragment.Length > 0) return Judgement.Fail($"mission.origin \"{origin}\" carries a query or fragment");
-        return Judgement.That(origin == e.Issuer, $"mission.origin is the issuer {e.Issuer}",
-            $"mission.origin \"{origin}\" is not the AS issuer \"{e.Issuer}\" (no MAS is declared)");
+        var member = $"mission.{e.Token.Edition.MissionAuthorityMember}";
+        var origin = e.Token.MissionAuthority;
+        if (origin is null || !Uri.TryCreate(origin, UriKind.Absolute, out var uri)) return Judgement.Fail($"{member} \"{origin}\" is not an absolute URL");
+        if (uri.Query.Length > 0 || uri.Fragment.Length > 0) return Judgement.Fail($"{member} \"{origin}\" carries a query or fragment");
+        return Judgement.That(origin == e.Issuer, $"{member} is the issuer {e.Issuer}",
+            $"{member} \"{origin}\" is not the AS issuer \"{e.Issuer}\" (no MAS is declared)");
     }
 }
 

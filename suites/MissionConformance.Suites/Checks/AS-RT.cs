@@ -33,13 +33,14 @@ public sealed class RefreshKeepsMissionBinding : Check<RefreshEvidence>
         if (e.Refreshed.Mission is null) return Judgement.Fail("the refreshed token carries no mission claim");
         // A member absent from both tokens was not kept: two absences are equal and prove nothing.
         var problems = new List<string>();
-        foreach (var (name, label) in new[] { ("id", "mission.id (or ref)"), ("origin", "mission.origin"), ("authority_hash", "mission.authority_hash") })
+        foreach (var name in e.Refreshed.BindingMembers)
         {
             var (before, after) = (Binding(e.Original, name), Binding(e.Refreshed, name));
+            var label = name == "id" ? "mission.id (or ref)" : "mission." + name;
             if (after is null) problems.Add($"{label} is absent from the refreshed token{(before is null ? " and from the original (MBO-AS-TOK-001)" : "")}");
             else if (before != after) problems.Add($"{label} changed from {before ?? "(absent)"} to {after}");
         }
-        return Judgement.That(problems.Count == 0, "the refreshed token keeps mission id, origin and authority_hash", string.Join("; ", problems));
+        return Judgement.That(problems.Count == 0, $"the refreshed token keeps mission {string.Join(", ", e.Refreshed.BindingMembers)}", string.Join("; ", problems));
     }
 
     private static string? Binding(TokenExchange token, string member) => token.Mission is not { } m ? null

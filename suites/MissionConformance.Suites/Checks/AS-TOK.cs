@@ -56,8 +56,8 @@ public sealed class MissionClaimCarried : Check<TokenEvidence>
         if (e.Token.Claims is null) return Judgement.Skip("the access token is opaque and no status client could introspect it; MBO-AS-TOK-013 judges that");
         if (e.Token.Mission is not { } mission) return Judgement.Fail("the access token carries no mission claim");
         var hasReference = Subset.Text(mission, "id") is not null || Subset.Text(mission, "ref") is not null;
-        return Judgement.That(hasReference && Subset.Text(mission, "origin") is not null, $"mission claim {mission.GetRawText()}",
-            $"the mission claim needs id (or ref) and origin: {mission.GetRawText()}");
+        return Judgement.That(hasReference && e.Token.MissionAuthority is not null, $"mission claim {mission.GetRawText()}",
+            $"the mission claim needs id (or ref) and {e.Token.Edition.MissionAuthorityMember}: {mission.GetRawText()}");
     }
 }
 
@@ -298,10 +298,10 @@ public sealed class OpaqueTokenIntrospectable : Check<TokenEvidence>
                 "not judged: the access token is opaque, and introspection answered no status client of the target file as an audience of it");
         }
         var mission = e.Token.Mission;
-        return Judgement.That(mission is { } m && (Subset.Text(m, "id") ?? Subset.Text(m, "ref")) is not null && Subset.Text(m, "origin") is not null,
+        return Judgement.That(mission is { } m && (Subset.Text(m, "id") ?? Subset.Text(m, "ref")) is not null && e.Token.MissionAuthority is not null,
             $"the opaque access token's mission, introspected for {string.Join(", ", e.Token.IntrospectedFor)}: {mission?.GetRawText()}",
             mission is null ? $"introspection of the opaque access token for {string.Join(", ", e.Token.IntrospectedFor)} answered no mission member"
-                : $"introspection of the opaque access token answered a mission member without id (or ref) and origin: {mission.Value.GetRawText()}");
+                : $"introspection of the opaque access token answered a mission member without id (or ref) and {e.Token.Edition.MissionAuthorityMember}: {mission.Value.GetRawText()}");
     }
 }
 

@@ -16,7 +16,7 @@ public sealed class ExchangeKeepsMission : Check<ExchangeEvidence>
         {
             if (token is not { Succeeded: true }) continue;
             if (token.Mission is not { } after) return Judgement.Fail($"{how} carries no mission claim");
-            foreach (var member in new[] { "origin", "authority_hash" })
+            foreach (var member in e.Subject.BindingMembers.Skip(1))
             {
                 if (Subset.Text(after, member) != Subset.Text(before, member))
                 {

@@ -53,7 +53,7 @@ public sealed class IdJagAudiencedShortLivedBound : Check<IdJagEvidence>
             return Judgement.Fail($"a second ID-JAG for {e.Audience}, from the same refresh token, was refused by the Resource AS the harness plays: {again.Refusal}");
         }
         if (e.Subject.Mission is not { } before) return Judgement.Skip("not judged: the Mission's access token carries no mission claim to compare with (see MBO-AS-TOK-001)");
-        foreach (var member in new[] { "origin", "authority_hash" })
+        foreach (var member in e.Subject.BindingMembers.Skip(1))
         {
             if (Subset.Text(after, member) != Subset.Text(before, member))
             {
@@ -110,7 +110,7 @@ public sealed class IdJagIssuanceRefusals : Check<IdJagEvidence>
             return Judgement.Fail($"an ID-JAG for {e.UnrelatedAudience}, a Resource AS no policy names, got {IdJagEvidence.Refusal(e.Unrelated)}; expected invalid_target");
         }
         if (e.Revoked is not { } revoked) return Judgement.Skip("not judged: " + e.WhyNotRevoked);
-        var gated = RefreshGatedCheck.Gated("ID-JAG issuance", revoked.Operation, revoked.StateAfterOperation, revoked.Exchange.Response, revoked.ExpectedState);
+        var gated = RefreshGatedCheck.Gated("ID-JAG issuance", revoked.Operation, revoked.StateAfterOperation, revoked.Exchange.Response, revoked.ExpectedState, revoked.Exchange.Edition);
         return gated.Holds == true ? Judgement.Pass($"an unknown Resource AS got invalid_target; {gated.Message}") : gated;
     }
 }

@@ -36,6 +36,15 @@ public sealed record TokenExchange(WireResponse Response, string? AccessToken, D
 
     public JsonElement? Mission => Claims is { } claims && claims.TryGetProperty("mission", out var m) && m.ValueKind == JsonValueKind.Object ? m : null;
 
+    /// <summary>The edition the token was asked for in, whose names its mission claim uses (set by <see cref="MissionFlow"/>).</summary>
+    public Edition Edition { get; init; } = Edition.Seed;
+
+    /// <summary>The mission claim's state authority: <c>origin</c> in the seed edition, <c>issuer</c> in ietf-2026-08.</summary>
+    public string? MissionAuthority => Mission is { } m && m.TryGetProperty(Edition.MissionAuthorityMember, out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
+
+    /// <summary>The mission claim members that bind a token to its Mission: the reference, the state authority, the authority hash.</summary>
+    public IReadOnlyList<string> BindingMembers => ["id", Edition.MissionAuthorityMember, "authority_hash"];
+
     /// <summary>
     /// The name the token gives its Mission: its id, or in a pairwise sector the audience's ref, which Mission Status and the lifecycle
     /// endpoint take alike (oauth-profile §12 "mission (id or ref)", §15). Checks that need the canonical id read mission.id itself.
@@ -238,7 +247,7 @@ public sealed class MissionFlow(ScenarioContext context)
     {
         extra = PerResource(extra, code, null);
         var key = ProverOf(client ?? Agent);
-        return Remember(await HeldAsync(TokenExchange.From(await context.Client.RedeemCodeAsync((client ?? Agent).Credentials, code, verifier, Server.RedirectUri,
+        return Remember(await HeldAsync(Captured(await context.Client.RedeemCodeAsync((client ?? Agent).Credentials, code, verifier, Server.RedirectUri,
             WithClientParameters(extra, client ?? Agent), context.Cancellation, key)), key), extra);
     }
 
@@ -250,9 +259,12 @@ public sealed class MissionFlow(ScenarioContext context)
     public async Task<TokenExchange> RefreshWithKeyAsync(string refreshToken, TargetClient? client, DpopKey? key, params (string Name, string Value)[] extra)
     {
         extra = PerResource(extra, null, refreshToken);
-        return Remember(await HeldAsync(TokenExchange.From(await context.Client.RefreshAsync((client ?? Agent).Credentials, refreshToken,
+        return Remember(await HeldAsync(Captured(await context.Client.RefreshAsync((client ?? Agent).Credentials, refreshToken,
             WithClientParameters(extra, client ?? Agent), context.Cancellation, key)), key), extra, refreshToken);
     }
+
+    /// <summary>A token response as this flow captures it: decoded as <paramref name="issued"/>, in the target's edition.</summary>
+    private TokenExchange Captured(WireResponse response, JwtArtifact? issued = null) => TokenExchange.From(response, issued) with { Edition = Edition };
 
     /// <summary>A token request's parameters: the scenario's, then the client's own from the target file (parameters.token) that it does not set.</summary>
     private static List<KeyValuePair<string, string>> WithClientParameters((string Name, string Value)[] extra, TargetClient client)
@@ -271,7 +283,7 @@ public sealed class MissionFlow(ScenarioContext context)
 
     /// <summary>Token Exchange with an RFC 9449 proof of <paramref name="dpop"/> exactly (a delegate binding its token to its own key; none: no proof).</summary>
     public async Task<TokenExchange> ExchangeAsync(string subjectToken, TargetClient? client, DpopKey? dpop, params (string Name, string Value)[] extra)
-        => await HeldAsync(TokenExchange.From(await context.Client.ExchangeAsync((client ?? Agent).Credentials, subjectToken,
+        => await HeldAsync(Captured(await context.Client.ExchangeAsync((client ?? Agent).Credentials, subjectToken,
             extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)), context.Cancellation, dpop: dpop)), dpop);
 
     /// <summary>The key <paramref name="client"/> proves at the token endpoint, when tokens are asked for with DPoP.</summary>
@@ -298,7 +310,7 @@ public sealed class MissionFlow(ScenarioContext context)
     /// ID-JAG audienced to <paramref name="resourceAs"/>, with a proof of <paramref name="key"/>, the key the grant is to be bound to.
     /// </summary>
     public async Task<TokenExchange> IdJagAsync(string subjectToken, string subjectTokenType, string resourceAs, DpopKey key)
-        => TokenExchange.From(await context.Client.ExchangeAsync(Agent.Credentials, subjectToken,
+        => Captured(await context.Client.ExchangeAsync(Agent.Credentials, subjectToken,
             [new("audience", resourceAs), new("requested_token_type", TokenTypes.IdJag)], context.Cancellation, subjectTokenType, key), JwtArtifact.IdJag);
 
     /// <summary>PAR → approval → code redemption; interrupted if the redemption itself is refused.</summary>

@@ -118,10 +118,12 @@ public sealed class MissionStatusScenario : Scenario
             var flow = new MissionFlow(context);
             var ct = context.Cancellation;
             var obtained = await flow.ObtainAsync();
-            if (obtained.MissionId is not { } missionId || obtained.Token.Mission is not { } claim || Subset.Text(claim, "origin") is not { } origin
-                || obtained.Token.AccessToken is not { } token)
+            if (obtained.MissionId is not { } missionId || obtained.Token.MissionAuthority is not { } origin || obtained.Token.AccessToken is not { } token)
             {
-                foreach (var id in requirements) context.Blocked(id, Dependencies.MissingMission(obtained.Token, "id", "origin") ?? "the code redemption returned no access_token");
+                foreach (var id in requirements)
+                {
+                    context.Blocked(id, Dependencies.MissingMission(obtained.Token, "id", flow.Edition.MissionAuthorityMember) ?? "the code redemption returned no access_token");
+                }
                 return null;
             }
             if (!Uri.TryCreate(origin, UriKind.Absolute, out var originUri) || originUri.Query.Length > 0 || originUri.Fragment.Length > 0)
@@ -175,7 +177,7 @@ public sealed class MissionStatusScenario : Scenario
             }
             var jwksUri = UriMember(documentJson, "jwks_uri") ?? context.Client.Metadata.JwksUri;
             var jwks = (await context.Client.GetDocumentAsync(jwksUri, ct)).Body;
-            return new StateAuthorityRun(context, flow, obtained, missionId, token, claim, origin, documentJson, statusEndpoint, introspectionEndpoint, caller, jwks);
+            return new StateAuthorityRun(context, flow, obtained, missionId, token, obtained.Token.Mission!.Value, origin, documentJson, statusEndpoint, introspectionEndpoint, caller, jwks);
         }
 
         private async Task<StatusAnswer> AskAsync(string mission)

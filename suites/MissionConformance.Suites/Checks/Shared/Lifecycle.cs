@@ -1,4 +1,5 @@
 using System.Net;
+using MissionConformance.Harness.Editions;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.OAuth;
 using MissionConformance.Suites.Infrastructure;
@@ -13,10 +14,13 @@ public abstract class RefreshGatedCheck : Check<GatingEvidence>
 {
     public override PositiveControl Control => Controls.ActiveRefreshServed;
 
-    public override Judgement Judge(GatingEvidence e) => Gated("refresh", e.Operation, e.StateAfterOperation, e.Refresh.Response, e.ExpectedState);
+    public override Judgement Judge(GatingEvidence e) => Gated("refresh", e.Operation, e.StateAfterOperation, e.Refresh.Response, e.ExpectedState, e.Refresh.Edition);
 
-    /// <summary>oauth-profile.md §9: a derivation (refresh, exchange, …) of a Mission that is not active is refused with invalid_grant and its mission_state.</summary>
-    internal static Judgement Gated(string derivation, string operation, string? stateAfterOperation, WireResponse response, string expectedState)
+    /// <summary>
+    /// oauth-profile.md §9: a derivation (refresh, exchange, …) of a Mission that is not active is refused with invalid_grant and its
+    /// mission_state; in ietf-2026-08 (Issuance Gating) with invalid_grant, and SHOULD with mission_error (a WARNING when absent).
+    /// </summary>
+    internal static Judgement Gated(string derivation, string operation, string? stateAfterOperation, WireResponse response, string expectedState, Edition edition)
     {
         if (stateAfterOperation is { } state && state != expectedState)
         {
@@ -24,6 +28,7 @@ public abstract class RefreshGatedCheck : Check<GatingEvidence>
         }
         if (response.Status == HttpStatusCode.OK) return Judgement.Fail($"{derivation} succeeded while the Mission is {expectedState}; only an active Mission derives");
         var error = response.ErrorCode;
+        if (!edition.GatingMemberRequired) return GatedInEdition(derivation, operation, response, expectedState, edition);
         var missionState = response.ObjectBody() is { } body && body.TryGetProperty("mission_state", out var s) && s.ValueKind == System.Text.Json.JsonValueKind.String ? s.GetString() : null;
         if (error == "mission_inactive" && missionState == expectedState)
         {
@@ -32,6 +37,17 @@ public abstract class RefreshGatedCheck : Check<GatingEvidence>
         return Judgement.That(error == "invalid_grant" && missionState == expectedState,
             $"{derivation} refused: invalid_grant, mission_state={expectedState}",
             $"{derivation} after {operation} got {response.Outcome()} mission_state={missionState ?? "(none)"}; expected invalid_grant with mission_state={expectedState}");
+    }
+
+    /// <summary>An edition whose diagnostic member is recommended: invalid_grant decides; a missing or other diagnostic is a WARNING.</summary>
+    private static Judgement GatedInEdition(string derivation, string operation, WireResponse response, string expectedState, Edition edition)
+    {
+        if (response.ErrorCode != "invalid_grant") return Judgement.Fail($"{derivation} after {operation} got {response.Outcome()}; expected invalid_grant ({edition.Name}, Issuance Gating)");
+        var expected = edition.GatingValue(expectedState);
+        var said = response.Member(edition.GatingMember);
+        if (expected is null || said == expected) return Judgement.Pass($"{derivation} refused: invalid_grant{(said is null ? "" : $", {edition.GatingMember}={said}")}");
+        return new Judgement(false, $"{derivation} refused with invalid_grant, but {edition.GatingMember} is {said ?? "(absent)"}; it should be {expected} ({edition.Name}, Issuance Gating)",
+            Verdict.Warning);
     }
 }
 
