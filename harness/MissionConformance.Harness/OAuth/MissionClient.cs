@@ -74,6 +74,9 @@ public sealed record WireResponse(HttpStatusCode Status, string? ContentType, st
 /// <summary>RFC 8414 metadata members the client needs.</summary>
 public sealed record AuthorizationServerMetadata(JsonElement Document)
 {
+    /// <summary>Which discovery document each member came from (<see cref="MissionClient.DiscoverAsync"/>); empty when not fetched by discovery.</summary>
+    public IReadOnlyDictionary<string, Uri> Sources { get; init; } = new Dictionary<string, Uri>();
+
     /// <summary>The document validated as RFC 8414 metadata with the Mission members when it was fetched (<see cref="MissionClient.DiscoverAsync"/>).</summary>
     public CapturedArtifact? Artifact { get; init; }
 
@@ -121,12 +124,35 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
             || (metadata.Document.TryGetProperty("mission_sender_constraints_supported", out var mechanisms) && mechanisms.ValueKind == JsonValueKind.Array
                 && mechanisms.EnumerateArray().Any(m => m.ValueKind == JsonValueKind.String && m.GetString() == "dpop"));
 
-    /// <summary>Fetches RFC 8414 metadata; <paramref name="clock"/> dates client assertions (a test's fake clock).</summary>
-    public static async Task<MissionClient> DiscoverAsync(HttpClient http, Uri issuer, CancellationToken ct, TimeProvider? clock = null)
+    /// <summary>The RFC 8414 metadata document of <paramref name="issuer"/>, which discovery reads unless told which documents to read.</summary>
+    public static Uri Rfc8414Document(Uri issuer) => new(issuer.AbsoluteUri.TrimEnd('/') + "/.well-known/oauth-authorization-server");
+
+    /// <summary>
+    /// Fetches the AS's metadata: the RFC 8414 document, or the <paramref name="documents"/> the target file names (discovery), merged
+    /// by one rule: a member comes from the first document that has it, and <see cref="AuthorizationServerMetadata.Sources"/> says
+    /// which (an AS may publish its Mission members only in OpenID Connect discovery). The merged document is what is validated.
+    /// <paramref name="clock"/> dates client assertions (a test's fake clock).
+    /// </summary>
+    public static async Task<MissionClient> DiscoverAsync(HttpClient http, Uri issuer, CancellationToken ct, TimeProvider? clock = null, IReadOnlyList<Uri>? documents = null)
     {
-        var url = new Uri(issuer.AbsoluteUri.TrimEnd('/') + "/.well-known/oauth-authorization-server");
-        var body = await http.GetStringAsync(url, ct);
-        var metadata = new AuthorizationServerMetadata(JsonDocument.Parse(body).RootElement.Clone()) { Artifact = CapturedArtifact.Validate(ArtifactKind.AsMetadata, body) };
+        documents = documents is { Count: > 0 } ? documents : [Rfc8414Document(issuer)];
+        var merged = new System.Text.Json.Nodes.JsonObject();
+        var sources = new Dictionary<string, Uri>(StringComparer.Ordinal);
+        foreach (var url in documents)
+        {
+            var document = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync(url, ct)) as System.Text.Json.Nodes.JsonObject
+                ?? throw new InvalidOperationException($"{url} is not a JSON object");
+            foreach (var (name, value) in document.Where(m => !merged.ContainsKey(m.Key)).ToList())
+            {
+                merged[name] = value?.DeepClone();
+                sources[name] = url;
+            }
+        }
+        var body = merged.ToJsonString();
+        var metadata = new AuthorizationServerMetadata(JsonDocument.Parse(body).RootElement.Clone())
+        {
+            Artifact = CapturedArtifact.Validate(ArtifactKind.AsMetadata, body), Sources = sources,
+        };
         return new MissionClient(http, metadata, clock);
     }
 

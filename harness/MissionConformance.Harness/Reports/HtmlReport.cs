@@ -45,6 +45,14 @@ public static class HtmlReport
          .Append("</style></head><body>");
         b.Append("<h1 id=\"coordinate\">").Append(E(run.Coordinate.Label)).Append("</h1><p>").Append(E(run.Target.Name)).Append(" · ").Append(E(run.Issuer))
          .Append(" · edition ").Append(E(run.Target.Edition.Name)).Append(" · consent driver ").Append(E(run.ConsentDriver)).Append(" · run ").Append(E(run.RunId)).Append("</p><ul>");
+        if (run.MetadataSources.Values.Distinct().Count() > 1)
+        {
+            // The target file's discovery named several documents: which members each gave.
+            foreach (var document in run.MetadataSources.GroupBy(s => s.Value.AbsoluteUri))
+            {
+                b.Append("<li>metadata from <code>").Append(E(document.Key)).Append("</code>: ").Append(E(string.Join(", ", document.Select(s => s.Key).Order(StringComparer.Ordinal)))).Append("</li>");
+            }
+        }
         foreach (var reason in run.Coordinate.Reasons) b.Append("<li>").Append(E(reason)).Append("</li>");
         foreach (var claim in run.OverClaims) b.Append("<li class=\"WARNING\">over-claim: ").Append(E(claim)).Append("</li>");
         foreach (var claimed in run.Coordinate.Claimed) b.Append("<li class=\"WARNING\">").Append(E(claimed.ToString())).Append("</li>");

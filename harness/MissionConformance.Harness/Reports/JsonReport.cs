@@ -16,7 +16,15 @@ public static class JsonReport
             ["id"] = run.RunId, ["started_at"] = run.StartedAt.ToString("O"), ["duration_ms"] = (long)run.Duration.TotalMilliseconds,
             ["edition"] = run.Target.Edition.Name, ["consent_driver"] = run.ConsentDriver, ["setup_error"] = run.SetupError,
         },
-        ["target"] = new JsonObject { ["name"] = run.Target.Name, ["issuer"] = run.Issuer },
+        ["target"] = new JsonObject
+        {
+            ["name"] = run.Target.Name, ["issuer"] = run.Issuer,
+            // Where each metadata member came from, by document, when discovery merged more than one (target file discovery).
+            ["metadata_sources"] = run.MetadataSources.Values.Distinct().Count() > 1
+                ? new JsonObject([.. run.MetadataSources.GroupBy(s => s.Value.AbsoluteUri).Select(g => KeyValuePair.Create(g.Key,
+                    (JsonNode?)new JsonArray([.. g.Select(s => s.Key).Order(StringComparer.Ordinal).Select(k => (JsonNode)k)])))])
+                : null,
+        },
         ["coordinate"] = new JsonObject
         {
             ["label"] = run.Coordinate.Label, ["level"] = run.Coordinate.Level, ["ad_tier"] = run.Coordinate.Ad.ToString(),

@@ -27,6 +27,9 @@ public sealed record RunOutcome(
     string? SetupError,
     System.Text.Json.JsonElement Metadata)
 {
+    /// <summary>Which discovery document each metadata member came from (target file discovery); empty when metadata was not read.</summary>
+    public IReadOnlyDictionary<string, Uri> MetadataSources { get; init; } = new Dictionary<string, Uri>();
+
     /// <summary>The run compared with the known failures it was given (<c>run --baseline</c>); null when it was given none.</summary>
     public BaselineResult? Baseline { get; init; }
 
@@ -90,12 +93,13 @@ public static class ConformanceRun
         MissionClient client;
         try
         {
-            client = await MissionClient.DiscoverAsync(http, server.Issuer, ct, clock);
+            client = await MissionClient.DiscoverAsync(http, server.Issuer, ct, clock, server.Discovery);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or InvalidOperationException)
         {
             // Nothing can be judged without metadata: every requirement of the suite is INTERRUPTED with the reason, and no browser is started.
-            var reason = $"cannot read {server.Issuer.AbsoluteUri.TrimEnd('/')}/.well-known/oauth-authorization-server: {(e is TaskCanceledException ? $"no answer within {target.Timeouts.Request.TotalSeconds:0} s (timeouts.requestSeconds)" : e.Message)}";
+            var documents = server.Discovery is { Count: > 0 } named ? string.Join(", ", named) : MissionClient.Rfc8414Document(server.Issuer).AbsoluteUri;
+            var reason = $"cannot read {documents}: {(e is TaskCanceledException ? $"no answer within {target.Timeouts.Request.TotalSeconds:0} s (timeouts.requestSeconds)" : e.Message)}";
             var interrupted = scenarios.SelectMany(s => s.Subjects(target).SelectMany(subject => s.Requirements.Select(id => new Finding(id, Verdict.Interrupted, reason, subject, s.Id, [])))).ToList();
             return Finish(runId, target, server.Issuer.AbsoluteUri, server.Consent.Driver, started, watch.Elapsed, scenarios, interrupted, default, wire, reason);
         }
@@ -105,7 +109,8 @@ public static class ConformanceRun
         {
             var run = new SuiteRun(target, client, consent, wire, clock, wait, RequirementCatalogue.Default) { Peers = peers };
             var findings = (await SuiteRunner.RunAsync(run, scenarios, ct)).ToList();
-            return Finish(runId, target, client.Metadata.Issuer, consent.Name, started, watch.Elapsed, scenarios, findings, client.Metadata.Document, wire, null);
+            return Finish(runId, target, client.Metadata.Issuer, consent.Name, started, watch.Elapsed, scenarios, findings, client.Metadata.Document, wire, null)
+                with { MetadataSources = client.Metadata.Sources };
         }
         finally
         {

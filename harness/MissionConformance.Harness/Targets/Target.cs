@@ -116,6 +116,9 @@ public sealed record AuthorizationServerTarget(
     /// <summary>Target file dpop: ask for DPoP-bound tokens (RFC 9449) even where the metadata does not advertise DPoP.</summary>
     public bool Dpop { get; init; }
 
+    /// <summary>The metadata documents to read and merge (target file discovery); none: the RFC 8414 document of the issuer.</summary>
+    public IReadOnlyList<Uri> Discovery { get; init; } = [];
+
     public TargetClient? Client(string role) => Clients.FirstOrDefault(c => c.Role == role);
 
     /// <summary>The Mission Status clients, one per audience (role "status").</summary>

@@ -189,6 +189,7 @@ public static partial class TargetLoader
             Expansion = (bool?)node["expansion"] ?? false,
             LifecycleRole = LifecycleRole(node, clients, $"{at}.lifecycleClient", errors),
             Dpop = (bool?)node["dpop"] ?? false,
+            Discovery = [.. (node["discovery"] as JsonArray ?? []).Select(d => new Uri((string)d!))],
             TlsTrust = (string?)node["tlsTrustFile"] is { } trustFile ? LoadCertificates(Path.GetFullPath(Path.Combine(baseDirectory, trustFile)), $"{at}.tlsTrustFile", errors) : [],
         };
     }
