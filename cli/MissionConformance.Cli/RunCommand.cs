@@ -92,7 +92,7 @@ public static class RunCommand
                     : outcome.Findings.Any(f => f.Verdict == Verdict.Failed) || outcome.Unresolved.Count > 0;
                 return outcome.SetupError is not null || levelMissed || unexplained ? 1 : 0;
             }
-            catch (Exception e) when (e is TargetFileException or BaselineFileException or MissionConformance.Reference.Configuration.ReferenceConfigurationException)
+            catch (Exception e) when (e is InputFileException or MissionConformance.Reference.Configuration.ReferenceConfigurationException)
             {
                 await stderr.WriteLineAsync("error: " + e.Message);
                 return 2;

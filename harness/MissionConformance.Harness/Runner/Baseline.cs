@@ -5,12 +5,8 @@ using MissionConformance.Harness.Schemas;
 
 namespace MissionConformance.Harness.Runner;
 
-/// <summary>A baseline file that cannot be used: not JSON, or not valid against baseline.schema.json; each error names its field.</summary>
-public sealed class BaselineFileException(string file, IReadOnlyList<string> errors)
-    : Exception($"{file}: {errors.Count} error(s) in the baseline file:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", errors))
-{
-    public IReadOnlyList<string> Errors { get; } = errors;
-}
+/// <summary>A baseline file that cannot be used: not JSON, or not valid against baseline.schema.json.</summary>
+public sealed class BaselineFileException(string file, IReadOnlyList<string> errors) : Targets.InputFileException(file, "baseline", errors);
 
 /// <summary>One known failure: a requirement's verdict (at one subject, or any) that the run accepts, and why.</summary>
 public sealed record BaselineEntry(string Requirement, string? Subject, Verdict Verdict, string Reason)

@@ -7,12 +7,15 @@ using MissionConformance.Harness.Schemas;
 
 namespace MissionConformance.Harness.Targets;
 
-/// <summary>A target file that cannot be used; every error names the field of the file to fix.</summary>
-public sealed class TargetFileException(string file, IReadOnlyList<string> errors)
-    : Exception($"{file}: {errors.Count} error(s) in the target file:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", errors))
+/// <summary>An input file the user wrote that cannot be used (exit 2); every error names the field of the file to fix.</summary>
+public abstract class InputFileException(string file, string kind, IReadOnlyList<string> errors)
+    : Exception($"{file}: {errors.Count} error(s) in the {kind} file:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", errors))
 {
     public IReadOnlyList<string> Errors { get; } = errors;
 }
+
+/// <summary>A target file that cannot be used.</summary>
+public sealed class TargetFileException(string file, IReadOnlyList<string> errors) : InputFileException(file, "target", errors);
 
 /// <summary>
 /// Reads and validates a target file before anything is sent: JSON Schema first
