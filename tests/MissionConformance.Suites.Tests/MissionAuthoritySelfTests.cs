@@ -39,40 +39,39 @@ public sealed class MissionAuthoritySelfTests
         using var http = new HttpClient();
         var client = await Harness.OAuth.MissionClient.DiscoverAsync(http, server.Issuer, Ct, reference.Clock);
         var admin = server.Client("admin")!;
-        // Another scenario's burst (MBO-MS-016) keeps every status client's 10 s window spent until 3 s after the scenario's Mission
-        // is active, so its status question is refused whenever its consent ends (on a loaded machine it outlasts one window),
-        // and its retry after Retry-After, once the burst stopped, is served.
+        // Another scenario's burst (MBO-MS-016) keeps the window of the status client the scenario asks with (the first whose
+        // audience the Intent names) spent until 3 s after the scenario's Mission is active, so its question is refused whenever
+        // its consent ends (on a loaded machine it outlasts a window), and its retry after Retry-After, the burst over, is served.
+        var resources = reference.Target.Edition.Resources(server.Intent);
+        var caller = server.StatusClients.First(c => resources.Contains(c.Audience!));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var burst = Task.Run(async () =>
         {
-            var limited = new HashSet<string>(StringComparer.Ordinal);
+            var limited = 0;
             DateTimeOffset? activeSince = null;
-            while (activeSince is null || DateTimeOffset.UtcNow - activeSince < TimeSpan.FromSeconds(3))
+            for (var pass = 0; activeSince is null || DateTimeOffset.UtcNow - activeSince < TimeSpan.FromSeconds(3); pass++)
             {
-                foreach (var caller in server.StatusClients)
+                for (var i = 0; i <= Reference.Endpoints.StatusRateLimiter.Limit; i++)
                 {
-                    for (var i = 0; i <= Reference.Endpoints.StatusRateLimiter.Limit; i++)
-                    {
-                        var answer = await client.MissionStatusAsync(client.Metadata.MissionStatusEndpoint!, caller.Credentials, "msn_not_held", caller.Audience!,
-                            Harness.OAuth.MissionClient.NewNonce(), stop.Token);
-                        if (answer.Status != System.Net.HttpStatusCode.TooManyRequests) continue;
-                        limited.Add(caller.ClientId);
-                        break;
-                    }
+                    var answer = await client.MissionStatusAsync(client.Metadata.MissionStatusEndpoint!, caller.Credentials, "msn_not_held", caller.Audience!,
+                        Harness.OAuth.MissionClient.NewNonce(), stop.Token);
+                    if (answer.Status != System.Net.HttpStatusCode.TooManyRequests) continue;
+                    limited++;
+                    break;
                 }
-                if (activeSince is null && (await client.InventoryAsync(admin.Credentials, null, null, stop.Token)).Body.Contains("\"state\":\"active\"", StringComparison.Ordinal))
+                if (activeSince is null && pass % 5 == 0
+                    && (await client.InventoryAsync(admin.Credentials, null, null, stop.Token)).Body.Contains("\"state\":\"active\"", StringComparison.Ordinal))
                 {
                     activeSince = DateTimeOffset.UtcNow;
                 }
-                await Task.Delay(20, stop.Token);
             }
-            return limited.Count;
+            return limited;
         }, stop.Token);
 
         var outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait, [MasScenarios[0]], Ct);
         var limited = await burst;
 
-        Assert.Equal(server.StatusClients.Count, limited);
+        Assert.True(limited > 0);
         var finding = Assert.Single(outcome.Findings, f => f.RequirementId == "MBO-MAS-004");
         Assert.True(finding.Verdict == Verdict.Passed, finding.Message);
         Assert.Contains(outcome.Wire.Exchanges, x => x.Status == 429);

@@ -95,6 +95,30 @@ public sealed class StatusCaller : IDisposable
         }
     }
 
+    private const int MaxRetries = 2;
+
+    /// <summary>
+    /// One question, asked again after Retry-After (at most twice, each wait 1 to 60 s) while it is answered 429: rate limiting is the
+    /// state authority's right (MBO-MS-016) and another scenario may have spent this client's window, so a scenario not judging rate
+    /// limits never takes a 429 for the answer. Returns the last answer and the nonce it was asked with.
+    /// </summary>
+    public async Task<(WireResponse Response, string Nonce)> AskPatientlyAsync(string mission, string audience)
+    {
+        var nonce = MissionClient.NewNonce();
+        var response = await AskAsync(mission, audience, nonce);
+        for (var retry = 0; retry < MaxRetries && response.Status == HttpStatusCode.TooManyRequests; retry++)
+        {
+            await _context.WaitAsync(RetryDelay(response));
+            nonce = MissionClient.NewNonce();
+            response = await AskAsync(mission, audience, nonce);
+        }
+        return (response, nonce);
+    }
+
+    /// <summary>Retry-After in seconds (RFC 9110 §10.2.3), 1 s when absent or a date, at most a minute.</summary>
+    public static TimeSpan RetryDelay(WireResponse limited)
+        => TimeSpan.FromSeconds(int.TryParse(limited.Header("Retry-After"), out var seconds) ? Math.Clamp(seconds, 1, 60) : 1);
+
     private async Task<string> StatusTokenAsync()
     {
         var issued = await _context.Client.StatusTokenAsync(_caller.Credentials, _endpoint, _key, _context.Cancellation);

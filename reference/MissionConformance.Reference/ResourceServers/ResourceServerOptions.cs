@@ -28,7 +28,12 @@ public sealed record ResourceServerOptions
     /// <summary>mission_max_stale_seconds: a Mission state is never used longer than this after it was read (MBO-RS-B-004).</summary>
     public int MaxStaleSeconds { get; init; } = 5;
 
-    public TimeSpan PdpTimeout { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How long the PEP waits for the PDP before refusing (fail closed). Under the simulated PDP's 5 s hold of an Unavailable
+    /// evaluation, so that one is a timeout; over what a permit takes on a loaded two-core machine (at 2 s, one was seen to time
+    /// out in CI, failing MBO-RT-PEP-001 at a correct server).
+    /// </summary>
+    public TimeSpan PdpTimeout { get; init; } = TimeSpan.FromSeconds(4);
 
     /// <summary>
     /// Event-driven (runtime.md §10 freshness mode event_driven): the server receives lifecycle SETs

@@ -252,9 +252,9 @@ public sealed class PairwiseReferenceScenario : Scenario
         else if (PairwiseEvidence.Ref(grant) is not { } reference) whyNotResolved = $"the {evidence.Noun} for {first} carries no mission.ref to resolve (see MBO-AS-PW-001)";
         else
         {
-            var nonce = MissionClient.NewNonce();
             using var status = StatusCaller.For(context, statusClient, statusEndpoint);
-            var response = await status.AskAsync(reference, first, nonce);
+            // Another scenario's burst may have spent this client's window (MBO-MS-016): a 429 is waited out, not judged.
+            var (response, nonce) = await status.AskPatientlyAsync(reference, first);
             resolved = new StatusAnswer(response, nonce, first, statusClient.ClientId, reference, context.Clock.GetUtcNow());
         }
         evidence = evidence with { Resolved = resolved, WhyNotResolved = whyNotResolved };

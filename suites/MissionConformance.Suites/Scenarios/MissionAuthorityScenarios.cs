@@ -53,14 +53,8 @@ public sealed class MissionAuthorityScenario : Scenario
         else
         {
             using var asker = StatusCaller.For(context, caller, statusEndpoint, documentJson);
-            status = await asker.AskAsync(missionId, caller.Audience!, MissionClient.NewNonce());
-            // Rate limiting is the MAS's right (MBO-MS-016), and another scenario may have spent this client's window: a client
-            // waits as told and asks again, so a 429 is never taken for a refusal.
-            for (var retry = 0; retry < MaxRetries && status.Status == HttpStatusCode.TooManyRequests; retry++)
-            {
-                await context.WaitAsync(RetryDelay(status));
-                status = await asker.AskAsync(missionId, caller.Audience!, MissionClient.NewNonce());
-            }
+            // Rate limiting is the MAS's right (MBO-MS-016): a 429 is waited out, never taken for a refusal.
+            (status, _) = await asker.AskPatientlyAsync(missionId, caller.Audience!);
             if (status.Status == HttpStatusCode.OK)
             {
                 var jwksUri = documentJson is { } j && Subset.Text(j, "jwks_uri") is { } jwks ? new Uri(jwks) : context.Client.Metadata.JwksUri;
@@ -69,12 +63,6 @@ public sealed class MissionAuthorityScenario : Scenario
         }
         context.Judge(new MasServesMissionStatus(), new MasAuthorityEvidence(documentUrl, document, issuer, missionId, status, verifies, notAsked));
     }
-
-    private const int MaxRetries = 2;
-
-    /// <summary>Retry-After in seconds (RFC 9110 §10.2.3), 1 s when absent or a date, at most a minute.</summary>
-    private static TimeSpan RetryDelay(WireResponse limited)
-        => TimeSpan.FromSeconds(int.TryParse(limited.Header("Retry-After"), out var seconds) ? Math.Clamp(seconds, 1, 60) : 1);
 }
 
 /// <summary>
