@@ -3,10 +3,10 @@ using System.Text.Json.Nodes;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Mcp;
 using MissionConformance.Harness.Peers;
+using MissionConformance.Harness.Schemas;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Suites.Checks;
 using MissionConformance.Suites.Infrastructure;
-using MissionConformance.Harness.Schemas;
 
 namespace MissionConformance.Suites.Scenarios;
 
@@ -149,24 +149,26 @@ public sealed class MissionStateScenario : ResourceServerScenario
     }
 
     /// <summary>
-    /// Calls with the same token until it is refused, for at most maxStaleSeconds plus slack plus a second. A refusal is
-    /// dated by when its request was sent: the server refused what it was sent then, and how long its answer took to
-    /// arrive (longer on a loaded machine) says nothing of how stale its Mission state was.
+    /// Calls with the same token every 250 ms, without waiting for the answers, until one is refused or maxStaleSeconds plus slack
+    /// plus a second have passed. A call is dated by when it was sent: the server answered what it was sent then, and a slow
+    /// answer (a loaded machine, a PDP taking its time) neither delays the next probe nor says how stale its Mission state was.
     /// </summary>
     private static async Task<StateChange> WatchAsync(ResourceServerProbe rs, string token, string state)
     {
         var clock = Stopwatch.StartNew();
         var limit = TimeSpan.FromSeconds(rs.Server.MaxStaleSeconds) + RsHonoursMaxStale.Slack + TimeSpan.FromSeconds(1);
-        TimeSpan? lastServed = null;
-        while (true)
+        var calls = new List<(TimeSpan Sent, Task<McpResponse> Answer)>();
+        while (clock.Elapsed <= limit && !calls.Any(c => c.Answer.IsCompletedSuccessfully && c.Answer.Result.Refused))
         {
-            var sent = clock.Elapsed;
-            var response = await rs.CallAsync(token, rs.Server.Allowed);
-            if (response.Refused) return new StateChange(state, true, sent, response) { LastServed = lastServed };
-            lastServed = sent;
-            if (clock.Elapsed > limit) return new StateChange(state, false, clock.Elapsed, response) { LastServed = lastServed };
+            calls.Add((clock.Elapsed, rs.CallAsync(token, rs.Server.Allowed)));
             await Task.Delay(TimeSpan.FromMilliseconds(250), rs.Cancellation);
         }
+        await Task.WhenAll(calls.Select(c => c.Answer));
+        var served = calls.Where(c => !c.Answer.Result.Refused).ToList();
+        TimeSpan? lastServed = served.Count == 0 ? null : served.Max(c => c.Sent);
+        return calls.Where(c => c.Answer.Result.Refused).OrderBy(c => c.Sent).FirstOrDefault() is { Answer: not null } refused
+            ? new StateChange(state, true, refused.Sent, refused.Answer.Result) { LastServed = lastServed }
+            : new StateChange(state, false, clock.Elapsed, calls[^1].Answer.Result) { LastServed = lastServed };
     }
 }
 
