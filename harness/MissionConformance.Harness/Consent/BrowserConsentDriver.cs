@@ -81,11 +81,11 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
     public async Task<ConsentOutcome> RunAsync(ConsentRequest request, CancellationToken ct)
     {
         var scenario = WireLog.Scenario;
-        var lane = _idle.TryTake(out var idle) ? idle : await Lane.OpenAsync(_browser, _timeout);
+        var lane = _idle.TryTake(out var idle) ? idle : await WithinAsync(Lane.OpenAsync(_browser, _timeout), "open a browser context", request);
         var reusable = false;
         try
         {
-            await lane.ResetAsync(request.AuthorizationEndpoint);
+            await WithinAsync(lane.ResetAsync(request.AuthorizationEndpoint), "clear cookies and storage", request);
             var redirect = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
             var glob = request.RedirectUri.TrimEnd('/') + "**";
             async Task Intercept(IRoute route)
@@ -131,9 +131,42 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
         {
             // A lane whose flow failed may be stuck mid-navigation: it is closed, and the next flow opens a fresh one.
             if (reusable) _idle.Add(lane);
-            else await lane.DisposeAsync();
+            else await CloseAsync(lane);
         }
     }
+
+    /// <summary>
+    /// A browser call Playwright does not bound itself (a new context, a DevTools command), bounded by timeouts.consentSeconds:
+    /// the browser of a loaded machine must fail the flow, with the step named, never hang it.
+    /// </summary>
+    private async Task WithinAsync(Task call, string step, ConsentRequest request)
+    {
+        try
+        {
+            await call.WaitAsync(_timeout);
+        }
+        catch (TimeoutException)
+        {
+            Observe(call);
+            throw new ConsentDriverException(step, request.AuthorizationEndpoint, $"the browser did not answer within {_timeout.TotalSeconds:0} s (timeouts.consentSeconds)");
+        }
+    }
+
+    private async Task<T> WithinAsync<T>(Task<T> call, string step, ConsentRequest request)
+    {
+        await WithinAsync((Task)call, step, request);
+        return await call;
+    }
+
+    /// <summary>Closes a lane not trusted with another flow; a browser that does not close it in time keeps it.</summary>
+    private async Task CloseAsync(Lane lane)
+    {
+        var closing = lane.DisposeAsync().AsTask();
+        Observe(closing);
+        await Task.WhenAny(closing, Task.Delay(_timeout));
+    }
+
+    private static void Observe(Task task) => task.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
 
     /// <summary>
     /// A browser context and its page, reused by one flow after another: a new context per flow costs
@@ -254,8 +287,14 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
             {
                 try
                 {
-                    var index = await page.EvaluateAsync<int>("whens => whens.findIndex(w => document.querySelector(w) !== null)", whens);
+                    var asked = page.EvaluateAsync<int>("whens => whens.findIndex(w => document.querySelector(w) !== null)", whens);
+                    Observe(asked);
+                    var index = await asked.WaitAsync(driver._timeout);
                     return index < 0 ? null : driver._script.Pages[index];
+                }
+                catch (TimeoutException)
+                {
+                    throw await FailAsync("recognise the page", $"the page did not answer a query within {driver._timeout.TotalSeconds:0} s (timeouts.consentSeconds)");
                 }
                 catch (PlaywrightException) when (attempt == 0)
                 {
@@ -286,7 +325,7 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
         {
             try
             {
-                return (await page.ContentAsync(), await page.InnerTextAsync("body"));
+                return (await page.ContentAsync().WaitAsync(driver._timeout), await page.InnerTextAsync("body"));
             }
             catch (Exception e) when (e is PlaywrightException or TimeoutException)
             {
@@ -457,8 +496,6 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
             => [.. headers.Select(h => new KeyValuePair<string, string>(h.Key, Redactor.Header(h.Key, h.Value)))];
 
         private static Uri Redact(string url) => new(Redactor.Url(url));
-
-        private static void Observe(Task task) => task.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
 
         private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 

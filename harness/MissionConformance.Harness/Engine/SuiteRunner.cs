@@ -53,9 +53,8 @@ public static class SuiteRunner
 
     private static async Task RunOneAsync(SuiteRun run, Scenario scenario, FindingRecorder recorder, CancellationToken ct)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(run.Target.Timeouts.Scenario);
-        var context = new ScenarioContext(run.Target, run.Client, run.Consent, run.Wire, run.Clock, run.Wait, recorder, scenario, timeout.Token) { Peers = run.Peers };
+        using var budget = new ScenarioBudget(run.Target.Timeouts.Scenario, ct);
+        var context = new ScenarioContext(run.Target, run.Client, budget.Excluding(run.Consent, run.Target.Timeouts.Consent), run.Wire, run.Clock, run.Wait, recorder, scenario, budget.Token) { Peers = run.Peers };
         string? interruption = null;
         string[] evidence = [];
         using (WireLog.BeginScenario(scenario.Id))
@@ -66,7 +65,17 @@ public static class SuiteRunner
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
-                interruption = $"timed out after {run.Target.Timeouts.Scenario.TotalSeconds:0} s (timeouts.scenarioSeconds in the target file) or a request exceeded timeouts.requestSeconds";
+                if (budget.Token.IsCancellationRequested)
+                {
+                    interruption = $"timed out: the scenario used its {budget.Total.TotalSeconds:0.#} s (timeouts.scenarioSeconds in the target file; browser time not counted)";
+                }
+                else
+                {
+                    var unanswered = run.Wire.Unanswered(scenario.Id);
+                    interruption = $"a request got no answer within {run.Target.Timeouts.Request.TotalSeconds:0.#} s (timeouts.requestSeconds in the target file)"
+                        + (unanswered is null ? "" : $": {unanswered.Method} {unanswered.Url}");
+                    if (unanswered is not null) evidence = [unanswered.Id];
+                }
             }
             catch (HttpRequestException e)
             {

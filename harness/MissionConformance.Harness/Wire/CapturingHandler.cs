@@ -11,6 +11,9 @@ public sealed class CapturingHandler(WireLog log, HttpMessageHandler inner) : De
     /// <summary>The id of the exchange a request was recorded as, for evidence that must name exactly it.</summary>
     public static readonly HttpRequestOptionsKey<string> ExchangeId = new("mission-conformance.exchange-id");
 
+    /// <summary>The error of an exchange the timeout (or a cancelled scenario) cut short.</summary>
+    public const string NoAnswer = "no response before the timeout";
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var id = log.NextId();
@@ -39,7 +42,7 @@ public sealed class CapturingHandler(WireLog log, HttpMessageHandler inner) : De
         {
             log.Add(new Exchange(id, WireLog.Scenario, started, watch.Elapsed, request.Method.Method, Redactor.Url(request.RequestUri!.AbsoluteUri),
                 requestHeaders, requestType, Redactor.Body(requestType, requestBody), null, [], null, null,
-                e is TaskCanceledException ? "no response before the timeout" : e.Message));
+                e is TaskCanceledException ? NoAnswer : e.Message));
             throw;
         }
     }

@@ -60,6 +60,10 @@ public sealed class WireLog
 
     public void Add(Exchange exchange) => _exchanges.Enqueue(exchange);
 
+    /// <summary>The scenario's last exchange that got no answer before the timeout, if any.</summary>
+    public Exchange? Unanswered(string scenario)
+        => _exchanges.Where(e => e.Scenario == scenario && e.Status is null && e.Error == CapturingHandler.NoAnswer).MaxBy(e => e.Id, StringComparer.Ordinal);
+
     /// <summary>The ids of the scenario's last exchanges: default evidence for a finding that names none.</summary>
     public IReadOnlyList<string> RecentIds(string scenario, int count)
         => _exchanges.Where(e => e.Scenario == scenario).Select(e => e.Id).Order(StringComparer.Ordinal).TakeLast(count).ToList();
