@@ -263,6 +263,10 @@ public sealed class TargetLoaderTests
     [InlineData("UnknownEdition", "edition: unknown value \"ietf-2025-01\"; allowed: \"seed-2026-06\", \"ietf-2026-08\"")]
     [InlineData("SeedIntentWithoutObjects", "authorizationServers[0].intent.objects: required by edition seed-2026-06")]
     [InlineData("IetfIntentInTheSeedShape", "authorizationServers[0].intent.resources: required by edition ietf-2026-08")]
+    [InlineData("LifecycleJsonWithoutCredential", "authorizationServers[0].lifecycle.body: a JSON body cannot carry a client assertion")]
+    [InlineData("LifecycleRelativeUrl", "authorizationServers[0].lifecycle.url: \"/missions/{mission}/lifecycle\" is not an absolute http(s) URL")]
+    [InlineData("LifecycleBearerAndHeader", "authorizationServers[0].lifecycle.authentication")]
+    [InlineData("LifecycleTokenUnset", "authorizationServers[0].lifecycle.authentication.value: environment variable NOT_SET_ANYWHERE is not set")]
     public void Parse_BrokenTarget_NamesTheField(string variant, string expected)
     {
         var error = Assert.Throws<TargetFileException>(() => TargetLoader.Parse(Broken(variant), "my-target.json", Fixtures, _ => null));
@@ -322,6 +326,10 @@ public sealed class TargetLoaderTests
             case "EventReceiverOnPortZero": server["lifecycleEvents"] = new JsonObject { ["receiverPort"] = 0, ["audience"] = "https://finance.board-packet.example/mcp" }; break;
             case "ProjectionIssuerWithoutClient": server["projectionIssuers"] = new JsonArray(ProjectionIssuer("workflow-pi", "https://pi.example/")); server["projectionIssuers"]![0]!.AsObject().Remove("clientId"); break;
             case "UnknownPageKind": server["consent"]!["pages"]![1]!["kind"] = "captcha"; break;
+            case "LifecycleJsonWithoutCredential": server["lifecycle"] = JsonNode.Parse("""{"url":"https://as.example/lifecycle","body":"json"}"""); break;
+            case "LifecycleRelativeUrl": server["lifecycle"] = JsonNode.Parse("""{"url":"/missions/{mission}/lifecycle"}"""); break;
+            case "LifecycleBearerAndHeader": server["lifecycle"] = JsonNode.Parse("""{"url":"https://as.example/lifecycle","authentication":{"bearer":"t","header":"x-t","value":"v"}}"""); break;
+            case "LifecycleTokenUnset": server["lifecycle"] = JsonNode.Parse("""{"url":"https://as.example/lifecycle","authentication":{"header":"x-service-token","value":"${env:NOT_SET_ANYWHERE}"}}"""); break;
         }
         return root.ToJsonString();
     }

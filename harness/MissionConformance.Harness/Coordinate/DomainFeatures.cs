@@ -68,7 +68,9 @@ public sealed class DomainFeatures
         var grants = metadata.TryGetProperty("grant_types_supported", out var g) && g.ValueKind == JsonValueKind.Array
             ? g.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!).ToList()
             : [];
-        var exchange = grants.Contains(TokenTypes.ExchangeGrant)
+        var exchange = server?.SelfExchange == false
+            ? new FeatureStatus(TokenExchange, FeatureAvailability.NotOffered, "the target file says the AS offers no self-exchange (selfExchange false): its Token Exchange mints other artifacts only, such as ID-JAGs")
+            : grants.Contains(TokenTypes.ExchangeGrant)
             ? new FeatureStatus(TokenExchange, FeatureAvailability.Offered, "grant_types_supported lists the RFC 8693 grant")
             : new FeatureStatus(TokenExchange, FeatureAvailability.NotOffered, "grant_types_supported does not list the RFC 8693 grant");
         var pairwise = metadata.TryGetProperty("mission_pairwise_supported", out var p) && p.ValueKind == JsonValueKind.True

@@ -61,11 +61,39 @@ public sealed record Edition
     public string? GatingValue(string state) => Name == SeedName ? state
         : state switch { "revoked" => "mission_revoked", "expired" => "mission_expired", _ => null };
 
+    /// <summary>The lifecycle request's member naming the Mission: seed oauth-profile §12 <c>mission</c>; ietf status §Operations <c>mission_id</c>.</summary>
+    public required string LifecycleMissionMember { get; init; }
+
+    /// <summary>
+    /// Whether the Intent's top level takes extension members named x_… (seed framework §Mission Intent), with unknown members of
+    /// <see cref="BoundsMember"/> refused; else (ietf §Submission via PAR, "Closed top levels") the top level is closed to every
+    /// member the draft does not define, x_ ones included, and extensions go under <see cref="BoundsMember"/>.
+    /// </summary>
+    public required bool ExtendsAtTopLevel { get; init; }
+
+    /// <summary>The Intent with an extension member holding <paramref name="value"/>, where this edition puts extensions.</summary>
+    public JsonObject WithExtension(JsonObject intent, string value)
+    {
+        var copy = (JsonObject)intent.DeepClone();
+        if (ExtendsAtTopLevel) copy["x_conformance_filler"] = value;
+        else
+        {
+            var bounds = copy[BoundsMember] as JsonObject ?? new JsonObject();
+            bounds["https://mission-conformance.dev/filler"] = value;  // a collision-resistant name (ietf §Extensibility)
+            copy[BoundsMember] = bounds;
+        }
+        return copy;
+    }
+
+    /// <summary>The Intent size bound an AS that advertises no mission_intent_max_size has: seed 16384 octets; ietf none (deployment-defined).</summary>
+    public required int? DefaultIntentMaxSize { get; init; }
+
     public static Edition Seed { get; } = new()
     {
         Name = SeedName, Source = "../shared/spec/seeds/", ResourcesMember = "objects", ExpiryMember = "mission_expiry", BoundsMember = "context",
         BoundsAreStrings = true, SubmitsEnvelope = false, RequiredIntentMembers = ["goal", "objects", "constraints", "success_criteria"],
         MissionAuthorityMember = "origin", GatingMember = "mission_state", GatingMemberRequired = true,
+        LifecycleMissionMember = "mission", ExtendsAtTopLevel = true, DefaultIntentMaxSize = 16384,
     };
 
     public static Edition Ietf202608 { get; } = new()
@@ -73,6 +101,7 @@ public sealed record Edition
         Name = IetfName, Source = "../shared/spec/editions/ietf-2026-08/", ResourcesMember = "resources", ExpiryMember = "expires_at", BoundsMember = "controls",
         BoundsAreStrings = false, SubmitsEnvelope = true, RequiredIntentMembers = ["goal", "resources"],
         MissionAuthorityMember = "issuer", GatingMember = "mission_error", GatingMemberRequired = false,
+        LifecycleMissionMember = "mission_id", ExtendsAtTopLevel = false, DefaultIntentMaxSize = null,
     };
 
     public static IReadOnlyList<Edition> All { get; } = [Seed, Ietf202608];

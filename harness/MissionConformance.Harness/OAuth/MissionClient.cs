@@ -4,7 +4,9 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.IdentityModel.Tokens;
 using MissionConformance.Harness.Crypto;
+using MissionConformance.Harness.Editions;
 using MissionConformance.Harness.Schemas;
+using MissionConformance.Harness.Targets;
 
 namespace MissionConformance.Harness.OAuth;
 
@@ -192,15 +194,64 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
     public Task<WireResponse> RevokeTokenAsync(ClientCredentials client, string token, CancellationToken ct)
         => PostFormAsync(metadata.RevocationEndpoint ?? throw new InvalidOperationException("no revocation_endpoint advertised"), client, [new("token", token)], ct);
 
-    /// <summary>A lifecycle operation (oauth-profile.md §12), authenticated with private_key_jwt unless told otherwise.</summary>
+    /// <summary>
+    /// A lifecycle operation (oauth-profile.md §12; ietf status draft §Mission Lifecycle Endpoint) at the endpoint the target file
+    /// declares, else the advertised one: authenticated as declared (a credential header) or with private_key_jwt; with
+    /// <paramref name="withAssertion"/> false, with neither (the client's secret, if it has one, as client_secret_basic), for
+    /// the 401 checks. The Mission's id goes in the path when the declared URL has {mission}, else in the edition's member.
+    /// </summary>
     public Task<WireResponse> LifecycleAsync(ClientCredentials client, string missionId, string operation, string? nonce, CancellationToken ct,
         bool withAssertion = true)
     {
-        var endpoint = metadata.LifecycleEndpoint ?? throw new InvalidOperationException("no mission_lifecycle_endpoint advertised");
-        List<KeyValuePair<string, string>> form = [new("mission", missionId), new("operation", operation), new("nonce", nonce ?? NewNonce())];
+        var declared = DeclaredLifecycle;
+        var endpoint = declared?.For(missionId) ?? metadata.LifecycleEndpoint
+            ?? throw new InvalidOperationException("no mission_lifecycle_endpoint advertised, and none declared (target file lifecycle)");
+        List<KeyValuePair<string, string>> fields = declared is { MissionInPath: true } ? [] : [new(Edition.LifecycleMissionMember, missionId)];
+        fields.Add(new("operation", operation));
+        fields.Add(new("nonce", nonce ?? NewNonce()));
+        var sent = declared?.Authentication is { } credential
+            ? SendDeclaredAsync(endpoint, declared.Body, fields, withAssertion ? credential : null, client, ct)
+            : withAssertion ? PostAssertedAsync(endpoint, client, fields, ct) : PostFormAsync(endpoint, client, fields, ct);
         // A success is a Mission Status JWS (its payload validated); a conflict and the other errors have schemas of their own.
-        return CaptureAsync(withAssertion ? PostAssertedAsync(endpoint, client, form, ct) : PostFormAsync(endpoint, client, form, ct),
-            status => status == HttpStatusCode.Conflict ? ArtifactKind.ConcurrentModification : StatusKind(status));
+        return CaptureAsync(sent, status => status == HttpStatusCode.Conflict ? ArtifactKind.ConcurrentModification : StatusKind(status));
+    }
+
+    /// <summary>The lifecycle endpoint the target file declares (authorizationServers[].lifecycle), which replaces the advertised one.</summary>
+    public DeclaredEndpoint? DeclaredLifecycle { get; init; }
+
+    /// <summary>The edition whose member names this client's requests use where editions differ.</summary>
+    public Edition Edition { get; init; } = Edition.Seed;
+
+    /// <summary>Whether there is a lifecycle endpoint to call: declared in the target file, or advertised.</summary>
+    public bool HasLifecycle => DeclaredLifecycle is not null || metadata.LifecycleEndpoint is not null;
+
+    /// <summary>Where the lifecycle endpoint comes from, for a message: the target file or the metadata.</summary>
+    public string LifecycleSource => DeclaredLifecycle is not null ? "the target file's lifecycle" : "mission_lifecycle_endpoint";
+
+    /// <summary>This client, speaking <paramref name="edition"/> and calling the lifecycle endpoint <paramref name="lifecycle"/> declares.</summary>
+    public MissionClient Declaring(DeclaredEndpoint? lifecycle, Edition edition) => new(http, metadata, clock) { DeclaredLifecycle = lifecycle, Edition = edition };
+
+    /// <summary>
+    /// A request to a declared endpoint, its body written as declared: with <paramref name="credential"/> in its header, or
+    /// without (then <paramref name="client"/>'s secret, if any, as client_secret_basic).
+    /// </summary>
+    private Task<WireResponse> SendDeclaredAsync(Uri endpoint, DeclaredBody body, List<KeyValuePair<string, string>> fields, DeclaredAuthentication? credential,
+        ClientCredentials client, CancellationToken ct)
+    {
+        if (credential is null && body == DeclaredBody.Form) return PostFormAsync(endpoint, new ClientCredentials(client.ClientId, client.Secret), fields, ct);
+        var json = new System.Text.Json.Nodes.JsonObject();
+        foreach (var (name, value) in fields) json[name] = value;
+        var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
+        {
+            Content = body == DeclaredBody.Json ? new StringContent(json.ToJsonString(), Encoding.UTF8, "application/json") : new FormUrlEncodedContent(fields),
+        };
+        if (credential is not null) request.Headers.TryAddWithoutValidation(credential.Header, credential.Value);
+        else if (client.Secret is { } secret)
+        {
+            var basic = Uri.EscapeDataString(client.ClientId) + ":" + Uri.EscapeDataString(secret);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(basic)));
+        }
+        return SendAsync(request, ct);
     }
 
     public Task<WireResponse> InventoryAsync(ClientCredentials client, string? missionId, string? subject, CancellationToken ct)

@@ -119,6 +119,15 @@ public sealed record AuthorizationServerTarget(
     /// <summary>The metadata documents to read and merge (target file discovery); none: the RFC 8414 document of the issuer.</summary>
     public IReadOnlyList<Uri> Discovery { get; init; } = [];
 
+    /// <summary>
+    /// Target file selfExchange: false says the AS offers Token Exchange (RFC 8693) only for what else it mints, such as ID-JAGs,
+    /// not an agent's narrowing of its own token (ietf-2026-08 §Self-Exchange Down-Scoping, a MAY); null: the metadata decides.
+    /// </summary>
+    public bool? SelfExchange { get; init; }
+
+    /// <summary>Target file lifecycle: the lifecycle endpoint as the AS serves it, when its metadata advertises none or another shape.</summary>
+    public DeclaredEndpoint? Lifecycle { get; init; }
+
     public TargetClient? Client(string role) => Clients.FirstOrDefault(c => c.Role == role);
 
     /// <summary>The Mission Status clients, one per audience (role "status").</summary>
@@ -278,3 +287,23 @@ public sealed record Target(string Name, Editions.Edition Edition, IReadOnlyList
         }
     }
 }
+
+/// <summary>
+/// An endpoint the target file declares (authorizationServers[].lifecycle): where it is, how its body is written, and how a
+/// caller authenticates. <see cref="Url"/> may hold <c>{mission}</c>, which the Mission's id replaces (and then the body
+/// carries no Mission member). Without <see cref="Authentication"/> the caller authenticates as a client (private_key_jwt).
+/// </summary>
+public sealed record DeclaredEndpoint(string Url, DeclaredBody Body, DeclaredAuthentication? Authentication)
+{
+    public const string MissionPlaceholder = "{mission}";
+
+    public bool MissionInPath => Url.Contains(MissionPlaceholder, StringComparison.Ordinal);
+
+    public Uri For(string missionId) => new(Url.Replace(MissionPlaceholder, Uri.EscapeDataString(missionId), StringComparison.Ordinal));
+}
+
+public enum DeclaredBody { Form, Json }
+
+/// <summary>A credential sent in one header (a service token, or <c>Authorization: Bearer …</c>); its value is redacted in every log.</summary>
+public sealed record DeclaredAuthentication(string Header, string Value);
+

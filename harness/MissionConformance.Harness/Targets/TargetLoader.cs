@@ -193,8 +193,35 @@ public static partial class TargetLoader
             LifecycleRole = LifecycleRole(node, clients, $"{at}.lifecycleClient", errors),
             Dpop = (bool?)node["dpop"] ?? false,
             Discovery = [.. (node["discovery"] as JsonArray ?? []).Select(d => new Uri((string)d!))],
+            SelfExchange = (bool?)node["selfExchange"],
+            Lifecycle = ReadDeclaredEndpoint(node["lifecycle"] as JsonObject, $"{at}.lifecycle", environment, errors),
             TlsTrust = (string?)node["tlsTrustFile"] is { } trustFile ? LoadCertificates(Path.GetFullPath(Path.Combine(baseDirectory, trustFile)), $"{at}.tlsTrustFile", errors) : [],
         };
+    }
+
+    /// <summary>lifecycle: an absolute URL (its {mission} aside), a JSON body only with a header credential, env references resolved.</summary>
+    private static DeclaredEndpoint? ReadDeclaredEndpoint(JsonObject? node, string at, Func<string, string?> environment, List<string> errors)
+    {
+        if (node is null) return null;
+        var url = (string)node["url"]!;
+        if (!Uri.TryCreate(url.Replace(DeclaredEndpoint.MissionPlaceholder, "m", StringComparison.Ordinal), UriKind.Absolute, out var parsed)
+            || parsed.Scheme is not ("http" or "https"))
+        {
+            errors.Add($"{at}.url: \"{url}\" is not an absolute http(s) URL");
+        }
+        var body = (string?)node["body"] == "json" ? DeclaredBody.Json : DeclaredBody.Form;
+        DeclaredAuthentication? authentication = null;
+        if (node["authentication"] is JsonObject auth)
+        {
+            authentication = (string?)auth["bearer"] is { } bearer
+                ? new DeclaredAuthentication("Authorization", "Bearer " + Resolve(bearer, $"{at}.authentication.bearer", environment, errors))
+                : new DeclaredAuthentication((string)auth["header"]!, Resolve((string)auth["value"]!, $"{at}.authentication.value", environment, errors) ?? "");
+        }
+        if (body == DeclaredBody.Json && authentication is null)
+        {
+            errors.Add($"{at}.body: a JSON body cannot carry a client assertion; give {at}.authentication, or the form body");
+        }
+        return new DeclaredEndpoint(url, body, authentication);
     }
 
     /// <summary>lifecycleClient: a role that a client of the file has; "admin" without an admin client is an error naming the field.</summary>

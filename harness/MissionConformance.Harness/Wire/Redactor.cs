@@ -25,9 +25,15 @@ public static partial class Redactor
 
     public static bool IsSecretName(string name) => SecretNames.Contains(name);
 
+    /// <summary>
+    /// Whether a header carries a credential: the standard ones, and any whose name says so (x-service-token, x-api-key), as
+    /// the target file may declare a service credential in a header of any name (authorizationServers[].lifecycle).
+    /// </summary>
+    public static bool IsSecretHeader(string name) => SecretHeaders.Contains(name) || CredentialHeaderName().IsMatch(name);
+
     public static string Header(string name, string value)
     {
-        if (!SecretHeaders.Contains(name)) return name.Equals("Location", StringComparison.OrdinalIgnoreCase) ? Url(value) : value;
+        if (!IsSecretHeader(name)) return name.Equals("Location", StringComparison.OrdinalIgnoreCase) ? Url(value) : value;
         var space = value.IndexOf(' ', StringComparison.Ordinal);
         return name.Equals("Authorization", StringComparison.OrdinalIgnoreCase) && space > 0 ? value[..space] + " " + Mark : Mark;
     }
@@ -91,6 +97,9 @@ public static partial class Redactor
                 break;
         }
     }
+
+    [GeneratedRegex("(token|secret|api-?key|credential|password)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex CredentialHeaderName();
 
     [GeneratedRegex("(?<pre>name=\"(?:__RequestVerificationToken|password|code)\"[^>]*?value=\")[^\"]*\"", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex HiddenSecret();

@@ -44,9 +44,9 @@ public sealed class LifecycleEventScenario : Scenario
             return;
         }
         var flow = new MissionFlow(context);
-        if (context.Client.Metadata.LifecycleEndpoint is null)
+        if (!context.Client.HasLifecycle)
         {
-            context.Skip("MBO-MAS-006", "the AS advertises no mission_lifecycle_endpoint to cause transitions with (see MBO-AS-LC-001)");
+            context.Skip("MBO-MAS-006", "the AS advertises no mission_lifecycle_endpoint and the target file declares none (lifecycle) to cause transitions with (see MBO-AS-LC-001)");
             return;
         }
 

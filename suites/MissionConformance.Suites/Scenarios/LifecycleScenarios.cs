@@ -126,11 +126,11 @@ public sealed class LifecycleGatingScenario : Scenario
     public override async Task RunAsync(ScenarioContext context)
     {
         var flow = new MissionFlow(context);
-        if (context.Client.Metadata.LifecycleEndpoint is null)
+        if (!context.Client.HasLifecycle)
         {
             foreach (var id in Requirements)
             {
-                context.Interrupt(id, "the AS advertises no mission_lifecycle_endpoint, the suite's only way to suspend, resume, revoke and complete a Mission");
+                context.Interrupt(id, "the AS advertises no mission_lifecycle_endpoint and the target file declares none (lifecycle), the suite's only way to suspend, resume, revoke and complete a Mission");
             }
             return;
         }
@@ -231,10 +231,10 @@ public sealed class LifecycleAuthenticationScenario : Scenario
     public override async Task RunAsync(ScenarioContext context)
     {
         var flow = new MissionFlow(context);
-        if (context.Client.Metadata.LifecycleEndpoint is null)
+        if (!context.Client.HasLifecycle)
         {
-            context.Interrupt("MBO-AS-LC-003", "the AS advertises no mission_lifecycle_endpoint");
-            context.Interrupt("MBO-AS-LC-007", "the AS advertises no mission_lifecycle_endpoint");
+            context.Interrupt("MBO-AS-LC-003", "the AS advertises no mission_lifecycle_endpoint and the target file declares none (lifecycle)");
+            context.Interrupt("MBO-AS-LC-007", "the AS advertises no mission_lifecycle_endpoint and the target file declares none (lifecycle)");
             return;
         }
         var obtained = await flow.ObtainAsync();
@@ -249,6 +249,11 @@ public sealed class LifecycleAuthenticationScenario : Scenario
         if ((int)served.Status is >= 200 and < 300) await flow.LifecycleAsync(missionId, "resume");
         context.Judge(new LifecycleRequiresAdvertisedAuth(), new LifecycleAuthEvidence(unauthenticated, basic));
 
+        if (context.Client.DeclaredLifecycle?.Authentication is not null)
+        {
+            context.NotVerifiable("MBO-AS-LC-003", "the target file's lifecycle authentication is one service credential, not a client's: no second caller can ask for this Mission, so whether the endpoint hides another caller's Missions cannot be shown");
+            return;
+        }
         if (flow.Server.Client("foreign") is not { } foreign)
         {
             context.SkipForWant("MBO-AS-LC-003", "a second client (authorizationServers[0].clients[] with role \"foreign\")", "the target file names no second client (clients[].role \"foreign\") to try another client's Mission with");

@@ -300,9 +300,9 @@ public sealed class MissionStatusScenario : Scenario
         /// <summary>Suspended, then revoked: Mission Status still answers, with the state signed (MBO-MS-010); introspection says inactive (INT-002).</summary>
         public async Task SuspendAndRevokeAsync()
         {
-            if (_context.Client.Metadata.LifecycleEndpoint is null)
+            if (!_context.Client.HasLifecycle)
             {
-                _whyNoTransitions = "the AS advertises no mission_lifecycle_endpoint to suspend and revoke the Mission with";
+                _whyNoTransitions = "the AS advertises no mission_lifecycle_endpoint and the target file declares none (lifecycle) to suspend and revoke the Mission with";
                 return;
             }
             if (await _flow.LifecycleAsync(_missionId, "suspend") is { } suspend && (int)suspend.Status is < 200 or >= 300)

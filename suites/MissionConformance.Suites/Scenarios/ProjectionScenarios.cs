@@ -69,9 +69,9 @@ public sealed class TokenExchangeScenario : Scenario
             context.Blocked("MBO-AS-GATE-005", Dependencies.NoMissionId(obtained));
             return;
         }
-        if (context.Client.Metadata.LifecycleEndpoint is null)
+        if (!context.Client.HasLifecycle)
         {
-            context.Blocked("MBO-AS-GATE-005", "the AS advertises no mission_lifecycle_endpoint to suspend and revoke the Mission with (see MBO-AS-LC-001)");
+            context.Blocked("MBO-AS-GATE-005", "the AS advertises no mission_lifecycle_endpoint and the target file declares none (lifecycle) to suspend and revoke the Mission with (see MBO-AS-LC-001)");
             return;
         }
         var attempts = new List<ExchangeGating>();
@@ -172,7 +172,7 @@ public sealed class TokenDelegationScenario : Scenario
 
         // Last: the Mission suspended, the agent's token still unexpired (DEL-007).
         ExchangeGating? gated = null;
-        if (obtained.MissionId is { } missionId && context.Client.Metadata.LifecycleEndpoint is not null
+        if (obtained.MissionId is { } missionId && context.Client.HasLifecycle
             && (int)(await flow.LifecycleAsync(missionId, "suspend")).Status is >= 200 and < 300)
         {
             gated = new ExchangeGating("suspend", await flow.StateAsync(missionId), await flow.ExchangeAsync(token, delegateClient, key), "suspended");
