@@ -31,6 +31,15 @@ public sealed record Requirement
     /// <summary>Why no reference fault proves this MUST's check, when none does.</summary>
     [JsonPropertyName("unproven")] public string? Unproven { get; init; }
 
+    /// <summary>
+    /// How the requirement reads in editions other than the seed, by edition name (issue 21 item 2); an edition not listed takes
+    /// it as the seed writes it. A note that it does not apply makes every verdict of it SKIPPED in that edition, with the why.
+    /// </summary>
+    [JsonPropertyName("editions")] public IReadOnlyDictionary<string, EditionNote> Editions { get; init; } = new Dictionary<string, EditionNote>();
+
+    /// <summary>The note for <paramref name="edition"/>, if the catalogue has one.</summary>
+    public EditionNote? In(string edition) => Editions.TryGetValue(edition, out var note) ? note : null;
+
     /// <summary>MUST and MUST NOT: a broken one is FAILED; SHOULD, SHOULD NOT and MAY give WARNING.</summary>
     public bool IsMandatory => Keyword is "MUST" or "MUST NOT";
 
@@ -39,6 +48,20 @@ public sealed record Requirement
 
     /// <summary>A capability-model requirement (MBO-CM-*): what a tier is, rather than one wire behaviour of it.</summary>
     public bool IsCapability => Id.StartsWith("MBO-CM-", StringComparison.Ordinal);
+}
+
+/// <summary>
+/// A requirement in another edition: whether it applies, the draft and section where its text is (<see cref="Doc"/> is the
+/// file name in ../shared/spec/editions/&lt;edition&gt;/), the normative sentence quoted word for word (a test checks it still
+/// appears in the pinned draft), and how it differs from the seed's.
+/// </summary>
+public sealed record EditionNote
+{
+    [JsonPropertyName("applies")] public bool Applies { get; init; } = true;
+    [JsonPropertyName("doc")] public required string Doc { get; init; }
+    [JsonPropertyName("section")] public required string Section { get; init; }
+    [JsonPropertyName("quote")] public required string Quote { get; init; }
+    [JsonPropertyName("differs")] public required string Differs { get; init; }
 }
 
 public sealed class RequirementCatalogue

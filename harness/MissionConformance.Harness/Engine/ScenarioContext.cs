@@ -200,6 +200,11 @@ public sealed class ScenarioContext(
             throw new InvalidOperationException($"harness error: scenario {scenario.Id} judged {requirementId}, which it does not declare");
         }
         subject ??= Subject;
+        if (recorder.Catalogue[requirementId].In(target.Edition.Name) is { Applies: false } note)
+        {
+            (verdict, wants, notVerifiable) = (Verdict.Skipped, null, false);
+            message = $"not a requirement of edition {target.Edition.Name} ({note.Doc}, {note.Section}): {note.Differs} [the seed's check found: {message}]";
+        }
         lock (_judged) _judged.Add((requirementId, subject));
         recorder.Add(new Finding(requirementId, verdict, message, subject, scenario.Id, evidence.Length > 0 ? evidence : wire.RecentIds(scenario.Id, 3))
         {

@@ -76,17 +76,26 @@ public sealed partial class ParRefusalsScenario : Scenario
         incomplete.Add(await TryAsync($"empty {edition.ResourcesMember}", Edit(i => i[edition.ResourcesMember] = new JsonArray()).ToJsonString(), InvalidRequest));
         context.Judge(new IncompleteIntentRefused(), incomplete);
 
-        context.Judge(new UnknownMembersRefused(),
-        [
-            await TryAsync("unknown top-level member", Edit(i => i["foo"] = 1).ToJsonString(), InvalidRequest),
-            await TryAsync($"unknown {edition.BoundsMember} member", Edit(i => { i[edition.BoundsMember] ??= new JsonObject(); i[edition.BoundsMember]!["bar"] = 1; }).ToJsonString(), InvalidRequest),
-            await TryAsync("x_ extension member (must be accepted)", Edit(i => i["x_conformance_note"] = "accepted").ToJsonString(), null),
-        ]);
+        // seed: x_ members extend the top level, unknown context members are refused; ietf-2026-08: the top level is closed to
+        // x_ members too, and controls is where extensions go, so an unknown member there is not the refusal this judges.
+        context.Judge(new UnknownMembersRefused(), edition.ExtendsAtTopLevel
+            ?
+            [
+                await TryAsync("unknown top-level member", Edit(i => i["foo"] = 1).ToJsonString(), InvalidRequest),
+                await TryAsync($"unknown {edition.BoundsMember} member", Edit(i => { i[edition.BoundsMember] ??= new JsonObject(); i[edition.BoundsMember]!["bar"] = 1; }).ToJsonString(), InvalidRequest),
+                await TryAsync("x_ extension member (must be accepted)", Edit(i => i["x_conformance_note"] = "accepted").ToJsonString(), null),
+            ]
+            :
+            [
+                await TryAsync("unknown top-level member", Edit(i => i["foo"] = 1).ToJsonString(), InvalidRequest),
+                await TryAsync("x_ top-level member (the top level is closed)", Edit(i => i["x_conformance_note"] = "refused").ToJsonString(), InvalidRequest),
+            ]);
 
-        // A mistyped advertisement is MBO-AS-MD-003's to judge; the default 16384 applies then.
+        // A mistyped advertisement is MBO-AS-MD-003's to judge; then the edition's default applies: seed 16384 octets; ietf-2026-08
+        // leaves the bound to the deployment (§Submission via PAR, "Bounded size"), so an Intent of 1 MiB shows whether there is one.
         var maxSize = context.Client.Metadata.Document.TryGetProperty("mission_intent_max_size", out var advertised)
-            && advertised.ValueKind == System.Text.Json.JsonValueKind.Number && advertised.TryGetInt32(out var size) ? size : 16384;
-        context.Judge(new OversizeIntentRefused(), [await TryAsync($"over {maxSize} octets", Edit(i => i["x_filler"] = new string('x', maxSize + 100)).ToJsonString(), InvalidRequest)]);
+            && advertised.ValueKind == System.Text.Json.JsonValueKind.Number && advertised.TryGetInt32(out var size) ? size : edition.DefaultIntentMaxSize ?? 1 << 20;
+        context.Judge(new OversizeIntentRefused(), [await TryAsync($"over {maxSize} octets", edition.WithExtension(Edit(_ => { }), new string('x', maxSize + 100)).ToJsonString(), InvalidRequest)]);
 
         if (edition.SubmitsEnvelope)
         {
