@@ -18,7 +18,7 @@ namespace MissionConformance.Cli;
 public static partial class DocsCommand
 {
     /// <summary>The files with generated blocks, from the repository root.</summary>
-    public static readonly string[] Files = ["README.md", "docs/reference/target-file.md", "docs/interop/ts-reference.md"];
+    public static readonly string[] Files = ["README.md", "docs/reference/target-file.md", "docs/interop/ts-reference.md", "docs/reference/editions.md"];
 
     public static Command Create()
     {
@@ -58,6 +58,7 @@ public static partial class DocsCommand
         "coverage" => Coverage(),
         "target-file" => TargetFile(root),
         "interop-ts-reference" => Interop(root, "interop/ts-reference/baseline.json"),
+        "editions" => Editions(),
         _ => throw new InvalidOperationException($"no generator for the block \"{name}\""),
     };
 
@@ -97,6 +98,38 @@ public static partial class DocsCommand
                 text.Append(CultureInfo.InvariantCulture, $"- {ids}: {reason.Key[(group.Key.Length)..].TrimStart(':', ',', ' ')}\n");
             }
             text.Append('\n');
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Each edition's vocabulary (Edition.cs), and the requirements the catalogue notes per edition (fixtures/requirements.json).</summary>
+    private static string Editions()
+    {
+        var editions = Harness.Editions.Edition.All;
+        (string What, Func<Harness.Editions.Edition, string> Says)[] rows =
+        [
+            ("the Intent's resources", e => $"`{e.ResourcesMember}`"),
+            ("the Intent's requested expiry", e => $"`{e.ExpiryMember}`"),
+            ("the Intent's machine bounds", e => $"`{e.BoundsMember}`, values {(e.BoundsAreStrings ? "strings" : "numbers")}"),
+            ("what `mission_intent` carries", e => e.SubmitsEnvelope ? "the Submission envelope `{\"intent\", \"evidence\"?}`" : "the Intent"),
+            ("Intent members the target file must give", e => string.Join(", ", e.RequiredIntentMembers.Select(m => $"`{m}`"))),
+            ("Intent extensions", e => e.ExtendsAtTopLevel ? "`x_` members at the top level" : $"under `{e.BoundsMember}`; the top level is closed"),
+            ("Intent size bound without `mission_intent_max_size`", e => e.DefaultIntentMaxSize is { } size ? $"{size} octets" : "deployment-defined (the suite probes 1 MiB)"),
+            ("the `mission` claim's state authority", e => $"`{e.MissionAuthorityMember}`"),
+            ("why a gated derivation was refused", e => $"`{e.GatingMember}` ({(e.GatingMemberRequired ? "required" : "recommended")})"),
+            ("the lifecycle request's Mission", e => $"`{e.LifecycleMissionMember}`"),
+        ];
+        var text = new StringBuilder("| | " + string.Join(" | ", editions.Select(e => $"`{e.Name}`")) + " |\n|---|" + string.Concat(editions.Select(_ => "---|")) + "\n");
+        foreach (var (what, says) in rows) text.Append(CultureInfo.InvariantCulture, $"| {what} | {string.Join(" | ", editions.Select(says))} |\n");
+        foreach (var edition in editions.Skip(1))
+        {
+            var noted = RequirementCatalogue.Default.All.Where(r => r.In(edition.Name) is not null).ToList();
+            text.Append(CultureInfo.InvariantCulture, $"\n### Requirements that read otherwise in `{edition.Name}` ({noted.Count})\n\n");
+            foreach (var requirement in noted)
+            {
+                var note = requirement.In(edition.Name)!;
+                text.Append(CultureInfo.InvariantCulture, $"- **{requirement.Id}** ({(note.Applies ? "applies, judged in the edition's terms" : "does not apply: SKIPPED")}), {note.Doc}, {note.Section}: {OneLine(note.Differs)}. The draft: \"{OneLine(note.Quote)}\"\n");
+            }
         }
         return text.ToString();
     }
