@@ -245,7 +245,7 @@ public sealed class TargetLoaderTests
     [InlineData("EvidenceTokenUnset", "resourceServers[0].evidence.token: environment variable NOT_SET_ANYWHERE is not set")]
     [InlineData("EvidenceWithoutToken", "resourceServers[0].evidence.token")]
     [InlineData("StatusWithoutAudience", "authorizationServers[0].clients[4].audience: a status client needs the audience")]
-    [InlineData("StatusWithSecret", "authorizationServers[0].clients[4].auth: a status client authenticates with private_key_jwt")]
+    [InlineData("PublicStatusClient", "authorizationServers[0].clients[4].auth: a status client authenticates with private_key_jwt (Mission Status and introspection) or client_secret_basic")]
     [InlineData("TwoStatusClientsOneAudience", "authorizationServers[0].clients: 2 status clients ask for audience \"https://finance.board-packet.example/mcp\"")]
     [InlineData("PublicDelegate", "authorizationServers[0].clients[8].auth: a delegate is identified by its own client authentication")]
     [InlineData("TwoDelegates", "authorizationServers[0].clients: role \"delegate\" is given to 2 clients")]
@@ -310,7 +310,7 @@ public sealed class TargetLoaderTests
             case "EvidenceWithoutToken": root["resourceServers"]![0]!["evidence"]!.AsObject().Remove("token"); break;
             case "StepWithTwoActions": server["consent"]!["pages"]![0]!["steps"]![2]!["check"] = "#remember-me"; break;
             case "StatusWithoutAudience": clients[4]!.AsObject().Remove("audience"); break;
-            case "StatusWithSecret": clients[4]!["auth"] = "client_secret_basic"; clients[4]!["secret"] = "s"; break;
+            case "PublicStatusClient": clients[4]!["auth"] = "none"; break;
             case "TwoStatusClientsOneAudience": clients[5]!["audience"] = (string?)clients[4]!["audience"]; break;
             case "PublicDelegate": clients[8]!["auth"] = "none"; clients[8]!.AsObject().Remove("secret"); break;
             case "TwoDelegates": clients.Add(clients[8]!.DeepClone()); break;

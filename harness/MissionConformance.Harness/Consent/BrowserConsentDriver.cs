@@ -96,7 +96,7 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
             await lane.Page.RouteAsync(glob, Intercept);
             using var cancel = ct.Register(() => redirect.TrySetCanceled(ct));
 
-            var flow = new Flow(this, lane.Page, request, scenario, lane.Documents);
+            var flow = new Flow(this, lane.Page, request, scenario, lane.Documents, lane.DescribeUnanswered);
             try
             {
                 var outcome = await flow.RunAsync(redirect.Task);
@@ -188,8 +188,36 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
                 if (response.Request.IsNavigationRequest && response.Frame == page.MainFrame)
                 {
                     lock (Documents) Documents.Add((response, DateTimeOffset.UtcNow));
+                    lock (Unanswered) Unanswered.Remove(response.Request);
                 }
             };
+            page.Request += (_, sent) =>
+            {
+                if (sent.IsNavigationRequest && sent.Frame == page.MainFrame)
+                {
+                    lock (Unanswered) Unanswered[sent] = "no answer yet";
+                }
+            };
+            page.RequestFailed += (_, failed) =>
+            {
+                lock (Unanswered)
+                {
+                    if (Unanswered.ContainsKey(failed)) Unanswered[failed] = "failed: " + (failed.Failure ?? "no reason given");
+                }
+            };
+        }
+
+        /// <summary>The page's navigations of the current flow that got no document: still waiting, or failed, and why.</summary>
+        public Dictionary<IRequest, string> Unanswered { get; } = [];
+
+        /// <summary>What <see cref="Unanswered"/> holds, for a message: "POST https://…/decide (no answer yet)".</summary>
+        public string DescribeUnanswered()
+        {
+            lock (Unanswered)
+            {
+                return Unanswered.Count == 0 ? "none"
+                    : string.Join("; ", Unanswered.Select(u => $"{u.Key.Method} {Redactor.Url(u.Key.Url)} ({u.Value})"));
+            }
         }
 
         public IPage Page { get; }
@@ -208,6 +236,7 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
         public async Task ResetAsync(Uri authorizationEndpoint)
         {
             lock (Documents) Documents.Clear();
+            lock (Unanswered) Unanswered.Clear();
             await _context.ClearCookiesAsync();
             await _devTools.SendAsync("Storage.clearDataForOrigin", new Dictionary<string, object>
             {
@@ -227,7 +256,8 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
     }
 
     /// <summary>One flow through the pages, with what it captured.</summary>
-    private sealed class Flow(BrowserConsentDriver driver, IPage page, ConsentRequest request, string scenario, List<(IResponse Response, DateTimeOffset At)> documents)
+    private sealed class Flow(BrowserConsentDriver driver, IPage page, ConsentRequest request, string scenario, List<(IResponse Response, DateTimeOffset At)> documents,
+        Func<string> unanswered)
     {
         private readonly List<ConsentPageCapture> _pages = [];
 
@@ -317,7 +347,8 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
             Observe(gone);
             await Task.WhenAny(gone, redirect);
             if (redirect.IsCompleted || gone.IsCompletedSuccessfully) return;
-            throw await FailAsync($"leave page \"{current.Name}\"", $"its steps ran but the page stayed ({current.When} still present after {driver._timeout.TotalSeconds:0} s); it shows: {Excerpt(await SafeTextAsync())}");
+            throw await FailAsync($"leave page \"{current.Name}\"", $"its steps ran but the page stayed ({current.When} still present after {driver._timeout.TotalSeconds:0} s; "
+                + $"navigations without a document: {unanswered()}); it shows: {Excerpt(await SafeTextAsync())}");
         }
 
         /// <summary>The consent page's markup and the text a person sees, which the consent checks judge.</summary>

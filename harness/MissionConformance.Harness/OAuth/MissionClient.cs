@@ -318,8 +318,8 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
         List<KeyValuePair<string, string>> form = [new("token", token), new("token_type_hint", "access_token")];
         if (withAssertion && client.Key is null && client.Secret is not null)
         {
-            // A client with a secret only (a Resource AS's Resource Server): client_secret_basic.
-            return CaptureAsync(PostFormAsync(endpoint, client, form, ct), IntrospectionKind(accept));
+            // A client with a secret only (a Resource AS's Resource Server, an introspection principal): client_secret_basic.
+            return CaptureAsync(PostFormAsync(endpoint, client, form, ct, accept: accept), IntrospectionKind(accept));
         }
         if (withAssertion)
         {
@@ -420,10 +420,11 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
     }
 
     private Task<WireResponse> PostFormAsync(Uri endpoint, ClientCredentials client, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken ct,
-        string? dpopProof = null)
+        string? dpopProof = null, string? accept = null)
     {
         var form = parameters.ToList();
         var request = new HttpRequestMessage(HttpMethod.Post, endpoint);
+        if (accept is not null) request.Headers.Accept.ParseAdd(accept);
         if (dpopProof is not null) request.Headers.Add("DPoP", dpopProof);
         if (client.Secret is not null)
         {

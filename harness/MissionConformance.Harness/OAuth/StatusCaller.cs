@@ -43,6 +43,10 @@ public sealed class StatusCaller : IDisposable
     /// </summary>
     public static StatusCaller For(ScenarioContext context, TargetClient caller, Uri endpoint, JsonElement? authorityDocument = null)
     {
+        if (caller.Key is null)
+        {
+            throw new ScenarioInterruptedException($"the status client {caller.ClientId} has no key: Mission Status forbids client secrets (mission-status.md \"Authentication\"), so give it a keyFile");
+        }
         var methods = Methods(context.Client.Metadata.Document).Concat(Methods(authorityDocument)).ToHashSet(StringComparer.Ordinal);
         if (methods.Count == 0 || methods.Contains(PrivateKeyJwt)) return new StatusCaller(context, caller, endpoint, PrivateKeyJwt);
         if (methods.Contains(DpopBearer)) return new StatusCaller(context, caller, endpoint, DpopBearer);

@@ -129,7 +129,12 @@ public static partial class TargetLoader
             var role = (string)c["role"]!;
             var audience = (string?)c["audience"];
             if (role == "status" && audience is null) errors.Add($"{field}.audience: a status client needs the audience it asks Mission Status for");
-            if (role == "status" && auth != "private_key_jwt") errors.Add($"{field}.auth: a status client authenticates with private_key_jwt (mission-status.md forbids client secrets)");
+            // Mission Status forbids client secrets (mission-status.md), introspection does not (RFC 7662 §2.1): a status client with a
+            // secret introspects only, and the Mission Status checks say it cannot ask.
+            if (role == "status" && auth is not ("private_key_jwt" or "client_secret_basic"))
+            {
+                errors.Add($"{field}.auth: a status client authenticates with private_key_jwt (Mission Status and introspection) or client_secret_basic (introspection only)");
+            }
             if (role != "status" && audience is not null) errors.Add($"{field}.audience: only a client with role \"status\" has an audience");
             if (role == "delegate" && auth == "none") errors.Add($"{field}.auth: a delegate is identified by its own client authentication (oauth-profile.md §10), so it cannot be public");
             var certificate = (string?)c["certificateFile"] is { } certificateFile

@@ -175,6 +175,14 @@ public sealed class MissionStatusScenario : Scenario
                 foreach (var id in requirements.Except(context.Judged)) context.Interrupt(id, why);
                 return null;
             }
+            if (statusEndpoint is not null && caller.Key is null)
+            {
+                foreach (var id in StatusRequirements.Except(context.Judged))
+                {
+                    context.Interrupt(id, $"the status client {caller.ClientId} authenticates with a client secret, which Mission Status forbids (mission-status.md \"Authentication\"): give it a keyFile for private_key_jwt");
+                }
+                statusEndpoint = null;
+            }
             var jwksUri = UriMember(documentJson, "jwks_uri") ?? context.Client.Metadata.JwksUri;
             var jwks = (await context.Client.GetDocumentAsync(jwksUri, ct)).Body;
             return new StateAuthorityRun(context, flow, obtained, missionId, token, obtained.Token.Mission!.Value, origin, documentJson, statusEndpoint, introspectionEndpoint, caller, jwks);
