@@ -93,4 +93,32 @@ public sealed class BrowserConsentTests
         Assert.StartsWith("application/json", decision.Headers!["Content-Type"].Single(), StringComparison.Ordinal);
         Assert.Equal("""{"decision":"approve","approver":"bob","subject":"alice"}""", decision.Body);
     }
+
+    /// <summary>
+    /// An AS that answers the decision with another approval page (a new interaction each time, as the TypeScript AS does for a
+    /// resource it cannot grant) is told apart from a page that stayed (a plain ConsentDriverException after 30 s): the driver says the flow never ends.
+    /// </summary>
+    [Fact]
+    public async Task AnApprovalPageAfterTheDecision_IsAConsentLoop_NotAPageThatStayed()
+    {
+        var chromium = RequireChromium();
+        using var site = WireMock.Server.WireMockServer.Start(new WireMock.Settings.WireMockServerSettings { Urls = ["http://127.0.0.1:0"], StartAdminInterface = false });
+        foreach (var (page, next) in new[] { ("/interaction/one", "/interaction/two"), ("/interaction/two", "/interaction/three") })
+        {
+            site.Given(WireMock.RequestBuilders.Request.Create().WithPath(page).UsingGet())
+                .RespondWith(WireMock.ResponseBuilders.Response.Create().WithHeader("Content-Type", "text/html")
+                    .WithBody($"""<!doctype html><h1>Approve mission?</h1><form method="post" action="{page}/decide"><button name="decision" value="approve">Approve</button><button name="decision" value="deny">Deny</button></form>"""));
+            site.Given(WireMock.RequestBuilders.Request.Create().WithPath(page + "/decide").UsingPost())
+                .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(303).WithHeader("Location", next));
+        }
+        var script = new ConsentScript([new ScriptPage("approval", ConsentPageKind.Consent, "form[action$='/decide']", [], "button[value=approve]", "button[value=deny]")]);
+        await using var driver = await BrowserConsentDriver.CreateAsync(chromium, script, TimeSpan.FromSeconds(30), new Harness.Wire.WireLog());
+
+        var loop = await Assert.ThrowsAsync<ConsentLoopException>(() => driver.RunAsync(new ConsentRequest(new Uri(site.Urls[0] + "/interaction/one"), "agent", "urn:x",
+            "http://127.0.0.1/cb", new ApproverAccount("bob", "unused"), ConsentDecision.Approve), TestContext.Current.CancellationToken));
+
+        Assert.EndsWith("/interaction/two", loop.PageUrl!.AbsolutePath, StringComparison.Ordinal);
+        Assert.Contains("showed its consent page \"approval\" again", loop.Message, StringComparison.Ordinal);
+    }
 }
+

@@ -52,4 +52,21 @@ public sealed class EditionCheckTests
         var actual = judgement.Explicit == Verdict.Warning ? "warning" : judgement.Holds == true ? "passed" : "failed";
         Assert.True(verdict == actual, $"{verdict} expected, {actual}: {judgement.Message}");
     }
+
+    [Fact]
+    public void AnIntrospectionProjection_NamesItsStateAuthority_AsTheEditionCallsIt()
+    {
+        const string body = """{"active":true,"mission":{"id":"msn_1","issuer":"https://as.example","authority_hash":"sha-256:x","state":"active"}}""";
+        var active = new WireResponse(HttpStatusCode.OK, "application/json", "no-store", body)
+        {
+            Artifact = Harness.Schemas.CapturedArtifact.Validate(Harness.Schemas.ArtifactKind.IntrospectionResponse, body),
+        };
+        IntrospectionEvidence Evidence(Edition edition)
+            => new("https://rs.example", "msn_1", null, active, active, active, null, null, active, "{}", null, null) { Edition = edition };
+
+        Assert.True(new IntrospectionShowsActiveMission().Judge(Evidence(Edition.Ietf202608)).Holds);
+        var seed = new IntrospectionShowsActiveMission().Judge(Evidence(Edition.Seed));
+        Assert.False(seed.Holds);
+        Assert.Contains("/mission/origin", seed.Message, StringComparison.Ordinal);
+    }
 }

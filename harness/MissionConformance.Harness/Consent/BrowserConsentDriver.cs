@@ -96,7 +96,7 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
             await lane.Page.RouteAsync(glob, Intercept);
             using var cancel = ct.Register(() => redirect.TrySetCanceled(ct));
 
-            var flow = new Flow(this, lane.Page, request, scenario, lane.Documents, lane.DescribeUnanswered);
+            var flow = new Flow(this, lane.Page, request, scenario, lane.Documents, lane.DescribeUnanswered, () => lane.Commits);
             try
             {
                 var outcome = await flow.RunAsync(redirect.Task);
@@ -191,6 +191,10 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
                     lock (Unanswered) Unanswered.Remove(response.Request);
                 }
             };
+            page.FrameNavigated += (_, frame) =>
+            {
+                if (frame == page.MainFrame) Interlocked.Increment(ref _commits);
+            };
             page.Request += (_, sent) =>
             {
                 if (sent.IsNavigationRequest && sent.Frame == page.MainFrame)
@@ -206,6 +210,11 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
                 }
             };
         }
+
+        private int _commits;
+
+        /// <summary>How many documents the main frame has committed so far: a new one means the page was left, even for a page like it.</summary>
+        public int Commits => Volatile.Read(ref _commits);
 
         /// <summary>The page's navigations of the current flow that got no document: still waiting, or failed, and why.</summary>
         public Dictionary<IRequest, string> Unanswered { get; } = [];
@@ -257,7 +266,7 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
 
     /// <summary>One flow through the pages, with what it captured.</summary>
     private sealed class Flow(BrowserConsentDriver driver, IPage page, ConsentRequest request, string scenario, List<(IResponse Response, DateTimeOffset At)> documents,
-        Func<string> unanswered)
+        Func<string> unanswered, Func<int> commits)
     {
         private readonly List<ConsentPageCapture> _pages = [];
 
@@ -274,6 +283,7 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
             }
 
             string consentHtml = "", consentText = "";
+            string? decidedAt = null;
             for (var hop = 0; hop < MaxPages; hop++)
             {
                 var current = await RecogniseAsync(redirect);
@@ -283,6 +293,12 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
                     var text = await SafeTextAsync();
                     throw await FailAsync("recognise the page", $"none of the script's pages ({string.Join(", ", driver._script.Pages.Select(p => $"{p.Name}: {p.When}"))}) is on it; it shows: {Excerpt(text)}");
                 }
+                if (decidedAt is not null && current.Kind == ConsentPageKind.Consent)
+                {
+                    // The decision was taken and the AS asks for it again: the flow would never reach the client.
+                    throw new ConsentLoopException(current.Name, decidedAt, Redact(page.Url), await ScreenshotAsync("consent-again"));
+                }
+                var (committed, left) = (commits(), page.Url);
 
                 var screenshot = current.Kind == ConsentPageKind.Consent ? await ScreenshotAsync(current.Name) : null;
                 _pages.Add(Capture(current.Name, screenshot));
@@ -293,8 +309,9 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
                     if (request.Decision == ConsentDecision.ForgedApproval) return await ForgeAsync(current, consentHtml, consentText);
                     var button = request.Decision == ConsentDecision.Approve ? current.Approve : current.Deny;
                     await DecideAsync(current, button ?? throw new ConsentDriverException("decide", Redact(page.Url), $"consent page \"{current.Name}\" names no {request.Decision} selector"), redirect);
+                    decidedAt = Redactor.Url(left);
                 }
-                await LeaveAsync(current, redirect);
+                await LeaveAsync(current, redirect, committed, left);
             }
             throw await FailAsync("follow", $"more than {MaxPages} pages without reaching {request.RedirectUri}");
         }
@@ -340,15 +357,39 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
             await Task.Delay(Settle);
         }
 
-        /// <summary>Waits until the page's selector is gone (the next page loaded) or the redirect arrived.</summary>
-        private async Task LeaveAsync(ScriptPage current, Task<Uri> redirect)
+        /// <summary>
+        /// Waits until the page was left: its selector gone, or another document committed at another URL (a next page that
+        /// looks like this one, such as a second approval), or the redirect arrived.
+        /// </summary>
+        private async Task LeaveAsync(ScriptPage current, Task<Uri> redirect, int committed, string url)
         {
             var gone = page.Locator(current.When).First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Detached });
             Observe(gone);
-            await Task.WhenAny(gone, redirect);
-            if (redirect.IsCompleted || gone.IsCompletedSuccessfully) return;
+            using var stop = new CancellationTokenSource(driver._timeout);
+            var moved = MovedAsync(committed, url, stop.Token);
+            await Task.WhenAny(gone, redirect, moved);
+            await stop.CancelAsync();
+            if (redirect.IsCompleted || gone.IsCompletedSuccessfully || moved is { IsCompletedSuccessfully: true, Result: true }) return;
             throw await FailAsync($"leave page \"{current.Name}\"", $"its steps ran but the page stayed ({current.When} still present after {driver._timeout.TotalSeconds:0} s; "
                 + $"navigations without a document: {unanswered()}); it shows: {Excerpt(await SafeTextAsync())}");
+        }
+
+        /// <summary>True once the main frame has committed a document after <paramref name="committed"/> at a URL other than <paramref name="url"/>.</summary>
+        private async Task<bool> MovedAsync(int committed, string url, CancellationToken ct)
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                if (commits() > committed && page.Url != url) return true;
+                try
+                {
+                    await Task.Delay(100, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+            return false;
         }
 
         /// <summary>The consent page's markup and the text a person sees, which the consent checks judge.</summary>

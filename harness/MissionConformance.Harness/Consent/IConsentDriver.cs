@@ -104,7 +104,7 @@ public interface IConsentDriver
 }
 
 /// <summary>A consent step that could not be performed: the report shows the step, the URL and why.</summary>
-public sealed class ConsentDriverException(string step, Uri? pageUrl, string reason, string? screenshot = null)
+public class ConsentDriverException(string step, Uri? pageUrl, string reason, string? screenshot = null)
     : Exception($"consent step \"{step}\" failed at {pageUrl}: {reason}")
 {
     public string Step { get; } = step;
@@ -114,3 +114,11 @@ public sealed class ConsentDriverException(string step, Uri? pageUrl, string rea
     /// <summary>The attachment id of a screenshot of the page where the step failed, when a browser took one.</summary>
     public string? Screenshot { get; } = screenshot;
 }
+
+/// <summary>
+/// After the decision the AS showed its consent page again (a new interaction, say) instead of redirecting to the client: the
+/// flow never ends, with neither a code nor an error. A scenario may judge that, where it shows a refusal is missing.
+/// </summary>
+public sealed class ConsentLoopException(string page, string decidedAt, Uri? againAt, string? screenshot)
+    : ConsentDriverException("decide", againAt, $"after the decision at {decidedAt}, the AS showed its consent page \"{page}\" again instead of redirecting to the client: the flow never ends, with neither a code nor an error", screenshot);
+

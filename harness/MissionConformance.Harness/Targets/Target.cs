@@ -13,6 +13,9 @@ public sealed record TargetClient(string Role, string ClientId, string Auth, str
 {
     public ClientCredentials Credentials => new(ClientId, Auth == "client_secret_basic" ? Secret : null, Key, AssertAtTokenEndpoint: Auth == "private_key_jwt");
 
+    /// <summary>A parameter value that stands for each resource the pushed Intent names (target file parameters.par).</summary>
+    public const string IntentResources = "${intentResources}";
+
     /// <summary>What this client adds to every pushed authorization request (target file parameters.par), in order.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> ParParameters { get; init; } = [];
 

@@ -16,7 +16,7 @@ public sealed class IntrospectionShowsActiveMission : Check<IntrospectionEvidenc
         if (Introspection.Body(e.Active) is not { } body) return Judgement.Fail("introspection as an audience of the token got " + Introspection.Describe(e.Active));
         // The anchor's format is MBO-AS-REC-004's to judge.
         if (e.Active.Artifact?.Kind != ArtifactKind.IntrospectionResponse) return Judgement.NotValidatedAtCapture("the introspection response");
-        var errors = e.Active.SchemaErrors.Where(x => x.Pointer != "/mission/authority_hash").ToList();
+        var errors = Introspection.InEdition(e.Active.SchemaErrors, body, e.Edition).Where(x => x.Pointer != "/mission/authority_hash").ToList();
         if (errors.Count > 0) return Judgement.Fail("introspection response: " + string.Join("; ", errors));
         if (Introspection.Active(body) != true) return Judgement.Fail("a valid token of an active Mission was introspected active:false");
         if (Introspection.Mission(body) is not { } mission) return Judgement.Fail("active:true, but the answer carries no mission member");

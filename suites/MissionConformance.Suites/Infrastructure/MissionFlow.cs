@@ -155,8 +155,31 @@ public sealed class MissionFlow(ScenarioContext context)
             new("mission_intent", Edition.Submission(intent)),
         ];
         form.AddRange(extra.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)));
-        form.AddRange(client.ParParameters.Where(p => !form.Any(f => f.Key == p.Key)));
+        // The suite's own parameters win; a repeated parameter of the target file keeps every value.
+        form.AddRange(ParParameters(client, Edition, intent, form.Select(f => f.Key).ToHashSet(StringComparer.Ordinal)));
         return context.Client.PushAsync(client.Credentials, form, context.Cancellation);
+    }
+
+    /// <summary>What <paramref name="client"/>'s target-file PAR parameters add to a push of <paramref name="intent"/> beside the suite's own (<paramref name="own"/>), which win.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> ParParameters(TargetClient client, Edition edition, string intent, IReadOnlySet<string> own)
+        => [.. client.ParParameters.Where(p => !own.Contains(p.Key)).SelectMany(p => Expand(p, edition, intent))];
+
+    /// <summary>
+    /// A target-file PAR parameter whose value is <see cref="TargetClient.IntentResources"/> becomes one parameter per resource the
+    /// pushed Intent names (none for an Intent that does not parse, or repeats a member), so an AS that needs <c>resource</c> beside the Intent gets the
+    /// Intent's own, whatever Intent a scenario pushes.
+    /// </summary>
+    private static IEnumerable<KeyValuePair<string, string>> Expand(KeyValuePair<string, string> parameter, Edition edition, string intent)
+    {
+        if (parameter.Value != TargetClient.IntentResources) return [parameter];
+        try
+        {
+            return JsonNode.Parse(intent) is JsonObject parsed ? [.. edition.Resources(parsed).Select(r => KeyValuePair.Create(parameter.Key, r))] : [];
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException)
+        {
+            return [];  // a probe's malformed Intent (unparseable, duplicate members) names no resources
+        }
     }
 
     /// <summary>PAR of an Intent the AS must accept; the scenario is interrupted if it refuses the target file's own Intent.</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MissionConformance.Harness.Consent;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.OAuth;
@@ -290,7 +291,15 @@ public sealed class MissionStatusScenario : Scenario
             }
             else
             {
-                _other = await _flow.ObtainAsync(_flow.Edition.WithResources(_flow.Intent(), objects.Where(o => o != _audience)));
+                try
+                {
+                    _other = await _flow.ObtainAsync(_flow.Edition.WithResources(_flow.Intent(), objects.Where(o => o != _audience)));
+                }
+                catch (ConsentLoopException loop)
+                {
+                    // The AS could not approve that Intent (it asked for the decision again): what needs another Mission is left unjudged, the rest stands.
+                    _whyNoOther = $"a Mission without {_audience} could not be approved: {loop.Message}";
+                }
             }
             _whyNoNonAudience = _whyNoOther;
             if (_other?.MissionId is { } otherId && _statusEndpoint is not null) _foreign = await AskAsync(otherId);
@@ -386,7 +395,10 @@ public sealed class MissionStatusScenario : Scenario
             if (_introspectionEndpoint is not null)
             {
                 introspectionEvidence = new IntrospectionEvidence(_audience, _missionId, anchor, _introspected!, _garbage!, _introspectedOpenly!, _nonAudience, _whyNoNonAudience,
-                    _introspectedSigned!, _jwks, _introspectedRevoked, whyNoRevoked ?? (_introspectedRevoked is null ? "the Mission could not be revoked" : null));
+                    _introspectedSigned!, _jwks, _introspectedRevoked, whyNoRevoked ?? (_introspectedRevoked is null ? "the Mission could not be revoked" : null))
+                {
+                    Edition = _flow.Edition,
+                };
                 foreach (var check in IntrospectionChecks.Cast<Check<IntrospectionEvidence>>()) _context.Judge(check, introspectionEvidence);
             }
             JudgeCapability(_context, statusEvidence, introspectionEvidence);

@@ -149,7 +149,17 @@ public sealed partial class ParRefusalsScenario
         {
             return Refusal.From(Case, par, "invalid_target", null, null, alsoAllowed: "invalid_request");
         }
-        var consent = await flow.ConsentAsync(requestUri, ConsentDecision.Approve);
+        ConsentOutcome consent;
+        try
+        {
+            consent = await flow.ConsentAsync(requestUri, ConsentDecision.Approve);
+        }
+        catch (ConsentLoopException loop)
+        {
+            // Accepted, and approving it never ends: the client gets neither the resource nor a refusal of it.
+            return new Refusal($"{Case} (accepted at PAR; {loop.Message[(loop.Message.IndexOf("after the decision", StringComparison.Ordinal))..]})",
+                HttpStatusCode.Created, null, "invalid_target", null, null);
+        }
         if (consent.Code is not { } code)
         {
             throw new ScenarioInterruptedException($"PAR accepted a resource no entry covers, and its approval gave no code: {consent.Error} {consent.ErrorDescription}");

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.OAuth;
+using MissionConformance.Harness.Schemas;
 using MissionConformance.Suites.Infrastructure;
 
 namespace MissionConformance.Suites.Checks;
@@ -148,10 +149,23 @@ public sealed record IntrospectionEvidence(
     WireResponse Signed,
     string Jwks,
     WireResponse? Revoked,
-    string? WhyNoRevoked);
+    string? WhyNoRevoked)
+{
+    /// <summary>The edition whose names the projection uses (ietf-2026-08 names the state authority <c>issuer</c>, the seed <c>origin</c>).</summary>
+    public Harness.Editions.Edition Edition { get; init; } = Harness.Editions.Edition.Seed;
+}
 
 internal static class Introspection
 {
+    /// <summary>
+    /// The schema errors of an introspection response that are not the edition's renaming: introspection-response.schema.json
+    /// requires the seed's mission.origin, where an edition that names the state authority otherwise has that member instead.
+    /// </summary>
+    public static IEnumerable<SchemaError> InEdition(IEnumerable<SchemaError> errors, JsonElement body, Harness.Editions.Edition edition)
+        => edition.MissionAuthorityMember == "origin" || Mission(body) is not { } mission || Subset.Text(mission, edition.MissionAuthorityMember) is null
+            ? errors
+            : errors.Where(x => x.Pointer != "/mission/origin");
+
     public static JsonElement? Body(WireResponse response) => response.Status == HttpStatusCode.OK && response.IsJson ? response.ObjectBody() : null;
 
     public static bool? Active(JsonElement body) => body.TryGetProperty("active", out var a) && a.ValueKind is JsonValueKind.True or JsonValueKind.False ? a.GetBoolean() : null;
