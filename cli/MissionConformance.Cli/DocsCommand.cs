@@ -128,7 +128,7 @@ public static partial class DocsCommand
             foreach (var requirement in noted)
             {
                 var note = requirement.In(edition.Name)!;
-                text.Append(CultureInfo.InvariantCulture, $"- **{requirement.Id}** ({(note.Applies ? "applies, judged in the edition's terms" : "does not apply: SKIPPED")}), {note.Doc}, {note.Section}: {OneLine(note.Differs)}. The draft: \"{OneLine(note.Quote)}\"\n");
+                text.Append(CultureInfo.InvariantCulture, $"- **{requirement.Id}** ({(!note.Applies ? "does not apply: SKIPPED" : note.Keyword is { } keyword ? $"a {keyword} there: a failure is a WARNING" : "applies, judged in the edition's terms")}), {note.Doc}, {note.Section}: {OneLine(note.Differs)}. The draft: \"{OneLine(note.Quote)}\"\n");
             }
         }
         return text.ToString();

@@ -22,7 +22,25 @@ public sealed class EditionApplicabilityTests
                 [Edition.IetfName] = new() { Applies = false, Doc = "draft.md", Section = "Metadata", Quote = "q", Differs = "the edition has no such member" },
             },
         },
+        new Requirement
+        {
+            Id = "T-SHOULD-THERE", Keyword = "MUST",
+            Editions = new Dictionary<string, EditionNote>
+            {
+                [Edition.IetfName] = new() { Doc = "draft.md", Section = "Tokens", Quote = "q", Differs = "a preference there", Keyword = "SHOULD" },
+            },
+        },
     ]);
+
+    [Fact]
+    public async Task WhereTheEditionMakesItASHOULD_AFailureIsAWarning_AndInTheSeedItFails()
+    {
+        var ietf = await RunAsync(Edition.Ietf202608, "T-SHOULD-THERE");
+
+        Assert.Equal(Verdict.Warning, ietf.Verdict);
+        Assert.EndsWith("[a SHOULD in edition ietf-2026-08 (draft.md, Tokens): a preference there]", ietf.Message, StringComparison.Ordinal);
+        Assert.Equal(Verdict.Failed, (await RunAsync(Edition.Seed, "T-SHOULD-THERE")).Verdict);
+    }
 
     [Fact]
     public async Task InTheEditionItDoesNotApplyTo_AFailureIsSkipped_NamingTheDraft()
@@ -37,29 +55,29 @@ public sealed class EditionApplicabilityTests
     public async Task InTheSeedEdition_TheFailureStands()
         => Assert.Equal(Verdict.Failed, (await RunAsync(Edition.Seed)).Verdict);
 
-    private static async Task<Finding> RunAsync(Edition edition)
+    private static async Task<Finding> RunAsync(Edition edition, string requirement = "T-SEED-ONLY")
     {
         var target = TargetLoader.Load(Path.Combine(TargetLoaderTests.Fixtures, "reference.json"), _ => null) with { ResourceServers = [], Edition = edition };
         var run = new SuiteRun(target, null, new FormConsentDriver(TimeSpan.FromSeconds(1)), new WireLog(), TimeProvider.System, (_, _) => Task.CompletedTask, Catalogue);
-        return Assert.Single(await SuiteRunner.RunAsync(run, [new Failing()], TestContext.Current.CancellationToken));
+        return Assert.Single(await SuiteRunner.RunAsync(run, [new Failing(requirement)], TestContext.Current.CancellationToken));
     }
 
-    private sealed class Broken : Check<bool>
+    private sealed class Broken(string requirement) : Check<bool>
     {
-        public override string RequirementId => "T-SEED-ONLY";
+        public override string RequirementId => requirement;
 
         public override Judgement Judge(bool e) => Judgement.That(e, "fine", "broken");
     }
 
-    private sealed class Failing : Scenario
+    private sealed class Failing(string requirement) : Scenario
     {
-        public override string Id => "test.seed-only";
+        public override string Id => "test.edition";
         public override string Title => Id;
-        public override IReadOnlyList<ICheck> Checks { get; } = [new Broken()];
+        public override IReadOnlyList<ICheck> Checks { get; } = [new Broken(requirement)];
 
         public override Task RunAsync(ScenarioContext context)
         {
-            context.Judge(new Broken(), false);
+            context.Judge(new Broken(requirement), false);
             return Task.CompletedTask;
         }
     }

@@ -62,6 +62,9 @@ public sealed record EditionNote
     [JsonPropertyName("section")] public required string Section { get; init; }
     [JsonPropertyName("quote")] public required string Quote { get; init; }
     [JsonPropertyName("differs")] public required string Differs { get; init; }
+
+    /// <summary>The keyword in that edition when it differs (a seed MUST that the edition makes a SHOULD): a failure is then a WARNING.</summary>
+    [JsonPropertyName("keyword")] public string? Keyword { get; init; }
 }
 
 public sealed class RequirementCatalogue

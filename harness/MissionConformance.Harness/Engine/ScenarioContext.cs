@@ -200,10 +200,18 @@ public sealed class ScenarioContext(
             throw new InvalidOperationException($"harness error: scenario {scenario.Id} judged {requirementId}, which it does not declare");
         }
         subject ??= Subject;
-        if (recorder.Catalogue[requirementId].In(target.Edition.Name) is { Applies: false } note)
+        if (recorder.Catalogue[requirementId].In(target.Edition.Name) is { } note)
         {
-            (verdict, wants, notVerifiable) = (Verdict.Skipped, null, false);
-            message = $"not a requirement of edition {target.Edition.Name} ({note.Doc}, {note.Section}): {note.Differs} [the seed's check found: {message}]";
+            if (!note.Applies)
+            {
+                (verdict, wants, notVerifiable) = (Verdict.Skipped, null, false);
+                message = $"not a requirement of edition {target.Edition.Name} ({note.Doc}, {note.Section}): {note.Differs} [the seed's check found: {message}]";
+            }
+            else if (verdict == Verdict.Failed && note.Keyword is "SHOULD" or "SHOULD NOT" or "MAY")
+            {
+                verdict = Verdict.Warning;
+                message = $"{message} [a {note.Keyword} in edition {target.Edition.Name} ({note.Doc}, {note.Section}): {note.Differs}]";
+            }
         }
         lock (_judged) _judged.Add((requirementId, subject));
         recorder.Add(new Finding(requirementId, verdict, message, subject, scenario.Id, evidence.Length > 0 ? evidence : wire.RecentIds(scenario.Id, 3))
