@@ -189,11 +189,8 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
                 {
                     lock (Documents) Documents.Add((response, DateTimeOffset.UtcNow));
                     lock (Unanswered) Unanswered.Remove(response.Request);
+                    if (response.Status is < 300 or >= 400) Interlocked.Increment(ref _commits);
                 }
-            };
-            page.FrameNavigated += (_, frame) =>
-            {
-                if (frame == page.MainFrame) Interlocked.Increment(ref _commits);
             };
             page.Request += (_, sent) =>
             {
@@ -213,7 +210,10 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
 
         private int _commits;
 
-        /// <summary>How many documents the main frame has committed so far: a new one means the page was left, even for a page like it.</summary>
+        /// <summary>
+        /// How many documents (not redirects) the main frame has received so far: a new one, once the page's URL changed, means the
+        /// page was left, even for a page like it. A script's pushState changes the URL without one, so it never counts as leaving.
+        /// </summary>
         public int Commits => Volatile.Read(ref _commits);
 
         /// <summary>The page's navigations of the current flow that got no document: still waiting, or failed, and why.</summary>
@@ -374,7 +374,7 @@ public sealed class BrowserConsentDriver : IConsentDriver, IAsyncDisposable
                 + $"navigations without a document: {unanswered()}); it shows: {Excerpt(await SafeTextAsync())}");
         }
 
-        /// <summary>True once the main frame has committed a document after <paramref name="committed"/> at a URL other than <paramref name="url"/>.</summary>
+        /// <summary>True once the main frame has received a document after the <paramref name="committed"/>th and shows a URL other than <paramref name="url"/>.</summary>
         private async Task<bool> MovedAsync(int committed, string url, CancellationToken ct)
         {
             while (!ct.IsCancellationRequested)
