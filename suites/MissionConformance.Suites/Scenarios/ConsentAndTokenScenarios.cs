@@ -11,6 +11,9 @@ namespace MissionConformance.Suites.Scenarios;
 
 internal static class Dependencies
 {
+    /// <summary>Why no lifecycle operation can be asked for: the suite's only way to suspend, resume, revoke and complete a Mission.</summary>
+    public const string NoLifecycle = "the AS advertises no mission_lifecycle_endpoint and the target file declares none (lifecycle)";
+
     /// <summary>
     /// Why <paramref name="token"/> cannot name its Mission to the suite, as precisely as the token shows it (no access token,
     /// not a JWT, no mission claim, or which of <paramref name="members"/> the claim lacks); null when it can.

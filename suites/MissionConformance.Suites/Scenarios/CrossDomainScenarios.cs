@@ -81,7 +81,7 @@ public sealed class IdJagIssuanceScenario : Scenario
         ExchangeGating? revoked = null;
         string? whyNotRevoked = null;
         if (obtained.MissionId is not { } missionId) whyNotRevoked = Dependencies.NoMissionId(obtained);
-        else if (!context.Client.HasLifecycle) whyNotRevoked = "the AS advertises no mission_lifecycle_endpoint and the target file declares none (lifecycle) to revoke the Mission with (see MBO-AS-LC-001)";
+        else if (!context.Client.HasLifecycle) whyNotRevoked = Dependencies.NoLifecycle + " to revoke the Mission with (see MBO-AS-LC-001)";
         else
         {
             var lifecycle = await flow.LifecycleAsync(missionId, "revoke");

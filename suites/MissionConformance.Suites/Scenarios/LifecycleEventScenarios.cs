@@ -46,7 +46,7 @@ public sealed class LifecycleEventScenario : Scenario
         var flow = new MissionFlow(context);
         if (!context.Client.HasLifecycle)
         {
-            context.Skip("MBO-MAS-006", "the AS advertises no mission_lifecycle_endpoint and the target file declares none (lifecycle) to cause transitions with (see MBO-AS-LC-001)");
+            context.Skip("MBO-MAS-006", Dependencies.NoLifecycle + " to cause transitions with (see MBO-AS-LC-001)");
             return;
         }
 

@@ -130,7 +130,7 @@ public sealed class LifecycleGatingScenario : Scenario
         {
             foreach (var id in Requirements)
             {
-                context.Interrupt(id, "the AS advertises no mission_lifecycle_endpoint and the target file declares none (lifecycle), the suite's only way to suspend, resume, revoke and complete a Mission");
+                context.Interrupt(id, Dependencies.NoLifecycle + ", the suite's only way to suspend, resume, revoke and complete a Mission");
             }
             return;
         }
@@ -233,8 +233,8 @@ public sealed class LifecycleAuthenticationScenario : Scenario
         var flow = new MissionFlow(context);
         if (!context.Client.HasLifecycle)
         {
-            context.Interrupt("MBO-AS-LC-003", "the AS advertises no mission_lifecycle_endpoint and the target file declares none (lifecycle)");
-            context.Interrupt("MBO-AS-LC-007", "the AS advertises no mission_lifecycle_endpoint and the target file declares none (lifecycle)");
+            context.Interrupt("MBO-AS-LC-003", Dependencies.NoLifecycle);
+            context.Interrupt("MBO-AS-LC-007", Dependencies.NoLifecycle);
             return;
         }
         var obtained = await flow.ObtainAsync();

@@ -319,7 +319,7 @@ public sealed class MissionStatusScenario : Scenario
         {
             if (!_context.Client.HasLifecycle)
             {
-                _whyNoTransitions = "the AS advertises no mission_lifecycle_endpoint and the target file declares none (lifecycle) to suspend and revoke the Mission with";
+                _whyNoTransitions = Dependencies.NoLifecycle + " to suspend and revoke the Mission with";
                 return;
             }
             if (await _flow.LifecycleAsync(_missionId, "suspend") is { } suspend && (int)suspend.Status is < 200 or >= 300)

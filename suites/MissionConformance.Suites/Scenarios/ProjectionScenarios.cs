@@ -71,7 +71,7 @@ public sealed class TokenExchangeScenario : Scenario
         }
         if (!context.Client.HasLifecycle)
         {
-            context.Blocked("MBO-AS-GATE-005", "the AS advertises no mission_lifecycle_endpoint and the target file declares none (lifecycle) to suspend and revoke the Mission with (see MBO-AS-LC-001)");
+            context.Blocked("MBO-AS-GATE-005", Dependencies.NoLifecycle + " to suspend and revoke the Mission with (see MBO-AS-LC-001)");
             return;
         }
         var attempts = new List<ExchangeGating>();
