@@ -246,13 +246,13 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
             Content = body == DeclaredBody.Json ? new StringContent(json.ToJsonString(), Encoding.UTF8, "application/json") : new FormUrlEncodedContent(fields),
         };
         if (credential is not null) request.Headers.TryAddWithoutValidation(credential.Header, credential.Value);
-        else if (client.Secret is { } secret)
-        {
-            var basic = Uri.EscapeDataString(client.ClientId) + ":" + Uri.EscapeDataString(secret);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(basic)));
-        }
+        else if (client.Secret is { } secret) request.Headers.Authorization = Basic(client.ClientId, secret);
         return SendAsync(request, ct);
     }
+
+    /// <summary>client_secret_basic: RFC 6749 §2.3.1 form-urlencodes id and secret before Base64.</summary>
+    private static AuthenticationHeaderValue Basic(string clientId, string secret)
+        => new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.EscapeDataString(clientId) + ":" + Uri.EscapeDataString(secret))));
 
     public Task<WireResponse> InventoryAsync(ClientCredentials client, string? missionId, string? subject, CancellationToken ct)
     {
@@ -428,9 +428,7 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
         if (dpopProof is not null) request.Headers.Add("DPoP", dpopProof);
         if (client.Secret is not null)
         {
-            // RFC 6749 §2.3.1: form-urlencode id and secret before Base64.
-            var basic = Uri.EscapeDataString(client.ClientId) + ":" + Uri.EscapeDataString(client.Secret);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(basic)));
+            request.Headers.Authorization = Basic(client.ClientId, client.Secret);
         }
         else if (client.AssertAtTokenEndpoint && client.Key is not null)
         {
