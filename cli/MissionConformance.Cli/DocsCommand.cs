@@ -117,18 +117,32 @@ public static partial class DocsCommand
             ("Intent size bound without `mission_intent_max_size`", e => e.DefaultIntentMaxSize is { } size ? $"{size} octets" : "deployment-defined (the suite probes 1 MiB)"),
             ("the `mission` claim's state authority", e => $"`{e.MissionAuthorityMember}`"),
             ("why a gated derivation was refused", e => $"`{e.GatingMember}` ({(e.GatingMemberRequired ? "required" : "recommended")})"),
-            ("the lifecycle request's Mission", e => $"`{e.LifecycleMissionMember}`"),
+            ("the lifecycle and Mission Status requests' Mission", e => $"`{e.MissionIdParameter}`"),
+            ("the Mission Status answer's JOSE typ", e => $"`{e.StatusJoseType}`"),
+            ("the Mission Status nonce's form", e => e.StatusNonceFormat is { } f ? $"`{f}`" : "none (absent or malformed is refused)"),
+            ("the Mission Status payload's schema", e => $"`{Harness.Schemas.ArtifactSchemas.FileName(e.StatusPayload)}`"),
         ];
         var text = new StringBuilder("| | " + string.Join(" | ", editions.Select(e => $"`{e.Name}`")) + " |\n|---|" + string.Concat(editions.Select(_ => "---|")) + "\n");
         foreach (var (what, says) in rows) text.Append(CultureInfo.InvariantCulture, $"| {what} | {string.Join(" | ", editions.Select(says))} |\n");
         foreach (var edition in editions.Skip(1))
         {
-            var noted = RequirementCatalogue.Default.All.Where(r => r.In(edition.Name) is not null).ToList();
-            text.Append(CultureInfo.InvariantCulture, $"\n### Requirements that read otherwise in `{edition.Name}` ({noted.Count})\n\n");
-            foreach (var requirement in noted)
+            var all = RequirementCatalogue.Default.All;
+            var quoted = all.Where(r => r.In(edition.Name) is not null).ToList();
+            var otherwise = quoted.Where(r => r.In(edition.Name)!.Differs is not null).ToList();
+            var same = quoted.Except(otherwise).ToList();
+            text.Append(CultureInfo.InvariantCulture, $"\n{quoted.Count} of the catalogue's {all.Count} requirements quote their sentence in `{edition.Name}`; "
+                + $"{otherwise.Count} of them read otherwise there, {same.Count} the same.\n");
+            text.Append(CultureInfo.InvariantCulture, $"\n### Requirements that read otherwise in `{edition.Name}` ({otherwise.Count})\n\n");
+            foreach (var requirement in otherwise)
             {
                 var note = requirement.In(edition.Name)!;
-                text.Append(CultureInfo.InvariantCulture, $"- **{requirement.Id}** ({(!note.Applies ? "does not apply: SKIPPED" : note.Keyword is { } keyword ? $"a {keyword} there: a failure is a WARNING" : "applies, judged in the edition's terms")}), {note.Doc}, {note.Section}: {OneLine(note.Differs)}. The draft: \"{OneLine(note.Quote)}\"\n");
+                text.Append(CultureInfo.InvariantCulture, $"- **{requirement.Id}** ({(!note.Applies ? "does not apply: SKIPPED" : note.Keyword is { } keyword ? $"a {keyword} there: a failure is a WARNING" : "applies, judged in the edition's terms")}), {note.Doc}, {note.Section}: {OneLine(note.Differs!)}. The draft: \"{OneLine(note.Quote)}\"\n");
+            }
+            text.Append(CultureInfo.InvariantCulture, $"\n### Requirements that read the same in `{edition.Name}` ({same.Count})\n\n");
+            foreach (var requirement in same)
+            {
+                var note = requirement.In(edition.Name)!;
+                text.Append(CultureInfo.InvariantCulture, $"- **{requirement.Id}**, {note.Doc}, {note.Section}: \"{OneLine(note.Quote)}\"\n");
             }
         }
         return text.ToString();

@@ -30,13 +30,13 @@ public sealed class DeclaredLifecycleTests
         }
     }
 
-    private static async Task<(MissionClient Client, Recorder Wire, WireLog Log)> ClientAsync(DeclaredEndpoint? lifecycle, Edition edition)
+    private static async Task<(MissionClient Client, Recorder Wire, WireLog Log)> ClientAsync(DeclaredEndpoint? lifecycle, Edition edition, DeclaredEndpoint? status = null)
     {
         var recorder = new Recorder();
         var log = new WireLog();
         var http = new HttpClient(new CapturingHandler(log, recorder));
         var client = await MissionClient.DiscoverAsync(http, new Uri("https://as.example"), TestContext.Current.CancellationToken);
-        return (client.Declaring(lifecycle, edition), recorder, log);
+        return (client.Declaring(lifecycle, edition, status), recorder, log);
     }
 
     [Fact]
@@ -77,5 +77,49 @@ public sealed class DeclaredLifecycleTests
 
         Assert.False(client.HasLifecycle);
         await Assert.ThrowsAsync<InvalidOperationException>(() => client.LifecycleAsync(new ClientCredentials("agent"), "msn_1", "suspend", null, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task DeclaredStatusByQuery_IsAGet_WithTheMissionInThePath_AndTheCredentialHeader()
+    {
+        var declared = new DeclaredEndpoint("https://as.example/missions/{mission}/status", DeclaredBody.Query, new DeclaredAuthentication("x-service-token", "s3cret-service-token"));
+        var (client, wire, log) = await ClientAsync(null, Edition.Ietf202608, declared);
+
+        await client.DeclaredStatusAsync(new ClientCredentials("rs"), "msn_1", "https://rs.example/mcp", "n0nce", TestContext.Current.CancellationToken);
+
+        var (request, body) = Assert.Single(wire.Seen);
+        Assert.Equal(HttpMethod.Get, request.Method);
+        Assert.Equal("https://as.example/missions/msn_1/status?audience=https%3A%2F%2Frs.example%2Fmcp&nonce=n0nce", request.RequestUri!.AbsoluteUri);
+        Assert.Equal("", body);
+        Assert.Equal("s3cret-service-token", request.Headers.GetValues("x-service-token").Single());
+        Assert.DoesNotContain("s3cret-service-token", string.Join(" ", Assert.Single(log.Exchanges, e => e.Url.Contains("/status", StringComparison.Ordinal)).RequestHeaders.Select(h => h.Value)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeclaredStatus_AskedAsTheEditionSays_IsAFormPost_NamingTheMission_WithoutANonceWhenNoneIsGiven()
+    {
+        var declared = new DeclaredEndpoint("https://as.example/missions/{mission}/status", DeclaredBody.Query, new DeclaredAuthentication("x-service-token", "t"));
+        var (client, wire, _) = await ClientAsync(null, Edition.Ietf202608, declared);
+
+        await client.DeclaredStatusAsync(new ClientCredentials("rs"), "msn_1", "aud", null, TestContext.Current.CancellationToken, asEditionSays: true);
+
+        var (request, body) = Assert.Single(wire.Seen);
+        Assert.Equal(HttpMethod.Post, request.Method);
+        Assert.Equal("https://as.example/missions/msn_1/status", request.RequestUri!.AbsoluteUri);
+        Assert.Equal("mission_id=msn_1&audience=aud", body);
+        Assert.Equal("t", request.Headers.GetValues("x-service-token").Single());
+    }
+
+    [Fact]
+    public async Task DeclaredStatus_WithoutItsCredential_SendsTheClientsSecretAsBasic_NeverTheCredential()
+    {
+        var declared = new DeclaredEndpoint("https://as.example/missions/{mission}/status", DeclaredBody.Query, new DeclaredAuthentication("x-service-token", "t"));
+        var (client, wire, _) = await ClientAsync(null, Edition.Ietf202608, declared);
+
+        await client.DeclaredStatusAsync(new ClientCredentials("agent", "agent-secret"), "msn_1", "aud", "n", TestContext.Current.CancellationToken, withCredential: false);
+
+        var (request, _) = Assert.Single(wire.Seen);
+        Assert.Equal("Basic", request.Headers.Authorization!.Scheme);
+        Assert.False(request.Headers.Contains("x-service-token"));
     }
 }

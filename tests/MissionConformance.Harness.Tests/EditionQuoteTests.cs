@@ -28,6 +28,18 @@ public sealed partial class EditionQuoteTests
         Assert.All(RequirementCatalogue.Default.All.SelectMany(r => r.Editions.Keys), name => Assert.NotNull(Edition.Named(name)));
     }
 
+    [Fact]
+    public void ANoteThatChangesTheVerdict_SaysWhatDiffers()
+    {
+        var silent = RequirementCatalogue.Default.All
+            .SelectMany(r => r.Editions.Select(e => (r.Id, Edition: e.Key, Note: e.Value)))
+            .Where(x => (!x.Note.Applies || x.Note.Keyword is not null) && string.IsNullOrWhiteSpace(x.Note.Differs))
+            .Select(x => $"{x.Id} in {x.Edition}")
+            .ToList();
+
+        Assert.Empty(silent);
+    }
+
     [Theory]
     [MemberData(nameof(Notes))]
     public void TheQuote_StillAppearsInThePinnedDraft(string requirementId, string edition)

@@ -267,6 +267,8 @@ public sealed class TargetLoaderTests
     [InlineData("LifecycleRelativeUrl", "authorizationServers[0].lifecycle.url: \"/missions/{mission}/lifecycle\" is not an absolute http(s) URL")]
     [InlineData("LifecycleBearerAndHeader", "authorizationServers[0].lifecycle.authentication")]
     [InlineData("LifecycleTokenUnset", "authorizationServers[0].lifecycle.authentication.value: environment variable NOT_SET_ANYWHERE is not set")]
+    [InlineData("StatusQueryWithoutCredential", "authorizationServers[0].missionStatus.body: a query cannot carry a client assertion")]
+    [InlineData("LifecycleByQuery", "authorizationServers[0].lifecycle.body")]
     public void Parse_BrokenTarget_NamesTheField(string variant, string expected)
     {
         var error = Assert.Throws<TargetFileException>(() => TargetLoader.Parse(Broken(variant), "my-target.json", Fixtures, _ => null));
@@ -329,6 +331,8 @@ public sealed class TargetLoaderTests
             case "LifecycleJsonWithoutCredential": server["lifecycle"] = JsonNode.Parse("""{"url":"https://as.example/lifecycle","body":"json"}"""); break;
             case "LifecycleRelativeUrl": server["lifecycle"] = JsonNode.Parse("""{"url":"/missions/{mission}/lifecycle"}"""); break;
             case "LifecycleBearerAndHeader": server["lifecycle"] = JsonNode.Parse("""{"url":"https://as.example/lifecycle","authentication":{"bearer":"t","header":"x-t","value":"v"}}"""); break;
+            case "StatusQueryWithoutCredential": server["missionStatus"] = JsonNode.Parse("""{"url":"https://as.example/missions/{mission}/status","body":"query"}"""); break;
+            case "LifecycleByQuery": server["lifecycle"] = JsonNode.Parse("""{"url":"https://as.example/lifecycle","body":"query","authentication":{"bearer":"t"}}"""); break;
             case "LifecycleTokenUnset": server["lifecycle"] = JsonNode.Parse("""{"url":"https://as.example/lifecycle","authentication":{"header":"x-service-token","value":"${env:NOT_SET_ANYWHERE}"}}"""); break;
         }
         return root.ToJsonString();

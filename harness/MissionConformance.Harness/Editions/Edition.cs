@@ -61,8 +61,29 @@ public sealed record Edition
     public string? GatingValue(string state) => Name == SeedName ? state
         : state switch { "revoked" => "mission_revoked", "expired" => "mission_expired", _ => null };
 
-    /// <summary>The lifecycle request's member naming the Mission: seed oauth-profile §12 <c>mission</c>; ietf status §Operations <c>mission_id</c>.</summary>
-    public required string LifecycleMissionMember { get; init; }
+    /// <summary>
+    /// The lifecycle and Mission Status requests' member naming the Mission: seed oauth-profile §12 and mission-status.md <c>mission</c>;
+    /// ietf status §Operations and §Request <c>mission_id</c>.
+    /// </summary>
+    public required string MissionIdParameter { get; init; }
+
+    /// <summary>
+    /// The JOSE <c>typ</c> of a Mission Status answer: seed mission-status.md <c>application/mission-status-response+jwt</c>; ietf
+    /// status §Response <c>mission-status-response+jwt</c> (RFC 7515 §4.1.9, without the prefix). The Content-Type is the full media type in both.
+    /// </summary>
+    public required string StatusJoseType { get; init; }
+
+    /// <summary>
+    /// The form a Mission Status nonce must have, refused otherwise: seed mission-status.md <c>[A-Za-z0-9_-]{16,128}</c>; ietf none
+    /// (status §Error Responses refuses an absent or malformed nonce with invalid_request, and defines no format): null.
+    /// </summary>
+    public required string? StatusNonceFormat { get; init; }
+
+    /// <summary>The ways a Mission Status request may be authenticated, every other refused with 401 (seed mission-status.md "Authentication"; ietf status §Authentication).</summary>
+    public required string StatusAuthentication { get; init; }
+
+    /// <summary>The schema of a Mission Status answer's payload: seed mission-status.md's members; ietf status §Response's (state and anchors inside <c>mission</c>).</summary>
+    public required Schemas.ArtifactKind StatusPayload { get; init; }
 
     /// <summary>
     /// Whether the Intent's top level takes extension members named x_… (seed framework §Mission Intent), with unknown members of
@@ -93,7 +114,9 @@ public sealed record Edition
         Name = SeedName, Source = "../shared/spec/seeds/", ResourcesMember = "objects", ExpiryMember = "mission_expiry", BoundsMember = "context",
         BoundsAreStrings = true, SubmitsEnvelope = false, RequiredIntentMembers = ["goal", "objects", "constraints", "success_criteria"],
         MissionAuthorityMember = "origin", GatingMember = "mission_state", GatingMemberRequired = true,
-        LifecycleMissionMember = "mission", ExtendsAtTopLevel = true, DefaultIntentMaxSize = 16384,
+        MissionIdParameter = "mission", ExtendsAtTopLevel = true, DefaultIntentMaxSize = 16384,
+        StatusJoseType = "application/mission-status-response+jwt", StatusNonceFormat = "[A-Za-z0-9_-]{16,128}", StatusPayload = Schemas.ArtifactKind.MissionStatus,
+        StatusAuthentication = "the methods the seed allows (mtls, dpop_bearer, private_key_jwt)",
     };
 
     public static Edition Ietf202608 { get; } = new()
@@ -101,7 +124,9 @@ public sealed record Edition
         Name = IetfName, Source = "../shared/spec/editions/ietf-2026-08/", ResourcesMember = "resources", ExpiryMember = "expires_at", BoundsMember = "controls",
         BoundsAreStrings = false, SubmitsEnvelope = true, RequiredIntentMembers = ["goal", "resources"],
         MissionAuthorityMember = "issuer", GatingMember = "mission_error", GatingMemberRequired = false,
-        LifecycleMissionMember = "mission_id", ExtendsAtTopLevel = false, DefaultIntentMaxSize = null,
+        MissionIdParameter = "mission_id", ExtendsAtTopLevel = false, DefaultIntentMaxSize = null,
+        StatusJoseType = "mission-status-response+jwt", StatusNonceFormat = null, StatusPayload = Schemas.ArtifactKind.MissionStatusIetf,
+        StatusAuthentication = "the mechanisms ietf-2026-08 allows (mTLS client authentication, a sender-constrained access token, private_key_jwt)",
     };
 
     public static IReadOnlyList<Edition> All { get; } = [Seed, Ietf202608];

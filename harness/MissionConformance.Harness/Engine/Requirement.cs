@@ -61,7 +61,8 @@ public sealed record EditionNote
     [JsonPropertyName("doc")] public required string Doc { get; init; }
     [JsonPropertyName("section")] public required string Section { get; init; }
     [JsonPropertyName("quote")] public required string Quote { get; init; }
-    [JsonPropertyName("differs")] public required string Differs { get; init; }
+    /// <summary>What the edition says otherwise; null when it says the same (the quote then shows where). Required when it does not apply or has another keyword.</summary>
+    [JsonPropertyName("differs")] public string? Differs { get; init; }
 
     /// <summary>The keyword in that edition when it differs (a seed MUST that the edition makes a SHOULD): a failure is then a WARNING.</summary>
     [JsonPropertyName("keyword")] public string? Keyword { get; init; }

@@ -205,12 +205,12 @@ public sealed class ScenarioContext(
             if (!note.Applies)
             {
                 (verdict, wants, notVerifiable) = (Verdict.Skipped, null, false);
-                message = $"not a requirement of edition {target.Edition.Name} ({note.Doc}, {note.Section}): {note.Differs} [the seed's check found: {message}]";
+                message = $"not a requirement of edition {target.Edition.Name} ({note.Doc}, {note.Section}): {note.Differs ?? note.Quote} [the seed's check found: {message}]";
             }
             else if (verdict == Verdict.Failed && note.Keyword is "SHOULD" or "SHOULD NOT" or "MAY")
             {
                 verdict = Verdict.Warning;
-                message = $"{message} [a {note.Keyword} in edition {target.Edition.Name} ({note.Doc}, {note.Section}): {note.Differs}]";
+                message = $"{message} [a {note.Keyword} in edition {target.Edition.Name} ({note.Doc}, {note.Section}): {note.Differs ?? note.Quote}]";
             }
         }
         lock (_judged) _judged.Add((requirementId, subject));

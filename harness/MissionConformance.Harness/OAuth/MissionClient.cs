@@ -206,7 +206,7 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
         var declared = DeclaredLifecycle;
         var endpoint = declared?.For(missionId) ?? metadata.LifecycleEndpoint
             ?? throw new InvalidOperationException("no mission_lifecycle_endpoint advertised, and none declared (target file lifecycle)");
-        List<KeyValuePair<string, string>> fields = declared is { MissionInPath: true } ? [] : [new(Edition.LifecycleMissionMember, missionId)];
+        List<KeyValuePair<string, string>> fields = declared is { MissionInPath: true } ? [] : [new(Edition.MissionIdParameter, missionId)];
         fields.Add(new("operation", operation));
         fields.Add(new("nonce", nonce ?? NewNonce()));
         var sent = declared?.Authentication is { } credential
@@ -228,8 +228,18 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
     /// <summary>Where the lifecycle endpoint comes from, for a message: the target file or the metadata.</summary>
     public string LifecycleSource => DeclaredLifecycle is not null ? "the target file's lifecycle" : "mission_lifecycle_endpoint";
 
-    /// <summary>This client, speaking <paramref name="edition"/> and calling the lifecycle endpoint <paramref name="lifecycle"/> declares.</summary>
-    public MissionClient Declaring(DeclaredEndpoint? lifecycle, Edition edition) => new(http, metadata, clock) { DeclaredLifecycle = lifecycle, Edition = edition };
+    /// <summary>This client, its edition and declarations kept, sending over <paramref name="other"/> (a TLS client with a certificate, for mtls).</summary>
+    public MissionClient Over(HttpClient other) => new(other, metadata, clock) { DeclaredLifecycle = DeclaredLifecycle, DeclaredStatus = DeclaredStatus, Edition = Edition };
+
+    /// <summary>The Mission Status operation the target file declares (authorizationServers[].missionStatus), which replaces the advertised one.</summary>
+    public DeclaredEndpoint? DeclaredStatus { get; init; }
+
+    /// <summary>
+    /// This client, speaking <paramref name="edition"/> and calling the lifecycle endpoint <paramref name="lifecycle"/> and the Mission
+    /// Status operation <paramref name="status"/> declare.
+    /// </summary>
+    public MissionClient Declaring(DeclaredEndpoint? lifecycle, Edition edition, DeclaredEndpoint? status = null)
+        => new(http, metadata, clock) { DeclaredLifecycle = lifecycle, DeclaredStatus = status, Edition = edition };
 
     /// <summary>
     /// A request to a declared endpoint, its body written as declared: with <paramref name="credential"/> in its header, or
@@ -241,13 +251,24 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
         if (credential is null && body == DeclaredBody.Form) return PostFormAsync(endpoint, new ClientCredentials(client.ClientId, client.Secret), fields, ct);
         var json = new System.Text.Json.Nodes.JsonObject();
         foreach (var (name, value) in fields) json[name] = value;
-        var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
-        {
-            Content = body == DeclaredBody.Json ? new StringContent(json.ToJsonString(), Encoding.UTF8, "application/json") : new FormUrlEncodedContent(fields),
-        };
+        var request = body == DeclaredBody.Query
+            ? new HttpRequestMessage(HttpMethod.Get, WithQuery(endpoint, fields))
+            : new HttpRequestMessage(HttpMethod.Post, endpoint)
+            {
+                Content = body == DeclaredBody.Json ? new StringContent(json.ToJsonString(), Encoding.UTF8, "application/json") : new FormUrlEncodedContent(fields),
+            };
         if (credential is not null) request.Headers.TryAddWithoutValidation(credential.Header, credential.Value);
         else if (client.Secret is { } secret) request.Headers.Authorization = Basic(client.ClientId, secret);
         return SendAsync(request, ct);
+    }
+
+    /// <summary><paramref name="endpoint"/> with <paramref name="fields"/> added to its query, form-urlencoded.</summary>
+    private static Uri WithQuery(Uri endpoint, IEnumerable<KeyValuePair<string, string>> fields)
+    {
+        var added = string.Join("&", fields.Select(f => Uri.EscapeDataString(f.Key) + "=" + Uri.EscapeDataString(f.Value)));
+        var builder = new UriBuilder(endpoint);
+        builder.Query = builder.Query.Length > 1 ? builder.Query[1..] + "&" + added : added;
+        return builder.Uri;
     }
 
     /// <summary>client_secret_basic: RFC 6749 §2.3.1 form-urlencodes id and secret before Base64.</summary>
@@ -267,11 +288,39 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
     /// A Mission Status request (mission-status.md "Request"): private_key_jwt by default; without an
     /// assertion, <paramref name="client"/>'s secret (if any) goes as client_secret_basic, for the 401 checks.
     /// </summary>
-    public Task<WireResponse> MissionStatusAsync(Uri endpoint, ClientCredentials client, string mission, string audience, string nonce, CancellationToken ct,
+    public Task<WireResponse> MissionStatusAsync(Uri endpoint, ClientCredentials client, string mission, string audience, string? nonce, CancellationToken ct,
         bool withAssertion = true)
     {
-        List<KeyValuePair<string, string>> form = [new("mission", mission), new("audience", audience), new("nonce", nonce)];
-        return CaptureAsync(withAssertion ? PostAssertedAsync(endpoint, client, form, ct) : PostFormAsync(endpoint, client, form, ct), StatusKind);
+        var form = StatusFields(mission, audience, nonce, missionInPath: false);
+        return CaptureAsync(withAssertion ? PostAssertedAsync(endpoint, client, form, ct) : PostFormAsync(endpoint, client, form, ct), StatusAnswerKind);
+    }
+
+    /// <summary>
+    /// A Mission Status request to the operation the target file declares, written as declared: with its credential, or with
+    /// <paramref name="withCredential"/> false without it (then <paramref name="client"/>'s secret, if any, as client_secret_basic).
+    /// With <paramref name="asEditionSays"/>, the edition's own request instead: a form POST to the declared URL naming the Mission
+    /// in its member (MBO-MS-001), still with the declared credential. A null <paramref name="nonce"/> sends none (MBO-MS-009).
+    /// </summary>
+    public Task<WireResponse> DeclaredStatusAsync(ClientCredentials client, string mission, string audience, string? nonce, CancellationToken ct,
+        bool withCredential = true, bool asEditionSays = false)
+    {
+        var declared = DeclaredStatus ?? throw new InvalidOperationException("no Mission Status operation declared (target file missionStatus)");
+        var fields = StatusFields(mission, audience, nonce, missionInPath: declared.MissionInPath && !asEditionSays);
+        var body = asEditionSays ? DeclaredBody.Form : declared.Body;
+        var credential = withCredential ? declared.Authentication : null;
+        var sent = credential is null && body == DeclaredBody.Form && withCredential
+            ? PostAssertedAsync(declared.For(mission), client, fields, ct)
+            : SendDeclaredAsync(declared.For(mission), body, fields, credential, client, ct);
+        return CaptureAsync(sent, StatusAnswerKind);
+    }
+
+    /// <summary>The fields of a Mission Status request, in the edition's names; no Mission member when the URL carries it, no nonce when null.</summary>
+    private List<KeyValuePair<string, string>> StatusFields(string mission, string audience, string? nonce, bool missionInPath)
+    {
+        List<KeyValuePair<string, string>> fields = missionInPath ? [] : [new(Edition.MissionIdParameter, mission)];
+        fields.Add(new("audience", audience));
+        if (nonce is not null) fields.Add(new("nonce", nonce));
+        return fields;
     }
 
     /// <summary>
@@ -298,15 +347,15 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
     }
 
     /// <summary>A Mission Status request authenticated by dpop_bearer: <c>Authorization: DPoP</c> with <paramref name="token"/>, and <paramref name="proof"/> (none: no DPoP header).</summary>
-    public Task<WireResponse> MissionStatusWithTokenAsync(Uri endpoint, string token, string? proof, string mission, string audience, string nonce, CancellationToken ct)
+    public Task<WireResponse> MissionStatusWithTokenAsync(Uri endpoint, string token, string? proof, string mission, string audience, string? nonce, CancellationToken ct)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
         {
-            Content = new FormUrlEncodedContent([new("mission", mission), new("audience", audience), new("nonce", nonce)]),
+            Content = new FormUrlEncodedContent(StatusFields(mission, audience, nonce, missionInPath: false)),
         };
         request.Headers.TryAddWithoutValidation("Authorization", "DPoP " + token);
         if (proof is not null) request.Headers.Add("DPoP", proof);
-        return CaptureAsync(SendAsync(request, ct), StatusKind);
+        return CaptureAsync(SendAsync(request, ct), StatusAnswerKind);
     }
 
     /// <summary>
@@ -350,6 +399,9 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
     /// <summary>Mission Status: a success is a JWS whose payload is validated (<see cref="CapturedArtifact.SentAsJws"/>); an error has its own schema.</summary>
     private static ArtifactKind? StatusKind(HttpStatusCode status)
         => (int)status is >= 200 and < 300 ? ArtifactKind.MissionStatus : (int)status >= 400 ? ArtifactKind.StatusError : null;
+
+    /// <summary>A Mission Status answer: the edition's payload schema on success (the lifecycle endpoint's answers keep the seed's, MBO-AS-LC-008).</summary>
+    private ArtifactKind? StatusAnswerKind(HttpStatusCode status) => StatusKind(status) == ArtifactKind.MissionStatus ? Edition.StatusPayload : StatusKind(status);
 
     /// <summary>RFC 7662 JSON; the RFC 9701 signed form is a JWT, validated where it is decoded.</summary>
     private static Func<HttpStatusCode, ArtifactKind?> IntrospectionKind(string? accept)

@@ -20,6 +20,9 @@ public sealed class StatusCaller : IDisposable
     public const string DpopBearer = "dpop_bearer";
     public const string MutualTlsMethod = "mtls";
 
+    /// <summary>As the target file declares (authorizationServers[].missionStatus): its credential header, else private_key_jwt, in its shape.</summary>
+    public const string DeclaredMethod = "declared";
+
     private readonly ScenarioContext _context;
     private readonly TargetClient _caller;
     private readonly Uri _endpoint;
@@ -43,6 +46,14 @@ public sealed class StatusCaller : IDisposable
     /// </summary>
     public static StatusCaller For(ScenarioContext context, TargetClient caller, Uri endpoint, JsonElement? authorityDocument = null)
     {
+        if (context.Client.DeclaredStatus is { } declared)
+        {
+            if (declared.Authentication is null && caller.Key is null)
+            {
+                throw new ScenarioInterruptedException($"the target file's missionStatus names no authentication, so the status client {caller.ClientId} asks by private_key_jwt, and it has no keyFile");
+            }
+            return new StatusCaller(context, caller, endpoint, DeclaredMethod);
+        }
         if (caller.Key is null)
         {
             throw new ScenarioInterruptedException($"the status client {caller.ClientId} has no key: Mission Status forbids client secrets (mission-status.md \"Authentication\"), so give it a keyFile");
@@ -75,18 +86,20 @@ public sealed class StatusCaller : IDisposable
     /// One question: <paramref name="mission"/> for <paramref name="audience"/> with <paramref name="nonce"/>. A method the suite
     /// cannot use with this client (no token issued, no certificate, no TLS exchange) interrupts the scenario, saying why.
     /// </summary>
-    public async Task<WireResponse> AskAsync(string mission, string audience, string nonce)
+    public async Task<WireResponse> AskAsync(string mission, string audience, string? nonce)
     {
         var ct = _context.Cancellation;
         switch (Method)
         {
+            case DeclaredMethod:
+                return await _context.Client.DeclaredStatusAsync(_caller.Credentials, mission, audience, nonce, ct);
             case DpopBearer:
                 var token = _statusToken ??= await StatusTokenAsync();
                 return await _context.Client.MissionStatusWithTokenAsync(_endpoint, token, _key.Proof("POST", _endpoint.AbsoluteUri, token), mission, audience, nonce, ct);
             case MutualTlsMethod:
                 try
                 {
-                    return await new MissionClient(_tls ??= TlsClient(), _context.Client.Metadata, _context.Clock)
+                    return await _context.Client.Over(_tls ??= TlsClient())
                         .MissionStatusAsync(_endpoint, new ClientCredentials(_caller.ClientId), mission, audience, nonce, ct, withAssertion: false);
                 }
                 catch (HttpRequestException e)
@@ -143,7 +156,7 @@ public sealed class StatusCaller : IDisposable
         using var http = MutualTls.Client(_context.Wire, certificate, _context.Server.TlsTrust, _context.Target.Timeouts.Request);
         try
         {
-            return (await new MissionClient(http, _context.Client.Metadata, _context.Clock)
+            return (await _context.Client.Over(http)
                 .MissionStatusAsync(endpoint, new ClientCredentials(_caller.ClientId), mission, audience, nonce, _context.Cancellation, withAssertion: false), null);
         }
         catch (HttpRequestException e)

@@ -93,7 +93,7 @@ public static class ConformanceRun
         MissionClient client;
         try
         {
-            client = (await MissionClient.DiscoverAsync(http, server.Issuer, ct, clock, server.Discovery)).Declaring(server.Lifecycle, target.Edition);
+            client = (await MissionClient.DiscoverAsync(http, server.Issuer, ct, clock, server.Discovery)).Declaring(server.Lifecycle, target.Edition, server.MissionStatus);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or InvalidOperationException)
         {

@@ -30,7 +30,7 @@ public sealed record CapturedArtifact(ArtifactKind Kind, IReadOnlyList<SchemaErr
     public static CapturedArtifact Of(ArtifactKind kind, JsonElement value) => new(kind, ArtifactSchemas.Validate(kind, value.GetRawText()));
 
     /// <summary>Mission Status answers (mission-status.md §4) and lifecycle Security Event Tokens (RFC 8417) are JWTs on the wire.</summary>
-    public static bool SentAsJws(ArtifactKind kind) => kind is ArtifactKind.MissionStatus or ArtifactKind.LifecycleEventSet;
+    public static bool SentAsJws(ArtifactKind kind) => kind is ArtifactKind.MissionStatus or ArtifactKind.MissionStatusIetf or ArtifactKind.LifecycleEventSet;
 
     /// <summary>The errors at or under <paramref name="pointer"/>, with their pointers made relative to it.</summary>
     public IReadOnlyList<SchemaError> Under(string pointer)

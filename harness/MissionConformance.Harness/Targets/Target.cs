@@ -131,6 +131,12 @@ public sealed record AuthorizationServerTarget(
     /// <summary>Target file lifecycle: the lifecycle endpoint as the AS serves it, when its metadata advertises none or another shape.</summary>
     public DeclaredEndpoint? Lifecycle { get; init; }
 
+    /// <summary>
+    /// Target file missionStatus: the Mission Status operation as the AS serves it, when its metadata advertises no
+    /// mission_status_endpoint or serves another shape. MBO-MS-001 still judges the edition's own request shape at its URL.
+    /// </summary>
+    public DeclaredEndpoint? MissionStatus { get; init; }
+
     public TargetClient? Client(string role) => Clients.FirstOrDefault(c => c.Role == role);
 
     /// <summary>The Mission Status clients, one per audience (role "status").</summary>
@@ -292,7 +298,7 @@ public sealed record Target(string Name, Editions.Edition Edition, IReadOnlyList
 }
 
 /// <summary>
-/// An endpoint the target file declares (authorizationServers[].lifecycle): where it is, how its body is written, and how a
+/// An endpoint the target file declares (authorizationServers[].lifecycle, .missionStatus): where it is, how its body is written, and how a
 /// caller authenticates. <see cref="Url"/> may hold <c>{mission}</c>, which the Mission's id replaces (and then the body
 /// carries no Mission member). Without <see cref="Authentication"/> the caller authenticates as a client (private_key_jwt).
 /// </summary>
@@ -305,7 +311,11 @@ public sealed record DeclaredEndpoint(string Url, DeclaredBody Body, DeclaredAut
     public Uri For(string missionId) => new(Url.Replace(MissionPlaceholder, Uri.EscapeDataString(missionId), StringComparison.Ordinal));
 }
 
-public enum DeclaredBody { Form, Json }
+/// <summary>
+/// How a declared endpoint takes its fields: a form-urlencoded POST body (what both editions say), a JSON POST body, or (Mission
+/// Status only) the query of a GET.
+/// </summary>
+public enum DeclaredBody { Form, Json, Query }
 
 /// <summary>A credential sent in one header (a service token, or <c>Authorization: Bearer …</c>); its value is redacted in every log.</summary>
 public sealed record DeclaredAuthentication(string Header, string Value);

@@ -200,11 +200,12 @@ public static partial class TargetLoader
             Discovery = [.. (node["discovery"] as JsonArray ?? []).Select(d => new Uri((string)d!))],
             SelfExchange = (bool?)node["selfExchange"],
             Lifecycle = ReadDeclaredEndpoint(node["lifecycle"] as JsonObject, $"{at}.lifecycle", environment, errors),
+            MissionStatus = ReadDeclaredEndpoint(node["missionStatus"] as JsonObject, $"{at}.missionStatus", environment, errors),
             TlsTrust = (string?)node["tlsTrustFile"] is { } trustFile ? LoadCertificates(Path.GetFullPath(Path.Combine(baseDirectory, trustFile)), $"{at}.tlsTrustFile", errors) : [],
         };
     }
 
-    /// <summary>lifecycle: an absolute URL (its {mission} aside), a JSON body only with a header credential, env references resolved.</summary>
+    /// <summary>lifecycle, missionStatus: an absolute URL (its {mission} aside), a JSON or query body only with a header credential, env references resolved.</summary>
     private static DeclaredEndpoint? ReadDeclaredEndpoint(JsonObject? node, string at, Func<string, string?> environment, List<string> errors)
     {
         if (node is null) return null;
@@ -214,7 +215,7 @@ public static partial class TargetLoader
         {
             errors.Add($"{at}.url: \"{url}\" is not an absolute http(s) URL");
         }
-        var body = (string?)node["body"] == "json" ? DeclaredBody.Json : DeclaredBody.Form;
+        var body = (string?)node["body"] switch { "json" => DeclaredBody.Json, "query" => DeclaredBody.Query, _ => DeclaredBody.Form };
         DeclaredAuthentication? authentication = null;
         if (node["authentication"] is JsonObject auth)
         {
@@ -222,9 +223,9 @@ public static partial class TargetLoader
                 ? new DeclaredAuthentication("Authorization", "Bearer " + Resolve(bearer, $"{at}.authentication.bearer", environment, errors))
                 : new DeclaredAuthentication((string)auth["header"]!, Resolve((string)auth["value"]!, $"{at}.authentication.value", environment, errors) ?? "");
         }
-        if (body == DeclaredBody.Json && authentication is null)
+        if (body != DeclaredBody.Form && authentication is null)
         {
-            errors.Add($"{at}.body: a JSON body cannot carry a client assertion; give {at}.authentication, or the form body");
+            errors.Add($"{at}.body: a {(body == DeclaredBody.Json ? "JSON body" : "query")} cannot carry a client assertion; give {at}.authentication, or the form body");
         }
         return new DeclaredEndpoint(url, body, authentication);
     }

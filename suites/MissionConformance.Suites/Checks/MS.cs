@@ -15,13 +15,25 @@ public sealed class StatusAnswersSigned : Check<MissionStatusEvidence>
     public override Judgement Judge(MissionStatusEvidence e)
     {
         var r = e.Active.Response;
-        if (r.Status != HttpStatusCode.OK || r.ContentType != StatusAnswer.MediaType || e.Active.Jws is null)
+        var request = e.Declared is null ? $"an authenticated POST ({e.Edition.MissionIdParameter}, audience, nonce)" : $"an authenticated {e.DeclaredShape}";
+        if (!Answered(e.Active))
         {
-            return Judgement.Fail($"an authenticated POST (mission, audience, nonce) got HTTP {(int)r.Status} {r.ContentType ?? "(no content type)"}{(e.Active.Jws is null ? ", not a compact JWS" : "")}: {StatusJudgement.Excerpt(r.Body)}");
+            return Judgement.Fail($"{request} got HTTP {(int)r.Status} {r.ContentType ?? "(no content type)"}{(e.Active.Jws is null ? ", not a compact JWS" : "")}: {StatusJudgement.Excerpt(r.Body)}");
         }
-        var passed = $"an authenticated POST (mission, audience, nonce) got 200 {StatusAnswer.MediaType}";
+        if (e.AsEditionSays is { } asSaid && !Answered(asSaid))
+        {
+            // The target file may say where the operation is and how to reach it; the request's shape is the edition's to say.
+            return Judgement.Fail($"the edition's request, an authenticated POST of {e.Edition.MissionIdParameter}, audience and nonce as a form to the declared URL, got "
+                + $"HTTP {(int)asSaid.Response.Status} {asSaid.Response.ContentType ?? "(no content type)"}: {StatusJudgement.Excerpt(asSaid.Response.Body)}; only the shape the target file "
+                + $"declares ({e.DeclaredShape}) is answered, with 200 {StatusAnswer.MediaType}");
+        }
+        var passed = $"{request} got 200 {StatusAnswer.MediaType}{(e.AsEditionSays is null ? "" : $", and so did the edition's form POST of {e.Edition.MissionIdParameter}, audience and nonce")}";
         // A server MUST support the methods it advertises (mission-status.md "Authentication").
-        var methods = new List<string> { e.Method };
+        var methods = new List<string>
+        {
+            e.Method != StatusCaller.DeclaredMethod ? e.Method
+                : e.DeclaredCredential is { } header ? $"the {header} credential the target file declares" : "private_key_jwt, as the target file declares",
+        };
         var notes = new List<string>();
         switch (e.DpopBearer)
         {
@@ -69,6 +81,12 @@ public sealed class StatusRequiresAuthentication : Check<MissionStatusEvidence>
         var plain = LifecycleRequiresAdvertisedAuth.Refused("Mission Status", e.Unauthenticated, e.ClientSecretBasic);
         if (plain.Holds != true) return plain;
         var message = plain.Message;
+        if (e.DeclaredCredential is { } header && e.Active.Response.Status == HttpStatusCode.OK)
+        {
+            // The header is the deployment's own credential: the edition lists the mechanisms a request must use and refuses every other.
+            return Judgement.Fail($"{message}, but a request authenticated only by the {header} header the target file declares was served (HTTP 200): "
+                + $"that is none of {e.Edition.StatusAuthentication}, and a request authenticated otherwise must be refused with 401 unauthorized");
+        }
         if (e.DpopBearer is { WithoutProof: { } bare, OtherKeyProof: { } otherKey })
         {
             // A DPoP-bound token is no credential without a proof of its key (RFC 9449 §7.1): the same token as a bare credential, or with another key's proof, is unauthenticated.
@@ -112,7 +130,7 @@ public sealed class StatusJwsVerifies : Check<MissionStatusEvidence>
         var typ = Subset.Text(jws.Header, "typ");
         var kid = Subset.Text(jws.Header, "kid");
         var alg = Subset.Text(jws.Header, "alg");
-        if (typ != StatusAnswer.MediaType) return Judgement.Fail($"JOSE typ is {typ ?? "(absent)"}, not {StatusAnswer.MediaType}");
+        if (typ != e.Edition.StatusJoseType) return Judgement.Fail($"JOSE typ is {typ ?? "(absent)"}, not {e.Edition.StatusJoseType} (edition {e.Edition.Name})");
         if (string.IsNullOrEmpty(kid)) return Judgement.Fail("the JOSE header carries no kid");
         if (alg is null or "none") return Judgement.Fail($"JOSE alg is {alg ?? "(absent)"}");
         return Judgement.That(DecodedJwt.VerifySignatureAsync(e.Active.Response.Body.Trim(), e.Jwks).GetAwaiter().GetResult(),
@@ -133,21 +151,26 @@ public sealed class StatusBindsRequest : Check<MissionStatusEvidence>
     /// </remarks>
     public override Judgement Judge(MissionStatusEvidence e)
     {
-        List<(string How, StatusAnswer Answer)> answers = [("private_key_jwt", e.Active)];
+        List<(string How, StatusAnswer Answer)> answers = [(e.Method == StatusCaller.DeclaredMethod ? "declared" : e.Method, e.Active)];
         if (e.DpopBearer?.Answer is { } dpop) answers.Add(("dpop_bearer", dpop));
         if (e.MutualTls?.Answer is { } mtls) answers.Add(("mtls", mtls));
         var signed = answers.Where(a => a.Answer.Payload is not null).ToList();
         if (signed.Count == 0) return Judgement.Skip(StatusJudgement.NotSigned(e.Active));
-        var problems = signed.SelectMany(a => Unbound(a.Answer, e.Origin).Select(problem => $"the {a.How} answer's {problem}")).ToList();
+        // A declared credential is the deployment's, not a client's: which client identifier sub must then name, the wire does not say.
+        var withSub = e.DeclaredCredential is null;
+        var problems = signed.SelectMany(a => Unbound(a.Answer, e.Origin, withSub).Select(problem => $"the {a.How} answer's {problem}")).ToList();
+        var bound = withSub ? "iss, aud, sub, nonce, iat and exp bind" : "iss, aud, nonce, iat and exp bind";
+        var subNote = withSub ? "" : $"; sub ({Subset.Text(e.Active.Payload!.Value, "sub") ?? "absent"}) not compared, as the {e.DeclaredCredential} credential the target file declares names no client";
         return Judgement.That(problems.Count == 0,
-            $"iss, aud, sub, nonce, iat and exp bind each answer ({string.Join(", ", signed.Select(a => a.How))}) to its request and caller", string.Join("; ", problems));
+            $"{bound} each answer ({string.Join(", ", signed.Select(a => a.How))}) to its request and caller{subNote}", string.Join("; ", problems));
     }
 
-    private static IEnumerable<string> Unbound(StatusAnswer answer, string origin)
+    private static IEnumerable<string> Unbound(StatusAnswer answer, string origin, bool withSub)
     {
         var p = answer.Payload!.Value;
         foreach (var (member, expected) in new[] { ("iss", origin), ("aud", answer.Audience), ("sub", answer.ClientId), ("nonce", answer.Nonce) })
         {
+            if (member == "sub" && !withSub) continue;
             if (Subset.Text(p, member) is var actual && actual != expected) yield return $"{member} is {actual ?? "(absent)"}, expected {expected}";
         }
         long? Number(string member) => p.TryGetProperty(member, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : null;
@@ -166,17 +189,20 @@ public sealed class StatusPayloadComplete : Check<MissionStatusEvidence>
     public override Judgement Judge(MissionStatusEvidence e)
     {
         if (e.SignedAnswers.ToList() is not { Count: > 0 } answers) return Judgement.Skip(StatusJudgement.NotSigned(e.Active));
-        if (answers.FirstOrDefault(a => a.Response.Artifact?.Kind != ArtifactKind.MissionStatus) is { } unvalidated)
+        if (answers.FirstOrDefault(a => a.Response.Artifact?.Kind != e.Edition.StatusPayload) is { } unvalidated)
         {
             return Judgement.NotValidatedAtCapture($"the {unvalidated.State ?? "?"} Mission Status answer");
         }
-        // The mission member's id/ref rule is MBO-MS-014's to judge, the anchors' format MBO-AS-REC-004's.
-        var problems = answers.SelectMany(a => a.Response.SchemaErrors
-                .Where(x => x.Pointer != "/mission" && !x.Pointer.StartsWith("/mission/", StringComparison.Ordinal)
-                    && !x.Pointer.StartsWith("/integrity_anchors/", StringComparison.Ordinal))
-                .Select(x => $"{a.State ?? "?"} answer {x}"))
-            .ToList();
-        return Judgement.That(problems.Count == 0, "mission, state, integrity_anchors, the projection and the RFC 3339 times are all present and well-formed",
+        // The mission member's id/ref and state authority are MBO-MS-014's to judge, the anchors' format MBO-AS-REC-004's. In ietf-2026-08
+        // the state and the times live in mission, so only its id and issuer are left to MS-014 there.
+        bool OthersJudge(string pointer) => e.Edition.StatusPayload == ArtifactKind.MissionStatus
+            ? pointer == "/mission" || pointer.StartsWith("/mission/", StringComparison.Ordinal) || pointer.StartsWith("/integrity_anchors/", StringComparison.Ordinal)
+            : pointer is "/mission/id" or "/mission/issuer";
+        var problems = answers.SelectMany(a => a.Response.SchemaErrors.Where(x => !OthersJudge(x.Pointer)).Select(x => $"{a.State ?? "?"} answer {x}")).ToList();
+        var members = e.Edition.StatusPayload == ArtifactKind.MissionStatus
+            ? "mission, state, integrity_anchors, the projection and the RFC 3339 times"
+            : "the signed envelope, mission's authority_hash, state, version, expires_at and fresh_until, and authorization_details";
+        return Judgement.That(problems.Count == 0, $"{members} are all present and well-formed ({ArtifactSchemas.FileName(e.Edition.StatusPayload)})",
             "Mission Status payload: " + string.Join("; ", problems));
     }
 }
@@ -188,7 +214,7 @@ public sealed class StatusProjectionAudienceOnly : Check<MissionStatusEvidence>
     public override Judgement Judge(MissionStatusEvidence e)
     {
         if (e.Active.Payload is null) return Judgement.Skip(StatusJudgement.NotSigned(e.Active));
-        if (e.Active.Projection is not { ValueKind: JsonValueKind.Array } projection) return Judgement.Fail("the answer carries no authority_projection array");
+        if (e.Active.Projection is not { ValueKind: JsonValueKind.Array } projection) return Judgement.Fail("the answer carries no authority_projection (seed) or authorization_details (ietf-2026-08) array");
         var resources = projection.EnumerateArray().Select(entry => entry.ValueKind == JsonValueKind.Object ? Subset.Text(entry, "resource") : null).ToList();
         var foreign = resources.Where(r => r != e.Active.Audience).Select(r => r ?? "(no resource)").Distinct().ToList();
         if (foreign.Count > 0) return Judgement.Fail($"asked as {e.Active.Audience}, the projection also carries entries for {string.Join(", ", foreign)}");
@@ -203,6 +229,11 @@ public sealed class StatusNoOracle : Check<MissionStatusEvidence>
 
     public override Judgement Judge(MissionStatusEvidence e)
     {
+        if (e.DeclaredCredential is { } header)
+        {
+            return Judgement.Skip($"not judged: the questions go with the {header} credential the target file declares, the deployment's rather than the Resource "
+                + $"Server {e.Active.Audience}'s, so no Mission is unauthorized for it; a credential of that Resource Server's own would let the suite ask");
+        }
         if (e.Foreign is not { } foreign) return Judgement.Skip("not judged: " + e.WhyNoForeign);
         var unknown = e.Unknown;
         if (foreign.Response.Status == HttpStatusCode.OK) return Judgement.Fail($"a Mission without an entry for {foreign.Audience} was disclosed to it (HTTP 200)");
@@ -249,10 +280,23 @@ public sealed class StatusNonceFormatEnforced : Check<MissionStatusEvidence>
 
     public override PositiveControl Control => Controls.StatusServed;
 
+    /// <remarks>
+    /// The seed gives the nonce an ABNF, and "abc" is outside it. ietf-2026-08 gives none, but refuses an absent (or malformed) nonce
+    /// with 400 invalid_request (status §Error Responses), so there the request carries no nonce.
+    /// </remarks>
     public override Judgement Judge(MissionStatusEvidence e)
-        => Judgement.That((int)e.MalformedNonce.Status >= 400,
-            $"nonce \"abc\" (outside [A-Za-z0-9_-]{{16,128}}) was refused with HTTP {(int)e.MalformedNonce.Status}",
-            $"nonce \"abc\" got HTTP {(int)e.MalformedNonce.Status} {e.MalformedNonce.ContentType}; a nonce outside the ABNF must be refused");
+    {
+        var r = e.MalformedNonce;
+        if (e.Edition.StatusNonceFormat is not { } format)
+        {
+            return Judgement.That(r.Status == HttpStatusCode.BadRequest && r.ErrorCode == "invalid_request",
+                $"a request without a nonce was refused with 400 invalid_request",
+                $"a request without a nonce got HTTP {(int)r.Status} {r.ErrorCode ?? r.ContentType ?? ""}".TrimEnd() + $"; {e.Edition.Name} refuses an absent nonce with 400 invalid_request");
+        }
+        return Judgement.That((int)r.Status >= 400,
+            $"nonce \"abc\" (outside {format}) was refused with HTTP {(int)r.Status}",
+            $"nonce \"abc\" got HTTP {(int)r.Status} {r.ContentType}; a nonce outside the ABNF must be refused");
+    }
 }
 
 public sealed class StatusReportsInactiveMissions : Check<MissionStatusEvidence>
@@ -306,6 +350,7 @@ public sealed class StatusTimestampsOrdered : Check<MissionStatusEvidence>
     {
         var answers = e.SignedAnswers.ToList();
         if (answers.Count == 0) return Judgement.Skip(StatusJudgement.NotSigned(e.Active));
+        if (e.Edition.StatusPayload != ArtifactKind.MissionStatus) return FreshUntil(e, answers);
         var problems = new List<string>();
         foreach (var a in answers)
         {
@@ -319,6 +364,29 @@ public sealed class StatusTimestampsOrdered : Check<MissionStatusEvidence>
         }
         return Judgement.That(problems.Count == 0, "freshness_at ≤ issued_at < expires_at in every signed answer", string.Join("; ", problems));
     }
+
+    /// <summary>
+    /// ietf-2026-08 (status §Response, §Caching): the signed envelope's exp is after its iat, and mission.fresh_until is no later than
+    /// iat plus mission_max_stale_seconds when that is advertised.
+    /// </summary>
+    private static Judgement FreshUntil(MissionStatusEvidence e, IReadOnlyList<StatusAnswer> answers)
+    {
+        var problems = new List<string>();
+        foreach (var a in answers)
+        {
+            var p = a.Payload!.Value;
+            long? Number(string member) => p.TryGetProperty(member, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : null;
+            var fresh = p.TryGetProperty("mission", out var m) && m.ValueKind == JsonValueKind.Object ? StatusLifetimeRecommended.Time(m, "fresh_until") : null;
+            if (Number("iat") is not { } iat || Number("exp") is not { } exp || fresh is null) problems.Add($"the {a.State} answer lacks iat, exp or mission.fresh_until");
+            else if (exp <= iat) problems.Add($"the {a.State} answer's exp is not after its iat");
+            else if (e.MaxStaleSeconds is { } cap && fresh.Value.ToUnixTimeSeconds() > iat + cap)
+            {
+                problems.Add($"the {a.State} answer's mission.fresh_until is {fresh.Value.ToUnixTimeSeconds() - iat} s after iat, beyond the advertised mission_max_stale_seconds {cap}");
+            }
+        }
+        var capped = e.MaxStaleSeconds is { } max ? $" and mission.fresh_until ≤ iat + {max} s (mission_max_stale_seconds)" : " (no mission_max_stale_seconds advertised to bound mission.fresh_until)";
+        return Judgement.That(problems.Count == 0, $"iat < exp{capped} in every signed answer", string.Join("; ", problems));
+    }
 }
 
 public sealed class StatusMissionMemberExclusive : Check<MissionStatusEvidence>
@@ -331,9 +399,10 @@ public sealed class StatusMissionMemberExclusive : Check<MissionStatusEvidence>
         if (!p.TryGetProperty("mission", out var mission) || mission.ValueKind != JsonValueKind.Object) return Judgement.Fail("the payload has no mission object");
         var hasId = mission.TryGetProperty("id", out _);
         var hasRef = mission.TryGetProperty("ref", out _);
-        return Judgement.That(hasId != hasRef && Subset.Text(mission, "origin") is not null,
-            $"mission carries {(hasId ? "id" : "ref")} and origin",
-            $"mission carries {(hasId && hasRef ? "both id and ref" : hasId || hasRef ? "no origin" : "neither id nor ref")}; exactly one of id or ref, plus origin");
+        var authority = e.Edition.MissionAuthorityMember;
+        return Judgement.That(hasId != hasRef && Subset.Text(mission, authority) is not null,
+            $"mission carries {(hasId ? "id" : "ref")} and {authority}",
+            $"mission carries {(hasId && hasRef ? "both id and ref" : hasId || hasRef ? $"no {authority}" : "neither id nor ref")}; exactly one of id or ref, plus {authority}");
     }
 }
 

@@ -90,6 +90,7 @@ public sealed class MissionStatusScenario : Scenario
 
         private StatusAnswer? _active, _unknown, _unknownAgain, _foreign, _suspended, _revoked;
         private WireResponse? _unauthenticated, _basic, _malformedNonce;
+        private StatusAnswer? _asEditionSays;
         private readonly string _authenticationNonce = MissionClient.NewNonce();
         private DpopBearerAttempt? _dpopBearer;
         private MutualTlsAttempt? _mutualTls;
@@ -137,7 +138,8 @@ public sealed class MissionStatusScenario : Scenario
             var documentUrl = new Uri(origin.TrimEnd('/') + "/.well-known/mission-authority");
             var document = await context.Client.GetDocumentAsync(documentUrl, ct, ArtifactKind.MissionAuthority);
             var documentJson = document.Status == HttpStatusCode.OK ? document.ObjectBody() : null;
-            var statusEndpoint = context.Client.Metadata.MissionStatusEndpoint ?? UriMember(documentJson, "mission_status_endpoint");
+            // A missionStatus the target file declares replaces the advertised one (its URL, for this Mission, stands for it).
+            var statusEndpoint = context.Client.DeclaredStatus?.For(missionId) ?? context.Client.Metadata.MissionStatusEndpoint ?? UriMember(documentJson, "mission_status_endpoint");
             var introspectionEndpoint = context.Client.Metadata.IntrospectionEndpoint;
             if (statusEndpoint is null && document.Status != HttpStatusCode.OK)
             {
@@ -176,7 +178,7 @@ public sealed class MissionStatusScenario : Scenario
                 foreach (var id in requirements.Except(context.Judged)) context.Interrupt(id, why);
                 return null;
             }
-            if (statusEndpoint is not null && caller.Key is null)
+            if (statusEndpoint is not null && caller.Key is null && context.Client.DeclaredStatus?.Authentication is null)
             {
                 foreach (var id in StatusRequirements.Except(context.Judged))
                 {
@@ -199,23 +201,39 @@ public sealed class MissionStatusScenario : Scenario
         private Task<WireResponse> IntrospectAsync(string value, bool withAssertion = true, string? accept = null)
             => _context.Client.IntrospectAsync(_introspectionEndpoint!, _caller.Credentials, value, Ct, withAssertion, accept);
 
-        /// <summary>The active Mission, and the refusals that need no second Mission: no authentication, client_secret_basic, an unknown id, a malformed nonce.</summary>
+        /// <summary>
+        /// The active Mission, and the refusals that need no second Mission: no authentication, client_secret_basic, an unknown id, a
+        /// nonce the edition refuses (seed: outside its ABNF; ietf-2026-08, which gives none: absent). A declared operation of another
+        /// shape is also asked the edition's own way (MBO-MS-001).
+        /// </summary>
         public async Task AskActiveAsync()
         {
             if (_statusEndpoint is null) return;
             _active = await AskAsync(_missionId);
             _context.Control(Controls.StatusServed, _active.Response.Status == HttpStatusCode.OK, $"the authenticated request answered {_active.Response.Outcome()}");
-            _unauthenticated = await _context.Client.MissionStatusAsync(_statusEndpoint, new ClientCredentials(_caller.ClientId), _missionId, _audience, _authenticationNonce, Ct, withAssertion: false);
-            _basic = await _context.Client.MissionStatusAsync(_statusEndpoint, new ClientCredentials(_flow.Agent.ClientId, _flow.Agent.Secret ?? "not-a-secret"),
-                _missionId, _audience, MissionClient.NewNonce(), Ct, withAssertion: false);
+            _unauthenticated = await UnauthenticatedAsync(new ClientCredentials(_caller.ClientId), _authenticationNonce);
+            _basic = await UnauthenticatedAsync(new ClientCredentials(_flow.Agent.ClientId, _flow.Agent.Secret ?? "not-a-secret"), MissionClient.NewNonce());
             _unknown = await AskAsync("msn_" + MissionClient.NewNonce() + MissionClient.NewNonce());
-            _malformedNonce = await _status!.AskAsync(_missionId, _audience, "abc");
+            _malformedNonce = await _status!.AskAsync(_missionId, _audience, _flow.Edition.StatusNonceFormat is null ? null : "abc");
+            if (_context.Client.DeclaredStatus is { } declared && (declared.Body != DeclaredBody.Form || declared.MissionInPath))
+            {
+                var nonce = MissionClient.NewNonce();
+                var response = await _context.Client.DeclaredStatusAsync(_caller.Credentials, _missionId, _audience, nonce, Ct, asEditionSays: true);
+                _asEditionSays = new StatusAnswer(response, nonce, _audience, _caller.ClientId, _missionId, _context.Clock.GetUtcNow());
+            }
         }
+
+        /// <summary>A question without the caller's credential: <paramref name="client"/>'s secret, if any, as client_secret_basic, else its client_id alone.</summary>
+        private Task<WireResponse> UnauthenticatedAsync(ClientCredentials client, string nonce)
+            => _context.Client.DeclaredStatus is not null
+                ? _context.Client.DeclaredStatusAsync(client, _missionId, _audience, nonce, Ct, withCredential: false)
+                : _context.Client.MissionStatusAsync(_statusEndpoint!, client, _missionId, _audience, nonce, Ct, withAssertion: false);
 
         /// <summary>The same Mission by dpop_bearer and by mtls, where the state authority advertises them, each with the requests it must refuse.</summary>
         public async Task TryOtherMethodsAsync()
         {
-            if (_statusEndpoint is null) return;
+            // A declared operation is asked as declared; the advertised methods are the advertised endpoint's.
+            if (_statusEndpoint is null || _context.Client.DeclaredStatus is not null) return;
             var methods = StatusCaller.Methods(_document).Concat(StatusCaller.Methods(_context.Client.Metadata.Document)).ToHashSet(StringComparer.Ordinal);
             if (methods.Contains("dpop_bearer")) _dpopBearer = await DpopBearerAsync(_statusEndpoint);
             // RFC 8705 §5: a client using mTLS goes to the alias, when one is advertised.
@@ -388,6 +406,8 @@ public sealed class MissionStatusScenario : Scenario
                 {
                     Method = _status!.Method, DpopBearer = _dpopBearer, MutualTls = _mutualTls, UnknownAgain = _unknownAgain, Neighbour = _afterBurst,
                     RuntimeEnforcementAdvertised = RuntimeEnforcement(_context.Client.Metadata.Document, _document),
+                    Edition = _flow.Edition, Declared = _context.Client.DeclaredStatus, AsEditionSays = _asEditionSays,
+                    MaxStaleSeconds = MaxStaleSeconds(_context.Client.Metadata.Document) ?? MaxStaleSeconds(_document),
                 };
                 foreach (var check in StatusChecks.Cast<Check<MissionStatusEvidence>>()) _context.Judge(check, statusEvidence);
             }
@@ -455,6 +475,11 @@ public sealed class MissionStatusScenario : Scenario
         }
         return null;
     }
+
+    /// <summary>mission_max_stale_seconds of a metadata document (ietf status §Authorization Server Metadata), when a positive integer.</summary>
+    private static int? MaxStaleSeconds(JsonElement? document)
+        => document is { ValueKind: JsonValueKind.Object } d && d.TryGetProperty("mission_max_stale_seconds", out var v) && v.ValueKind == JsonValueKind.Number
+            && v.TryGetInt32(out var seconds) && seconds > 0 ? seconds : null;
 
     private static Uri? UriMember(JsonElement? document, string name)
         => document is { } d && Subset.Text(d, name) is { } text && Uri.TryCreate(text, UriKind.Absolute, out var uri) ? uri : null;

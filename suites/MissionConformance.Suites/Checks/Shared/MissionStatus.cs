@@ -19,7 +19,9 @@ public sealed record StatusAnswer(WireResponse Response, string Nonce, string Au
 
     public JsonElement? Payload => Jws?.Payload;
 
-    public string? State => Payload is { } p ? Subset.Text(p, "state") : null;
+    /// <summary>The reported state: the seed's top-level <c>state</c>, or ietf-2026-08's <c>mission.state</c> (status §Response).</summary>
+    public string? State => Payload is not { } p ? null
+        : Subset.Text(p, "state") ?? (p.TryGetProperty("mission", out var m) && m.ValueKind == JsonValueKind.Object ? Subset.Text(m, "state") : null);
 
     /// <summary>authority_projection, or the early draft's authorization_details (mission-status.md open point 1).</summary>
     public JsonElement? Projection => Payload is not { } p ? null
@@ -89,6 +91,32 @@ public sealed record MissionStatusEvidence(
 
     /// <summary>Another status client's question right after the burst was rate-limited (MBO-MS-017); null when the burst never was, or there is no other client.</summary>
     public RateLimitNeighbour? Neighbour { get; init; }
+
+    /// <summary>The edition whose request, payload and nonce rules the answers are judged by.</summary>
+    public Harness.Editions.Edition Edition { get; init; } = Harness.Editions.Edition.Seed;
+
+    /// <summary>The Mission Status operation as the target file declares it (missionStatus), when every question went there.</summary>
+    public Harness.Targets.DeclaredEndpoint? Declared { get; init; }
+
+    /// <summary>The header of the credential the target file declares (missionStatus.authentication); null when the caller authenticates as a client.</summary>
+    public string? DeclaredCredential => Declared?.Authentication?.Header;
+
+    /// <summary>The active Mission asked the edition's own way (a form POST to the declared URL), when the declared shape is another (MBO-MS-001).</summary>
+    public StatusAnswer? AsEditionSays { get; init; }
+
+    /// <summary>mission_max_stale_seconds as advertised (ietf status §Caching: fresh_until is at most iat plus it); null when not.</summary>
+    public int? MaxStaleSeconds { get; init; }
+
+    /// <summary>How the declared operation is asked, for a message: "GET https://…/missions/{mission}/status with audience and nonce in the query".</summary>
+    public string DeclaredShape => Declared is not { } d ? "the advertised endpoint"
+        : d.Body switch
+        {
+            Harness.Targets.DeclaredBody.Query => $"GET {d.Url} with {Fields(d)} in the query",
+            Harness.Targets.DeclaredBody.Json => $"POST {d.Url} with {Fields(d)} in a JSON body",
+            _ => $"POST {d.Url} with {Fields(d)} as a form",
+        };
+
+    private string Fields(Harness.Targets.DeclaredEndpoint d) => d.MissionInPath ? "audience and nonce" : $"{Edition.MissionIdParameter}, audience and nonce";
 }
 
 /// <summary>What another consumer, <paramref name="ClientId"/>, was answered just before the first client's burst and while it was rate-limited.</summary>
