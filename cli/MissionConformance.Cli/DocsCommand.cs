@@ -121,6 +121,9 @@ public static partial class DocsCommand
             ("the Mission Status answer's JOSE typ", e => $"`{e.StatusJoseType}`"),
             ("the Mission Status nonce's form", e => e.StatusNonceFormat is { } f ? $"`{f}`" : "none (absent or malformed is refused)"),
             ("the Mission Status payload's schema", e => $"`{Harness.Schemas.ArtifactSchemas.FileName(e.StatusPayload)}`"),
+            ("a delegated token's `client_id`", e => e.DelegatedClientIsRequester ? "the client that requested it (the delegate)" : "the approved agent's"),
+            ("refusing a delegation that narrows to nothing", e => $"`{e.EmptyDelegationError}`"),
+            ("values of the gating member", e => e.GatingValues is { } v ? string.Join(", ", v.Select(x => $"`{x}`")) : "the non-active states, `mission_not_found` (oauth-error.schema.json)"),
         ];
         var text = new StringBuilder("| | " + string.Join(" | ", editions.Select(e => $"`{e.Name}`")) + " |\n|---|" + string.Concat(editions.Select(_ => "---|")) + "\n");
         foreach (var (what, says) in rows) text.Append(CultureInfo.InvariantCulture, $"| {what} | {string.Join(" | ", editions.Select(says))} |\n");
@@ -128,10 +131,17 @@ public static partial class DocsCommand
         {
             var all = RequirementCatalogue.Default.All;
             var quoted = all.Where(r => r.In(edition.Name) is not null).ToList();
-            var otherwise = quoted.Where(r => r.In(edition.Name)!.Differs is not null).ToList();
-            var same = quoted.Except(otherwise).ToList();
-            text.Append(CultureInfo.InvariantCulture, $"\n{quoted.Count} of the catalogue's {all.Count} requirements quote their sentence in `{edition.Name}`; "
-                + $"{otherwise.Count} of them read otherwise there, {same.Count} the same.\n");
+            var added = quoted.Where(r => r.OnlyIn == edition.Name).ToList();
+            var otherwise = quoted.Except(added).Where(r => r.In(edition.Name)!.Differs is not null).ToList();
+            var same = quoted.Except(added).Except(otherwise).ToList();
+            text.Append(CultureInfo.InvariantCulture, $"\n{quoted.Count} of the catalogue's {all.Count} requirements quote their sentence in `{edition.Name}`: "
+                + $"{added.Count} are new there, {otherwise.Count} read otherwise, {same.Count} the same.\n");
+            text.Append(CultureInfo.InvariantCulture, $"\n### Requirements new in `{edition.Name}` ({added.Count})\n\n");
+            foreach (var requirement in added)
+            {
+                var note = requirement.In(edition.Name)!;
+                text.Append(CultureInfo.InvariantCulture, $"- **{requirement.Id}** ({requirement.Keyword}; SKIPPED in other editions), {note.Doc}, {note.Section}: {OneLine(requirement.Summary)} The draft: \"{OneLine(note.Quote)}\"\n");
+            }
             text.Append(CultureInfo.InvariantCulture, $"\n### Requirements that read otherwise in `{edition.Name}` ({otherwise.Count})\n\n");
             foreach (var requirement in otherwise)
             {

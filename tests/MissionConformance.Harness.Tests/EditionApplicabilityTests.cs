@@ -24,6 +24,14 @@ public sealed class EditionApplicabilityTests
         },
         new Requirement
         {
+            Id = "T-IETF-ONLY", Keyword = "MUST", OnlyIn = Edition.IetfName,
+            Editions = new Dictionary<string, EditionNote>
+            {
+                [Edition.IetfName] = new() { Doc = "draft.md", Section = "Conflicts", Quote = "q" },
+            },
+        },
+        new Requirement
+        {
             Id = "T-SHOULD-THERE", Keyword = "MUST",
             Editions = new Dictionary<string, EditionNote>
             {
@@ -48,7 +56,17 @@ public sealed class EditionApplicabilityTests
         var finding = await RunAsync(Edition.Ietf202608);
 
         Assert.Equal(Verdict.Skipped, finding.Verdict);
-        Assert.StartsWith("not a requirement of edition ietf-2026-08 (draft.md, Metadata): the edition has no such member [the seed's check found: broken]", finding.Message, StringComparison.Ordinal);
+        Assert.StartsWith("not a requirement of edition ietf-2026-08 (draft.md, Metadata): the edition has no such member [the check found: broken]", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ARequirementNewInALaterEdition_FailsThere_AndIsSkippedInTheSeed_NamingWhereItIsNew()
+    {
+        Assert.Equal(Verdict.Failed, (await RunAsync(Edition.Ietf202608, "T-IETF-ONLY")).Verdict);
+        var seed = await RunAsync(Edition.Seed, "T-IETF-ONLY");
+
+        Assert.Equal(Verdict.Skipped, seed.Verdict);
+        Assert.StartsWith("not a requirement of edition seed-2026-06: new in ietf-2026-08 (draft.md, Conflicts)", seed.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -69,4 +69,29 @@ public sealed class EditionCheckTests
         Assert.False(seed.Holds);
         Assert.Contains("/mission/origin", seed.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("""{"error":"invalid_grant","mission_error":"mission_revoked"}""", true)]
+    [InlineData("""{"error":"invalid_grant"}""", true)]
+    [InlineData("""{"error":"invalid_grant","mission_error":"revoked"}""", false)]
+    public void GatingErrorValues_InIetf_AreItsFourMissionErrorValues(string body, bool holds)
+    {
+        var refusal = new WireResponse(HttpStatusCode.BadRequest, "application/json", "no-store", body);
+
+        var judgement = new GatingMissionStateEnumerated().Judge(new GatingErrors([refusal]) { Edition = Edition.Ietf202608 });
+
+        Assert.Equal(holds, judgement.Holds);
+    }
+
+    [Fact]
+    public void ALifecycleServiceCredential_ThatIsServed_FailsTheLifecycleAuthenticationCheck()
+    {
+        var refused = new WireResponse(HttpStatusCode.Unauthorized, "application/json", "no-store", """{"error":"unauthorized"}""");
+        var evidence = new LifecycleAuthEvidence(refused, refused) { Edition = Edition.Ietf202608 };
+
+        Assert.True(new LifecycleRequiresAdvertisedAuth().Judge(evidence).Holds);
+        var declared = new LifecycleRequiresAdvertisedAuth().Judge(evidence with { DeclaredCredential = "x-service-token", DeclaredCredentialServed = true });
+        Assert.False(declared.Holds);
+        Assert.Contains("x-service-token", declared.Message, StringComparison.Ordinal);
+    }
 }

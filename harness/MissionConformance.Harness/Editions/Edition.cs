@@ -57,6 +57,12 @@ public sealed record Edition
     /// <summary>Whether <see cref="GatingMember"/> is required (seed) or recommended (ietf-2026-08).</summary>
     public required bool GatingMemberRequired { get; init; }
 
+    /// <summary>
+    /// The values <see cref="GatingMember"/> may take when the edition lists them apart from the schema: ietf Issuance Gating's four;
+    /// null for the seed, whose mission_state values oauth-error.schema.json enumerates.
+    /// </summary>
+    public required IReadOnlyList<string>? GatingValues { get; init; }
+
     /// <summary>The value <see cref="GatingMember"/> takes for a Mission in <paramref name="state"/>; null when the edition defines none for it.</summary>
     public string? GatingValue(string state) => Name == SeedName ? state
         : state switch { "revoked" => "mission_revoked", "expired" => "mission_expired", _ => null };
@@ -78,6 +84,15 @@ public sealed record Edition
     /// (status §Error Responses refuses an absent or malformed nonce with invalid_request, and defines no format): null.
     /// </summary>
     public required string? StatusNonceFormat { get; init; }
+
+    /// <summary>
+    /// Whether a delegated token's client_id is the client that requested it (ietf §Delegation Within a Mission, RFC 8693 §4.3) rather
+    /// than the approved agent (seed oauth-profile §10).
+    /// </summary>
+    public required bool DelegatedClientIsRequester { get; init; }
+
+    /// <summary>The error refusing a delegation that narrows to no entry: seed oauth-profile §10 <c>invalid_grant</c>; ietf §Delegation Constraints <c>invalid_target</c>.</summary>
+    public required string EmptyDelegationError { get; init; }
 
     /// <summary>The ways a Mission Status request may be authenticated, every other refused with 401 (seed mission-status.md "Authentication"; ietf status §Authentication).</summary>
     public required string StatusAuthentication { get; init; }
@@ -113,10 +128,10 @@ public sealed record Edition
     {
         Name = SeedName, Source = "../shared/spec/seeds/", ResourcesMember = "objects", ExpiryMember = "mission_expiry", BoundsMember = "context",
         BoundsAreStrings = true, SubmitsEnvelope = false, RequiredIntentMembers = ["goal", "objects", "constraints", "success_criteria"],
-        MissionAuthorityMember = "origin", GatingMember = "mission_state", GatingMemberRequired = true,
+        MissionAuthorityMember = "origin", GatingMember = "mission_state", GatingMemberRequired = true, GatingValues = null,
         MissionIdParameter = "mission", ExtendsAtTopLevel = true, DefaultIntentMaxSize = 16384,
         StatusJoseType = "application/mission-status-response+jwt", StatusNonceFormat = "[A-Za-z0-9_-]{16,128}", StatusPayload = Schemas.ArtifactKind.MissionStatus,
-        StatusAuthentication = "the methods the seed allows (mtls, dpop_bearer, private_key_jwt)",
+        StatusAuthentication = "the methods the seed allows (mtls, dpop_bearer, private_key_jwt)", DelegatedClientIsRequester = false, EmptyDelegationError = "invalid_grant",
     };
 
     public static Edition Ietf202608 { get; } = new()
@@ -124,9 +139,11 @@ public sealed record Edition
         Name = IetfName, Source = "../shared/spec/editions/ietf-2026-08/", ResourcesMember = "resources", ExpiryMember = "expires_at", BoundsMember = "controls",
         BoundsAreStrings = false, SubmitsEnvelope = true, RequiredIntentMembers = ["goal", "resources"],
         MissionAuthorityMember = "issuer", GatingMember = "mission_error", GatingMemberRequired = false,
+        GatingValues = ["mission_revoked", "mission_expired", "mission_superseded", "derivations_exhausted"],
         MissionIdParameter = "mission_id", ExtendsAtTopLevel = false, DefaultIntentMaxSize = null,
         StatusJoseType = "mission-status-response+jwt", StatusNonceFormat = null, StatusPayload = Schemas.ArtifactKind.MissionStatusIetf,
         StatusAuthentication = "the mechanisms ietf-2026-08 allows (mTLS client authentication, a sender-constrained access token, private_key_jwt)",
+        DelegatedClientIsRequester = true, EmptyDelegationError = "invalid_target",
     };
 
     public static IReadOnlyList<Edition> All { get; } = [Seed, Ietf202608];

@@ -37,6 +37,15 @@ public sealed record Requirement
     /// </summary>
     [JsonPropertyName("editions")] public IReadOnlyDictionary<string, EditionNote> Editions { get; init; } = new Dictionary<string, EditionNote>();
 
+    /// <summary>
+    /// The one edition the requirement belongs to, when it is new there (issue 21 item 2: an ietf-2026-08 sentence the seed has no
+    /// counterpart for gets an id of its own); null: every edition, as <see cref="Editions"/> notes. Its note there cites the draft.
+    /// </summary>
+    [JsonPropertyName("edition")] public string? OnlyIn { get; init; }
+
+    /// <summary>Whether the requirement is one of <paramref name="edition"/>'s: not new in another, and not noted as not applying there.</summary>
+    public bool AppliesIn(string edition) => (OnlyIn is null || OnlyIn == edition) && In(edition) is not { Applies: false };
+
     /// <summary>The note for <paramref name="edition"/>, if the catalogue has one.</summary>
     public EditionNote? In(string edition) => Editions.TryGetValue(edition, out var note) ? note : null;
 

@@ -193,6 +193,12 @@ public sealed class ScenarioContext(
 
     public void Interrupt(string requirementId, string reason, params string[] evidence) => Record(requirementId, Verdict.Interrupted, reason, evidence);
 
+    /// <summary>Whether the requirement is one of the target's edition, so that probing for it is worth a request.</summary>
+    public bool Applies(string requirementId) => recorder.Catalogue[requirementId].AppliesIn(target.Edition.Name);
+
+    /// <summary>A requirement of another edition than the target's, not probed: SKIPPED, saying which edition has it and why.</summary>
+    public void NotInEdition(string requirementId) => Record(requirementId, Verdict.Skipped, "", []);
+
     private void Record(string requirementId, Verdict verdict, string message, string[] evidence, string? subject = null, string? wants = null, bool notVerifiable = false)
     {
         if (!scenario.Requirements.Contains(requirementId))
@@ -200,12 +206,20 @@ public sealed class ScenarioContext(
             throw new InvalidOperationException($"harness error: scenario {scenario.Id} judged {requirementId}, which it does not declare");
         }
         subject ??= Subject;
-        if (recorder.Catalogue[requirementId].In(target.Edition.Name) is { } note)
+        var requirement = recorder.Catalogue[requirementId];
+        var found = message.Length > 0 ? $" [the check found: {message}]" : "";
+        if (requirement.OnlyIn is { } only && only != target.Edition.Name)
+        {
+            (verdict, wants, notVerifiable) = (Verdict.Skipped, null, false);
+            var origin = requirement.In(only) is { } cited ? $" ({cited.Doc}, {cited.Section})" : "";
+            message = $"not a requirement of edition {target.Edition.Name}: new in {only}{origin}{found}";
+        }
+        else if (requirement.In(target.Edition.Name) is { } note)
         {
             if (!note.Applies)
             {
                 (verdict, wants, notVerifiable) = (Verdict.Skipped, null, false);
-                message = $"not a requirement of edition {target.Edition.Name} ({note.Doc}, {note.Section}): {note.Differs ?? note.Quote} [the seed's check found: {message}]";
+                message = $"not a requirement of edition {target.Edition.Name} ({note.Doc}, {note.Section}): {note.Differs ?? note.Quote}{found}";
             }
             else if (verdict == Verdict.Failed && note.Keyword is "SHOULD" or "SHOULD NOT" or "MAY")
             {

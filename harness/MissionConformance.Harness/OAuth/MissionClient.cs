@@ -212,8 +212,8 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
         var sent = declared?.Authentication is { } credential
             ? SendDeclaredAsync(endpoint, declared.Body, fields, withAssertion ? credential : null, client, ct)
             : withAssertion ? PostAssertedAsync(endpoint, client, fields, ct) : PostFormAsync(endpoint, client, fields, ct);
-        // A success is a Mission Status JWS (its payload validated); a conflict and the other errors have schemas of their own.
-        return CaptureAsync(sent, status => status == HttpStatusCode.Conflict ? ArtifactKind.ConcurrentModification : StatusKind(status));
+        // A success is a Mission Status JWS (its payload validated as the edition shapes it); a conflict and the other errors have schemas of their own.
+        return CaptureAsync(sent, status => status == HttpStatusCode.Conflict ? ArtifactKind.ConcurrentModification : StatusAnswerKind(status));
     }
 
     /// <summary>The lifecycle endpoint the target file declares (authorizationServers[].lifecycle), which replaces the advertised one.</summary>
@@ -400,7 +400,7 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
     private static ArtifactKind? StatusKind(HttpStatusCode status)
         => (int)status is >= 200 and < 300 ? ArtifactKind.MissionStatus : (int)status >= 400 ? ArtifactKind.StatusError : null;
 
-    /// <summary>A Mission Status answer: the edition's payload schema on success (the lifecycle endpoint's answers keep the seed's, MBO-AS-LC-008).</summary>
+    /// <summary>A Mission Status answer, from the Mission Status or the lifecycle endpoint: the edition's payload schema on success.</summary>
     private ArtifactKind? StatusAnswerKind(HttpStatusCode status) => StatusKind(status) == ArtifactKind.MissionStatus ? Edition.StatusPayload : StatusKind(status);
 
     /// <summary>RFC 7662 JSON; the RFC 9701 signed form is a JWT, validated where it is decoded.</summary>

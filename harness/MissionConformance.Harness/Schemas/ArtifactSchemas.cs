@@ -40,6 +40,7 @@ public enum ArtifactKind
     MissionStatusRequest,
     TokenExchangeRequest,
     Baseline,
+    AuthorizationDetailsTypesMetadata,
 }
 
 /// <summary>A schema violation: where (RFC 6901 JSON Pointer), what, and the keyword that caught it.</summary>
@@ -90,6 +91,7 @@ public static class ArtifactSchemas
         ArtifactKind.MissionStatusRequest => "mission-status-request.schema.json",
         ArtifactKind.TokenExchangeRequest => "token-exchange-request.schema.json",
         ArtifactKind.Baseline => "baseline.schema.json",
+        ArtifactKind.AuthorizationDetailsTypesMetadata => "authorization-details-types-metadata.schema.json",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no schema"),
     };
 

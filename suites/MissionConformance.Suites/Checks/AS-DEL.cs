@@ -14,15 +14,18 @@ public sealed class DelegatedTokenNamesDelegate : Check<DelegatedTokenEvidence>
         if (e.NotDelegated() is { } why) return Judgement.Skip(why);
         if (!e.Delegated.Succeeded) return Judgement.Fail($"delegating the agent's token to {e.DelegateId} with a DPoP proof was refused: {DelegatedTokenEvidence.Refused(e.Delegated)}");
         if (e.Delegated.Claim("sub") != e.Subject.Claim("sub")) return Judgement.Fail($"the delegated token's sub is {e.Delegated.Claim("sub")}, the agent's token's {e.Subject.Claim("sub")}");
-        if (e.Delegated.Claim("client_id") != e.Subject.Claim("client_id"))
+        // The seed keeps the approved agent in client_id; ietf-2026-08 (Delegation Within a Mission) gives it its RFC 8693 §4.3 meaning,
+        // the client that requested this token: here the delegate, which asked for the exchange.
+        var (clientId, whose) = e.Edition.DelegatedClientIsRequester ? (e.DelegateId, "the requesting delegate") : (e.Subject.Claim("client_id"), "the approved agent");
+        if (e.Delegated.Claim("client_id") != clientId)
         {
-            return Judgement.Fail($"the delegated token's client_id is {e.Delegated.Claim("client_id")}; it stays the approved agent {e.Subject.Claim("client_id")} and the delegate goes in act");
+            return Judgement.Fail($"the delegated token's client_id is {e.Delegated.Claim("client_id")}; it is {whose} {clientId} (edition {e.Edition.Name}), and the delegate goes in act");
         }
         if (e.Act is not { } act) return Judgement.Fail("the delegated token has no act claim naming the delegate");
         if (e.Delegated.ClaimsArtifact is not { } claims) return Judgement.NotValidatedAtCapture("the delegated token's claims");
         var errors = claims.Under("/act");
         if (errors.Count > 0) return Judgement.Fail($"the delegated token's act breaks act.schema.json: {string.Join("; ", errors.Take(3))}");
-        return Judgement.That(Subset.Text(act, "sub") == e.DelegateId, $"sub and client_id are the agent's; the outermost act names {e.DelegateId}",
+        return Judgement.That(Subset.Text(act, "sub") == e.DelegateId, $"sub is the agent's, client_id {whose}'s; the outermost act names {e.DelegateId}",
             $"the outermost act names {Subset.Text(act, "sub") ?? "(no sub)"}, not the delegate {e.DelegateId}");
     }
 }
@@ -108,13 +111,14 @@ public sealed class EmptyDelegationRefused : Check<DelegatedTokenEvidence>
         {
             return Judgement.Skip("not judged: an entry of the Mission allows a second hop, so the second delegation need not narrow to nothing");
         }
+        var error = e.Edition.EmptyDelegationError;
         if (!again.Succeeded)
         {
-            return Judgement.That(again.Response.ErrorCode == "invalid_grant", "a delegation that leaves no entry (depth beyond every max_depth) is refused with invalid_grant",
-                $"a delegation that leaves no entry was refused with {again.Response.Outcome()}, not invalid_grant");
+            return Judgement.That(again.Response.ErrorCode == error, $"a delegation that leaves no entry (depth beyond every max_depth) is refused with {error}",
+                $"a delegation that leaves no entry was refused with {again.Response.Outcome()}, not {error} (edition {e.Edition.Name})");
         }
         return again.Entries.Count == 0
-            ? Judgement.Fail("a delegation that leaves no entry issued a token with no authorization_details; it must be refused with invalid_grant")
+            ? Judgement.Fail($"a delegation that leaves no entry issued a token with no authorization_details; it must be refused with {error}")
             : Judgement.Skip("not judged: the second delegation kept entries beyond max_depth (see MBO-AS-DEL-004)");
     }
 }

@@ -18,8 +18,20 @@ public sealed class GatingMissionStateEnumerated : Check<GatingErrors>
 {
     public override string RequirementId => "MBO-AS-GATE-006";
 
+    /// <remarks>
+    /// The seed's mission_state values are oauth-error.schema.json's enum. ietf-2026-08 (Issuance Gating) says instead that a refusal
+    /// SHOULD carry mission_error with one of <see cref="Harness.Editions.Edition.GatingValues"/>.
+    /// </remarks>
     public override Judgement Judge(GatingErrors e)
     {
+        if (e.Edition.GatingValues is { } values)
+        {
+            var carried = e.Responses.Select(r => r.IsJson ? r.Member(e.Edition.GatingMember) : null).OfType<string>().ToList();
+            var other = carried.Where(v => !values.Contains(v)).Distinct().ToList();
+            return Judgement.That(other.Count == 0,
+                $"{carried.Count} of {e.Responses.Count} gating error bodies carry {e.Edition.GatingMember}, each one of {string.Join(", ", values)}",
+                $"{e.Edition.GatingMember} is {string.Join(", ", other)}, none of {string.Join(", ", values)} ({e.Edition.Name}, Issuance Gating)");
+        }
         var bad = e.Responses.Where(r => r.IsJson).SelectMany(r => r.SchemaErrors).ToList();
         return Judgement.That(bad.Count == 0, $"{e.Responses.Count} gating error bodies carry only the six non-active states or mission_not_found",
             "gating error body: " + string.Join("; ", bad.Select(b => b.ToString())));

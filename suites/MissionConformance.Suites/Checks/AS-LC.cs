@@ -85,7 +85,17 @@ public sealed class LifecycleRequiresAdvertisedAuth : Check<LifecycleAuthEvidenc
 
     public override PositiveControl Control => Controls.LifecycleAuthenticated;
 
-    public override Judgement Judge(LifecycleAuthEvidence e) => Refused("lifecycle", e.Unauthenticated, e.ClientSecretBasic);
+    /// <remarks>
+    /// Both editions list the mechanisms a lifecycle request must use (the Mission Status endpoint's) and refuse every other, so a
+    /// service credential the target file declares, when served, fails this as it fails MBO-MS-002.
+    /// </remarks>
+    public override Judgement Judge(LifecycleAuthEvidence e)
+    {
+        var plain = Refused("lifecycle", e.Unauthenticated, e.ClientSecretBasic);
+        if (plain.Holds != true || e.DeclaredCredential is not { } header || !e.DeclaredCredentialServed) return plain;
+        return Judgement.Fail($"{plain.Message}, but a request authenticated only by the {header} header the target file declares was served: "
+            + $"that is none of {e.Edition.StatusAuthentication}, which the lifecycle endpoint shares with Mission Status; a request authenticated otherwise must be refused with 401");
+    }
 
     /// <summary>mission-status.md "Authentication", for every Mission endpoint: no credential and a client secret both get 401.</summary>
     public static Judgement Refused(string surface, WireResponse unauthenticated, WireResponse clientSecretBasic)
@@ -114,12 +124,19 @@ public sealed class LifecycleReturnsSignedStatus : Check<SignedLifecycleResponse
             return Judgement.Fail("the lifecycle response body is not a compact JWS");
         }
         if (!DecodedJwt.VerifySignatureAsync(e.Response.Body, e.Jwks).GetAwaiter().GetResult()) return Judgement.Fail("the lifecycle response signature does not verify with the AS's jwks_uri");
-        if (e.Response.Artifact?.Kind != ArtifactKind.MissionStatus) return Judgement.NotValidatedAtCapture("the lifecycle response");
+        if (e.Response.Artifact?.Kind != e.Edition.StatusPayload) return Judgement.NotValidatedAtCapture("the lifecycle response");
         // Anchor formats are MBO-AS-REC-004's to judge.
         var errors = e.Response.SchemaErrors
-            .Where(x => !x.Pointer.StartsWith("/integrity_anchors/", StringComparison.Ordinal)).ToList();
+            .Where(x => !x.Pointer.StartsWith("/integrity_anchors/", StringComparison.Ordinal) && x.Pointer != "/mission/authority_hash").ToList();
         if (errors.Count > 0) return Judgement.Fail("Mission Status payload: " + string.Join("; ", errors));
-        var state = Subset.Text(status.Payload, "state");
+        var state = Subset.Text(status.Payload, "state")
+            ?? (status.Payload.TryGetProperty("mission", out var mission) && mission.ValueKind == System.Text.Json.JsonValueKind.Object ? Subset.Text(mission, "state") : null);
+        if (e.Edition.StatusPayload != ArtifactKind.MissionStatus)
+        {
+            // ietf-2026-08's Mission Status Response reports the state in mission and has no lifecycle_event member.
+            return Judgement.That(state == e.ExpectedState, $"signed Mission Status: mission.state {state}",
+                $"signed Mission Status says mission.state {state ?? "(absent)"}; expected {e.ExpectedState} after {e.Operation}");
+        }
         var operation = status.Payload.TryGetProperty("lifecycle_event", out var ev) ? Subset.Text(ev, "operation") : null;
         return Judgement.That(state == e.ExpectedState && operation == e.Operation, $"signed Mission Status: state {state}, lifecycle_event {operation}",
             $"signed Mission Status says state {state}, lifecycle_event {operation}; expected {e.ExpectedState} after {e.Operation}");
@@ -138,5 +155,32 @@ public sealed class ConflictCarriesStates : Check<TerminalEvidence>
         var errors = e.Response.IsJson ? e.Response.SchemaErrors : [new SchemaError("", "not JSON")];
         return Judgement.That(errors.Count == 0, "409 mission_concurrent_modification with current_state and observed_state",
             "concurrent-modification body: " + string.Join("; ", errors));
+    }
+}
+
+/// <summary>
+/// MC-AS-LC-201, new in ietf-2026-08 (status §Idempotency and Conflicts): an operation not legal from the Mission's current state
+/// is refused with HTTP 409 and error <c>conflict</c>, the state unchanged. The seed asks for a 409 with its own members instead
+/// (MBO-AS-LC-009, which does not apply there).
+/// </summary>
+public sealed class IllegalOperationIsConflict : Check<TerminalEvidence>
+{
+    public override string RequirementId => "MC-AS-LC-201";
+
+    /// <summary>As for MBO-AS-LC-005: the same endpoint served a legal transition first.</summary>
+    public override PositiveControl Control => Controls.LifecycleServed;
+
+    public override Judgement Judge(TerminalEvidence e)
+    {
+        if (e.Precondition is { } skip) return Judgement.Skip(skip);
+        if ((int)e.Response.Status is >= 200 and < 300) return Judgement.Skip($"not judged: {e.Attempt} after {e.Terminal} was accepted, not refused (see MBO-AS-LC-005)");
+        var error = e.Response.IsJson ? e.Response.Member("error") : null;
+        var problems = new List<string>();
+        if (e.Response.Status != System.Net.HttpStatusCode.Conflict || error != "conflict")
+        {
+            problems.Add($"{e.Attempt} after {e.Terminal} was refused with HTTP {(int)e.Response.Status} {error ?? e.Response.ContentType ?? ""}".TrimEnd() + ", not 409 conflict");
+        }
+        if (e.StateAfter is { } after && after != e.Terminal) problems.Add($"the Mission went from {e.Terminal} to {after}");
+        return Judgement.That(problems.Count == 0, $"{e.Attempt} after {e.Terminal} was refused with 409 and error conflict", string.Join("; ", problems));
     }
 }

@@ -131,3 +131,39 @@ public sealed class SenderConstraintAdvertised : Check<TokenEvidence>
             $"tokens are bound with {mechanism} (cnf) but mission_sender_constraints_supported does not list it");
     }
 }
+
+/// <summary>What an AS's RFC 9396 types metadata says (draft-zehavi-oauth-rar-metadata): its endpoint and what it answered, if asked.</summary>
+public sealed record TypesMetadataEvidence(JsonElement Metadata, Uri? Endpoint, Harness.OAuth.WireResponse? Response);
+
+/// <summary>
+/// MC-AS-MD-201, new in ietf-2026-08 (§Authorization Server Metadata): an AS advertising mission_bound_authorization_supported: true
+/// advertises authorization_details_types_metadata_endpoint, whose answer has an entry for mission_resource_access with a schema
+/// (or schema_uri), and lists every type authorization_details_types_supported lists.
+/// </summary>
+public sealed class TypesMetadataAdvertised : Check<TypesMetadataEvidence>
+{
+    public const string EndpointMember = "authorization_details_types_metadata_endpoint";
+
+    public override string RequirementId => "MC-AS-MD-201";
+
+    public override Judgement Judge(TypesMetadataEvidence e)
+    {
+        if (!e.Metadata.TryGetProperty("mission_bound_authorization_supported", out var flag) || flag.ValueKind != JsonValueKind.True)
+        {
+            return Judgement.Skip("not applicable: the AS does not advertise mission_bound_authorization_supported: true");
+        }
+        if (e.Endpoint is null) return Judgement.Fail($"mission_bound_authorization_supported is true, but the metadata has no {EndpointMember} URL");
+        if (e.Response is not { } r || r.Status != System.Net.HttpStatusCode.OK || r.ObjectBody() is not { } types)
+        {
+            return Judgement.Fail($"{EndpointMember} {e.Endpoint} answered {(e.Response is { } answered ? $"HTTP {(int)answered.Status} {answered.ContentType ?? ""}".TrimEnd() : "nothing")}, not a JSON object");
+        }
+        if (r.SchemaErrors.Count > 0) return Judgement.Fail($"the types metadata breaks authorization-details-types-metadata.schema.json: {string.Join("; ", r.SchemaErrors.Take(3))}");
+        var listed = e.Metadata.TryGetProperty("authorization_details_types_supported", out var supported) && supported.ValueKind == JsonValueKind.Array
+            ? supported.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!).ToList()
+            : [];
+        var missing = listed.Where(t => !types.TryGetProperty(t, out _)).ToList();
+        return Judgement.That(missing.Count == 0,
+            $"{EndpointMember} answers an entry for mission_resource_access with its schema{(listed.Count > 0 ? $", and for each of the {listed.Count} advertised type(s)" : "")}",
+            $"authorization_details_types_supported lists {string.Join(", ", missing)}, which the types metadata has no entry for");
+    }
+}

@@ -320,3 +320,30 @@ public sealed class TokenResponseNotCached : Check<TokenResponses>
             $"token responses without Cache-Control: no-store: {string.Join("; ", cacheable)} (RFC 6749 §5.1)");
     }
 }
+
+/// <summary>
+/// MC-AS-TOK-201, new in ietf-2026-08 (§Binding the Mission to the Grant): the success response that first delivers a new Mission's
+/// credential, the code redemption, carries <c>mission_expires_at</c>, the exact RFC 3339 string recorded as the Mission's effective
+/// expires_at: no later than the Intent's requested ceiling, and the string the mission claim's expires_at carries, when it does.
+/// </summary>
+public sealed class MissionExpiresAtReturned : Check<TokenEvidence>
+{
+    public const string Member = "mission_expires_at";
+
+    public override string RequirementId => "MC-AS-TOK-201";
+
+    public override Judgement Judge(TokenEvidence e)
+    {
+        var text = e.Token.Response.ObjectBody() is { } body ? Subset.Text(body, Member) : null;
+        if (text is null) return Judgement.Fail($"the code redemption's token response carries no {Member} string");
+        if (!DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var at)
+            || !text.Contains('T', StringComparison.Ordinal))
+        {
+            return Judgement.Fail($"{Member} \"{text}\" is not an RFC 3339 date-time");
+        }
+        if (at > e.MissionExpiry) return Judgement.Fail($"{Member} {text} is later than the Intent's requested expiry {e.MissionExpiry:yyyy-MM-ddTHH:mm:ssZ}");
+        var claimed = e.Token.Mission is { } mission ? Subset.Text(mission, "expires_at") : null;
+        if (claimed is not null && claimed != text) return Judgement.Fail($"{Member} \"{text}\" is not the string the mission claim's expires_at carries, \"{claimed}\"");
+        return Judgement.Pass($"{Member} {text}, not after the requested {e.MissionExpiry:yyyy-MM-ddTHH:mm:ssZ}{(claimed is null ? "" : ", as the mission claim carries it")}");
+    }
+}

@@ -202,7 +202,7 @@ public sealed class StatusPayloadComplete : Check<MissionStatusEvidence>
         var members = e.Edition.StatusPayload == ArtifactKind.MissionStatus
             ? "mission, state, integrity_anchors, the projection and the RFC 3339 times"
             : "the signed envelope, mission's authority_hash, state, version, expires_at and fresh_until, and authorization_details";
-        return Judgement.That(problems.Count == 0, $"{members} are all present and well-formed ({ArtifactSchemas.FileName(e.Edition.StatusPayload)})",
+        return Judgement.That(problems.Count == 0, $"{members} are all present and well-formed",
             "Mission Status payload: " + string.Join("; ", problems));
     }
 }

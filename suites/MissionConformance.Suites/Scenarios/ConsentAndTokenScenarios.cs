@@ -73,6 +73,7 @@ public sealed class ApprovalAndTokenScenario : Scenario
         new MissionIdCarriesNoMeaning(),
         new MissionOriginIsIssuer(),
         new AnchorsWellFormed(),
+        new MissionExpiresAtReturned(),
     ];
 
     public override async Task RunAsync(ScenarioContext context)
@@ -101,7 +102,7 @@ public sealed class ApprovalAndTokenScenario : Scenario
             ? entries.EnumerateArray().Select(e => new AuthorityShown(Subset.Text(e, "resource") ?? "", Subset.Strings(e, "actions"),
                 e.TryGetProperty("constraints", out var c) && c.ValueKind == JsonValueKind.Object ? [.. c.EnumerateObject().Select(p => p.Name)] : [])).ToList()
             : [];
-        var recordedExpiry = (string?)record?["mission_expiry"] is { } expiryText ? DateTimeOffset.Parse(expiryText, System.Globalization.CultureInfo.InvariantCulture) : (DateTimeOffset?)null;
+        var recordedExpiry = (string?)record?[flow.Edition.ExpiryMember] is { } expiryText ? DateTimeOffset.Parse(expiryText, System.Globalization.CultureInfo.InvariantCulture) : (DateTimeOffset?)null;
         // oauth-profile.md §5: the page renders the validated Intent, which the record shows; else the Intent as submitted.
         var rendered = record?["mission_intent"] as JsonObject ?? intent;
         context.JudgeRendering(new ConsentShowsIntentAndAuthority(), new ConsentPage(consent.ConsentPageText, rendered, authority, recordedExpiry, flow.Edition), consent.Screenshots);
@@ -123,6 +124,7 @@ public sealed class ApprovalAndTokenScenario : Scenario
         context.Judge(new TokenExpiryWithinMission(), evidence);
         context.Judge(new AudienceOnlyEntitledServers(), evidence);
         context.Judge(new ScopeDerivableFromDetails(), evidence);
+        context.Judge(new MissionExpiresAtReturned(), evidence);
         context.Judge(new SubjectAndClientOfMission(), evidence);
         context.Judge(new AccessTokenSenderConstrained(), evidence);
         context.Judge(new AccessTokenIsRfc9068(), evidence);

@@ -1,6 +1,7 @@
 using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.Schemas;
 using MissionConformance.Suites.Checks;
+using MissionConformance.Suites.Infrastructure;
 
 namespace MissionConformance.Suites.Scenarios;
 
@@ -17,9 +18,10 @@ public sealed class MetadataScenario : Scenario
         new PairwiseSectorAdvertised(),
         new CapabilityFieldsUseClosedEnums(),
         new NoUnregisteredOptionalModules(),
+        new TypesMetadataAdvertised(),
     ];
 
-    public override Task RunAsync(ScenarioContext context)
+    public override async Task RunAsync(ScenarioContext context)
     {
         var document = context.Client.Metadata.Document;
         var evidence = new MetadataEvidence(document, context.Client.Metadata.SchemaErrors);
@@ -29,6 +31,15 @@ public sealed class MetadataScenario : Scenario
         context.Judge(new PairwiseSectorAdvertised(), evidence);
         context.Judge(new CapabilityFieldsUseClosedEnums(), evidence);
         context.Judge(new NoUnregisteredOptionalModules(), evidence);
-        return Task.CompletedTask;
+
+        // Asked only where the edition requires it (ietf-2026-08), so a seed run sends nothing more.
+        if (!context.Applies(new TypesMetadataAdvertised().RequirementId))
+        {
+            context.NotInEdition(new TypesMetadataAdvertised().RequirementId);
+            return;
+        }
+        var endpoint = Subset.Text(document, TypesMetadataAdvertised.EndpointMember) is { } text && Uri.TryCreate(text, UriKind.Absolute, out var uri) ? uri : null;
+        var answered = endpoint is null ? null : await context.Client.GetDocumentAsync(endpoint, context.Cancellation, ArtifactKind.AuthorizationDetailsTypesMetadata);
+        context.Judge(new TypesMetadataAdvertised(), new TypesMetadataEvidence(document, endpoint, answered));
     }
 }

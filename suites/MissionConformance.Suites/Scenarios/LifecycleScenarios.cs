@@ -120,6 +120,7 @@ public sealed class LifecycleGatingScenario : Scenario
         new SuspendedCannotComplete(),
         new LifecycleReturnsSignedStatus(),
         new ConflictCarriesStates(),
+        new IllegalOperationIsConflict(),
         new LifecycleOperationsExposed(),
     ];
 
@@ -170,7 +171,10 @@ public sealed class LifecycleGatingScenario : Scenario
         var refreshToken = await ControlAsync(a);
         var (suspend, suspendedState) = await ApplyAsync(aId, "suspend", "suspended");
         // The signed status must tell the truth: the state the inventory shows, else the operation's target state.
-        context.Judge(new LifecycleReturnsSignedStatus(), new SignedLifecycleResponse(suspend, "suspend", suspendedState ?? "suspended", await context.Client.GetJwksAsync(context.Cancellation)));
+        context.Judge(new LifecycleReturnsSignedStatus(), new SignedLifecycleResponse(suspend, "suspend", suspendedState ?? "suspended", await context.Client.GetJwksAsync(context.Cancellation))
+        {
+            Edition = flow.Edition,
+        });
         var gatedSuspended = await RefreshGatedAsync(refreshToken);
         refreshToken = gatedSuspended.RefreshToken ?? refreshToken;  // a refresh that wrongly succeeded rotated the token
         context.Judge(new RefreshGatedWhenSuspended(), new GatingEvidence("suspend", suspend, suspendedState, gatedSuspended, "suspended"));
@@ -198,6 +202,7 @@ public sealed class LifecycleGatingScenario : Scenario
             await RefreshGatedAsync(gatedRevoked.RefreshToken ?? bRefresh));
         context.Judge(new TerminalStatesAbsorbing(), terminal);
         context.Judge(new ConflictCarriesStates(), terminal);
+        context.Judge(new IllegalOperationIsConflict(), terminal);
 
         // C: complete → gated → repeat.
         var c = await flow.ObtainAsync();
@@ -215,7 +220,7 @@ public sealed class LifecycleGatingScenario : Scenario
         context.Judge(new LifecycleOperationsTransition(), transitionEvidence);
         context.Judge(new LifecycleOperationsExposed(), transitionEvidence);
         context.Judge(new LifecycleIdempotent(), repeats);
-        var errors = new GatingErrors(gatingErrors);
+        var errors = new GatingErrors(gatingErrors) { Edition = flow.Edition };
         context.Judge(new GatingMissionStateEnumerated(), errors);
         context.Judge(new GatingErrorShape(), errors);
     }
@@ -247,7 +252,12 @@ public sealed class LifecycleAuthenticationScenario : Scenario
         context.Control(Controls.LifecycleAuthenticated, served.Status != HttpStatusCode.Unauthorized && (int)served.Status < 500,
             $"the authenticated suspend answered {served.Outcome()}");
         if ((int)served.Status is >= 200 and < 300) await flow.LifecycleAsync(missionId, "resume");
-        context.Judge(new LifecycleRequiresAdvertisedAuth(), new LifecycleAuthEvidence(unauthenticated, basic));
+        context.Judge(new LifecycleRequiresAdvertisedAuth(), new LifecycleAuthEvidence(unauthenticated, basic)
+        {
+            DeclaredCredential = context.Client.DeclaredLifecycle?.Authentication?.Header,
+            DeclaredCredentialServed = served.Status != HttpStatusCode.Unauthorized && (int)served.Status < 500,
+            Edition = flow.Edition,
+        });
 
         if (context.Client.DeclaredLifecycle?.Authentication is not null)
         {

@@ -97,11 +97,10 @@ public sealed partial class ParRefusalsScenario : Scenario
             && advertised.ValueKind == System.Text.Json.JsonValueKind.Number && advertised.TryGetInt32(out var size) ? size : edition.DefaultIntentMaxSize ?? 1 << 20;
         context.Judge(new OversizeIntentRefused(), [await TryAsync($"over {maxSize} octets", edition.WithExtension(Edit(_ => { }), new string('x', maxSize + 100)).ToJsonString(), InvalidRequest)]);
 
-        if (edition.SubmitsEnvelope)
+        if (!context.Applies(new IntentWithAuthorizationDetailsRefused().RequirementId))
         {
             // ietf-2026-08 §The Authority Proposal: authorization_details pushed beside the Intent is a proposal, not an error.
-            context.Skip(new IntentWithAuthorizationDetailsRefused().RequirementId, $"not a requirement of edition {edition.Name}: authorization_details beside the Intent is its Authority Proposal "
-                + "(draft-mcguinness-oauth-mission, The Authority Proposal)");
+            context.NotInEdition(new IntentWithAuthorizationDetailsRefused().RequirementId);
         }
         else
         {

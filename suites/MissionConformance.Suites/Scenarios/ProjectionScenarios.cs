@@ -179,7 +179,7 @@ public sealed class TokenDelegationScenario : Scenario
         }
 
         var evidence = new DelegatedTokenEvidence(subject, delegateClient.ClientId, key.Thumbprint, delegated, unbound, narrowed, narrowedDelegated, redelegated,
-            foreign?.ClientId, claimed, selfAsserted, gated);
+            foreign?.ClientId, claimed, selfAsserted, gated) { Edition = flow.Edition };
         context.Judge(new DelegatedTokenNamesDelegate(), evidence);
         context.Judge(new DelegatedAuthorityWithinSubject(), evidence);
         context.Judge(new DelegatedTokenBoundToDelegateKey(), evidence);

@@ -26,6 +26,9 @@ public sealed record DelegatedTokenEvidence(
     TokenExchange? SelfAsserted,
     ExchangeGating? Gated)
 {
+    /// <summary>The edition whose client_id rule applies (<see cref="Harness.Editions.Edition.DelegatedClientIsRequester"/>).</summary>
+    public Harness.Editions.Edition Edition { get; init; } = Harness.Editions.Edition.Seed;
+
     public IReadOnlyList<JsonElement> SubjectEntries => Subject.Entries;
 
     /// <summary>The delegated token's outermost act, when it has one.</summary>

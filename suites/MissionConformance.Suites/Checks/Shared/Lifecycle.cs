@@ -52,7 +52,11 @@ public abstract class RefreshGatedCheck : Check<GatingEvidence>
 }
 
 /// <summary>Every gating refusal seen in the run.</summary>
-public sealed record GatingErrors(IReadOnlyList<WireResponse> Responses);
+public sealed record GatingErrors(IReadOnlyList<WireResponse> Responses)
+{
+    /// <summary>The edition whose member says why a derivation was refused (<see cref="Harness.Editions.Edition.GatingMember"/>).</summary>
+    public Harness.Editions.Edition Edition { get; init; } = Harness.Editions.Edition.Seed;
+}
 
 public sealed record ResumeEvidence(string? StateAfterSuspend, WireResponse Resume, string? StateAfterResume, TokenExchange Refresh);
 
@@ -84,9 +88,23 @@ public sealed record TerminalEvidence(string Terminal, string? StateBefore, stri
     public string? Precondition => StateBefore is { } before && before != Terminal ? $"not judged: the Mission was {before}, not {Terminal}, before {Attempt} (see MBO-AS-LC-001/002)" : null;
 }
 
-public sealed record LifecycleAuthEvidence(WireResponse Unauthenticated, WireResponse ClientSecretBasic);
+public sealed record LifecycleAuthEvidence(WireResponse Unauthenticated, WireResponse ClientSecretBasic)
+{
+    /// <summary>The header of the credential the target file declares for the lifecycle endpoint (lifecycle.authentication), and whether a request with it alone was served.</summary>
+    public string? DeclaredCredential { get; init; }
 
-public sealed record SignedLifecycleResponse(WireResponse Response, string Operation, string ExpectedState, string Jwks);
+    /// <summary>Whether the request authenticated by <see cref="DeclaredCredential"/> alone got past authentication (the positive control).</summary>
+    public bool DeclaredCredentialServed { get; init; }
+
+    /// <summary>The edition whose list of authentication mechanisms applies.</summary>
+    public Harness.Editions.Edition Edition { get; init; } = Harness.Editions.Edition.Seed;
+}
+
+public sealed record SignedLifecycleResponse(WireResponse Response, string Operation, string ExpectedState, string Jwks)
+{
+    /// <summary>The edition whose Mission Status Response the answer is (ietf-2026-08: state in mission, no lifecycle_event).</summary>
+    public Harness.Editions.Edition Edition { get; init; } = Harness.Editions.Edition.Seed;
+}
 
 /// <summary>Derivations against a context.max_derivations budget: one after another, then a race while the budget still has room.</summary>
 public sealed record BudgetEvidence(int Budget, IReadOnlyList<TokenExchange> Sequential, BudgetRace Race);
