@@ -1,6 +1,7 @@
 using MissionConformance.Harness.Consent;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Engine;
+using MissionConformance.Harness.Targets;
 using MissionConformance.Suites.Checks;
 using MissionConformance.Suites.Infrastructure;
 
@@ -61,7 +62,8 @@ public sealed class ForgedApprovalScenario : Scenario
 
 /// <summary>
 /// MC-AS-APR-104 (oauth-profile.md §5 step 2): when the approver is not the subject, the consent page names
-/// the subject. The target file's delegate account approves on behalf of another of its accounts.
+/// the subject. The target file's delegate account approves on behalf of another of its accounts, chosen on the AS's page;
+/// or, where the AS itself makes someone else the subject of what an approver approves (approvesFor), that approver's flow.
 /// </summary>
 public sealed class OnBehalfConsentScenario : Scenario
 {
@@ -74,7 +76,13 @@ public sealed class OnBehalfConsentScenario : Scenario
         var flow = new MissionFlow(context);
         if (flow.Server.Delegate is not { } assistant || flow.Server.Account(assistant.OnBehalfOf!) is not { } subject)
         {
-            context.SkipForWant("MC-AS-APR-104", "an account with role \"delegate\" and onBehalfOf (authorizationServers[0].accounts[])", "the target file names no account that approves on behalf of another (authorizationServers[0].accounts[] with role \"delegate\" and onBehalfOf)");
+            if (flow.Server.Approver is { ApprovesFor: { } represented } approver && represented != approver.Subject)
+            {
+                await JudgeApprovesForAsync(context, flow, approver, represented);
+                return;
+            }
+            context.SkipForWant("MC-AS-APR-104", "an account with role \"delegate\" and onBehalfOf, or an approver with approvesFor (authorizationServers[0].accounts[])",
+                "the target file names no account that approves on behalf of another (authorizationServers[0].accounts[] with role \"delegate\" and onBehalfOf, or approvesFor)");
             return;
         }
         var (pkce, consent, _) = await flow.ApproveAsync(flow.Intent(), account: assistant);
@@ -90,5 +98,23 @@ public sealed class OnBehalfConsentScenario : Scenario
                 + "the flow did not choose the subject (check the consent script's page for choosing whom to approve for, and ${onBehalfOf})");
         }
         context.JudgeRendering(new ConsentNamesSubject(), new SubjectShown(consent.ConsentPageText, assistant.Username, subject.DisplayName ?? subject.Subject ?? subject.Username), consent.Screenshots);
+    }
+
+    /// <summary>An approver whose Missions the AS makes another subject's (approvesFor): the page must name that subject.</summary>
+    private static async Task JudgeApprovesForAsync(ScenarioContext context, MissionFlow flow, TargetAccount approver, string represented)
+    {
+        var (pkce, consent, _) = await flow.ApproveAsync(flow.Intent(), account: approver);
+        var token = await flow.RedeemAsync(consent.Code!, pkce.Verifier);
+        if (!token.Succeeded)
+        {
+            throw new ScenarioInterruptedException($"the code {approver.Username} approved was not redeemed: HTTP {(int)token.Response.Status} {MissionFlow.Excerpt(token.Response.Body)}");
+        }
+        // Only a Mission that is really the other subject's exercises the requirement (MBO-AS-TOK-010 judges sub itself).
+        if (token.Claim("sub") != represented)
+        {
+            context.Skip("MC-AS-APR-104", $"not judged: {approver.Username}'s Mission was to be {represented}'s (approvesFor), yet the token's sub is {token.Claim("sub") ?? "(none)"} (see MBO-AS-TOK-010)");
+            return;
+        }
+        context.JudgeRendering(new ConsentNamesSubject(), new SubjectShown(consent.ConsentPageText, approver.Username, represented), consent.Screenshots);
     }
 }
