@@ -187,7 +187,14 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
         return CaptureAsync(PostTokenAsync(client, form, dpop, ct), status => status == HttpStatusCode.OK ? issued : ErrorKind(status));
     }
 
-    /// <summary>RFC 7523 §2.1 at a Resource AS: <paramref name="assertion"/> (an ID-JAG) for a local token, with a DPoP proof when one is given.</summary>
+    /// <summary>
+    /// RFC 7523 §2.1 at a Resource AS: <paramref name="assertion"/> (an ID-JAG) for a local token, with a proof by <paramref name="dpop"/>
+    /// when one is given, retried once with the nonce a use_dpop_nonce answer asks for (RFC 9449 §8), as every grant at a token endpoint is.
+    /// </summary>
+    public Task<WireResponse> JwtBearerAsync(ClientCredentials client, string assertion, DpopKey? dpop, IEnumerable<KeyValuePair<string, string>>? extra, CancellationToken ct)
+        => CaptureAsync(PostTokenAsync(client, [new("grant_type", TokenTypes.JwtBearerGrant), new("assertion", assertion), .. extra ?? []], dpop, ct), TokenKind);
+
+    /// <summary>RFC 7523 §2.1 with <paramref name="dpopProof"/> exactly as given (none: no DPoP header), never retried: for probes of a malformed proof.</summary>
     public Task<WireResponse> JwtBearerAsync(ClientCredentials client, string assertion, string? dpopProof, IEnumerable<KeyValuePair<string, string>>? extra, CancellationToken ct)
         => CaptureAsync(PostFormAsync(metadata.TokenEndpoint, client, [new("grant_type", TokenTypes.JwtBearerGrant), new("assertion", assertion), .. extra ?? []], ct, dpopProof), TokenKind);
 

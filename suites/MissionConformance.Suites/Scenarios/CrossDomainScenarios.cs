@@ -67,7 +67,7 @@ public sealed class IdJagIssuanceScenario : Scenario
             using var http = context.CreateHttpClient();
             var atResourceAs = new MissionClient(http, resourceAs.Metadata, context.Clock);
             async Task<IdJagRedemption> RedeemAsync(TokenExchange idJag) => new(idJag, await atResourceAs.JwtBearerAsync(new ClientCredentials(ResourceAsClientId), idJag.AccessToken!,
-                key.Proof("POST", resourceAs.TokenEndpoint.AbsoluteUri, accessToken: null), null, context.Cancellation));
+                key, null, context.Cancellation));
             redeemed = await RedeemAsync(issued);
             var second = redeemed.Redeemed ? await flow.IdJagAsync(refreshToken, TokenTypes.RefreshToken, audience, key) : null;
             if (second is null) whyNotAgain = "the first was refused";

@@ -113,7 +113,7 @@ public sealed class ProjectionScenario : Scenario
                         + "check that it authorises this projection issuer for an entry of the Intent");
                     continue;
                 }
-                var redemption = await client.JwtBearerAsync(credentials, idJag, key.Proof("POST", client.Metadata.TokenEndpoint.AbsoluteUri, accessToken: null), null, context.Cancellation);
+                var redemption = await client.JwtBearerAsync(credentials, idJag, key, null, context.Cancellation);
                 if (redemption.Status != HttpStatusCode.OK || redemption.Member("access_token") is null)
                 {
                     InterruptAll(context, issuer, $"{issuer.Id} refused the MAS's ID-JAG ({MasProjectionEvidence.Describe(redemption)} {redemption.Member("error_description")}), so it issued nothing to judge: "

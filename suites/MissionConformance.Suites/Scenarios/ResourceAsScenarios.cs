@@ -274,8 +274,7 @@ internal sealed class ResourceAsSession(ScenarioContext context, SimulatedAuthor
 
     private async Task<Redemption> RedeemAsync(string description, string grant, DpopKey? prover, IEnumerable<KeyValuePair<string, string>>? extra = null)
     {
-        var proof = prover?.Proof("POST", client.Metadata.TokenEndpoint.AbsoluteUri, accessToken: null);
-        var response = await client.JwtBearerAsync(_credentials, grant, proof, extra, context.Cancellation);
+        var response = await client.JwtBearerAsync(_credentials, grant, prover, extra, context.Cancellation);
         return new Redemption(description, grant, response);
     }
 }
