@@ -35,7 +35,7 @@ public sealed class ResourceMetadataAdvertised : Check<ProtectedResourceEvidence
     }
 }
 
-public sealed class McpAuthorizesEveryCall : McpRefusalCheck
+public sealed class McpAuthorizesEveryCall : ForbiddenProbeRefusalCheck
 {
     public override string RequirementId => "MBO-MCP-002";
 

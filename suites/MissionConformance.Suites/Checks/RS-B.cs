@@ -27,7 +27,7 @@ public sealed class RsServesActiveMission : Check<ActiveMissionEvidence>
         => Judgement.That(e.Response.Served, $"{e.Tool} was served for an active Mission", $"{e.Tool} with a valid token for an active Mission was answered {e.Response.Describe()}");
 }
 
-/// <summary>MBO-RS-B-002: once the Mission is suspended or revoked, the still-valid token is refused.</summary>
+/// <summary>MBO-RS-B-002: once the Mission is suspended, revoked, completed or expired, the still-valid token is refused.</summary>
 public sealed class RsRefusesInactiveMission : Check<StateChangeEvidence>
 {
     public override string RequirementId => "MBO-RS-B-002";

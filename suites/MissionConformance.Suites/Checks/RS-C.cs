@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text;
 using Microsoft.IdentityModel.Tokens;
 using MissionConformance.Harness.Crypto;
@@ -52,7 +53,7 @@ public sealed class RsConsultsMissionStatus : Check<StatusUseEvidence>
     }
 }
 
-public sealed class RsRefusesOutOfSetAction : McpRefusalCheck
+public sealed class RsRefusesOutOfSetAction : ForbiddenProbeRefusalCheck
 {
     public override string RequirementId => "MBO-RS-C-001";
 
@@ -73,7 +74,7 @@ public sealed class RsFailsClosedOnUnknownConstraint : McpRefusalCheck
     protected override string Advice => "a constraint key the server cannot enforce must make it refuse (fail closed), not be ignored";
 }
 
-public sealed class RsScopeNeverWidens : McpRefusalCheck
+public sealed class RsScopeNeverWidens : ForbiddenProbeRefusalCheck
 {
     public override string RequirementId => "MBO-RS-C-004";
 
@@ -87,7 +88,7 @@ public sealed class RsIgnoresForeignEntries : McpRefusalCheck
     protected override string Advice => "entries for other resources must be ignored";
 }
 
-public sealed class RsIgnoresUnknownMissionMembers : McpRefusalCheck
+public sealed class RsIgnoresUnknownMissionMembers : ForbiddenProbeRefusalCheck
 {
     public override string RequirementId => "MBO-RS-C-009";
 
@@ -95,8 +96,13 @@ public sealed class RsIgnoresUnknownMissionMembers : McpRefusalCheck
 }
 
 /// <summary>
-/// MBO-RS-C-006: on a delegated token the acting party comes from the act chain, not client_id. Observable
-/// only where the server tells someone, here the PDP: context.actor must carry the token's chain, in order.
+/// MBO-RS-C-006: on a delegated token the acting party comes from the act chain, not client_id. Observable only where the server
+/// tells someone, here the PDP, in any form the seeds allow (issue 22: only the first was accepted, so a correct server fell to RS-B):
+/// <list type="bullet">
+/// <item>context.actor holding the token's act chain (an act member at any depth), in order;</item>
+/// <item>context.actor written as the act chain itself ({"sub": delegate, "act": {…}});</item>
+/// <item>context.act as that chain, or as a string naming the acting party (seed 003: <c>"act": "agent:renewal-assistant/7f2a"</c>).</item>
+/// </list>
 /// </summary>
 public sealed class RsIdentifiesActorFromAct : Check<DelegationEvidence>
 {
@@ -104,13 +110,17 @@ public sealed class RsIdentifiesActorFromAct : Check<DelegationEvidence>
 
     public override Judgement Judge(DelegationEvidence e)
     {
-        if (e.Evaluation is null) return Judgement.Skip("not judged: no evaluation reached the PDP for the delegated call, and the acting party is observable only in its context.actor");
+        if (e.Evaluation is null) return Judgement.Skip("not judged: no evaluation reached the PDP for the delegated call, and the acting party is observable only in its context");
         var expected = DelegationEvidence.Chain(e.Act);
-        var named = new List<string>();
-        foreach (var act in e.ActObjects()) named.AddRange(DelegationEvidence.Chain(act));
-        var found = expected.Count > 0 && named.Count >= expected.Count && named.Take(expected.Count).SequenceEqual(expected);
-        return Judgement.That(found, $"context.actor carries the act chain {string.Join(" ← ", expected)}",
-            $"the token's act chain names {string.Join(" ← ", expected)} as the acting party, but the evaluation's context.actor is {e.Actor?.ToJsonString() ?? "absent"}: "
-            + "the acting party must come from act, not client_id");
+        if (expected.Count == 0) return Judgement.Skip("not judged: the delegated token's act names no sub");
+        bool Carries(IReadOnlyList<string> chain) => chain.Count >= expected.Count && chain.Take(expected.Count).SequenceEqual(expected);
+        var form = e.Actor?["sub"] is not null && Carries(DelegationEvidence.Chain(e.Actor)) ? "context.actor is the act chain"
+            : e.ActObjects().Any(act => Carries(DelegationEvidence.Chain(act))) ? "context.actor carries the act chain"
+            : e.ContextAct is JsonObject act && Carries(DelegationEvidence.Chain(act)) ? "context.act is the act chain"
+            : e.ContextAct is JsonValue named && named.TryGetValue<string>(out var text) && text.Contains(expected[0], StringComparison.Ordinal) ? $"context.act \"{text}\" names the acting party"
+            : null;
+        return Judgement.That(form is not null, $"{form} ({string.Join(" ← ", expected)})",
+            $"the token's act chain names {string.Join(" ← ", expected)} as the acting party, but the evaluation's context.actor is {e.Actor?.ToJsonString() ?? "absent"} "
+            + $"and context.act {e.ContextAct?.ToJsonString() ?? "absent"}: the acting party must come from act, not client_id");
     }
 }

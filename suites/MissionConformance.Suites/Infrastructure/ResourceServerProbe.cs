@@ -88,6 +88,10 @@ public sealed class ResourceServerProbe(ScenarioContext context, PeerSet peers, 
     public SimulatedMission Mission()
         => peers.AuthorizationServer.CreateMission("user-conformance", "agent-conformance", new JsonArray(server.Entry()), TimeSpan.FromHours(1), context.Wire);
 
+    /// <summary>A Mission at the simulated AS whose Authority Set is <paramref name="entry"/>, active until told otherwise.</summary>
+    public SimulatedMission Mission(JsonObject entry)
+        => peers.AuthorizationServer.CreateMission("user-conformance", "agent-conformance", new JsonArray(entry), TimeSpan.FromHours(1), context.Wire);
+
     public string Token(SimulatedMission mission, Func<AccessTokenSpec, AccessTokenSpec>? edit = null)
     {
         var spec = new AccessTokenSpec(server.Resource, mission);
@@ -210,6 +214,14 @@ public sealed class ResourceServerProbe(ScenarioContext context, PeerSet peers, 
     /// <summary>Records whether the allowed probe was served (<see cref="Checks.Controls.AllowedCallServed"/>), the control of this server's refusals.</summary>
     public bool Control(McpResponse allowed)
         => context.ControlAt(server.Id, Checks.Controls.AllowedCallServed, allowed.Served, $"{server.Allowed.Tool} was answered {allowed.Describe()}");
+
+    /// <summary>
+    /// Records whether the forbidden probe was served under a Mission whose entry lists it (<see cref="Checks.Controls.ForbiddenProbeServedWhenAuthorised"/>),
+    /// the control of this server's refusals of that tool.
+    /// </summary>
+    public bool ControlForbidden(McpResponse authorised)
+        => context.ControlAt(server.Id, Checks.Controls.ForbiddenProbeServedWhenAuthorised, authorised.Served,
+            $"{server.ForbiddenAction.Tool}, under a Mission whose entry lists it, was answered {authorised.Describe()}");
 
     public Verdict Judge<TEvidence>(Check<TEvidence> check, TEvidence evidence) => context.JudgeAt(server.Id, check, evidence, RecentExchanges());
 

@@ -106,10 +106,12 @@ public sealed class MissionStateScenario : ResourceServerScenario
             return;
         }
 
-        // Revoked, suspended and (to an event receiver only) a state the spec does not define, each on its own
-        // Mission, watched side by side. mas.md consumer rule: an unknown state is non-deriving; Mission Status keeps saying active.
+        // Every inactive state (revoked, suspended, completed, expired: issue 22, RS-B-002 tried the first two only) and, to an
+        // event receiver only, a state the spec does not define, each on its own Mission, watched side by side. mas.md consumer
+        // rule: an unknown state is non-deriving; Mission Status keeps saying active. An expired Mission's token is still unexpired.
         const string unknown = "paused_by_operator";
-        string[] states = rs.Server.EventReceiver is null ? ["revoked", "suspended"] : ["revoked", "suspended", unknown];
+        string[] inactive = ["revoked", "suspended", "completed", "expired"];
+        string[] states = rs.Server.EventReceiver is null ? inactive : [.. inactive, unknown];
         var watched = new List<(string State, SimulatedMission Mission, string Token)>();
         foreach (var state in states)
         {
@@ -199,6 +201,13 @@ public sealed class AuthorityEnforcementScenario : ResourceServerScenario
 
         var list = await rs.ListAsync(token);
         rs.Judge(new McpListFilteredByMission(), new ToolListEvidence(list, server.Allowed.Tool, forbidden.Tool));
+
+        // The control of every refusal of the forbidden probe (issue 22): the same tool, under a Mission whose entry lists it, is
+        // served. Without it a tool that does not exist, or that the server refuses to everyone, passed RS-C-001, RS-C-004, RS-C-009
+        // and MCP-002.
+        // An entry of its own, without the allowed probe's constraints, which bound that probe's arguments, not this tool's.
+        var authorising = new JsonObject { ["type"] = "mission_resource_access", ["resource"] = server.Resource, ["actions"] = new JsonArray(forbidden.Tool) };
+        rs.ControlForbidden(await rs.CallAsync(rs.Token(rs.Mission(authorising)), forbidden));
 
         var outOfSet = await rs.CallAsync(token, forbidden);
         rs.Judge(new RsRefusesOutOfSetAction(), new McpRefusalEvidence($"{forbidden.Tool}, which no entry lists", outOfSet));

@@ -44,6 +44,13 @@ public static class Controls
     public static readonly PositiveControl AllowedCallServed = new("rs.allowed-probe",
         "the Resource Server serves the target file's allowed probe (resourceServers[].probes.allowed) with a valid token for an active Mission");
 
+    /// <summary>
+    /// Refusals of the forbidden probe (issue 22): the same server serves that very tool under a Mission whose entry lists it, so a
+    /// tool that does not exist, or that is refused to everyone, cannot pass for a refusal by authority.
+    /// </summary>
+    public static readonly PositiveControl ForbiddenProbeServedWhenAuthorised = new("rs.forbidden-probe-authorised",
+        "the Resource Server serves the target file's forbidden probe (resourceServers[].probes.forbidden) with a valid token for an active Mission whose entry lists that tool");
+
     /// <summary>Resource AS refusals: a valid ID-JAG from the trusted origin, with a proof of its key, is redeemed.</summary>
     public static readonly PositiveControl IdJagRedeemed = new("ras.valid-id-jag",
         "the Resource AS redeems a valid ID-JAG from the origin it trusts, presented with a DPoP proof of the key it is bound to");

@@ -80,6 +80,12 @@ public abstract class McpRefusalCheck : Check<McpRefusalEvidence>
         => Judgement.That(e.Response.Refused, $"refused {e.Call}: {e.Response.Describe()}", $"served {e.Call} ({e.Response.Describe()}): {Advice}");
 }
 
+/// <summary>A refusal of the forbidden probe, whose control is that tool served under a Mission that authorises it.</summary>
+public abstract class ForbiddenProbeRefusalCheck : McpRefusalCheck
+{
+    public override PositiveControl Control => Controls.ForbiddenProbeServedWhenAuthorised;
+}
+
 public sealed record ToolListEvidence(McpResponse List, string Allowed, string Forbidden);
 
 // ---- RS-D ---------------------------------------------------------------------------------------

@@ -79,6 +79,9 @@ public sealed record DelegationEvidence(Evaluation? Evaluation, JsonObject Act)
 {
     public JsonObject? Actor => Evaluation?.Body?["context"]?["actor"] as JsonObject;
 
+    /// <summary>context.act, the seed 003 form: the acting party as a string, or its act chain.</summary>
+    public JsonNode? ContextAct => Evaluation?.Body?["context"]?["act"];
+
     /// <summary>The sub of each actor of a chain, head first.</summary>
     public static IReadOnlyList<string> Chain(JsonObject? act)
     {
