@@ -184,6 +184,7 @@ public sealed class EmbeddedReference : IEmbeddedTarget
                 ? new ParameterBinding(server.Options.ParameterSchemaVersion, server.Options.AuthorizationDomain, bound)
                 : null,
             Evidence = server.EvidenceExport is { } export ? new EvidenceExport(new Uri(export), server.Options.EvidenceToken) : null,
+            Effects = server.EffectsObserver is { } observer ? new EffectsObserver(new Uri(observer), server.Options.EvidenceToken) : null,
         };
     }
 

@@ -93,6 +93,11 @@ public sealed class ResourceServerFaultTests
             rs.Peers.Pdp.Script(rs.Mission.Id, PdpAnswer.Deny);
             return rs.ServedAsync(rs.Token());
         },
+        Fault.RsActsThenAsks => async rs =>
+        {
+            rs.Peers.Pdp.Script(rs.Mission.Id, PdpAnswer.Deny);
+            return !await rs.ServedAsync(rs.Token()) && rs.Server.Executions.Any(e => e.MissionId == rs.Mission.Id);
+        },
         Fault.RsFailsOpenWhenPdpDown => rs =>
         {
             rs.Peers.Pdp.Script(rs.Mission.Id, PdpAnswer.Unavailable);

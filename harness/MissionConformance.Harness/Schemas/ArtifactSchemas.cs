@@ -41,6 +41,7 @@ public enum ArtifactKind
     TokenExchangeRequest,
     Baseline,
     AuthorizationDetailsTypesMetadata,
+    EffectsObservation,
 }
 
 /// <summary>A schema violation: where (RFC 6901 JSON Pointer), what, and the keyword that caught it.</summary>
@@ -92,6 +93,7 @@ public static class ArtifactSchemas
         ArtifactKind.TokenExchangeRequest => "token-exchange-request.schema.json",
         ArtifactKind.Baseline => "baseline.schema.json",
         ArtifactKind.AuthorizationDetailsTypesMetadata => "authorization-details-types-metadata.schema.json",
+        ArtifactKind.EffectsObservation => "effects-observation.schema.json",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no schema"),
     };
 

@@ -196,6 +196,12 @@ public sealed record ParameterBinding(string SchemaVersion, string Authorization
 /// </summary>
 public sealed record EvidenceExport(Uri Export, string Token);
 
+/// <summary>
+/// Where the suite observes what a Resource Server carried out (issue 22 item 4, the suite's convention): GET {Observer}?mission_id=…
+/// with <c>Authorization: Bearer {Token}</c>, answering {"executions": [{"tool", …}]} (effects-observation.schema.json).
+/// </summary>
+public sealed record EffectsObserver(Uri Observer, string Token);
+
 /// <summary>A tool call the suite makes at a Resource Server: an MCP tool and its arguments.</summary>
 public sealed record ToolProbe(string Tool, JsonObject Arguments);
 
@@ -225,6 +231,9 @@ public sealed record ResourceServerTarget(
 
     /// <summary>Where its Execution Evidence can be read (runtime.md open point 2), when it exports any.</summary>
     public EvidenceExport? Evidence { get; init; }
+
+    /// <summary>Where the actions it carried out can be observed, when it offers that; the PEP refusals are then judged by effect, not only by answer.</summary>
+    public EffectsObserver? Effects { get; init; }
 
     /// <summary>It accepts DPoP-bound tokens (RFC 9449), so the sender-constraint cases of MBO-RS-A-001 are run.</summary>
     public bool Dpop { get; init; }

@@ -391,6 +391,9 @@ public static partial class TargetLoader
                 Evidence = node["evidence"] is { } evidence && Resolve((string)evidence["token"]!, $"{at}.evidence.token", environment, errors) is { } token
                     ? new EvidenceExport(new Uri((string)evidence["export"]!), token)
                     : null,
+                Effects = node["effects"] is { } effects && Resolve((string)effects["token"]!, $"{at}.effects.token", environment, errors) is { } effectsToken
+                    ? new EffectsObserver(new Uri((string)effects["observer"]!), effectsToken)
+                    : null,
             });
         }
         foreach (var duplicate in servers.GroupBy(s => s.Id).Where(g => g.Count() > 1))

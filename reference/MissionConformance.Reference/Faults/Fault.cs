@@ -164,6 +164,7 @@ public enum Fault
     RsListsEveryTool,
     RsSkipsPdp,
     RsActsOnDeny,
+    RsActsThenAsks,
     RsFailsOpenWhenPdpDown,
     RsOmitsMissionContext,
     RsOmitsFreshness,

@@ -196,6 +196,7 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
         var missionId = Text(mission, "id");
         var consultation = new PdpConsultation();
         hooks.Run(h => h.PdpConsulting(consultation));
+        (JsonObject Result, DateTimeOffset At)? done = consultation.ActsFirst ? Carry(tool, arguments, missionId) : null;
         if (AtLeast(RsTierSetting.D) && tool.Consequential && consultation.Consults)
         {
             var evaluation = Evaluation(claims, mission, status, tool, arguments);
@@ -219,6 +220,12 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
                 await Refuse(http, StatusCodes.Status403Forbidden, "access_denied", "the PDP denied the call" + (decision.Reason is null ? "" : $" ({decision.Reason})"));
                 return;
             }
+        }
+        if (done is not null)
+        {
+            RecordEvidence(tool, arguments, missionId, decision, parameterDigest, done.Value.At);
+            await RpcResult(http, rpc["id"], done.Value.Result);
+            return;
         }
         await RpcResult(http, rpc["id"], Execute(tool, arguments, missionId, decision, parameterDigest));
     }
@@ -271,17 +278,30 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
     /// <summary>Carries out the call (the side effect the reference's own tests see) and, after a permit, records its Execution Evidence.</summary>
     private JsonObject Execute(McpTool tool, JsonObject arguments, string? missionId, PdpDecision? decision, string? parameterDigest)
     {
+        var (result, attemptedAt) = Carry(tool, arguments, missionId);
+        RecordEvidence(tool, arguments, missionId, decision, parameterDigest, attemptedAt);
+        return result;
+    }
+
+    /// <summary>The side effect itself, which the effects observer shows.</summary>
+    private (JsonObject Result, DateTimeOffset At) Carry(McpTool tool, JsonObject arguments, string? missionId)
+    {
         var attemptedAt = DateTimeOffset.UtcNow;
         server.Executions.Enqueue(new Execution(tool.Name, arguments.ToJsonString(), missionId, attemptedAt));
+        return (new JsonObject
+        {
+            ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = $"{tool.Name} done" }),
+            ["isError"] = false,
+        }, attemptedAt);
+    }
+
+    /// <summary>After a permit, the call's Execution Evidence.</summary>
+    private void RecordEvidence(McpTool tool, JsonObject arguments, string? missionId, PdpDecision? decision, string? parameterDigest, DateTimeOffset attemptedAt)
+    {
         if (decision?.Decision == true && missionId is not null)
         {
             server.Evidence.Record(missionId, decision.DecisionId, parameterDigest, tool, arguments, attemptedAt, DateTimeOffset.UtcNow);
         }
-        return new JsonObject
-        {
-            ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = $"{tool.Name} done" }),
-            ["isError"] = false,
-        };
     }
 
     private sealed record Refusal(string Error, string Description);

@@ -59,6 +59,12 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
     /// <summary>The authenticated evidence export (runtime.md open point 2; the suite's shape), at RS-D only.</summary>
     public string? EvidenceExport => Options.Tier == RsTierSetting.D ? BaseUrl.AbsoluteUri + "evidence" : null;
 
+    /// <summary>
+    /// Where an observer reads the actions this server carried out, per Mission (issue 22 item 4, the suite's convention): GET
+    /// effects?mission_id=… with the evidence bearer credential. The PEP checks judge "deny stops it" by what happened, not by the answer.
+    /// </summary>
+    public string? EffectsObserver => Options.Tier == RsTierSetting.D ? BaseUrl.AbsoluteUri + "effects" : null;
+
     public static async Task<ReferenceResourceServer> StartAsync(ResourceServerOptions options, CancellationToken ct = default)
     {
         if (options.Tier == RsTierSetting.D && options.Pdp is null)
@@ -98,6 +104,7 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
             app.MapPost("/events", receiver.HandleAsync);
         }
         if (server.EvidenceExport is not null) app.MapGet("/evidence", server.Evidence.ExportAsync);
+        if (server.EffectsObserver is not null) app.MapGet("/effects", server.ObserveEffectsAsync);
         if (server.ManifestUrl is not null) app.MapGet("/.well-known/mission-enforcement-scope", () => Results.Json(server.EnforcementManifest()));
         app.MapGet("/.well-known/oauth-protected-resource/mcp", () => Results.Json(server.ProtectedResourceMetadata()));
         return await ReferenceStack.StartOrDisposeAsync(app, server, ct);
@@ -150,6 +157,32 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
         };
         Hooks.Run(h => h.ManifestBuilt(manifest));
         return manifest;
+    }
+
+    /// <summary>
+    /// GET effects?mission_id=…: the actions carried out under that Mission, oldest first ({"mission_id", "executions": [{"tool", "at"}]}),
+    /// for the same bearer credential as the evidence export; anything else is refused and reveals nothing.
+    /// </summary>
+    public async Task ObserveEffectsAsync(HttpContext http)
+    {
+        var header = http.Request.Headers.Authorization.ToString();
+        var presented = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
+        if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(presented), System.Text.Encoding.UTF8.GetBytes(Options.EvidenceToken)))
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer realm=\"effects\", error=\"invalid_token\"";
+            http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            await http.Response.WriteAsJsonAsync(new { error = "invalid_token", error_description = "the effects observer requires its bearer credential" });
+            return;
+        }
+        if (http.Request.Query["mission_id"].ToString() is not { Length: > 0 } missionId)
+        {
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await http.Response.WriteAsJsonAsync(new { error = "invalid_request", error_description = "mission_id is required" });
+            return;
+        }
+        var executions = Executions.Where(e => e.MissionId == missionId)
+            .Select(e => (JsonNode)new JsonObject { ["tool"] = e.Tool, ["at"] = e.At.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture) });
+        await http.Response.WriteAsJsonAsync(new JsonObject { ["mission_id"] = missionId, ["executions"] = new JsonArray([.. executions]) });
     }
 
     public async ValueTask DisposeAsync()

@@ -139,6 +139,9 @@ public sealed class ConstraintCheck(string name, bool enforceable, string? viola
 public sealed class PdpConsultation
 {
     public bool Consults { get; set; } = true;
+
+    /// <summary>Whether the call is carried out before the PDP is asked (a fault; the correct order is to ask, then act on a permit).</summary>
+    public bool ActsFirst { get; set; }
 }
 
 public sealed class PdpOutcome(bool? decision, bool offersTask)

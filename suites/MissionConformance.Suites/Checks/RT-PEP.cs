@@ -15,11 +15,19 @@ public sealed class PepEvaluatesBeforeActing : Check<PdpCallEvidence>
 {
     public override string RequirementId => "MBO-RT-PEP-001";
 
+    /// <remarks>
+    /// A server that carries the call out and asks the PDP afterwards looks, by its answers, like one that asks first; where its effects
+    /// can be observed, a call carried out while the PDP still held its evaluation, with no decision given, was carried out before asking.
+    /// </remarks>
     public override Judgement Judge(PdpCallEvidence e)
     {
+        if (e.BeforeDecision.Executions is > 0)
+        {
+            return Judgement.Fail($"while the PDP still held the evaluation of another Mission's call, undecided, {e.BeforeDecision.Describe(e.Tool)}: the action was carried out before the PDP decided");
+        }
         var before = e.Evaluations.Where(v => v.At <= e.AnsweredAt).ToList();
         return Judgement.That(e.Response.Served && before.Count > 0,
-            $"{e.Tool} was carried out after {before.Count} evaluation(s) at the PDP",
+            $"{e.Tool} was carried out after {before.Count} evaluation(s) at the PDP; while the PDP held an evaluation undecided, {e.BeforeDecision.Describe(e.Tool)}",
             e.Response.Served
                 ? $"{e.Tool} was carried out without any evaluation reaching the PDP"
                 : $"the PDP permitted {e.Tool}, yet the call was answered {e.Response.Describe()}");

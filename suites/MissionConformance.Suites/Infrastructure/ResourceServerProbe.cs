@@ -143,6 +143,24 @@ public sealed class ResourceServerProbe(ScenarioContext context, PeerSet peers, 
     /// that refuses the credential or answers no JSON interrupts the scenario: that is the file's or the
     /// export's problem, not evidence of what the PEP recorded.
     /// </summary>
+    /// <summary>
+    /// What the server's effects observer shows carried out under <paramref name="missionId"/> (target file resourceServers[].effects);
+    /// unobserved, with why, when the file names none or the observer gives no readable answer.
+    /// </summary>
+    public async Task<ObservedEffects> ObserveAsync(string missionId)
+    {
+        if (server.Effects is not { } effects) return ObservedEffects.None("the target file names no effects observer (resourceServers[].effects), so only the answer is judged");
+        var url = effects.Observer.AbsoluteUri + (effects.Observer.Query.Length > 0 ? "&" : "?") + "mission_id=" + Uri.EscapeDataString(missionId);
+        var (response, exchange) = await mcp.GetAsync(url, context.Cancellation, effects.Token, ArtifactKind.EffectsObservation);
+        Remember(exchange);
+        if ((int)response.Status is < 200 or >= 300 || response.Artifact is not { Errors.Count: 0 } || Json(response.Body) is not { } json)
+        {
+            return ObservedEffects.None($"the effects observer {effects.Observer} answered HTTP {(int)response.Status}"
+                + (response.Artifact is { Errors.Count: > 0 } broken ? $", breaking effects-observation.schema.json ({string.Join("; ", broken.Errors.Take(2))})" : ""));
+        }
+        return new ObservedEffects(json.GetProperty("executions").GetArrayLength(), null);
+    }
+
     public async Task<ExecutionEvidenceExport> ReadEvidenceAsync(string missionId, IReadOnlyList<Evaluation> permits)
     {
         var export = server.Evidence!;

@@ -268,7 +268,22 @@ public sealed class PdpEnforcementScenario : RuntimeEnforcementScenario
         var answeredAt = DateTimeOffset.UtcNow;
         rs.Control(response);  // what the denied and unanswered calls below are compared with
         var evaluations = pdp.EvaluationsFor(permitted.Id);
-        rs.Judge(new PepEvaluatesBeforeActing(), new PdpCallEvidence(response, evaluations, answeredAt, rs.Server.Allowed.Tool));
+
+        // Denied, then unanswered: judged by the answer and, where the server lets the suite observe its effects, by what happened.
+        // While the PDP holds the unanswered evaluation no decision exists, so anything carried out by then was done before asking
+        // (issue 22: a server that acts, then asks, answered exactly as a correct one does).
+        var denied = rs.Mission();
+        pdp.Script(denied.Id, PdpAnswer.Deny);
+        var deniedResponse = await rs.CallAsync(rs.Token(denied), rs.Server.Allowed);
+        var deniedEffects = await rs.ObserveAsync(denied.Id);
+        var silent = rs.Mission();
+        pdp.Script(silent.Id, PdpAnswer.Unavailable);
+        var silentCall = rs.CallAsync(rs.Token(silent), rs.Server.Allowed);
+        var beforeDecision = await ObserveWhileHeldAsync(rs, silent.Id, silentCall);
+        var silentResponse = await silentCall;
+        var silentEffects = await rs.ObserveAsync(silent.Id);
+
+        rs.Judge(new PepEvaluatesBeforeActing(), new PdpCallEvidence(response, evaluations, answeredAt, rs.Server.Allowed.Tool) { BeforeDecision = beforeDecision });
         if (evaluations.Count > 0)
         {
             var evidence = new EvaluationEvidence(evaluations[0], permitted, rs.Server.Resource);
@@ -282,15 +297,28 @@ public sealed class PdpEnforcementScenario : RuntimeEnforcementScenario
             foreach (var id in new[] { "MBO-RT-PEP-004", "MBO-RT-PEP-005", "MBO-RT-PEP-006", "MBO-RT-PEP-008" }) rs.Skip(id, "not judged: no evaluation request reached the PDP (MBO-RT-PEP-001)");
         }
 
-        var denied = rs.Mission();
-        pdp.Script(denied.Id, PdpAnswer.Deny);
-        var deniedResponse = await rs.CallAsync(rs.Token(denied), rs.Server.Allowed);
-        rs.Judge(new PepEnforcesDeny(), new PdpRefusalEvidence("denied", deniedResponse, pdp.EvaluationsFor(denied.Id).Count));
+        rs.Judge(new PepEnforcesDeny(), new PdpRefusalEvidence("denied", deniedResponse, pdp.EvaluationsFor(denied.Id).Count, rs.Server.Allowed.Tool) { Effects = deniedEffects });
+        rs.Judge(new PepFailsClosed(), new PdpRefusalEvidence($"held the evaluation {pdp.Hang.TotalSeconds:0} s and answered 503", silentResponse, pdp.EvaluationsFor(silent.Id).Count,
+            rs.Server.Allowed.Tool) { Effects = silentEffects });
+    }
 
-        var silent = rs.Mission();
-        pdp.Script(silent.Id, PdpAnswer.Unavailable);
-        var silentResponse = await rs.CallAsync(rs.Token(silent), rs.Server.Allowed);
-        rs.Judge(new PepFailsClosed(), new PdpRefusalEvidence($"held the evaluation {pdp.Hang.TotalSeconds:0} s and answered 503", silentResponse, pdp.EvaluationsFor(silent.Id).Count));
+    /// <summary>
+    /// What the effects observer shows for <paramref name="missionId"/> once the PDP holds its evaluation and before it answers; unobserved
+    /// when the call ended first, or the evaluation never came (a server that does not ask, MBO-RT-PEP-001's other failure).
+    /// </summary>
+    private static async Task<ObservedEffects> ObserveWhileHeldAsync(ResourceServerProbe rs, string missionId, Task call)
+    {
+        var pdp = rs.Peers.Pdp;
+        var deadline = DateTimeOffset.UtcNow + pdp.Hang / 2;
+        while (pdp.EvaluationsFor(missionId).Count == 0 && !call.IsCompleted && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(50, rs.Cancellation);
+        }
+        if (call.IsCompleted || pdp.EvaluationsFor(missionId).Count == 0)
+        {
+            return ObservedEffects.None("the call ended, or never reached the PDP, before the PDP's hold could be observed");
+        }
+        return await rs.ObserveAsync(missionId);
     }
 }
 

@@ -230,6 +230,22 @@ internal sealed class RsFailsOpenWhenPdpDown : IResourceServerHook
     }
 }
 
+/// <summary>
+/// Acts, then asks (issue 22): the call is carried out before the PDP is consulted, and the PDP's deny or silence comes back as the
+/// refusal it should have been. By its answers it is the correct server; only its effects tell.
+/// </summary>
+[FaultHook(
+    Fault.RsActsThenAsks,
+    "the RS carries a consequential call out first, then asks the PDP, and returns a deny or no answer as a refusal of what it already did",
+    "MBO-RT-PEP-001",
+    "MBO-RT-PEP-002",
+    "MBO-RT-PEP-003",
+    Site = FaultSite.ResourceServer)]
+internal sealed class RsActsThenAsks : IResourceServerHook
+{
+    public void PdpConsulting(PdpConsultation consultation) => consultation.ActsFirst = true;
+}
+
 [FaultHook(
     Fault.RsActsOnDeny,
     "the RS executes a call the PDP denied, a requestable denial included (so no task waits for approval)",

@@ -90,13 +90,39 @@ public sealed record ToolListEvidence(McpResponse List, string Allowed, string F
 
 // ---- RS-D ---------------------------------------------------------------------------------------
 
-/// <summary>A consequential call with the PDP scripted to permit, the evaluations it received for the Mission, and when the answer came.</summary>
-public sealed record PdpCallEvidence(McpResponse Response, IReadOnlyList<Evaluation> Evaluations, DateTimeOffset AnsweredAt, string Tool);
+/// <summary>
+/// What the server's effects observer (target file resourceServers[].effects) showed carried out under one Mission: the number of
+/// actions, or why nothing could be observed (no observer declared, or it did not answer).
+/// </summary>
+public sealed record ObservedEffects(int? Executions, string? Unobserved)
+{
+    public static ObservedEffects None(string why) => new(null, why);
 
-/// <summary>MBO-RT-PEP-002 and -003: a deny, or no answer from the PDP, leaves the action undone.</summary>
-public sealed record PdpRefusalEvidence(string Scripted, McpResponse Response, int Evaluations);
+    /// <summary>A clause for a message: what was seen, or that it was not.</summary>
+    public string Describe(string tool) => Executions is { } n ? $"the effects observer shows {tool} carried out {n} time(s) under that Mission" : $"not observed: {Unobserved}";
+}
 
-/// <summary>A check that passes when the call the PDP did not permit was refused, and fails, with advice, when it was carried out.</summary>
+/// <summary>
+/// A consequential call with the PDP scripted to permit, the evaluations it received for the Mission, and when the answer came; and
+/// what the observer saw carried out for another Mission while the PDP held its evaluation undecided (issue 22: a server that acts,
+/// then asks, shows itself only there).
+/// </summary>
+public sealed record PdpCallEvidence(McpResponse Response, IReadOnlyList<Evaluation> Evaluations, DateTimeOffset AnsweredAt, string Tool)
+{
+    public ObservedEffects BeforeDecision { get; init; } = ObservedEffects.None("the scenario observed no held evaluation");
+}
+
+/// <summary>MBO-RT-PEP-002 and -003: a deny, or no answer from the PDP, leaves the action undone, as observed where the server lets it be.</summary>
+public sealed record PdpRefusalEvidence(string Scripted, McpResponse Response, int Evaluations, string Tool)
+{
+    public ObservedEffects Effects { get; init; } = ObservedEffects.None("the scenario observed nothing");
+}
+
+/// <summary>
+/// A check that passes when the call the PDP did not permit was refused and, where the server's effects can be observed, not carried out;
+/// it fails, with advice, when it was carried out, whatever the answer said (issue 22: a server that acts, then asks, then returns the
+/// deny as an error passed when only the answer was judged).
+/// </summary>
 public abstract class PdpRefusalCheck : Check<PdpRefusalEvidence>
 {
     public override PositiveControl Control => Controls.AllowedCallServed;
@@ -104,8 +130,17 @@ public abstract class PdpRefusalCheck : Check<PdpRefusalEvidence>
     protected abstract string Advice { get; }
 
     public override Judgement Judge(PdpRefusalEvidence e)
-        => Judgement.That(e.Response.Refused, $"the PDP {e.Scripted} ({e.Evaluations} evaluation(s)) and the call was refused: {e.Response.Describe()}",
-            $"the PDP {e.Scripted}, yet the call was carried out ({e.Response.Describe()}, {e.Evaluations} evaluation(s) received): {Advice}");
+    {
+        if (!e.Response.Refused)
+        {
+            return Judgement.Fail($"the PDP {e.Scripted}, yet the call was carried out ({e.Response.Describe()}, {e.Evaluations} evaluation(s) received): {Advice}");
+        }
+        if (e.Effects.Executions is > 0)
+        {
+            return Judgement.Fail($"the PDP {e.Scripted} and the call was answered {e.Response.Describe()}, yet {e.Effects.Describe(e.Tool)}: it acted, then refused; {Advice}");
+        }
+        return Judgement.Pass($"the PDP {e.Scripted} ({e.Evaluations} evaluation(s)) and the call was refused: {e.Response.Describe()}; {e.Effects.Describe(e.Tool)}");
+    }
 }
 
 /// <summary>One captured evaluation request, with the Mission and resource it should describe.</summary>
