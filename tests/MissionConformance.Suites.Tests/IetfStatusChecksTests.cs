@@ -136,6 +136,19 @@ public sealed class IetfStatusChecksTests : IDisposable
         Assert.Null(new StatusNoOracle().Judge(evidence).Holds);
     }
 
+    [Fact]
+    public void ARateLimitMet_WithOneDeclaredCredential_IsNotJudgedPerConsumer()
+    {
+        var limited = new WireResponse(HttpStatusCode.TooManyRequests, "application/json", "no-store", """{"error":"rate_limited","error_description":"slow down","retry_after":1}""");
+        var neighbour = new RateLimitNeighbour("rs-other", Ok(Sign(Payload())), limited);
+        var evidence = Evidence(Payload()) with { Burst = [limited], Neighbour = neighbour };
+
+        Assert.False(new StatusRateLimitedPerConsumer().Judge(evidence).Holds);  // two clients, one limit: not per consumer
+        var declared = new StatusRateLimitedPerConsumer().Judge(evidence with { Declared = ServiceToken });
+        Assert.Null(declared.Holds);
+        Assert.Contains("x-service-token", declared.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => key.Dispose();
 
     /// <summary>The status draft's §Response example, for this test's caller and moment.</summary>

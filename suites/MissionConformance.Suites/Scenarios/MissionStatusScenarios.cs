@@ -366,7 +366,9 @@ public sealed class MissionStatusScenario : Scenario
         public async Task BurstAsync()
         {
             if (_statusEndpoint is null) return;
-            var neighbour = _flow.Server.StatusClients.FirstOrDefault(c => c.ClientId != _caller.ClientId && c.Audience is not null);
+            // A declared credential is the deployment's: a second status client would ask with the same one, and show nothing (MBO-MS-017).
+            var neighbour = _context.Client.DeclaredStatus?.Authentication is not null ? null
+                : _flow.Server.StatusClients.FirstOrDefault(c => c.ClientId != _caller.ClientId && c.Audience is not null);
             using var neighbourAsker = neighbour is null ? null : StatusCaller.For(_context, neighbour, _statusEndpoint, _document);
             async Task<WireResponse?> NeighbourAsksAsync()
             {
