@@ -113,6 +113,23 @@ public sealed class ResourceServerTests
     }
 
     [Fact]
+    public async Task RsD_ShowsWhatItCarriedOut_PerMission_OnlyToTheExportCredential()
+    {
+        await using var rs = await ProbedResourceServer.StartAsync(FaultSet.None, profile: ResourceServerProfile.Finance);
+        var ct = TestContext.Current.CancellationToken;
+        var observer = rs.Server.EffectsObserver + "?mission_id=" + rs.Mission.Id;
+        var before = await rs.Client.GetJsonAsync(observer, ct, rs.Server.Options.EvidenceToken);
+
+        Assert.True((await rs.CallAllowedAsync()).Served);
+
+        var after = await rs.Client.GetJsonAsync(observer, ct, rs.Server.Options.EvidenceToken);
+        Assert.Equal(0, before.Document!.Value.GetProperty("executions").GetArrayLength());
+        Assert.Equal("query_financials", Assert.Single(after.Document!.Value.GetProperty("executions").EnumerateArray()).GetProperty("tool").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await rs.Client.GetJsonAsync(observer, ct, "rs-evidence-reader-wrong")).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await rs.Client.GetJsonAsync(rs.Server.EffectsObserver!, ct, rs.Server.Options.EvidenceToken)).Status);
+    }
+
+    [Fact]
     public async Task RsD_BindsAWritesParameters_AndExportsItsEvidence_OnlyToTheExportCredential()
     {
         await using var rs = await ProbedResourceServer.StartAsync(FaultSet.None, profile: ResourceServerProfile.Docs);

@@ -50,21 +50,7 @@ public sealed class ExecutionEvidenceLog(ResourceServerOptions options, Hooks<IR
     /// <summary>GET /evidence?mission_id=…: 401 without the export credential, 400 without a mission_id.</summary>
     public async Task ExportAsync(HttpContext http)
     {
-        var header = http.Request.Headers.Authorization.ToString();
-        var presented = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(options.EvidenceToken)))
-        {
-            http.Response.Headers.WWWAuthenticate = "Bearer realm=\"evidence\", error=\"invalid_token\"";
-            http.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            await http.Response.WriteAsJsonAsync(new { error = "invalid_token", error_description = "the evidence export requires its bearer credential" });
-            return;
-        }
-        if (http.Request.Query["mission_id"].ToString() is not { Length: > 0 } missionId)
-        {
-            http.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await http.Response.WriteAsJsonAsync(new { error = "invalid_request", error_description = "mission_id is required" });
-            return;
-        }
+        if (await MissionExportRequest.MissionIdAsync(http, options.EvidenceToken, "evidence", "evidence export") is not { } missionId) return;
         var records = _byMission.TryGetValue(missionId, out var queue) ? queue.Select(r => (JsonNode)r.DeepClone()).ToArray() : [];
         await http.Response.WriteAsJsonAsync(new JsonObject { ["mission_id"] = missionId, ["execution_evidence"] = new JsonArray(records) });
     }

@@ -165,21 +165,7 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
     /// </summary>
     public async Task ObserveEffectsAsync(HttpContext http)
     {
-        var header = http.Request.Headers.Authorization.ToString();
-        var presented = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
-        if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(presented), System.Text.Encoding.UTF8.GetBytes(Options.EvidenceToken)))
-        {
-            http.Response.Headers.WWWAuthenticate = "Bearer realm=\"effects\", error=\"invalid_token\"";
-            http.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            await http.Response.WriteAsJsonAsync(new { error = "invalid_token", error_description = "the effects observer requires its bearer credential" });
-            return;
-        }
-        if (http.Request.Query["mission_id"].ToString() is not { Length: > 0 } missionId)
-        {
-            http.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await http.Response.WriteAsJsonAsync(new { error = "invalid_request", error_description = "mission_id is required" });
-            return;
-        }
+        if (await MissionExportRequest.MissionIdAsync(http, Options.EvidenceToken, "effects", "effects observer") is not { } missionId) return;
         var executions = Executions.Where(e => e.MissionId == missionId)
             .Select(e => (JsonNode)new JsonObject { ["tool"] = e.Tool, ["at"] = e.At.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture) });
         await http.Response.WriteAsJsonAsync(new JsonObject { ["mission_id"] = missionId, ["executions"] = new JsonArray([.. executions]) });
