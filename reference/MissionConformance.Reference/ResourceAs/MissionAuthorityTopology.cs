@@ -61,6 +61,7 @@ public sealed class MissionAuthorityTopology : IAsyncDisposable
                         Url = issuerUrls?[index] ?? ResourceAsOptions.AnyLoopbackPort,
                         Faults = issuerFaults,
                         Projection = ProjectionSettings.For(spec.StatusClientId, spec.Resource),
+                        Clock = options.Clock,
                     }, ct)));
                 }
                 var catalogue = options.Catalogue.WithProjectionIssuers(issuers.Select(i => new ResourceAuthority(i.Item2.Issuer, [i.Item1.Resource])));

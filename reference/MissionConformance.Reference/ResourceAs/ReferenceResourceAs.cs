@@ -63,7 +63,7 @@ public sealed class ReferenceResourceAs : IAsyncDisposable
         _tokens = new LocalTokenIssuer(issuer, options.ClientId, options.Projection is not null, _hooks);
         // The MAS's Mission Status, for a projection issuer; asked afresh every time (no reuse of an answer).
         _gate = new ProjectionGate(options.Projection is { } projection
-            ? new MissionStateSource(_http, _origin, projection.StatusAudience, projection.StatusClientId, maxStaleSeconds: 0, new Hooks<IResourceServerHook>([]), new JsonWebKey(projection.StatusKeyJwk))
+            ? new MissionStateSource(_http, _origin, projection.StatusAudience, projection.StatusClientId, maxStaleSeconds: 0, new Hooks<IResourceServerHook>([]), new JsonWebKey(projection.StatusKeyJwk), options.Clock)
             : null, _hooks);
     }
 

@@ -6,6 +6,12 @@ namespace MissionConformance.Reference.ResourceAs;
 /// <summary>How to start a reference Resource AS: where, which origin it trusts, which resources it is authoritative for, and its one client.</summary>
 public sealed record ResourceAsOptions
 {
+    /// <summary>
+    /// The stack's clock: a projection issuer signs its Mission Status client assertions by it, so a MAS whose clock an embedded run
+    /// advances (expiry scenarios) does not find them expired.
+    /// </summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>The origin AS whose ID-JAGs this Resource AS accepts, by policy (its metadata names jwks_uri).</summary>
     public required Uri TrustedOrigin { get; init; }
 

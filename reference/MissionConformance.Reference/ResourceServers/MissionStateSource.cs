@@ -25,7 +25,7 @@ public sealed class MissionStateUnavailableException(string reason) : Exception(
 /// fresh key of its own, for an issuer that does not check it (the harness's simulated AS).
 /// </summary>
 public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, string resource, string clientId, int maxStaleSeconds, Hooks<IResourceServerHook> hooks,
-    SecurityKey? key = null) : IDisposable
+    SecurityKey? key = null, TimeProvider? clock = null) : IDisposable
 {
     public const string ResponseType = "application/mission-status-response+jwt";
 
@@ -45,7 +45,7 @@ public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, strin
     private StatusClientAuthentication? _authentication;
 
     /// <summary>How this client authenticates at Mission Status: as the issuer advertises.</summary>
-    private StatusClientAuthentication Authentication => _authentication ??= new StatusClientAuthentication(http, clientId, _key);
+    private StatusClientAuthentication Authentication => _authentication ??= new StatusClientAuthentication(http, clientId, _key, clock);
 
     public async Task<MissionStatusView> GetAsync(string missionId, CancellationToken ct)
     {

@@ -16,7 +16,7 @@ namespace MissionConformance.Reference.ResourceServers;
 /// resource the endpoint, private_key_jwt, a proof), kept until shortly before it expires; mtls presents a self-signed
 /// certificate of the client's key at the RFC 8705 §5 alias (self_signed_tls_client_auth, §2.2).
 /// </summary>
-public sealed class StatusClientAuthentication(HttpClient http, string clientId, SecurityKey key) : IDisposable
+public sealed class StatusClientAuthentication(HttpClient http, string clientId, SecurityKey key, TimeProvider? clock = null) : IDisposable
 {
     private readonly ECDsa _proofKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -50,14 +50,21 @@ public sealed class StatusClientAuthentication(HttpClient http, string clientId,
     }
 
     /// <summary>private_key_jwt (RFC 7523) for <paramref name="endpoint"/>.</summary>
-    public string Assertion(Uri endpoint) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    /// <remarks>Timed by the stack's clock, which the issuer checking it shares (an embedded run advances it).</remarks>
+    public string Assertion(Uri endpoint)
     {
-        Issuer = clientId,
-        Audience = endpoint.AbsoluteUri,
-        Claims = new Dictionary<string, object> { ["sub"] = clientId, ["jti"] = Guid.NewGuid().ToString("N") },
-        Expires = DateTime.UtcNow.AddMinutes(1),
-        SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.EcdsaSha256),
-    });
+        var now = (clock ?? TimeProvider.System).GetUtcNow().UtcDateTime;
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = clientId,
+            Audience = endpoint.AbsoluteUri,
+            Claims = new Dictionary<string, object> { ["sub"] = clientId, ["jti"] = Guid.NewGuid().ToString("N") },
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.AddMinutes(1),
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.EcdsaSha256),
+        });
+    }
 
     private async Task<string> StatusTokenAsync(Uri tokenEndpoint, Uri statusEndpoint, CancellationToken ct)
     {
