@@ -5,6 +5,7 @@ var root = new RootCommand("MissionConformance: conformance suite and reference 
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(ServeResourceServersCommand.Create());
 root.Subcommands.Add(ServeResourceAsCommand.Create());
+root.Subcommands.Add(ServePdpCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(ListCommand.Create());
 root.Subcommands.Add(DocsCommand.Create());

@@ -8,6 +8,7 @@ using MissionConformance.Reference;
 using MissionConformance.Reference.Configuration;
 using MissionConformance.Reference.Faults;
 using MissionConformance.Reference.Missions;
+using MissionConformance.Reference.Pdp;
 using MissionConformance.Reference.ResourceAs;
 using MissionConformance.Reference.ResourceServers;
 using MissionConformance.Reference.Security;
@@ -24,17 +25,19 @@ public sealed class EmbeddedReference : IEmbeddedTarget
     private readonly MissionAuthorityTopology? _topology;
     private readonly IReadOnlyList<ReferenceResourceServer> _resourceServers;
     private readonly ReferenceResourceAs? _resourceAs;
+    private readonly ReferencePdp? _pdp;
 
     private EmbeddedReference(ReferenceStack stack, MissionAuthorityTopology? topology, OffsetClock clock, ConsentSettings consent, PeerSet peers,
-        IReadOnlyList<ReferenceResourceServer> resourceServers, ReferenceResourceAs? resourceAs)
+        IReadOnlyList<ReferenceResourceServer> resourceServers, ReferenceResourceAs? resourceAs, ReferencePdp? pdp)
     {
         _stack = stack;
         _topology = topology;
         _resourceServers = resourceServers;
         _resourceAs = resourceAs;
+        _pdp = pdp;
         Clock = clock;
         Peers = peers;
-        var name = $"embedded reference AS{(topology is null ? "" : " as MAS with its projection issuers")}, resource servers and Resource AS"
+        var name = $"embedded reference AS{(topology is null ? "" : " as MAS with its projection issuers")}, resource servers, Resource AS and PDP"
             + (stack.Faults.Active.Count == 0 ? "" : " with faults " + string.Join(",", stack.Faults.Active))
             + (stack.Variants.Active.Count == 0 ? "" : " in variant " + string.Join(",", stack.Variants.Active));
         var target = TargetFor(stack.Issuer, name, consent);
@@ -54,6 +57,7 @@ public sealed class EmbeddedReference : IEmbeddedTarget
             ],
             ResourceServers = [.. resourceServers.Select(ResourceServerTargetFor)],
             ResourceAses = resourceAs is null ? [] : [ResourceAsTargetFor(resourceAs)],
+            Pdps = pdp is null ? [] : [PdpTargetFor(pdp)],
         };
     }
 
@@ -120,6 +124,7 @@ public sealed class EmbeddedReference : IEmbeddedTarget
         }
         var servers = new List<ReferenceResourceServer>();
         ReferenceResourceAs? resourceAs = null;
+        ReferencePdp? pdp = null;
         try
         {
             foreach (var profile in withResourceServers ? ResourceServerProfile.All : [])
@@ -149,10 +154,13 @@ public sealed class EmbeddedReference : IEmbeddedTarget
                     Faults = faults,
                     Projection = ProjectionSettings.For(TestPrincipals.WorkflowProjectionIssuer, ResourceCatalogue.WorkflowResource),
                 }, ct);
+                // The reference PDP, deciding on the simulated AS's Missions as a PDP under test does (target file pdps[]).
+                pdp = await ReferencePdp.StartAsync(new PdpOptions { TrustedIssuer = peers.AuthorizationServer.Issuer, Faults = faults }, ct);
             }
         }
         catch
         {
+            if (pdp is not null) await pdp.DisposeAsync();
             if (resourceAs is not null) await resourceAs.DisposeAsync();
             foreach (var server in servers) await server.DisposeAsync();
             peers.Dispose();
@@ -160,7 +168,7 @@ public sealed class EmbeddedReference : IEmbeddedTarget
             await stack.DisposeAsync();
             throw;
         }
-        return new EmbeddedReference(stack, topology, clock, consent ?? ConsentSettings.Reference, peers, servers, resourceAs);
+        return new EmbeddedReference(stack, topology, clock, consent ?? ConsentSettings.Reference, peers, servers, resourceAs, pdp);
     }
 
     /// <summary>A reference projection issuer as a target file's authorizationServers[].projectionIssuers[] entry names it.</summary>
@@ -180,6 +188,7 @@ public sealed class EmbeddedReference : IEmbeddedTarget
             EventReceiver = server.EventReceiver is { } receiver ? new Uri(receiver) : null,
             Dpop = true,
             Manifest = server.ManifestUrl is { } manifest ? new Uri(manifest) : null,
+            ManifestChange = server.ManifestChangeUrl is { } change ? new DeclaredManifestChange(new Uri(change), server.Options.EvidenceToken) : null,
             ParameterBinding = profile.Tools.Where(t => t.NeedsParameterBinding && entry.Actions.Contains(t.Name)).Select(t => t.Name).ToList() is { Count: > 0 } bound
                 ? new ParameterBinding(server.Options.ParameterSchemaVersion, server.Options.AuthorizationDomain, bound)
                 : null,
@@ -203,6 +212,31 @@ public sealed class EmbeddedReference : IEmbeddedTarget
         {
             Introspection = new ResourceAsIntrospection(resourceAs.Options.IntrospectionClientId, resourceAs.Options.IntrospectionClientSecret),
             ProjectionIssuer = resourceAs.Options.Projection is not null,
+        };
+    }
+
+    /// <summary>
+    /// The reference PDP as a target file's pdps[] entry names it: the docs server's entry, whose create_doc binds its parameters (the
+    /// folder constraint judged on them), with the evidence export and JWKS it publishes.
+    /// </summary>
+    public static PdpTarget PdpTargetFor(ReferencePdp pdp)
+    {
+        var docs = ResourceCatalogue.BoardPacket.Find(ResourceCatalogue.DocsResource)!;
+        var entry = new JsonObject
+        {
+            ["type"] = "mission_resource_access",
+            ["resource"] = docs.Resource,
+            ["actions"] = new JsonArray([.. docs.Actions.Select(a => (JsonNode)a)]),
+            ["constraints"] = docs.Constraints.DeepClone(),
+        };
+        var probes = ResourceServerProfile.Docs.Probes;
+        return new PdpTarget("reference-pdp", pdp.BaseUrl, docs.Resource, entry, probes.Allowed.Tool)
+        {
+            AllowedParameters = (JsonObject)probes.Allowed.Arguments.DeepClone(),
+            OutOfSetAction = probes.ForbiddenAction.Tool,
+            ConstraintViolation = (JsonObject)probes.ConstraintViolation.Arguments.DeepClone(),
+            ParameterBinding = new ParameterBinding(pdp.Options.ParameterSchemaVersion, pdp.Options.AuthorizationDomain, [probes.Allowed.Tool]),
+            Evidence = new DecisionEvidenceExport(new Uri(pdp.EvidenceExport), pdp.Options.EvidenceToken, new Uri(pdp.JwksUri)),
         };
     }
 
@@ -255,6 +289,7 @@ public sealed class EmbeddedReference : IEmbeddedTarget
 
     public async ValueTask DisposeAsync()
     {
+        if (_pdp is not null) await _pdp.DisposeAsync();
         if (_resourceAs is not null) await _resourceAs.DisposeAsync();
         foreach (var server in _resourceServers) await server.DisposeAsync();
         Peers.Dispose();

@@ -32,8 +32,18 @@ public static class ResourceAsSuite
     public static IReadOnlyList<Scenario> Scenarios() => [new ResourceAsValidationScenario(), new ProjectionIssuerFailsClosedScenario()];
 }
 
-/// <summary>Everything the suite runs: the Level-1 / AD-1 scenarios, the Resource Server scenarios, then the Resource AS scenario.</summary>
+/// <summary>
+/// conformance.md §5 L4 item 5, the PDP scenarios: run against every PDP of the target file with the harness as its PEP and as the Mission
+/// state source it trusts; with none in the file they judge nothing.
+/// </summary>
+public static class PdpSuite
+{
+    public static IReadOnlyList<Scenario> Scenarios() =>
+        [new PdpMissionStateScenario(), new PdpContextScenario(), new PdpAuthorityScenario(), new PdpQuotaScenario(), new PdpEvidenceScenario()];
+}
+
+/// <summary>Everything the suite runs: the Level-1 / AD-1 scenarios, the Resource Server scenarios, the Resource AS scenarios, then the PDP scenarios.</summary>
 public static class ConformanceSuite
 {
-    public static IReadOnlyList<Scenario> Scenarios() => [.. LevelOneSuite.Scenarios(), .. ResourceServerSuite.Scenarios(), .. ResourceAsSuite.Scenarios()];
+    public static IReadOnlyList<Scenario> Scenarios() => [.. LevelOneSuite.Scenarios(), .. ResourceServerSuite.Scenarios(), .. ResourceAsSuite.Scenarios(), .. PdpSuite.Scenarios()];
 }

@@ -10,7 +10,7 @@ public sealed class CoordinateTests
 {
     private const string As = "https://as.example/";
 
-    /// <summary>Two mandatory requirements per AD tier, one per RS tier, one L4 AS requirement, one SHOULD, one excluded.</summary>
+    /// <summary>Two mandatory requirements per AD tier, one per RS tier, one L4 AS requirement, one of a PDP, one SHOULD, one excluded.</summary>
     private static readonly RequirementCatalogue Catalogue = new(
     [
         R("AD1-a", 1, "AD-1"), R("AD1-b", 1, "AD-1"), R("AD1-should", 1, "AD-1", keyword: "SHOULD"), R("AD1-excluded", 1, "AD-1", excluded: "not black-box testable"),
@@ -18,6 +18,7 @@ public sealed class CoordinateTests
         R("AD3-a", 3, "AD-3"), R("AD3-b", 3, "AD-3"),
         R("L4-as", 4, "AD-3"),
         R("RSA", 1, "RS-A", "RS"), R("RSB", 3, "RS-B", "RS"), R("RSC", 3, "RS-C", "RS"), R("RSD", 4, "RS-D", "PEP"),
+        R("PDP-a", 4, "RS-D", "PDP"),
     ]);
 
     private readonly CoordinateCalculator _calculator = new(Catalogue);
@@ -230,14 +231,32 @@ public sealed class CoordinateTests
     }
 
     [Fact]
-    public void Rule3_L4NeedsRsDAndAPublishedManifest()
+    public void Rule3_L4NeedsRsDAPublishedManifestAndTheRuntimeCoreAtEveryPdp()
     {
-        var verdicts = Merge(Passed(As, "AD1-a", "AD1-b", "AD2-a", "AD2-b", "AD3-a", "AD3-b", "L4-as"), Passed("finance", "RSA", "RSB", "RSC", "RSD"));
+        var verdicts = Merge(Passed(As, "AD1-a", "AD1-b", "AD2-a", "AD2-b", "AD3-a", "AD3-b", "L4-as"), Passed("finance", "RSA", "RSB", "RSC", "RSD"), Passed("pdp-1", "PDP-a"));
+        var manifest = Scope(("finance", true, true)) with { Manifest = "https://as.example/manifest" };
 
-        Assert.Equal(4, Compute(verdicts, Scope(("finance", true, true)) with { Manifest = "https://as.example/manifest" }).Level);
-        var unscoped = Compute(verdicts, Scope(("finance", true, true)));
+        var l4 = _calculator.Compute(verdicts, As, manifest, pdps: ["pdp-1"]);
+        Assert.Equal(4, l4.Level);
+        Assert.Equal([new PdpStanding("pdp-1", true)], l4.Pdps);
+
+        var unscoped = _calculator.Compute(verdicts, As, Scope(("finance", true, true)), pdps: ["pdp-1"]);
         Assert.Equal(3, unscoped.Level);
         Assert.Contains(unscoped.Reasons, r => r.Contains("manifest", StringComparison.Ordinal));
+
+        var noPdp = _calculator.Compute(verdicts, As, manifest);
+        Assert.Equal(3, noPdp.Level);
+        Assert.Contains(noPdp.Reasons, r => r.StartsWith("L4 not reached", StringComparison.Ordinal) && r.Contains("names none (pdps)", StringComparison.Ordinal));
+
+        verdicts[("PDP-a", "pdp-1")] = Verdict.Failed;
+        var failing = _calculator.Compute(verdicts, As, manifest, pdps: ["pdp-1"]);
+        Assert.Equal(3, failing.Level);
+        Assert.Equal([new PdpStanding("pdp-1", false)], failing.Pdps);
+        Assert.Contains(failing.Reasons, r => r.Contains("PDP pdp-1 does not demonstrate it", StringComparison.Ordinal));
+
+        verdicts[("PDP-a", "pdp-1")] = Verdict.Passed;
+        verdicts[("L4-as", As)] = Verdict.Failed;
+        Assert.Equal(3, _calculator.Compute(verdicts, As, manifest, pdps: ["pdp-1"]).Level);
     }
 
     [Fact]

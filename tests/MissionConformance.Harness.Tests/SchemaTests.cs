@@ -24,6 +24,8 @@ public sealed class SchemaTests
 
     private const string LifecycleSet = """{"iss":"https://as.example/","aud":"https://rs.example/mcp","iat":1780003600,"jti":"set-91ab","events":{"https://schemas.karlmcguinness.com/mission/lifecycle-change":{"mission":{"id":"msn_1","origin":"https://as.example/"},"prior_state":"active","state":"revoked","committed_at":"2026-06-01T11:00:00Z","reason":"user stopped task"}}}""";
 
+    private const string DecisionRecord = """{"decision_id":"dec_1","mission":{"id":"msn_1","origin":"https://as.example/","authority_hash":"sha-256:abc"},"subject":{"type":"user","id":"u"},"resource":{"type":"mcp_tool","id":"https://rs.example/mcp"},"action":{"name":"export_ledger"},"audience":"https://rs.example/mcp","decision":"expandable_deny","denial_reason":"out_of_authority","evaluated_at":"2026-12-07T18:00:00Z","evidence_envelope":{"format":"jws-compact","value":"a.b.c"},"expansion":{"eligible":true,"access_request_uri":"https://pdp.example/access/v1/requests"}}""";
+
     private static string Evaluation(string mission = EvaluationMission, string freshness = Freshness, string extra = "")
         => $$$"""{"subject":{"type":"user","id":"u"},"resource":{"type":"mcp_tool","id":"https://rs.example/mcp"},"action":{"name":"create_doc"},"context":{"mission":{{{mission}}},"audience":"https://rs.example/mcp","freshness":{{{freshness}}}{{{extra}}}}}""";
 
@@ -57,6 +59,12 @@ public sealed class SchemaTests
         { "status ietf-2026-08", ArtifactKind.MissionStatusIetf, $$$"""{"iss":"https://as.example","aud":"https://erp.example.com","sub":"c","nonce":"n","iat":1,"exp":2,"mission":{"id":"m","issuer":"https://as.example","authority_hash":"{{{Anchor}}}","state":"superseded","version":4,"expires_at":"2026-12-31T23:59:59Z","fresh_until":"2026-11-02T08:00:45Z","successor":"m2"},"authorization_details":[{"type":"mission_resource_access","resource":"https://erp.example.com","actions":["invoices.read"]}]}""" },
         { "authorization details types metadata", ArtifactKind.AuthorizationDetailsTypesMetadata, """{"mission_resource_access":{"schema":{"type":"object"},"version":"1"},"other":{"schema_uri":"https://as.example/other.json"}}""" },
         { "effects observation", ArtifactKind.EffectsObservation, """{"mission_id":"msn_1","executions":[{"tool":"query_financials","at":"2026-12-07T18:00:00Z"}]}""" },
+        { "pdp metadata", ArtifactKind.PdpMetadata, """{"policy_decision_point":"https://pdp.example/","access_evaluation_endpoint":"https://pdp.example/access/v1/evaluation","access_evaluations_endpoint":"https://pdp.example/access/v1/evaluations"}""" },
+        { "permit", ArtifactKind.EvaluationResponse, """{"decision":true,"context":{"decision_id":"dec_1"}}""" },
+        { "requestable denial", ArtifactKind.EvaluationResponse, """{"decision":false,"context":{"evaluation_id":"ev-7f3a","reason":"approval_required","access_request":{"endpoint":"https://as.example.net/access/v1/requests","template":"t","expires_at":"2026-06-01T12:00:00Z","binding_token":"eyJ"}}}""" },
+        { "batch decisions", ArtifactKind.EvaluationsResponse, """{"evaluations":[{"decision":true},{"decision":false,"context":{"reason":"out_of_authority"}}]}""" },
+        { "decision evidence, expandable deny", ArtifactKind.DecisionEvidence, DecisionRecord },
+        { "decision evidence export", ArtifactKind.DecisionEvidenceExport, $$"""{"mission_id":"msn_1","decision_evidence":[{{DecisionRecord}}]}""" },
         { "conflict", ArtifactKind.ConcurrentModification, """{"error":"mission_concurrent_modification","current_state":"revoked","observed_state":"suspended"}""" },
         { "not found", ArtifactKind.StatusError, """{"error":"not_found","error_description":"mission not found","nonce":"abc"}""" },
         { "lifecycle SET (mas.md's sample)", ArtifactKind.LifecycleEventSet, LifecycleSet },
@@ -147,6 +155,20 @@ public sealed class SchemaTests
         { "no goal", ArtifactKind.MissionIntent, """{"objects":["o"],"constraints":[],"success_criteria":[],"mission_expiry":"2026-12-01T10:00:00Z"}""", "/goal" },
         { "record state", ArtifactKind.MissionRecord, """{"mission":{"id":"m","origin":"https://as.example/"},"state":"paused","tenant":"t","mission_intent":{},"authority_set":[]}""", "/state" },
         { "effects observation execution without its tool", ArtifactKind.EffectsObservation, """{"executions":[{"at":"2026-12-07T18:00:00Z"}]}""", "/executions/0/tool" },
+        { "pdp metadata without its evaluation endpoint", ArtifactKind.PdpMetadata, """{"policy_decision_point":"https://pdp.example/"}""", "/access_evaluation_endpoint" },
+        { "decision as a string", ArtifactKind.EvaluationResponse, """{"decision":"permit"}""", "/decision" },
+        { "access request without its evaluation_id", ArtifactKind.EvaluationResponse,
+            """{"decision":false,"context":{"access_request":{"endpoint":"https://as.example.net/r","expires_at":"2026-06-01T12:00:00Z","binding_token":"b"}}}""", "/context" },
+        { "access request without binding_token", ArtifactKind.EvaluationResponse,
+            """{"decision":false,"context":{"evaluation_id":"e","access_request":{"endpoint":"https://as.example.net/r","expires_at":"2026-06-01T12:00:00Z"}}}""", "/context/access_request/binding_token" },
+        { "batch decision without its decision", ArtifactKind.EvaluationsResponse, """{"evaluations":[{"decision":true},{"context":{}}]}""", "/evaluations/1/decision" },
+        { "denied decision evidence without denial_reason", ArtifactKind.DecisionEvidence,
+            DecisionRecord.Replace("\"denial_reason\":\"out_of_authority\",", "", StringComparison.Ordinal), "/denial_reason" },
+        { "expandable deny without expansion", ArtifactKind.DecisionEvidence,
+            DecisionRecord.Replace(",\"expansion\":{\"eligible\":true,\"access_request_uri\":\"https://pdp.example/access/v1/requests\"}", "", StringComparison.Ordinal), "/expansion" },
+        { "decision evidence decision true", ArtifactKind.DecisionEvidence, DecisionRecord.Replace("\"expandable_deny\"", "true", StringComparison.Ordinal), "/decision" },
+        { "decision evidence unknown member", ArtifactKind.DecisionEvidence, DecisionRecord.Replace("\"audience\"", "\"x_note\":1,\"audience\"", StringComparison.Ordinal), "/x_note" },
+        { "decision evidence export without its list", ArtifactKind.DecisionEvidenceExport, """{"mission_id":"msn_1","records":[]}""", "/decision_evidence" },
         { "types metadata entry without a schema", ArtifactKind.AuthorizationDetailsTypesMetadata, """{"mission_resource_access":{"version":"1"}}""", "/mission_resource_access/schema" },
         { "status ietf-2026-08 without fresh_until", ArtifactKind.MissionStatusIetf, $$$"""{"iss":"https://as.example","aud":"c","sub":"c","nonce":"n","iat":1,"exp":2,"mission":{"id":"m","issuer":"https://as.example","authority_hash":"{{{Anchor}}}","state":"active","version":1,"expires_at":"2026-12-31T23:59:59Z"}}""", "/mission/fresh_until" },
         { "status ietf-2026-08 version not an integer", ArtifactKind.MissionStatusIetf, $$$"""{"iss":"https://as.example","aud":"c","sub":"c","nonce":"n","iat":1,"exp":2,"mission":{"id":"m","issuer":"https://as.example","authority_hash":"{{{Anchor}}}","state":"active","version":"4","expires_at":"2026-12-31T23:59:59Z","fresh_until":"2026-11-02T08:00:45Z"}}""", "/mission/version" },

@@ -233,7 +233,13 @@ public sealed class TargetLoaderTests
     [InlineData("DelegateForNobody", "authorizationServers[0].accounts[2].onBehalfOf: \"dave\" is not the username of another account in this file")]
     [InlineData("DelegateWithoutOnBehalfOf", "authorizationServers[0].accounts[2]: role \"delegate\" and onBehalfOf go together")]
     [InlineData("SelectWithoutValue", "authorizationServers[0].consent.pages[2].steps[0]")]
-    [InlineData("NoServers", "authorizationServers, resourceServers, resourceAuthorizationServers: name at least one server to test")]
+    [InlineData("NoServers", "authorizationServers, resourceServers, resourceAuthorizationServers, pdps: name at least one server to test")]
+    [InlineData("PdpAllowedOutsideItsEntry", "pdps[0].probes.allowed.action: \"delete_doc\" is not one of entry.actions")]
+    [InlineData("PdpOutOfSetActionInItsEntry", "pdps[0].probes.outOfSetAction: \"create_doc\" is one of entry.actions")]
+    [InlineData("DuplicatePdp", "pdps: id \"reference-pdp\" names 2 PDPs")]
+    [InlineData("PdpIdOfAResourceServer", "pdps[0].id: \"docs\" also names another server of this file")]
+    [InlineData("PdpEvidenceTokenUnset", "pdps[0].evidence.token: environment variable NOT_SET_ANYWHERE is not set")]
+    [InlineData("PdpUnknownAuthentication", "pdps[0].authentication")]
     [InlineData("DuplicateResourceAs", "resourceAuthorizationServers: id \"workflow-ras\" names 2 servers")]
     [InlineData("ResourceAsUnderTestIsTheAs", "resourceAuthorizationServers[0].issuer: http://127.0.0.1:5099/ is also an authorizationServers[] issuer")]
     [InlineData("ResourceAsSecretUnset", "resourceAuthorizationServers[0].secret: environment variable NOT_SET_ANYWHERE is not set")]
@@ -299,7 +305,13 @@ public sealed class TargetLoaderTests
             case "DelegateForNobody": server["accounts"]![2]!["onBehalfOf"] = "dave"; break;
             case "DelegateWithoutOnBehalfOf": server["accounts"]![2]!.AsObject().Remove("onBehalfOf"); break;
             case "SelectWithoutValue": server["consent"]!["pages"]![2]!["steps"]![0]!.AsObject().Remove("value"); break;
-            case "NoServers": root.AsObject().Remove("authorizationServers"); root.AsObject().Remove("resourceServers"); root.AsObject().Remove("resourceAuthorizationServers"); break;
+            case "NoServers": root.AsObject().Remove("authorizationServers"); root.AsObject().Remove("resourceServers"); root.AsObject().Remove("resourceAuthorizationServers"); root.AsObject().Remove("pdps"); break;
+            case "PdpAllowedOutsideItsEntry": root["pdps"]![0]!["probes"]!["allowed"]!["action"] = "delete_doc"; break;
+            case "PdpOutOfSetActionInItsEntry": root["pdps"]![0]!["probes"]!["outOfSetAction"] = "create_doc"; break;
+            case "DuplicatePdp": root["pdps"]!.AsArray().Add(root["pdps"]![0]!.DeepClone()); break;
+            case "PdpIdOfAResourceServer": root["pdps"]![0]!["id"] = "docs"; break;
+            case "PdpEvidenceTokenUnset": root["pdps"]![0]!["evidence"]!["token"] = "${env:NOT_SET_ANYWHERE}"; break;
+            case "PdpUnknownAuthentication": root["pdps"]![0]!["authentication"] = "shared_secret"; break;
             case "DuplicateResourceAs": root["resourceAuthorizationServers"]!.AsArray().Add(root["resourceAuthorizationServers"]![0]!.DeepClone()); break;
             case "ResourceAsUnderTestIsTheAs": root["resourceAuthorizationServers"]![0]!["issuer"] = (string?)server["issuer"]; break;
             case "ResourceAsSecretUnset": root["resourceAuthorizationServers"]![0]!["secret"] = "${env:NOT_SET_ANYWHERE}"; break;

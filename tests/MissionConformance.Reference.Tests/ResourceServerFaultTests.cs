@@ -137,6 +137,16 @@ public sealed class ResourceServerFaultTests
             return await rs.ServedAsync(rs.Token(s => s with { DpopThumbprint = key.Thumbprint }));
         },
         Fault.RsManifestWithoutPeps => async rs => (await rs.ManifestAsync())["pep_locations"] is null,
+        Fault.RsManifestChangeKeepsVersion => async rs =>
+        {
+            var before = await rs.ManifestAsync();
+            using var change = new HttpRequestMessage(HttpMethod.Post, rs.Server.ManifestChangeUrl);
+            change.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", rs.Server.Options.EvidenceToken);
+            Assert.Equal(HttpStatusCode.OK, (await rs.Client.Http.SendAsync(change, TestContext.Current.CancellationToken)).StatusCode);
+            var after = await rs.ManifestAsync();
+            Assert.NotNull(after["excluded_execution_boundaries"]);
+            return (string?)before["version"] == (string?)after["version"] && (string?)before["issued_at"] == (string?)after["issued_at"];
+        },
         Fault.RsManifestMissesAction => async rs =>
             !(await rs.ManifestAsync())["pep_locations"]![0]!["covers"]!.AsArray().Any(c => (string?)c == "query_financials"),
         Fault.RsActorFromClientId => async rs => (await rs.DelegatedEvaluationAsync())?["context"]?["actor"]?["act"] is null,

@@ -197,6 +197,29 @@ public sealed class ResourceServerTests
     }
 
     [Fact]
+    public async Task AManifestChange_NeedsTheCredential_AndThenComesWithANewVersionAndALaterIssuedAt()
+    {
+        await using var rs = await ProbedResourceServer.StartAsync(FaultSet.None);
+        var ct = TestContext.Current.CancellationToken;
+        var before = await rs.ManifestAsync();
+
+        using (var anonymous = new HttpRequestMessage(HttpMethod.Post, rs.Server.ManifestChangeUrl))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await rs.Client.Http.SendAsync(anonymous, ct)).StatusCode);
+        }
+        Assert.Equal(before.ToJsonString(), (await rs.ManifestAsync()).ToJsonString());
+        using var change = new HttpRequestMessage(HttpMethod.Post, rs.Server.ManifestChangeUrl);
+        change.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", rs.Server.Options.EvidenceToken);
+        Assert.Equal(HttpStatusCode.OK, (await rs.Client.Http.SendAsync(change, ct)).StatusCode);
+
+        var after = await rs.ManifestAsync();
+        Assert.Equal("2", (string?)after["version"]);
+        Assert.True(DateTimeOffset.Parse((string)after["issued_at"]!, System.Globalization.CultureInfo.InvariantCulture) > DateTimeOffset.Parse((string)before["issued_at"]!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Single(after["excluded_execution_boundaries"]!.AsArray());
+        Assert.Empty(ArtifactSchemas.Validate(ArtifactKind.EnforcementManifest, after.ToJsonString()));
+    }
+
+    [Fact]
     public async Task RsC_HasNoEvidenceExportOrManifest_AndNoServerStartsWithAShortExportCredential()
     {
         await using var rs = await ProbedResourceServer.StartAsync(FaultSet.None, RsTierSetting.C);

@@ -52,6 +52,7 @@ public sealed partial class CatalogueTests
         ["MBO-AS-GATE-008"] = "its evidence is the derivations within the budget, which must be served, and the one beyond it",
         ["MBO-AS-XD-001"] = "an ID-JAG from the refresh token must be issued, or the check fails; only then is the access token's refusal judged",
         ["MBO-MCP-003"] = "a requestable denial must be answered with a task, not refused: the check judges the answer's shape",
+        ["MBO-RT-PDP-009"] = "it judges what the Decision Evidence records say of denials, not a refusal; the permit among the decisions it reads is recorded too",
     };
 
     /// <summary>design.md principle 9: a check judging a refusal names its positive control, which the engine enforces.</summary>

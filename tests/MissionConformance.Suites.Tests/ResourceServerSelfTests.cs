@@ -154,6 +154,31 @@ public sealed class ResourceServerSelfTests
         Assert.Equal(8, outcome.Findings.Count(f => f.Subject is "finance" or "docs"));
     }
 
+    /// <summary>
+    /// Issue 22: RS-D is demonstrated by what a server does, not by what it answers. A server that carries a call out and asks the PDP
+    /// afterwards (seen through its effects observer), and a server that serves nothing at all (every call refused, as if by authority),
+    /// are neither of them RS-D; the second's refusals are INTERRUPTED, never passed.
+    /// </summary>
+    [Fact]
+    public async Task AServerThatActsBeforeItAsks_AndOneThatServesNothing_AreNotRsD()
+    {
+        await using var reference = await EmbeddedReference.StartAsync(new FaultSet([Fault.RsActsThenAsks]), Ct, FaultSelfTests.FormConsent);
+        using var refuser = WireMock.Server.WireMockServer.Start(new WireMock.Settings.WireMockServerSettings { Urls = ["http://127.0.0.1:0"], StartAdminInterface = false });
+        refuser.Given(WireMock.RequestBuilders.Request.Create().UsingAnyMethod()).RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(403)
+            .WithHeader("Content-Type", "application/json").WithHeader("WWW-Authenticate", "Bearer error=\"insufficient_scope\"").WithBody("{\"error\":\"insufficient_scope\"}"));
+        var actsFirst = reference.Target.ResourceServers.Single(r => r.Id == "finance");
+        var nothing = actsFirst with { Id = "serves-nothing", Resource = $"http://127.0.0.1:{refuser.Ports[0]}/mcp", Evidence = null, Effects = null, Manifest = null, ManifestChange = null };
+        var target = reference.Target with { ResourceServers = [actsFirst, nothing] };
+
+        var outcome = await ConformanceRun.RunAsync(target, reference.Clock, reference.Wait, ResourceServerSuite.Scenarios(), Ct, reference.Peers);
+
+        Assert.Contains(outcome.Findings, f => f.Subject == "finance" && f.RequirementId == "MBO-RT-PEP-001" && f.Verdict == Verdict.Failed);
+        Assert.All(outcome.Coordinate.ResourceServers, r => Assert.True(r.Tier < RsTier.D, $"{r.Id} is computed {r.Tier.Name()}"));
+        var refusals = ResourceServerSuite.Scenarios().SelectMany(s => s.Checks).Where(c => c.Control is not null).Select(c => c.RequirementId).ToHashSet();
+        Assert.DoesNotContain(outcome.Findings, f => f.Subject == "serves-nothing" && f.Verdict == Verdict.Passed && refusals.Contains(f.RequirementId));
+        Assert.Equal(RsTier.None, outcome.Coordinate.ResourceServers.Single(r => r.Id == "serves-nothing").Tier);
+    }
+
     [Fact]
     public async Task AnUnreachableServer_IsInterrupted_WithItsUrl()
     {
@@ -196,7 +221,7 @@ public sealed class ResourceServerSelfTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task TargetFile_WithPreconfiguredResourceServersAndResourceAs_TheSessionStartsThePeersTheyTrust_AndTheyReachRsD(bool withAuthorizationServer)
+    public async Task TargetFile_WithPreconfiguredResourceServersResourceAsAndPdp_TheSessionStartsThePeersTheyTrust_AndTheyReachRsD(bool withAuthorizationServer)
     {
         var (asPort, pdpPort) = (LoopbackPort.Free(), LoopbackPort.Free());
         await using var authorizationServer = await MissionConformance.Reference.ReferenceStack.StartAsync(new MissionConformance.Reference.ReferenceStackOptions(), Ct);
@@ -208,6 +233,8 @@ public sealed class ResourceServerSelfTests
             Projection = MissionConformance.Reference.ResourceAs.ProjectionSettings.For(MissionConformance.Reference.Configuration.TestPrincipals.WorkflowProjectionIssuer,
                 MissionConformance.Reference.Configuration.ResourceCatalogue.WorkflowResource),
         }, Ct);
+        // As serve-pdp --trust starts it.
+        await using var pdp = await MissionConformance.Reference.Pdp.ReferencePdp.StartAsync(new MissionConformance.Reference.Pdp.PdpOptions { TrustedIssuer = new Uri($"http://127.0.0.1:{asPort}/") }, Ct);
         var file = Path.Combine(Path.GetTempPath(), $"rs-target-{Guid.NewGuid():N}.json");
         try
         {
@@ -216,7 +243,8 @@ public sealed class ResourceServerSelfTests
                 .Replace("\"authorizationServerPort\": 5201", $"\"authorizationServerPort\": {asPort}", StringComparison.Ordinal)
                 .Replace("\"pdpPort\": 5202", $"\"pdpPort\": {pdpPort}", StringComparison.Ordinal)
                 .Replace("\"receiverPort\": 5204", $"\"receiverPort\": {LoopbackPort.Free()}", StringComparison.Ordinal)
-                .Replace("http://127.0.0.1:5203/", resourceAs.Issuer.AbsoluteUri, StringComparison.Ordinal);
+                .Replace("http://127.0.0.1:5203/", resourceAs.Issuer.AbsoluteUri, StringComparison.Ordinal)
+                .Replace("http://127.0.0.1:5205/", pdp.BaseUrl.AbsoluteUri, StringComparison.Ordinal);
             foreach (var (profile, port) in ResourceServerProfile.All.Zip(ExamplePorts))
             {
                 var server = await ReferenceResourceServer.StartAsync(new ResourceServerOptions
@@ -236,7 +264,7 @@ public sealed class ResourceServerSelfTests
             File.WriteAllText(file, text);
             await using var session = await TargetSession.OpenAsync(file, null);
 
-            var outcome = await session.RunAsync([.. ResourceServerSuite.Scenarios(), .. ResourceAsSuite.Scenarios()], Ct);
+            var outcome = await session.RunAsync([.. ResourceServerSuite.Scenarios(), .. ResourceAsSuite.Scenarios(), .. PdpSuite.Scenarios()], Ct);
 
             Assert.Equal($"http://127.0.0.1:{asPort}/", session.Peers!.AuthorizationServer.Issuer.AbsoluteUri);
             var broken = outcome.Findings.Where(f => f.Verdict is Verdict.Failed or Verdict.Interrupted).Select(f => $"{f.RequirementId} at {f.Subject}: {f.Message}").ToList();
@@ -244,7 +272,9 @@ public sealed class ResourceServerSelfTests
             Assert.Equal(["docs:D", "finance:D", "workflow:D"], outcome.Coordinate.ResourceServers.Select(r => $"{r.Id}:{r.Tier}").Order());
             Assert.True(Assert.Single(outcome.Coordinate.ResourceAses).Validates);
             Assert.Equal(ResourceAsSuite.Scenarios().Sum(s => s.Requirements.Count), outcome.Findings.Count(f => f.Subject == "workflow-ras" && f.Verdict == Verdict.Passed));
-            // Only the Resource Server and Resource AS scenarios ran, so no domain tier was demonstrated either way.
+            Assert.True(Assert.Single(outcome.Coordinate.Pdps).Decides);
+            Assert.Equal(PdpSuite.Scenarios().Sum(s => s.Requirements.Count), outcome.Findings.Count(f => f.Subject == "reference-pdp" && f.Verdict == Verdict.Passed));
+            // Only the Resource Server, Resource AS and PDP scenarios ran, so no domain tier was demonstrated either way.
             Assert.Equal("L0 · RS-D · none", outcome.Coordinate.Label);
             Assert.Equal(withAuthorizationServer ? authorizationServer.Issuer.AbsoluteUri : "(no authorization server)", outcome.Issuer);
         }

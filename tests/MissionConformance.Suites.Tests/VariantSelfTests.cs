@@ -34,7 +34,7 @@ public sealed class VariantSelfTests
         var variant = VariantCatalogue.Find(name)!;
         var warns = DefaultWarnings.Except(variant.Meets ?? []).Concat(variant.Warns ?? []).Order(StringComparer.Ordinal);
         Assert.Equal(warns, outcome.Findings.Where(f => f.Verdict == Verdict.Warning).Select(f => f.RequirementId).Distinct().Order(StringComparer.Ordinal));
-        Assert.Equal("L3 · RS-D · AD-3", outcome.Coordinate.Label);
+        Assert.Equal("L4 · RS-D · AD-3", outcome.Coordinate.Label);
         Assert.Empty(outcome.Unresolved);
     }
 

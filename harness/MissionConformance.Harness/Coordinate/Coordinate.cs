@@ -31,6 +31,12 @@ public sealed record ResourceAsStanding(string Id, bool Validates);
 public sealed record ProjectionIssuerStanding(string Id, bool Projects);
 
 /// <summary>
+/// One PDP under test (runtime.md §4–6): whether its verdicts demonstrate the PDP's part of the runtime Core (its MBO-RT-PDP MUSTs), on
+/// which L4 rests with RS-D at every consequential Resource Server (conformance.md §1, L4 "runtime Core").
+/// </summary>
+public sealed record PdpStanding(string Id, bool Decides);
+
+/// <summary>
 /// The capability coordinate, computed from verdicts and never from claims (design.md principle 5),
 /// with the reasons that stopped each axis where it stopped.
 /// </summary>
@@ -41,6 +47,9 @@ public sealed record CapabilityCoordinate(int Level, AdTier Ad, IReadOnlyList<Re
 
     /// <summary>Under the MAS topology, the projection issuers of the AS under test, which is then the MAS and whose AD tier is the MAS tier (rule 7).</summary>
     public IReadOnlyList<ProjectionIssuerStanding> ProjectionIssuers { get; init; } = [];
+
+    /// <summary>The PDPs under test; L4 needs at least one, and every one of them to demonstrate its MUSTs.</summary>
+    public IReadOnlyList<PdpStanding> Pdps { get; init; } = [];
 
     /// <summary>Whether the domain was judged as a Mission Authority Server (it has projection issuers).</summary>
     public bool IsMissionAuthority => ProjectionIssuers.Count > 0;

@@ -25,6 +25,9 @@ public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
     public IReadOnlySet<(string Requirement, string Subject)> NotVerifiable { get; init; } = new HashSet<(string, string)>();
 
     private static readonly string[] DomainRoles = ["AS", "MAS"];
+
+    /// <summary>MBO-RT-MF-001: a Resource Server publishes its enforcement-scope manifest (runtime.md §10), which rule 3 asks of L4.</summary>
+    private const string ManifestPublished = "MBO-RT-MF-001";
     // A PDP's own requirements (role PDP) judge a PDP under test, not the Resource Server that asks it.
     private static readonly string[] ResourceRoles = ["RS", "PEP"];
 
@@ -150,6 +153,18 @@ public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
     }
 
     /// <summary>
+    /// One PDP's standing: its own MUSTs (role PDP, MBO-RT-PDP-*) judged at its id. Evidence it gives no means to read leaves it claimed,
+    /// not demonstrated (runtime.md open point 2: "claimed, not verified").
+    /// </summary>
+    public (bool Decides, string Reason) PdpStanding(IReadOnlyDictionary<(string, string), Verdict> verdicts, string pdp, List<ClaimedTier>? claimed = null)
+    {
+        var outcome = Evaluate(verdicts, pdp, r => r.Role == "PDP");
+        return outcome.Demonstrated
+            ? (true, $"runtime decisions demonstrated at PDP {pdp} ({outcome.Passed} passed, {outcome.Skipped} not applicable{Unjudged(outcome)})")
+            : (false, NotDemonstrated("PDP runtime Core", $"PDP {pdp}", outcome, claimed));
+    }
+
+    /// <summary>
     /// One projection issuer's standing (mas.md): the MAS-role MUSTs of AD-1 and AD-2 judged at its id, that is what it
     /// issues (MBO-MAS-001) and whether a revocation at the MAS reaches it (MBO-MAS-002).
     /// </summary>
@@ -184,8 +199,9 @@ public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
 
     /// <param name="resourceAses">The ids of the Resource ASes under test: consuming domains, each of which must validate for L2 and above (rule 7).</param>
     /// <param name="projectionIssuers">The ids of the projection issuers of the AS under test, which makes it a MAS (mas.md, rule 7).</param>
+    /// <param name="pdps">The ids of the PDPs under test, on which the runtime Core of L4 rests.</param>
     public CapabilityCoordinate Compute(IReadOnlyDictionary<(string, string), Verdict> verdicts, string domain, ScopeStatement? scope, DomainFeatures? features = null,
-        IReadOnlyList<string>? resourceAses = null, IReadOnlyList<string>? projectionIssuers = null)
+        IReadOnlyList<string>? resourceAses = null, IReadOnlyList<string>? projectionIssuers = null, IReadOnlyList<string>? pdps = null)
     {
         features ??= DomainFeatures.Unknown;
         var projecting = new List<ProjectionIssuerStanding>();
@@ -218,8 +234,19 @@ public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
             receiving.Add(new ResourceAsStanding(id, validates));
         }
 
-        var manifest = !string.IsNullOrEmpty(scope?.Manifest) && Evaluate(verdicts, domain, r => r.Level == 4 && r.Tier == "AD-3").Demonstrated;
-        var level = HighestConsistentLevel(ad, resourceServers, manifest, reasons);
+        var deciding = new List<PdpStanding>();
+        foreach (var id in pdps ?? [])
+        {
+            var (decides, reason) = PdpStanding(verdicts, id, claimed);
+            reasons.Add(reason);
+            deciding.Add(new PdpStanding(id, decides));
+        }
+        // Rule 3, in a stated scope: the scope statement names the manifest, or MBO-RT-MF-001 passed at every consequential in-scope Resource Server.
+        var scoped = resourceServers.Where(r => r.InScope && r.Consequential).ToList();
+        var manifest = scope is not null && (!string.IsNullOrEmpty(scope.Manifest)
+            || scoped.Count > 0 && scoped.All(r => verdicts.TryGetValue((ManifestPublished, r.Id), out var v) && v == Verdict.Passed));
+        var runtimeCore = RuntimeCore(verdicts, domain, deciding);
+        var level = HighestConsistentLevel(ad, resourceServers, manifest, runtimeCore, reasons);
         // Rule 7 and the Cross-Domain Projection claim: from L2 on, the level rests on AD-2 at every consuming domain.
         if (level >= 2 && receiving.FirstOrDefault(r => !r.Validates) is { } failing)
         {
@@ -227,16 +254,33 @@ public sealed class CoordinateCalculator(RequirementCatalogue catalogue)
             level = 1;
         }
         if (scope is null) reasons.Add("incomplete: the target file has no scope statement (conformance.md §3 rule 8, MBO-CM-002)");
-        return new CapabilityCoordinate(level, ad, resourceServers, reasons, scope is not null) { ResourceAses = receiving, ProjectionIssuers = projecting, Claimed = claimed };
+        return new CapabilityCoordinate(level, ad, resourceServers, reasons, scope is not null)
+        {
+            ResourceAses = receiving, ProjectionIssuers = projecting, Pdps = deciding, Claimed = claimed,
+        };
     }
 
-    /// <summary>Rules 1–4: the level is the highest whose domain, RS and manifest preconditions all hold.</summary>
-    private static int HighestConsistentLevel(AdTier ad, IReadOnlyList<ResourceServerTier> resourceServers, bool manifest, List<string> reasons)
+    /// <summary>
+    /// conformance.md §1 L4 "runtime Core", beyond RS-D at the Resource Servers: the state authority's runtime requirements (level 4, AD-3:
+    /// MBO-MS-013, policy_version in Mission Status) at the domain, and at least one PDP under test, every one demonstrating its MUSTs.
+    /// Null when it holds, else why not.
+    /// </summary>
+    private string? RuntimeCore(IReadOnlyDictionary<(string, string), Verdict> verdicts, string domain, IReadOnlyList<PdpStanding> pdps)
+    {
+        var atDomain = Evaluate(verdicts, domain, r => r.Level == 4 && r.Tier == "AD-3");
+        if (!atDomain.Demonstrated) return $"L4 needs the state authority's runtime requirements (runtime Core): {Summarise([.. atDomain.Blockers, .. atDomain.Wanting])}";
+        if (pdps.Count == 0) return "L4 needs the runtime Core at a PDP, and the target file names none (pdps)";
+        return pdps.FirstOrDefault(p => !p.Decides) is { } failing ? $"L4 needs the runtime Core at every PDP; PDP {failing.Id} does not demonstrate it" : null;
+    }
+
+    /// <summary>Rules 1–4: the level is the highest whose domain, RS, manifest and runtime-Core preconditions all hold.</summary>
+    private static int HighestConsistentLevel(AdTier ad, IReadOnlyList<ResourceServerTier> resourceServers, bool manifest, string? runtimeCore, List<string> reasons)
     {
         var level = 0;
         for (var candidate = 1; candidate <= 4; candidate++)
         {
             var violations = CoordinateRules.Violations(candidate, ad, resourceServers, manifest);
+            if (candidate >= 4 && violations.Count == 0 && runtimeCore is not null) violations = [runtimeCore];
             if (violations.Count > 0)
             {
                 reasons.Add($"L{candidate} not reached: {violations[0]}");

@@ -78,6 +78,16 @@ public static class HtmlReport
             }
             b.Append("</tbody></table>");
         }
+        if (run.Coordinate.Pdps.Count > 0)
+        {
+            b.Append("<table id=\"pdps\"><thead><tr><th>PDP</th><th>URL</th><th>Runtime decisions (MBO-RT-PDP MUSTs)</th></tr></thead><tbody>");
+            foreach (var pdp in run.Coordinate.Pdps)
+            {
+                b.Append("<tr><td>").Append(E(pdp.Id)).Append("</td><td><code>").Append(E(run.Target.Pdps.FirstOrDefault(t => t.Id == pdp.Id)?.Url.AbsoluteUri))
+                 .Append("</code></td><td><b>").Append(pdp.Decides ? "demonstrated" : "not demonstrated").Append("</b></td></tr>");
+            }
+            b.Append("</tbody></table>");
+        }
         if (run.Coordinate.IsMissionAuthority)
         {
             b.Append("<table id=\"projection-issuers\"><caption>MAS topology: ").Append(E(run.Issuer)).Append(" is the Mission Authority Server, at <b>")

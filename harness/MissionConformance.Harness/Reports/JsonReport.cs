@@ -42,6 +42,10 @@ public static class JsonReport
             {
                 ["id"] = ras.Id, ["issuer"] = run.Target.ResourceAses.FirstOrDefault(r => r.Id == ras.Id)?.Issuer.AbsoluteUri, ["validates"] = ras.Validates,
             }).ToArray()),
+            ["pdps"] = new JsonArray(run.Coordinate.Pdps.Select(p => (JsonNode)new JsonObject
+            {
+                ["id"] = p.Id, ["url"] = run.Target.Pdps.FirstOrDefault(t => t.Id == p.Id)?.Url.AbsoluteUri, ["decides"] = p.Decides,
+            }).ToArray()),
             ["projection_issuers"] = new JsonArray(run.Coordinate.ProjectionIssuers.Select(p => (JsonNode)new JsonObject
             {
                 ["id"] = p.Id, ["issuer"] = ReportRows.ProjectionIssuer(run, p.Id)?.Issuer.AbsoluteUri, ["projects"] = p.Projects,

@@ -149,14 +149,20 @@ public static class ConformanceRun
 
     private const string CoordinateScenario = "coordinate";
 
+    /// <summary>The coordinate <paramref name="findings"/> demonstrate for <paramref name="target"/>, from verdicts alone (design.md principle 5).</summary>
+    public static CapabilityCoordinate CoordinateOf(Target target, IReadOnlyList<Finding> findings, System.Text.Json.JsonElement metadata)
+    {
+        var calculator = new CoordinateCalculator(RequirementCatalogue.Default) { Wants = SuiteRunner.Wants(findings), NotVerifiable = SuiteRunner.NotVerifiable(findings) };
+        return calculator.Compute(SuiteRunner.Verdicts(findings), target.DomainSubject ?? "", target.EffectiveScope,
+            DomainFeatures.Survey(metadata, target.AuthorizationServers.Count > 0 ? target.AuthorizationServers[0] : null), [.. target.ResourceAses.Select(r => r.Id)],
+            target.AuthorizationServers.Count > 0 ? [.. target.AuthorizationServer.ProjectionIssuers.Select(p => p.Id)] : [], [.. target.Pdps.Select(p => p.Id)]);
+    }
+
     private static RunOutcome Finish(string runId, Target target, string issuer, string consentDriver, DateTimeOffset started, TimeSpan duration,
         IReadOnlyList<Scenario> scenarios, List<Finding> findings, System.Text.Json.JsonElement metadata, WireLog wire, string? setupError)
     {
-        var calculator = new CoordinateCalculator(RequirementCatalogue.Default) { Wants = SuiteRunner.Wants(findings), NotVerifiable = SuiteRunner.NotVerifiable(findings) };
         var subject = target.DomainSubject ?? "";
-        var coordinate = calculator.Compute(SuiteRunner.Verdicts(findings), subject, target.EffectiveScope,
-            DomainFeatures.Survey(metadata, target.AuthorizationServers.Count > 0 ? target.AuthorizationServers[0] : null), [.. target.ResourceAses.Select(r => r.Id)],
-            target.AuthorizationServers.Count > 0 ? [.. target.AuthorizationServer.ProjectionIssuers.Select(p => p.Id)] : []);
+        var coordinate = CoordinateOf(target, findings, metadata);
         var advertised = Advertisement.FromMetadata(metadata);
         var overClaims = advertised.OverClaims(coordinate);
         if (setupError is null && target.DomainSubject is not null)

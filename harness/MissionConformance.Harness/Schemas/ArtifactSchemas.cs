@@ -42,6 +42,11 @@ public enum ArtifactKind
     Baseline,
     AuthorizationDetailsTypesMetadata,
     EffectsObservation,
+    PdpMetadata,
+    EvaluationResponse,
+    EvaluationsResponse,
+    DecisionEvidence,
+    DecisionEvidenceExport,
 }
 
 /// <summary>A schema violation: where (RFC 6901 JSON Pointer), what, and the keyword that caught it.</summary>
@@ -94,6 +99,11 @@ public static class ArtifactSchemas
         ArtifactKind.Baseline => "baseline.schema.json",
         ArtifactKind.AuthorizationDetailsTypesMetadata => "authorization-details-types-metadata.schema.json",
         ArtifactKind.EffectsObservation => "effects-observation.schema.json",
+        ArtifactKind.PdpMetadata => "pdp-metadata.schema.json",
+        ArtifactKind.EvaluationResponse => "authzen-decision.schema.json",
+        ArtifactKind.EvaluationsResponse => "authzen-decisions.schema.json",
+        ArtifactKind.DecisionEvidence => "decision-evidence.schema.json",
+        ArtifactKind.DecisionEvidenceExport => "decision-evidence-export.schema.json",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no schema"),
     };
 
@@ -273,6 +283,7 @@ public static class ArtifactSchemas
         "urn:mission-conformance:schema:mission-claim:seed-2026-06" => "mission-claim.schema.json",
         "urn:mission-conformance:schema:execution-evidence:seed-2026-06" => "execution-evidence.schema.json",
         "urn:mission-conformance:schema:act:seed-2026-06" => "act.schema.json",
+        "urn:mission-conformance:schema:authzen-decision:seed-2026-06" => "authzen-decision.schema.json",
         _ => throw new InvalidOperationException($"no schema with $id {id}"),
     };
 }

@@ -202,6 +202,9 @@ public sealed record EvidenceExport(Uri Export, string Token);
 /// </summary>
 public sealed record EffectsObserver(Uri Observer, string Token);
 
+/// <summary>The suite's convention for a declared manifest change (MBO-RT-MF-003): POST {Url} with <c>Authorization: Bearer {Token}</c>.</summary>
+public sealed record DeclaredManifestChange(Uri Url, string Token);
+
 /// <summary>A tool call the suite makes at a Resource Server: an MCP tool and its arguments.</summary>
 public sealed record ToolProbe(string Tool, JsonObject Arguments);
 
@@ -241,6 +244,9 @@ public sealed record ResourceServerTarget(
     /// <summary>Its enforcement-scope manifest (runtime.md §10), when the file names it; else the one its RFC 9728 metadata advertises.</summary>
     public Uri? Manifest { get; init; }
 
+    /// <summary>How the suite makes the server change its manifest (MBO-RT-MF-003), when the file declares it.</summary>
+    public DeclaredManifestChange? ManifestChange { get; init; }
+
     /// <summary>The mission_resource_access entry of this server, as a Mission's Authority Set holds it.</summary>
     public JsonObject Entry() => new()
     {
@@ -268,6 +274,32 @@ public sealed record ResourceAsTarget(string Id, Uri Issuer, string ClientId, st
 /// <summary>Who may introspect a Resource AS's local tokens: a Resource Server of its domain, with client_secret_basic.</summary>
 public sealed record ResourceAsIntrospection(string ClientId, string Secret);
 
+/// <summary>
+/// A PDP under test (target file pdps[], runtime.md §4–6): the harness plays its PEP, authenticated by a DPoP-bound token of the simulated AS
+/// whose audience is <paramref name="Url"/>, and the Mission state source it reads, evaluating actions at <paramref name="Resource"/> for
+/// Missions whose Authority Set is <paramref name="Entry"/>.
+/// </summary>
+public sealed record PdpTarget(string Id, Uri Url, string Resource, JsonObject Entry, string AllowedAction)
+{
+    /// <summary>context.parameters of the allowed action, when the PDP binds them.</summary>
+    public JsonObject? AllowedParameters { get; init; }
+
+    /// <summary>An action at the resource the entry does not list; null: the harness invents one.</summary>
+    public string? OutOfSetAction { get; init; }
+
+    /// <summary>Parameters of the allowed action that break a constraint of the entry, when the file gives them.</summary>
+    public JsonObject? ConstraintViolation { get; init; }
+
+    /// <summary>The schema_version and authorization_domain of its parameter_digest envelope, when declared.</summary>
+    public ParameterBinding? ParameterBinding { get; init; }
+
+    /// <summary>Where its Decision Evidence is read, and the JWKS its envelopes verify with, when it exports any.</summary>
+    public DecisionEvidenceExport? Evidence { get; init; }
+}
+
+/// <summary>runtime.md open points 2 and 3: GET {Export}?mission_id=… with Bearer {Token} answering {"decision_evidence": [records]}, verified with {Jwks}.</summary>
+public sealed record DecisionEvidenceExport(Uri Export, string Token, Uri Jwks);
+
 /// <summary>What is under test (design.md "The target file").</summary>
 public sealed record Target(string Name, Editions.Edition Edition, IReadOnlyList<AuthorizationServerTarget> AuthorizationServers, Timeouts Timeouts, ScopeStatement? Scope)
 {
@@ -284,8 +316,11 @@ public sealed record Target(string Name, Editions.Edition Edition, IReadOnlyList
     /// <summary>The Resource ASes under test, which trust the harness's simulated AS as the origin of ID-JAGs.</summary>
     public IReadOnlyList<ResourceAsTarget> ResourceAses { get; init; } = [];
 
-    /// <summary>Whether the harness plays peers for this target: its Resource Servers and Resource ASes trust them, its AS pushes lifecycle events to them.</summary>
-    public bool NeedsPeers => ResourceServers.Count > 0 || ResourceAses.Count > 0 || AuthorizationServers.Any(s => s.LifecycleEvents is not null);
+    /// <summary>The PDPs under test, which trust the harness's simulated AS for Mission Status and their callers' tokens.</summary>
+    public IReadOnlyList<PdpTarget> Pdps { get; init; } = [];
+
+    /// <summary>Whether the harness plays peers for this target: its Resource Servers, Resource ASes and PDPs trust them, its AS pushes lifecycle events to them.</summary>
+    public bool NeedsPeers => ResourceServers.Count > 0 || ResourceAses.Count > 0 || Pdps.Count > 0 || AuthorizationServers.Any(s => s.LifecycleEvents is not null);
 
     /// <summary>The ports of the simulated AS and PDP the Resource Servers (and Resource ASes) trust (0: any free port).</summary>
     public Peers.PeerSettings Peers { get; init; } = MissionConformance.Harness.Peers.PeerSettings.Any;

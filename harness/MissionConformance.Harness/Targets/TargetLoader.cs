@@ -59,9 +59,10 @@ public static partial class TargetLoader
         var errors = new List<string>();
         var servers = new List<AuthorizationServerTarget>();
         var serverNodes = root["authorizationServers"] as JsonArray ?? [];
-        if (serverNodes.Count == 0 && (root["resourceServers"] as JsonArray ?? []).Count == 0 && (root["resourceAuthorizationServers"] as JsonArray ?? []).Count == 0)
+        if (serverNodes.Count == 0 && (root["resourceServers"] as JsonArray ?? []).Count == 0 && (root["resourceAuthorizationServers"] as JsonArray ?? []).Count == 0
+            && (root["pdps"] as JsonArray ?? []).Count == 0)
         {
-            throw new TargetFileException(fileName, ["authorizationServers, resourceServers, resourceAuthorizationServers: name at least one server to test"]);
+            throw new TargetFileException(fileName, ["authorizationServers, resourceServers, resourceAuthorizationServers, pdps: name at least one server to test"]);
         }
         var edition = Editions.Edition.Named((string?)root["edition"] ?? Editions.Edition.SeedName)!;  // the schema's enum names every edition
         for (var i = 0; i < serverNodes.Count; i++)
@@ -82,8 +83,10 @@ public static partial class TargetLoader
 
         var resourceServers = ReadResourceServers(root["resourceServers"] as JsonArray ?? [], environment, errors);
         var resourceAses = ReadResourceAses(root["resourceAuthorizationServers"] as JsonArray ?? [], servers, resourceServers, environment, errors);
+        var pdps = ReadPdps(root["pdps"] as JsonArray ?? [], [.. resourceServers.Select(r => r.Id), .. resourceAses.Select(r => r.Id)], environment, errors);
         // Verdicts are about an id: a projection issuer sharing one with another server would mix their findings in the report.
-        var otherIds = servers.Select(s => s.Id).Concat(resourceServers.Select(r => r.Id)).Concat(resourceAses.Select(r => r.Id)).ToHashSet(StringComparer.Ordinal);
+        var otherIds = servers.Select(s => s.Id).Concat(resourceServers.Select(r => r.Id)).Concat(resourceAses.Select(r => r.Id)).Concat(pdps.Select(p => p.Id))
+            .ToHashSet(StringComparer.Ordinal);
         foreach (var (server, index) in servers.Select((s, i) => (s, i)))
         {
             foreach (var clash in server.ProjectionIssuers.Where(p => otherIds.Contains(p.Id)))
@@ -101,6 +104,7 @@ public static partial class TargetLoader
         {
             ResourceServers = resourceServers,
             ResourceAses = resourceAses,
+            Pdps = pdps,
             Peers = new Peers.PeerSettings((int?)root["peers"]?["authorizationServerPort"] ?? 0, (int?)root["peers"]?["pdpPort"] ?? 0,
                 servers.Select(s => s.LifecycleEvents?.ReceiverPort).FirstOrDefault(p => p is not null)),
         };
@@ -387,6 +391,9 @@ public static partial class TargetLoader
                 EventReceiver = (string?)node["events"]?["receiver"] is { } receiver ? new Uri(receiver) : null,
                 Dpop = (bool?)node["dpop"] ?? false,
                 Manifest = (string?)node["manifest"] is { } manifest ? new Uri(manifest) : null,
+                ManifestChange = node["manifestChange"] is { } change && Resolve((string)change["token"]!, $"{at}.manifestChange.token", environment, errors) is { } changeToken
+                    ? new DeclaredManifestChange(new Uri((string)change["url"]!), changeToken)
+                    : null,
                 ParameterBinding = ReadParameterBinding(node["parameterBinding"], actions, at, errors),
                 Evidence = node["evidence"] is { } evidence && Resolve((string)evidence["token"]!, $"{at}.evidence.token", environment, errors) is { } token
                     ? new EvidenceExport(new Uri((string)evidence["export"]!), token)
@@ -440,6 +447,50 @@ public static partial class TargetLoader
             errors.Add($"resourceAuthorizationServers: id \"{duplicate.Key}\" names {duplicate.Count()} servers; each needs its own id");
         }
         return resourceAses;
+    }
+
+    private static List<PdpTarget> ReadPdps(JsonArray nodes, IReadOnlyCollection<string> otherIds, Func<string, string?> environment, List<string> errors)
+    {
+        var pdps = new List<PdpTarget>();
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            var node = nodes[i]!;
+            var at = $"pdps[{i}]";
+            var id = (string)node["id"]!;
+            // Verdicts are about an id: one id naming a PDP and another server would mix their findings in the report.
+            if (otherIds.Contains(id)) errors.Add($"{at}.id: \"{id}\" also names another server of this file; give each server its own");
+            var resource = (string)node["resource"]!;
+            var entry = new JsonObject
+            {
+                ["type"] = "mission_resource_access",
+                ["resource"] = resource,
+                ["actions"] = node["entry"]!["actions"]!.DeepClone(),
+                ["constraints"] = node["entry"]!["constraints"]?.DeepClone() ?? new JsonObject(),
+            };
+            var allowed = (string)node["probes"]!["allowed"]!["action"]!;
+            if (!entry["actions"]!.AsArray().Any(a => (string?)a == allowed)) errors.Add($"{at}.probes.allowed.action: \"{allowed}\" is not one of entry.actions");
+            var outOfSet = (string?)node["probes"]!["outOfSetAction"];
+            if (outOfSet is not null && entry["actions"]!.AsArray().Any(a => (string?)a == outOfSet)) errors.Add($"{at}.probes.outOfSetAction: \"{outOfSet}\" is one of entry.actions");
+            var binding = node["parameterBinding"] is { } declared
+                ? new ParameterBinding((string)declared["schemaVersion"]!, (string)declared["authorizationDomain"]!, [allowed])
+                : null;
+            var evidence = node["evidence"] is { } export && Resolve((string)export["token"]!, $"{at}.evidence.token", environment, errors) is { } token
+                ? new DecisionEvidenceExport(new Uri((string)export["export"]!), token, new Uri((string)export["jwks"]!))
+                : null;
+            pdps.Add(new PdpTarget(id, new Uri((string)node["url"]!), resource, entry, allowed)
+            {
+                AllowedParameters = node["probes"]!["allowed"]!["parameters"]?.DeepClone() as JsonObject,
+                OutOfSetAction = outOfSet,
+                ConstraintViolation = node["probes"]!["constraintViolation"]?.DeepClone() as JsonObject,
+                ParameterBinding = binding,
+                Evidence = evidence,
+            });
+        }
+        foreach (var duplicate in pdps.GroupBy(p => p.Id).Where(g => g.Count() > 1))
+        {
+            errors.Add($"pdps: id \"{duplicate.Key}\" names {duplicate.Count()} PDPs; each needs its own id");
+        }
+        return pdps;
     }
 
     private static ScopeStatement? ReadScope(JsonNode? scope)

@@ -183,6 +183,7 @@ public enum Fault
     RsActorFromClientId,
     RsProvenanceInAct,
     RsTrustsIntrospectionForDpop,
+    RsManifestChangeKeepsVersion,
     StatusDpopProofUnchecked,
     StatusDpopBearerRefused,
     StatusMtlsCertificateUnchecked,
@@ -203,10 +204,23 @@ public enum Fault
     MasRevocationNotPropagated,
     ProjectionIssuerRewritesOrigin,
     LifecycleEventsSkipSuspension,
+
+    // The reference PDP (reference/…/Pdp)
+    PdpIgnoresMissionState,
+    PdpSkipsDigestCheck,
+    PdpIgnoresStaleness,
+    PdpPermitsUnlistedActions,
+    PdpPermitsBeyondTheEntry,
+    PdpPlainDenials,
+    PdpRecordsPermitsOnly,
+    PdpEvidenceSignedByUnpublishedKey,
+    PdpEvidenceWithoutDenialReason,
+    PdpIgnoresMaxInvocations,
+    PdpIgnoresToolId,
 }
 
 /// <summary>Which reference server a fault changes: the Authorization Server, every reference Resource Server started with it, or the reference Resource AS.</summary>
-public enum FaultSite { AuthorizationServer, ResourceServer, ResourceAs, ProjectionIssuer }
+public enum FaultSite { AuthorizationServer, ResourceServer, ResourceAs, ProjectionIssuer, Pdp }
 
 /// <summary>How a fault site is named: in prose, in machine-readable output, and by the CLI verb that starts its server.</summary>
 public static class FaultSites
@@ -218,6 +232,7 @@ public static class FaultSites
         FaultSite.AuthorizationServer => "Authorization Server",
         FaultSite.ResourceServer => "Resource Servers",
         FaultSite.ProjectionIssuer => "projection issuers",
+        FaultSite.Pdp => "PDP",
         _ => "Resource AS",
     };
 
@@ -226,6 +241,7 @@ public static class FaultSites
         FaultSite.AuthorizationServer => "authorization-server",
         FaultSite.ResourceServer => "resource-server",
         FaultSite.ProjectionIssuer => "projection-issuer",
+        FaultSite.Pdp => "pdp",
         _ => "resource-as",
     };
 
@@ -234,6 +250,7 @@ public static class FaultSites
         FaultSite.AuthorizationServer => "serve",
         FaultSite.ResourceServer => "serve-rs",
         FaultSite.ProjectionIssuer => "serve --projection-issuers URL,URL",
+        FaultSite.Pdp => "serve-pdp",
         _ => "serve-ras",
     };
 }

@@ -12,7 +12,14 @@ namespace MissionConformance.Reference.ResourceServers;
 /// <summary>What the state authority said about a Mission, as the RS-D PEP passes it on (runtime.md §4 freshness).</summary>
 public sealed record MissionStatusView(
     string State, string? PolicyVersion, string? PolicyViewId, string? PolicyViewVersion,
-    DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, DateTimeOffset FreshnessAt, bool Fresh);
+    DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, DateTimeOffset FreshnessAt, bool Fresh)
+{
+    /// <summary>integrity_anchors.authority_hash (the early draft's top-level authority_hash), when the response carried one.</summary>
+    public string? AuthorityHash { get; init; }
+
+    /// <summary>authority_projection (the early draft's authorization_details): the entries for the audience asked about.</summary>
+    public JsonElement? Authority { get; init; }
+}
 
 /// <summary>Why a Mission's state could not be established: the RS then fails closed.</summary>
 public sealed class MissionStateUnavailableException(string reason) : Exception(reason);
@@ -149,7 +156,12 @@ public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, strin
         var payload = JsonDocument.Parse(Base64UrlEncoder.Decode(((JsonWebToken)result.SecurityToken).EncodedPayload)).RootElement;
         if (Text(payload, "nonce") != nonce) throw new MissionStateUnavailableException("the Mission Status response does not echo the nonce");
         return new MissionStatusView(Text(payload, "state") ?? "unknown", Text(payload, "policy_version"), Text(payload, "policy_view_id"), Text(payload, "policy_view_version"),
-            Time(payload, "issued_at"), Time(payload, "expires_at"), Time(payload, "freshness_at"), Fresh: true);
+            Time(payload, "issued_at"), Time(payload, "expires_at"), Time(payload, "freshness_at"), Fresh: true)
+        {
+            AuthorityHash = Text(payload.TryGetProperty("integrity_anchors", out var anchors) ? anchors : default, "authority_hash") ?? Text(payload, "authority_hash"),
+            Authority = payload.TryGetProperty("authority_projection", out var projection) && projection.ValueKind == JsonValueKind.Array ? projection.Clone()
+                : payload.TryGetProperty("authorization_details", out var details) && details.ValueKind == JsonValueKind.Array ? details.Clone() : null,
+        };
     }
 
     private static string? Text(JsonElement e, string name)

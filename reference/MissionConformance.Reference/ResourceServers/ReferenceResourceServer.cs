@@ -25,6 +25,13 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
 
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
 
+    private readonly Lock _manifestGate = new();
+
+    // The manifest's revision: how many changes were made to it, each an excluded execution boundary (MBO-RT-MF-003).
+    private int _manifestChanges;
+    private int _manifestVersion = 1;
+    private DateTimeOffset _manifestIssuedAt;
+
     private ReferenceResourceServer(WebApplication app, HttpClient http, ResourceServerOptions options, Uri baseUrl)
     {
         _app = app;
@@ -32,6 +39,7 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
         Options = options;
         BaseUrl = baseUrl;
         Hooks = FaultInstaller.HooksFor<IResourceServerHook>(options.Faults);
+        _manifestIssuedAt = _startedAt;
         Evidence = new ExecutionEvidenceLog(options, Hooks);
         _owned.Add(Evidence);
     }
@@ -105,7 +113,11 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
         }
         if (server.EvidenceExport is not null) app.MapGet("/evidence", server.Evidence.ExportAsync);
         if (server.EffectsObserver is not null) app.MapGet("/effects", server.ObserveEffectsAsync);
-        if (server.ManifestUrl is not null) app.MapGet("/.well-known/mission-enforcement-scope", () => Results.Json(server.EnforcementManifest()));
+        if (server.ManifestUrl is not null)
+        {
+            app.MapGet("/.well-known/mission-enforcement-scope", () => Results.Json(server.EnforcementManifest()));
+            app.MapPost("/manifest/changes", server.ChangeManifestAsync);
+        }
         app.MapGet("/.well-known/oauth-protected-resource/mcp", () => Results.Json(server.ProtectedResourceMetadata()));
         return await ReferenceStack.StartOrDisposeAsync(app, server, ct);
     }
@@ -128,6 +140,12 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
         return metadata;
     }
 
+    /// <summary>
+    /// Where a caller with the evidence credential makes the server change its manifest (the suite's convention for a declared change,
+    /// MBO-RT-MF-003): POST, and the manifest gains an excluded execution boundary, a new version and a later issued_at.
+    /// </summary>
+    public string? ManifestChangeUrl => ManifestUrl is null ? null : BaseUrl.AbsoluteUri + "manifest/changes";
+
     /// <summary>Where the enforcement-scope manifest is published (RS-D only: it backs a runtime-enforcement claim).</summary>
     public string? ManifestUrl => Options.Tier == RsTierSetting.D ? BaseUrl.AbsoluteUri + ".well-known/mission-enforcement-scope" : null;
 
@@ -142,8 +160,8 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
         {
             ["manifest_id"] = Options.Profile.Name + "-enforcement-scope",
             ["issuer"] = BaseUrl.AbsoluteUri,
-            ["issued_at"] = _startedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
-            ["version"] = "1",
+            ["issued_at"] = ManifestRevision().IssuedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            ["version"] = ManifestRevision().Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["action_classes_covered"] = new JsonArray([.. consequential.Select(t => (JsonNode)t.Class.Name()).DistinctBy(n => n.GetValue<string>())]),
             ["pep_locations"] = new JsonArray(new JsonObject
             {
@@ -155,8 +173,50 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
             ["freshness_mode"] = Options.EventDriven ? "event_driven" : "cached",
             ["max_stale_seconds"] = Options.MaxStaleSeconds,
         };
+        var changes = ManifestRevision().Changes;
+        if (changes > 0)
+        {
+            manifest["excluded_execution_boundaries"] = new JsonArray([.. Enumerable.Range(1, changes).Select(n => (JsonNode)new JsonObject
+            {
+                ["identifier"] = $"{Options.Profile.Name}-batch-export-{n}",
+                ["rationale"] = $"declared out of enforcement scope by change {n}",
+            })]);
+        }
         Hooks.Run(h => h.ManifestBuilt(manifest));
         return manifest;
+    }
+
+    private (int Changes, int Version, DateTimeOffset IssuedAt) ManifestRevision()
+    {
+        lock (_manifestGate) return (_manifestChanges, _manifestVersion, _manifestIssuedAt);
+    }
+
+    /// <summary>POST manifest/changes with the evidence bearer credential: one change of the manifest (<see cref="ManifestChangeUrl"/>), its new version in the answer.</summary>
+    public async Task ChangeManifestAsync(HttpContext http)
+    {
+        var header = http.Request.Headers.Authorization.ToString();
+        var presented = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
+        if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(presented), System.Text.Encoding.UTF8.GetBytes(Options.EvidenceToken)))
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer realm=\"manifest\", error=\"invalid_token\"";
+            http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            await http.Response.WriteAsJsonAsync(new { error = "invalid_token", error_description = "a manifest change requires the evidence bearer credential" });
+            return;
+        }
+        var change = new ManifestChange();
+        Hooks.Run(h => h.ManifestChanging(change));
+        lock (_manifestGate)
+        {
+            _manifestChanges++;
+            if (change.Versioned)
+            {
+                _manifestVersion++;
+                // issued_at has whole seconds: a change within the same second still moves it on.
+                var now = DateTimeOffset.UtcNow;
+                _manifestIssuedAt = now >= _manifestIssuedAt.AddSeconds(1) ? now : _manifestIssuedAt.AddSeconds(1);
+            }
+        }
+        await http.Response.WriteAsJsonAsync(new { version = ManifestRevision().Version.ToString(System.Globalization.CultureInfo.InvariantCulture) });
     }
 
     /// <summary>

@@ -67,6 +67,15 @@ public interface IResourceServerHook
 
     /// <summary>The enforcement-scope manifest, before it is served (runtime.md §10).</summary>
     void ManifestBuilt(JsonObject manifest) { }
+
+    /// <summary>A change of the manifest a caller asked for: whether it gets a new version and issued_at (MBO-RT-MF-003).</summary>
+    void ManifestChanging(ManifestChange change) { }
+}
+
+/// <summary>A change of the enforcement-scope manifest; <see cref="Versioned"/> false keeps its version and issued_at.</summary>
+public sealed class ManifestChange
+{
+    public bool Versioned { get; set; } = true;
 }
 
 public sealed class ProofCheck(bool introspected, DpopProofException? failure)

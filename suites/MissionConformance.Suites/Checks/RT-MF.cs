@@ -60,3 +60,33 @@ public sealed class ManifestCoversTestedActions : Check<ManifestEvidence>
             + string.Join("; ", peps.OfType<JsonObject>().Select(p => $"{(string?)p["pep_id"]}: {p["covers"]?.ToJsonString()}")) + ")");
     }
 }
+
+/// <summary>
+/// MBO-RT-MF-003 (SHOULD): across the manifest change the target file declares (resourceServers[].manifestChange), a manifest whose content
+/// changed carries another version and a later issued_at. A declared change that leaves the manifest as it was shows nothing.
+/// </summary>
+public sealed class ManifestVersionedOnChange : Check<ManifestChangeEvidence>
+{
+    public override string RequirementId => "MBO-RT-MF-003";
+
+    public override Judgement Judge(ManifestChangeEvidence e)
+    {
+        if (e.BeforeJson is not { } before || e.AfterJson is not { } after) return Judgement.Skip($"the manifest {e.Url} could not be read as JSON before and after the change");
+        string Member(JsonObject m, string name) => m[name]?.ToJsonString() ?? "absent";
+        var content = (JsonObject)before.DeepClone();
+        var changed = (JsonObject)after.DeepClone();
+        foreach (var m in new[] { content, changed })
+        {
+            m.Remove("version");
+            m.Remove("issued_at");
+        }
+        if (JsonNode.DeepEquals(content, changed)) return Judgement.Skip($"after the declared change (answered HTTP {e.ChangeStatus}) the manifest {e.Url} reads as before: no change to judge");
+        var laterIssue = DateTimeOffset.TryParse((string?)(before["issued_at"] as JsonValue), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var first)
+            && DateTimeOffset.TryParse((string?)(after["issued_at"] as JsonValue), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var second)
+            && second > first;
+        var newVersion = Member(before, "version") != Member(after, "version") && after["version"] is not null;
+        return Judgement.That(laterIssue && newVersion,
+            $"the manifest changed, and with it version ({Member(before, "version")} → {Member(after, "version")}) and issued_at ({Member(before, "issued_at")} → {Member(after, "issued_at")})",
+            $"the manifest changed but kept {(newVersion ? "" : $"version {Member(after, "version")}")}{(!newVersion && !laterIssue ? " and " : "")}{(laterIssue ? "" : $"issued_at {Member(after, "issued_at")}")}: a consumer cannot tell the new manifest from the old");
+    }
+}

@@ -128,6 +128,16 @@ public sealed class ResourceServerProbe(ScenarioContext context, PeerSet peers, 
         return response;
     }
 
+    /// <summary>A POST with a bearer credential and no body (a declared change): the HTTP status.</summary>
+    public async Task<int> PostAsync(string url, string bearer)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        using var response = await mcp.Http.SendAsync(request, context.Cancellation);
+        Remember(request.Options.TryGetValue(Harness.Wire.CapturingHandler.ExchangeId, out var id) ? id : null);
+        return (int)response.StatusCode;
+    }
+
     /// <summary>The manifest URL the server's RFC 9728 metadata advertises (mission_enforcement_scope_manifest_uri), found through its 401 challenge.</summary>
     public async Task<string?> AdvertisedManifestAsync()
     {

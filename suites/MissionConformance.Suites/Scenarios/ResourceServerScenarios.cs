@@ -438,8 +438,8 @@ public sealed class RequestableDenialScenario : RuntimeEnforcementScenario
 public sealed class EnforcementManifestScenario : RuntimeEnforcementScenario
 {
     public override string Id => "rs.manifest";
-    public override string Title => "the enforcement-scope manifest is published, schema-valid, and names a PEP covering the tested action";
-    public override IReadOnlyList<ICheck> Checks { get; } = [new ManifestPublished(), new ManifestCoversTestedActions()];
+    public override string Title => "the enforcement-scope manifest is published, schema-valid, names a PEP covering the tested action, and is versioned when it changes";
+    public override IReadOnlyList<ICheck> Checks { get; } = [new ManifestPublished(), new ManifestCoversTestedActions(), new ManifestVersionedOnChange()];
 
     protected override async Task RunConsequentialAsync(ResourceServerProbe rs)
     {
@@ -449,6 +449,21 @@ public sealed class EnforcementManifestScenario : RuntimeEnforcementScenario
         var evidence = new ManifestEvidence(url, url is null ? null : await rs.GetAsync(url, ArtifactKind.EnforcementManifest), rs.Server.ClaimedTier == "RS-D", rs.Server.Allowed, rs.Server.Resource);
         rs.Judge(new ManifestPublished(), evidence);
         rs.Judge(new ManifestCoversTestedActions(), evidence);
+
+        if (!evidence.Valid)
+        {
+            rs.Skip("MBO-RT-MF-003", "not judged: no schema-valid manifest was found (MBO-RT-MF-001)");
+        }
+        else if (rs.Server.ManifestChange is not { } change)
+        {
+            rs.SkipForWant("MBO-RT-MF-003", "resourceServers[].manifestChange", "the target file declares no way to make the server change its manifest, so no change can be watched");
+        }
+        else
+        {
+            var status = await rs.PostAsync(change.Url.AbsoluteUri, change.Token);
+            if (status is < 200 or >= 300) throw new ScenarioInterruptedException($"the declared manifest change {change.Url} answered HTTP {status}: check resourceServers[].manifestChange");
+            rs.Judge(new ManifestVersionedOnChange(), new ManifestChangeEvidence(url!, evidence.Response!, status, await rs.GetAsync(url!, ArtifactKind.EnforcementManifest)));
+        }
     }
 }
 

@@ -462,3 +462,13 @@ internal sealed class RsManifestWithoutPeps : IResourceServerHook
 {
     public void ManifestBuilt(JsonObject manifest) => manifest.Remove("pep_locations");
 }
+
+[FaultHook(
+    Fault.RsManifestChangeKeepsVersion,
+    "the manifest changes (a new excluded execution boundary) under the same version and issued_at",
+    "MBO-RT-MF-003",
+    Site = FaultSite.ResourceServer)]
+internal sealed class RsManifestChangeKeepsVersion : IResourceServerHook
+{
+    public void ManifestChanging(ManifestChange change) => change.Versioned = false;
+}

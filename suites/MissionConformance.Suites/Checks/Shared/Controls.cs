@@ -51,6 +51,10 @@ public static class Controls
     public static readonly PositiveControl ForbiddenProbeServedWhenAuthorised = new("rs.forbidden-probe-authorised",
         "the Resource Server serves the target file's forbidden probe (resourceServers[].probes.forbidden) with a valid token for an active Mission whose entry lists that tool");
 
+    /// <summary>PDP denials (runtime.md §4): the same PDP permits the target file's allowed action, asked by the same PEP for an active Mission.</summary>
+    public static readonly PositiveControl PdpPermitsAllowed = new("pdp.allowed-evaluation",
+        "the PDP permits the target file's allowed action (pdps[].probes.allowed) for an active Mission whose entry lists it, asked by the harness as PEP with a fresh, consistent Mission context");
+
     /// <summary>Resource AS refusals: a valid ID-JAG from the trusted origin, with a proof of its key, is redeemed.</summary>
     public static readonly PositiveControl IdJagRedeemed = new("ras.valid-id-jag",
         "the Resource AS redeems a valid ID-JAG from the origin it trusts, presented with a DPoP proof of the key it is bound to");

@@ -72,6 +72,16 @@ public sealed record ManifestEvidence(string? Url, WireResponse? Response, bool 
     public bool Valid => Response is { IsJson: true } r && (int)r.Status == 200 && SchemaErrors.Count == 0;
 }
 
+/// <summary>The manifest read before and after the change the target file declares, and how the change request was answered.</summary>
+public sealed record ManifestChangeEvidence(string Url, WireResponse Before, int ChangeStatus, WireResponse After)
+{
+    public JsonObject? BeforeJson => Json(Before);
+
+    public JsonObject? AfterJson => Json(After);
+
+    private static JsonObject? Json(WireResponse response) => response.ObjectBody() is { } body ? JsonNode.Parse(body.GetRawText()) as JsonObject : null;
+}
+
 // ---- Delegation: the act chain in the evaluation's context.actor (runtime.md §4) ----------------
 
 /// <summary>The evaluation of a call made with a delegated token (null when none reached the PDP) and the token's act claim.</summary>
