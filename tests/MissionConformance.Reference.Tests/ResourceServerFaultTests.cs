@@ -137,6 +137,11 @@ public sealed class ResourceServerFaultTests
             return await rs.ServedAsync(rs.Token(s => s with { DpopThumbprint = key.Thumbprint }));
         },
         Fault.RsManifestWithoutPeps => async rs => (await rs.ManifestAsync())["pep_locations"] is null,
+        Fault.RsUnauthenticatedPdpCalls => async rs =>
+        {
+            Assert.True(await rs.ServedAsync(rs.Token()));
+            return rs.Peers.Pdp.EvaluationsFor(rs.Mission.Id) is [var evaluation, ..] && evaluation.CallerProblem is not null;
+        },
         Fault.RsManifestChangeKeepsVersion => async rs =>
         {
             var before = await rs.ManifestAsync();

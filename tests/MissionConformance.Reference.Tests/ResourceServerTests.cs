@@ -242,7 +242,8 @@ public sealed class ResourceServerTests
         var ct = TestContext.Current.CancellationToken;
         var bound = rs.Token(s => s with { DpopThumbprint = key.Thumbprint });
         var arguments = new JsonObject { ["fiscal_period"] = "2026-Q3", ["max_rows"] = 10 };
-        Task<McpResponse> Call(string? proof) => rs.Client.CallToolAsync(rs.Server.Resource, bound, "query_financials", arguments, ct, dpopProof: proof);
+        Task<McpResponse> Call(string? proof) => rs.Client.CallToolAsync(rs.Server.Resource, bound, "query_financials", arguments, ct, dpopProof: proof,
+            sessionProof: proof is null ? null : () => key.Proof("POST", rs.Server.Resource, bound));
 
         var proof = key.Proof("POST", rs.Server.Resource, bound);
         var served = await Call(proof);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -92,40 +93,113 @@ public sealed record McpResponse(WireResponse Http, string? WwwAuthenticate, str
 /// A minimal MCP client over HTTP (JSON-RPC 2.0 POSTs to the server's endpoint, runtime.md §11), through
 /// the harness's capturing HttpClient: every call is an exchange of the wire log.
 /// </summary>
+/// <remarks>
+/// MCP Streamable HTTP (2025-06-18 §2.5): a channel, one credential at one endpoint (a DPoP-bound one proven, or as a bearer), opens with initialize and
+/// notifications/initialized; the Mcp-Session-Id the server assigns then goes with every request of that channel, with the
+/// negotiated MCP-Protocol-Version, and a 404 for it opens the channel again, once. A server that assigns no session is
+/// stateless and gets none. A channel the server will not open (the credential refused) is not opened: the call goes as it is,
+/// so that the refusal is the call's, as a check reads it.
+/// </remarks>
 public sealed class McpClient(HttpClient http)
 {
+    /// <summary>The MCP revision this client speaks.</summary>
+    public const string ProtocolVersion = "2025-06-18";
+
+    public const string SessionHeader = "Mcp-Session-Id";
+
+    public const string ProtocolVersionHeader = "MCP-Protocol-Version";
+
+    private readonly ConcurrentDictionary<(string Endpoint, string Token, bool Dpop), Lazy<Task<McpSession?>>> _sessions = new();
+
     private int _id;
+
+    /// <summary>An open channel: the session the server assigned (null for a stateless server) and the protocol version it answered.</summary>
+    public sealed record McpSession(string? Id, string Version);
 
     /// <summary>The (capturing) HttpClient, for other requests of the same scenario.</summary>
     public HttpClient Http => http;
 
+    /// <summary>How many channels this client opened, by initialize, at any server (each credential at each endpoint once, unless the server ended it).</summary>
+    public int OpenedChannels => _opened;
+
+    private int _opened;
+
     public Task<McpResponse> ListToolsAsync(string endpoint, string? token, CancellationToken ct)
         => SendAsync(endpoint, token, "tools/list", new JsonObject(), ct);
 
-    public Task<McpResponse> CallToolAsync(string endpoint, string? token, string tool, JsonObject arguments, CancellationToken ct, bool asTask = false, string? dpopProof = null)
+    /// <param name="sessionProof">For a DPoP-bound token: a valid proof for a POST to the endpoint, which opens its channel; the call itself goes with <paramref name="dpopProof"/>.</param>
+    public Task<McpResponse> CallToolAsync(string endpoint, string? token, string tool, JsonObject arguments, CancellationToken ct, bool asTask = false, string? dpopProof = null,
+        Func<string>? sessionProof = null)
     {
         var parameters = new JsonObject { ["name"] = tool, ["arguments"] = arguments.DeepClone() };
         if (asTask) parameters["task"] = new JsonObject { ["ttl"] = 60_000 };  // MCP task augmentation: the client accepts a task in place of the result
-        return SendAsync(endpoint, token, "tools/call", parameters, ct, dpopProof);
+        return SendAsync(endpoint, token, "tools/call", parameters, ct, dpopProof, sessionProof);
     }
 
     public Task<McpResponse> GetTaskAsync(string endpoint, string? token, string taskId, CancellationToken ct)
         => SendAsync(endpoint, token, "tasks/get", new JsonObject { ["taskId"] = taskId }, ct);
 
-    /// <summary>A JSON-RPC request; with <paramref name="dpopProof"/> the token goes as "Authorization: DPoP" with the proof (RFC 9449 §7.1).</summary>
-    public async Task<McpResponse> SendAsync(string endpoint, string? token, string method, JsonObject parameters, CancellationToken ct, string? dpopProof = null)
+    /// <summary>
+    /// A JSON-RPC request on the channel of <paramref name="token"/> at <paramref name="endpoint"/> (opened first when it is not);
+    /// with <paramref name="dpopProof"/> the token goes as "Authorization: DPoP" with the proof (RFC 9449 §7.1).
+    /// </summary>
+    public async Task<McpResponse> SendAsync(string endpoint, string? token, string method, JsonObject parameters, CancellationToken ct, string? dpopProof = null,
+        Func<string>? sessionProof = null)
     {
-        var body = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = Interlocked.Increment(ref _id), ["method"] = method, ["params"] = parameters };
+        var session = token is null || dpopProof is not null && sessionProof is null ? null : await SessionAsync(endpoint, token, dpopProof is null ? null : sessionProof, ct);
+        var response = await PostAsync(endpoint, token, Request(method, parameters), session, dpopProof, ct);
+        // 2025-06-18 §2.5.3: the server ended the session; a new one is opened, and the call made again once. Not a DPoP call: its proof, which
+        // may be wrong on purpose, cannot be sent twice (its jti), and a fresh one would not be the call a check meant to judge.
+        if (session?.Id is not null && response.Status == HttpStatusCode.NotFound && token is not null && dpopProof is null)
+        {
+            _sessions.TryRemove((endpoint, token, false), out _);
+            session = await SessionAsync(endpoint, token, null, ct);
+            response = await PostAsync(endpoint, token, Request(method, parameters), session, null, ct);
+        }
+        return response;
+    }
+
+    private JsonObject Request(string method, JsonObject parameters)
+        => new() { ["jsonrpc"] = "2.0", ["id"] = Interlocked.Increment(ref _id), ["method"] = method, ["params"] = parameters.DeepClone() };
+
+    private Task<McpSession?> SessionAsync(string endpoint, string token, Func<string>? proof, CancellationToken ct)
+        => _sessions.GetOrAdd((endpoint, token, proof is not null), _ => new Lazy<Task<McpSession?>>(() => OpenAsync(endpoint, token, proof, ct))).Value;
+
+    /// <summary>initialize, then notifications/initialized; null when the server does not open the channel (the calls then go without one).</summary>
+    private async Task<McpSession?> OpenAsync(string endpoint, string token, Func<string>? proof, CancellationToken ct)
+    {
+        var initialize = Request("initialize", new JsonObject
+        {
+            ["protocolVersion"] = ProtocolVersion,
+            ["capabilities"] = new JsonObject(),
+            ["clientInfo"] = new JsonObject { ["name"] = "mission-conformance", ["version"] = "1" },
+        });
+        var answer = await PostAsync(endpoint, token, initialize, null, proof?.Invoke(), ct);
+        if (answer.Result is not { } result) return null;
+        Interlocked.Increment(ref _opened);
+        var session = new McpSession(answer.Http.Header(SessionHeader), (string?)(result["protocolVersion"] as JsonValue) ?? ProtocolVersion);
+        await PostAsync(endpoint, token, new JsonObject { ["jsonrpc"] = "2.0", ["method"] = "notifications/initialized" }, session, proof?.Invoke(), ct);
+        return session;
+    }
+
+    private async Task<McpResponse> PostAsync(string endpoint, string? token, JsonObject body, McpSession? session, string? dpopProof, CancellationToken ct)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue(dpopProof is null ? "Bearer" : "DPoP", token);
         if (dpopProof is not null) request.Headers.Add("DPoP", dpopProof);
+        if (session is not null)
+        {
+            if (session.Id is { } id) request.Headers.Add(SessionHeader, id);
+            request.Headers.Add(ProtocolVersionHeader, session.Version);
+        }
         using var response = await http.SendAsync(request, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
         var challenge = response.Headers.WwwAuthenticate.Count == 0 ? null : string.Join(", ", response.Headers.WwwAuthenticate.Select(h => h.ToString()));
+        var headers = response.Headers.TryGetValues(SessionHeader, out var ids) ? new Dictionary<string, string> { [SessionHeader] = ids.First() } : null;
         return new McpResponse(new WireResponse(response.StatusCode, response.Content.Headers.ContentType?.MediaType,
-            response.Headers.CacheControl?.ToString(), text), challenge,
+            response.Headers.CacheControl?.ToString(), text, headers), challenge,
             request.Options.TryGetValue(Wire.CapturingHandler.ExchangeId, out var exchange) ? exchange : null);
     }
 

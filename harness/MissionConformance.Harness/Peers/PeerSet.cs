@@ -40,7 +40,8 @@ public sealed class PeerSet : IDisposable
         SimulatedPdp? pdp = null;
         try
         {
-            pdp = Listen(() => SimulatedPdp.Start(settings.PdpPort, log), "peers.pdpPort", settings.PdpPort);
+            // Its callers authenticate with the simulated AS's DPoP-bound tokens for the PDP (runtime.md §1, MBO-RT-PEP-013).
+            pdp = Listen(() => SimulatedPdp.Start(settings.PdpPort, log, authorizationServer.CallerProblemAsync), "peers.pdpPort", settings.PdpPort);
             var receiver = settings.EventReceiverPort is { } port
                 ? Listen(() => SimulatedEventReceiver.Start(port), "authorizationServers[].lifecycleEvents.receiverPort", port)
                 : null;
@@ -61,6 +62,7 @@ public sealed class PeerSet : IDisposable
         ("issuer metadata", AuthorizationServer.Issuer.AbsoluteUri + ".well-known/oauth-authorization-server"),
         ("JWKS", AuthorizationServer.JwksUri),
         ("Mission Status endpoint (private_key_jwt)", AuthorizationServer.StatusEndpoint),
+        ("token endpoint (client_credentials by private_key_jwt, DPoP, resource = the PDP's URL: the PEP's credential at the PDP)", AuthorizationServer.TokenEndpoint),
         ("PDP (AuthZEN)", Pdp.Url.AbsoluteUri + SimulatedPdp.EvaluationPath.TrimStart('/')),
         .. EventReceiver is { } receiver ? [("the AS's lifecycle event receiver (RFC 8935 push)", receiver.Endpoint.AbsoluteUri)] : Array.Empty<(string, string)>(),
     ];

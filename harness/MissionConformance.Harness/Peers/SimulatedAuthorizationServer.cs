@@ -148,7 +148,62 @@ public sealed class SimulatedAuthorizationServer : IDisposable
             .RespondWith(Response.Create().WithCallback(Status));
         _server.Given(Request.Create().WithPath(IntrospectionPath).UsingPost())
             .RespondWith(Response.Create().WithCallback(IntrospectAsync));
+        _server.Given(Request.Create().WithPath(TokenPath).UsingPost())
+            .RespondWith(Response.Create().WithCallback(IssueAsync));
     }
+
+    public const string TokenPath = "/token";
+
+    public string TokenEndpoint => Issuer.AbsoluteUri + TokenPath.TrimStart('/');
+
+    /// <summary>
+    /// POST /token, grant client_credentials (RFC 6749 §4.4) by private_key_jwt, with a DPoP proof (RFC 9449) and the audience as resource
+    /// (RFC 8707): a DPoP-bound at+jwt for that resource, as a PEP gets one for its PDP (runtime.md §1, MBO-RT-PEP-013). Like Mission Status,
+    /// the assertion is required but its signature is not checked: Resource Servers under test bring keys the simulated AS was never given.
+    /// </summary>
+    private async Task<WireMock.IResponseMessage> IssueAsync(WireMock.IRequestMessage request)
+    {
+        var form = System.Web.HttpUtility.ParseQueryString(request.Body ?? "");
+        if (form["grant_type"] != "client_credentials") return _log.Answer("authorization server", request, 400, "application/json", Error("unsupported_grant_type", "only client_credentials", null));
+        if (string.IsNullOrEmpty(form["client_assertion"]) || form["client_assertion_type"] != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+        {
+            return _log.Answer("authorization server", request, 401, "application/json", Error("invalid_client", "authenticate with private_key_jwt", null));
+        }
+        if (form["resource"] is not { Length: > 0 } resource || !Uri.IsWellFormedUriString(resource, UriKind.Absolute))
+        {
+            return _log.Answer("authorization server", request, 400, "application/json", Error("invalid_target", "name the audience as resource (RFC 8707)", null));
+        }
+        var (thumbprint, problem) = await Crypto.DpopProofs.VerifyAsync(Header(request, "DPoP"), "POST", TokenEndpoint, null);
+        if (thumbprint is null) return _log.Answer("authorization server", request, 400, "application/json", Error("invalid_dpop_proof", problem!, null));
+        var clientId = Unverified(form["client_assertion"]!, "iss") ?? "unknown";
+        var token = Mint(new AccessTokenSpec(resource, null) { DpopThumbprint = thumbprint, Lifetime = TimeSpan.FromMinutes(10) }, clientId);
+        return _log.Answer("authorization server", request, 200, "application/json",
+            new JsonObject { ["access_token"] = token, ["token_type"] = "DPoP", ["expires_in"] = 600 }.ToJsonString(), null, ("Cache-Control", "no-store"));
+    }
+
+    /// <summary>
+    /// Why a caller of the peer at <paramref name="audience"/> is not authenticated as runtime.md §1 asks (a DPoP-bound at+jwt of this issuer
+    /// for that audience, with a valid proof for this request), or null when it is.
+    /// </summary>
+    public async Task<string?> CallerProblemAsync(WireMock.IRequestMessage request, string audience, string url)
+    {
+        var authorization = Header(request, "Authorization");
+        if (authorization is null) return "no Authorization header: the call is unauthenticated";
+        if (!authorization.StartsWith("DPoP ", StringComparison.OrdinalIgnoreCase)) return $"Authorization uses the {authorization.Split(' ')[0]} scheme, not DPoP: a bearer credential proves no key";
+        var token = authorization[5..].Trim();
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            ValidIssuer = Issuer.AbsoluteUri, ValidAudience = audience, IssuerSigningKey = new ECDsaSecurityKey(_key) { KeyId = Kid }, ClockSkew = TimeSpan.FromSeconds(5),
+        });
+        if (!result.IsValid) return $"the access token is not one of {Issuer} for {audience}: {result.Exception?.Message}";
+        var jkt = ((JsonWebToken)result.SecurityToken).TryGetPayloadValue<JsonElement>("cnf", out var cnf) && cnf.TryGetProperty("jkt", out var j) ? j.GetString() : null;
+        if (jkt is null) return "the access token is not DPoP-bound (no cnf.jkt)";
+        var (thumbprint, problem) = await Crypto.DpopProofs.VerifyAsync(Header(request, "DPoP"), request.Method, url, token);
+        return problem ?? (thumbprint == jkt ? null : "the DPoP proof is signed by a key the token is not bound to");
+    }
+
+    private static string? Header(WireMock.IRequestMessage request, string name)
+        => request.Headers?.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
 
     public JsonObject Metadata() => new()
     {
@@ -158,6 +213,10 @@ public sealed class SimulatedAuthorizationServer : IDisposable
         ["mission_status_auth_methods_supported"] = new JsonArray("private_key_jwt"),
         ["introspection_endpoint"] = Issuer.AbsoluteUri + IntrospectionPath.TrimStart('/'),
         ["introspection_endpoint_auth_methods_supported"] = new JsonArray("private_key_jwt"),
+        ["token_endpoint"] = TokenEndpoint,
+        ["grant_types_supported"] = new JsonArray("client_credentials"),
+        ["token_endpoint_auth_methods_supported"] = new JsonArray("private_key_jwt"),
+        ["dpop_signing_alg_values_supported"] = new JsonArray("ES256"),
         ["authorization_details_types_supported"] = new JsonArray("mission_resource_access"),
     };
 
@@ -230,13 +289,15 @@ public sealed class SimulatedAuthorizationServer : IDisposable
     /// <summary>How many introspection requests named a token of the Mission.</summary>
     public int IntrospectionsFor(string missionId) => _introspections.GetValueOrDefault(missionId);
 
-    public string Mint(AccessTokenSpec spec)
+    public string Mint(AccessTokenSpec spec) => Mint(spec, null);
+
+    private string Mint(AccessTokenSpec spec, string? client)
     {
         var now = DateTimeOffset.UtcNow - spec.IssuedAgo;
         var claims = new Dictionary<string, object>
         {
-            ["sub"] = spec.Mission?.Subject ?? "user-sim",
-            ["client_id"] = spec.Mission?.ClientId ?? "agent-sim",
+            ["sub"] = spec.Mission?.Subject ?? client ?? "user-sim",
+            ["client_id"] = spec.Mission?.ClientId ?? client ?? "agent-sim",
             ["jti"] = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(12)),
         };
         if (!spec.OmitMission && (spec.MissionClaim ?? spec.Mission?.Claim()) is { } mission) claims["mission"] = Element(mission);

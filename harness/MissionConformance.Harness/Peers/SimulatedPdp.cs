@@ -48,6 +48,12 @@ public sealed record Evaluation(JsonObject? Body, string Raw, DateTimeOffset At,
 
     /// <summary>The request validated as an AuthZEN evaluation with the Mission context (authzen-evaluation.schema.json) as the PDP took it.</summary>
     public CapturedArtifact Artifact { get; init; } = CapturedArtifact.Validate(ArtifactKind.EvaluationRequest, Raw);
+
+    /// <summary>
+    /// Why the PEP was not authenticated as runtime.md §1 asks (a DPoP-bound token of the simulated AS for this PDP, with a proof), or null. The PDP
+    /// decides all the same, so that only MBO-RT-PEP-013 reads it, not every check that needs a decision.
+    /// </summary>
+    public string? CallerProblem { get; init; }
 }
 
 /// <summary>
@@ -70,10 +76,13 @@ public sealed class SimulatedPdp : IDisposable
     private readonly ConcurrentDictionary<string, (string MissionId, string BindingToken, string ExpiresAt)> _denials = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, AccessRequest> _requests = new(StringComparer.Ordinal);
 
-    private SimulatedPdp(WireMockServer server, PeerLog log)
+    private readonly Func<WireMock.IRequestMessage, string, string, Task<string?>>? _callerProblem;
+
+    private SimulatedPdp(WireMockServer server, PeerLog log, Func<WireMock.IRequestMessage, string, string, Task<string?>>? callerProblem)
     {
         _server = server;
         _log = log;
+        _callerProblem = callerProblem;
     }
 
     /// <summary>The base URL a PEP is configured with; evaluations go to {Url}access/v1/evaluation.</summary>
@@ -82,10 +91,11 @@ public sealed class SimulatedPdp : IDisposable
     /// <summary>How long an <see cref="PdpAnswer.Unavailable"/> evaluation is held before the 503.</summary>
     public TimeSpan Hang { get; set; } = TimeSpan.FromSeconds(5);
 
-    public static SimulatedPdp Start(int port, PeerLog log)
+    /// <param name="callerProblem">Judges how a request authenticated (request, audience, URL): why not as runtime.md §1 asks, or null; by default not judged.</param>
+    public static SimulatedPdp Start(int port, PeerLog log, Func<WireMock.IRequestMessage, string, string, Task<string?>>? callerProblem = null)
     {
         var server = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{port}"], StartAdminInterface = false });
-        var pdp = new SimulatedPdp(server, log);
+        var pdp = new SimulatedPdp(server, log, callerProblem);
         server.Given(Request.Create().WithPath(EvaluationPath).UsingPost()).RespondWith(Response.Create().WithCallback(pdp.EvaluateAsync));
         server.Given(Request.Create().WithPath(AccessRequestPath).UsingPost()).RespondWith(Response.Create().WithCallback(pdp.Submit));
         server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher("^" + AccessRequestPath + "/[A-Za-z0-9_-]+$")).UsingGet())
@@ -129,7 +139,8 @@ public sealed class SimulatedPdp : IDisposable
         var answer = missionId is not null && _script.TryGetValue(missionId, out var scripted) ? scripted : PdpAnswer.Permit;
         // runtime.md §6 decision_id: [A-Za-z0-9_-], at least 128 bits. Handed to the PEP in the response context.
         var decisionId = "dec_" + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(18));
-        _evaluations.Enqueue(new Evaluation(body, request.Body ?? "", DateTimeOffset.UtcNow, missionId, answer, decisionId));
+        var caller = _callerProblem is null ? null : await _callerProblem(request, Url.AbsoluteUri, Url.AbsoluteUri + EvaluationPath.TrimStart('/'));
+        _evaluations.Enqueue(new Evaluation(body, request.Body ?? "", DateTimeOffset.UtcNow, missionId, answer, decisionId) { CallerProblem = caller });
         switch (answer)
         {
             case PdpAnswer.Unavailable:

@@ -184,6 +184,7 @@ public enum Fault
     RsProvenanceInAct,
     RsTrustsIntrospectionForDpop,
     RsManifestChangeKeepsVersion,
+    RsUnauthenticatedPdpCalls,
     StatusDpopProofUnchecked,
     StatusDpopBearerRefused,
     StatusMtlsCertificateUnchecked,

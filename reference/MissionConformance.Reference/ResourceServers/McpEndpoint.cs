@@ -17,6 +17,8 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
 {
     private readonly McpTasks _tasks = new();
 
+    private readonly McpSessions _sessions = new();
+
     private readonly DpopVerifier _dpop = new();
 
     private ResourceServerOptions Options => server.Options;
@@ -29,13 +31,15 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
         if (await AuthenticateAsync(http, ct) is not var (claims, token)) return;
         if (await ReadRpcAsync(http, ct) is not var (rpc, method)) return;
         if (await CheckMissionAsync(http, claims, token, method, ct) is not var (mission, status)) return;
+        if (method != "initialize" && !await _sessions.AcceptAsync(http, rpc["id"])) return;
 
         switch (method)
         {
             case "initialize":
+                http.Response.Headers[McpSessions.SessionHeader] = _sessions.Open();
                 await RpcResult(http, rpc["id"], new JsonObject
                 {
-                    ["protocolVersion"] = "2025-06-18",
+                    ["protocolVersion"] = McpSessions.ProtocolVersion,
                     ["capabilities"] = new JsonObject { ["tools"] = new JsonObject() },
                     ["serverInfo"] = new JsonObject { ["name"] = Options.Profile.Title, ["version"] = "1" },
                 });

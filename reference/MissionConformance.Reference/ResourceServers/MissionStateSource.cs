@@ -51,8 +51,8 @@ public sealed class MissionStateSource(HttpClient http, IssuerTrust trust, strin
 
     private StatusClientAuthentication? _authentication;
 
-    /// <summary>How this client authenticates at Mission Status: as the issuer advertises.</summary>
-    private StatusClientAuthentication Authentication => _authentication ??= new StatusClientAuthentication(http, clientId, _key, clock);
+    /// <summary>How this client authenticates at Mission Status (as the issuer advertises), and at its PDP.</summary>
+    public StatusClientAuthentication Authentication => _authentication ??= new StatusClientAuthentication(http, clientId, _key, clock);
 
     public async Task<MissionStatusView> GetAsync(string missionId, CancellationToken ct)
     {

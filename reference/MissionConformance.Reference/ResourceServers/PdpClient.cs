@@ -12,8 +12,11 @@ namespace MissionConformance.Reference.ResourceServers;
 /// </summary>
 public sealed record PdpDecision(bool? Decision, string? Reason, string? Problem, string? DecisionId = null, string? EvaluationId = null, JsonObject? AccessRequest = null);
 
-/// <summary>The RS-D PEP's AuthZEN client (runtime.md §4–5): one evaluation per consequential call, and Access Requests, bounded in time.</summary>
-public sealed class PdpClient(HttpClient http, Uri? pdp, TimeSpan timeout)
+/// <summary>
+/// The RS-D PEP's AuthZEN client (runtime.md §4–5): one evaluation per consequential call, and Access Requests, bounded in time, each
+/// authenticated by <paramref name="authenticate"/> (runtime.md §1, MBO-RT-PEP-013: a DPoP-bound token of the server's issuer for the PDP).
+/// </summary>
+public sealed class PdpClient(HttpClient http, Uri? pdp, TimeSpan timeout, Func<HttpRequestMessage, CancellationToken, Task>? authenticate = null)
 {
     public async Task<PdpDecision> EvaluateAsync(JsonObject request, CancellationToken ct)
     {
@@ -81,6 +84,7 @@ public sealed class PdpClient(HttpClient http, Uri? pdp, TimeSpan timeout)
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
         bounded.CancelAfter(timeout);
         using var request = new HttpRequestMessage(method, endpoint) { Content = content is null ? null : JsonContent.Create(content) };
+        if (authenticate is not null) await authenticate(request, bounded.Token);
         using var response = await http.SendAsync(request, bounded.Token);
         if (!response.IsSuccessStatusCode) return (null, $"the PDP answered HTTP {(int)response.StatusCode}");
         return (JsonNode.Parse(await response.Content.ReadAsStringAsync(bounded.Token)), null);

@@ -104,7 +104,7 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
         var states = new MissionStateSource(http, trust, server.Resource, options.EffectiveClientId, options.MaxStaleSeconds, server.Hooks) { EventDriven = options.EventDriven };
         server._owned.Add(trust);
         server._owned.Add(states);
-        var endpoint = new McpEndpoint(server, trust, states, new PdpClient(http, options.Pdp, options.PdpTimeout), server.Hooks);
+        var endpoint = new McpEndpoint(server, trust, states, new PdpClient(http, options.Pdp, options.PdpTimeout, server.AuthenticateAtPdpAsync(trust, states)), server.Hooks);
         app.MapPost("/mcp", endpoint.HandleAsync);
         if (options.EventDriven)
         {
@@ -121,6 +121,25 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
         app.MapGet("/.well-known/oauth-protected-resource/mcp", () => Results.Json(server.ProtectedResourceMetadata()));
         return await ReferenceStack.StartOrDisposeAsync(app, server, ct);
     }
+
+    /// <summary>
+    /// runtime.md §1 (MBO-RT-PEP-013): each call to the PDP goes with a DPoP-bound token of the trusted issuer whose audience is the PDP, and a
+    /// proof for the call, the way the server authenticates at Mission Status. An issuer without a token endpoint gives none: the call goes without.
+    /// </summary>
+    private Func<HttpRequestMessage, CancellationToken, Task> AuthenticateAtPdpAsync(IssuerTrust trust, MissionStateSource states) => async (request, ct) =>
+    {
+        var authentication = new PdpAuthentication();
+        Hooks.Run(h => h.PdpAuthenticating(authentication));
+        if (!authentication.Sends || Options.Pdp is not { } pdp) return;
+        try
+        {
+            await states.Authentication.AuthenticateAsync(request, (await trust.GetAsync(null, ct)).TokenEndpoint, new Uri(pdp.AbsoluteUri.TrimEnd('/') + "/"), ct);
+        }
+        catch (HttpRequestException)
+        {
+            // The issuer's metadata cannot be read: the call goes unauthenticated, and the PDP decides what that is worth.
+        }
+    };
 
     /// <summary>
     /// RFC 9728 metadata: the resource and the one authorization server it trusts; at RS-D also where its

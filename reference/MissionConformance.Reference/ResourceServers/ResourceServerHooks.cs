@@ -70,6 +70,15 @@ public interface IResourceServerHook
 
     /// <summary>A change of the manifest a caller asked for: whether it gets a new version and issued_at (MBO-RT-MF-003).</summary>
     void ManifestChanging(ManifestChange change) { }
+
+    /// <summary>Whether a call to the PDP is authenticated (MBO-RT-PEP-013).</summary>
+    void PdpAuthenticating(PdpAuthentication authentication) { }
+}
+
+/// <summary>A call to the PDP about to be sent; <see cref="Sends"/> false sends it without the server's credential.</summary>
+public sealed class PdpAuthentication
+{
+    public bool Sends { get; set; } = true;
 }
 
 /// <summary>A change of the enforcement-scope manifest; <see cref="Versioned"/> false keeps its version and issued_at.</summary>
@@ -93,8 +102,11 @@ public sealed class StateCheck(string method)
     /// <summary>Whether this request's Mission state is checked at all.</summary>
     public bool Checks { get; set; } = true;
 
-    /// <summary>Whether the server asks the state authority (or its events) rather than trusting the token alone.</summary>
-    public bool AsksState { get; set; } = true;
+    /// <summary>
+    /// Whether the server asks the state authority (or its events) rather than trusting the token alone. Not for opening an MCP session
+    /// (initialize, notifications): they act on nothing, and each call in the session is checked on its own.
+    /// </summary>
+    public bool AsksState { get; set; } = method != "initialize" && !method.StartsWith("notifications/", StringComparison.Ordinal);
 }
 
 /// <summary>Why a request is refused for its Mission.</summary>

@@ -20,7 +20,7 @@ public sealed class StatusClientAuthentication(HttpClient http, string clientId,
 {
     private readonly ECDsa _proofKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private (string Token, DateTimeOffset Until)? _statusToken;
+    private readonly Dictionary<string, (string Token, DateTimeOffset Until)> _tokens = new(StringComparer.Ordinal);
     private HttpClient? _tls;
 
     /// <summary>A Mission Status request of <paramref name="form"/> (mission, audience, nonce), authenticated as <paramref name="issuer"/> asks.</summary>
@@ -35,7 +35,8 @@ public sealed class StatusClientAuthentication(HttpClient http, string clientId,
         }
         if (methods.Contains("dpop_bearer") && issuer.TokenEndpoint is { } tokenEndpoint)
         {
-            var token = await StatusTokenAsync(tokenEndpoint, endpoint, ct);
+            var token = await TokenForAsync(tokenEndpoint, endpoint, ct)
+                ?? throw new MissionStateUnavailableException("no Mission-Status-scoped DPoP token: the token endpoint gave none");
             using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new FormUrlEncodedContent(form) };
             request.Headers.TryAddWithoutValidation("Authorization", "DPoP " + token);
             request.Headers.Add("DPoP", Proof(endpoint, token));
@@ -66,18 +67,32 @@ public sealed class StatusClientAuthentication(HttpClient http, string clientId,
         });
     }
 
-    private async Task<string> StatusTokenAsync(Uri tokenEndpoint, Uri statusEndpoint, CancellationToken ct)
+    /// <summary>
+    /// runtime.md §1 (MBO-RT-PEP-013): authenticates a call to the PDP at <paramref name="audience"/> as this server, with a DPoP-bound token
+    /// of its issuer for that audience and a proof of its key for this request. False when the issuer gives no such token (the call then
+    /// goes without, and a PDP that requires it refuses).
+    /// </summary>
+    public async Task<bool> AuthenticateAsync(HttpRequestMessage request, Uri? tokenEndpoint, Uri audience, CancellationToken ct)
+    {
+        if (tokenEndpoint is null || await TokenForAsync(tokenEndpoint, audience, ct) is not { } token) return false;
+        request.Headers.TryAddWithoutValidation("Authorization", "DPoP " + token);
+        request.Headers.Add("DPoP", Proof(request.RequestUri!, token));
+        return true;
+    }
+
+    /// <summary>A DPoP-bound client_credentials token for <paramref name="resource"/> (RFC 8707), reused for half its life; null when none is given.</summary>
+    private async Task<string?> TokenForAsync(Uri tokenEndpoint, Uri resource, CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try
         {
-            if (_statusToken is { } held && DateTimeOffset.UtcNow < held.Until) return held.Token;
+            if (_tokens.TryGetValue(resource.AbsoluteUri, out var held) && DateTimeOffset.UtcNow < held.Until) return held.Token;
             using var request = new HttpRequestMessage(HttpMethod.Post, tokenEndpoint)
             {
                 Content = new FormUrlEncodedContent(new Dictionary<string, string>
                 {
                     ["grant_type"] = "client_credentials",
-                    ["resource"] = statusEndpoint.AbsoluteUri,
+                    ["resource"] = resource.AbsoluteUri,
                     ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
                     ["client_assertion"] = Assertion(tokenEndpoint),
                 }),
@@ -85,13 +100,14 @@ public sealed class StatusClientAuthentication(HttpClient http, string clientId,
             request.Headers.Add("DPoP", Proof(tokenEndpoint, accessToken: null));
             using var response = await http.SendAsync(request, ct);
             var body = response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadFromJsonAsync<JsonElement>(ct) : default;
-            if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("access_token", out var token) || token.ValueKind != JsonValueKind.String)
-            {
-                throw new MissionStateUnavailableException($"no Mission-Status-scoped DPoP token: the token endpoint answered HTTP {(int)response.StatusCode}");
-            }
+            if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("access_token", out var token) || token.ValueKind != JsonValueKind.String) return null;
             var lifetime = body.TryGetProperty("expires_in", out var e) && e.TryGetInt64(out var seconds) ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromMinutes(1);
-            _statusToken = (token.GetString()!, DateTimeOffset.UtcNow + lifetime / 2);
-            return _statusToken.Value.Token;
+            _tokens[resource.AbsoluteUri] = (token.GetString()!, DateTimeOffset.UtcNow + lifetime / 2);
+            return token.GetString()!;
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return null;
         }
         finally
         {
@@ -99,7 +115,6 @@ public sealed class StatusClientAuthentication(HttpClient http, string clientId,
         }
     }
 
-    /// <summary>An RFC 9449 proof by this client's DPoP key for a POST to <paramref name="url"/>, with ath when a token goes with it.</summary>
     private string Proof(Uri url, string? accessToken)
     {
         var point = _proofKey.ExportParameters(false).Q;

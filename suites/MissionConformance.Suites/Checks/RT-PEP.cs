@@ -208,3 +208,23 @@ public sealed class PepKeepsProvenanceOutOfAct : Check<DelegationEvidence>
             $"the act chain in context.actor carries provenance ({string.Join(", ", found)}): act is the delegation chain; tool, step and approver belong elsewhere (runtime.md §4)");
     }
 }
+
+/// <summary>
+/// MBO-RT-PEP-013: every call the PEP made to the PDP was authenticated as runtime.md §1 asks, here by a DPoP-bound token of the simulated
+/// AS whose audience is the PDP, with a valid proof for the call (the simulated PDP verifies both). The TLS half is not observed: the
+/// simulated PDP listens on loopback http.
+/// </summary>
+public sealed class PepAuthenticatesToPdp : Check<PdpAuthenticationEvidence>
+{
+    public override string RequirementId => "MBO-RT-PEP-013";
+
+    public override Judgement Judge(PdpAuthenticationEvidence e)
+    {
+        if (e.Evaluations.Count == 0) return Judgement.Skip("not judged: no evaluation request reached the PDP (MBO-RT-PEP-001)");
+        var unauthenticated = e.Evaluations.Where(v => v.CallerProblem is not null).Select(v => v.CallerProblem!).Distinct().ToList();
+        return Judgement.That(unauthenticated.Count == 0,
+            $"{e.Evaluations.Count} evaluation(s) came with a DPoP-bound token of the simulated AS for the PDP and a valid proof (TLS is not observed: the simulated PDP listens on loopback http)",
+            $"{e.Evaluations.Count(v => v.CallerProblem is not null)} of {e.Evaluations.Count} evaluation(s) were not mutually authenticated: {string.Join("; ", unauthenticated)}. "
+            + "Get the PEP's credential from the simulated AS's token endpoint (run --print-peer-config): client_credentials, private_key_jwt, a DPoP proof, resource = the PDP's URL");
+    }
+}

@@ -98,8 +98,9 @@ public sealed class ResourceServerProbe(ScenarioContext context, PeerSet peers, 
         return peers.AuthorizationServer.Mint(edit is null ? spec : edit(spec));
     }
 
-    public async Task<McpResponse> CallAsync(string? token, ToolProbe call, bool asTask = false, string? dpopProof = null)
-        => Remember(await mcp.CallToolAsync(server.Resource, token, call.Tool, call.Arguments, context.Cancellation, asTask, dpopProof));
+    /// <param name="sessionProof">For a DPoP-bound token: a valid proof that opens its MCP channel, whatever proof the call itself carries.</param>
+    public async Task<McpResponse> CallAsync(string? token, ToolProbe call, bool asTask = false, string? dpopProof = null, Func<string>? sessionProof = null)
+        => Remember(await mcp.CallToolAsync(server.Resource, token, call.Tool, call.Arguments, context.Cancellation, asTask, dpopProof, sessionProof));
 
     public async Task<McpResponse> GetTaskAsync(string token, string taskId) => Remember(await mcp.GetTaskAsync(server.Resource, token, taskId, context.Cancellation));
 

@@ -58,7 +58,8 @@ public sealed class TokenValidationScenario : ResourceServerScenario
             using var other = new DpopKey();
             var resource = rs.Server.Resource;
             var bound = rs.Token(mission, s => s with { DpopThumbprint = key.Thumbprint });
-            validDpop = await rs.CallAsync(bound, rs.Server.Allowed, dpopProof: key.Proof("POST", resource, bound));
+            string Proven() => key.Proof("POST", resource, bound);
+            validDpop = await rs.CallAsync(bound, rs.Server.Allowed, dpopProof: Proven(), sessionProof: Proven);
             foreach (var (defect, scheme) in new (string, string?)[]
             {
                 ("a DPoP-bound token presented as a bearer token, without a proof", null),
@@ -67,7 +68,7 @@ public sealed class TokenValidationScenario : ResourceServerScenario
                 ("a DPoP-bound token with a proof whose ath hashes another token", key.Proof("POST", resource, rs.Token(mission))),
             })
             {
-                proofCases.Add(new BadTokenCase(defect, await rs.CallAsync(bound, rs.Server.Allowed, dpopProof: scheme)));
+                proofCases.Add(new BadTokenCase(defect, await rs.CallAsync(bound, rs.Server.Allowed, dpopProof: scheme, sessionProof: scheme is null ? null : Proven)));
             }
         }
         rs.Judge(new RsValidatesTokens(), new TokenHygieneEvidence([.. cases, .. proofCases], validDpop));
@@ -248,7 +249,7 @@ public sealed class AuthorityEnforcementScenario : ResourceServerScenario
 public sealed class PdpEnforcementScenario : RuntimeEnforcementScenario
 {
     public override string Id => "rs.pdp";
-    public override string Title => "every consequential call is evaluated at the PDP first, and a deny or silence stops it";
+    public override string Title => "every consequential call is evaluated at the PDP first, by an authenticated PEP, and a deny or silence stops it";
     public override IReadOnlyList<ICheck> Checks { get; } =
     [
         new PepEvaluatesBeforeActing(),
@@ -258,6 +259,7 @@ public sealed class PdpEnforcementScenario : RuntimeEnforcementScenario
         new PepSendsAudienceAndFreshness(),
         new PepBindsParameters(),
         new PepSendsToolId(),
+        new PepAuthenticatesToPdp(),
     ];
 
     protected override async Task RunConsequentialAsync(ResourceServerProbe rs)
@@ -300,6 +302,7 @@ public sealed class PdpEnforcementScenario : RuntimeEnforcementScenario
         rs.Judge(new PepEnforcesDeny(), new PdpRefusalEvidence("denied", deniedResponse, pdp.EvaluationsFor(denied.Id).Count, rs.Server.Allowed.Tool) { Effects = deniedEffects });
         rs.Judge(new PepFailsClosed(), new PdpRefusalEvidence($"held the evaluation {pdp.Hang.TotalSeconds:0} s and answered 503", silentResponse, pdp.EvaluationsFor(silent.Id).Count,
             rs.Server.Allowed.Tool) { Effects = silentEffects });
+        rs.Judge(new PepAuthenticatesToPdp(), new PdpAuthenticationEvidence([.. evaluations, .. pdp.EvaluationsFor(denied.Id), .. pdp.EvaluationsFor(silent.Id)]));
     }
 
     /// <summary>

@@ -472,3 +472,13 @@ internal sealed class RsManifestChangeKeepsVersion : IResourceServerHook
 {
     public void ManifestChanging(ManifestChange change) => change.Versioned = false;
 }
+
+[FaultHook(
+    Fault.RsUnauthenticatedPdpCalls,
+    "the PEP calls the PDP without any credential: no DPoP-bound token, no proof",
+    "MBO-RT-PEP-013",
+    Site = FaultSite.ResourceServer)]
+internal sealed class RsUnauthenticatedPdpCalls : IResourceServerHook
+{
+    public void PdpAuthenticating(PdpAuthentication authentication) => authentication.Sends = false;
+}

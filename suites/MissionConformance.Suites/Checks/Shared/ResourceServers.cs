@@ -156,3 +156,6 @@ public sealed record EvaluationEvidence(Evaluation Evaluation, SimulatedMission 
         return node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
     }
 }
+
+/// <summary>The evaluations a PEP sent the simulated PDP in one scenario, each with how its caller authenticated (MBO-RT-PEP-013).</summary>
+public sealed record PdpAuthenticationEvidence(IReadOnlyList<Evaluation> Evaluations);
