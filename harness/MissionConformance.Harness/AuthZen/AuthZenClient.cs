@@ -51,7 +51,11 @@ public sealed record PdpDecision(JsonObject Request, WireResponse Http, string? 
 public sealed record DecisionEvidenceRecord(JsonObject Record, CapturedArtifact Artifact, bool? SignatureVerifies);
 
 /// <summary>What a PDP's Decision Evidence export answered for one Mission.</summary>
-public sealed record DecisionEvidenceRead(string Export, WireResponse Http, IReadOnlyList<DecisionEvidenceRecord> Records, string? JwksProblem);
+public sealed record DecisionEvidenceRead(string Export, WireResponse Http, IReadOnlyList<DecisionEvidenceRecord> Records, string? JwksProblem)
+{
+    /// <summary>The exchange of the export's answer in the wire log, the evidence of the verdicts read from it.</summary>
+    public string? ExchangeId { get; init; }
+}
 
 /// <summary>
 /// The harness as a PEP (runtime.md §4): AuthZEN evaluations with the Mission context, authenticated by a DPoP-bound access token and a
@@ -106,7 +110,8 @@ public sealed class AuthZenClient(HttpClient http, Uri pdp, DpopKey key, Func<st
         using var response = await http.SendAsync(request, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
         var captured = new WireResponse(response.StatusCode, response.Content.Headers.ContentType?.MediaType, null, text);
-        if (!response.IsSuccessStatusCode) return new DecisionEvidenceRead(url, captured, [], null);
+        var exchange = request.Options.TryGetValue(Wire.CapturingHandler.ExchangeId, out var id) ? id : null;
+        if (!response.IsSuccessStatusCode) return new DecisionEvidenceRead(url, captured, [], null) { ExchangeId = exchange };
         captured = captured with { Artifact = CapturedArtifact.Validate(ArtifactKind.DecisionEvidenceExport, text) };
         var records = captured.Artifact.Errors.Count == 0 && JsonNode.Parse(text)?["decision_evidence"] is JsonArray list ? list.OfType<JsonObject>().ToList() : [];
         string? jwksText = null, jwksProblem = null;
@@ -127,7 +132,7 @@ public sealed class AuthZenClient(HttpClient http, Uri pdp, DpopKey key, Func<st
             bool? verifies = value is null || jwksText is null ? null : await VerifiesAsync(value, jwksText);
             read.Add(new DecisionEvidenceRecord(record, CapturedArtifact.Validate(ArtifactKind.DecisionEvidence, record.ToJsonString()), verifies));
         }
-        return new DecisionEvidenceRead(url, captured, read, jwksProblem);
+        return new DecisionEvidenceRead(url, captured, read, jwksProblem) { ExchangeId = exchange };
     }
 
     private static async Task<bool> VerifiesAsync(string compact, string jwks)

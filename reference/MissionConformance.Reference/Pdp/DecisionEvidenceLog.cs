@@ -57,7 +57,7 @@ public sealed class DecisionEvidenceLog(PdpOptions options, Hooks<IPdpHook> hook
         var recording = new DecisionRecord(record);
         hooks.Run(h => h.EvidenceRecording(recording));
         if (!recording.Kept) return;
-        record["evidence_envelope"] = new JsonObject { ["format"] = "jws-compact", ["value"] = Sign(record, recording.SignWithForeignKey ? _foreignKey : _key) };
+        record["evidence_envelope"] = new JsonObject { ["format"] = "jws-compact", ["value"] = EvidenceEnvelope.JwsCompact(record, recording.SignWithForeignKey ? _foreignKey : _key, "mission-decision-evidence+jws", Kid) };
         _byMission.GetOrAdd((string)mission["id"]!, _ => new()).Enqueue(record);
     }
 
@@ -81,14 +81,6 @@ public sealed class DecisionEvidenceLog(PdpOptions options, Hooks<IPdpHook> hook
                 ["x"] = IntegrityAnchor.Base64Url(p.Q.X!), ["y"] = IntegrityAnchor.Base64Url(p.Q.Y!),
             }),
         };
-    }
-
-    private string Sign(JsonObject record, ECDsa key)
-    {
-        var header = IntegrityAnchor.Base64Url(Encoding.UTF8.GetBytes($"{{\"alg\":\"ES256\",\"kid\":\"{Kid}\",\"typ\":\"mission-decision-evidence+jws\"}}"));
-        var payload = IntegrityAnchor.Base64Url(Encoding.UTF8.GetBytes(Jcs.Canonicalize(JsonSerializer.SerializeToElement(record))));
-        var signature = key.SignData(Encoding.ASCII.GetBytes(header + "." + payload), HashAlgorithmName.SHA256);
-        return header + "." + payload + "." + IntegrityAnchor.Base64Url(signature);
     }
 
     public void Dispose()

@@ -43,7 +43,7 @@ public sealed class ExecutionEvidenceLog(ResourceServerOptions options, Hooks<IR
         var recording = new EvidenceRecord(record, tool, arguments, options);
         hooks.Run(h => h.EvidenceRecording(recording));
         if (!recording.Kept) return;
-        record["evidence_envelope"] = new JsonObject { ["format"] = "jws-compact", ["value"] = Sign(record) };
+        record["evidence_envelope"] = new JsonObject { ["format"] = "jws-compact", ["value"] = EvidenceEnvelope.JwsCompact(record, _key, "mission-execution-evidence+jws") };
         _byMission.GetOrAdd(missionId, _ => new()).Enqueue(record);
     }
 
@@ -53,15 +53,6 @@ public sealed class ExecutionEvidenceLog(ResourceServerOptions options, Hooks<IR
         if (await MissionExportRequest.MissionIdAsync(http, options.EvidenceToken, "evidence", "evidence export") is not { } missionId) return;
         var records = _byMission.TryGetValue(missionId, out var queue) ? queue.Select(r => (JsonNode)r.DeepClone()).ToArray() : [];
         await http.Response.WriteAsJsonAsync(new JsonObject { ["mission_id"] = missionId, ["execution_evidence"] = new JsonArray(records) });
-    }
-
-    /// <summary>runtime.md §6–7 evidence_envelope jws-compact: ES256 over the JCS of the record without its envelope.</summary>
-    private string Sign(JsonObject record)
-    {
-        var header = IntegrityAnchor.Base64Url(Encoding.UTF8.GetBytes("{\"alg\":\"ES256\",\"typ\":\"mission-execution-evidence+jws\"}"));
-        var payload = IntegrityAnchor.Base64Url(Encoding.UTF8.GetBytes(Jcs.Canonicalize(JsonSerializer.SerializeToElement(record))));
-        var signature = _key.SignData(Encoding.ASCII.GetBytes(header + "." + payload), HashAlgorithmName.SHA256);
-        return header + "." + payload + "." + IntegrityAnchor.Base64Url(signature);
     }
 
     private static string Rfc3339(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);

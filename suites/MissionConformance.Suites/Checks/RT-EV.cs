@@ -26,32 +26,10 @@ public sealed class ExecutionEvidenceIsWellFormed : Check<ExecutionEvidenceExpor
         var problems = e.SchemaErrors.Select(s => s.ToString()).ToList();
         for (var i = 0; i < e.Records.Count; i++)
         {
-            if (EnvelopeProblem(e.Records[i]) is { } problem) problems.Add($"/execution_evidence/{i}/evidence_envelope: {problem}");
+            if (EvidenceEnvelopes.FormProblem(e.Records[i]) is { } problem) problems.Add($"/execution_evidence/{i}/evidence_envelope: {problem}");
         }
         return Judgement.That(problems.Count == 0, $"{e.Records.Count} record(s) valid against execution-evidence.schema.json, each envelope over the record's JCS",
             "the exported Execution Evidence is not valid (execution-evidence.schema.json): " + string.Join("; ", problems));
-    }
-
-    private static string? EnvelopeProblem(JsonObject record)
-    {
-        if (record["evidence_envelope"] is not JsonObject envelope) return null;  // the schema already says so
-        var format = ExecutionEvidenceExport.Text(envelope, "format");
-        if (format != "jws-compact") return $"format \"{format}\" is not one a consumer can verify (runtime.md §6: unknown formats are rejected)";
-        var parts = (ExecutionEvidenceExport.Text(envelope, "value") ?? "").Split('.');
-        if (parts.Length != 3) return "value is not a compact JWS";
-        string payload;
-        try
-        {
-            payload = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(parts[1]));
-        }
-        catch (FormatException)
-        {
-            return "the JWS payload is not base64url";
-        }
-        var bare = (JsonObject)record.DeepClone();
-        bare.Remove("evidence_envelope");
-        var expected = Jcs.Canonicalize(JsonSerializer.SerializeToElement(bare));
-        return payload == expected ? null : "the JWS payload is not the JCS of the record without its envelope";
     }
 }
 

@@ -181,24 +181,9 @@ public sealed class PdpEvidenceEnvelopesVerify : Check<PdpEvidenceExportEvidence
 
     private static string? EnvelopeProblem(DecisionEvidenceRecord record)
     {
-        if (record.Record["evidence_envelope"] is not JsonObject envelope) return "absent";
-        var format = envelope["format"] is JsonValue f && f.GetValueKind() == JsonValueKind.String ? f.GetValue<string>() : null;
-        if (format != "jws-compact") return $"format \"{format}\" is not one a consumer can verify (runtime.md §6: unknown formats are rejected)";
-        var parts = ((string?)(envelope["value"] as JsonValue) ?? "").Split('.');
-        if (parts.Length != 3) return "value is not a compact JWS";
-        string payload;
-        try
-        {
-            payload = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(parts[1]));
-        }
-        catch (FormatException)
-        {
-            return "the JWS payload is not base64url";
-        }
-        var bare = (JsonObject)record.Record.DeepClone();
-        bare.Remove("evidence_envelope");
-        if (payload != Jcs.Canonicalize(JsonSerializer.SerializeToElement(bare))) return "the JWS payload is not the JCS of the record without its envelope";
-        return record.SignatureVerifies == true ? null : "the signature does not verify with any key of the PDP's JWKS";
+        if (record.Record["evidence_envelope"] is not JsonObject) return "absent";
+        return EvidenceEnvelopes.FormProblem(record.Record)
+            ?? (record.SignatureVerifies == true ? null : "the signature does not verify with any key of the PDP's JWKS");
     }
 }
 

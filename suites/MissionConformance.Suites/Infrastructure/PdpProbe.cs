@@ -29,20 +29,7 @@ public abstract class PdpScenario : Scenario
         }
         using var http = context.CreateHttpClient();
         using var probe = new PdpProbe(context, peers, pdp, http);
-        try
-        {
-            await RunAsync(probe);
-        }
-        catch (Exception e) when (e is HttpRequestException or ScenarioInterruptedException or TaskCanceledException && !context.Cancellation.IsCancellationRequested)
-        {
-            var reason = e switch
-            {
-                HttpRequestException => $"PDP {pdp.Id} unreachable at {pdp.Url}: {e.Message}",
-                TaskCanceledException => $"PDP {pdp.Id} gave no answer within {context.Target.Timeouts.Request.TotalSeconds:0} s (timeouts.requestSeconds)",
-                _ => e.Message,
-            };
-            foreach (var id in Requirements.Where(id => !context.HasJudged(id, pdp.Id))) context.InterruptAt(pdp.Id, id, reason, probe.RecentExchanges());
-        }
+        await SubjectRuns.GuardAsync(context, Requirements, pdp.Id, "PDP", pdp.Url.AbsoluteUri, () => RunAsync(probe), () => probe.RecentExchanges());
     }
 
     protected abstract Task RunAsync(PdpProbe pdp);
@@ -154,6 +141,7 @@ public sealed class PdpProbe : IDisposable
     {
         var export = Pdp.Evidence!;
         var read = await Client.ReadEvidenceAsync(export.Export, export.Token, export.Jwks, missionId, Cancellation);
+        Remember(read.ExchangeId);
         var status = (int)read.Http.Status;
         if (status is < 200 or >= 300 || read.Http.Artifact is null)
         {

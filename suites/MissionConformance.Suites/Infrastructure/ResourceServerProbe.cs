@@ -34,20 +34,7 @@ public abstract class ResourceServerScenario : Scenario
         }
         using var http = context.CreateHttpClient();
         var probe = new ResourceServerProbe(context, peers, server, new McpClient(http));
-        try
-        {
-            await RunAsync(probe);
-        }
-        catch (Exception e) when (e is HttpRequestException or ScenarioInterruptedException or TaskCanceledException && !context.Cancellation.IsCancellationRequested)
-        {
-            var reason = e switch
-            {
-                HttpRequestException => $"resource server {server.Id} unreachable at {server.Resource}: {e.Message}",
-                TaskCanceledException => $"resource server {server.Id} gave no answer within {context.Target.Timeouts.Request.TotalSeconds:0} s (timeouts.requestSeconds)",
-                _ => e.Message,
-            };
-            foreach (var id in Requirements.Where(id => !context.HasJudged(id, server.Id))) context.InterruptAt(server.Id, id, reason, probe.RecentExchanges());
-        }
+        await SubjectRuns.GuardAsync(context, Requirements, server.Id, "resource server", server.Resource, () => RunAsync(probe), () => probe.RecentExchanges());
     }
 
     protected abstract Task RunAsync(ResourceServerProbe rs);
