@@ -48,4 +48,26 @@ public sealed class McpResponseTests
     [Fact]
     public void Refusal_OverHttp_IsNoProtocolError()
         => Assert.Empty(Answer(HttpStatusCode.Forbidden, "text/html", "<html>forbidden</html>").ProtocolErrors);
+
+    [Theory]
+    [InlineData("tools/call", """{"jsonrpc":"2.0","id":3,"result":{"isError":false}}""", "mcp-call-tool-result.schema.json")]
+    [InlineData("tools/list", """{"jsonrpc":"2.0","id":3,"result":{"tools":[{"name":"create_doc"}]}}""", "/result/tools/0/inputSchema")]
+    [InlineData("tasks/get", """{"jsonrpc":"2.0","id":3,"result":{"taskId":"t","status":"pending"}}""", "/result/status")]
+    public void AResultThatIsNotItsMethodsMcpResult_IsAProtocolError_NeitherServedNorARefusalToJudge(string method, string body, string named)
+    {
+        var response = Answer(HttpStatusCode.OK, "application/json", body) with { Method = method };
+
+        Assert.Contains(response.ProtocolErrors, e => e.Contains(named, StringComparison.Ordinal));
+        Assert.Null(response.Result);
+        Assert.False(response.Served);
+    }
+
+    [Fact]
+    public void AProperCallToolResult_IsServed_WithNoProtocolError()
+    {
+        var response = Answer(HttpStatusCode.OK, "application/json", Result) with { Method = "tools/call" };
+
+        Assert.Empty(response.ProtocolErrors);
+        Assert.True(response.Served);
+    }
 }

@@ -21,12 +21,28 @@ public sealed record McpResponse(WireResponse Http, string? WwwAuthenticate, str
     public JsonObject? Rpc { get; } = Message(Http);
 
     /// <summary>
-    /// Why a 2xx answer is not a JSON-RPC 2.0 response (jsonrpc-response.schema.json): such an answer is
-    /// neither a result nor a refusal, so no check may read it as either. Empty for a proper answer or a non-2xx one.
+    /// Why a 2xx answer is not a JSON-RPC 2.0 response (jsonrpc-response.schema.json), or its result not the MCP result of its
+    /// method (mcp-*.schema.json): such an answer is neither a result nor a refusal, so no check may read it as either. Empty for a
+    /// proper answer or a non-2xx one.
     /// </summary>
     public IReadOnlyList<string> ProtocolErrors => _protocolErrors ??= (int)Status is < 200 or >= 300 ? []
         : Rpc is null ? [$"the {Http.ContentType ?? "untyped"} body holds no JSON-RPC message"]
-        : [.. ArtifactSchemas.Validate(ArtifactKind.JsonRpcResponse, Rpc.ToJsonString()).Select(e => e.ToString())];
+        : ArtifactSchemas.Validate(ArtifactKind.JsonRpcResponse, Rpc.ToJsonString()) is { Count: > 0 } envelope ? [.. envelope.Select(e => e.ToString())]
+        : Rpc["result"] is JsonObject result && ResultKind(Method) is { } kind
+            ? [.. ArtifactSchemas.Validate(kind, result.ToJsonString()).Select(e => $"/result{e.Pointer}: {e.Message} ({ArtifactSchemas.FileName(kind)})")]
+            : [];
+
+    /// <summary>The JSON-RPC method this answers; its result is validated as that method's MCP result.</summary>
+    public string? Method { get; init; }
+
+    private static ArtifactKind? ResultKind(string? method) => method switch
+    {
+        "initialize" => ArtifactKind.McpInitializeResult,
+        "tools/list" => ArtifactKind.McpListToolsResult,
+        "tools/call" => ArtifactKind.McpCallToolResult,
+        "tasks/get" => ArtifactKind.McpTask,
+        _ => null,
+    };
 
     private IReadOnlyList<string>? _protocolErrors;
 
@@ -200,7 +216,7 @@ public sealed class McpClient(HttpClient http)
         var headers = response.Headers.TryGetValues(SessionHeader, out var ids) ? new Dictionary<string, string> { [SessionHeader] = ids.First() } : null;
         return new McpResponse(new WireResponse(response.StatusCode, response.Content.Headers.ContentType?.MediaType,
             response.Headers.CacheControl?.ToString(), text, headers), challenge,
-            request.Options.TryGetValue(Wire.CapturingHandler.ExchangeId, out var exchange) ? exchange : null);
+            request.Options.TryGetValue(Wire.CapturingHandler.ExchangeId, out var exchange) ? exchange : null) { Method = (string?)(body["method"] as JsonValue) };
     }
 
     /// <summary>A GET, with a bearer credential when the resource needs one: the answer as captured, and its exchange.</summary>

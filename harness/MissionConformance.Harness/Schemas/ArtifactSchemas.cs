@@ -47,6 +47,10 @@ public enum ArtifactKind
     EvaluationsResponse,
     DecisionEvidence,
     DecisionEvidenceExport,
+    McpInitializeResult,
+    McpListToolsResult,
+    McpCallToolResult,
+    McpTask,
 }
 
 /// <summary>A schema violation: where (RFC 6901 JSON Pointer), what, and the keyword that caught it.</summary>
@@ -104,6 +108,10 @@ public static class ArtifactSchemas
         ArtifactKind.EvaluationsResponse => "authzen-decisions.schema.json",
         ArtifactKind.DecisionEvidence => "decision-evidence.schema.json",
         ArtifactKind.DecisionEvidenceExport => "decision-evidence-export.schema.json",
+        ArtifactKind.McpInitializeResult => "mcp-initialize-result.schema.json",
+        ArtifactKind.McpListToolsResult => "mcp-list-tools-result.schema.json",
+        ArtifactKind.McpCallToolResult => "mcp-call-tool-result.schema.json",
+        ArtifactKind.McpTask => "mcp-task.schema.json",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no schema"),
     };
 
@@ -284,6 +292,7 @@ public static class ArtifactSchemas
         "urn:mission-conformance:schema:execution-evidence:seed-2026-06" => "execution-evidence.schema.json",
         "urn:mission-conformance:schema:act:seed-2026-06" => "act.schema.json",
         "urn:mission-conformance:schema:authzen-decision:seed-2026-06" => "authzen-decision.schema.json",
+        "urn:mission-conformance:schema:mcp-task:seed-2026-06" => "mcp-task.schema.json",
         _ => throw new InvalidOperationException($"no schema with $id {id}"),
     };
 }
