@@ -240,6 +240,10 @@ public sealed class TargetLoaderTests
     [InlineData("PdpIdOfAResourceServer", "pdps[0].id: \"docs\" also names another server of this file")]
     [InlineData("PdpEvidenceTokenUnset", "pdps[0].evidence.token: environment variable NOT_SET_ANYWHERE is not set")]
     [InlineData("PdpUnknownAuthentication", "pdps[0].authentication")]
+    [InlineData("PlainHttpIssuerOffLoopback", "authorizationServers[0].issuer: plain http:// to as.example.net, which is not loopback; use https")]
+    [InlineData("PlainHttpStatusOffLoopback", "authorizationServers[0].missionStatus.url: plain http:// to status.example.net")]
+    [InlineData("PlainHttpEvidenceOffLoopback", "pdps[0].evidence.export: plain http:// to 10.0.0.7")]
+    [InlineData("PlainHttpResourceServerOffLoopback", "resourceServers[1].resource: plain http:// to docs.example.net")]
     [InlineData("DuplicateResourceAs", "resourceAuthorizationServers: id \"workflow-ras\" names 2 servers")]
     [InlineData("ResourceAsUnderTestIsTheAs", "resourceAuthorizationServers[0].issuer: http://127.0.0.1:5099/ is also an authorizationServers[] issuer")]
     [InlineData("ResourceAsSecretUnset", "resourceAuthorizationServers[0].secret: environment variable NOT_SET_ANYWHERE is not set")]
@@ -283,6 +287,22 @@ public sealed class TargetLoaderTests
         Assert.StartsWith("my-target.json:", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("https://as.example.net/")]
+    [InlineData("http://localhost:5099/")]
+    [InlineData("http://[::1]:5099/")]
+    public void Parse_AnIssuerOverTlsOrOnLoopback_IsAccepted_AndIdentifiersItNeverContactsMayBePlainHttp(string issuer)
+    {
+        var root = JsonNode.Parse(File.ReadAllText(Path.Combine(Fixtures, "reference.json")))!;
+        root["authorizationServers"]![0]!["issuer"] = issuer;
+        // A partner domain's identifiers and an Intent's objects are never sent a request.
+        root["authorizationServers"]![0]!["resourceAuthorizationServers"]![0]!["issuer"] = "http://as.partner.example/";
+
+        var target = TargetLoader.Parse(root.ToJsonString(), "my-target.json", Fixtures, _ => null);
+
+        Assert.Equal(new Uri(issuer), target.AuthorizationServer.Issuer);
+    }
+
     private static string Broken(string variant)
     {
         if (variant == "NotJson") return "{ \"name\": ";
@@ -312,6 +332,10 @@ public sealed class TargetLoaderTests
             case "PdpIdOfAResourceServer": root["pdps"]![0]!["id"] = "docs"; break;
             case "PdpEvidenceTokenUnset": root["pdps"]![0]!["evidence"]!["token"] = "${env:NOT_SET_ANYWHERE}"; break;
             case "PdpUnknownAuthentication": root["pdps"]![0]!["authentication"] = "shared_secret"; break;
+            case "PlainHttpIssuerOffLoopback": server["issuer"] = "http://as.example.net/"; break;
+            case "PlainHttpStatusOffLoopback": server["missionStatus"] = new JsonObject { ["url"] = "http://status.example.net/missions/{mission}/status", ["body"] = "query" }; break;
+            case "PlainHttpEvidenceOffLoopback": root["pdps"]![0]!["evidence"]!["export"] = "http://10.0.0.7/evidence"; break;
+            case "PlainHttpResourceServerOffLoopback": root["resourceServers"]![1]!["resource"] = "http://docs.example.net/mcp"; break;
             case "DuplicateResourceAs": root["resourceAuthorizationServers"]!.AsArray().Add(root["resourceAuthorizationServers"]![0]!.DeepClone()); break;
             case "ResourceAsUnderTestIsTheAs": root["resourceAuthorizationServers"]![0]!["issuer"] = (string?)server["issuer"]; break;
             case "ResourceAsSecretUnset": root["resourceAuthorizationServers"]![0]!["secret"] = "${env:NOT_SET_ANYWHERE}"; break;

@@ -55,6 +55,7 @@ public static partial class TargetLoader
         {
             throw new TargetFileException(fileName, schemaErrors.Select(e => $"{FieldPath(e.Pointer)}: {e.Message}").ToList());
         }
+        if (PlainHttpOffLoopback(root) is { Count: > 0 } cleartext) throw new TargetFileException(fileName, cleartext);
 
         var errors = new List<string>();
         var servers = new List<AuthorizationServerTarget>();
@@ -491,6 +492,65 @@ public static partial class TargetLoader
             errors.Add($"pdps: id \"{duplicate.Key}\" names {duplicate.Count()} PDPs; each needs its own id");
         }
         return pdps;
+    }
+
+    /// <summary>The fields whose URLs the harness (or the browser it drives) sends requests to, credentials and tokens among them.</summary>
+    private static readonly string[] ContactedUrls =
+    [
+        "authorizationServers[].issuer", "authorizationServers[].redirectUri", "authorizationServers[].discovery[]", "authorizationServers[].lifecycle.url",
+        "authorizationServers[].missionStatus.url", "authorizationServers[].projectionIssuers[].issuer",
+        "resourceServers[].resource", "resourceServers[].events.receiver", "resourceServers[].manifest", "resourceServers[].manifestChange.url",
+        "resourceServers[].evidence.export", "resourceServers[].effects.observer",
+        "resourceAuthorizationServers[].issuer",
+        "pdps[].url", "pdps[].evidence.export", "pdps[].evidence.jwks",
+    ];
+
+    /// <summary>
+    /// Issue 23: plain http:// is refused wherever the harness would send a request to a host outside loopback (127.0.0.0/8, ::1,
+    /// localhost), before anything is sent: secrets, codes and tokens would cross the network in the clear. Identifiers it never
+    /// contacts (Intent objects, partner domains, a PDP's resource) may be anything the schema allows.
+    /// </summary>
+    private static List<string> PlainHttpOffLoopback(JsonNode root)
+    {
+        var errors = new List<string>();
+        foreach (var field in ContactedUrls)
+        {
+            foreach (var (path, value) in At(root, field.Split('.'), ""))
+            {
+                if (value is JsonValue v && v.TryGetValue<string>(out var text) && text.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+                    && Uri.TryCreate(text.Replace("{mission}", "m", StringComparison.Ordinal), UriKind.Absolute, out var uri) && !uri.IsLoopback)
+                {
+                    errors.Add($"{path}: plain http:// to {uri.Host}, which is not loopback; use https (plain http is accepted on 127.0.0.1, ::1 and localhost only)");
+                }
+            }
+        }
+        return errors;
+    }
+
+    /// <summary>The nodes at <paramref name="steps"/> below <paramref name="node"/> ("name" or "name[]" for each element), with their paths.</summary>
+    private static IEnumerable<(string Path, JsonNode? Node)> At(JsonNode? node, string[] steps, string path)
+    {
+        if (steps.Length == 0)
+        {
+            yield return (path, node);
+            yield break;
+        }
+        var step = steps[0];
+        var name = step.TrimEnd('[', ']');
+        var next = (node as JsonObject)?[name];
+        var here = path.Length == 0 ? name : path + "." + name;
+        if (step.EndsWith("[]", StringComparison.Ordinal))
+        {
+            var items = next as JsonArray ?? [];
+            for (var i = 0; i < items.Count; i++)
+            {
+                foreach (var found in At(items[i], steps[1..], $"{here}[{i}]")) yield return found;
+            }
+        }
+        else if (next is not null)
+        {
+            foreach (var found in At(next, steps[1..], here)) yield return found;
+        }
     }
 
     private static ScopeStatement? ReadScope(JsonNode? scope)
