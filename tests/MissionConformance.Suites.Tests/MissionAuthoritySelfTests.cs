@@ -161,6 +161,9 @@ public sealed class MissionAuthoritySelfTests
             Assert.Equal([("workflow-pi", false), ("docs-pi", false)],
                 coordinate["projection_issuers"]!.AsArray().Select(p => ((string?)p!["id"], (bool?)p["projects"])));
             Assert.NotNull((string?)coordinate["mas_tier"]);
+            // One spelling of a tier in report.json (issue 23): the AD tier as the label and mas_tier write it.
+            Assert.Equal((string?)coordinate["mas_tier"], (string?)coordinate["ad_tier"]);
+            Assert.Matches("^(none|AD-[123])$", (string?)coordinate["ad_tier"]);
             Assert.Contains("<table id=\"projection-issuers\">", File.ReadAllText(Path.Combine(folder, "report.html")), StringComparison.Ordinal);
             foreach (var file in Directory.GetFiles(folder))
             {

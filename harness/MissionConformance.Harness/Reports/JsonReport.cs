@@ -27,7 +27,7 @@ public static class JsonReport
         },
         ["coordinate"] = new JsonObject
         {
-            ["label"] = run.Coordinate.Label, ["level"] = run.Coordinate.Level, ["ad_tier"] = run.Coordinate.Ad.ToString(),
+            ["label"] = run.Coordinate.Label, ["level"] = run.Coordinate.Level, ["ad_tier"] = run.Coordinate.Ad.Name(),
             ["scope_stated"] = run.Coordinate.ScopeStated, ["reasons"] = new JsonArray(run.Coordinate.Reasons.Select(r => (JsonNode)r).ToArray()),
             ["claimed_not_demonstrated"] = new JsonArray(run.Coordinate.Claimed.Select(c => (JsonNode)new JsonObject
             {
