@@ -36,12 +36,10 @@ public interface IPdpHook
     void EvidenceRecording(DecisionRecord record) { }
 }
 
-/// <summary>One step of an evaluation: <see cref="Stops"/> is its answer, <see cref="Why"/> what it found.</summary>
-public sealed class PdpStep(bool stops, string? why = null)
+/// <summary>One step of an evaluation: <see cref="Stops"/> is its answer, whether it ends the evaluation with its denial.</summary>
+public sealed class PdpStep(bool stops)
 {
     public bool Stops { get; set; } = stops;
-
-    public string? Why { get; } = why;
 }
 
 /// <summary>A Decision Evidence record as it is about to be kept; <see cref="Kept"/> false drops it, <see cref="SignWithForeignKey"/> signs it with a key the JWKS does not hold.</summary>

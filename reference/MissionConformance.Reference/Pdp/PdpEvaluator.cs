@@ -37,7 +37,7 @@ public sealed class PdpEvaluator(PdpOptions options, Func<string, MissionStateSo
     private const string MaxInvocations = "max_invocations";
 
     // Reserve-on-permit (runtime.md §8): no PEP reports outcomes here, so a reserved slot stays consumed.
-    private readonly ConcurrentDictionary<(string Mission, string Resource), int> _reserved = new();
+    private readonly Dictionary<(string Mission, string Resource), int> _reserved = [];
     private readonly Lock _quota = new();
     private readonly byte[] _bindingSecret = RandomNumberGenerator.GetBytes(32);
 
@@ -61,9 +61,7 @@ public sealed class PdpEvaluator(PdpOptions options, Func<string, MissionStateSo
         // 1. The Mission is active. A Mission whose state cannot be established is not active: an origin this PDP does not trust,
         // or a Mission its state authority does not know.
         MissionStatusView? status = null;
-        string? unavailable = null;
-        if (origin != options.TrustedIssuer.AbsoluteUri) unavailable = $"origin {origin} is not a state authority this PDP trusts";
-        else
+        if (origin == options.TrustedIssuer.AbsoluteUri)
         {
             try
             {
@@ -75,7 +73,7 @@ public sealed class PdpEvaluator(PdpOptions options, Func<string, MissionStateSo
                 return Deny("stale_state");
             }
         }
-        var inactive = new PdpStep(status?.State != "active", unavailable ?? $"the Mission is {status?.State}");
+        var inactive = new PdpStep(status?.State != "active");
         hooks.Run(h => h.StateChecked(inactive));
         if (inactive.Stops) return Deny("mission_inactive");
 
