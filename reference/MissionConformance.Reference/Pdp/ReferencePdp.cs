@@ -70,7 +70,7 @@ public sealed class ReferencePdp : IAsyncDisposable
     public static async Task<ReferencePdp> StartAsync(PdpOptions options, CancellationToken ct = default)
     {
         if (options.EvidenceToken.Length < 16) throw new ReferenceConfigurationException("the Decision Evidence export credential (--evidence-token) must be at least 16 characters");
-        if (options.MaxStaleSeconds < 1) throw new ReferenceConfigurationException("--max-stale-seconds must be at least 1");
+        if (options.MaxStaleSeconds < 1) throw new ReferenceConfigurationException("--max-stale must be at least 1 (mission_max_stale_seconds)");
         return await ReferenceStack.StartOnLoopbackAsync(options.Url, url => StartAtAsync(options, url, ct));
     }
 
