@@ -26,7 +26,15 @@ public static class ServeResourceServersCommand
             Description = "the bearer credential GET /evidence (RS-D) requires",
             DefaultValueFactory = _ => ResourceServerOptions.DefaultEvidenceToken,
         };
-        var command = new Command("serve-rs", "Start the reference MCP Resource Servers (finance, docs, workflow)") { trust, pdp, tier, ports, maxStale, faults, events, introspect, evidenceToken };
+        var slotTimeout = new Option<int>("--slot-timeout")
+        {
+            Description = "max_invocations_slot_timeout_seconds (30-3600): how long a slot waits for its outcome before synthetic failed evidence",
+            DefaultValueFactory = _ => 30,
+        };
+        var command = new Command("serve-rs", "Start the reference MCP Resource Servers (finance, docs, workflow)")
+        {
+            trust, pdp, tier, ports, maxStale, faults, events, introspect, evidenceToken, slotTimeout,
+        };
         command.SetAction(async (parse, ct) =>
         {
             var servers = new List<ReferenceResourceServer>();
@@ -53,7 +61,7 @@ public static class ServeResourceServersCommand
                         Profile = ResourceServerProfile.All[i], Tier = tierSetting, TrustedIssuer = issuer, Pdp = pdpUrl,
                         MaxStaleSeconds = parse.GetValue(maxStale), Faults = faultSet, Url = $"http://127.0.0.1:{portList[i]}",
                         EventDriven = eventDriven.Contains(ResourceServerProfile.All[i].Name), Introspection = introspecting.Contains(ResourceServerProfile.All[i].Name),
-                        EvidenceToken = parse.GetValue(evidenceToken)!,
+                        EvidenceToken = parse.GetValue(evidenceToken)!, SlotTimeoutSeconds = parse.GetValue(slotTimeout),
                     }, ct));
                 }
             }
@@ -68,7 +76,8 @@ public static class ServeResourceServersCommand
             foreach (var server in servers)
             {
                 Console.WriteLine($"  {server.Options.Profile.Name,-9} {server.Resource}  tools: {string.Join(", ", server.Options.Profile.Tools.Select(t => t.Name))}"
-                    + (server.EventReceiver is { } receiver ? $"  events: {receiver}" : "") + (server.Options.Introspection ? "  introspects" : "") + (server.EvidenceExport is { } export ? $"  evidence: {export}" : ""));
+                    + (server.EventReceiver is { } receiver ? $"  events: {receiver}" : "") + (server.Options.Introspection ? "  introspects" : "") + (server.EvidenceExport is { } export ? $"  evidence: {export}" : "")
+                    + (server.DropOutcomeUrl is { } drop ? $"  drop-outcome: {drop}" : ""));
             }
             Console.WriteLine("Press Ctrl+C to stop.");
             try

@@ -141,6 +141,7 @@ public sealed class EmbeddedReference : IEmbeddedTarget
                     // Status, docs introspects its tokens, workflow receives lifecycle events.
                     EventDriven = profile == ResourceServerProfile.Workflow,
                     Introspection = profile == ResourceServerProfile.Docs,
+                    Clock = clock,
                 }, ct));
             }
             if (withResourceServers)
@@ -194,6 +195,7 @@ public sealed class EmbeddedReference : IEmbeddedTarget
                 : null,
             Evidence = server.EvidenceExport is { } export ? new EvidenceExport(new Uri(export), server.Options.EvidenceToken) : null,
             Effects = server.EffectsObserver is { } observer ? new EffectsObserver(new Uri(observer), server.Options.EvidenceToken) : null,
+            DropOutcome = server.DropOutcomeUrl is { } drop ? new DeclaredOutcomeDrop(new Uri(drop), server.Options.EvidenceToken) : null,
         };
     }
 

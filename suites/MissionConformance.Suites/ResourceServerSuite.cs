@@ -17,6 +17,7 @@ public static class ResourceServerSuite
         new AuthorityEnforcementScenario(),
         new PdpEnforcementScenario(),
         new ExecutionEvidenceScenario(),
+        new SlotTimeoutScenario(),
         new RequestableDenialScenario(),
         new EnforcementManifestScenario(),
         new DelegationScenario(),

@@ -152,6 +152,7 @@ public sealed class ResourceServerFaultTests
             Assert.NotNull(after["excluded_execution_boundaries"]);
             return (string?)before["version"] == (string?)after["version"] && (string?)before["issued_at"] == (string?)after["issued_at"];
         },
+        Fault.RsExpiredSlotLeavesNoEvidence => async rs => (await rs.LostOutcomeEvidenceAsync()).Count == 0,
         Fault.RsManifestMissesAction => async rs =>
             !(await rs.ManifestAsync())["pep_locations"]![0]!["covers"]!.AsArray().Any(c => (string?)c == "query_financials"),
         Fault.RsActorFromClientId => async rs => (await rs.DelegatedEvaluationAsync())?["context"]?["actor"]?["act"] is null,

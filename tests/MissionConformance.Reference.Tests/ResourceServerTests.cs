@@ -220,6 +220,39 @@ public sealed class ResourceServerTests
     }
 
     [Fact]
+    public async Task RsD_MaxInvocations_RefusesPastTheLimit_AndFinalisesALostOutcomeAtTheTimeout_WithSyntheticEvidence()
+    {
+        await using var rs = await ProbedResourceServer.StartAsync(FaultSet.None);
+        var ct = TestContext.Current.CancellationToken;
+        var limited = rs.LimitedMission("2");
+        var token = rs.Token(mission: limited);
+
+        // Two slots: both calls are served and leave their records; a third permit finds none left (quota_exceeded).
+        Assert.True((await rs.CallAsync(token)).Served);
+        Assert.True((await rs.CallAsync(token)).Served);
+        var third = await rs.CallAsync(token);
+        Assert.Equal(HttpStatusCode.Forbidden, third.Status);
+        Assert.Contains("quota_exceeded", third.Describe(), StringComparison.Ordinal);
+        Assert.Equal(["completed", "completed"], (await rs.EvidenceAsync(limited)).Select(r => (string?)r!["outcome"]));
+        Assert.False((await rs.CallAsync(rs.Token(mission: rs.LimitedMission("two")))).Served);
+
+        // The drop hook needs the credential; then the outcome is lost, and the slot waits for its timeout on the server's clock.
+        var lost = rs.LimitedMission("3");
+        Assert.Equal(HttpStatusCode.Unauthorized, await rs.DropOutcomesAsync(lost, "rs-evidence-reader-wrong"));
+        Assert.Equal(HttpStatusCode.OK, await rs.DropOutcomesAsync(lost));
+        var call = await rs.CallAsync(rs.Token(mission: lost));
+        Assert.False(call.Served);
+        var decision = Assert.Single(rs.Peers.Pdp.EvaluationsFor(lost.Id)).DecisionId;
+        rs.Clock.Advance(TimeSpan.FromSeconds(rs.Server.Options.SlotTimeoutSeconds - 5));
+        Assert.Empty(await rs.EvidenceAsync(lost));
+        rs.Clock.Advance(TimeSpan.FromSeconds(6));
+        var record = Assert.Single(await rs.EvidenceAsync(lost))!.AsObject();
+        Assert.Equal((decision, "failed", "evidence_missing"), ((string?)record["decision_id"], (string?)record["outcome"], (string?)record["error"]));
+        Assert.Equal(30, (int?)(await rs.ManifestAsync())["max_invocations_slot_timeout_seconds"]);
+        await Assert.ThrowsAsync<Configuration.ReferenceConfigurationException>(() => ReferenceResourceServer.StartAsync(rs.Server.Options with { Url = "http://127.0.0.1:0", SlotTimeoutSeconds = 29 }, ct));
+    }
+
+    [Fact]
     public async Task RsC_HasNoEvidenceExportOrManifest_AndNoServerStartsWithAShortExportCredential()
     {
         await using var rs = await ProbedResourceServer.StartAsync(FaultSet.None, RsTierSetting.C);

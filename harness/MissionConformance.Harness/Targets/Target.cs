@@ -205,6 +205,12 @@ public sealed record EffectsObserver(Uri Observer, string Token);
 /// <summary>The suite's convention for a declared manifest change (MBO-RT-MF-003): POST {Url} with <c>Authorization: Bearer {Token}</c>.</summary>
 public sealed record DeclaredManifestChange(Uri Url, string Token);
 
+/// <summary>
+/// The suite's convention for an executor that loses outcomes (MBO-RT-EV-003): POST {Url}?mission_id=… with <c>Authorization: Bearer {Token}</c>,
+/// and the outcomes of that Mission's later calls never reach the PEP, which must finalise their max_invocations slots at the timeout.
+/// </summary>
+public sealed record DeclaredOutcomeDrop(Uri Url, string Token);
+
 /// <summary>A tool call the suite makes at a Resource Server: an MCP tool and its arguments.</summary>
 public sealed record ToolProbe(string Tool, JsonObject Arguments);
 
@@ -246,6 +252,9 @@ public sealed record ResourceServerTarget(
 
     /// <summary>How the suite makes the server change its manifest (MBO-RT-MF-003), when the file declares it.</summary>
     public DeclaredManifestChange? ManifestChange { get; init; }
+
+    /// <summary>How the suite makes the server's executor lose a Mission's outcomes (MBO-RT-EV-003), when the file declares it.</summary>
+    public DeclaredOutcomeDrop? DropOutcome { get; init; }
 
     /// <summary>The mission_resource_access entry of this server, as a Mission's Authority Set holds it.</summary>
     public JsonObject Entry() => new()

@@ -395,6 +395,9 @@ public static partial class TargetLoader
                 ManifestChange = node["manifestChange"] is { } change && Resolve((string)change["token"]!, $"{at}.manifestChange.token", environment, errors) is { } changeToken
                     ? new DeclaredManifestChange(new Uri((string)change["url"]!), changeToken)
                     : null,
+                DropOutcome = node["dropOutcome"] is { } drop && Resolve((string)drop["token"]!, $"{at}.dropOutcome.token", environment, errors) is { } dropToken
+                    ? new DeclaredOutcomeDrop(new Uri((string)drop["url"]!), dropToken)
+                    : null,
                 ParameterBinding = ReadParameterBinding(node["parameterBinding"], actions, at, errors),
                 Evidence = node["evidence"] is { } evidence && Resolve((string)evidence["token"]!, $"{at}.evidence.token", environment, errors) is { } token
                     ? new EvidenceExport(new Uri((string)evidence["export"]!), token)
@@ -500,7 +503,7 @@ public static partial class TargetLoader
         "authorizationServers[].issuer", "authorizationServers[].redirectUri", "authorizationServers[].discovery[]", "authorizationServers[].lifecycle.url",
         "authorizationServers[].missionStatus.url", "authorizationServers[].projectionIssuers[].issuer",
         "resourceServers[].resource", "resourceServers[].events.receiver", "resourceServers[].manifest", "resourceServers[].manifestChange.url",
-        "resourceServers[].evidence.export", "resourceServers[].effects.observer",
+        "resourceServers[].evidence.export", "resourceServers[].effects.observer", "resourceServers[].dropOutcome.url",
         "resourceAuthorizationServers[].issuer",
         "pdps[].url", "pdps[].evidence.export", "pdps[].evidence.jwks",
     ];

@@ -174,6 +174,7 @@ public enum Fault
     RsEvidenceDigestMismatch,
     RsEvidenceInventsOutcome,
     RsEvidenceCarriesContent,
+    RsExpiredSlotLeavesNoEvidence,
     RsNoTaskOnRequestableDenial,
     RsExecutesOnApprovalUnchecked,
     RsReevaluatesWithStaleState,

@@ -40,7 +40,32 @@ public sealed class ExecutionEvidenceLog(ResourceServerOptions options, Hooks<IR
         if (parameterDigest is not null) record["parameter_digest"] = parameterDigest;
         var recording = new EvidenceRecord(record, tool, arguments, options);
         hooks.Run(h => h.EvidenceRecording(recording));
-        if (!recording.Kept) return;
+        if (recording.Kept) Keep(missionId, record);
+    }
+
+    /// <summary>
+    /// runtime.md §8 (MBO-RT-EV-003): the synthetic record of a max_invocations slot whose outcome never came, finalised at its deadline:
+    /// outcome failed, error evidence_missing, the permit's decision and parameter_digest.
+    /// </summary>
+    public void RecordMissing(InvocationSlot slot)
+    {
+        var record = new JsonObject
+        {
+            ["execution_id"] = IntegrityAnchor.Base64Url(RandomNumberGenerator.GetBytes(16)),
+            ["decision_id"] = slot.DecisionId ?? "unidentified",
+            ["mission_id"] = slot.MissionId,
+            ["outcome"] = "failed",
+            ["outcome_at"] = Rfc3339(slot.Deadline),
+            ["error"] = "evidence_missing",
+            ["attempted_at"] = Rfc3339(slot.ReservedAt),
+            ["result_summary"] = new JsonObject { ["tool"] = slot.Tool.Name, ["synthetic"] = true },
+        };
+        if (slot.ParameterDigest is not null) record["parameter_digest"] = slot.ParameterDigest;
+        Keep(slot.MissionId, record);
+    }
+
+    private void Keep(string missionId, JsonObject record)
+    {
         record["evidence_envelope"] = new JsonObject { ["format"] = "jws-compact", ["value"] = EvidenceEnvelope.JwsCompact(record, _key, "mission-execution-evidence+jws") };
         _byMission.GetOrAdd(missionId, _ => new()).Enqueue(record);
     }

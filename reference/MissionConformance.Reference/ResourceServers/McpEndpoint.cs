@@ -225,13 +225,13 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
                 return;
             }
         }
-        if (done is not null)
+        var (slot, exceeded) = Reserve(claims, missionId, decision, parameterDigest, tool);
+        if (exceeded is not null)
         {
-            RecordEvidence(tool, arguments, missionId, decision, parameterDigest, done.Value.At);
-            await RpcResult(http, rpc["id"], done.Value.Result);
+            await Refuse(http, StatusCodes.Status403Forbidden, "quota_exceeded", exceeded);
             return;
         }
-        await RpcResult(http, rpc["id"], Execute(tool, arguments, missionId, decision, parameterDigest));
+        await RpcResult(http, rpc["id"], Execute(tool, arguments, missionId, decision, parameterDigest, slot, done));
     }
 
     /// <summary>
@@ -258,9 +258,15 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
                 case "approved":
                     var evaluation = Evaluation(claims, mission, status, call.Tool, call.Arguments);
                     var fresh = await pdp.EvaluateAsync(evaluation, ct);
-                    if (fresh.Decision == true)
+                    var digest = (string?)evaluation["context"]?["parameter_digest"];
+                    var (slot, exceeded) = fresh.Decision == true ? Reserve(claims, call.MissionId, fresh, digest, call.Tool) : (null, null);
+                    if (exceeded is not null)
                     {
-                        call.Complete(Execute(call.Tool, call.Arguments, call.MissionId, fresh, (string?)evaluation["context"]?["parameter_digest"]));
+                        call.Fail(exceeded);
+                    }
+                    else if (fresh.Decision == true)
+                    {
+                        call.Complete(Execute(call.Tool, call.Arguments, call.MissionId, fresh, digest, slot));
                     }
                     else
                     {
@@ -279,12 +285,44 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
         await RpcResult(http, rpc["id"], call.Describe());
     }
 
-    /// <summary>Carries out the call (the side effect the reference's own tests see) and, after a permit, records its Execution Evidence.</summary>
-    private JsonObject Execute(McpTool tool, JsonObject arguments, string? missionId, PdpDecision? decision, string? parameterDigest)
+    /// <summary>
+    /// Carries out the call (the side effect the reference's own tests see; <paramref name="carried"/> when a fault carried it out before
+    /// asking) and, after a permit, records its Execution Evidence and finalises its max_invocations slot. An executor that lost its
+    /// outcome (drop-outcome) leaves both to the slot's timeout.
+    /// </summary>
+    private JsonObject Execute(McpTool tool, JsonObject arguments, string? missionId, PdpDecision? decision, string? parameterDigest, InvocationSlot? slot = null,
+        (JsonObject Result, DateTimeOffset At)? carried = null)
     {
-        var (result, attemptedAt) = Carry(tool, arguments, missionId);
+        var (result, attemptedAt) = carried ?? Carry(tool, arguments, missionId);
+        if (!server.Slots.ReportsOutcome(missionId))
+        {
+            return new JsonObject
+            {
+                ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = $"{tool.Name}: the executor reported no outcome" }),
+                ["isError"] = true,
+            };
+        }
         RecordEvidence(tool, arguments, missionId, decision, parameterDigest, attemptedAt);
+        if (slot is not null) server.Slots.Finalise(slot, "completed");
         return result;
+    }
+
+    /// <summary>
+    /// runtime.md §8: after a permit, a slot of the covering entry's max_invocations, if it has one; when none is left, why the permit
+    /// becomes quota_exceeded.
+    /// </summary>
+    private (InvocationSlot? Slot, string? Exceeded) Reserve(JsonElement claims, string? missionId, PdpDecision? decision, string? parameterDigest, McpTool tool)
+    {
+        if (decision?.Decision != true || missionId is null) return (null, null);
+        var limited = Entries(claims).Where(e => Actions(e).Contains(tool.Name))
+            .Select(e => (Entry: e, Limit: e.TryGetProperty("constraints", out var c) && c.ValueKind == JsonValueKind.Object
+                && c.TryGetProperty(InvocationSlots.Constraint, out var max) ? InvocationSlots.Parse(max) : null))
+            .FirstOrDefault(e => e.Limit is not null);
+        if (limited.Limit is not { } limit) return (null, null);
+        var quota = new InvocationQuota(missionId + "\n" + limited.Entry.GetRawText(), limit);
+        return server.Slots.TryReserve(quota, missionId, decision.DecisionId, parameterDigest, tool) is { } slot
+            ? (slot, null)
+            : (null, $"the entry's max_invocations ({limit}) are used up");
     }
 
     /// <summary>The side effect itself, which the effects observer shows.</summary>
@@ -330,10 +368,13 @@ public sealed class McpEndpoint(ReferenceResourceServer server, IssuerTrust trus
                 foreach (var constraint in constraints.EnumerateObject())
                 {
                     // MBO-RS-C-003: a constraint this server cannot enforce fails closed.
-                    var enforceable = Options.Profile.ConstraintKeys.Contains(constraint.Name);
-                    var check = new ConstraintCheck(constraint.Name, enforceable, enforceable
-                        ? ConstraintRules.Violation(constraint.Name, JsonNode.Parse(constraint.Value.GetRawText()), arguments)
-                        : $"constraint {constraint.Name} is not one this server can enforce");
+                    // runtime.md §8: max_invocations is counted by the PEP's slots, which only an RS-D server (asking a PDP) keeps.
+                    var counted = constraint.Name == InvocationSlots.Constraint && AtLeast(RsTierSetting.D) && tool.Consequential;
+                    var enforceable = counted || Options.Profile.ConstraintKeys.Contains(constraint.Name);
+                    var check = new ConstraintCheck(constraint.Name, enforceable, !enforceable
+                        ? $"constraint {constraint.Name} is not one this server can enforce"
+                        : counted ? (InvocationSlots.Parse(constraint.Value) is null ? "max_invocations must be a decimal string no larger than 2^64-1" : null)
+                        : ConstraintRules.Violation(constraint.Name, JsonNode.Parse(constraint.Value.GetRawText()), arguments));
                     hooks.Run(h => h.ConstraintChecked(check));
                     if (check.Violation is { } violation) violations.Add(violation);
                 }

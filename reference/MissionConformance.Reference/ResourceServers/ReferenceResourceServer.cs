@@ -42,6 +42,7 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
         _manifestIssuedAt = _startedAt;
         Evidence = new ExecutionEvidenceLog(options, Hooks);
         _owned.Add(Evidence);
+        Slots = new InvocationSlots(Evidence, options.Clock, TimeSpan.FromSeconds(options.SlotTimeoutSeconds), Hooks);
     }
 
     public ResourceServerOptions Options { get; }
@@ -63,6 +64,12 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
 
     /// <summary>The Execution Evidence of the calls carried out after a permit (RS-D), exported at <see cref="EvidenceExport"/>.</summary>
     public ExecutionEvidenceLog Evidence { get; }
+
+    /// <summary>The max_invocations slots its PEP holds (runtime.md §8, single_pep).</summary>
+    public InvocationSlots Slots { get; }
+
+    /// <summary>Where the executor is made to lose the outcomes of a Mission's calls (MBO-RT-EV-003, the suite's convention), at RS-D only.</summary>
+    public string? DropOutcomeUrl => Options.Tier == RsTierSetting.D ? BaseUrl.AbsoluteUri + "drop-outcome" : null;
 
     /// <summary>The authenticated evidence export (runtime.md open point 2; the suite's shape), at RS-D only.</summary>
     public string? EvidenceExport => Options.Tier == RsTierSetting.D ? BaseUrl.AbsoluteUri + "evidence" : null;
@@ -86,6 +93,10 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
         if (options.EvidenceToken.Length < 16)
         {
             throw new ReferenceConfigurationException("the evidence export credential (--evidence-token) must be at least 16 characters");
+        }
+        if (options.SlotTimeoutSeconds is < 30 or > 3600)
+        {
+            throw new ReferenceConfigurationException($"the max_invocations slot timeout (--slot-timeout) must be 30 to 3600 seconds (runtime.md §8), not {options.SlotTimeoutSeconds}");
         }
         return await ReferenceStack.StartOnLoopbackAsync(options.Url, url => StartAtAsync(options, url, ct));
     }
@@ -111,7 +122,15 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
             var receiver = new EventReceiver(trust, states, server.Resource, server.Hooks);
             app.MapPost("/events", receiver.HandleAsync);
         }
-        if (server.EvidenceExport is not null) app.MapGet("/evidence", server.Evidence.ExportAsync);
+        if (server.EvidenceExport is not null)
+        {
+            app.MapGet("/evidence", http =>
+            {
+                server.Slots.Expire();
+                return server.Evidence.ExportAsync(http);
+            });
+            app.MapPost("/drop-outcome", http => server.Slots.DropOutcomesAsync(http, options.EvidenceToken));
+        }
         if (server.EffectsObserver is not null) app.MapGet("/effects", server.ObserveEffectsAsync);
         if (server.ManifestUrl is not null)
         {
@@ -191,6 +210,8 @@ public sealed class ReferenceResourceServer : IAsyncDisposable
             }),
             ["freshness_mode"] = Options.EventDriven ? "event_driven" : "cached",
             ["max_stale_seconds"] = Options.MaxStaleSeconds,
+            ["max_invocations_slot_timeout_seconds"] = Options.SlotTimeoutSeconds,
+            ["max_invocations_coordination"] = "single_pep",
         };
         var changes = ManifestRevision().Changes;
         if (changes > 0)

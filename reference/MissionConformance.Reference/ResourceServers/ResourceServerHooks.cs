@@ -56,6 +56,9 @@ public interface IResourceServerHook
     /// <summary>An Execution Evidence record, before it is signed and kept (runtime.md §7).</summary>
     void EvidenceRecording(EvidenceRecord record) { }
 
+    /// <summary>A max_invocations slot finalised at its timeout, without an outcome (MBO-RT-EV-003).</summary>
+    void SlotExpired(SlotExpiry expiry) { }
+
     /// <summary>A lifecycle event's state, before the server applies it (MBO-MAS-005).</summary>
     void EventReceived(ReceivedState state) { }
 
@@ -208,6 +211,14 @@ public sealed class EvidenceRecord(JsonObject record, McpTool tool, JsonObject a
     public ResourceServerOptions Options { get; } = options;
 
     public bool Kept { get; set; } = true;
+}
+
+public sealed class SlotExpiry(InvocationSlot slot)
+{
+    public InvocationSlot Slot { get; } = slot;
+
+    /// <summary>Whether the slot's synthetic failed Execution Evidence (error evidence_missing) is recorded.</summary>
+    public bool Synthesises { get; set; } = true;
 }
 
 public sealed class ReceivedState(string state, bool known)

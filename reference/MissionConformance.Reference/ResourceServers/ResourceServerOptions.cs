@@ -63,6 +63,15 @@ public sealed record ResourceServerOptions
     /// </summary>
     public bool Introspection { get; init; }
 
+    /// <summary>
+    /// runtime.md §8: how long a max_invocations slot waits for its outcome (the manifest's max_invocations_slot_timeout_seconds,
+    /// 30–3600). The shortest allowed, so a suite run watches a slot time out in half a minute.
+    /// </summary>
+    public int SlotTimeoutSeconds { get; init; } = 30;
+
+    /// <summary>The clock of slot deadlines; the embedded reference shares its offset clock with the harness, so a slot times out without the wait.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>A loopback URL; port 0 picks a free port.</summary>
     public string Url { get; init; } = "http://127.0.0.1:0";
 

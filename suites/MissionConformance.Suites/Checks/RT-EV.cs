@@ -53,3 +53,27 @@ public sealed class ExecutionEvidenceHasNoContent : Check<ExecutionEvidenceExpor
             $"result_summary repeats the caller's content {string.Join(", ", leaked.Select(t => $"\"{t}\""))}: it may carry metadata only");
     }
 }
+
+/// <summary>
+/// MBO-RT-EV-003: a max_invocations slot whose outcome the executor lost (the target file's dropOutcome) is finalised by its timeout
+/// with synthetic failed Execution Evidence naming the permit's decision, error evidence_missing (runtime.md §8).
+/// </summary>
+public sealed class ExpiredSlotLeavesEvidence : Check<SlotTimeoutEvidence>
+{
+    public override string RequirementId => "MBO-RT-EV-003";
+
+    public override Judgement Judge(SlotTimeoutEvidence e)
+    {
+        var after = $"{e.Waited.TotalSeconds:0} s after the call, past the slot timeout of {e.TimeoutSeconds} s ({e.TimeoutSource})";
+        var problems = new List<string>();
+        foreach (var (permit, record) in e.Export.Linked)
+        {
+            var (outcome, error) = record is null ? (null, null) : (ExecutionEvidenceExport.Text(record, "outcome"), ExecutionEvidenceExport.Text(record, "error"));
+            if (record is null) problems.Add($"no record in {e.Export.Export} names decision {permit.DecisionId}");
+            else if (outcome != "failed" || error != "evidence_missing") problems.Add($"decision {permit.DecisionId}'s record says outcome {outcome ?? "(none)"}, error {error ?? "(none)"}");
+        }
+        return Judgement.That(problems.Count == 0,
+            $"{after}, the slot of decision(s) {string.Join(", ", e.Export.Linked.Select(l => l.Permit.DecisionId))} was finalised with synthetic evidence: outcome failed, error evidence_missing",
+            $"{after}, {string.Join("; ", problems)}: a slot without outcome evidence must be finalised with synthetic Execution Evidence, outcome failed, error evidence_missing");
+    }
+}

@@ -137,11 +137,6 @@ public sealed class ResourceServerProbe(ScenarioContext context, PeerSet peers, 
     }
 
     /// <summary>
-    /// The server's Execution Evidence for a Mission, from its export (resourceServers[].evidence). An export
-    /// that refuses the credential or answers no JSON interrupts the scenario: that is the file's or the
-    /// export's problem, not evidence of what the PEP recorded.
-    /// </summary>
-    /// <summary>
     /// What the server's effects observer shows carried out under <paramref name="missionId"/> (target file resourceServers[].effects);
     /// unobserved, with why, when the file names none or the observer gives no readable answer.
     /// </summary>
@@ -159,6 +154,11 @@ public sealed class ResourceServerProbe(ScenarioContext context, PeerSet peers, 
         return new ObservedEffects(json.GetProperty("executions").GetArrayLength(), null);
     }
 
+    /// <summary>
+    /// The server's Execution Evidence for a Mission, from its export (resourceServers[].evidence). An export
+    /// that refuses the credential or answers no JSON interrupts the scenario: that is the file's or the
+    /// export's problem, not evidence of what the PEP recorded.
+    /// </summary>
     public async Task<ExecutionEvidenceExport> ReadEvidenceAsync(string missionId, IReadOnlyList<Evaluation> permits)
     {
         var export = server.Evidence!;
@@ -175,6 +175,19 @@ public sealed class ResourceServerProbe(ScenarioContext context, PeerSet peers, 
             ? list.EnumerateArray().Select(r => JsonNode.Parse(r.GetRawText()) as JsonObject).OfType<JsonObject>().ToList()
             : [];
         return new ExecutionEvidenceExport(export.Export.AbsoluteUri, response.Artifact, records, permits, server.Allowed);
+    }
+
+    /// <summary>The export for the permits, read again every half second for up to <paramref name="settle"/> while a permit has no record.</summary>
+    public async Task<ExecutionEvidenceExport> ReadSettledEvidenceAsync(string missionId, IReadOnlyList<Evaluation> permits, TimeSpan settle)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var export = await ReadEvidenceAsync(missionId, permits);
+        while (export.Linked.Any(l => l.Record is null) && clock.Elapsed < settle)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500), context.Cancellation);
+            export = await ReadEvidenceAsync(missionId, permits);
+        }
+        return export;
     }
 
     private static JsonElement? Json(string body)

@@ -359,17 +359,121 @@ public sealed class ExecutionEvidenceScenario : RuntimeEnforcementScenario
             foreach (var id in Requirements) rs.Skip(id, "not judged: the call was served without a permit from the PDP (MBO-RT-PEP-001)");
             return;
         }
-        var clock = Stopwatch.StartNew();
-        var export = await rs.ReadEvidenceAsync(mission.Id, permits);
-        while (export.Linked.Any(l => l.Record is null) && clock.Elapsed < Settle)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(500), rs.Cancellation);
-            export = await rs.ReadEvidenceAsync(mission.Id, permits);
-        }
+        var export = await rs.ReadSettledEvidenceAsync(mission.Id, permits, Settle);
         rs.Judge(new PepEmitsExecutionEvidence(), export);
         rs.Judge(new PepEvidenceDigestMatchesDecision(), export);
         rs.Judge(new ExecutionEvidenceIsWellFormed(), export);
         rs.Judge(new ExecutionEvidenceHasNoContent(), export);
+    }
+}
+
+/// <summary>
+/// RS-D (runtime.md §8, MBO-RT-EV-003): a max_invocations slot whose outcome the executor lost is finalised at the slot timeout with
+/// synthetic failed Execution Evidence, error evidence_missing. No request a client sends leaves a slot without its outcome, so the
+/// executor is made to lose it through the hook the target file declares (resourceServers[].dropOutcome), as the requirement's test
+/// says; the wait is the manifest's max_invocations_slot_timeout_seconds, and costs no real time against the embedded reference,
+/// whose servers share the harness's clock.
+/// </summary>
+public sealed class SlotTimeoutScenario : RuntimeEnforcementScenario
+{
+    public override string Id => "rs.slot-timeout";
+    public override string Title => "a max_invocations slot whose outcome never came is finalised at its timeout with synthetic failed evidence (evidence_missing)";
+    public override IReadOnlyList<ICheck> Checks { get; } = [new ExpiredSlotLeavesEvidence()];
+
+    /// <summary>runtime.md §8: the slot timeout when the manifest names none.</summary>
+    public const int DefaultTimeoutSeconds = 300;
+
+    /// <summary>How long past the timeout the export may take to show the synthetic record.</summary>
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
+
+    /// <summary>What the scenario keeps of its budget (timeouts.scenarioSeconds) for its calls around the wait.</summary>
+    private static readonly TimeSpan Margin = TimeSpan.FromSeconds(30);
+
+    protected override async Task RunConsequentialAsync(ResourceServerProbe rs)
+    {
+        const string id = "MBO-RT-EV-003";
+        if (rs.Server.Evidence is null)
+        {
+            rs.SkipForWant(id, "resourceServers[].evidence", "the target file names no evidence export (resourceServers[].evidence), where a slot's synthetic evidence would be read");
+            return;
+        }
+        if (rs.Server.DropOutcome is not { } drop)
+        {
+            rs.SkipForWant(id, "resourceServers[].dropOutcome",
+                "the target file declares no way to make the server's executor lose an outcome (resourceServers[].dropOutcome); no request a client sends leaves a slot without one");
+            return;
+        }
+        var (timeout, source, coordination) = await SlotTimeoutAsync(rs);
+        if (coordination == "centralized")
+        {
+            rs.Skip(id, "the manifest declares max_invocations_coordination centralized: the slots are held at the PDP, here the suite's own, not at this PEP");
+            return;
+        }
+        var wait = TimeSpan.FromSeconds(timeout + 2);
+        var budget = rs.Context.Target.Timeouts.Scenario;
+        if (wait + Settle + Margin > budget)
+        {
+            rs.Skip(id, $"the slot timeout, {timeout} s ({source}), is longer than this scenario can wait within timeouts.scenarioSeconds ({budget.TotalSeconds:0} s): "
+                + $"raise it to at least {(wait + Settle + Margin).TotalSeconds:0} to judge {id}");
+            return;
+        }
+
+        // The control: under the limit a call is served on a permit and leaves a record of its own; a server that carries out no call
+        // under max_invocations, or records none, holds no slot this scenario could watch time out.
+        var entry = rs.Server.Entry();
+        entry["constraints"]!["max_invocations"] = "3";
+        var mission = rs.Mission(entry);
+        var token = rs.Token(mission);
+        var control = await rs.CallAsync(token, rs.Server.Allowed);
+        var controlPermits = Permits(rs, mission);
+        if (!control.Served || controlPermits.Count == 0)
+        {
+            rs.Skip(id, $"not judged: {rs.Server.Allowed.Tool} under an entry with max_invocations \"3\" was answered {control.Describe()} after {controlPermits.Count} permit(s): "
+                + "the server carried out no permitted call under the constraint, so it holds no slot (runtime.md §8)");
+            return;
+        }
+        if ((await rs.ReadSettledEvidenceAsync(mission.Id, controlPermits, Settle)).Linked.Any(l => l.Record is null))
+        {
+            rs.Skip(id, "not judged: the permitted call under max_invocations left no Execution Evidence of its own (MBO-RT-PEP-009)");
+            return;
+        }
+
+        var url = drop.Url.AbsoluteUri + (drop.Url.Query.Length > 0 ? "&" : "?") + "mission_id=" + Uri.EscapeDataString(mission.Id);
+        var status = await rs.PostAsync(url, drop.Token);
+        if (status is < 200 or >= 300) throw new ScenarioInterruptedException($"the declared dropOutcome {drop.Url} answered HTTP {status}: check resourceServers[].dropOutcome");
+        // Whatever the answer, the executor ran after a permit, and its outcome is lost: the slot is the PEP's to finalise.
+        var lost = await rs.CallAsync(token, rs.Server.Allowed);
+        var permits = Permits(rs, mission).Except(controlPermits).ToList();
+        if (permits.Count == 0)
+        {
+            rs.Skip(id, $"not judged: the call whose outcome was to be lost got no permit from the PDP (answered {lost.Describe()}), so no slot was reserved");
+            return;
+        }
+        await rs.Context.WaitAsync(wait);
+        var export = await rs.ReadSettledEvidenceAsync(mission.Id, permits, Settle);
+        if (export.Linked.Select(l => l.Record).OfType<JsonObject>().FirstOrDefault(r => ExecutionEvidenceExport.Text(r, "outcome") is "completed" or "suppressed") is { } reported)
+        {
+            throw new ScenarioInterruptedException($"the call's outcome reached the PEP after all (a record with outcome {ExecutionEvidenceExport.Text(reported, "outcome")}): "
+                + $"the declared dropOutcome {drop.Url} did not make the executor lose it");
+        }
+        rs.Judge(new ExpiredSlotLeavesEvidence(), new SlotTimeoutEvidence(timeout, source, wait + Settle, export));
+    }
+
+    private static List<Harness.Peers.Evaluation> Permits(ResourceServerProbe rs, SimulatedMission mission)
+        => [.. rs.Peers.Pdp.EvaluationsFor(mission.Id).Where(e => e.Answer == PdpAnswer.Permit)];
+
+    /// <summary>The manifest's max_invocations_slot_timeout_seconds and max_invocations_coordination, with where the timeout came from.</summary>
+    private static async Task<(int Timeout, string Source, string? Coordination)> SlotTimeoutAsync(ResourceServerProbe rs)
+    {
+        if ((rs.Server.Manifest?.AbsoluteUri ?? await rs.AdvertisedManifestAsync()) is not { } url)
+        {
+            return (DefaultTimeoutSeconds, "runtime.md §8's default: no manifest was found", null);
+        }
+        var manifest = (await rs.GetAsync(url, ArtifactKind.EnforcementManifest)).ObjectBody();
+        var coordination = manifest is { } m && m.TryGetProperty("max_invocations_coordination", out var c) && c.ValueKind == System.Text.Json.JsonValueKind.String ? c.GetString() : null;
+        return manifest is { } doc && doc.TryGetProperty("max_invocations_slot_timeout_seconds", out var t) && t.TryGetInt32(out var seconds) && seconds > 0
+            ? (seconds, "the manifest's max_invocations_slot_timeout_seconds", coordination)
+            : (DefaultTimeoutSeconds, "runtime.md §8's default: the manifest names none", coordination);
     }
 }
 

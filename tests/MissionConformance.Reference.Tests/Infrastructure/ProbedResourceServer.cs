@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.Mcp;
 using MissionConformance.Harness.Peers;
 using MissionConformance.Reference.Faults;
@@ -12,8 +13,9 @@ public sealed class ProbedResourceServer : IAsyncDisposable
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
-    private ProbedResourceServer(PeerSet peers, ReferenceResourceServer server)
+    private ProbedResourceServer(PeerSet peers, ReferenceResourceServer server, OffsetClock clock)
     {
+        Clock = clock;
         Peers = peers;
         Server = server;
         Client = new McpClient(_http);
@@ -21,6 +23,9 @@ public sealed class ProbedResourceServer : IAsyncDisposable
     }
 
     public PeerSet Peers { get; }
+
+    /// <summary>The server's clock of max_invocations slot deadlines: advancing it times a slot out at once.</summary>
+    public OffsetClock Clock { get; }
 
     public ReferenceResourceServer Server { get; }
 
@@ -33,12 +38,13 @@ public sealed class ProbedResourceServer : IAsyncDisposable
     {
         var peers = PeerSet.Start(PeerSettings.Any);
         peers.Pdp.Hang = TimeSpan.FromSeconds(3);
+        var clock = new OffsetClock();
         var server = await ReferenceResourceServer.StartAsync(new ResourceServerOptions
         {
             Profile = profile ?? ResourceServerProfile.Finance, Tier = tier, TrustedIssuer = peers.AuthorizationServer.Issuer, Pdp = peers.Pdp.Url,
-            Faults = faults, MaxStaleSeconds = 3, EventDriven = eventDriven, Introspection = introspection,
+            Faults = faults, MaxStaleSeconds = 3, EventDriven = eventDriven, Introspection = introspection, Clock = clock,
         }, TestContext.Current.CancellationToken);
-        return new ProbedResourceServer(peers, server);
+        return new ProbedResourceServer(peers, server, clock);
     }
 
     /// <summary>The server's entry of the reference AS's board-packet catalogue.</summary>
@@ -76,11 +82,42 @@ public sealed class ProbedResourceServer : IAsyncDisposable
     }
 
     /// <summary>The server's Execution Evidence for the probe's Mission, read from its export with the export credential.</summary>
-    public async Task<JsonArray> EvidenceAsync()
+    public async Task<JsonArray> EvidenceAsync(SimulatedMission? mission = null)
     {
-        var (status, document, _) = await Client.GetJsonAsync(Server.EvidenceExport + "?mission_id=" + Mission.Id, TestContext.Current.CancellationToken, Server.Options.EvidenceToken);
+        var (status, document, _) = await Client.GetJsonAsync(Server.EvidenceExport + "?mission_id=" + (mission ?? Mission).Id, TestContext.Current.CancellationToken, Server.Options.EvidenceToken);
         Assert.Equal(HttpStatusCode.OK, status);
         return JsonNode.Parse(document!.Value.GetRawText())!["execution_evidence"]!.AsArray();
+    }
+
+    /// <summary>A Mission of this server whose entry carries max_invocations <paramref name="limit"/> (runtime.md §8).</summary>
+    public SimulatedMission LimitedMission(string limit)
+    {
+        var entry = Entry();
+        entry["constraints"]!["max_invocations"] = limit;
+        return Peers.AuthorizationServer.CreateMission("user-alice", "agent-confidential", new JsonArray(entry), TimeSpan.FromHours(1));
+    }
+
+    /// <summary>POST drop-outcome?mission_id=… with <paramref name="credential"/> (the evidence credential unless told): the answer's status.</summary>
+    public async Task<HttpStatusCode> DropOutcomesAsync(SimulatedMission mission, string? credential = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, Server.DropOutcomeUrl + "?mission_id=" + mission.Id);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", credential ?? Server.Options.EvidenceToken);
+        using var response = await _http.SendAsync(request, TestContext.Current.CancellationToken);
+        return response.StatusCode;
+    }
+
+    /// <summary>
+    /// A permitted call under max_invocations whose outcome the executor lost, then the slot timeout passed (on the server's clock): the
+    /// export's records for that Mission.
+    /// </summary>
+    public async Task<JsonArray> LostOutcomeEvidenceAsync()
+    {
+        var mission = LimitedMission("3");
+        Assert.Equal(HttpStatusCode.OK, await DropOutcomesAsync(mission));
+        await CallAsync(Token(mission: mission));
+        Assert.Empty(await EvidenceAsync(mission));
+        Clock.Advance(TimeSpan.FromSeconds(Server.Options.SlotTimeoutSeconds + 1));
+        return await EvidenceAsync(mission);
     }
 
     /// <summary>The evaluation of an allowed call made with a delegated token (act: agent-delegate-7 ← agent-orchestrator).</summary>

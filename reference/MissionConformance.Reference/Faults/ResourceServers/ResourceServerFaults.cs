@@ -385,6 +385,17 @@ internal sealed class RsEvidenceCarriesContent : IResourceServerHook
         => record.Record["result_summary"] = new JsonObject { ["tool"] = record.Tool.Name, ["arguments"] = record.Arguments.DeepClone() };
 }
 
+/// <summary>A max_invocations slot whose outcome never came is consumed at its timeout, silently (runtime.md §8).</summary>
+[FaultHook(
+    Fault.RsExpiredSlotLeavesNoEvidence,
+    "a max_invocations slot left without an outcome is consumed at its timeout with no synthetic failed Execution Evidence",
+    "MBO-RT-EV-003",
+    Site = FaultSite.ResourceServer)]
+internal sealed class RsExpiredSlotLeavesNoEvidence : IResourceServerHook
+{
+    public void SlotExpired(SlotExpiry expiry) => expiry.Synthesises = false;
+}
+
 /// <summary>The record's parameter_digest is over the arguments with a default filled in, not over what was decided.</summary>
 [FaultHook(
     Fault.RsEvidenceDigestMismatch,

@@ -33,6 +33,12 @@ public sealed record ExecutionEvidenceExport(string Export, CapturedArtifact Art
     public static string? Text(JsonObject record, string name) => record[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }
 
+/// <summary>
+/// The export after a max_invocations slot lost its outcome: the slot timeout and where it came from, how long the suite waited
+/// after the call, and the records linked to the call's permit.
+/// </summary>
+public sealed record SlotTimeoutEvidence(int TimeoutSeconds, string TimeoutSource, TimeSpan Waited, ExecutionEvidenceExport Export);
+
 // ---- RS-D: requestable denial and MCP tasks (runtime.md §5, §11) ------------------------------
 
 /// <summary>How a call met by a requestable denial went: the first answer, the Access Requests, and the task's end after approval.</summary>
