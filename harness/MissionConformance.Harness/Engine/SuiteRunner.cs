@@ -77,6 +77,10 @@ public static class SuiteRunner
                     if (unanswered is not null) evidence = [unanswered.Id];
                 }
             }
+            catch (Wire.ResponseTooLargeException e)
+            {
+                interruption = e.Message;
+            }
             catch (HttpRequestException e)
             {
                 interruption = $"target unreachable: {e.Message}";

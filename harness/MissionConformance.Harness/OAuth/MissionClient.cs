@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using MissionConformance.Harness.Engine;
 using Microsoft.IdentityModel.Tokens;
 using MissionConformance.Harness.Crypto;
 using MissionConformance.Harness.Editions;
@@ -87,23 +88,48 @@ public sealed record AuthorizationServerMetadata(JsonElement Document)
         ?? throw new InvalidOperationException("harness error: this authorization server metadata was not validated where it was fetched");
 
     public string Issuer => Required("issuer");
-    public Uri ParEndpoint => new(Required("pushed_authorization_request_endpoint"));
-    public Uri AuthorizationEndpoint => new(Required("authorization_endpoint"));
-    public Uri TokenEndpoint => new(Required("token_endpoint"));
+    public Uri ParEndpoint => Url("pushed_authorization_request_endpoint", Required("pushed_authorization_request_endpoint"));
+    public Uri AuthorizationEndpoint => Url("authorization_endpoint", Required("authorization_endpoint"));
+    public Uri TokenEndpoint => Url("token_endpoint", Required("token_endpoint"));
     public Uri? RevocationEndpoint => Optional("revocation_endpoint");
-    public Uri JwksUri => new(Required("jwks_uri"));
+    public Uri JwksUri => Url("jwks_uri", Required("jwks_uri"));
     public Uri? LifecycleEndpoint => Optional("mission_lifecycle_endpoint");
     public Uri? InventoryEndpoint => Optional("mission_inventory_endpoint");
     public Uri? MissionStatusEndpoint => Optional("mission_status_endpoint");
     public Uri? IntrospectionEndpoint => Optional("introspection_endpoint");
 
+    /// <summary>The issuer member when it is a string, else null: what a report names the AS by when its metadata is broken.</summary>
+    public string? IssuerIfString => Document.ValueKind == JsonValueKind.Object && Document.TryGetProperty("issuer", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    // A member the harness needs that is absent, of another JSON type, or not a URL is the target's defect (issue 23: it was reported as
+    // a harness error, or as absent when it was a number): the scenario is INTERRUPTED naming it, and the metadata check fails on it.
     private string Required(string name)
-        => Document.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+    {
+        if (Document.ValueKind != JsonValueKind.Object || !Document.TryGetProperty(name, out var v))
+        {
+            throw new ScenarioInterruptedException($"the authorization server metadata has no \"{name}\" (RFC 8414 §2)");
+        }
+        return v.ValueKind == JsonValueKind.String
             ? v.GetString()!
-            : throw new InvalidOperationException($"authorization server metadata lacks \"{name}\"");
+            : throw new ScenarioInterruptedException($"the authorization server metadata's \"{name}\" is {Describe(v)}, not a string (RFC 8414 §2)");
+    }
 
     private Uri? Optional(string name)
-        => Document.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? new Uri(v.GetString()!) : null;
+        => Document.ValueKind == JsonValueKind.Object && Document.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? Url(name, v.GetString()!) : null;
+
+    private static Uri Url(string name, string value)
+        => Uri.TryCreate(value, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+            ? url
+            : throw new ScenarioInterruptedException($"the authorization server metadata's \"{name}\" is not an absolute http(s) URL (RFC 8414 §2)");
+
+    private static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Number => "a number",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
 }
 
 /// <summary>

@@ -13,7 +13,7 @@ public static class HtmlReport
     /// <summary>The known failures the run was given: which it accepted (with their reasons), which it did not list, which went stale.</summary>
     private static void AppendBaseline(StringBuilder b, BaselineResult baseline)
     {
-        static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
+        static string E(string? s) => SafeText.Html(s);
         var c = baseline.Comparison;
         b.Append("<h2 id=\"baseline\">Baseline ").Append(E(Path.GetFileName(baseline.File))).Append("</h2><p>")
          .Append(c.Accepted.Count).Append(" known failure(s) accepted, ").Append(c.Unlisted.Count).Append(" not listed, ").Append(c.Stale.Count).Append(" stale")
@@ -34,7 +34,7 @@ public static class HtmlReport
 
     public static string Render(RunOutcome run)
     {
-        static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
+        static string E(string? s) => SafeText.Html(s);
         var rows = ReportRows.Rows(run).ToList();
         var exchanges = run.Wire.Exchanges.ToDictionary(x => x.Id);
         var attachments = run.Wire.Attachments.ToDictionary(a => a.Id);

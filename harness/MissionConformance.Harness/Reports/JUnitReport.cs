@@ -15,11 +15,12 @@ public static class JUnitReport
         var cases = ReportRows.Rows(run).Select(row => TestCase(row.Requirement, row.Verdict, string.Join(" | ", row.Findings.Select(f => f.Message)), Baselined(run, row.Requirement.Id)))
             .ToList();
         int Count(string outcome) => cases.Count(c => c.Element(outcome) is not null);
-        return new XElement("testsuites", new XElement("testsuite",
+        // Messages quote what targets sent, which may be any bytes (SafeText).
+        return SafeText.Clean(new XElement("testsuites", new XElement("testsuite",
             new XAttribute("name", "Mission conformance: " + run.Target.Name), new XAttribute("tests", cases.Count),
             new XAttribute("failures", Count("failure")), new XAttribute("errors", Count("error")), new XAttribute("skipped", Count("skipped")),
             new XAttribute("time", run.Duration.TotalSeconds.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)),
-            cases));
+            cases)));
     }
 
     private static XElement TestCase(Requirement requirement, Verdict verdict, string message, string? baselined)

@@ -78,7 +78,7 @@ public static class ConformanceRun
         var runId = DateTimeOffset.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture) + "-" + MissionClient.NewNonce()[..6];
         var started = DateTimeOffset.UtcNow;
         var watch = Stopwatch.StartNew();
-        var wire = new WireLog();
+        var wire = new WireLog { MaxResponseBytes = target.MaxResponseBytes };
         if (peers is not null) peers.Log.Wire = wire;
         if (target.AuthorizationServers.Count == 0)
         {
@@ -109,7 +109,7 @@ public static class ConformanceRun
         {
             var run = new SuiteRun(target, client, consent, wire, clock, wait, RequirementCatalogue.Default) { Peers = peers };
             var findings = (await SuiteRunner.RunAsync(run, scenarios, ct)).ToList();
-            return Finish(runId, target, client.Metadata.Issuer, consent.Name, started, watch.Elapsed, scenarios, findings, client.Metadata.Document, wire, null)
+            return Finish(runId, target, client.Metadata.IssuerIfString ?? server.Issuer.AbsoluteUri, consent.Name, started, watch.Elapsed, scenarios, findings, client.Metadata.Document, wire, null)
                 with { MetadataSources = client.Metadata.Sources };
         }
         finally

@@ -322,6 +322,9 @@ public sealed record Target(string Name, Editions.Edition Edition, IReadOnlyList
 
     public IReadOnlyList<ResourceServerTarget> ResourceServers { get; init; } = [];
 
+    /// <summary>How many bytes of a response body the harness reads (limits.responseBytes).</summary>
+    public long MaxResponseBytes { get; init; } = Wire.WireLog.DefaultMaxResponseBytes;
+
     /// <summary>The Resource ASes under test, which trust the harness's simulated AS as the origin of ID-JAGs.</summary>
     public IReadOnlyList<ResourceAsTarget> ResourceAses { get; init; } = [];
 

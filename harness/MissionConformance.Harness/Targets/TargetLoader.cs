@@ -106,6 +106,7 @@ public static partial class TargetLoader
             ResourceServers = resourceServers,
             ResourceAses = resourceAses,
             Pdps = pdps,
+            MaxResponseBytes = (long?)root["limits"]?["responseBytes"] ?? Wire.WireLog.DefaultMaxResponseBytes,
             Peers = new Peers.PeerSettings((int?)root["peers"]?["authorizationServerPort"] ?? 0, (int?)root["peers"]?["pdpPort"] ?? 0,
                 servers.Select(s => s.LifecycleEvents?.ReceiverPort).FirstOrDefault(p => p is not null)),
         };

@@ -29,7 +29,18 @@ public sealed class CapturingHandler(WireLog log, HttpMessageHandler inner) : De
             string? responseBody = null;
             if (response.Content is not null)
             {
-                await response.Content.LoadIntoBufferAsync(cancellationToken);
+                try
+                {
+                    response.Content = await BoundedAsync(response.Content, log.MaxResponseBytes, request, cancellationToken);
+                }
+                catch (ResponseTooLargeException e)
+                {
+                    response.Dispose();
+                    log.Add(new Exchange(id, WireLog.Scenario, started, watch.Elapsed, request.Method.Method, Redactor.Url(request.RequestUri!.AbsoluteUri),
+                        requestHeaders, requestType, Redactor.Body(requestType, requestBody), (int)response.StatusCode,
+                        Headers(response.Headers, null), null, null, e.Message));
+                    throw;
+                }
                 responseBody = await response.Content.ReadAsStringAsync(cancellationToken);
             }
             var responseType = response.Content?.Headers.ContentType?.MediaType;
@@ -38,7 +49,7 @@ public sealed class CapturingHandler(WireLog log, HttpMessageHandler inner) : De
                 Headers(response.Headers, response.Content?.Headers), responseType, Redactor.Body(responseType, responseBody), null));
             return response;
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        catch (Exception e) when (e is HttpRequestException and not ResponseTooLargeException or TaskCanceledException)
         {
             log.Add(new Exchange(id, WireLog.Scenario, started, watch.Elapsed, request.Method.Method, Redactor.Url(request.RequestUri!.AbsoluteUri),
                 requestHeaders, requestType, Redactor.Body(requestType, requestBody), null, [], null, null,
@@ -47,8 +58,35 @@ public sealed class CapturingHandler(WireLog log, HttpMessageHandler inner) : De
         }
     }
 
+    /// <summary>
+    /// The body read into memory, no more than <paramref name="cap"/> bytes of it (issue 23: a 50 MB answer was read whole): a declared
+    /// or actual length past the cap is <see cref="ResponseTooLargeException"/>, and reading stops there.
+    /// </summary>
+    private static async Task<HttpContent> BoundedAsync(HttpContent content, long cap, HttpRequestMessage request, CancellationToken ct)
+    {
+        if (content.Headers.ContentLength > cap) throw new ResponseTooLargeException(request, cap, content.Headers.ContentLength);
+        await using var stream = await content.ReadAsStreamAsync(ct);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > cap) throw new ResponseTooLargeException(request, cap, null);
+            buffer.Write(chunk, 0, read);
+        }
+        var bounded = new ByteArrayContent(buffer.ToArray());
+        foreach (var header in content.Headers) bounded.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        content.Dispose();
+        return bounded;
+    }
+
     private static List<KeyValuePair<string, string>> Headers(System.Net.Http.Headers.HttpHeaders headers, System.Net.Http.Headers.HttpHeaders? content)
         => headers.Concat(content ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>())
             .SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, Redactor.Header(h.Key, v))))
             .ToList();
 }
+
+/// <summary>An answer larger than the run's cap on bytes read per response (target file limits.responseBytes); nothing past the cap was read.</summary>
+public sealed class ResponseTooLargeException(HttpRequestMessage request, long cap, long? declared)
+    : HttpRequestException($"the answer to {request.Method} {Redactor.Url(request.RequestUri!.AbsoluteUri)} is larger than the cap of {cap} bytes read per response"
+        + (declared is { } length ? $" (it declares {length})" : "") + " (limits.responseBytes in the target file)");

@@ -34,6 +34,12 @@ public sealed class WireLog
     private int _sequence;
     private int _attachmentSequence;
 
+    /// <summary>The default of <see cref="MaxResponseBytes"/>: 8 MiB, far above any document of the spec, far below what would strain the run.</summary>
+    public const long DefaultMaxResponseBytes = 8L * 1024 * 1024;
+
+    /// <summary>How many bytes of a response body the harness reads (target file limits.responseBytes); a longer answer is refused unread.</summary>
+    public long MaxResponseBytes { get; set; } = DefaultMaxResponseBytes;
+
     public IReadOnlyList<Exchange> Exchanges => [.. _exchanges.OrderBy(e => e.Id, StringComparer.Ordinal)];
 
     public IReadOnlyList<Attachment> Attachments => [.. _attachments.OrderBy(a => a.Id, StringComparer.Ordinal)];

@@ -8,6 +8,7 @@ public enum Fault
     MalformedMissionMetadata,
     PairwiseWithoutSector,
     CapabilityOutOfEnum,
+    ResponseTypesAsString,
     ParWithoutExpiresIn,
     AcceptFrontChannelIntent,
     MalformedIntentServerError,

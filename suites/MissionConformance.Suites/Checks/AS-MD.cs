@@ -31,6 +31,39 @@ public sealed class MissionResourceAccessAdvertised : Check<MetadataEvidence>
             "authorization_details_types_supported does not list mission_resource_access; add it to the AS metadata");
 }
 
+/// <summary>
+/// MC-AS-MD-101 (RFC 8414 §2, §3.3): the OAuth members the suite reads have their RFCs' types (as-metadata.schema.json), and issuer is the
+/// issuer identifier the document was fetched for. A path-less issuer is compared without its trailing slash: the target file's
+/// identifier is read as a URL, which adds one. The Mission members are MBO-AS-MD-003's.
+/// </summary>
+public sealed class MetadataIsRfc8414 : Check<MetadataEvidence>
+{
+    public override string RequirementId => "MC-AS-MD-101";
+
+    private static readonly string[] OAuthMembers =
+    [
+        "/issuer", "/authorization_endpoint", "/token_endpoint", "/jwks_uri", "/pushed_authorization_request_endpoint", "/require_pushed_authorization_requests",
+        "/revocation_endpoint", "/introspection_endpoint", "/response_types_supported", "/grant_types_supported", "/scopes_supported",
+        "/token_endpoint_auth_methods_supported", "/code_challenge_methods_supported", "/authorization_details_types_supported", "/mtls_endpoint_aliases",
+    ];
+
+    public override Judgement Judge(MetadataEvidence e)
+    {
+        // Root errors are the document's own: not an object, or a required member missing.
+        var problems = e.SchemaErrors.Where(x => x.Pointer.Length == 0).Concat(e.ErrorsUnder(OAuthMembers)).Select(x => x.ToString()).ToList();
+        var issuer = e.Document.ValueKind == JsonValueKind.Object && e.Document.TryGetProperty("issuer", out var i) && i.ValueKind == JsonValueKind.String ? i.GetString() : null;
+        if (issuer is not null && e.FetchedFor is { } expected && !SameIssuer(issuer, expected))
+        {
+            problems.Add($"issuer \"{issuer}\" is not {expected}, the issuer identifier the document was fetched for (RFC 8414 §3.3)");
+        }
+        return Judgement.That(problems.Count == 0, $"issuer is {issuer}, and the OAuth members have RFC 8414's types",
+            "the metadata is not RFC 8414 metadata a client can use: " + string.Join("; ", problems));
+    }
+
+    private static bool SameIssuer(string advertised, string expected)
+        => advertised == expected || (Uri.TryCreate(advertised, UriKind.Absolute, out var a) && a.AbsolutePath == "/" && advertised.TrimEnd('/') == expected.TrimEnd('/'));
+}
+
 public sealed class MissionMetadataMembersTyped : Check<MetadataEvidence>
 {
     public override string RequirementId => "MBO-AS-MD-003";

@@ -20,6 +20,7 @@ internal static class SubjectRuns
         {
             var reason = e switch
             {
+                Harness.Wire.ResponseTooLargeException => $"{kind} {subject}: {e.Message}",
                 HttpRequestException => $"{kind} {subject} unreachable at {url}: {e.Message}",
                 TaskCanceledException => $"{kind} {subject} gave no answer within {context.Target.Timeouts.Request.TotalSeconds:0} s (timeouts.requestSeconds)",
                 _ => e.Message,

@@ -12,6 +12,7 @@ public sealed class MetadataScenario : Scenario
     public override string Title => "AS metadata advertises Mission support with well-typed members";
     public override IReadOnlyList<ICheck> Checks { get; } =
     [
+        new MetadataIsRfc8414(),
         new MissionSupportFlagIsBoolean(),
         new MissionResourceAccessAdvertised(),
         new MissionMetadataMembersTyped(),
@@ -24,7 +25,8 @@ public sealed class MetadataScenario : Scenario
     public override async Task RunAsync(ScenarioContext context)
     {
         var document = context.Client.Metadata.Document;
-        var evidence = new MetadataEvidence(document, context.Client.Metadata.SchemaErrors);
+        var evidence = new MetadataEvidence(document, context.Client.Metadata.SchemaErrors) { FetchedFor = context.Server.Issuer.AbsoluteUri };
+        context.Judge(new MetadataIsRfc8414(), evidence);
         context.Judge(new MissionSupportFlagIsBoolean(), evidence);
         context.Judge(new MissionResourceAccessAdvertised(), evidence);
         context.Judge(new MissionMetadataMembersTyped(), evidence);

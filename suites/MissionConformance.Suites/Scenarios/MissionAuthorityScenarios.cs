@@ -124,7 +124,8 @@ public sealed class ProjectionScenario : Scenario
                 var before = refreshToken is null ? null : await client.RefreshAsync(credentials, refreshToken, null, context.Cancellation, key);
                 sessions.Add((issuer, client, redemption, before, before?.Member("refresh_token") ?? refreshToken));
             }
-            catch (Exception e) when (e is HttpRequestException or JsonException or InvalidOperationException or TaskCanceledException && !context.Cancellation.IsCancellationRequested)
+            catch (Exception e) when (e is HttpRequestException or JsonException or InvalidOperationException or ScenarioInterruptedException
+                or TaskCanceledException && !context.Cancellation.IsCancellationRequested)
             {
                 InterruptAll(context, issuer, e is TaskCanceledException
                     ? $"projection issuer {issuer.Id} gave no answer within {context.Target.Timeouts.Request.TotalSeconds:0} s (timeouts.requestSeconds)"

@@ -20,6 +20,7 @@ public static partial class FaultProbes
         [Fault.CapabilityOutOfEnum] = (r, clock) => Task.FromResult(
             Metadata(r, "mission_ladder_levels_supported").EnumerateArray().Any(l => l.GetInt32() is < 0 or > 5)
             || Metadata(r, "mission_authorization_domain_tiers_supported").EnumerateArray().Any(t => t.GetString() is not ("AD-1" or "AD-2" or "AD-3"))),
+        [Fault.ResponseTypesAsString] = (r, clock) => Task.FromResult(Metadata(r, "response_types_supported").ValueKind == JsonValueKind.String),
         [Fault.ParWithoutExpiresIn] = async (r, clock) =>
         {
             var par = await r.PushAsync(Intent().ToJsonString(), Pkce.Create());

@@ -110,6 +110,13 @@ internal sealed class CapabilityOutOfEnum : IAuthorizationHook
     }
 }
 
+/// <summary>An RFC 8414 list member written as a bare string (MC-AS-MD-101).</summary>
+[FaultHook(Fault.ResponseTypesAsString, "advertises response_types_supported as the string \"code\", not an array", "MC-AS-MD-101")]
+internal sealed class ResponseTypesAsString : IAuthorizationHook
+{
+    public void MetadataBuilt(IDictionary<string, OpenIddictParameter> metadata) => metadata["response_types_supported"] = "code";
+}
+
 /// <summary>The token response echoes the whole Authority Set, not what the token carries (MBO-AS-TOK-004).</summary>
 [FaultHook(
     Fault.TokenResponseDetailsDiffer,

@@ -10,6 +10,9 @@ public sealed record MetadataEvidence(JsonElement Document, IReadOnlyList<Schema
     public static readonly string[] CapabilityMembers =
         ["/mission_ladder_levels_supported", "/mission_authorization_domain_tiers_supported", "/mission_profiles_supported", "/mission_optional_modules_supported"];
 
+    /// <summary>The issuer identifier the document was fetched for (the target file's issuer), when known.</summary>
+    public string? FetchedFor { get; init; }
+
     public IEnumerable<SchemaError> ErrorsUnder(params string[] pointers)
         => SchemaErrors.Where(e => pointers.Any(p => e.Pointer == p || e.Pointer.StartsWith(p + "/", StringComparison.Ordinal)));
 }

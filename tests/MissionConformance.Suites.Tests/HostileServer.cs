@@ -1,0 +1,188 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace MissionConformance.Suites.Tests;
+
+/// <summary>The ways a target can misbehave below the level of any check (issue 23 item 2).</summary>
+public enum Hostility
+{
+    /// <summary>Accepts the connection, reads the request, never answers.</summary>
+    NeverAnswers,
+
+    /// <summary>Accepts the connection and resets it (RST) instead of answering.</summary>
+    Resets,
+
+    /// <summary>Answers random bytes, control characters among them, instead of HTTP.</summary>
+    GarbageBytes,
+
+    /// <summary>Answers 200 application/json with a 64 MB body.</summary>
+    HugeBody,
+
+    /// <summary>Answers a valid status line and headers, then the body one byte a second.</summary>
+    OneByteASecond,
+
+    /// <summary>Answers every request 500 with an HTML page.</summary>
+    ServerErrorHtml,
+
+    /// <summary>Answers every request 302 to itself.</summary>
+    RedirectLoop,
+
+    /// <summary>Nothing listens: the port was bound and closed.</summary>
+    ClosedPort,
+
+    /// <summary>Answers metadata whose members have the wrong JSON types ("issuer": 42, endpoints as numbers and arrays).</summary>
+    WrongJsonTypes,
+}
+
+/// <summary>
+/// A loopback server that plays one <see cref="Hostility"/> on raw TCP, so it can break HTTP itself: the harness must come out of
+/// each with an explained verdict, bounded time and memory, and every report file. Stops when disposed.
+/// </summary>
+public sealed class HostileServer : IAsyncDisposable
+{
+    /// <summary>The size of the <see cref="Hostility.HugeBody"/> answer.</summary>
+    public const int HugeBytes = 64 * 1024 * 1024;
+
+    private readonly TcpListener? _listener;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _connections = [];
+    private readonly Task _accepting = Task.CompletedTask;
+
+    private HostileServer(Hostility hostility)
+    {
+        Hostility = hostility;
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        if (hostility == Hostility.ClosedPort)
+        {
+            listener.Stop();
+            return;
+        }
+        _listener = listener;
+        _accepting = AcceptAsync();
+    }
+
+    public Hostility Hostility { get; }
+
+    public int Port { get; }
+
+    public Uri Url => new($"http://127.0.0.1:{Port}/");
+
+    public static HostileServer Start(Hostility hostility) => new(hostility);
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener!.AcceptSocketAsync(_stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+            lock (_connections) _connections.Add(ServeAsync(socket));
+        }
+    }
+
+    private async Task ServeAsync(Socket socket)
+    {
+        using (socket)
+        {
+            try
+            {
+                var path = await ReadRequestAsync(socket);
+                await PlayAsync(socket, path);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or IOException or ObjectDisposedException)
+            {
+                // The harness gave up on this connection, or the server is stopping: either is the point.
+            }
+        }
+    }
+
+    private async Task PlayAsync(Socket socket, string path)
+    {
+        var ct = _stop.Token;
+        switch (Hostility)
+        {
+            case Hostility.NeverAnswers:
+                await Task.Delay(Timeout.Infinite, ct);
+                break;
+            case Hostility.Resets:
+                socket.LingerState = new LingerOption(true, 0);
+                socket.Close();
+                break;
+            case Hostility.GarbageBytes:
+                var garbage = new byte[4096];
+                new Random(23).NextBytes(garbage);
+                await socket.SendAsync(garbage, ct);
+                break;
+            case Hostility.HugeBody:
+                await SendAsync(socket, $"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {HugeBytes}\r\nConnection: close\r\n\r\n", ct);
+                var chunk = Encoding.ASCII.GetBytes(new string(' ', 64 * 1024));
+                for (var sent = 0; sent < HugeBytes; sent += chunk.Length) await socket.SendAsync(chunk, ct);
+                break;
+            case Hostility.OneByteASecond:
+                await SendAsync(socket, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n", ct);
+                for (var i = 0; i < 100_000; i++)
+                {
+                    await SendAsync(socket, " ", ct);
+                    await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                }
+                break;
+            case Hostility.ServerErrorHtml:
+                await AnswerAsync(socket, "500 Internal Server Error", "text/html", "<html><body><h1>Internal Server Error</h1><p>\u0001 stack trace here</p></body></html>", ct);
+                break;
+            case Hostility.RedirectLoop:
+                await SendAsync(socket, $"HTTP/1.1 302 Found\r\nLocation: {Url.AbsoluteUri.TrimEnd('/')}{path}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", ct);
+                break;
+            case Hostility.WrongJsonTypes:
+                await AnswerAsync(socket, "200 OK", "application/json", path.Contains("jwks", StringComparison.Ordinal)
+                    ? """{"keys": "none"}"""
+                    : $$"""
+                      {"issuer": 42, "authorization_endpoint": ["{{Url}}authorize"], "token_endpoint": {"url": "{{Url}}token"},
+                       "pushed_authorization_request_endpoint": 7, "jwks_uri": "{{Url}}jwks", "response_types_supported": "code",
+                       "authorization_details_types_supported": {"mission_intent": true}, "grant_types_supported": null}
+                      """, ct);
+                break;
+        }
+    }
+
+    /// <summary>Reads up to the end of the request head; the path of its request line.</summary>
+    private async Task<string> ReadRequestAsync(Socket socket)
+    {
+        var head = new StringBuilder();
+        var buffer = new byte[4096];
+        while (!head.ToString().Contains("\r\n\r\n", StringComparison.Ordinal) && head.Length < 65536)
+        {
+            var read = await socket.ReceiveAsync(buffer, _stop.Token);
+            if (read == 0) break;
+            head.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+        var requestLine = head.ToString().Split("\r\n")[0].Split(' ');
+        return requestLine.Length > 1 ? requestLine[1] : "/";
+    }
+
+    private static Task AnswerAsync(Socket socket, string status, string contentType, string body, CancellationToken ct)
+    {
+        var bytes = Encoding.UTF8.GetByteCount(body);
+        return SendAsync(socket, $"HTTP/1.1 {status}\r\nContent-Type: {contentType}\r\nContent-Length: {bytes}\r\nConnection: close\r\n\r\n{body}", ct);
+    }
+
+    private static async Task SendAsync(Socket socket, string text, CancellationToken ct) => await socket.SendAsync(Encoding.UTF8.GetBytes(text), ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener?.Stop();
+        Task[] connections;
+        lock (_connections) connections = [.. _connections];
+        await Task.WhenAll([_accepting, .. connections]).WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
+        _stop.Dispose();
+    }
+}
