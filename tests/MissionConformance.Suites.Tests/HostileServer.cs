@@ -31,8 +31,11 @@ public enum Hostility
     /// <summary>Nothing listens: the port was bound and closed.</summary>
     ClosedPort,
 
-    /// <summary>Answers metadata whose members have the wrong JSON types ("issuer": 42, endpoints as numbers and arrays).</summary>
+    /// <summary>Answers JSON whose members have the wrong JSON types: metadata with "issuer": 42, endpoints as numbers and arrays; elsewhere every member a number.</summary>
     WrongJsonTypes,
+
+    /// <summary>Answers well-formed metadata whose endpoints are on a port where nothing listens (only with <see cref="HostileServer.MetadataFirst"/>).</summary>
+    EndpointsOnClosedPort,
 }
 
 /// <summary>
@@ -49,9 +52,10 @@ public sealed class HostileServer : IAsyncDisposable
     private readonly List<Task> _connections = [];
     private readonly Task _accepting = Task.CompletedTask;
 
-    private HostileServer(Hostility hostility)
+    private HostileServer(Hostility hostility, bool metadataFirst)
     {
         Hostility = hostility;
+        MetadataFirst = metadataFirst;
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         Port = ((IPEndPoint)listener.LocalEndpoint).Port;
@@ -66,11 +70,17 @@ public sealed class HostileServer : IAsyncDisposable
 
     public Hostility Hostility { get; }
 
+    /// <summary>
+    /// Well-formed RFC 8414 metadata at /.well-known/oauth-authorization-server, with every endpoint on this server (or, for
+    /// <see cref="Hostility.EndpointsOnClosedPort"/>, on a closed port): the hostility then meets the scenarios, not discovery.
+    /// </summary>
+    public bool MetadataFirst { get; }
+
     public int Port { get; }
 
     public Uri Url => new($"http://127.0.0.1:{Port}/");
 
-    public static HostileServer Start(Hostility hostility) => new(hostility);
+    public static HostileServer Start(Hostility hostility, bool metadataFirst = false) => new(hostility, metadataFirst);
 
     private async Task AcceptAsync()
     {
@@ -96,7 +106,14 @@ public sealed class HostileServer : IAsyncDisposable
             try
             {
                 var path = await ReadRequestAsync(socket);
-                await PlayAsync(socket, path);
+                if (MetadataFirst && path.StartsWith("/.well-known/oauth-authorization-server", StringComparison.Ordinal))
+                {
+                    await AnswerAsync(socket, "200 OK", "application/json", Metadata(), _stop.Token);
+                }
+                else
+                {
+                    await PlayAsync(socket, path);
+                }
             }
             catch (Exception e) when (e is OperationCanceledException or SocketException or IOException or ObjectDisposedException)
             {
@@ -141,6 +158,15 @@ public sealed class HostileServer : IAsyncDisposable
             case Hostility.RedirectLoop:
                 await SendAsync(socket, $"HTTP/1.1 302 Found\r\nLocation: {Url.AbsoluteUri.TrimEnd('/')}{path}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", ct);
                 break;
+            case Hostility.WrongJsonTypes when MetadataFirst:
+                await AnswerAsync(socket, path.Contains("/par", StringComparison.Ordinal) ? "201 Created" : "200 OK", "application/json", """
+                  {"request_uri": 5, "expires_in": "soon", "access_token": 7, "token_type": [], "refresh_token": {}, "keys": "none",
+                   "mission": 3, "state": 4, "status": 5, "error": 6, "error_description": 7, "active": "yes", "authorization_details": "all"}
+                  """, ct);
+                break;
+            case Hostility.EndpointsOnClosedPort:
+                await AnswerAsync(socket, "404 Not Found", "text/plain", "nothing here", ct);
+                break;
             case Hostility.WrongJsonTypes:
                 await AnswerAsync(socket, "200 OK", "application/json", path.Contains("jwks", StringComparison.Ordinal)
                     ? """{"keys": "none"}"""
@@ -152,6 +178,30 @@ public sealed class HostileServer : IAsyncDisposable
                 break;
         }
     }
+
+    /// <summary>Metadata a client can use, with the Mission members, pointing at this server or, for EndpointsOnClosedPort, at a closed port.</summary>
+    private string Metadata()
+    {
+        var at = Hostility == Hostility.EndpointsOnClosedPort ? $"http://127.0.0.1:{ClosedPort.Value}/" : Url.AbsoluteUri;
+        return $$"""
+            {"issuer": "{{Url}}", "authorization_endpoint": "{{at}}authorize", "token_endpoint": "{{at}}token",
+             "pushed_authorization_request_endpoint": "{{at}}par", "require_pushed_authorization_requests": true, "jwks_uri": "{{at}}jwks",
+             "revocation_endpoint": "{{at}}revoke", "introspection_endpoint": "{{at}}introspect", "mission_lifecycle_endpoint": "{{at}}lifecycle",
+             "mission_status_endpoint": "{{at}}status", "mission_inventory_endpoint": "{{at}}missions", "response_types_supported": ["code"],
+             "grant_types_supported": ["authorization_code", "refresh_token"], "code_challenge_methods_supported": ["S256"],
+             "authorization_details_types_supported": ["mission_resource_access"], "mission_bound_authorization_supported": true}
+            """;
+    }
+
+    /// <summary>A loopback port that was bound and released: nothing listens there.</summary>
+    private static readonly Lazy<int> ClosedPort = new(() =>
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    });
 
     /// <summary>Reads up to the end of the request head; the path of its request line.</summary>
     private async Task<string> ReadRequestAsync(Socket socket)

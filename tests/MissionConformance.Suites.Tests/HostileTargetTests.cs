@@ -20,13 +20,26 @@ public sealed class HostileTargetTests : IDisposable
 
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("mc-hostile-");
 
-    public static TheoryData<Hostility> Hostilities => new(Enum.GetValues<Hostility>());
+    /// <summary>Each hostility at discovery (the metadata itself), then behind well-formed metadata (every endpoint the scenarios call).</summary>
+    public static TheoryData<Hostility, bool> Hostilities
+    {
+        get
+        {
+            var cases = new TheoryData<Hostility, bool>();
+            foreach (var hostility in Enum.GetValues<Hostility>())
+            {
+                if (hostility != Hostility.EndpointsOnClosedPort) cases.Add(hostility, false);
+                if (hostility != Hostility.ClosedPort) cases.Add(hostility, true);
+            }
+            return cases;
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Hostilities))]
-    public async Task Run_AgainstAHostileTarget_EndsBounded_Explained_WithEveryReport_AndExitsNonZero(Hostility hostility)
+    public async Task Run_AgainstAHostileTarget_EndsBounded_Explained_WithEveryReport_AndExitsNonZero(Hostility hostility, bool behindMetadata)
     {
-        await using var server = HostileServer.Start(hostility);
+        await using var server = HostileServer.Start(hostility, behindMetadata);
         var target = Path.Combine(_work.FullName, "target.json");
         await File.WriteAllTextAsync(target, TargetFile(server.Url), TestContext.Current.CancellationToken);
 
@@ -50,13 +63,13 @@ public sealed class HostileTargetTests : IDisposable
         var messages = string.Join(" | ", findings.Select(f => f.GetProperty("message").GetString()));
         switch (hostility)
         {
-            case Hostility.HugeBody:
+            case Hostility.HugeBody when !behindMetadata:
                 Assert.Contains("limits.responseBytes", messages, StringComparison.Ordinal);
                 break;
             case Hostility.NeverAnswers or Hostility.OneByteASecond:
                 Assert.Contains("timeouts.requestSeconds", messages, StringComparison.Ordinal);
                 break;
-            case Hostility.WrongJsonTypes:
+            case Hostility.WrongJsonTypes when !behindMetadata:
                 // The target's failure, judged: the metadata is not RFC 8414 metadata; what needs its members is INTERRUPTED naming them.
                 var md = report.RootElement.GetProperty("requirements").EnumerateArray().Single(r => r.GetProperty("id").GetString() == "MC-AS-MD-101");
                 Assert.Equal("FAILED", md.GetProperty("verdict").GetString());

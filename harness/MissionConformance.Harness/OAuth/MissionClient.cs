@@ -460,7 +460,10 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
     {
         try
         {
-            return JsonDocument.Parse(body).RootElement.TryGetProperty("error", out var e) ? e.GetString() : null;
+            // A target's body may be any JSON: only a string error member of an object is an error code.
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
         }
         catch (JsonException)
         {
