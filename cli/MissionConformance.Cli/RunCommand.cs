@@ -149,9 +149,16 @@ public static class RunCommand
     {
         stdout.WriteLine($"{outcome.Target.Name}: {outcome.Coordinate.Label}");
         foreach (var claimed in outcome.Coordinate.Claimed) stdout.WriteLine("  " + claimed);
-        var verdicts = outcome.Verdicts.Values.ToList();
-        stdout.WriteLine(string.Join(", ", Enum.GetValues<Verdict>().Select(v => $"{verdicts.Count(x => x == v)} {v.ToString().ToLowerInvariant()}"))
-            + $" ({outcome.Scenarios.Count} scenarios, {outcome.Duration.TotalSeconds:0.0} s)");
+        // Issue 23: one meaning per count, named. Requirements count once each, by their worst verdict (report.json counts); verdicts
+        // count once per requirement and subject (report.json counts_per_subject).
+        string Counts(Func<RunOutcome, Verdict, int> count) => string.Join(", ", Enum.GetValues<Verdict>().Select(v => $"{count(outcome, v)} {v.ToString().ToLowerInvariant()}"));
+        stdout.WriteLine($"requirements: {Counts(ReportRows.CountRequirements)}");
+        stdout.WriteLine($"verdicts per subject: {Counts(ReportRows.CountVerdicts)} ({outcome.Scenarios.Count} scenarios, {outcome.Duration.TotalSeconds:0.0} s)");
+        if (outcome.ScenarioDurations.Count > 0)
+        {
+            stdout.WriteLine("slowest scenarios: " + string.Join(", ", outcome.ScenarioDurations.OrderByDescending(d => d.Value).Take(3)
+                .Select(d => $"{d.Key} {d.Value.TotalSeconds:0.0} s")));
+        }
         if (outcome.SetupError is not null) stdout.WriteLine("interrupted: " + outcome.SetupError);
         var causes = outcome.InterruptionCauses();
         foreach (var (cause, count) in causes.Take(MaxCauses)) stdout.WriteLine($"  {count} interrupted: {Shorten(cause)}");

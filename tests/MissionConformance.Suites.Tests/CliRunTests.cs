@@ -18,6 +18,9 @@ public sealed class CliRunTests : IDisposable
         var (code, stdout, stderr) = await RunAsync("run", "--faults", "StatusUnsigned", "--filter", "status.state-authority", "--out", reports);
 
         Assert.True(code == 1, $"exit {code}\n{stdout}\n{stderr}");
+        Assert.Contains("requirements: ", stdout, StringComparison.Ordinal);
+        Assert.Contains("verdicts per subject: ", stdout, StringComparison.Ordinal);
+        Assert.Contains("slowest scenarios: status.state-authority ", stdout, StringComparison.Ordinal);
         Assert.Contains("  FAILED MBO-MS-001", stdout, StringComparison.Ordinal);
         Assert.Contains("  FAILED MBO-MS-003", stdout, StringComparison.Ordinal);
         var folder = Assert.Single(Directory.GetDirectories(reports));

@@ -20,6 +20,8 @@ public sealed class ReportTests
         return (outcome, Path.Combine(Path.GetTempPath(), "mission-reports-" + Guid.NewGuid().ToString("N")));
     }
 
+    private static readonly string[] VerdictNames = ["passed", "failed", "warning", "skipped", "interrupted", "review"];
+
     [Fact]
     public async Task Report_ForAFaultyTarget_HasFiveFilesAValidJsonAndNoCredential()
     {
@@ -35,6 +37,17 @@ public sealed class ReportTests
             var json = File.ReadAllText(Path.Combine(folder, "report.json"));
             Assert.Empty(ArtifactSchemas.Validate(ArtifactKind.Report, json));
             Assert.Contains("\"MBO-AS-GATE-002\"", json, StringComparison.Ordinal);
+            // Issue 23: each scenario's duration, and the two counts, each named for what it counts.
+            using (var report = System.Text.Json.JsonDocument.Parse(json))
+            {
+                var scenarios = report.RootElement.GetProperty("scenarios").EnumerateArray().ToList();
+                Assert.Equal(outcome.Scenarios.Select(sc => sc.Id), scenarios.Select(sc => sc.GetProperty("id").GetString()));
+                Assert.All(scenarios, sc => Assert.True(sc.GetProperty("duration_ms").GetInt64() >= 0));
+                int Count(string counts, string verdict) => report.RootElement.GetProperty(counts).GetProperty(verdict).GetInt32();
+                Assert.Equal(outcome.Verdicts.Count, VerdictNames.Sum(v => Count("counts_per_subject", v)));
+                Assert.Equal(outcome.Verdicts.Keys.Select(k => k.Requirement).Distinct().Count(),
+                    VerdictNames.Sum(v => Count("counts", v)));
+            }
             Assert.Contains("L0", File.ReadAllText(Path.Combine(folder, "badge.svg")), StringComparison.Ordinal);
             var html = File.ReadAllText(Path.Combine(folder, "report.html"));
             Assert.Contains("href=\"#MBO-AS-GATE-002\"", html, StringComparison.Ordinal);

@@ -18,6 +18,9 @@ public sealed record SuiteRun(
 {
     /// <summary>The simulated peers, when the target has Resource Servers.</summary>
     public Peers.PeerSet? Peers { get; init; }
+
+    /// <summary>How long each scenario ran, by id (report.json scenarios[].duration_ms).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, TimeSpan> Durations { get; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -52,6 +55,19 @@ public static class SuiteRunner
     }
 
     private static async Task RunOneAsync(SuiteRun run, Scenario scenario, FindingRecorder recorder, CancellationToken ct)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            await RunTimedAsync(run, scenario, recorder, ct);
+        }
+        finally
+        {
+            run.Durations[scenario.Id] = clock.Elapsed;
+        }
+    }
+
+    private static async Task RunTimedAsync(SuiteRun run, Scenario scenario, FindingRecorder recorder, CancellationToken ct)
     {
         using var budget = new ScenarioBudget(run.Target.Timeouts.Scenario, ct);
         var context = new ScenarioContext(run.Target, run.Client, budget.Excluding(run.Consent, run.Target.Timeouts.Consent), run.Wire, run.Clock, run.Wait, recorder, scenario, budget.Token) { Peers = run.Peers };

@@ -100,12 +100,15 @@ public static class HtmlReport
             }
             b.Append("</tbody></table>");
         }
-        b.Append("<p>").Append(string.Join(" · ", Enum.GetValues<Verdict>().Select(v => $"{rows.Count(r => r.Verdict == v)} {v.ToString().ToLowerInvariant()}")));
+        // Issue 23: each count named by what it counts, as the console and report.json name them.
+        b.Append("<p>Requirements, each once by its worst verdict: ").Append(string.Join(" · ", Enum.GetValues<Verdict>().Select(v => $"{ReportRows.CountRequirements(run, v)} {v.ToString().ToLowerInvariant()}")));
         if (run.NotVerifiable() is { Count: > 0 } unverifiable)
         {
             b.Append(" (").Append(unverifiable.Count).Append(" of the skipped not verifiable black-box: ").Append(E(string.Join(", ", unverifiable))).Append(')');
         }
-        b.Append("</p>");
+        b.Append("<br>Verdicts, one per requirement and subject: ")
+         .Append(string.Join(" · ", Enum.GetValues<Verdict>().Select(v => $"{ReportRows.CountVerdicts(run, v)} {v.ToString().ToLowerInvariant()}")))
+         .Append("</p>");
 
         if (run.Baseline is { } baseline) AppendBaseline(b, baseline);
 

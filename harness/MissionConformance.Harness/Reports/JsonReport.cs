@@ -58,8 +58,15 @@ public static class JsonReport
             ["domain_tiers"] = new JsonArray(run.Advertised.DomainTiers.Select(t => (JsonNode)t).ToArray()),
         },
         ["over_claims"] = new JsonArray(run.OverClaims.Select(o => (JsonNode)o).ToArray()),
-        ["counts"] = new JsonObject(Enum.GetValues<Verdict>().Select(v => KeyValuePair.Create(v.ToString().ToLowerInvariant(), (JsonNode?)ReportRows.Rows(run).Count(r => r.Verdict == v)))
+        ["counts"] = new JsonObject(Enum.GetValues<Verdict>().Select(v => KeyValuePair.Create(v.ToString().ToLowerInvariant(), (JsonNode?)ReportRows.CountRequirements(run, v)))
             .Append(KeyValuePair.Create("not_verifiable", (JsonNode?)run.NotVerifiable().Count))),
+        ["scenarios"] = new JsonArray([.. run.Scenarios.Select(sc => (JsonNode)new JsonObject
+        {
+            ["id"] = sc.Id,
+            ["duration_ms"] = run.ScenarioDurations.TryGetValue(sc.Id, out var took) ? (long)took.TotalMilliseconds : null,
+        })]),
+        ["counts_per_subject"] = new JsonObject(Enum.GetValues<Verdict>()
+            .Select(v => KeyValuePair.Create(v.ToString().ToLowerInvariant(), (JsonNode?)ReportRows.CountVerdicts(run, v)))),
         ["requirements"] = new JsonArray(ReportRows.Rows(run).Select(row => (JsonNode)new JsonObject
         {
             ["id"] = row.Requirement.Id, ["keyword"] = row.Requirement.Keyword, ["level"] = row.Requirement.Level, ["tier"] = row.Requirement.Tier,

@@ -30,6 +30,9 @@ public sealed record RunOutcome(
     /// <summary>Which discovery document each metadata member came from (target file discovery); empty when metadata was not read.</summary>
     public IReadOnlyDictionary<string, Uri> MetadataSources { get; init; } = new Dictionary<string, Uri>();
 
+    /// <summary>How long each scenario ran, by id; empty when none ran (the metadata could not be read).</summary>
+    public IReadOnlyDictionary<string, TimeSpan> ScenarioDurations { get; init; } = new Dictionary<string, TimeSpan>();
+
     /// <summary>The run compared with the known failures it was given (<c>run --baseline</c>); null when it was given none.</summary>
     public BaselineResult? Baseline { get; init; }
 
@@ -85,7 +88,8 @@ public static class ConformanceRun
             // Resource Servers alone: no discovery, no consent; the harness plays every peer they need.
             var alone = new SuiteRun(target, null, new FormConsentDriver(target.Timeouts.Request), wire, clock, wait, RequirementCatalogue.Default) { Peers = peers };
             var findings = (await SuiteRunner.RunAsync(alone, scenarios, ct)).ToList();
-            return Finish(runId, target, "(no authorization server)", "none", started, watch.Elapsed, scenarios, findings, default, wire, null);
+            return Finish(runId, target, "(no authorization server)", "none", started, watch.Elapsed, scenarios, findings, default, wire, null)
+                with { ScenarioDurations = alone.Durations };
         }
         var server = target.AuthorizationServer;
         using var http = new HttpClient(new CapturingHandler(wire, new HttpClientHandler { AllowAutoRedirect = false })) { Timeout = target.Timeouts.Request };
@@ -110,7 +114,7 @@ public static class ConformanceRun
             var run = new SuiteRun(target, client, consent, wire, clock, wait, RequirementCatalogue.Default) { Peers = peers };
             var findings = (await SuiteRunner.RunAsync(run, scenarios, ct)).ToList();
             return Finish(runId, target, client.Metadata.IssuerIfString ?? server.Issuer.AbsoluteUri, consent.Name, started, watch.Elapsed, scenarios, findings, client.Metadata.Document, wire, null)
-                with { MetadataSources = client.Metadata.Sources };
+                with { MetadataSources = client.Metadata.Sources, ScenarioDurations = run.Durations };
         }
         finally
         {
@@ -144,7 +148,8 @@ public static class ConformanceRun
         }
         var first = outcomes[0];
         return Finish(first.RunId, first.Target, first.Issuer, first.ConsentDriver, first.StartedAt, TimeSpan.FromTicks(outcomes.Sum(o => o.Duration.Ticks)),
-            [.. outcomes.SelectMany(o => o.Scenarios)], findings, first.Metadata, wire, outcomes.Select(o => o.SetupError).FirstOrDefault(e => e is not null));
+            [.. outcomes.SelectMany(o => o.Scenarios)], findings, first.Metadata, wire, outcomes.Select(o => o.SetupError).FirstOrDefault(e => e is not null))
+            with { ScenarioDurations = outcomes.SelectMany(o => o.ScenarioDurations).GroupBy(d => d.Key).ToDictionary(g => g.Key, g => g.Max(d => d.Value)) };
     }
 
     private const string CoordinateScenario = "coordinate";
