@@ -23,6 +23,9 @@ public sealed class CapturingHandler(WireLog log, HttpMessageHandler inner) : De
         var requestType = request.Content?.Headers.ContentType?.MediaType;
         var requestBody = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
         var requestHeaders = Headers(request.Headers, request.Content?.Headers);
+        void Record(int? status, List<KeyValuePair<string, string>> responseHeaders, string? responseType, string? responseBody, string? error)
+            => log.Add(new Exchange(id, WireLog.Scenario, started, watch.Elapsed, request.Method.Method, Redactor.Url(request.RequestUri!.AbsoluteUri),
+                requestHeaders, requestType, Redactor.Body(requestType, requestBody), status, responseHeaders, responseType, Redactor.Body(responseType, responseBody), error));
         try
         {
             var response = await base.SendAsync(request, cancellationToken);
@@ -36,24 +39,17 @@ public sealed class CapturingHandler(WireLog log, HttpMessageHandler inner) : De
                 catch (ResponseTooLargeException e)
                 {
                     response.Dispose();
-                    log.Add(new Exchange(id, WireLog.Scenario, started, watch.Elapsed, request.Method.Method, Redactor.Url(request.RequestUri!.AbsoluteUri),
-                        requestHeaders, requestType, Redactor.Body(requestType, requestBody), (int)response.StatusCode,
-                        Headers(response.Headers, null), null, null, e.Message));
+                    Record((int)response.StatusCode, Headers(response.Headers, null), null, null, e.Message);
                     throw;
                 }
                 responseBody = await response.Content.ReadAsStringAsync(cancellationToken);
             }
-            var responseType = response.Content?.Headers.ContentType?.MediaType;
-            log.Add(new Exchange(id, WireLog.Scenario, started, watch.Elapsed, request.Method.Method, Redactor.Url(request.RequestUri!.AbsoluteUri),
-                requestHeaders, requestType, Redactor.Body(requestType, requestBody), (int)response.StatusCode,
-                Headers(response.Headers, response.Content?.Headers), responseType, Redactor.Body(responseType, responseBody), null));
+            Record((int)response.StatusCode, Headers(response.Headers, response.Content?.Headers), response.Content?.Headers.ContentType?.MediaType, responseBody, null);
             return response;
         }
         catch (Exception e) when (e is HttpRequestException and not ResponseTooLargeException or TaskCanceledException)
         {
-            log.Add(new Exchange(id, WireLog.Scenario, started, watch.Elapsed, request.Method.Method, Redactor.Url(request.RequestUri!.AbsoluteUri),
-                requestHeaders, requestType, Redactor.Body(requestType, requestBody), null, [], null, null,
-                e is TaskCanceledException ? NoAnswer : e.Message));
+            Record(null, [], null, null, e is TaskCanceledException ? NoAnswer : e.Message);
             throw;
         }
     }
