@@ -91,6 +91,12 @@ public sealed class ReportTests
             await page.GotoAsync(new Uri(html).AbsoluteUri);
 
             Assert.StartsWith("L0", await page.Locator("#coordinate").InnerTextAsync(), StringComparison.Ordinal);
+            // Issue 23: nothing is cut off at a common width; at 1280 px the page never scrolls sideways.
+            await page.SetViewportSizeAsync(1280, 800);
+            var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - innerWidth");
+            Assert.True(overflow <= 0, $"at 1280 px the report is {overflow} px wider than the window; the widest element: "
+                + await page.EvaluateAsync<string>("() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth).map(e => e.outerHTML.slice(0, 160)).pop() ?? ''"));
+            await page.SetViewportSizeAsync(1200, 800);
             var links = await page.Locator("#failures + ul a").AllAsync();
             var targets = new List<string>();
             foreach (var link in links) targets.Add(await link.GetAttributeAsync("href") ?? "");

@@ -41,7 +41,7 @@ public static class HtmlReport
         var b = new StringBuilder();
         b.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Mission conformance · ").Append(E(run.Target.Name)).Append("</title><style>")
          .Append("body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem;vertical-align:top;text-align:left}")
-         .Append(".FAILED{color:#b00020;font-weight:bold}.WARNING{color:#a05a00}.PASSED{color:#1b7f3b}.INTERRUPTED{color:#6a1b9a;font-weight:bold}.SKIPPED{color:#666}pre{white-space:pre-wrap;background:#f6f6f6;padding:.4rem;font-size:.8rem}figure.screenshot img{max-width:100%;border:1px solid #ccc}")
+         .Append(".FAILED{color:#b00020;font-weight:bold}.WARNING{color:#a05a00}.PASSED{color:#1b7f3b}.INTERRUPTED{color:#6a1b9a;font-weight:bold}.SKIPPED{color:#666}pre{white-space:pre-wrap;background:#f6f6f6;padding:.4rem;font-size:.8rem}td,th,li,p,pre,summary,code{overflow-wrap:anywhere}figure.screenshot img{max-width:100%;border:1px solid #ccc}")
          .Append("</style></head><body>");
         b.Append("<h1 id=\"coordinate\">").Append(E(run.Coordinate.Label)).Append("</h1><p>").Append(E(run.Target.Name)).Append(" · ").Append(E(run.Issuer))
          .Append(" · edition ").Append(E(run.Target.Edition.Name)).Append(" · consent driver ").Append(E(run.ConsentDriver)).Append(" · run ").Append(E(run.RunId)).Append("</p><ul>");
