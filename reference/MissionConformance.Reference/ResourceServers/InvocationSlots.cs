@@ -35,8 +35,7 @@ public sealed class InvocationSlots(ExecutionEvidenceLog evidence, TimeProvider 
 
     /// <summary>A decimal string no larger than 2^64−1 (runtime.md §8); null when it is not one.</summary>
     public static ulong? Parse(JsonElement value)
-        => value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text && text.All(char.IsAsciiDigit)
-            && ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) ? limit : null;
+        => value.ValueKind == JsonValueKind.String && ulong.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var limit) ? limit : null;
 
     /// <summary>Reserves a slot for a permitted call; null when the quota is spent (quota_exceeded: the call is not carried out).</summary>
     public InvocationSlot? TryReserve(InvocationQuota quota, string missionId, string? decisionId, string? parameterDigest, McpTool tool)
