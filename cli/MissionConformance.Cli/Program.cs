@@ -9,4 +9,5 @@ root.Subcommands.Add(ServePdpCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(ListCommand.Create());
 root.Subcommands.Add(DocsCommand.Create());
+root.Subcommands.Add(MissionConformance.Cli.Bench.BenchCommand.Create());
 return await root.Parse(args).InvokeAsync();

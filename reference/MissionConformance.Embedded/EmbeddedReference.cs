@@ -93,9 +93,10 @@ public sealed class EmbeddedReference : IEmbeddedTarget
     /// <param name="withResourceServers">False starts the AS alone (the AS fault self-tests need nothing else); true also the Resource Servers and the Resource AS.</param>
     /// <param name="withProjectionIssuers">Whether the AS runs as Mission Authority Server of the two board-packet projection issuers (mas.md); by default when the Resource Servers run.</param>
     /// <param name="pairwiseSector">The AS's pairwise sector (oauth-profile.md §15): resource_as by default, or resource_server.</param>
+    /// <param name="tune">Deployment settings beyond these (<c>bench</c> lifts the Mission Status rate limit), applied to the AS's options last.</param>
     public static async Task<EmbeddedReference> StartAsync(FaultSet faults, CancellationToken ct, ConsentSettings? consent = null,
         IReadOnlyDictionary<string, RsTierSetting>? tiers = null, bool withResourceServers = true, bool? withProjectionIssuers = null,
-        string pairwiseSector = ReferenceSettings.ResourceAsSector, VariantSet? variants = null)
+        string pairwiseSector = ReferenceSettings.ResourceAsSector, VariantSet? variants = null, Func<ReferenceStackOptions, ReferenceStackOptions>? tune = null)
     {
         var clock = new OffsetClock();
         // The peers first: the AS pushes its lifecycle SETs to the harness's receiver (event_driven, MBO-MAS-006).
@@ -108,6 +109,7 @@ public sealed class EmbeddedReference : IEmbeddedTarget
             PairwiseSector = pairwiseSector,
             Variants = variants ?? VariantSet.None,
         };
+        options = tune?.Invoke(options) ?? options;
         MissionAuthorityTopology? topology;
         ReferenceStack stack;
         try

@@ -48,6 +48,12 @@ public sealed record ReferenceStackOptions
 
     /// <summary>Where ASP.NET Core logs go; silent by default. Tokens and secrets are never logged.</summary>
     public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
+
+    /// <summary>
+    /// Mission Status requests one consumer may make per <see cref="StatusRateLimiter.Window"/> (MBO-MS-016 judges the 429 past it):
+    /// <see cref="StatusRateLimiter.Limit"/>. A deployment's choice; `bench` raises it to measure latency, not the limiter.
+    /// </summary>
+    public int StatusRequestsPerWindow { get; init; } = StatusRateLimiter.Limit;
 }
 
 /// <summary>A running reference Authorization Server on 127.0.0.1, reachable only over HTTP.</summary>
@@ -178,7 +184,7 @@ public sealed class ReferenceStack : IAsyncDisposable
         services.AddScoped<MissionStatusEndpoint>();
         services.AddScoped<StatusTokenEndpoint>();
         services.AddScoped<IntrospectionEndpoint>();
-        services.AddSingleton<StatusRateLimiter>();
+        services.AddSingleton(new StatusRateLimiter(options.Clock, options.StatusRequestsPerWindow));
         services.AddSingleton<MissionAuthorityDocument>();
         services.AddAntiforgery(o => o.Cookie.Name = "mission-reference-antiforgery");
         services.AddAuthentication(LoginEndpoint.Scheme).AddCookie(LoginEndpoint.Scheme, o =>

@@ -147,7 +147,7 @@ public sealed class MissionStatusEndpoint(
 /// Per-consumer rate limit of the Mission Status endpoint (mission-status.md "Caching and freshness",
 /// MBO-MS-017): a fixed window per client id.
 /// </summary>
-public sealed class StatusRateLimiter(TimeProvider clock)
+public sealed class StatusRateLimiter(TimeProvider clock, int limit = StatusRateLimiter.Limit)
 {
     public const int Limit = 10;
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
@@ -160,7 +160,7 @@ public sealed class StatusRateLimiter(TimeProvider clock)
         var window = _windows.AddOrUpdate(consumer, _ => (now, 1),
             (_, w) => now - w.Start >= Window ? (now, 1) : (w.Start, w.Count + 1));
         retryAfter = window.Start + Window - now;
-        return window.Count <= Limit;
+        return window.Count <= limit;
     }
 }
 
