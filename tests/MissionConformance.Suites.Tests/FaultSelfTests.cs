@@ -35,7 +35,9 @@ public abstract class FaultSelfTests
             withProjectionIssuers: fault.RequirementIds.Any(id => RequirementCatalogue.Default[id].Feature == DomainFeatures.MasTopology),
             variants: fault.Under is { } under ? new VariantSet([under]) : null);
 
-        var outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait, LevelOneSuite.Scenarios(), TestContext.Current.CancellationToken, reference.Peers);
+        var projecting = reference.Target.AuthorizationServer.ProjectionIssuers.Count > 0;
+        var outcome = await ReachingRun.RunAsync(fault, reference, LevelOneSuite.Scenarios(), $"level-one, projection issuers {projecting}",
+            ct => EmbeddedReference.StartAsync(FaultSet.None, ct, FormConsent, withResourceServers: false, withProjectionIssuers: projecting), TestContext.Current.CancellationToken);
 
         var interrupted = SelfTestVerdicts.UnexplainedInterruptions(outcome.Findings).Select(f => $"{f.RequirementId}: {f.Message}").ToList();
         Assert.True(interrupted.Count == 0, $"{name} interrupted: {string.Join("; ", interrupted)}");

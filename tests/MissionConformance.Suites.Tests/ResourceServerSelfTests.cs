@@ -26,7 +26,8 @@ public abstract class ResourceServerFaultSelfTests
         var fault = FaultCatalogue.Find(name)!;
         await using var reference = await EmbeddedReference.StartAsync(new FaultSet([fault.Fault]), Ct, FaultSelfTests.FormConsent);
 
-        var outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait, ResourceServerSuite.Scenarios(), Ct, reference.Peers);
+        var outcome = await ReachingRun.RunAsync(fault, reference, ResourceServerSuite.Scenarios(), "resource-server",
+            ct => EmbeddedReference.StartAsync(FaultSet.None, ct, FaultSelfTests.FormConsent), Ct);
 
         var interrupted = SelfTestVerdicts.UnexplainedInterruptions(outcome.Findings).Select(f => $"{f.RequirementId} at {f.Subject}: {f.Message}").ToList();
         Assert.True(interrupted.Count == 0, $"{name} interrupted: {string.Join("; ", interrupted)}");
