@@ -97,6 +97,43 @@ public sealed class ReportTests
             Assert.True(overflow <= 0, $"at 1280 px the report is {overflow} px wider than the window; the widest element: "
                 + await page.EvaluateAsync<string>("() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth).map(e => e.outerHTML.slice(0, 160)).pop() ?? ''"));
             await page.SetViewportSizeAsync(1200, 800);
+
+            // Issue 23: the ladder picture says, step by step, what was demonstrated and what only claimed. The faulty AS advertises L0–L3
+            // and demonstrates L0: L1–L3 are claimed, not demonstrated, and L4 is neither.
+            Assert.True(await page.Locator("#ladder").IsVisibleAsync(), "no ladder picture");
+            async Task<string?> Step(string row, string step) => await page.Locator($"#ladder g[data-row='{row}'][data-step='{step}']").GetAttributeAsync("data-state");
+            Assert.Equal("demonstrated", await Step("Ladder level", "L0"));
+            Assert.Equal("claimed, not demonstrated", await Step("Ladder level", "L1"));
+            Assert.Equal("not demonstrated", await Step("Ladder level", "L4"));
+
+            // Filters by verdict, role and level leave only the matching rows, and say how many.
+            var allRows = await page.Locator("#requirements tbody tr").CountAsync();
+            await page.SelectOptionAsync("#filter-verdict", "FAILED");
+            var shownVerdicts = await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('#requirements tbody tr')].filter(r => !r.hidden).map(r => r.dataset.verdict)");
+            Assert.NotEmpty(shownVerdicts);
+            Assert.All(shownVerdicts, v => Assert.Equal("FAILED", v));
+            Assert.Equal($"{shownVerdicts.Length} of {allRows} requirements shown", await page.Locator("#filter-count").InnerTextAsync());
+            await page.SelectOptionAsync("#filter-verdict", "");
+            // Each of the level and role filters partitions the table: every option shows only its rows, and the options together show each row once.
+            const string Shown = "name => [...document.querySelectorAll('#requirements tbody tr')].filter(r => !r.hidden).map(r => r.dataset[name])";
+            foreach (var (filter, attribute) in new[] { ("#filter-level", "level"), ("#filter-role", "role") })
+            {
+                var options = (await page.Locator(filter + " option").AllInnerTextsAsync()).Where(o => o != "all").ToList();
+                Assert.NotEmpty(options);
+                var total = 0;
+                foreach (var option in options)
+                {
+                    await page.SelectOptionAsync(filter, option);
+                    var values = await page.EvaluateAsync<string[]>(Shown, attribute);
+                    Assert.NotEmpty(values);
+                    Assert.All(values, v => Assert.Equal(option, v));
+                    total += values.Length;
+                }
+                Assert.Equal(allRows, total);
+                await page.SelectOptionAsync(filter, "");
+            }
+            Assert.Equal(allRows, (await page.EvaluateAsync<string[]>(Shown, "verdict")).Length);
+
             var links = await page.Locator("#failures + ul a").AllAsync();
             var targets = new List<string>();
             foreach (var link in links) targets.Add(await link.GetAttributeAsync("href") ?? "");

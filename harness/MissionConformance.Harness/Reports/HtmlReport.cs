@@ -41,10 +41,11 @@ public static class HtmlReport
         var b = new StringBuilder();
         b.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Mission conformance · ").Append(E(run.Target.Name)).Append("</title><style>")
          .Append("body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem;vertical-align:top;text-align:left}")
-         .Append(".FAILED{color:#b00020;font-weight:bold}.WARNING{color:#a05a00}.PASSED{color:#1b7f3b}.INTERRUPTED{color:#6a1b9a;font-weight:bold}.SKIPPED{color:#666}pre{white-space:pre-wrap;background:#f6f6f6;padding:.4rem;font-size:.8rem}td,th,li,p,pre,summary,code{overflow-wrap:anywhere}figure.screenshot img{max-width:100%;border:1px solid #ccc}")
+         .Append(".FAILED{color:#b00020;font-weight:bold}.WARNING{color:#a05a00}.PASSED{color:#1b7f3b}.INTERRUPTED{color:#6a1b9a;font-weight:bold}.SKIPPED{color:#666}pre{white-space:pre-wrap;background:#f6f6f6;padding:.4rem;font-size:.8rem}td,th,li,p,pre,summary,code{overflow-wrap:anywhere}figure.screenshot img{max-width:100%;border:1px solid #ccc}#requirements td:nth-child(2){overflow-wrap:normal;white-space:nowrap}#filters{margin:.5rem 0}#filters label{margin-right:1rem}")
          .Append("</style></head><body>");
         b.Append("<h1 id=\"coordinate\">").Append(E(run.Coordinate.Label)).Append("</h1><p>").Append(E(run.Target.Name)).Append(" · ").Append(E(run.Issuer))
-         .Append(" · edition ").Append(E(run.Target.Edition.Name)).Append(" · consent driver ").Append(E(run.ConsentDriver)).Append(" · run ").Append(E(run.RunId)).Append("</p><ul>");
+         .Append(" · edition ").Append(E(run.Target.Edition.Name)).Append(" · consent driver ").Append(E(run.ConsentDriver)).Append(" · run ").Append(E(run.RunId)).Append("</p>");
+        b.Append(LadderPicture.Svg(run)).Append("<ul>");
         if (run.MetadataSources.Values.Distinct().Count() > 1)
         {
             // The target file's discovery named several documents: which members each gave.
@@ -117,11 +118,14 @@ public static class HtmlReport
         foreach (var p in problems) b.Append("<li><a class=\"").Append(p.Verdict.ToString().ToUpperInvariant()).Append("\" href=\"#").Append(p.Requirement.Id).Append("\">")
             .Append(E(p.Requirement.Id)).Append("</a> ").Append(E(p.Findings.First(f => f.Verdict == p.Verdict).Message)).Append("</li>");
         if (problems.Count == 0) b.Append("<li>none</li>");
-        b.Append("</ul><h2>Requirements</h2><table><thead><tr><th>Requirement</th><th>Verdict</th><th>Findings and evidence</th></tr></thead><tbody>");
+        b.Append("</ul><h2>Requirements</h2>");
+        AppendFilters(b, rows);
+        b.Append("<table id=\"requirements\"><thead><tr><th>Requirement</th><th>Verdict</th><th>Findings and evidence</th></tr></thead><tbody>");
         foreach (var row in rows)
         {
             var verdict = row.Verdict.ToString().ToUpperInvariant();
-            b.Append("<tr id=\"").Append(row.Requirement.Id).Append("\"><td><b>").Append(E(row.Requirement.Id)).Append("</b> ").Append(E(row.Requirement.Keyword))
+            b.Append("<tr id=\"").Append(row.Requirement.Id).Append("\" data-verdict=\"").Append(verdict).Append("\" data-role=\"").Append(E(row.Requirement.Role))
+             .Append("\" data-level=\"").Append(LevelOf(row.Requirement)).Append("\"><td><b>").Append(E(row.Requirement.Id)).Append("</b> ").Append(E(row.Requirement.Keyword))
              .Append("<br>").Append(E(row.Requirement.Summary)).Append("<br><small>").Append(E($"{row.Requirement.Doc} {row.Requirement.Section}".Trim())).Append("</small>")
              .Append(row.Requirement.Source is { } source ? "<br><small class=\"source\">" + E(source) + "</small>" : "").Append("</td><td class=\"").Append(verdict).Append("\">")
              .Append(verdict).Append("</td><td>");
@@ -147,6 +151,46 @@ public static class HtmlReport
             }
             b.Append("</td></tr>");
         }
-        return b.Append("</tbody></table></body></html>").ToString();
+        return b.Append("</tbody></table>").Append(FilterScript).Append("</body></html>").ToString();
     }
+
+    private static string LevelOf(Requirement requirement) => requirement.Level is { } level ? "L" + level.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none";
+
+    /// <summary>
+    /// Issue 23: the requirement table filtered by verdict, role and Ladder level, each a select of the values the table holds.
+    /// Without script every row stays shown; the count says how many a filter leaves.
+    /// </summary>
+    private static void AppendFilters(StringBuilder b, IReadOnlyList<(Requirement Requirement, Verdict Verdict, IReadOnlyList<Finding> Findings)> rows)
+    {
+        void Select(string id, string label, IEnumerable<string> values)
+        {
+            b.Append("<label>").Append(label).Append(" <select id=\"").Append(id).Append("\"><option value=\"\">all</option>");
+            foreach (var value in values) b.Append("<option>").Append(SafeText.Html(value)).Append("</option>");
+            b.Append("</select></label> ");
+        }
+        b.Append("<form id=\"filters\" onsubmit=\"return false\">");
+        Select("filter-verdict", "Verdict", rows.Select(r => r.Verdict).Distinct().Order().Select(v => v.ToString().ToUpperInvariant()));
+        Select("filter-role", "Role", rows.Select(r => r.Requirement.Role).Distinct().Order(StringComparer.Ordinal));
+        Select("filter-level", "Level", rows.Select(r => LevelOf(r.Requirement)).Distinct().Order(StringComparer.Ordinal));
+        b.Append("<output id=\"filter-count\">").Append(rows.Count).Append(" of ").Append(rows.Count).Append(" requirements shown</output></form>");
+    }
+
+    private const string FilterScript = """
+        <script>
+        (() => {
+          const selects = ['verdict', 'role', 'level'].map(name => [name, document.getElementById('filter-' + name)]);
+          const rows = [...document.querySelectorAll('#requirements tbody tr')];
+          const apply = () => {
+            let shown = 0;
+            for (const row of rows) {
+              const keep = selects.every(([name, select]) => !select.value || row.dataset[name] === select.value);
+              row.hidden = !keep;
+              if (keep) shown++;
+            }
+            document.getElementById('filter-count').textContent = `${shown} of ${rows.length} requirements shown`;
+          };
+          for (const [, select] of selects) select.addEventListener('change', apply);
+        })();
+        </script>
+        """;
 }
