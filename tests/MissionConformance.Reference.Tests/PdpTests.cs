@@ -58,6 +58,25 @@ public sealed class PdpTests
         Assert.Empty(await pdp.EvidenceAsync());
     }
 
+    [Theory]
+    [InlineData("2", true)]
+    [InlineData(2, false)]
+    [InlineData("two", false)]
+    [InlineData("-1", false)]
+    [InlineData("18446744073709551616", false)]
+    public async Task MaxInvocations_OnlyADecimalStringMeters_AnyOtherValueFailsClosed(object limit, bool permitted)
+    {
+        await using var pdp = await ProbedPdp.StartAsync(FaultSet.None);
+        var mission = pdp.NewMission(ProbedPdp.Entry(new JsonObject { ["max_invocations"] = limit is string text ? JsonValue.Create(text) : JsonValue.Create((int)limit) }));
+
+        var (status, answer) = await pdp.PostAsync(ReferencePdp.EvaluationPath, pdp.Evaluation(mission));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(permitted, (bool?)answer!["decision"]);
+        // runtime.md §8: a decimal string up to 2^64−1. Any other value is a limit the PDP cannot count: it denies rather than leave the call unmetered.
+        if (!permitted) Assert.Equal("out_of_authority", (string?)(await pdp.EvidenceAsync(mission))[0]!["denial_reason"]);
+    }
+
     [Fact]
     public async Task Batch_TakesTopLevelDefaults_AndDenyOnFirstDenyStopsThere()
     {

@@ -111,13 +111,15 @@ public sealed class PdpEvaluator(PdpOptions options, Func<string, MissionStateSo
         hooks.Run(h => h.ActionChecked(unlisted));
         if (unlisted.Stops) return Requestable(decisionId, missionId, request);
         var constraints = covering["constraints"] as JsonObject ?? [];
-        var violated = new PdpStep(constraints.Any(c => c.Key != MaxInvocations && (!ParameterConstraints.Contains(c.Key)
-            || context["parameters"] is JsonObject arguments && ConstraintRules.Violation(c.Key, c.Value, arguments) is not null)));
+        // max_invocations is judged in step 6; one that is not a decimal string up to 2^64−1 (runtime.md §8) is a limit this PDP cannot
+        // count, and fails closed like an unknown constraint rather than leaving the call unmetered.
+        var violated = new PdpStep(constraints.Any(c => c.Key == MaxInvocations ? InvocationSlots.Parse(c.Value) is null
+            : !ParameterConstraints.Contains(c.Key) || context["parameters"] is JsonObject arguments && ConstraintRules.Violation(c.Key, c.Value, arguments) is not null));
         hooks.Run(h => h.ScopeChecked(violated));
         if (violated.Stops) return Deny("out_of_authority");
 
         // 6. max_invocations: a permit reserves a slot; none left is quota_exceeded instead of permit.
-        if (constraints[MaxInvocations] is JsonValue limitValue && ulong.TryParse(limitValue.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var limit))
+        if (InvocationSlots.Parse(constraints[MaxInvocations]) is { } limit)
         {
             lock (_quota)
             {

@@ -37,6 +37,11 @@ public sealed class InvocationSlots(ExecutionEvidenceLog evidence, TimeProvider 
     public static ulong? Parse(JsonElement value)
         => value.ValueKind == JsonValueKind.String && ulong.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var limit) ? limit : null;
 
+    /// <inheritdoc cref="Parse(JsonElement)"/>
+    public static ulong? Parse(System.Text.Json.Nodes.JsonNode? value)
+        => value is System.Text.Json.Nodes.JsonValue text && text.GetValueKind() == JsonValueKind.String
+            && ulong.TryParse(text.GetValue<string>(), NumberStyles.None, CultureInfo.InvariantCulture, out var limit) ? limit : null;
+
     /// <summary>Reserves a slot for a permitted call; null when the quota is spent (quota_exceeded: the call is not carried out).</summary>
     public InvocationSlot? TryReserve(InvocationQuota quota, string missionId, string? decisionId, string? parameterDigest, McpTool tool)
     {
