@@ -18,9 +18,20 @@ internal sealed class ApprovedMissionsScenario(int count, int derivations) : Sce
 
     public List<ObtainedMission> Missions { get; } = [];
 
+    /// <summary>Why the approvals stopped, when they did: a scenario that judges nothing has no verdict to carry it.</summary>
+    public string? Interruption { get; private set; }
+
     public override async Task RunAsync(ScenarioContext context)
     {
         var flow = new MissionFlow(context);
-        for (var i = 0; i < count; i++) Missions.Add(await flow.ObtainAsync(flow.Intent(maxDerivations: derivations)));
+        try
+        {
+            for (var i = 0; i < count; i++) Missions.Add(await flow.ObtainAsync(flow.Intent(maxDerivations: derivations)));
+        }
+        catch (ScenarioInterruptedException e)
+        {
+            Interruption = e.Message;
+            throw;
+        }
     }
 }

@@ -31,8 +31,9 @@ public sealed record AuthorizationServerMeasurement(Throughput Refresh, Throughp
 /// The reference AS's token endpoint and Mission Status on loopback, measured in one process on one machine. The AS runs alone, in
 /// variant StatusOnlyDpopBearer (the one configuration where it issues client_credentials tokens), with the Mission Status rate limit
 /// lifted so the limiter is not what is measured. Its clients run over a plain HttpClient: nothing is captured or schema-validated,
-/// so the harness's own bookkeeping stays out of the numbers. Both grants authenticate the client with private_key_jwt; the
-/// client_credentials request also carries a DPoP proof, so it does the more work of the two.
+/// so the harness's own bookkeeping stays out of the numbers. The grants authenticate their clients as the embedded target registers
+/// them: the agent's refresh by client_secret_basic (the AS checks a PBKDF2 hash), the status client's client_credentials by
+/// private_key_jwt with a DPoP proof.
 /// </summary>
 public static class AuthorizationServerBench
 {
@@ -50,7 +51,7 @@ public static class AuthorizationServerBench
         if (approvals.Missions.Count < concurrency || approvals.Missions.Any(m => m.Token.RefreshToken is null || m.MissionId is null))
         {
             throw new BenchException($"could not approve {concurrency} Missions with refresh tokens to measure: "
-                + (outcome.SetupError ?? string.Join("; ", outcome.Findings.Select(f => f.Message).Distinct().Take(3))));
+                + (outcome.SetupError ?? approvals.Interruption ?? "no reason was given"));
         }
 
         using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { Timeout = TimeSpan.FromSeconds(10) };

@@ -17,7 +17,7 @@ public static class LadderPicture
 
     public sealed record Row(string Label, IReadOnlyList<(string Name, StepState State)> Steps);
 
-    private const int LabelWidth = 150, CellWidth = 78, CellHeight = 28, Gap = 6;
+    private const int LabelWidth = 150, CellWidth = 78, CellHeight = 28, Gap = 6, MaxLabel = 20;
 
     /// <summary>The rows of <paramref name="run"/>'s picture: Ladder, domain, then each Resource Server.</summary>
     public static IReadOnlyList<Row> Rows(RunOutcome run)
@@ -54,7 +54,9 @@ public static class LadderPicture
         for (var r = 0; r < rows.Count; r++)
         {
             var y = r * (CellHeight + Gap);
-            b.Append("<text x=\"0\" y=\"").Append(N(y + 19)).Append("\">").Append(E(rows[r].Label)).Append("</text>");
+            // SVG text does not wrap: a label longer than its column is cut, and each step's title keeps it whole.
+            var label = rows[r].Label.Length > MaxLabel ? rows[r].Label[..(MaxLabel - 1)] + "…" : rows[r].Label;
+            b.Append("<text x=\"0\" y=\"").Append(N(y + 19)).Append("\">").Append(E(label)).Append("</text>");
             for (var c = 0; c < rows[r].Steps.Count; c++)
             {
                 var (name, state) = rows[r].Steps[c];
