@@ -25,6 +25,7 @@ public sealed class BenchTests : IDisposable
         using var bench = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "bench.json")));
         var server = bench.RootElement.GetProperty("authorization_server");
         Assert.Equal(40, server.GetProperty("requests").GetProperty("refresh").GetInt32());
+        Assert.Equal(40, server.GetProperty("requests").GetProperty("public_refresh").GetInt32());
         Assert.Equal(40, server.GetProperty("requests").GetProperty("client_credentials").GetInt32());
         Assert.Equal(40, server.GetProperty("requests").GetProperty("mission_status").GetInt32());
         Assert.True(server.GetProperty("refresh_to_client_credentials").GetDouble() > 0);

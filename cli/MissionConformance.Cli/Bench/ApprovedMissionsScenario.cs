@@ -4,11 +4,12 @@ using MissionConformance.Suites.Infrastructure;
 namespace MissionConformance.Cli.Bench;
 
 /// <summary>
-/// Not a conformance scenario: approves <paramref name="count"/> Missions the way every scenario does (PAR, consent, code redemption),
+/// Not a conformance scenario: approves <paramref name="count"/> Missions for each of <paramref name="clients"/> the way every scenario
+/// does (PAR, consent, code redemption),
 /// so <see cref="AuthorizationServerBench"/> has mission-bound refresh tokens to spend, each Mission with a derivation budget of
 /// <paramref name="derivations"/> (context.max_derivations) so the budget is not what ends a measurement. It judges nothing.
 /// </summary>
-internal sealed class ApprovedMissionsScenario(int count, int derivations) : Scenario
+internal sealed class ApprovedMissionsScenario(int count, int derivations, params string[] clients) : Scenario
 {
     public override string Id => "bench.approved-missions";
 
@@ -16,7 +17,8 @@ internal sealed class ApprovedMissionsScenario(int count, int derivations) : Sce
 
     public override IReadOnlyList<ICheck> Checks => [];
 
-    public List<ObtainedMission> Missions { get; } = [];
+    /// <summary>The approved Missions, by the role of the client that requested them.</summary>
+    public Dictionary<string, List<ObtainedMission>> Missions { get; } = [];
 
     /// <summary>Why the approvals stopped, when they did: a scenario that judges nothing has no verdict to carry it.</summary>
     public string? Interruption { get; private set; }
@@ -26,7 +28,12 @@ internal sealed class ApprovedMissionsScenario(int count, int derivations) : Sce
         var flow = new MissionFlow(context);
         try
         {
-            for (var i = 0; i < count; i++) Missions.Add(await flow.ObtainAsync(flow.Intent(maxDerivations: derivations)));
+            foreach (var role in clients)
+            {
+                var client = context.Server.Client(role) ?? throw new ScenarioInterruptedException($"the target names no {role} client");
+                Missions[role] = [];
+                for (var i = 0; i < count; i++) Missions[role].Add(await flow.ObtainAsync(flow.Intent(maxDerivations: derivations), client));
+            }
         }
         catch (ScenarioInterruptedException e)
         {

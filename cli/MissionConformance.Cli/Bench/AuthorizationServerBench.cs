@@ -19,12 +19,15 @@ public sealed record Throughput(int Requests, TimeSpan Elapsed, int Failed, stri
 /// <summary>Sequential requests of one kind, one at a time: the 50th and 99th percentile of their latency.</summary>
 public sealed record Latency(int Requests, TimeSpan P50, TimeSpan P99, int Failed, string? FirstFailure);
 
-public sealed record AuthorizationServerMeasurement(Throughput Refresh, Throughput ClientCredentials, Latency MissionStatus, int Concurrency)
+public sealed record AuthorizationServerMeasurement(Throughput Refresh, Throughput PublicRefresh, Throughput ClientCredentials, Latency MissionStatus, int Concurrency)
 {
     /// <summary>Mission-bound refresh throughput as a share of client-credentials issuance (issue 23 aims at 0.85 or more).</summary>
     public double Ratio => Refresh.PerSecond / ClientCredentials.PerSecond;
 
-    public bool Clean => Refresh.Failed + ClientCredentials.Failed + MissionStatus.Failed == 0;
+    /// <summary>The same for a public client's refresh, which no client authentication precedes: what the grant itself costs.</summary>
+    public double PublicRatio => PublicRefresh.PerSecond / ClientCredentials.PerSecond;
+
+    public bool Clean => Refresh.Failed + PublicRefresh.Failed + ClientCredentials.Failed + MissionStatus.Failed == 0;
 }
 
 /// <summary>
@@ -32,8 +35,8 @@ public sealed record AuthorizationServerMeasurement(Throughput Refresh, Throughp
 /// variant StatusOnlyDpopBearer (the one configuration where it issues client_credentials tokens), with the Mission Status rate limit
 /// lifted so the limiter is not what is measured. Its clients run over a plain HttpClient: nothing is captured or schema-validated,
 /// so the harness's own bookkeeping stays out of the numbers. The grants authenticate their clients as the embedded target registers
-/// them: the agent's refresh by client_secret_basic (the AS checks a PBKDF2 hash), the status client's client_credentials by
-/// private_key_jwt with a DPoP proof.
+/// them: the agent's refresh by client_secret_basic (the AS checks a PBKDF2 hash), the public client's refresh not at all, the status
+/// client's client_credentials by private_key_jwt with a DPoP proof.
 /// </summary>
 public static class AuthorizationServerBench
 {
@@ -46,9 +49,10 @@ public static class AuthorizationServerBench
             tune: options => options with { StatusRequestsPerWindow = int.MaxValue });
         var server = reference.Target.AuthorizationServers[0];
         // Every chain could in principle take every refresh: the budget covers that, the warm-up and the code redemption.
-        var approvals = new ApprovedMissionsScenario(concurrency, requests + 2 * WarmUp);
+        var approvals = new ApprovedMissionsScenario(concurrency, requests + 2 * WarmUp, "agent", "public");
         var outcome = await ConformanceRun.RunAsync(reference.Target, reference.Clock, reference.Wait, [approvals], ct, reference.Peers);
-        if (approvals.Missions.Count < concurrency || approvals.Missions.Any(m => m.Token.RefreshToken is null || m.MissionId is null))
+        var missions = approvals.Missions.Values.SelectMany(m => m).ToList();
+        if (missions.Count < 2 * concurrency || missions.Any(m => m.Token.RefreshToken is null || m.MissionId is null))
         {
             throw new BenchException($"could not approve {concurrency} Missions with refresh tokens to measure: "
                 + (outcome.SetupError ?? approvals.Interruption ?? "no reason was given"));
@@ -58,25 +62,30 @@ public static class AuthorizationServerBench
         var client = await MissionClient.DiscoverAsync(http, server.Issuer, ct, reference.Clock);
         var statusEndpoint = client.Metadata.MissionStatusEndpoint ?? throw new BenchException("the reference advertises no mission_status_endpoint");
         var statusClient = (server.StatusClients is [var first, ..] ? first : null) ?? throw new BenchException("the embedded target names no status client");
-        var chains = approvals.Missions.Select(m => m.Token.RefreshToken!).ToArray();
+        var chains = approvals.Missions["agent"].Select(m => m.Token.RefreshToken!).ToArray();
+        var publicChains = approvals.Missions["public"].Select(m => m.Token.RefreshToken!).ToArray();
+        var publicClient = server.Client("public")!.Credentials;
 
         Task<string?> RefreshAsync(int worker) => RefreshOnceAsync(client, server.Agent.Credentials, chains, worker, ct);
+        Task<string?> PublicRefreshAsync(int worker) => RefreshOnceAsync(client, publicClient, publicChains, worker, ct);
         using var keys = new DpopKeys(concurrency);
         Task<string?> IssueAsync(int worker) => IssueOnceAsync(client, statusClient.Credentials, statusEndpoint, keys[worker], ct);
 
         await LoopAsync(WarmUp, concurrency, RefreshAsync, ct);
+        await LoopAsync(WarmUp, concurrency, PublicRefreshAsync, ct);
         await LoopAsync(WarmUp, concurrency, IssueAsync, ct);
-        // Two rounds each, alternating, so neither grant gets the machine's warmer half.
-        var rounds = new List<(Throughput Refresh, Throughput Issue)>();
+        // Two rounds each, alternating, so no grant gets the machine's warmer half.
+        var rounds = new List<(Throughput Refresh, Throughput Public, Throughput Issue)>();
         for (var round = 0; round < 2; round++)
         {
             var issued = await LoopAsync(requests / 2, concurrency, IssueAsync, ct);
             var refreshed = await LoopAsync(requests / 2, concurrency, RefreshAsync, ct);
-            rounds.Add((refreshed, issued));
+            var publicRefreshed = await LoopAsync(requests / 2, concurrency, PublicRefreshAsync, ct);
+            rounds.Add((refreshed, publicRefreshed, issued));
         }
 
-        var status = await StatusLatencyAsync(client, statusClient, statusEndpoint, approvals.Missions[0].MissionId!, requests, keys[0], ct);
-        return new AuthorizationServerMeasurement(Sum(rounds.Select(r => r.Refresh)), Sum(rounds.Select(r => r.Issue)), status, concurrency);
+        var status = await StatusLatencyAsync(client, statusClient, statusEndpoint, missions[0].MissionId!, requests, keys[0], ct);
+        return new AuthorizationServerMeasurement(Sum(rounds.Select(r => r.Refresh)), Sum(rounds.Select(r => r.Public)), Sum(rounds.Select(r => r.Issue)), status, concurrency);
     }
 
     private static Throughput Sum(IEnumerable<Throughput> parts)

@@ -102,8 +102,9 @@ public static class BenchCommand
     private static void Print(AuthorizationServerMeasurement m, JsonObject report, TextWriter stdout)
     {
         stdout.WriteLine(Invariant($"bench: refresh (mission-bound) {m.Refresh.PerSecond:0}/s, client_credentials {m.ClientCredentials.PerSecond:0}/s: ratio {m.Ratio:0.00} ({m.Refresh.Requests} and {m.ClientCredentials.Requests} requests, {m.Concurrency} in flight; the agent authenticates by client_secret_basic, the status client by private_key_jwt and DPoP)"));
+        stdout.WriteLine(Invariant($"bench: refresh by a public client (no client authentication) {m.PublicRefresh.PerSecond:0}/s: ratio {m.PublicRatio:0.00} to client_credentials ({m.PublicRefresh.Requests} requests)"));
         stdout.WriteLine(Invariant($"bench: Mission Status p50 {m.MissionStatus.P50.TotalMilliseconds:0.00} ms, p99 {m.MissionStatus.P99.TotalMilliseconds:0.00} ms ({m.MissionStatus.Requests} requests one at a time, dpop_bearer)"));
-        foreach (var failure in new[] { m.Refresh.FirstFailure, m.ClientCredentials.FirstFailure, m.MissionStatus.FirstFailure }.OfType<string>())
+        foreach (var failure in new[] { m.Refresh.FirstFailure, m.PublicRefresh.FirstFailure, m.ClientCredentials.FirstFailure, m.MissionStatus.FirstFailure }.OfType<string>())
         {
             stdout.WriteLine("bench: refused: " + failure);
         }
@@ -112,11 +113,21 @@ public static class BenchCommand
             ["refresh_per_second"] = Math.Round(m.Refresh.PerSecond, 1),
             ["client_credentials_per_second"] = Math.Round(m.ClientCredentials.PerSecond, 1),
             ["refresh_to_client_credentials"] = Math.Round(m.Ratio, 3),
+            ["public_refresh_per_second"] = Math.Round(m.PublicRefresh.PerSecond, 1),
+            ["public_refresh_to_client_credentials"] = Math.Round(m.PublicRatio, 3),
             ["concurrency"] = m.Concurrency,
             ["mission_status_p50_ms"] = Math.Round(m.MissionStatus.P50.TotalMilliseconds, 3),
             ["mission_status_p99_ms"] = Math.Round(m.MissionStatus.P99.TotalMilliseconds, 3),
-            ["requests"] = new JsonObject { ["refresh"] = m.Refresh.Requests, ["client_credentials"] = m.ClientCredentials.Requests, ["mission_status"] = m.MissionStatus.Requests },
-            ["refused"] = new JsonObject { ["refresh"] = m.Refresh.Failed, ["client_credentials"] = m.ClientCredentials.Failed, ["mission_status"] = m.MissionStatus.Failed },
+            ["requests"] = new JsonObject
+            {
+                ["refresh"] = m.Refresh.Requests, ["public_refresh"] = m.PublicRefresh.Requests, ["client_credentials"] = m.ClientCredentials.Requests,
+                ["mission_status"] = m.MissionStatus.Requests,
+            },
+            ["refused"] = new JsonObject
+            {
+                ["refresh"] = m.Refresh.Failed, ["public_refresh"] = m.PublicRefresh.Failed, ["client_credentials"] = m.ClientCredentials.Failed,
+                ["mission_status"] = m.MissionStatus.Failed,
+            },
         };
     }
 
