@@ -36,6 +36,13 @@ public enum Hostility
 
     /// <summary>Answers well-formed metadata whose endpoints are on a port where nothing listens (only with <see cref="HostileServer.MetadataFirst"/>).</summary>
     EndpointsOnClosedPort,
+
+    /// <summary>
+    /// Accepts every PAR and approves at once (the authorization endpoint redirects back with a code and the pushed state), then
+    /// answers every later request (token, Mission Status, lifecycle, inventory, introspection, JWKS) with JSON of the wrong types,
+    /// so the wrong types meet the token and Mission handling, not PAR (only with <see cref="HostileServer.MetadataFirst"/>).
+    /// </summary>
+    WrongTypesPastConsent,
 }
 
 /// <summary>
@@ -105,10 +112,18 @@ public sealed class HostileServer : IAsyncDisposable
         {
             try
             {
-                var path = await ReadRequestAsync(socket);
+                var (method, path, body) = await ReadRequestAsync(socket);
                 if (MetadataFirst && path.StartsWith("/.well-known/oauth-authorization-server", StringComparison.Ordinal))
                 {
                     await AnswerAsync(socket, "200 OK", "application/json", Metadata(), _stop.Token);
+                }
+                else if (Hostility == Hostility.WrongTypesPastConsent && method == "POST" && path.StartsWith("/par", StringComparison.Ordinal))
+                {
+                    await AcceptPushAsync(socket, body);
+                }
+                else if (Hostility == Hostility.WrongTypesPastConsent && path.StartsWith("/authorize", StringComparison.Ordinal))
+                {
+                    await ApproveAsync(socket, path);
                 }
                 else
                 {
@@ -158,7 +173,7 @@ public sealed class HostileServer : IAsyncDisposable
             case Hostility.RedirectLoop:
                 await SendAsync(socket, $"HTTP/1.1 302 Found\r\nLocation: {Url.AbsoluteUri.TrimEnd('/')}{path}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", ct);
                 break;
-            case Hostility.WrongJsonTypes when MetadataFirst:
+            case Hostility.WrongJsonTypes or Hostility.WrongTypesPastConsent when MetadataFirst:
                 await AnswerAsync(socket, path.Contains("/par", StringComparison.Ordinal) ? "201 Created" : "200 OK", "application/json", """
                   {"request_uri": 5, "expires_in": "soon", "access_token": 7, "token_type": [], "refresh_token": {}, "keys": "none",
                    "mission": 3, "state": 4, "status": 5, "error": 6, "error_description": 7, "active": "yes", "authorization_details": "all"}
@@ -177,6 +192,33 @@ public sealed class HostileServer : IAsyncDisposable
                       """, ct);
                 break;
         }
+    }
+
+    /// <summary>The pushed requests: their state and redirect URI, by the request_uri given for them.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string State, string RedirectUri)> _pushed = new(StringComparer.Ordinal);
+
+    private int _pushes;
+
+    /// <summary>A PAR accepted as RFC 9126 says: 201 with a request_uri and expires_in.</summary>
+    private async Task AcceptPushAsync(Socket socket, string body)
+    {
+        var form = System.Web.HttpUtility.ParseQueryString(body);
+        var requestUri = $"urn:ietf:params:oauth:request_uri:hostile-{Interlocked.Increment(ref _pushes)}";
+        _pushed[requestUri] = (form["state"] ?? "", form["redirect_uri"] ?? "http://127.0.0.1/callback");
+        await AnswerAsync(socket, "201 Created", "application/json", $$"""{"request_uri": "{{requestUri}}", "expires_in": 60}""", _stop.Token);
+    }
+
+    /// <summary>Approval without a page: the redirect back with a code, the pushed state and the issuer (RFC 9207).</summary>
+    private async Task ApproveAsync(Socket socket, string path)
+    {
+        var query = System.Web.HttpUtility.ParseQueryString(path.Contains('?', StringComparison.Ordinal) ? path[(path.IndexOf('?', StringComparison.Ordinal) + 1)..] : "");
+        if (query["request_uri"] is not { } requestUri || !_pushed.TryGetValue(requestUri, out var pushed))
+        {
+            await AnswerAsync(socket, "400 Bad Request", "application/json", """{"error": "invalid_request_uri"}""", _stop.Token);
+            return;
+        }
+        var location = $"{pushed.RedirectUri}?code=hostile-code-{Guid.NewGuid():N}&state={Uri.EscapeDataString(pushed.State)}&iss={Uri.EscapeDataString(Url.AbsoluteUri)}";
+        await SendAsync(socket, $"HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", _stop.Token);
     }
 
     /// <summary>Metadata a client can use, with the Mission members, pointing at this server or, for EndpointsOnClosedPort, at a closed port.</summary>
@@ -203,19 +245,31 @@ public sealed class HostileServer : IAsyncDisposable
         return port;
     });
 
-    /// <summary>Reads up to the end of the request head; the path of its request line.</summary>
-    private async Task<string> ReadRequestAsync(Socket socket)
+    /// <summary>Reads the request head, and the body its Content-Length announces (up to 64 KiB): method, path, body.</summary>
+    private async Task<(string Method, string Path, string Body)> ReadRequestAsync(Socket socket)
     {
-        var head = new StringBuilder();
+        var received = new StringBuilder();
         var buffer = new byte[4096];
-        while (!head.ToString().Contains("\r\n\r\n", StringComparison.Ordinal) && head.Length < 65536)
+        int end;
+        while ((end = received.ToString().IndexOf("\r\n\r\n", StringComparison.Ordinal)) < 0 && received.Length < 65536)
         {
             var read = await socket.ReceiveAsync(buffer, _stop.Token);
             if (read == 0) break;
-            head.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            received.Append(Encoding.UTF8.GetString(buffer, 0, read));
         }
-        var requestLine = head.ToString().Split("\r\n")[0].Split(' ');
-        return requestLine.Length > 1 ? requestLine[1] : "/";
+        var text = received.ToString();
+        var head = end < 0 ? text : text[..end];
+        var requestLine = head.Split("\r\n")[0].Split(' ');
+        var length = head.Split("\r\n").Select(h => h.Split(':', 2)).Where(h => h.Length == 2 && h[0].Trim().Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            .Select(h => int.TryParse(h[1].Trim(), out var n) ? Math.Min(n, 65536) : 0).FirstOrDefault();
+        var body = new StringBuilder(end < 0 ? "" : text[(end + 4)..]);
+        while (body.Length < length)
+        {
+            var read = await socket.ReceiveAsync(buffer, _stop.Token);
+            if (read == 0) break;
+            body.Append(Encoding.UTF8.GetString(buffer, 0, read));
+        }
+        return (requestLine[0], requestLine.Length > 1 ? requestLine[1] : "/", body.ToString());
     }
 
     private static Task AnswerAsync(Socket socket, string status, string contentType, string body, CancellationToken ct)

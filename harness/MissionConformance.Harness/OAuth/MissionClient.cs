@@ -363,7 +363,7 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
     /// </summary>
     public Task<WireResponse> StatusTokenAsync(ClientCredentials client, Uri statusEndpoint, DpopKey key, CancellationToken ct)
     {
-        var signer = client.Key ?? throw new InvalidOperationException($"client {client.ClientId} has no key for private_key_jwt");
+        var signer = KeyOf(client);
         return WithTokenEndpointNonceAsync(key, proof =>
         {
             var request = new HttpRequestMessage(HttpMethod.Post, metadata.TokenEndpoint)
@@ -405,7 +405,7 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
         }
         if (withAssertion)
         {
-            var key = client.Key ?? throw new InvalidOperationException($"client {client.ClientId} has no key for private_key_jwt");
+            var key = KeyOf(client);
             form.Add(new("client_assertion_type", ClientAssertion.Type));
             form.Add(new("client_assertion", ClientAssertion.Create(key, client.ClientId, metadata.Issuer, clock)));
         }
@@ -473,11 +473,19 @@ public sealed class MissionClient(HttpClient http, AuthorizationServerMetadata m
 
     public async Task<string> GetJwksAsync(CancellationToken ct) => await http.GetStringAsync(metadata.JwksUri, ct);
 
+    /// <summary>
+    /// The key <paramref name="client"/> signs its private_key_jwt assertions with. A client the target file gives no key is the file's
+    /// gap, not the harness's: the scenario is interrupted naming the member to add.
+    /// </summary>
+    private static Microsoft.IdentityModel.Tokens.JsonWebKey KeyOf(ClientCredentials client)
+        => client.Key ?? throw new ScenarioInterruptedException(
+            $"this request authenticates client {client.ClientId} by private_key_jwt, and the target file gives it no key (authorizationServers[].clients[].keyFile)");
+
     public static string NewNonce() => Base64UrlEncoder.Encode(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
 
     private Task<WireResponse> PostAssertedAsync(Uri endpoint, ClientCredentials client, List<KeyValuePair<string, string>> form, CancellationToken ct)
     {
-        var key = client.Key ?? throw new InvalidOperationException($"client {client.ClientId} has no key for private_key_jwt");
+        var key = KeyOf(client);
         form.Add(new("client_assertion_type", ClientAssertion.Type));
         form.Add(new("client_assertion", ClientAssertion.Create(key, client.ClientId, metadata.Issuer, clock)));
         return SendAsync(new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new FormUrlEncodedContent(form) }, ct);

@@ -304,7 +304,14 @@ public sealed class ResourceNarrowingScenario : Scenario
         var missionEntries = full.MissionId is { } id && await flow.RecordAsync(id) is { } record
             ? JsonSerializer.SerializeToElement(record["authority_set"])
             : full.Token.TokenDetails ?? JsonSerializer.SerializeToElement(Array.Empty<object>());
-        var resource = missionEntries.EnumerateArray().Select(e => Subset.Text(e, "resource")).OfType<string>().First();
+        var resource = missionEntries.ValueKind == JsonValueKind.Array
+            ? missionEntries.EnumerateArray().Select(e => Subset.Text(e, "resource")).OfType<string>().FirstOrDefault()
+            : null;
+        if (resource is null)
+        {
+            throw new ScenarioInterruptedException("no entry with a resource to narrow to: neither the Mission record nor the token response's authorization_details "
+                + $"is an array naming one ({MissionFlow.Excerpt(full.Token.Response.Body)})");
+        }
 
         var (pkce, consent, _) = await flow.ApproveAsync(flow.Intent());
         var narrowed = await flow.RedeemAsync(consent.Code!, pkce.Verifier, null, ("resource", resource));
