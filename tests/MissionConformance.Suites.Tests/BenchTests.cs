@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Text.Json;
 using MissionConformance.Cli.Bench;
 
@@ -56,14 +55,7 @@ public sealed class BenchTests : IDisposable
         Assert.Equal(TimeSpan.Zero, AuthorizationServerBench.Percentile([], 0.5));
     }
 
-    private static async Task<(int Code, string Stdout, string Stderr)> BenchAsync(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var root = new RootCommand { BenchCommand.Create() };
-        var code = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, TestContext.Current.CancellationToken);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static Task<(int Code, string Stdout, string Stderr)> BenchAsync(params string[] args) => CliInvocation.InvokeAsync(BenchCommand.Create(), args);
 
     public void Dispose()
     {

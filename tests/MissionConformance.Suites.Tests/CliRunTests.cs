@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Text.Json;
 using MissionConformance.Cli;
 
@@ -116,12 +115,5 @@ public sealed class CliRunTests : IDisposable
 
     public void Dispose() => Directory.Delete(reports, recursive: true);
 
-    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var root = new RootCommand { RunCommand.Create() };
-        var code = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, TestContext.Current.CancellationToken);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args) => CliInvocation.InvokeAsync(RunCommand.Create(), args);
 }
