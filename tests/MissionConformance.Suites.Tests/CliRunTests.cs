@@ -100,9 +100,11 @@ public sealed class CliRunTests : IDisposable
         using var refusing = LoopbackPort.Refusing();
         var closed = refusing.Port;
         using var server = ScriptedAuthorizationServer.WithEndpointsOn(closed);
-        var file = server.WriteTargetFile(Directory.CreateTempSubdirectory("mc-cli-target-").FullName);
+        var folder = Directory.CreateTempSubdirectory("mc-cli-target-");
+        var file = server.WriteTargetFile(folder.FullName);
 
         var (code, stdout, stderr) = await RunAsync("run", "--target", file, "--filter", "par.,token.pkce,lifecycle.gating", "--out", reports);
+        folder.Delete(recursive: true);
 
         // Nothing failed and nothing was shown: until the exit rule counted INTERRUPTED verdicts in scope, this exited 0.
         Assert.True(code == 1, $"exit {code}\n{stdout}\n{stderr}");
