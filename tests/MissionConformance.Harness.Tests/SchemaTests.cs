@@ -235,7 +235,7 @@ public sealed class SchemaTests
     [Fact]
     public void Schema_ValidSampleExistsForEveryArtifactKind()
     {
-        var covered = Valid.Select(row => row.Data.Item2).Append(ArtifactKind.TargetFile).Append(ArtifactKind.Report).ToHashSet();
+        var covered = Valid.Select(row => row.Data.Item2).Append(ArtifactKind.TargetFile).Append(ArtifactKind.Report).Append(ArtifactKind.Bench).ToHashSet();
 
         Assert.Equal(Enum.GetValues<ArtifactKind>().ToHashSet(), covered);
     }

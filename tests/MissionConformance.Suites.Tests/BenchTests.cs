@@ -21,7 +21,9 @@ public sealed class BenchTests : IDisposable
         Assert.Contains("bench: refresh (mission-bound) ", stdout, StringComparison.Ordinal);
         Assert.Contains("bench: Mission Status p50 ", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("refused", stdout, StringComparison.Ordinal);
-        using var bench = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "bench.json")));
+        var json = File.ReadAllText(Path.Combine(_out, "bench.json"));
+        Assert.Empty(MissionConformance.Harness.Schemas.ArtifactSchemas.Validate(MissionConformance.Harness.Schemas.ArtifactKind.Bench, json));
+        using var bench = JsonDocument.Parse(json);
         var server = bench.RootElement.GetProperty("authorization_server");
         Assert.Equal(40, server.GetProperty("requests").GetProperty("refresh").GetInt32());
         Assert.Equal(40, server.GetProperty("requests").GetProperty("public_refresh").GetInt32());
