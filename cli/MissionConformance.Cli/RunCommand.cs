@@ -99,8 +99,7 @@ public static class RunCommand
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                await stderr.WriteLineAsync($"harness error: {e.GetType().Name}: {e.Message}");
-                return 3;
+                return await HarnessError.ReportAsync(stderr, e);
             }
         });
         return command;
