@@ -6,9 +6,7 @@ internal static class ExampleTarget
     /// <summary>Its text, with the key files it names by absolute path, so the rewritten file may live in any folder.</summary>
     public static string Text()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "MissionConformance.sln"))) root = root.Parent!;
-        return File.ReadAllText(Path.Combine(root.FullName, "fixtures/targets/reference.json"))
-            .Replace("\"../keys/", "\"" + Path.Combine(root.FullName, "fixtures/keys/"), StringComparison.Ordinal);
+        return File.ReadAllText(Path.Combine(RepositoryRoot.Path, "fixtures/targets/reference.json"))
+            .Replace("\"../keys/", "\"" + Path.Combine(RepositoryRoot.Path, "fixtures/keys/"), StringComparison.Ordinal);
     }
 }

@@ -9,7 +9,7 @@ namespace MissionConformance.Suites.Tests;
 /// </summary>
 public sealed class LayeringTests
 {
-    private static readonly DirectoryInfo Root = FindRoot();
+    private static readonly DirectoryInfo Root = new(RepositoryRoot.Path);
 
     [Theory]
     [InlineData("harness/MissionConformance.Harness/MissionConformance.Harness.csproj", new string[0])]
@@ -51,12 +51,5 @@ public sealed class LayeringTests
 
         Assert.True(suite.Exists);
         Assert.True(callers.Count == 0, "validates instead of reading the capture's result: " + string.Join(", ", callers));
-    }
-
-    private static DirectoryInfo FindRoot()
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "MissionConformance.sln"))) root = root.Parent!;
-        return root;
     }
 }

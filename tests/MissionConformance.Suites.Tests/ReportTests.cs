@@ -150,19 +150,12 @@ public sealed class ReportTests
             Assert.Contains("mission_expiry", await row.InnerTextAsync(), StringComparison.Ordinal);
             Assert.True(await row.Locator("figure.screenshot img").First.EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"), "the consent screenshot does not render");
 
-            var artifacts = Directory.CreateDirectory(Path.Combine(RepositoryRoot(), "reports", "ci"));
+            var artifacts = Directory.CreateDirectory(Path.Combine(RepositoryRoot.Path, "reports", "ci"));
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts.FullName, "report.png"), FullPage = false });
         }
         finally
         {
             Directory.Delete(root, recursive: true);
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(dir.FullName, "MissionConformance.sln"))) dir = dir.Parent!;
-        return dir.FullName;
     }
 }

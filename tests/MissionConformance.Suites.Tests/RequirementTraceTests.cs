@@ -7,7 +7,7 @@ namespace MissionConformance.Suites.Tests;
 /// <summary>`list requirements ID` leads from an id to everything tied to it, read from the code (issue 20).</summary>
 public sealed class RequirementTraceTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = RepositoryRoot.Path;
 
     [Fact]
     public void AnId_LeadsToItsCheckFileScenarioAndFaults()
@@ -72,12 +72,5 @@ public sealed class RequirementTraceTests
 
         Assert.Equal(2, RequirementTrace.Print(["MBO-AS-NOPE-001"], json: false, stdout, stderr));
         Assert.Contains("no requirement MBO-AS-NOPE-001", stderr.ToString(), StringComparison.Ordinal);
-    }
-
-    private static string FindRoot()
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "MissionConformance.sln"))) root = root.Parent!;
-        return root.FullName;
     }
 }

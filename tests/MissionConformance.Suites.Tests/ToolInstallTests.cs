@@ -13,7 +13,7 @@ public sealed class ToolInstallTests : IDisposable
     [Fact]
     public async Task ThePackedTool_Installs_AndRunsTheSuiteAgainstTheEmbeddedStack()
     {
-        var project = Path.Combine(RepositoryRoot(), "cli", "MissionConformance.Cli", "MissionConformance.Cli.csproj");
+        var project = Path.Combine(RepositoryRoot.Path, "cli", "MissionConformance.Cli", "MissionConformance.Cli.csproj");
         var packages = Path.Combine(_work.FullName, "packages");
         var tools = Path.Combine(_work.FullName, "tools");
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;  // bin/<configuration>/net10.0/
@@ -31,15 +31,6 @@ public sealed class ToolInstallTests : IDisposable
         Assert.Contains("embedded reference", run.Output, StringComparison.Ordinal);
         var folder = Assert.Single(Directory.GetDirectories(reports));
         foreach (var file in new[] { "report.json", "report.html", "junit.xml", "badge.svg", "wire.har" }) Assert.True(File.Exists(Path.Combine(folder, file)), file);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MissionConformance.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("the repository root (MissionConformance.sln) is not above " + AppContext.BaseDirectory);
     }
 
     private Task<(int Code, string Output)> DotnetAsync(params string[] args) => RunAsync("dotnet", args);
