@@ -70,6 +70,9 @@ public sealed class HostileTargetTests : IDisposable
                 // Past PAR and consent, the wrong types meet the token endpoint: the redemption is explained, not a harness error; and a
                 // lifecycle call the agent cannot sign (the file gives it no key) names the member to add.
                 Assert.Contains("the approved code was not redeemed: HTTP 200", messages, StringComparison.Ordinal);
+                // A message quoting a token response shows its tokens redacted, as the wire log does.
+                Assert.Contains("\"access_token\":\"[redacted]\"", messages, StringComparison.Ordinal);
+                Assert.DoesNotContain("\"access_token\": 7", messages, StringComparison.Ordinal);
                 Assert.Contains("authorizationServers[].clients[].keyFile", messages, StringComparison.Ordinal);
                 break;
             case Hostility.NeverAnswers or Hostility.OneByteASecond:

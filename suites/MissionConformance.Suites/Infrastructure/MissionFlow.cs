@@ -8,6 +8,7 @@ using MissionConformance.Harness.Engine;
 using MissionConformance.Harness.OAuth;
 using MissionConformance.Harness.Schemas;
 using MissionConformance.Harness.Targets;
+using MissionConformance.Harness.Wire;
 
 namespace MissionConformance.Suites.Infrastructure;
 
@@ -416,5 +417,13 @@ public sealed class MissionFlow(ScenarioContext context)
     /// <summary>How many Mission records the inventory shows the administrator (or the agent), when there is an inventory.</summary>
     public async Task<int?> CountMissionsAsync() => (await RecordsAsync())?.Count;
 
-    public static string Excerpt(string body) => body.Length <= 200 ? body : body[..200] + "…";
+    /// <summary>
+    /// The start of an answer's body, for a verdict message. Messages go into every report, and the wire log's redaction does not
+    /// reach them: a JSON body is redacted here first (a token response's tokens, a code), so no message quotes a credential.
+    /// </summary>
+    public static string Excerpt(string body)
+    {
+        var shown = Redactor.Json(body);
+        return shown.Length <= 200 ? shown : shown[..200] + "…";
+    }
 }
